@@ -1,0 +1,77 @@
+# Two commands for a newcomer on a fresh Debian machine (root, Debian packages and PyPI reachable):
+#   make demo   — the main job on the embedded default data
+#   make test   — every test (C++ GoogleTest + consumer builds, Python pytest)
+# Both install what they need first (apt-get, then a virtual environment in .venv), quietly when it is
+# already there. Everything builds in one place: build/cpp (C++ tests and benchmarks) and
+# build/python (the Python extension), both through ccache.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BUILD := build
+JOBS ?= $(shell nproc)
+
+APT_PACKAGES := g++ ccache libboost-dev libboost-date-time-dev libyaml-cpp-dev libgtest-dev libgmock-dev \
+                libbenchmark-dev pybind11-dev
+PY_BUILD_PACKAGES := "scikit-build-core>=0.10" "pybind11>=2.10" "cmake>=3.16" ninja
+PY_TEST_PACKAGES := "pytest>=7" "hypothesis>=6"
+
+CMAKE := $(VENV)/bin/cmake
+CTEST := $(VENV)/bin/ctest
+export CMAKE_CXX_COMPILER_LAUNCHER := ccache
+export CCACHE_BASEDIR := $(CURDIR)
+
+.PHONY: demo test deps system-deps python-deps cpp-build cpp-test python-install python-test \
+        benchmark test-sanitize format clean
+
+demo: python-install
+	$(VENV)/bin/kefu demo
+
+test: cpp-test python-test
+
+deps: system-deps python-deps
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt-get install$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+python-deps: $(VENV)/bin/python
+	@$(VENV)/bin/python -m pip install -q --disable-pip-version-check $(PY_BUILD_PACKAGES) $(PY_TEST_PACKAGES)
+
+cpp-build: deps
+	@$(CMAKE) -S . -B $(BUILD)/cpp -G Ninja -DKEFU_WARNINGS_AS_ERRORS=ON >/dev/null
+	$(CMAKE) --build $(BUILD)/cpp -j $(JOBS)
+
+cpp-test: cpp-build
+	$(CTEST) --test-dir $(BUILD)/cpp --output-on-failure -j $(JOBS)
+
+python-install: deps
+	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --no-build-isolation \
+	  --config-settings=build-dir=$(BUILD)/python .
+
+python-test: python-install
+	$(VENV)/bin/python -m pytest -q tests/python
+
+benchmark: cpp-build
+	$(BUILD)/cpp/benchmarks/kefu_bench_core
+
+# C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer (a separate build directory).
+test-sanitize: deps
+	@$(CMAKE) -S . -B $(BUILD)/sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKEFU_BUILD_BENCHMARKS=OFF \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" >/dev/null
+	$(CMAKE) --build $(BUILD)/sanitize -j $(JOBS) --target kefu_tests
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/sanitize/tests/kefu_tests
+
+format:
+	clang-format -i $$(git ls-files '*.hpp' '*.cpp')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,64 @@
+// C++ errors become kefu exception classes that keep their fields (file, line, column, rule_id, detail).
+#include "register.hpp"
+
+#include <kefu/error.hpp>
+
+namespace py = pybind11;
+
+namespace kefu::python {
+namespace {
+
+// Exception classes live as long as the interpreter; pybind11 itself keeps its types the same way.
+PyObject* error_type = nullptr;
+PyObject* parse_error_type = nullptr;
+PyObject* policy_error_type = nullptr;
+
+PyObject* new_exception(py::module_& m, const char* name, py::tuple bases, const char* doc) {
+  const std::string qualified = std::string("kefu.") + name;
+  PyObject* type = PyErr_NewExceptionWithDoc(qualified.c_str(), doc, bases.ptr(), nullptr);
+  if (!type) throw py::error_already_set();
+  m.add_object(name, py::handle(type));
+  return type;
+}
+
+void raise(PyObject* type, const kefu::error& e) {
+  py::object exc = py::reinterpret_borrow<py::object>(type)(e.what());
+  auto optional_int = [](int v) -> py::object { return v > 0 ? py::object(py::int_(v)) : py::object(py::none()); };
+  auto optional_str = [](const std::string& v) -> py::object {
+    return v.empty() ? py::object(py::none()) : py::object(py::str(v));
+  };
+  exc.attr("file") = optional_str(e.file());
+  exc.attr("line") = optional_int(e.line());
+  exc.attr("column") = optional_int(e.column());
+  exc.attr("rule_id") = optional_str(e.rule_id());
+  exc.attr("detail") = py::str(e.detail());
+  PyErr_SetObject(type, exc.ptr());
+}
+
+}  // namespace
+
+void register_errors(py::module_& m) {
+  py::handle exception(PyExc_Exception), value_error(PyExc_ValueError);
+  error_type = new_exception(m, "Error", py::make_tuple(exception),
+                             "Base of every kefu error. Fields: file, line, column, rule_id (None when unknown), "
+                             "detail (the message without location).");
+  py::handle base(error_type);
+  for (const char* field : {"file", "line", "column", "rule_id", "detail"}) base.attr(field) = py::none();
+  parse_error_type = new_exception(m, "ParseError", py::make_tuple(base, value_error),
+                                   "A value or file could not be read (money text, date-time, YAML syntax).");
+  policy_error_type = new_exception(m, "PolicyError", py::make_tuple(base, value_error),
+                                    "A rules file is well-formed but says something kefu cannot accept.");
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const kefu::parse_error& e) {
+      raise(parse_error_type, e);
+    } catch (const kefu::policy_error& e) {
+      raise(policy_error_type, e);
+    } catch (const kefu::error& e) {
+      raise(error_type, e);
+    }
+  });
+}
+
+}  // namespace kefu::python

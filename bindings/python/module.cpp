@@ -1,0 +1,13 @@
+#include "register.hpp"
+
+#include <kefu/version.hpp>
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "kefu native core: calendars, rules, tickets and KPIs (see the kefu package for the Python face)";
+  m.attr("__version__") = kefu::version_string;
+  kefu::python::register_errors(m);
+  kefu::python::register_time(m);
+  kefu::python::register_money(m);
+  kefu::python::register_rules(m);
+  kefu::python::register_privacy(m);
+}

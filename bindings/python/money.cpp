@@ -1,0 +1,63 @@
+// kefu.Money: exact yuan amounts. Floats are refused because they cannot hold 0.10 exactly.
+#include "register.hpp"
+
+#include <kefu/money.hpp>
+
+#include <pybind11/operators.h>
+
+namespace py = pybind11;
+
+namespace kefu::python {
+
+namespace {
+kefu::money to_money(py::handle value) {
+  if (py::isinstance<kefu::money>(value)) return value.cast<kefu::money>();
+  if (py::isinstance<py::str>(value)) return kefu::money::parse(value.cast<std::string>());
+  if (py::isinstance<py::bool_>(value)) throw py::type_error("Money does not take a bool");
+  if (py::isinstance<py::int_>(value)) {
+    const py::int_ limit(INT64_MAX / 100);
+    if (value > limit || value < -limit) throw py::value_error("amount too large");
+    return kefu::money::from_yuan(value.cast<std::int64_t>());
+  }
+  const py::object decimal = py::module_::import("decimal").attr("Decimal");
+  if (py::isinstance(value, decimal))
+    return kefu::money::parse(py::str(py::module_::import("builtins").attr("format")(value, "f")).cast<std::string>());
+  if (py::isinstance<py::float_>(value))
+    throw py::type_error("Money does not take a float (inexact); pass text or a Decimal, e.g. Money('12.30')");
+  throw py::type_error("Money takes text ('¥1,000.50'), an int number of yuan, a Decimal or a Money");
+}
+}  // namespace
+
+void register_money(py::module_& m) {
+  py::class_<kefu::money>(m, "Money",
+                          "An exact amount of yuan, stored in fen. Money('¥1,000.50'), Money(1000), "
+                          "Money(Decimal('12.30')); more than two decimals is an error.")
+      .def(py::init(&to_money), py::arg("value"))
+      .def_static("from_fen", &kefu::money::from_fen, py::arg("fen"))
+      .def_property_readonly("fen", &kefu::money::fen)
+      .def("to_decimal",
+           [](const kefu::money& v) { return py::module_::import("decimal").attr("Decimal")(v.to_string()); })
+      .def("display", &kefu::money::to_display, "'¥1,000.50'")
+      .def("__str__", &kefu::money::to_string)
+      .def("__repr__", [](const kefu::money& v) { return "Money('" + v.to_string() + "')"; })
+      .def("__hash__", [](const kefu::money& v) { return py::hash(py::int_(v.fen())); })
+      .def("__bool__", [](const kefu::money& v) { return v.fen() != 0; })
+      .def("__add__", [](const kefu::money& a, py::handle b) { return a + to_money(b); }, py::is_operator())
+      .def("__radd__", [](const kefu::money& a, py::handle b) { return to_money(b) + a; }, py::is_operator())
+      .def("__sub__", [](const kefu::money& a, py::handle b) { return a - to_money(b); }, py::is_operator())
+      .def("__rsub__", [](const kefu::money& a, py::handle b) { return to_money(b) - a; }, py::is_operator())
+      .def("__mul__", [](const kefu::money& a, std::int64_t k) { return a * k; }, py::is_operator())
+      .def("__rmul__", [](const kefu::money& a, std::int64_t k) { return a * k; }, py::is_operator())
+      .def("__neg__", [](const kefu::money& a) { return -a; })
+      .def("__eq__", [](const kefu::money& a, py::handle b) {
+             try { return a == to_money(b); } catch (const std::exception&) { return false; }
+           }, py::is_operator())
+      .def("__lt__", [](const kefu::money& a, py::handle b) { return a < to_money(b); }, py::is_operator())
+      .def("__le__", [](const kefu::money& a, py::handle b) { return a <= to_money(b); }, py::is_operator())
+      .def("__gt__", [](const kefu::money& a, py::handle b) { return a > to_money(b); }, py::is_operator())
+      .def("__ge__", [](const kefu::money& a, py::handle b) { return a >= to_money(b); }, py::is_operator())
+      .def(py::pickle([](const kefu::money& v) { return v.fen(); },
+                      [](std::int64_t fen) { return kefu::money::from_fen(fen); }));
+}
+
+}  // namespace kefu::python

@@ -1,0 +1,77 @@
+// kefu — errors with context.
+//
+// Every error kefu throws derives from kefu::error, which derives from std::runtime_error, so
+// `catch (const std::exception&)` still works. An error knows where it happened when that is known:
+// file, line and column (1-based, 0 = unknown), the rule id it concerns, and the bare detail
+// without the location prefix. what() renders them the way compilers do:
+//
+//   refund.yaml:42:9: rule REF-QUALITY-7D: unknown input 'day_since' (did you mean 'days_since_purchase'?)
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace kefu {
+
+/// Where in a source text something is. line and column are 1-based; 0 means unknown.
+struct source_location {
+  std::string file;
+  int line = 0;
+  int column = 0;
+
+  bool known() const noexcept { return !file.empty() || line > 0; }
+};
+
+/// Base of every kefu error.
+class error : public std::runtime_error {
+ public:
+  explicit error(std::string detail, source_location where = {}, std::string rule_id = {})
+      : std::runtime_error(render(detail, where, rule_id)),
+        detail_(std::move(detail)),
+        where_(std::move(where)),
+        rule_id_(std::move(rule_id)) {}
+
+  /// The message without location or rule prefix.
+  const std::string& detail() const noexcept { return detail_; }
+  const source_location& where() const noexcept { return where_; }
+  const std::string& file() const noexcept { return where_.file; }
+  int line() const noexcept { return where_.line; }
+  int column() const noexcept { return where_.column; }
+  /// The rule the error concerns, or empty.
+  const std::string& rule_id() const noexcept { return rule_id_; }
+
+  /// "file:line:col: rule ID: detail", leaving out the parts that are unknown.
+  static std::string render(const std::string& detail, const source_location& where,
+                            const std::string& rule_id) {
+    std::string out;
+    if (!where.file.empty()) out += where.file + ':';
+    if (where.line > 0) {
+      out += std::to_string(where.line) + ':';
+      if (where.column > 0) out += std::to_string(where.column) + ':';
+    }
+    if (!out.empty()) out += ' ';
+    if (!rule_id.empty()) out += "rule " + rule_id + ": ";
+    return out + detail;
+  }
+
+ private:
+  std::string detail_;
+  source_location where_;
+  std::string rule_id_;
+};
+
+/// A value or a file could not be read: bad money text, a malformed instant, invalid YAML.
+class parse_error : public error {
+ public:
+  using error::error;
+};
+
+/// A rules file is well-formed but says something kefu cannot accept (unknown key, wrong type,
+/// contradiction between entries).
+class policy_error : public error {
+ public:
+  using error::error;
+};
+
+}  // namespace kefu

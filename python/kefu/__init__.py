@@ -1,0 +1,64 @@
+"""kefu (客服): retail customer-service handbooks as executable policy.
+
+The native core (``kefu._core``) does the work; this package is its thin Python face:
+exceptions with their fields, exact money, instants and zones, rules directories, and the
+``kefu`` command line (``python -m kefu``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._core import (
+    Error,
+    Money,
+    ParseError,
+    PolicyError,
+    RulesDocument,
+    TimeZone,
+    __version__,
+    format_instant,
+    mask_address,
+    mask_name,
+    mask_phone,
+    parse_date,
+    parse_instant,
+)
+from ._core import scan_rules_directory as _scan_rules_directory
+
+__all__ = [
+    "Error",
+    "Money",
+    "ParseError",
+    "PolicyError",
+    "RulesDocument",
+    "TimeZone",
+    "__version__",
+    "default_data_path",
+    "default_rules_dir",
+    "format_instant",
+    "mask_address",
+    "mask_name",
+    "mask_phone",
+    "parse_date",
+    "parse_instant",
+    "scan_rules",
+]
+
+
+def default_rules_dir() -> Path:
+    """The default policy shipped inside the package (calendars, policies, rule tests)."""
+    return Path(__file__).resolve().parent / "rules"
+
+
+def default_data_path(name: str = "tickets.csv") -> Path:
+    """A file of the embedded synthetic data set (used by ``kefu demo``)."""
+    path = Path(__file__).resolve().parent / "data" / name
+    if not path.is_file():
+        raise FileNotFoundError(f"kefu ships no data file {name!r} (looked in {path.parent})")
+    return path
+
+
+def scan_rules(directory: str | Path | None = None) -> list[RulesDocument]:
+    """Summaries of the rules documents below ``directory`` (default: the shipped rules)."""
+    return _scan_rules_directory(default_rules_dir() if directory is None else directory)

@@ -1,0 +1,88 @@
+#include <kefu/rules/catalog.hpp>
+
+#include "detail/yaml_support.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <utility>
+
+namespace kefu::rules {
+
+const char* to_string(document_kind kind) noexcept {
+  switch (kind) {
+    case document_kind::calendar: return "calendar";
+    case document_kind::policy: return "policy";
+    case document_kind::scorecard: return "scorecard";
+    case document_kind::targets: return "targets";
+    case document_kind::suite: return "suite";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr std::pair<const char*, document_kind> kinds[] = {
+    {"calendar", document_kind::calendar}, {"policy", document_kind::policy},
+    {"scorecard", document_kind::scorecard}, {"targets", document_kind::targets},
+    {"suite", document_kind::suite},
+};
+
+std::size_t size_of(const YAML::Node& node) { return node && (node.IsSequence() || node.IsMap()) ? node.size() : 0; }
+
+std::size_t count_entries(const YAML::Node& doc, document_kind kind) {
+  switch (kind) {
+    case document_kind::calendar: return size_of(doc["holidays"]) + size_of(doc["workdays"]) + size_of(doc["special_days"]);
+    case document_kind::policy: return size_of(doc["rules"]);
+    case document_kind::scorecard: return size_of(doc["items"]);
+    case document_kind::targets: return size_of(doc["metrics"]);
+    case document_kind::suite: return size_of(doc["cases"]);
+  }
+  return 0;
+}
+
+document_summary summarise(const std::filesystem::path& file, const std::string& display, std::string relative) {
+  const YAML::Node doc = detail::load_yaml_file(file.string(), display);
+  if (!doc.IsMap())
+    throw policy_error("a rules document must be a mapping whose first key names its kind "
+                       "(calendar, policy, scorecard, targets or suite)",
+                       detail::location_of(doc, display).known() ? detail::location_of(doc, display)
+                                                                 : source_location{display, 1, 1});
+  const auto first = doc.begin();
+  const std::string key = first->first.IsScalar() ? first->first.Scalar() : std::string();
+  const auto found = std::find_if(std::begin(kinds), std::end(kinds), [&](const auto& k) { return key == k.first; });
+  if (found == std::end(kinds))
+    throw policy_error("unknown rules document kind '" + key +
+                           "': the first key must be one of calendar, policy, scorecard, targets, suite",
+                       detail::location_of(first->first, display));
+  document_summary s{std::move(relative), found->second, {}, {}, {}, 0};
+  s.name = detail::scalar_text(first->second, display, std::string("'") + key + "'");
+  if (s.name.empty())
+    throw policy_error(std::string("'") + key + "' needs a name", detail::location_of(first->first, display));
+  if (const YAML::Node v = doc["version"]) s.version = detail::scalar_text(v, display, "'version'");
+  if (const YAML::Node d = doc["description"]) s.description = detail::scalar_text(d, display, "'description'");
+  s.entries = count_entries(doc, s.kind);
+  return s;
+}
+
+}  // namespace
+
+std::vector<document_summary> scan_rules_directory(const std::string& directory) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(directory, ec))
+    throw error("rules directory '" + directory + "' does not exist or is not a directory");
+  std::vector<fs::path> files;
+  for (auto it = fs::recursive_directory_iterator(directory, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const auto ext = it->path().extension();
+    if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(it->path());
+  }
+  if (ec) throw error("cannot list rules directory '" + directory + "': " + ec.message());
+  std::vector<document_summary> out;
+  out.reserve(files.size());
+  for (const auto& f : files) out.push_back(summarise(f, f.generic_string(), fs::relative(f, directory).generic_string()));
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  return out;
+}
+
+}  // namespace kefu::rules

@@ -1,0 +1,77 @@
+#include <kefu/rules/catalog.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+struct temp_rules_dir {
+  fs::path path = fs::temp_directory_path() / ("kefu-catalog-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                                               "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  temp_rules_dir() { fs::create_directories(path); }
+  ~temp_rules_dir() { fs::remove_all(path); }
+  void write(const std::string& name, const std::string& text) const {
+    fs::create_directories((path / name).parent_path());
+    std::ofstream(path / name) << text;
+  }
+};
+
+std::string error_of(const std::string& dir) {
+  try {
+    kefu::rules::scan_rules_directory(dir);
+  } catch (const kefu::error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+}  // namespace
+
+TEST(Catalog, SummarisesTheShippedRules) {
+  const auto docs = kefu::rules::scan_rules_directory(KEFU_TEST_RULES_DIR);
+  const auto cn = std::find_if(docs.begin(), docs.end(), [](const auto& d) { return d.name == "cn-mainland"; });
+  ASSERT_NE(cn, docs.end());
+  EXPECT_EQ(cn->kind, kefu::rules::document_kind::calendar);
+  EXPECT_EQ(cn->path, "calendars/cn-mainland.yaml");
+  EXPECT_GT(cn->entries, 100u);  // holidays and make-up workdays since 2004
+}
+
+TEST(Catalog, ReadsKindNameVersionAndCounts) {
+  temp_rules_dir d;
+  d.write("b/refund.yaml", "policy: refund\nversion: '2'\ndescription: 退款\nrules:\n  - id: A\n  - id: B\n");
+  d.write("a.yml", "suite: refund cases\ncases: [{}, {}, {}]\n");
+  d.write("notes.txt", "not yaml: [");
+  const auto docs = kefu::rules::scan_rules_directory(d.path.string());
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[0].path, "a.yml");
+  EXPECT_EQ(docs[0].kind, kefu::rules::document_kind::suite);
+  EXPECT_EQ(docs[0].entries, 3u);
+  EXPECT_EQ(docs[1].path, "b/refund.yaml");
+  EXPECT_EQ(docs[1].name, "refund");
+  EXPECT_EQ(docs[1].version, "2");  // never YAML-typed: '2' and 2 both read as the text 2
+  EXPECT_EQ(docs[1].description, "退款");
+  EXPECT_EQ(docs[1].entries, 2u);
+}
+
+TEST(Catalog, SyntaxErrorsPointAtFileLineAndColumn) {
+  temp_rules_dir d;
+  d.write("bad.yaml", "policy: refund\nrules:\n  - id: [unclosed\n");
+  const std::string file = (d.path / "bad.yaml").generic_string();
+  const std::string msg = error_of(d.path.string());
+  EXPECT_EQ(msg.rfind(file + ":4:1: invalid YAML: ", 0), 0u) << msg;
+}
+
+TEST(Catalog, UnknownKindNamesTheKey) {
+  temp_rules_dir d;
+  d.write("x.yaml", "# comment\npolcy: refund\n");
+  EXPECT_EQ(error_of(d.path.string()),
+            (d.path / "x.yaml").generic_string() +
+                ":2:1: unknown rules document kind 'polcy': the first key must be one of calendar, policy, "
+                "scorecard, targets, suite");
+}
+
+TEST(Catalog, MissingDirectoryIsAnError) {
+  EXPECT_EQ(error_of("/nonexistent/kefu-rules"), "rules directory '/nonexistent/kefu-rules' does not exist or is not a directory");
+}

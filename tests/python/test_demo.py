@@ -1,0 +1,43 @@
+"""`kefu demo` and typed ticket reading (foundation issue item 8, DOM-PRIV-1)."""
+
+import csv
+import io
+import re
+
+import pytest
+
+import kefu
+from kefu import demo
+from kefu.tickets import read_tickets
+
+
+def test_demo_summarises_rules_and_tickets_without_personal_data():
+    out = io.StringIO()
+    assert demo.run(out=out) == 0
+    text = out.getvalue()
+    assert "calendar   cn-mainland" in text
+    rows = list(csv.DictReader(kefu.default_data_path().open(encoding="utf-8")))
+    assert f": {len(rows)}, received " in text
+    for row in rows[:5]:
+        assert row["customer_phone"] not in text
+        assert row["customer_name"] not in text
+        assert kefu.mask_phone(row["customer_phone"]) in text
+    assert not re.search(r"1[3-9]\d{9}", text)
+
+
+def test_ticket_values_get_kefu_types():
+    first = next(read_tickets(kefu.default_data_path()))
+    assert isinstance(first["claimed_amount"], kefu.Money)
+    assert first["received_at"].utcoffset().total_seconds() == 8 * 3600
+    assert isinstance(first["vip"], bool)
+
+
+def test_bad_ticket_value_names_file_line_and_column(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("ticket_id,claimed_amount\nT1,12.30\nT2,12.305\n", encoding="utf-8")
+    with pytest.raises(kefu.ParseError) as info:
+        list(read_tickets(path))
+    assert str(info.value) == (
+        f"{path}:3: column 2 (claimed_amount): bad amount '12.305': more than two decimal places "
+        "(amounts are exact to the fen)"
+    )
