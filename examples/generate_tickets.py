@@ -175,8 +175,17 @@ COUNTER_LOCATIONS = ["写字楼A座大堂", "地铁站B口", "人民医院门诊
 MALL_PLACES = ["一楼扶梯口", "三楼儿童区", "负一楼超市", "二楼女装区", "停车场电梯口", "五楼美食广场"]
 COURIERS = ["顺丰", "中通", "圆通", "韵达", "京东物流", "邮政"]
 
-# Categories with a durable-goods warranty (三包) question.
+# Businesses selling durable goods, and the goods that come with a warranty card (三包).
 DURABLE_BUSINESSES = {"ecommerce", "mall"}
+WARRANTY_GOODS = {"蓝牙耳机", "电饭煲", "扫地机器人", "空气炸锅", "笔记本电脑", "电动牙刷", "机械键盘", "显示器",
+                  "手机", "保温杯", "儿童推车", "电视机", "冰箱", "行李箱", "手表", "榨汁机"}
+# Categories where several customers may complain together (集体投诉).
+COLLECTIVE_CATEGORIES = {"quality_defect", "expiry", "spoiled_on_arrival", "live_seafood_dead", "cold_chain_break",
+                         "safety_injury", "late_delivery", "service_attitude", "duplicate_charge", "abnormal_order",
+                         "organic_dispute", "billing_error"}
+# 退一赔十 (food-safety law): a claim of ten times the price.
+TEN_FOLD = ["{when}在售货柜买的{p}过期了，要求退一赔十", "卖过期的{p}，按规定要退一赔十，共{amt}",
+            "在{loc}买到过期{p}，要求十倍赔偿"]
 GOODS_CATEGORIES = {"refund_request", "quality_defect", "wrong_item", "late_delivery", "billing_error", "expiry"}
 
 # --------------------------------------------------------------------------------------------
@@ -193,7 +202,7 @@ TEMPLATES: dict[str, T] = {
             "想问一下{p}有没有现货，今天下单什么时候发货？",
             "{p}的保修期是多久，需要保留发票吗？",
             "请问{p}可以开增值税专用发票吗？",
-            "你好，{p}有几种颜色可以选？能不能送货上门？",
+            "你好，{p}有几种规格可以选？能不能送货上门？",
             "我想了解一下{p}现在有没有满减活动",
             "{p}和上一代有什么区别，值得换吗？",
         ],
@@ -224,7 +233,7 @@ TEMPLATES: dict[str, T] = {
     "refund_request": {
         "ecommerce": [
             "{p}收到后不太喜欢，还没拆封，想申请退货退款",
-            "{when}买的{p}尺码不合适，想退货，包装都还在",
+            "{when}买的{p}不太合适，想退货，包装都还在",
             "申请仅退款，{p}还没发货我就不要了，{amt}请退回原账户",
             "我的{p}退货申请提交{n}天了还没审核，麻烦尽快处理",
             "{p}和想象的不一样，申请七天无理由退货，订单号{order}",
@@ -233,7 +242,7 @@ TEMPLATES: dict[str, T] = {
         "mall": [
             "{when}在商场买的{p}，回家后觉得不合适，小票还在，想退",
             "{when}在二楼专柜买的{p}，花了{amt}，家人不喜欢想退掉",
-            "买的{p}吊牌都没拆，能不能退货？",
+            "买的{p}包装都没拆，能不能退货？",
             "在你们商场买的{p}想退，专柜说要找客服中心",
             "{p}买贵了，隔壁店便宜很多，小票在，能退吗？",
         ],
@@ -311,7 +320,6 @@ TEMPLATES: dict[str, T] = {
             "在{loc}买的{p}已经过期{n}天了还在卖",
             "{p}的生产日期是上个月的，已经过了保质期",
             "刚买的{p}尝了一口味道不对，一看已经过期了",
-            "{when}在售货柜买的{p}过期了，要求退一赔十",
         ],
     },
     "logistics_delay": {
@@ -356,7 +364,7 @@ TEMPLATES: dict[str, T] = {
     "wrong_item": {
         "ecommerce": [
             "买的是{p}，送来的却是别的型号",
-            "{p}颜色和尺码都发错了，订单号{order}",
+            "{p}的规格发错了，订单号{order}",
             "收到的{p}跟页面描述不一样，货不对板",
             "我买的是新款{p}，收到的是旧款",
         ],
@@ -402,7 +410,7 @@ TEMPLATES: dict[str, T] = {
     },
     "spoiled_on_arrival": {
         "fresh": [
-            "收到的{p}已经烂了好几个，一股怪味",
+            "收到的{p}已经坏了，一股怪味",
             "{p}送到的时候就变质了，根本没法吃",
             "今天配送的{p}发霉了，要求退款或者重新送",
             "{p}{d}，刚送到就这样",
@@ -420,7 +428,7 @@ TEMPLATES: dict[str, T] = {
         "fresh": [
             "收到的{p}已经化了，包装里都是水",
             "{p}送到时冰袋全化了，摸起来是温的",
-            "冷冻的{p}解冻后又冻上了，怀疑运输时断了冷链",
+            "{p}解冻后又冻上了，怀疑运输时断了冷链",
             "{p}的保温箱破了，送到时一点都不冰",
         ],
     },
@@ -574,7 +582,7 @@ def _received_at(rng: random.Random, channel: str) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60), tzinfo=TZ)
 
 
-def _days_since(rng: random.Random, category: str, side: str) -> int:
+def _days_since(rng: random.Random, business: str, category: str, side: str) -> int:
     if side == "merchant":
         return rng.randint(0, 40)
     if category in ("live_seafood_dead", "spoiled_on_arrival", "cold_chain_break"):
@@ -587,6 +595,8 @@ def _days_since(rng: random.Random, category: str, side: str) -> int:
         return rng.randint(1, 7)
     if category in ("order_query", "logistics_delay", "late_delivery"):
         return rng.randint(1, 15)
+    if category == "refund_request" and business == "fresh":
+        return rng.randint(0, 3)
     if category == "refund_request":
         r = rng.random()
         return rng.randint(0, 5) if r < 0.5 else rng.randint(0, 10) if r < 0.75 else rng.randint(0, 30)
@@ -681,7 +691,7 @@ def _ticket(rng: random.Random) -> dict[str, Any]:
         channel = "store"  # injuries are mostly reported at the service desk
 
     received = _received_at(rng, channel)
-    days = _days_since(rng, category, side)
+    days = _days_since(rng, business, category, side)
     purchased = received.date() - dt.timedelta(days=days)
     item = _product(rng, business, category, side)
     name, lo, hi, defects, item_class = item
@@ -689,11 +699,12 @@ def _ticket(rng: random.Random) -> dict[str, Any]:
     # ----- customer
     tier = rng.choices("ABCD", weights=(12, 26, 38, 24))[0]
     vip = rng.random() < {"A": 0.22, "B": 0.06, "C": 0.01, "D": 0.003}[tier]
-    collective = side == "consumer" and rng.random() < 0.011
+    collective = side == "consumer" and category in COLLECTIVE_CATEGORIES and rng.random() < 0.018
     repeat = rng.choices((0, 1, 2, 3, 4), weights=(74, 14, 6, 4, 2))[0]
 
     # ----- goods facts
     durable = business in DURABLE_BUSINESSES and side == "consumer"
+    warranty = durable and name in WARRANTY_GOODS
     if business == "mall" and category in GOODS_CATEGORIES and rng.random() < 0.15:
         item_class = "clearance"
     defect_disclosed = item_class == "clearance" and rng.random() < 0.65
@@ -713,16 +724,17 @@ def _ticket(rng: random.Random) -> dict[str, Any]:
     warranty_repairs = 0
     misuse = dismantle = model_mismatch = force_majeure = False
     if durable and category == "quality_defect":
-        warranty_repairs = rng.choices((0, 1, 2, 3), weights=(62, 20, 12, 6))[0]
-        misuse = rng.random() < 0.08
-        dismantle = rng.random() < 0.04
-        model_mismatch = rng.random() < 0.03
+        misuse = rng.random() < 0.07
         force_majeure = rng.random() < 0.015
+        if warranty:
+            warranty_repairs = rng.choices((0, 1, 2, 3), weights=(55, 22, 15, 8))[0]
+            dismantle = rng.random() < 0.05
+            model_mismatch = rng.random() < 0.035
     elif durable and category == "refund_request" and used:
         misuse = rng.random() < 0.05
     if misuse:
         used = True
-    warranty_card_valid = durable and not model_mismatch and rng.random() < 0.8
+    warranty_card_valid = warranty and not model_mismatch and rng.random() < 0.8
     merchant_error = rng.random() < {"wrong_item": 0.7, "billing_error": 0.85, "late_delivery": 0.35,
                                      "abnormal_order": 0.2, "logistics_delay": 0.1}.get(category, 0.0)
     duplicate_confirmed = category == "duplicate_charge" and rng.random() < 0.75
@@ -736,8 +748,11 @@ def _ticket(rng: random.Random) -> dict[str, Any]:
     if business == "smart_counter" and side == "consumer" and rng.random() < 0.35:
         order += _price_cents(rng, 3, 15)  # bought more than one thing
     n_small = rng.randint(2, 6)
-    if category in ("consultation", "order_query", "counter_operation", "contract", "restocking",
-                    "logistics_delay"):
+    if category in ("counter_operation", "contract"):
+        order = claimed = 0  # no order behind the ticket
+    elif category == "restocking":
+        order, claimed = unit * 24 * n_small, 0  # the restocking order: n boxes of 24
+    elif category in ("consultation", "order_query", "logistics_delay"):
         claimed = 0 if rng.random() < 0.9 else min(order, rng.randint(5, 50) * 100)
     elif category == "service_attitude":
         claimed = 0 if rng.random() < 0.8 else min(order, rng.randint(2, 20) * 1000)
@@ -779,7 +794,8 @@ def _ticket(rng: random.Random) -> dict[str, Any]:
         "place": rng.choice(MALL_PLACES), "courier": rng.choice(COURIERS),
         "r": {1: "一", 2: "两", 3: "三"}.get(warranty_repairs, "两"),
     }
-    text = _text(rng, business, category, item, slots, warranty_repairs, collective, repeat, vip)
+    ten_fold = category == "expiry" and claimed == order * 10 and claimed > 0
+    text = _text(rng, business, category, item, slots, warranty_repairs, collective, repeat, vip, ten_fold)
 
     return {
         "business": business, "side": side, "channel": channel, "category": category, "text": text,
@@ -799,7 +815,7 @@ def _ticket(rng: random.Random) -> dict[str, Any]:
 
 
 def _text(rng: random.Random, business: str, category: str, item: Product, slots: dict[str, str],
-          warranty_repairs: int, collective: bool, repeat: int, vip: bool) -> str:
+          warranty_repairs: int, collective: bool, repeat: int, vip: bool, ten_fold: bool) -> str:
     # About 2% in traditional characters: a whole ticket from the traditional pool.
     if category in TRADITIONAL and rng.random() < 0.025:
         return rng.choice(TRADITIONAL[category]).format(**slots)
@@ -808,6 +824,8 @@ def _text(rng: random.Random, business: str, category: str, item: Product, slots
         category == "quality_defect" and warranty_repairs >= 1 and business in DURABLE_BUSINESSES
         and rng.random() < 0.8) else TEMPLATES[category]
     pool = by_business.get(business) or by_business.get("*") or next(iter(by_business.values()))
+    if ten_fold:
+        pool = TEN_FOLD
 
     risk_p = 0.12 + (0.08 if repeat >= 2 else 0.0) + (0.1 if category == "service_attitude" else 0.0)
     risk_p += 0.35 if category == "safety_injury" else 0.0

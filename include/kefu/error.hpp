@@ -74,4 +74,11 @@ class policy_error : public error {
   using error::error;
 };
 
+/// A date or instant outside a calendar's declared range: kefu never guesses which days are
+/// working days where its data ends.
+class calendar_range_error : public error {
+ public:
+  using error::error;
+};
+
 }  // namespace kefu
