@@ -12,6 +12,7 @@ namespace {
 PyObject* error_type = nullptr;
 PyObject* parse_error_type = nullptr;
 PyObject* policy_error_type = nullptr;
+PyObject* calendar_range_error_type = nullptr;
 
 PyObject* new_exception(py::module_& m, const char* name, py::tuple bases, const char* doc) {
   const std::string qualified = std::string("kefu.") + name;
@@ -48,6 +49,8 @@ void register_errors(py::module_& m) {
                                    "A value or file could not be read (money text, date-time, YAML syntax).");
   policy_error_type = new_exception(m, "PolicyError", py::make_tuple(base, value_error),
                                     "A rules file is well-formed but says something kefu cannot accept.");
+  calendar_range_error_type = new_exception(m, "CalendarRangeError", py::make_tuple(base, value_error),
+                                            "A date or instant outside a calendar's declared range.");
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
@@ -55,6 +58,8 @@ void register_errors(py::module_& m) {
       raise(parse_error_type, e);
     } catch (const kefu::policy_error& e) {
       raise(policy_error_type, e);
+    } catch (const kefu::calendar_range_error& e) {
+      raise(calendar_range_error_type, e);
     } catch (const kefu::error& e) {
       raise(error_type, e);
     }

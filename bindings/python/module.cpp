@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
   kefu::python::register_money(m);
   kefu::python::register_rules(m);
   kefu::python::register_privacy(m);
+  kefu::python::register_calendar(m);
 }

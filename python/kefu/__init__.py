@@ -10,11 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._core import (
+    Calendar,
+    CalendarRangeError,
+    Clock,
+    DayInfo,
+    Duration,
     Error,
     Money,
     ParseError,
     PolicyError,
     RulesDocument,
+    SlaClock,
+    SlaStatus,
     TimeZone,
     __version__,
     format_instant,
@@ -27,11 +34,18 @@ from ._core import (
 from ._core import scan_rules_directory as _scan_rules_directory
 
 __all__ = [
+    "Calendar",
+    "CalendarRangeError",
+    "Clock",
+    "DayInfo",
+    "Duration",
     "Error",
     "Money",
     "ParseError",
     "PolicyError",
     "RulesDocument",
+    "SlaClock",
+    "SlaStatus",
     "TimeZone",
     "__version__",
     "default_data_path",

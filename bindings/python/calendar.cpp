@@ -1,0 +1,274 @@
+// kefu.Calendar, kefu.Duration and kefu.SlaClock. Scalars take datetimes (naive = the calendar's
+// local time, aware = converted; results keep the input's awareness); the same methods take numpy
+// datetime64 arrays (read as calendar-local time) and loop in C++ with the GIL released.
+#include "register.hpp"
+
+#include <kefu/calendar/load.hpp>
+#include <kefu/calendar/sla_clock.hpp>
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+namespace py = pybind11;
+namespace cal = kefu::calendar;
+
+namespace kefu::python {
+
+namespace {
+
+constexpr std::int64_t nat = std::numeric_limits<std::int64_t>::min();
+
+py::module_ datetime_module() { return py::module_::import("datetime"); }
+py::module_ numpy() { return py::module_::import("numpy"); }
+
+bool is_datetime(py::handle x) { return py::isinstance(x, datetime_module().attr("datetime")); }
+bool is_date(py::handle x) { return py::isinstance(x, datetime_module().attr("date")); }
+
+/// A numpy datetime64 array (or anything numpy turns into one) in `unit`, as int64 values; none when x
+/// is not array-like.
+std::optional<py::array_t<std::int64_t>> as_datetime64(py::handle x, const char* unit) {
+  if (is_date(x) || py::isinstance<py::str>(x)) return std::nullopt;
+  const bool array_like = py::isinstance<py::array>(x) || py::hasattr(x, "__array__") || py::isinstance<py::list>(x) ||
+                          py::isinstance<py::tuple>(x);
+  if (!array_like) return std::nullopt;
+  py::array arr = numpy().attr("asarray")(x);
+  if (arr.dtype().kind() != 'M')
+    throw py::type_error("expected datetime64 values, got an array of dtype " + std::string(py::str(arr.dtype())));
+  py::array converted = arr.attr("astype")(std::string("datetime64[") + unit + "]");
+  return py::array_t<std::int64_t>(converted.attr("view")("int64"));
+}
+
+py::array as_dtype(py::array_t<std::int64_t>& values, const char* dtype) { return values.attr("view")(dtype); }
+
+/// Applies f to each element (NaT stays NaT) without the GIL.
+template <class F>
+py::array_t<std::int64_t> map_values(const py::array_t<std::int64_t>& in, F f) {
+  py::array_t<std::int64_t> out(in.request().shape);
+  const auto n = in.size();
+  const std::int64_t* src = in.data();
+  std::int64_t* dst = out.mutable_data();
+  {
+    py::gil_scoped_release release;
+    for (py::ssize_t i = 0; i < n; ++i) dst[i] = src[i] == nat ? nat : f(src[i]);
+  }
+  return out;
+}
+
+template <class F>
+py::array_t<std::int64_t> map_pairs(const py::array_t<std::int64_t>& a, const py::array_t<std::int64_t>& b, F f) {
+  py::object broadcast = numpy().attr("broadcast_arrays")(a, b);
+  py::array_t<std::int64_t> aa = numpy().attr("ascontiguousarray")(broadcast.attr("__getitem__")(0));
+  py::array_t<std::int64_t> bb = numpy().attr("ascontiguousarray")(broadcast.attr("__getitem__")(1));
+  py::array_t<std::int64_t> out(aa.request().shape);
+  const auto n = aa.size();
+  const std::int64_t *pa = aa.data(), *pb = bb.data();
+  std::int64_t* dst = out.mutable_data();
+  {
+    py::gil_scoped_release release;
+    for (py::ssize_t i = 0; i < n; ++i) dst[i] = pa[i] == nat || pb[i] == nat ? nat : f(pa[i], pb[i]);
+  }
+  return out;
+}
+
+/// A date, or the calendar-local date of a datetime, as days since 1970-01-01.
+std::int64_t to_day(py::handle x, const cal::calendar& c) {
+  if (is_datetime(x)) return c.zone().local_day(to_instant(x, c.zone()));
+  if (is_date(x)) {
+    return kefu::detail::days_from_civil(x.attr("year").cast<std::int64_t>(), x.attr("month").cast<unsigned>(),
+                                         x.attr("day").cast<unsigned>());
+  }
+  if (py::isinstance<py::str>(x)) return kefu::to_days(kefu::parse_date(x.cast<std::string>()));
+  throw py::type_error("expected a datetime.date, a datetime.datetime or 'YYYY-MM-DD'");
+}
+
+py::object to_date(std::int64_t days) {
+  const auto d = kefu::detail::civil_from_days(days);
+  return datetime_module().attr("date")(d.year, d.month, d.day);
+}
+
+/// An instant back to Python with the awareness of `like`.
+py::object like_input(kefu::instant t, const kefu::time_zone& zone, py::handle like) {
+  py::object local = to_datetime(t, zone);
+  py::object tzinfo = like.attr("tzinfo");
+  if (tzinfo.is_none() || like.attr("utcoffset")().is_none()) return local.attr("replace")(py::arg("tzinfo") = py::none());
+  return local.attr("astimezone")(tzinfo);
+}
+
+cal::duration to_duration(py::handle spec) {
+  if (py::isinstance<cal::duration>(spec)) return spec.cast<cal::duration>();
+  if (py::isinstance<py::str>(spec)) return cal::parse_duration(spec.cast<std::string>());
+  if (py::isinstance(spec, datetime_module().attr("timedelta"))) {
+    const double s = spec.attr("total_seconds")().cast<double>();
+    if (s != static_cast<double>(static_cast<std::int64_t>(s)))
+      throw py::value_error("a timedelta duration must be a whole number of seconds");
+    return cal::duration::wall_seconds(static_cast<std::int64_t>(s));
+  }
+  throw py::type_error("expected a duration such as '4 business hours', a kefu.Duration or a timedelta");
+}
+
+py::object seconds_to_timedelta(std::int64_t s) { return datetime_module().attr("timedelta")(py::arg("seconds") = s); }
+
+// pybind11 holders cannot be shared_ptr<const T>; every bound method is const, so nothing mutates.
+using calendar_ptr = std::shared_ptr<cal::calendar>;
+calendar_ptr unconst(std::shared_ptr<const cal::calendar> c) { return std::const_pointer_cast<cal::calendar>(std::move(c)); }
+
+}  // namespace
+
+void register_calendar(py::module_& m) {
+  py::enum_<cal::clock>(m, "Clock", "The clock a duration runs on.")
+      .value("wall", cal::clock::wall)
+      .value("business", cal::clock::business)
+      .value("workdays", cal::clock::workdays);
+
+  py::class_<cal::duration>(m, "Duration",
+                            "An amount on a clock: '24h' (wall), '4 business hours' (opening time), '3 workdays'.")
+      .def(py::init([](const std::string& text) { return cal::parse_duration(text); }), py::arg("text"))
+      .def_readonly("clock", &cal::duration::kind)
+      .def_readonly("amount", &cal::duration::amount, "seconds (wall, business) or days (workdays)")
+      .def("__str__", [](const cal::duration& d) { return cal::to_string(d); })
+      .def("__repr__", [](const cal::duration& d) { return "Duration('" + cal::to_string(d) + "')"; })
+      .def("__eq__", [](const cal::duration& a, const cal::duration& b) { return a == b; })
+      .def("__hash__", [](const cal::duration& d) { return py::hash(py::make_tuple(static_cast<int>(d.kind), d.amount)); });
+
+  py::class_<cal::day_info>(m, "DayInfo", "What a calendar says about one date.")
+      .def_property_readonly("date", [](const cal::day_info& d) { return to_date(d.day); })
+      .def_property_readonly("kind", [](const cal::day_info& d) { return cal::to_string(d.kind); })
+      .def_readonly("working", &cal::day_info::working)
+      .def_readonly("name", &cal::day_info::name)
+      .def_property_readonly("hours",
+                             [](const cal::day_info& d) {
+                               std::vector<std::string> out;
+                               for (const auto iv : d.working_hours) out.push_back(cal::format_interval(iv));
+                               return out;
+                             })
+      .def("__repr__", [](const cal::day_info& d) {
+        return "DayInfo(" + kefu::format_days(d.day) + ", " + cal::to_string(d.kind) + (d.name.empty() ? "" : ", " + d.name) + ")";
+      });
+
+  py::class_<cal::calendar, calendar_ptr>(m, "Calendar",
+                                          "A compiled working-day calendar. Calendar.builtin('cn-mainland'), "
+                                          "Calendar.load('team.yaml').")
+      .def_static("builtin", [](const std::string& name) { return unconst(cal::builtin(name)); }, py::arg("name"))
+      .def_static("builtin_names", &cal::builtin_names)
+      .def_static("load", [](py::handle path) { return unconst(cal::load_file(to_path(path))); }, py::arg("path"))
+      .def_static(
+          "from_yaml",
+          [](const std::string& text, const std::string& name) { return unconst(cal::load_string(text, name)); },
+          py::arg("text"), py::arg("name") = "<string>")
+      .def_property_readonly("name", &cal::calendar::name)
+      .def_property_readonly("description", &cal::calendar::description)
+      .def_property_readonly("zone", &cal::calendar::zone)
+      .def_property_readonly("first_date", [](const cal::calendar& c) { return to_date(c.first_day()); })
+      .def_property_readonly("last_date", [](const cal::calendar& c) { return to_date(c.last_day()); })
+      .def(
+          "is_working_day",
+          [](const cal::calendar& c, py::handle d) -> py::object {
+            if (auto days = as_datetime64(d, "D")) {
+              auto out = map_values(*days, [&](std::int64_t x) -> std::int64_t { return c.is_working_day(x) ? 1 : 0; });
+              return out.attr("astype")("bool");
+            }
+            return py::bool_(c.is_working_day(to_day(d, c)));
+          },
+          py::arg("date"), "Whether a date (or each date of a datetime64 array) is a working day.")
+      .def("day_info", [](const cal::calendar& c, py::handle d) { return c.info(to_day(d, c)); }, py::arg("date"))
+      .def(
+          "is_open", [](const cal::calendar& c, py::handle t) { return c.is_open(to_instant(t, c.zone())); },
+          py::arg("t"), "Whether an instant lies inside working hours.")
+      .def(
+          "add",
+          [](const cal::calendar& c, py::handle t, py::handle spec) -> py::object {
+            const cal::duration d = to_duration(spec);
+            if (auto values = as_datetime64(t, "s")) {
+              const auto& zone = c.zone();
+              auto out = map_values(*values, [&](std::int64_t local) {
+                return zone.local_seconds(c.add(zone.from_local_seconds(local), d));
+              });
+              return as_dtype(out, "datetime64[s]");
+            }
+            return like_input(c.add(to_instant(t, c.zone()), d), c.zone(), t);
+          },
+          py::arg("t"), py::arg("spec"),
+          "t plus a duration on its clock ('24h', '4 business hours', '3 workdays'); DOMAIN DOM-SLA-4 semantics.")
+      .def(
+          "working_time_between",
+          [](const cal::calendar& c, py::handle a, py::handle b) -> py::object {
+            auto va = as_datetime64(a, "s");
+            auto vb = as_datetime64(b, "s");
+            if (va || vb) {
+              if (!va || !vb) throw py::type_error("give both a and b as datetime64 arrays");
+              const auto& zone = c.zone();
+              auto out = map_pairs(*va, *vb, [&](std::int64_t x, std::int64_t y) {
+                return c.working_time_between(zone.from_local_seconds(x), zone.from_local_seconds(y)).count();
+              });
+              return as_dtype(out, "timedelta64[s]");
+            }
+            return seconds_to_timedelta(c.working_time_between(to_instant(a, c.zone()), to_instant(b, c.zone())).count());
+          },
+          py::arg("a"), py::arg("b"), "Working time in [a, b); negative when b < a.")
+      .def(
+          "working_days_between",
+          [](const cal::calendar& c, py::handle a, py::handle b) -> py::object {
+            auto va = as_datetime64(a, "D");
+            auto vb = as_datetime64(b, "D");
+            if (va || vb) {
+              if (!va || !vb) throw py::type_error("give both a and b as datetime64 arrays");
+              return map_pairs(*va, *vb, [&](std::int64_t x, std::int64_t y) { return c.working_days_between(x, y); });
+            }
+            return py::int_(c.working_days_between(to_day(a, c), to_day(b, c)));
+          },
+          py::arg("a"), py::arg("b"), "Working days in [a, b) (numpy.busday_count's convention).")
+      .def("__repr__", [](const cal::calendar& c) { return "Calendar('" + c.name() + "', " + c.range_text() + ")"; });
+
+  py::class_<cal::sla_status>(m, "SlaStatus", py::dynamic_attr(), "An SLA clock as of an instant.")
+      .def_property_readonly("state", [](const cal::sla_status& s) { return cal::to_string(s.state); })
+      .def_readonly("paused", &cal::sla_status::paused)
+      .def_readonly("warning", &cal::sla_status::warning)
+      .def_property_readonly("elapsed", [](const cal::sla_status& s) { return seconds_to_timedelta(s.elapsed.count()); })
+      .def_property_readonly("remaining",
+                             [](const cal::sla_status& s) { return seconds_to_timedelta(s.remaining.count()); })
+      .def_property_readonly("target", [](const cal::sla_status& s) { return seconds_to_timedelta(s.target.count()); })
+      .def("__repr__", [](const cal::sla_status& s) {
+        return std::string("SlaStatus(") + cal::to_string(s.state) + (s.warning ? ", warning" : "") + ")";
+      });
+
+  py::class_<cal::sla_clock>(m, "SlaClock",
+                             "A pausable SLA clock: SlaClock(calendar, '4 business hours', warn_at=0.8 or "
+                             "warn_before='30min'). Times are datetimes (naive = the calendar's local time).")
+      .def(py::init([](calendar_ptr c, py::handle target, double warn_at, py::handle warn_before) {
+             cal::sla_warning w = cal::sla_warning::at_fraction(warn_at);
+             if (!warn_before.is_none()) {
+               const cal::duration lead = to_duration(warn_before);
+               if (lead.kind == cal::clock::workdays) throw py::value_error("warn_before cannot be in workdays");
+               w = cal::sla_warning::before(kefu::seconds(lead.amount));
+             }
+             return cal::sla_clock(std::move(c), to_duration(target), w);
+           }),
+           py::arg("calendar"), py::arg("target"), py::arg("warn_at") = 0.8, py::arg("warn_before") = py::none())
+      .def("start", [](cal::sla_clock& s, py::handle t) { s.start(to_instant(t, s.on().zone())); }, py::arg("at"))
+      .def("pause", [](cal::sla_clock& s, py::handle t) { s.pause(to_instant(t, s.on().zone())); }, py::arg("at"))
+      .def("resume", [](cal::sla_clock& s, py::handle t) { s.resume(to_instant(t, s.on().zone())); }, py::arg("at"))
+      .def("stop", [](cal::sla_clock& s, py::handle t) { s.stop(to_instant(t, s.on().zone())); }, py::arg("at"))
+      .def_property_readonly("target", &cal::sla_clock::target)
+      .def_property_readonly("events",
+                             [](const cal::sla_clock& s) {
+                               py::list out;
+                               for (const auto& e : s.events())
+                                 out.append(py::make_tuple(cal::to_string(e.kind), to_datetime(e.at, s.on().zone())));
+                               return out;
+                             })
+      .def(
+          "status",
+          [](const cal::sla_clock& s, py::handle at) {
+            const auto st = s.status(to_instant(at, s.on().zone()));
+            py::object status = py::cast(st);
+            status.attr("__dict__")["due"] = like_input(st.due, s.on().zone(), at);
+            status.attr("__dict__")["warn_at"] = like_input(st.warn_at, s.on().zone(), at);
+            return status;
+          },
+          py::arg("at"), "state, due, warn_at, elapsed, remaining, warning and paused as of `at`.")
+      .def(
+          "due", [](const cal::sla_clock& s, py::handle at) { return like_input(s.due(to_instant(at, s.on().zone())), s.on().zone(), at); },
+          py::arg("at"));
+}
+
+}  // namespace kefu::python
