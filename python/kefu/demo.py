@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__, default_data_path, default_rules_dir, scan_rules
-from ._core import Money, mask_name, mask_phone
+import datetime as _dt
+
+from ._core import Calendar, Money, mask_name, mask_phone
 from .tickets import read_tickets, received_local_date
 
 
@@ -50,6 +52,8 @@ def run(rules_dir: str | Path | None = None, tickets: str | Path | None = None, 
         f"largest {max(claimed).display()}, over ¥1,000.00: {over}\n"
     )
 
+    _spring_festival_deadlines(rows, out)
+
     out.write("\nFirst tickets (personal data masked, DOM-PRIV-1):\n")
     for t in rows[:5]:
         text = t["text"] if len(t["text"]) <= 30 else t["text"][:29] + "…"
@@ -58,3 +62,48 @@ def run(rules_dir: str | Path | None = None, tickets: str | Path | None = None, 
             f"{mask_phone(t.get('customer_phone') or ''):<12} {t['business']:<13} {t['category']:<18} {text}\n"
         )
     return 0
+
+
+# The handbooks' clocks (DOM-SLA-1): wall hours, opening time and working days.
+_DEADLINES = (
+    ("first response 24h", "always", "24h"),          # 000 §8.1.2 b
+    ("complaint 2 business h", "cn-office", "2 business hours"),  # 002 §6.4
+    ("close 3 workdays", "cn-mainland", "3 workdays"),  # 000 §8.1.2 a
+    ("L3 7 workdays", "cn-mainland", "7 workdays"),     # 002 §3.3.2
+)
+
+
+def _close_text(t: _dt.datetime) -> str:
+    """Midnight is shown as 24:00 of the day that closes, as the handbooks say it."""
+    if (t.hour, t.minute, t.second) == (0, 0, 0):
+        return f"{t - _dt.timedelta(days=1):%a %m-%d} 24:00"
+    return f"{t:%a %m-%d %H:%M}"
+
+
+def _spring_festival_deadlines(rows: list[dict], out: TextIO) -> None:
+    """Deadlines for tickets received around Spring Festival 2026 (holiday 15–23 Feb, make-up
+    working days Sat 14 Feb and Sat 28 Feb)."""
+    calendars = {name: Calendar.builtin(name) for _, name, _ in _DEADLINES}
+    window = [t for t in rows if _dt.date(2026, 2, 12) <= received_local_date(t) <= _dt.date(2026, 2, 16)]
+    picked: list[dict] = []
+    for day in range(12, 17):  # one ticket a day, the first of the day
+        picked += [t for t in window if received_local_date(t).day == day][:1]
+    out.write("\nDeadlines across Spring Festival 2026 (DOM-SLA-1, DOM-SLA-4; times +08:00):\n")
+    out.write(f"  {'ticket':<8} {'received':<17}" + "".join(f" {label:<22}" for label, _, _ in _DEADLINES) + "\n")
+    for t in picked:
+        received = t["received_at"]
+        cells = []
+        for _, name, spec in _DEADLINES:
+            due = calendars[name].add(received, spec)
+            cells.append(f" {_close_text(due.astimezone(received.tzinfo))}".ljust(23))
+        out.write(f"  {t['ticket_id']:<8} {received:%a %m-%d %H:%M}    " + "".join(cells) + "\n")
+    mainland = calendars["cn-mainland"]
+    counts = Counter(
+        "on a working day" if mainland.is_working_day(received_local_date(t)) else "on a day off"
+        for t in rows
+    )
+    out.write(
+        "  tickets received "
+        + ", ".join(f"{what}: {n}" for what, n in sorted(counts.items()))
+        + " (cn-mainland, 调休 included)\n"
+    )

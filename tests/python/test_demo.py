@@ -41,3 +41,13 @@ def test_bad_ticket_value_names_file_line_and_column(tmp_path):
         f"{path}:3: column 2 (claimed_amount): bad amount '12.305': more than two decimal places "
         "(amounts are exact to the fen)"
     )
+
+
+def test_demo_shows_deadlines_across_spring_festival():
+    out = io.StringIO()
+    demo.run(out=out)
+    text = out.getvalue()
+    assert "Deadlines across Spring Festival 2026" in text
+    # Received Fri 13 Feb: 3 workdays = Sat 14 (调休), Tue 24, Wed 25 → close of Wed 25 Feb.
+    line = next(l for l in text.splitlines() if "Fri 02-13 00:29" in l)
+    assert "Wed 02-25 24:00" in line and "Fri 02-13 11:00" in line
