@@ -1,0 +1,148 @@
+// kefu — decision policies: typed inputs, keyword sets, rules with compiled conditions, hit policies.
+//
+// A policy is loaded from YAML (docs/rules.md), checked, and compiled once; afterwards it is
+// immutable and safe to share across threads (std::shared_ptr<const policy>). Evaluating a record
+// does no string look-ups; with a reused decision object it does not allocate.
+#pragma once
+
+#include <kefu/rules/detail/program.hpp>
+#include <kefu/rules/keywords.hpp>
+#include <kefu/rules/value.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kefu::rules {
+
+enum class hit_policy : std::uint8_t { first, collect, unique, priority };
+const char* to_string(hit_policy h) noexcept;
+
+struct rule {
+  std::string id;
+  std::string description;
+  std::string source;  ///< the requirement it encodes, e.g. "DOM-REF-1 (004 §3.2)"
+  std::string when;    ///< the condition as written
+  std::int32_t root = -1;  ///< condition root in the policy's program (−1 = always)
+  std::int64_t priority = 0;
+  std::vector<std::optional<value>> then;  ///< per output; unset outputs come from the default
+  source_location where;
+  source_location when_where;
+};
+
+/// A finding of the static checks that does not stop loading (errors throw instead).
+struct diagnostic {
+  std::string message;
+  source_location where;
+  std::string rule_id;
+  std::string check;  ///< short id of the check, e.g. "unused-keywords", "unreachable-rule"
+};
+
+/// One condition as an explanation shows it.
+struct condition_trace {
+  std::size_t rule = 0;          ///< index into policy::rules()
+  std::string text;              ///< the sub-expression as written
+  bool result = false;
+  std::vector<std::pair<std::string, std::string>> reads;  ///< input name → value as text
+  std::vector<std::string> words;  ///< for keyword tests: the words found
+};
+
+/// The inputs of one decision, by slot (policy::slot gives a name's slot once, ahead of the hot loop).
+class record {
+ public:
+  record() = default;
+  // Texts may point into owned_texts: copying would leave them pointing into the original.
+  record(const record&) = delete;
+  record& operator=(const record&) = delete;
+  record(record&&) noexcept = default;
+  record& operator=(record&&) noexcept = default;
+  std::vector<std::int64_t> numbers;
+  std::vector<std::string_view> texts;
+  std::vector<std::string> owned_texts;  ///< storage when the record owns its texts
+  std::vector<std::uint8_t> present;
+};
+
+struct decision {
+  std::vector<std::uint32_t> matched;  ///< rule indices, in order (one for first/unique/priority)
+  bool by_default = false;             ///< no rule matched; outputs come from `default`
+};
+
+class policy {
+ public:
+  const std::string& name() const noexcept { return name_; }
+  const std::string& version() const noexcept { return version_; }
+  const std::string& description() const noexcept { return description_; }
+  const std::string& file() const noexcept { return file_; }
+  hit_policy hits() const noexcept { return hit_policy_; }
+  const std::vector<field>& inputs() const noexcept { return inputs_; }
+  const std::vector<field>& outputs() const noexcept { return outputs_; }
+  const std::vector<keyword_set>& keyword_sets() const noexcept { return keyword_sets_; }
+  const std::vector<rule>& rules() const noexcept { return rules_; }
+  bool has_default() const noexcept { return has_default_; }
+  const time_zone& zone() const noexcept { return program_.zone; }
+  /// Warnings of the static checks (unused keyword sets, unreachable rules, overlaps, gaps).
+  const std::vector<diagnostic>& warnings() const noexcept { return warnings_; }
+  const std::vector<std::optional<value>>& default_outputs() const noexcept { return default_; }
+
+  /// Slot of an input by name; throws kefu::error with a did-you-mean when there is none.
+  std::size_t slot(const std::string& input) const;
+  /// Index of an output by name, or throws.
+  std::size_t output_index(const std::string& output) const;
+
+  /// An empty record for this policy (inputs with defaults already set).
+  record make_record() const;
+  /// Sets an input from its text form (parse_value); throws naming the input.
+  void set(record& r, std::size_t slot, const std::string& text) const;
+  void set_number(record& r, std::size_t slot, std::int64_t number) const {
+    r.numbers[slot] = number;
+    r.present[slot] = 1;
+  }
+  void set_text(record& r, std::size_t slot, std::string_view text) const {
+    r.texts[slot] = text;
+    r.present[slot] = 1;
+  }
+  /// Throws kefu::error naming every required input the record lacks.
+  void check_complete(const record& r) const;
+
+  /// Evaluates; `out` is cleared and filled (reuse it to avoid allocation). With `trace`, every
+  /// condition of every rule evaluated is recorded. Throws for a record missing required inputs
+  /// and, under hit policy unique, when two rules match.
+  void evaluate(const record& r, decision& out, std::vector<condition_trace>* trace = nullptr) const;
+  decision evaluate(const record& r) const {
+    decision d;
+    evaluate(r, d);
+    return d;
+  }
+
+  /// The outputs of a decision: the winning rule's `then` over the default (for collect: the first
+  /// matched rule's; use outputs_of for each).
+  std::vector<std::optional<value>> outputs_of(const decision& d) const;
+  std::vector<std::optional<value>> outputs_of_rule(std::uint32_t rule) const;
+
+  /// Internal: the compiled program (explain and the static checks read it).
+  const detail::program& program() const noexcept { return program_; }
+
+ private:
+  friend class policy_builder;
+  std::string name_, version_, description_, file_;
+  hit_policy hit_policy_ = hit_policy::first;
+  std::vector<field> inputs_, outputs_;
+  std::vector<keyword_set> keyword_sets_;
+  std::vector<rule> rules_;
+  std::vector<std::optional<value>> default_;
+  bool has_default_ = false;
+  detail::program program_;
+  /// Keyword tests the rules make: (text input slot, keyword set index), computed once per record.
+  std::vector<std::pair<std::size_t, std::size_t>> keyword_tests_;
+  std::vector<diagnostic> warnings_;
+};
+
+using policy_ptr = std::shared_ptr<const policy>;
+
+/// Loads and checks a policy file. Errors (parse_error, policy_error) carry file, line, column and
+/// the rule id where one applies. A bad file never yields a half-loaded policy.
+policy_ptr load_policy_file(const std::string& path);
+policy_ptr load_policy_string(const std::string& yaml, const std::string& display_name = "<string>");
+
+}  // namespace kefu::rules

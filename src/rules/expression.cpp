@@ -1,0 +1,803 @@
+// Lexer, parser and type checker of rule conditions. Grammar (lowest precedence first):
+//
+//   or   := and ('or' and)*          and := not ('and' not)*        not := 'not' not | cmp
+//   cmp  := sum [('=='|'!='|'<'|'<='|'>'|'>=') sum | ['not'] 'in' (range | set | name)]
+//   sum  := prod (('+'|'-') prod)*   prod := unary (('*'|'/') unary)*   unary := '-' unary | primary
+//   primary := number | ¥money | duration (24h, 30min) | date (2026-02-14) | 'text' | true | false
+//            | name | name '(' args ')' | '(' or ')'
+//   range := '[' sum '..' sum ']'    set := '{' item (',' item)* '}'
+//
+// Names are inputs, keyword sets (only as arguments), or enum values where an enum is expected.
+#include "expression.hpp"
+
+#include <kefu/calendar/load.hpp>
+#include <kefu/detail/suggest.hpp>
+#include <kefu/money.hpp>
+
+#include <algorithm>
+#include <memory>
+
+namespace kefu::rules::detail {
+
+namespace {
+
+enum class tok { end, number, money, duration, date, string, name, op, kw_and, kw_or, kw_not, kw_in, kw_true, kw_false };
+
+struct token {
+  tok kind = tok::end;
+  std::string text;  // as written (for names and operators), or the literal's content
+  std::size_t begin = 0, end = 0;
+  std::int64_t number = 0;  // duration seconds, date days, money fen
+};
+
+bool name_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
+std::vector<token> lex(const std::string& s) {
+  std::vector<token> out;
+  std::size_t i = 0;
+  auto fail = [&](std::size_t at, const std::string& msg) { throw expression_error{at, msg}; };
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+      continue;
+    }
+    token t;
+    t.begin = i;
+    // ¥ (C2 A5) or ￥ (EF BF A5) starts a money literal.
+    const bool yen = s.compare(i, 2, "\xC2\xA5") == 0 || s.compare(i, 3, "\xEF\xBF\xA5") == 0;
+    if (yen) {
+      std::size_t j = i + (s[i] == '\xC2' ? 2 : 3);
+      while (j < s.size() && ((s[j] >= '0' && s[j] <= '9') || s[j] == ',' || s[j] == '.')) {
+        if (s[j] == '.' && j + 1 < s.size() && s[j + 1] == '.') break;  // ¥0..¥100
+        ++j;
+      }
+      try {
+        t.number = kefu::money::parse(s.substr(i, j - i)).fen();
+      } catch (const kefu::parse_error& e) {
+        fail(i, e.detail());
+      }
+      t.kind = tok::money;
+      t.text = s.substr(i, j - i);
+      i = j;
+    } else if (c >= '0' && c <= '9') {
+      std::size_t j = i;
+      while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
+      if (j - i == 4 && j + 5 < s.size() + 0 && s[j] == '-' && j + 6 <= s.size()) {  // a date 2026-02-14
+        std::int64_t days = 0;
+        if (j + 6 <= s.size() && kefu::parse_days(s.substr(i, 10), days)) {
+          t.kind = tok::date;
+          t.number = days;
+          t.text = s.substr(i, 10);
+          i += 10;
+          t.end = i;
+          out.push_back(t);
+          continue;
+        }
+        fail(i, "bad date '" + s.substr(i, std::min<std::size_t>(10, s.size() - i)) + "': expected an existing date as YYYY-MM-DD");
+      }
+      if (j < s.size() && s[j] == '.' && j + 1 < s.size() && s[j + 1] >= '0' && s[j + 1] <= '9') {
+        ++j;
+        while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
+      }
+      std::size_t k = j;
+      while (k < s.size() && ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z'))) ++k;
+      if (k > j) {  // 24h, 30min, 90s, 2d
+        try {
+          const auto d = kefu::calendar::parse_duration(s.substr(i, k - i));
+          if (d.kind != kefu::calendar::clock::wall) fail(i, "only wall-clock durations (s, min, h, d) can be literals");
+          t.number = d.amount;
+        } catch (const kefu::parse_error& e) {
+          fail(i, e.detail());
+        }
+        t.kind = tok::duration;
+        t.text = s.substr(i, k - i);
+        i = k;
+      } else {
+        t.kind = tok::number;
+        t.text = s.substr(i, j - i);
+        i = j;
+      }
+    } else if (c == '\'' || c == '"') {
+      const std::size_t close = s.find(static_cast<char>(c), i + 1);
+      if (close == std::string::npos) fail(i, "text literal is not closed");
+      t.kind = tok::string;
+      t.text = s.substr(i + 1, close - i - 1);
+      i = close + 1;
+    } else if (name_byte(c)) {
+      std::size_t j = i;
+      while (j < s.size() && name_byte(static_cast<unsigned char>(s[j]))) ++j;
+      t.text = s.substr(i, j - i);
+      t.kind = t.text == "and" ? tok::kw_and
+               : t.text == "or" ? tok::kw_or
+               : t.text == "not" ? tok::kw_not
+               : t.text == "in" ? tok::kw_in
+               : t.text == "true" ? tok::kw_true
+               : t.text == "false" ? tok::kw_false
+                                   : tok::name;
+      i = j;
+    } else {
+      static const char* ops[] = {"==", "!=", "<=", ">=", "..", "&&", "||", "<", ">", "+", "-", "*", "/",
+                                  "(", ")", "[", "]", "{", "}", ",", "!", "="};
+      const char* found = nullptr;
+      for (const char* o : ops)
+        if (s.compare(i, std::char_traits<char>::length(o), o) == 0) {
+          found = o;
+          break;
+        }
+      if (!found) fail(i, std::string("unexpected character '") + s[i] + "'");
+      t.text = found;
+      if (t.text == "=") fail(i, "use '==' to compare ('=' is not an operator)");
+      if (t.text == "&&") fail(i, "use 'and' instead of '&&'");
+      if (t.text == "||") fail(i, "use 'or' instead of '||'");
+      if (t.text == "!") fail(i, "use 'not' instead of '!'");
+      t.kind = tok::op;
+      i += t.text.size();
+    }
+    t.end = i;
+    out.push_back(t);
+  }
+  token e;
+  e.kind = tok::end;
+  e.begin = e.end = s.size();
+  out.push_back(e);
+  return out;
+}
+
+// ---- AST ----
+
+enum class ast_kind { literal, name, unary_not, unary_neg, binary, in_range, in_set, call, group };
+
+struct ast {
+  ast_kind kind;
+  token tk;  // the operator / literal / name token
+  std::vector<std::unique_ptr<ast>> kids;
+  std::size_t begin = 0, end = 0;
+  bool negated = false;  // not in
+};
+using ast_ptr = std::unique_ptr<ast>;
+
+class parser {
+ public:
+  explicit parser(const std::string& text) : text_(text), toks_(lex(text)) {}
+
+  ast_ptr parse() {
+    if (toks_[pos_].kind == tok::end) throw expression_error{0, "empty condition"};
+    ast_ptr e = parse_or();
+    if (peek().kind != tok::end)
+      throw expression_error{peek().begin, "unexpected '" + peek().text + "' after a complete condition"};
+    return e;
+  }
+
+ private:
+  const token& peek() const { return toks_[pos_]; }
+  const token& take() { return toks_[pos_++]; }
+  bool is_op(const char* o) const { return peek().kind == tok::op && peek().text == o; }
+  void expect(const char* o, const char* where) {
+    if (!is_op(o))
+      throw expression_error{peek().begin, std::string("expected '") + o + "' " + where +
+                                               (peek().kind == tok::end ? " (the condition ended)" : ", found '" + peek().text + "'")};
+    ++pos_;
+  }
+  ast_ptr node(ast_kind k, const token& t, std::size_t begin) {
+    auto n = std::make_unique<ast>();
+    n->kind = k;
+    n->tk = t;
+    n->begin = begin;
+    return n;
+  }
+  ast_ptr binary(const token& t, ast_ptr l, ast_ptr r) {
+    auto n = node(ast_kind::binary, t, l->begin);
+    n->end = r->end;
+    n->kids.push_back(std::move(l));
+    n->kids.push_back(std::move(r));
+    return n;
+  }
+  ast_ptr parse_or() {
+    ast_ptr l = parse_and();
+    while (peek().kind == tok::kw_or) {
+      const token t = take();
+      l = binary(t, std::move(l), parse_and());
+    }
+    return l;
+  }
+  ast_ptr parse_and() {
+    ast_ptr l = parse_not();
+    while (peek().kind == tok::kw_and) {
+      const token t = take();
+      l = binary(t, std::move(l), parse_not());
+    }
+    return l;
+  }
+  ast_ptr parse_not() {
+    if (peek().kind == tok::kw_not) {
+      const token t = take();
+      auto n = node(ast_kind::unary_not, t, t.begin);
+      n->kids.push_back(parse_not());
+      n->end = n->kids[0]->end;
+      return n;
+    }
+    return parse_cmp();
+  }
+  ast_ptr parse_cmp() {
+    ast_ptr l = parse_sum();
+    static const char* cmps[] = {"==", "!=", "<=", ">=", "<", ">"};
+    for (const char* c : cmps)
+      if (is_op(c)) {
+        const token t = take();
+        return binary(t, std::move(l), parse_sum());
+      }
+    bool negated = false;
+    if (peek().kind == tok::kw_not && toks_[pos_ + 1].kind == tok::kw_in) {
+      ++pos_;
+      negated = true;
+    }
+    if (peek().kind == tok::kw_in) {
+      const token t = take();
+      if (is_op("[")) {
+        const std::size_t open = take().begin;
+        auto n = node(ast_kind::in_range, t, l->begin);
+        n->kids.push_back(std::move(l));
+        n->kids.push_back(parse_sum());
+        expect("..", "between the ends of a range such as [0..7]");
+        n->kids.push_back(parse_sum());
+        expect("]", "to close the range");
+        n->end = toks_[pos_ - 1].end;
+        n->negated = negated;
+        (void)open;
+        return n;
+      }
+      if (is_op("{")) {
+        take();
+        auto n = node(ast_kind::in_set, t, l->begin);
+        n->kids.push_back(std::move(l));
+        do {
+          n->kids.push_back(parse_sum());
+        } while (is_op(",") && (take(), true));
+        expect("}", "to close the set");
+        n->end = toks_[pos_ - 1].end;
+        n->negated = negated;
+        return n;
+      }
+      // x in set_input
+      auto n = node(ast_kind::in_set, t, l->begin);
+      n->kids.push_back(std::move(l));
+      n->kids.push_back(parse_sum());
+      n->end = n->kids.back()->end;
+      n->negated = negated;
+      n->tk.text = "in-input";
+      return n;
+    }
+    if (negated) throw expression_error{peek().begin, "expected 'in' after 'not'"};
+    return l;
+  }
+  ast_ptr parse_sum() {
+    ast_ptr l = parse_prod();
+    while (is_op("+") || is_op("-")) {
+      const token t = take();
+      l = binary(t, std::move(l), parse_prod());
+    }
+    return l;
+  }
+  ast_ptr parse_prod() {
+    ast_ptr l = parse_unary();
+    while (is_op("*") || is_op("/")) {
+      const token t = take();
+      l = binary(t, std::move(l), parse_unary());
+    }
+    return l;
+  }
+  ast_ptr parse_unary() {
+    if (is_op("-")) {
+      const token t = take();
+      auto n = node(ast_kind::unary_neg, t, t.begin);
+      n->kids.push_back(parse_unary());
+      n->end = n->kids[0]->end;
+      return n;
+    }
+    return parse_primary();
+  }
+  ast_ptr parse_primary() {
+    const token& t = peek();
+    switch (t.kind) {
+      case tok::number:
+      case tok::money:
+      case tok::duration:
+      case tok::date:
+      case tok::string:
+      case tok::kw_true:
+      case tok::kw_false: {
+        auto n = node(ast_kind::literal, take(), t.begin);
+        n->end = n->tk.end;
+        return n;
+      }
+      case tok::name: {
+        const token name = take();
+        if (is_op("(")) {
+          take();
+          auto n = node(ast_kind::call, name, name.begin);
+          if (!is_op(")")) {
+            do {
+              n->kids.push_back(parse_sum());
+            } while (is_op(",") && (take(), true));
+          }
+          expect(")", ("to close the call of " + name.text + "(").c_str());
+          n->end = toks_[pos_ - 1].end;
+          return n;
+        }
+        auto n = node(ast_kind::name, name, name.begin);
+        n->end = name.end;
+        return n;
+      }
+      case tok::op:
+        if (t.text == "(") {
+          const std::size_t begin = take().begin;
+          ast_ptr inner = parse_or();
+          expect(")", "to close '('");
+          inner->begin = begin;
+          inner->end = toks_[pos_ - 1].end;
+          return inner;
+        }
+        break;
+      default: break;
+    }
+    if (t.kind == tok::end) throw expression_error{t.begin, "the condition ends too early: expected a value"};
+    throw expression_error{t.begin, "expected a value, found '" + t.text + "'"};
+  }
+
+  const std::string& text_;
+  std::vector<token> toks_;
+  std::size_t pos_ = 0;
+};
+
+// ---- type checking and code generation ----
+
+struct typed {
+  std::int32_t node = -1;
+  value_type type = value_type::boolean;
+  int field = -1;         // enum/set: input index whose values apply
+  bool untyped = false;   // a plain number literal that adopts the other side's type
+  bool is_literal = false;
+  std::int64_t literal = 0;
+  std::string number_text;  // of an untyped number
+  int text_slot = -1;       // a text input
+};
+
+bool numeric(value_type t) {
+  return t == value_type::integer || t == value_type::decimal || t == value_type::money || t == value_type::duration ||
+         t == value_type::date || t == value_type::datetime;
+}
+
+class compiler {
+ public:
+  compiler(const std::string& text, compile_env& env) : text_(text), env_(env) {}
+
+  std::int32_t compile(const ast& root) {
+    typed t = expr(root, nullptr);
+    if (t.type != value_type::boolean || t.untyped)
+      fail(root, "a condition must be true or false, but this is " + describe(t));
+    return t.node;
+  }
+
+ private:
+  [[noreturn]] void fail(const ast& a, const std::string& msg) const { throw expression_error{a.begin, msg}; }
+
+  std::string describe(const typed& t) const {
+    if (t.untyped) return "a number";
+    if (t.type == value_type::enumeration || t.type == value_type::set)
+      return std::string(to_string(t.type)) + " '" + env_.inputs[static_cast<std::size_t>(t.field)].name + "'";
+    return std::string("a ") + to_string(t.type);
+  }
+
+  std::int32_t emit(op code, const ast& a, std::int32_t l = -1, std::int32_t r = -1, std::int64_t x = 0,
+                    std::int64_t y = 0, bool traced = false) {
+    node n;
+    n.code = code;
+    n.l = l;
+    n.r = r;
+    n.a = x;
+    n.b = y;
+    n.source_begin = static_cast<std::uint32_t>(a.begin);
+    n.source_end = static_cast<std::uint32_t>(a.end);
+    n.traced = traced;
+    env_.prog.nodes.push_back(n);
+    return static_cast<std::int32_t>(env_.prog.nodes.size() - 1);
+  }
+
+  typed literal_of(const ast& a, value_type type, std::int64_t v, int field = -1) {
+    typed t;
+    t.type = type;
+    t.field = field;
+    t.is_literal = true;
+    t.literal = v;
+    t.node = emit(op::literal, a, -1, -1, v);
+    return t;
+  }
+
+  /// Gives an untyped number literal the type `want` (exactly: 12.305 is no money).
+  typed adopt(const ast& a, const typed& number, const typed& want) {
+    const std::string& text = number.number_text;
+    const bool negative = !text.empty() && text[0] == '-';
+    const std::string digits = negative ? text.substr(1) : text;
+    const std::size_t dot = digits.find('.');
+    const std::string whole = digits.substr(0, dot);
+    const std::string frac = dot == std::string::npos ? "" : digits.substr(dot + 1);
+    auto scaled = [&](std::int64_t scale, int max_decimals, const char* what) -> std::int64_t {
+      if (static_cast<int>(frac.size()) > max_decimals)
+        fail(a, "'" + text + "' has more decimals than " + what + " allows");
+      if (whole.size() > 15) fail(a, "'" + text + "' is too large");
+      std::int64_t v = std::stoll(whole) * scale;
+      std::int64_t unit = scale;
+      for (const char c : frac) {
+        unit /= 10;
+        v += (c - '0') * unit;
+      }
+      return negative ? -v : v;
+    };
+    switch (want.type) {
+      case value_type::integer: return literal_of(a, value_type::integer, scaled(1, 0, "a whole number"));
+      case value_type::decimal: return literal_of(a, value_type::decimal, scaled(decimal_scale, 6, "a decimal"));
+      case value_type::money: return literal_of(a, value_type::money, scaled(100, 2, "money (two decimals)"));
+      case value_type::duration:
+        fail(a, "a duration needs a unit: write e.g. " + text + "min or " + text + "h");
+      case value_type::date:
+        fail(a, "compare a date with a date such as 2026-02-14, not a number");
+      default:
+        fail(a, "cannot compare " + describe(want) + " with the number " + text);
+    }
+  }
+
+  typed resolve_name(const ast& a, const typed* hint) {
+    const std::string& name = a.tk.text;
+    for (std::size_t i = 0; i < env_.inputs.size(); ++i) {
+      const field& f = env_.inputs[i];
+      if (f.name != name) continue;
+      env_.input_used[i] = true;
+      typed t;
+      t.type = f.type;
+      t.field = static_cast<int>(i);
+      if (f.type == value_type::text) {
+        t.text_slot = static_cast<int>(i);
+        return t;
+      }
+      t.node = emit(op::input, a, -1, -1, static_cast<std::int64_t>(i), 0, f.type == value_type::boolean);
+      return t;
+    }
+    if (hint && (hint->type == value_type::enumeration || hint->type == value_type::set) && hint->field >= 0) {
+      const field& f = env_.inputs[static_cast<std::size_t>(hint->field)];
+      const int v = f.value_index(name);
+      if (v >= 0) return literal_of(a, value_type::enumeration, v, hint->field);
+      fail(a, "'" + name + "' is not a value of " + f.name + " (values: " + join(f.values) + ")" +
+                  kefu::detail::did_you_mean(name, f.values));
+    }
+    for (const auto& ks : env_.keyword_sets)
+      if (ks.name() == name) fail(a, "keyword set '" + name + "' can only be used inside contains_any(text, " + name + ")");
+    std::vector<std::string> names;
+    for (const auto& f : env_.inputs) names.push_back(f.name);
+    fail(a, "unknown input '" + name + "'" + kefu::detail::did_you_mean(name, names));
+  }
+
+  static std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+  }
+
+  typed expr(const ast& a, const typed* hint) {
+    switch (a.kind) {
+      case ast_kind::literal: return literal(a, hint);
+      case ast_kind::name: return resolve_name(a, hint);
+      case ast_kind::group: return expr(*a.kids[0], hint);
+      case ast_kind::unary_not: {
+        typed x = boolean(*a.kids[0]);
+        typed t;
+        t.node = emit(op::not_, a, x.node);
+        return t;
+      }
+      case ast_kind::unary_neg: {
+        typed x = expr(*a.kids[0], hint);
+        if (x.untyped) {
+          x.number_text = "-" + x.number_text;  // adopt() handles the sign through stoll
+          return x;
+        }
+        if (!numeric(x.type) || x.type == value_type::date || x.type == value_type::datetime)
+          fail(a, "cannot negate " + describe(x));
+        typed t = x;
+        t.is_literal = false;
+        t.node = emit(op::neg, a, x.node);
+        return t;
+      }
+      case ast_kind::binary: return binary(a);
+      case ast_kind::in_range: return in_range(a);
+      case ast_kind::in_set: return in_set(a);
+      case ast_kind::call: return call(a);
+    }
+    fail(a, "unsupported expression");
+  }
+
+  typed literal(const ast& a, const typed* hint) {
+    const token& t = a.tk;
+    switch (t.kind) {
+      case tok::kw_true: return literal_of(a, value_type::boolean, 1);
+      case tok::kw_false: return literal_of(a, value_type::boolean, 0);
+      case tok::money: return literal_of(a, value_type::money, t.number);
+      case tok::duration: return literal_of(a, value_type::duration, t.number);
+      case tok::date: return literal_of(a, value_type::date, t.number);
+      case tok::string: {
+        if (hint && hint->type == value_type::enumeration && hint->field >= 0) {
+          const field& f = env_.inputs[static_cast<std::size_t>(hint->field)];
+          const int v = f.value_index(t.text);
+          if (v < 0)
+            fail(a, "'" + t.text + "' is not a value of " + f.name + " (values: " + join(f.values) + ")" +
+                        kefu::detail::did_you_mean(t.text, f.values));
+          return literal_of(a, value_type::enumeration, v, hint->field);
+        }
+        typed x;
+        x.type = value_type::text;
+        x.is_literal = true;
+        env_.prog.strings.push_back(t.text);
+        x.literal = static_cast<std::int64_t>(env_.prog.strings.size() - 1);
+        return x;
+      }
+      case tok::number: {
+        typed x;
+        x.untyped = true;
+        x.type = value_type::integer;
+        x.number_text = t.text;
+        if (hint && !hint->untyped && numeric(hint->type)) return adopt(a, x, *hint);
+        return x;
+      }
+      default: break;
+    }
+    fail(a, "unexpected '" + t.text + "'");
+  }
+
+  typed boolean(const ast& a) {
+    typed x = expr(a, nullptr);
+    if (x.type != value_type::boolean || x.untyped) fail(a, "expected true or false here, but this is " + describe(x));
+    return x;
+  }
+
+  /// Compiles both sides of a comparison so that literals and enum names take the other side's type.
+  std::pair<typed, typed> operands(const ast& l, const ast& r) {
+    const bool l_loose = l.kind == ast_kind::literal || (l.kind == ast_kind::name && !is_input(l.tk.text));
+    if (l_loose && !(r.kind == ast_kind::literal || (r.kind == ast_kind::name && !is_input(r.tk.text)))) {
+      typed b = expr(r, nullptr);
+      typed a = expr(l, &b);
+      return {a, b};
+    }
+    typed a = expr(l, nullptr);
+    typed b = expr(r, &a);
+    if (a.untyped && !b.untyped) a = adopt(l, a, b);
+    if (a.untyped && b.untyped) {
+      typed as_decimal;
+      as_decimal.type = value_type::decimal;
+      a = adopt(l, a, as_decimal);
+      b = adopt(r, b, as_decimal);
+    }
+    return {a, b};
+  }
+
+  bool is_input(const std::string& name) const {
+    return std::any_of(env_.inputs.begin(), env_.inputs.end(), [&](const field& f) { return f.name == name; });
+  }
+
+  typed binary(const ast& a) {
+    const std::string& o = a.tk.text;
+    if (a.tk.kind == tok::kw_and || a.tk.kind == tok::kw_or) {
+      typed l = boolean(*a.kids[0]);
+      typed r = boolean(*a.kids[1]);
+      typed t;
+      t.node = emit(a.tk.kind == tok::kw_and ? op::and_ : op::or_, a, l.node, r.node);
+      return t;
+    }
+    auto [l, r] = operands(*a.kids[0], *a.kids[1]);
+    if (o == "+" || o == "-" || o == "*" || o == "/") return arithmetic(a, o, l, r);
+    // Comparisons.
+    if (l.type == value_type::text || r.type == value_type::text) {
+      if (o != "==" && o != "!=") fail(a, "text can only be compared with == or !=");
+      if (l.type != value_type::text || r.type != value_type::text || (l.text_slot < 0) == (r.text_slot < 0))
+        fail(a, "compare a text input with a text literal such as 'abc'");
+      const typed& in = l.text_slot >= 0 ? l : r;
+      const typed& lit = l.text_slot >= 0 ? r : l;
+      typed t;
+      t.node = emit(o == "==" ? op::text_eq : op::text_ne, a, -1, -1, in.text_slot, lit.literal, true);
+      return t;
+    }
+    if (l.type != r.type) fail(a, "cannot compare " + describe(l) + " with " + describe(r));
+    if (l.type == value_type::enumeration && l.field != r.field && !l.is_literal && !r.is_literal)
+      fail(a, "cannot compare " + describe(l) + " with " + describe(r) + ": they have different values");
+    if (l.type == value_type::set) fail(a, "sets are tested with 'in', e.g. vip in tags");
+    const bool ordered = o == "<" || o == "<=" || o == ">" || o == ">=";
+    if (ordered && (l.type == value_type::boolean || l.type == value_type::enumeration))
+      fail(a, "'" + o + "' needs numbers, amounts, durations or dates, not " + describe(l));
+    const op code = o == "==" ? op::eq : o == "!=" ? op::ne : o == "<" ? op::lt : o == "<=" ? op::le : o == ">" ? op::gt : op::ge;
+    typed t;
+    t.node = emit(code, a, l.node, r.node, 0, 0, true);
+    return t;
+  }
+
+  typed arithmetic(const ast& a, const std::string& o, typed l, typed r) {
+    if (!numeric(l.type) || !numeric(r.type)) fail(a, "'" + o + "' needs numbers, not " + describe(l) + " and " + describe(r));
+    typed t;
+    if (o == "+" || o == "-") {
+      if (l.type != r.type) fail(a, "cannot " + std::string(o == "+" ? "add " : "subtract ") + describe(r) + (o == "+" ? " to " : " from ") + describe(l));
+      if (l.type == value_type::date || l.type == value_type::datetime)
+        fail(a, "dates cannot be added or subtracted; use days_between(a, b)");
+      t.type = l.type;
+      t.field = l.field;
+      t.node = emit(o == "+" ? op::add : op::sub, a, l.node, r.node);
+      return t;
+    }
+    // * and / by a literal factor keep the unit of the other side: claimed_amount * 2, order_amount / 10.
+    const typed& value = r.is_literal ? l : r;
+    const typed& factor = r.is_literal ? r : l;
+    if (!factor.is_literal || (factor.type != value_type::integer && factor.type != value_type::decimal))
+      fail(a, "'" + o + "' needs a number literal on one side (e.g. order_amount * 2)");
+    if (o == "/" && !r.is_literal) fail(a, "divide by a number literal");
+    std::int64_t num = factor.type == value_type::integer ? factor.literal : factor.literal;
+    std::int64_t den = factor.type == value_type::integer ? 1 : decimal_scale;
+    if (o == "/") std::swap(num, den);
+    if (den == 0) fail(a, "division by zero");
+    t.type = value.type;
+    t.field = value.field;
+    t.node = emit(op::scale, a, value.node, -1, num, den);
+    return t;
+  }
+
+  std::int64_t constant(const ast& a, const typed& want) {
+    typed t = expr(a, &want);
+    if (t.untyped) t = adopt(a, t, want);
+    if (!t.is_literal) fail(a, "range ends must be literal values");
+    if (t.type != want.type) fail(a, "a range of " + describe(want) + " needs ends of the same type, not " + describe(t));
+    return t.literal;
+  }
+
+  typed in_range(const ast& a) {
+    typed x = expr(*a.kids[0], nullptr);
+    if (!numeric(x.type) || x.untyped) fail(a, "'in [..]' needs a number, amount, duration or date on the left, not " + describe(x));
+    const std::int64_t lo = constant(*a.kids[1], x), hi = constant(*a.kids[2], x);
+    if (hi < lo) fail(*a.kids[2], "the range ends before it starts");
+    typed t;
+    t.node = emit(op::in_range, a, x.node, -1, lo, hi, true);
+    if (a.negated) t.node = emit(op::not_, a, t.node);
+    return t;
+  }
+
+  typed in_set(const ast& a) {
+    if (a.tk.text == "in-input") {  // value in set_input
+      typed s = expr(*a.kids[1], nullptr);
+      if (s.type != value_type::set) fail(*a.kids[1], "'in' needs a set input or a {…} list on the right, not " + describe(s));
+      typed v = expr(*a.kids[0], &s);
+      if (!v.is_literal || v.field != s.field) fail(*a.kids[0], "the left of 'in " + env_.inputs[static_cast<std::size_t>(s.field)].name + "' must be one of its values");
+      typed t;
+      t.node = emit(op::set_any, a, s.node, -1, std::int64_t(1) << v.literal, 0, true);
+      if (a.negated) t.node = emit(op::not_, a, t.node);
+      return t;
+    }
+    typed x = expr(*a.kids[0], nullptr);
+    if (x.type == value_type::enumeration || x.type == value_type::set) {
+      std::int64_t mask = 0;
+      for (std::size_t i = 1; i < a.kids.size(); ++i) {
+        typed v = expr(*a.kids[i], &x);
+        if (!v.is_literal || v.type != value_type::enumeration) fail(*a.kids[i], "expected a value of " + describe(x));
+        mask |= std::int64_t(1) << v.literal;
+      }
+      typed t;
+      t.node = emit(x.type == value_type::set ? op::set_any : op::in_mask, a, x.node, -1, mask, 0, true);
+      if (a.negated) t.node = emit(op::not_, a, t.node);
+      return t;
+    }
+    if (x.type == value_type::text && x.text_slot >= 0) {
+      // text in {'a', 'b'}: an or of equalities.
+      std::int32_t acc = -1;
+      for (std::size_t i = 1; i < a.kids.size(); ++i) {
+        typed v = expr(*a.kids[i], &x);
+        if (v.type != value_type::text || !v.is_literal) fail(*a.kids[i], "expected a text literal such as 'abc'");
+        const std::int32_t eq = emit(op::text_eq, a, -1, -1, x.text_slot, v.literal);
+        acc = acc < 0 ? eq : emit(op::or_, a, acc, eq);
+      }
+      env_.prog.nodes[static_cast<std::size_t>(acc)].traced = true;
+      typed t;
+      t.node = a.negated ? emit(op::not_, a, acc) : acc;
+      return t;
+    }
+    if (numeric(x.type) && !x.untyped) {
+      std::int32_t acc = -1;
+      for (std::size_t i = 1; i < a.kids.size(); ++i) {
+        const std::int64_t v = constant(*a.kids[i], x);
+        const std::int32_t lit = emit(op::literal, *a.kids[i], -1, -1, v);
+        const std::int32_t eq = emit(op::eq, a, x.node, lit);
+        acc = acc < 0 ? eq : emit(op::or_, a, acc, eq);
+      }
+      env_.prog.nodes[static_cast<std::size_t>(acc)].traced = true;
+      typed t;
+      t.node = a.negated ? emit(op::not_, a, acc) : acc;
+      return t;
+    }
+    fail(a, "'in {…}' needs an enum, set, text or number on the left, not " + describe(x));
+  }
+
+  typed call(const ast& a) {
+    const std::string& fn = a.tk.text;
+    auto arity = [&](std::size_t n, const char* signature) {
+      if (a.kids.size() != n) fail(a, fn + " takes " + std::to_string(n) + " arguments: " + signature);
+    };
+    if (fn == "contains_any") {
+      arity(2, "contains_any(text_input, keyword_set)");
+      typed t_in = expr(*a.kids[0], nullptr);
+      if (t_in.type != value_type::text || t_in.text_slot < 0) fail(*a.kids[0], "contains_any needs a text input first, not " + describe(t_in));
+      const ast& set = *a.kids[1];
+      if (set.kind != ast_kind::name) fail(set, "contains_any needs the name of a keyword set second");
+      std::size_t k = 0;
+      for (; k < env_.keyword_sets.size(); ++k)
+        if (env_.keyword_sets[k].name() == set.tk.text) break;
+      if (k == env_.keyword_sets.size()) {
+        std::vector<std::string> names;
+        for (const auto& ks : env_.keyword_sets) names.push_back(ks.name());
+        fail(set, "unknown keyword set '" + set.tk.text + "'" + kefu::detail::did_you_mean(set.tk.text, names));
+      }
+      env_.keyword_set_used[k] = true;
+      const std::pair<std::size_t, std::size_t> test{static_cast<std::size_t>(t_in.text_slot), k};
+      auto it = std::find(env_.keyword_tests.begin(), env_.keyword_tests.end(), test);
+      if (it == env_.keyword_tests.end()) it = env_.keyword_tests.insert(env_.keyword_tests.end(), test);
+      typed t;
+      t.node = emit(op::contains_any, a, -1, -1, it - env_.keyword_tests.begin(), 0, true);
+      return t;
+    }
+    if (fn == "days_between" || fn == "workdays_between") {
+      if (fn == "days_between") arity(2, "days_between(from, to)");
+      else if (a.kids.size() != 3) fail(a, "workdays_between takes 3 arguments: workdays_between(from, to, 'calendar-name')");
+      typed from = date_arg(*a.kids[0]);
+      typed to = date_arg(*a.kids[1]);
+      typed t;
+      t.type = value_type::integer;
+      if (fn == "days_between") {
+        t.node = emit(op::days_between, a, from.node, to.node);
+        return t;
+      }
+      const ast& cal = *a.kids[2];
+      if (cal.kind != ast_kind::literal || cal.tk.kind != tok::string) fail(cal, "the calendar is named in quotes, e.g. 'cn-mainland'");
+      std::shared_ptr<const kefu::calendar::calendar> c;
+      try {
+        c = kefu::calendar::builtin(cal.tk.text);
+      } catch (const kefu::error& e) {
+        fail(cal, e.detail());
+      }
+      env_.prog.calendars.push_back(c);
+      t.node = emit(op::workdays_between, a, from.node, to.node, static_cast<std::int64_t>(env_.prog.calendars.size() - 1));
+      return t;
+    }
+    static const std::vector<std::string> functions = {"contains_any", "days_between", "workdays_between"};
+    fail(a, "unknown function '" + fn + "'" + kefu::detail::did_you_mean(fn, functions) +
+                " (functions: contains_any, days_between, workdays_between)");
+  }
+
+  typed date_arg(const ast& a) {
+    typed x = expr(a, nullptr);
+    if (x.type == value_type::datetime) {
+      typed t;
+      t.type = value_type::date;
+      t.node = emit(op::date_of, a, x.node);
+      return t;
+    }
+    if (x.type != value_type::date || x.untyped) fail(a, "expected a date or datetime, not " + describe(x));
+    return x;
+  }
+
+  const std::string& text_;
+  compile_env& env_;
+};
+
+}  // namespace
+
+std::int32_t compile_condition(const std::string& text, compile_env& env) {
+  parser p(text);
+  const ast_ptr root = p.parse();
+  compiler c(text, env);
+  return c.compile(*root);
+}
+
+}  // namespace kefu::rules::detail

@@ -1,0 +1,409 @@
+// Policy files → compiled, checked policies; evaluation and explanation. Format: docs/rules.md.
+#include <kefu/detail/suggest.hpp>
+#include <kefu/rules/policy.hpp>
+
+#include "../detail/yaml_support.hpp"
+#include "expression.hpp"
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+namespace kefu::rules {
+
+const char* to_string(hit_policy h) noexcept {
+  switch (h) {
+    case hit_policy::first: return "first";
+    case hit_policy::collect: return "collect";
+    case hit_policy::unique: return "unique";
+    case hit_policy::priority: return "priority";
+  }
+  return "?";
+}
+
+namespace {
+using kefu::detail::location_of;
+
+std::vector<std::string> names_of(const std::vector<field>& fields) {
+  std::vector<std::string> out;
+  for (const auto& f : fields) out.push_back(f.name);
+  return out;
+}
+}  // namespace
+
+std::size_t policy::slot(const std::string& input) const {
+  for (std::size_t i = 0; i < inputs_.size(); ++i)
+    if (inputs_[i].name == input) return i;
+  throw error("policy '" + name_ + "' has no input '" + input + "'" + kefu::detail::did_you_mean(input, names_of(inputs_)));
+}
+
+std::size_t policy::output_index(const std::string& output) const {
+  for (std::size_t i = 0; i < outputs_.size(); ++i)
+    if (outputs_[i].name == output) return i;
+  throw error("policy '" + name_ + "' has no output '" + output + "'" + kefu::detail::did_you_mean(output, names_of(outputs_)));
+}
+
+record policy::make_record() const {
+  record r;
+  const std::size_t n = inputs_.size();
+  r.numbers.assign(n, 0);
+  r.texts.assign(n, std::string_view());
+  r.owned_texts.assign(n, std::string());
+  r.present.assign(n, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (inputs_[i].default_text) set(r, i, *inputs_[i].default_text);
+  return r;
+}
+
+void policy::set(record& r, std::size_t slot, const std::string& text) const {
+  const field& f = inputs_.at(slot);
+  value v = parse_value(f, text, zone());
+  if (f.type == value_type::text) {
+    r.owned_texts[slot] = std::move(v.text);
+    r.texts[slot] = r.owned_texts[slot];
+  } else {
+    r.numbers[slot] = v.number;
+  }
+  r.present[slot] = 1;
+}
+
+void policy::check_complete(const record& r) const {
+  std::string missing;
+  for (std::size_t i = 0; i < inputs_.size(); ++i)
+    if (!r.present[i]) missing += (missing.empty() ? "" : ", ") + inputs_[i].name;
+  if (!missing.empty()) throw error("policy '" + name_ + "': missing input(s) " + missing);
+}
+
+void policy::evaluate(const record& r, decision& out, std::vector<condition_trace>* trace) const {
+  out.matched.clear();
+  out.by_default = false;
+  for (std::size_t i = 0; i < inputs_.size(); ++i)
+    if (!r.present[i]) check_complete(r);
+  // Keyword hits once per (text, set), before any rule reads them.
+  std::array<std::uint8_t, 64> small{};
+  std::vector<std::uint8_t> large;
+  std::uint8_t* hits = small.data();
+  if (keyword_tests_.size() > small.size()) {
+    large.assign(keyword_tests_.size(), 0);
+    hits = large.data();
+  }
+  for (std::size_t k = 0; k < keyword_tests_.size(); ++k)
+    hits[k] = keyword_sets_[keyword_tests_[k].second].contains_any(r.texts[keyword_tests_[k].first]) ? 1 : 0;
+  const detail::eval_context ctx{r.numbers.data(), r.texts.data(), hits};
+
+  for (std::uint32_t i = 0; i < rules_.size(); ++i) {
+    const rule& ru = rules_[i];
+    if (trace && ru.root >= 0) {
+      // Every traced atom of the condition, outermost first, with the inputs it reads.
+      std::vector<std::int32_t> stack{ru.root};
+      std::vector<std::int32_t> atoms;
+      while (!stack.empty()) {
+        const std::int32_t n = stack.back();
+        stack.pop_back();
+        const auto& nd = program_.nodes[static_cast<std::size_t>(n)];
+        if (nd.traced) {
+          atoms.push_back(n);
+          continue;
+        }
+        if (nd.r >= 0) stack.push_back(nd.r);
+        if (nd.l >= 0) stack.push_back(nd.l);
+      }
+      for (const std::int32_t n : atoms) {
+        const auto& nd = program_.nodes[static_cast<std::size_t>(n)];
+        condition_trace t;
+        t.rule = i;
+        t.text = ru.when.substr(nd.source_begin, nd.source_end - nd.source_begin);
+        t.result = program_.eval(n, ctx) != 0;
+        std::vector<std::int32_t> sub{n};
+        std::set<std::size_t> read;
+        while (!sub.empty()) {
+          const auto& s = program_.nodes[static_cast<std::size_t>(sub.back())];
+          sub.pop_back();
+          if (s.code == detail::op::input || s.code == detail::op::text_eq || s.code == detail::op::text_ne)
+            read.insert(static_cast<std::size_t>(s.a));
+          if (s.code == detail::op::contains_any) {
+            const auto [slot, set] = keyword_tests_[static_cast<std::size_t>(s.a)];
+            read.insert(slot);
+            for (const std::size_t w : keyword_sets_[set].matches(r.texts[slot])) t.words.push_back(keyword_sets_[set].words()[w]);
+          }
+          if (s.l >= 0) sub.push_back(s.l);
+          if (s.r >= 0) sub.push_back(s.r);
+        }
+        for (const std::size_t slot : read) {
+          value v;
+          v.number = r.numbers[slot];
+          v.text = std::string(r.texts[slot]);
+          t.reads.emplace_back(inputs_[slot].name, format_value(inputs_[slot], v, zone()));
+        }
+        trace->push_back(std::move(t));
+      }
+    }
+    if (ru.root >= 0 && !program_.eval(ru.root, ctx)) continue;
+    out.matched.push_back(i);
+    if (hit_policy_ == hit_policy::first) break;
+  }
+  if (hit_policy_ == hit_policy::unique && out.matched.size() > 1)
+    throw error("policy '" + name_ + "' (hit policy unique): rules " + rules_[out.matched[0]].id + " and " +
+                rules_[out.matched[1]].id + " both match");
+  if (hit_policy_ == hit_policy::priority && out.matched.size() > 1) {
+    std::uint32_t best = out.matched[0];
+    for (const std::uint32_t m : out.matched)
+      if (rules_[m].priority > rules_[best].priority) best = m;
+    out.matched.assign(1, best);
+  }
+  if (out.matched.empty()) {
+    if (!has_default_)
+      throw error("policy '" + name_ + "': no rule matches and there is no default");
+    out.by_default = true;
+  }
+}
+
+std::vector<std::optional<value>> policy::outputs_of_rule(std::uint32_t rule) const {
+  std::vector<std::optional<value>> out = default_;
+  out.resize(outputs_.size());
+  const auto& then = rules_.at(rule).then;
+  for (std::size_t i = 0; i < then.size(); ++i)
+    if (then[i]) out[i] = then[i];
+  return out;
+}
+
+std::vector<std::optional<value>> policy::outputs_of(const decision& d) const {
+  if (d.matched.empty()) {
+    auto out = default_;
+    out.resize(outputs_.size());
+    return out;
+  }
+  return outputs_of_rule(d.matched.front());
+}
+
+// ---- loading ----
+
+class policy_builder {
+ public:
+  policy_builder(std::string file) : file_(std::move(file)) {}
+
+  policy_ptr build(const YAML::Node& doc) {
+    auto p = std::make_shared<policy>();
+    p->file_ = file_;
+    if (!doc.IsMap()) fail(doc, "a policy file must be a mapping starting with `policy: NAME`");
+    static const std::vector<std::string> known = {"policy", "version", "description", "source", "zone", "hit_policy",
+                                                   "inputs", "outputs", "keywords", "rules", "default"};
+    for (const auto& kv : doc) {
+      const std::string key = kv.first.Scalar();
+      if (std::find(known.begin(), known.end(), key) == known.end())
+        fail(kv.first, "unknown key '" + key + "' in a policy" + kefu::detail::did_you_mean(key, known));
+    }
+    if (!doc["policy"]) fail(doc, "a policy file needs `policy: NAME`");
+    p->name_ = text(doc["policy"], "`policy`");
+    if (doc["version"]) p->version_ = text(doc["version"], "`version`");
+    if (doc["description"]) p->description_ = text(doc["description"], "`description`");
+    p->program_.zone = kefu::time_zone::parse("+08:00");
+    if (const YAML::Node z = doc["zone"]) {
+      try {
+        p->program_.zone = kefu::time_zone::parse(text(z, "`zone`"));
+      } catch (const parse_error& e) {
+        fail(z, e.detail());
+      }
+    }
+    if (const YAML::Node h = doc["hit_policy"]) {
+      const std::string v = text(h, "`hit_policy`");
+      static const std::vector<std::string> hits = {"first", "collect", "unique", "priority"};
+      const auto it = std::find(hits.begin(), hits.end(), v);
+      if (it == hits.end())
+        fail(h, "unknown hit_policy '" + v + "' (expected first, collect, unique or priority)" + kefu::detail::did_you_mean(v, hits));
+      p->hit_policy_ = static_cast<hit_policy>(it - hits.begin());
+    }
+    if (!doc["inputs"]) fail(doc["policy"], "a policy needs `inputs:` (the facts its rules read)");
+    p->inputs_ = fields(doc["inputs"], "input", true, *p);
+    if (!doc["outputs"]) fail(doc["policy"], "a policy needs `outputs:` (what its rules decide)");
+    p->outputs_ = fields(doc["outputs"], "output", false, *p);
+    if (const YAML::Node k = doc["keywords"]) keywords(k, *p);
+    if (!doc["rules"] || !doc["rules"].IsSequence() || doc["rules"].size() == 0)
+      fail(doc["rules"] ? doc["rules"] : doc["policy"], "a policy needs `rules:`, a list of rules with id, when and then");
+    if (const YAML::Node d = doc["default"]) {
+      p->default_ = outputs(d, *p, "");
+      p->has_default_ = true;
+    } else {
+      p->default_.assign(p->outputs_.size(), std::nullopt);
+    }
+    rules(doc["rules"], *p);
+    return p;
+  }
+
+ private:
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& msg, const std::string& rule_id = {}) const {
+    throw policy_error(msg, location_of(node, file_), rule_id);
+  }
+  std::string text(const YAML::Node& node, const std::string& what) const { return kefu::detail::scalar_text(node, file_, what); }
+
+  std::vector<field> fields(const YAML::Node& node, const char* what, bool inputs, const policy& p) {
+    if (!node.IsMap()) fail(node, std::string("`") + what + "s` must map names to types, e.g. vip: bool");
+    std::vector<field> out;
+    static const std::vector<std::string> types = {"bool", "int", "decimal", "money", "duration", "date", "datetime", "enum", "set", "text"};
+    for (const auto& kv : node) {
+      field f;
+      f.name = text(kv.first, std::string("an ") + what + " name");
+      f.where = location_of(kv.first, file_);
+      for (const auto& existing : out)
+        if (existing.name == f.name) fail(kv.first, std::string(what) + " '" + f.name + "' is declared twice");
+      // (yaml-cpp's Node::operator= writes through to the node it refers to: never reassign a Node.)
+      const YAML::Node type_node = kv.second.IsMap() ? kv.second["type"] : kv.second;
+      if (kv.second.IsMap()) {
+        static const std::vector<std::string> keys = {"type", "values", "default", "description"};
+        for (const auto& k : kv.second)
+          if (std::find(keys.begin(), keys.end(), k.first.Scalar()) == keys.end() || (!inputs && k.first.Scalar() == "default"))
+            fail(k.first, "unknown key '" + k.first.Scalar() + "' in " + what + " '" + f.name + "'" +
+                              kefu::detail::did_you_mean(k.first.Scalar(), keys));
+        if (!kv.second["type"]) fail(kv.second, std::string(what) + " '" + f.name + "' needs `type:`");
+        if (kv.second["description"]) f.description = text(kv.second["description"], "`description`");
+      }
+      const std::string t = text(type_node, "a type");
+      const auto it = std::find(types.begin(), types.end(), t);
+      if (it == types.end())
+        fail(type_node, "unknown type '" + t + "' for " + what + " '" + f.name + "' (expected bool, int, decimal, money, duration, date, datetime, enum, set or text)" +
+                            kefu::detail::did_you_mean(t, types));
+      f.type = static_cast<value_type>(it - types.begin());
+      if (f.type == value_type::enumeration || f.type == value_type::set) {
+        const YAML::Node values = kv.second.IsMap() ? kv.second["values"] : YAML::Node();
+        if (!values || !values.IsSequence() || values.size() == 0)
+          fail(kv.second.IsMap() ? kv.second : kv.first, std::string(what) + " '" + f.name + "' (" + t + ") needs `values: [a, b, …]`");
+        for (const auto& v : values) {
+          const std::string s = text(v, "a value");
+          if (f.value_index(s) >= 0) fail(v, "value '" + s + "' is listed twice in " + what + " '" + f.name + "'");
+          f.values.push_back(s);
+        }
+        if (f.type == value_type::set && f.values.size() > 64) fail(values, "a set can have at most 64 values");
+      } else if (kv.second.IsMap() && kv.second["values"]) {
+        fail(kv.second["values"], "`values` only applies to enum and set " + std::string(what) + "s");
+      }
+      if (inputs && kv.second.IsMap() && kv.second["default"]) {
+        const YAML::Node d = kv.second["default"];
+        try {
+          parse_value(f, text(d, "`default`"), p.zone());
+        } catch (const parse_error& e) {
+          fail(d, e.detail());
+        }
+        f.default_text = text(d, "`default`");
+      }
+      out.push_back(std::move(f));
+    }
+    return out;
+  }
+
+  void keywords(const YAML::Node& node, policy& p) {
+    if (!node.IsMap()) fail(node, "`keywords` must map set names to lists of words, e.g. media: [曝光, 媒体]");
+    for (const auto& kv : node) {
+      const std::string name = text(kv.first, "a keyword set name");
+      for (const auto& ks : p.keyword_sets_)
+        if (ks.name() == name) fail(kv.first, "keyword set '" + name + "' is declared twice");
+      if (!kv.second.IsSequence()) fail(kv.second, "keyword set '" + name + "' must be a list of words");
+      if (kv.second.size() == 0) fail(kv.second, "keyword set '" + name + "' is empty");
+      std::vector<std::string> words;
+      for (const auto& w : kv.second) {
+        const std::string word = text(w, "a keyword");
+        if (word.empty()) fail(w, "empty keyword in set '" + name + "'");
+        if (std::find(words.begin(), words.end(), word) != words.end()) fail(w, "'" + word + "' is listed twice in keyword set '" + name + "'");
+        words.push_back(word);
+      }
+      p.keyword_sets_.emplace_back(name, std::move(words));
+      keyword_where_.push_back(location_of(kv.first, file_));
+    }
+  }
+
+  std::vector<std::optional<value>> outputs(const YAML::Node& node, const policy& p, const std::string& rule_id) {
+    if (!node.IsMap()) fail(node, "outputs must be a mapping such as {decision: refund}", rule_id);
+    std::vector<std::optional<value>> out(p.outputs_.size());
+    for (const auto& kv : node) {
+      const std::string name = text(kv.first, "an output name");
+      std::size_t i = 0;
+      for (; i < p.outputs_.size(); ++i)
+        if (p.outputs_[i].name == name) break;
+      if (i == p.outputs_.size())
+        fail(kv.first, "unknown output '" + name + "'" + kefu::detail::did_you_mean(name, names_of(p.outputs_)), rule_id);
+      try {
+        out[i] = parse_value(p.outputs_[i], text(kv.second, "an output value"), p.zone());
+      } catch (const parse_error& e) {
+        std::string msg = e.detail();
+        if (msg.rfind("input '", 0) == 0) msg = "output" + msg.substr(5);
+        fail(kv.second, msg, rule_id);
+      }
+    }
+    return out;
+  }
+
+  source_location when_location(const YAML::Node& when, std::size_t offset) const {
+    source_location at = location_of(when, file_);
+    const std::string& s = when.Scalar();
+    const std::size_t before = std::min(offset, s.size());
+    const std::size_t newlines = static_cast<std::size_t>(std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(before), '\n'));
+    const bool quoted = when.Tag() == "!";
+    if (newlines == 0) {
+      at.column += static_cast<int>(before) + (quoted ? 1 : 0);
+    } else {  // a block scalar: its lines start on the next line, indented past the key
+      const std::size_t line_start = s.rfind('\n', before - 1) + 1;
+      at.line += static_cast<int>(newlines) + (quoted ? 1 : 0);
+      at.column = at.column + 2 + static_cast<int>(before - line_start);
+    }
+    return at;
+  }
+
+  void rules(const YAML::Node& node, policy& p) {
+    std::vector<bool> keyword_used(p.keyword_sets_.size()), input_used(p.inputs_.size());
+    detail::compile_env env{p.inputs_, p.keyword_sets_, p.program_, p.keyword_tests_, keyword_used, input_used};
+    std::set<std::string> ids;
+    static const std::vector<std::string> keys = {"id", "description", "source", "when", "then", "priority"};
+    for (const auto& item : node) {
+      if (!item.IsMap()) fail(item, "a rule must be a mapping with id, when and then");
+      rule r;
+      r.where = location_of(item, file_);
+      if (!item["id"]) fail(item, "a rule needs `id:`");
+      r.id = text(item["id"], "`id`");
+      for (const auto& kv : item)
+        if (std::find(keys.begin(), keys.end(), kv.first.Scalar()) == keys.end())
+          fail(kv.first, "unknown key '" + kv.first.Scalar() + "' in a rule" + kefu::detail::did_you_mean(kv.first.Scalar(), keys), r.id);
+      if (!ids.insert(r.id).second) fail(item["id"], "duplicate rule id '" + r.id + "'", r.id);
+      if (item["description"]) r.description = text(item["description"], "`description`");
+      if (item["source"]) r.source = text(item["source"], "`source`");
+      if (item["priority"]) {
+        if (p.hit_policy_ != hit_policy::priority)
+          fail(item["priority"], "`priority` only applies under hit_policy: priority", r.id);
+        field prio{"priority", value_type::integer, {}, {}, {}, {}};
+        try {
+          r.priority = parse_value(prio, text(item["priority"], "`priority`")).number;
+        } catch (const parse_error&) {
+          fail(item["priority"], "`priority` must be a whole number", r.id);
+        }
+      } else if (p.hit_policy_ == hit_policy::priority) {
+        fail(item, "every rule needs `priority:` under hit_policy: priority", r.id);
+      }
+      if (!item["when"]) fail(item, "a rule needs `when:` (write `when: true` for a rule that always applies)", r.id);
+      const YAML::Node when = item["when"];
+      r.when = text(when, "`when`");
+      r.when_where = location_of(when, file_);
+      try {
+        r.root = detail::compile_condition(r.when, env);
+      } catch (const detail::expression_error& e) {
+        throw policy_error(e.message, when_location(when, e.offset), r.id);
+      }
+      if (!item["then"]) fail(item, "a rule needs `then:` with the outputs it decides", r.id);
+      r.then = outputs(item["then"], p, r.id);
+      p.rules_.push_back(std::move(r));
+    }
+    for (std::size_t k = 0; k < keyword_used.size(); ++k)
+      if (!keyword_used[k])
+        p.warnings_.push_back({"keyword set '" + p.keyword_sets_[k].name() + "' is not used by any rule", keyword_where_[k], {}, "unused-keywords"});
+  }
+
+  std::string file_;
+  std::vector<source_location> keyword_where_;
+};
+
+policy_ptr load_policy_file(const std::string& path) {
+  return policy_builder(path).build(kefu::detail::load_yaml_file(path));
+}
+
+policy_ptr load_policy_string(const std::string& yaml, const std::string& display_name) {
+  return policy_builder(display_name).build(kefu::detail::load_yaml_string(yaml, display_name));
+}
+
+}  // namespace kefu::rules
