@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   kefu::python::register_rules(m);
   kefu::python::register_privacy(m);
   kefu::python::register_calendar(m);
+  kefu::python::register_policy(m);
 }

@@ -3,6 +3,7 @@
 #include <kefu/rules/policy.hpp>
 
 #include "../detail/yaml_support.hpp"
+#include "analysis.hpp"
 #include "expression.hpp"
 
 #include <algorithm>
@@ -227,6 +228,11 @@ class policy_builder {
       p->default_.assign(p->outputs_.size(), std::nullopt);
     }
     rules(doc["rules"], *p);
+    for (auto& d : detail::analyse_policy(*p)) {
+      if (d.where.file.empty()) d.where.file = file_;
+      if (d.check == "gap") d.where = location_of(doc["rules"], file_);
+      p->warnings_.push_back(std::move(d));
+    }
     return p;
   }
 

@@ -1,0 +1,290 @@
+// kefu.Policy: load, evaluate (a dict, a list of dicts, a pandas DataFrame), explain.
+#include "register.hpp"
+
+#include <kefu/detail/suggest.hpp>
+#include <kefu/money.hpp>
+#include <kefu/rules/policy.hpp>
+
+#include <pybind11/stl.h>
+
+namespace py = pybind11;
+namespace kr = kefu::rules;
+
+namespace kefu::python {
+
+namespace {
+
+using policy_ptr = std::shared_ptr<kr::policy>;  // pybind11 holders cannot be shared_ptr<const T>
+policy_ptr unconst(kr::policy_ptr p) { return std::const_pointer_cast<kr::policy>(std::move(p)); }
+
+py::module_ datetime_module() { return py::module_::import("datetime"); }
+
+std::string type_name(py::handle v) { return py::str(py::type::of(v).attr("__name__")); }
+
+/// A Python value to the text form parse_value reads, checking its Python type against the field.
+std::string to_text(const kr::field& f, py::handle v, const kefu::time_zone& zone) {
+  auto wrong = [&](const char* expected) -> std::string {
+    throw kefu::parse_error("input '" + f.name + "': expected " + expected + ", got " + type_name(v));
+  };
+  if (py::isinstance<py::str>(v)) return v.cast<std::string>();
+  switch (f.type) {
+    case kr::value_type::boolean:
+      if (!py::isinstance<py::bool_>(v)) return wrong("a bool");
+      return v.cast<bool>() ? "true" : "false";
+    case kr::value_type::integer:
+      if (py::isinstance<py::bool_>(v) || !py::isinstance<py::int_>(v)) {
+        if (py::hasattr(v, "__index__") && !py::isinstance<py::bool_>(v)) return py::str(v.attr("__index__")());  // numpy ints
+        return wrong("an int");
+      }
+      return py::str(v);
+    case kr::value_type::decimal:
+      if (py::isinstance<py::bool_>(v)) return wrong("a number");
+      if (py::isinstance<py::int_>(v) || py::isinstance<py::float_>(v) || py::hasattr(v, "__index__"))
+        return py::str(py::module_::import("decimal").attr("Decimal")(py::str(v)).attr("__format__")("f"));
+      if (py::isinstance(v, py::module_::import("decimal").attr("Decimal"))) return py::str(v.attr("__format__")("f"));
+      return wrong("a number");
+    case kr::value_type::money:
+      if (py::isinstance<kefu::money>(v)) return v.cast<kefu::money>().to_string();
+      if (py::isinstance<py::bool_>(v)) return wrong("money");
+      if (py::isinstance<py::int_>(v)) return py::str(v);
+      if (py::isinstance(v, py::module_::import("decimal").attr("Decimal"))) return py::str(v.attr("__format__")("f"));
+      if (py::isinstance<py::float_>(v))
+        throw kefu::parse_error("input '" + f.name + "': money cannot be a float (inexact); pass text, a Decimal or kefu.Money");
+      return wrong("money (kefu.Money, int, Decimal or text)");
+    case kr::value_type::duration:
+      if (py::isinstance(v, datetime_module().attr("timedelta")))
+        return std::to_string(static_cast<std::int64_t>(v.attr("total_seconds")().cast<double>())) + "s";
+      return wrong("a timedelta or text such as '2h'");
+    case kr::value_type::date:
+      if (py::isinstance(v, datetime_module().attr("datetime"))) return wrong("a date (not a datetime)");
+      if (py::isinstance(v, datetime_module().attr("date"))) return py::str(v.attr("isoformat")());
+      return wrong("a date");
+    case kr::value_type::datetime:
+      if (py::isinstance(v, datetime_module().attr("datetime")))
+        return kefu::format_instant(to_instant(v, zone), zone);
+      if (py::hasattr(v, "to_pydatetime")) return kefu::format_instant(to_instant(v.attr("to_pydatetime")(), zone), zone);
+      return wrong("a datetime");
+    case kr::value_type::enumeration: return wrong("text");
+    case kr::value_type::set: {
+      if (!(py::isinstance<py::list>(v) || py::isinstance<py::tuple>(v) || py::isinstance<py::set>(v) ||
+            py::isinstance<py::frozenset>(v)))
+        return wrong("a list or set of values");
+      std::string out;
+      for (auto item : v) {
+        if (!py::isinstance<py::str>(item)) return wrong("a list of text values");
+        out += (out.empty() ? "" : ",") + item.cast<std::string>();
+      }
+      return out;
+    }
+    case kr::value_type::text: return wrong("text");
+  }
+  return {};
+}
+
+py::object to_python(const kr::field& f, const kr::value& v, const kefu::time_zone& zone) {
+  switch (f.type) {
+    case kr::value_type::boolean: return py::bool_(v.number != 0);
+    case kr::value_type::integer: return py::int_(v.number);
+    case kr::value_type::decimal:
+      return py::module_::import("decimal").attr("Decimal")(kr::format_value(f, v));
+    case kr::value_type::money: return py::cast(kefu::money::from_fen(v.number));
+    case kr::value_type::duration: return datetime_module().attr("timedelta")(py::arg("seconds") = v.number);
+    case kr::value_type::date: {
+      const auto c = kefu::detail::civil_from_days(v.number);
+      return datetime_module().attr("date")(c.year, c.month, c.day);
+    }
+    case kr::value_type::datetime: return to_datetime(kefu::instant::from_unix(v.number), zone);
+    case kr::value_type::enumeration: return py::str(kr::format_value(f, v));
+    case kr::value_type::set: {
+      py::list items;
+      for (std::size_t i = 0; i < f.values.size(); ++i)
+        if ((v.number >> i) & 1) items.append(f.values[i]);
+      return py::frozenset(items);
+    }
+    case kr::value_type::text: return py::str(v.text);
+  }
+  return py::none();
+}
+
+/// A mapping of facts to a record: every key must be an input; every input without a default must be given.
+kr::record to_record(const kr::policy& p, py::handle facts) {
+  if (!py::isinstance<py::dict>(facts) && !py::hasattr(facts, "items"))
+    throw py::type_error("facts must be a dict of input name to value, got " + type_name(facts));
+  kr::record r = p.make_record();
+  for (auto item : facts.attr("items")()) {
+    const py::tuple kv = item.cast<py::tuple>();
+    const std::string key = py::str(kv[0]);
+    std::size_t slot = 0;
+    try {
+      slot = p.slot(key);
+    } catch (const kefu::error&) {
+      std::vector<std::string> names;
+      for (const auto& f : p.inputs()) names.push_back(f.name);
+      throw kefu::error("policy '" + p.name() + "': unknown input '" + key + "'" + kefu::detail::did_you_mean(key, names));
+    }
+    const py::handle value = kv[1];
+    if (value.is_none()) continue;  // None = not given (a default applies, or it is missing)
+    p.set(r, slot, to_text(p.inputs()[slot], value, p.zone()));
+  }
+  p.check_complete(r);
+  return r;
+}
+
+struct py_decision {
+  policy_ptr policy;
+  kr::decision decision;
+  std::vector<kr::condition_trace> trace;
+  bool traced = false;
+
+  py::dict outputs_of(const std::vector<std::optional<kr::value>>& values) const {
+    py::dict out;
+    for (std::size_t i = 0; i < values.size(); ++i)
+      out[py::str(policy->outputs()[i].name)] =
+          values[i] ? to_python(policy->outputs()[i], *values[i], policy->zone()) : py::object(py::none());
+    return out;
+  }
+  py::dict outputs() const { return outputs_of(policy->outputs_of(decision)); }
+  py::object rule_id() const {
+    if (decision.matched.empty()) return py::none();
+    return py::str(policy->rules()[decision.matched.front()].id);
+  }
+  std::vector<std::string> rule_ids() const {
+    std::vector<std::string> out;
+    for (const auto m : decision.matched) out.push_back(policy->rules()[m].id);
+    return out;
+  }
+  /// The explanation as text: the decision, then each rule evaluated with its conditions.
+  std::string explain() const {
+    std::string out = "policy " + policy->name() + (policy->version().empty() ? "" : " v" + policy->version()) +
+                      " (hit policy " + kr::to_string(policy->hits()) + ")\n";
+    const auto values = policy->outputs_of(decision);
+    std::string decided;
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (values[i]) decided += (decided.empty() ? "" : ", ") + policy->outputs()[i].name + "=" + kr::format_value(policy->outputs()[i], *values[i], policy->zone());
+    out += "decision: " + decided + "\n";
+    if (decision.matched.empty()) out += "by: default (no rule matched)\n";
+    for (const auto m : decision.matched) {
+      const auto& r = policy->rules()[m];
+      out += "by: " + r.id + (r.source.empty() ? "" : " [" + r.source + "]") + (r.description.empty() ? "" : " — " + r.description) + "\n";
+    }
+    if (!traced) return out;
+    std::size_t current = static_cast<std::size_t>(-1);
+    for (const auto& t : trace) {
+      if (t.rule != current) {
+        current = t.rule;
+        const auto& r = policy->rules()[t.rule];
+        const bool hit = std::find(decision.matched.begin(), decision.matched.end(), t.rule) != decision.matched.end();
+        out += std::string(hit ? "  ✓ " : "  ✗ ") + r.id + ": " + r.when + "\n";
+      }
+      out += std::string("      ") + (t.result ? "true " : "false") + "  " + t.text;
+      std::string reads;
+      for (const auto& [k, v] : t.reads) reads += (reads.empty() ? "" : ", ") + k + "=" + (v.size() > 40 ? v.substr(0, 40) + "…" : v);
+      if (!reads.empty()) out += "   (" + reads + ")";
+      if (!t.words.empty()) {
+        std::string words;
+        for (const auto& w : t.words) words += (words.empty() ? "" : ", ") + w;
+        out += "   matched: " + words;
+      }
+      out += "\n";
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+void register_policy(py::module_& m) {
+  py::class_<kr::field>(m, "Field", "An input or output of a policy.")
+      .def_readonly("name", &kr::field::name)
+      .def_property_readonly("type", [](const kr::field& f) { return kr::to_string(f.type); })
+      .def_readonly("values", &kr::field::values)
+      .def_readonly("default", &kr::field::default_text)
+      .def_readonly("description", &kr::field::description)
+      .def("__repr__", [](const kr::field& f) { return "Field('" + f.name + "', " + kr::to_string(f.type) + ")"; });
+
+  py::class_<kr::rule>(m, "Rule", "A rule of a policy.")
+      .def_readonly("id", &kr::rule::id)
+      .def_readonly("description", &kr::rule::description)
+      .def_readonly("source", &kr::rule::source)
+      .def_readonly("when", &kr::rule::when)
+      .def_readonly("priority", &kr::rule::priority)
+      .def_property_readonly("line", [](const kr::rule& r) { return r.where.line; })
+      .def("__repr__", [](const kr::rule& r) { return "Rule('" + r.id + "')"; });
+
+  py::class_<kr::diagnostic>(m, "Diagnostic", "A warning of the static checks.")
+      .def_readonly("message", &kr::diagnostic::message)
+      .def_readonly("rule_id", &kr::diagnostic::rule_id)
+      .def_readonly("check", &kr::diagnostic::check)
+      .def_property_readonly("file", [](const kr::diagnostic& d) { return d.where.file; })
+      .def_property_readonly("line", [](const kr::diagnostic& d) { return d.where.line; })
+      .def_property_readonly("column", [](const kr::diagnostic& d) { return d.where.column; })
+      .def("__str__", [](const kr::diagnostic& d) { return kefu::error::render(d.message, d.where, d.rule_id); });
+
+  py::class_<kr::condition_trace>(m, "ConditionTrace", "One condition of an explanation.")
+      .def_readonly("text", &kr::condition_trace::text)
+      .def_readonly("result", &kr::condition_trace::result)
+      .def_readonly("reads", &kr::condition_trace::reads)
+      .def_readonly("words", &kr::condition_trace::words);
+
+  py::class_<py_decision>(m, "Decision", "What a policy decided for one set of facts.")
+      .def_property_readonly("outputs", &py_decision::outputs, "output name → value (None when not set)")
+      .def_property_readonly("rule_id", &py_decision::rule_id, "the deciding rule, None when the default decided")
+      .def_property_readonly("rule_ids", &py_decision::rule_ids, "every matched rule, in order (collect)")
+      .def_property_readonly("by_default", [](const py_decision& d) { return d.decision.by_default; })
+      .def_property_readonly("trace",
+                             [](const py_decision& d) -> py::object {
+                               if (!d.traced) return py::none();
+                               py::list out;
+                               for (const auto& t : d.trace)
+                                 out.append(py::make_tuple(d.policy->rules()[t.rule].id, py::cast(t)));
+                               return out;
+                             })
+      .def("explain", &py_decision::explain, "The decision and, when traced, every condition with the values it read.")
+      .def("__getitem__", [](const py_decision& d, const std::string& name) {
+        return d.outputs()[py::str(name)];
+      })
+      .def("__repr__", [](const py_decision& d) {
+        return "Decision(" + std::string(py::str(d.outputs())) + ", rule=" + std::string(py::str(d.rule_id())) + ")";
+      });
+
+  py::class_<kr::policy, policy_ptr>(m, "Policy", "A loaded, checked, immutable decision policy.")
+      .def_static("load", [](py::handle path) { return unconst(kr::load_policy_file(to_path(path))); }, py::arg("path"))
+      .def_static(
+          "from_yaml", [](const std::string& text, const std::string& name) { return unconst(kr::load_policy_string(text, name)); },
+          py::arg("text"), py::arg("name") = "<string>")
+      .def_property_readonly("name", &kr::policy::name)
+      .def_property_readonly("version", &kr::policy::version)
+      .def_property_readonly("description", &kr::policy::description)
+      .def_property_readonly("file", &kr::policy::file)
+      .def_property_readonly("hit_policy", [](const kr::policy& p) { return kr::to_string(p.hits()); })
+      .def_property_readonly("inputs", &kr::policy::inputs)
+      .def_property_readonly("outputs", &kr::policy::outputs)
+      .def_property_readonly("rules", &kr::policy::rules)
+      .def_property_readonly("warnings", &kr::policy::warnings)
+      .def_property_readonly("has_default", &kr::policy::has_default)
+      .def(
+          "evaluate",
+          [](const policy_ptr& p, py::handle facts, bool trace) {
+            py_decision d{p, {}, {}, trace};
+            const kr::record r = to_record(*p, facts);
+            p->evaluate(r, d.decision, trace ? &d.trace : nullptr);
+            return d;
+          },
+          py::arg("facts"), py::arg("trace") = false,
+          "Decide for one dict of facts. Unknown keys and missing inputs are errors naming the field.")
+      .def(
+          "evaluate_many",
+          [](const policy_ptr& p, py::iterable rows) {
+            std::vector<kr::record> records;
+            for (auto row : rows) records.push_back(to_record(*p, row));
+            std::vector<py_decision> out(records.size(), py_decision{p, {}, {}, false});
+            {
+              py::gil_scoped_release release;
+              for (std::size_t i = 0; i < records.size(); ++i) p->evaluate(records[i], out[i].decision);
+            }
+            return out;
+          },
+          py::arg("rows"), "Decide for many dicts of facts; evaluation runs without the GIL.");
+}
+
+}  // namespace kefu::python

@@ -1,0 +1,58 @@
+// kefu — rule tests: cases next to the rules (rules/tests/*.yaml), run by `kefu test`.
+//
+//   suite: refund decisions
+//   policy: ../refund.yaml            # relative to this file
+//   defaults: {business: mall, has_receipt: true}   # facts every case starts from
+//   cases:
+//     - name: quality defect on day 7 is refunded (DOM-REF-1)
+//       input: {category: quality_defect, days_since_purchase: 7}
+//       expect: {decision: refund}     # a subset of the outputs
+//       rule: REF-QUALITY-7D           # or `default`; `rules: [A, B]` under hit policy collect
+#pragma once
+
+#include <kefu/rules/policy.hpp>
+
+#include <string>
+#include <vector>
+
+namespace kefu::rules {
+
+struct test_case {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> input;   ///< input name → text (defaults merged in)
+  std::vector<std::pair<std::string, std::string>> expect;  ///< output name → expected text
+  std::vector<std::string> expect_rules;                    ///< expected rule ids ("default" = no rule)
+  bool check_rules = false;
+  source_location where;
+};
+
+struct suite {
+  std::string name;
+  std::string file;
+  std::string policy_path;  ///< resolved against the suite's directory
+  std::vector<test_case> cases;
+};
+
+struct case_result {
+  std::size_t index = 0;  ///< into suite::cases
+  bool passed = false;
+  /// What differs: (what, expected, actual); `what` is an output name or "rule". An error evaluating
+  /// the case is reported as ("error", "", message).
+  std::vector<std::tuple<std::string, std::string, std::string>> differences;
+  std::vector<std::string> actual_rules;
+};
+
+struct suite_result {
+  std::vector<case_result> cases;
+  std::size_t passed = 0, failed = 0;
+};
+
+/// Loads a suite file; errors carry file, line and column. Input and output names and values are
+/// checked against the policy when the suite runs.
+suite load_suite_file(const std::string& path);
+
+/// Runs every case against the policy. A case whose input is wrong (unknown input, bad value) fails
+/// with an "error" difference naming the case's line; it never stops the other cases.
+suite_result run_suite(const suite& s, const policy& p);
+
+}  // namespace kefu::rules

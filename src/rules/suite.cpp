@@ -1,0 +1,133 @@
+#include <kefu/detail/suggest.hpp>
+#include <kefu/rules/suite.hpp>
+
+#include "../detail/yaml_support.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace kefu::rules {
+
+namespace {
+using kefu::detail::location_of;
+
+std::string scalar_or_list(const YAML::Node& n, const std::string& file, const std::string& what) {
+  if (n.IsSequence()) {
+    std::string out;
+    for (const auto& item : n) out += (out.empty() ? "" : ",") + kefu::detail::scalar_text(item, file, what);
+    return out;
+  }
+  return kefu::detail::scalar_text(n, file, what);
+}
+
+std::vector<std::pair<std::string, std::string>> pairs(const YAML::Node& n, const std::string& file, const std::string& what) {
+  if (!n.IsMap()) throw policy_error(what + " must be a mapping of names to values", location_of(n, file));
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& kv : n) {
+    const std::string key = kefu::detail::scalar_text(kv.first, file, "a name");
+    out.emplace_back(key, scalar_or_list(kv.second, file, "the value of '" + key + "'"));
+  }
+  return out;
+}
+}  // namespace
+
+suite load_suite_file(const std::string& path) {
+  const YAML::Node doc = kefu::detail::load_yaml_file(path);
+  auto fail = [&](const YAML::Node& n, const std::string& msg) -> void { throw policy_error(msg, location_of(n, path)); };
+  if (!doc.IsMap() || !doc["suite"]) {
+    fail(doc, "a rule-test file must be a mapping starting with `suite: NAME`");
+  }
+  static const std::vector<std::string> keys = {"suite", "description", "policy", "defaults", "cases"};
+  for (const auto& kv : doc)
+    if (std::find(keys.begin(), keys.end(), kv.first.Scalar()) == keys.end())
+      fail(kv.first, "unknown key '" + kv.first.Scalar() + "' in a rule-test file" + kefu::detail::did_you_mean(kv.first.Scalar(), keys));
+  suite s;
+  s.file = path;
+  s.name = kefu::detail::scalar_text(doc["suite"], path, "`suite`");
+  if (!doc["policy"]) fail(doc["suite"], "a rule-test file needs `policy:`, the path of the policy it tests");
+  const std::string rel = kefu::detail::scalar_text(doc["policy"], path, "`policy`");
+  s.policy_path = (std::filesystem::path(path).parent_path() / rel).lexically_normal().generic_string();
+  std::vector<std::pair<std::string, std::string>> defaults;
+  if (doc["defaults"]) defaults = pairs(doc["defaults"], path, "`defaults`");
+  if (!doc["cases"] || !doc["cases"].IsSequence() || doc["cases"].size() == 0)
+    fail(doc["cases"] ? doc["cases"] : doc["suite"], "a rule-test file needs `cases:`, a list of cases");
+  static const std::vector<std::string> case_keys = {"name", "input", "expect", "rule", "rules"};
+  for (const auto& c : doc["cases"]) {
+    if (!c.IsMap()) fail(c, "a case must be a mapping with name, input and expect");
+    for (const auto& kv : c)
+      if (std::find(case_keys.begin(), case_keys.end(), kv.first.Scalar()) == case_keys.end())
+        fail(kv.first, "unknown key '" + kv.first.Scalar() + "' in a case" + kefu::detail::did_you_mean(kv.first.Scalar(), case_keys));
+    test_case t;
+    t.where = location_of(c, path);
+    t.name = c["name"] ? kefu::detail::scalar_text(c["name"], path, "`name`") : "case at line " + std::to_string(t.where.line);
+    t.input = defaults;
+    if (c["input"]) {
+      for (auto& [k, v] : pairs(c["input"], path, "`input`")) {
+        auto it = std::find_if(t.input.begin(), t.input.end(), [&](const auto& kv) { return kv.first == k; });
+        if (it != t.input.end()) it->second = v;
+        else t.input.emplace_back(k, v);
+      }
+    }
+    if (c["expect"]) t.expect = pairs(c["expect"], path, "`expect`");
+    if (c["rule"] && c["rules"]) fail(c["rules"], "give `rule:` or `rules:`, not both");
+    if (c["rule"]) {
+      t.expect_rules = {kefu::detail::scalar_text(c["rule"], path, "`rule`")};
+      t.check_rules = true;
+    }
+    if (c["rules"]) {
+      if (!c["rules"].IsSequence()) fail(c["rules"], "`rules` must be a list of rule ids");
+      for (const auto& r : c["rules"]) t.expect_rules.push_back(kefu::detail::scalar_text(r, path, "a rule id"));
+      t.check_rules = true;
+    }
+    if (t.expect.empty() && !t.check_rules) fail(c, "a case needs `expect:` or `rule:` (what it checks)");
+    s.cases.push_back(std::move(t));
+  }
+  return s;
+}
+
+suite_result run_suite(const suite& s, const policy& p) {
+  suite_result out;
+  decision d;
+  for (std::size_t i = 0; i < s.cases.size(); ++i) {
+    const test_case& c = s.cases[i];
+    case_result r;
+    r.index = i;
+    try {
+      record rec = p.make_record();
+      for (const auto& [k, v] : c.input) p.set(rec, p.slot(k), v);
+      p.evaluate(rec, d);
+      for (const auto m : d.matched) r.actual_rules.push_back(p.rules()[m].id);
+      if (d.matched.empty()) r.actual_rules.push_back("default");
+      const auto values = p.outputs_of(d);
+      for (const auto& [name, text] : c.expect) {
+        const std::size_t o = p.output_index(name);
+        const field& f = p.outputs()[o];
+        value expected;
+        try {
+          expected = parse_value(f, text, p.zone());
+        } catch (const parse_error& e) {
+          throw error("expected value of output '" + name + "': " + e.detail().substr(e.detail().find(": ") + 2));
+        }
+        const std::string actual = values[o] ? format_value(f, *values[o], p.zone()) : "(not set)";
+        if (!values[o] || !(*values[o] == expected))
+          r.differences.emplace_back(name, format_value(f, expected, p.zone()), actual);
+      }
+      if (c.check_rules && c.expect_rules != r.actual_rules) {
+        auto join = [](const std::vector<std::string>& v) {
+          std::string j;
+          for (const auto& x : v) j += (j.empty() ? "" : ", ") + x;
+          return j;
+        };
+        r.differences.emplace_back("rule", join(c.expect_rules), join(r.actual_rules));
+      }
+    } catch (const kefu::error& e) {
+      r.differences.emplace_back("error", "", e.detail());
+    }
+    r.passed = r.differences.empty();
+    (r.passed ? out.passed : out.failed) += 1;
+    out.cases.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace kefu::rules
