@@ -59,8 +59,8 @@ using kefu::calendar::calendar_ptr;
 constexpr std::size_t kSamples = 4096;  // a power of two: index with `i & (kSamples - 1)`
 constexpr std::int64_t kDay = 86400;
 constexpr std::int64_t kZone = 8 * 3600;                          // cn-* calendars are +08:00
-constexpr std::int64_t kFrom = 19723 * kDay - kZone;              // 2024-01-01T00:00+08:00
-constexpr std::int64_t kTo = 20423 * kDay - kZone;                // 2026-12-01T00:00+08:00 (room for +10 workdays)
+constexpr std::int64_t kFrom = kefu::detail::days_from_civil(2024, 1, 1) * kDay - kZone;  // 2024-01-01T00:00+08:00
+constexpr std::int64_t kTo = kefu::detail::days_from_civil(2026, 12, 1) * kDay - kZone;  // room for +10 workdays
 
 std::uint64_t splitmix64(std::uint64_t& s) {
   std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);

@@ -34,9 +34,9 @@ using kefu::calendar::calendar_ptr;
 constexpr std::size_t kSamples = 4096;  // a power of two
 constexpr std::int64_t kDay = 86400;
 constexpr std::int64_t kZone = 8 * 3600;
-constexpr std::int64_t kFirst = 19723;  // 2024-01-01
-constexpr std::int64_t kLast = 20788;   // 2026-12-31
-constexpr std::int64_t kSampleEnd = 20423;  // samples before 2026-12-01: room for +10 working days
+constexpr std::int64_t kFirst = kefu::detail::days_from_civil(2024, 1, 1);
+constexpr std::int64_t kLast = kefu::detail::days_from_civil(2026, 12, 31);
+constexpr std::int64_t kSampleEnd = kefu::detail::days_from_civil(2026, 12, 1);  // room for +10 working days
 constexpr QuantLib::Date::serial_type kExcelEpoch = 25569;  // QuantLib serial of 1970-01-01
 
 QuantLib::Date ql_date(std::int64_t days) { return QuantLib::Date(static_cast<QuantLib::Date::serial_type>(days + kExcelEpoch)); }
@@ -137,26 +137,35 @@ int check() {
   std::printf("QuantLib SSE has holiday data up to %d; later years close only on fixed-date rules.\n\n",
               last_ql_data_year);
 
-  // Disagreements 2024–2026, by kefu's day kind.
-  int differ = 0, makeup_closed = 0, holiday_open = 0, other = 0;
-  for (std::int64_t day = kFirst; day <= kLast; ++day) {
-    const bool q = ql.isBusinessDay(ql_date(day));
-    const auto info = kf.info(day);
-    if (q == info.working) continue;
-    ++differ;
-    if (info.kind == kefu::calendar::day_kind::makeup_workday && !q) ++makeup_closed;
-    else if (info.kind == kefu::calendar::day_kind::holiday && q) ++holiday_open;
-    else ++other;
-  }
-  std::printf("2024-01-01 … 2026-12-31 (%lld days): isBusinessDay differs on %d days:\n", static_cast<long long>(kLast - kFirst + 1), differ);
-  std::printf("  %d make-up working days (调休, a Saturday or Sunday) that QuantLib SSE treats as closed\n", makeup_closed);
-  std::printf("  %d weekday public holidays that QuantLib SSE treats as business days\n", holiday_open);
-  std::printf("  %d other\n\n", other);
+  // Disagreements by kefu's day kind: 2024–2026 (the benchmark's years), and the years QuantLib has data for.
+  auto disagreements = [&](std::int64_t first, std::int64_t last) {
+    int differ = 0, makeup_closed = 0, holiday_open = 0, other = 0;
+    std::string other_days;
+    for (std::int64_t day = first; day <= last; ++day) {
+      const bool q = ql.isBusinessDay(ql_date(day));
+      const auto info = kf.info(day);
+      if (q == info.working) continue;
+      ++differ;
+      if (info.kind == kefu::calendar::day_kind::makeup_workday && !q) ++makeup_closed;
+      else if (info.kind == kefu::calendar::day_kind::holiday && q) ++holiday_open;
+      else {
+        ++other;
+        other_days += " " + kefu::format_days(day);
+      }
+    }
+    std::printf("%s … %s (%lld days): isBusinessDay differs from kefu on %d days:\n", kefu::format_days(first).c_str(),
+                kefu::format_days(last).c_str(), static_cast<long long>(last - first + 1), differ);
+    std::printf("  %d make-up working days (调休, a Saturday or Sunday) that QuantLib SSE treats as closed\n", makeup_closed);
+    std::printf("  %d weekday public holidays that QuantLib SSE treats as business days\n", holiday_open);
+    std::printf("  %d other:%s\n\n", other, other_days.c_str());
+  };
+  disagreements(kFirst, kLast);
+  disagreements(kefu::detail::days_from_civil(2004, 1, 1), kefu::detail::days_from_civil(2023, 12, 31));
 
   // Same definition, same answers: kefu on QuantLib's own days.
   const auto& s = the_sample();
   const auto& m = mirror();
-  long long mismatches = 0, compared = 0;
+  long long mismatches = 0, compared = 0, backward = 0, backward_unshifted_differ = 0;
   for (std::size_t k = 0; k < kSamples; ++k) {
     for (const int n : {1, 3, 10}) {
       const std::int64_t q = days_of(ql.advance(s.ql_day[k], n, QuantLib::Days));
@@ -164,13 +173,25 @@ int check() {
       mismatches += q != c;
       ++compared;
     }
-    mismatches += ql.businessDaysBetween(s.ql_day[k], s.ql_far[k]) != m.working_days_between(s.day[k], s.far[k]);
-    mismatches += ql.businessDaysBetween(s.ql_day[k], s.ql_near[k]) != m.working_days_between(s.day[k], s.near[k]);
-    compared += 2;
+    for (const auto* other : {&s.far, &s.near}) {
+      const std::int64_t a = s.day[k], b = (*other)[k];
+      const auto q = ql.businessDaysBetween(ql_date(a), ql_date(b));
+      // Forward, both count [a, b). Backward (b < a) QuantLib returns −(business days in (b, a]),
+      // kefu −(working days in [b, a)): the same count on the interval shifted by one day.
+      const std::int64_t c = a <= b ? m.working_days_between(a, b) : m.working_days_between(a + 1, b + 1);
+      if (a > b) {
+        ++backward;
+        backward_unshifted_differ += q != m.working_days_between(a, b);
+      }
+      mismatches += q != c;
+      ++compared;
+    }
   }
-  std::printf("kefu on QuantLib SSE's own business days vs QuantLib: %lld of %lld results identical "
-              "(advance n=1,3,10 vs add_workdays; businessDaysBetween vs working_days_between)\n\n",
-              compared - mismatches, compared);
+  std::printf("kefu on QuantLib SSE's own business days vs QuantLib: %lld of %lld results identical\n"
+              "  (advance(d, n, Days) n=1,3,10 vs the day of add_workdays(d 12:00, n); businessDaysBetween(a, b)\n"
+              "  vs working_days_between(a, b), or (a+1, b+1) when b < a: QuantLib counts (b, a] backwards,\n"
+              "  kefu [b, a); unshifted, %lld of the %lld backward pairs differ)\n\n",
+              compared - mismatches, compared, backward_unshifted_differ, backward);
   return mismatches == 0 ? 0 : 1;
 }
 
