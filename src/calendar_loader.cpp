@@ -210,8 +210,11 @@ struct reader {
   }
 };
 
-calendar_ptr compile(const YAML::Node& doc, const std::string& file, resolver& r) {
-  return std::make_shared<const calendar>(reader{file, r}.read(doc));
+calendar_ptr compile(const kefu::detail::yaml_file& source, resolver& r) {
+  return kefu::detail::with_char_columns(source.text, [&] {
+    kefu::detail::check_duplicate_keys(source, source.root);
+    return std::make_shared<const calendar>(reader{source.name, r}.read(source.root));
+  });
 }
 
 const std::map<std::string, calendar_ptr>& builtins() {
@@ -225,7 +228,7 @@ const std::map<std::string, calendar_ptr>& builtins() {
         [&](const std::string& name, std::vector<std::string>& chain) -> calendar_ptr {
       if (auto it = out.find(name); it != out.end()) return it->second;
       const std::string display = "<builtin>/calendars/" + name + ".yaml";
-      const YAML::Node doc = kefu::detail::load_yaml_string(sources.at(name), display);
+      const auto doc = kefu::detail::read_yaml_string(std::string(sources.at(name)), display);
       resolver r;
       r.chain = chain;
       r.chain.push_back(name);
@@ -233,7 +236,7 @@ const std::map<std::string, calendar_ptr>& builtins() {
         if (!sources.count(base)) return nullptr;
         return get(base, r.chain);
       };
-      calendar_ptr c = compile(doc, display, r);
+      calendar_ptr c = compile(doc, r);
       out.emplace(name, c);
       return c;
     };
@@ -260,7 +263,7 @@ calendar_ptr resolver::resolve(const std::string& spec, const std::string& from_
   if (!dir.empty() && fs::is_regular_file(candidate, ec)) {
     chain.push_back(spec);
     const std::string path = candidate.lexically_normal().generic_string();
-    calendar_ptr c = compile(kefu::detail::load_yaml_file(path), path, *this);
+    calendar_ptr c = compile(kefu::detail::read_yaml_file(path), *this);
     chain.pop_back();
     return c;
   }
@@ -279,12 +282,12 @@ calendar_ptr resolver::resolve(const std::string& spec, const std::string& from_
 
 calendar_ptr load_file(const std::string& path) {
   resolver r;
-  return compile(kefu::detail::load_yaml_file(path), path, r);
+  return compile(kefu::detail::read_yaml_file(path), r);
 }
 
 calendar_ptr load_string(const std::string& yaml, const std::string& display_name) {
   resolver r;
-  return compile(kefu::detail::load_yaml_string(yaml, display_name), display_name, r);
+  return compile(kefu::detail::read_yaml_string(yaml, display_name), r);
 }
 
 calendar_ptr builtin(const std::string& name) {

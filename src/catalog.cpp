@@ -85,4 +85,10 @@ std::vector<document_summary> scan_rules_directory(const std::string& directory)
   return out;
 }
 
+document_summary describe_rules_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw error("rules file '" + path + "' does not exist");
+  return summarise(path, path, path);
+}
+
 }  // namespace kefu::rules

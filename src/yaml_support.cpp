@@ -2,36 +2,207 @@
 
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace kefu::detail {
 
 namespace {
-YAML::Node parse(std::istream& in, const std::string& name) {
-  try {
-    return YAML::Load(in);
-  } catch (const YAML::ParserException& e) {
-    // e.msg is yaml-cpp's bare message; e.what() repeats the position in its own format.
-    throw parse_error("invalid YAML: " + e.msg, location_of(e.mark, name));
+
+std::size_t line_start(const std::string& text, int line) {  // line 1-based
+  std::size_t pos = 0;
+  for (int l = 1; l < line && pos != std::string::npos; ++l) {
+    pos = text.find('\n', pos);
+    if (pos != std::string::npos) ++pos;
   }
+  return pos == std::string::npos ? text.size() : pos;
 }
+
+source_location location_at(const std::string& text, const std::string& name, std::size_t pos) {
+  pos = std::min(pos, text.size());
+  int line = 1;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < pos; ++i)
+    if (text[i] == '\n') {
+      ++line;
+      start = i + 1;
+    }
+  return {name, line, static_cast<int>(pos - start) + 1};
+}
+
+/// The position of the flow bracket still open at `until` ('{' or '['), or npos.
+std::size_t unclosed_bracket(const std::string& text, std::size_t until, char open) {
+  std::vector<std::size_t> stack;
+  char quote = 0;
+  for (std::size_t i = 0; i < until && i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote) {
+      if (c == quote) {
+        if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
+        else quote = 0;
+      } else if (c == '\\' && quote == '"') {
+        ++i;
+      }
+      continue;
+    }
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\n')) {
+      while (i < text.size() && text[i] != '\n') ++i;
+      continue;
+    }
+    if ((c == '\'' || c == '"') && (i == 0 || std::string(" \t[{,:\n").find(text[i - 1]) != std::string::npos)) quote = c;
+    else if (c == '{' || c == '[') stack.push_back(i);
+    else if ((c == '}' || c == ']') && !stack.empty()) stack.pop_back();
+  }
+  for (auto it = stack.rbegin(); it != stack.rend(); ++it)
+    if (text[*it] == open) return *it;
+  return std::string::npos;
+}
+
+yaml_file parse(std::string text, const std::string& name) {
+  yaml_file f{name, std::move(text), {}};
+  try {
+    f.root = YAML::Load(f.text);
+  } catch (const YAML::ParserException& e) {
+    const source_location at = location_of(e.mark, name);
+    // A tab in the indentation of any line up to the error is the usual culprit; say so.
+    for (int line = 1; line <= std::max(at.line, 1); ++line) {
+      const std::size_t s = line_start(f.text, line);
+      for (std::size_t i = s; i < f.text.size() && (f.text[i] == ' ' || f.text[i] == '\t'); ++i)
+        if (f.text[i] == '\t')
+          throw parse_error("invalid YAML: a tab indents this line; YAML indents with spaces only", {name, line, 1});
+    }
+    const std::size_t pos = e.mark.pos >= 0 ? static_cast<std::size_t>(e.mark.pos) : f.text.size();
+    std::string msg = e.msg;
+    source_location where = at;
+    if (msg == YAML::ErrorMsg::END_OF_MAP_FLOW || msg == YAML::ErrorMsg::END_OF_SEQ_FLOW) {
+      const char open = msg == YAML::ErrorMsg::END_OF_MAP_FLOW ? '{' : '[';
+      const std::size_t b = unclosed_bracket(f.text, pos, open);
+      if (b != std::string::npos) where = location_at(f.text, name, b);
+      msg = std::string("'") + open + "' is not closed (add the matching '" + (open == '{' ? '}' : ']') + "')";
+    } else if (msg == YAML::ErrorMsg::MAP_VALUE) {
+      msg = "unexpected ':' (is this line indented too far, or does a value containing ': ' need quotes?)";
+    } else if (msg == YAML::ErrorMsg::END_OF_MAP || msg == YAML::ErrorMsg::END_OF_SEQ) {
+      msg += " (check the indentation of this line and the one before)";
+    }
+    throw parse_error("invalid YAML: " + msg, to_char_columns(f.text, where));
+  }
+  return f;
+}
+
 }  // namespace
 
-YAML::Node load_yaml_file(const std::string& path, const std::string& display_name) {
+yaml_file read_yaml_file(const std::string& path, const std::string& display_name) {
   const std::string name = display_name.empty() ? path : display_name;
   std::ifstream in(path, std::ios::binary);
   if (!in) throw error("cannot open '" + path + "' for reading", {name, 0, 0});
-  return parse(in, name);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse(text.str(), name);
 }
 
-YAML::Node load_yaml_string(const std::string& text, const std::string& display_name) {
-  std::istringstream in(text);
-  return parse(in, display_name);
+yaml_file read_yaml_string(const std::string& text, const std::string& display_name) {
+  return parse(text, display_name);
+}
+
+source_location to_char_columns(const std::string& text, source_location loc) {
+  if (loc.line <= 0 || loc.column <= 1) return loc;
+  const std::size_t start = line_start(text, loc.line);
+  const std::size_t end = std::min(text.size(), start + static_cast<std::size_t>(loc.column - 1));
+  int chars = 0;
+  for (std::size_t i = start; i < end; ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++chars;  // count lead bytes only
+  loc.column = chars + 1;
+  return loc;
+}
+
+source_location locate_in_scalar(const yaml_file& f, const YAML::Node& scalar, std::size_t offset) {
+  const std::string& t = f.text;
+  const YAML::Mark m = scalar.Mark();
+  if (m.pos < 0 || static_cast<std::size_t>(m.pos) >= t.size()) return location_of(m, f.name);
+  std::size_t i = static_cast<std::size_t>(m.pos);
+  const char style = t[i];
+  std::size_t k = 0;  // offset in the value
+  auto skip_break = [&]() {  // a line break and the next line's indentation fold into one character
+    ++i;
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\t')) ++i;
+  };
+  if (style == '|' || style == '>') {
+    while (i < t.size() && t[i] != '\n') ++i;  // the header line
+    if (i < t.size()) ++i;
+    std::size_t indent = 0;
+    while (i + indent < t.size() && t[i + indent] == ' ') ++indent;
+    while (i < t.size()) {
+      const std::size_t eol = t.find('\n', i) == std::string::npos ? t.size() : t.find('\n', i);
+      const std::size_t content = std::min(eol, i + indent);
+      const std::size_t length = eol - content;
+      if (offset <= k + length || eol == t.size()) return location_at(t, f.name, content + std::min(offset - k, length));
+      k += length + 1;  // '\n' (literal) or ' ' (folded)
+      i = eol + 1;
+    }
+    return location_at(t, f.name, t.size());
+  }
+  const bool single = style == '\'', dbl = style == '"';
+  if (single || dbl) ++i;
+  while (i < t.size() && k < offset) {
+    const char c = t[i];
+    if (single && c == '\'') {
+      if (i + 1 < t.size() && t[i + 1] == '\'') {
+        i += 2;
+        ++k;
+        continue;
+      }
+      break;
+    }
+    if (dbl && c == '"') break;
+    if (dbl && c == '\\' && i + 1 < t.size()) {
+      const char e = t[i + 1];
+      const std::size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+      std::size_t produced = 1;
+      if (digits) {
+        const unsigned long cp = std::stoul(t.substr(i + 2, digits), nullptr, 16);
+        produced = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      }
+      i += 2 + digits;
+      k += produced;
+      continue;
+    }
+    if (c == '\n') {
+      skip_break();
+      ++k;
+      continue;
+    }
+    ++i;
+    ++k;
+  }
+  return location_at(t, f.name, i);
+}
+
+void check_duplicate_keys(const yaml_file& f, const YAML::Node& node, const std::string& rule_id) {
+  if (node.IsSequence()) {
+    for (const auto& item : node) check_duplicate_keys(f, item, rule_id);
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::vector<std::pair<std::string, YAML::Mark>> seen;
+  for (const auto& kv : node) {
+    if (kv.first.IsScalar()) {
+      const std::string key = kv.first.Scalar();
+      for (const auto& [k, mark] : seen)
+        if (k == key) {
+          const source_location first = to_char_columns(f.text, location_of(mark, f.name));
+          throw policy_error("duplicate key '" + key + "' (first at " + std::to_string(first.line) + ":" +
+                                 std::to_string(first.column) + ")",
+                             location_of(kv.first, f.name), rule_id);
+        }
+      seen.emplace_back(key, kv.first.Mark());
+    }
+    check_duplicate_keys(f, kv.second, rule_id);
+  }
 }
 
 std::string scalar_text(const YAML::Node& node, const std::string& file, const std::string& what) {
   if (!node.IsScalar())
-    throw policy_error(what + " must be a single value, not a " +
-                           (node.IsMap() ? "mapping" : node.IsSequence() ? "list" : "null"),
+    throw policy_error(what + " must be a single value, not " +
+                           (node.IsMap() ? "a mapping" : node.IsSequence() ? "a list" : "empty"),
                        location_of(node, file));
   return node.Scalar();
 }

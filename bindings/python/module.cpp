@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   kefu::python::register_privacy(m);
   kefu::python::register_calendar(m);
   kefu::python::register_policy(m);
+  kefu::python::register_suite(m);
 }

@@ -14,6 +14,7 @@ void register_rules(pybind11::module_& m);
 void register_privacy(pybind11::module_& m);
 void register_calendar(pybind11::module_& m);
 void register_policy(pybind11::module_& m);
+void register_suite(pybind11::module_& m);
 
 /// A datetime to an instant: aware datetimes are converted, naive ones are local time in `naive_zone`.
 kefu::instant to_instant(pybind11::handle datetime, const kefu::time_zone& naive_zone);

@@ -26,6 +26,9 @@ void register_rules(py::module_& m) {
       py::arg("directory"),
       "Summaries of every rules document (*.yaml) below a directory, sorted by path. Raises ParseError or "
       "PolicyError with file, line and column for the first bad file.");
+  m.def(
+      "describe_rules_file", [](py::handle path) { return kefu::rules::describe_rules_file(to_path(path)); },
+      py::arg("path"), "The summary of one rules file.");
 }
 
 }  // namespace kefu::python

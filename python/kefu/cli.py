@@ -24,6 +24,35 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_lint(args: argparse.Namespace) -> int:
+    from .authoring import format_findings, lint, yaml_files
+
+    paths = args.paths or [default_rules_dir()]
+    findings = lint(paths)
+    format_findings(findings, len(yaml_files(paths)), args.format, sys.stdout)
+    errors = any(f.severity == "error" for f in findings)
+    strict = args.strict and findings
+    return 1 if errors or strict else 0
+
+
+def _cmd_test(args: argparse.Namespace) -> int:
+    from .authoring import run_tests
+
+    report = run_tests(args.paths or [default_rules_dir()], sys.stdout)
+    if report.suites == 0 and not report.errors:
+        print("kefu: error: no rule-test suites (files starting with `suite:`) found", file=sys.stderr)
+        return 1
+    uncovered = args.require_coverage and any(c.unreached for c in report.coverage.values())
+    return 0 if report.ok and not uncovered else 1
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from .authoring import explain
+
+    print(explain(args.policy, args.input), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kefu",
@@ -41,6 +70,22 @@ def build_parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list the documents of a rules directory and check they load")
     rules.add_argument("directory", nargs="?", help="rules directory (default: the shipped rules)")
     rules.set_defaults(handler=_cmd_rules)
+
+    lint = commands.add_parser("lint", help="check rules files: syntax, types, unreachable rules, overlaps, gaps")
+    lint.add_argument("paths", nargs="*", help="files or directories (default: the shipped rules)")
+    lint.add_argument("--format", choices=["text", "json"], default="text", help="output format (json for editors and CI)")
+    lint.add_argument("--strict", action="store_true", help="exit non-zero on warnings too")
+    lint.set_defaults(handler=_cmd_lint)
+
+    test = commands.add_parser("test", help="run the rule tests (suite files) and report coverage")
+    test.add_argument("paths", nargs="*", help="files or directories (default: the shipped rules)")
+    test.add_argument("--require-coverage", action="store_true", help="fail when a rule is reached by no case")
+    test.set_defaults(handler=_cmd_test)
+
+    explain = commands.add_parser("explain", help="decide for one set of facts and show every condition")
+    explain.add_argument("policy", help="policy file")
+    explain.add_argument("--input", required=True, metavar="FACTS.yaml", help="a YAML mapping of input name to value")
+    explain.set_defaults(handler=_cmd_explain)
     return parser
 
 

@@ -164,7 +164,8 @@ class parser {
   explicit parser(const std::string& text) : text_(text), toks_(lex(text)) {}
 
   ast_ptr parse() {
-    if (toks_[pos_].kind == tok::end) throw expression_error{0, "empty condition"};
+    if (toks_[pos_].kind == tok::end)
+      throw expression_error{0, "empty condition (write `when: true` for a rule that always applies)"};
     ast_ptr e = parse_or();
     if (peek().kind != tok::end)
       throw expression_error{peek().begin, "unexpected '" + peek().text + "' after a complete condition"};
@@ -388,7 +389,13 @@ class compiler {
     if (t.untyped) return "a number";
     if (t.type == value_type::enumeration || t.type == value_type::set)
       return std::string(to_string(t.type)) + " '" + env_.inputs[static_cast<std::size_t>(t.field)].name + "'";
-    return std::string("a ") + to_string(t.type);
+    switch (t.type) {
+      case value_type::integer: return "an int";
+      case value_type::money: return "an amount of money";
+      case value_type::text: return "text";
+      case value_type::boolean: return "a bool";
+      default: return std::string("a ") + to_string(t.type);
+    }
   }
 
   std::int32_t emit(op code, const ast& a, std::int32_t l = -1, std::int32_t r = -1, std::int64_t x = 0,
@@ -473,7 +480,15 @@ class compiler {
                   kefu::detail::did_you_mean(name, f.values));
     }
     for (const auto& ks : env_.keyword_sets)
-      if (ks.name() == name) fail(a, "keyword set '" + name + "' can only be used inside contains_any(text, " + name + ")");
+      if (ks.name() == name) {
+        std::string text_input = "text_input";
+        for (const auto& f : env_.inputs)
+          if (f.type == value_type::text) {
+            text_input = f.name;
+            break;
+          }
+        fail(a, "keyword set '" + name + "' can only be used inside contains_any(" + text_input + ", " + name + ")");
+      }
     std::vector<std::string> names;
     for (const auto& f : env_.inputs) names.push_back(f.name);
     fail(a, "unknown input '" + name + "'" + kefu::detail::did_you_mean(name, names));
@@ -597,7 +612,7 @@ class compiler {
     if (o == "+" || o == "-" || o == "*" || o == "/") return arithmetic(a, o, l, r);
     // Comparisons.
     if (l.type == value_type::text || r.type == value_type::text) {
-      if (o != "==" && o != "!=") fail(a, "text can only be compared with == or !=");
+      if (o != "==" && o != "!=") throw expression_error{a.tk.begin, "text can only be compared with == or !="};
       if (l.type != value_type::text || r.type != value_type::text || (l.text_slot < 0) == (r.text_slot < 0))
         fail(a, "compare a text input with a text literal such as 'abc'");
       const typed& in = l.text_slot >= 0 ? l : r;
@@ -612,7 +627,7 @@ class compiler {
     if (l.type == value_type::set) fail(a, "sets are tested with 'in', e.g. vip in tags");
     const bool ordered = o == "<" || o == "<=" || o == ">" || o == ">=";
     if (ordered && (l.type == value_type::boolean || l.type == value_type::enumeration))
-      fail(a, "'" + o + "' needs numbers, amounts, durations or dates, not " + describe(l));
+      throw expression_error{a.tk.begin, "'" + o + "' needs numbers, amounts, durations or dates, not " + describe(l)};
     const op code = o == "==" ? op::eq : o == "!=" ? op::ne : o == "<" ? op::lt : o == "<=" ? op::le : o == ">" ? op::gt : op::ge;
     typed t;
     t.node = emit(code, a, l.node, r.node, 0, 0, true);

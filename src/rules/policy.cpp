@@ -181,12 +181,19 @@ std::vector<std::optional<value>> policy::outputs_of(const decision& d) const {
 
 class policy_builder {
  public:
-  policy_builder(std::string file) : file_(std::move(file)) {}
+  explicit policy_builder(const kefu::detail::yaml_file& source) : source_(source), file_(source.name) {}
 
+  policy_ptr build() {
+    return kefu::detail::with_char_columns(source_.text, [&] { return build(source_.root); });
+  }
+
+ private:
   policy_ptr build(const YAML::Node& doc) {
     auto p = std::make_shared<policy>();
     p->file_ = file_;
+    if (doc.IsNull()) throw policy_error("the file is empty: a policy file starts with `policy: NAME`", {file_, 1, 1});
     if (!doc.IsMap()) fail(doc, "a policy file must be a mapping starting with `policy: NAME`");
+    check_keys_outside_rules(doc);
     static const std::vector<std::string> known = {"policy", "version", "description", "source", "zone", "hit_policy",
                                                    "inputs", "outputs", "keywords", "rules", "default"};
     for (const auto& kv : doc) {
@@ -236,7 +243,34 @@ class policy_builder {
     return p;
   }
 
- private:
+  /// Duplicate keys anywhere but inside rules (rules are checked one by one, naming the rule).
+  void check_keys_outside_rules(const YAML::Node& doc) const {
+    std::vector<std::pair<std::string, YAML::Mark>> seen;
+    for (const auto& kv : doc) {
+      const std::string key = kv.first.Scalar();
+      for (const auto& [k, mark] : seen)
+        if (k == key) {
+          const auto first = kefu::detail::to_char_columns(source_.text, location_of(mark, file_));
+          fail(kv.first, "duplicate key '" + key + "' (first at " + std::to_string(first.line) + ":" +
+                             std::to_string(first.column) + ")");
+        }
+      seen.emplace_back(key, kv.first.Mark());
+      if (key == "rules") continue;
+      if ((key == "inputs" || key == "outputs" || key == "keywords") && kv.second.IsMap()) {
+        // Their own names are checked where they are read ("input 'x' is declared twice"); their bodies here.
+        for (const auto& entry : kv.second) kefu::detail::check_duplicate_keys(source_, entry.second);
+        continue;
+      }
+      kefu::detail::check_duplicate_keys(source_, kv.second);
+    }
+  }
+
+  /// "7:3" of a byte location, in characters (for messages that name a second place).
+  std::string first_at(const source_location& byte_location) const {
+    const auto c = kefu::detail::to_char_columns(source_.text, byte_location);
+    return std::to_string(c.line) + ":" + std::to_string(c.column);
+  }
+
   [[noreturn]] void fail(const YAML::Node& node, const std::string& msg, const std::string& rule_id = {}) const {
     throw policy_error(msg, location_of(node, file_), rule_id);
   }
@@ -251,15 +285,20 @@ class policy_builder {
       f.name = text(kv.first, std::string("an ") + what + " name");
       f.where = location_of(kv.first, file_);
       for (const auto& existing : out)
-        if (existing.name == f.name) fail(kv.first, std::string(what) + " '" + f.name + "' is declared twice");
+        if (existing.name == f.name)
+          fail(kv.first, std::string(what) + " '" + f.name + "' is declared twice (first at " + first_at(existing.where) + ")");
       // (yaml-cpp's Node::operator= writes through to the node it refers to: never reassign a Node.)
       const YAML::Node type_node = kv.second.IsMap() ? kv.second["type"] : kv.second;
       if (kv.second.IsMap()) {
         static const std::vector<std::string> keys = {"type", "values", "default", "description"};
-        for (const auto& k : kv.second)
-          if (std::find(keys.begin(), keys.end(), k.first.Scalar()) == keys.end() || (!inputs && k.first.Scalar() == "default"))
+        for (const auto& k : kv.second) {
+          if (!inputs && k.first.Scalar() == "default")
+            fail(k.first, "output '" + f.name + "' cannot have a `default` (the policy's `default:` gives the outputs "
+                          "when no rule matches)");
+          if (std::find(keys.begin(), keys.end(), k.first.Scalar()) == keys.end())
             fail(k.first, "unknown key '" + k.first.Scalar() + "' in " + what + " '" + f.name + "'" +
                               kefu::detail::did_you_mean(k.first.Scalar(), keys));
+        }
         if (!kv.second["type"]) fail(kv.second, std::string(what) + " '" + f.name + "' needs `type:`");
         if (kv.second["description"]) f.description = text(kv.second["description"], "`description`");
       }
@@ -280,7 +319,10 @@ class policy_builder {
         }
         if (f.type == value_type::set && f.values.size() > 64) fail(values, "a set can have at most 64 values");
       } else if (kv.second.IsMap() && kv.second["values"]) {
-        fail(kv.second["values"], "`values` only applies to enum and set " + std::string(what) + "s");
+        for (const auto& k : kv.second)
+          if (k.first.Scalar() == "values")
+            fail(k.first, std::string(what) + " '" + f.name + "' is " + t + ": `values` only applies to enum and set " +
+                              what + "s");
       }
       if (inputs && kv.second.IsMap() && kv.second["default"]) {
         const YAML::Node d = kv.second["default"];
@@ -300,8 +342,9 @@ class policy_builder {
     if (!node.IsMap()) fail(node, "`keywords` must map set names to lists of words, e.g. media: [曝光, 媒体]");
     for (const auto& kv : node) {
       const std::string name = text(kv.first, "a keyword set name");
-      for (const auto& ks : p.keyword_sets_)
-        if (ks.name() == name) fail(kv.first, "keyword set '" + name + "' is declared twice");
+      for (std::size_t k = 0; k < p.keyword_sets_.size(); ++k)
+        if (p.keyword_sets_[k].name() == name)
+          fail(kv.first, "keyword set '" + name + "' is declared twice (first at " + first_at(keyword_where_[k]) + ")");
       if (!kv.second.IsSequence()) fail(kv.second, "keyword set '" + name + "' must be a list of words");
       if (kv.second.size() == 0) fail(kv.second, "keyword set '" + name + "' is empty");
       std::vector<std::string> words;
@@ -338,41 +381,55 @@ class policy_builder {
   }
 
   source_location when_location(const YAML::Node& when, std::size_t offset) const {
-    source_location at = location_of(when, file_);
-    const std::string& s = when.Scalar();
-    const std::size_t before = std::min(offset, s.size());
-    const std::size_t newlines = static_cast<std::size_t>(std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(before), '\n'));
-    const bool quoted = when.Tag() == "!";
-    if (newlines == 0) {
-      at.column += static_cast<int>(before) + (quoted ? 1 : 0);
-    } else {  // a block scalar: its lines start on the next line, indented past the key
-      const std::size_t line_start = s.rfind('\n', before - 1) + 1;
-      at.line += static_cast<int>(newlines) + (quoted ? 1 : 0);
-      at.column = at.column + 2 + static_cast<int>(before - line_start);
-    }
-    return at;
+    return kefu::detail::locate_in_scalar(source_, when, offset);
+  }
+
+  /// The key node of `key` in a mapping (errors about a key point at it, not at its value).
+  static YAML::Node key_of(const YAML::Node& map, const std::string& key) {
+    for (const auto& kv : map)
+      if (kv.first.Scalar() == key) return kv.first;
+    return map;
   }
 
   void rules(const YAML::Node& node, policy& p) {
     std::vector<bool> keyword_used(p.keyword_sets_.size()), input_used(p.inputs_.size());
     detail::compile_env env{p.inputs_, p.keyword_sets_, p.program_, p.keyword_tests_, keyword_used, input_used};
     std::set<std::string> ids;
-    static const std::vector<std::string> keys = {"id", "description", "source", "when", "then", "priority"};
     for (const auto& item : node) {
       if (!item.IsMap()) fail(item, "a rule must be a mapping with id, when and then");
       rule r;
       r.where = location_of(item, file_);
       if (!item["id"]) fail(item, "a rule needs `id:`");
       r.id = text(item["id"], "`id`");
+      try {
+        kefu::detail::check_duplicate_keys(source_, item, r.id);
+        read_rule(item, r, p, env, ids);
+      } catch (const policy_error& e) {
+        if (!e.rule_id().empty()) throw;
+        throw policy_error(e.detail(), e.where(), r.id);
+      }
+      p.rules_.push_back(std::move(r));
+    }
+    for (std::size_t k = 0; k < keyword_used.size(); ++k)
+      if (!keyword_used[k])
+        p.warnings_.push_back({"keyword set '" + p.keyword_sets_[k].name() + "' is not used by any rule", keyword_where_[k], {}, "unused-keywords"});
+  }
+
+  void read_rule(const YAML::Node& item, rule& r, policy& p, detail::compile_env& env, std::set<std::string>& ids) {
+    static const std::vector<std::string> keys = {"id", "description", "source", "when", "then", "priority"};
+    {
       for (const auto& kv : item)
         if (std::find(keys.begin(), keys.end(), kv.first.Scalar()) == keys.end())
           fail(kv.first, "unknown key '" + kv.first.Scalar() + "' in a rule" + kefu::detail::did_you_mean(kv.first.Scalar(), keys), r.id);
-      if (!ids.insert(r.id).second) fail(item["id"], "duplicate rule id '" + r.id + "'", r.id);
+      if (!ids.insert(r.id).second) {
+        const auto first = std::find_if(p.rules_.begin(), p.rules_.end(), [&](const rule& x) { return x.id == r.id; });
+        fail(item["id"], "duplicate rule id '" + r.id + "'" + (first != p.rules_.end() ? " (first at " + first_at(first->where) + ")" : ""), r.id);
+      }
       if (item["description"]) r.description = text(item["description"], "`description`");
       if (item["source"]) r.source = text(item["source"], "`source`");
       if (item["priority"]) {
         if (p.hit_policy_ != hit_policy::priority)
-          fail(item["priority"], "`priority` only applies under hit_policy: priority", r.id);
+          fail(key_of(item, "priority"), "`priority` only applies under hit_policy: priority", r.id);
         field prio{"priority", value_type::integer, {}, {}, {}, {}};
         try {
           r.priority = parse_value(prio, text(item["priority"], "`priority`")).number;
@@ -384,6 +441,8 @@ class policy_builder {
       }
       if (!item["when"]) fail(item, "a rule needs `when:` (write `when: true` for a rule that always applies)", r.id);
       const YAML::Node when = item["when"];
+      if (when.IsNull() || (when.IsScalar() && when.Scalar().find_first_not_of(" \t\n") == std::string::npos && when.Tag() != "!"))
+        fail(key_of(item, "when"), "empty condition (write `when: true` for a rule that always applies)", r.id);
       r.when = text(when, "`when`");
       r.when_where = location_of(when, file_);
       try {
@@ -393,23 +452,22 @@ class policy_builder {
       }
       if (!item["then"]) fail(item, "a rule needs `then:` with the outputs it decides", r.id);
       r.then = outputs(item["then"], p, r.id);
-      p.rules_.push_back(std::move(r));
     }
-    for (std::size_t k = 0; k < keyword_used.size(); ++k)
-      if (!keyword_used[k])
-        p.warnings_.push_back({"keyword set '" + p.keyword_sets_[k].name() + "' is not used by any rule", keyword_where_[k], {}, "unused-keywords"});
   }
 
+  const kefu::detail::yaml_file& source_;
   std::string file_;
   std::vector<source_location> keyword_where_;
 };
 
 policy_ptr load_policy_file(const std::string& path) {
-  return policy_builder(path).build(kefu::detail::load_yaml_file(path));
+  const auto source = kefu::detail::read_yaml_file(path);
+  return policy_builder(source).build();
 }
 
 policy_ptr load_policy_string(const std::string& yaml, const std::string& display_name) {
-  return policy_builder(display_name).build(kefu::detail::load_yaml_string(yaml, display_name));
+  const auto source = kefu::detail::read_yaml_string(yaml, display_name);
+  return policy_builder(source).build();
 }
 
 }  // namespace kefu::rules

@@ -31,8 +31,17 @@ std::vector<std::pair<std::string, std::string>> pairs(const YAML::Node& n, cons
 }
 }  // namespace
 
+suite read_suite(const YAML::Node& doc, const std::string& path);
+
 suite load_suite_file(const std::string& path) {
-  const YAML::Node doc = kefu::detail::load_yaml_file(path);
+  const auto source = kefu::detail::read_yaml_file(path);
+  return kefu::detail::with_char_columns(source.text, [&] {
+    kefu::detail::check_duplicate_keys(source, source.root);
+    return read_suite(source.root, path);
+  });
+}
+
+suite read_suite(const YAML::Node& doc, const std::string& path) {
   auto fail = [&](const YAML::Node& n, const std::string& msg) -> void { throw policy_error(msg, location_of(n, path)); };
   if (!doc.IsMap() || !doc["suite"]) {
     fail(doc, "a rule-test file must be a mapping starting with `suite: NAME`");
@@ -83,6 +92,13 @@ suite load_suite_file(const std::string& path) {
     s.cases.push_back(std::move(t));
   }
   return s;
+}
+
+std::vector<std::pair<std::string, std::string>> load_facts_file(const std::string& path) {
+  const YAML::Node doc = kefu::detail::load_yaml_file(path);
+  // A suite case file may nest the facts under `input:`.
+  const YAML::Node facts = doc.IsMap() && doc["input"] && doc["input"].IsMap() ? doc["input"] : doc;
+  return pairs(facts, path, "the facts");
 }
 
 suite_result run_suite(const suite& s, const policy& p) {

@@ -22,10 +22,10 @@ def test_yaml_syntax_error_keeps_file_line_column(tmp_path: Path):
         kefu.scan_rules(tmp_path)
     e = info.value
     assert e.file == bad.as_posix()
-    assert (e.line, e.column) == (4, 1)
+    assert (e.line, e.column) == (3, 9)
     assert e.rule_id is None
-    assert e.detail.startswith("invalid YAML: ")
-    assert str(e) == f"{bad.as_posix()}:4:1: {e.detail}"
+    assert e.detail == "invalid YAML: '[' is not closed (add the matching ']')"
+    assert str(e) == f"{bad.as_posix()}:3:9: {e.detail}"
 
 
 def test_policy_error_names_the_unknown_kind(tmp_path: Path):

@@ -48,7 +48,7 @@ def test_cli_rules_reports_errors_with_location(tmp_path):
     (tmp_path / "bad.yaml").write_text("calendar: [\n", encoding="utf-8")
     result = _kefu("rules", str(tmp_path))
     assert result.returncode == 1
-    assert result.stderr.startswith(f"kefu: error: {(tmp_path / 'bad.yaml').as_posix()}:2:1: invalid YAML")
+    assert result.stderr == f"kefu: error: {(tmp_path / 'bad.yaml').as_posix()}:1:11: invalid YAML: '[' is not closed (add the matching ']')\n"
 
 
 def test_console_script_is_installed():

@@ -34,4 +34,7 @@ struct document_summary {
 /// first bad file; a directory that does not exist is a kefu::error.
 std::vector<document_summary> scan_rules_directory(const std::string& directory);
 
+/// The summary of one rules file (its path as given); the same errors as scan_rules_directory.
+document_summary describe_rules_file(const std::string& path);
+
 }  // namespace kefu::rules

@@ -51,6 +51,9 @@ struct suite_result {
 /// checked against the policy when the suite runs.
 suite load_suite_file(const std::string& path);
 
+/// A YAML mapping of facts (input name → value) as text pairs, for `kefu explain --input`.
+std::vector<std::pair<std::string, std::string>> load_facts_file(const std::string& path);
+
 /// Runs every case against the policy. A case whose input is wrong (unknown input, bad value) fails
 /// with an "error" difference naming the case's line; it never stops the other cases.
 suite_result run_suite(const suite& s, const policy& p);

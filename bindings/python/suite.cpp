@@ -1,0 +1,46 @@
+// Rule tests from Python: kefu.RuleSuite.load(path).run(policy).
+#include "register.hpp"
+
+#include <kefu/rules/suite.hpp>
+
+#include <pybind11/stl.h>
+
+namespace py = pybind11;
+namespace kr = kefu::rules;
+
+namespace kefu::python {
+
+void register_suite(py::module_& m) {
+  py::class_<kr::test_case>(m, "RuleCase", "One case of a rule-test suite.")
+      .def_readonly("name", &kr::test_case::name)
+      .def_readonly("input", &kr::test_case::input)
+      .def_readonly("expect", &kr::test_case::expect)
+      .def_readonly("expect_rules", &kr::test_case::expect_rules)
+      .def_property_readonly("line", [](const kr::test_case& c) { return c.where.line; });
+
+  py::class_<kr::case_result>(m, "RuleCaseResult", "The outcome of one case.")
+      .def_readonly("index", &kr::case_result::index)
+      .def_readonly("passed", &kr::case_result::passed)
+      .def_readonly("differences", &kr::case_result::differences, "(what, expected, actual) for each difference")
+      .def_readonly("actual_rules", &kr::case_result::actual_rules);
+
+  py::class_<kr::suite_result>(m, "RuleSuiteResult", "The outcome of a suite.")
+      .def_readonly("cases", &kr::suite_result::cases)
+      .def_readonly("passed", &kr::suite_result::passed)
+      .def_readonly("failed", &kr::suite_result::failed);
+
+  m.def("load_facts", [](py::handle path) { return kr::load_facts_file(to_path(path)); }, py::arg("path"),
+        "A YAML mapping of facts as (name, text) pairs.");
+
+  py::class_<kr::suite>(m, "RuleSuite", "Rule tests: cases with inputs, expected outputs and rule ids.")
+      .def_static("load", [](py::handle path) { return kr::load_suite_file(to_path(path)); }, py::arg("path"))
+      .def_readonly("name", &kr::suite::name)
+      .def_readonly("file", &kr::suite::file)
+      .def_readonly("policy_path", &kr::suite::policy_path)
+      .def_readonly("cases", &kr::suite::cases)
+      .def(
+          "run", [](const kr::suite& s, const kr::policy& p) { return kr::run_suite(s, p); }, py::arg("policy"),
+          "Run every case against the policy (errors in a case fail that case only).");
+}
+
+}  // namespace kefu::python

@@ -1,0 +1,174 @@
+"""What rule authors run: ``kefu lint``, ``kefu test`` and ``kefu explain``.
+
+Every finding carries file, line and column, so editors and CI can point at it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, TextIO
+
+from ._core import (
+    Calendar,
+    Error,
+    Policy,
+    RuleSuite,
+    describe_rules_file,
+    load_facts,
+)
+
+
+@dataclass
+class Finding:
+    """One error or warning of ``kefu lint``."""
+
+    file: str
+    line: int | None
+    column: int | None
+    severity: str  # "error" | "warning"
+    message: str
+    rule_id: str | None = None
+    check: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        rule = f"rule {self.rule_id}: " if self.rule_id else ""
+        check = f" [{self.check}]" if self.check else ""
+        return f"{where}: {self.severity}: {rule}{self.message}{check}"
+
+
+def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Every *.yaml / *.yml file named or below the directories named, sorted, without duplicates."""
+    found: set[Path] = set()
+    for p in map(Path, paths):
+        if p.is_dir():
+            found.update(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
+        elif p.exists():
+            found.add(p)
+        else:
+            raise FileNotFoundError(f"no such file or directory: {p}")
+    return sorted(found)
+
+
+def _from_error(e: Error, path: Path) -> Finding:
+    return Finding(e.file or str(path), e.line, e.column, "error", e.detail or str(e), e.rule_id, None)
+
+
+def lint(paths: Iterable[str | Path]) -> list[Finding]:
+    """Load every rules file with all checks; errors stop a file, warnings do not."""
+    findings: list[Finding] = []
+    for path in yaml_files(paths):
+        try:
+            kind = describe_rules_file(path).kind
+            if kind == "policy":
+                policy = Policy.load(path)
+                for w in policy.warnings:
+                    findings.append(Finding(w.file, w.line or None, w.column or None, "warning", w.message, w.rule_id or None, w.check))
+            elif kind == "calendar":
+                Calendar.load(path)
+            elif kind == "suite":
+                suite = RuleSuite.load(path)
+                Policy.load(suite.policy_path)
+        except Error as e:
+            findings.append(_from_error(e, path))
+    return findings
+
+
+def format_findings(findings: list[Finding], files: int, fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        json.dump({"files": files, "diagnostics": [asdict(f) for f in findings]}, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    for f in findings:
+        out.write(f"{f}\n")
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    out.write(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} in {files} file{'s' * (files != 1)}\n")
+
+
+@dataclass
+class PolicyCoverage:
+    policy: str
+    file: str
+    reached: set[str] = field(default_factory=set)
+    rules: list[tuple[str, int]] = field(default_factory=list)  # (id, line)
+
+    @property
+    def unreached(self) -> list[tuple[str, int]]:
+        return [(rid, line) for rid, line in self.rules if rid not in self.reached]
+
+
+@dataclass
+class TestReport:
+    suites: int = 0
+    passed: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    coverage: dict[str, PolicyCoverage] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and not self.errors
+
+
+def run_tests(paths: Iterable[str | Path], out: TextIO) -> TestReport:
+    """Run every rule-test suite found under paths and print failures with a diff, then coverage."""
+    report = TestReport()
+    policies: dict[str, Policy] = {}
+    for path in yaml_files(paths):
+        try:
+            if describe_rules_file(path).kind != "suite":
+                continue
+            suite = RuleSuite.load(path)
+            if suite.policy_path not in policies:
+                policies[suite.policy_path] = Policy.load(suite.policy_path)
+        except Error as e:
+            report.errors.append(str(e))
+            out.write(f"ERROR {e}\n")
+            continue
+        policy = policies[suite.policy_path]
+        cov = report.coverage.setdefault(
+            suite.policy_path, PolicyCoverage(policy.name, suite.policy_path, rules=[(r.id, r.line) for r in policy.rules])
+        )
+        result = suite.run(policy)
+        report.suites += 1
+        report.passed += result.passed
+        report.failed += result.failed
+        out.write(f"{path}: {len(suite.cases)} cases, {result.passed} passed, {result.failed} failed\n")
+        for r in result.cases:
+            cov.reached.update(r.actual_rules)
+            if r.passed:
+                continue
+            case = suite.cases[r.index]
+            out.write(f"FAIL {path}:{case.line}: {case.name}\n")
+            for what, expected, actual in r.differences:
+                if what == "error":
+                    out.write(f"    error: {actual}\n")
+                else:
+                    out.write(f"    {what}: expected {expected}, got {actual}\n")
+    for cov in report.coverage.values():
+        unreached = cov.unreached
+        n = len(cov.rules)
+        out.write(f"coverage: policy {cov.policy} ({cov.file}): {n - len(unreached)}/{n} rules reached")
+        if unreached:
+            out.write("; not reached: " + ", ".join(f"{rid} (line {line})" for rid, line in unreached))
+        out.write("\n")
+    out.write(
+        f"{report.suites} suites: {report.passed} passed, {report.failed} failed"
+        + (f", {len(report.errors)} could not run" if report.errors else "")
+        + "\n"
+    )
+    return report
+
+
+def explain(policy_path: str | Path, facts_path: str | Path) -> str:
+    """The decision for a facts file with every condition the policy evaluated."""
+    policy = Policy.load(policy_path)
+    facts = dict(load_facts(facts_path))
+    return policy.evaluate(facts, trace=True).explain()
