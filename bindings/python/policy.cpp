@@ -4,6 +4,7 @@
 #include <kefu/detail/suggest.hpp>
 #include <kefu/money.hpp>
 #include <kefu/rules/policy.hpp>
+#include <kefu/rules/policy_handle.hpp>
 
 #include <pybind11/stl.h>
 
@@ -106,6 +107,23 @@ py::object to_python(const kr::field& f, const kr::value& v, const kefu::time_zo
   return py::none();
 }
 
+/// None, NaN, pandas.NA and NaT mean "not given" (a default applies, or the input is missing).
+bool is_missing(py::handle v) {
+  if (v.is_none()) return true;
+  if (py::isinstance<py::float_>(v)) {
+    const double d = v.cast<double>();
+    return d != d;
+  }
+  const std::string t = type_name(v);
+  return t == "NAType" || t == "NaTType";
+}
+
+/// numpy scalars (numpy.bool_, numpy.int64 …) to their Python equivalents.
+py::object plain(py::handle v) {
+  if (py::hasattr(v, "dtype") && py::hasattr(v, "item") && !py::isinstance<py::str>(v)) return v.attr("item")();
+  return py::reinterpret_borrow<py::object>(v);
+}
+
 /// A mapping of facts to a record: every key must be an input; every input without a default must be given.
 kr::record to_record(const kr::policy& p, py::handle facts) {
   if (!py::isinstance<py::dict>(facts) && !py::hasattr(facts, "items"))
@@ -122,8 +140,8 @@ kr::record to_record(const kr::policy& p, py::handle facts) {
       for (const auto& f : p.inputs()) names.push_back(f.name);
       throw kefu::error("policy '" + p.name() + "': unknown input '" + key + "'" + kefu::detail::did_you_mean(key, names));
     }
-    const py::handle value = kv[1];
-    if (value.is_none()) continue;  // None = not given (a default applies, or it is missing)
+    if (is_missing(kv[1])) continue;
+    const py::object value = plain(kv[1]);
     p.set(r, slot, to_text(p.inputs()[slot], value, p.zone()));
   }
   p.check_complete(r);
@@ -193,6 +211,51 @@ struct py_decision {
 
 }  // namespace
 
+/// A DataFrame of the decisions: one column per output, then rule_id (and rule_ids under collect).
+py::object decisions_frame(const kr::policy& p, const std::vector<py_decision>& ds, py::handle index) {
+  py::dict columns;
+  for (std::size_t o = 0; o < p.outputs().size(); ++o) {
+    py::list col;
+    for (const auto& d : ds) {
+      const auto values = p.outputs_of(d.decision);
+      col.append(values[o] ? to_python(p.outputs()[o], *values[o], p.zone()) : py::object(py::none()));
+    }
+    columns[py::str(p.outputs()[o].name)] = col;
+  }
+  py::list ids;
+  for (const auto& d : ds) ids.append(d.rule_id());
+  columns["rule_id"] = ids;
+  if (p.hits() == kr::hit_policy::collect) {
+    py::list all;
+    for (const auto& d : ds) all.append(py::cast(d.rule_ids()));
+    columns["rule_ids"] = all;
+  }
+  return py::module_::import("pandas").attr("DataFrame")(columns, py::arg("index") = index);
+}
+
+std::vector<py_decision> evaluate_rows(const policy_ptr& p, py::iterable rows) {
+  std::vector<kr::record> records;
+  std::size_t row = 0;
+  for (auto r : rows) {
+    try {
+      records.push_back(to_record(*p, r));
+    } catch (const kefu::error& e) {
+      throw kefu::error("row " + std::to_string(row) + ": " + e.detail(), e.where(), e.rule_id());
+    }
+    ++row;
+  }
+  std::vector<py_decision> out(records.size(), py_decision{p, {}, {}, false});
+  std::vector<kr::decision> ds(records.size());
+  {
+    py::gil_scoped_release release;
+    p->evaluate_batch(records.data(), records.size(), ds.data());
+  }
+  for (std::size_t i = 0; i < ds.size(); ++i) out[i].decision = std::move(ds[i]);
+  return out;
+}
+
+bool is_frame(py::handle x) { return py::hasattr(x, "to_dict") && py::hasattr(x, "columns") && py::hasattr(x, "index"); }
+
 void register_policy(py::module_& m) {
   py::class_<kr::field>(m, "Field", "An input or output of a policy.")
       .def_readonly("name", &kr::field::name)
@@ -240,9 +303,12 @@ void register_policy(py::module_& m) {
                                return out;
                              })
       .def("explain", &py_decision::explain, "The decision and, when traced, every condition with the values it read.")
-      .def("__getitem__", [](const py_decision& d, const std::string& name) {
-        return d.outputs()[py::str(name)];
-      })
+      .def("__getitem__",
+           [](const py_decision& d, const std::string& name) -> py::object {
+             const py::dict outputs = d.outputs();
+             if (!outputs.contains(name)) throw py::key_error("no output '" + name + "' in policy '" + d.policy->name() + "'");
+             return outputs[py::str(name)];
+           })
       .def("__repr__", [](const py_decision& d) {
         return "Decision(" + std::string(py::str(d.outputs())) + ", rule=" + std::string(py::str(d.rule_id())) + ")";
       });
@@ -264,27 +330,46 @@ void register_policy(py::module_& m) {
       .def_property_readonly("has_default", &kr::policy::has_default)
       .def(
           "evaluate",
-          [](const policy_ptr& p, py::handle facts, bool trace) {
+          [](const policy_ptr& p, py::handle facts, bool trace) -> py::object {
+            if (is_frame(facts)) {
+              if (trace) throw py::value_error("trace is for one decision at a time; explain rows one by one");
+              const auto ds = evaluate_rows(p, facts.attr("to_dict")("records"));
+              return decisions_frame(*p, ds, facts.attr("index"));
+            }
+            if (py::isinstance<py::list>(facts) || py::isinstance<py::tuple>(facts)) {
+              if (trace) throw py::value_error("trace is for one decision at a time; explain rows one by one");
+              return py::cast(evaluate_rows(p, py::reinterpret_borrow<py::iterable>(facts)));
+            }
             py_decision d{p, {}, {}, trace};
             const kr::record r = to_record(*p, facts);
             p->evaluate(r, d.decision, trace ? &d.trace : nullptr);
-            return d;
+            return py::cast(std::move(d));
           },
           py::arg("facts"), py::arg("trace") = false,
-          "Decide for one dict of facts. Unknown keys and missing inputs are errors naming the field.")
-      .def(
-          "evaluate_many",
-          [](const policy_ptr& p, py::iterable rows) {
-            std::vector<kr::record> records;
-            for (auto row : rows) records.push_back(to_record(*p, row));
-            std::vector<py_decision> out(records.size(), py_decision{p, {}, {}, false});
-            {
-              py::gil_scoped_release release;
-              for (std::size_t i = 0; i < records.size(); ++i) p->evaluate(records[i], out[i].decision);
-            }
-            return out;
-          },
-          py::arg("rows"), "Decide for many dicts of facts; evaluation runs without the GIL.");
+          "Decide for a dict of facts (a Decision), a list of dicts (a list of Decisions) or a pandas DataFrame (a "
+          "DataFrame of outputs and rule_id, same index). Unknown keys and missing inputs are errors naming the "
+          "field; None/NaN/NaT mean not given. Batches evaluate without the GIL.")
+      .def("evaluate_many", &evaluate_rows, py::arg("rows"),
+           "Decide for many dicts of facts; evaluation runs without the GIL.");
+
+  py::class_<kr::reload_result>(m, "ReloadResult", "What a reload did.")
+      .def_readonly("swapped", &kr::reload_result::swapped)
+      .def_readonly("message", &kr::reload_result::message)
+      .def_readonly("cases_passed", &kr::reload_result::cases_passed)
+      .def("__bool__", [](const kr::reload_result& r) { return r.swapped; })
+      .def("__repr__", [](const kr::reload_result& r) { return "ReloadResult(" + std::string(r.swapped ? "swapped" : "kept") + ": " + r.message + ")"; });
+
+  py::class_<kr::policy_handle>(m, "PolicyHandle",
+                                "A policy that reloads safely: reload() loads, checks and runs the rule tests of the new "
+                                "version, and swaps it in atomically only when all pass; readers keep the policy they hold.")
+      .def(py::init([](py::handle path, std::vector<std::string> suites) {
+             return std::make_unique<kr::policy_handle>(to_path(path), std::move(suites));
+           }),
+           py::arg("path"), py::arg("suite_files") = std::vector<std::string>{})
+      .def_property_readonly("current", [](const kr::policy_handle& h) { return unconst(h.current()); })
+      .def_property_readonly("path", &kr::policy_handle::path)
+      .def_property_readonly("suite_files", &kr::policy_handle::suite_files)
+      .def("reload", &kr::policy_handle::reload, py::call_guard<py::gil_scoped_release>());
 }
 
 }  // namespace kefu::python

@@ -167,6 +167,19 @@ def run_tests(paths: Iterable[str | Path], out: TextIO) -> TestReport:
     return report
 
 
+def suites_for(policy_path: str | Path, paths: Iterable[str | Path]) -> list[str]:
+    """The rule-test files under paths whose `policy:` is this policy file."""
+    target = Path(policy_path).resolve()
+    found = []
+    for path in yaml_files(paths):
+        try:
+            if describe_rules_file(path).kind == "suite" and Path(RuleSuite.load(path).policy_path).resolve() == target:
+                found.append(str(path))
+        except Error:
+            continue  # a broken suite file is lint's business, not this lookup's
+    return found
+
+
 def explain(policy_path: str | Path, facts_path: str | Path) -> str:
     """The decision for a facts file with every condition the policy evaluated."""
     policy = Policy.load(policy_path)

@@ -114,6 +114,10 @@ class policy {
     evaluate(r, d);
     return d;
   }
+  /// Evaluates records[i] into out[i] for i < n (reuse `out` across batches to avoid allocation).
+  void evaluate_batch(const record* records, std::size_t n, decision* out) const {
+    for (std::size_t i = 0; i < n; ++i) evaluate(records[i], out[i]);
+  }
 
   /// The outputs of a decision: the winning rule's `then` over the default (for collect: the first
   /// matched rule's; use outputs_of for each).
