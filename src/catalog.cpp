@@ -15,6 +15,7 @@ const char* to_string(document_kind kind) noexcept {
     case document_kind::scorecard: return "scorecard";
     case document_kind::targets: return "targets";
     case document_kind::suite: return "suite";
+    case document_kind::facts: return "facts";
   }
   return "?";
 }
@@ -24,7 +25,7 @@ namespace {
 constexpr std::pair<const char*, document_kind> kinds[] = {
     {"calendar", document_kind::calendar}, {"policy", document_kind::policy},
     {"scorecard", document_kind::scorecard}, {"targets", document_kind::targets},
-    {"suite", document_kind::suite},
+    {"suite", document_kind::suite}, {"facts", document_kind::facts},
 };
 
 std::size_t size_of(const YAML::Node& node) { return node && (node.IsSequence() || node.IsMap()) ? node.size() : 0; }
@@ -36,6 +37,7 @@ std::size_t count_entries(const YAML::Node& doc, document_kind kind) {
     case document_kind::scorecard: return size_of(doc["items"]);
     case document_kind::targets: return size_of(doc["metrics"]);
     case document_kind::suite: return size_of(doc["cases"]);
+    case document_kind::facts: return size_of(doc["fields"]);
   }
   return 0;
 }
@@ -44,7 +46,7 @@ document_summary summarise(const std::filesystem::path& file, const std::string&
   const YAML::Node doc = detail::load_yaml_file(file.string(), display);
   if (!doc.IsMap())
     throw policy_error("a rules document must be a mapping whose first key names its kind "
-                       "(calendar, policy, scorecard, targets or suite)",
+                       "(calendar, policy, scorecard, targets, suite or facts)",
                        detail::location_of(doc, display).known() ? detail::location_of(doc, display)
                                                                  : source_location{display, 1, 1});
   const auto first = doc.begin();
@@ -52,7 +54,7 @@ document_summary summarise(const std::filesystem::path& file, const std::string&
   const auto found = std::find_if(std::begin(kinds), std::end(kinds), [&](const auto& k) { return key == k.first; });
   if (found == std::end(kinds))
     throw policy_error("unknown rules document kind '" + key +
-                           "': the first key must be one of calendar, policy, scorecard, targets, suite",
+                           "': the first key must be one of calendar, policy, scorecard, targets, suite, facts",
                        detail::location_of(first->first, display));
   document_summary s{std::move(relative), found->second, {}, {}, {}, 0};
   s.name = detail::scalar_text(first->second, display, std::string("'") + key + "'");

@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
   kefu::python::register_calendar(m);
   kefu::python::register_policy(m);
   kefu::python::register_suite(m);
+  kefu::python::register_triage(m);
 }

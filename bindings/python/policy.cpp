@@ -14,11 +14,10 @@ namespace kr = kefu::rules;
 namespace kefu::python {
 
 namespace {
-
-using policy_ptr = std::shared_ptr<kr::policy>;  // pybind11 holders cannot be shared_ptr<const T>
-policy_ptr unconst(kr::policy_ptr p) { return std::const_pointer_cast<kr::policy>(std::move(p)); }
-
 py::module_ datetime_module() { return py::module_::import("datetime"); }
+}  // namespace
+
+policy_ptr unconst(kr::policy_ptr p) { return std::const_pointer_cast<kr::policy>(std::move(p)); }
 
 std::string type_name(py::handle v) { return py::str(py::type::of(v).attr("__name__")); }
 
@@ -124,6 +123,7 @@ py::object plain(py::handle v) {
   return py::reinterpret_borrow<py::object>(v);
 }
 
+namespace {
 /// A mapping of facts to a record: every key must be an input; every input without a default must be given.
 kr::record to_record(const kr::policy& p, py::handle facts) {
   if (!py::isinstance<py::dict>(facts) && !py::hasattr(facts, "items"))
@@ -171,42 +171,7 @@ struct py_decision {
     for (const auto m : decision.matched) out.push_back(policy->rules()[m].id);
     return out;
   }
-  /// The explanation as text: the decision, then each rule evaluated with its conditions.
-  std::string explain() const {
-    std::string out = "policy " + policy->name() + (policy->version().empty() ? "" : " v" + policy->version()) +
-                      " (hit policy " + kr::to_string(policy->hits()) + ")\n";
-    const auto values = policy->outputs_of(decision);
-    std::string decided;
-    for (std::size_t i = 0; i < values.size(); ++i)
-      if (values[i]) decided += (decided.empty() ? "" : ", ") + policy->outputs()[i].name + "=" + kr::format_value(policy->outputs()[i], *values[i], policy->zone());
-    out += "decision: " + decided + "\n";
-    if (decision.matched.empty()) out += "by: default (no rule matched)\n";
-    for (const auto m : decision.matched) {
-      const auto& r = policy->rules()[m];
-      out += "by: " + r.id + (r.source.empty() ? "" : " [" + r.source + "]") + (r.description.empty() ? "" : " — " + r.description) + "\n";
-    }
-    if (!traced) return out;
-    std::size_t current = static_cast<std::size_t>(-1);
-    for (const auto& t : trace) {
-      if (t.rule != current) {
-        current = t.rule;
-        const auto& r = policy->rules()[t.rule];
-        const bool hit = std::find(decision.matched.begin(), decision.matched.end(), t.rule) != decision.matched.end();
-        out += std::string(hit ? "  ✓ " : "  ✗ ") + r.id + ": " + r.when + "\n";
-      }
-      out += std::string("      ") + (t.result ? "true " : "false") + "  " + t.text;
-      std::string reads;
-      for (const auto& [k, v] : t.reads) reads += (reads.empty() ? "" : ", ") + k + "=" + (v.size() > 40 ? v.substr(0, 40) + "…" : v);
-      if (!reads.empty()) out += "   (" + reads + ")";
-      if (!t.words.empty()) {
-        std::string words;
-        for (const auto& w : t.words) words += (words.empty() ? "" : ", ") + w;
-        out += "   matched: " + words;
-      }
-      out += "\n";
-    }
-    return out;
-  }
+  std::string explain() const { return policy->explain(decision, traced ? &trace : nullptr); }
 };
 
 }  // namespace
@@ -313,7 +278,7 @@ void register_policy(py::module_& m) {
         return "Decision(" + std::string(py::str(d.outputs())) + ", rule=" + std::string(py::str(d.rule_id())) + ")";
       });
 
-  py::class_<kr::policy, policy_ptr>(m, "Policy", "A loaded, checked, immutable decision policy.")
+  py::class_<kr::policy, policy_ptr>(m, "DecisionPolicy", "One policy file: a loaded, checked, immutable decision table.")
       .def_static("load", [](py::handle path) { return unconst(kr::load_policy_file(to_path(path))); }, py::arg("path"))
       .def_static(
           "from_yaml", [](const std::string& text, const std::string& name) { return unconst(kr::load_policy_string(text, name)); },

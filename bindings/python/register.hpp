@@ -1,6 +1,7 @@
 // One function per area; module.cpp calls them in order (errors first: the others throw them).
 #pragma once
 
+#include <kefu/rules/policy.hpp>
 #include <kefu/time.hpp>
 
 #include <pybind11/pybind11.h>
@@ -15,6 +16,7 @@ void register_privacy(pybind11::module_& m);
 void register_calendar(pybind11::module_& m);
 void register_policy(pybind11::module_& m);
 void register_suite(pybind11::module_& m);
+void register_triage(pybind11::module_& m);
 
 /// A datetime to an instant: aware datetimes are converted, naive ones are local time in `naive_zone`.
 kefu::instant to_instant(pybind11::handle datetime, const kefu::time_zone& naive_zone);
@@ -24,5 +26,19 @@ pybind11::object to_datetime(kefu::instant t, const kefu::time_zone& zone);
 kefu::time_zone to_zone(pybind11::handle zone);
 /// os.PathLike or str to a filesystem path string.
 std::string to_path(pybind11::handle path);
+
+/// Python's name for the type of v ("int", "Timestamp").
+std::string type_name(pybind11::handle v);
+/// A Python value to the text form kefu::rules::parse_value reads for field f (type-checked).
+std::string to_text(const kefu::rules::field& f, pybind11::handle v, const kefu::time_zone& zone);
+/// A typed value back to Python (bool, int, Decimal, Money, timedelta, date, datetime, str, frozenset).
+pybind11::object to_python(const kefu::rules::field& f, const kefu::rules::value& v, const kefu::time_zone& zone);
+/// None, NaN, pandas.NA and NaT: a value that is not given.
+bool is_missing(pybind11::handle v);
+/// numpy scalars to plain Python values.
+pybind11::object plain(pybind11::handle v);
+/// pybind11 holders cannot be shared_ptr<const T>; kefu's objects are immutable once loaded.
+using policy_ptr = std::shared_ptr<kefu::rules::policy>;
+policy_ptr unconst(std::shared_ptr<const kefu::rules::policy> p);
 
 }  // namespace kefu::python

@@ -5,6 +5,7 @@
 // to the customer (surname, last four digits) and is stable, so masked exports still join.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -22,6 +23,12 @@ inline std::size_t utf8_count(std::string_view s) noexcept {
   std::size_t n = 0;
   for (std::size_t i = 0; i < s.size(); i += utf8_length(static_cast<unsigned char>(s[i]))) ++n;
   return n;
+}
+/// The first `n` code points of UTF-8 text.
+inline std::string utf8_prefix(std::string_view s, std::size_t n) {
+  std::size_t i = 0;
+  for (std::size_t k = 0; k < n && i < s.size(); ++k) i += utf8_length(static_cast<unsigned char>(s[i]));
+  return std::string(s.substr(0, std::min(i, s.size())));
 }
 }  // namespace detail
 
@@ -41,6 +48,24 @@ inline std::string mask_phone(std::string_view phone) {
   if (digits.size() == 11 && digits[0] == '1') return digits.substr(0, 3) + "****" + digits.substr(7);
   if (digits.size() >= 7) return "****" + digits.substr(digits.size() - 4);
   return std::string(digits.size() ? digits.size() : 4, '*');
+}
+
+/// Free text with every mainland mobile number in it masked: "call 13812345678" → "call 138****5678".
+/// Customers write their numbers into complaints; explanations and exports show text through this.
+inline std::string mask_text(std::string_view text) {
+  std::string out(text);
+  std::size_t i = 0;
+  while (i < out.size()) {
+    if (out[i] < '0' || out[i] > '9') {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < out.size() && out[j] >= '0' && out[j] <= '9') ++j;
+    if (j - i == 11 && out[i] == '1') out.replace(i + 3, 4, "****");
+    i = j;
+  }
+  return out;
 }
 
 /// Addresses keep nothing but their length class: "[address]".

@@ -16,6 +16,9 @@ from ._core import (
     ConditionTrace,
     DayInfo,
     Decision,
+    DecisionPolicy,
+    Deadline,
+    Deadlines,
     Diagnostic,
     Duration,
     Error,
@@ -25,12 +28,16 @@ from ._core import (
     Policy,
     PolicyError,
     PolicyHandle,
+    RefundAssessment,
     ReloadResult,
+    RiskAssessment,
+    RiskSignal,
     Rule,
     RulesDocument,
     SlaClock,
     SlaStatus,
     TimeZone,
+    TriageResult,
     __version__,
     format_instant,
     mask_address,
@@ -47,7 +54,10 @@ __all__ = [
     "Clock",
     "ConditionTrace",
     "DayInfo",
+    "Deadline",
+    "Deadlines",
     "Decision",
+    "DecisionPolicy",
     "Diagnostic",
     "Duration",
     "Error",
@@ -57,14 +67,19 @@ __all__ = [
     "Policy",
     "PolicyError",
     "PolicyHandle",
+    "RefundAssessment",
     "ReloadResult",
+    "RiskAssessment",
+    "RiskSignal",
     "Rule",
     "RulesDocument",
     "SlaClock",
     "SlaStatus",
     "TimeZone",
+    "TriageResult",
     "__version__",
     "default_data_path",
+    "default_policy",
     "default_rules_dir",
     "format_instant",
     "mask_address",
@@ -79,6 +94,13 @@ __all__ = [
 def default_rules_dir() -> Path:
     """The default policy shipped inside the package (calendars, policies, rule tests)."""
     return Path(__file__).resolve().parent / "rules"
+
+
+def default_policy() -> Policy:
+    """The shipped handbook policy (risk, escalation, tiers, refund, SLA targets, calendars).
+
+    Loading takes a few milliseconds; keep the returned policy and share it (it is immutable)."""
+    return Policy.load(default_rules_dir())
 
 
 def default_data_path(name: str = "tickets.csv") -> Path:

@@ -13,7 +13,7 @@ from typing import Iterable, TextIO
 from ._core import (
     Calendar,
     Error,
-    Policy,
+    DecisionPolicy,
     RuleSuite,
     describe_rules_file,
     load_facts,
@@ -67,14 +67,14 @@ def lint(paths: Iterable[str | Path]) -> list[Finding]:
         try:
             kind = describe_rules_file(path).kind
             if kind == "policy":
-                policy = Policy.load(path)
+                policy = DecisionPolicy.load(path)
                 for w in policy.warnings:
                     findings.append(Finding(w.file, w.line or None, w.column or None, "warning", w.message, w.rule_id or None, w.check))
             elif kind == "calendar":
                 Calendar.load(path)
             elif kind == "suite":
                 suite = RuleSuite.load(path)
-                Policy.load(suite.policy_path)
+                DecisionPolicy.load(suite.policy_path)
         except Error as e:
             findings.append(_from_error(e, path))
     return findings
@@ -120,14 +120,14 @@ class TestReport:
 def run_tests(paths: Iterable[str | Path], out: TextIO) -> TestReport:
     """Run every rule-test suite found under paths and print failures with a diff, then coverage."""
     report = TestReport()
-    policies: dict[str, Policy] = {}
+    policies: dict[str, DecisionPolicy] = {}
     for path in yaml_files(paths):
         try:
             if describe_rules_file(path).kind != "suite":
                 continue
             suite = RuleSuite.load(path)
             if suite.policy_path not in policies:
-                policies[suite.policy_path] = Policy.load(suite.policy_path)
+                policies[suite.policy_path] = DecisionPolicy.load(suite.policy_path)
         except Error as e:
             report.errors.append(str(e))
             out.write(f"ERROR {e}\n")
@@ -182,6 +182,6 @@ def suites_for(policy_path: str | Path, paths: Iterable[str | Path]) -> list[str
 
 def explain(policy_path: str | Path, facts_path: str | Path) -> str:
     """The decision for a facts file with every condition the policy evaluated."""
-    policy = Policy.load(policy_path)
+    policy = DecisionPolicy.load(policy_path)
     facts = dict(load_facts(facts_path))
     return policy.evaluate(facts, trace=True).explain()

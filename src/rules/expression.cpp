@@ -469,6 +469,8 @@ class compiler {
         t.text_slot = static_cast<int>(i);
         return t;
       }
+      if (f.type == value_type::deadline)
+        fail(a, "'" + name + "' is a deadline: deadlines are decided by rules, not compared in conditions");
       t.node = emit(op::input, a, -1, -1, static_cast<std::int64_t>(i), 0, f.type == value_type::boolean);
       return t;
     }
@@ -608,8 +610,9 @@ class compiler {
       t.node = emit(a.tk.kind == tok::kw_and ? op::and_ : op::or_, a, l.node, r.node);
       return t;
     }
+    if (o == "*" || o == "/") return scaling(a, o);
     auto [l, r] = operands(*a.kids[0], *a.kids[1]);
-    if (o == "+" || o == "-" || o == "*" || o == "/") return arithmetic(a, o, l, r);
+    if (o == "+" || o == "-") return arithmetic(a, o, l, r);
     // Comparisons.
     if (l.type == value_type::text || r.type == value_type::text) {
       if (o != "==" && o != "!=") throw expression_error{a.tk.begin, "text can only be compared with == or !="};
@@ -646,19 +649,39 @@ class compiler {
       t.node = emit(o == "+" ? op::add : op::sub, a, l.node, r.node);
       return t;
     }
-    // * and / by a literal factor keep the unit of the other side: claimed_amount * 2, order_amount / 10.
-    const typed& value = r.is_literal ? l : r;
-    const typed& factor = r.is_literal ? r : l;
-    if (!factor.is_literal || (factor.type != value_type::integer && factor.type != value_type::decimal))
-      fail(a, "'" + o + "' needs a number literal on one side (e.g. order_amount * 2)");
-    if (o == "/" && !r.is_literal) fail(a, "divide by a number literal");
-    std::int64_t num = factor.type == value_type::integer ? factor.literal : factor.literal;
-    std::int64_t den = factor.type == value_type::integer ? 1 : decimal_scale;
+    fail(a, "unsupported arithmetic");
+  }
+
+  /// `x * 2`, `2 * x`, `x / 10`, `x * 1.5`: a value scaled by an exact number literal keeps its unit
+  /// (money stays money). The literal is read as an exact ratio, never as a float.
+  typed scaling(const ast& a, const std::string& o) {
+    const ast& lhs = *a.kids[0];
+    const ast& rhs = *a.kids[1];
+    const bool r_number = rhs.kind == ast_kind::literal && rhs.tk.kind == tok::number;
+    const bool l_number = lhs.kind == ast_kind::literal && lhs.tk.kind == tok::number;
+    if (o == "/" && !r_number) fail(rhs, "divide by a number literal, e.g. order_amount / 10");
+    if (!r_number && !l_number) fail(a, "'" + o + "' needs a number literal on one side (e.g. order_amount * 2)");
+    const ast& factor = r_number ? rhs : lhs;
+    const ast& operand = r_number ? lhs : rhs;
+    typed x = expr(operand, nullptr);
+    if (x.untyped || !numeric(x.type) || x.type == value_type::date || x.type == value_type::datetime)
+      fail(operand, "'" + o + "' scales numbers, amounts and durations, not " + describe(x));
+    const std::string& text = factor.tk.text;
+    const std::size_t dot = text.find('.');
+    std::int64_t num = 0, den = 1;
+    for (const char c : text) {
+      if (c == '.') continue;
+      if (num > 100'000'000'000LL) fail(factor, "'" + text + "' is too large a factor");
+      num = num * 10 + (c - '0');
+    }
+    if (dot != std::string::npos)
+      for (std::size_t k = dot + 1; k < text.size(); ++k) den *= 10;
     if (o == "/") std::swap(num, den);
-    if (den == 0) fail(a, "division by zero");
-    t.type = value.type;
-    t.field = value.field;
-    t.node = emit(op::scale, a, value.node, -1, num, den);
+    if (den == 0) fail(factor, "division by zero");
+    typed t;
+    t.type = x.type;
+    t.field = x.field;
+    t.node = emit(op::scale, a, x.node, -1, num, den);
     return t;
   }
 

@@ -1,9 +1,11 @@
 // Policy files → compiled, checked policies; evaluation and explanation. Format: docs/rules.md.
 #include <kefu/detail/suggest.hpp>
+#include <kefu/privacy.hpp>
 #include <kefu/rules/policy.hpp>
 
 #include "../detail/yaml_support.hpp"
 #include "analysis.hpp"
+#include "facts.hpp"
 #include "expression.hpp"
 
 #include <algorithm>
@@ -177,6 +179,67 @@ std::vector<std::optional<value>> policy::outputs_of(const decision& d) const {
   return outputs_of_rule(d.matched.front());
 }
 
+std::vector<std::string> policy::keyword_words(const record& r, std::uint32_t rule) const {
+  std::vector<std::string> out;
+  const std::int32_t root = rules_.at(rule).root;
+  if (root < 0) return out;
+  std::vector<std::int32_t> stack{root};
+  while (!stack.empty()) {
+    const auto& n = program_.nodes[static_cast<std::size_t>(stack.back())];
+    stack.pop_back();
+    if (n.code == detail::op::contains_any) {
+      const auto [slot, set] = keyword_tests_[static_cast<std::size_t>(n.a)];
+      for (const std::size_t w : keyword_sets_[set].matches(r.texts[slot])) {
+        const std::string& word = keyword_sets_[set].words()[w];
+        if (std::find(out.begin(), out.end(), word) == out.end()) out.push_back(word);
+      }
+    }
+    if (n.l >= 0) stack.push_back(n.l);
+    if (n.r >= 0) stack.push_back(n.r);
+  }
+  return out;
+}
+
+std::string policy::explain(const decision& d, const std::vector<condition_trace>* trace) const {
+  std::string out = "policy " + name_ + (version_.empty() ? "" : " v" + version_) + " (hit policy " +
+                    to_string(hit_policy_) + ")\n";
+  const auto values = outputs_of(d);
+  std::string decided;
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (values[i]) decided += (decided.empty() ? "" : ", ") + outputs_[i].name + "=" + format_value(outputs_[i], *values[i], zone());
+  out += "decision: " + decided + "\n";
+  if (d.matched.empty()) out += "by: default (no rule matched)\n";
+  for (const auto m : d.matched) {
+    const auto& r = rules_[m];
+    out += "by: " + r.id + (r.source.empty() ? "" : " [" + r.source + "]") + (r.description.empty() ? "" : " — " + r.description) + "\n";
+  }
+  if (!trace) return out;
+  std::size_t current = static_cast<std::size_t>(-1);
+  for (const auto& t : *trace) {
+    if (t.rule != current) {
+      current = t.rule;
+      const auto& r = rules_[t.rule];
+      const bool hit = std::find(d.matched.begin(), d.matched.end(), t.rule) != d.matched.end();
+      out += std::string(hit ? "  ✓ " : "  ✗ ") + r.id + ": " + r.when + "\n";
+    }
+    out += std::string("      ") + (t.result ? "true " : "false") + "  " + t.text;
+    std::string reads;
+    for (const auto& [k, v] : t.reads) {
+      std::string shown = kefu::mask_text(v);
+      if (kefu::detail::utf8_count(shown) > 40) shown = kefu::detail::utf8_prefix(shown, 40) + "…";
+      reads += (reads.empty() ? "" : ", ") + k + "=" + shown;
+    }
+    if (!reads.empty()) out += "   (" + reads + ")";
+    if (!t.words.empty()) {
+      std::string words;
+      for (const auto& w : t.words) words += (words.empty() ? "" : ", ") + w;
+      out += "   matched: " + words;
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 // ---- loading ----
 
 class policy_builder {
@@ -185,6 +248,37 @@ class policy_builder {
 
   policy_ptr build() {
     return kefu::detail::with_char_columns(source_.text, [&] { return build(source_.root); });
+  }
+
+  /// A facts vocabulary file: `facts: NAME`, `fields:` (like inputs, plus required/derived/personal).
+  detail::facts_document build_facts() {
+    return kefu::detail::with_char_columns(source_.text, [&] {
+      const YAML::Node& doc = source_.root;
+      if (!doc.IsMap() || !doc["facts"]) fail(doc, "a facts file must be a mapping starting with `facts: NAME`");
+      kefu::detail::check_duplicate_keys(source_, doc);
+      static const std::vector<std::string> known = {"facts", "version", "description", "source", "zone", "fields"};
+      for (const auto& kv : doc)
+        if (std::find(known.begin(), known.end(), kv.first.Scalar()) == known.end())
+          fail(kv.first, "unknown key '" + kv.first.Scalar() + "' in a facts file" + kefu::detail::did_you_mean(kv.first.Scalar(), known));
+      detail::facts_document out;
+      out.file = file_;
+      out.name = text(doc["facts"], "`facts`");
+      if (doc["version"]) out.version = text(doc["version"], "`version`");
+      if (doc["description"]) out.description = text(doc["description"], "`description`");
+      policy scratch;  // for the zone that defaults are read in
+      scratch.program_.zone = kefu::time_zone::parse("+08:00");
+      if (const YAML::Node z = doc["zone"]) {
+        try {
+          scratch.program_.zone = kefu::time_zone::parse(text(z, "`zone`"));
+        } catch (const parse_error& e) {
+          fail(z, e.detail());
+        }
+      }
+      out.zone = scratch.program_.zone;
+      if (!doc["fields"]) fail(doc["facts"], "a facts file needs `fields:`");
+      out.fields = fields(doc["fields"], "fact", true, scratch, true);
+      return out;
+    });
   }
 
  private:
@@ -276,10 +370,10 @@ class policy_builder {
   }
   std::string text(const YAML::Node& node, const std::string& what) const { return kefu::detail::scalar_text(node, file_, what); }
 
-  std::vector<field> fields(const YAML::Node& node, const char* what, bool inputs, const policy& p) {
+  std::vector<field> fields(const YAML::Node& node, const char* what, bool inputs, const policy& p, bool facts = false) {
     if (!node.IsMap()) fail(node, std::string("`") + what + "s` must map names to types, e.g. vip: bool");
     std::vector<field> out;
-    static const std::vector<std::string> types = {"bool", "int", "decimal", "money", "duration", "date", "datetime", "enum", "set", "text"};
+    static const std::vector<std::string> types = {"bool", "int", "decimal", "money", "duration", "date", "datetime", "enum", "set", "text", "deadline"};
     for (const auto& kv : node) {
       field f;
       f.name = text(kv.first, std::string("an ") + what + " name");
@@ -290,7 +384,9 @@ class policy_builder {
       // (yaml-cpp's Node::operator= writes through to the node it refers to: never reassign a Node.)
       const YAML::Node type_node = kv.second.IsMap() ? kv.second["type"] : kv.second;
       if (kv.second.IsMap()) {
-        static const std::vector<std::string> keys = {"type", "values", "default", "description"};
+        static const std::vector<std::string> policy_keys = {"type", "values", "default", "description"};
+        static const std::vector<std::string> facts_keys = {"type", "values", "default", "description", "required", "derived", "personal"};
+        const auto& keys = facts ? facts_keys : policy_keys;
         for (const auto& k : kv.second) {
           if (!inputs && k.first.Scalar() == "default")
             fail(k.first, "output '" + f.name + "' cannot have a `default` (the policy's `default:` gives the outputs "
@@ -301,11 +397,24 @@ class policy_builder {
         }
         if (!kv.second["type"]) fail(kv.second, std::string(what) + " '" + f.name + "' needs `type:`");
         if (kv.second["description"]) f.description = text(kv.second["description"], "`description`");
+        if (facts) {
+          auto flag = [&](const char* key) {
+            if (!kv.second[key]) return false;
+            const std::string v = text(kv.second[key], std::string("`") + key + "`");
+            if (v != "true" && v != "false") fail(kv.second[key], std::string("`") + key + "` must be true or false");
+            return v == "true";
+          };
+          f.required = flag("required");
+          f.personal = flag("personal");
+          if (kv.second["derived"]) f.derived = text(kv.second["derived"], "`derived`");
+          if (f.required && (kv.second["default"] || !f.derived.empty()))
+            fail(kv.first, std::string(what) + " '" + f.name + "' cannot be required and have a default or be derived");
+        }
       }
       const std::string t = text(type_node, "a type");
       const auto it = std::find(types.begin(), types.end(), t);
       if (it == types.end())
-        fail(type_node, "unknown type '" + t + "' for " + what + " '" + f.name + "' (expected bool, int, decimal, money, duration, date, datetime, enum, set or text)" +
+        fail(type_node, "unknown type '" + t + "' for " + what + " '" + f.name + "' (expected bool, int, decimal, money, duration, date, datetime, enum, set, text or deadline)" +
                             kefu::detail::did_you_mean(t, types));
       f.type = static_cast<value_type>(it - types.begin());
       if (f.type == value_type::enumeration || f.type == value_type::set) {
@@ -370,7 +479,13 @@ class policy_builder {
       if (i == p.outputs_.size())
         fail(kv.first, "unknown output '" + name + "'" + kefu::detail::did_you_mean(name, names_of(p.outputs_)), rule_id);
       try {
-        out[i] = parse_value(p.outputs_[i], text(kv.second, "an output value"), p.zone());
+        std::string given;
+        if (kv.second.IsSequence() && p.outputs_[i].type == value_type::set) {
+          for (const auto& item : kv.second) given += (given.empty() ? "" : ",") + text(item, "a value");
+        } else {
+          given = text(kv.second, "an output value");
+        }
+        out[i] = parse_value(p.outputs_[i], given, p.zone());
       } catch (const parse_error& e) {
         std::string msg = e.detail();
         if (msg.rfind("input '", 0) == 0) msg = "output" + msg.substr(5);
@@ -430,7 +545,9 @@ class policy_builder {
       if (item["priority"]) {
         if (p.hit_policy_ != hit_policy::priority)
           fail(key_of(item, "priority"), "`priority` only applies under hit_policy: priority", r.id);
-        field prio{"priority", value_type::integer, {}, {}, {}, {}};
+        field prio;
+        prio.name = "priority";
+        prio.type = value_type::integer;
         try {
           r.priority = parse_value(prio, text(item["priority"], "`priority`")).number;
         } catch (const parse_error&) {
@@ -459,6 +576,13 @@ class policy_builder {
   std::string file_;
   std::vector<source_location> keyword_where_;
 };
+
+namespace detail {
+facts_document load_facts_document(const std::string& path) {
+  const auto source = kefu::detail::read_yaml_file(path);
+  return policy_builder(source).build_facts();
+}
+}  // namespace detail
 
 policy_ptr load_policy_file(const std::string& path) {
   const auto source = kefu::detail::read_yaml_file(path);

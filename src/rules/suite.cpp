@@ -46,7 +46,7 @@ suite read_suite(const YAML::Node& doc, const std::string& path) {
   if (!doc.IsMap() || !doc["suite"]) {
     fail(doc, "a rule-test file must be a mapping starting with `suite: NAME`");
   }
-  static const std::vector<std::string> keys = {"suite", "description", "policy", "defaults", "cases"};
+  static const std::vector<std::string> keys = {"suite", "version", "description", "policy", "defaults", "cases"};
   for (const auto& kv : doc)
     if (std::find(keys.begin(), keys.end(), kv.first.Scalar()) == keys.end())
       fail(kv.first, "unknown key '" + kv.first.Scalar() + "' in a rule-test file" + kefu::detail::did_you_mean(kv.first.Scalar(), keys));

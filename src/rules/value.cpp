@@ -124,6 +124,15 @@ value parse_value(const field& f, const std::string& text, const time_zone& zone
       return v;
     }
     case value_type::text: v.text = text; return v;
+    case value_type::deadline:
+      try {
+        const auto d = kefu::calendar::parse_duration(text);
+        v.number = d.amount;
+        v.text = kefu::calendar::to_string(d);
+      } catch (const parse_error& e) {
+        throw parse_error("input '" + f.name + "': " + e.detail());
+      }
+      return v;
   }
   return v;
 }
@@ -147,6 +156,7 @@ std::string format_value(const field& f, const value& v, const time_zone& zone) 
       return "[" + out + "]";
     }
     case value_type::text: return v.text;
+    case value_type::deadline: return v.text;
   }
   return {};
 }

@@ -200,3 +200,30 @@ TEST(Policy, UnusedKeywordSetsAreWarnings) {
   EXPECT_EQ(kefu::error::render(p->warnings()[0].message, p->warnings()[0].where, ""),
             "w.yaml:5:3: keyword set 'spare' is not used by any rule");
 }
+
+TEST(Policy, ArithmeticKeepsUnitsAndStaysExact) {
+  const auto p = load_policy_string(
+      "policy: a\ninputs: {claimed: money, order: money, wait: duration}\noutputs: {hit: bool}\nrules:\n"
+      "  - {id: DOUBLE, when: claimed > order * 2, then: {hit: true}}\n"
+      "  - {id: TENTH, when: claimed * 10 < order and wait >= 1.5 * 1h, then: {hit: true}}\n"
+      "  - {id: SUM, when: claimed + order > ¥1,000.00 and order / 4 == ¥25.01, then: {hit: true}}\n"
+      "default: {hit: false}\n",
+      "a.yaml");
+  auto decide = [&](const char* claimed, const char* order, const char* wait) {
+    auto r = p->make_record();
+    p->set(r, 0, claimed);
+    p->set(r, 1, order);
+    p->set(r, 2, wait);
+    const auto d = p->evaluate(r);
+    return d.by_default ? std::string("default") : p->rules()[d.matched[0]].id;
+  };
+  EXPECT_EQ(decide("200.01", "100", "0s"), "DOUBLE");
+  EXPECT_EQ(decide("200.00", "100", "0s"), "default");
+  EXPECT_EQ(decide("9.99", "100", "90min"), "TENTH");
+  EXPECT_EQ(decide("9.99", "100", "89min"), "default");
+  EXPECT_EQ(decide("900", "100.04", "0s"), "SUM");
+  EXPECT_EQ(error_of([] { load_policy_string("policy: a\ninputs: {claimed: money, order: money}\noutputs: {hit: bool}\n"
+                                             "rules:\n  - {id: X, when: claimed > order * order, then: {hit: true}}\n",
+                                             "a.yaml"); }),
+            "a.yaml:5:28: rule X: '*' needs a number literal on one side (e.g. order_amount * 2)");
+}

@@ -53,7 +53,7 @@ const corpus_case corpus[] = {
     {"08_inputs_not_a_mapping.yaml", policy, "4:3: `inputs` must map names to types, e.g. vip: bool"},
     {"09_unknown_type_did_you_mean.yaml", policy,
      "4:19: unknown type 'mony' for input 'claimed_amount' (expected bool, int, decimal, money, duration, date, datetime, "
-     "enum, set or text) (did you mean 'money'?)"},
+     "enum, set, text or deadline) (did you mean 'money'?)"},
     {"10_enum_without_values.yaml", policy, "3:3: input 'category' (enum) needs `values: [a, b, …]`"},
     // LOADER: columns count UTF-8 bytes (reported 3:61); the second 质量问题 is character 41.
     {"11_duplicate_enum_value.yaml", policy, "3:41: value '质量问题' is listed twice in input '类别'"},

@@ -26,3 +26,9 @@ TEST(Privacy, NeverLeavesAFullPhoneNumber) {
     EXPECT_EQ(masked.substr(3, 4), "****") << phone;
   }
 }
+
+TEST(Privacy, MasksMobileNumbersInsideFreeText) {
+  EXPECT_EQ(kefu::mask_text("请打13812345678联系我"), "请打138****5678联系我");
+  EXPECT_EQ(kefu::mask_text("订单号668385188314"), "订单号668385188314");  // 12 digits: not a phone number
+  EXPECT_EQ(kefu::mask_text("12315"), "12315");
+}

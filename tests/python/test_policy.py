@@ -19,8 +19,8 @@ POLICY = DATA / "refund.yaml"
 
 
 @pytest.fixture(scope="module")
-def policy() -> kefu.Policy:
-    return kefu.Policy.load(POLICY)
+def policy() -> kefu.DecisionPolicy:
+    return kefu.DecisionPolicy.load(POLICY)
 
 
 def facts(**changes):

@@ -124,6 +124,14 @@ class policy {
   std::vector<std::optional<value>> outputs_of(const decision& d) const;
   std::vector<std::optional<value>> outputs_of_rule(std::uint32_t rule) const;
 
+  /// The words of each keyword set a rule tests that occur in the record's texts (for risk signals).
+  std::vector<std::string> keyword_words(const record& r, std::uint32_t rule) const;
+
+  /// A decision as text: the outputs, the deciding rule(s) with their sources, and — with a trace —
+  /// every condition evaluated with the values it read. Text inputs are shortened and mobile
+  /// numbers in them masked (DOM-PRIV-1).
+  std::string explain(const decision& d, const std::vector<condition_trace>* trace = nullptr) const;
+
   /// Internal: the compiled program (explain and the static checks read it).
   const detail::program& program() const noexcept { return program_; }
 

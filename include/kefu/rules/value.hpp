@@ -3,7 +3,8 @@
 // Every value is an int64 in its type's unit, so evaluation compares integers and never parses or
 // allocates: bool 0/1, int as is, decimal in millionths, money in fen, duration in seconds, date in
 // days since 1970-01-01, datetime in seconds since 1970-01-01Z, enum as the index of its value, set
-// as a bit mask of enum values (at most 64). Text is kept as text.
+// as a bit mask of enum values (at most 64). Text is kept as text. A deadline keeps its amount in
+// `number` and its canonical spelling ("3 workdays") in `text`; it is read by triage, not compared.
 #pragma once
 
 #include <kefu/error.hpp>
@@ -16,7 +17,10 @@
 
 namespace kefu::rules {
 
-enum class value_type : std::uint8_t { boolean, integer, decimal, money, duration, date, datetime, enumeration, set, text };
+enum class value_type : std::uint8_t {
+  boolean, integer, decimal, money, duration, date, datetime, enumeration, set, text,
+  deadline,  ///< a duration on a clock ("24h", "4 business hours", "3 workdays"): outputs that set SLA targets
+};
 
 inline const char* to_string(value_type t) noexcept {
   switch (t) {
@@ -30,6 +34,7 @@ inline const char* to_string(value_type t) noexcept {
     case value_type::enumeration: return "enum";
     case value_type::set: return "set";
     case value_type::text: return "text";
+    case value_type::deadline: return "deadline";
   }
   return "?";
 }
@@ -45,6 +50,10 @@ struct field {
   std::optional<std::string> default_text;  ///< inputs: used when a record leaves the field out
   std::string description;
   source_location where;
+  // Facts vocabulary only (facts.yaml): how the field is given.
+  bool required = false;  ///< every set of facts must give it
+  std::string derived;    ///< non-empty: kefu computes it (this says how); giving it is an error
+  bool personal = false;  ///< customer personal data: never printed in clear (DOM-PRIV-1)
 
   /// Index of an enum/set value, or -1.
   int value_index(const std::string& v) const {

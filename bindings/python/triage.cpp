@@ -1,0 +1,217 @@
+// kefu.Policy: the handbook policy of a rules directory, and triage of complaint facts.
+#include "register.hpp"
+
+#include <kefu/rules/triage.hpp>
+
+#include <pybind11/stl.h>
+
+namespace py = pybind11;
+namespace kr = kefu::rules;
+
+namespace kefu::python {
+
+namespace {
+
+using triage_ptr = std::shared_ptr<kr::triage_policy>;
+
+kr::record facts_record(const kr::triage_policy& t, py::handle facts) {
+  if (!py::isinstance<py::dict>(facts) && !py::hasattr(facts, "items"))
+    throw py::type_error("facts must be a dict of fact name to value, got " + type_name(facts));
+  kr::record r = t.make_facts();
+  for (auto item : facts.attr("items")()) {
+    const py::tuple kv = item.cast<py::tuple>();
+    const std::string key = py::str(kv[0]);
+    const std::size_t slot = t.fact_slot(key);
+    if (is_missing(kv[1])) continue;
+    const py::object value = plain(kv[1]);
+    t.set_fact(r, slot, to_text(t.facts()[slot], value, t.zone()));
+  }
+  return r;
+}
+
+struct py_triage {
+  triage_ptr policy;
+  kr::triage_result result;
+  std::shared_ptr<kr::record> facts;  // kept for explain()
+};
+
+py::object due(const kr::sla_deadline& d, const kefu::time_zone& z) { return to_datetime(d.due, z); }
+
+std::vector<py_triage> triage_rows(const triage_ptr& t, py::iterable rows) {
+  std::vector<std::shared_ptr<kr::record>> records;
+  std::size_t row = 0;
+  for (auto r : rows) {
+    try {
+      records.push_back(std::make_shared<kr::record>(facts_record(*t, r)));
+    } catch (const kefu::error& e) {
+      throw kefu::error("row " + std::to_string(row) + ": " + e.detail(), e.where(), e.rule_id());
+    }
+    ++row;
+  }
+  std::vector<kr::triage_result> results(records.size());
+  {
+    py::gil_scoped_release release;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      try {
+        results[i] = t->triage(*records[i]);
+      } catch (const kefu::error& e) {
+        throw kefu::error("row " + std::to_string(i) + ": " + e.detail(), e.where(), e.rule_id());
+      }
+    }
+  }
+  std::vector<py_triage> out;
+  out.reserve(results.size());
+  for (std::size_t i = 0; i < results.size(); ++i) out.push_back({t, std::move(results[i]), records[i]});
+  return out;
+}
+
+py::object results_frame(const std::vector<py_triage>& rs, const kefu::time_zone& z, py::handle index) {
+  py::dict c;
+  auto column = [&](const char* name, auto get) {
+    py::list col;
+    for (const auto& r : rs) col.append(get(r.result));
+    c[name] = col;
+  };
+  column("risk_level", [](const kr::triage_result& r) { return py::str(r.risk.level); });
+  column("risk_signals", [](const kr::triage_result& r) {
+    std::string s;
+    for (const auto& sig : r.risk.signals) s += (s.empty() ? "" : ",") + sig.rule_id;
+    return py::str(s);
+  });
+  column("tier", [](const kr::triage_result& r) { return py::str(r.tier); });
+  column("owners", [](const kr::triage_result& r) {
+    std::string s;
+    for (const auto& o : r.owners) s += (s.empty() ? "" : ",") + o;
+    return py::str(s);
+  });
+  column("first_response_due", [&](const kr::triage_result& r) { return due(r.first_response, z); });
+  column("resolution_due", [&](const kr::triage_result& r) { return due(r.resolution, z); });
+  column("follow_up_due", [&](const kr::triage_result& r) -> py::object {
+    return r.follow_up ? due(*r.follow_up, z) : py::object(py::none());
+  });
+  column("follow_up_required", [](const kr::triage_result& r) { return py::bool_(r.follow_up_required); });
+  column("report_required", [](const kr::triage_result& r) { return py::bool_(r.report_required); });
+  column("refund_decision", [](const kr::triage_result& r) { return py::str(r.refund.decision); });
+  column("refund_rule_id", [](const kr::triage_result& r) -> py::object {
+    return r.refund.rule_id.empty() ? py::object(py::none()) : py::object(py::str(r.refund.rule_id));
+  });
+  column("refund_reason", [](const kr::triage_result& r) { return py::str(r.refund.reason); });
+  return py::module_::import("pandas").attr("DataFrame")(c, py::arg("index") = index);
+}
+
+bool is_frame(py::handle x) { return py::hasattr(x, "to_dict") && py::hasattr(x, "columns") && py::hasattr(x, "index"); }
+
+}  // namespace
+
+void register_triage(py::module_& m) {
+  py::class_<kr::risk_signal>(m, "RiskSignal", "A risk signal that fired: the rule, its level, and the words found.")
+      .def_readonly("rule_id", &kr::risk_signal::rule_id)
+      .def_readonly("level", &kr::risk_signal::level)
+      .def_readonly("description", &kr::risk_signal::description)
+      .def_readonly("source", &kr::risk_signal::source)
+      .def_readonly("words", &kr::risk_signal::words)
+      .def("__repr__", [](const kr::risk_signal& s) { return "RiskSignal(" + s.rule_id + ", " + s.level + ")"; });
+  py::class_<kr::risk_assessment>(m, "RiskAssessment", "The risk level and the signals behind it.")
+      .def_readonly("level", &kr::risk_assessment::level)
+      .def_readonly("signals", &kr::risk_assessment::signals)
+      .def("__repr__", [](const kr::risk_assessment& r) { return "RiskAssessment(" + r.level + ")"; });
+  py::class_<kr::refund_assessment>(m, "RefundAssessment", "The refund decision and the rule that made it.")
+      .def_readonly("decision", &kr::refund_assessment::decision)
+      .def_property_readonly("rule_id", [](const kr::refund_assessment& r) -> py::object {
+        return r.rule_id.empty() ? py::object(py::none()) : py::object(py::str(r.rule_id));
+      })
+      .def_readonly("reason", &kr::refund_assessment::reason)
+      .def_readonly("source", &kr::refund_assessment::source)
+      .def("__repr__", [](const kr::refund_assessment& r) { return "RefundAssessment(" + r.decision + ", " + r.rule_id + ")"; });
+
+  // A deadline with its due instant as an aware datetime in the policy's zone.
+  struct py_deadline {
+    kr::sla_deadline d;
+    kefu::time_zone zone;
+  };
+  py::class_<py_deadline>(m, "Deadline", "What must happen, within what, on which calendar, and when it is due.")
+      .def_property_readonly("what", [](const py_deadline& x) { return x.d.what; })
+      .def_property_readonly("within", [](const py_deadline& x) { return x.d.within; })
+      .def_property_readonly("calendar", [](const py_deadline& x) -> py::object {
+        return x.d.calendar.empty() ? py::object(py::none()) : py::object(py::str(x.d.calendar));
+      })
+      .def_property_readonly("due", [](const py_deadline& x) { return due(x.d, x.zone); })
+      .def_property_readonly("rule_id", [](const py_deadline& x) { return x.d.rule_id; })
+      .def_property_readonly("source", [](const py_deadline& x) { return x.d.source; })
+      .def("__repr__", [](const py_deadline& x) {
+        return "Deadline(" + x.d.what + ", within " + x.d.within + ", due " + kefu::format_instant(x.d.due, x.zone) + ")";
+      });
+
+  struct py_deadlines {
+    py_deadline first_response, resolution;
+    std::optional<py_deadline> follow_up;
+  };
+  py::class_<py_deadlines>(m, "Deadlines", "The ticket's deadlines from its tier: first_response, resolution, follow_up.")
+      .def_readonly("first_response", &py_deadlines::first_response)
+      .def_readonly("resolution", &py_deadlines::resolution)
+      .def_readonly("follow_up", &py_deadlines::follow_up);
+
+  py::class_<py_triage>(m, "TriageResult", "Risk, tier, owners, deadlines and refund decision of one complaint.")
+      .def_property_readonly("risk", [](const py_triage& r) { return r.result.risk; })
+      .def_property_readonly("tier", [](const py_triage& r) { return r.result.tier; })
+      .def_property_readonly("tier_rules", [](const py_triage& r) { return r.result.tier_rules; })
+      .def_property_readonly("owners", [](const py_triage& r) { return r.result.owners; })
+      .def_property_readonly("follow_up_required", [](const py_triage& r) { return r.result.follow_up_required; })
+      .def_property_readonly("report_required", [](const py_triage& r) { return r.result.report_required; })
+      .def_property_readonly("deadlines",
+                             [](const py_triage& r) {
+                               const auto& z = r.policy->zone();
+                               py_deadlines d{{r.result.first_response, z}, {r.result.resolution, z}, std::nullopt};
+                               if (r.result.follow_up) d.follow_up = py_deadline{*r.result.follow_up, z};
+                               return d;
+                             })
+      .def_property_readonly("targets",
+                             [](const py_triage& r) {
+                               std::vector<py_deadline> out;
+                               for (const auto& t : r.result.targets) out.push_back({t, r.policy->zone()});
+                               return out;
+                             })
+      .def_property_readonly("refund", [](const py_triage& r) { return r.result.refund; })
+      .def_property_readonly("days_since_purchase", [](const py_triage& r) { return r.result.days_since_purchase; })
+      .def(
+          "explain",
+          [](const py_triage& r) { return r.policy->triage(*r.facts, true).explanation; },
+          "Every policy's reasoning for this ticket: outputs, deciding rules with their sources, and each condition "
+          "with the values it read (mobile numbers masked).")
+      .def("__repr__", [](const py_triage& r) {
+        return "TriageResult(risk=" + r.result.risk.level + ", tier=" + r.result.tier + ", refund=" + r.result.refund.decision + ")";
+      });
+
+  py::class_<kr::triage_policy, triage_ptr>(
+      m, "Policy",
+      "The handbook policy of a rules directory: facts vocabulary, risk, escalation, tiers, refund, SLA targets and "
+      "calendars. kefu.default_policy() loads the shipped one; Policy.load(directory) a retailer's own.")
+      .def_static(
+          "load",
+          [](py::handle dir) { return std::const_pointer_cast<kr::triage_policy>(kr::triage_policy::load_directory(to_path(dir))); },
+          py::arg("directory"))
+      .def_property_readonly("directory", &kr::triage_policy::directory)
+      .def_property_readonly("facts", &kr::triage_policy::facts, "The facts vocabulary (DOMAIN §10).")
+      .def_property_readonly("zone", &kr::triage_policy::zone)
+      .def_property_readonly("policies",
+                             [](const kr::triage_policy& t) {
+                               py::dict out;
+                               for (const auto& p : t.policies()) out[py::str(p->name())] = unconst(p);
+                               return out;
+                             })
+      .def(
+          "triage",
+          [](const triage_ptr& t, py::handle facts) -> py::object {
+            if (is_frame(facts)) return results_frame(triage_rows(t, facts.attr("to_dict")("records")), t->zone(), facts.attr("index"));
+            if (py::isinstance<py::list>(facts) || py::isinstance<py::tuple>(facts))
+              return py::cast(triage_rows(t, py::reinterpret_borrow<py::iterable>(facts)));
+            auto record = std::make_shared<kr::record>(facts_record(*t, facts));
+            return py::cast(py_triage{t, t->triage(*record), record});
+          },
+          py::arg("facts"),
+          "Triage a dict of facts (a TriageResult), a list of dicts (a list) or a pandas DataFrame (a DataFrame of "
+          "results with the same index). Unknown facts and values outside an enum are errors naming the field.")
+      .def("__repr__", [](const kr::triage_policy& t) { return "Policy('" + t.directory() + "')"; });
+}
+
+}  // namespace kefu::python

@@ -1,0 +1,116 @@
+// kefu — triage: what users of kefu call. Given the facts of a complaint: its risk level and the
+// signals behind it, the escalation tier and owners, the deadlines on the right calendars, and
+// whether the customer may get money back — each answer traced to the rule (and handbook) that made it.
+//
+// A triage policy is a rules directory (the shipped rules/ or a retailer's own) holding:
+//   facts.yaml        `facts:` the ticket facts vocabulary (DOMAIN §10): every field a ticket may give
+//   policies named    risk (collect → highest level), escalation (collect → highest tier), tiers
+//                     (first: targets and owners per tier), refund (first), sla-targets (collect),
+//                     service-calendar (first: which calendars deadlines use)
+//   calendars/*.yaml  calendars those policies name (built-ins are used otherwise)
+// Each policy's inputs must be fields of the vocabulary with the same type and values; derived
+// fields (days_since_purchase, risk_level, tier, refund_decision …) are computed by triage in one
+// place and may not be given.
+#pragma once
+
+#include <kefu/calendar/load.hpp>
+#include <kefu/rules/policy.hpp>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kefu::rules {
+
+struct risk_signal {
+  std::string rule_id;
+  std::string level;  ///< the level this signal alone gives
+  std::string description;
+  std::string source;
+  std::vector<std::string> words;  ///< risk words found in the customer's text
+};
+
+struct risk_assessment {
+  std::string level = "normal";  ///< normal | high | critical (the highest signal)
+  std::vector<risk_signal> signals;
+};
+
+/// A deadline: what must happen, within what (on which clock), on which calendar, due when.
+struct sla_deadline {
+  std::string what;
+  std::string within;    ///< "24h", "2 business hours", "7 workdays"
+  std::string calendar;  ///< the calendar it was computed on ("" for wall-clock time)
+  instant due;
+  std::string rule_id;
+  std::string source;
+};
+
+struct refund_assessment {
+  std::string decision;  ///< refund | exchange | repair_free | repair_paid | compensate | deny | manual_review
+  std::string rule_id;   ///< "" when the default decided
+  std::string reason;
+  std::string source;
+};
+
+struct triage_result {
+  risk_assessment risk;
+  std::string tier;                     ///< L1 | L2 | L3
+  std::vector<std::string> tier_rules;  ///< the escalation rules that gave the highest tier
+  std::vector<std::string> owners;
+  bool follow_up_required = false;
+  bool report_required = false;
+  sla_deadline first_response, resolution;
+  std::optional<sla_deadline> follow_up;
+  std::vector<sla_deadline> targets;  ///< channel and category targets (DOM-SLA-5, DOM-SLA-6)
+  refund_assessment refund;
+  std::optional<std::int64_t> days_since_purchase;
+  std::string explanation;  ///< filled when triage is asked to explain
+};
+
+class triage_policy {
+ public:
+  /// Loads and cross-checks a rules directory; errors name the file, line and column.
+  static std::shared_ptr<const triage_policy> load_directory(const std::string& directory);
+
+  const std::string& directory() const noexcept { return directory_; }
+  const std::vector<field>& facts() const noexcept { return facts_; }
+  const time_zone& zone() const noexcept { return zone_; }
+  const policy& risk() const { return *risk_; }
+  const policy& escalation() const { return *escalation_; }
+  const policy& tiers() const { return *tiers_; }
+  const policy& refund() const { return *refund_; }
+  const policy& sla_targets() const { return *sla_; }
+  const policy& service_calendar() const { return *service_calendar_; }
+  std::vector<policy_ptr> policies() const { return {risk_, escalation_, tiers_, refund_, sla_, service_calendar_}; }
+
+  /// Slot of a fact; kefu::error with a did-you-mean for a field the vocabulary does not have.
+  std::size_t fact_slot(const std::string& name) const;
+  /// Empty facts with the vocabulary's defaults.
+  record make_facts() const;
+  /// Sets a fact from text; errors name the fact; derived facts cannot be set.
+  void set_fact(record& facts, std::size_t slot, const std::string& text) const;
+  void set_fact(record& facts, const std::string& name, const std::string& text) const { set_fact(facts, fact_slot(name), text); }
+
+  /// Triage one ticket. With `explain`, result.explanation holds every policy's reasoning.
+  triage_result triage(const record& facts, bool explain = false) const;
+
+  /// A calendar by name: the directory's own first, then the built-ins.
+  std::shared_ptr<const kefu::calendar::calendar> calendar(const std::string& name) const;
+
+ private:
+  std::string directory_;
+  std::vector<field> facts_;
+  time_zone zone_;
+  policy_ptr risk_, escalation_, tiers_, refund_, sla_, service_calendar_;
+  std::map<std::string, std::shared_ptr<const kefu::calendar::calendar>> calendars_;
+  /// For each policy above (same order), the facts slot of each of its inputs.
+  std::vector<std::vector<std::size_t>> input_slots_;
+  std::size_t slot_received_ = 0, slot_purchased_ = 0, slot_days_ = 0, slot_known_ = 0, slot_risk_ = 0, slot_tier_ = 0,
+              slot_refund_ = 0;
+};
+
+using triage_policy_ptr = std::shared_ptr<const triage_policy>;
+
+}  // namespace kefu::rules

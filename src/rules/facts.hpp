@@ -1,0 +1,19 @@
+// The facts vocabulary file (rules/facts.yaml), read with the policy loader's field reader.
+#pragma once
+
+#include <kefu/rules/value.hpp>
+
+#include <string>
+#include <vector>
+
+namespace kefu::rules::detail {
+
+struct facts_document {
+  std::string name, version, description, file;
+  kefu::time_zone zone;
+  std::vector<field> fields;
+};
+
+facts_document load_facts_document(const std::string& path);
+
+}  // namespace kefu::rules::detail

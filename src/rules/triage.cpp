@@ -1,0 +1,389 @@
+#include <kefu/detail/suggest.hpp>
+#include <kefu/rules/catalog.hpp>
+#include <kefu/rules/triage.hpp>
+
+#include "facts.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace kefu::rules {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const field* find_field(const std::vector<field>& fields, const std::string& name) {
+  for (const auto& f : fields)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+/// "facts.yaml:12:3".
+std::string where_text(const source_location& w) {
+  std::string out = w.file;
+  if (w.line > 0) out += ":" + std::to_string(w.line);
+  if (w.column > 0) out += ":" + std::to_string(w.column);
+  return out;
+}
+
+/// An output the triage reads must exist with the expected type.
+const field& need_output(const policy& p, const std::string& name, value_type type) {
+  const field* f = find_field(p.outputs(), name);
+  if (!f || f->type != type)
+    throw policy_error("policy '" + p.name() + "' needs an output '" + name + "' of type " + to_string(type) +
+                           " for triage" + (f ? std::string(", not ") + to_string(f->type) : std::string()),
+                       {p.file(), 0, 0});
+  return *f;
+}
+
+std::size_t need_fact(const std::vector<field>& facts, const std::string& file, const std::string& name, value_type type,
+                      bool derived) {
+  for (std::size_t i = 0; i < facts.size(); ++i)
+    if (facts[i].name == name) {
+      if (facts[i].type != type)
+        throw policy_error("fact '" + name + "' must be of type " + to_string(type) + " for triage", facts[i].where);
+      if (derived && facts[i].derived.empty())
+        throw policy_error("fact '" + name + "' is computed by triage: mark it `derived: <how>`", facts[i].where);
+      return i;
+    }
+  throw policy_error("the facts vocabulary needs a field '" + name + "' (" + to_string(type) + (derived ? ", derived" : "") +
+                         ") for triage",
+                     {file, 0, 0});
+}
+
+/// Index of the highest level among a collect decision's matches (values are listed lowest first).
+std::int64_t highest(const policy& p, const decision& d, std::size_t output, std::int64_t fallback) {
+  std::int64_t best = -1;
+  for (const auto m : d.matched) {
+    const auto values = p.outputs_of_rule(m);
+    if (values[output]) best = std::max(best, values[output]->number);
+  }
+  if (best < 0) {
+    const auto dflt = p.default_outputs();
+    best = output < dflt.size() && dflt[output] ? dflt[output]->number : fallback;
+  }
+  return best;
+}
+
+}  // namespace
+
+std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::string& directory) {
+  auto t = std::make_shared<triage_policy>();
+  t->directory_ = directory;
+  const auto docs = scan_rules_directory(directory);
+  std::map<std::string, policy_ptr> policies;
+  std::string facts_file;
+  for (const auto& d : docs) {
+    const std::string path = (fs::path(directory) / d.path).generic_string();
+    if (d.kind == document_kind::facts) {
+      if (!facts_file.empty())
+        throw policy_error("a second facts file (the first is " + facts_file + "): a rules directory has one vocabulary",
+                           {path, 1, 1});
+      facts_file = path;
+    } else if (d.kind == document_kind::calendar) {
+      auto c = kefu::calendar::load_file(path);
+      t->calendars_[c->name()] = c;
+    } else if (d.kind == document_kind::policy) {
+      auto p = load_policy_file(path);
+      if (policies.count(p->name()))
+        throw policy_error("a second policy named '" + p->name() + "' (the first is " + policies[p->name()]->file() + ")",
+                           {path, 1, 1});
+      policies[p->name()] = p;
+    }
+  }
+  if (facts_file.empty())
+    throw policy_error("rules directory '" + directory + "' has no facts file (a file starting with `facts:`)");
+  const auto facts = detail::load_facts_document(facts_file);
+  t->facts_ = facts.fields;
+  t->zone_ = facts.zone;
+
+  auto get = [&](const char* name) {
+    const auto it = policies.find(name);
+    if (it == policies.end()) {
+      std::vector<std::string> names;
+      for (const auto& kv : policies) names.push_back(kv.first);
+      throw policy_error(std::string("rules directory '") + directory + "' has no policy named '" + name +
+                         "' (triage needs risk, escalation, tiers, refund, sla-targets and service-calendar)" +
+                         kefu::detail::did_you_mean(name, names));
+    }
+    return it->second;
+  };
+  t->risk_ = get("risk");
+  t->escalation_ = get("escalation");
+  t->tiers_ = get("tiers");
+  t->refund_ = get("refund");
+  t->sla_ = get("sla-targets");
+  t->service_calendar_ = get("service-calendar");
+
+  // The outputs triage reads.
+  const field& level = need_output(*t->risk_, "level", value_type::enumeration);
+  const field& tier = need_output(*t->escalation_, "tier", value_type::enumeration);
+  need_output(*t->tiers_, "first_response", value_type::deadline);
+  need_output(*t->tiers_, "resolution", value_type::deadline);
+  need_output(*t->tiers_, "follow_up", value_type::deadline);
+  need_output(*t->tiers_, "owners", value_type::set);
+  need_output(*t->tiers_, "follow_up_required", value_type::boolean);
+  need_output(*t->tiers_, "report_required", value_type::boolean);
+  const field& decision = need_output(*t->refund_, "decision", value_type::enumeration);
+  need_output(*t->refund_, "reason", value_type::text);
+  need_output(*t->sla_, "target", value_type::text);
+  need_output(*t->sla_, "within", value_type::deadline);
+  const field& business_hours = need_output(*t->service_calendar_, "business_hours", value_type::enumeration);
+  const field& working_days = need_output(*t->service_calendar_, "working_days", value_type::enumeration);
+  for (const field* f : {&business_hours, &working_days})
+    for (const auto& name : f->values) t->calendar(name);  // every calendar named must exist
+
+  // The facts triage reads and computes.
+  t->slot_received_ = need_fact(t->facts_, facts_file, "received_at", value_type::datetime, false);
+  t->slot_purchased_ = need_fact(t->facts_, facts_file, "purchased_at", value_type::date, false);
+  t->slot_days_ = need_fact(t->facts_, facts_file, "days_since_purchase", value_type::integer, true);
+  t->slot_known_ = need_fact(t->facts_, facts_file, "purchase_date_known", value_type::boolean, true);
+  t->slot_risk_ = need_fact(t->facts_, facts_file, "risk_level", value_type::enumeration, true);
+  t->slot_tier_ = need_fact(t->facts_, facts_file, "tier", value_type::enumeration, true);
+  t->slot_refund_ = need_fact(t->facts_, facts_file, "refund_decision", value_type::enumeration, true);
+  const std::pair<std::size_t, const field*> chained[] = {
+      {t->slot_risk_, &level}, {t->slot_tier_, &tier}, {t->slot_refund_, &decision}};
+  for (const auto& [slot, out] : chained)
+    if (t->facts_[slot].values != out->values)
+      throw policy_error("fact '" + t->facts_[slot].name + "' must have the values of output '" + out->name + "' (" +
+                             where_text(out->where) + ")",
+                         t->facts_[slot].where);
+
+  // Every policy input is a fact of the same type and values.
+  for (const auto& p : t->policies()) {
+    std::vector<std::size_t> slots;
+    for (const auto& in : p->inputs()) {
+      const auto it = std::find_if(t->facts_.begin(), t->facts_.end(), [&](const field& f) { return f.name == in.name; });
+      if (it == t->facts_.end()) {
+        std::vector<std::string> names;
+        for (const auto& f : t->facts_) names.push_back(f.name);
+        throw policy_error("input '" + in.name + "' is not in the facts vocabulary (" + facts_file + ")" +
+                               kefu::detail::did_you_mean(in.name, names),
+                           in.where);
+      }
+      if (it->type != in.type || it->values != in.values)
+        throw policy_error("input '" + in.name + "' differs from the fact in the vocabulary (" + where_text(it->where) +
+                               "): give it the same type and values",
+                           in.where);
+      if (in.default_text)
+        throw policy_error("input '" + in.name + "' has a default: under triage, defaults belong in the facts vocabulary (" +
+                               where_text(it->where) + ")",
+                           in.where);
+      slots.push_back(static_cast<std::size_t>(it - t->facts_.begin()));
+    }
+    t->input_slots_.push_back(std::move(slots));
+  }
+  return t;
+}
+
+std::shared_ptr<const kefu::calendar::calendar> triage_policy::calendar(const std::string& name) const {
+  if (const auto it = calendars_.find(name); it != calendars_.end()) return it->second;
+  try {
+    return kefu::calendar::builtin(name);
+  } catch (const error&) {
+    throw policy_error("calendar '" + name + "' is neither in " + directory_ + "/calendars nor built in");
+  }
+}
+
+std::size_t triage_policy::fact_slot(const std::string& name) const {
+  for (std::size_t i = 0; i < facts_.size(); ++i)
+    if (facts_[i].name == name) return i;
+  std::vector<std::string> names;
+  for (const auto& f : facts_) names.push_back(f.name);
+  throw error("unknown fact '" + name + "'" + kefu::detail::did_you_mean(name, names));
+}
+
+record triage_policy::make_facts() const {
+  record r;
+  const std::size_t n = facts_.size();
+  r.numbers.assign(n, 0);
+  r.texts.assign(n, std::string_view());
+  r.owned_texts.assign(n, std::string());
+  r.present.assign(n, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (facts_[i].default_text) {
+      const value v = parse_value(facts_[i], *facts_[i].default_text, zone_);
+      r.numbers[i] = v.number;
+      r.owned_texts[i] = v.text;
+      r.texts[i] = r.owned_texts[i];
+      r.present[i] = 1;
+    }
+  return r;
+}
+
+void triage_policy::set_fact(record& r, std::size_t slot, const std::string& text) const {
+  const field& f = facts_.at(slot);
+  if (!f.derived.empty()) throw error("fact '" + f.name + "' is derived (" + f.derived + "); do not give it");
+  value v;
+  try {
+    v = parse_value(f, text, zone_);
+  } catch (const parse_error& e) {
+    std::string msg = e.detail();
+    if (msg.rfind("input '", 0) == 0) msg = "fact" + msg.substr(5);
+    throw parse_error(msg);
+  }
+  r.numbers[slot] = v.number;
+  r.owned_texts[slot] = std::move(v.text);
+  r.texts[slot] = r.owned_texts[slot];
+  r.present[slot] = 1;
+}
+
+triage_result triage_policy::triage(const record& given, bool explain) const {
+  const std::size_t n = facts_.size();
+  if (given.numbers.size() != n) throw error("facts record does not belong to this triage policy (use make_facts())");
+  std::string missing;
+  for (std::size_t i = 0; i < n; ++i)
+    if (facts_[i].required && !given.present[i]) missing += (missing.empty() ? "" : ", ") + facts_[i].name;
+  if (!missing.empty()) throw error("missing fact(s) " + missing);
+
+  // Working copy: the given facts plus the derived ones.
+  record f = make_facts();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!given.present[i]) continue;
+    f.numbers[i] = given.numbers[i];
+    f.owned_texts[i] = std::string(given.texts[i]);
+    f.texts[i] = f.owned_texts[i];
+    f.present[i] = 1;
+  }
+  triage_result out;
+  const instant received = instant::from_unix(f.numbers[slot_received_]);
+  const std::int64_t received_day = zone_.local_day(received);
+  if (f.present[slot_purchased_]) {
+    const std::int64_t days = received_day - f.numbers[slot_purchased_];
+    if (days < 0)
+      throw error("fact 'purchased_at' (" + format_days(f.numbers[slot_purchased_]) +
+                  ") is after the local date of received_at (" + format_days(received_day) + ")");
+    f.numbers[slot_days_] = days;
+    f.numbers[slot_known_] = 1;
+    out.days_since_purchase = days;
+  } else {
+    f.numbers[slot_days_] = -1;  // rules test purchase_date_known first (documented in facts.yaml)
+    f.numbers[slot_known_] = 0;
+  }
+  f.present[slot_days_] = f.present[slot_known_] = 1;
+
+  const auto policies_in_order = policies();
+  auto run = [&](std::size_t which, decision& d) {
+    const policy& p = *policies_in_order[which];
+    record r = p.make_record();
+    const auto& slots = input_slots_[which];
+    for (std::size_t k = 0; k < slots.size(); ++k) {
+      const std::size_t s = slots[k];
+      if (!f.present[s]) continue;
+      r.numbers[k] = f.numbers[s];
+      r.texts[k] = f.texts[s];
+      r.present[k] = 1;
+    }
+    std::vector<condition_trace> trace;
+    try {
+      p.evaluate(r, d, explain ? &trace : nullptr);
+    } catch (const error& e) {
+      throw error("policy '" + p.name() + "': " + e.detail(), e.where(), e.rule_id());
+    }
+    if (explain) out.explanation += p.explain(d, &trace) + "\n";
+    return r;
+  };
+  auto text_of = [](const std::optional<value>& v) { return v ? v->text : std::string(); };
+
+  // 1. Risk: every signal that fires; the level is the highest.
+  decision d;
+  const record risk_record = run(0, d);
+  const std::size_t level_out = risk_->output_index("level");
+  const field& level_field = risk_->outputs()[level_out];
+  const std::int64_t level = highest(*risk_, d, level_out, 0);
+  out.risk.level = level_field.values[static_cast<std::size_t>(level)];
+  for (const auto m : d.matched) {
+    const auto& rule = risk_->rules()[m];
+    const auto values = risk_->outputs_of_rule(m);
+    out.risk.signals.push_back({rule.id,
+                                values[level_out] ? level_field.values[static_cast<std::size_t>(values[level_out]->number)] : "",
+                                rule.description, rule.source, risk_->keyword_words(risk_record, m)});
+  }
+  f.numbers[slot_risk_] = level;
+  f.present[slot_risk_] = 1;
+
+  // 2. Escalation tier: the highest of every rule that applies.
+  run(1, d);
+  const std::size_t tier_out = escalation_->output_index("tier");
+  const std::int64_t tier = highest(*escalation_, d, tier_out, 0);
+  out.tier = escalation_->outputs()[tier_out].values[static_cast<std::size_t>(tier)];
+  for (const auto m : d.matched) {
+    const auto v = escalation_->outputs_of_rule(m)[tier_out];
+    if (v && v->number == tier) out.tier_rules.push_back(escalation_->rules()[m].id);
+  }
+  f.numbers[slot_tier_] = tier;
+  f.present[slot_tier_] = 1;
+
+  // 3. What the tier means: targets, owners, follow-up and report.
+  run(2, d);
+  const auto tier_values = tiers_->outputs_of(d);
+  auto tier_output = [&](const char* name) { return tier_values[tiers_->output_index(name)]; };
+  const std::string tier_rule = d.matched.empty() ? std::string() : tiers_->rules()[d.matched.front()].id;
+  const std::string tier_source = d.matched.empty() ? std::string() : tiers_->rules()[d.matched.front()].source;
+  if (const auto owners = tier_output("owners")) {
+    const field& f_owners = tiers_->outputs()[tiers_->output_index("owners")];
+    for (std::size_t i = 0; i < f_owners.values.size(); ++i)
+      if ((owners->number >> i) & 1) out.owners.push_back(f_owners.values[i]);
+  }
+  out.follow_up_required = tier_output("follow_up_required") && tier_output("follow_up_required")->number != 0;
+  out.report_required = tier_output("report_required") && tier_output("report_required")->number != 0;
+
+  // 4. Refund decision.
+  run(3, d);
+  const auto refund_values = refund_->outputs_of(d);
+  const field& decision_field = refund_->outputs()[refund_->output_index("decision")];
+  const auto& decided = refund_values[refund_->output_index("decision")];
+  if (!decided) throw error("policy 'refund' decided no `decision` (give its default one)");
+  out.refund.decision = decision_field.values[static_cast<std::size_t>(decided->number)];
+  out.refund.reason = text_of(refund_values[refund_->output_index("reason")]);
+  if (!d.matched.empty()) {
+    out.refund.rule_id = refund_->rules()[d.matched.front()].id;
+    out.refund.source = refund_->rules()[d.matched.front()].source;
+  }
+  f.numbers[slot_refund_] = decided->number;
+  f.present[slot_refund_] = 1;
+
+  // 5. Calendars for the deadlines.
+  run(5, d);
+  const auto cal_values = service_calendar_->outputs_of(d);
+  auto calendar_named = [&](const char* output) {
+    const std::size_t o = service_calendar_->output_index(output);
+    if (!cal_values[o]) throw error(std::string("policy 'service-calendar' decided no `") + output + "` (give its default one)");
+    return service_calendar_->outputs()[o].values[static_cast<std::size_t>(cal_values[o]->number)];
+  };
+  const std::string business_calendar = calendar_named("business_hours");
+  const std::string workday_calendar = calendar_named("working_days");
+  auto deadline = [&](const std::string& what, const value& within, instant from, const std::string& rule,
+                      const std::string& source) {
+    const auto dur = kefu::calendar::parse_duration(within.text);
+    sla_deadline s{what, within.text, "", from, rule, source};
+    if (dur.kind == kefu::calendar::clock::business) s.calendar = business_calendar;
+    if (dur.kind == kefu::calendar::clock::workdays) s.calendar = workday_calendar;
+    s.due = s.calendar.empty() ? from + seconds(dur.amount) : calendar(s.calendar)->add(from, dur);
+    return s;
+  };
+  const auto first = tier_output("first_response");
+  const auto resolve = tier_output("resolution");
+  if (!first || !resolve) throw error("policy 'tiers' gave tier " + out.tier + " no first_response or resolution");
+  out.first_response = deadline("first response", *first, received, tier_rule, tier_source);
+  out.resolution = deadline("resolution", *resolve, received, tier_rule, tier_source);
+  if (out.follow_up_required) {
+    const auto follow = tier_output("follow_up");
+    if (!follow) throw error("policy 'tiers' requires a follow-up for tier " + out.tier + " but gives no follow_up");
+    out.follow_up = deadline("follow-up", *follow, out.resolution.due, tier_rule, tier_source);
+  }
+
+  // 6. Channel and category targets.
+  run(4, d);
+  const std::size_t target_out = sla_->output_index("target"), within_out = sla_->output_index("within");
+  for (const auto m : d.matched) {
+    const auto values = sla_->outputs_of_rule(m);
+    if (!values[within_out]) continue;
+    const auto& rule = sla_->rules()[m];
+    out.targets.push_back(deadline(text_of(values[target_out]), *values[within_out], received, rule.id, rule.source));
+  }
+  return out;
+}
+
+}  // namespace kefu::rules
