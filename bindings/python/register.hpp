@@ -16,6 +16,7 @@ void register_privacy(pybind11::module_& m);
 void register_calendar(pybind11::module_& m);
 void register_policy(pybind11::module_& m);
 void register_suite(pybind11::module_& m);
+void register_kpi(pybind11::module_& m);
 void register_triage(pybind11::module_& m);
 
 /// A datetime to an instant: aware datetimes are converted, naive ones are local time in `naive_zone`.

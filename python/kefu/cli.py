@@ -53,6 +53,12 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import run
+
+    return run(args.records, args.inputs, args.html, sys.stdout)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kefu",
@@ -86,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("policy", help="policy file")
     explain.add_argument("--input", required=True, metavar="FACTS.yaml", help="a YAML mapping of input name to value")
     explain.set_defaults(handler=_cmd_explain)
+
+    report = commands.add_parser("report", help="KPI and scorecard report of ticket records (terminal + HTML)")
+    report.add_argument("--records", metavar="CSV", help="ticket records (default: the shipped synthetic records)")
+    report.add_argument("--inputs", metavar="CSV", help="scorecard inputs per agent and month (default: shipped)")
+    report.add_argument("--html", metavar="PATH", help="also write a self-contained HTML page with charts")
+    report.set_defaults(handler=_cmd_report)
     return parser
 
 

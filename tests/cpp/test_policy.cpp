@@ -206,7 +206,7 @@ TEST(Policy, ArithmeticKeepsUnitsAndStaysExact) {
       "policy: a\ninputs: {claimed: money, order: money, wait: duration}\noutputs: {hit: bool}\nrules:\n"
       "  - {id: DOUBLE, when: claimed > order * 2, then: {hit: true}}\n"
       "  - {id: TENTH, when: claimed * 10 < order and wait >= 1.5 * 1h, then: {hit: true}}\n"
-      "  - {id: SUM, when: claimed + order > ¥1,000.00 and order / 4 == ¥25.01, then: {hit: true}}\n"
+      "  - {id: SUM, when: claimed + order > ¥1000.00 and order / 4 == ¥250.01, then: {hit: true}}\n"
       "default: {hit: false}\n",
       "a.yaml");
   auto decide = [&](const char* claimed, const char* order, const char* wait) {
@@ -221,9 +221,10 @@ TEST(Policy, ArithmeticKeepsUnitsAndStaysExact) {
   EXPECT_EQ(decide("200.00", "100", "0s"), "default");
   EXPECT_EQ(decide("9.99", "100", "90min"), "TENTH");
   EXPECT_EQ(decide("9.99", "100", "89min"), "default");
-  EXPECT_EQ(decide("900", "100.04", "0s"), "SUM");
+  EXPECT_EQ(decide("500", "1000.04", "0s"), "SUM");
+  EXPECT_EQ(decide("500", "1000.00", "0s"), "default");
   EXPECT_EQ(error_of([] { load_policy_string("policy: a\ninputs: {claimed: money, order: money}\noutputs: {hit: bool}\n"
                                              "rules:\n  - {id: X, when: claimed > order * order, then: {hit: true}}\n",
                                              "a.yaml"); }),
-            "a.yaml:5:28: rule X: '*' needs a number literal on one side (e.g. order_amount * 2)");
+            "a.yaml:5:29: rule X: '*' needs a number literal on one side (e.g. order_amount * 2)");
 }

@@ -276,7 +276,7 @@ def kefu_load_error(path: Path, kind: str) -> str | None:
     if kefu is None:
         return None
     try:
-        {"policy": kefu.Policy.load, "calendar": kefu.Calendar.load, "suite": rule_suite().load}[kind](path)
+        {"policy": kefu.DecisionPolicy.load, "calendar": kefu.Calendar.load, "suite": rule_suite().load}[kind](path)
     except kefu.Error as e:
         return str(e)
     return None
@@ -491,7 +491,7 @@ def kefu_loads(kind: str, text: str, tmp_path: Path) -> str | None:
     """None when kefu loads the document, else its error message."""
     try:
         if kind == "policy":
-            kefu.Policy.from_yaml(text)
+            kefu.DecisionPolicy.from_yaml(text)
         elif kind == "calendar":
             kefu.Calendar.from_yaml(text)
         else:
@@ -524,7 +524,7 @@ def test_when_examples_in_the_schema_are_conditions_kefu_compiles() -> None:
     for condition in examples:
         text = head + f"rules:\n  - id: EXAMPLE\n    when: {json.dumps(condition, ensure_ascii=False)}\n    then: {{decision: refund}}\n"
         try:
-            kefu.Policy.from_yaml(text)
+            kefu.DecisionPolicy.from_yaml(text)
         except kefu.Error as e:
             pytest.fail(f"schema example `when: {condition}` does not compile: {e}")
 

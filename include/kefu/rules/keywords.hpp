@@ -4,6 +4,10 @@
 // read as half-width and ASCII letters as lower case, both in the words and in the text, so
 // "１２３１５" matches 12315 and "Weibo" matches weibo. Folding is done on the fly while scanning
 // (no copy of the text). Traditional characters are matched when the set lists them.
+//
+// A word that begins or ends with an ASCII letter or digit ("12315", "Weibo") matches only where
+// the text does not continue that run of letters or digits, so 12315 is found in "打了12315" but
+// not inside the order number "4123159876". Chinese words match anywhere.
 #pragma once
 
 #include <array>
@@ -66,6 +70,7 @@ class keyword_set {
 
   /// Whether any word occurs in text. Stops at the first match.
   bool contains_any(std::string_view text) const {
+    if (has_bounded_) return !matches(text).empty();
     bool found = false;
     std::int32_t state = 0;
     detail::for_each_folded_byte(text, [&](unsigned char c, std::size_t, std::size_t) {
@@ -80,14 +85,27 @@ class keyword_set {
   std::vector<std::size_t> matches(std::string_view text) const {
     std::vector<std::size_t> out;
     std::vector<bool> seen(words_.size());
+    const std::string folded = has_bounded_ ? detail::fold(text) : std::string();
+    auto alnum = [](unsigned char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); };
+    std::size_t pos = 0;  // bytes of folded text consumed
     std::int32_t state = 0;
     detail::for_each_folded_byte(text, [&](unsigned char c, std::size_t, std::size_t) {
       state = next(state, c);
+      ++pos;
       for (std::int32_t s = state; s > 0; s = dict_link_[static_cast<std::size_t>(s)]) {
         const std::int32_t w = output_[static_cast<std::size_t>(s)];
         if (w >= 0 && !seen[static_cast<std::size_t>(w)]) {
-          seen[static_cast<std::size_t>(w)] = true;
-          out.push_back(static_cast<std::size_t>(w));
+          const auto wi = static_cast<std::size_t>(w);
+          bool ok = true;
+          if (bounded_[wi]) {
+            const std::size_t end = pos, begin = pos - folded_length_[wi];
+            ok = (begin == 0 || !alnum(static_cast<unsigned char>(folded[begin - 1])) || !alnum(static_cast<unsigned char>(folded[begin]))) &&
+                 (end == folded.size() || !alnum(static_cast<unsigned char>(folded[end])) || !alnum(static_cast<unsigned char>(folded[end - 1])));
+          }
+          if (ok) {
+            seen[wi] = true;
+            out.push_back(wi);
+          }
         }
         if (w < 0 && dict_link_[static_cast<std::size_t>(s)] == 0) break;
       }
@@ -101,6 +119,15 @@ class keyword_set {
   }
 
   void build() {
+    bounded_.clear();
+    folded_length_.clear();
+    for (const auto& w : words_) {
+      const std::string f = detail::fold(w);
+      auto alnum = [](unsigned char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); };
+      bounded_.push_back(!f.empty() && (alnum(static_cast<unsigned char>(f.front())) || alnum(static_cast<unsigned char>(f.back()))));
+      folded_length_.push_back(f.size());
+      has_bounded_ = has_bounded_ || bounded_.back();
+    }
     // Trie over folded words, then a full transition table (dense: sets are small, scans are hot).
     std::vector<std::array<std::int32_t, 256>> go(1);
     go[0].fill(-1);
@@ -157,6 +184,9 @@ class keyword_set {
   std::vector<std::int32_t> delta_;      // states × 256
   std::vector<std::int32_t> output_;     // word ending at the state (or a suffix state), −1 for none
   std::vector<std::int32_t> dict_link_;  // next state on the suffix chain that ends a word
+  std::vector<bool> bounded_;             // word starts or ends with an ASCII letter or digit
+  std::vector<std::size_t> folded_length_;
+  bool has_bounded_ = false;
 };
 
 }  // namespace kefu::rules

@@ -1,0 +1,374 @@
+// KPIs over columnar records: kefu._core.KpiTable, KpiTargets, Scorecard, qc_sample.
+// Numeric columns are read in place from numpy arrays of float64/float32/int64/int32/int16/int8/
+// uint8/bool (zero-copy; other dtypes are refused with the column's name); the work runs with the GIL
+// released. The pandas face is python/kefu/kpi.py.
+#include "register.hpp"
+
+#include <kefu/kpi/kpi.hpp>
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+namespace py = pybind11;
+namespace kpi = kefu::kpi;
+
+namespace kefu::python {
+
+namespace {
+
+PyObject* column_error_type = nullptr;
+
+template <class T>
+std::shared_ptr<T> unconst(std::shared_ptr<const T> p) {
+  return std::const_pointer_cast<T>(std::move(p));
+}
+
+kpi::number_type number_type_of(const py::array& a, const std::string& name) {
+  const py::dtype dt = a.dtype();
+  const char kind = dt.kind();
+  const auto size = dt.itemsize();
+  if (kind == 'f' && size == 8) return kpi::number_type::f64;
+  if (kind == 'f' && size == 4) return kpi::number_type::f32;
+  if (kind == 'i' && size == 8) return kpi::number_type::i64;
+  if (kind == 'i' && size == 4) return kpi::number_type::i32;
+  if (kind == 'i' && size == 2) return kpi::number_type::i16;
+  if (kind == 'i' && size == 1) return kpi::number_type::i8;
+  if ((kind == 'u' || kind == 'b') && size == 1) return kpi::number_type::u8;
+  throw kpi::column_error(name, -1, "has dtype " + std::string(py::str(dt)) +
+                                        "; expected float64, float32, int64, int32, int16, int8, uint8 or bool");
+}
+
+/// Options from Python values.
+kpi::options make_options(const std::vector<std::string>& by, const std::string& period, py::handle zone,
+                          const std::shared_ptr<kpi::targets>& goals, double relative_accuracy) {
+  kpi::options o;
+  for (const auto& b : by) {
+    if (b == "period") throw error("group by period with period='day', 'week' or 'month', not by=['period']");
+    o.by.push_back(kpi::parse_dimension(b));
+  }
+  o.per = kpi::parse_period(period);
+  if (!zone.is_none()) o.zone = to_zone(zone);
+  o.goals = goals;
+  o.relative_accuracy = relative_accuracy;
+  return o;
+}
+
+/// Records borrowing numpy arrays; `keep` holds the arrays alive.
+struct py_records {
+  kpi::records r;
+  std::vector<py::array> keep;
+};
+
+py_records make_records(std::size_t rows, const py::dict& numbers, const py::dict& instants, std::int64_t unit,
+                        const py::dict& labels) {
+  py_records out;
+  kpi::records& r = out.r;
+  r.rows = rows;
+  r.instant_unit = unit;
+  for (const auto& kv : labels) {
+    const std::string name = py::str(kv.first);
+    const auto pair = kv.second.cast<py::tuple>();
+    auto codes = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>::ensure(pair[0]);
+    if (!codes) throw kpi::column_error(name, -1, "codes must be an integer array");
+    kpi::label_column col;
+    col.codes = codes.data();
+    col.size = static_cast<std::size_t>(codes.size());
+    col.labels = pair[1].cast<std::vector<std::string>>();
+    out.keep.push_back(codes);
+    if (name == "agent") r.agent = std::move(col);
+    else if (name == "team") r.team = std::move(col);
+    else if (name == "channel") r.channel = std::move(col);
+    else if (name == "category") r.category = std::move(col);
+    else throw kpi::column_error(name, -1, "is not a grouping column (agent, team, channel, category)");
+  }
+  for (const auto& kv : instants) {
+    const std::string name = py::str(kv.first);
+    py::array a = py::reinterpret_borrow<py::array>(kv.second);
+    if (a.dtype().kind() != 'i' || a.dtype().itemsize() != 8 || a.ndim() != 1 ||
+        !(a.flags() & py::array::c_style))
+      throw kpi::column_error(name, -1, "instants must be a contiguous int64 array (datetime64 viewed as int64)");
+    const kpi::instant_column col{static_cast<const std::int64_t*>(a.data()), static_cast<std::size_t>(a.size())};
+    out.keep.push_back(a);
+    if (name == "created_at") r.created_at = col;
+    else if (name == "first_response_at") r.first_response_at = col;
+    else if (name == "resolved_at") r.resolved_at = col;
+    else throw kpi::column_error(name, -1, "is not an instant column (created_at, first_response_at, resolved_at)");
+  }
+  for (const auto& kv : numbers) {
+    const std::string name = py::str(kv.first);
+    py::array a = py::reinterpret_borrow<py::array>(kv.second);
+    if (a.ndim() != 1) throw kpi::column_error(name, -1, "must be one-dimensional");
+    if (!(a.flags() & py::array::c_style)) a = py::module_::import("numpy").attr("ascontiguousarray")(a);
+    const kpi::number_column col(a.data(), number_type_of(a, name), static_cast<std::size_t>(a.size()));
+    out.keep.push_back(a);
+    kpi::number_column* slot = nullptr;
+    if (name == "handle_seconds") slot = &r.handle_seconds;
+    else if (name == "responses") slot = &r.responses;
+    else if (name == "response_seconds") slot = &r.response_seconds;
+    else if (name == "contacts") slot = &r.contacts;
+    else if (name == "escalated") slot = &r.escalated;
+    else if (name == "reopened") slot = &r.reopened;
+    else if (name == "csat") slot = &r.csat;
+    else if (name == "nps") slot = &r.nps;
+    else if (name == "qc_score") slot = &r.qc_score;
+    else if (name == "repurchased_30d") slot = &r.repurchased_30d;
+    else if (name == "script_compliant") slot = &r.script_compliant;
+    else if (name == "record_complete") slot = &r.record_complete;
+    else if (name == "complaint_upheld") slot = &r.complaint_upheld;
+    else throw kpi::column_error(name, -1, "is not a KPI column");
+    *slot = col;
+  }
+  return out;
+}
+
+/// The table as columns: group labels, period start days, metrics, goal outcomes.
+py::dict table_columns(const kpi::table& t) {
+  py::dict out;
+  const std::size_t n = t.size();
+  py::list groups;
+  for (auto d : t.config().by) {
+    py::list col;
+    for (std::size_t g = 0; g < n; ++g) col.append(t.label(g, d));
+    out[kpi::to_string(d)] = col;
+    groups.append(kpi::to_string(d));
+  }
+  if (t.config().per != kpi::period::none) {
+    py::array_t<std::int64_t> days(static_cast<py::ssize_t>(n));
+    for (std::size_t g = 0; g < n; ++g) days.mutable_data()[g] = t.key(g).period_start;
+    out["period"] = days;
+  }
+  const auto names = kpi::metric_names(t);
+  std::vector<py::array_t<double>> cols;
+  for (std::size_t k = 0; k < names.size(); ++k) cols.emplace_back(static_cast<py::ssize_t>(n));
+  const auto goals = t.config().goals;
+  const std::size_t n_goals = goals ? goals->metrics.size() : 0;
+  std::vector<py::array_t<std::int8_t>> outcome_cols;
+  for (std::size_t k = 0; k < n_goals; ++k) outcome_cols.emplace_back(static_cast<py::ssize_t>(n));
+  for (std::size_t g = 0; g < n; ++g) {
+    const auto v = kpi::metric_values(t, g);
+    for (std::size_t k = 0; k < names.size(); ++k) cols[k].mutable_data()[g] = v[k];
+    const auto o = kpi::evaluate_targets(t, g, names, v);
+    for (std::size_t k = 0; k < n_goals; ++k) outcome_cols[k].mutable_data()[g] = static_cast<std::int8_t>(o[k]);
+  }
+  py::dict metrics;
+  for (std::size_t k = 0; k < names.size(); ++k) metrics[py::str(names[k])] = cols[k];
+  py::dict outcomes;
+  for (std::size_t k = 0; k < n_goals; ++k) outcomes[py::str(goals->metrics[k].metric)] = outcome_cols[k];
+  return py::dict(py::arg("groups") = groups, py::arg("keys") = out, py::arg("metrics") = metrics,
+                  py::arg("outcomes") = outcomes);
+}
+
+}  // namespace
+
+void register_kpi(py::module_& m) {
+  {
+    py::handle error_type = m.attr("Error");
+    const py::tuple bases = py::make_tuple(error_type, py::handle(PyExc_ValueError));
+    column_error_type = PyErr_NewExceptionWithDoc(
+        "kefu.ColumnError",
+        "A records column is missing, has the wrong type or holds a bad value. Fields: column_name, row "
+        "(0-based, None for the column as a whole), detail.",
+        bases.ptr(), nullptr);
+    if (!column_error_type) throw py::error_already_set();
+    m.add_object("ColumnError", py::handle(column_error_type));
+    py::register_exception_translator([](std::exception_ptr p) {
+      try {
+        if (p) std::rethrow_exception(p);
+      } catch (const kpi::column_error& e) {
+        py::object exc = py::reinterpret_borrow<py::object>(column_error_type)(e.what());
+        for (const char* f : {"file", "line", "column", "rule_id"}) exc.attr(f) = py::none();
+        exc.attr("detail") = py::str(e.what());
+        exc.attr("column_name") = py::str(e.column());
+        exc.attr("row") = e.row() >= 0 ? py::object(py::int_(e.row())) : py::object(py::none());
+        PyErr_SetObject(column_error_type, exc.ptr());
+      }
+    });
+  }
+
+  py::class_<kpi::targets, std::shared_ptr<kpi::targets>>(m, "KpiTargets",
+                                                          "KPI targets from a `targets:` YAML file (DOM-KPI-1).")
+      .def_static("load", [](py::handle path) { return unconst(kpi::load_targets_file(to_path(path))); },
+                  py::arg("path"))
+      .def_static(
+          "from_string",
+          [](const std::string& yaml, const std::string& name) { return unconst(kpi::load_targets_string(yaml, name)); },
+          py::arg("yaml"), py::arg("name") = "<string>")
+      .def_property_readonly("name", [](const kpi::targets& t) { return t.name; })
+      .def_property_readonly("description", [](const kpi::targets& t) { return t.description; })
+      .def_property_readonly("source", [](const kpi::targets& t) { return t.source; })
+      .def_property_readonly("qc_pass_mark", [](const kpi::targets& t) { return t.qc_pass_mark; })
+      .def_property_readonly("goals",
+                             [](const kpi::targets& t) {
+                               py::list out;
+                               for (const auto& g : t.metrics)
+                                 out.append(py::make_tuple(g.metric, g.cmp == kpi::comparison::at_least ? ">=" : "<=",
+                                                           g.threshold, g.text));
+                               return out;
+                             },
+                             "(metric, '>=' or '<=', threshold in the metric's unit, text as written) per goal")
+      .def_property_readonly("sla",
+                             [](const kpi::targets& t) {
+                               py::list out;
+                               for (const auto& s : t.sla)
+                                 out.append(py::make_tuple(s.name, kpi::to_string(s.until),
+                                                           kefu::calendar::to_string(s.within)));
+                               return out;
+                             })
+      .def_property_readonly("channels", [](const kpi::targets& t) {
+        py::dict out;
+        for (const auto& c : t.channels) {
+          py::dict d;
+          if (c.first_response) d["first_response"] = *c.first_response;
+          if (c.average_response) d["average_response"] = *c.average_response;
+          if (c.handling) d["handling"] = *c.handling;
+          out[py::str(c.channel)] = d;
+        }
+        return out;
+      });
+
+  py::class_<kpi::table>(m, "KpiTable", "KPI accumulators per group: mergeable and serialisable (kefu.kpi.kpis).")
+      .def_static(
+          "compute",
+          [](std::size_t rows, const py::dict& numbers, const py::dict& instants, std::int64_t unit, const py::dict& labels,
+             const std::vector<std::string>& by, const std::string& period, py::handle zone,
+             std::shared_ptr<kpi::targets> goals, double relative_accuracy) {
+            const kpi::options o = make_options(by, period, zone, goals, relative_accuracy);
+            py_records rec = make_records(rows, numbers, instants, unit, labels);
+            py::gil_scoped_release release;
+            return kpi::compute(rec.r, o);
+          },
+          py::arg("rows"), py::arg("numbers"), py::arg("instants"), py::arg("instant_unit"), py::arg("labels"),
+          py::arg("by"), py::arg("period"), py::arg("zone"), py::arg("targets"), py::arg("relative_accuracy"))
+      .def_static(
+          "from_bytes",
+          [](const py::bytes& data, const std::vector<std::string>& by, const std::string& period, py::handle zone,
+             std::shared_ptr<kpi::targets> goals, double relative_accuracy) {
+            const kpi::options o = make_options(by, period, zone, goals, relative_accuracy);
+            const std::string s = data;
+            return kpi::table::from_bytes(s, o);
+          },
+          py::arg("data"), py::arg("by"), py::arg("period"), py::arg("zone"), py::arg("targets"),
+          py::arg("relative_accuracy"))
+      .def("to_bytes", [](const kpi::table& t) { return py::bytes(t.to_bytes()); })
+      .def("merge", [](kpi::table& t, const kpi::table& o) { t.merge(o); }, py::arg("other"))
+      .def("__len__", &kpi::table::size)
+      .def("__eq__", [](const kpi::table& a, const kpi::table& b) { return a == b; })
+      .def("metric_names", [](const kpi::table& t) { return kpi::metric_names(t); })
+      .def_property_readonly("relative_accuracy", [](const kpi::table& t) { return t.config().relative_accuracy; })
+      .def("columns", &table_columns, "groups, keys (labels and period start days), metrics, outcomes (1/0/-1)");
+
+  py::class_<kpi::scorecard, std::shared_ptr<kpi::scorecard>>(m, "Scorecard",
+                                                              "A weighted scorecard from a `scorecard:` YAML file.")
+      .def_static("load", [](py::handle path) { return unconst(kpi::load_scorecard_file(to_path(path))); },
+                  py::arg("path"))
+      .def_static(
+          "from_string",
+          [](const std::string& yaml, const std::string& name) { return unconst(kpi::load_scorecard_string(yaml, name)); },
+          py::arg("yaml"), py::arg("name") = "<string>")
+      .def_property_readonly("name", [](const kpi::scorecard& s) { return s.name; })
+      .def_property_readonly("description", [](const kpi::scorecard& s) { return s.description; })
+      .def_property_readonly("source", [](const kpi::scorecard& s) { return s.source; })
+      .def_property_readonly("subject", [](const kpi::scorecard& s) { return s.subject; })
+      .def_property_readonly("items",
+                             [](const kpi::scorecard& s) {
+                               py::list out;
+                               for (const auto& i : s.items)
+                                 out.append(py::dict(py::arg("id") = i.id, py::arg("group") = i.group,
+                                                     py::arg("weight") = i.weight, py::arg("value") = i.value.text(),
+                                                     py::arg("full") = i.full.text(),
+                                                     py::arg("cap") = i.cap ? py::object(py::float_(*i.cap)) : py::none(),
+                                                     py::arg("description") = i.description));
+                               return out;
+                             })
+      .def_property_readonly("bonuses",
+                             [](const kpi::scorecard& s) {
+                               py::list out;
+                               for (const auto& b : s.bonuses)
+                                 out.append(py::dict(py::arg("id") = b.id, py::arg("value") = b.value.text(),
+                                                     py::arg("points") = b.points, py::arg("description") = b.description));
+                               return out;
+                             })
+      .def_property_readonly("inputs",
+                             [](const kpi::scorecard& s) {
+                               std::vector<std::string> out;
+                               std::function<void(const kpi::term&)> walk = [&](const kpi::term& t) {
+                                 if (t.k == kpi::term::kind::input &&
+                                     std::find(out.begin(), out.end(), t.name) == out.end())
+                                   out.push_back(t.name);
+                                 for (const auto& a : t.args) walk(a);
+                               };
+                               for (const auto& i : s.items) walk(i.value), walk(i.full);
+                               for (const auto& b : s.bonuses) walk(b.value);
+                               return out;
+                             },
+                             "names of the inputs (input.NAME) the scorecard reads")
+      .def(
+          "evaluate",
+          [](const kpi::scorecard& s, const std::vector<std::string>& subjects, const std::vector<std::int64_t>& periods,
+             const std::map<std::string, std::vector<double>>& metrics,
+             const std::map<std::string, std::vector<double>>& inputs) {
+            const std::size_t n = subjects.size();
+            if (periods.size() != n) throw error("scorecard: periods and subjects differ in length");
+            std::vector<kpi::scorecard_row> rows(n);
+            for (std::size_t i = 0; i < n; ++i) {
+              rows[i].subject = subjects[i];
+              rows[i].period_start = periods[i];
+              for (const auto& kv : metrics) {
+                if (kv.second.size() != n) throw kpi::column_error(kv.first, -1, "length differs from the subjects");
+                rows[i].metrics[kv.first] = kv.second[i];
+              }
+              for (const auto& kv : inputs) {
+                if (kv.second.size() != n) throw kpi::column_error(kv.first, -1, "length differs from the subjects");
+                rows[i].inputs[kv.first] = kv.second[i];
+              }
+            }
+            const auto res = kpi::evaluate(s, rows);
+            py::dict out;
+            for (std::size_t k = 0; k < s.items.size(); ++k) {
+              std::vector<double> col;
+              for (const auto& r : res) col.push_back(r.points[k]);
+              out[py::str(s.items[k].id)] = col;
+            }
+            std::vector<double> bonus, total;
+            std::vector<bool> retrain, promotion, disciplinary;
+            for (const auto& r : res) {
+              bonus.push_back(r.bonus), total.push_back(r.total);
+              retrain.push_back(r.retrain), promotion.push_back(r.promotion), disciplinary.push_back(r.disciplinary);
+            }
+            out["bonus"] = bonus;
+            out["total"] = total;
+            out["retrain"] = retrain;
+            out["promotion"] = promotion;
+            out["disciplinary_review"] = disciplinary;
+            return out;
+          },
+          py::arg("subjects"), py::arg("periods"), py::arg("metrics"), py::arg("inputs"));
+
+  m.def(
+      "qc_sample",
+      [](py::array_t<std::int32_t, py::array::c_style | py::array::forcecast> codes, std::vector<std::string> labels,
+         py::array_t<std::int64_t, py::array::c_style> created, std::int64_t unit, std::vector<std::string> ids,
+         double rate, std::uint64_t seed, py::handle zone) {
+        kpi::label_column agent;
+        agent.codes = codes.data();
+        agent.size = static_cast<std::size_t>(codes.size());
+        agent.labels = std::move(labels);
+        const kpi::instant_column c{created.data(), static_cast<std::size_t>(created.size())};
+        kpi::qc_sampler s;
+        s.rate = rate;
+        s.seed = seed;
+        if (!zone.is_none()) s.zone = to_zone(zone);
+        std::vector<std::uint8_t> mask;
+        {
+          py::gil_scoped_release release;
+          mask = s.sample(agent, c, ids, unit);
+        }
+        py::array_t<bool> out(static_cast<py::ssize_t>(mask.size()));
+        std::copy(mask.begin(), mask.end(), reinterpret_cast<std::uint8_t*>(out.mutable_data()));
+        return out;
+      },
+      py::arg("agent_codes"), py::arg("agent_labels"), py::arg("created_at"), py::arg("instant_unit"),
+      py::arg("ticket_ids"), py::arg("rate"), py::arg("seed"), py::arg("zone"));
+}
+
+}  // namespace kefu::python

@@ -1,0 +1,78 @@
+"""KPIs on a Dask cluster: ``kefu.dask.kpis(ddf, by=...)``.
+
+Each partition of the Dask DataFrame is reduced on a worker to kefu's KPI accumulators
+(``kefu.kpi.partial``), shipped back as bytes, and merged in a tree. Counts, sums, means and rates
+are exactly those of one process; percentiles too, because the quantile sketches merge bucket by
+bucket (both are within the sketch's documented relative accuracy of the exact percentile).
+
+Targets must be given as ``"default"``, a path to a targets file, or None, so workers can load them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import kpi as _kpi
+from ._core import KpiTable, KpiTargets
+
+__all__ = ["kpis", "partial"]
+
+
+def _targets_spec(targets: Any) -> str | None:
+    if targets is None:
+        return None
+    if isinstance(targets, KpiTargets):
+        raise TypeError("kefu.dask needs targets as 'default' or a path (workers load them), not a KpiTargets object")
+    if isinstance(targets, (str, Path)):
+        return str(targets)
+    raise TypeError(f"targets must be 'default', a path or None, not {type(targets).__name__}")
+
+
+def _load_targets(spec: str | None) -> KpiTargets | None:
+    return _kpi._targets(spec)
+
+
+def _partition(frame: pd.DataFrame, by: list[str], period: str | None, spec: str | None, zone: Any,
+               columns: Mapping[str, str] | None, accuracy: float) -> bytes:
+    return _kpi.partial(frame, by, period, _load_targets(spec), zone, columns, accuracy).to_bytes()
+
+
+def _merge(parts: list[bytes], by: list[str], period: str | None, spec: str | None, zone: Any,
+           accuracy: float) -> bytes:
+    goals = _load_targets(spec)
+    merged = KpiTable.from_bytes(parts[0], by, period or "none", zone, goals, accuracy)
+    for p in parts[1:]:
+        merged.merge(KpiTable.from_bytes(p, by, period or "none", zone, goals, accuracy))
+    return merged.to_bytes()
+
+
+def partial(ddf: Any, by: str | Sequence[str] | None = None, period: str | None = None, targets: Any = "default",
+            zone: Any = _kpi.DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
+            relative_accuracy: float = _kpi.DEFAULT_ACCURACY, split_every: int = 8) -> KpiTable:
+    """The merged accumulators of every partition (a ``KpiTable``), computed on the cluster."""
+    import dask
+
+    groups = _kpi._by(by)
+    spec = _targets_spec(targets)
+    zone_text = zone if isinstance(zone, str) else str(zone)
+    parts = [dask.delayed(_partition)(p, groups, period, spec, zone_text, columns, relative_accuracy)
+             for p in ddf.to_delayed()]
+    if not parts:
+        raise ValueError("the Dask DataFrame has no partitions")
+    while len(parts) > 1:  # tree reduction
+        parts = [dask.delayed(_merge)(parts[i:i + split_every], groups, period, spec, zone_text, relative_accuracy)
+                 for i in range(0, len(parts), split_every)]
+    (data,) = dask.compute(parts[0])
+    return KpiTable.from_bytes(data, groups, period or "none", zone_text, _load_targets(spec), relative_accuracy)
+
+
+def kpis(ddf: Any, by: str | Sequence[str] | None = None, period: str | None = None, targets: Any = "default",
+         zone: Any = _kpi.DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
+         relative_accuracy: float = _kpi.DEFAULT_ACCURACY, split_every: int = 8) -> pd.DataFrame:
+    """KPIs per group of a Dask DataFrame, computed on the workers: the same DataFrame as
+    ``kefu.kpi.kpis`` on the whole data."""
+    return _kpi.to_frame(partial(ddf, by, period, targets, zone, columns, relative_accuracy, split_every))

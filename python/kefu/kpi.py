@@ -1,0 +1,300 @@
+"""KPIs and scorecards over ticket records: the pandas / numpy face of ``kefu._core.KpiTable``.
+
+Records are a pandas DataFrame or a mapping of column name to numpy array (see docs/kpis.md for the
+columns). Numeric numpy columns of float64/float32/int64/int32/int16/int8/uint8/bool are read in
+place by the C++ core (no copy); pandas nullable columns (``Int64``, ``boolean``) are converted to
+float64 with NaN. Instants may be datetime64 (aware: converted; naive: local time in ``zone``) or
+ISO 8601 text. ``columns={"your name": "kefu name"}`` renames your columns first.
+
+    >>> import kefu.kpi
+    >>> df = kefu.kpi.read_records(kefu.default_data_path("records.csv"))
+    >>> kefu.kpi.kpis(df, by=["channel"], targets="default")            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Union
+
+import numpy as np
+import pandas as pd
+
+from ._core import ColumnError, KpiTable, KpiTargets, Scorecard, TimeZone
+from ._core import qc_sample as _qc_sample
+
+__all__ = [
+    "DIMENSIONS", "INSTANT_COLUMNS", "KpiResult", "LABEL_COLUMNS", "NUMBER_COLUMNS", "default_scorecard",
+    "default_targets", "evaluate", "kpis", "partial", "qc_sample", "read_records", "scorecard", "to_frame",
+]
+
+DIMENSIONS = ("agent", "team", "channel", "category")
+LABEL_COLUMNS = DIMENSIONS
+INSTANT_COLUMNS = ("created_at", "first_response_at", "resolved_at")
+NUMBER_COLUMNS = (
+    "handle_seconds", "responses", "response_seconds", "contacts", "escalated", "reopened", "csat", "nps",
+    "qc_score", "repurchased_30d", "script_compliant", "record_complete", "complaint_upheld",
+)
+DEFAULT_ZONE = "+08:00"
+DEFAULT_ACCURACY = 0.005
+
+Records = Union[pd.DataFrame, Mapping[str, Any]]
+TargetsLike = Union[str, Path, KpiTargets, None]
+_NAT = np.iinfo(np.int64).min
+
+
+def _rules_dir() -> Path:
+    from . import default_rules_dir
+
+    return default_rules_dir()
+
+
+def default_targets() -> KpiTargets:
+    """The shipped DOM-KPI-1 targets (rules/kpi/targets.yaml)."""
+    return KpiTargets.load(_rules_dir() / "kpi" / "targets.yaml")
+
+
+def default_scorecard(name: str = "monthly") -> Scorecard:
+    """A shipped scorecard: ``monthly`` (seed 000 Table 1), ``agent`` or ``supervisor`` (seed 002 §7.3)."""
+    path = _rules_dir() / "kpi" / f"scorecard-{name}.yaml"
+    if not path.is_file():
+        raise ValueError(f"no shipped scorecard {name!r} (expected monthly, agent or supervisor)")
+    return Scorecard.load(path)
+
+
+def _targets(targets: TargetsLike) -> KpiTargets | None:
+    if targets is None or isinstance(targets, KpiTargets):
+        return targets
+    if isinstance(targets, str) and targets == "default":
+        return default_targets()
+    return KpiTargets.load(targets)
+
+
+def read_records(path: str | Path) -> pd.DataFrame:
+    """Reads a records CSV (examples/data/records.csv) with the right dtypes: labels as categories,
+    instants as aware datetimes, optional numbers as float64 with NaN."""
+    df = pd.read_csv(path, dtype={c: "category" for c in DIMENSIONS} | {"ticket_id": str}, keep_default_na=True)
+    for c in INSTANT_COLUMNS:
+        if c in df:
+            df[c] = pd.to_datetime(df[c], format="ISO8601", utc=True)
+    return df
+
+
+# ---------------------------------------------------------------------------------------------------
+# Columns → the core's arrays
+# ---------------------------------------------------------------------------------------------------
+
+
+def _get(records: Records, name: str) -> Any:
+    return records[name] if name in records else None
+
+
+def _labels(name: str, values: Any) -> tuple[np.ndarray, list[str]]:
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        return codes.astype(np.int32, copy=False), [str(c) for c in values.cat.categories]
+    arr = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    if arr.ndim != 1:
+        raise ColumnError(f"column {name!r}: must be one-dimensional")
+    codes, uniques = pd.factorize(arr, sort=False, use_na_sentinel=True)
+    return codes.astype(np.int32, copy=False), [str(u) for u in uniques]
+
+
+def _instants(name: str, values: Any, zone: TimeZone | str) -> np.ndarray:
+    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values))
+    if not pd.api.types.is_datetime64_any_dtype(series.dtype):
+        try:
+            series = pd.to_datetime(series, format="ISO8601", utc=False)
+        except (ValueError, TypeError) as e:
+            raise ColumnError(f"column {name!r}: not instants (datetime64 or ISO 8601 text): {e}") from None
+        if series.dtype == object:  # mixed offsets
+            series = pd.to_datetime(series, format="ISO8601", utc=True)
+    if getattr(series.dt, "tz", None) is not None:
+        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+    else:  # naive: local time in the zone
+        offset = TimeZone(zone).offset if not isinstance(zone, TimeZone) else zone.offset
+        series = series - pd.Timedelta(offset)
+    arr = series.to_numpy(dtype="datetime64[ns]")
+    return np.ascontiguousarray(arr.view(np.int64))
+
+
+def _numbers(name: str, values: Any) -> np.ndarray:
+    if isinstance(values, pd.Series):
+        dtype = values.dtype
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype) and not isinstance(dtype, np.dtype):
+            if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+                return values.to_numpy(dtype=np.float64, na_value=np.nan)
+            raise ColumnError(f"column {name!r}: has dtype {dtype}; expected numbers or booleans")
+        arr = values.to_numpy()
+    else:
+        arr = np.asarray(values)
+    if arr.dtype.kind not in "fiub":
+        if arr.dtype.kind == "m":  # timedelta → seconds
+            return arr.astype("timedelta64[ns]").astype(np.int64) / 1e9
+        raise ColumnError(f"column {name!r}: has dtype {arr.dtype}; expected numbers or booleans")
+    return arr
+
+
+def _arrays(records: Records, columns: Mapping[str, str] | None, zone: Any, need: Iterable[str]) -> dict[str, Any]:
+    if columns:
+        missing = [user for user in columns if user not in records]
+        if missing:
+            raise ColumnError(f"column {missing[0]!r}: named in columns= but not in the records")
+        records = {columns.get(k, k): records[k] for k in records}
+    n = None
+    numbers: dict[str, np.ndarray] = {}
+    instants: dict[str, np.ndarray] = {}
+    labels: dict[str, tuple[np.ndarray, list[str]]] = {}
+    need = set(need)
+    for name in LABEL_COLUMNS:
+        v = _get(records, name)
+        if v is not None and name in need:
+            labels[name] = _labels(name, v)
+    for name in INSTANT_COLUMNS:
+        v = _get(records, name)
+        if v is not None:
+            instants[name] = _instants(name, v, zone)
+    for name in NUMBER_COLUMNS:
+        v = _get(records, name)
+        if v is not None:
+            numbers[name] = _numbers(name, v)
+    for arr in list(numbers.values()) + list(instants.values()) + [c for c, _ in labels.values()]:
+        n = len(arr)
+        break
+    if n is None:
+        n = len(records) if isinstance(records, pd.DataFrame) else 0
+    return {"rows": n, "numbers": numbers, "instants": instants, "instant_unit": 1_000_000_000, "labels": labels}
+
+
+def _by(by: str | Sequence[str] | None) -> list[str]:
+    if by is None:
+        return []
+    by = [by] if isinstance(by, str) else list(by)
+    for b in by:
+        if b not in DIMENSIONS:
+            raise ValueError(f"cannot group by {b!r} (expected agent, team, channel or category; periods: period=)")
+    return by
+
+
+def partial(
+    records: Records,
+    by: str | Sequence[str] | None = None,
+    period: str | None = None,
+    targets: TargetsLike = "default",
+    zone: Any = DEFAULT_ZONE,
+    columns: Mapping[str, str] | None = None,
+    relative_accuracy: float = DEFAULT_ACCURACY,
+) -> KpiTable:
+    """The mergeable KPI accumulators of some records (``table.merge(other)`` adds another partition)."""
+    groups = _by(by)
+    goals = _targets(targets)
+    need = set(groups) | ({"channel"} if goals is not None and goals.channels else set())
+    a = _arrays(records, columns, zone, need)
+    return KpiTable.compute(a["rows"], a["numbers"], a["instants"], a["instant_unit"], a["labels"], groups,
+                            period or "none", zone, goals, relative_accuracy)
+
+
+def to_frame(table: KpiTable, outcomes: bool = False) -> pd.DataFrame:
+    """A KPI table as a DataFrame indexed by its groups (and ``period``, the first local day).
+    With ``outcomes=True``, the goals' outcomes ("met", "missed", "no data") instead of the metrics."""
+    cols = table.columns()
+    keys = dict(cols["keys"])
+    if "period" in keys:
+        keys["period"] = pd.to_datetime(np.asarray(keys["period"], dtype="datetime64[D]"))
+    index_names = list(cols["groups"]) + (["period"] if "period" in keys else [])
+    if outcomes:
+        names = {1: "met", 0: "missed", -1: "no data"}
+        data = {k: pd.Categorical([names[int(x)] for x in v], categories=["met", "missed", "no data"])
+                for k, v in cols["outcomes"].items()}
+    else:
+        data = dict(cols["metrics"])
+    frame = pd.DataFrame({**{k: keys[k] for k in index_names}, **data})
+    if "tickets" in frame:
+        frame["tickets"] = frame["tickets"].astype(np.int64)
+    if index_names:
+        frame = frame.set_index(index_names)
+    return frame
+
+
+@dataclass
+class KpiResult:
+    """Metrics per group, the goals' outcomes per group, and the accumulators they came from."""
+
+    metrics: pd.DataFrame
+    outcomes: pd.DataFrame
+    table: KpiTable
+
+
+def evaluate(records: Records, by: str | Sequence[str] | None = None, period: str | None = None,
+             targets: TargetsLike = "default", zone: Any = DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
+             relative_accuracy: float = DEFAULT_ACCURACY) -> KpiResult:
+    """KPIs per group with each goal met / missed (DOM-KPI-1, DOM-KPI-7)."""
+    t = partial(records, by, period, targets, zone, columns, relative_accuracy)
+    return KpiResult(to_frame(t), to_frame(t, outcomes=True), t)
+
+
+def kpis(records: Records, by: str | Sequence[str] | None = None, period: str | None = None,
+         targets: TargetsLike = "default", zone: Any = DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
+         relative_accuracy: float = DEFAULT_ACCURACY) -> pd.DataFrame:
+    """KPIs per group as a DataFrame (one row per group, one column per metric; formulas in docs/kpis.md)."""
+    return to_frame(partial(records, by, period, targets, zone, columns, relative_accuracy))
+
+
+def scorecard(records: Records, card: Scorecard | str = "monthly", inputs: pd.DataFrame | None = None,
+              targets: TargetsLike = "default", zone: Any = DEFAULT_ZONE,
+              columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Monthly scores per subject (agent or team) with the flags retrain, promotion, disciplinary_review.
+
+    ``inputs`` has one row per subject and month (columns ``agent`` or ``team``, ``month`` as
+    ``YYYY-MM`` or a date) and a column per ``input.NAME`` the scorecard reads."""
+    if isinstance(card, str):
+        card = default_scorecard(card)
+    subject = card.subject
+    m = kpis(records, by=[subject], period="month", targets=targets, zone=zone, columns=columns).reset_index()
+    months = m["period"].dt.strftime("%Y-%m")
+    needed = card.inputs
+    input_cols: dict[str, list[float]] = {name: [] for name in needed}
+    if needed:
+        if inputs is None:
+            raise ValueError(f"scorecard {card.name!r} reads inputs {', '.join(needed)}: pass inputs=DataFrame")
+        for col in [subject, "month", *needed]:
+            if col not in inputs:
+                raise ColumnError(f"column {col!r}: missing from the scorecard inputs")
+        inp = inputs.copy()
+        inp["month"] = pd.to_datetime(inp["month"].astype(str)).dt.strftime("%Y-%m")
+        inp[subject] = inp[subject].astype(str)
+        keyed = inp.set_index([subject, "month"])
+        if not keyed.index.is_unique:
+            raise ValueError(f"scorecard inputs have more than one row for a {subject} and month")
+        for s, mo in zip(m[subject].astype(str), months):
+            if (s, mo) not in keyed.index:
+                raise ValueError(f"scorecard inputs have no row for {subject} {s!r} in {mo}")
+            row = keyed.loc[(s, mo)]
+            for name in needed:
+                input_cols[name].append(float(row[name]))
+    metric_names = [c for c in m.columns if c not in (subject, "period")]
+    metrics = {c: m[c].astype(float).tolist() for c in metric_names}
+    periods = (m["period"].to_numpy(dtype="datetime64[D]").astype(np.int64)).tolist()
+    out = card.evaluate(m[subject].astype(str).tolist(), periods, metrics, input_cols)
+    frame = pd.DataFrame({subject: m[subject].astype(str), "month": months, **out})
+    return frame.set_index([subject, "month"])
+
+
+def qc_sample(records: Records, rate: float = 0.2, seed: int = 0, zone: Any = DEFAULT_ZONE,
+              columns: Mapping[str, str] | None = None) -> np.ndarray:
+    """A reproducible QC sample (DOM-KPI-5): a boolean mask selecting ⌈rate·n⌉ of each agent's n tickets
+    per local day, chosen by a seeded hash of ticket_id (independent of row order)."""
+    if columns:
+        records = {columns.get(k, k): records[k] for k in records}
+    for c in ("agent", "created_at", "ticket_id"):
+        if c not in records:
+            raise ColumnError(f"column {c!r}: is required but missing")
+    codes, labels = _labels("agent", records["agent"])
+    created = _instants("created_at", records["created_at"], zone)
+    ids = [str(x) for x in (records["ticket_id"].tolist() if hasattr(records["ticket_id"], "tolist")
+                            else list(records["ticket_id"]))]
+    return _qc_sample(codes, labels, created, 1_000_000_000, ids, rate, seed, zone)
+
+

@@ -1,0 +1,199 @@
+"""``kefu report``: KPIs and scorecards of ticket records as terminal tables and an HTML page.
+
+The HTML page is self-contained: charts (FRT distribution per channel, SLA attainment per channel,
+monthly scorecard per agent) are rendered with matplotlib to PNG and embedded as base64. Only
+aggregates and staff ids appear: no customer personal data (DOM-PRIV-1) — the records columns kefu
+reads hold none, and the report never prints a record.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+import pandas as pd
+
+from . import kpi as kk
+
+#: Metrics shown in the terminal and HTML tables, with how to print them.
+SHOWN = [
+    ("tickets", "tickets", "{:.0f}"), ("frt_mean", "FRT mean", "{:.0f} s"), ("frt_p90", "FRT p90", "{:.0f} s"),
+    ("frt_within_target", "FRT in target", "{:.1%}"), ("art", "ART", "{:.0f} s"), ("aht", "AHT", "{:.0f} s"),
+    ("fcr_rate", "FCR", "{:.1%}"), ("escalation_rate", "escalated", "{:.1%}"), ("csat_mean", "CSAT", "{:.2f}"),
+    ("satisfied_rate", "satisfied", "{:.1%}"), ("nps", "NPS", "{:.0f}"), ("sla_closure_3_workdays", "3 workdays", "{:.1%}"),
+]
+
+
+def _fmt(value: Any, pattern: str) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "–"
+    return pattern.format(value)
+
+
+def _text_table(frame: pd.DataFrame, columns: Sequence[tuple[str, str, str]], index_name: str) -> str:
+    rows = [[index_name] + [label for _, label, _ in columns]]
+    for key, row in frame.iterrows():
+        name = " ".join(map(str, key)) if isinstance(key, tuple) else str(key)
+        rows.append([name] + [_fmt(row.get(col), pat) for col, _, pat in columns])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _png(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def charts(records: pd.DataFrame, by_channel: pd.DataFrame, card: pd.DataFrame, month: str) -> dict[str, str]:
+    """The three charts as data URIs: FRT distribution, SLA attainment by channel, scorecard per agent."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = {}
+    frt = (records["first_response_at"] - records["created_at"]).dt.total_seconds()
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    bins = np.logspace(0, np.log10(max(frt.max(), 10)) + 0.1, 40)
+    for channel, values in frt.groupby(records["channel"].astype(str)):
+        ax.hist(values.dropna().clip(lower=1), bins=bins, histtype="step", linewidth=1.6, label=channel)
+    ax.set_xscale("log")
+    ax.set_xlabel("first response time (s, log scale)")
+    ax.set_ylabel("tickets")
+    ax.set_title("First response time by channel")
+    ax.legend(fontsize=8, ncol=2)
+    out["frt"] = _png(fig)
+
+    sla_cols = [c for c in by_channel.columns if c.startswith("sla_")]
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    x = np.arange(len(by_channel))
+    width = 0.8 / max(len(sla_cols), 1)
+    for k, col in enumerate(sla_cols):
+        ax.bar(x + k * width, by_channel[col] * 100, width, label=col.removeprefix("sla_"))
+    ax.set_xticks(x + width * (len(sla_cols) - 1) / 2, [str(i) for i in by_channel.index], rotation=20)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("% of tickets")
+    ax.set_title("SLA attainment by channel")
+    ax.legend(fontsize=8)
+    out["sla"] = _png(fig)
+
+    month_card = card.xs(month, level="month").sort_values("total")
+    items = [c for c in month_card.columns if c not in ("bonus", "total", "retrain", "promotion", "disciplinary_review")]
+    fig, ax = plt.subplots(figsize=(8, max(3.6, 0.28 * len(month_card))))
+    left = np.zeros(len(month_card))
+    for col in items + ["bonus"]:
+        ax.barh(month_card.index, month_card[col], left=left, label=col)
+        left += month_card[col].to_numpy()
+    for y, (name, row) in enumerate(month_card.iterrows()):
+        marks = ("  retrain" if row["retrain"] else "") + ("  review" if row["disciplinary_review"] else "")
+        if marks:
+            ax.text(row["total"] + 0.5, y, marks.strip(), va="center", fontsize=7, color="crimson")
+    ax.set_xlabel("points (weights sum to 100; bonus uncapped)")
+    ax.set_title(f"Monthly scorecard per agent, {month}")
+    ax.legend(fontsize=7, loc="lower right")
+    out["scorecard"] = _png(fig)
+    return out
+
+
+def build(records: pd.DataFrame, agent_inputs: pd.DataFrame, card_name: str = "monthly") -> dict[str, Any]:
+    """Every table of the report."""
+    by_channel = kk.evaluate(records, by="channel")
+    by_team = kk.kpis(records, by="team")
+    card = kk.scorecard(records, card_name, agent_inputs)
+    month = sorted(set(card.index.get_level_values("month")))[-1]
+    return {"by_channel": by_channel, "by_team": by_team, "card": card, "month": month}
+
+
+def write_text(parts: dict[str, Any], out: TextIO) -> None:
+    by_channel = parts["by_channel"]
+    print("KPIs by channel", file=out)
+    print(_text_table(by_channel.metrics, SHOWN, "channel"), file=out)
+    outcomes = by_channel.outcomes
+    missed = [(ch, goal) for ch, row in outcomes.iterrows() for goal, o in row.items() if o == "missed"]
+    print(f"\ngoals missed ({len(missed)}): " + ", ".join(f"{ch}:{g}" for ch, g in missed[:20])
+          + (" …" if len(missed) > 20 else ""), file=out)
+    print("\nKPIs by team", file=out)
+    print(_text_table(parts["by_team"], SHOWN, "team"), file=out)
+    month = parts["month"]
+    card = parts["card"].xs(month, level="month").sort_values("total", ascending=False)
+    cols = [(c, c, "{:.1f}") for c in card.columns if c not in ("retrain", "promotion", "disciplinary_review")]
+    print(f"\nScorecard {month} (seed 000 Table 1)", file=out)
+    print(_text_table(card, cols, "agent"), file=out)
+    for flag, what in [("retrain", "retrain (bottom 10%)"), ("disciplinary_review", "disciplinary review (≥5 upheld)")]:
+        names = list(card.index[card[flag]])
+        print(f"{what}: {', '.join(names) if names else 'none'}", file=out)
+
+
+def write_html(parts: dict[str, Any], records: pd.DataFrame, path: Path) -> None:
+    by_channel = parts["by_channel"]
+    pics = charts(records, by_channel.metrics, parts["card"], parts["month"])
+
+    def table(frame: pd.DataFrame, columns: Sequence[tuple[str, str, str]], outcomes: pd.DataFrame | None = None) -> str:
+        head = "".join(f"<th>{html.escape(label)}</th>" for _, label, _ in columns)
+        body = []
+        for key, row in frame.iterrows():
+            cells = []
+            for col, _, pat in columns:
+                cls = ""
+                if outcomes is not None:
+                    goals = [g for g in outcomes.columns if g == col or g.startswith(col + "[")]
+                    states = {outcomes.loc[key, g] for g in goals} - {"no data"}
+                    cls = " class='missed'" if "missed" in states else (" class='met'" if states == {"met"} else "")
+                cells.append(f"<td{cls}>{html.escape(_fmt(row.get(col), pat))}</td>")
+            body.append(f"<tr><th>{html.escape(str(key))}</th>{''.join(cells)}</tr>")
+        return f"<table><tr><th></th>{head}</tr>{''.join(body)}</table>"
+
+    card = parts["card"].xs(parts["month"], level="month").sort_values("total", ascending=False)
+    card_cols = [(c, c.replace("_", " "), "{:.1f}") for c in card.columns
+                 if c not in ("retrain", "promotion", "disciplinary_review")]
+    flags = card[["retrain", "promotion", "disciplinary_review"]]
+    flagged = "".join(f"<li>{html.escape(str(a))}: {', '.join(f for f in flags.columns if flags.loc[a, f])}</li>"
+                      for a in flags.index if flags.loc[a].any())
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>kefu KPI report</title>
+<style>
+body {{ font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222; }}
+table {{ border-collapse: collapse; margin: 1em 0; }} td, th {{ padding: .25em .6em; text-align: right; }}
+tr:nth-child(even) {{ background: #f5f5f5; }} th {{ text-align: left; }}
+td.met {{ color: #1a7f37; }} td.missed {{ color: #c62828; font-weight: 600; }}
+img {{ max-width: 100%; }}
+</style></head><body>
+<h1>Customer-service KPIs</h1>
+<p>{len(records)} tickets, {records['created_at'].min():%Y-%m-%d} – {records['created_at'].max():%Y-%m-%d}.
+Green: goal met, red: missed (rules/kpi/targets.yaml). Formulas: docs/kpis.md.</p>
+<h2>By channel</h2>{table(by_channel.metrics, SHOWN, by_channel.outcomes)}
+<img alt="FRT distribution" src="{pics['frt']}">
+<img alt="SLA attainment by channel" src="{pics['sla']}">
+<h2>By team</h2>{table(parts['by_team'], SHOWN)}
+<h2>Scorecard {parts['month']}</h2>
+<img alt="Scorecard per agent" src="{pics['scorecard']}">
+{table(card, card_cols)}
+<h3>Flags</h3><ul>{flagged or '<li>none</li>'}</ul>
+</body></html>
+"""
+    path.write_text(page, encoding="utf-8")
+
+
+def run(records_path: str | Path | None, inputs_path: str | Path | None, html_path: str | Path | None,
+        out: TextIO) -> int:
+    from . import default_data_path
+
+    records = kk.read_records(records_path or default_data_path("records.csv"))
+    inputs = pd.read_csv(inputs_path or default_data_path("agent_inputs.csv"))
+    parts = build(records, inputs)
+    write_text(parts, out)
+    if html_path:
+        write_html(parts, records, Path(html_path))
+        print(f"\nwrote {html_path}", file=out)
+    return 0

@@ -1,0 +1,384 @@
+// KPIs over ticket records: hand-computed expectations on a five-ticket fixture, exact merging,
+// periods in the zone, column errors, targets and scorecards from YAML, the QC sampler.
+#include <kefu/kpi/kpi.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+#include <string>
+#include <vector>
+
+namespace kpi = kefu::kpi;
+
+namespace {
+
+const double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr std::int64_t na = kpi::missing_instant;
+// 2026-01-05 09:00 +08:00, a Monday.
+constexpr std::int64_t t0 = 1767574800;
+
+/// Five tickets: agent A (online, online, phone next day), agent B (phone, email).
+struct fixture {
+  std::vector<std::int32_t> agent{0, 0, 0, 1, 1}, team{0, 0, 0, 0, 0}, channel{0, 0, 1, 1, 2}, category{0, 1, 0, 1, 0};
+  std::vector<std::int64_t> created{t0, t0 + 3600, t0 + 86400, t0, t0};
+  std::vector<std::int64_t> first{t0 + 20, t0 + 3600 + 40, t0 + 86400 + 10, t0 + 20, na};
+  std::vector<std::int64_t> resolved{t0 + 600, t0 + 3600 + 7200, t0 + 86400 + 300, na, na};
+  std::vector<double> handle{300, 1200, 200, 700, 0};
+  std::vector<std::int64_t> responses{4, 2, 3, 1, 0};
+  std::vector<double> response_s{400, 100, 90, 20, 0};
+  std::vector<std::int32_t> contacts{1, 2, 1, 1, 1};
+  std::vector<std::uint8_t> escalated{0, 1, 0, 0, 0}, reopened{0, 0, 1, 0, 0};
+  std::vector<double> csat{5, 3, nan, 4, nan}, nps{10, 6, 8, nan, nan}, qc{90, nan, 50, 70, nan};
+  std::vector<double> upheld{0, 1, 1, nan, 0};
+
+  kpi::records view(std::size_t from = 0, std::size_t to = 5) const {
+    kpi::records r;
+    r.rows = to - from;
+    const auto lab = [&](const std::vector<std::int32_t>& c, std::vector<std::string> labels) {
+      kpi::label_column l;
+      l.codes = c.data() + from;
+      l.size = r.rows;
+      l.labels = std::move(labels);
+      return l;
+    };
+    r.agent = lab(agent, {"A", "B"});
+    r.team = lab(team, {"T1"});
+    r.channel = lab(channel, {"online", "phone", "email"});
+    r.category = lab(category, {"refund_request", "consultation"});
+    r.created_at = {created.data() + from, r.rows};
+    r.first_response_at = {first.data() + from, r.rows};
+    r.resolved_at = {resolved.data() + from, r.rows};
+    r.handle_seconds = {handle.data() + from, r.rows};
+    r.responses = {responses.data() + from, r.rows};
+    r.response_seconds = {response_s.data() + from, r.rows};
+    r.contacts = {contacts.data() + from, r.rows};
+    r.escalated = {escalated.data() + from, r.rows};
+    r.reopened = {reopened.data() + from, r.rows};
+    r.csat = {csat.data() + from, r.rows};
+    r.nps = {nps.data() + from, r.rows};
+    r.qc_score = {qc.data() + from, r.rows};
+    r.complaint_upheld = {upheld.data() + from, r.rows};
+    return r;
+  }
+};
+
+kpi::targets_ptr default_targets() { return kpi::load_targets_file(std::string(KEFU_TEST_RULES_DIR) + "/kpi/targets.yaml"); }
+
+kpi::options by_agent() {
+  kpi::options o;
+  o.by = {kpi::dimension::agent};
+  o.goals = default_targets();
+  return o;
+}
+
+double metric(const kpi::table& t, std::size_t g, const std::string& name) { return kpi::metric_value(t, g, name); }
+
+}  // namespace
+
+TEST(KpiMetrics, HandComputedPerAgent) {
+  const fixture f;
+  const kpi::table t = kpi::compute(f.view(), by_agent());
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t.label(0, kpi::dimension::agent), "A");
+  EXPECT_EQ(metric(t, 0, "tickets"), 3);
+  EXPECT_EQ(metric(t, 0, "response_rate"), 1);
+  EXPECT_NEAR(metric(t, 0, "frt_mean"), 70.0 / 3, 1e-12);
+  EXPECT_NEAR(metric(t, 0, "frt_within_target"), 2.0 / 3, 1e-12);  // online 20 ≤ 30, 40 > 30; phone 10 ≤ 15
+  EXPECT_NEAR(metric(t, 0, "art"), 590.0 / 9, 1e-12);
+  EXPECT_NEAR(metric(t, 0, "aht"), 1700.0 / 3, 1e-12);
+  EXPECT_EQ(metric(t, 0, "resolution_rate"), 1);
+  EXPECT_EQ(metric(t, 0, "resolution_mean"), 2700);
+  EXPECT_NEAR(metric(t, 0, "fcr_rate"), 1.0 / 3, 1e-12);  // two contacts, reopened
+  EXPECT_NEAR(metric(t, 0, "escalation_rate"), 1.0 / 3, 1e-12);
+  EXPECT_NEAR(metric(t, 0, "reopen_rate"), 1.0 / 3, 1e-12);
+  EXPECT_EQ(metric(t, 0, "csat_mean"), 4);
+  EXPECT_EQ(metric(t, 0, "satisfied_rate"), 0.5);
+  EXPECT_NEAR(metric(t, 0, "survey_return_rate"), 2.0 / 3, 1e-12);
+  EXPECT_EQ(metric(t, 0, "nps"), 0);  // one promoter, one detractor, one passive
+  EXPECT_EQ(metric(t, 0, "qc_sampled"), 2);
+  EXPECT_EQ(metric(t, 0, "qc_mean"), 70);
+  EXPECT_EQ(metric(t, 0, "qc_pass_rate"), 0.5);
+  EXPECT_EQ(metric(t, 0, "qc_timely_rate"), 1);
+  EXPECT_EQ(metric(t, 0, "upheld_complaints"), 2);
+  EXPECT_EQ(metric(t, 0, "frt_mean[online]"), 30);
+  EXPECT_NEAR(metric(t, 0, "art[online]"), 500.0 / 6, 1e-12);
+  EXPECT_EQ(metric(t, 0, "aht[phone]"), 200);
+  EXPECT_TRUE(std::isnan(metric(t, 0, "frt_mean[email]")));
+  EXPECT_EQ(metric(t, 0, "sla_first_response_24h"), 1);
+  EXPECT_EQ(metric(t, 0, "sla_closure_3_workdays"), 1);
+  EXPECT_TRUE(std::isnan(metric(t, 0, "repurchase_rate")));  // column absent
+  // Goals with data: response_rate, frt/art/aht online and phone met (7); fcr, escalation, csat, survey, nps missed (5).
+  EXPECT_NEAR(metric(t, 0, "targets_met_rate"), 7.0 / 12, 1e-12);
+
+  EXPECT_EQ(t.label(1, kpi::dimension::agent), "B");
+  EXPECT_EQ(metric(t, 1, "response_rate"), 0.5);
+  EXPECT_EQ(metric(t, 1, "frt_within_target"), 0);  // phone 20 > 15, email unanswered
+  EXPECT_EQ(metric(t, 1, "qc_timely_rate"), 0);     // its one QC sample was late
+  EXPECT_EQ(metric(t, 1, "resolution_rate"), 0);
+  EXPECT_TRUE(std::isnan(metric(t, 1, "reopen_rate")));
+  EXPECT_EQ(metric(t, 1, "sla_closure_72h"), 0);  // unresolved counts as missed
+}
+
+TEST(KpiMetrics, PercentilesWithinTheSketchBound) {
+  const fixture f;
+  const kpi::table t = kpi::compute(f.view(), by_agent());
+  // A's FRTs are 10, 20, 40: the lower-method median (rank 1) is 20; p90 is rank ⌊0.9·2⌋ = 1 → 20.
+  EXPECT_NEAR(metric(t, 0, "frt_p50"), 20, 20 * 0.005);
+  EXPECT_NEAR(metric(t, 0, "frt_p90"), 20, 20 * 0.005);
+  // Many values: every quantile within α of the exact one.
+  kpi::sketch_mapping m(0.01);
+  kpi::quantile_sketch s;
+  std::vector<double> v;
+  for (int i = 0; i < 5000; ++i) v.push_back(std::fmod(i * 7919.0, 86400.0));
+  for (double x : v) s.add(x, m);
+  std::sort(v.begin(), v.end());
+  for (double q : {0.0, 0.1, 0.5, 0.9, 0.99, 1.0}) {
+    const double exact = v[static_cast<std::size_t>(std::floor(q * (v.size() - 1)))];
+    EXPECT_LE(std::fabs(s.quantile(q, m) - exact), 0.01 * exact * (1 + 1e-9)) << q;
+  }
+}
+
+TEST(KpiMerge, PartitionsMergeToTheWholeExactly) {
+  const fixture f;
+  kpi::options o = by_agent();
+  o.by = {kpi::dimension::agent, kpi::dimension::channel};
+  o.per = kpi::period::day;
+  const kpi::table whole = kpi::compute(f.view(), o);
+  for (std::size_t cut = 0; cut <= 5; ++cut) {
+    kpi::table left = kpi::compute(f.view(0, cut), o);
+    const kpi::table right = kpi::compute(f.view(cut, 5), o);
+    left.merge(kpi::table::from_bytes(right.to_bytes(), o));
+    EXPECT_TRUE(left == whole) << "cut at " << cut;
+    for (std::size_t g = 0; g < whole.size(); ++g) {
+      const auto a = kpi::metric_values(left, g), b = kpi::metric_values(whole, g);
+      for (std::size_t k = 0; k < a.size(); ++k)
+        EXPECT_TRUE((std::isnan(a[k]) && std::isnan(b[k])) || a[k] == b[k]) << kpi::metric_names(whole)[k];
+    }
+  }
+}
+
+TEST(KpiMerge, RefusesTablesWithOtherOptions) {
+  const fixture f;
+  kpi::table a = kpi::compute(f.view(), by_agent());
+  kpi::options o = by_agent();
+  o.per = kpi::period::month;
+  const kpi::table b = kpi::compute(f.view(), o);
+  EXPECT_THROW(a.merge(b), kefu::error);
+  EXPECT_THROW(kpi::table::from_bytes("garbage", o), kefu::error);
+}
+
+TEST(KpiPeriods, DayWeekMonthInTheZone) {
+  const fixture f;
+  kpi::options o = by_agent();
+  o.per = kpi::period::day;
+  kpi::table t = kpi::compute(f.view(), o);
+  ASSERT_EQ(t.size(), 3u);  // A on Jan 5 and Jan 6, B on Jan 5
+  EXPECT_EQ(kefu::from_days(t.key(0).period_start), boost::gregorian::date(2026, 1, 5));
+  EXPECT_EQ(kefu::from_days(t.key(1).period_start), boost::gregorian::date(2026, 1, 6));
+  EXPECT_EQ(metric(t, 0, "tickets"), 2);
+  o.per = kpi::period::week;
+  t = kpi::compute(f.view(), o);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(kefu::from_days(t.key(0).period_start), boost::gregorian::date(2026, 1, 5));  // Monday
+
+  // 2026-01-31T17:30Z is 2026-02-01 01:30 in +08:00 but still January in UTC.
+  fixture g;
+  for (auto& c : g.created) c = 1769880600;
+  for (auto& x : g.first) x = x == na ? na : 1769880600 + 5;
+  for (auto& x : g.resolved) x = x == na ? na : 1769880600 + 60;
+  o.per = kpi::period::month;
+  t = kpi::compute(g.view(), o);
+  EXPECT_EQ(kefu::from_days(t.key(0).period_start), boost::gregorian::date(2026, 2, 1));
+  o.zone = kefu::time_zone::utc();
+  t = kpi::compute(g.view(), o);
+  EXPECT_EQ(kefu::from_days(t.key(0).period_start), boost::gregorian::date(2026, 1, 1));
+}
+
+TEST(KpiColumns, ErrorsNameTheColumn) {
+  fixture f;
+  kpi::records r = f.view();
+  r.handle_seconds = {};
+  try {
+    kpi::compute(r, by_agent());
+    FAIL();
+  } catch (const kpi::column_error& e) {
+    EXPECT_EQ(e.column(), "handle_seconds");
+    EXPECT_STREQ(e.what(), "column 'handle_seconds': is required but missing");
+  }
+  f.csat[3] = 6;
+  try {
+    kpi::compute(f.view(), by_agent());
+    FAIL();
+  } catch (const kpi::column_error& e) {
+    EXPECT_EQ(e.column(), "csat");
+    EXPECT_EQ(e.row(), 3);
+    EXPECT_STREQ(e.what(), "column 'csat', row 3: 6 is outside 1–5 (whole numbers)");
+  }
+  f.csat[3] = 4;
+  f.first[1] = f.created[1] - 1;
+  try {
+    kpi::compute(f.view(), by_agent());
+    FAIL();
+  } catch (const kpi::column_error& e) {
+    EXPECT_EQ(e.column(), "first_response_at");
+    EXPECT_EQ(e.row(), 1);
+  }
+  f.first[1] = f.created[1] + 40;
+  r = f.view();
+  r.team = {};
+  kpi::options o;
+  o.by = {kpi::dimension::team};
+  EXPECT_THROW(kpi::compute(r, o), kpi::column_error);
+  r = f.view();
+  std::vector<double> short_nps{1, 2};
+  r.nps = {short_nps.data(), 2};
+  try {
+    kpi::compute(r, o);
+    FAIL();
+  } catch (const kpi::column_error& e) {
+    EXPECT_EQ(e.column(), "nps");
+  }
+}
+
+TEST(KpiTargets, LoadErrorsCarryFileLineColumn) {
+  try {
+    kpi::load_targets_string("targets: t\nmetrics:\n  - {metric: fcr_rte, at_least: 90%}\n", "t.yaml");
+    FAIL();
+  } catch (const kefu::policy_error& e) {
+    EXPECT_EQ(e.where().line, 3);
+    EXPECT_EQ(e.where().column, 14);
+    EXPECT_NE(std::string(e.what()).find("unknown metric 'fcr_rte'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("fcr_rate"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(kpi::load_targets_string("targets: t\nsla:\n  - {name: x, until: resolution, within: 3 workdays}\n", "t"),
+               kefu::policy_error);
+  EXPECT_THROW(kpi::load_targets_string("targets: t\nchannels:\n  online: {first_response: 4 business hours}\n", "t"),
+               kefu::policy_error);
+  const auto t = default_targets();
+  EXPECT_EQ(t->name, "service-kpis");
+  EXPECT_EQ(t->sla.size(), 3u);
+  EXPECT_EQ(t->thresholds_of("phone")->first_response.value(), 15);
+}
+
+TEST(KpiScorecard, WeightsMustSumTo100AtLoad) {
+  const std::string yaml =
+      "scorecard: s\n"
+      "items:\n"
+      "  - {id: a, weight: 60, value: csat_mean, full: 5}\n"
+      "  - {id: b, weight: 35, value: input.exam, full: 100}\n";
+  try {
+    kpi::load_scorecard_string(yaml, "s.yaml");
+    FAIL();
+  } catch (const kefu::policy_error& e) {
+    EXPECT_STREQ(e.what(), "s.yaml:3:3: scorecard 's': item weights sum to 95, not 100 (a 60 + b 35)");
+  }
+  try {
+    kpi::load_scorecard_string("scorecard: 客服\nitems:\n  - {id: a, weight: 100, value: csat_maen, full: 5}\n", "s.yaml");
+    FAIL();
+  } catch (const kefu::policy_error& e) {
+    EXPECT_EQ(e.where().line, 3);
+    EXPECT_EQ(e.where().column, 33);
+  }
+}
+
+TEST(KpiScorecard, Table1MonthlyScoreByHand) {
+  const auto sc = kpi::load_scorecard_file(std::string(KEFU_TEST_RULES_DIR) + "/kpi/scorecard-monthly.yaml");
+  double weights = 0;
+  for (const auto& i : sc->items) weights += i.weight;
+  EXPECT_EQ(weights, 100);
+  kpi::scorecard_row row;
+  row.subject = "A";
+  row.period_start = kefu::to_days(boost::gregorian::date(2026, 1, 1));
+  row.metrics = {{"tickets", 150}, {"qc_mean", 88}, {"survey_return_rate", 0.6}, {"qc_timely_rate", 0.9},
+                 {"satisfied_rate", 0.8}, {"upheld_complaints", 5}};
+  row.inputs = {{"target_workload", 200}, {"exam_score", 90}, {"leads_submitted", 6},
+                {"leads_converted_last_month", 12}, {"attitude_score", 8}, {"commendations", 3}};
+  const auto r = kpi::evaluate(*sc, {row});
+  // 20·150/200 + 25·0.88 + 5·0.6 + 15·0.9 + 5·0.9 + 10·0.8 + 10·min(1, 12/10) + 10·0.8 = 82; +3 commendations.
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_NEAR(r[0].total - r[0].bonus, 15 + 22 + 3 + 13.5 + 4.5 + 8 + 10 + 8, 1e-9);
+  EXPECT_EQ(r[0].bonus, 3);
+  EXPECT_NEAR(r[0].total, 87, 1e-9);
+  EXPECT_TRUE(r[0].disciplinary);  // 5 upheld complaints
+  row.inputs.erase("exam_score");
+  try {
+    kpi::evaluate(*sc, {row});
+    FAIL();
+  } catch (const kefu::error& e) {
+    EXPECT_NE(std::string(e.what()).find("no input 'exam_score' for A"), std::string::npos) << e.what();
+  }
+}
+
+TEST(KpiScorecard, RetrainAndPromotionFlags) {
+  const auto sc = kpi::load_scorecard_file(std::string(KEFU_TEST_RULES_DIR) + "/kpi/scorecard-agent.yaml");
+  std::vector<kpi::scorecard_row> rows;
+  const std::int64_t months[] = {kefu::to_days(boost::gregorian::date(2026, 1, 1)),
+                                 kefu::to_days(boost::gregorian::date(2026, 2, 1)),
+                                 kefu::to_days(boost::gregorian::date(2026, 3, 1))};
+  for (int m = 0; m < 3; ++m)
+    for (int a = 0; a < 10; ++a) {
+      kpi::scorecard_row r;
+      r.subject = "agent" + std::to_string(a);
+      r.period_start = months[m];
+      // agent0 meets every goal with the best CSAT each month; agent1 only in March.
+      const bool star = a == 0 || (a == 1 && m == 2);
+      r.metrics = {{"targets_met_rate", star ? 1.0 : 0.5}, {"csat_mean", star ? 4.9 : 4.0 + a * 0.01},
+                   {"upheld_complaints", 0}};
+      r.inputs = {{"exam_score", 50.0 + a}, {"commendations", 0}};
+      rows.push_back(r);
+    }
+  const auto res = kpi::evaluate(*sc, rows);
+  for (std::size_t i = 0; i < res.size(); ++i) {
+    const bool march = i >= 20;
+    EXPECT_EQ(res[i].promotion, march && res[i].subject == "agent0") << res[i].subject << " " << i;
+    // Bottom 10% of 10 agents = 1: agent2 (lowest CSAT and exam among non-stars; agent1 in Jan/Feb).
+    const bool bottom = (i % 10 == 1 && !march) || (i % 10 == 2 && march);
+    EXPECT_EQ(res[i].retrain, bottom) << res[i].subject << " " << i << " " << res[i].total;
+  }
+}
+
+TEST(KpiQcSampler, AtLeastTwentyPercentPerAgentDayReproducibly) {
+  const std::size_t n = 997;
+  std::vector<std::int32_t> agent(n);
+  std::vector<std::int64_t> created(n);
+  std::vector<std::string> ids(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    agent[i] = static_cast<std::int32_t>(i % 7);
+    created[i] = t0 + static_cast<std::int64_t>(i % 5) * 86400 + static_cast<std::int64_t>(i);
+    ids[i] = "T" + std::to_string(100000 + i);
+  }
+  kpi::label_column a;
+  a.codes = agent.data();
+  a.size = n;
+  a.labels = {"a0", "a1", "a2", "a3", "a4", "a5", "a6"};
+  const kpi::instant_column c{created.data(), n};
+  kpi::qc_sampler s;
+  s.seed = 42;
+  const auto mask = s.sample(a, c, ids);
+  EXPECT_EQ(mask, s.sample(a, c, ids));
+  std::map<std::pair<int, std::int64_t>, std::pair<int, int>> cells;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& cell = cells[{agent[i], (created[i] + 8 * 3600) / 86400}];
+    ++cell.first;
+    cell.second += mask[i];
+  }
+  for (const auto& kv : cells) {
+    EXPECT_GE(kv.second.second, 0.2 * kv.second.first);
+    EXPECT_EQ(kv.second.second, static_cast<int>(std::ceil(0.2 * kv.second.first - 1e-9)));
+  }
+  s.seed = 43;
+  EXPECT_NE(mask, s.sample(a, c, ids));
+  // Row order does not matter.
+  std::vector<std::size_t> perm(n);
+  std::iota(perm.begin(), perm.end(), 0);
+  std::reverse(perm.begin(), perm.end());
+  std::vector<std::int32_t> agent2(n);
+  std::vector<std::int64_t> created2(n);
+  std::vector<std::string> ids2(n);
+  for (std::size_t i = 0; i < n; ++i) agent2[i] = agent[perm[i]], created2[i] = created[perm[i]], ids2[i] = ids[perm[i]];
+  a.codes = agent2.data();
+  s.seed = 42;
+  const auto mask2 = s.sample(a, {created2.data(), n}, ids2);
+  for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(mask2[i], mask[perm[i]]);
+}

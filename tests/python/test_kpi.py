@@ -1,0 +1,299 @@
+"""KPIs from Python: hand-computed values, agreement with the pandas groupby an analyst writes,
+column errors, targets, scorecards and the QC sampler."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kefu
+import kefu.kpi as kk
+
+REPO = Path(__file__).resolve().parents[2]
+RECORDS = REPO / "examples" / "data" / "records.csv"
+T0 = pd.Timestamp("2026-01-05T09:00:00+08:00")
+
+
+def fixture() -> pd.DataFrame:
+    s = pd.Timedelta(seconds=1)
+    nat = pd.NaT
+    return pd.DataFrame({
+        "agent": ["A", "A", "A", "B", "B"],
+        "team": ["T1"] * 5,
+        "channel": ["online", "online", "phone", "phone", "email"],
+        "category": ["refund_request", "consultation", "refund_request", "consultation", "refund_request"],
+        "created_at": [T0, T0 + 3600 * s, T0 + 86400 * s, T0, T0],
+        "first_response_at": [T0 + 20 * s, T0 + 3640 * s, T0 + 86410 * s, T0 + 20 * s, nat],
+        "resolved_at": [T0 + 600 * s, T0 + 10800 * s, T0 + 86700 * s, nat, nat],
+        "handle_seconds": [300.0, 1200, 200, 700, 0],
+        "responses": [4, 2, 3, 1, 0],
+        "response_seconds": [400.0, 100, 90, 20, 0],
+        "contacts": [1, 2, 1, 1, 1],
+        "escalated": [False, True, False, False, False],
+        "reopened": [False, False, True, False, False],
+        "csat": [5, 3, np.nan, 4, np.nan],
+        "nps": [10, 6, 8, np.nan, np.nan],
+        "qc_score": [90, np.nan, 50, 70, np.nan],
+    })
+
+
+def test_hand_computed_per_agent():
+    m = kk.kpis(fixture(), by="agent")
+    a = m.loc["A"]
+    assert a["tickets"] == 3
+    assert a["frt_mean"] == pytest.approx(70 / 3)
+    assert a["frt_within_target"] == pytest.approx(2 / 3)  # online ≤ 30 s, phone ≤ 15 s
+    assert a["art"] == pytest.approx(590 / 9)
+    assert a["aht"] == pytest.approx(1700 / 3)
+    assert a["fcr_rate"] == pytest.approx(1 / 3)
+    assert a["escalation_rate"] == pytest.approx(1 / 3)
+    assert a["csat_mean"] == 4 and a["satisfied_rate"] == 0.5
+    assert a["survey_return_rate"] == pytest.approx(2 / 3)
+    assert a["nps"] == 0
+    assert a["qc_mean"] == 70 and a["qc_pass_rate"] == 0.5
+    assert a["frt_mean[online]"] == 30
+    assert a["targets_met_rate"] == pytest.approx(7 / 12)
+    b = m.loc["B"]
+    assert b["response_rate"] == 0.5 and b["frt_within_target"] == 0 and math.isnan(b["reopen_rate"])
+
+
+def test_outcomes_say_met_or_missed():
+    r = kk.evaluate(fixture(), by="channel")
+    assert r.outcomes.loc["online", "frt_mean[online]"] == "met"      # mean 30 s ≤ 30 s
+    assert r.outcomes.loc["phone", "frt_mean[phone]"] == "met"  # (10 + 20) / 2 = 15 s ≤ 15 s
+    assert r.outcomes.loc["phone", "escalation_rate"] == "met"
+    assert r.outcomes.loc["email", "frt_mean[online]"] == "no data"
+
+
+def test_periods_in_the_zone():
+    df = fixture()
+    days = kk.kpis(df, by="agent", period="day")
+    assert list(days.index) == [("A", pd.Timestamp("2026-01-05")), ("A", pd.Timestamp("2026-01-06")),
+                                ("B", pd.Timestamp("2026-01-05"))]
+    # 2026-01-31T17:30Z: February in +08:00, January in UTC.
+    df["created_at"] = pd.Timestamp("2026-01-31T17:30:00Z")
+    df["first_response_at"] = df["created_at"] + pd.Timedelta(seconds=5)
+    df["resolved_at"] = pd.NaT
+    assert kk.kpis(df, period="month").index[0] == pd.Timestamp("2026-02-01")
+    assert kk.kpis(df, period="month", zone="UTC").index[0] == pd.Timestamp("2026-01-01")
+    # Naive datetimes are local time in the zone.
+    df["created_at"] = pd.Timestamp("2026-02-01T01:30:00")
+    df["first_response_at"] = pd.NaT
+    assert kk.kpis(df, period="week").index[0] == pd.Timestamp("2026-01-26")
+
+
+def test_column_errors_name_the_column():
+    df = fixture()
+    with pytest.raises(kefu.ColumnError, match="column 'handle_seconds': is required but missing") as e:
+        kk.kpis(df.drop(columns="handle_seconds"), by="agent")
+    assert e.value.column_name == "handle_seconds" and e.value.row is None
+    bad = fixture()
+    bad.loc[3, "csat"] = 7
+    with pytest.raises(kefu.ColumnError, match=r"column 'csat', row 3: 7 is outside 1–5") as e:
+        kk.kpis(bad)
+    assert e.value.row == 3
+    bad = fixture()
+    bad["contacts"] = ["1", "2", "1", "1", "1"]
+    with pytest.raises(kefu.ColumnError, match="column 'contacts': has dtype (object|str)"):
+        kk.kpis(bad)
+    with pytest.raises(kefu.ColumnError, match="column 'team'"):
+        kk.kpis(fixture().drop(columns="team"), by="team")
+    assert isinstance(e.value, ValueError) and isinstance(e.value, kefu.Error)
+
+
+def test_user_column_names_and_numpy_dicts():
+    df = fixture()
+    renamed = df.rename(columns={"agent": "坐席", "handle_seconds": "处理时长"})
+    a = kk.kpis(renamed, by="agent", columns={"坐席": "agent", "处理时长": "handle_seconds"})
+    pd.testing.assert_frame_equal(a, kk.kpis(df, by="agent"))
+    arrays = {c: df[c].to_numpy() for c in df.columns if c not in kk.INSTANT_COLUMNS}
+    for c in kk.INSTANT_COLUMNS:
+        arrays[c] = df[c].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy() + np.timedelta64(8, "h")
+    pd.testing.assert_frame_equal(kk.kpis(arrays, by="agent"), kk.kpis(df, by="agent"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Agreement with pandas on the synthetic records
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def records() -> pd.DataFrame:
+    return kk.read_records(RECORDS)
+
+
+def pandas_kpis(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """What an analyst writes today with pandas groupby (DOM-KPI-1 formulas)."""
+    d = df.copy()
+    d["frt"] = (d["first_response_at"] - d["created_at"]).dt.total_seconds()
+    d["responded"] = d["frt"].notna()
+    d["resolved"] = d["resolved_at"].notna()
+    d["fcr"] = d["resolved"] & (d["contacts"] <= 1) & (d["reopened"] == 0)
+    d["rated"] = d["csat"].notna()
+    d["satisfied"] = d["csat"] >= 4
+    d["promoter"] = d["nps"] >= 9
+    d["detractor"] = d["nps"] <= 6
+    d["nps_answered"] = d["nps"].notna()
+    limit = d["channel"].astype(str).map({"online": 30, "phone": 15, "email": 7200})
+    d["targeted"] = limit.notna()
+    d["within"] = d["targeted"] & (d["frt"] <= limit)
+    d["reopened_resolved"] = d["reopened"] * d["resolved"]
+    g = d.groupby(by, observed=True)
+    s = g.agg(tickets=("ticket_id", "size"), responded=("responded", "sum"), frt_sum=("frt", "sum"),
+              responses=("responses", "sum"), response_seconds=("response_seconds", "sum"),
+              handle=("handle_seconds", "sum"), resolved=("resolved", "sum"), fcr=("fcr", "sum"),
+              escalated=("escalated", "sum"), reopened=("reopened", "sum"), rated=("rated", "sum"),
+              csat_sum=("csat", "sum"), satisfied=("satisfied", "sum"), promoters=("promoter", "sum"),
+              detractors=("detractor", "sum"), nps_n=("nps_answered", "sum"), qc_mean=("qc_score", "mean"),
+              targeted=("targeted", "sum"), within=("within", "sum"))
+    out = pd.DataFrame(index=s.index)
+    out["tickets"] = s["tickets"]
+    out["response_rate"] = s["responded"] / s["tickets"]
+    out["frt_mean"] = s["frt_sum"] / s["responded"]
+    out["frt_within_target"] = s["within"] / s["targeted"]
+    out["art"] = s["response_seconds"] / s["responses"]
+    out["aht"] = s["handle"] / s["tickets"]
+    out["resolution_rate"] = s["resolved"] / s["tickets"]
+    out["fcr_rate"] = s["fcr"] / s["tickets"]
+    out["escalation_rate"] = s["escalated"] / s["tickets"]
+    out["reopen_rate"] = s["reopened"] / s["resolved"]
+    out["csat_mean"] = s["csat_sum"] / s["rated"]
+    out["satisfied_rate"] = s["satisfied"] / s["rated"]
+    out["survey_return_rate"] = s["rated"] / s["tickets"]
+    out["nps"] = 100 * (s["promoters"] - s["detractors"]) / s["nps_n"]
+    out["qc_mean"] = s["qc_mean"]
+    return out
+
+
+@pytest.mark.parametrize("by", [["agent"], ["team", "channel"], ["category"], ["channel", "agent"]])
+def test_agrees_with_pandas(records, by):
+    ours = kk.kpis(records, by=by)
+    theirs = pandas_kpis(records, by)
+    ours.index = ours.index.set_names(theirs.index.names)
+    theirs.index = theirs.index.map(lambda k: tuple(map(str, k)) if isinstance(k, tuple) else str(k))
+    ours = ours.sort_index()
+    theirs = theirs.sort_index()
+    assert list(ours.index) == list(theirs.index)
+    for col in theirs.columns:
+        np.testing.assert_allclose(ours[col].to_numpy(float), theirs[col].to_numpy(float), rtol=1e-12,
+                                   equal_nan=True, err_msg=col)
+
+
+def test_monthly_periods_agree_with_pandas(records):
+    ours = kk.kpis(records, by="channel", period="month")
+    local = records["created_at"].dt.tz_convert("Asia/Shanghai")
+    theirs = records.assign(period=local.dt.to_period("M").dt.start_time.dt.tz_localize(None))
+    expected = theirs.groupby([theirs["channel"].astype(str), "period"], observed=True).size()
+    assert ours["tickets"].to_dict() == expected.to_dict()
+    assert ours["tickets"].sum() == len(records) == 3000
+
+
+def test_percentiles_within_the_sketch_bound(records):
+    ours = kk.kpis(records, by="channel")
+    frt = (records["first_response_at"] - records["created_at"]).dt.total_seconds()
+    for channel, values in frt.groupby(records["channel"].astype(str)):
+        v = values.dropna().to_numpy()
+        for q, col in [(0.5, "frt_p50"), (0.9, "frt_p90")]:
+            exact = np.quantile(v, q, method="lower")
+            assert abs(ours.loc[channel, col] - exact) <= kk.DEFAULT_ACCURACY * exact * (1 + 1e-9), (channel, q)
+
+
+def test_partials_merge_exactly(records):
+    whole = kk.partial(records, by=["agent"], period="week")
+    left = kk.partial(records.iloc[::2], by=["agent"], period="week")
+    right = kk.partial(records.iloc[1::2], by=["agent"], period="week")
+    left.merge(right)
+    assert left == whole
+    pd.testing.assert_frame_equal(kk.to_frame(left), kk.to_frame(whole))
+
+
+def test_sla_attainment_per_clock(records):
+    m = kk.kpis(records, by="channel")
+    created = records["created_at"]
+    closed = (records["resolved_at"] - created).dt.total_seconds()
+    within_72h = (closed <= 72 * 3600).groupby(records["channel"].astype(str)).mean()
+    np.testing.assert_allclose(m["sla_closure_72h"].sort_index(), within_72h.sort_index(), rtol=1e-12)
+    assert ((m["sla_closure_3_workdays"] >= 0) & (m["sla_closure_3_workdays"] <= 1)).all()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Targets and scorecards
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_targets_file_errors_have_positions(tmp_path):
+    p = tmp_path / "t.yaml"
+    p.write_text("targets: t\nmetrics:\n  - {metric: csat_mean, at_least: lots}\n", encoding="utf-8")
+    with pytest.raises(kefu.PolicyError) as e:
+        kefu.KpiTargets.load(p)
+    assert (e.value.line, e.value.column) == (3, 35)
+    assert "bad number 'lots'" in str(e.value)
+
+
+def test_scorecard_weights_checked_at_load(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text("scorecard: s\nitems:\n  - {id: a, weight: 50, value: csat_mean, full: 5}\n", encoding="utf-8")
+    with pytest.raises(kefu.PolicyError, match=r"s\.yaml:3:3: scorecard 's': item weights sum to 50, not 100"):
+        kefu.Scorecard.load(p)
+
+
+def test_monthly_scorecard_items_and_flags(records):
+    inputs = pd.read_csv(REPO / "examples" / "data" / "agent_inputs.csv")
+    card = kk.default_scorecard("monthly")
+    assert sum(i["weight"] for i in card.items) == 100
+    sc = kk.scorecard(records, card, inputs)
+    items = [i["id"] for i in card.items]
+    np.testing.assert_allclose(sc[items].sum(axis=1) + sc["bonus"], sc["total"], rtol=1e-12)
+    # Leads: max(submitted, last month's converted) / 10, capped at 10 points; bonus +1 per commendation.
+    row = inputs.set_index(["agent", "month"]).loc[("A03", "2026-01")]
+    assert sc.loc[("A03", "2026-01"), "online_leads"] == pytest.approx(
+        10 * min(1, max(row["leads_submitted"], row["leads_converted_last_month"]) / 10))
+    assert sc.loc[("A03", "2026-01"), "bonus"] == row["commendations"]
+    m = kk.kpis(records, by="agent", period="month")
+    jan = m.xs(pd.Timestamp("2026-01-01"), level="period")
+    assert sc.loc[("A03", "2026-01"), "satisfaction"] == pytest.approx(10 * jan.loc["A03", "satisfied_rate"])
+    # Bottom 10% per month retrain: ⌈0.1 · 24⌉ = 3 lowest totals (ties included).
+    for month, group in sc.groupby(level="month"):
+        flagged = group[group["retrain"]]
+        assert len(flagged) >= 3
+        assert flagged["total"].max() <= group[~group["retrain"]]["total"].min()
+    # ≥ 5 upheld complaints in a month → disciplinary review.
+    upheld = m["upheld_complaints"].rename(index=lambda p: p.strftime("%Y-%m") if isinstance(p, pd.Timestamp) else p)
+    assert (sc["disciplinary_review"] == (upheld.reindex(sc.index) >= 5)).all()
+    assert sc["disciplinary_review"].any()
+
+
+def test_agent_scorecard_promotes_stars(records):
+    inputs = pd.read_csv(REPO / "examples" / "data" / "agent_inputs.csv")
+    sc = kk.scorecard(records, "agent", inputs)
+    assert not sc.xs("2025-12", level="month")["promotion"].any()  # needs three months
+    promoted = set(sc[sc["promotion"]].index.get_level_values("agent"))
+    assert promoted <= {"A07", "A14"}
+
+
+def test_supervisor_scorecard_per_team(records):
+    inputs = pd.read_csv(REPO / "examples" / "data" / "team_inputs.csv")
+    sc = kk.scorecard(records, "supervisor", inputs)
+    assert sorted(set(sc.index.get_level_values("team"))) == ["aftersales", "fresh", "hotline", "online"]
+    row = inputs.set_index(["team", "month"]).loc[("hotline", "2026-02")]
+    assert sc.loc[("hotline", "2026-02"), "improvements"] == pytest.approx(
+        20 * row["improvements_done"] / row["improvements_planned"])
+    with pytest.raises(kefu.ColumnError, match="improvements_done"):
+        kk.scorecard(records, "supervisor", inputs.drop(columns="improvements_done"))
+
+
+def test_qc_sampler(records):
+    mask = kk.qc_sample(records, rate=0.2, seed=7)
+    assert mask.dtype == bool
+    day = records["created_at"].dt.tz_convert("Asia/Shanghai").dt.date
+    cells = pd.DataFrame({"agent": records["agent"].astype(str), "day": day, "s": mask}).groupby(["agent", "day"])["s"]
+    assert (cells.sum() >= 0.2 * cells.size()).all()
+    assert (cells.sum() == np.ceil(0.2 * cells.size() - 1e-9)).all()
+    assert (kk.qc_sample(records, rate=0.2, seed=7) == mask).all()
+    assert (kk.qc_sample(records, rate=0.2, seed=8) != mask).any()
+    shuffled = records.sample(frac=1, random_state=1)
+    np.testing.assert_array_equal(kk.qc_sample(shuffled, rate=0.2, seed=7), mask[shuffled.index.to_numpy()])

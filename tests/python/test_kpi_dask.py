@@ -1,0 +1,52 @@
+"""kefu.dask.kpis on a real dask.distributed LocalCluster with two worker processes: the same
+results as one process (exact metrics identical; percentiles identical too, and within the sketch's
+bound of the exact percentile)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kefu.kpi as kk
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+import kefu.dask  # noqa: E402
+
+RECORDS = Path(__file__).resolve().parents[2] / "examples" / "data" / "records.csv"
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=40) as cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+@pytest.mark.parametrize("by,period", [(["agent"], "month"), (["channel"], None), (["team", "category"], "week")])
+def test_cluster_matches_one_process(client, by, period):
+    df = kk.read_records(RECORDS)
+    ddf = dd.from_pandas(df, npartitions=7)
+    ours = kefu.dask.kpis(ddf, by=by, period=period)
+    local = kk.kpis(df, by=by, period=period)
+    assert len(client.scheduler_info()["workers"]) == 2
+    pd.testing.assert_frame_equal(ours, local, check_exact=True)
+
+
+def test_cluster_percentiles_within_bound(client):
+    df = kk.read_records(RECORDS)
+    ours = kefu.dask.kpis(dd.from_pandas(df, npartitions=5), by="channel")
+    frt = (df["first_response_at"] - df["created_at"]).dt.total_seconds()
+    for channel, values in frt.groupby(df["channel"].astype(str)):
+        exact = np.quantile(values.dropna().to_numpy(), 0.9, method="lower")
+        assert abs(ours.loc[channel, "frt_p90"] - exact) <= kk.DEFAULT_ACCURACY * exact * (1 + 1e-9)
+
+
+def test_targets_object_is_refused_with_a_reason(client):
+    df = kk.read_records(RECORDS)
+    with pytest.raises(TypeError, match="path"):
+        kefu.dask.kpis(dd.from_pandas(df, npartitions=2), targets=kk.default_targets())
