@@ -106,11 +106,65 @@ py::object to_python(const kr::field& f, const kr::value& v, const kefu::time_zo
   return py::none();
 }
 
+py_types py_types::load() {
+  const py::module_ dt = py::module_::import("datetime");
+  return {dt.attr("datetime"), dt.attr("date"), py::module_::import("decimal").attr("Decimal"), dt.attr("timedelta")};
+}
+
+std::optional<kr::value> fast_value(const kr::field& f, py::handle v, const kefu::time_zone& zone, const py_types& t) {
+  kr::value out;
+  switch (f.type) {
+    case kr::value_type::boolean:
+      if (!py::isinstance<py::bool_>(v)) return std::nullopt;
+      out.number = v.ptr() == Py_True ? 1 : 0;
+      return out;
+    case kr::value_type::integer:
+      if (!PyLong_CheckExact(v.ptr())) return std::nullopt;
+      out.number = v.cast<std::int64_t>();
+      return out;
+    case kr::value_type::money:
+      if (py::isinstance<kefu::money>(v)) {
+        out.number = v.cast<kefu::money>().fen();
+        return out;
+      }
+      if (PyLong_CheckExact(v.ptr())) {
+        const auto yuan = v.cast<std::int64_t>();
+        if (yuan > INT64_MAX / 100 || yuan < -INT64_MAX / 100) return std::nullopt;
+        out.number = yuan * 100;
+        return out;
+      }
+      return std::nullopt;
+    case kr::value_type::date:
+      if (!py::isinstance(v, t.date) || py::isinstance(v, t.datetime)) return std::nullopt;
+      out.number = kefu::detail::days_from_civil(v.attr("year").cast<std::int64_t>(), v.attr("month").cast<unsigned>(),
+                                                 v.attr("day").cast<unsigned>());
+      return out;
+    case kr::value_type::datetime:
+      if (!py::isinstance(v, t.datetime)) return std::nullopt;
+      out.number = to_instant(v, zone).unix_seconds();
+      return out;
+    case kr::value_type::enumeration: {
+      if (!PyUnicode_Check(v.ptr())) return std::nullopt;
+      const int i = f.value_index(v.cast<std::string>());
+      if (i < 0) return std::nullopt;  // the text path explains the error
+      out.number = i;
+      return out;
+    }
+    case kr::value_type::text:
+      if (!PyUnicode_Check(v.ptr())) return std::nullopt;
+      out.text = v.cast<std::string>();
+      return out;
+    default: return std::nullopt;
+  }
+}
+
 /// None, NaN, pandas.NA and NaT mean "not given" (a default applies, or the input is missing).
 bool is_missing(py::handle v) {
   if (v.is_none()) return true;
-  if (py::isinstance<py::float_>(v)) {
-    const double d = v.cast<double>();
+  PyObject* o = v.ptr();
+  if (PyBool_Check(o) || PyLong_CheckExact(o) || PyUnicode_CheckExact(o)) return false;  // the common cases, cheaply
+  if (PyFloat_Check(o)) {
+    const double d = PyFloat_AS_DOUBLE(o);
     return d != d;
   }
   const std::string t = type_name(v);
@@ -119,13 +173,18 @@ bool is_missing(py::handle v) {
 
 /// numpy scalars (numpy.bool_, numpy.int64 …) to their Python equivalents.
 py::object plain(py::handle v) {
-  if (py::hasattr(v, "dtype") && py::hasattr(v, "item") && !py::isinstance<py::str>(v)) return v.attr("item")();
+  PyObject* o = v.ptr();
+  // Built-in values need nothing; testing them for `dtype` would raise and swallow an AttributeError each.
+  if (PyBool_Check(o) || PyLong_CheckExact(o) || PyUnicode_CheckExact(o) || PyFloat_CheckExact(o))
+    return py::reinterpret_borrow<py::object>(v);
+  if (py::isinstance<kefu::money>(v)) return py::reinterpret_borrow<py::object>(v);
+  if (PyObject_HasAttrString(o, "dtype") && PyObject_HasAttrString(o, "item")) return v.attr("item")();
   return py::reinterpret_borrow<py::object>(v);
 }
 
 namespace {
 /// A mapping of facts to a record: every key must be an input; every input without a default must be given.
-kr::record to_record(const kr::policy& p, py::handle facts) {
+kr::record to_record(const kr::policy& p, py::handle facts, const py_types& types) {
   if (!py::isinstance<py::dict>(facts) && !py::hasattr(facts, "items"))
     throw py::type_error("facts must be a dict of input name to value, got " + type_name(facts));
   kr::record r = p.make_record();
@@ -142,6 +201,10 @@ kr::record to_record(const kr::policy& p, py::handle facts) {
     }
     if (is_missing(kv[1])) continue;
     const py::object value = plain(kv[1]);
+    if (auto v = fast_value(p.inputs()[slot], value, p.zone(), types)) {
+      p.set_value(r, slot, std::move(*v));
+      continue;
+    }
     p.set(r, slot, to_text(p.inputs()[slot], value, p.zone()));
   }
   p.check_complete(r);
@@ -201,9 +264,10 @@ py::object decisions_frame(const kr::policy& p, const std::vector<py_decision>& 
 std::vector<py_decision> evaluate_rows(const policy_ptr& p, py::iterable rows) {
   std::vector<kr::record> records;
   std::size_t row = 0;
+  const py_types types = py_types::load();
   for (auto r : rows) {
     try {
-      records.push_back(to_record(*p, r));
+      records.push_back(to_record(*p, r, types));
     } catch (const kefu::error& e) {
       throw kefu::error("row " + std::to_string(row) + ": " + e.detail(), e.where(), e.rule_id());
     }
@@ -228,6 +292,9 @@ void register_policy(py::module_& m) {
       .def_readonly("values", &kr::field::values)
       .def_readonly("default", &kr::field::default_text)
       .def_readonly("description", &kr::field::description)
+      .def_readonly("required", &kr::field::required, "facts vocabulary: every set of facts must give it")
+      .def_readonly("derived", &kr::field::derived, "facts vocabulary: how triage computes it (empty: given)")
+      .def_readonly("personal", &kr::field::personal, "facts vocabulary: customer personal data")
       .def("__repr__", [](const kr::field& f) { return "Field('" + f.name + "', " + kr::to_string(f.type) + ")"; });
 
   py::class_<kr::rule>(m, "Rule", "A rule of a policy.")
@@ -306,7 +373,7 @@ void register_policy(py::module_& m) {
               return py::cast(evaluate_rows(p, py::reinterpret_borrow<py::iterable>(facts)));
             }
             py_decision d{p, {}, {}, trace};
-            const kr::record r = to_record(*p, facts);
+            const kr::record r = to_record(*p, facts, py_types::load());
             p->evaluate(r, d.decision, trace ? &d.trace : nullptr);
             return py::cast(std::move(d));
           },

@@ -6,6 +6,8 @@
 
 #include <pybind11/pybind11.h>
 
+#include <optional>
+
 namespace kefu::python {
 
 void register_errors(pybind11::module_& m);
@@ -34,6 +36,16 @@ std::string type_name(pybind11::handle v);
 std::string to_text(const kefu::rules::field& f, pybind11::handle v, const kefu::time_zone& zone);
 /// A typed value back to Python (bool, int, Decimal, Money, timedelta, date, datetime, str, frozenset).
 pybind11::object to_python(const kefu::rules::field& f, const kefu::rules::value& v, const kefu::time_zone& zone);
+/// Python types the converters test against, looked up once per call (not once per value).
+struct py_types {
+  pybind11::object datetime, date, decimal, timedelta;
+  static py_types load();
+};
+/// A typed value straight from a native Python value (bool, int, Money, date, datetime, str of an enum
+/// or text field); nothing when the value needs the general text path (to_text + parse_value).
+std::optional<kefu::rules::value> fast_value(const kefu::rules::field& f, pybind11::handle v, const kefu::time_zone& zone,
+                                             const py_types& types);
+
 /// None, NaN, pandas.NA and NaT: a value that is not given.
 bool is_missing(pybind11::handle v);
 /// numpy scalars to plain Python values.

@@ -14,7 +14,7 @@ namespace {
 
 using triage_ptr = std::shared_ptr<kr::triage_policy>;
 
-kr::record facts_record(const kr::triage_policy& t, py::handle facts) {
+kr::record facts_record(const kr::triage_policy& t, py::handle facts, const py_types& types) {
   if (!py::isinstance<py::dict>(facts) && !py::hasattr(facts, "items"))
     throw py::type_error("facts must be a dict of fact name to value, got " + type_name(facts));
   kr::record r = t.make_facts();
@@ -24,6 +24,10 @@ kr::record facts_record(const kr::triage_policy& t, py::handle facts) {
     const std::size_t slot = t.fact_slot(key);
     if (is_missing(kv[1])) continue;
     const py::object value = plain(kv[1]);
+    if (auto v = fast_value(t.facts()[slot], value, t.zone(), types)) {
+      t.set_fact_value(r, slot, std::move(*v));
+      continue;
+    }
     t.set_fact(r, slot, to_text(t.facts()[slot], value, t.zone()));
   }
   return r;
@@ -40,9 +44,10 @@ py::object due(const kr::sla_deadline& d, const kefu::time_zone& z) { return to_
 std::vector<py_triage> triage_rows(const triage_ptr& t, py::iterable rows) {
   std::vector<std::shared_ptr<kr::record>> records;
   std::size_t row = 0;
+  const py_types types = py_types::load();
   for (auto r : rows) {
     try {
-      records.push_back(std::make_shared<kr::record>(facts_record(*t, r)));
+      records.push_back(std::make_shared<kr::record>(facts_record(*t, r, types)));
     } catch (const kefu::error& e) {
       throw kefu::error("row " + std::to_string(row) + ": " + e.detail(), e.where(), e.rule_id());
     }
@@ -205,7 +210,7 @@ void register_triage(py::module_& m) {
             if (is_frame(facts)) return results_frame(triage_rows(t, facts.attr("to_dict")("records")), t->zone(), facts.attr("index"));
             if (py::isinstance<py::list>(facts) || py::isinstance<py::tuple>(facts))
               return py::cast(triage_rows(t, py::reinterpret_borrow<py::iterable>(facts)));
-            auto record = std::make_shared<kr::record>(facts_record(*t, facts));
+            auto record = std::make_shared<kr::record>(facts_record(*t, facts, py_types::load()));
             return py::cast(py_triage{t, t->triage(*record), record});
           },
           py::arg("facts"),

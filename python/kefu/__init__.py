@@ -47,6 +47,7 @@ from ._core import (
     mask_address,
     mask_name,
     mask_phone,
+    mask_text,
     parse_date,
     parse_instant,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "mask_address",
     "mask_name",
     "mask_phone",
+    "mask_text",
     "parse_date",
     "parse_instant",
     "scan_rules",

@@ -185,3 +185,56 @@ def explain(policy_path: str | Path, facts_path: str | Path) -> str:
     policy = DecisionPolicy.load(policy_path)
     facts = dict(load_facts(facts_path))
     return policy.evaluate(facts, trace=True).explain()
+
+
+_JSON_TYPES = {
+    "bool": {"type": "boolean"},
+    "int": {"type": "integer"},
+    "decimal": {"oneOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]{1,6})?$"}]},
+    "money": {
+        "description": "yuan, exact to the fen: text such as \"1000.50\" (or a whole number of yuan)",
+        "oneOf": [{"type": "integer"}, {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]{1,2})?$"}],
+    },
+    "duration": {"type": "string", "examples": ["90s", "10min", "2h"]},
+    "date": {"type": "string", "format": "date"},
+    "datetime": {"type": "string", "format": "date-time", "description": "ISO 8601; without an offset, +08:00"},
+    "text": {"type": "string"},
+}
+
+
+def facts_json_schema(policy) -> dict:
+    """JSON Schema (draft 2020-12) of the facts a triage accepts, generated from the vocabulary.
+
+    Derived facts are left out (giving them is an error); personal fields are marked."""
+    properties: dict[str, dict] = {}
+    required = []
+    for f in policy.facts:
+        if f.derived:
+            continue
+        if f.type == "enum":
+            prop: dict = {"enum": list(f.values)}
+        elif f.type == "set":
+            prop = {"type": "array", "items": {"enum": list(f.values)}, "uniqueItems": True}
+        else:
+            prop = dict(_JSON_TYPES[f.type])
+        notes = [f.description] if f.description else []
+        if f.personal:
+            notes.append("personal data: never printed in clear (DOM-PRIV-1)")
+        if f.default is not None:
+            notes.append(f"default {f.default!r}")
+        if notes:
+            prop["description"] = "; ".join(n for n in [prop.get("description", "")] + notes if n)
+        properties[f.name] = prop
+        if f.required:
+            required.append(f.name)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://kefu.invalid/schema/facts.schema.json",
+        "title": "kefu ticket facts",
+        "description": "The facts of one complaint ticket, as kefu's triage reads them (DOMAIN.md §10). "
+        "Generated from rules/facts.yaml by `kefu schema facts`; do not edit by hand.",
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }

@@ -59,6 +59,45 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return run(args.records, args.inputs, args.html, sys.stdout)
 
 
+def _cmd_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from . import Policy
+    from .authoring import facts_json_schema
+
+    policy = Policy.load(args.rules or default_rules_dir())
+    print(json.dumps(facts_json_schema(policy), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _cmd_triage(args: argparse.Namespace) -> int:
+    from . import Policy
+    from ._core import load_facts
+
+    policy = Policy.load(args.rules or default_rules_dir())
+    result = policy.triage(dict(load_facts(args.input)))
+    print(result.explain() if args.explain else _triage_summary(result), end="")
+    return 0
+
+
+def _triage_summary(r) -> str:
+    d = r.deadlines
+    lines = [
+        f"risk: {r.risk.level}" + (f" ({', '.join(s.rule_id for s in r.risk.signals)})" if r.risk.signals else ""),
+        f"tier: {r.tier} by {', '.join(r.tier_rules)}; owners {', '.join(r.owners)}",
+        f"first response due {d.first_response.due.isoformat()} ({d.first_response.within})",
+        f"resolution due {d.resolution.due.isoformat()} ({d.resolution.within})",
+    ]
+    if d.follow_up:
+        lines.append(f"follow-up due {d.follow_up.due.isoformat()} ({d.follow_up.within} after the resolution deadline)")
+    if r.report_required:
+        lines.append("written report required before closing")
+    for t in r.targets:
+        lines.append(f"target: {t.what} due {t.due.isoformat()} ({t.within}) [{t.rule_id}]")
+    lines.append(f"refund: {r.refund.decision} by {r.refund.rule_id or 'default'} — {r.refund.reason}")
+    return "\n".join(lines) + "\n"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kefu",
@@ -92,6 +131,17 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("policy", help="policy file")
     explain.add_argument("--input", required=True, metavar="FACTS.yaml", help="a YAML mapping of input name to value")
     explain.set_defaults(handler=_cmd_explain)
+
+    triage = commands.add_parser("triage", help="risk, tier, deadlines and refund decision for one ticket's facts")
+    triage.add_argument("--input", required=True, metavar="FACTS.yaml", help="a YAML mapping of fact name to value")
+    triage.add_argument("--rules", metavar="DIR", help="rules directory (default: the shipped rules)")
+    triage.add_argument("--explain", action="store_true", help="show every policy's reasoning")
+    triage.set_defaults(handler=_cmd_triage)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the facts a triage accepts")
+    schema.add_argument("what", choices=["facts"], help="which schema")
+    schema.add_argument("--rules", metavar="DIR", help="rules directory (default: the shipped rules)")
+    schema.set_defaults(handler=_cmd_schema)
 
     report = commands.add_parser("report", help="KPI and scorecard report of ticket records (terminal + HTML)")
     report.add_argument("--records", metavar="CSV", help="ticket records (default: the shipped synthetic records)")

@@ -11,10 +11,10 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, default_data_path, default_rules_dir, scan_rules
 import datetime as _dt
 
-from ._core import Calendar, Money, mask_name, mask_phone
+from . import __version__, default_data_path, default_rules_dir, scan_rules
+from ._core import Calendar, Money, Policy, mask_name, mask_phone, mask_text
 from .tickets import read_tickets, received_local_date
 
 
@@ -53,6 +53,7 @@ def run(rules_dir: str | Path | None = None, tickets: str | Path | None = None, 
     )
 
     _spring_festival_deadlines(rows, out)
+    _triage(rules_path, rows, out)
 
     out.write("\nFirst tickets (personal data masked, DOM-PRIV-1):\n")
     for t in rows[:5]:
@@ -107,3 +108,42 @@ def _spring_festival_deadlines(rows: list[dict], out: TextIO) -> None:
         + ", ".join(f"{what}: {n}" for what, n in sorted(counts.items()))
         + " (cn-mainland, 调休 included)\n"
     )
+
+
+def _triage(rules_path: Path, rows: list[dict], out: TextIO) -> None:
+    """Triage every ticket with the handbook policy: risk, tier, refund decision, deadlines."""
+    policy = Policy.load(rules_path)
+    results = policy.triage(rows)
+    total = len(results)
+    out.write(f"\nTriage of {total} tickets with the policy in {rules_path} (DOMAIN §5–7, §11):\n")
+    _table(out, "risk level", Counter(r.risk.level for r in results), total)
+    _table(out, "escalation tier", Counter(r.tier for r in results), total)
+    _table(out, "refund decision", Counter(r.refund.decision for r in results), total)
+    signals = Counter(s.rule_id for r in results for s in r.risk.signals)
+    _table(out, "risk signals (top 6)", signals, total, 6)
+    follow = sum(r.follow_up_required for r in results)
+    report = sum(r.report_required for r in results)
+    out.write(f"  follow-up visit required: {follow}, written report required: {report}\n")
+
+    # A few explained cases: the most serious first.
+    order = {"critical": 0, "high": 1, "normal": 2}
+    picked = sorted(range(total), key=lambda i: (order[results[i].risk.level], i))[:2]
+    picked += [i for i in range(total) if results[i].refund.decision == "repair_free"][:1]
+    out.write("\nExplained cases (personal data masked):\n")
+    for i in picked:
+        t, r = rows[i], results[i]
+        text = mask_text(t["text"])
+        out.write(f"  {t['ticket_id']} {t['business']}/{t['category']} via {t['channel']}, "
+                  f"received {t['received_at']:%Y-%m-%d %H:%M}, customer {mask_name(t.get('customer_name') or '')}\n")
+        out.write(f"    text: {text}\n")
+        for s in r.risk.signals:
+            words = f" words {', '.join(s.words)}" if s.words else ""
+            out.write(f"    risk signal {s.rule_id} ({s.level}){words} — {s.source}\n")
+        out.write(f"    risk {r.risk.level} → tier {r.tier} by {', '.join(r.tier_rules)}; owners {', '.join(r.owners)}\n")
+        d = r.deadlines
+        out.write(f"    first response by {d.first_response.due:%m-%d %H:%M} ({d.first_response.within}), "
+                  f"resolution by {d.resolution.due:%m-%d %H:%M} ({d.resolution.within}"
+                  f"{', ' + d.resolution.calendar if d.resolution.calendar else ''})"
+                  + (f", follow-up by {d.follow_up.due:%m-%d %H:%M}" if d.follow_up else "")
+                  + (", written report required" if r.report_required else "") + "\n")
+        out.write(f"    refund: {r.refund.decision} by {r.refund.rule_id or 'default'} — {r.refund.reason} [{r.refund.source}]\n")

@@ -55,13 +55,11 @@ std::size_t need_fact(const std::vector<field>& facts, const std::string& file, 
 /// Index of the highest level among a collect decision's matches (values are listed lowest first).
 std::int64_t highest(const policy& p, const decision& d, std::size_t output, std::int64_t fallback) {
   std::int64_t best = -1;
-  for (const auto m : d.matched) {
-    const auto values = p.outputs_of_rule(m);
-    if (values[output]) best = std::max(best, values[output]->number);
-  }
+  for (const auto m : d.matched)
+    if (const value* v = p.output_of_rule(m, output)) best = std::max(best, v->number);
   if (best < 0) {
-    const auto dflt = p.default_outputs();
-    best = output < dflt.size() && dflt[output] ? dflt[output]->number : fallback;
+    const value* v = p.output_of(decision{}, output);
+    best = v ? v->number : fallback;
   }
   return best;
 }
@@ -97,6 +95,17 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
   const auto facts = detail::load_facts_document(facts_file);
   t->facts_ = facts.fields;
   t->zone_ = facts.zone;
+  // Defaults are parsed once here; make_facts() copies them.
+  t->default_numbers_.assign(t->facts_.size(), 0);
+  t->default_texts_.assign(t->facts_.size(), std::string());
+  t->default_present_.assign(t->facts_.size(), 0);
+  for (std::size_t i = 0; i < t->facts_.size(); ++i)
+    if (t->facts_[i].default_text) {
+      const value v = parse_value(t->facts_[i], *t->facts_[i].default_text, t->zone_);
+      t->default_numbers_[i] = v.number;
+      t->default_texts_[i] = v.text;
+      t->default_present_[i] = 1;
+    }
 
   auto get = [&](const char* name) {
     const auto it = policies.find(name);
@@ -196,19 +205,10 @@ std::size_t triage_policy::fact_slot(const std::string& name) const {
 
 record triage_policy::make_facts() const {
   record r;
-  const std::size_t n = facts_.size();
-  r.numbers.assign(n, 0);
-  r.texts.assign(n, std::string_view());
-  r.owned_texts.assign(n, std::string());
-  r.present.assign(n, 0);
-  for (std::size_t i = 0; i < n; ++i)
-    if (facts_[i].default_text) {
-      const value v = parse_value(facts_[i], *facts_[i].default_text, zone_);
-      r.numbers[i] = v.number;
-      r.owned_texts[i] = v.text;
-      r.texts[i] = r.owned_texts[i];
-      r.present[i] = 1;
-    }
+  r.numbers = default_numbers_;
+  r.owned_texts = default_texts_;
+  r.present = default_present_;
+  r.texts.assign(r.owned_texts.begin(), r.owned_texts.end());
   return r;
 }
 
@@ -229,6 +229,15 @@ void triage_policy::set_fact(record& r, std::size_t slot, const std::string& tex
   r.present[slot] = 1;
 }
 
+void triage_policy::set_fact_value(record& r, std::size_t slot, value v) const {
+  const field& f = facts_.at(slot);
+  if (!f.derived.empty()) throw error("fact '" + f.name + "' is derived (" + f.derived + "); do not give it");
+  r.numbers[slot] = v.number;
+  r.owned_texts[slot] = std::move(v.text);
+  r.texts[slot] = r.owned_texts[slot];
+  r.present[slot] = 1;
+}
+
 triage_result triage_policy::triage(const record& given, bool explain) const {
   const std::size_t n = facts_.size();
   if (given.numbers.size() != n) throw error("facts record does not belong to this triage policy (use make_facts())");
@@ -237,15 +246,11 @@ triage_result triage_policy::triage(const record& given, bool explain) const {
     if (facts_[i].required && !given.present[i]) missing += (missing.empty() ? "" : ", ") + facts_[i].name;
   if (!missing.empty()) throw error("missing fact(s) " + missing);
 
-  // Working copy: the given facts plus the derived ones.
-  record f = make_facts();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!given.present[i]) continue;
-    f.numbers[i] = given.numbers[i];
-    f.owned_texts[i] = std::string(given.texts[i]);
-    f.texts[i] = f.owned_texts[i];
-    f.present[i] = 1;
-  }
+  // Working view: the given facts (texts stay in the caller's record) plus the derived ones.
+  record f;
+  f.numbers = given.numbers;
+  f.texts = given.texts;
+  f.present = given.present;
   triage_result out;
   const instant received = instant::from_unix(f.numbers[slot_received_]);
   const std::int64_t received_day = zone_.local_day(received);
@@ -266,14 +271,17 @@ triage_result triage_policy::triage(const record& given, bool explain) const {
   const auto policies_in_order = policies();
   auto run = [&](std::size_t which, decision& d) {
     const policy& p = *policies_in_order[which];
-    record r = p.make_record();
+    // The policy's inputs, picked from the facts by slot (no parsing, no string copies).
     const auto& slots = input_slots_[which];
+    record r;
+    r.numbers.resize(slots.size());
+    r.texts.resize(slots.size());
+    r.present.resize(slots.size());
     for (std::size_t k = 0; k < slots.size(); ++k) {
       const std::size_t s = slots[k];
-      if (!f.present[s]) continue;
       r.numbers[k] = f.numbers[s];
       r.texts[k] = f.texts[s];
-      r.present[k] = 1;
+      r.present[k] = f.present[s];
     }
     std::vector<condition_trace> trace;
     try {
@@ -284,7 +292,6 @@ triage_result triage_policy::triage(const record& given, bool explain) const {
     if (explain) out.explanation += p.explain(d, &trace) + "\n";
     return r;
   };
-  auto text_of = [](const std::optional<value>& v) { return v ? v->text : std::string(); };
 
   // 1. Risk: every signal that fires; the level is the highest.
   decision d;
@@ -293,11 +300,11 @@ triage_result triage_policy::triage(const record& given, bool explain) const {
   const field& level_field = risk_->outputs()[level_out];
   const std::int64_t level = highest(*risk_, d, level_out, 0);
   out.risk.level = level_field.values[static_cast<std::size_t>(level)];
+  out.risk.signals.reserve(d.matched.size());
   for (const auto m : d.matched) {
     const auto& rule = risk_->rules()[m];
-    const auto values = risk_->outputs_of_rule(m);
-    out.risk.signals.push_back({rule.id,
-                                values[level_out] ? level_field.values[static_cast<std::size_t>(values[level_out]->number)] : "",
+    const value* v = risk_->output_of_rule(m, level_out);
+    out.risk.signals.push_back({rule.id, v ? level_field.values[static_cast<std::size_t>(v->number)] : "",
                                 rule.description, rule.source, risk_->keyword_words(risk_record, m)});
   }
   f.numbers[slot_risk_] = level;
@@ -309,18 +316,18 @@ triage_result triage_policy::triage(const record& given, bool explain) const {
   const std::int64_t tier = highest(*escalation_, d, tier_out, 0);
   out.tier = escalation_->outputs()[tier_out].values[static_cast<std::size_t>(tier)];
   for (const auto m : d.matched) {
-    const auto v = escalation_->outputs_of_rule(m)[tier_out];
+    const value* v = escalation_->output_of_rule(m, tier_out);
     if (v && v->number == tier) out.tier_rules.push_back(escalation_->rules()[m].id);
   }
   f.numbers[slot_tier_] = tier;
   f.present[slot_tier_] = 1;
 
   // 3. What the tier means: targets, owners, follow-up and report.
-  run(2, d);
-  const auto tier_values = tiers_->outputs_of(d);
-  auto tier_output = [&](const char* name) { return tier_values[tiers_->output_index(name)]; };
-  const std::string tier_rule = d.matched.empty() ? std::string() : tiers_->rules()[d.matched.front()].id;
-  const std::string tier_source = d.matched.empty() ? std::string() : tiers_->rules()[d.matched.front()].source;
+  decision tier_decision;  // read again below, after other policies reuse `d`
+  run(2, tier_decision);
+  auto tier_output = [&](const char* name) { return tiers_->output_of(tier_decision, tiers_->output_index(name)); };
+  const std::string tier_rule = tier_decision.matched.empty() ? std::string() : tiers_->rules()[tier_decision.matched.front()].id;
+  const std::string tier_source = tier_decision.matched.empty() ? std::string() : tiers_->rules()[tier_decision.matched.front()].source;
   if (const auto owners = tier_output("owners")) {
     const field& f_owners = tiers_->outputs()[tiers_->output_index("owners")];
     for (std::size_t i = 0; i < f_owners.values.size(); ++i)
@@ -331,12 +338,12 @@ triage_result triage_policy::triage(const record& given, bool explain) const {
 
   // 4. Refund decision.
   run(3, d);
-  const auto refund_values = refund_->outputs_of(d);
-  const field& decision_field = refund_->outputs()[refund_->output_index("decision")];
-  const auto& decided = refund_values[refund_->output_index("decision")];
+  const std::size_t decision_out = refund_->output_index("decision");
+  const field& decision_field = refund_->outputs()[decision_out];
+  const value* decided = refund_->output_of(d, decision_out);
   if (!decided) throw error("policy 'refund' decided no `decision` (give its default one)");
   out.refund.decision = decision_field.values[static_cast<std::size_t>(decided->number)];
-  out.refund.reason = text_of(refund_values[refund_->output_index("reason")]);
+  if (const value* reason = refund_->output_of(d, refund_->output_index("reason"))) out.refund.reason = reason->text;
   if (!d.matched.empty()) {
     out.refund.rule_id = refund_->rules()[d.matched.front()].id;
     out.refund.source = refund_->rules()[d.matched.front()].source;
@@ -346,14 +353,14 @@ triage_result triage_policy::triage(const record& given, bool explain) const {
 
   // 5. Calendars for the deadlines.
   run(5, d);
-  const auto cal_values = service_calendar_->outputs_of(d);
-  auto calendar_named = [&](const char* output) {
+  auto calendar_named = [&](const char* output) -> const std::string& {
     const std::size_t o = service_calendar_->output_index(output);
-    if (!cal_values[o]) throw error(std::string("policy 'service-calendar' decided no `") + output + "` (give its default one)");
-    return service_calendar_->outputs()[o].values[static_cast<std::size_t>(cal_values[o]->number)];
+    const value* v = service_calendar_->output_of(d, o);
+    if (!v) throw error(std::string("policy 'service-calendar' decided no `") + output + "` (give its default one)");
+    return service_calendar_->outputs()[o].values[static_cast<std::size_t>(v->number)];
   };
-  const std::string business_calendar = calendar_named("business_hours");
-  const std::string workday_calendar = calendar_named("working_days");
+  const std::string& business_calendar = calendar_named("business_hours");
+  const std::string& workday_calendar = calendar_named("working_days");
   auto deadline = [&](const std::string& what, const value& within, instant from, const std::string& rule,
                       const std::string& source) {
     const auto dur = kefu::calendar::parse_duration(within.text);
@@ -377,11 +384,13 @@ triage_result triage_policy::triage(const record& given, bool explain) const {
   // 6. Channel and category targets.
   run(4, d);
   const std::size_t target_out = sla_->output_index("target"), within_out = sla_->output_index("within");
+  out.targets.reserve(d.matched.size());
   for (const auto m : d.matched) {
-    const auto values = sla_->outputs_of_rule(m);
-    if (!values[within_out]) continue;
+    const value* within = sla_->output_of_rule(m, within_out);
+    if (!within) continue;
+    const value* target = sla_->output_of_rule(m, target_out);
     const auto& rule = sla_->rules()[m];
-    out.targets.push_back(deadline(text_of(values[target_out]), *values[within_out], received, rule.id, rule.source));
+    out.targets.push_back(deadline(target ? target->text : std::string(), *within, received, rule.id, rule.source));
   }
   return out;
 }

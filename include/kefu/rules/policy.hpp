@@ -94,6 +94,16 @@ class policy {
   record make_record() const;
   /// Sets an input from its text form (parse_value); throws naming the input.
   void set(record& r, std::size_t slot, const std::string& text) const;
+  /// Sets an input from an already typed value (bindings convert native values directly).
+  void set_value(record& r, std::size_t slot, value v) const {
+    if (inputs_.at(slot).type == value_type::text) {
+      r.owned_texts[slot] = std::move(v.text);
+      r.texts[slot] = r.owned_texts[slot];
+    } else {
+      r.numbers[slot] = v.number;
+    }
+    r.present[slot] = 1;
+  }
   void set_number(record& r, std::size_t slot, std::int64_t number) const {
     r.numbers[slot] = number;
     r.present[slot] = 1;
@@ -123,6 +133,17 @@ class policy {
   /// matched rule's; use outputs_of for each).
   std::vector<std::optional<value>> outputs_of(const decision& d) const;
   std::vector<std::optional<value>> outputs_of_rule(std::uint32_t rule) const;
+  /// One output of a rule (its `then`, else the default), without copying; nullptr when unset.
+  const value* output_of_rule(std::uint32_t rule, std::size_t output) const {
+    const auto& then = rules_.at(rule).then;
+    if (output < then.size() && then[output]) return &*then[output];
+    return output < default_.size() && default_[output] ? &*default_[output] : nullptr;
+  }
+  /// One output of a decision (the winning rule's, else the default), without copying.
+  const value* output_of(const decision& d, std::size_t output) const {
+    if (!d.matched.empty()) return output_of_rule(d.matched.front(), output);
+    return output < default_.size() && default_[output] ? &*default_[output] : nullptr;
+  }
 
   /// The words of each keyword set a rule tests that occur in the record's texts (for risk signals).
   std::vector<std::string> keyword_words(const record& r, std::uint32_t rule) const;

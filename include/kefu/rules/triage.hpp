@@ -92,6 +92,8 @@ class triage_policy {
   /// Sets a fact from text; errors name the fact; derived facts cannot be set.
   void set_fact(record& facts, std::size_t slot, const std::string& text) const;
   void set_fact(record& facts, const std::string& name, const std::string& text) const { set_fact(facts, fact_slot(name), text); }
+  /// Sets a fact from an already typed value (same checks as set_fact).
+  void set_fact_value(record& facts, std::size_t slot, value v) const;
 
   /// Triage one ticket. With `explain`, result.explanation holds every policy's reasoning.
   triage_result triage(const record& facts, bool explain = false) const;
@@ -107,6 +109,9 @@ class triage_policy {
   std::map<std::string, std::shared_ptr<const kefu::calendar::calendar>> calendars_;
   /// For each policy above (same order), the facts slot of each of its inputs.
   std::vector<std::vector<std::size_t>> input_slots_;
+  std::vector<std::int64_t> default_numbers_;
+  std::vector<std::string> default_texts_;
+  std::vector<std::uint8_t> default_present_;
   std::size_t slot_received_ = 0, slot_purchased_ = 0, slot_days_ = 0, slot_known_ = 0, slot_risk_ = 0, slot_tier_ = 0,
               slot_refund_ = 0;
 };

@@ -1,0 +1,89 @@
+// Triage with the shipped rules directory, from C++ (issue: default policy).
+#include <kefu/rules/triage.hpp>
+
+#include "calendar_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace kefu_test;
+
+namespace {
+const kefu::rules::triage_policy& shipped() {
+  static const auto p = kefu::rules::triage_policy::load_directory(KEFU_TEST_RULES_DIR);
+  return *p;
+}
+kefu::rules::record facts(std::vector<std::pair<std::string, std::string>> given) {
+  const auto& t = shipped();
+  auto r = t.make_facts();
+  for (const auto& [k, v] : given) t.set_fact(r, k, v);
+  return r;
+}
+}  // namespace
+
+TEST(Triage, QualityDefectWithMediaThreatAcrossSpringFestival) {
+  const auto r = shipped().triage(facts({{"business", "mall"},
+                                          {"channel", "phone"},
+                                          {"category", "quality_defect"},
+                                          {"received_at", "2026-02-13T10:00:00+08:00"},
+                                          {"purchased_at", "2026-02-08"},
+                                          {"has_receipt", "true"},
+                                          {"text", "再不退我就发微博曝光"}}));
+  EXPECT_EQ(r.risk.level, "high");
+  ASSERT_EQ(r.risk.signals.size(), 1u);
+  EXPECT_EQ(r.risk.signals[0].rule_id, "RISK-MEDIA");
+  EXPECT_EQ(r.risk.signals[0].words, (std::vector<std::string>{"微博", "曝光"}));
+  EXPECT_EQ(r.tier, "L3");
+  EXPECT_EQ(r.tier_rules, (std::vector<std::string>{"ESC-CATEGORY-L3"}));
+  EXPECT_EQ(r.owners, (std::vector<std::string>{"supervisor", "qc", "legal"}));
+  EXPECT_TRUE(r.report_required);
+  EXPECT_EQ(cst_text(r.first_response.due), "2026-02-14T10:00:00+08:00");
+  EXPECT_EQ(cst_text(r.resolution.due), "2026-03-03T00:00:00+08:00");
+  EXPECT_EQ(r.resolution.calendar, "cn-mainland");
+  EXPECT_EQ(r.refund.decision, "refund");
+  EXPECT_EQ(r.refund.rule_id, "REF-QUALITY-7D");
+  EXPECT_EQ(*r.days_since_purchase, 5);
+}
+
+TEST(Triage, FreshFoodUsesTheShiftCalendarForBusinessHours) {
+  const auto r = shipped().triage(facts({{"business", "fresh"},
+                                          {"channel", "online"},
+                                          {"category", "live_seafood_dead"},
+                                          {"received_at", "2026-02-16T23:00:00+08:00"}}));
+  EXPECT_EQ(r.tier, "L2");
+  EXPECT_EQ(r.refund.rule_id, "REF-FRESH-DEAD-OR-SPOILED");
+  const auto verify = std::find_if(r.targets.begin(), r.targets.end(), [](const auto& t) { return t.rule_id == "SLA-LIVE-SEAFOOD-VERIFY"; });
+  ASSERT_NE(verify, r.targets.end());
+  EXPECT_EQ(cst_text(verify->due), "2026-02-17T11:00:00+08:00");
+  ASSERT_TRUE(r.follow_up.has_value());
+  EXPECT_EQ(cst_text(r.resolution.due), "2026-02-18T23:00:00+08:00");
+  EXPECT_EQ(cst_text(r.follow_up->due), "2026-02-27T00:00:00+08:00");  // 3 workdays after 18 Feb: 24, 25, 26 Feb
+}
+
+TEST(Triage, BadFactsNameTheField) {
+  const auto& t = shipped();
+  auto r = t.make_facts();
+  EXPECT_EQ(error_of([&] { t.set_fact(r, "chanel", "phone"); }), "unknown fact 'chanel' (did you mean 'channel'?)");
+  EXPECT_EQ(error_of([&] { t.set_fact(r, "business", "supermarket"); }),
+            "fact 'business': 'supermarket' is not one of ecommerce, mall, smart_counter, fresh");
+  EXPECT_EQ(error_of([&] { t.set_fact(r, "tier", "L1"); }), "fact 'tier' is derived (the escalation policy's tier); do not give it");
+  EXPECT_EQ(error_of([&] { t.triage(r); }), "missing fact(s) business, channel, category, received_at");
+}
+
+TEST(Triage, DirectoryErrorsAreCaughtAtLoad) {
+  scratch_dir dir;
+  // A policy input that disagrees with the facts vocabulary is an error at the input.
+  std::filesystem::copy(KEFU_TEST_RULES_DIR, dir.path / "rules", std::filesystem::copy_options::recursive);
+  const auto risk = dir.path / "rules" / "risk.yaml";
+  std::string text;
+  {
+    std::ifstream in(risk);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const auto at = text.find("  repeat_complaints: int");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, std::string("  repeat_complaints: int").size(), "  repeat_complaints: decimal");
+  std::ofstream(risk) << text;
+  const std::string msg = error_of([&] { kefu::rules::triage_policy::load_directory((dir.path / "rules").string()); });
+  EXPECT_NE(msg.find("risk.yaml:"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(": input 'repeat_complaints' differs from the fact in the vocabulary ("), std::string::npos) << msg;
+}
