@@ -6,6 +6,7 @@ Every finding carries file, line and column, so editors and CI can point at it.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, TextIO
@@ -31,6 +32,18 @@ class Finding:
     message: str
     rule_id: str | None = None
     check: str | None = None
+    source_line: str | None = None  # the line of the file the finding points at
+
+    def caret(self) -> str:
+        """The source line and a caret under the column, as compilers show them (wide CJK characters
+        take two columns in a terminal)."""
+        if self.source_line is None:
+            return ""
+        text = self.source_line.rstrip("\n")
+        if not self.column:
+            return f"    {text}\n"
+        width = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text[: self.column - 1])
+        return f"    {text}\n    {' ' * width}^\n"
 
     def __str__(self) -> str:
         where = self.file
@@ -56,8 +69,19 @@ def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
     return sorted(found)
 
 
+def _source_line(file: str, line: int | None) -> str | None:
+    if not line:
+        return None
+    try:
+        lines = Path(file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return lines[line - 1] if 0 < line <= len(lines) else None
+
+
 def _from_error(e: Error, path: Path) -> Finding:
-    return Finding(e.file or str(path), e.line, e.column, "error", e.detail or str(e), e.rule_id, None)
+    file = e.file or str(path)
+    return Finding(file, e.line, e.column, "error", e.detail or str(e), e.rule_id, None, _source_line(file, e.line))
 
 
 def lint(paths: Iterable[str | Path]) -> list[Finding]:
@@ -69,7 +93,8 @@ def lint(paths: Iterable[str | Path]) -> list[Finding]:
             if kind == "policy":
                 policy = DecisionPolicy.load(path)
                 for w in policy.warnings:
-                    findings.append(Finding(w.file, w.line or None, w.column or None, "warning", w.message, w.rule_id or None, w.check))
+                    findings.append(Finding(w.file, w.line or None, w.column or None, "warning", w.message,
+                                            w.rule_id or None, w.check, _source_line(w.file, w.line)))
             elif kind == "calendar":
                 Calendar.load(path)
             elif kind == "suite":
@@ -86,7 +111,7 @@ def format_findings(findings: list[Finding], files: int, fmt: str, out: TextIO) 
         out.write("\n")
         return
     for f in findings:
-        out.write(f"{f}\n")
+        out.write(f"{f}\n{f.caret()}")
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
     out.write(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} in {files} file{'s' * (files != 1)}\n")

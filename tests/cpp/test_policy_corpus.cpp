@@ -84,7 +84,7 @@ const corpus_case corpus[] = {
     {"26_rule_missing_then.yaml", policy, "7:5: rule 风险-集体: a rule needs `then:` with the outputs it decides"},
     {"27_unknown_output_in_then.yaml", policy, "10:12: rule REF-BILLING: unknown output 'decison' (did you mean 'decision'?)"},
     // LOADER: byte column (reported 11:20).
-    {"28_bad_output_value.yaml", policy, "11:16: rule 风险-安全: output '风险': '很高' is not one of 普通, 高, 严重"},
+    {"28_bad_output_value.yaml", policy, "11:16: rule 风险-安全: output '风险': '很高' is not one of 普通, 高, 严重 (did you mean '高'?)"},
     // LOADER: reported at the value (10:15); the `priority` key is what does not belong.
     {"29_priority_without_priority_hit_policy.yaml", policy,
      "10:5: rule ESC-L3-AMOUNT: `priority` only applies under hit_policy: priority"},

@@ -122,17 +122,32 @@ def test_cli_lint_text_and_json(tmp_path):
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         f"{tmp_path / 'broken.yaml'}:5:19: error: rule A: unknown input 'dayz' (did you mean 'days'?)",
+        "      - {id: A, when: dayz > 1, then: {ok: true}}",
+        "                      ^",
         f"{tmp_path / 'shadow.yaml'}:6:5: warning: rule B: rule B can never fire: earlier rule A always matches first (hit policy first) [unreachable-rule]",
+        "      - {id: B, when: days <= 3, then: {ok: false}}",
+        "        ^",
         "1 error, 1 warning in 3 files",
     ]
     as_json = json.loads(_kefu("lint", "--format", "json", str(tmp_path / "shadow.yaml")).stdout)
     assert as_json["diagnostics"] == [
         {"file": str(tmp_path / "shadow.yaml"), "line": 6, "column": 5, "severity": "warning",
-         "message": "rule B can never fire: earlier rule A always matches first (hit policy first)", "rule_id": "B", "check": "unreachable-rule"}
+         "message": "rule B can never fire: earlier rule A always matches first (hit policy first)", "rule_id": "B", "check": "unreachable-rule",
+         "source_line": "  - {id: B, when: days <= 3, then: {ok: false}}"}
     ]
     assert _kefu("lint", str(tmp_path / "shadow.yaml")).returncode == 0
     assert _kefu("lint", "--strict", str(tmp_path / "shadow.yaml")).returncode == 1
     assert lint([POLICY]) == []
+
+
+def test_lint_caret_counts_wide_characters(tmp_path):
+    (tmp_path / "cn.yaml").write_text(
+        "policy: 退款\ninputs: {天数: int}\noutputs: {退: bool}\nrules:\n  - {id: 甲, when: 天 > 1, then: {退: true}}\n",
+        encoding="utf-8",
+    )
+    out = _kefu("lint", str(tmp_path)).stdout.splitlines()
+    assert out[0] == f"{tmp_path / 'cn.yaml'}:5:19: error: rule 甲: unknown input '天' (did you mean '天数'?)"
+    assert out[1:3] == ["      - {id: 甲, when: 天 > 1, then: {退: true}}", "                       ^"]
 
 
 def test_cli_explain(tmp_path):

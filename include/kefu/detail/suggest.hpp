@@ -8,7 +8,24 @@
 
 namespace kefu::detail {
 
-inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+/// UTF-8 text as code points (invalid bytes count as one each), so distances count characters.
+inline std::vector<char32_t> code_points(std::string_view s) {
+  std::vector<char32_t> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    char32_t cp = n == 1 ? c : c & (0xFF >> (n + 1));
+    for (std::size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += n;
+  }
+  return out;
+}
+
+/// Levenshtein distance in characters.
+inline std::size_t edit_distance(std::string_view a_text, std::string_view b_text) {
+  const auto a = code_points(a_text);
+  const auto b = code_points(b_text);
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
@@ -27,7 +44,7 @@ inline std::size_t edit_distance(std::string_view a, std::string_view b) {
 template <class Range>
 std::string did_you_mean(std::string_view word, const Range& candidates) {
   std::string best;
-  std::size_t best_distance = std::max<std::size_t>(1, word.size() / 3) + 1;
+  std::size_t best_distance = std::max<std::size_t>(1, code_points(word).size() / 3) + 1;
   for (const auto& c : candidates) {
     const std::size_t dist = edit_distance(word, c);
     if (dist < best_distance) {
