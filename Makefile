@@ -26,7 +26,7 @@ export CCACHE_BASEDIR := $(CURDIR)
         benchmark test-sanitize format clean
 
 demo: python-install
-	$(VENV)/bin/kefu demo
+	$(VENV)/bin/kefu demo --html $(BUILD)/demo/kpi-report.html
 
 test: cpp-test python-test
 

@@ -11,7 +11,7 @@ from . import Error, __version__, default_rules_dir, scan_rules
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run
 
-    return run(args.rules, args.tickets)
+    return run(args.rules, args.tickets, html=args.html)
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run the main job on the embedded default data")
     demo.add_argument("--rules", metavar="DIR", help="rules directory (default: the shipped rules)")
     demo.add_argument("--tickets", metavar="CSV", help="ticket file (default: the shipped synthetic tickets)")
+    demo.add_argument("--html", metavar="PATH", help="also write the KPI report as an HTML page with charts")
     demo.set_defaults(handler=_cmd_demo)
 
     rules = commands.add_parser("rules", help="list the documents of a rules directory and check they load")

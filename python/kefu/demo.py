@@ -24,7 +24,8 @@ def _table(out: TextIO, title: str, counts: Counter[str], total: int, limit: int
         out.write(f"    {key:<20} {n:>6}  {100.0 * n / total:5.1f}%\n")
 
 
-def run(rules_dir: str | Path | None = None, tickets: str | Path | None = None, out: TextIO = sys.stdout) -> int:
+def run(rules_dir: str | Path | None = None, tickets: str | Path | None = None, out: TextIO = sys.stdout,
+        html: str | Path | None = None) -> int:
     rules_path = Path(rules_dir) if rules_dir else default_rules_dir()
     tickets_path = Path(tickets) if tickets else default_data_path("tickets.csv")
     out.write(f"kefu {__version__} — demo on the embedded default data\n\n")
@@ -62,6 +63,14 @@ def run(rules_dir: str | Path | None = None, tickets: str | Path | None = None, 
             f"  {t['ticket_id']}  {mask_name(t.get('customer_name') or ''):<4} "
             f"{mask_phone(t.get('customer_phone') or ''):<12} {t['business']:<13} {t['category']:<18} {text}\n"
         )
+
+    # KPIs and scorecards of the same tickets' service records (DOMAIN §8).
+    from . import report
+
+    out.write("\n")
+    if html:
+        Path(html).parent.mkdir(parents=True, exist_ok=True)
+    report.run(None, None, html, out)
     return 0
 
 
