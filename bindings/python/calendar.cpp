@@ -9,6 +9,8 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <datetime.h>
+
 namespace py = pybind11;
 namespace cal = kefu::calendar;
 
@@ -21,15 +23,15 @@ constexpr std::int64_t nat = std::numeric_limits<std::int64_t>::min();
 py::module_ datetime_module() { return py::module_::import("datetime"); }
 py::module_ numpy() { return py::module_::import("numpy"); }
 
-bool is_datetime(py::handle x) { return py::isinstance(x, datetime_module().attr("datetime")); }
-bool is_date(py::handle x) { return py::isinstance(x, datetime_module().attr("date")); }
+bool is_datetime(py::handle x) { return is_datetime_object(x); }
+bool is_date(py::handle x) { return is_date_object(x); }
 
 /// A numpy datetime64 array (or anything numpy turns into one) in `unit`, as int64 values; none when x
 /// is not array-like.
 std::optional<py::array_t<std::int64_t>> as_datetime64(py::handle x, const char* unit) {
   if (is_date(x) || py::isinstance<py::str>(x)) return std::nullopt;
-  const bool array_like = py::isinstance<py::array>(x) || py::hasattr(x, "__array__") || py::isinstance<py::list>(x) ||
-                          py::isinstance<py::tuple>(x);
+  const bool array_like = py::isinstance<py::array>(x) || py::isinstance<py::list>(x) || py::isinstance<py::tuple>(x) ||
+                          PyObject_HasAttrString(x.ptr(), "__array__");
   if (!array_like) return std::nullopt;
   py::array arr = numpy().attr("asarray")(x);
   if (arr.dtype().kind() != 'M')
@@ -73,29 +75,31 @@ py::array_t<std::int64_t> map_pairs(const py::array_t<std::int64_t>& a, const py
 /// A date, or the calendar-local date of a datetime, as days since 1970-01-01.
 std::int64_t to_day(py::handle x, const cal::calendar& c) {
   if (is_datetime(x)) return c.zone().local_day(to_instant(x, c.zone()));
-  if (is_date(x)) {
-    return kefu::detail::days_from_civil(x.attr("year").cast<std::int64_t>(), x.attr("month").cast<unsigned>(),
-                                         x.attr("day").cast<unsigned>());
-  }
+  if (is_date(x))
+    return kefu::detail::days_from_civil(PyDateTime_GET_YEAR(x.ptr()), static_cast<unsigned>(PyDateTime_GET_MONTH(x.ptr())),
+                                         static_cast<unsigned>(PyDateTime_GET_DAY(x.ptr())));
   if (py::isinstance<py::str>(x)) return kefu::to_days(kefu::parse_date(x.cast<std::string>()));
   throw py::type_error("expected a datetime.date, a datetime.datetime or 'YYYY-MM-DD'");
 }
 
 py::object to_date(std::int64_t days) {
   const auto d = kefu::detail::civil_from_days(days);
-  return datetime_module().attr("date")(d.year, d.month, d.day);
+  PyObject* r = PyDateTimeAPI->Date_FromDate(static_cast<int>(d.year), static_cast<int>(d.month), static_cast<int>(d.day),
+                                             PyDateTimeAPI->DateType);
+  if (!r) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(r);
 }
 
 /// An instant back to Python with the awareness of `like`.
 py::object like_input(kefu::instant t, const kefu::time_zone& zone, py::handle like) {
-  py::object local = to_datetime(t, zone);
-  py::object tzinfo = like.attr("tzinfo");
-  if (tzinfo.is_none() || like.attr("utcoffset")().is_none()) return local.attr("replace")(py::arg("tzinfo") = py::none());
-  return local.attr("astimezone")(tzinfo);
+  const bool naive = !reinterpret_cast<PyDateTime_DateTime*>(like.ptr())->hastzinfo || like.attr("utcoffset")().is_none();
+  if (naive) return to_naive_datetime(t, zone);
+  return to_datetime(t, zone).attr("astimezone")(like.attr("tzinfo"));
 }
 
 cal::duration to_duration(py::handle spec) {
   if (py::isinstance<cal::duration>(spec)) return spec.cast<cal::duration>();
+  if (PyUnicode_Check(spec.ptr())) return cal::parse_duration(spec.cast<std::string>());
   if (py::isinstance<py::str>(spec)) return cal::parse_duration(spec.cast<std::string>());
   if (py::isinstance(spec, datetime_module().attr("timedelta"))) {
     const double s = spec.attr("total_seconds")().cast<double>();
@@ -115,6 +119,8 @@ calendar_ptr unconst(std::shared_ptr<const cal::calendar> c) { return std::const
 }  // namespace
 
 void register_calendar(py::module_& m) {
+  PyDateTime_IMPORT;  // this translation unit's copy of the datetime C API
+  if (!PyDateTimeAPI) throw py::error_already_set();
   py::enum_<cal::clock>(m, "Clock", "The clock a duration runs on.")
       .value("wall", cal::clock::wall)
       .value("business", cal::clock::business)

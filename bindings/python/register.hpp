@@ -25,6 +25,11 @@ void register_triage(pybind11::module_& m);
 kefu::instant to_instant(pybind11::handle datetime, const kefu::time_zone& naive_zone);
 /// An aware datetime in `zone`.
 pybind11::object to_datetime(kefu::instant t, const kefu::time_zone& zone);
+/// The same instant as a naive datetime in `zone`'s local time.
+pybind11::object to_naive_datetime(kefu::instant t, const kefu::time_zone& zone);
+/// datetime.datetime / datetime.date (a datetime is a date too) without importing the module.
+bool is_datetime_object(pybind11::handle x);
+bool is_date_object(pybind11::handle x);
 /// A zone from a TimeZone object or its text ("+08:00", "Asia/Shanghai").
 kefu::time_zone to_zone(pybind11::handle zone);
 /// os.PathLike or str to a filesystem path string.

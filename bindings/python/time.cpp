@@ -5,6 +5,8 @@
 
 #include <pybind11/operators.h>
 
+#include <datetime.h>
+
 namespace py = pybind11;
 
 namespace kefu::python {
@@ -20,28 +22,70 @@ std::int64_t local_seconds_of(py::handle dt) {
 }
 }  // namespace
 
-kefu::instant to_instant(py::handle dt, const kefu::time_zone& naive_zone) {
-  const py::module_ datetime = datetime_module();
-  if (!py::isinstance(dt, datetime.attr("datetime")))
-    throw py::type_error("expected a datetime.datetime, got " + std::string(py::str(py::type::of(dt).attr("__name__"))));
-  const py::object offset = dt.attr("utcoffset")();
-  const std::int64_t local = local_seconds_of(dt);
-  if (offset.is_none()) return naive_zone.from_local_seconds(local);
-  const auto delta = offset.attr("total_seconds")().cast<double>();
-  return kefu::instant::from_unix(local - static_cast<std::int64_t>(delta));
+// The C API of datetime: conversions sit on every scalar calendar call, so they avoid attribute look-ups.
+void import_datetime_api() {
+  if (!PyDateTimeAPI) {
+    PyDateTime_IMPORT;
+    if (!PyDateTimeAPI) throw py::error_already_set();
+  }
 }
 
-py::object to_datetime(kefu::instant t, const kefu::time_zone& zone) {
-  const py::module_ datetime = datetime_module();
+kefu::instant to_instant(py::handle dt, const kefu::time_zone& naive_zone) {
+  import_datetime_api();
+  PyObject* o = dt.ptr();
+  if (!PyDateTime_Check(o))
+    throw py::type_error("expected a datetime.datetime, got " + std::string(py::str(py::type::of(dt).attr("__name__"))));
+  const std::int64_t days = kefu::detail::days_from_civil(PyDateTime_GET_YEAR(o), static_cast<unsigned>(PyDateTime_GET_MONTH(o)),
+                                                          static_cast<unsigned>(PyDateTime_GET_DAY(o)));
+  const std::int64_t local = days * 86400 + PyDateTime_DATE_GET_HOUR(o) * 3600 + PyDateTime_DATE_GET_MINUTE(o) * 60 +
+                             PyDateTime_DATE_GET_SECOND(o);
+  const bool has_tz = reinterpret_cast<PyDateTime_DateTime*>(o)->hastzinfo;
+  if (!has_tz) return naive_zone.from_local_seconds(local);
+  const py::object offset = dt.attr("utcoffset")();
+  if (offset.is_none()) return naive_zone.from_local_seconds(local);
+  const std::int64_t delta = PyDateTime_DELTA_GET_DAYS(offset.ptr()) * 86400LL + PyDateTime_DELTA_GET_SECONDS(offset.ptr());
+  return kefu::instant::from_unix(local - delta);
+}
+
+namespace {
+py::object make_datetime(kefu::instant t, const kefu::time_zone& zone, PyObject* tzinfo) {
   const std::int64_t local = zone.local_seconds(t);
   const std::int64_t day = kefu::detail::floor_div(local, 86400);
   const std::int64_t sod = local - day * 86400;
   const auto c = kefu::detail::civil_from_days(day);
-  const py::object tz =
-      zone.offset().count() == 0
-          ? datetime.attr("timezone").attr("utc")
-          : datetime.attr("timezone")(datetime.attr("timedelta")(py::arg("seconds") = zone.offset().count()));
-  return datetime.attr("datetime")(c.year, c.month, c.day, sod / 3600, sod / 60 % 60, sod % 60, py::arg("tzinfo") = tz);
+  PyObject* r = PyDateTimeAPI->DateTime_FromDateAndTime(static_cast<int>(c.year), static_cast<int>(c.month), static_cast<int>(c.day),
+                                                         static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60),
+                                                         static_cast<int>(sod % 60), 0, tzinfo, PyDateTimeAPI->DateTimeType);
+  if (!r) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(r);
+}
+}  // namespace
+
+py::object to_datetime(kefu::instant t, const kefu::time_zone& zone) {
+  import_datetime_api();
+  py::object tz;
+  if (zone.offset().count() == 0) {
+    tz = py::reinterpret_borrow<py::object>(PyDateTime_TimeZone_UTC);
+  } else {
+    const py::object delta = py::reinterpret_steal<py::object>(PyDelta_FromDSU(0, static_cast<int>(zone.offset().count()), 0));
+    tz = py::reinterpret_steal<py::object>(PyTimeZone_FromOffset(delta.ptr()));
+    if (!tz) throw py::error_already_set();
+  }
+  return make_datetime(t, zone, tz.ptr());
+}
+
+py::object to_naive_datetime(kefu::instant t, const kefu::time_zone& zone) {
+  import_datetime_api();
+  return make_datetime(t, zone, Py_None);
+}
+
+bool is_datetime_object(py::handle x) {
+  import_datetime_api();
+  return PyDateTime_Check(x.ptr());
+}
+bool is_date_object(py::handle x) {
+  import_datetime_api();
+  return PyDate_Check(x.ptr());
 }
 
 kefu::time_zone to_zone(py::handle zone) {

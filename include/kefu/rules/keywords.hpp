@@ -68,16 +68,22 @@ class keyword_set {
   const std::string& name() const noexcept { return name_; }
   const std::vector<std::string>& words() const noexcept { return words_; }
 
-  /// Whether any word occurs in text. Stops at the first match.
+  /// Whether any word occurs in text. Stops at the first match; only when the match found may be an
+  /// ASCII word inside a longer run of letters or digits does it look closer (rare).
   bool contains_any(std::string_view text) const {
-    if (has_bounded_) return !matches(text).empty();
-    bool found = false;
+    bool found = false, check_bounds = false;
     std::int32_t state = 0;
     detail::for_each_folded_byte(text, [&](unsigned char c, std::size_t, std::size_t) {
-      if (found) return;
+      if (found || check_bounds) return;
       state = next(state, c);
-      if (output_[static_cast<std::size_t>(state)] >= 0) found = true;
+      const std::int32_t w = output_[static_cast<std::size_t>(state)];
+      if (w < 0) return;
+      if (has_bounded_ && bounded_[static_cast<std::size_t>(w)])
+        check_bounds = true;  // matches() checks this word's boundaries and every other word
+      else
+        found = true;
     });
+    if (check_bounds) return !matches(text).empty();
     return found;
   }
 
