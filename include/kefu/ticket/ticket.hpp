@@ -1,0 +1,324 @@
+// kefu — the ticket lifecycle (DOM-LC-1…7): a state machine with two orthogonal regions, SLA clocks,
+// an audited history and exact snapshots.
+//
+//   progress    received → triaged → in_progress ⇄ waiting_customer / waiting_internal → resolved → closed,
+//               cancelled from any open state, reopening from resolved (a follow-up that finds the problem
+//               unsolved, or `reopen`) and from closed (within the plan's reopen window)
+//   escalation  L1 → L2 → L3: by triage, by hand (`escalate`) or automatically on an SLA breach (`tick`)
+//
+// The machine is a Boost.MSM back end compiled in exactly one translation unit (src/ticket/machine.cpp);
+// this header does not include MSM. States have stable names (`to_string`), never MSM ids.
+//
+// Time is always passed in. Every accepted event appends one audit record; a rejected event, or one whose
+// action throws, raises and leaves the ticket unchanged (state, flags, clocks and history).
+#pragma once
+
+#include <kefu/calendar/sla_clock.hpp>
+#include <kefu/error.hpp>
+#include <kefu/time.hpp>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kefu::ticket {
+
+/// The progress region's states.
+enum class progress : std::uint8_t {
+  received,
+  triaged,
+  in_progress,
+  waiting_customer,
+  waiting_internal,
+  resolved,
+  closed,
+  cancelled
+};
+inline constexpr std::size_t progress_count = 8;
+
+/// The escalation region's states.
+enum class tier : std::uint8_t { L1, L2, L3 };
+inline constexpr std::size_t tier_count = 3;
+
+enum class event_kind : std::uint8_t {
+  triage,
+  start,
+  request_info,
+  customer_reply,
+  hand_off,
+  internal_reply,
+  resolve,
+  follow_up,
+  close,
+  reopen,
+  cancel,
+  escalate,
+  attach_report
+};
+inline constexpr std::size_t event_kind_count = 13;
+
+inline const char* to_string(progress p) noexcept {
+  constexpr const char* names[] = {"received", "triaged",  "in_progress", "waiting_customer",
+                                   "waiting_internal", "resolved", "closed", "cancelled"};
+  return static_cast<std::size_t>(p) < progress_count ? names[static_cast<std::size_t>(p)] : "?";
+}
+inline const char* to_string(tier t) noexcept {
+  constexpr const char* names[] = {"L1", "L2", "L3"};
+  return static_cast<std::size_t>(t) < tier_count ? names[static_cast<std::size_t>(t)] : "?";
+}
+inline const char* to_string(event_kind e) noexcept {
+  constexpr const char* names[] = {"triage",  "start",     "request_info", "customer_reply", "hand_off",
+                                   "internal_reply", "resolve", "follow_up", "close", "reopen",
+                                   "cancel", "escalate", "attach_report"};
+  return static_cast<std::size_t>(e) < event_kind_count ? names[static_cast<std::size_t>(e)] : "?";
+}
+inline std::optional<progress> parse_progress(std::string_view s) noexcept {
+  for (std::size_t i = 0; i < progress_count; ++i)
+    if (s == to_string(static_cast<progress>(i))) return static_cast<progress>(i);
+  return std::nullopt;
+}
+inline std::optional<tier> parse_tier(std::string_view s) noexcept {
+  for (std::size_t i = 0; i < tier_count; ++i)
+    if (s == to_string(static_cast<tier>(i))) return static_cast<tier>(i);
+  return std::nullopt;
+}
+inline std::optional<event_kind> parse_event_kind(std::string_view s) noexcept {
+  for (std::size_t i = 0; i < event_kind_count; ++i)
+    if (s == to_string(static_cast<event_kind>(i))) return static_cast<event_kind>(i);
+  return std::nullopt;
+}
+
+/// The active state of both regions.
+struct state {
+  progress where = progress::received;
+  tier level = tier::L1;
+  friend bool operator==(state a, state b) noexcept { return a.where == b.where && a.level == b.level; }
+  friend bool operator!=(state a, state b) noexcept { return !(a == b); }
+};
+/// "in_progress/L2".
+inline std::string to_string(state s) { return std::string(to_string(s.where)) + '/' + to_string(s.level); }
+
+/// Whether a state is open (neither closed nor cancelled).
+inline bool is_open(progress p) noexcept { return p != progress::closed && p != progress::cancelled; }
+
+/// One event: what, when, by whom, with an optional note, plus the payload some events carry.
+struct event {
+  event_kind kind = event_kind::start;
+  instant at;
+  std::string by;
+  std::string note;
+  tier to = tier::L1;      ///< triage: the tier it assigns (escalate always goes one tier up)
+  bool satisfied = true;   ///< follow_up: false when the follow-up finds the problem unsolved (DOM-LC-3)
+
+  static event make(event_kind k, instant at, std::string by, std::string note = {}) {
+    event e;
+    e.kind = k;
+    e.at = at;
+    e.by = std::move(by);
+    e.note = std::move(note);
+    return e;
+  }
+  static event triage(instant at, std::string by, tier t, std::string note = {}) {
+    event e = make(event_kind::triage, at, std::move(by), std::move(note));
+    e.to = t;
+    return e;
+  }
+  static event follow_up(instant at, std::string by, bool satisfied, std::string note = {}) {
+    event e = make(event_kind::follow_up, at, std::move(by), std::move(note));
+    e.satisfied = satisfied;
+    return e;
+  }
+
+  friend bool operator==(const event& a, const event& b) noexcept {
+    return a.kind == b.kind && a.at == b.at && a.by == b.by && a.note == b.note && a.to == b.to &&
+           a.satisfied == b.satisfied;
+  }
+  friend bool operator!=(const event& a, const event& b) noexcept { return !(a == b); }
+};
+
+/// One accepted event (DOM-LC-6: time, operator, event, from-state, to-state, result/note).
+struct audit_record {
+  event what;
+  state from;
+  state to;
+  friend bool operator==(const audit_record& a, const audit_record& b) noexcept {
+    return a.what == b.what && a.from == b.from && a.to == b.to;
+  }
+  friend bool operator!=(const audit_record& a, const audit_record& b) noexcept { return !(a == b); }
+};
+
+/// An event not allowed in the current state (or refused by a DOM-LC-5 guard).
+class transition_error : public kefu::error {
+ public:
+  transition_error(state from, event_kind ev, std::string reason)
+      : kefu::error("cannot " + std::string(to_string(ev)) + " a ticket in state " + to_string(from) + ": " + reason),
+        from_(from),
+        event_(ev),
+        reason_(std::move(reason)) {}
+  state from() const noexcept { return from_; }
+  event_kind event() const noexcept { return event_; }
+  const std::string& reason() const noexcept { return reason_; }
+
+ private:
+  state from_;
+  event_kind event_;
+  std::string reason_;
+};
+
+// ---- SLA plan -------------------------------------------------------------------------------------
+
+/// A target: within what, on which calendar (wall targets still name one, e.g. `always`), warning point.
+struct sla_target {
+  calendar::duration within;
+  std::shared_ptr<const calendar::calendar> on;
+  calendar::sla_warning warning{};
+};
+
+/// What a tier demands. A clock exists while the ticket's current tier has a target for it.
+struct tier_targets {
+  std::optional<sla_target> first_response;  ///< runs from receipt to `start` (or a direct `resolve`)
+  std::optional<sla_target> resolution;      ///< runs from receipt to `resolve`; paused while waiting on the customer
+  std::optional<sla_target> follow_up;       ///< runs from `resolve` to `follow_up`, when a follow-up is required
+  bool follow_up_required = false;           ///< DOM-LC-5: no `close` before a satisfied follow-up
+  bool report_required = false;              ///< DOM-LC-5: no `close` before `attach_report`
+};
+
+/// Everything a ticket needs from policy; plain data, so the ticket layer does not depend on rules.
+struct ticket_plan {
+  std::array<tier_targets, tier_count> tiers;
+  seconds reopen_window{7 * 24 * 3600};  ///< a closed ticket may be reopened until closed_at + window
+  std::string system_operator = "system";  ///< the operator of automatic escalations
+
+  const tier_targets& of(tier t) const noexcept { return tiers[static_cast<std::size_t>(t)]; }
+};
+
+/// DOM-ESC-1's tiers on the built-in calendars: L1 respond 1 h / resolve 24 h; L2 2 h / 48 h, follow-up
+/// within 3 workdays (cn-mainland); L3 24 h / 7 workdays (cn-mainland), follow-up 3 workdays and a report.
+ticket_plan default_plan();
+
+enum class clock_name : std::uint8_t { first_response, resolution, follow_up };
+inline constexpr std::size_t clock_count = 3;
+inline const char* to_string(clock_name c) noexcept {
+  constexpr const char* names[] = {"first_response", "resolution", "follow_up"};
+  return static_cast<std::size_t>(c) < clock_count ? names[static_cast<std::size_t>(c)] : "?";
+}
+
+/// `ticket::sla(at)`: each clock's status, empty for a clock the ticket does not have.
+struct sla_report {
+  std::array<std::optional<calendar::sla_status>, clock_count> clocks;
+  const std::optional<calendar::sla_status>& operator[](clock_name c) const noexcept {
+    return clocks[static_cast<std::size_t>(c)];
+  }
+  bool any_breached() const noexcept {
+    for (const auto& c : clocks)
+      if (c && c->state == calendar::sla_state::breached) return true;
+    return false;
+  }
+};
+
+/// Data beside the two states.
+struct ticket_flags {
+  bool followed_up = false;      ///< a satisfied follow-up since the last resolve
+  bool report_attached = false;  ///< a written handling report was attached
+  std::uint32_t reopen_count = 0;
+  std::optional<instant> closed_at;
+  friend bool operator==(const ticket_flags& a, const ticket_flags& b) noexcept {
+    return a.followed_up == b.followed_up && a.report_attached == b.report_attached &&
+           a.reopen_count == b.reopen_count && a.closed_at == b.closed_at;
+  }
+};
+
+// ---- the ticket -------------------------------------------------------------------------------------
+
+class ticket;
+namespace detail {
+void set_action_hook_for_testing(ticket& t, std::function<void(event_kind)> hook);
+}  // namespace detail
+
+class ticket {
+ public:
+  /// A ticket received at `received` (state received/L1); starts the first-response and resolution clocks.
+  ticket(std::string id, ticket_plan plan, instant received, std::string by = "system");
+  ~ticket();
+  ticket(const ticket&);
+  ticket& operator=(const ticket&);
+  ticket(ticket&&) noexcept;
+  ticket& operator=(ticket&&) noexcept;
+
+  const std::string& id() const noexcept;
+  instant received() const noexcept;
+  const std::string& received_by() const noexcept;
+  const ticket_plan& plan() const noexcept;
+
+  state current() const noexcept;
+  progress where() const noexcept { return current().where; }
+  tier level() const noexcept { return current().level; }
+  const ticket_flags& flags() const noexcept;
+
+  /// Applies an event. transition_error when it is not allowed (naming state and event); the ticket is
+  /// then unchanged, as it is when anything else throws on the way (strong guarantee).
+  void fire(const event& e);
+  /// Whether `fire(e)` would be accepted by the machine's guards (clocks are not consulted).
+  bool can_fire(const event& e) const;
+  /// The kinds of event acceptable now (with default payloads: triage to L1, a satisfied follow-up).
+  std::vector<event_kind> allowed_events(instant at) const;
+
+  /// Each clock's status as of `at`.
+  sla_report sla(instant at) const;
+  /// DOM-ESC-4: when an open ticket has a running or paused clock that is breached at `at`, escalate one
+  /// tier (operator plan().system_operator, the note names the clock). Returns whether it escalated.
+  bool tick(instant at);
+
+  const std::vector<audit_record>& history() const noexcept;
+  /// A clock, or nullptr when the current tier has no such target (or it has not started: follow_up).
+  const calendar::sla_clock* clock(clock_name c) const noexcept;
+
+  /// A JSON snapshot: state names, flags, clocks (targets and event lists) and the history.
+  std::string to_json() const;
+  /// Restores a snapshot against `plan`: replays the history and checks that state, flags and clocks are
+  /// exactly what the snapshot says. parse_error with line and column for malformed JSON, naming the field
+  /// for anything inconsistent.
+  static ticket from_json(std::string_view json, ticket_plan plan);
+  /// A fresh ticket with every recorded event fired again.
+  static ticket replay(std::string id, ticket_plan plan, instant received, std::string by,
+                       const std::vector<audit_record>& history);
+
+  /// Same id, receipt, state, flags, clock events and history.
+  friend bool operator==(const ticket& a, const ticket& b);
+  friend bool operator!=(const ticket& a, const ticket& b) { return !(a == b); }
+  friend void detail::set_action_hook_for_testing(ticket& t, std::function<void(event_kind)> hook);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> p_;
+  explicit ticket(std::unique_ptr<impl> p);
+};
+
+// ---- the machine's own description --------------------------------------------------------------------
+
+/// One row of the machine's transition table (the same table the MSM rows are generated from).
+struct transition_info {
+  const char* region;  ///< "progress" | "escalation"
+  const char* from;
+  const char* event;
+  const char* to;      ///< equals `from` for an internal transition
+  const char* guard;   ///< "" when unguarded
+  bool internal;
+};
+const std::vector<transition_info>& transitions();
+/// The lifecycle diagram, generated from the transition table.
+std::string graph_mermaid();
+std::string graph_dot();
+
+namespace detail {
+/// Tests only: called with the event kind inside every MSM action of this ticket (so an action can be
+/// made to throw). Per ticket, so kefu keeps no global mutable state.
+void set_action_hook_for_testing(ticket& t, std::function<void(event_kind)> hook);
+}  // namespace detail
+
+}  // namespace kefu::ticket

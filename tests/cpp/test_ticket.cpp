@@ -1,0 +1,329 @@
+#include <kefu/ticket/ticket.hpp>
+
+#include "calendar_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace kefu_test;
+using namespace kefu::ticket;
+using kefu::calendar::sla_state;
+
+namespace {
+
+event ev(event_kind k, const char* at, const char* by = "alice", const char* note = "") {
+  return event::make(k, cst(at), by, note);
+}
+
+std::string trail(const ticket& t) {
+  std::string out;
+  for (const auto& r : t.history())
+    out += cst_text(r.what.at) + " " + r.what.by + " " + to_string(r.what.kind) + " " + to_string(r.from) + " -> " +
+           to_string(r.to) + (r.what.note.empty() ? "" : " (" + r.what.note + ")") + "\n";
+  return out;
+}
+
+std::string due(const ticket& t, clock_name c, const char* at) {
+  const auto s = t.sla(cst(at))[c];
+  return s ? cst_text(s->due) : "none";
+}
+
+std::string rejection(ticket& t, const event& e) {
+  try {
+    t.fire(e);
+  } catch (const transition_error& x) {
+    return x.what();
+  }
+  return "accepted";
+}
+
+}  // namespace
+
+TEST(TicketLifecycle, L3AcrossSpringFestivalWithExactAuditAndDeadlines) {
+  // Friday 2026-02-13 10:00, the last working day before the Spring Festival (holidays 15–23 Feb,
+  // make-up working days Saturday 14 and Saturday 28 Feb).
+  ticket t("T-1", default_plan(), cst("2026-02-13T10:00"), "intake");
+  EXPECT_EQ(to_string(t.current()), "received/L1");
+  EXPECT_EQ(due(t, clock_name::first_response, "2026-02-13T10:00"), "2026-02-13T11:00:00+08:00");
+  EXPECT_EQ(due(t, clock_name::resolution, "2026-02-13T10:00"), "2026-02-14T10:00:00+08:00");
+
+  t.fire(event::triage(cst("2026-02-13T10:05"), "alice", tier::L3, "quality defect, loss over 1000"));
+  EXPECT_EQ(to_string(t.current()), "triaged/L3");
+  // L3: respond within 24 h, resolve within 7 workdays from receipt on cn-mainland:
+  // 13 Feb (day 0), 14, 24, 25, 26, 27, 28 Feb, 2 Mar → close of Monday 2 March.
+  EXPECT_EQ(due(t, clock_name::first_response, "2026-02-13T10:05"), "2026-02-14T10:00:00+08:00");
+  EXPECT_EQ(due(t, clock_name::resolution, "2026-02-13T10:05"), "2026-03-03T00:00:00+08:00");
+
+  t.fire(ev(event_kind::start, "2026-02-13T11:00"));
+  EXPECT_EQ(t.sla(cst("2026-02-13T11:00"))[clock_name::first_response]->state, sla_state::met);
+  t.fire(ev(event_kind::request_info, "2026-02-24T10:00", "alice", "photos of the defect"));
+  EXPECT_TRUE(t.sla(cst("2026-02-24T12:00"))[clock_name::resolution]->paused);
+  t.fire(ev(event_kind::customer_reply, "2026-02-25T10:00", "customer"));
+  // One working day waiting on the customer moves the deadline by one working day.
+  EXPECT_EQ(due(t, clock_name::resolution, "2026-02-25T10:00"), "2026-03-04T00:00:00+08:00");
+  t.fire(ev(event_kind::hand_off, "2026-02-25T11:00", "alice", "QC"));
+  t.fire(ev(event_kind::internal_reply, "2026-02-26T09:00", "qc-team"));
+  t.fire(ev(event_kind::resolve, "2026-02-27T15:00"));
+  EXPECT_EQ(t.sla(cst("2026-02-27T15:00"))[clock_name::resolution]->state, sla_state::met);
+  // Follow-up within 3 workdays: 28 Feb (make-up Saturday), 2 Mar, 3 Mar → close of 3 March.
+  EXPECT_EQ(due(t, clock_name::follow_up, "2026-02-27T15:00"), "2026-03-04T00:00:00+08:00");
+
+  EXPECT_EQ(rejection(t, ev(event_kind::close, "2026-02-27T16:00")),
+            "cannot close a ticket in state resolved/L3: an L3 ticket needs a satisfied follow-up before it is closed");
+  t.fire(event::follow_up(cst("2026-02-28T10:00"), "bob", true));
+  EXPECT_EQ(rejection(t, ev(event_kind::close, "2026-02-28T10:30")),
+            "cannot close a ticket in state resolved/L3: an L3 ticket needs a written handling report before it is closed");
+  t.fire(ev(event_kind::attach_report, "2026-02-28T11:00", "alice", "report QC-2026-17"));
+  t.fire(ev(event_kind::close, "2026-02-28T12:00"));
+  EXPECT_EQ(to_string(t.current()), "closed/L3");
+  EXPECT_EQ(t.sla(cst("2026-02-28T12:00"))[clock_name::follow_up]->state, sla_state::met);
+
+  EXPECT_EQ(trail(t),
+            "2026-02-13T10:05:00+08:00 alice triage received/L1 -> triaged/L3 (quality defect, loss over 1000)\n"
+            "2026-02-13T11:00:00+08:00 alice start triaged/L3 -> in_progress/L3\n"
+            "2026-02-24T10:00:00+08:00 alice request_info in_progress/L3 -> waiting_customer/L3 (photos of the defect)\n"
+            "2026-02-25T10:00:00+08:00 customer customer_reply waiting_customer/L3 -> in_progress/L3\n"
+            "2026-02-25T11:00:00+08:00 alice hand_off in_progress/L3 -> waiting_internal/L3 (QC)\n"
+            "2026-02-26T09:00:00+08:00 qc-team internal_reply waiting_internal/L3 -> in_progress/L3\n"
+            "2026-02-27T15:00:00+08:00 alice resolve in_progress/L3 -> resolved/L3\n"
+            "2026-02-28T10:00:00+08:00 bob follow_up resolved/L3 -> resolved/L3\n"
+            "2026-02-28T11:00:00+08:00 alice attach_report resolved/L3 -> resolved/L3 (report QC-2026-17)\n"
+            "2026-02-28T12:00:00+08:00 alice close resolved/L3 -> closed/L3\n");
+}
+
+TEST(TicketLifecycle, ResolutionPausesWhileWaitingOnTheCustomer) {
+  ticket t("T-2", default_plan(), cst("2026-03-02T09:00"));
+  t.fire(event::triage(cst("2026-03-02T09:01"), "a", tier::L1));
+  t.fire(ev(event_kind::start, "2026-03-02T09:10"));
+  t.fire(ev(event_kind::request_info, "2026-03-02T10:00"));
+  const auto paused = *t.sla(cst("2026-03-02T15:00"))[clock_name::resolution];
+  EXPECT_EQ(paused.state, sla_state::paused);
+  EXPECT_EQ(paused.elapsed, kefu::seconds(3600));
+  EXPECT_EQ(cst_text(paused.due), "2026-03-03T14:00:00+08:00");  // as if resumed at 15:00: 23 h left
+  t.fire(ev(event_kind::customer_reply, "2026-03-02T16:00"));
+  EXPECT_EQ(due(t, clock_name::resolution, "2026-03-02T16:00"), "2026-03-03T15:00:00+08:00");  // 24 h + 6 h paused
+  // The hand-off to another department does not pause the customer's clock.
+  t.fire(ev(event_kind::hand_off, "2026-03-02T17:00"));
+  EXPECT_EQ(t.sla(cst("2026-03-02T18:00"))[clock_name::resolution]->state, sla_state::running);
+}
+
+TEST(TicketGuards, NothingResolvesBeforeTriage) {
+  ticket t("T-3", default_plan(), cst("2026-03-02T09:00"));
+  const ticket before = t;
+  EXPECT_EQ(rejection(t, ev(event_kind::resolve, "2026-03-02T09:30")),
+            "cannot resolve a ticket in state received/L1: a ticket must be triaged before it is resolved");
+  EXPECT_TRUE(t == before);
+  EXPECT_EQ(t.to_json(), before.to_json());
+}
+
+TEST(TicketGuards, L2NeedsAFollowUpAndAnUnsatisfiedOneReopens) {
+  ticket t("T-4", default_plan(), cst("2026-03-02T09:00"));
+  t.fire(event::triage(cst("2026-03-02T09:05"), "a", tier::L2));
+  t.fire(ev(event_kind::start, "2026-03-02T09:10"));
+  t.fire(ev(event_kind::resolve, "2026-03-02T12:00"));
+  EXPECT_EQ(rejection(t, ev(event_kind::close, "2026-03-02T13:00")),
+            "cannot close a ticket in state resolved/L2: an L2 ticket needs a satisfied follow-up before it is closed");
+  t.fire(event::follow_up(cst("2026-03-03T10:00"), "bob", false, "still broken"));
+  EXPECT_EQ(to_string(t.current()), "in_progress/L2");
+  EXPECT_EQ(t.flags().reopen_count, 1u);
+  // The resolved interval (12:00 → next day 10:00) does not count towards resolution.
+  const auto& res_events = t.clock(clock_name::resolution)->events();
+  ASSERT_EQ(res_events.size(), 3u);
+  EXPECT_EQ(res_events[1].kind, kefu::calendar::clock_event_kind::pause);
+  EXPECT_EQ(t.sla(cst("2026-03-03T10:00"))[clock_name::resolution]->elapsed, kefu::seconds(3 * 3600));
+  t.fire(ev(event_kind::resolve, "2026-03-03T11:00"));
+  t.fire(event::follow_up(cst("2026-03-03T12:00"), "bob", true));
+  t.fire(ev(event_kind::close, "2026-03-03T12:05"));
+  EXPECT_EQ(to_string(t.current()), "closed/L2");
+  // L1 needs no follow-up.
+  ticket l1("T-5", default_plan(), cst("2026-03-02T09:00"));
+  l1.fire(event::triage(cst("2026-03-02T09:05"), "a", tier::L1));
+  l1.fire(ev(event_kind::resolve, "2026-03-02T09:06"));
+  EXPECT_EQ(l1.clock(clock_name::follow_up), nullptr);
+  l1.fire(ev(event_kind::close, "2026-03-02T09:07"));
+  EXPECT_EQ(to_string(l1.current()), "closed/L1");
+}
+
+TEST(TicketGuards, ReopenWindowAfterClose) {
+  auto plan = default_plan();
+  plan.reopen_window = kefu::seconds(3 * 86400);
+  ticket t("T-6", plan, cst("2026-03-02T09:00"));
+  t.fire(event::triage(cst("2026-03-02T09:05"), "a", tier::L1));
+  t.fire(ev(event_kind::resolve, "2026-03-02T09:30"));
+  t.fire(ev(event_kind::close, "2026-03-02T10:00"));
+  ticket late = t;
+  EXPECT_EQ(rejection(late, ev(event_kind::reopen, "2026-03-05T10:00:01")),
+            "cannot reopen a ticket in state closed/L1: the reopen window ended at 2026-03-05T02:00:00Z");
+  EXPECT_TRUE(late == t);
+  t.fire(ev(event_kind::reopen, "2026-03-05T10:00"));  // the last second of the window
+  EXPECT_EQ(to_string(t.current()), "in_progress/L1");
+  EXPECT_FALSE(t.flags().closed_at.has_value());
+}
+
+TEST(TicketGuards, RejectedEventsNameStateAndEventAndChangeNothing) {
+  ticket t("T-7", default_plan(), cst("2026-03-02T09:00"));
+  t.fire(event::triage(cst("2026-03-02T09:05"), "a", tier::L2));
+  const std::string json = t.to_json();
+  EXPECT_EQ(rejection(t, ev(event_kind::customer_reply, "2026-03-02T09:10")),
+            "cannot customer_reply a ticket in state triaged/L2: event not allowed in state triaged");
+  EXPECT_EQ(rejection(t, event::triage(cst("2026-03-02T09:10"), "a", tier::L3)),
+            "cannot triage a ticket in state triaged/L2: the ticket is already triaged");
+  EXPECT_EQ(rejection(t, ev(event_kind::start, "2026-03-02T09:00")),
+            "cannot start a ticket in state triaged/L2: the event at 2026-03-02T01:00:00Z is before the ticket's "
+            "last event at 2026-03-02T01:05:00Z");
+  t.fire(ev(event_kind::escalate, "2026-03-02T09:20"));
+  EXPECT_EQ(rejection(t, ev(event_kind::escalate, "2026-03-02T09:21")),
+            "cannot escalate a ticket in state triaged/L3: L3 is the highest tier");
+  t.fire(ev(event_kind::cancel, "2026-03-02T09:30"));
+  for (std::size_t k = 0; k < event_kind_count; ++k) {
+    const ticket before = t;
+    EXPECT_THROW(t.fire(ev(static_cast<event_kind>(k), "2026-03-02T10:00")), transition_error) << k;
+    EXPECT_TRUE(t == before);
+  }
+  EXPECT_TRUE(t.allowed_events(cst("2026-03-02T10:00")).empty());
+  try {
+    t.fire(ev(event_kind::start, "2026-03-02T10:00"));
+  } catch (const transition_error& e) {
+    EXPECT_EQ(to_string(e.from()), "cancelled/L3");
+    EXPECT_EQ(e.event(), event_kind::start);
+  }
+  (void)json;
+}
+
+TEST(TicketGuards, AThrowingActionLeavesStateClocksAndAuditUnchanged) {
+  ticket t("T-8", default_plan(), cst("2026-03-02T09:00"));
+  t.fire(event::triage(cst("2026-03-02T09:05"), "a", tier::L1));
+  t.fire(ev(event_kind::start, "2026-03-02T09:10"));
+  for (auto k : {event_kind::request_info, event_kind::resolve, event_kind::escalate, event_kind::attach_report}) {
+    const ticket before = t;
+    const std::string json = t.to_json();
+    detail::set_action_hook_for_testing(t, [](event_kind) { throw std::runtime_error("injected"); });
+    EXPECT_THROW(t.fire(ev(k, "2026-03-02T10:00")), std::runtime_error);
+    detail::set_action_hook_for_testing(t, nullptr);
+    EXPECT_TRUE(t == before) << to_string(k);
+    EXPECT_EQ(t.to_json(), json);
+    EXPECT_EQ(to_string(t.current()), "in_progress/L1");
+  }
+  t.fire(ev(event_kind::request_info, "2026-03-02T10:00"));  // the machine still works afterwards
+  EXPECT_EQ(to_string(t.current()), "waiting_customer/L1");
+}
+
+TEST(TicketEscalation, TickEscalatesOneTierOnBreachAndRecordsIt) {
+  ticket t("T-9", default_plan(), cst("2026-03-02T09:00"));
+  t.fire(event::triage(cst("2026-03-02T09:05"), "a", tier::L1));
+  EXPECT_FALSE(t.tick(cst("2026-03-02T10:00")));  // the 1 h first response is due at 10:00 itself
+  EXPECT_TRUE(t.tick(cst("2026-03-02T10:00:01")));
+  EXPECT_EQ(to_string(t.current()), "triaged/L2");
+  EXPECT_EQ(t.history().back().what.by, "system");
+  EXPECT_EQ(t.history().back().what.note, "auto: first_response breached (due 2026-03-02T10:00:00+08:00)");
+  // On L2 the first response has 2 h: no longer breached, so no further escalation.
+  EXPECT_EQ(due(t, clock_name::first_response, "2026-03-02T10:00:01"), "2026-03-02T11:00:00+08:00");
+  EXPECT_FALSE(t.tick(cst("2026-03-02T10:30")));
+  EXPECT_TRUE(t.tick(cst("2026-03-02T11:00:01")));
+  EXPECT_EQ(to_string(t.current()), "triaged/L3");
+  EXPECT_FALSE(t.tick(cst("2026-03-09T11:00")));  // L3 is the top
+  // Manual escalation and a waiting ticket whose clock is paused do not breach.
+  ticket w("T-10", default_plan(), cst("2026-03-02T09:00"));
+  w.fire(event::triage(cst("2026-03-02T09:05"), "a", tier::L1));
+  w.fire(ev(event_kind::start, "2026-03-02T09:10"));
+  w.fire(ev(event_kind::request_info, "2026-03-02T09:20"));
+  EXPECT_FALSE(w.tick(cst("2026-03-05T09:00")));
+  EXPECT_EQ(w.level(), tier::L1);
+}
+
+TEST(TicketSnapshot, RoundTripIsIdentityAndStrict) {
+  ticket t("T-11 \"quoted\" 退款", default_plan(), cst("2026-02-13T10:00"));
+  t.fire(event::triage(cst("2026-02-13T10:05"), "客服小王", tier::L2, "line1\nline2\ttab"));
+  t.fire(ev(event_kind::start, "2026-02-13T10:30"));
+  t.fire(ev(event_kind::request_info, "2026-02-13T11:00"));
+  const std::string json = t.to_json();
+  const ticket back = ticket::from_json(json, default_plan());
+  EXPECT_TRUE(back == t);
+  EXPECT_EQ(back.to_json(), json);
+  EXPECT_TRUE(ticket::replay(t.id(), default_plan(), t.received(), t.received_by(), t.history()) == t);
+
+  auto err = [&](const std::string& text) { return error_of([&] { ticket::from_json(text, default_plan()); }); };
+  EXPECT_EQ(err("{\"kefu_ticket\":1,"), "<json>:1:18: ticket snapshot: expected a member name in quotes");
+  EXPECT_EQ(err("[]"), "<json>:1:1: ticket snapshot: snapshot: expected an object");
+  std::string bad_state = json;
+  bad_state.replace(bad_state.find("\"waiting_customer\""), 18, "\"waiting_custard\"");
+  EXPECT_EQ(err(bad_state).find("snapshot.state.progress: unknown progress state 'waiting_custard'") != std::string::npos, true)
+      << err(bad_state);
+  std::string extra = json;
+  extra.insert(1, "\"extra\":0,");
+  EXPECT_NE(err(extra).find("unknown member 'extra'"), std::string::npos) << err(extra);
+  std::string lie = json;
+  lie.replace(lie.find("\"tier\":\"L2\"}"), 12, "\"tier\":\"L3\"}");
+  EXPECT_NE(err(lie).find("snapshot.state: says waiting_customer/L3 but the history leads to waiting_customer/L2"),
+            std::string::npos)
+      << err(lie);
+  // A snapshot restored against a different plan is refused, naming the clock.
+  auto other = default_plan();
+  other.tiers[1].resolution->within = kefu::calendar::duration::wall_seconds(72 * 3600);
+  EXPECT_NE(error_of([&] { ticket::from_json(json, other); }).find("snapshot.clocks.resolution: target differs"),
+            std::string::npos);
+}
+
+TEST(TicketGraph, GeneratedFromTheTransitionTable) {
+  EXPECT_EQ(transitions().size(), 26u);
+  const std::string m = graph_mermaid();
+  EXPECT_NE(m.find("    received --> triaged : triage\n"), std::string::npos);
+  EXPECT_NE(m.find("    resolved --> closed : close [follow-up and report done]\n"), std::string::npos);
+  EXPECT_NE(m.find("    --\n    [*] --> L1\n"), std::string::npos);
+  const std::string d = graph_dot();
+  EXPECT_NE(d.find("    L2 -> L3 [label=\"escalate [open]\"];\n"), std::string::npos);
+  // Every row of the table is accepted by the machine from its source state (the graph cannot drift).
+  for (const auto& r : transitions()) EXPECT_TRUE(r.from && r.to && r.event);
+}
+
+TEST(TicketProperty, RandomSequencesKeepInvariantsAndSnapshotsRestore) {
+  std::mt19937_64 rng(20260213);
+  const auto plan = default_plan();
+  for (int run = 0; run < 60; ++run) {
+    ticket t("P-" + std::to_string(run), plan, cst("2026-02-10T09:00"));
+    kefu::instant now = cst("2026-02-10T09:00");
+    for (int step = 0; step < 40; ++step) {
+      now += kefu::seconds(std::uniform_int_distribution<int>(0, 20 * 3600)(rng));
+      if (now > cst("2026-12-01T00:00")) break;
+      event e = event::make(static_cast<event_kind>(std::uniform_int_distribution<int>(0, event_kind_count - 1)(rng)),
+                            now, "op");
+      e.to = static_cast<tier>(std::uniform_int_distribution<int>(0, 2)(rng));
+      e.satisfied = std::uniform_int_distribution<int>(0, 1)(rng) == 1;
+      const ticket before = t;
+      const bool predicted = t.can_fire(e);
+      bool accepted = true;
+      if (std::uniform_int_distribution<int>(0, 4)(rng) == 0) {
+        accepted = t.tick(now);
+      } else {
+        try {
+          t.fire(e);
+        } catch (const transition_error&) {
+          accepted = false;
+        }
+        EXPECT_EQ(accepted, predicted);
+      }
+      if (!accepted) {
+        EXPECT_TRUE(t == before);
+        continue;
+      }
+      // Invariants: one record per accepted event, chained states, monotone time, tiers never go down,
+      // closed tickets satisfied their guards, stopped clocks stay stopped unless reopened.
+      ASSERT_EQ(t.history().size(), before.history().size() + 1);
+      const auto& r = t.history().back();
+      EXPECT_EQ(r.from, before.current());
+      EXPECT_EQ(r.to, t.current());
+      EXPECT_GE(t.level(), before.level());
+      if (t.where() == progress::closed) {
+        const auto& tt = plan.of(t.level());
+        EXPECT_TRUE(!tt.follow_up_required || t.flags().followed_up);
+        EXPECT_TRUE(!tt.report_required || t.flags().report_attached);
+      }
+      if (t.where() == progress::waiting_customer && t.clock(clock_name::resolution)) {
+        EXPECT_TRUE(t.sla(now)[clock_name::resolution]->paused);
+      }
+      const ticket restored = ticket::from_json(t.to_json(), plan);
+      ASSERT_TRUE(restored == t) << t.to_json();
+    }
+  }
+}
