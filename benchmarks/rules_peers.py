@@ -830,7 +830,7 @@ def render_cpp(res: Results) -> str:
         L.append(f"The goal of 5 M decisions/s on one core is {'met' if rate >= 5e6 else 'not met'}: "
                  f"{rate / 1e6:.2g} M/s. The time goes to `detail::program::eval`, a recursive walk over "
                  "expression nodes: `category == quality_defect` is three nodes (compare, input, literal), and a "
-                 "first-hit table tries every rule above the one that decides (the label above gives the average).")
+                 "first-hit table tries every rule above the one that decides (the average is given above the table).")
         L.append("")
     L.append("A keyword scan costs about the same called directly or through a rule (`contains_any` hits are "
              "computed once per text before the rules run). The automaton is a dense 256-wide transition table "
@@ -884,10 +884,9 @@ def render(res: Results, args) -> str:
         L += ["", f"The evaluation itself is {fmt_time(cpp_eval['real_time_ns'] * 1e-9)} of the "
               f"{fmt_time(many)} per row ({100 * cpp_eval['real_time_ns'] * 1e-9 / many:.0f} %); parsing the "
               f"12 values from text in C++ brings it to {fmt_time(cpp_text['real_time_ns'] * 1e-9)}. The rest is the "
-              "binding: for every value of every dict it probes the Python type (including attribute look-ups "
-              "that fail, for numpy and pandas scalars), turns the value into text and parses it back, and it "
-              "builds a fresh record per row and a `Decision` object per row (a `shared_ptr` to the policy and a "
-              "heap-allocated `matched` vector)."]
+              "binding's per-row work: iterating each dict through `items()`, finding each key's slot and each enum "
+              "value's index by comparing strings, parsing the amount text, building a fresh record per row, and "
+              "one `Decision` object per row (a `shared_ptr` to the policy and a heap-allocated `matched` vector)."]
     L += ["", "### What is compared", ""]
     L += [
         "- **The table**: the YAML is the source; the script translates each condition into rule-engine's "
@@ -895,7 +894,7 @@ def render(res: Results, args) -> str:
         "a rule with `or` across inputs becomes consecutive rows with the same outputs, which first-hit keeps "
         "equivalent). `benchmarks/data/refund_30.jdm.json` is that translation, checked on every run. The "
         "conditions keep to what all three engines express: comparisons, ranges, enum equality and membership, "
-        "and/or/not.",
+        f"and/or/not. kefu loads the YAML itself: `policy = kefu.{FilePolicy.__name__}.load(path)`.",
         "- **Inputs**: the same dicts for every engine, except `claimed_amount`: text (`'1000.01'`) for kefu, which "
         "refuses floats for money, and a float for zen-engine and rule-engine. kefu checks every row against the "
         "declared types and enum values (an unknown key or value is an error naming it); the peers do not.",
