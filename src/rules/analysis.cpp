@@ -83,7 +83,7 @@ class analyser {
   /// Disjunctive normal form of a condition (negated when `neg`), capped in size.
   std::vector<term> dnf(std::int32_t i, bool neg) {
     const node& n = p_.program().nodes[static_cast<std::size_t>(i)];
-    switch (n.code) {
+    switch (base_of(n.code)) {
       case op::not_: return dnf(n.l, !neg);
       case op::and_:
       case op::or_: {
@@ -215,7 +215,7 @@ class analyser {
     const auto& nodes = p_.program().nodes;
     const node* x = &nodes[static_cast<std::size_t>(n.l)];
     const node* k = &nodes[static_cast<std::size_t>(n.r)];
-    op code = n.code;
+    op code = base_of(n.code);
     if (x->code == op::literal && k->code == op::input) {
       std::swap(x, k);
       code = code == op::lt ? op::gt : code == op::le ? op::ge : code == op::gt ? op::lt : code == op::ge ? op::le : code;
@@ -246,6 +246,37 @@ class analyser {
 };
 
 }  // namespace
+
+rule_index index_rules(const policy& p) {
+  analyser a(p);
+  std::vector<std::vector<term>> shapes;
+  for (const auto& r : p.rules()) shapes.push_back(r.root < 0 ? std::vector<term>{term{}} : a.dnf(r.root, false));
+  rule_index best;
+  std::size_t best_cost = shapes.size();  // average rules tried per value must beat trying all of them
+  for (std::size_t slot = 0; slot < p.inputs().size(); ++slot) {
+    const field& f = p.inputs()[slot];
+    if (f.type != value_type::enumeration && f.type != value_type::boolean) continue;
+    const std::size_t values = f.type == value_type::boolean ? 2 : f.values.size();
+    if (values > 64) continue;
+    rule_index idx;
+    idx.slot = static_cast<std::int32_t>(slot);
+    idx.candidates.assign(values, {});
+    for (std::uint32_t r = 0; r < shapes.size(); ++r) {
+      std::uint64_t possible = 0;  // values for which some term of the rule can hold
+      for (const auto& t : shapes[r]) possible |= a.get(t.b, slot).mask;
+      for (std::size_t v = 0; v < values; ++v)
+        if ((possible >> v) & 1) idx.candidates[v].push_back(r);
+    }
+    std::size_t cost = 0;
+    for (const auto& c : idx.candidates) cost += c.size();
+    cost = (cost + values - 1) / values;
+    if (cost < best_cost) {
+      best_cost = cost;
+      best = std::move(idx);
+    }
+  }
+  return best;
+}
 
 std::vector<diagnostic> analyse_policy(const policy& p) {
   std::vector<diagnostic> out;

@@ -13,4 +13,13 @@ namespace kefu::rules::detail {
 /// and a finding is reported only when it holds whatever the unknown parts are.
 std::vector<diagnostic> analyse_policy(const policy& p);
 
+/// A rule index: for one enum (or bool) input, the rules that can possibly match for each of its
+/// values, in rule order. Built from the same analysis (a rule's boxes are a superset of where it can
+/// match), so skipping the other rules never changes a decision. `slot` is -1 when no input prunes.
+struct rule_index {
+  std::int32_t slot = -1;
+  std::vector<std::vector<std::uint32_t>> candidates;  // per value of the input
+};
+rule_index index_rules(const policy& p);
+
 }  // namespace kefu::rules::detail

@@ -831,11 +831,55 @@ class compiler {
 
 }  // namespace
 
+namespace {
+/// The last pass: comparisons of an input with a literal read the input directly (see op::eq_input).
+void fuse(std::vector<node>& nodes, std::size_t from) {
+  auto is = [&](std::int32_t i, op code) { return i >= 0 && nodes[static_cast<std::size_t>(i)].code == code; };
+  for (std::size_t i = from; i < nodes.size(); ++i) {
+    node& n = nodes[i];
+    switch (n.code) {
+      case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge: {
+        bool flipped = false;
+        std::int32_t in = n.l, lit = n.r;
+        if (is(n.l, op::literal) && is(n.r, op::input)) {
+          std::swap(in, lit);
+          flipped = true;
+        }
+        if (!is(in, op::input) || !is(lit, op::literal)) break;
+        op code = n.code;
+        if (flipped) code = code == op::lt ? op::gt : code == op::le ? op::ge : code == op::gt ? op::lt : code == op::ge ? op::le : code;
+        static constexpr op fused[] = {op::eq_input, op::ne_input, op::lt_input, op::le_input, op::gt_input, op::ge_input};
+        n.code = fused[static_cast<int>(code) - static_cast<int>(op::eq)];
+        n.slot = static_cast<std::int32_t>(nodes[static_cast<std::size_t>(in)].a);
+        n.a = nodes[static_cast<std::size_t>(lit)].a;
+        break;
+      }
+      case op::in_range:
+        if (is(n.l, op::input)) {
+          n.code = op::in_range_input;
+          n.slot = static_cast<std::int32_t>(nodes[static_cast<std::size_t>(n.l)].a);
+        }
+        break;
+      case op::in_mask:
+        if (is(n.l, op::input)) {
+          n.code = op::in_mask_input;
+          n.slot = static_cast<std::int32_t>(nodes[static_cast<std::size_t>(n.l)].a);
+        }
+        break;
+      default: break;
+    }
+  }
+}
+}  // namespace
+
 std::int32_t compile_condition(const std::string& text, compile_env& env) {
   parser p(text);
   const ast_ptr root = p.parse();
+  const std::size_t first_node = env.prog.nodes.size();
   compiler c(text, env);
-  return c.compile(*root);
+  const std::int32_t result = c.compile(*root);
+  fuse(env.prog.nodes, first_node);
+  return result;
 }
 
 }  // namespace kefu::rules::detail

@@ -94,7 +94,15 @@ void policy::evaluate(const record& r, decision& out, std::vector<condition_trac
     hits[k] = keyword_sets_[keyword_tests_[k].second].contains_any(r.texts[keyword_tests_[k].first]) ? 1 : 0;
   const detail::eval_context ctx{r.numbers.data(), r.texts.data(), hits};
 
-  for (std::uint32_t i = 0; i < rules_.size(); ++i) {
+  // Without a trace, only the rules that can match for the indexed input's value are tried.
+  const std::vector<std::uint32_t>* candidates = nullptr;
+  if (!trace && index_slot_ >= 0) {
+    const std::int64_t v = r.numbers[static_cast<std::size_t>(index_slot_)];
+    if (v >= 0 && static_cast<std::size_t>(v) < index_candidates_.size()) candidates = &index_candidates_[static_cast<std::size_t>(v)];
+  }
+  const std::size_t count = candidates ? candidates->size() : rules_.size();
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::uint32_t i = candidates ? (*candidates)[k] : static_cast<std::uint32_t>(k);
     const rule& ru = rules_[i];
     if (trace && ru.root >= 0) {
       // Every traced atom of the condition, outermost first, with the inputs it reads.
@@ -329,6 +337,11 @@ class policy_builder {
       p->default_.assign(p->outputs_.size(), std::nullopt);
     }
     rules(doc["rules"], *p);
+    {
+      auto idx = detail::index_rules(*p);
+      p->index_slot_ = idx.slot;
+      p->index_candidates_ = std::move(idx.candidates);
+    }
     for (auto& d : detail::analyse_policy(*p)) {
       if (d.where.file.empty()) d.where.file = file_;
       if (d.check == "gap") d.where = location_of(doc["rules"], file_);

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 using kefu::rules::load_policy_string;
 
 namespace {
@@ -58,4 +60,34 @@ TEST(PolicyChecks, GapsWithoutDefault) {
   // A rule with an unknown part may cover the rest: no gap is claimed where a rule could still fire.
   EXPECT_TRUE(warnings(head + rule("A", "vip") + rule("B", "not vip and text == 'x'", "no")).empty());
   EXPECT_TRUE(warnings(head + rule("A", "vip") + rule("B", "not vip", "no")).empty());
+}
+
+// Evaluation without a trace tries only the rules an enum input's value allows (a rule index built
+// from the same analysis). It must never change a decision: compare with the traced path, which
+// tries every rule, on random records of the shipped refund, risk and escalation policies.
+TEST(PolicyIndex, IndexedEvaluationDecidesLikeTryingEveryRule) {
+  std::mt19937_64 rng(99);
+  for (const char* name : {"refund.yaml", "risk.yaml", "escalation.yaml", "sla-targets.yaml"}) {
+    const auto p = kefu::rules::load_policy_file(std::string(KEFU_TEST_RULES_DIR) + "/" + name);
+    for (int round = 0; round < 4000; ++round) {
+      auto r = p->make_record();
+      for (std::size_t s = 0; s < p->inputs().size(); ++s) {
+        const auto& f = p->inputs()[s];
+        switch (f.type) {
+          case kefu::rules::value_type::enumeration: p->set_number(r, s, static_cast<std::int64_t>(rng() % f.values.size())); break;
+          case kefu::rules::value_type::boolean: p->set_number(r, s, static_cast<std::int64_t>(rng() % 2)); break;
+          case kefu::rules::value_type::money: p->set_number(r, s, static_cast<std::int64_t>(rng() % 300000)); break;
+          case kefu::rules::value_type::integer: p->set_number(r, s, static_cast<std::int64_t>(rng() % 12) - 1); break;
+          case kefu::rules::value_type::text: p->set_text(r, s, rng() % 3 ? "普通的投诉" : "要去微博曝光，孩子腹泻了"); break;
+          default: p->set_number(r, s, 0); break;
+        }
+      }
+      kefu::rules::decision fast, full;
+      std::vector<kefu::rules::condition_trace> trace;
+      p->evaluate(r, fast);
+      p->evaluate(r, full, &trace);
+      ASSERT_EQ(fast.matched, full.matched) << name << " round " << round;
+      ASSERT_EQ(fast.by_default, full.by_default);
+    }
+  }
 }

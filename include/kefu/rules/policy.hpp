@@ -169,6 +169,10 @@ class policy {
   /// Keyword tests the rules make: (text input slot, keyword set index), computed once per record.
   std::vector<std::pair<std::size_t, std::size_t>> keyword_tests_;
   std::vector<diagnostic> warnings_;
+  /// Rules that can match for each value of one enum input (see detail::rule_index); evaluation
+  /// without a trace tries only those.
+  std::int32_t index_slot_ = -1;
+  std::vector<std::vector<std::uint32_t>> index_candidates_;
 };
 
 using policy_ptr = std::shared_ptr<const policy>;

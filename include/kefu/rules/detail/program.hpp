@@ -28,12 +28,34 @@ enum class op : std::uint8_t {
   days_between,      // r − l (dates)
   date_of,           // local date of the datetime l in the policy's zone
   workdays_between,  // calendars[a].working_days_between(l, r)
+  // Fused forms made by the compiler's last pass: an input compared with a literal reads the input
+  // directly (numbers[slot]) instead of visiting two child nodes. l and r still point at the
+  // original children, so the static checks and explanations see the condition as written.
+  eq_input, ne_input, lt_input, le_input, gt_input, ge_input,  // numbers[slot] ? a
+  in_range_input,                                              // a <= numbers[slot] <= b
+  in_mask_input,                                               // (a >> numbers[slot]) & 1
 };
+
+/// The unfused operation of a fused one (and any other operation unchanged).
+constexpr op base_of(op code) noexcept {
+  switch (code) {
+    case op::eq_input: return op::eq;
+    case op::ne_input: return op::ne;
+    case op::lt_input: return op::lt;
+    case op::le_input: return op::le;
+    case op::gt_input: return op::gt;
+    case op::ge_input: return op::ge;
+    case op::in_range_input: return op::in_range;
+    case op::in_mask_input: return op::in_mask;
+    default: return code;
+  }
+}
 
 struct node {
   op code = op::literal;
   std::int32_t l = -1, r = -1;
   std::int64_t a = 0, b = 0;
+  std::int32_t slot = -1;                          ///< fused forms: the input read
   std::uint32_t source_begin = 0, source_end = 0;  ///< the sub-expression's text in `source`
   bool traced = false;                             ///< an atom worth showing in an explanation
 };
@@ -82,6 +104,17 @@ struct program {
       case op::date_of: return zone.local_day(kefu::instant::from_unix(eval(n.l, c)));
       case op::workdays_between:
         return calendars[static_cast<std::size_t>(n.a)]->working_days_between(eval(n.l, c), eval(n.r, c));
+      case op::eq_input: return c.numbers[n.slot] == n.a;
+      case op::ne_input: return c.numbers[n.slot] != n.a;
+      case op::lt_input: return c.numbers[n.slot] < n.a;
+      case op::le_input: return c.numbers[n.slot] <= n.a;
+      case op::gt_input: return c.numbers[n.slot] > n.a;
+      case op::ge_input: return c.numbers[n.slot] >= n.a;
+      case op::in_range_input: {
+        const std::int64_t v = c.numbers[n.slot];
+        return n.a <= v && v <= n.b;
+      }
+      case op::in_mask_input: return (n.a >> c.numbers[n.slot]) & 1;
     }
     return 0;
   }
