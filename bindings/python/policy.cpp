@@ -183,33 +183,73 @@ py::object plain(py::handle v) {
 }
 
 namespace {
-/// A mapping of facts to a record: every key must be an input; every input without a default must be given.
-kr::record to_record(const kr::policy& p, py::handle facts, const py_types& types) {
-  if (!py::isinstance<py::dict>(facts) && !py::hasattr(facts, "items"))
-    throw py::type_error("facts must be a dict of input name to value, got " + type_name(facts));
-  kr::record r = p.make_record();
-  for (auto item : facts.attr("items")()) {
-    const py::tuple kv = item.cast<py::tuple>();
-    const std::string key = py::str(kv[0]);
-    std::size_t slot = 0;
-    try {
-      slot = p.slot(key);
-    } catch (const kefu::error&) {
-      std::vector<std::string> names;
-      for (const auto& f : p.inputs()) names.push_back(f.name);
-      throw kefu::error("policy '" + p.name() + "': unknown input '" + key + "'" + kefu::detail::did_you_mean(key, names));
+/// Look-up tables for one batch: input name → slot and, per enum input, value → index, as Python
+/// dicts, so each row's keys and enum values are found by hash without building std::strings.
+struct row_reader {
+  const kr::policy& p;
+  py_types types;
+  py::dict slots;
+  std::vector<py::dict> enum_values;
+
+  explicit row_reader(const kr::policy& policy) : p(policy), types(py_types::load()) {
+    enum_values.resize(p.inputs().size());
+    for (std::size_t i = 0; i < p.inputs().size(); ++i) {
+      const auto& f = p.inputs()[i];
+      slots[py::str(f.name)] = py::int_(i);
+      if (f.type == kr::value_type::enumeration)
+        for (std::size_t v = 0; v < f.values.size(); ++v) enum_values[i][py::str(f.values[v])] = py::int_(v);
     }
-    if (is_missing(kv[1])) continue;
-    const py::object value = plain(kv[1]);
-    if (auto v = fast_value(p.inputs()[slot], value, p.zone(), types)) {
-      p.set_value(r, slot, std::move(*v));
-      continue;
-    }
-    p.set(r, slot, to_text(p.inputs()[slot], value, p.zone()));
   }
-  p.check_complete(r);
-  return r;
-}
+
+  [[noreturn]] void unknown(py::handle key) const {
+    const std::string name = py::str(key);
+    std::vector<std::string> names;
+    for (const auto& f : p.inputs()) names.push_back(f.name);
+    throw kefu::error("policy '" + p.name() + "': unknown input '" + name + "'" + kefu::detail::did_you_mean(name, names));
+  }
+
+  void set(kr::record& r, std::size_t slot, py::handle raw) const {
+    if (is_missing(raw)) return;
+    const auto& f = p.inputs()[slot];
+    if (f.type == kr::value_type::enumeration && PyUnicode_Check(raw.ptr())) {
+      if (PyObject* index = PyDict_GetItem(enum_values[slot].ptr(), raw.ptr())) {
+        p.set_number(r, slot, PyLong_AsLongLong(index));
+        return;
+      }
+    }
+    const py::object value = plain(raw);
+    if (auto v = fast_value(f, value, p.zone(), types)) {
+      p.set_value(r, slot, std::move(*v));
+      return;
+    }
+    p.set(r, slot, to_text(f, value, p.zone()));
+  }
+
+  /// A mapping of facts to a record: every key must be an input; every input without a default must be given.
+  kr::record read(py::handle facts) const {
+    kr::record r = p.make_record();
+    if (PyDict_Check(facts.ptr())) {
+      PyObject *key, *value;
+      Py_ssize_t pos = 0;
+      while (PyDict_Next(facts.ptr(), &pos, &key, &value)) {
+        PyObject* slot = PyDict_GetItem(slots.ptr(), key);
+        if (!slot) unknown(key);
+        set(r, static_cast<std::size_t>(PyLong_AsSsize_t(slot)), value);
+      }
+    } else if (py::hasattr(facts, "items")) {
+      for (auto item : facts.attr("items")()) {
+        const py::tuple kv = item.cast<py::tuple>();
+        PyObject* slot = PyDict_GetItem(slots.ptr(), kv[0].ptr());
+        if (!slot) unknown(kv[0]);
+        set(r, static_cast<std::size_t>(PyLong_AsSsize_t(slot)), kv[1]);
+      }
+    } else {
+      throw py::type_error("facts must be a dict of input name to value, got " + type_name(facts));
+    }
+    p.check_complete(r);
+    return r;
+  }
+};
 
 struct py_decision {
   policy_ptr policy;
@@ -264,10 +304,10 @@ py::object decisions_frame(const kr::policy& p, const std::vector<py_decision>& 
 std::vector<py_decision> evaluate_rows(const policy_ptr& p, py::iterable rows) {
   std::vector<kr::record> records;
   std::size_t row = 0;
-  const py_types types = py_types::load();
+  const row_reader reader(*p);
   for (auto r : rows) {
     try {
-      records.push_back(to_record(*p, r, types));
+      records.push_back(reader.read(r));
     } catch (const kefu::error& e) {
       throw kefu::error("row " + std::to_string(row) + ": " + e.detail(), e.where(), e.rule_id());
     }
@@ -373,7 +413,7 @@ void register_policy(py::module_& m) {
               return py::cast(evaluate_rows(p, py::reinterpret_borrow<py::iterable>(facts)));
             }
             py_decision d{p, {}, {}, trace};
-            const kr::record r = to_record(*p, facts, py_types::load());
+            const kr::record r = row_reader(*p).read(facts);
             p->evaluate(r, d.decision, trace ? &d.trace : nullptr);
             return py::cast(std::move(d));
           },
