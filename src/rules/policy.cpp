@@ -51,8 +51,7 @@ record policy::make_record() const {
   const std::size_t n = inputs_.size();
   r.numbers.assign(n, 0);
   r.texts.assign(n, std::string_view());
-  r.owned_texts.assign(n, std::string());
-  r.present.assign(n, 0);
+  r.present.assign(n, 0);  // owned_texts is sized on the first text set (most rows set few or none)
   for (std::size_t i = 0; i < n; ++i)
     if (inputs_[i].default_text) set(r, i, *inputs_[i].default_text);
   return r;
@@ -62,6 +61,7 @@ void policy::set(record& r, std::size_t slot, const std::string& text) const {
   const field& f = inputs_.at(slot);
   value v = parse_value(f, text, zone());
   if (f.type == value_type::text) {
+    if (r.owned_texts.empty()) r.owned_texts.resize(inputs_.size());
     r.owned_texts[slot] = std::move(v.text);
     r.texts[slot] = r.owned_texts[slot];
   } else {

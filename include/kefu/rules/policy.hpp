@@ -59,7 +59,7 @@ class record {
   record& operator=(record&&) noexcept = default;
   std::vector<std::int64_t> numbers;
   std::vector<std::string_view> texts;
-  std::vector<std::string> owned_texts;  ///< storage when the record owns its texts
+  std::vector<std::string> owned_texts;  ///< storage when the record owns its texts (sized on first use)
   std::vector<std::uint8_t> present;
 };
 
@@ -97,6 +97,7 @@ class policy {
   /// Sets an input from an already typed value (bindings convert native values directly).
   void set_value(record& r, std::size_t slot, value v) const {
     if (inputs_.at(slot).type == value_type::text) {
+      if (r.owned_texts.empty()) r.owned_texts.resize(inputs_.size());  // once, before any view points into it
       r.owned_texts[slot] = std::move(v.text);
       r.texts[slot] = r.owned_texts[slot];
     } else {
