@@ -256,6 +256,7 @@ struct py_decision {
   kr::decision decision;
   std::vector<kr::condition_trace> trace;
   bool traced = false;
+  py::object rule_id_cache;  // batches set it from one list of id strings (no new str per row)
 
   py::dict outputs_of(const std::vector<std::optional<kr::value>>& values) const {
     py::dict out;
@@ -266,6 +267,7 @@ struct py_decision {
   }
   py::dict outputs() const { return outputs_of(policy->outputs_of(decision)); }
   py::object rule_id() const {
+    if (rule_id_cache) return rule_id_cache;
     if (decision.matched.empty()) return py::none();
     return py::str(policy->rules()[decision.matched.front()].id);
   }
@@ -303,6 +305,7 @@ py::object decisions_frame(const kr::policy& p, const std::vector<py_decision>& 
 
 std::vector<py_decision> evaluate_rows(const policy_ptr& p, py::iterable rows) {
   std::vector<kr::record> records;
+  if (PyList_Check(rows.ptr())) records.reserve(static_cast<std::size_t>(PyList_GET_SIZE(rows.ptr())));
   std::size_t row = 0;
   const row_reader reader(*p);
   for (auto r : rows) {
@@ -319,7 +322,13 @@ std::vector<py_decision> evaluate_rows(const policy_ptr& p, py::iterable rows) {
     py::gil_scoped_release release;
     p->evaluate_batch(records.data(), records.size(), ds.data());
   }
-  for (std::size_t i = 0; i < ds.size(); ++i) out[i].decision = std::move(ds[i]);
+  std::vector<py::object> ids;
+  ids.reserve(p->rules().size());
+  for (const auto& rule : p->rules()) ids.push_back(py::str(rule.id));
+  for (std::size_t i = 0; i < ds.size(); ++i) {
+    out[i].rule_id_cache = ds[i].matched.empty() ? py::object(py::none()) : ids[ds[i].matched.front()];
+    out[i].decision = std::move(ds[i]);
+  }
   return out;
 }
 
