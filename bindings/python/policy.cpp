@@ -1,5 +1,6 @@
 // kefu.Policy: load, evaluate (a dict, a list of dicts, a pandas DataFrame), explain.
 #include "register.hpp"
+#include "rows.hpp"
 
 #include <kefu/detail/suggest.hpp>
 #include <kefu/money.hpp>
@@ -183,73 +184,22 @@ py::object plain(py::handle v) {
 }
 
 namespace {
-/// Look-up tables for one batch: input name → slot and, per enum input, value → index, as Python
-/// dicts, so each row's keys and enum values are found by hash without building std::strings.
-struct row_reader {
-  const kr::policy& p;
-  py_types types;
-  py::dict slots;
-  std::vector<py::dict> enum_values;
-
-  explicit row_reader(const kr::policy& policy) : p(policy), types(py_types::load()) {
-    enum_values.resize(p.inputs().size());
-    for (std::size_t i = 0; i < p.inputs().size(); ++i) {
-      const auto& f = p.inputs()[i];
-      slots[py::str(f.name)] = py::int_(i);
-      if (f.type == kr::value_type::enumeration)
-        for (std::size_t v = 0; v < f.values.size(); ++v) enum_values[i][py::str(f.values[v])] = py::int_(v);
-    }
-  }
-
-  [[noreturn]] void unknown(py::handle key) const {
-    const std::string name = py::str(key);
+/// A decision policy as a row_reader target: inputs, with their defaults, must all be given.
+struct policy_target {
+  const kr::policy* p;
+  const std::vector<kr::field>& fields() const { return p->inputs(); }
+  const kefu::time_zone& zone() const { return p->zone(); }
+  kr::record make() const { return p->make_record(); }
+  void set_value(kr::record& r, std::size_t slot, kr::value v) const { p->set_value(r, slot, std::move(v)); }
+  void set_text(kr::record& r, std::size_t slot, const std::string& text) const { p->set(r, slot, text); }
+  void finish(const kr::record& r) const { p->check_complete(r); }
+  [[noreturn]] void unknown(const std::string& name) const {
     std::vector<std::string> names;
-    for (const auto& f : p.inputs()) names.push_back(f.name);
-    throw kefu::error("policy '" + p.name() + "': unknown input '" + name + "'" + kefu::detail::did_you_mean(name, names));
-  }
-
-  void set(kr::record& r, std::size_t slot, py::handle raw) const {
-    if (is_missing(raw)) return;
-    const auto& f = p.inputs()[slot];
-    if (f.type == kr::value_type::enumeration && PyUnicode_Check(raw.ptr())) {
-      if (PyObject* index = PyDict_GetItem(enum_values[slot].ptr(), raw.ptr())) {
-        p.set_number(r, slot, PyLong_AsLongLong(index));
-        return;
-      }
-    }
-    const py::object value = plain(raw);
-    if (auto v = fast_value(f, value, p.zone(), types)) {
-      p.set_value(r, slot, std::move(*v));
-      return;
-    }
-    p.set(r, slot, to_text(f, value, p.zone()));
-  }
-
-  /// A mapping of facts to a record: every key must be an input; every input without a default must be given.
-  kr::record read(py::handle facts) const {
-    kr::record r = p.make_record();
-    if (PyDict_Check(facts.ptr())) {
-      PyObject *key, *value;
-      Py_ssize_t pos = 0;
-      while (PyDict_Next(facts.ptr(), &pos, &key, &value)) {
-        PyObject* slot = PyDict_GetItem(slots.ptr(), key);
-        if (!slot) unknown(key);
-        set(r, static_cast<std::size_t>(PyLong_AsSsize_t(slot)), value);
-      }
-    } else if (py::hasattr(facts, "items")) {
-      for (auto item : facts.attr("items")()) {
-        const py::tuple kv = item.cast<py::tuple>();
-        PyObject* slot = PyDict_GetItem(slots.ptr(), kv[0].ptr());
-        if (!slot) unknown(kv[0]);
-        set(r, static_cast<std::size_t>(PyLong_AsSsize_t(slot)), kv[1]);
-      }
-    } else {
-      throw py::type_error("facts must be a dict of input name to value, got " + type_name(facts));
-    }
-    p.check_complete(r);
-    return r;
+    for (const auto& f : p->inputs()) names.push_back(f.name);
+    throw kefu::error("policy '" + p->name() + "': unknown input '" + name + "'" + kefu::detail::did_you_mean(name, names));
   }
 };
+using policy_rows = row_reader<policy_target>;
 
 struct py_decision {
   policy_ptr policy;
@@ -307,7 +257,7 @@ std::vector<py_decision> evaluate_rows(const policy_ptr& p, py::iterable rows) {
   std::vector<kr::record> records;
   if (PyList_Check(rows.ptr())) records.reserve(static_cast<std::size_t>(PyList_GET_SIZE(rows.ptr())));
   std::size_t row = 0;
-  const row_reader reader(*p);
+  const policy_rows reader(policy_target{p.get()});
   for (auto r : rows) {
     try {
       records.push_back(reader.read(r));
@@ -422,7 +372,7 @@ void register_policy(py::module_& m) {
               return py::cast(evaluate_rows(p, py::reinterpret_borrow<py::iterable>(facts)));
             }
             py_decision d{p, {}, {}, trace};
-            const kr::record r = row_reader(*p).read(facts);
+            const kr::record r = policy_rows(policy_target{p.get()}).read(facts);
             p->evaluate(r, d.decision, trace ? &d.trace : nullptr);
             return py::cast(std::move(d));
           },

@@ -1,5 +1,6 @@
 // kefu.Policy: the handbook policy of a rules directory, and triage of complaint facts.
 #include "register.hpp"
+#include "rows.hpp"
 
 #include <kefu/rules/triage.hpp>
 
@@ -14,24 +15,22 @@ namespace {
 
 using triage_ptr = std::shared_ptr<kr::triage_policy>;
 
-kr::record facts_record(const kr::triage_policy& t, py::handle facts, const py_types& types) {
-  if (!py::isinstance<py::dict>(facts) && !py::hasattr(facts, "items"))
-    throw py::type_error("facts must be a dict of fact name to value, got " + type_name(facts));
-  kr::record r = t.make_facts();
-  for (auto item : facts.attr("items")()) {
-    const py::tuple kv = item.cast<py::tuple>();
-    const std::string key = py::str(kv[0]);
-    const std::size_t slot = t.fact_slot(key);
-    if (is_missing(kv[1])) continue;
-    const py::object value = plain(kv[1]);
-    if (auto v = fast_value(t.facts()[slot], value, t.zone(), types)) {
-      t.set_fact_value(r, slot, std::move(*v));
-      continue;
-    }
-    t.set_fact(r, slot, to_text(t.facts()[slot], value, t.zone()));
+/// A triage policy as a row_reader target: facts, with the vocabulary's defaults; derived facts
+/// cannot be given; triage itself checks the required ones.
+struct triage_target {
+  const kr::triage_policy* t;
+  const std::vector<kr::field>& fields() const { return t->facts(); }
+  const kefu::time_zone& zone() const { return t->zone(); }
+  kr::record make() const { return t->make_facts(); }
+  void set_value(kr::record& r, std::size_t slot, kr::value v) const { t->set_fact_value(r, slot, std::move(v)); }
+  void set_text(kr::record& r, std::size_t slot, const std::string& text) const { t->set_fact(r, slot, text); }
+  void finish(const kr::record&) const {}
+  [[noreturn]] void unknown(const std::string& name) const {
+    t->fact_slot(name);  // throws "unknown fact 'x' (did you mean …)"
+    throw kefu::error("unknown fact '" + name + "'");
   }
-  return r;
-}
+};
+using facts_rows = row_reader<triage_target>;
 
 struct py_triage {
   triage_ptr policy;
@@ -44,10 +43,10 @@ py::object due(const kr::sla_deadline& d, const kefu::time_zone& z) { return to_
 std::vector<py_triage> triage_rows(const triage_ptr& t, py::iterable rows) {
   std::vector<std::shared_ptr<kr::record>> records;
   std::size_t row = 0;
-  const py_types types = py_types::load();
+  const facts_rows reader(triage_target{t.get()});
   for (auto r : rows) {
     try {
-      records.push_back(std::make_shared<kr::record>(facts_record(*t, r, types)));
+      records.push_back(std::make_shared<kr::record>(reader.read(r)));
     } catch (const kefu::error& e) {
       throw kefu::error("row " + std::to_string(row) + ": " + e.detail(), e.where(), e.rule_id());
     }
@@ -210,7 +209,7 @@ void register_triage(py::module_& m) {
             if (is_frame(facts)) return results_frame(triage_rows(t, facts.attr("to_dict")("records")), t->zone(), facts.attr("index"));
             if (py::isinstance<py::list>(facts) || py::isinstance<py::tuple>(facts))
               return py::cast(triage_rows(t, py::reinterpret_borrow<py::iterable>(facts)));
-            auto record = std::make_shared<kr::record>(facts_record(*t, facts, py_types::load()));
+            auto record = std::make_shared<kr::record>(facts_rows(triage_target{t.get()}).read(facts));
             return py::cast(py_triage{t, t->triage(*record), record});
           },
           py::arg("facts"),

@@ -1,0 +1,75 @@
+// Reading Python rows (dicts of name → value) into records, shared by decision policies and triage.
+// Per batch, names and enum values are put in Python dicts once, so each row's keys and enum values
+// are found by hash without building std::strings; native values skip the text round trip.
+#pragma once
+
+#include "register.hpp"
+
+namespace kefu::python {
+
+/// Target adapts the thing being filled: fields(), zone(), make(), set_value(record&, slot, value),
+/// set_text(record&, slot, text), finish(record&), and unknown(name) which throws.
+template <class Target>
+struct row_reader {
+  Target target;
+  py_types types;
+  pybind11::dict slots;
+  std::vector<pybind11::dict> enum_values;
+
+  explicit row_reader(Target t) : target(std::move(t)), types(py_types::load()) {
+    const auto& fields = target.fields();
+    enum_values.resize(fields.size());
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const auto& f = fields[i];
+      slots[pybind11::str(f.name)] = pybind11::int_(i);
+      if (f.type == kefu::rules::value_type::enumeration)
+        for (std::size_t v = 0; v < f.values.size(); ++v) enum_values[i][pybind11::str(f.values[v])] = pybind11::int_(v);
+    }
+  }
+
+  void set(kefu::rules::record& r, std::size_t slot, pybind11::handle raw) const {
+    if (is_missing(raw)) return;
+    const auto& f = target.fields()[slot];
+    if (f.type == kefu::rules::value_type::enumeration && PyUnicode_Check(raw.ptr())) {
+      if (PyObject* index = PyDict_GetItem(enum_values[slot].ptr(), raw.ptr())) {
+        kefu::rules::value v;
+        v.number = PyLong_AsLongLong(index);
+        target.set_value(r, slot, std::move(v));
+        return;
+      }
+    }
+    const pybind11::object value = plain(raw);
+    if (auto v = fast_value(f, value, target.zone(), types)) {
+      target.set_value(r, slot, std::move(*v));
+      return;
+    }
+    target.set_text(r, slot, to_text(f, value, target.zone()));
+  }
+
+  std::size_t slot_of(pybind11::handle key) const {
+    PyObject* slot = PyDict_GetItem(slots.ptr(), key.ptr());
+    if (!slot) target.unknown(pybind11::str(key));
+    return static_cast<std::size_t>(PyLong_AsSsize_t(slot));
+  }
+
+  /// One mapping to a record: every key must be a field; the target checks what must be given.
+  kefu::rules::record read(pybind11::handle row) const {
+    kefu::rules::record r = target.make();
+    if (PyDict_Check(row.ptr())) {
+      PyObject *key, *value;
+      Py_ssize_t pos = 0;
+      while (PyDict_Next(row.ptr(), &pos, &key, &value)) set(r, slot_of(key), value);
+    } else if (pybind11::hasattr(row, "items")) {
+      for (auto item : row.attr("items")()) {
+        const pybind11::tuple kv = item.cast<pybind11::tuple>();
+        set(r, slot_of(kv[0]), kv[1]);
+      }
+    } else {
+      throw pybind11::type_error("facts must be a dict of name to value, got " + type_name(row));
+    }
+    target.finish(r);
+    return r;
+  }
+};
+
+}  // namespace kefu::python
