@@ -238,7 +238,18 @@ void triage_policy::set_fact_value(record& r, std::size_t slot, value v) const {
   r.present[slot] = 1;
 }
 
-triage_result triage_policy::triage(const record& given, bool explain) const {
+triage_result triage_policy::triage(const record& given, bool explain) const { return triage_with(given, explain, -1); }
+
+triage_result triage_policy::triage_at_tier(const record& given, const std::string& tier) const {
+  const field& tier_field = facts_[slot_tier_];
+  for (std::size_t i = 0; i < tier_field.values.size(); ++i)
+    if (tier_field.values[i] == tier) return triage_with(given, false, static_cast<std::int64_t>(i));
+  std::string known;
+  for (const auto& v : tier_field.values) known += (known.empty() ? "" : ", ") + v;
+  throw error("unknown tier '" + tier + "' (the vocabulary's tiers are " + known + ")");
+}
+
+triage_result triage_policy::triage_with(const record& given, bool explain, std::int64_t forced_tier) const {
   const std::size_t n = facts_.size();
   if (given.numbers.size() != n) throw error("facts record does not belong to this triage policy (use make_facts())");
   std::string missing;
@@ -311,14 +322,18 @@ triage_result triage_policy::triage(const record& given, bool explain) const {
   f.present[slot_risk_] = 1;
 
   // 2. Escalation tier: the highest of every rule that applies.
-  run(1, d);
+  // A forced tier (triage_at_tier) skips the escalation policy: the tier is given.
   const std::size_t tier_out = escalation_->output_index("tier");
-  const std::int64_t tier = highest(*escalation_, d, tier_out, 0);
-  out.tier = escalation_->outputs()[tier_out].values[static_cast<std::size_t>(tier)];
-  for (const auto m : d.matched) {
-    const value* v = escalation_->output_of_rule(m, tier_out);
-    if (v && v->number == tier) out.tier_rules.push_back(escalation_->rules()[m].id);
+  std::int64_t tier = forced_tier;
+  if (forced_tier < 0) {
+    run(1, d);
+    tier = highest(*escalation_, d, tier_out, 0);
+    for (const auto m : d.matched) {
+      const value* v = escalation_->output_of_rule(m, tier_out);
+      if (v && v->number == tier) out.tier_rules.push_back(escalation_->rules()[m].id);
+    }
   }
+  out.tier = escalation_->outputs()[tier_out].values[static_cast<std::size_t>(tier)];
   f.numbers[slot_tier_] = tier;
   f.present[slot_tier_] = 1;
 

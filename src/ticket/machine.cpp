@@ -21,6 +21,7 @@
 #pragma GCC diagnostic pop
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <map>
 #include <utility>
@@ -560,8 +561,6 @@ ticket_plan default_plan() {
   p.tiers[1].follow_up_required = true;
   p.tiers[2].first_response = sla_target{duration::wall_seconds(24 * 3600), always};
   p.tiers[2].resolution = sla_target{duration::working_days(7), mainland};
-  p.tiers[2].follow_up = sla_target{duration::working_days(3), mainland};
-  p.tiers[2].follow_up_required = true;
   p.tiers[2].report_required = true;
   return p;
 }
@@ -647,6 +646,23 @@ void put_string(std::string& out, std::string_view s) {
 
 const char* clock_kind_name(calendar::clock k) {
   return k == calendar::clock::wall ? "wall" : k == calendar::clock::business ? "business" : "workdays";
+}
+
+void put_target(std::string& o, const std::optional<sla_target>& t) {
+  if (!t) {
+    o += "null";
+    return;
+  }
+  o += "{\"clock\":\"" + std::string(clock_kind_name(t->within.kind)) + "\",\"amount\":" + std::to_string(t->within.amount) +
+       ",\"calendar\":";
+  put_string(o, t->on ? t->on->name() : std::string());
+  if (t->warning.lead) {
+    o += ",\"warning\":{\"lead\":" + std::to_string(t->warning.lead->count()) + "}}";
+  } else {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, t->warning.fraction);  // shortest text that reads back exactly
+    o += ",\"warning\":{\"fraction\":\"" + std::string(buf, r.ptr) + "\"}}";
+  }
 }
 
 /// A parsed JSON value with its position (for messages).
@@ -962,14 +978,64 @@ std::optional<calendar::clock_event_kind> parse_clock_event(std::string_view s) 
 
 }  // namespace
 
+std::string plan_to_json(const ticket_plan& plan) {
+  std::string o = "{\"reopen_window\":" + std::to_string(plan.reopen_window.count()) + ",\"system_operator\":";
+  put_string(o, plan.system_operator);
+  o += ",\"tiers\":{";
+  for (std::size_t i = 0; i < tier_count; ++i) {
+    const tier_targets& t = plan.tiers[i];
+    o += std::string(i ? "," : "") + "\n  \"" + to_string(static_cast<tier>(i)) + "\":{\"first_response\":";
+    put_target(o, t.first_response);
+    o += ",\"resolution\":";
+    put_target(o, t.resolution);
+    o += ",\"follow_up\":";
+    put_target(o, t.follow_up);
+    o += std::string(",\"follow_up_required\":") + (t.follow_up_required ? "true" : "false") +
+         ",\"report_required\":" + (t.report_required ? "true" : "false") + "}";
+  }
+  o += "}}";
+  return o;
+}
+
+std::string plan_difference(const ticket_plan& a, const ticket_plan& b) {
+  auto text = [](const std::optional<sla_target>& t) {
+    if (!t) return std::string("none");
+    std::string s = calendar::to_string(t->within) + " on " + (t->on ? t->on->name() : std::string("?"));
+    if (t->warning.lead) s += ", warning " + std::to_string(t->warning.lead->count()) + " s before";
+    else if (t->warning.fraction != 0.8) s += ", warning at " + std::to_string(t->warning.fraction);
+    return s;
+  };
+  for (std::size_t i = 0; i < tier_count; ++i) {
+    const std::string name = to_string(static_cast<tier>(i));
+    const tier_targets& x = a.tiers[i];
+    const tier_targets& y = b.tiers[i];
+    for (std::size_t c = 0; c < clock_count; ++c) {
+      const auto& tx = target_of(x, static_cast<clock_name>(c));
+      const auto& ty = target_of(y, static_cast<clock_name>(c));
+      if (tx != ty) return name + " " + to_string(static_cast<clock_name>(c)) + ": " + text(tx) + " vs " + text(ty);
+    }
+    if (x.follow_up_required != y.follow_up_required)
+      return name + " follow_up_required: " + (x.follow_up_required ? "true" : "false") + " vs " +
+             (y.follow_up_required ? "true" : "false");
+    if (x.report_required != y.report_required)
+      return name + " report_required: " + (x.report_required ? "true" : "false") + " vs " +
+             (y.report_required ? "true" : "false");
+  }
+  if (a.reopen_window != b.reopen_window)
+    return "reopen_window: " + std::to_string(a.reopen_window.count()) + " s vs " + std::to_string(b.reopen_window.count()) + " s";
+  if (a.system_operator != b.system_operator) return "system_operator: " + a.system_operator + " vs " + b.system_operator;
+  return {};
+}
+
 std::string ticket::to_json() const {
   const impl& p = *p_;
   std::string o;
-  o.reserve(256 + p.history.size() * 160);
+  o.reserve(1024 + p.history.size() * 160);
   o += "{\"kefu_ticket\":1,\"id\":";
   put_string(o, p.id);
   o += ",\"received\":\"" + format_instant(p.received) + "\",\"received_by\":";
   put_string(o, p.received_by);
+  o += ",\"plan\":" + plan_to_json(p.plan);
   const state s = current();
   o += ",\"state\":{\"progress\":\"" + std::string(to_string(s.where)) + "\",\"tier\":\"" + to_string(s.level) + "\"}";
   const ticket_flags& f = flags();
@@ -1016,7 +1082,86 @@ std::string ticket::to_json() const {
   return o;
 }
 
-ticket ticket::from_json(std::string_view json, ticket_plan plan) {
+namespace {
+
+calendar::clock clock_kind(jobject& k, const std::string& path) {
+  const jvalue& v = k.get("clock");
+  if (v.kind == jvalue::string_v) {
+    if (v.s == "wall") return calendar::clock::wall;
+    if (v.s == "business") return calendar::clock::business;
+    if (v.s == "workdays") return calendar::clock::workdays;
+  }
+  jparser::fail_at(path + ".clock: expected wall, business or workdays", v.line, v.column);
+}
+
+std::optional<sla_target> read_target(const jvalue& v, const std::string& path, const calendar_resolver& resolve) {
+  if (v.kind == jvalue::null_v) return std::nullopt;
+  jobject k(v, path);
+  sla_target t;
+  t.within.kind = clock_kind(k, path);
+  t.within.amount = k.integer("amount");
+  if (t.within.amount < 0) jparser::fail_at(path + ".amount: cannot be negative", v.line, v.column);
+  const jvalue& cal = k.get("calendar");
+  if (cal.kind != jvalue::string_v) jparser::fail_at(path + ".calendar: expected a string", cal.line, cal.column);
+  try {
+    t.on = resolve(cal.s);
+  } catch (const kefu::error& e) {
+    jparser::fail_at(path + ".calendar: " + e.detail(), cal.line, cal.column);
+  }
+  if (!t.on) jparser::fail_at(path + ".calendar: unknown calendar '" + cal.s + "'", cal.line, cal.column);
+  jobject w(k.get("warning"), path + ".warning");
+  const jvalue& wv = w.value();
+  bool found = false;
+  for (const auto& m : wv.members) {
+    if (m.first == "lead") {
+      t.warning = calendar::sla_warning::before(seconds(w.integer("lead")));
+      found = true;
+    } else if (m.first == "fraction") {
+      const std::string text = w.str("fraction");
+      double f = 0;
+      const auto r = std::from_chars(text.data(), text.data() + text.size(), f);
+      if (r.ec != std::errc() || r.ptr != text.data() + text.size() || f < 0 || f > 1)
+        jparser::fail_at(path + ".warning.fraction: expected a number from 0 to 1 in quotes", m.second.line, m.second.column);
+      t.warning = calendar::sla_warning::at_fraction(f);
+      found = true;
+    }
+    if (found) break;
+  }
+  if (!found) jparser::fail_at(path + ".warning: expected {\"fraction\": \"0.8\"} or {\"lead\": seconds}", wv.line, wv.column);
+  w.done();
+  k.done();
+  return t;
+}
+
+ticket_plan read_plan(const jvalue& v, const calendar_resolver& resolve) {
+  jobject p(v, "snapshot.plan");
+  ticket_plan plan;
+  plan.reopen_window = seconds(p.integer("reopen_window"));
+  plan.system_operator = p.str("system_operator");
+  jobject tiers(p.get("tiers"), "snapshot.plan.tiers");
+  for (std::size_t i = 0; i < tier_count; ++i) {
+    const std::string path = std::string("snapshot.plan.tiers.") + to_string(static_cast<tier>(i));
+    jobject t(tiers.get(to_string(static_cast<tier>(i))), path);
+    tier_targets& tt = plan.tiers[i];
+    tt.first_response = read_target(t.get("first_response"), path + ".first_response", resolve);
+    tt.resolution = read_target(t.get("resolution"), path + ".resolution", resolve);
+    tt.follow_up = read_target(t.get("follow_up"), path + ".follow_up", resolve);
+    tt.follow_up_required = t.boolean("follow_up_required");
+    tt.report_required = t.boolean("report_required");
+    t.done();
+  }
+  tiers.done();
+  p.done();
+  return plan;
+}
+
+}  // namespace
+
+ticket ticket::from_json(std::string_view json, const calendar_resolver& resolve) { return restore(json, nullptr, &resolve); }
+
+ticket ticket::from_json(std::string_view json, ticket_plan plan) { return restore(json, &plan, nullptr); }
+
+ticket ticket::restore(std::string_view json, const ticket_plan* expected_plan, const calendar_resolver* resolve) {
   const jvalue root_v = jparser(json).parse_document();
   jobject root(root_v, "snapshot");
   {
@@ -1027,6 +1172,25 @@ ticket ticket::from_json(std::string_view json, ticket_plan plan) {
   std::string id = root.str("id");
   const instant received = root.time("received");
   std::string by = root.str("received_by");
+  ticket_plan plan;
+  {
+    const jvalue& pv = root.get("plan");
+    if (expected_plan) {
+      // Calendars by the expected plan's names (then the built-ins): a differing name is a plan difference.
+      const calendar_resolver by_plan = [&](const std::string& name) -> std::shared_ptr<const calendar::calendar> {
+        for (const auto& t : expected_plan->tiers)
+          for (std::size_t c = 0; c < clock_count; ++c)
+            if (const auto& g = target_of(t, static_cast<clock_name>(c)); g && g->on && g->on->name() == name) return g->on;
+        return calendar::builtin(name);
+      };
+      plan = read_plan(pv, by_plan);
+      const std::string diff = plan_difference(plan, *expected_plan);
+      if (!diff.empty()) jparser::fail_at("snapshot.plan: differs from the given plan: " + diff, pv.line, pv.column);
+      plan = *expected_plan;
+    } else {
+      plan = read_plan(pv, *resolve);
+    }
+  }
 
   jobject st(root.get("state"), "snapshot.state");
   const jvalue& pv = st.get("progress");

@@ -1,3 +1,4 @@
+#include <kefu/ticket/from_triage.hpp>
 #include <kefu/ticket/ticket.hpp>
 
 #include "calendar_test_support.hpp"
@@ -66,18 +67,17 @@ TEST(TicketLifecycle, L3AcrossSpringFestivalWithExactAuditAndDeadlines) {
   t.fire(ev(event_kind::internal_reply, "2026-02-26T09:00", "qc-team"));
   t.fire(ev(event_kind::resolve, "2026-02-27T15:00"));
   EXPECT_EQ(t.sla(cst("2026-02-27T15:00"))[clock_name::resolution]->state, sla_state::met);
-  // Follow-up within 3 workdays: 28 Feb (make-up Saturday), 2 Mar, 3 Mar → close of 3 March.
-  EXPECT_EQ(due(t, clock_name::follow_up, "2026-02-27T15:00"), "2026-03-04T00:00:00+08:00");
+  // DOM-ESC-1 and rules/tiers.yaml: L3 demands a written report, not a follow-up, so no follow-up clock runs.
+  EXPECT_EQ(t.clock(clock_name::follow_up), nullptr);
 
   EXPECT_EQ(rejection(t, ev(event_kind::close, "2026-02-27T16:00")),
-            "cannot close a ticket in state resolved/L3: an L3 ticket needs a satisfied follow-up before it is closed");
-  t.fire(event::follow_up(cst("2026-02-28T10:00"), "bob", true));
+            "cannot close a ticket in state resolved/L3: an L3 ticket needs a written handling report before it is closed");
+  t.fire(event::follow_up(cst("2026-02-28T10:00"), "bob", true));  // allowed all the same
   EXPECT_EQ(rejection(t, ev(event_kind::close, "2026-02-28T10:30")),
             "cannot close a ticket in state resolved/L3: an L3 ticket needs a written handling report before it is closed");
   t.fire(ev(event_kind::attach_report, "2026-02-28T11:00", "alice", "report QC-2026-17"));
   t.fire(ev(event_kind::close, "2026-02-28T12:00"));
   EXPECT_EQ(to_string(t.current()), "closed/L3");
-  EXPECT_EQ(t.sla(cst("2026-02-28T12:00"))[clock_name::follow_up]->state, sla_state::met);
 
   EXPECT_EQ(trail(t),
             "2026-02-13T10:05:00+08:00 alice triage received/L1 -> triaged/L3 (quality defect, loss over 1000)\n"
@@ -258,11 +258,64 @@ TEST(TicketSnapshot, RoundTripIsIdentityAndStrict) {
   EXPECT_NE(err(lie).find("snapshot.state: says waiting_customer/L3 but the history leads to waiting_customer/L2"),
             std::string::npos)
       << err(lie);
-  // A snapshot restored against a different plan is refused, naming the clock.
+  // A snapshot restored against a different plan is refused, naming the first difference.
   auto other = default_plan();
   other.tiers[1].resolution->within = kefu::calendar::duration::wall_seconds(72 * 3600);
-  EXPECT_NE(error_of([&] { ticket::from_json(json, other); }).find("snapshot.clocks.resolution: target differs"),
-            std::string::npos);
+  EXPECT_NE(error_of([&] { ticket::from_json(json, other); })
+                .find("snapshot.plan: differs from the given plan: L2 resolution: 48h on always vs 72h on always"),
+            std::string::npos)
+      << error_of([&] { ticket::from_json(json, other); });
+  // The snapshot carries its plan: restoring by calendar name alone gives the same ticket.
+  const kefu::ticket::calendar_resolver builtins = [](const std::string& name) { return kefu::calendar::builtin(name); };
+  const ticket by_name = ticket::from_json(json, builtins);
+  EXPECT_TRUE(by_name == t);
+  EXPECT_TRUE(by_name.plan() == default_plan());
+  EXPECT_EQ(by_name.to_json(), json);
+  std::string unknown_calendar = json;
+  unknown_calendar.replace(unknown_calendar.find("\"calendar\":\"cn-mainland\""), 24, "\"calendar\":\"cn-mars\"");
+  EXPECT_NE(error_of([&] { ticket::from_json(unknown_calendar, builtins); }).find("snapshot.plan.tiers.L2.follow_up.calendar: "),
+            std::string::npos)
+      << error_of([&] { ticket::from_json(unknown_calendar, builtins); });
+  std::string bad_warning = json;
+  bad_warning.replace(bad_warning.find("{\"fraction\":\"0.8\"}"), 18, "{\"fraction\":\"1.5\"}");
+  EXPECT_NE(error_of([&] { ticket::from_json(bad_warning, builtins); })
+                .find("snapshot.plan.tiers.L1.first_response.warning.fraction: expected a number from 0 to 1 in quotes"),
+            std::string::npos)
+      << error_of([&] { ticket::from_json(bad_warning, builtins); });
+}
+
+TEST(TicketPlan, FromTheTriagePolicyForEveryTier) {
+  // plan_for: each tier's terms from rules/tiers.yaml for these facts; the triaged tier's deadlines are
+  // the ones triage reports.
+  const auto policy = kefu::rules::triage_policy::load_directory(KEFU_TEST_RULES_DIR);
+  auto facts = policy->make_facts();
+  policy->set_fact(facts, "business", "mall");
+  policy->set_fact(facts, "channel", "phone");
+  policy->set_fact(facts, "category", "service_attitude");
+  policy->set_fact(facts, "received_at", "2026-02-13T10:00:00+08:00");
+  const auto r = policy->triage(facts);
+  ASSERT_EQ(r.tier, "L2");
+  const ticket_plan plan = plan_for(*policy, facts);
+  EXPECT_EQ(kefu::calendar::to_string(plan.of(tier::L1).resolution->within), "24h");
+  EXPECT_FALSE(plan.of(tier::L1).follow_up_required);
+  EXPECT_EQ(kefu::calendar::to_string(plan.of(tier::L2).resolution->within), "48h");
+  EXPECT_TRUE(plan.of(tier::L2).follow_up_required);
+  EXPECT_EQ(kefu::calendar::to_string(plan.of(tier::L2).follow_up->within), "3 workdays");
+  EXPECT_EQ(plan.of(tier::L3).resolution->on->name(), "cn-mainland");
+  EXPECT_TRUE(plan.of(tier::L3).report_required);
+  EXPECT_FALSE(plan.of(tier::L3).follow_up_required);
+  // The shipped policy says what default_plan() says (DOM-ESC-1).
+  EXPECT_EQ(plan_difference(plan, default_plan()), "");
+
+  ticket t = ticket_from_triage("T-9", r, *policy, cst("2026-02-13T10:00"), cst("2026-02-13T10:05"), "alice",
+                                plan);
+  EXPECT_EQ(to_string(t.current()), "triaged/L2");
+  EXPECT_EQ(format_instant(t.sla(cst("2026-02-13T10:05"))[clock_name::resolution]->due), kefu::format_instant(r.resolution.due));
+  EXPECT_EQ(format_instant(t.sla(cst("2026-02-13T10:05"))[clock_name::first_response]->due),
+            kefu::format_instant(r.first_response.due));
+  EXPECT_THROW(policy->triage_at_tier(facts, "L4"), kefu::error);
+  EXPECT_EQ(error_of([&] { policy->triage_at_tier(facts, "L4"); }),
+            "unknown tier 'L4' (the vocabulary's tiers are L1, L2, L3)");
 }
 
 TEST(TicketGraph, GeneratedFromTheTransitionTable) {

@@ -97,11 +97,16 @@ class triage_policy {
 
   /// Triage one ticket. With `explain`, result.explanation holds every policy's reasoning.
   triage_result triage(const record& facts, bool explain = false) const;
+  /// Triage as if the escalation policy had given `tier` (L1, L2, L3): that tier's owners, deadlines and
+  /// follow-up/report terms for these facts. A ticket uses it for the tiers it may be escalated to.
+  triage_result triage_at_tier(const record& facts, const std::string& tier) const;
 
   /// A calendar by name: the directory's own first, then the built-ins.
   std::shared_ptr<const kefu::calendar::calendar> calendar(const std::string& name) const;
 
  private:
+  triage_result triage_with(const record& facts, bool explain, std::int64_t forced_tier) const;
+
   std::string directory_;
   std::vector<field> facts_;
   time_zone zone_;

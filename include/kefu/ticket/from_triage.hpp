@@ -25,9 +25,18 @@ inline ticket_plan plan_from_triage(const rules::triage_result& r, const rules::
   tier_targets& tt = base.tiers[static_cast<std::size_t>(*t)];
   tt.first_response = target(r.first_response);
   tt.resolution = target(r.resolution);
-  if (r.follow_up) tt.follow_up = target(*r.follow_up);
+  tt.follow_up = r.follow_up ? std::optional<sla_target>(target(*r.follow_up)) : std::nullopt;
   tt.follow_up_required = r.follow_up_required;
   tt.report_required = r.report_required;
+  return base;
+}
+
+/// The plan for a ticket with these facts: every tier's targets, follow-up and report terms as the
+/// policy gives them for these facts (triage_at_tier), so a ticket escalated after triage is held to the
+/// policy's targets for its new tier, not to built-in ones. `base` gives the reopen window and operator.
+inline ticket_plan plan_for(const rules::triage_policy& policy, const rules::record& facts, ticket_plan base = default_plan()) {
+  for (std::size_t i = 0; i < tier_count; ++i)
+    base = plan_from_triage(policy.triage_at_tier(facts, to_string(static_cast<tier>(i))), policy, std::move(base));
   return base;
 }
 

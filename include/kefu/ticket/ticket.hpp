@@ -188,17 +188,39 @@ struct tier_targets {
   bool report_required = false;              ///< DOM-LC-5: no `close` before `attach_report`
 };
 
+/// Same target: duration, calendar (by name) and warning point.
+inline bool operator==(const sla_target& a, const sla_target& b) noexcept {
+  const bool same_calendar = a.on == b.on || (a.on && b.on && a.on->name() == b.on->name());
+  return a.within == b.within && same_calendar && a.warning.fraction == b.warning.fraction && a.warning.lead == b.warning.lead;
+}
+inline bool operator!=(const sla_target& a, const sla_target& b) noexcept { return !(a == b); }
+inline bool operator==(const tier_targets& a, const tier_targets& b) noexcept {
+  return a.first_response == b.first_response && a.resolution == b.resolution && a.follow_up == b.follow_up &&
+         a.follow_up_required == b.follow_up_required && a.report_required == b.report_required;
+}
+inline bool operator!=(const tier_targets& a, const tier_targets& b) noexcept { return !(a == b); }
+
 /// Everything a ticket needs from policy; plain data, so the ticket layer does not depend on rules.
+/// Snapshots carry the plan, so a restored ticket keeps the terms it was opened under even when the
+/// policy has changed since.
 struct ticket_plan {
   std::array<tier_targets, tier_count> tiers;
   seconds reopen_window{7 * 24 * 3600};  ///< a closed ticket may be reopened until closed_at + window
   std::string system_operator = "system";  ///< the operator of automatic escalations
 
   const tier_targets& of(tier t) const noexcept { return tiers[static_cast<std::size_t>(t)]; }
+  friend bool operator==(const ticket_plan& a, const ticket_plan& b) noexcept {
+    return a.tiers == b.tiers && a.reopen_window == b.reopen_window && a.system_operator == b.system_operator;
+  }
+  friend bool operator!=(const ticket_plan& a, const ticket_plan& b) noexcept { return !(a == b); }
 };
 
-/// DOM-ESC-1's tiers on the built-in calendars: L1 respond 1 h / resolve 24 h; L2 2 h / 48 h, follow-up
-/// within 3 workdays (cn-mainland); L3 24 h / 7 workdays (cn-mainland), follow-up 3 workdays and a report.
+/// Finds a calendar by the name a snapshot gives (e.g. a triage policy's `calendar(name)`); throws
+/// kefu::error for a name it does not know.
+using calendar_resolver = std::function<std::shared_ptr<const calendar::calendar>(const std::string&)>;
+
+/// DOM-ESC-1's tiers on the built-in calendars, as rules/tiers.yaml: L1 respond 1 h / resolve 24 h; L2 2 h /
+/// 48 h and a follow-up within 3 workdays (cn-mainland); L3 24 h / 7 workdays (cn-mainland) and a report.
 ticket_plan default_plan();
 
 enum class clock_name : std::uint8_t { first_response, resolution, follow_up };
@@ -278,11 +300,14 @@ class ticket {
   /// A clock, or nullptr when the current tier has no such target (or it has not started: follow_up).
   const calendar::sla_clock* clock(clock_name c) const noexcept;
 
-  /// A JSON snapshot: state names, flags, clocks (targets and event lists) and the history.
+  /// A JSON snapshot: the plan (every tier's targets and terms), state names, flags, clocks (targets and
+  /// event lists) and the history.
   std::string to_json() const;
-  /// Restores a snapshot against `plan`: replays the history and checks that state, flags and clocks are
-  /// exactly what the snapshot says. parse_error with line and column for malformed JSON, naming the field
-  /// for anything inconsistent.
+  /// Restores a snapshot under the plan it carries, its calendars found by name with `resolve`: replays the
+  /// history and checks that state, flags and clocks are exactly what the snapshot says. parse_error with
+  /// line and column for malformed JSON, naming the field for anything inconsistent.
+  static ticket from_json(std::string_view json, const calendar_resolver& resolve);
+  /// The same, and the snapshot's plan must equal `plan` (an error names the first difference).
   static ticket from_json(std::string_view json, ticket_plan plan);
   /// A fresh ticket with every recorded event fired again.
   static ticket replay(std::string id, ticket_plan plan, instant received, std::string by,
@@ -297,7 +322,13 @@ class ticket {
   struct impl;
   std::unique_ptr<impl> p_;
   explicit ticket(std::unique_ptr<impl> p);
+  static ticket restore(std::string_view json, const ticket_plan* expected, const calendar_resolver* resolve);
 };
+
+/// The plan as the JSON object snapshots carry (`"plan"`).
+std::string plan_to_json(const ticket_plan& plan);
+/// The first difference between two plans ("L2 resolution: 48h on always vs 72h on always"), or "".
+std::string plan_difference(const ticket_plan& a, const ticket_plan& b);
 
 // ---- the machine's own description --------------------------------------------------------------------
 
