@@ -2,6 +2,7 @@
 #include "register.hpp"
 
 #include <kefu/error.hpp>
+#include <kefu/ticket/ticket.hpp>
 
 namespace py = pybind11;
 
@@ -13,6 +14,7 @@ PyObject* error_type = nullptr;
 PyObject* parse_error_type = nullptr;
 PyObject* policy_error_type = nullptr;
 PyObject* calendar_range_error_type = nullptr;
+PyObject* transition_error_type = nullptr;
 
 PyObject* new_exception(py::module_& m, const char* name, py::tuple bases, const char* doc) {
   const std::string qualified = std::string("kefu.") + name;
@@ -22,7 +24,8 @@ PyObject* new_exception(py::module_& m, const char* name, py::tuple bases, const
   return type;
 }
 
-void raise(PyObject* type, const kefu::error& e) {
+template <class Extra = void (*)(py::object&)>
+void raise(PyObject* type, const kefu::error& e, Extra extra = [](py::object&) {}) {
   py::object exc = py::reinterpret_borrow<py::object>(type)(e.what());
   auto optional_int = [](int v) -> py::object { return v > 0 ? py::object(py::int_(v)) : py::object(py::none()); };
   auto optional_str = [](const std::string& v) -> py::object {
@@ -33,6 +36,7 @@ void raise(PyObject* type, const kefu::error& e) {
   exc.attr("column") = optional_int(e.column());
   exc.attr("rule_id") = optional_str(e.rule_id());
   exc.attr("detail") = py::str(e.detail());
+  extra(exc);
   PyErr_SetObject(type, exc.ptr());
 }
 
@@ -51,9 +55,18 @@ void register_errors(py::module_& m) {
                                     "A rules file is well-formed but says something kefu cannot accept.");
   calendar_range_error_type = new_exception(m, "CalendarRangeError", py::make_tuple(base, value_error),
                                             "A date or instant outside a calendar's declared range.");
+  transition_error_type = new_exception(m, "TransitionError", py::make_tuple(base, value_error),
+                                        "An event a ticket does not accept in its state (or a DOM-LC-5 guard refused "
+                                        "it); the ticket is unchanged. Fields: state, event, reason.");
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
+    } catch (const kefu::ticket::transition_error& e) {
+      raise(transition_error_type, e, [&](py::object& exc) {
+        exc.attr("state") = py::str(kefu::ticket::to_string(e.from()));
+        exc.attr("event") = py::str(kefu::ticket::to_string(e.event()));
+        exc.attr("reason") = py::str(e.reason());
+      });
     } catch (const kefu::parse_error& e) {
       raise(parse_error_type, e);
     } catch (const kefu::policy_error& e) {

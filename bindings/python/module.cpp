@@ -15,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
   kefu::python::register_suite(m);
   kefu::python::register_triage(m);
   kefu::python::register_kpi(m);
+  kefu::python::register_ticket(m);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <kefu/rules/policy.hpp>
+#include <kefu/rules/triage.hpp>
 #include <kefu/time.hpp>
 
 #include <pybind11/pybind11.h>
@@ -20,6 +21,7 @@ void register_policy(pybind11::module_& m);
 void register_suite(pybind11::module_& m);
 void register_kpi(pybind11::module_& m);
 void register_triage(pybind11::module_& m);
+void register_ticket(pybind11::module_& m);
 
 /// A datetime to an instant: aware datetimes are converted, naive ones are local time in `naive_zone`.
 kefu::instant to_instant(pybind11::handle datetime, const kefu::time_zone& naive_zone);
@@ -55,6 +57,15 @@ std::optional<kefu::rules::value> fast_value(const kefu::rules::field& f, pybind
 bool is_missing(pybind11::handle v);
 /// numpy scalars to plain Python values.
 pybind11::object plain(pybind11::handle v);
+/// Facts for a triage policy from a dict (as Policy.triage reads them): unknown facts and bad values are
+/// errors naming the field.
+kefu::rules::record read_facts(const kefu::rules::triage_policy& policy, pybind11::handle facts);
+/// Many rows of facts (one reader for the batch); errors start with "row N: ".
+std::vector<kefu::rules::record> read_fact_rows(const kefu::rules::triage_policy& policy, pybind11::iterable rows);
+/// A kefu.TriageResult for `facts` (kept for its explain()).
+pybind11::object triage_result_object(std::shared_ptr<kefu::rules::triage_policy> policy, kefu::rules::triage_result result,
+                                      std::shared_ptr<kefu::rules::record> facts);
+
 /// pybind11 holders cannot be shared_ptr<const T>; kefu's objects are immutable once loaded.
 using policy_ptr = std::shared_ptr<kefu::rules::policy>;
 policy_ptr unconst(std::shared_ptr<const kefu::rules::policy> p);

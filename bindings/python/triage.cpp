@@ -42,16 +42,7 @@ py::object due(const kr::sla_deadline& d, const kefu::time_zone& z) { return to_
 
 std::vector<py_triage> triage_rows(const triage_ptr& t, py::iterable rows) {
   std::vector<std::shared_ptr<kr::record>> records;
-  std::size_t row = 0;
-  const facts_rows reader(triage_target{t.get()});
-  for (auto r : rows) {
-    try {
-      records.push_back(std::make_shared<kr::record>(reader.read(r)));
-    } catch (const kefu::error& e) {
-      throw kefu::error("row " + std::to_string(row) + ": " + e.detail(), e.where(), e.rule_id());
-    }
-    ++row;
-  }
+  for (auto& r : read_fact_rows(*t, rows)) records.push_back(std::make_shared<kr::record>(std::move(r)));
   std::vector<kr::triage_result> results(records.size());
   {
     py::gil_scoped_release release;
@@ -106,6 +97,27 @@ py::object results_frame(const std::vector<py_triage>& rs, const kefu::time_zone
 bool is_frame(py::handle x) { return py::hasattr(x, "to_dict") && py::hasattr(x, "columns") && py::hasattr(x, "index"); }
 
 }  // namespace
+
+kr::record read_facts(const kr::triage_policy& t, py::handle facts) { return facts_rows(triage_target{&t}).read(facts); }
+
+std::vector<kr::record> read_fact_rows(const kr::triage_policy& t, py::iterable rows) {
+  std::vector<kr::record> records;
+  std::size_t row = 0;
+  const facts_rows reader(triage_target{&t});
+  for (auto r : rows) {
+    try {
+      records.push_back(reader.read(r));
+    } catch (const kefu::error& e) {
+      throw kefu::error("row " + std::to_string(row) + ": " + e.detail(), e.where(), e.rule_id());
+    }
+    ++row;
+  }
+  return records;
+}
+
+py::object triage_result_object(std::shared_ptr<kr::triage_policy> policy, kr::triage_result result, std::shared_ptr<kr::record> facts) {
+  return py::cast(py_triage{std::move(policy), std::move(result), std::move(facts)});
+}
 
 void register_triage(py::module_& m) {
   py::class_<kr::risk_signal>(m, "RiskSignal", "A risk signal that fired: the rule, its level, and the words found.")

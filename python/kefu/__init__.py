@@ -40,10 +40,15 @@ from ._core import (
     Scorecard,
     SlaClock,
     SlaStatus,
+    Ticket,
+    TicketPlan,
     TimeZone,
+    TransitionError,
     TriageResult,
     __version__,
     format_instant,
+    lifecycle_graph,
+    lifecycle_transitions,
     mask_address,
     mask_name,
     mask_phone,
@@ -52,6 +57,7 @@ from ._core import (
     parse_instant,
 )
 from ._core import scan_rules_directory as _scan_rules_directory
+from .lifecycle import lifecycle_summary, replay
 
 __all__ = [
     "Calendar",
@@ -84,19 +90,26 @@ __all__ = [
     "Scorecard",
     "SlaClock",
     "SlaStatus",
+    "Ticket",
+    "TicketPlan",
     "TimeZone",
+    "TransitionError",
     "TriageResult",
     "__version__",
     "default_data_path",
     "default_policy",
     "default_rules_dir",
     "format_instant",
+    "lifecycle_graph",
+    "lifecycle_summary",
+    "lifecycle_transitions",
     "mask_address",
     "mask_name",
     "mask_phone",
     "mask_text",
     "parse_date",
     "parse_instant",
+    "replay",
     "scan_rules",
 ]
 

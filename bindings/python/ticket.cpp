@@ -1,0 +1,565 @@
+// kefu.Ticket: a complaint ticket's lifecycle (the Boost.MSM machine of the C++ core), its SLA clocks and
+// audited history; kefu.TicketPlan; batch replay of many tickets' event logs with the GIL released.
+#include "register.hpp"
+
+#include <kefu/detail/suggest.hpp>
+#include <kefu/privacy.hpp>
+#include <kefu/ticket/from_triage.hpp>
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <unordered_map>
+
+namespace py = pybind11;
+namespace kr = kefu::rules;
+namespace kt = kefu::ticket;
+
+namespace kefu::python {
+
+namespace {
+
+using triage_ptr = std::shared_ptr<kr::triage_policy>;
+
+struct py_ticket {
+  triage_ptr policy;
+  kt::ticket t;
+  std::optional<kr::triage_result> triage;  // when opened from facts (not after from_json)
+  std::shared_ptr<kr::record> facts;  // kept in memory for triage.explain(); never exported
+};
+
+std::vector<std::string> event_names() {
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k < kt::event_kind_count; ++k) out.emplace_back(kt::to_string(static_cast<kt::event_kind>(k)));
+  return out;
+}
+
+kt::event_kind event_named(const std::string& name) {
+  if (const auto k = kt::parse_event_kind(name)) return *k;
+  std::string all;
+  for (const auto& n : event_names()) all += (all.empty() ? "" : ", ") + n;
+  throw kefu::error("unknown event '" + name + "'" + kefu::detail::did_you_mean(name, event_names()) + "; events are " + all);
+}
+
+kt::tier tier_named(const std::string& name) {
+  if (const auto t = kt::parse_tier(name)) return *t;
+  throw kefu::error("unknown tier '" + name + "' (expected L1, L2 or L3)");
+}
+
+/// An event from Python arguments. `tier` is for triage (default: the tier triage gave this ticket) and
+/// `satisfied` for follow_up (required: whether the follow-up found the problem solved).
+kt::event make_event(const py_ticket& t, kt::event_kind kind, py::handle at, std::string by, std::string note,
+                     py::handle tier, py::handle satisfied) {
+  const std::string name = kt::to_string(kind);
+  kt::event e = kt::event::make(kind, to_instant(at, t.policy->zone()), std::move(by), std::move(note));
+  if (!tier.is_none()) {
+    if (kind != kt::event_kind::triage) throw py::type_error(name + "() takes no tier (only triage does)");
+    e.to = tier_named(py::str(tier));
+  } else if (kind == kt::event_kind::triage) {
+    if (!t.triage)
+      throw py::type_error("triage() needs tier='L1', 'L2' or 'L3': this ticket was not opened from facts");
+    e.to = tier_named(t.triage->tier);
+  }
+  if (!satisfied.is_none()) {
+    if (kind != kt::event_kind::follow_up) throw py::type_error(name + "() takes no satisfied (only follow_up does)");
+    if (!PyBool_Check(satisfied.ptr())) throw py::type_error("satisfied must be True or False, got " + type_name(satisfied));
+    e.satisfied = satisfied.cast<bool>();
+  } else if (kind == kt::event_kind::follow_up) {
+    throw py::type_error("follow_up() needs satisfied=True or False: whether the follow-up found the problem solved");
+  }
+  return e;
+}
+
+py::object status_object(const std::optional<kefu::calendar::sla_status>& s, const kefu::time_zone& zone) {
+  if (!s) return py::none();
+  py::object o = py::cast(*s);
+  o.attr("__dict__")["due"] = to_datetime(s->due, zone);
+  o.attr("__dict__")["warn_at"] = to_datetime(s->warn_at, zone);
+  return o;
+}
+
+py::dict flags_dict(const kt::ticket_flags& f, const kefu::time_zone& zone) {
+  py::dict d;
+  d["followed_up"] = f.followed_up;
+  d["report_attached"] = f.report_attached;
+  d["reopen_count"] = f.reopen_count;
+  d["closed_at"] = f.closed_at ? to_datetime(*f.closed_at, zone) : py::object(py::none());
+  return d;
+}
+
+/// The audit history as a pandas DataFrame. Notes are masked (DOM-PRIV-1): agents write phone numbers
+/// into notes, and a DataFrame ends up in exports; the snapshot keeps the exact text.
+py::object history_frame(const py_ticket& t) {
+  const auto& h = t.t.history();
+  const auto& zone = t.policy->zone();
+  py::list at, by, event, from, to, note, tier, satisfied;
+  for (const auto& r : h) {
+    at.append(to_datetime(r.what.at, zone));
+    by.append(r.what.by);
+    event.append(kt::to_string(r.what.kind));
+    from.append(kt::to_string(r.from));
+    to.append(kt::to_string(r.to));
+    note.append(kefu::mask_text(r.what.note));
+    tier.append(r.what.kind == kt::event_kind::triage ? py::object(py::str(kt::to_string(r.what.to))) : py::object(py::none()));
+    satisfied.append(r.what.kind == kt::event_kind::follow_up ? py::object(py::bool_(r.what.satisfied)) : py::object(py::none()));
+  }
+  py::dict c;
+  c["at"] = at;
+  c["by"] = by;
+  c["event"] = event;
+  c["from"] = from;
+  c["to"] = to;
+  c["note"] = note;
+  c["tier"] = tier;
+  c["satisfied"] = satisfied;
+  return py::module_::import("pandas").attr("DataFrame")(c);
+}
+
+/// Every tier's terms for these facts; the triaged tier's from `r` itself (one triage fewer).
+kt::ticket_plan plan_for_facts(const kr::triage_policy& policy, const kr::record& facts, const kr::triage_result& r) {
+  kt::ticket_plan plan = kt::default_plan();
+  for (std::size_t i = 0; i < kt::tier_count; ++i) {
+    const std::string name = kt::to_string(static_cast<kt::tier>(i));
+    plan = kt::plan_from_triage(name == r.tier ? r : policy.triage_at_tier(facts, name), policy, std::move(plan));
+  }
+  return plan;
+}
+
+kt::calendar_resolver resolver_of(const triage_ptr& policy) {
+  return [policy](const std::string& name) { return policy->calendar(name); };
+}
+
+std::string text_fact(const kr::triage_policy& policy, const kr::record& facts, const char* name) {
+  const std::size_t slot = policy.fact_slot(name);
+  return facts.present[slot] ? std::string(facts.texts[slot]) : std::string();
+}
+
+/// Opens a ticket from facts: triage (risk, tier, deadlines), the plan for every tier, state received/L1.
+/// With a given plan and !with_triage, the facts are not triaged (only ticket_id and received_at are read).
+py_ticket open_ticket(const triage_ptr& policy, kr::record facts, std::optional<kefu::instant> at, std::string id,
+                      std::string by, const kt::ticket_plan* plan, bool with_triage = true) {
+  const std::size_t received_slot = policy->fact_slot("received_at");
+  if (at) {
+    if (facts.present[received_slot]) {
+      const kefu::instant given = kefu::instant::from_unix(facts.numbers[received_slot]);
+      if (given != *at)
+        throw kefu::error("at (" + kefu::format_instant(*at, policy->zone()) + ") differs from the fact received_at (" +
+                          kefu::format_instant(given, policy->zone()) + "); give one of them");
+    } else {
+      policy->set_fact(facts, received_slot, kefu::format_instant(*at, policy->zone()));
+    }
+  }
+  const std::string fact_id = text_fact(*policy, facts, "ticket_id");
+  if (!id.empty() && !fact_id.empty() && id != fact_id)
+    throw kefu::error("id '" + id + "' differs from the fact ticket_id '" + fact_id + "'; give one of them");
+  if (id.empty()) id = fact_id;
+  if (!facts.present[received_slot]) throw kefu::error("missing fact(s) received_at");
+  const kefu::instant received = kefu::instant::from_unix(facts.numbers[received_slot]);
+  if (plan && !with_triage) {
+    py_ticket out{policy, kt::ticket(std::move(id), *plan, received, std::move(by)), std::nullopt, nullptr};
+    out.facts = std::make_shared<kr::record>(std::move(facts));
+    return out;
+  }
+  kr::triage_result r = policy->triage(facts);
+  kt::ticket_plan p = plan ? *plan : plan_for_facts(*policy, facts, r);
+  py_ticket out{policy, kt::ticket(std::move(id), std::move(p), received, std::move(by)), std::move(r), nullptr};
+  out.facts = std::make_shared<kr::record>(std::move(facts));
+  return out;
+}
+
+std::string repr(const py_ticket& t) {
+  return "Ticket('" + t.t.id() + "', " + kt::to_string(t.t.current()) + ", " + std::to_string(t.t.history().size()) +
+         (t.t.history().size() == 1 ? " event)" : " events)");
+}
+
+/// A float NaN (pandas' missing value in object columns).
+bool is_nan(PyObject* o) { return PyFloat_Check(o) && std::isnan(PyFloat_AS_DOUBLE(o)); }
+
+/// A column of texts (None and NaN are ""), or n empty texts for None.
+std::vector<std::string> text_column(py::handle column, const char* name, std::size_t n) {
+  std::vector<std::string> out;
+  if (column.is_none()) {
+    out.resize(n);
+    return out;
+  }
+  const py::object fast = py::reinterpret_steal<py::object>(PySequence_Fast(column.ptr(), "a column must be a sequence"));
+  if (!fast) throw py::error_already_set();
+  const Py_ssize_t size = PySequence_Fast_GET_SIZE(fast.ptr());
+  PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
+  out.resize(static_cast<std::size_t>(size));
+  for (Py_ssize_t i = 0; i < size; ++i) {
+    PyObject* o = items[i];
+    if (PyUnicode_Check(o)) {
+      Py_ssize_t len = 0;
+      const char* utf8 = PyUnicode_AsUTF8AndSize(o, &len);
+      if (!utf8) throw py::error_already_set();
+      out[static_cast<std::size_t>(i)].assign(utf8, static_cast<std::size_t>(len));
+    } else if (o != Py_None && !is_nan(o)) {
+      throw py::type_error("events row " + std::to_string(i) + ": column '" + name + "' must be text, got " +
+                           type_name(o));
+    }
+  }
+  return out;
+}
+
+/// satisfied: 1 / 0, or -1 where not given (None, NaN).
+std::vector<std::int8_t> flag_column(py::handle column, std::size_t n) {
+  if (column.is_none()) return std::vector<std::int8_t>(n, -1);
+  const py::object fast = py::reinterpret_steal<py::object>(PySequence_Fast(column.ptr(), "a column must be a sequence"));
+  if (!fast) throw py::error_already_set();
+  const Py_ssize_t size = PySequence_Fast_GET_SIZE(fast.ptr());
+  PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
+  std::vector<std::int8_t> out(static_cast<std::size_t>(size), -1);
+  for (Py_ssize_t i = 0; i < size; ++i) {
+    PyObject* o = items[i];
+    if (o == Py_True || o == Py_False) out[static_cast<std::size_t>(i)] = o == Py_True;
+    else if (py::isinstance(o, py::module_::import("numpy").attr("bool_"))) out[static_cast<std::size_t>(i)] = PyObject_IsTrue(o);
+    else if (o != Py_None && !is_nan(o))
+      throw py::type_error("events row " + std::to_string(i) + ": column 'satisfied' must be True or False, got " +
+                           py::repr(o).cast<std::string>());
+  }
+  return out;
+}
+
+/// Many tickets' event logs replayed at once (see kefu.replay in the Python layer for the input forms).
+std::vector<py_ticket> replay(const triage_ptr& policy, py::iterable facts_rows, py::handle id_column,
+                              py::handle at_column, py::handle event_column, py::handle by_column, py::handle note_column,
+                              py::handle tier_column, py::handle satisfied_column,
+                              const std::optional<kt::ticket_plan>& plan, const std::string& received_by) {
+  const std::vector<std::string> ids = text_column(id_column, "ticket_id", 0);
+  const std::size_t n = ids.size();
+  const std::vector<std::string> events = text_column(event_column, "event", n);
+  const std::vector<std::string> by = text_column(by_column, "by", n);
+  const std::vector<std::string> notes = text_column(note_column, "note", n);
+  const std::vector<std::string> tiers = text_column(tier_column, "tier", n);
+  const std::vector<std::int8_t> satisfied = flag_column(satisfied_column, n);
+  auto check_length = [&](std::size_t size, const char* what) {
+    if (size != n)
+      throw kefu::error(std::string("events column '") + what + "' has " + std::to_string(size) + " rows, ticket_id has " +
+                        std::to_string(n));
+  };
+  // at: int64 nanoseconds since the epoch (a datetime64 column), or datetimes (naive = the policy's local time).
+  std::vector<kefu::instant> at(n);
+  if (py::isinstance<py::array>(at_column)) {
+    const auto ns = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(at_column);
+    if (!ns) throw py::type_error("events column 'at' must be int64 nanoseconds or datetimes");
+    check_length(static_cast<std::size_t>(ns.size()), "at");
+    const auto v = ns.unchecked<1>();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int64_t x = v(static_cast<py::ssize_t>(i));
+      if (x % 1'000'000'000 != 0)
+        throw kefu::error("events row " + std::to_string(i) + ": at has a fraction of a second; kefu keeps whole seconds");
+      at[i] = kefu::instant::from_unix(x / 1'000'000'000);
+    }
+  } else {
+    const py::sequence seq = py::reinterpret_borrow<py::sequence>(at_column);
+    check_length(static_cast<std::size_t>(py::len(seq)), "at");
+    for (std::size_t i = 0; i < n; ++i) {
+      const py::object x = seq[i];
+      if (!is_datetime_object(x))
+        throw py::type_error("events row " + std::to_string(i) + ": column 'at' must be a datetime, got " + type_name(x));
+      try {
+        at[i] = to_instant(x, policy->zone());
+      } catch (const kefu::error& e) {
+        throw kefu::error("events row " + std::to_string(i) + ": at: " + e.detail());
+      }
+    }
+  }
+  check_length(events.size(), "event");
+  check_length(by.size(), "by");
+  check_length(notes.size(), "note");
+  check_length(tiers.size(), "tier");
+  check_length(satisfied.size(), "satisfied");
+  std::vector<kr::record> facts = read_fact_rows(*policy, facts_rows);
+
+  // Events, typed, before anything runs (a bad name is an error naming the row).
+  std::vector<kt::event> evs(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    try {
+      kt::event& e = evs[i];
+      e.kind = event_named(events[i]);
+      e.at = at[i];
+      e.by = by[i];
+      e.note = notes[i];
+      if (e.kind == kt::event_kind::triage && !tiers[i].empty()) e.to = tier_named(tiers[i]);
+      else if (e.kind != kt::event_kind::triage && !tiers[i].empty())
+        throw kefu::error(std::string(kt::to_string(e.kind)) + " takes no tier (only triage does)");
+      if (e.kind == kt::event_kind::follow_up) {
+        if (satisfied[i] < 0) throw kefu::error("follow_up needs satisfied (true or false)");
+        e.satisfied = satisfied[i] != 0;
+      } else if (satisfied[i] >= 0) {
+        throw kefu::error(std::string(kt::to_string(e.kind)) + " takes no satisfied (only follow_up does)");
+      }
+    } catch (const kefu::error& x) {
+      throw kefu::error("events row " + std::to_string(i) + ": " + x.detail());
+    }
+  }
+
+  std::vector<std::string> ticket_ids(facts.size());
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t k = 0; k < facts.size(); ++k) {
+    ticket_ids[k] = text_fact(*policy, facts[k], "ticket_id");
+    if (ticket_ids[k].empty()) throw kefu::error("row " + std::to_string(k) + ": a ticket to replay needs its ticket_id");
+    if (!index.emplace(ticket_ids[k], k).second)
+      throw kefu::error("row " + std::to_string(k) + ": ticket_id '" + ticket_ids[k] + "' appears twice");
+  }
+  // Each ticket's events in time order (ties keep the log's order).
+  std::vector<std::vector<std::size_t>> rows_of(facts.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto it = index.find(ids[i]);
+    if (it == index.end()) throw kefu::error("events row " + std::to_string(i) + ": ticket '" + ids[i] + "' is not among the tickets");
+    rows_of[it->second].push_back(i);
+  }
+
+  std::vector<std::optional<py_ticket>> opened(facts.size());
+  {
+    py::gil_scoped_release release;
+    for (std::size_t k = 0; k < facts.size(); ++k) {
+      auto& rows = rows_of[k];
+      std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) { return evs[a].at < evs[b].at; });
+      try {
+        opened[k] = open_ticket(policy, std::move(facts[k]), std::nullopt, ticket_ids[k], received_by,
+                                plan ? &*plan : nullptr, /*with_triage=*/!plan);
+      } catch (const kefu::error& e) {
+        throw kefu::error("row " + std::to_string(k) + " (ticket '" + ticket_ids[k] + "'): " + e.detail(), e.where(), e.rule_id());
+      }
+      kt::ticket& t = opened[k]->t;
+      for (const std::size_t i : rows) {
+        if (evs[i].kind == kt::event_kind::triage && tiers[i].empty()) {  // as Ticket.triage(): triage's own tier
+          if (!opened[k]->triage)
+            throw kefu::error("events row " + std::to_string(i) + ": triage needs a tier (with plan=, facts are not triaged)");
+          evs[i].to = tier_named(opened[k]->triage->tier);
+        }
+        try {
+          t.fire(evs[i]);
+        } catch (const kt::transition_error& e) {
+          throw kt::transition_error(e.from(), e.event(),
+                                     e.reason() + " (ticket '" + ticket_ids[k] + "', events row " + std::to_string(i) + ")");
+        }
+      }
+    }
+  }
+  std::vector<py_ticket> out;
+  out.reserve(opened.size());
+  for (auto& t : opened) out.push_back(std::move(*t));
+  return out;
+}
+
+}  // namespace
+
+void register_ticket(py::module_& m) {
+  py::class_<kt::ticket_plan>(m, "TicketPlan",
+                              "What a ticket is held to, per tier: first-response, resolution and follow-up targets on "
+                              "their calendars, whether a follow-up or a written report must come before close, the "
+                              "reopen window. Ticket(policy, facts) makes one from the policy; snapshots carry theirs.")
+      .def_static("default", &kt::default_plan, "DOM-ESC-1's tiers on the built-in calendars (as rules/tiers.yaml).")
+      .def_static(
+          "for_facts",
+          [](const triage_ptr& policy, py::handle facts) {
+            const kr::record f = read_facts(*policy, facts);
+            return plan_for_facts(*policy, f, policy->triage(f));
+          },
+          py::arg("policy"), py::arg("facts"), "Every tier's terms as `policy` gives them for these facts.")
+      .def_property_readonly("reopen_window",
+                             [](const kt::ticket_plan& p) {
+                               return py::module_::import("datetime").attr("timedelta")(py::arg("seconds") = p.reopen_window.count());
+                             })
+      .def("tier",
+           [](const kt::ticket_plan& p, const std::string& name) {
+             const kt::tier_targets& t = p.of(tier_named(name));
+             py::dict d;
+             auto target = [](const std::optional<kt::sla_target>& s) -> py::object {
+               if (!s) return py::none();
+               return py::str(kefu::calendar::to_string(s->within) + " on " + s->on->name());
+             };
+             d["first_response"] = target(t.first_response);
+             d["resolution"] = target(t.resolution);
+             d["follow_up"] = target(t.follow_up);
+             d["follow_up_required"] = t.follow_up_required;
+             d["report_required"] = t.report_required;
+             return d;
+           },
+           py::arg("tier"), "A tier's terms: {'first_response': '2h on always', ..., 'report_required': False}.")
+      .def("to_json", &kt::plan_to_json)
+      .def("difference", &kt::plan_difference, py::arg("other"), "The first difference from `other`, or ''.")
+      .def("__eq__", [](const kt::ticket_plan& a, const kt::ticket_plan& b) { return a == b; })
+      .def("__repr__", [](const kt::ticket_plan& p) {
+        std::string s = "TicketPlan(";
+        for (std::size_t i = 0; i < kt::tier_count; ++i) {
+          const auto& t = p.tiers[i];
+          s += std::string(i ? "; " : "") + kt::to_string(static_cast<kt::tier>(i)) + " " +
+               (t.first_response ? kefu::calendar::to_string(t.first_response->within) : "-") + "/" +
+               (t.resolution ? kefu::calendar::to_string(t.resolution->within) : "-") +
+               (t.follow_up_required ? " +follow-up" : "") + (t.report_required ? " +report" : "");
+        }
+        return s + ")";
+      });
+
+  auto cls = py::class_<py_ticket>(
+      m, "Ticket",
+      "A complaint ticket: its lifecycle state (progress and tier), SLA clocks and audited history. "
+      "Ticket(policy, facts, at=None, id=None, by='system', plan=None) triages the facts and opens the ticket in "
+      "state received/L1 at `at` (or the fact received_at). Times are datetimes; naive ones are the policy's "
+      "local time. Nothing reads the wall clock: every call that needs a time takes it.");
+  cls.def(py::init([](const triage_ptr& policy, py::handle facts, py::handle at, const std::string& id,
+                      const std::string& by, const std::optional<kt::ticket_plan>& plan) {
+            std::optional<kefu::instant> when;
+            if (!at.is_none()) when = to_instant(at, policy->zone());
+            return open_ticket(policy, read_facts(*policy, facts), when, id, by, plan ? &*plan : nullptr);
+          }),
+          py::arg("policy"), py::arg("facts"), py::arg("at") = py::none(), py::kw_only(), py::arg("id") = "",
+          py::arg("by") = "system", py::arg("plan") = py::none())
+      .def(
+          "fire",
+          [](py_ticket& t, const std::string& event, py::handle at, std::string by, std::string note, py::kwargs data) {
+            py::object tier = py::none(), satisfied = py::none();
+            for (auto item : data) {
+              const std::string key = py::str(item.first);
+              if (key == "tier") tier = py::reinterpret_borrow<py::object>(item.second);
+              else if (key == "satisfied") satisfied = py::reinterpret_borrow<py::object>(item.second);
+              else
+                throw py::type_error("fire() got an unexpected argument '" + key +
+                                     "' (events take at, by and note; triage also tier, follow_up also satisfied)");
+            }
+            t.t.fire(make_event(t, event_named(event), at, std::move(by), std::move(note), tier, satisfied));
+            return &t;
+          },
+          py::arg("event"), py::kw_only(), py::arg("at"), py::arg("by"), py::arg("note") = "",
+          py::return_value_policy::reference_internal,
+          "Applies an event (by name). TransitionError when the state does not accept it; the ticket is then "
+          "unchanged. Returns the ticket, so calls chain.");
+  for (std::size_t k = 0; k < kt::event_kind_count; ++k) {
+    const auto kind = static_cast<kt::event_kind>(k);
+    const std::string name = kt::to_string(kind);
+    if (kind == kt::event_kind::triage) {
+      cls.def(
+          "triage",
+          [](py_ticket& t, py::handle at, std::string by, std::string note, py::handle tier) {
+            t.t.fire(make_event(t, kt::event_kind::triage, at, std::move(by), std::move(note), tier, py::none()));
+            return &t;
+          },
+          py::arg("at"), py::kw_only(), py::arg("by"), py::arg("note") = "", py::arg("tier") = py::none(),
+          py::return_value_policy::reference_internal, "received → triaged; the tier defaults to the one triage gave.");
+    } else if (kind == kt::event_kind::follow_up) {
+      cls.def(
+          "follow_up",
+          [](py_ticket& t, py::handle at, std::string by, py::handle satisfied, std::string note) {
+            t.t.fire(make_event(t, kt::event_kind::follow_up, at, std::move(by), std::move(note), py::none(), satisfied));
+            return &t;
+          },
+          py::arg("at"), py::kw_only(), py::arg("by"), py::arg("satisfied"), py::arg("note") = "",
+          py::return_value_policy::reference_internal,
+          "The follow-up visit: satisfied=True keeps the ticket resolved (and lets it close); False reopens it (DOM-LC-3).");
+    } else {
+      cls.def(
+          name.c_str(),
+          [kind](py_ticket& t, py::handle at, std::string by, std::string note) {
+            t.t.fire(make_event(t, kind, at, std::move(by), std::move(note), py::none(), py::none()));
+            return &t;
+          },
+          py::arg("at"), py::kw_only(), py::arg("by"), py::arg("note") = "", py::return_value_policy::reference_internal,
+          ("Fires `" + name + "`; see Ticket.fire.").c_str());
+    }
+  }
+  cls.def_property_readonly("id", [](const py_ticket& t) { return t.t.id(); })
+      .def_property_readonly("received", [](const py_ticket& t) { return to_datetime(t.t.received(), t.policy->zone()); })
+      .def_property_readonly("received_by", [](const py_ticket& t) { return t.t.received_by(); })
+      .def_property_readonly("state", [](const py_ticket& t) { return kt::to_string(t.t.where()); },
+                             "The progress state: received, triaged, in_progress, waiting_customer, waiting_internal, "
+                             "resolved, closed or cancelled.")
+      .def_property_readonly("tier", [](const py_ticket& t) { return kt::to_string(t.t.level()); }, "L1, L2 or L3.")
+      .def_property_readonly("status", [](const py_ticket& t) { return kt::to_string(t.t.current()); },
+                             "Both regions: 'in_progress/L2'.")
+      .def_property_readonly("is_open", [](const py_ticket& t) { return kt::is_open(t.t.where()); })
+      .def_property_readonly("flags", [](const py_ticket& t) { return flags_dict(t.t.flags(), t.policy->zone()); })
+      .def_property_readonly("plan", [](const py_ticket& t) { return t.t.plan(); })
+      .def_property_readonly("policy", [](const py_ticket& t) { return t.policy; })
+      .def_property_readonly(
+          "triage_result",
+          [](const py_ticket& t) -> py::object {
+            if (!t.triage) return py::none();
+            return triage_result_object(t.policy, *t.triage, t.facts);
+          },
+          "The triage the ticket was opened with (None for a ticket restored from JSON).")
+      .def_property_readonly("history", &history_frame,
+                             "The audit history as a pandas DataFrame: at, by, event, from, to, note (masked), tier "
+                             "(triage), satisfied (follow_up).")
+      .def("__len__", [](const py_ticket& t) { return t.t.history().size(); })
+      .def(
+          "allowed_events",
+          [](const py_ticket& t, py::handle at) {
+            const kefu::instant when = at.is_none() ? (t.t.history().empty() ? t.t.received() : t.t.history().back().what.at)
+                                                    : to_instant(at, t.policy->zone());
+            std::vector<std::string> out;
+            for (const auto k : t.t.allowed_events(when)) out.emplace_back(kt::to_string(k));
+            return out;
+          },
+          py::arg("at") = py::none(),
+          "The events the ticket accepts at `at` (default: the time of its last event); a follow-up counts as "
+          "satisfied, a triage as to the current tier.")
+      .def(
+          "sla",
+          [](const py_ticket& t, py::handle at) {
+            const auto r = t.t.sla(to_instant(at, t.policy->zone()));
+            py::dict d;
+            for (std::size_t c = 0; c < kt::clock_count; ++c)
+              d[kt::to_string(static_cast<kt::clock_name>(c))] = status_object(r.clocks[c], t.policy->zone());
+            return d;
+          },
+          py::arg("at"),
+          "Each clock as of `at`: {'first_response': SlaStatus, 'resolution': ..., 'follow_up': ... or None}; a "
+          "status has state, due, warn_at, elapsed, remaining, warning and paused.")
+      .def(
+          "tick", [](py_ticket& t, py::handle at) { return t.t.tick(to_instant(at, t.policy->zone())); }, py::arg("at"),
+          "DOM-ESC-4: escalates one tier when a clock is breached at `at` (recorded as by the plan's system "
+          "operator). Returns whether it escalated.")
+      .def("to_json", [](const py_ticket& t) { return t.t.to_json(); },
+           "A JSON snapshot: plan, state names, flags, clocks and the exact history (DOM-LC-7).")
+      .def_static(
+          "from_json",
+          [](const triage_ptr& policy, const std::string& text) {
+            return py_ticket{policy, kt::ticket::from_json(text, resolver_of(policy)), std::nullopt, nullptr};
+          },
+          py::arg("policy"), py::arg("text"),
+          "Restores a snapshot under the plan it carries (calendars by name from `policy`), replaying its history; "
+          "ParseError with line and column when it is malformed or does not add up.")
+      .def("copy", [](const py_ticket& t) { return t; })
+      .def("__copy__", [](const py_ticket& t) { return t; })
+      .def("__deepcopy__", [](const py_ticket& t, py::handle) { return t; }, py::arg("memo"))
+      .def("__eq__", [](const py_ticket& a, const py_ticket& b) { return a.t == b.t; })
+      .def("__repr__", &repr);
+
+  m.def("_replay", &replay, py::arg("policy"), py::arg("facts"), py::arg("ticket_id"), py::arg("at"),
+        py::arg("event"), py::arg("by"), py::arg("note"), py::arg("tier"), py::arg("satisfied"), py::arg("plan"),
+        py::arg("received_by"));
+  m.def(
+      "lifecycle_graph",
+      [](const std::string& format) {
+        if (format == "mermaid") return kt::graph_mermaid();
+        if (format == "dot") return kt::graph_dot();
+        throw kefu::error("unknown graph format '" + format + "' (expected mermaid or dot)");
+      },
+      py::arg("format") = "mermaid", "The lifecycle diagram, generated from the machine's own transition table.");
+  m.def(
+      "lifecycle_transitions",
+      [] {
+        py::list out;
+        for (const auto& t : kt::transitions()) {
+          py::dict d;
+          d["region"] = t.region;
+          d["from"] = t.from;
+          d["event"] = t.event;
+          d["to"] = t.to;
+          d["guard"] = t.guard;
+          d["internal"] = t.internal;
+          out.append(d);
+        }
+        return out;
+      },
+      "The machine's transition table: region, from, event, to, guard, internal.");
+}
+
+}  // namespace kefu::python

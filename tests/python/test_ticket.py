@@ -1,0 +1,340 @@
+"""kefu.Ticket: the lifecycle state machine from Python (DOM-LC-1…7, DOM-SLA-1/7, DOM-ESC-1/4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kefu
+from kefu.simulate import simulate_events
+from kefu.tickets import read_tickets
+
+CST = dt.timezone(dt.timedelta(hours=8))
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cst(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=CST)
+
+
+@pytest.fixture(scope="module")
+def policy() -> kefu.Policy:
+    return kefu.default_policy()
+
+
+# An L3 complaint on the Friday before the 2026 Spring Festival (holidays 15–23 Feb, make-up working days
+# Saturday 14 and Saturday 28 Feb).
+L3_FACTS = {
+    "ticket_id": "T-1",
+    "business": "mall",
+    "channel": "phone",
+    "category": "quality_defect",
+    "claimed_amount": kefu.Money("1500"),
+    "has_receipt": True,
+    "purchased_at": dt.date(2026, 2, 10),
+    "customer_name": "王小明",
+    "customer_phone": "13812345678",
+}
+L2_FACTS = {"ticket_id": "T-2", "business": "mall", "channel": "phone", "category": "service_attitude"}
+
+
+def test_l3_lifecycle_across_the_spring_festival(policy):
+    t = kefu.Ticket(policy, L3_FACTS, cst("2026-02-13T10:00"), by="intake")
+    assert (t.id, t.status, len(t)) == ("T-1", "received/L1", 0)
+    assert t.triage_result.tier == "L3"
+    assert t.allowed_events() == ["triage", "cancel", "escalate", "attach_report"]
+
+    t.triage(cst("2026-02-13T10:05"), by="alice", note="quality defect, loss over 1000")
+    assert t.status == "triaged/L3"
+    sla = t.sla(cst("2026-02-13T10:05"))
+    # L3 (DOM-ESC-1): respond within 24 h; resolve within 7 workdays from receipt on cn-mainland:
+    # 13 Feb (day 0), 14, 24, 25, 26, 27, 28 Feb, 2 Mar → close of Monday 2 March.
+    assert sla["first_response"].due == cst("2026-02-14T10:00")
+    assert sla["resolution"].due == cst("2026-03-03T00:00")
+    assert sla["follow_up"] is None
+    # The ticket's deadlines are triage's.
+    assert sla["resolution"].due == t.triage_result.deadlines.resolution.due
+
+    t.start(cst("2026-02-13T11:00"), by="alice")
+    assert t.sla(cst("2026-02-13T11:00"))["first_response"].state == "met"
+    t.request_info(cst("2026-02-24T10:00"), by="alice", note="photos of the defect")
+    assert t.sla(cst("2026-02-24T12:00"))["resolution"].paused
+    t.customer_reply(cst("2026-02-25T10:00"), by="customer")
+    # One working day waiting on the customer moves the deadline by one working day (DOM-LC-2, DOM-SLA-7).
+    assert t.sla(cst("2026-02-25T10:00"))["resolution"].due == cst("2026-03-04T00:00")
+    t.hand_off(cst("2026-02-25T11:00"), by="alice", note="QC").internal_reply(cst("2026-02-26T09:00"), by="qc-team")
+    t.resolve(cst("2026-02-27T15:00"), by="alice")
+    assert t.sla(cst("2026-02-27T15:00"))["resolution"].state == "met"
+
+    with pytest.raises(kefu.TransitionError) as e:
+        t.close(cst("2026-02-27T16:00"), by="alice")
+    assert str(e.value) == ("cannot close a ticket in state resolved/L3: an L3 ticket needs a written handling "
+                            "report before it is closed")
+    assert (e.value.state, e.value.event) == ("resolved/L3", "close")
+    t.attach_report(cst("2026-02-28T11:00"), by="alice", note="report QC-2026-17")
+    t.close(cst("2026-02-28T12:00"), by="alice")
+    assert (t.state, t.tier, t.is_open) == ("closed", "L3", False)
+    assert t.flags == {"followed_up": False, "report_attached": True, "reopen_count": 0,
+                       "closed_at": cst("2026-02-28T12:00")}
+
+    h = t.history
+    assert list(h.columns) == ["at", "by", "event", "from", "to", "note", "tier", "satisfied"]
+    assert list(h["event"]) == ["triage", "start", "request_info", "customer_reply", "hand_off", "internal_reply",
+                                "resolve", "attach_report", "close"]
+    assert h.iloc[0].to_dict() == {"at": cst("2026-02-13T10:05"), "by": "alice", "event": "triage",
+                                   "from": "received/L1", "to": "triaged/L3", "note": "quality defect, loss over 1000",
+                                   "tier": "L3", "satisfied": None}
+
+
+def test_l2_needs_a_satisfied_follow_up_and_an_unsatisfied_one_reopens(policy):
+    t = kefu.Ticket(policy, L2_FACTS, cst("2026-03-02T09:00"))
+    t.triage(cst("2026-03-02T09:05"), by="a").start(cst("2026-03-02T09:30"), by="a").resolve(cst("2026-03-02T15:00"), by="a")
+    assert t.status == "resolved/L2"
+    # Follow-up within 3 working days after the resolution (002 §3.3.3), on cn-mainland.
+    assert t.sla(cst("2026-03-02T15:00"))["follow_up"].due == cst("2026-03-06T00:00")
+    with pytest.raises(kefu.TransitionError, match="an L2 ticket needs a satisfied follow-up before it is closed"):
+        t.close(cst("2026-03-02T16:00"), by="a")
+    t.follow_up(cst("2026-03-03T10:00"), by="b", satisfied=False, note="still broken, call 13812345678")
+    assert t.status == "in_progress/L2"
+    assert t.flags["reopen_count"] == 1
+    # Notes are masked in the history table (DOM-PRIV-1); the snapshot keeps the exact record.
+    assert t.history["note"].iloc[-1] == "still broken, call 138****5678"
+    assert "13812345678" in t.to_json()
+    t.resolve(cst("2026-03-03T11:00"), by="a")
+    t.fire("follow_up", at=cst("2026-03-03T12:00"), by="b", satisfied=True).close(cst("2026-03-03T12:30"), by="a")
+    assert t.status == "closed/L2"
+
+
+def test_rejected_events_leave_the_ticket_unchanged(policy):
+    t = kefu.Ticket(policy, L2_FACTS, cst("2026-03-02T09:00"))
+    before = t.to_json()
+    with pytest.raises(kefu.TransitionError) as e:
+        t.resolve(cst("2026-03-02T09:10"), by="a")
+    assert str(e.value) == "cannot resolve a ticket in state received/L1: a ticket must be triaged before it is resolved"
+    assert e.value.reason == "a ticket must be triaged before it is resolved"
+    assert isinstance(e.value, kefu.Error) and isinstance(e.value, ValueError)
+    with pytest.raises(kefu.TransitionError, match="before the ticket's last event"):
+        t.triage(cst("2026-03-02T08:00"), by="a")
+    assert t.to_json() == before
+
+
+def test_argument_errors_name_what_is_wrong(policy):
+    t = kefu.Ticket(policy, L2_FACTS, cst("2026-03-02T09:00"))
+    with pytest.raises(kefu.Error) as e:
+        t.fire("triag", at=cst("2026-03-02T09:05"), by="a")
+    assert str(e.value) == ("unknown event 'triag' (did you mean 'triage'?); events are triage, start, request_info, "
+                            "customer_reply, hand_off, internal_reply, resolve, follow_up, close, reopen, cancel, "
+                            "escalate, attach_report")
+    with pytest.raises(TypeError, match="fire\\(\\) got an unexpected argument 'satisfid'"):
+        t.fire("triage", at=cst("2026-03-02T09:05"), by="a", satisfid=True)
+    with pytest.raises(TypeError, match=r"start\(\) takes no tier \(only triage does\)"):
+        t.fire("start", at=cst("2026-03-02T09:05"), by="a", tier="L2")
+    t.triage(cst("2026-03-02T09:05"), by="a").start(cst("2026-03-02T09:06"), by="a").resolve(cst("2026-03-02T09:07"), by="a")
+    with pytest.raises(TypeError, match=r"follow_up\(\) needs satisfied=True or False"):
+        t.fire("follow_up", at=cst("2026-03-02T10:00"), by="a")
+    with pytest.raises(kefu.Error, match="unknown tier 'L4'"):
+        kefu.Ticket(policy, L2_FACTS, cst("2026-03-02T09:00")).triage(cst("2026-03-02T09:05"), by="a", tier="L4")
+    with pytest.raises(kefu.Error, match=r"at \(2026-03-02T10:00:00\+08:00\) differs from the fact received_at"):
+        kefu.Ticket(policy, {**L2_FACTS, "received_at": cst("2026-03-02T09:00")}, cst("2026-03-02T10:00"))
+    with pytest.raises(kefu.Error, match="missing fact\\(s\\) received_at"):
+        kefu.Ticket(policy, L2_FACTS)
+    with pytest.raises(kefu.Error, match="id 'X' differs from the fact ticket_id 'T-2'"):
+        kefu.Ticket(policy, L2_FACTS, cst("2026-03-02T09:00"), id="X")
+    with pytest.raises(kefu.Error, match="unknown fact 'categroy' \\(did you mean 'category'\\?\\)"):
+        kefu.Ticket(policy, {"categroy": "x"}, cst("2026-03-02T09:00"))
+
+
+def test_triage_tier_override_and_escalation_use_the_policy_terms(policy):
+    t = kefu.Ticket(policy, L2_FACTS, cst("2026-03-02T09:00"))
+    assert t.plan == kefu.TicketPlan.for_facts(policy, L2_FACTS | {"received_at": cst("2026-03-02T09:00")})
+    assert t.plan.tier("L2") == {"first_response": "2h on always", "resolution": "48h on always",
+                                 "follow_up": "3 workdays on cn-mainland", "follow_up_required": True,
+                                 "report_required": False}
+    t.triage(cst("2026-03-02T09:05"), by="a", tier="L1")
+    assert t.status == "triaged/L1"
+    t.escalate(cst("2026-03-02T09:10"), by="lead", note="customer asked for a supervisor")
+    assert t.tier == "L2"
+    # Clocks keep their events and move to L2's targets, counted from receipt.
+    assert t.sla(cst("2026-03-02T09:10"))["resolution"].due == cst("2026-03-04T09:00")
+
+
+def test_tick_escalates_on_a_breach_and_records_it(policy):
+    t = kefu.Ticket(policy, {"ticket_id": "T-3", "business": "mall", "channel": "phone", "category": "consultation"},
+                    cst("2026-03-02T09:00"))
+    t.triage(cst("2026-03-02T09:01"), by="a")
+    assert t.tier == "L1"
+    assert not t.tick(cst("2026-03-02T09:59"))
+    assert t.sla(cst("2026-03-02T10:00:01"))["first_response"].state == "breached"
+    assert t.tick(cst("2026-03-02T10:00:01"))
+    last = t.history.iloc[-1]
+    assert (last["by"], last["event"], last["from"], last["to"]) == ("system", "escalate", "triaged/L1", "triaged/L2")
+    assert last["note"] == "auto: first_response breached (due 2026-03-02T10:00:00+08:00)"
+
+
+def test_snapshot_round_trip_and_strict_errors(policy):
+    t = kefu.Ticket(policy, L3_FACTS, cst("2026-02-13T10:00"))
+    t.triage(cst("2026-02-13T10:05"), by="客服小王", note='line1\n"quoted"').start(cst("2026-02-13T11:00"), by="a")
+    text = t.to_json()
+    back = kefu.Ticket.from_json(policy, text)
+    assert back == t and back.to_json() == text
+    assert back.triage_result is None
+    assert back.plan == t.plan
+    doc = json.loads(text)
+    assert doc["state"] == {"progress": "in_progress", "tier": "L3"}
+    assert doc["plan"]["tiers"]["L3"]["resolution"] == {"clock": "workdays", "amount": 7, "calendar": "cn-mainland",
+                                                        "warning": {"fraction": "0.8"}}
+    # No customer personal data in the snapshot (DOM-PRIV-1): facts are not part of it.
+    assert "王小明" not in text and "13812345678" not in text
+    with pytest.raises(kefu.ParseError) as e:
+        kefu.Ticket.from_json(policy, '{"kefu_ticket":1,')
+    assert (e.value.line, e.value.column) == (1, 18)
+    assert str(e.value) == "<json>:1:18: ticket snapshot: expected a member name in quotes"
+    lie = text.replace('"tier":"L3"}', '"tier":"L2"}', 1)
+    with pytest.raises(kefu.ParseError, match="snapshot.state: says in_progress/L2 but the history leads to in_progress/L3"):
+        kefu.Ticket.from_json(policy, lie)
+
+
+def test_replay_many_tickets_equals_firing_one_by_one(policy):
+    rows = list(read_tickets(kefu.default_data_path("tickets.csv")))[:200]
+    tiers = [r.tier for r in policy.triage(rows)]
+    events = simulate_events(rows, tiers, seed=7)
+    tickets = kefu.replay(policy, rows, events)
+    assert [t.id for t in tickets] == [r["ticket_id"] for r in rows]
+    by_id = {r["ticket_id"]: kefu.Ticket(policy, r) for r in rows}
+    for e in events:
+        data = {k: e[k] for k in ("tier", "satisfied") if e[k] is not None}
+        by_id[e["ticket_id"]].fire(e["event"], at=e["at"], by=e["by"], note=e["note"], **data)
+    assert all(t == by_id[t.id] for t in tickets)
+    # DataFrames give the same, and events out of order are applied in time order.
+    frame = pd.DataFrame(events).sample(frac=1.0, random_state=1).sort_values("ticket_id", kind="stable")
+    assert all(a == b for a, b in zip(kefu.replay(policy, pd.DataFrame(rows), frame), tickets))
+    table = kefu.lifecycle_summary(tickets, cst("2026-04-01T00:00"))
+    assert len(table) == 200
+    assert set(table["first_response_state"].dropna()) <= {"met", "breached", "running", "paused"}
+    first = tickets[0].sla(cst("2026-04-01T00:00"))["first_response"]
+    assert table.loc[0, "first_response_due"] == first.due
+
+
+def test_replay_errors_name_the_ticket_and_row(policy):
+    rows = [{**L2_FACTS, "received_at": cst("2026-03-02T09:00")}]
+    ok = {"ticket_id": "T-2", "at": cst("2026-03-02T09:05"), "event": "triage", "by": "a"}
+    with pytest.raises(kefu.TransitionError) as e:
+        kefu.replay(policy, rows, [ok, {**ok, "event": "close", "at": cst("2026-03-02T09:06")}])
+    assert str(e.value) == ("cannot close a ticket in state triaged/L2: event not allowed in state triaged "
+                            "(ticket 'T-2', events row 1)")
+    with pytest.raises(kefu.Error, match="events row 0: ticket 'T-9' is not among the tickets"):
+        kefu.replay(policy, rows, [{**ok, "ticket_id": "T-9"}])
+    with pytest.raises(kefu.Error, match="events row 0: unknown event 'clsoe'"):
+        kefu.replay(policy, rows, [{**ok, "event": "clsoe"}])
+    with pytest.raises(kefu.Error, match="events row 0: follow_up needs satisfied"):
+        kefu.replay(policy, rows, [{**ok, "event": "follow_up"}])
+    with pytest.raises(TypeError, match="events: missing column\\(s\\) by"):
+        kefu.replay(policy, rows, [{k: v for k, v in ok.items() if k != "by"}])
+    with pytest.raises(TypeError, match="events: unknown column\\(s\\) colour"):
+        kefu.replay(policy, rows, [{**ok, "colour": "red"}])
+    with pytest.raises(kefu.Error, match="events row 0: at has a fraction of a second"):
+        kefu.replay(policy, rows, pd.DataFrame([{**ok, "at": pd.Timestamp("2026-03-02T09:05:00.5+08:00")}]))
+    with pytest.raises(kefu.Error, match="row 1: ticket_id 'T-2' appears twice"):
+        kefu.replay(policy, rows + rows, [])
+    # With one plan for all, facts are not triaged.
+    [t] = kefu.replay(policy, rows, [{**ok, "tier": "L1"}], plan=kefu.TicketPlan.default())
+    assert (t.status, t.triage_result) == ("triaged/L1", None)
+    with pytest.raises(kefu.Error, match="events row 0: triage needs a tier \\(with plan=, facts are not triaged\\)"):
+        kefu.replay(policy, rows, [ok], plan=kefu.TicketPlan.default())
+
+
+def test_graph_comes_from_the_transition_table_and_docs_show_it():
+    table = kefu.lifecycle_transitions()
+    assert len(table) == 26
+    assert {"region": "progress", "from": "resolved", "event": "close", "to": "closed",
+            "guard": "follow-up and report done", "internal": False} in table
+    mermaid = kefu.lifecycle_graph("mermaid")
+    assert "    resolved --> closed : close [follow-up and report done]\n" in mermaid
+    assert 'L2 -> L3 [label="escalate [open]"];' in kefu.lifecycle_graph("dot")
+    with pytest.raises(kefu.Error, match="unknown graph format 'svg' \\(expected mermaid or dot\\)"):
+        kefu.lifecycle_graph("svg")
+    # docs/lifecycle.md shows exactly what the machine says (regenerate with `kefu graph`).
+    docs = (ROOT / "docs" / "lifecycle.md").read_text(encoding="utf-8")
+    block = re.search(r"```mermaid\n(.*?)```", docs, re.S)
+    assert block and block.group(1) == mermaid
+    cli = subprocess.run([sys.executable, "-m", "kefu", "graph", "--format", "dot"], capture_output=True, text=True,
+                         check=True)
+    assert cli.stdout == kefu.lifecycle_graph("dot")
+
+
+# ---- property test: random event sequences against a reference model of the table and guards ----------
+
+EVENTS = ["triage", "start", "request_info", "customer_reply", "hand_off", "internal_reply", "resolve", "follow_up",
+          "close", "reopen", "cancel", "escalate", "attach_report"]
+OPEN_STATES = {"received", "triaged", "in_progress", "waiting_customer", "waiting_internal", "resolved"}
+
+
+def expected_after(state: str, tier: str, flags: dict, plan: kefu.TicketPlan, event: str, data: dict,
+                   at: dt.datetime) -> tuple[str, str] | None:
+    """The DOM-LC rules written out independently of the C++ machine: the new (state, tier), or None."""
+    terms = plan.tier(tier)
+    nxt_state, nxt_tier = state, tier
+    progress = {
+        ("received", "triage"): "triaged", ("triaged", "start"): "in_progress",
+        ("in_progress", "request_info"): "waiting_customer", ("waiting_customer", "customer_reply"): "in_progress",
+        ("in_progress", "hand_off"): "waiting_internal", ("waiting_internal", "internal_reply"): "in_progress",
+        ("triaged", "resolve"): "resolved", ("in_progress", "resolve"): "resolved",
+        ("resolved", "reopen"): "in_progress",
+    }
+    accepted = False
+    if (state, event) in progress:
+        nxt_state, accepted = progress[(state, event)], True
+    elif event == "cancel" and state in OPEN_STATES - {"resolved"}:
+        nxt_state, accepted = "cancelled", True
+    elif event == "follow_up" and state == "resolved":
+        nxt_state, accepted = ("resolved" if data["satisfied"] else "in_progress"), True
+    elif event == "close" and state == "resolved":
+        accepted = ((not terms["follow_up_required"] or flags["followed_up"])
+                    and (not terms["report_required"] or flags["report_attached"]))
+        nxt_state = "closed"
+    elif event == "reopen" and state == "closed":
+        accepted = at - flags["closed_at"] <= plan.reopen_window
+        nxt_state = "in_progress"
+    if event == "triage" and accepted:
+        nxt_tier = max(tier, data["tier"])  # triage raises the tier, never lowers it
+    if event == "escalate" and state in OPEN_STATES and tier != "L3":
+        nxt_tier, accepted = {"L1": "L2", "L2": "L3"}[tier], True
+    if event == "attach_report" and state in OPEN_STATES:
+        accepted = True
+    return (nxt_state, nxt_tier) if accepted else None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(EVENTS), st.integers(0, 72 * 60), st.sampled_from(["L1", "L2", "L3"]),
+                          st.booleans()), max_size=30),
+       st.sampled_from([L2_FACTS, L3_FACTS]))
+def test_random_event_sequences_keep_every_invariant(policy, steps, facts):
+    t = kefu.Ticket(policy, facts, cst("2026-02-10T09:00"))
+    at = cst("2026-02-10T09:00")
+    for event, minutes, tier, satisfied in steps:
+        at = at + dt.timedelta(minutes=minutes)
+        data = {"tier": tier} if event == "triage" else {"satisfied": satisfied} if event == "follow_up" else {}
+        before, n = t.to_json(), len(t)
+        expected = expected_after(t.state, t.tier, t.flags, t.plan, event, data, at)
+        assert (event in t.allowed_events(at)) == (expected is not None) or event in ("triage", "follow_up")
+        try:
+            t.fire(event, at=at, by="p", **data)
+        except kefu.TransitionError:
+            assert expected is None, (event, t.status)
+            assert t.to_json() == before and len(t) == n
+            continue
+        assert expected == (t.state, t.tier), (event, data)
+        assert len(t) == n + 1
+        row = t.history.iloc[-1]
+        assert (row["event"], row["to"], row["at"]) == (event, t.status, at)
+        # Snapshot → restore is identity at every step.
+        assert kefu.Ticket.from_json(policy, t.to_json()) == t
