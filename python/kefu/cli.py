@@ -59,6 +59,19 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return run(args.records, args.inputs, args.html, sys.stdout)
 
 
+def _cmd_graph(args: argparse.Namespace) -> int:
+    from . import lifecycle_graph
+
+    text = lifecycle_graph(args.format)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+        print(f"wrote {args.output} ({args.format})")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     import json
 
@@ -143,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("what", choices=["facts"], help="which schema")
     schema.add_argument("--rules", metavar="DIR", help="rules directory (default: the shipped rules)")
     schema.set_defaults(handler=_cmd_schema)
+
+    graph = commands.add_parser("graph", help="the ticket lifecycle diagram, from the state machine's own transition table")
+    graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid", help="Mermaid (default) or Graphviz DOT")
+    graph.add_argument("-o", "--output", metavar="PATH", help="write to a file instead of standard output")
+    graph.set_defaults(handler=_cmd_graph)
 
     report = commands.add_parser("report", help="KPI and scorecard report of ticket records (terminal + HTML)")
     report.add_argument("--records", metavar="CSV", help="ticket records (default: the shipped synthetic records)")

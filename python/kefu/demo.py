@@ -54,7 +54,8 @@ def run(rules_dir: str | Path | None = None, tickets: str | Path | None = None, 
     )
 
     _spring_festival_deadlines(rows, out)
-    _triage(rules_path, rows, out)
+    policy, results = _triage(rules_path, rows, out)
+    _lifecycles(policy, rows, results, out)
 
     out.write("\nFirst tickets (personal data masked, DOM-PRIV-1):\n")
     for t in rows[:5]:
@@ -119,7 +120,7 @@ def _spring_festival_deadlines(rows: list[dict], out: TextIO) -> None:
     )
 
 
-def _triage(rules_path: Path, rows: list[dict], out: TextIO) -> None:
+def _triage(rules_path: Path, rows: list[dict], out: TextIO) -> tuple[Policy, list]:
     """Triage every ticket with the handbook policy: risk, tier, refund decision, deadlines."""
     policy = Policy.load(rules_path)
     results = policy.triage(rows)
@@ -156,3 +157,41 @@ def _triage(rules_path: Path, rows: list[dict], out: TextIO) -> None:
                   + (f", follow-up by {d.follow_up.due:%m-%d %H:%M}" if d.follow_up else "")
                   + (", written report required" if r.report_required else "") + "\n")
         out.write(f"    refund: {r.refund.decision} by {r.refund.rule_id or 'default'} — {r.refund.reason} [{r.refund.source}]\n")
+    return policy, results
+
+
+#: The demo looks at the tickets as of the end of the data (the library never reads the wall clock).
+_AS_OF = _dt.datetime(2026, 4, 1, tzinfo=_dt.timezone(_dt.timedelta(hours=8)))
+
+
+def _lifecycles(policy: Policy, rows: list[dict], results: list, out: TextIO) -> None:
+    """Replay a synthetic event log through every ticket's state machine; report deadlines met and breached."""
+    from .lifecycle import lifecycle_summary, replay
+    from .simulate import simulate_events
+
+    events = simulate_events(rows, [r.tier for r in results], until=_AS_OF)
+    tickets = replay(policy, rows, events)
+    table = lifecycle_summary(tickets, _AS_OF)
+    out.write(f"\nLifecycles (DOMAIN §3–4): {len(events)} events of a synthetic log replayed through {len(tickets)} "
+              f"ticket state machines, as of {_AS_OF:%Y-%m-%d %H:%M} +08:00\n")
+    _table(out, "state", Counter(table["state"]), len(table))
+    out.write("  deadlines by tier (met / breached / still running or paused / no such clock):\n")
+    for clock in ("first_response", "resolution", "follow_up"):
+        for tier in ("L1", "L2", "L3"):
+            states = Counter(table.loc[table["tier"] == tier, f"{clock}_state"].fillna("none"))
+            n = sum(states.values())
+            if not n:
+                continue
+            met, breached = states["met"], states["breached"]
+            open_ = states["running"] + states["paused"]
+            rate = f"{100.0 * met / (met + breached):5.1f}% met" if met + breached else "       -"
+            out.write(f"    {clock:<15} {tier}  {met:>5} / {breached:>4} / {open_:>3} / {states['none']:>4}   {rate}\n")
+    reopened = int((table["reopened"] > 0).sum())
+    due = [t for t in tickets if t.is_open and t.copy().tick(_AS_OF)]
+    out.write(f"  reopened after a follow-up found the problem unsolved: {reopened}; open tickets that tick() "
+              f"escalates at {_AS_OF:%m-%d %H:%M} (DOM-ESC-4): {len(due)}\n")
+    example = next((t for t in tickets if t.flags["reopen_count"] > 0), tickets[0])
+    out.write(f"\n  Audit history of {example.id} (notes masked, DOM-LC-6):\n")
+    for r in example.history.to_dict("records"):
+        note = f" — {r['note']}" if r["note"] else ""
+        out.write(f"    {r['at']:%m-%d %H:%M} {r['by']:<10} {r['event']:<14} {r['from']:<20} → {r['to']}{note}\n")

@@ -1,0 +1,76 @@
+"""Synthetic event logs for synthetic tickets: how agents might have worked them (for ``kefu demo``, the
+lifecycle benchmark and tests). Deterministic: the same tickets and seed always give the same log.
+
+Each ticket is triaged, started, maybe waits on the customer or on another department, is resolved, and
+closes after the follow-up visit (L2) or the written report (L3) its tier demands; a few are cancelled,
+a few follow-ups find the problem unsolved and reopen the ticket, and a few agents are slow enough to
+breach a deadline. Events after ``until`` are left out, so late tickets are still open.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+_H = _dt.timedelta(hours=1)
+_M = _dt.timedelta(minutes=1)
+# Typical wall hours to first response and to resolution per tier (DOM-ESC-1's targets are 1/24, 2/48, 24/168).
+_RESPOND_H = {"L1": 0.3, "L2": 0.6, "L3": 8.0}
+_RESOLVE_H = {"L1": 12.0, "L2": 30.0, "L3": 96.0}
+_AGENTS = [f"A{n:03d}" for n in range(1, 41)]
+
+
+def simulate_events(
+    tickets: Sequence[Mapping[str, Any]],
+    tiers: Sequence[str],
+    *,
+    seed: int = 20261123,
+    until: _dt.datetime | None = None,
+) -> list[dict[str, Any]]:
+    """One list of event dicts (ticket_id, at, event, by, note, tier, satisfied) for all ``tickets``;
+    ``tiers`` gives each ticket's triaged tier (e.g. from ``policy.triage``)."""
+    if len(tiers) != len(tickets):
+        raise ValueError(f"tiers has {len(tiers)} entries for {len(tickets)} tickets")
+    log: list[dict[str, Any]] = []
+    for index, (facts, tier) in enumerate(zip(tickets, tiers)):
+        rng = random.Random(seed * 1_000_003 + index)
+        tid = facts["ticket_id"]
+        agent = rng.choice(_AGENTS)
+        t: _dt.datetime = facts["received_at"]
+        events: list[dict[str, Any]] = []
+
+        def add(event: str, after: _dt.timedelta, by: str = agent, **data: Any) -> None:
+            nonlocal t
+            t = t + _dt.timedelta(seconds=max(1, int(after.total_seconds())))  # kefu keeps whole seconds
+            events.append({"ticket_id": tid, "at": t, "event": event, "by": by, "note": data.pop("note", ""),
+                           "tier": data.pop("tier", None), "satisfied": data.pop("satisfied", None)})
+
+        add("triage", rng.randint(1, 20) * _M, by="intake", tier=tier)
+        if rng.random() < 0.03:
+            add("cancel", rng.randint(5, 120) * _M, note="customer withdrew the complaint")
+        else:
+            # A slow first response now and then (1 in 12 breaches its target).
+            slow = 3.0 if rng.random() < 1 / 12 else 1.0
+            add("start", _dt.timedelta(hours=rng.expovariate(1 / (_RESPOND_H[tier] * slow))))
+            work = _RESOLVE_H[tier] * (2.5 if rng.random() < 0.08 else 1.0)
+            if rng.random() < 0.3:
+                add("request_info", _dt.timedelta(hours=rng.uniform(0.1, 0.3) * work), note="photos and order number")
+                add("customer_reply", _dt.timedelta(hours=rng.uniform(1, 30)), by="customer")
+            if rng.random() < 0.15:
+                add("hand_off", _dt.timedelta(hours=rng.uniform(0.1, 0.2) * work),
+                    note=rng.choice(["logistics", "QC", "product", "legal"]))
+                add("internal_reply", _dt.timedelta(hours=rng.uniform(1, 20)), by="backoffice")
+            add("resolve", _dt.timedelta(hours=rng.uniform(0.3, 0.8) * work))
+            if tier == "L3":
+                add("attach_report", _dt.timedelta(hours=rng.uniform(2, 24)), note="written handling report")
+            if tier == "L2":
+                if rng.random() < 0.1:
+                    add("follow_up", _dt.timedelta(hours=rng.uniform(20, 60)), by="callback", satisfied=False,
+                        note="still not solved")
+                    add("resolve", _dt.timedelta(hours=rng.uniform(2, 24)))
+                add("follow_up", _dt.timedelta(hours=rng.uniform(4, 90)), by="callback", satisfied=True)
+            add("close", _dt.timedelta(hours=rng.uniform(0.1, 4)))
+        log.extend(e for e in events if until is None or e["at"] <= until)
+    return log
