@@ -7,12 +7,19 @@
 #include <kefu/rules/policy.hpp>
 #include <kefu/rules/policy_handle.hpp>
 
+#include <pybind11/numpy.h>
 #include <pybind11/stl.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdint>
 
 namespace py = pybind11;
 namespace kr = kefu::rules;
 
 namespace kefu::python {
+
+[[noreturn]] void rethrow_at_row(std::size_t row);
 
 namespace {
 py::module_ datetime_module() { return py::module_::import("datetime"); }
@@ -103,6 +110,7 @@ py::object to_python(const kr::field& f, const kr::value& v, const kefu::time_zo
       return py::frozenset(items);
     }
     case kr::value_type::text: return py::str(v.text);
+    case kr::value_type::deadline: return py::str(v.text);  // its spelling: "4 business hours", "3 workdays"
   }
   return py::none();
 }
@@ -261,16 +269,32 @@ std::vector<py_decision> evaluate_rows(const policy_ptr& p, py::iterable rows) {
   for (auto r : rows) {
     try {
       records.push_back(reader.read(r));
-    } catch (const kefu::error& e) {
-      throw kefu::error("row " + std::to_string(row) + ": " + e.detail(), e.where(), e.rule_id());
+    } catch (const kefu::error&) {
+      rethrow_at_row(row);
     }
     ++row;
   }
-  std::vector<py_decision> out(records.size(), py_decision{p, {}, {}, false});
+  std::vector<py_decision> out(records.size(), py_decision{p, {}, {}, false, {}});
   std::vector<kr::decision> ds(records.size());
+  std::size_t failed = records.size();
+  std::exception_ptr error;
   {
     py::gil_scoped_release release;
-    p->evaluate_batch(records.data(), records.size(), ds.data());
+    for (std::size_t i = 0; i < records.size() && !error; ++i) {
+      try {
+        p->evaluate(records[i], ds[i]);
+      } catch (const kefu::error&) {
+        failed = i;
+        error = std::current_exception();
+      }
+    }
+  }
+  if (error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const kefu::error&) {
+      rethrow_at_row(failed);
+    }
   }
   std::vector<py::object> ids;
   ids.reserve(p->rules().size());
@@ -283,6 +307,598 @@ std::vector<py_decision> evaluate_rows(const policy_ptr& p, py::iterable rows) {
 }
 
 bool is_frame(py::handle x) { return py::hasattr(x, "to_dict") && py::hasattr(x, "columns") && py::hasattr(x, "index"); }
+
+// ---- columnar batches ---------------------------------------------------------------------------
+
+/// Rethrows the kefu::error being handled with "row N: " in front of its message, keeping its class.
+[[noreturn]] void rethrow_at_row(std::size_t row) {
+  const std::string at = "row " + std::to_string(row) + ": ";
+  try {
+    throw;
+  } catch (const kefu::parse_error& e) {
+    throw kefu::parse_error(at + e.detail(), e.where(), e.rule_id());
+  } catch (const kefu::policy_error& e) {
+    throw kefu::policy_error(at + e.detail(), e.where(), e.rule_id());
+  } catch (const kefu::calendar_range_error& e) {
+    throw kefu::calendar_range_error(at + e.detail(), e.where(), e.rule_id());
+  } catch (const kefu::error& e) {
+    throw kefu::error(at + e.detail(), e.where(), e.rule_id());
+  }
+}
+
+namespace {
+
+/// The rules each row matched: the deciding rule (−1: the default decided) and, for every hit
+/// policy, all matched rules in order as offsets into one flat array.
+struct matches {
+  std::vector<std::int32_t> first;
+  std::vector<std::int64_t> offsets{0};
+  std::vector<std::int32_t> rules;
+};
+
+/// Evaluates rows 0..n-1 without the GIL; record(i, scratch) gives row i's record. An evaluation
+/// error (no rule and no default, two rules under unique) is raised naming its row.
+template <class RecordOf>
+matches decide(const kr::policy& p, std::size_t n, RecordOf&& record) {
+  matches out;
+  out.first.resize(n);
+  out.offsets.reserve(n + 1);
+  out.rules.reserve(n);
+  std::size_t failed = n;
+  std::exception_ptr error;
+  {
+    py::gil_scoped_release release;
+    kr::decision d;
+    for (std::size_t i = 0; i < n; ++i) {
+      try {
+        p.evaluate(record(i), d);
+      } catch (const kefu::error&) {
+        failed = i;
+        error = std::current_exception();
+        break;
+      }
+      out.first[i] = d.matched.empty() ? -1 : static_cast<std::int32_t>(d.matched.front());
+      for (const auto m : d.matched) out.rules.push_back(static_cast<std::int32_t>(m));
+      out.offsets.push_back(static_cast<std::int64_t>(out.rules.size()));
+    }
+  }
+  if (error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const kefu::error&) {
+      rethrow_at_row(failed);
+    }
+  }
+  return out;
+}
+
+/// One input's values for every row of a batch, typed; rows without a value hold the input's default.
+struct input_column {
+  bool given = false;                 // the batch has this column
+  std::vector<std::int64_t> numbers;  // non-text inputs
+  std::string text;                   // text inputs: row i is text[ends[i-1], ends[i])
+  std::vector<std::size_t> ends;
+  std::vector<std::size_t> missing;   // rows without a value for an input that has no default
+  std::size_t error_row = SIZE_MAX;  // the first row whose value is bad, and why
+  std::exception_ptr error;
+  std::string_view text_at(std::size_t row) const {
+    const std::size_t begin = row ? ends[row - 1] : 0;
+    return std::string_view(text).substr(begin, ends[row] - begin);
+  }
+};
+
+py::module_ numpy() { return py::module_::import("numpy"); }
+
+/// Reads the columns of a batch into typed input columns, value by value with the row reader's rules,
+/// so a value means (and is refused) exactly as it would be in a dict given to evaluate().
+class column_reader {
+ public:
+  column_reader(const kr::policy& p, const policy_rows& rows) : p_(p), rows_(rows), scratch_(p.make_record()), base_(p.make_record()) {}
+
+  const kr::record& base() const { return base_; }
+
+  /// Converts one column of n values into `c` (for input `slot`); stops at the first bad value.
+  void read(input_column& c, std::size_t slot, py::handle values, std::size_t n) {
+    c.given = true;
+    const auto& f = p_.inputs()[slot];
+    const bool text = f.type == kr::value_type::text;
+    if (text) {
+      c.ends.reserve(n);
+    } else {
+      c.numbers.reserve(n);
+    }
+    // pandas: categories are read once each; numpy-backed integer and bool columns in place.
+    if (py::hasattr(values, "cat") && py::hasattr(values, "dtype") &&
+        py::str(values.attr("dtype")).cast<std::string>() == "category") {
+      read_coded(c, slot, values.attr("cat").attr("codes").attr("to_numpy")(), py::list(values.attr("cat").attr("categories")), n);
+      return;
+    }
+    if (f.type == kr::value_type::enumeration && py::hasattr(values, "dtype") && py::hasattr(values, "to_numpy") &&
+        py::isinstance(values.attr("dtype"), py::module_::import("pandas").attr("StringDtype"))) {
+      const py::tuple fu = py::module_::import("pandas").attr("factorize")(values);  // missing values: code -1
+      read_coded(c, slot, fu[0], py::list(fu[1]), n);
+      return;
+    }
+    py::object array;
+    if (py::isinstance<py::array>(values)) {
+      array = py::reinterpret_borrow<py::object>(values);
+    } else if (py::hasattr(values, "to_numpy") && py::hasattr(values, "dtype")) {
+      const py::object dtype = values.attr("dtype");
+      const std::string kind = py::hasattr(dtype, "kind") ? py::str(dtype.attr("kind")).cast<std::string>() : "O";
+      const bool numpy_dtype = py::isinstance(dtype, numpy().attr("dtype"));
+      array = (numpy_dtype && (kind == "b" || kind == "i" || kind == "u")) ? values.attr("to_numpy")()
+                                                                          : values.attr("to_numpy")(py::arg("dtype") = py::str("object"));
+    }
+    if (array && read_typed(c, slot, py::reinterpret_borrow<py::array>(array))) return;
+    const py::object items = array ? array.attr("tolist")() : py::reinterpret_borrow<py::object>(values);
+    const py::sequence seq = PyList_Check(items.ptr()) || PyTuple_Check(items.ptr()) ? py::reinterpret_borrow<py::sequence>(items)
+                                                                                     : py::sequence(py::list(items));
+    PyObject** item = PySequence_Fast_ITEMS(seq.ptr());
+    for (std::size_t row = 0; row < n; ++row) {
+      if (!put(c, slot, row, item[row])) return;
+    }
+  }
+
+ private:
+ public:
+  /// A column gathered from dicts: items[row] is the row's value, nullptr when the row lacks the key.
+  void read_items(input_column& c, std::size_t slot, const std::vector<PyObject*>& items, std::size_t n) {
+    c.given = true;
+    if (p_.inputs()[slot].type == kr::value_type::text)
+      c.ends.reserve(n);
+    else
+      c.numbers.reserve(n);
+    for (std::size_t row = 0; row < n; ++row) {
+      if (!items[row])
+        push_missing(c, slot, row);
+      else if (!put(c, slot, row, items[row]))
+        return;
+    }
+  }
+
+ private:
+  /// One value; false (and the error kept) when it is bad.
+  bool put(input_column& c, std::size_t slot, std::size_t row, py::handle item) {
+    const auto& f = p_.inputs()[slot];
+    PyObject* o = item.ptr();
+    // The common cases directly (as row_reader::set reads them); everything else through it.
+    if (f.type == kr::value_type::enumeration && PyUnicode_CheckExact(o)) {
+      if (PyObject* index = dict_find(rows_.enum_values[slot], o)) {
+        push(c, f, PyLong_AsLongLong(index), {});
+        return true;
+      }
+    } else if (f.type == kr::value_type::text && PyUnicode_CheckExact(o)) {
+      Py_ssize_t size = 0;
+      const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size);
+      if (!utf8) throw py::error_already_set();
+      push(c, f, 0, std::string_view(utf8, static_cast<std::size_t>(size)));
+      return true;
+    } else if (f.type == kr::value_type::boolean && PyBool_Check(o)) {
+      push(c, f, o == Py_True ? 1 : 0, {});
+      return true;
+    }
+    if (PyUnicode_CheckExact(o) && f.type != kr::value_type::text) {  // text such as "1000.50": parsed as its type
+      Py_ssize_t size = 0;
+      const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size);
+      if (!utf8) throw py::error_already_set();
+      try {
+        p_.set(scratch_, slot, std::string(utf8, static_cast<std::size_t>(size)));
+      } catch (const kefu::error&) {
+        c.error_row = row;
+        c.error = std::current_exception();
+        return false;
+      }
+      push(c, f, scratch_.numbers[slot], {});
+      return true;
+    }
+    if (f.type == kr::value_type::integer && PyLong_CheckExact(o)) {
+      int overflow = 0;
+      const std::int64_t number = PyLong_AsLongLongAndOverflow(o, &overflow);
+      if (!overflow) {
+        push(c, f, number, {});
+        return true;
+      }
+    }
+    scratch_.present[slot] = 0;
+    try {
+      rows_.set(scratch_, slot, item);
+    } catch (const kefu::error&) {
+      c.error_row = row;
+      c.error = std::current_exception();
+      return false;
+    }
+    if (scratch_.present[slot]) {
+      push(c, f, scratch_.numbers[slot], scratch_.texts[slot]);
+    } else {  // None, NaN, NaT, pandas.NA: the default, or missing
+      push_missing(c, slot, row);
+    }
+    return true;
+  }
+
+  static void push(input_column& c, const kr::field& f, std::int64_t number, std::string_view text) {
+    if (f.type == kr::value_type::text) {
+      c.text.append(text);
+      c.ends.push_back(c.text.size());
+    } else {
+      c.numbers.push_back(number);
+    }
+  }
+
+  /// numpy bool and integer columns for bool, int and money inputs, read in place; false when the
+  /// column needs the value-by-value path.
+  bool read_typed(input_column& c, std::size_t slot, const py::array& a) {
+    const auto& f = p_.inputs()[slot];
+    const char kind = a.dtype().kind();
+    const bool ints = kind == 'i' || (kind == 'u' && a.itemsize() < 8);
+    if (a.ndim() != 1) return false;
+    if (!((f.type == kr::value_type::boolean && kind == 'b') ||
+          ((f.type == kr::value_type::integer || f.type == kr::value_type::money) && ints)))
+      return false;
+    const auto values = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(a);
+    if (!values) throw py::error_already_set();
+    const auto v = values.unchecked<1>();
+    const auto n = static_cast<std::size_t>(v.shape(0));
+    for (std::size_t row = 0; row < n; ++row) {
+      std::int64_t x = v(static_cast<py::ssize_t>(row));
+      if (f.type == kr::value_type::money) {
+        if (x > INT64_MAX / 100 || x < -INT64_MAX / 100) {  // the reader says why
+          if (!put(c, slot, row, py::int_(x))) return true;
+          continue;
+        }
+        x *= 100;  // whole yuan, as an int in a dict is read
+      }
+      c.numbers.push_back(x);
+    }
+    return true;
+  }
+
+  /// Values given as codes into a few distinct values (a pandas Categorical, a factorized string
+  /// column): each distinct value is read once; a code below 0 is a missing value.
+  void read_coded(input_column& c, std::size_t slot, py::handle codes_array, const py::list& distinct, std::size_t n) {
+    const auto& f = p_.inputs()[slot];
+    const auto codes = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(codes_array);
+    if (!codes) throw py::error_already_set();
+    input_column values;  // row k: distinct value k
+    std::vector<std::uint8_t> ok(distinct.size(), 1);
+    for (std::size_t k = 0; k < distinct.size(); ++k) {
+      if (!put(values, slot, k, distinct[k])) {
+        ok[k] = 0;
+        push(values, f, 0, {});
+        values.error = nullptr;
+      }
+    }
+    const auto code = codes.unchecked<1>();
+    for (std::size_t row = 0; row < n; ++row) {
+      const std::int64_t k = code(static_cast<py::ssize_t>(row));
+      if (k < 0) {
+        push_missing(c, slot, row);
+        continue;
+      }
+      const auto ku = static_cast<std::size_t>(k);
+      if (!ok[ku]) {
+        put(c, slot, row, distinct[ku]);  // keeps the error, at this row
+        return;
+      }
+      if (f.type == kr::value_type::text)
+        push(c, f, 0, values.text_at(ku));
+      else
+        push(c, f, values.numbers[ku], {});
+    }
+  }
+
+  /// A row without a value (None, NaN, not in the dict): the input's default, else missing.
+  void push_missing(input_column& c, std::size_t slot, std::size_t row) {
+    const auto& f = p_.inputs()[slot];
+    if (!f.default_text) c.missing.push_back(row);
+    push(c, f, base_.numbers[slot], base_.texts[slot]);
+  }
+
+  const kr::policy& p_;
+  const policy_rows& rows_;
+  kr::record scratch_;
+  kr::record base_;
+};
+
+
+/// A column as the reader takes it: a numpy array, a pandas Series, a list or tuple (other iterables
+/// become lists). Text, mappings and scalars are refused: one value is never spread over every row.
+py::object as_column(py::handle v, const std::string& name) {
+  if (py::isinstance<py::str>(v) || py::isinstance<py::bytes>(v) || PyDict_Check(v.ptr()))
+    throw py::type_error("column '" + name + "': expected a sequence of values (list, numpy array or pandas Series), got " +
+                         type_name(v));
+  if (py::isinstance<py::array>(v)) {
+    const auto a = py::reinterpret_borrow<py::array>(v);
+    if (a.ndim() != 1)
+      throw py::type_error("column '" + name + "': expected one value per row (a 1-dimensional array), got " +
+                           std::to_string(a.ndim()) + " dimensions");
+    return py::reinterpret_borrow<py::object>(v);
+  }
+  if (PyList_Check(v.ptr()) || PyTuple_Check(v.ptr()) || (py::hasattr(v, "to_numpy") && py::hasattr(v, "dtype")))
+    return py::reinterpret_borrow<py::object>(v);
+  if (py::hasattr(v, "__iter__")) return py::list(py::reinterpret_borrow<py::object>(v));
+  throw py::type_error("column '" + name + "': expected a sequence of values (list, numpy array or pandas Series), got " +
+                       type_name(v));
+}
+
+/// The decisions of a batch as columns (kefu.DecisionColumns).
+struct py_decision_columns {
+  policy_ptr policy;
+  matches m;
+  py::object index;  // the DataFrame's index, or None
+  py::dict outputs;
+  py::object rule_index, rule_id, by_default;
+
+  std::size_t size() const { return m.first.size(); }
+
+  /// numpy's take of a palette (one entry per rule, then the default's) by each row's deciding rule.
+  py::object take(const py::array& palette) const {
+    py::array_t<std::int64_t> pick(static_cast<py::ssize_t>(size()));
+    auto out = pick.mutable_unchecked<1>();
+    const auto rules = static_cast<std::int64_t>(policy->rules().size());
+    for (std::size_t i = 0; i < size(); ++i) out(static_cast<py::ssize_t>(i)) = m.first[i] < 0 ? rules : m.first[i];
+    return palette.attr("take")(pick);
+  }
+
+  /// The value of output o when rule r decides (r = rules: the default); nullptr when unset.
+  const kr::value* value_of(std::size_t r, std::size_t o) const {
+    const auto& p = *policy;
+    if (r < p.rules().size()) return p.output_of_rule(static_cast<std::uint32_t>(r), o);
+    const auto& d = p.default_outputs();
+    return o < d.size() && d[o] ? &*d[o] : nullptr;
+  }
+
+  py::object column(std::size_t o) const {
+    const auto& p = *policy;
+    const auto& f = p.outputs()[o];
+    const std::size_t n = p.rules().size() + 1;
+    bool always = true;  // every rule (and the default, when there is one) sets it
+    for (std::size_t r = 0; r < n; ++r)
+      if (!value_of(r, o) && (r < n - 1 || p.has_default())) always = false;
+    const bool typed = always && (f.type == kr::value_type::boolean || f.type == kr::value_type::integer ||
+                                  f.type == kr::value_type::duration || f.type == kr::value_type::date);
+    if (typed) {
+      py::array_t<std::int64_t> palette(static_cast<py::ssize_t>(n));
+      auto v = palette.mutable_unchecked<1>();
+      for (std::size_t r = 0; r < n; ++r) {
+        const kr::value* x = value_of(r, o);
+        v(static_cast<py::ssize_t>(r)) = x ? x->number : 0;
+      }
+      const char* dtype = f.type == kr::value_type::boolean   ? "bool"
+                          : f.type == kr::value_type::integer ? "int64"
+                          : f.type == kr::value_type::duration ? "timedelta64[s]"
+                                                               : "datetime64[D]";
+      return take(palette.attr("astype")(dtype));
+    }
+    py::array palette = numpy().attr("empty")(n, py::arg("dtype") = "object");
+    for (std::size_t r = 0; r < n; ++r) {
+      const kr::value* x = value_of(r, o);
+      palette[py::int_(r)] = x ? to_python(f, *x, p.zone()) : py::object(py::none());
+    }
+    return take(palette);
+  }
+
+  void build() {
+    const auto& p = *policy;
+    const std::size_t n = size();
+    py::array_t<std::int32_t> index(static_cast<py::ssize_t>(n));
+    py::array_t<bool> by(static_cast<py::ssize_t>(n));
+    auto iv = index.mutable_unchecked<1>();
+    auto bv = by.mutable_unchecked<1>();
+    for (std::size_t i = 0; i < n; ++i) {
+      iv(static_cast<py::ssize_t>(i)) = m.first[i];
+      bv(static_cast<py::ssize_t>(i)) = m.first[i] < 0;
+    }
+    rule_index = index;
+    by_default = by;
+    py::array ids = numpy().attr("empty")(p.rules().size() + 1, py::arg("dtype") = "object");
+    for (std::size_t r = 0; r < p.rules().size(); ++r) ids[py::int_(r)] = py::str(p.rules()[r].id);
+    ids[py::int_(p.rules().size())] = py::none();
+    rule_id = take(ids);
+    for (std::size_t o = 0; o < p.outputs().size(); ++o) outputs[py::str(p.outputs()[o].name)] = column(o);
+  }
+
+  std::size_t output(const std::string& name) const {
+    for (std::size_t o = 0; o < policy->outputs().size(); ++o)
+      if (policy->outputs()[o].name == name) return o;
+    throw py::key_error("no output '" + name + "' in policy '" + policy->name() + "'");
+  }
+
+  /// Value indices of an enum output per row (−1: not set).
+  py::object codes(const std::string& name) const {
+    const std::size_t o = output(name);
+    const auto& f = policy->outputs()[o];
+    if (f.type != kr::value_type::enumeration)
+      throw py::type_error("output '" + name + "' is " + kr::to_string(f.type) + ", not enum: codes are for enum outputs");
+    const std::size_t n = policy->rules().size() + 1;
+    py::array_t<std::int32_t> palette(static_cast<py::ssize_t>(n));
+    auto v = palette.mutable_unchecked<1>();
+    for (std::size_t r = 0; r < n; ++r) {
+      const kr::value* x = value_of(r, o);
+      v(static_cast<py::ssize_t>(r)) = x ? static_cast<std::int32_t>(x->number) : -1;
+    }
+    return take(palette);
+  }
+
+  py::list rule_ids() const {
+    std::vector<py::object> ids;
+    for (const auto& r : policy->rules()) ids.push_back(py::str(r.id));
+    py::list out(size());
+    for (std::size_t i = 0; i < size(); ++i) {
+      py::list row(static_cast<std::size_t>(m.offsets[i + 1] - m.offsets[i]));
+      for (auto k = m.offsets[i]; k < m.offsets[i + 1]; ++k) row[static_cast<std::size_t>(k - m.offsets[i])] = ids[static_cast<std::size_t>(m.rules[static_cast<std::size_t>(k)])];
+      out[i] = row;
+    }
+    return out;
+  }
+
+  py::object to_pandas(py::object index, bool categorical) const {
+    const py::module_ pd = py::module_::import("pandas");
+    py::dict columns;
+    for (std::size_t o = 0; o < policy->outputs().size(); ++o) {
+      const auto& f = policy->outputs()[o];
+      if (categorical && f.type == kr::value_type::enumeration)
+        columns[py::str(f.name)] = pd.attr("Categorical").attr("from_codes")(codes(f.name), py::arg("categories") = py::cast(f.values));
+      else
+        columns[py::str(f.name)] = outputs[py::str(f.name)];
+    }
+    columns["rule_id"] = rule_id;
+    if (policy->hits() == kr::hit_policy::collect) columns["rule_ids"] = rule_ids();
+    return pd.attr("DataFrame")(columns, py::arg("index") = index.is_none() ? this->index : index);
+  }
+};
+
+/// The first bad row of columns read from a batch, as evaluate_many would report it: a bad value
+/// (at one row, the first column in order), else the inputs missing at a row.
+void throw_first_error(const kr::policy& p, const std::vector<input_column>& cols, const std::vector<std::size_t>& order,
+                       std::size_t n) {
+  const auto& inputs = p.inputs();
+  std::size_t bad = SIZE_MAX, bad_slot = 0, missing = SIZE_MAX;
+  for (const std::size_t s : order)
+    if (cols[s].error && cols[s].error_row < bad) bad = cols[s].error_row, bad_slot = s;
+  for (std::size_t s = 0; s < inputs.size(); ++s) {
+    if (!cols[s].given && !inputs[s].default_text && n > 0) missing = 0;
+    if (!cols[s].missing.empty()) missing = std::min(missing, cols[s].missing.front());
+  }
+  if (bad != SIZE_MAX && bad <= missing) {
+    try {
+      std::rethrow_exception(cols[bad_slot].error);
+    } catch (const kefu::error&) {
+      rethrow_at_row(bad);
+    }
+  }
+  if (missing != SIZE_MAX) {
+    kr::record r = p.make_record();
+    for (std::size_t s = 0; s < inputs.size(); ++s)
+      r.present[s] = cols[s].given ? !std::binary_search(cols[s].missing.begin(), cols[s].missing.end(), missing)
+                                   : inputs[s].default_text.has_value();
+    try {
+      p.check_complete(r);
+    } catch (const kefu::error&) {
+      rethrow_at_row(missing);
+    }
+  }
+}
+
+/// Evaluates the rows of checked columns: one record, refilled per row (inputs not given keep their defaults).
+matches decide_columns(const kr::policy& p, const std::vector<input_column>& cols, const std::vector<std::size_t>& order,
+                       std::size_t n) {
+  kr::record scratch = p.make_record();
+  std::fill(scratch.present.begin(), scratch.present.end(), 1);
+  std::vector<std::size_t> numbers, texts;
+  for (const std::size_t s : order) (p.inputs()[s].type == kr::value_type::text ? texts : numbers).push_back(s);
+  return decide(p, n, [&](std::size_t i) -> const kr::record& {
+    for (const std::size_t s : numbers) scratch.numbers[s] = cols[s].numbers[i];
+    for (const std::size_t s : texts) scratch.texts[s] = cols[s].text_at(i);
+    return scratch;
+  });
+}
+
+/// A list of dicts, gathered into columns. Any row that cannot be read is read again by the row
+/// reader, so the error is the one evaluate_many raises.
+py_decision_columns evaluate_dicts(const policy_ptr& p, const policy_rows& reader, py::handle data) {
+  const auto& inputs = p->inputs();
+  const py::sequence rows = py::reinterpret_borrow<py::sequence>(data);
+  const std::size_t n = py::len(rows);
+  PyObject** row = PySequence_Fast_ITEMS(rows.ptr());
+  std::vector<std::vector<PyObject*>> items(inputs.size());
+  std::vector<py::object> converted;  // mappings other than dict, as dicts
+  std::size_t stop = n;                // the first row that is not a mapping of known inputs
+  for (std::size_t i = 0; i < n && stop == n; ++i) {
+    PyObject* r = row[i];
+    if (!PyDict_Check(r)) {
+      if (!py::hasattr(r, "items") || !py::hasattr(r, "keys")) {
+        stop = i;
+        break;
+      }
+      converted.push_back(py::dict(py::reinterpret_borrow<py::object>(r)));
+      r = converted.back().ptr();
+    }
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(r, &pos, &key, &value)) {
+      PyObject* slot = dict_find(reader.slots, key);
+      if (!slot) {
+        stop = i;
+        break;
+      }
+      auto& column = items[static_cast<std::size_t>(PyLong_AsSsize_t(slot))];
+      if (column.empty()) column.resize(n, nullptr);
+      column[i] = value;
+    }
+  }
+  column_reader columns(*p, reader);
+  std::vector<input_column> cols(inputs.size());
+  std::vector<std::size_t> order;
+  for (std::size_t s = 0; s < inputs.size(); ++s) {
+    if (items[s].empty()) continue;
+    columns.read_items(cols[s], s, items[s], stop);
+    order.push_back(s);
+  }
+  std::size_t first = stop;  // the first row with a bad value, a missing input, or that is no mapping of inputs
+  for (const std::size_t s : order) {
+    if (cols[s].error) first = std::min(first, cols[s].error_row);
+    if (!cols[s].missing.empty()) first = std::min(first, cols[s].missing.front());
+  }
+  for (std::size_t s = 0; s < inputs.size(); ++s)
+    if (items[s].empty() && !inputs[s].default_text && stop > 0) first = 0;
+  if (first < n) {
+    try {
+      reader.read(row[first]);
+    } catch (const kefu::error&) {
+      rethrow_at_row(first);
+    }
+    throw std::logic_error("kefu: row " + std::to_string(first) + " was refused as a column but read as a row");
+  }
+  py_decision_columns out{p, {}, py::none(), {}, {}, {}, {}};
+  out.m = decide_columns(*p, cols, order, n);
+  out.build();
+  return out;
+}
+
+py_decision_columns evaluate_columns(const policy_ptr& p, py::handle data) {
+  const policy_rows reader(policy_target{p.get()});
+  py_decision_columns out{p, {}, py::none(), {}, {}, {}, {}};
+  if (PyList_Check(data.ptr()) || PyTuple_Check(data.ptr())) return evaluate_dicts(p, reader, data);
+  py::object items;
+  if (is_frame(data)) {
+    items = data.attr("items")();
+    out.index = data.attr("index");
+  } else if (PyDict_Check(data.ptr()) || (py::hasattr(data, "items") && py::hasattr(data, "keys"))) {
+    items = data.attr("items")();
+  } else {
+    throw py::type_error("evaluate_columns: expected a pandas DataFrame, a dict of columns or a list of dicts, got " +
+                         type_name(data));
+  }
+  const auto& inputs = p->inputs();
+  column_reader columns(*p, reader);
+  std::vector<input_column> cols(inputs.size());
+  std::vector<std::size_t> order;  // slots in the order the columns came
+  std::size_t n = 0;
+  std::string first;
+  for (auto item : items) {
+    const py::tuple kv = item.cast<py::tuple>();
+    const std::size_t slot = reader.slot_of(kv[0]);
+    const std::string name = inputs[slot].name;
+    if (cols[slot].given) throw py::value_error("column '" + name + "' is given twice");
+    const py::object values = as_column(kv[1], name);
+    const std::size_t len = py::len(values);
+    if (order.empty()) {
+      n = len;
+      first = name;
+    } else if (len != n) {
+      throw py::value_error("column '" + name + "' has " + std::to_string(len) + " values, column '" + first + "' has " +
+                            std::to_string(n));
+    }
+    columns.read(cols[slot], slot, values, n);
+    order.push_back(slot);
+  }
+  throw_first_error(*p, cols, order, n);
+  out.m = decide_columns(*p, cols, order, n);
+  out.build();
+  return out;
+}
+
+}  // namespace
 
 void register_policy(py::module_& m) {
   py::class_<kr::field>(m, "Field", "An input or output of a policy.")
@@ -344,6 +960,43 @@ void register_policy(py::module_& m) {
         return "Decision(" + std::string(py::str(d.outputs())) + ", rule=" + std::string(py::str(d.rule_id())) + ")";
       });
 
+  py::class_<py_decision_columns>(
+      m, "DecisionColumns",
+      "The decisions of a batch as columns (DecisionPolicy.evaluate_columns): numpy arrays with one entry per row.")
+      .def("__len__", &py_decision_columns::size)
+      .def_readonly("outputs", &py_decision_columns::outputs,
+                    "output name → numpy array: bool/int64/timedelta64[s]/datetime64[D] when every rule sets the "
+                    "output, else object (money: kefu.Money, decimal: Decimal, enum and text: str, None when unset)")
+      .def_readonly("rule_index", &py_decision_columns::rule_index,
+                    "int32: index into policy.rules of the deciding rule (collect: the first matched), -1 for the default")
+      .def_readonly("rule_id", &py_decision_columns::rule_id, "object: the deciding rule's id, None when the default decided")
+      .def_readonly("by_default", &py_decision_columns::by_default, "bool: no rule matched")
+      .def_property_readonly(
+          "match_offsets",
+          [](const py_decision_columns& c) { return py::array_t<std::int64_t>(static_cast<py::ssize_t>(c.m.offsets.size()), c.m.offsets.data()); },
+          "int64, len(self) + 1: row i matched match_rules[match_offsets[i]:match_offsets[i + 1]]")
+      .def_property_readonly(
+          "match_rules",
+          [](const py_decision_columns& c) { return py::array_t<std::int32_t>(static_cast<py::ssize_t>(c.m.rules.size()), c.m.rules.data()); },
+          "int32: indices into policy.rules of every matched rule, row after row, in order")
+      .def_property_readonly("rule_ids", &py_decision_columns::rule_ids, "per row, the ids of every matched rule in order")
+      .def_readonly("index", &py_decision_columns::index, "the DataFrame's index when a DataFrame was given, else None")
+      .def("codes", &py_decision_columns::codes, py::arg("output"),
+           "int32 value indices of an enum output (into policy.outputs[...].values), -1 when unset")
+      .def("to_pandas", &py_decision_columns::to_pandas, py::arg("index") = py::none(), py::arg("categorical") = false,
+           "A DataFrame: one column per output, then rule_id (and rule_ids under collect); enum outputs as "
+           "pandas.Categorical with categorical=True. The index is the given one, else the input DataFrame's.")
+      .def("__getitem__",
+           [](const py_decision_columns& c, const std::string& name) -> py::object {
+             c.output(name);  // throws a KeyError naming the policy
+             return c.outputs[py::str(name)];
+           })
+      .def("__repr__", [](const py_decision_columns& c) {
+        std::string names;
+        for (const auto& f : c.policy->outputs()) names += (names.empty() ? "" : ", ") + f.name;
+        return "DecisionColumns(policy '" + c.policy->name() + "', " + std::to_string(c.size()) + " rows; outputs " + names + ")";
+      });
+
   py::class_<kr::policy, policy_ptr>(m, "DecisionPolicy", "One policy file: a loaded, checked, immutable decision table.")
       .def_static("load", [](py::handle path) { return unconst(kr::load_policy_file(to_path(path))); }, py::arg("path"))
       .def_static(
@@ -371,7 +1024,7 @@ void register_policy(py::module_& m) {
               if (trace) throw py::value_error("trace is for one decision at a time; explain rows one by one");
               return py::cast(evaluate_rows(p, py::reinterpret_borrow<py::iterable>(facts)));
             }
-            py_decision d{p, {}, {}, trace};
+            py_decision d{p, {}, {}, trace, {}};
             const kr::record r = policy_rows(policy_target{p.get()}).read(facts);
             p->evaluate(r, d.decision, trace ? &d.trace : nullptr);
             return py::cast(std::move(d));
@@ -381,7 +1034,11 @@ void register_policy(py::module_& m) {
           "DataFrame of outputs and rule_id, same index). Unknown keys and missing inputs are errors naming the "
           "field; None/NaN/NaT mean not given. Batches evaluate without the GIL.")
       .def("evaluate_many", &evaluate_rows, py::arg("rows"),
-           "Decide for many dicts of facts; evaluation runs without the GIL.");
+           "Decide for many dicts of facts; evaluation runs without the GIL.")
+      .def("evaluate_columns", &evaluate_columns, py::arg("data"),
+           "Decide for a batch and return the decisions as columns (DecisionColumns). data: a pandas DataFrame, a "
+           "dict of input name → column (list, numpy array, pandas Series) or a list of dicts. Values are read "
+           "and refused as evaluate() reads them; errors name the row and the input. Evaluation runs without the GIL.");
 
   py::class_<kr::reload_result>(m, "ReloadResult", "What a reload did.")
       .def_readonly("swapped", &kr::reload_result::swapped)

@@ -1,11 +1,27 @@
 // Reading Python rows (dicts of name → value) into records, shared by decision policies and triage.
 // Per batch, names and enum values are put in Python dicts once, so each row's keys and enum values
-// are found by hash without building std::strings; native values skip the text round trip.
+// are found by hash without building std::strings; native values skip the text round trip. The
+// dicts' keys are interned, so keys and values written as literals in Python match by identity.
 #pragma once
 
 #include "register.hpp"
 
 namespace kefu::python {
+
+/// An interned Python str (equal interned strings are one object: dict look-ups compare pointers).
+inline pybind11::str interned(const std::string& text) {
+  PyObject* o = PyUnicode_FromStringAndSize(text.data(), static_cast<Py_ssize_t>(text.size()));
+  if (!o) throw pybind11::error_already_set();
+  PyUnicode_InternInPlace(&o);
+  return pybind11::reinterpret_steal<pybind11::str>(o);
+}
+
+/// A dict look-up that raises instead of hiding errors (and skips PyDict_GetItem's error juggling).
+inline PyObject* dict_find(pybind11::handle dict, PyObject* key) {
+  PyObject* found = PyDict_GetItemWithError(dict.ptr(), key);
+  if (!found && PyErr_Occurred()) throw pybind11::error_already_set();
+  return found;
+}
 
 /// Target adapts the thing being filled: fields(), zone(), make(), set_value(record&, slot, value),
 /// set_text(record&, slot, text), finish(record&), and unknown(name) which throws.
@@ -21,9 +37,9 @@ struct row_reader {
     enum_values.resize(fields.size());
     for (std::size_t i = 0; i < fields.size(); ++i) {
       const auto& f = fields[i];
-      slots[pybind11::str(f.name)] = pybind11::int_(i);
+      slots[interned(f.name)] = pybind11::int_(i);
       if (f.type == kefu::rules::value_type::enumeration)
-        for (std::size_t v = 0; v < f.values.size(); ++v) enum_values[i][pybind11::str(f.values[v])] = pybind11::int_(v);
+        for (std::size_t v = 0; v < f.values.size(); ++v) enum_values[i][interned(f.values[v])] = pybind11::int_(v);
     }
   }
 
@@ -31,7 +47,7 @@ struct row_reader {
     if (is_missing(raw)) return;
     const auto& f = target.fields()[slot];
     if (f.type == kefu::rules::value_type::enumeration && PyUnicode_Check(raw.ptr())) {
-      if (PyObject* index = PyDict_GetItem(enum_values[slot].ptr(), raw.ptr())) {
+      if (PyObject* index = dict_find(enum_values[slot], raw.ptr())) {
         kefu::rules::value v;
         v.number = PyLong_AsLongLong(index);
         target.set_value(r, slot, std::move(v));
@@ -47,7 +63,7 @@ struct row_reader {
   }
 
   std::size_t slot_of(pybind11::handle key) const {
-    PyObject* slot = PyDict_GetItem(slots.ptr(), key.ptr());
+    PyObject* slot = dict_find(slots, key.ptr());
     if (!slot) target.unknown(pybind11::str(key));
     return static_cast<std::size_t>(PyLong_AsSsize_t(slot));
   }
