@@ -138,9 +138,8 @@ std::string text_fact(const kr::triage_policy& policy, const kr::record& facts, 
 }
 
 /// Opens a ticket from facts: triage (risk, tier, deadlines), the plan for every tier, state received/L1.
-/// With a given plan and !with_triage, the facts are not triaged (only ticket_id and received_at are read).
 py_ticket open_ticket(const triage_ptr& policy, kr::record facts, std::optional<kefu::instant> at, std::string id,
-                      std::string by, const kt::ticket_plan* plan, bool with_triage = true) {
+                      std::string by, const kt::ticket_plan* plan) {
   const std::size_t received_slot = policy->fact_slot("received_at");
   if (at) {
     if (facts.present[received_slot]) {
@@ -158,11 +157,6 @@ py_ticket open_ticket(const triage_ptr& policy, kr::record facts, std::optional<
   if (id.empty()) id = fact_id;
   if (!facts.present[received_slot]) throw kefu::error("missing fact(s) received_at");
   const kefu::instant received = kefu::instant::from_unix(facts.numbers[received_slot]);
-  if (plan && !with_triage) {
-    py_ticket out{policy, kt::ticket(std::move(id), *plan, received, std::move(by)), std::nullopt, nullptr};
-    out.facts = std::make_shared<kr::record>(std::move(facts));
-    return out;
-  }
   kr::triage_result r = policy->triage(facts);
   kt::ticket_plan p = plan ? *plan : plan_for_facts(*policy, facts, r);
   py_ticket out{policy, kt::ticket(std::move(id), std::move(p), received, std::move(by)), std::move(r), nullptr};
@@ -177,12 +171,55 @@ std::string repr(const py_ticket& t) {
 
 /// A float NaN (pandas' missing value in object columns).
 bool is_nan(PyObject* o) { return PyFloat_Check(o) && std::isnan(PyFloat_AS_DOUBLE(o)); }
+bool is_absent(PyObject* o) { return o == nullptr || o == Py_None || is_nan(o); }
 
-/// A column of texts (None and NaN are ""), or n empty texts for None.
-std::vector<std::string> text_column(py::handle column, const char* name, std::size_t n) {
-  std::vector<std::string> out;
-  if (column.is_none()) {
-    out.resize(n);
+std::string row_text(const char* what, std::size_t row) { return std::string(what) + " row " + std::to_string(row); }
+
+/// A text cell: "" when absent (None, NaN), else it must be a str.
+std::string text_of(PyObject* o, const char* what, std::size_t row, const char* column) {
+  if (is_absent(o)) return {};
+  if (!PyUnicode_Check(o))
+    throw py::type_error(row_text(what, row) + ": column '" + column + "' must be text, got " + type_name(o));
+  Py_ssize_t len = 0;
+  const char* utf8 = PyUnicode_AsUTF8AndSize(o, &len);
+  if (!utf8) throw py::error_already_set();
+  return std::string(utf8, static_cast<std::size_t>(len));
+}
+
+/// satisfied: 1 / 0, or -1 when absent.
+std::int8_t flag_of(PyObject* o, std::size_t row) {
+  if (is_absent(o)) return -1;
+  if (o == Py_True || o == Py_False) return o == Py_True;
+  if (std::string(Py_TYPE(o)->tp_name) == "numpy.bool_" || std::string(Py_TYPE(o)->tp_name) == "numpy.bool")
+    return static_cast<std::int8_t>(PyObject_IsTrue(o));
+  throw py::type_error(row_text("events", row) + ": column 'satisfied' must be True or False, got " +
+                       py::repr(o).cast<std::string>());
+}
+
+kefu::instant instant_of(PyObject* o, const char* what, std::size_t row, const char* column, const kefu::time_zone& zone) {
+  if (is_absent(o) || !is_datetime_object(o))
+    throw py::type_error(row_text(what, row) + ": column '" + column + "' must be a datetime, got " +
+                         (o ? py::repr(o).cast<std::string>() : std::string("nothing")));
+  try {
+    return to_instant(o, zone);
+  } catch (const kefu::error& e) {
+    throw kefu::error(row_text(what, row) + ": " + column + ": " + e.detail());
+  }
+}
+
+/// Instants from a column: int64 nanoseconds since the epoch (a datetime64 column) or a sequence of datetimes.
+std::vector<kefu::instant> instant_column(py::handle column, const char* what, const char* name, const kefu::time_zone& zone) {
+  std::vector<kefu::instant> out;
+  if (py::isinstance<py::array>(column) && py::array(py::reinterpret_borrow<py::array>(column)).dtype().kind() == 'i') {
+    const auto ns = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(column);
+    const auto v = ns.unchecked<1>();
+    out.resize(static_cast<std::size_t>(ns.size()));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      const std::int64_t x = v(static_cast<py::ssize_t>(i));
+      if (x % 1'000'000'000 != 0)
+        throw kefu::error(row_text(what, i) + ": " + name + " has a fraction of a second; kefu keeps whole seconds");
+      out[i] = kefu::instant::from_unix(x / 1'000'000'000);
+    }
     return out;
   }
   const py::object fast = py::reinterpret_steal<py::object>(PySequence_Fast(column.ptr(), "a column must be a sequence"));
@@ -190,139 +227,206 @@ std::vector<std::string> text_column(py::handle column, const char* name, std::s
   const Py_ssize_t size = PySequence_Fast_GET_SIZE(fast.ptr());
   PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
   out.resize(static_cast<std::size_t>(size));
-  for (Py_ssize_t i = 0; i < size; ++i) {
-    PyObject* o = items[i];
-    if (PyUnicode_Check(o)) {
-      Py_ssize_t len = 0;
-      const char* utf8 = PyUnicode_AsUTF8AndSize(o, &len);
-      if (!utf8) throw py::error_already_set();
-      out[static_cast<std::size_t>(i)].assign(utf8, static_cast<std::size_t>(len));
-    } else if (o != Py_None && !is_nan(o)) {
-      throw py::type_error("events row " + std::to_string(i) + ": column '" + name + "' must be text, got " +
-                           type_name(o));
-    }
-  }
+  for (Py_ssize_t i = 0; i < size; ++i) out[static_cast<std::size_t>(i)] = instant_of(items[i], what, static_cast<std::size_t>(i), name, zone);
   return out;
 }
 
-/// satisfied: 1 / 0, or -1 where not given (None, NaN).
-std::vector<std::int8_t> flag_column(py::handle column, std::size_t n) {
-  if (column.is_none()) return std::vector<std::int8_t>(n, -1);
+/// Cells of a column (a sequence; a numpy object array counts), or n absent ones for None.
+template <class F>
+void for_each_cell(py::handle column, std::size_t n, const char* name, F f) {
+  if (column.is_none()) {
+    for (std::size_t i = 0; i < n; ++i) f(i, nullptr);
+    return;
+  }
   const py::object fast = py::reinterpret_steal<py::object>(PySequence_Fast(column.ptr(), "a column must be a sequence"));
   if (!fast) throw py::error_already_set();
-  const Py_ssize_t size = PySequence_Fast_GET_SIZE(fast.ptr());
+  const auto size = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(fast.ptr()));
+  if (size != n)
+    throw kefu::error(std::string("events column '") + name + "' has " + std::to_string(size) + " rows, ticket_id has " +
+                      std::to_string(n));
   PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
-  std::vector<std::int8_t> out(static_cast<std::size_t>(size), -1);
-  for (Py_ssize_t i = 0; i < size; ++i) {
-    PyObject* o = items[i];
-    if (o == Py_True || o == Py_False) out[static_cast<std::size_t>(i)] = o == Py_True;
-    else if (py::isinstance(o, py::module_::import("numpy").attr("bool_"))) out[static_cast<std::size_t>(i)] = PyObject_IsTrue(o);
-    else if (o != Py_None && !is_nan(o))
-      throw py::type_error("events row " + std::to_string(i) + ": column 'satisfied' must be True or False, got " +
-                           py::repr(o).cast<std::string>());
+  for (std::size_t i = 0; i < n; ++i) f(i, items[i]);
+}
+
+/// An event log, column by column.
+struct event_log {
+  std::vector<std::string> ids, events, by, notes, tiers;
+  std::vector<std::int8_t> satisfied;
+  std::vector<kefu::instant> at;
+  void resize(std::size_t n) {
+    ids.resize(n), events.resize(n), by.resize(n), notes.resize(n), tiers.resize(n), satisfied.assign(n, -1), at.resize(n);
   }
-  return out;
+};
+
+constexpr const char* event_columns[] = {"ticket_id", "at", "event", "by", "note", "tier", "satisfied"};
+constexpr std::size_t required_event_columns = 4;
+
+std::string event_column_list() {
+  std::string s;
+  for (const char* c : event_columns) s += (s.empty() ? "" : ", ") + std::string(c);
+  return s;
+}
+
+/// A list of event dicts, read here (no Python loop): every key must be a known column.
+event_log read_event_dicts(py::handle list, const kefu::time_zone& zone) {
+  const py::object fast = py::reinterpret_steal<py::object>(PySequence_Fast(list.ptr(), "events must be a sequence"));
+  if (!fast) throw py::error_already_set();
+  const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(fast.ptr()));
+  PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
+  std::array<py::object, 7> keys;
+  for (std::size_t c = 0; c < 7; ++c) keys[c] = py::reinterpret_steal<py::object>(PyUnicode_InternFromString(event_columns[c]));
+  event_log log;
+  log.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    PyObject* d = items[i];
+    if (!PyDict_Check(d)) throw py::type_error(row_text("events", i) + ": expected a dict, got " + type_name(d));
+    std::array<PyObject*, 7> v{};
+    Py_ssize_t found = 0;
+    for (std::size_t c = 0; c < 7; ++c) {
+      v[c] = PyDict_GetItemWithError(d, keys[c].ptr());
+      if (!v[c] && PyErr_Occurred()) throw py::error_already_set();
+      if (v[c]) ++found;
+      else if (c < required_event_columns)
+        throw py::type_error(row_text("events", i) + ": missing column '" + event_columns[c] + "'");
+    }
+    if (PyDict_Size(d) != found) {
+      PyObject *key, *value;
+      Py_ssize_t pos = 0;
+      while (PyDict_Next(d, &pos, &key, &value)) {
+        const std::string k = PyUnicode_Check(key) ? py::str(key).cast<std::string>() : py::repr(key).cast<std::string>();
+        if (std::find_if(std::begin(event_columns), std::end(event_columns), [&](const char* c) { return k == c; }) ==
+            std::end(event_columns))
+          throw py::type_error(row_text("events", i) + ": unknown column '" + k + "' (columns are " + event_column_list() + ")");
+      }
+    }
+    log.ids[i] = text_of(v[0], "events", i, "ticket_id");
+    log.at[i] = instant_of(v[1], "events", i, "at", zone);
+    log.events[i] = text_of(v[2], "events", i, "event");
+    log.by[i] = text_of(v[3], "events", i, "by");
+    log.notes[i] = text_of(v[4], "events", i, "note");
+    log.tiers[i] = text_of(v[5], "events", i, "tier");
+    log.satisfied[i] = flag_of(v[6], i);
+  }
+  return log;
+}
+
+/// A dict of columns (a DataFrame's, with `at` as int64 nanoseconds or datetimes).
+event_log read_event_columns(const py::dict& cols, const kefu::time_zone& zone) {
+  auto column = [&](const char* name) -> py::object {
+    return cols.contains(name) ? py::reinterpret_borrow<py::object>(cols[name]) : py::object(py::none());
+  };
+  event_log log;
+  const py::object ids = column("ticket_id");
+  const std::size_t n = ids.is_none() ? 0 : static_cast<std::size_t>(py::len(ids));
+  log.resize(n);
+  for_each_cell(ids, n, "ticket_id", [&](std::size_t i, PyObject* o) { log.ids[i] = text_of(o, "events", i, "ticket_id"); });
+  for_each_cell(column("event"), n, "event", [&](std::size_t i, PyObject* o) { log.events[i] = text_of(o, "events", i, "event"); });
+  for_each_cell(column("by"), n, "by", [&](std::size_t i, PyObject* o) { log.by[i] = text_of(o, "events", i, "by"); });
+  for_each_cell(column("note"), n, "note", [&](std::size_t i, PyObject* o) { log.notes[i] = text_of(o, "events", i, "note"); });
+  for_each_cell(column("tier"), n, "tier", [&](std::size_t i, PyObject* o) { log.tiers[i] = text_of(o, "events", i, "tier"); });
+  for_each_cell(column("satisfied"), n, "satisfied", [&](std::size_t i, PyObject* o) { log.satisfied[i] = flag_of(o, i); });
+  if (n) {
+    log.at = instant_column(column("at"), "events", "at", zone);
+    if (log.at.size() != n)
+      throw kefu::error("events column 'at' has " + std::to_string(log.at.size()) + " rows, ticket_id has " + std::to_string(n));
+  }
+  return log;
+}
+
+/// Only ticket_id and received_at of each ticket (replay with one plan for all: nothing is triaged).
+void read_ids_and_receipts(py::handle facts, const kefu::time_zone& zone, std::vector<std::string>& ids,
+                           std::vector<kefu::instant>& received) {
+  if (PyDict_Check(facts.ptr())) {
+    const py::dict cols = py::reinterpret_borrow<py::dict>(facts);
+    if (!cols.contains("ticket_id") || !cols.contains("received_at"))
+      throw py::type_error("tickets: the columns ticket_id and received_at are needed");
+    const py::object id_column = cols["ticket_id"];
+    ids.assign(static_cast<std::size_t>(py::len(id_column)), std::string());
+    for_each_cell(id_column, ids.size(), "ticket_id", [&](std::size_t i, PyObject* o) { ids[i] = text_of(o, "tickets", i, "ticket_id"); });
+    received = instant_column(cols["received_at"], "tickets", "received_at", zone);
+    return;
+  }
+  const py::object fast = py::reinterpret_steal<py::object>(PySequence_Fast(facts.ptr(), "tickets must be a sequence"));
+  if (!fast) throw py::error_already_set();
+  const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(fast.ptr()));
+  PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
+  ids.resize(n);
+  received.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    PyObject* d = items[k];
+    if (!PyDict_Check(d)) throw py::type_error(row_text("tickets", k) + ": expected a dict, got " + type_name(d));
+    ids[k] = text_of(PyDict_GetItemString(d, "ticket_id"), "tickets", k, "ticket_id");
+    received[k] = instant_of(PyDict_GetItemString(d, "received_at"), "tickets", k, "received_at", zone);
+  }
 }
 
 /// Many tickets' event logs replayed at once (see kefu.replay in the Python layer for the input forms).
-std::vector<py_ticket> replay(const triage_ptr& policy, py::iterable facts_rows, py::handle id_column,
-                              py::handle at_column, py::handle event_column, py::handle by_column, py::handle note_column,
-                              py::handle tier_column, py::handle satisfied_column,
+std::vector<py_ticket> replay(const triage_ptr& policy, py::handle facts_rows, py::handle event_source,
                               const std::optional<kt::ticket_plan>& plan, const std::string& received_by) {
-  const std::vector<std::string> ids = text_column(id_column, "ticket_id", 0);
-  const std::size_t n = ids.size();
-  const std::vector<std::string> events = text_column(event_column, "event", n);
-  const std::vector<std::string> by = text_column(by_column, "by", n);
-  const std::vector<std::string> notes = text_column(note_column, "note", n);
-  const std::vector<std::string> tiers = text_column(tier_column, "tier", n);
-  const std::vector<std::int8_t> satisfied = flag_column(satisfied_column, n);
-  auto check_length = [&](std::size_t size, const char* what) {
-    if (size != n)
-      throw kefu::error(std::string("events column '") + what + "' has " + std::to_string(size) + " rows, ticket_id has " +
-                        std::to_string(n));
-  };
-  // at: int64 nanoseconds since the epoch (a datetime64 column), or datetimes (naive = the policy's local time).
-  std::vector<kefu::instant> at(n);
-  if (py::isinstance<py::array>(at_column)) {
-    const auto ns = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(at_column);
-    if (!ns) throw py::type_error("events column 'at' must be int64 nanoseconds or datetimes");
-    check_length(static_cast<std::size_t>(ns.size()), "at");
-    const auto v = ns.unchecked<1>();
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::int64_t x = v(static_cast<py::ssize_t>(i));
-      if (x % 1'000'000'000 != 0)
-        throw kefu::error("events row " + std::to_string(i) + ": at has a fraction of a second; kefu keeps whole seconds");
-      at[i] = kefu::instant::from_unix(x / 1'000'000'000);
-    }
-  } else {
-    const py::sequence seq = py::reinterpret_borrow<py::sequence>(at_column);
-    check_length(static_cast<std::size_t>(py::len(seq)), "at");
-    for (std::size_t i = 0; i < n; ++i) {
-      const py::object x = seq[i];
-      if (!is_datetime_object(x))
-        throw py::type_error("events row " + std::to_string(i) + ": column 'at' must be a datetime, got " + type_name(x));
-      try {
-        at[i] = to_instant(x, policy->zone());
-      } catch (const kefu::error& e) {
-        throw kefu::error("events row " + std::to_string(i) + ": at: " + e.detail());
-      }
-    }
-  }
-  check_length(events.size(), "event");
-  check_length(by.size(), "by");
-  check_length(notes.size(), "note");
-  check_length(tiers.size(), "tier");
-  check_length(satisfied.size(), "satisfied");
-  std::vector<kr::record> facts = read_fact_rows(*policy, facts_rows);
+  const event_log log = PyDict_Check(event_source.ptr()) ? read_event_columns(py::reinterpret_borrow<py::dict>(event_source), policy->zone())
+                                                         : read_event_dicts(event_source, policy->zone());
+  const std::size_t n = log.ids.size();
 
   // Events, typed, before anything runs (a bad name is an error naming the row).
   std::vector<kt::event> evs(n);
   for (std::size_t i = 0; i < n; ++i) {
     try {
       kt::event& e = evs[i];
-      e.kind = event_named(events[i]);
-      e.at = at[i];
-      e.by = by[i];
-      e.note = notes[i];
-      if (e.kind == kt::event_kind::triage && !tiers[i].empty()) e.to = tier_named(tiers[i]);
-      else if (e.kind != kt::event_kind::triage && !tiers[i].empty())
+      e.kind = event_named(log.events[i]);
+      e.at = log.at[i];
+      e.by = log.by[i];
+      e.note = log.notes[i];
+      if (e.kind == kt::event_kind::triage && !log.tiers[i].empty()) e.to = tier_named(log.tiers[i]);
+      else if (e.kind != kt::event_kind::triage && !log.tiers[i].empty())
         throw kefu::error(std::string(kt::to_string(e.kind)) + " takes no tier (only triage does)");
       if (e.kind == kt::event_kind::follow_up) {
-        if (satisfied[i] < 0) throw kefu::error("follow_up needs satisfied (true or false)");
-        e.satisfied = satisfied[i] != 0;
-      } else if (satisfied[i] >= 0) {
+        if (log.satisfied[i] < 0) throw kefu::error("follow_up needs satisfied (true or false)");
+        e.satisfied = log.satisfied[i] != 0;
+      } else if (log.satisfied[i] >= 0) {
         throw kefu::error(std::string(kt::to_string(e.kind)) + " takes no satisfied (only follow_up does)");
       }
     } catch (const kefu::error& x) {
-      throw kefu::error("events row " + std::to_string(i) + ": " + x.detail());
+      throw kefu::error(row_text("events", i) + ": " + x.detail());
     }
   }
 
-  std::vector<std::string> ticket_ids(facts.size());
-  std::unordered_map<std::string, std::size_t> index;
-  for (std::size_t k = 0; k < facts.size(); ++k) {
-    ticket_ids[k] = text_fact(*policy, facts[k], "ticket_id");
+  // The tickets: triaged facts, or (one plan for all) just ids and receipt times.
+  std::vector<kr::record> facts;
+  std::vector<std::string> ticket_ids;
+  std::vector<kefu::instant> received;
+  if (plan) {
+    read_ids_and_receipts(facts_rows, policy->zone(), ticket_ids, received);
+  } else {
+    facts = read_fact_rows(*policy, py::reinterpret_borrow<py::iterable>(facts_rows));
+    ticket_ids.resize(facts.size());
+    for (std::size_t k = 0; k < facts.size(); ++k) ticket_ids[k] = text_fact(*policy, facts[k], "ticket_id");
+  }
+  const std::size_t tickets = ticket_ids.size();
+  std::unordered_map<std::string_view, std::size_t> index;
+  index.reserve(tickets);
+  for (std::size_t k = 0; k < tickets; ++k) {
     if (ticket_ids[k].empty()) throw kefu::error("row " + std::to_string(k) + ": a ticket to replay needs its ticket_id");
     if (!index.emplace(ticket_ids[k], k).second)
       throw kefu::error("row " + std::to_string(k) + ": ticket_id '" + ticket_ids[k] + "' appears twice");
   }
   // Each ticket's events in time order (ties keep the log's order).
-  std::vector<std::vector<std::size_t>> rows_of(facts.size());
+  std::vector<std::vector<std::size_t>> rows_of(tickets);
   for (std::size_t i = 0; i < n; ++i) {
-    const auto it = index.find(ids[i]);
-    if (it == index.end()) throw kefu::error("events row " + std::to_string(i) + ": ticket '" + ids[i] + "' is not among the tickets");
+    const auto it = index.find(log.ids[i]);
+    if (it == index.end()) throw kefu::error(row_text("events", i) + ": ticket '" + log.ids[i] + "' is not among the tickets");
     rows_of[it->second].push_back(i);
   }
+  const auto& tiers = log.tiers;
 
-  std::vector<std::optional<py_ticket>> opened(facts.size());
+  std::vector<std::optional<py_ticket>> opened(tickets);
   {
     py::gil_scoped_release release;
-    for (std::size_t k = 0; k < facts.size(); ++k) {
+    for (std::size_t k = 0; k < tickets; ++k) {
       auto& rows = rows_of[k];
       std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) { return evs[a].at < evs[b].at; });
       try {
-        opened[k] = open_ticket(policy, std::move(facts[k]), std::nullopt, ticket_ids[k], received_by,
-                                plan ? &*plan : nullptr, /*with_triage=*/!plan);
+        if (plan) opened[k] = py_ticket{policy, kt::ticket(ticket_ids[k], *plan, received[k], received_by), std::nullopt, nullptr};
+        else opened[k] = open_ticket(policy, std::move(facts[k]), std::nullopt, ticket_ids[k], received_by, nullptr);
       } catch (const kefu::error& e) {
         throw kefu::error("row " + std::to_string(k) + " (ticket '" + ticket_ids[k] + "'): " + e.detail(), e.where(), e.rule_id());
       }
@@ -532,9 +636,7 @@ void register_ticket(py::module_& m) {
       .def("__eq__", [](const py_ticket& a, const py_ticket& b) { return a.t == b.t; })
       .def("__repr__", &repr);
 
-  m.def("_replay", &replay, py::arg("policy"), py::arg("facts"), py::arg("ticket_id"), py::arg("at"),
-        py::arg("event"), py::arg("by"), py::arg("note"), py::arg("tier"), py::arg("satisfied"), py::arg("plan"),
-        py::arg("received_by"));
+  m.def("_replay", &replay, py::arg("policy"), py::arg("tickets"), py::arg("events"), py::arg("plan"), py::arg("received_by"));
   m.def(
       "lifecycle_graph",
       [](const std::string& format) {

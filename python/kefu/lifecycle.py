@@ -14,7 +14,7 @@ and the row, and no ticket is returned.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -30,19 +30,19 @@ def _is_frame(x: Any) -> bool:
     return hasattr(x, "columns") and hasattr(x, "to_dict")
 
 
-def _instants(values: Any, policy: Policy) -> Any:
+def _instants(values: Any, policy: Policy, what: str, column: str) -> Any:
     """A datetime64 column as int64 nanoseconds since the epoch (naive = the policy's local time);
-    anything else goes to C++ as it is (datetimes, converted there)."""
+    anything else goes to C++ as objects (datetimes, converted there)."""
     import pandas as pd
 
-    if isinstance(values, pd.Series) and pd.api.types.is_datetime64_any_dtype(values.dtype):
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
         if values.isna().any():
-            raise TypeError(f"events row {int(values.isna().to_numpy().argmax())}: column 'at' is missing")
+            raise TypeError(f"{what} row {int(values.isna().to_numpy().argmax())}: column '{column}' is missing")
         if getattr(values.dtype, "tz", None) is not None:
             return values.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]").astype(np.int64)
         offset_ns = int(policy.zone.offset.total_seconds()) * 1_000_000_000
         return values.to_numpy("datetime64[ns]").astype(np.int64) - offset_ns
-    return values.to_numpy(dtype=object) if hasattr(values, "to_numpy") else values
+    return values.to_numpy(dtype=object)
 
 
 def replay(
@@ -57,36 +57,30 @@ def replay(
     GIL released. Each ticket is triaged and held to ``policy``'s terms for its facts, or, with ``plan``,
     to that one plan (the facts are then not triaged: only ``ticket_id`` and ``received_at`` are read,
     and ``triage_result`` is None)."""
-    rows: Sequence[Mapping[str, Any]] = facts.to_dict("records") if _is_frame(facts) else list(facts)
+    if _is_frame(facts):
+        if plan is None:
+            tickets: Any = facts.to_dict("records")
+        else:
+            missing = [c for c in ("ticket_id", "received_at") if c not in facts.columns]
+            if missing:
+                raise TypeError(f"tickets: missing column(s) {', '.join(missing)}")
+            tickets = {"ticket_id": facts["ticket_id"].to_numpy(dtype=object),
+                       "received_at": _instants(facts["received_at"], policy, "tickets", "received_at")}
+    else:
+        tickets = facts if isinstance(facts, list) else list(facts)
     if _is_frame(events):
         missing = [c for c in _EVENT_COLUMNS if c not in events.columns]
-        unknown = [c for c in events.columns if c not in _EVENT_COLUMNS + _OPTIONAL_COLUMNS]
-        cols = {c: events[c] for c in events.columns}
-        n = len(events)
+        unknown = [str(c) for c in events.columns if c not in _EVENT_COLUMNS + _OPTIONAL_COLUMNS]
+        if unknown:
+            raise TypeError(f"events: unknown column(s) {', '.join(sorted(unknown))} (columns are "
+                            f"{', '.join(_EVENT_COLUMNS + _OPTIONAL_COLUMNS)})")
+        if missing and len(events):
+            raise TypeError(f"events: missing column(s) {', '.join(missing)}")
+        log: Any = {c: (_instants(events[c], policy, "events", "at") if c == "at" else events[c].to_numpy(dtype=object))
+                    for c in events.columns}
     else:
-        log = list(events)
-        n = len(log)
-        present: set[str] = set()
-        for i, e in enumerate(log):
-            if not isinstance(e, Mapping):
-                raise TypeError(f"events row {i}: expected a dict, got {type(e).__name__}")
-            present.update(e.keys())
-        missing = [c for c in _EVENT_COLUMNS if c not in present and n]
-        unknown = [c for c in present if c not in _EVENT_COLUMNS + _OPTIONAL_COLUMNS]
-        cols = {c: [e.get(c) for e in log] for c in present}
-    if unknown:
-        raise TypeError(f"events: unknown column(s) {', '.join(sorted(unknown))} (columns are "
-                        f"{', '.join(_EVENT_COLUMNS + _OPTIONAL_COLUMNS)})")
-    if missing and n:
-        raise TypeError(f"events: missing column(s) {', '.join(missing)}")
-    at = _instants(cols["at"], policy) if n else []
-
-    def column(name: str) -> Any:
-        c = cols.get(name)
-        return c.to_numpy(dtype=object) if hasattr(c, "to_numpy") else c
-
-    return _replay(policy, rows, column("ticket_id") if n else [], at, column("event"), column("by"),
-                   column("note"), column("tier"), column("satisfied"), plan, received_by)
+        log = events if isinstance(events, list) else list(events)
+    return _replay(policy, tickets, log, plan, received_by)
 
 
 def lifecycle_summary(tickets: Iterable[Ticket], at: _dt.datetime) -> Any:

@@ -237,10 +237,19 @@ def test_replay_errors_name_the_ticket_and_row(policy):
         kefu.replay(policy, rows, [{**ok, "event": "clsoe"}])
     with pytest.raises(kefu.Error, match="events row 0: follow_up needs satisfied"):
         kefu.replay(policy, rows, [{**ok, "event": "follow_up"}])
-    with pytest.raises(TypeError, match="events: missing column\\(s\\) by"):
+    with pytest.raises(TypeError, match="events row 0: missing column 'by'"):
         kefu.replay(policy, rows, [{k: v for k, v in ok.items() if k != "by"}])
-    with pytest.raises(TypeError, match="events: unknown column\\(s\\) colour"):
+    with pytest.raises(TypeError, match="events: missing column\\(s\\) by"):
+        kefu.replay(policy, rows, pd.DataFrame([{k: v for k, v in ok.items() if k != "by"}]))
+    with pytest.raises(TypeError, match=r"events row 0: unknown column 'colour' \(columns are ticket_id, at, event, by, "
+                                        r"note, tier, satisfied\)"):
         kefu.replay(policy, rows, [{**ok, "colour": "red"}])
+    with pytest.raises(TypeError, match="events: unknown column\\(s\\) colour"):
+        kefu.replay(policy, rows, pd.DataFrame([{**ok, "colour": "red"}]))
+    with pytest.raises(TypeError, match="events row 0: column 'at' must be a datetime, got '2026-03-02'"):
+        kefu.replay(policy, rows, [{**ok, "at": "2026-03-02"}])
+    with pytest.raises(TypeError, match="events row 0: column 'satisfied' must be True or False, got 'yes'"):
+        kefu.replay(policy, rows, [{**ok, "satisfied": "yes"}])
     with pytest.raises(kefu.Error, match="events row 0: at has a fraction of a second"):
         kefu.replay(policy, rows, pd.DataFrame([{**ok, "at": pd.Timestamp("2026-03-02T09:05:00.5+08:00")}]))
     with pytest.raises(kefu.Error, match="row 1: ticket_id 'T-2' appears twice"):
@@ -248,6 +257,10 @@ def test_replay_errors_name_the_ticket_and_row(policy):
     # With one plan for all, facts are not triaged.
     [t] = kefu.replay(policy, rows, [{**ok, "tier": "L1"}], plan=kefu.TicketPlan.default())
     assert (t.status, t.triage_result) == ("triaged/L1", None)
+    [u] = kefu.replay(policy, pd.DataFrame(rows), pd.DataFrame([{**ok, "tier": "L1"}]), plan=kefu.TicketPlan.default())
+    assert u == t
+    with pytest.raises(TypeError, match="tickets row 0: column 'received_at' must be a datetime, got nothing"):
+        kefu.replay(policy, [{"ticket_id": "T-2"}], [], plan=kefu.TicketPlan.default())
     with pytest.raises(kefu.Error, match="events row 0: triage needs a tier \\(with plan=, facts are not triaged\\)"):
         kefu.replay(policy, rows, [ok], plan=kefu.TicketPlan.default())
 
