@@ -183,7 +183,7 @@ class table {
 
   /// Binary form for shipping partial tables between processes (same byte order on both sides).
   std::string to_bytes() const {
-    std::string out = "KEFUKPI1";
+    std::string out = "KEFUKPI2";
     put_string(out, fingerprint());
     for (std::size_t d = 0; d < dimension_count; ++d) {
       put(out, static_cast<std::uint64_t>(labels_[d].size()));
@@ -197,10 +197,21 @@ class table {
       for (auto v : s.c) put(out, v);
       for (auto v : s.channel_sums) put(out, v);
       for (auto v : s.sla) put(out, v);
+      // The sketch sparsely: its non-empty buckets as (gap from the previous one, count), in varints.
       put(out, s.frt.zero_count());
       put(out, s.frt.offset());
-      put(out, static_cast<std::uint64_t>(s.frt.counts().size()));
-      for (auto v : s.frt.counts()) put(out, v);
+      const auto& counts = s.frt.counts();
+      std::uint64_t nonzero = 0;
+      for (auto v : counts) nonzero += v != 0;
+      put_varint(out, counts.size());
+      put_varint(out, nonzero);
+      std::size_t last = 0;
+      for (std::size_t k = 0; k < counts.size(); ++k)
+        if (counts[k]) {
+          put_varint(out, k - last);
+          put_varint(out, counts[k]);
+          last = k;
+        }
     }
     return out;
   }
@@ -209,7 +220,7 @@ class table {
   static table from_bytes(std::string_view bytes, const options& opt) {
     table t(opt);
     reader in{bytes, 0};
-    if (bytes.substr(0, 8) != "KEFUKPI1") throw error("not a kefu KPI partial (bad header)");
+    if (bytes.substr(0, 8) != "KEFUKPI2") throw error("not a kefu KPI partial (bad header)");
     in.pos = 8;
     const std::string fp = in.str();
     if (fp != t.fingerprint())
@@ -229,8 +240,15 @@ class table {
       for (auto& v : s.sla) v = in.get<std::int64_t>();
       const auto zero = in.get<std::uint64_t>();
       const auto offset = in.get<std::int32_t>();
-      std::vector<std::uint64_t> counts(in.get<std::uint64_t>());
-      for (auto& v : counts) v = in.get<std::uint64_t>();
+      const std::uint64_t size = in.varint(), nonzero = in.varint();
+      if (size > (std::uint64_t(1) << 24) || nonzero > size) throw error("KPI partial is corrupt (sketch size)");
+      std::vector<std::uint64_t> counts(static_cast<std::size_t>(size));
+      std::uint64_t at = 0;
+      for (std::uint64_t k = 0; k < nonzero; ++k) {
+        at += in.varint();
+        if (at >= size) throw error("KPI partial is corrupt (sketch bucket)");
+        counts[static_cast<std::size_t>(at)] = in.varint();
+      }
       s.frt = quantile_sketch::from_state(zero, offset, std::move(counts));
       t.keys_.push_back(k);
       t.stats_.push_back(std::move(s));
@@ -298,6 +316,13 @@ class table {
     std::memcpy(buf, &v, sizeof(T));
     out.append(buf, sizeof(T));
   }
+  static void put_varint(std::string& out, std::uint64_t v) {
+    while (v >= 0x80) {
+      out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+  }
   static void put_string(std::string& out, const std::string& s) {
     put(out, static_cast<std::uint64_t>(s.size()));
     out += s;
@@ -312,6 +337,16 @@ class table {
       std::memcpy(&v, b.data() + pos, sizeof(T));
       pos += sizeof(T);
       return v;
+    }
+    std::uint64_t varint() {
+      std::uint64_t v = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        if (pos >= b.size()) throw error("KPI partial is truncated");
+        const auto byte = static_cast<unsigned char>(b[pos++]);
+        v |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+        if (!(byte & 0x80)) return v;
+      }
+      throw error("KPI partial is corrupt (varint)");
     }
     std::string str() {
       const auto n = get<std::uint64_t>();
