@@ -1,10 +1,12 @@
 """KPIs and scorecards over ticket records: the pandas / numpy face of ``kefu._core.KpiTable``.
 
 Records are a pandas DataFrame or a mapping of column name to numpy array (see docs/kpis.md for the
-columns). Numeric numpy columns of float64/float32/int64/int32/int16/int8/uint8/bool are read in
-place by the C++ core (no copy); pandas nullable columns (``Int64``, ``boolean``) are converted to
-float64 with NaN. Instants may be datetime64 (aware: converted; naive: local time in ``zone``) or
-ISO 8601 text. ``columns={"your name": "kefu name"}`` renames your columns first.
+columns). Read in place by the C++ core (no copy): numeric columns of float64/float32/int64/int32/
+int16/int8/uint8/bool, categorical labels (their codes), and datetime64 instants of s/ms/us/ns, aware
+(their UTC values) or naive (local time in ``zone``: the core is given the offset). Converted: pandas
+nullable columns (``Int64``, ``boolean``) to float64 with NaN, text labels (factorized), ISO 8601 text
+and mixed instant layouts. The C++ pass releases the GIL and may use several threads (``threads=``).
+``columns={"your name": "kefu name"}`` renames your columns first.
 
     >>> import kefu.kpi
     >>> df = kefu.kpi.read_records(kefu.default_data_path("records.csv"))

@@ -280,6 +280,12 @@ TEST(KpiMerge, RefusesTablesWithOtherOptions) {
   const kpi::table b = kpi::compute(f.view(), o);
   EXPECT_THROW(a.merge(b), kefu::error);
   EXPECT_THROW(kpi::table::from_bytes("garbage", o), kefu::error);
+  // Truncated or trailing bytes are refused, never read past the end.
+  const std::string bytes = b.to_bytes();
+  for (std::size_t cut : {std::size_t(9), bytes.size() / 2, bytes.size() - 1})
+    EXPECT_THROW(kpi::table::from_bytes(bytes.substr(0, cut), o), kefu::error) << cut;
+  EXPECT_THROW(kpi::table::from_bytes(bytes + "x", o), kefu::error);
+  EXPECT_TRUE(kpi::table::from_bytes(bytes, o) == b);
 }
 
 TEST(KpiPeriods, DayWeekMonthInTheZone) {
