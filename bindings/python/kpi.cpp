@@ -1,7 +1,9 @@
 // KPIs over columnar records: kefu._core.KpiTable, KpiTargets, Scorecard, qc_sample.
 // Numeric columns are read in place from numpy arrays of float64/float32/int64/int32/int16/int8/
-// uint8/bool (zero-copy; other dtypes are refused with the column's name); the work runs with the GIL
-// released. The pandas face is python/kefu/kpi.py.
+// uint8/bool (zero-copy; other dtypes are refused with the column's name), label codes from int32/
+// int16/int8 arrays (what pandas categoricals hold; other integer codes are converted), instants from
+// int64 arrays (datetime64 viewed as int64, any unit); the work runs with the GIL released, on
+// `threads` threads. The pandas face is python/kefu/kpi.py.
 #include "register.hpp"
 
 #include <kefu/kpi/kpi.hpp>
@@ -60,17 +62,28 @@ struct py_records {
 };
 
 py_records make_records(std::size_t rows, const py::dict& numbers, const py::dict& instants, std::int64_t unit,
-                        const py::dict& labels) {
+                        std::int64_t offset, const py::dict& labels) {
   py_records out;
   kpi::records& r = out.r;
   r.rows = rows;
   r.instant_unit = unit;
+  r.instant_offset = offset;
   for (const auto& kv : labels) {
     const std::string name = py::str(kv.first);
     const auto pair = kv.second.cast<py::tuple>();
-    auto codes = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>::ensure(pair[0]);
-    if (!codes) throw kpi::column_error(name, -1, "codes must be an integer array");
+    if (!py::isinstance<py::array>(pair[0])) throw kpi::column_error(name, -1, "codes must be an integer array");
+    py::array codes = py::reinterpret_borrow<py::array>(pair[0]);
+    if (codes.dtype().kind() != 'i' && codes.dtype().kind() != 'u')
+      throw kpi::column_error(name, -1, "codes must be an integer array");
+    if (codes.ndim() != 1) throw kpi::column_error(name, -1, "must be one-dimensional");
     kpi::label_column col;
+    const auto size = codes.dtype().itemsize();
+    if (codes.dtype().kind() == 'i' && (size == 4 || size == 2 || size == 1) && (codes.flags() & py::array::c_style)) {
+      col.type = size == 4 ? kpi::code_type::i32 : size == 2 ? kpi::code_type::i16 : kpi::code_type::i8;
+    } else {
+      codes = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>::ensure(codes);
+      if (!codes) throw kpi::column_error(name, -1, "codes must be an integer array");
+    }
     col.codes = codes.data();
     col.size = static_cast<std::size_t>(codes.size());
     col.labels = pair[1].cast<std::vector<std::string>>();
@@ -231,14 +244,16 @@ void register_kpi(py::module_& m) {
           "compute",
           [](std::size_t rows, const py::dict& numbers, const py::dict& instants, std::int64_t unit, const py::dict& labels,
              const std::vector<std::string>& by, const std::string& period, py::handle zone,
-             std::shared_ptr<kpi::targets> goals, double relative_accuracy) {
+             std::shared_ptr<kpi::targets> goals, double relative_accuracy, std::int64_t instant_offset,
+             unsigned threads) {
             const kpi::options o = make_options(by, period, zone, goals, relative_accuracy);
-            py_records rec = make_records(rows, numbers, instants, unit, labels);
+            py_records rec = make_records(rows, numbers, instants, unit, instant_offset, labels);
             py::gil_scoped_release release;
-            return kpi::compute(rec.r, o);
+            return kpi::compute(rec.r, o, threads);
           },
           py::arg("rows"), py::arg("numbers"), py::arg("instants"), py::arg("instant_unit"), py::arg("labels"),
-          py::arg("by"), py::arg("period"), py::arg("zone"), py::arg("targets"), py::arg("relative_accuracy"))
+          py::arg("by"), py::arg("period"), py::arg("zone"), py::arg("targets"), py::arg("relative_accuracy"),
+          py::arg("instant_offset") = 0, py::arg("threads") = 1)
       .def_static(
           "from_bytes",
           [](const py::bytes& data, const std::vector<std::string>& by, const std::string& period, py::handle zone,

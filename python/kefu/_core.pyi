@@ -513,7 +513,8 @@ class KpiTable:
     @staticmethod
     def compute(rows: int, numbers: dict[str, Any], instants: dict[str, Any], instant_unit: int,
                 labels: dict[str, tuple[Any, list[str]]], by: list[str], period: str, zone: Any,
-                targets: KpiTargets | None, relative_accuracy: float) -> KpiTable: ...
+                targets: KpiTargets | None, relative_accuracy: float, instant_offset: int = 0,
+                threads: int = 1) -> KpiTable: ...
     @staticmethod
     def from_bytes(data: bytes, by: list[str], period: str, zone: Any, targets: KpiTargets | None,
                    relative_accuracy: float) -> KpiTable: ...

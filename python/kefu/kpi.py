@@ -1,10 +1,12 @@
 """KPIs and scorecards over ticket records: the pandas / numpy face of ``kefu._core.KpiTable``.
 
 Records are a pandas DataFrame or a mapping of column name to numpy array (see docs/kpis.md for the
-columns). Numeric numpy columns of float64/float32/int64/int32/int16/int8/uint8/bool are read in
-place by the C++ core (no copy); pandas nullable columns (``Int64``, ``boolean``) are converted to
-float64 with NaN. Instants may be datetime64 (aware: converted; naive: local time in ``zone``) or
-ISO 8601 text. ``columns={"your name": "kefu name"}`` renames your columns first.
+columns). Read in place by the C++ core (no copy): numeric columns of float64/float32/int64/int32/
+int16/int8/uint8/bool, categorical labels (their codes), and datetime64 instants of s/ms/us/ns, aware
+(their UTC values) or naive (local time in ``zone``: the core is given the offset). Converted: pandas
+nullable columns (``Int64``, ``boolean``) to float64 with NaN, text labels (factorized), ISO 8601 text
+and mixed instant layouts. The C++ pass releases the GIL and may use several threads (``threads=``).
+``columns={"your name": "kefu name"}`` renames your columns first.
 
     >>> import kefu.kpi
     >>> df = kefu.kpi.read_records(kefu.default_data_path("records.csv"))
@@ -14,6 +16,7 @@ ISO 8601 text. ``columns={"your name": "kefu name"}`` renames your columns first
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,9 +95,10 @@ def _get(records: Records, name: str) -> Any:
 
 
 def _labels(name: str, values: Any) -> tuple[np.ndarray, list[str]]:
+    """Codes and labels. A categorical's codes (int8/int16/int32) are passed as they are (no copy);
+    other values are factorized."""
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
-        codes = values.cat.codes.to_numpy()
-        return codes.astype(np.int32, copy=False), [str(c) for c in values.cat.categories]
+        return values.array.codes, [str(c) for c in values.cat.categories]
     arr = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
     if arr.ndim != 1:
         raise ColumnError(f"column {name!r}: must be one-dimensional")
@@ -102,7 +106,27 @@ def _labels(name: str, values: Any) -> tuple[np.ndarray, list[str]]:
     return codes.astype(np.int32, copy=False), [str(u) for u in uniques]
 
 
-def _instants(name: str, values: Any, zone: TimeZone | str) -> np.ndarray:
+_UNITS = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+
+
+def _zone_offset(zone: Any) -> int:
+    tz = zone if isinstance(zone, TimeZone) else TimeZone(zone)
+    return int(tz.offset.total_seconds())
+
+
+def _datetime64(arr: np.ndarray, naive: bool) -> tuple[np.ndarray, int, bool]:
+    unit = np.datetime_data(arr.dtype)[0]
+    if unit not in _UNITS:
+        arr, unit = arr.astype("datetime64[ns]" if unit in ("ps", "fs", "as") else "datetime64[s]"), (
+            "ns" if unit in ("ps", "fs", "as") else "s")
+    return np.ascontiguousarray(arr).view(np.int64), _UNITS[unit], naive
+
+
+def _instants(name: str, values: Any) -> tuple[np.ndarray, int, bool]:
+    """(int64 values, units per second, naive?). datetime64 columns of s/ms/us/ns are viewed as int64
+    in place (aware ones hold UTC); text is parsed first."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        return _datetime64(values, True)
     series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values))
     if not pd.api.types.is_datetime64_any_dtype(series.dtype):
         try:
@@ -111,13 +135,28 @@ def _instants(name: str, values: Any, zone: TimeZone | str) -> np.ndarray:
             raise ColumnError(f"column {name!r}: not instants (datetime64 or ISO 8601 text): {e}") from None
         if series.dtype == object:  # mixed offsets
             series = pd.to_datetime(series, format="ISO8601", utc=True)
-    if getattr(series.dt, "tz", None) is not None:
-        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
-    else:  # naive: local time in the zone
-        offset = TimeZone(zone).offset if not isinstance(zone, TimeZone) else zone.offset
-        series = series - pd.Timedelta(offset)
-    arr = series.to_numpy(dtype="datetime64[ns]")
-    return np.ascontiguousarray(arr.view(np.int64))
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        utc = series.array.asi8  # the UTC values, NaT = INT64_MIN
+        unit = series.dtype.unit
+        return np.ascontiguousarray(utc), _UNITS[unit], False
+    return _datetime64(series.to_numpy(), True)
+
+
+def _common_instants(instants: dict[str, tuple[np.ndarray, int, bool]], zone: Any) -> tuple[dict[str, np.ndarray], int, int]:
+    """The instant columns in one unit and clock: as they are when they agree (the usual case, no
+    copy), else converted to UTC nanoseconds."""
+    offset = _zone_offset(zone)
+    kinds = {(unit, naive) for _, unit, naive in instants.values()}
+    if len(kinds) <= 1:
+        unit, naive = next(iter(kinds)) if kinds else (1_000_000_000, False)
+        return {k: v for k, (v, _, _) in instants.items()}, unit, offset if naive else 0
+    out = {}
+    for k, (v, unit, naive) in instants.items():
+        missing = v == _NAT
+        ns = v * (1_000_000_000 // unit) - (offset * 1_000_000_000 if naive else 0)
+        ns[missing] = _NAT
+        out[k] = ns
+    return out, 1_000_000_000, 0
 
 
 def _numbers(name: str, values: Any) -> np.ndarray:
@@ -145,17 +184,18 @@ def _arrays(records: Records, columns: Mapping[str, str] | None, zone: Any, need
         records = {columns.get(k, k): records[k] for k in records}
     n = None
     numbers: dict[str, np.ndarray] = {}
-    instants: dict[str, np.ndarray] = {}
     labels: dict[str, tuple[np.ndarray, list[str]]] = {}
     need = set(need)
     for name in LABEL_COLUMNS:
         v = _get(records, name)
         if v is not None and name in need:
             labels[name] = _labels(name, v)
+    raw_instants = {}
     for name in INSTANT_COLUMNS:
         v = _get(records, name)
         if v is not None:
-            instants[name] = _instants(name, v, zone)
+            raw_instants[name] = _instants(name, v)
+    instants, unit, offset = _common_instants(raw_instants, zone)
     for name in NUMBER_COLUMNS:
         v = _get(records, name)
         if v is not None:
@@ -165,7 +205,8 @@ def _arrays(records: Records, columns: Mapping[str, str] | None, zone: Any, need
         break
     if n is None:
         n = len(records) if isinstance(records, pd.DataFrame) else 0
-    return {"rows": n, "numbers": numbers, "instants": instants, "instant_unit": 1_000_000_000, "labels": labels}
+    return {"rows": n, "numbers": numbers, "instants": instants, "instant_unit": unit, "instant_offset": offset,
+            "labels": labels}
 
 
 def _by(by: str | Sequence[str] | None) -> list[str]:
@@ -186,14 +227,22 @@ def partial(
     zone: Any = DEFAULT_ZONE,
     columns: Mapping[str, str] | None = None,
     relative_accuracy: float = DEFAULT_ACCURACY,
+    threads: int | None = None,
 ) -> KpiTable:
-    """The mergeable KPI accumulators of some records (``table.merge(other)`` adds another partition)."""
+    """The mergeable KPI accumulators of some records (``table.merge(other)`` adds another partition).
+
+    ``threads``: how many threads read the rows (the shares merge exactly); None = one per core for
+    large inputs (one per 250,000 rows at most)."""
     groups = _by(by)
     goals = _targets(targets)
     need = set(groups) | ({"channel"} if goals is not None and goals.channels else set())
     a = _arrays(records, columns, zone, need)
+    if threads is None:
+        threads = max(1, min(os.cpu_count() or 1, a["rows"] // 250_000))
+    elif threads < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
     return KpiTable.compute(a["rows"], a["numbers"], a["instants"], a["instant_unit"], a["labels"], groups,
-                            period or "none", zone, goals, relative_accuracy)
+                            period or "none", zone, goals, relative_accuracy, a["instant_offset"], threads)
 
 
 def to_frame(table: KpiTable, outcomes: bool = False) -> pd.DataFrame:
@@ -229,17 +278,17 @@ class KpiResult:
 
 def evaluate(records: Records, by: str | Sequence[str] | None = None, period: str | None = None,
              targets: TargetsLike = "default", zone: Any = DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
-             relative_accuracy: float = DEFAULT_ACCURACY) -> KpiResult:
+             relative_accuracy: float = DEFAULT_ACCURACY, threads: int | None = None) -> KpiResult:
     """KPIs per group with each goal met / missed (DOM-KPI-1, DOM-KPI-7)."""
-    t = partial(records, by, period, targets, zone, columns, relative_accuracy)
+    t = partial(records, by, period, targets, zone, columns, relative_accuracy, threads)
     return KpiResult(to_frame(t), to_frame(t, outcomes=True), t)
 
 
 def kpis(records: Records, by: str | Sequence[str] | None = None, period: str | None = None,
          targets: TargetsLike = "default", zone: Any = DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
-         relative_accuracy: float = DEFAULT_ACCURACY) -> pd.DataFrame:
+         relative_accuracy: float = DEFAULT_ACCURACY, threads: int | None = None) -> pd.DataFrame:
     """KPIs per group as a DataFrame (one row per group, one column per metric; formulas in docs/kpis.md)."""
-    return to_frame(partial(records, by, period, targets, zone, columns, relative_accuracy))
+    return to_frame(partial(records, by, period, targets, zone, columns, relative_accuracy, threads))
 
 
 def scorecard(records: Records, card: Scorecard | str = "monthly", inputs: pd.DataFrame | None = None,
@@ -292,9 +341,11 @@ def qc_sample(records: Records, rate: float = 0.2, seed: int = 0, zone: Any = DE
         if c not in records:
             raise ColumnError(f"column {c!r}: is required but missing")
     codes, labels = _labels("agent", records["agent"])
-    created = _instants("created_at", records["created_at"], zone)
+    created, unit, naive = _instants("created_at", records["created_at"])
+    if naive:  # local time in the zone → UTC
+        created = np.where(created == _NAT, _NAT, created - _zone_offset(zone) * unit)
     ids = [str(x) for x in (records["ticket_id"].tolist() if hasattr(records["ticket_id"], "tolist")
                             else list(records["ticket_id"]))]
-    return _qc_sample(codes, labels, created, 1_000_000_000, ids, rate, seed, zone)
+    return _qc_sample(codes, labels, created, unit, ids, rate, seed, zone)
 
 

@@ -158,6 +158,120 @@ TEST(KpiMerge, PartitionsMergeToTheWholeExactly) {
   }
 }
 
+/// The fixture repeated `copies` times (ticket k of copy c shifted by c days), as a larger input.
+struct repeated {
+  fixture f;
+  std::vector<std::int32_t> agent, team, channel, category;
+  std::vector<std::int64_t> created, first, resolved, responses;
+  std::vector<double> handle, response_s, csat, nps, qc, upheld;
+  std::vector<std::int32_t> contacts;
+  std::vector<std::uint8_t> escalated, reopened;
+  explicit repeated(std::size_t copies) {
+    for (std::size_t c = 0; c < copies; ++c) {
+      const auto shift = [&](std::int64_t v) { return v == na ? na : v + static_cast<std::int64_t>(c % 40) * 86400; };
+      for (std::size_t i = 0; i < 5; ++i) {
+        agent.push_back(f.agent[i]), team.push_back(f.team[i]), channel.push_back(f.channel[i]);
+        category.push_back(f.category[i]), created.push_back(shift(f.created[i])), first.push_back(shift(f.first[i]));
+        resolved.push_back(shift(f.resolved[i])), responses.push_back(f.responses[i]), handle.push_back(f.handle[i]);
+        response_s.push_back(f.response_s[i]), csat.push_back(f.csat[i]), nps.push_back(f.nps[i]);
+        qc.push_back(f.qc[i]), upheld.push_back(f.upheld[i]), contacts.push_back(f.contacts[i]);
+        escalated.push_back(f.escalated[i]), reopened.push_back(f.reopened[i]);
+      }
+    }
+  }
+  kpi::records view() const {
+    kpi::records r = f.view();
+    r.rows = agent.size();
+    const auto lab = [&](kpi::label_column l, const std::vector<std::int32_t>& c) {
+      l.codes = c.data();
+      l.size = r.rows;
+      return l;
+    };
+    r.agent = lab(r.agent, agent), r.team = lab(r.team, team), r.channel = lab(r.channel, channel);
+    r.category = lab(r.category, category);
+    r.created_at = {created.data(), r.rows}, r.first_response_at = {first.data(), r.rows};
+    r.resolved_at = {resolved.data(), r.rows};
+    r.handle_seconds = {handle.data(), r.rows}, r.responses = {responses.data(), r.rows};
+    r.response_seconds = {response_s.data(), r.rows}, r.contacts = {contacts.data(), r.rows};
+    r.escalated = {escalated.data(), r.rows}, r.reopened = {reopened.data(), r.rows};
+    r.csat = {csat.data(), r.rows}, r.nps = {nps.data(), r.rows}, r.qc_score = {qc.data(), r.rows};
+    r.complaint_upheld = {upheld.data(), r.rows};
+    return r;
+  }
+};
+
+TEST(KpiMerge, ThreadsGiveTheSameTable) {
+  // 3 × 1024 + 7 rows: several chunks, shares that do not end on chunk boundaries.
+  const repeated big(3 * 1024 / 5 + 7);
+  kpi::options o = by_agent();
+  o.by = {kpi::dimension::channel, kpi::dimension::agent};
+  o.per = kpi::period::week;
+  const kpi::table one = kpi::compute(big.view(), o);
+  for (unsigned threads : {2u, 3u, 7u}) EXPECT_TRUE(kpi::compute(big.view(), o, threads) == one) << threads;
+  double tickets = 0;
+  for (std::size_t g = 0; g < one.size(); ++g) tickets += metric(one, g, "tickets");
+  EXPECT_EQ(tickets, static_cast<double>(big.agent.size()));
+
+  // A bad value in the second share is reported with its row in the whole records.
+  repeated bad(3 * 1024 / 5 + 7);
+  bad.csat[2000] = 9;
+  try {
+    kpi::compute(bad.view(), o, 2);
+    FAIL();
+  } catch (const kpi::column_error& e) {
+    EXPECT_EQ(e.row(), 2000);
+    EXPECT_STREQ(e.what(), "column 'csat', row 2000: 9 is outside 1–5 (whole numbers)");
+  }
+}
+
+TEST(KpiColumns, NarrowCodesNanosecondsAndLocalInstants) {
+  const fixture f;
+  const kpi::options o = [] {
+    kpi::options x = by_agent();
+    x.by = {kpi::dimension::agent, kpi::dimension::channel};
+    x.per = kpi::period::day;
+    return x;
+  }();
+  const kpi::table expected = kpi::compute(f.view(), o);
+
+  // int8 / int16 codes (pandas categoricals) read in place.
+  const std::vector<std::int8_t> agent8{0, 0, 0, 1, 1};
+  const std::vector<std::int16_t> channel16{0, 0, 1, 1, 2};
+  kpi::records r = f.view();
+  r.agent.codes = agent8.data();
+  r.agent.type = kpi::code_type::i8;
+  r.channel.codes = channel16.data();
+  r.channel.type = kpi::code_type::i16;
+  EXPECT_TRUE(kpi::compute(r, o) == expected);
+  EXPECT_TRUE(kpi::compute(kpi::slice(r, 3, 5), o) == kpi::compute(f.view(3, 5), o));
+
+  // Nanoseconds of local +08:00 time (numpy's naive datetime64[ns] read as local time).
+  const std::int64_t ns = 1'000'000'000, local = 8 * 3600;
+  std::vector<std::int64_t> created, first, resolved;
+  for (std::size_t i = 0; i < 5; ++i) {
+    created.push_back((f.created[i] + local) * ns);
+    first.push_back(f.first[i] == na ? na : (f.first[i] + local) * ns + 999'999'999);  // fractions are floored
+    resolved.push_back(f.resolved[i] == na ? na : (f.resolved[i] + local) * ns);
+  }
+  r = f.view();
+  r.instant_unit = ns;
+  r.instant_offset = local;
+  r.created_at = {created.data(), 5}, r.first_response_at = {first.data(), 5}, r.resolved_at = {resolved.data(), 5};
+  EXPECT_TRUE(kpi::compute(r, o) == expected);
+  // Read as UTC instead (offset 0), the tickets are 8 hours later: 17:00 +08:00, the same days, the same FRTs.
+  r.instant_offset = 0;
+  const kpi::table shifted = kpi::compute(r, o);
+  EXPECT_EQ(shifted.size(), expected.size());
+  EXPECT_EQ(metric(shifted, 0, "frt_mean"), metric(expected, 0, "frt_mean"));
+  // 20:00 local on Jan 5 read as UTC is 04:00 on Jan 6 in +08:00: the period moves.
+  for (auto& c : created) c += 11 * 3600 * ns;
+  for (auto& x : first) x = x == na ? na : x + 11 * 3600 * ns;
+  for (auto& x : resolved) x = x == na ? na : x + 11 * 3600 * ns;
+  EXPECT_EQ(kefu::from_days(kpi::compute(r, o).key(0).period_start), boost::gregorian::date(2026, 1, 6));
+  r.instant_offset = local;
+  EXPECT_EQ(kefu::from_days(kpi::compute(r, o).key(0).period_start), boost::gregorian::date(2026, 1, 5));
+}
+
 TEST(KpiMerge, RefusesTablesWithOtherOptions) {
   const fixture f;
   kpi::table a = kpi::compute(f.view(), by_agent());
@@ -166,6 +280,12 @@ TEST(KpiMerge, RefusesTablesWithOtherOptions) {
   const kpi::table b = kpi::compute(f.view(), o);
   EXPECT_THROW(a.merge(b), kefu::error);
   EXPECT_THROW(kpi::table::from_bytes("garbage", o), kefu::error);
+  // Truncated or trailing bytes are refused, never read past the end.
+  const std::string bytes = b.to_bytes();
+  for (std::size_t cut : {std::size_t(9), bytes.size() / 2, bytes.size() - 1})
+    EXPECT_THROW(kpi::table::from_bytes(bytes.substr(0, cut), o), kefu::error) << cut;
+  EXPECT_THROW(kpi::table::from_bytes(bytes + "x", o), kefu::error);
+  EXPECT_TRUE(kpi::table::from_bytes(bytes, o) == b);
 }
 
 TEST(KpiPeriods, DayWeekMonthInTheZone) {

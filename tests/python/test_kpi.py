@@ -297,3 +297,59 @@ def test_qc_sampler(records):
     assert (kk.qc_sample(records, rate=0.2, seed=8) != mask).any()
     shuffled = records.sample(frac=1, random_state=1)
     np.testing.assert_array_equal(kk.qc_sample(shuffled, rate=0.2, seed=7), mask[shuffled.index.to_numpy()])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Input layouts: zero-copy where the dtype allows, the same KPIs whatever the layout
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_layouts_give_the_same_kpis():
+    df = fixture()
+    expected = kk.kpis(df, by=["agent", "channel"], period="day")
+    # Categorical labels (int8 codes), naive local instants in seconds, an aware column in ms.
+    other = df.copy()
+    for c in ("agent", "channel"):
+        other[c] = other[c].astype("category")
+    for c in kk.INSTANT_COLUMNS:
+        other[c] = other[c].dt.tz_convert("Asia/Shanghai").dt.tz_localize(None).astype("datetime64[s]")
+    pd.testing.assert_frame_equal(kk.kpis(other, by=["agent", "channel"], period="day"), expected)
+    mixed = other.copy()
+    mixed["resolved_at"] = df["resolved_at"].astype("datetime64[ms, UTC]")  # aware among naive: converted
+    pd.testing.assert_frame_equal(kk.kpis(mixed, by=["agent", "channel"], period="day"), expected)
+    # Naive datetime64[ns] numpy arrays in another zone, read as that zone's local time.
+    arrays = {c: df[c].to_numpy() for c in df.columns if c not in kk.INSTANT_COLUMNS}
+    for c in kk.INSTANT_COLUMNS:
+        arrays[c] = df[c].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy() - np.timedelta64(5, "h")
+    pd.testing.assert_frame_equal(kk.kpis(arrays, by=["agent", "channel"], period="day", zone="-05:00"),
+                                  kk.kpis(df, by=["agent", "channel"], period="day", zone="-05:00"))
+
+
+def test_columns_are_passed_without_copies():
+    df = fixture()
+    df["agent"] = df["agent"].astype("category")
+    a = kk._arrays(df, None, "+08:00", {"agent"})
+    codes, labels = a["labels"]["agent"]
+    assert codes.dtype == np.int8 and labels == ["A", "B"]
+    assert np.shares_memory(codes, df["agent"].array.codes)
+    assert np.shares_memory(a["instants"]["created_at"], df["created_at"].array.asi8)  # aware: the UTC values
+    units = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+    assert a["instant_unit"] == units[df["created_at"].dtype.unit] and a["instant_offset"] == 0
+    assert np.shares_memory(a["numbers"]["csat"], df["csat"].to_numpy())
+    naive = {"created_at": np.array(["2026-01-05T09:00:00"], dtype="datetime64[s]")}
+    b = kk._arrays(naive, None, "+08:00", set())
+    assert b["instant_unit"] == 1 and b["instant_offset"] == 8 * 3600
+    assert np.shares_memory(b["instants"]["created_at"], naive["created_at"])
+
+
+def test_threads_give_the_same_table(records):
+    one = kk.partial(records, by=["team", "channel"], period="week", threads=1)
+    for threads in (2, 3):
+        assert kk.partial(records, by=["team", "channel"], period="week", threads=threads) == one
+    with pytest.raises(ValueError, match="threads must be at least 1"):
+        kk.kpis(records, threads=0)
+    bad = records.copy()
+    bad.loc[2999, "csat"] = 0
+    with pytest.raises(kefu.ColumnError, match="column 'csat', row 2999: 0 is outside 1–5") as e:
+        kk.kpis(bad, threads=2)
+    assert e.value.row == 2999

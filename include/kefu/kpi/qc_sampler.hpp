@@ -54,7 +54,7 @@ struct qc_sampler {
     detail::check_size("created_at", created_at.size, n);
     std::map<std::pair<std::int32_t, std::int64_t>, std::vector<std::pair<std::uint64_t, std::size_t>>> cells;
     for (std::size_t i = 0; i < n; ++i) {
-      const std::int32_t a = agent.codes[i];
+      const std::int32_t a = agent.code(i);
       if (a < 0 || static_cast<std::size_t>(a) >= agent.labels.size())
         throw column_error("agent", static_cast<std::int64_t>(i), "missing value (the sampler works per agent)");
       if (created_at.data[i] == missing_instant)

@@ -4,8 +4,10 @@
 // float64, float32, int64, int32, int16, int8 or uint8/bool (what numpy and pandas hand out), so
 // Python passes its arrays without conversion. Instants are int64 counts of `instant_unit` units
 // since 1970-01-01Z (1 for seconds, 1'000'000'000 for numpy datetime64[ns]); `missing_instant`
-// (INT64_MIN, numpy's NaT) marks a missing instant. In floating columns NaN marks a missing value.
-// Dimension columns (agent, team, channel, category) are dictionary codes into a list of labels.
+// (INT64_MIN, numpy's NaT) marks a missing instant; `instant_offset` says the instants are local times
+// at a fixed UTC offset (naive datetimes) rather than UTC. In floating columns NaN marks a missing
+// value. Dimension columns (agent, team, channel, category) are dictionary codes (int32, int16 or int8,
+// what pandas categoricals hold) into a list of labels.
 #pragma once
 
 #include <kefu/error.hpp>
@@ -80,12 +82,27 @@ struct instant_column {
   bool present() const noexcept { return data != nullptr; }
 };
 
-/// A dictionary-encoded text column: codes (int32, -1 = missing) into labels.
+/// How a label column stores its codes.
+enum class code_type : std::uint8_t { i32, i16, i8 };
+
+/// A dictionary-encoded text column: codes (negative = missing) into labels. `codes` points to
+/// `size` values of `type` (int32 unless said otherwise).
 struct label_column {
-  const std::int32_t* codes = nullptr;
+  const void* codes = nullptr;
   std::size_t size = 0;
   std::vector<std::string> labels;
+  code_type type = code_type::i32;
+
   bool present() const noexcept { return codes != nullptr; }
+  /// The code at row i.
+  std::int32_t code(std::size_t i) const noexcept {
+    switch (type) {
+      case code_type::i32: return static_cast<const std::int32_t*>(codes)[i];
+      case code_type::i16: return static_cast<const std::int16_t*>(codes)[i];
+      case code_type::i8: return static_cast<const std::int8_t*>(codes)[i];
+    }
+    return -1;
+  }
 };
 
 /// The grouping dimensions of DOM-KPI-7 (period is separate).
@@ -110,6 +127,7 @@ inline const char* to_string(dimension d) noexcept {
 struct records {
   std::size_t rows = 0;
   std::int64_t instant_unit = 1;  ///< units per second of the instant columns (1 or 1e9 for ns)
+  std::int64_t instant_offset = 0;  ///< seconds east of UTC of the instants' clock (0: they are UTC)
 
   label_column agent, team, channel, category;
   instant_column created_at, first_response_at, resolved_at;
@@ -128,6 +146,36 @@ struct records {
     return agent;
   }
 };
+
+/// Rows [from, to) of the records: the same columns, pointers moved (nothing is copied).
+inline records slice(const records& r, std::size_t from, std::size_t to) {
+  records out = r;
+  out.rows = to - from;
+  const auto num = [&](number_column& c) {
+    if (!c.present()) return;
+    static constexpr std::size_t width[] = {8, 4, 8, 4, 2, 1, 1};  // in number_type order
+    c.data = static_cast<const char*>(c.data) + from * width[static_cast<std::size_t>(c.type)];
+    c.size = to - from;
+  };
+  const auto lab = [&](label_column& c) {
+    if (!c.present()) return;
+    static constexpr std::size_t width[] = {4, 2, 1};  // in code_type order
+    c.codes = static_cast<const char*>(c.codes) + from * width[static_cast<std::size_t>(c.type)];
+    c.size = to - from;
+  };
+  const auto inst = [&](instant_column& c) {
+    if (!c.present()) return;
+    c.data += from;
+    c.size = to - from;
+  };
+  lab(out.agent), lab(out.team), lab(out.channel), lab(out.category);
+  inst(out.created_at), inst(out.first_response_at), inst(out.resolved_at);
+  for (number_column* c : {&out.handle_seconds, &out.responses, &out.response_seconds, &out.contacts, &out.escalated,
+                           &out.reopened, &out.csat, &out.nps, &out.qc_score, &out.repurchased_30d,
+                           &out.script_compliant, &out.record_complete, &out.complaint_upheld})
+    num(*c);
+  return out;
+}
 
 /// An error about one column of the records (names the column; `row` is 0-based, -1 for the column
 /// as a whole). Derives from kefu::error so one handler catches all of kefu's errors.

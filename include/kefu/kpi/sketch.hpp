@@ -40,6 +40,11 @@ class sketch_mapping {
     if (x < static_cast<double>(small_limit) && x == std::floor(x)) return small_[static_cast<std::size_t>(x)];
     return slow_index(x);
   }
+  /// The bucket of a whole number x > 0 (equal to index(x)).
+  std::int32_t index_whole(std::int64_t x) const noexcept {
+    if (x < static_cast<std::int64_t>(small_limit)) return small_[static_cast<std::size_t>(x)];
+    return slow_index(static_cast<double>(x));
+  }
   /// The representative value of bucket i.
   double value(std::int32_t i) const noexcept { return 2 * std::pow(gamma_, i) / (gamma_ + 1); }
 
@@ -67,6 +72,27 @@ class quantile_sketch {
       return;
     }
     add_index(m.index(x), 1);
+  }
+
+  /// Adds a whole number ≥ 0 (e.g. seconds); the same as add(double(x)).
+  void add_whole(std::int64_t x, const sketch_mapping& m) {
+    if (x <= 0) {
+      ++zero_;
+      return;
+    }
+    add_index(m.index_whole(x), 1);
+  }
+
+  /// Adds one value by its bucket (`zero_bucket` for zero): add_whole(x) = add_bucket(bucket of x).
+  static constexpr std::int32_t zero_bucket = std::numeric_limits<std::int32_t>::min();
+  void add_bucket(std::int32_t i) {
+    if (i == zero_bucket) ++zero_;
+    else add_index(i, 1);
+  }
+  /// Where bucket i's count lives (for prefetching when adding many values); null when not allocated.
+  const void* address_of(std::int32_t i) const noexcept {
+    const auto k = static_cast<std::size_t>(static_cast<std::int64_t>(i) - offset_);
+    return i >= offset_ && k < counts_.size() ? counts_.data() + k : nullptr;
   }
 
   void merge(const quantile_sketch& o) {
@@ -110,6 +136,15 @@ class quantile_sketch {
 
  private:
   void add_index(std::int32_t i, std::uint64_t c) {
+    const auto k = static_cast<std::size_t>(static_cast<std::int64_t>(i) - offset_);
+    if (!counts_.empty() && i >= offset_ && k < counts_.size()) {
+      counts_[k] += c;
+      total_ += c;
+      return;
+    }
+    grow(i, c);
+  }
+  void grow(std::int32_t i, std::uint64_t c) {
     if (counts_.empty()) {
       offset_ = i;
       counts_.assign(1, 0);

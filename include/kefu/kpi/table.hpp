@@ -19,9 +19,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <map>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -181,7 +183,7 @@ class table {
 
   /// Binary form for shipping partial tables between processes (same byte order on both sides).
   std::string to_bytes() const {
-    std::string out = "KEFUKPI1";
+    std::string out = "KEFUKPI2";
     put_string(out, fingerprint());
     for (std::size_t d = 0; d < dimension_count; ++d) {
       put(out, static_cast<std::uint64_t>(labels_[d].size()));
@@ -195,10 +197,21 @@ class table {
       for (auto v : s.c) put(out, v);
       for (auto v : s.channel_sums) put(out, v);
       for (auto v : s.sla) put(out, v);
+      // The sketch sparsely: its non-empty buckets as (gap from the previous one, count), in varints.
       put(out, s.frt.zero_count());
       put(out, s.frt.offset());
-      put(out, static_cast<std::uint64_t>(s.frt.counts().size()));
-      for (auto v : s.frt.counts()) put(out, v);
+      const auto& counts = s.frt.counts();
+      std::uint64_t nonzero = 0;
+      for (auto v : counts) nonzero += v != 0;
+      put_varint(out, counts.size());
+      put_varint(out, nonzero);
+      std::size_t last = 0;
+      for (std::size_t k = 0; k < counts.size(); ++k)
+        if (counts[k]) {
+          put_varint(out, k - last);
+          put_varint(out, counts[k]);
+          last = k;
+        }
     }
     return out;
   }
@@ -207,7 +220,7 @@ class table {
   static table from_bytes(std::string_view bytes, const options& opt) {
     table t(opt);
     reader in{bytes, 0};
-    if (bytes.substr(0, 8) != "KEFUKPI1") throw error("not a kefu KPI partial (bad header)");
+    if (bytes.substr(0, 8) != "KEFUKPI2") throw error("not a kefu KPI partial (bad header)");
     in.pos = 8;
     const std::string fp = in.str();
     if (fp != t.fingerprint())
@@ -227,8 +240,15 @@ class table {
       for (auto& v : s.sla) v = in.get<std::int64_t>();
       const auto zero = in.get<std::uint64_t>();
       const auto offset = in.get<std::int32_t>();
-      std::vector<std::uint64_t> counts(in.get<std::uint64_t>());
-      for (auto& v : counts) v = in.get<std::uint64_t>();
+      const std::uint64_t size = in.varint(), nonzero = in.varint();
+      if (size > (std::uint64_t(1) << 24) || nonzero > size) throw error("KPI partial is corrupt (sketch size)");
+      std::vector<std::uint64_t> counts(static_cast<std::size_t>(size));
+      std::uint64_t at = 0;
+      for (std::uint64_t k = 0; k < nonzero; ++k) {
+        at += in.varint();
+        if (at >= size) throw error("KPI partial is corrupt (sketch bucket)");
+        counts[static_cast<std::size_t>(at)] = in.varint();
+      }
       s.frt = quantile_sketch::from_state(zero, offset, std::move(counts));
       t.keys_.push_back(k);
       t.stats_.push_back(std::move(s));
@@ -296,6 +316,13 @@ class table {
     std::memcpy(buf, &v, sizeof(T));
     out.append(buf, sizeof(T));
   }
+  static void put_varint(std::string& out, std::uint64_t v) {
+    while (v >= 0x80) {
+      out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+  }
   static void put_string(std::string& out, const std::string& s) {
     put(out, static_cast<std::uint64_t>(s.size()));
     out += s;
@@ -310,6 +337,16 @@ class table {
       std::memcpy(&v, b.data() + pos, sizeof(T));
       pos += sizeof(T);
       return v;
+    }
+    std::uint64_t varint() {
+      std::uint64_t v = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        if (pos >= b.size()) throw error("KPI partial is truncated");
+        const auto byte = static_cast<unsigned char>(b[pos++]);
+        v |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+        if (!(byte & 0x80)) return v;
+      }
+      throw error("KPI partial is corrupt (varint)");
     }
     std::string str() {
       const auto n = get<std::uint64_t>();
@@ -361,37 +398,126 @@ inline std::int64_t period_start(period p, std::int64_t ordinal) noexcept {
   throw column_error(column, static_cast<std::int64_t>(row), what);
 }
 
-/// A whole number ≥ 0 (counts); errors name the column and row.
-inline std::int64_t count_at(const number_column& c, const char* name, std::size_t i) {
-  const double v = c[i];
-  if (std::isnan(v)) bad(name, i, "missing value (a count is required)");
-  if (v < 0 || v != std::floor(v)) bad(name, i, format_number(v) + " is not a whole number ≥ 0");
-  return static_cast<std::int64_t>(v);
+/// Rows are read in chunks: each column is decoded once per chunk (one switch on its storage type,
+/// a loop the compiler vectorises), then the chunk's rows are accumulated from plain arrays.
+constexpr std::size_t chunk_rows = 1024;
+
+/// Values [from, from + n) of a number column as doubles: the column itself when it stores float64,
+/// else converted into `buf`.
+inline const double* doubles(const number_column& c, std::size_t from, std::size_t n, double* buf) noexcept {
+  const auto conv = [&](const auto* p) {
+    p += from;
+    for (std::size_t i = 0; i < n; ++i) buf[i] = static_cast<double>(p[i]);
+    return static_cast<const double*>(buf);
+  };
+  switch (c.type) {
+    case number_type::f64: return static_cast<const double*>(c.data) + from;
+    case number_type::f32: return conv(static_cast<const float*>(c.data));
+    case number_type::i64: return conv(static_cast<const std::int64_t*>(c.data));
+    case number_type::i32: return conv(static_cast<const std::int32_t*>(c.data));
+    case number_type::i16: return conv(static_cast<const std::int16_t*>(c.data));
+    case number_type::i8: return conv(static_cast<const std::int8_t*>(c.data));
+    case number_type::u8: return conv(static_cast<const std::uint8_t*>(c.data));
+  }
+  return buf;
 }
-/// Seconds ≥ 0 as whole milliseconds.
-inline std::int64_t millis_at(const number_column& c, const char* name, std::size_t i) {
-  const double v = c[i];
+
+/// Codes [from, from + n) of a label column as int32: the column itself or converted into `buf`.
+inline const std::int32_t* codes_of(const label_column& c, std::size_t from, std::size_t n,
+                                    std::int32_t* buf) noexcept {
+  const auto conv = [&](const auto* p) {
+    p += from;
+    for (std::size_t i = 0; i < n; ++i) buf[i] = p[i];
+    return static_cast<const std::int32_t*>(buf);
+  };
+  switch (c.type) {
+    case code_type::i32: return static_cast<const std::int32_t*>(c.codes) + from;
+    case code_type::i16: return conv(static_cast<const std::int16_t*>(c.codes));
+    case code_type::i8: return conv(static_cast<const std::int8_t*>(c.codes));
+  }
+  return buf;
+}
+
+template <std::int64_t Unit>
+void utc_seconds(const std::int64_t* p, std::size_t n, std::int64_t unit, std::int64_t offset,
+                 std::int64_t* out) noexcept {
+  const std::int64_t u = Unit != 0 ? Unit : unit;  // a constant divisor becomes a multiplication
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int64_t v = p[i];
+    out[i] = v == missing_instant ? missing_instant : kefu::detail::floor_div(v, u) - offset;
+  }
+}
+/// Instants [from, from + n) as UTC seconds (missing stays missing).
+inline void utc_seconds(const instant_column& c, std::size_t from, std::size_t n, std::int64_t unit,
+                        std::int64_t offset, std::int64_t* out) noexcept {
+  const std::int64_t* p = c.data + from;
+  switch (unit) {
+    case 1: return utc_seconds<1>(p, n, unit, offset, out);
+    case 1'000: return utc_seconds<1'000>(p, n, unit, offset, out);
+    case 1'000'000: return utc_seconds<1'000'000>(p, n, unit, offset, out);
+    case 1'000'000'000: return utc_seconds<1'000'000'000>(p, n, unit, offset, out);
+    default: return utc_seconds<0>(p, n, unit, offset, out);
+  }
+}
+
+constexpr double whole_limit = 9007199254740992.0;  // 2^53: every whole double below is exact
+
+#if defined(__GNUC__)
+#define KEFU_KPI_COLD [[gnu::cold, gnu::noinline]]
+#else
+#define KEFU_KPI_COLD
+#endif
+
+KEFU_KPI_COLD [[noreturn]] inline void bad_count(double v, const char* name, std::size_t i) {
+  if (std::isnan(v)) bad(name, i, "missing value (a count is required)");
+  if (v >= whole_limit) bad(name, i, format_number(v) + " is too large for a count");
+  bad(name, i, format_number(v) + " is not a whole number ≥ 0");
+}
+KEFU_KPI_COLD [[noreturn]] inline void bad_seconds(double v, const char* name, std::size_t i) {
   if (std::isnan(v)) bad(name, i, "missing value (seconds are required)");
   if (v < 0) bad(name, i, format_number(v) + " seconds is negative");
-  return std::llround(v * 1000);
+  bad(name, i, format_number(v) + " seconds is too large (over 10^12)");
+}
+KEFU_KPI_COLD [[noreturn]] inline void bad_flag(double v, const char* name, std::size_t i) {
+  if (std::isnan(v)) bad(name, i, "missing value (true or false is required)");
+  bad(name, i, format_number(v) + " is not a flag (expected 0/1 or true/false)");
+}
+KEFU_KPI_COLD [[noreturn]] inline void bad_score(double v, const char* name, std::size_t i, double lo, double hi,
+                                                 bool whole) {
+  bad(name, i,
+      format_number(v) + " is outside " + format_number(lo) + "–" + format_number(hi) + (whole ? " (whole numbers)" : ""));
+}
+
+/// A count: a whole number ≥ 0; errors name the column and row.
+inline std::int64_t count_of(double v, const char* name, std::size_t i) {
+  if (v >= 0 && v < whole_limit) {
+    const auto k = static_cast<std::int64_t>(v);
+    if (static_cast<double>(k) == v) return k;
+  }
+  bad_count(v, name, i);
+}
+/// x ≥ 0 (below 2^62) rounded half up: std::llround for such values, without a library call.
+inline std::int64_t round_nonnegative(double x) noexcept {
+  const auto k = static_cast<std::int64_t>(x);
+  return x - static_cast<double>(k) >= 0.5 ? k + 1 : k;
+}
+/// Seconds ≥ 0 as whole milliseconds (rounded half up).
+inline std::int64_t millis_of(double v, const char* name, std::size_t i) {
+  if (v >= 0 && v < 1e12) return round_nonnegative(v * 1000);
+  bad_seconds(v, name, i);
 }
 /// 0 or 1; -1 when missing and `optional`.
-inline int flag_at(const number_column& c, const char* name, std::size_t i, bool optional) {
-  const double v = c[i];
-  if (std::isnan(v)) {
-    if (optional) return -1;
-    bad(name, i, "missing value (true or false is required)");
-  }
-  if (v != 0 && v != 1) bad(name, i, format_number(v) + " is not a flag (expected 0/1 or true/false)");
-  return v == 1 ? 1 : 0;
+inline int flag_of(double v, const char* name, std::size_t i, bool optional) {
+  if (v == 0) return 0;
+  if (v == 1) return 1;
+  if (optional && std::isnan(v)) return -1;
+  bad_flag(v, name, i);
 }
 /// An optional score in [lo, hi] (whole when `whole`); NaN when missing.
-inline double score_at(const number_column& c, const char* name, std::size_t i, double lo, double hi, bool whole) {
-  const double v = c[i];
+inline double score_of(double v, const char* name, std::size_t i, double lo, double hi, bool whole) {
   if (std::isnan(v)) return v;
-  if (v < lo || v > hi || (whole && v != std::floor(v)))
-    bad(name, i,
-        format_number(v) + " is outside " + format_number(lo) + "–" + format_number(hi) + (whole ? " (whole numbers)" : ""));
+  if (v < lo || v > hi || (whole && static_cast<double>(static_cast<std::int64_t>(v)) != v))
+    bad_score(v, name, i, lo, hi, whole);
   return v;
 }
 
@@ -410,7 +536,8 @@ inline table compute(const records& r, const options& opt) {
 
   const std::size_t n = r.rows;
   const std::int64_t unit = r.instant_unit;
-  auto secs = [unit](std::int64_t v) { return unit == 1 ? v : kefu::detail::floor_div(v, unit); };
+  const std::int64_t offset = r.instant_offset;
+  const std::int64_t zone_offset = opt.zone.offset().count();
 
   // Channel code → index into the thresholds (or -1).
   std::vector<std::int32_t> channel_slot;
@@ -428,21 +555,36 @@ inline table compute(const records& r, const options& opt) {
     for (const auto& c : goals->channels) thresholds.push_back(&c);
   }
 
-  // Period ordinals: range first, for dense group indexing.
-  std::int64_t pmin = 0, pmax = 0;
+  // created_at: every ticket has one; its range gives the periods' range, and a table from local day
+  // to period ordinal replaces the calendar arithmetic per row.
+  std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
   for (std::size_t i = 0; i < n; ++i) {
     const std::int64_t v = r.created_at.data[i];
-    if (v == missing_instant) detail::bad("created_at", i, "missing value (every ticket has a creation instant)");
-    if (opt.per != period::none) {
-      const std::int64_t p = detail::period_ordinal(opt.per, opt.zone.local_day(instant::from_unix(secs(v))));
-      if (i == 0 || p < pmin) pmin = p;
-      if (i == 0 || p > pmax) pmax = p;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  if (n > 0 && lo == missing_instant)
+    for (std::size_t i = 0; i < n; ++i)
+      if (r.created_at.data[i] == missing_instant)
+        detail::bad("created_at", i, "missing value (every ticket has a creation instant)");
+  const auto local_day = [&](std::int64_t utc) { return kefu::detail::floor_div(utc + zone_offset, 86400); };
+  std::int64_t pmin = 0, pmax = 0, dmin = 0;
+  std::vector<std::int64_t> day_ordinal;
+  if (n > 0 && opt.per != period::none) {
+    dmin = local_day(kefu::detail::floor_div(lo, unit) - offset);
+    const std::int64_t dmax = local_day(kefu::detail::floor_div(hi, unit) - offset);
+    pmin = detail::period_ordinal(opt.per, dmin);
+    pmax = detail::period_ordinal(opt.per, dmax);
+    if (dmax - dmin < (std::int64_t(1) << 22)) {
+      day_ordinal.resize(static_cast<std::size_t>(dmax - dmin + 1));
+      for (std::int64_t d = dmin; d <= dmax; ++d)
+        day_ordinal[static_cast<std::size_t>(d - dmin)] = detail::period_ordinal(opt.per, d) - pmin;
     }
   }
 
   // Mixed-radix group index: dense when small, hashed otherwise.
   std::vector<std::int64_t> radix;
-  std::vector<const std::int32_t*> codes;
+  std::vector<const label_column*> group_cols;
   std::vector<std::size_t> dims;
   std::int64_t total = 1;
   bool dense = true;
@@ -450,7 +592,7 @@ inline table compute(const records& r, const options& opt) {
     const auto& col = r.of(d);
     const auto k = static_cast<std::int64_t>(std::max<std::size_t>(col.labels.size(), 1));
     radix.push_back(k);
-    codes.push_back(col.codes);
+    group_cols.push_back(&col);
     dims.push_back(static_cast<std::size_t>(d));
     if (total > (std::int64_t(1) << 40) / k) dense = false;
     total *= k;
@@ -468,139 +610,226 @@ inline table compute(const records& r, const options& opt) {
   const double pass_mark = t.opt_.qc_pass_mark;
   const std::size_t n_sla = goals ? goals->sla.size() : 0;
 
-  for (std::size_t i = 0; i < n; ++i) {
-    // Group.
-    std::int64_t gi = 0;
-    for (std::size_t k = 0; k < codes.size(); ++k) {
-      const std::int32_t code = codes[k][i];
-      if (code < 0 || code >= radix[k]) {
-        const char* name = to_string(static_cast<dimension>(dims[k]));
-        detail::bad(name, i, code < 0 ? "missing value (needed to group by it)" : "code out of range of the labels");
-      }
-      gi = gi * radix[k] + code;
-    }
-    const std::int64_t created = secs(r.created_at.data[i]);
-    if (opt.per != period::none)
-      gi = gi * np + (detail::period_ordinal(opt.per, opt.zone.local_day(instant::from_unix(created))) - pmin);
-    std::int32_t slot;
-    if (dense) {
-      slot = dense_slot[static_cast<std::size_t>(gi)];
-      if (slot < 0) {
-        slot = dense_slot[static_cast<std::size_t>(gi)] = static_cast<std::int32_t>(stats.size());
-        stats.push_back(t.fresh_stats());
-        slot_index.push_back(gi);
-      }
-    } else {
-      auto [it, inserted] = hashed_slot.emplace(gi, static_cast<std::int32_t>(stats.size()));
-      if (inserted) {
-        stats.push_back(t.fresh_stats());
-        slot_index.push_back(gi);
-      }
-      slot = it->second;
-    }
-    group_stats& s = stats[static_cast<std::size_t>(slot)];
-    auto& c = s.c;
-    ++c[c_tickets];
+  // Per-chunk buffers.
+  constexpr std::size_t cn = detail::chunk_rows;
+  std::vector<std::int64_t> ibuf(3 * cn), gbuf(cn);
+  std::vector<std::int32_t> cbuf((dimension_count + 1) * cn), slots(cn);
+  std::vector<double> nbuf(13 * cn);
+  const auto nb = [&](std::size_t k) { return nbuf.data() + k * cn; };
+  std::int64_t* const created_s = ibuf.data();
+  std::int64_t* const first_s = ibuf.data() + cn;
+  std::int64_t* const resolved_s = ibuf.data() + 2 * cn;
+  const bool has_first = r.first_response_at.present(), has_resolved = r.resolved_at.present();
 
-    const std::int32_t ch = per_channel ? r.channel.codes[i] : -1;
-    if (per_channel && (ch < 0 || static_cast<std::size_t>(ch) >= channel_slot.size()))
-      detail::bad("channel", i, ch < 0 ? "missing value (targets have per-channel thresholds)" : "code out of range");
-    const std::int32_t cs = per_channel ? channel_slot[static_cast<std::size_t>(ch)] : -1;
-    const channel_thresholds* th = cs >= 0 ? thresholds[static_cast<std::size_t>(cs)] : nullptr;
-    std::int64_t* csum = cs >= 0 ? s.channel_sums.data() + static_cast<std::size_t>(cs) * channel_sum_width : nullptr;
+  for (std::size_t from = 0; from < n; from += cn) {
+    const std::size_t m = std::min(cn, n - from);
 
-    // First response.
-    std::int64_t frt = -1;
-    if (r.first_response_at.present() && r.first_response_at.data[i] != missing_instant) {
-      frt = secs(r.first_response_at.data[i]) - created;
-      if (frt < 0) detail::bad("first_response_at", i, "is before created_at");
-      ++c[c_responded];
-      c[c_frt_sum] += frt;
-      s.frt.add(static_cast<double>(frt), mapping);
-      if (csum) csum[0] += frt, ++csum[1];
-    }
-    bool late = false;
-    if (th && th->first_response) {
-      ++c[c_frt_targeted];
-      if (frt >= 0 && frt <= *th->first_response) ++c[c_frt_within];
-      else late = true;
-    }
+    // Instants as UTC seconds.
+    detail::utc_seconds(r.created_at, from, m, unit, offset, created_s);
+    if (has_first) detail::utc_seconds(r.first_response_at, from, m, unit, offset, first_s);
+    if (has_resolved) detail::utc_seconds(r.resolved_at, from, m, unit, offset, resolved_s);
 
-    // Responses over the conversation, handling.
-    const std::int64_t responses = detail::count_at(r.responses, "responses", i);
-    const std::int64_t response_ms = detail::millis_at(r.response_seconds, "response_seconds", i);
-    const std::int64_t handle_ms = detail::millis_at(r.handle_seconds, "handle_seconds", i);
-    c[c_responses] += responses;
-    c[c_response_ms] += response_ms;
-    c[c_handle_ms] += handle_ms;
-    if (csum) csum[2] += response_ms, csum[3] += responses, csum[4] += handle_ms, ++csum[5];
-    if (th && th->average_response && responses > 0) {
-      ++c[c_art_targeted];
-      if (response_ms <= *th->average_response * 1000 * responses) ++c[c_art_within];
-    }
-    if (th && th->handling) {
-      ++c[c_aht_targeted];
-      if (handle_ms <= *th->handling * 1000) ++c[c_aht_within];
-    }
-
-    // Resolution, first-contact resolution, escalation, reopening.
-    const std::int64_t contacts = detail::count_at(r.contacts, "contacts", i);
-    const int escalated = detail::flag_at(r.escalated, "escalated", i, false);
-    const int reopened = detail::flag_at(r.reopened, "reopened", i, false);
-    std::int64_t resolved_at = missing_instant;
-    if (r.resolved_at.present() && r.resolved_at.data[i] != missing_instant) {
-      resolved_at = secs(r.resolved_at.data[i]);
-      if (resolved_at < created) detail::bad("resolved_at", i, "is before created_at");
-      ++c[c_resolved];
-      c[c_resolution_sum] += resolved_at - created;
-      if (contacts <= 1 && !reopened) ++c[c_fcr];
-    }
-    c[c_escalated] += escalated;
-    c[c_reopened] += reopened;
-
-    // Customer feedback.
-    const double csat = detail::score_at(r.csat, "csat", i, 1, 5, true);
-    if (!std::isnan(csat)) {
-      ++c[c_csat_n];
-      c[c_csat_sum] += static_cast<std::int64_t>(csat);
-      if (csat >= 4) ++c[c_csat_satisfied];
-    }
-    if (r.nps.present()) {
-      const double nps = detail::score_at(r.nps, "nps", i, 0, 10, true);
-      if (!std::isnan(nps)) {
-        ++c[c_nps_n];
-        if (nps >= 9) ++c[c_promoters];
-        else if (nps <= 6) ++c[c_detractors];
+    // Group of each row.
+    std::int64_t* const gi = gbuf.data();
+    std::fill(gi, gi + m, 0);
+    for (std::size_t k = 0; k < group_cols.size(); ++k) {
+      const std::int32_t* codes = detail::codes_of(*group_cols[k], from, m, cbuf.data() + k * cn);
+      const std::int64_t rk = radix[k];
+      for (std::size_t j = 0; j < m; ++j) {
+        const std::int32_t code = codes[j];
+        if (code < 0 || code >= rk) {
+          const char* name = to_string(static_cast<dimension>(dims[k]));
+          detail::bad(name, from + j, code < 0 ? "missing value (needed to group by it)" : "code out of range of the labels");
+        }
+        gi[j] = gi[j] * rk + code;
       }
     }
-    if (r.qc_score.present()) {
-      const double qc = detail::score_at(r.qc_score, "qc_score", i, 0, 100, false);
-      if (!std::isnan(qc)) {
-        ++c[c_qc_n];
-        c[c_qc_centi] += std::llround(qc * 100);
-        if (qc >= pass_mark) ++c[c_qc_pass];
-        if (late) ++c[c_qc_late];
+    if (opt.per != period::none) {
+      for (std::size_t j = 0; j < m; ++j) {
+        const std::int64_t day = local_day(created_s[j]);
+        const std::int64_t p = day_ordinal.empty() ? detail::period_ordinal(opt.per, day) - pmin
+                                                   : day_ordinal[static_cast<std::size_t>(day - dmin)];
+        gi[j] = gi[j] * np + p;
       }
     }
-    const auto flag = [&](const number_column& col, const char* name, counter known, counter yes) {
-      if (!col.present()) return;
-      const int f = detail::flag_at(col, name, i, true);
-      if (f >= 0) ++c[known], c[yes] += f;
+    for (std::size_t j = 0; j < m; ++j) {
+      std::int32_t slot;
+      if (dense) {
+        slot = dense_slot[static_cast<std::size_t>(gi[j])];
+        if (slot < 0) {
+          slot = dense_slot[static_cast<std::size_t>(gi[j])] = static_cast<std::int32_t>(stats.size());
+          stats.push_back(t.fresh_stats());
+          slot_index.push_back(gi[j]);
+        }
+      } else {
+        auto [it, inserted] = hashed_slot.emplace(gi[j], static_cast<std::int32_t>(stats.size()));
+        if (inserted) {
+          stats.push_back(t.fresh_stats());
+          slot_index.push_back(gi[j]);
+        }
+        slot = it->second;
+      }
+      slots[j] = slot;
+    }
+
+    // Columns of the chunk.
+    const std::int32_t* channel_codes =
+        per_channel ? detail::codes_of(r.channel, from, m, cbuf.data() + dimension_count * cn) : nullptr;
+    const double* handle = detail::doubles(r.handle_seconds, from, m, nb(0));
+    const double* responses_v = detail::doubles(r.responses, from, m, nb(1));
+    const double* response_s = detail::doubles(r.response_seconds, from, m, nb(2));
+    const double* contacts_v = detail::doubles(r.contacts, from, m, nb(3));
+    const double* escalated_v = detail::doubles(r.escalated, from, m, nb(4));
+    const double* reopened_v = detail::doubles(r.reopened, from, m, nb(5));
+    const auto optional = [&](const number_column& c, std::size_t k) {
+      return c.present() ? detail::doubles(c, from, m, nb(k)) : static_cast<const double*>(nullptr);
     };
-    flag(r.repurchased_30d, "repurchased_30d", c_repurchase_n, c_repurchased);
-    flag(r.script_compliant, "script_compliant", c_script_n, c_script_ok);
-    flag(r.record_complete, "record_complete", c_record_n, c_record_ok);
-    flag(r.complaint_upheld, "complaint_upheld", c_upheld_n, c_upheld);
+    const double* csat_v = optional(r.csat, 6);
+    const double* nps_v = optional(r.nps, 7);
+    const double* qc_v = optional(r.qc_score, 8);
+    const double* repurchased_v = optional(r.repurchased_30d, 9);
+    const double* script_v = optional(r.script_compliant, 10);
+    const double* record_v = optional(r.record_complete, 11);
+    const double* upheld_v = optional(r.complaint_upheld, 12);
 
-    // SLA clocks: met when the event happened by the deadline; an event that has not happened counts
-    // as not met.
-    for (std::size_t k = 0; k < n_sla; ++k) {
-      const sla_target& sla = goals->sla[k];
-      ++s.sla[2 * k + 1];
-      const std::int64_t at = sla.until == sla_event::first_response ? (frt >= 0 ? created + frt : missing_instant)
-                                                                     : resolved_at;
-      if (at == missing_instant) continue;
-      if (instant::from_unix(at) <= sla.deadline(instant::from_unix(created))) ++s.sla[2 * k];
+    std::int64_t* const frt_buf = gi;  // the group indices are no longer needed: FRT per row, -1 = none
+    std::fill(frt_buf, frt_buf + m, -1);
+    for (std::size_t j = 0; j < m; ++j) {
+      const std::size_t i = from + j;
+#if defined(__GNUC__)
+      if (j + 4 < m) {  // the group a few rows ahead: its counters span a few cache lines
+        const char* ahead = reinterpret_cast<const char*>(stats[static_cast<std::size_t>(slots[j + 4])].c.data());
+        for (std::size_t b = 0; b < sizeof(group_stats::c); b += 64) __builtin_prefetch(ahead + b, 1);
+      }
+#endif
+      group_stats& s = stats[static_cast<std::size_t>(slots[j])];
+      auto& c = s.c;
+      ++c[c_tickets];
+
+      const std::int32_t ch = per_channel ? channel_codes[j] : -1;
+      if (per_channel && (ch < 0 || static_cast<std::size_t>(ch) >= channel_slot.size()))
+        detail::bad("channel", i, ch < 0 ? "missing value (targets have per-channel thresholds)" : "code out of range");
+      const std::int32_t cs = per_channel ? channel_slot[static_cast<std::size_t>(ch)] : -1;
+      const channel_thresholds* th = cs >= 0 ? thresholds[static_cast<std::size_t>(cs)] : nullptr;
+      std::int64_t* csum = cs >= 0 ? s.channel_sums.data() + static_cast<std::size_t>(cs) * channel_sum_width : nullptr;
+
+      // First response.
+      const std::int64_t created = created_s[j];
+      std::int64_t frt = -1;
+      if (has_first && first_s[j] != missing_instant) {
+        frt = first_s[j] - created;
+        frt_buf[j] = frt;
+        if (frt < 0) detail::bad("first_response_at", i, "is before created_at");
+        ++c[c_responded];
+        c[c_frt_sum] += frt;
+        if (csum) csum[0] += frt, ++csum[1];
+      }
+      bool late = false;
+      if (th && th->first_response) {
+        ++c[c_frt_targeted];
+        if (frt >= 0 && frt <= *th->first_response) ++c[c_frt_within];
+        else late = true;
+      }
+
+      // Responses over the conversation, handling.
+      const std::int64_t responses = detail::count_of(responses_v[j], "responses", i);
+      const std::int64_t response_ms = detail::millis_of(response_s[j], "response_seconds", i);
+      const std::int64_t handle_ms = detail::millis_of(handle[j], "handle_seconds", i);
+      c[c_responses] += responses;
+      c[c_response_ms] += response_ms;
+      c[c_handle_ms] += handle_ms;
+      if (csum) csum[2] += response_ms, csum[3] += responses, csum[4] += handle_ms, ++csum[5];
+      if (th && th->average_response && responses > 0) {
+        ++c[c_art_targeted];
+        if (response_ms <= *th->average_response * 1000 * responses) ++c[c_art_within];
+      }
+      if (th && th->handling) {
+        ++c[c_aht_targeted];
+        if (handle_ms <= *th->handling * 1000) ++c[c_aht_within];
+      }
+
+      // Resolution, first-contact resolution, escalation, reopening.
+      const std::int64_t contacts = detail::count_of(contacts_v[j], "contacts", i);
+      const int escalated = detail::flag_of(escalated_v[j], "escalated", i, false);
+      const int reopened = detail::flag_of(reopened_v[j], "reopened", i, false);
+      std::int64_t resolved_at = missing_instant;
+      if (has_resolved && resolved_s[j] != missing_instant) {
+        resolved_at = resolved_s[j];
+        if (resolved_at < created) detail::bad("resolved_at", i, "is before created_at");
+        ++c[c_resolved];
+        c[c_resolution_sum] += resolved_at - created;
+        if (contacts <= 1 && !reopened) ++c[c_fcr];
+      }
+      c[c_escalated] += escalated;
+      c[c_reopened] += reopened;
+
+      // Customer feedback.
+      if (csat_v) {
+        const double csat = detail::score_of(csat_v[j], "csat", i, 1, 5, true);
+        if (!std::isnan(csat)) {
+          ++c[c_csat_n];
+          c[c_csat_sum] += static_cast<std::int64_t>(csat);
+          if (csat >= 4) ++c[c_csat_satisfied];
+        }
+      }
+      if (nps_v) {
+        const double nps = detail::score_of(nps_v[j], "nps", i, 0, 10, true);
+        if (!std::isnan(nps)) {
+          ++c[c_nps_n];
+          if (nps >= 9) ++c[c_promoters];
+          else if (nps <= 6) ++c[c_detractors];
+        }
+      }
+      if (qc_v) {
+        const double qc = detail::score_of(qc_v[j], "qc_score", i, 0, 100, false);
+        if (!std::isnan(qc)) {
+          ++c[c_qc_n];
+          c[c_qc_centi] += detail::round_nonnegative(qc * 100);
+          if (qc >= pass_mark) ++c[c_qc_pass];
+          if (late) ++c[c_qc_late];
+        }
+      }
+      const auto flag = [&](const double* col, const char* name, counter known, counter yes) {
+        if (!col) return;
+        const int f = detail::flag_of(col[j], name, i, true);
+        if (f >= 0) ++c[known], c[yes] += f;
+      };
+      flag(repurchased_v, "repurchased_30d", c_repurchase_n, c_repurchased);
+      flag(script_v, "script_compliant", c_script_n, c_script_ok);
+      flag(record_v, "record_complete", c_record_n, c_record_ok);
+      flag(upheld_v, "complaint_upheld", c_upheld_n, c_upheld);
+
+      // SLA clocks: met when the event happened by the deadline; an event that has not happened counts
+      // as not met.
+      for (std::size_t k = 0; k < n_sla; ++k) {
+        const sla_target& sla = goals->sla[k];
+        ++s.sla[2 * k + 1];
+        const std::int64_t at = sla.until == sla_event::first_response ? (frt >= 0 ? created + frt : missing_instant)
+                                                                       : resolved_at;
+        if (at == missing_instant) continue;
+        if (instant::from_unix(at) <= sla.deadline(instant::from_unix(created))) ++s.sla[2 * k];
+      }
+    }
+
+    // FRT sketches, in a loop of their own: with hundreds of groups the sketches' buckets do not fit
+    // in the caches, so the bucket a few rows ahead is prefetched while this row's is counted.
+    if (has_first) {
+      std::int32_t* const bucket = cbuf.data();  // the code buffers are no longer needed
+      std::size_t kept = 0;
+      for (std::size_t j = 0; j < m; ++j) {
+        if (frt_buf[j] < 0) continue;
+        bucket[kept] = frt_buf[j] == 0 ? quantile_sketch::zero_bucket : mapping.index_whole(frt_buf[j]);
+        slots[kept] = slots[j];
+        ++kept;
+      }
+      constexpr std::size_t ahead = 8;
+      for (std::size_t j = 0; j < kept; ++j) {
+#if defined(__GNUC__)
+        if (j + ahead < kept)
+          __builtin_prefetch(stats[static_cast<std::size_t>(slots[j + ahead])].frt.address_of(bucket[j + ahead]), 1);
+#endif
+        stats[static_cast<std::size_t>(slots[j])].frt.add_bucket(bucket[j]);
+      }
     }
   }
 
@@ -613,7 +842,7 @@ inline table compute(const records& r, const options& opt) {
       k.period_start = detail::period_start(opt.per, gi % np + pmin);
       gi /= np;
     }
-    for (std::size_t j = codes.size(); j-- > 0;) {
+    for (std::size_t j = dims.size(); j-- > 0;) {
       k.codes[dims[j]] = static_cast<std::int32_t>(gi % radix[j]);
       gi /= radix[j];
     }
@@ -623,6 +852,43 @@ inline table compute(const records& r, const options& opt) {
     if (t.labels_[static_cast<std::size_t>(d)].empty()) t.labels_[static_cast<std::size_t>(d)].push_back("");
   t.sort_groups();
   return t;
+}
+
+/// compute() on `threads` threads, each over a contiguous share of the rows, merged: the same table
+/// as compute() (the accumulators merge exactly). The rows are checked as by compute(); when several
+/// shares hold bad values, the error of the first share is thrown. threads ≤ 1 is compute().
+inline table compute(const records& r, const options& opt, unsigned threads) {
+  if (threads <= 1 || r.rows < 2 * static_cast<std::size_t>(threads)) return compute(r, opt);
+  check_shape(r, false);
+  std::vector<table> parts(threads, table(opt));
+  std::vector<std::exception_ptr> errors(threads);
+  const auto run = [&](unsigned k) {
+    try {
+      parts[k] = compute(slice(r, r.rows * k / threads, r.rows * (k + 1) / threads), opt);
+    } catch (...) {
+      errors[k] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned k = 1; k < threads; ++k) pool.emplace_back(run, k);
+  run(0);
+  for (auto& th : pool) th.join();
+  for (unsigned k = 0; k < threads; ++k)
+    if (errors[k]) {
+      // Report rows of the whole records, not of the share.
+      try {
+        std::rethrow_exception(errors[k]);
+      } catch (const column_error& e) {
+        if (e.row() < 0) throw;
+        const auto row = e.row() + static_cast<std::int64_t>(r.rows * k / threads);
+        const std::string prefix = "column '" + e.column() + "', row " + std::to_string(e.row()) + ": ";
+        std::string what = e.what();
+        throw column_error(e.column(), row, what.compare(0, prefix.size(), prefix) == 0 ? what.substr(prefix.size()) : what);
+      }
+    }
+  table out = std::move(parts[0]);
+  for (unsigned k = 1; k < threads; ++k) out.merge(parts[k]);
+  return out;
 }
 
 }  // namespace kefu::kpi
