@@ -2,16 +2,19 @@
 // audited history; kefu.TicketPlan; batch replay of many tickets' event logs with the GIL released.
 #include "register.hpp"
 
+#include <kefu/detail/civil.hpp>
 #include <kefu/detail/suggest.hpp>
 #include <kefu/privacy.hpp>
 #include <kefu/ticket/from_triage.hpp>
 
 #include <pybind11/numpy.h>
+#include <datetime.h>
 #include <pybind11/stl.h>
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <thread>
 #include <unordered_map>
 
 namespace py = pybind11;
@@ -37,16 +40,17 @@ std::vector<std::string> event_names() {
   return out;
 }
 
-kt::event_kind event_named(const std::string& name) {
+kt::event_kind event_named(std::string_view name) {
   if (const auto k = kt::parse_event_kind(name)) return *k;
   std::string all;
   for (const auto& n : event_names()) all += (all.empty() ? "" : ", ") + n;
-  throw kefu::error("unknown event '" + name + "'" + kefu::detail::did_you_mean(name, event_names()) + "; events are " + all);
+  throw kefu::error("unknown event '" + std::string(name) + "'" + kefu::detail::did_you_mean(name, event_names()) +
+                    "; events are " + all);
 }
 
-kt::tier tier_named(const std::string& name) {
+kt::tier tier_named(std::string_view name) {
   if (const auto t = kt::parse_tier(name)) return *t;
-  throw kefu::error("unknown tier '" + name + "' (expected L1, L2 or L3)");
+  throw kefu::error("unknown tier '" + std::string(name) + "' (expected L1, L2 or L3)");
 }
 
 /// An event from Python arguments. `tier` is for triage (default: the tier triage gave this ticket) and
@@ -57,7 +61,7 @@ kt::event make_event(const py_ticket& t, kt::event_kind kind, py::handle at, std
   kt::event e = kt::event::make(kind, to_instant(at, t.policy->zone()), std::move(by), std::move(note));
   if (!tier.is_none()) {
     if (kind != kt::event_kind::triage) throw py::type_error(name + "() takes no tier (only triage does)");
-    e.to = tier_named(py::str(tier));
+    e.to = tier_named(std::string(py::str(tier)));
   } else if (kind == kt::event_kind::triage) {
     if (!t.triage)
       throw py::type_error("triage() needs tier='L1', 'L2' or 'L3': this ticket was not opened from facts");
@@ -175,15 +179,19 @@ bool is_absent(PyObject* o) { return o == nullptr || o == Py_None || is_nan(o); 
 
 std::string row_text(const char* what, std::size_t row) { return std::string(what) + " row " + std::to_string(row); }
 
-/// A text cell: "" when absent (None, NaN), else it must be a str.
-std::string text_of(PyObject* o, const char* what, std::size_t row, const char* column) {
+/// A text cell: "" when absent (None, NaN), else it must be a str. The view is into the str's own UTF-8
+/// (kept by the str), valid while the caller's batch holds the str.
+std::string_view text_view_of(PyObject* o, const char* what, std::size_t row, const char* column) {
   if (is_absent(o)) return {};
   if (!PyUnicode_Check(o))
     throw py::type_error(row_text(what, row) + ": column '" + column + "' must be text, got " + type_name(o));
   Py_ssize_t len = 0;
   const char* utf8 = PyUnicode_AsUTF8AndSize(o, &len);
   if (!utf8) throw py::error_already_set();
-  return std::string(utf8, static_cast<std::size_t>(len));
+  return std::string_view(utf8, static_cast<std::size_t>(len));
+}
+std::string text_of(PyObject* o, const char* what, std::size_t row, const char* column) {
+  return std::string(text_view_of(o, what, row, column));
 }
 
 /// satisfied: 1 / 0, or -1 when absent.
@@ -196,10 +204,34 @@ std::int8_t flag_of(PyObject* o, std::size_t row) {
                        py::repr(o).cast<std::string>());
 }
 
-kefu::instant instant_of(PyObject* o, const char* what, std::size_t row, const char* column, const kefu::time_zone& zone) {
+/// The UTC offset of the last fixed-offset tzinfo (datetime.timezone) seen in a batch: a log's datetimes
+/// mostly share one, and asking it costs a Python call. Valid while the batch holds its datetimes.
+struct offset_cache {
+  PyObject* tzinfo = nullptr;
+  std::int64_t offset = 0;
+};
+
+kefu::instant instant_of(PyObject* o, const char* what, std::size_t row, const char* column, const kefu::time_zone& zone,
+                         offset_cache* cache = nullptr) {
   if (is_absent(o) || !is_datetime_object(o))
     throw py::type_error(row_text(what, row) + ": column '" + column + "' must be a datetime, got " +
                          (o ? py::repr(o).cast<std::string>() : std::string("nothing")));
+  if (PyDateTime_Check(o) && PyDateTime_DATE_GET_MICROSECOND(o) != 0)
+    throw kefu::error(row_text(what, row) + ": " + column + " has a fraction of a second; kefu keeps whole seconds");
+  if (cache && PyDateTime_Check(o) && reinterpret_cast<PyDateTime_DateTime*>(o)->hastzinfo) {
+    PyObject* tz = reinterpret_cast<PyDateTime_DateTime*>(o)->tzinfo;
+    if (tz != cache->tzinfo && Py_TYPE(tz) == Py_TYPE(PyDateTime_TimeZone_UTC)) {  // fixed offset: same for every date
+      const py::object off = py::reinterpret_borrow<py::object>(o).attr("utcoffset")();
+      cache->tzinfo = tz;
+      cache->offset = PyDateTime_DELTA_GET_DAYS(off.ptr()) * 86400LL + PyDateTime_DELTA_GET_SECONDS(off.ptr());
+    }
+    if (tz == cache->tzinfo) {
+      const std::int64_t days = kefu::detail::days_from_civil(PyDateTime_GET_YEAR(o), static_cast<unsigned>(PyDateTime_GET_MONTH(o)),
+                                                              static_cast<unsigned>(PyDateTime_GET_DAY(o)));
+      return kefu::instant::from_unix(days * 86400 + PyDateTime_DATE_GET_HOUR(o) * 3600 + PyDateTime_DATE_GET_MINUTE(o) * 60 +
+                                      PyDateTime_DATE_GET_SECOND(o) - cache->offset);
+    }
+  }
   try {
     return to_instant(o, zone);
   } catch (const kefu::error& e) {
@@ -248,13 +280,13 @@ void for_each_cell(py::handle column, std::size_t n, const char* name, F f) {
   for (std::size_t i = 0; i < n; ++i) f(i, items[i]);
 }
 
-/// An event log, column by column.
+/// An event log, column by column (the short texts as views into the batch's own str objects).
 struct event_log {
-  std::vector<std::string> ids, events, by, notes, tiers;
+  std::vector<std::string_view> ids, events, tiers;
   std::vector<std::int8_t> satisfied;
-  std::vector<kefu::instant> at;
+  std::vector<kt::event> evs;  ///< time, operator and note read straight in; kind and payload typed later
   void resize(std::size_t n) {
-    ids.resize(n), events.resize(n), by.resize(n), notes.resize(n), tiers.resize(n), satisfied.assign(n, -1), at.resize(n);
+    ids.resize(n), events.resize(n), tiers.resize(n), satisfied.assign(n, -1), evs.resize(n);
   }
 };
 
@@ -277,34 +309,35 @@ event_log read_event_dicts(py::handle list, const kefu::time_zone& zone) {
   for (std::size_t c = 0; c < 7; ++c) keys[c] = py::reinterpret_steal<py::object>(PyUnicode_InternFromString(event_columns[c]));
   event_log log;
   log.resize(n);
+  offset_cache cache;
   for (std::size_t i = 0; i < n; ++i) {
     PyObject* d = items[i];
     if (!PyDict_Check(d)) throw py::type_error(row_text("events", i) + ": expected a dict, got " + type_name(d));
+    // One pass over the dict's few items (key identity first: literal keys are interned), not 7 look-ups.
     std::array<PyObject*, 7> v{};
-    Py_ssize_t found = 0;
-    for (std::size_t c = 0; c < 7; ++c) {
-      v[c] = PyDict_GetItemWithError(d, keys[c].ptr());
-      if (!v[c] && PyErr_Occurred()) throw py::error_already_set();
-      if (v[c]) ++found;
-      else if (c < required_event_columns)
-        throw py::type_error(row_text("events", i) + ": missing column '" + event_columns[c] + "'");
-    }
-    if (PyDict_Size(d) != found) {
-      PyObject *key, *value;
-      Py_ssize_t pos = 0;
-      while (PyDict_Next(d, &pos, &key, &value)) {
-        const std::string k = PyUnicode_Check(key) ? py::str(key).cast<std::string>() : py::repr(key).cast<std::string>();
-        if (std::find_if(std::begin(event_columns), std::end(event_columns), [&](const char* c) { return k == c; }) ==
-            std::end(event_columns))
-          throw py::type_error(row_text("events", i) + ": unknown column '" + k + "' (columns are " + event_column_list() + ")");
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(d, &pos, &key, &value)) {
+      std::size_t c = 0;
+      while (c < 7 && keys[c].ptr() != key) ++c;
+      if (c == 7) {
+        c = 0;
+        while (c < 7 && !(PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, event_columns[c]) == 0)) ++c;
       }
+      if (c == 7) {
+        const std::string k = PyUnicode_Check(key) ? py::str(key).cast<std::string>() : py::repr(key).cast<std::string>();
+        throw py::type_error(row_text("events", i) + ": unknown column '" + k + "' (columns are " + event_column_list() + ")");
+      }
+      v[c] = value;
     }
-    log.ids[i] = text_of(v[0], "events", i, "ticket_id");
-    log.at[i] = instant_of(v[1], "events", i, "at", zone);
-    log.events[i] = text_of(v[2], "events", i, "event");
-    log.by[i] = text_of(v[3], "events", i, "by");
-    log.notes[i] = text_of(v[4], "events", i, "note");
-    log.tiers[i] = text_of(v[5], "events", i, "tier");
+    for (std::size_t c = 0; c < required_event_columns; ++c)
+      if (!v[c]) throw py::type_error(row_text("events", i) + ": missing column '" + event_columns[c] + "'");
+    log.ids[i] = text_view_of(v[0], "events", i, "ticket_id");
+    log.evs[i].at = instant_of(v[1], "events", i, "at", zone, &cache);
+    log.events[i] = text_view_of(v[2], "events", i, "event");
+    log.evs[i].by = text_view_of(v[3], "events", i, "by");
+    log.evs[i].note = text_view_of(v[4], "events", i, "note");
+    log.tiers[i] = text_view_of(v[5], "events", i, "tier");
     log.satisfied[i] = flag_of(v[6], i);
   }
   return log;
@@ -319,16 +352,17 @@ event_log read_event_columns(const py::dict& cols, const kefu::time_zone& zone) 
   const py::object ids = column("ticket_id");
   const std::size_t n = ids.is_none() ? 0 : static_cast<std::size_t>(py::len(ids));
   log.resize(n);
-  for_each_cell(ids, n, "ticket_id", [&](std::size_t i, PyObject* o) { log.ids[i] = text_of(o, "events", i, "ticket_id"); });
-  for_each_cell(column("event"), n, "event", [&](std::size_t i, PyObject* o) { log.events[i] = text_of(o, "events", i, "event"); });
-  for_each_cell(column("by"), n, "by", [&](std::size_t i, PyObject* o) { log.by[i] = text_of(o, "events", i, "by"); });
-  for_each_cell(column("note"), n, "note", [&](std::size_t i, PyObject* o) { log.notes[i] = text_of(o, "events", i, "note"); });
-  for_each_cell(column("tier"), n, "tier", [&](std::size_t i, PyObject* o) { log.tiers[i] = text_of(o, "events", i, "tier"); });
+  for_each_cell(ids, n, "ticket_id", [&](std::size_t i, PyObject* o) { log.ids[i] = text_view_of(o, "events", i, "ticket_id"); });
+  for_each_cell(column("event"), n, "event", [&](std::size_t i, PyObject* o) { log.events[i] = text_view_of(o, "events", i, "event"); });
+  for_each_cell(column("by"), n, "by", [&](std::size_t i, PyObject* o) { log.evs[i].by = text_view_of(o, "events", i, "by"); });
+  for_each_cell(column("note"), n, "note", [&](std::size_t i, PyObject* o) { log.evs[i].note = text_view_of(o, "events", i, "note"); });
+  for_each_cell(column("tier"), n, "tier", [&](std::size_t i, PyObject* o) { log.tiers[i] = text_view_of(o, "events", i, "tier"); });
   for_each_cell(column("satisfied"), n, "satisfied", [&](std::size_t i, PyObject* o) { log.satisfied[i] = flag_of(o, i); });
   if (n) {
-    log.at = instant_column(column("at"), "events", "at", zone);
-    if (log.at.size() != n)
-      throw kefu::error("events column 'at' has " + std::to_string(log.at.size()) + " rows, ticket_id has " + std::to_string(n));
+    const std::vector<kefu::instant> at = instant_column(column("at"), "events", "at", zone);
+    if (at.size() != n)
+      throw kefu::error("events column 'at' has " + std::to_string(at.size()) + " rows, ticket_id has " + std::to_string(n));
+    for (std::size_t i = 0; i < n; ++i) log.evs[i].at = at[i];
   }
   return log;
 }
@@ -352,30 +386,31 @@ void read_ids_and_receipts(py::handle facts, const kefu::time_zone& zone, std::v
   PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
   ids.resize(n);
   received.resize(n);
+  offset_cache cache;
+  const py::object id_key = py::reinterpret_steal<py::object>(PyUnicode_InternFromString("ticket_id"));
+  const py::object received_key = py::reinterpret_steal<py::object>(PyUnicode_InternFromString("received_at"));
   for (std::size_t k = 0; k < n; ++k) {
     PyObject* d = items[k];
     if (!PyDict_Check(d)) throw py::type_error(row_text("tickets", k) + ": expected a dict, got " + type_name(d));
-    ids[k] = text_of(PyDict_GetItemString(d, "ticket_id"), "tickets", k, "ticket_id");
-    received[k] = instant_of(PyDict_GetItemString(d, "received_at"), "tickets", k, "received_at", zone);
+    ids[k] = text_of(PyDict_GetItemWithError(d, id_key.ptr()), "tickets", k, "ticket_id");
+    received[k] = instant_of(PyDict_GetItemWithError(d, received_key.ptr()), "tickets", k, "received_at", zone, &cache);
+    if (PyErr_Occurred()) throw py::error_already_set();
   }
 }
 
 /// Many tickets' event logs replayed at once (see kefu.replay in the Python layer for the input forms).
-std::vector<py_ticket> replay(const triage_ptr& policy, py::handle facts_rows, py::handle event_source,
+py::list replay(const triage_ptr& policy, py::handle facts_rows, py::handle event_source,
                               const std::optional<kt::ticket_plan>& plan, const std::string& received_by) {
-  const event_log log = PyDict_Check(event_source.ptr()) ? read_event_columns(py::reinterpret_borrow<py::dict>(event_source), policy->zone())
+  event_log log = PyDict_Check(event_source.ptr()) ? read_event_columns(py::reinterpret_borrow<py::dict>(event_source), policy->zone())
                                                          : read_event_dicts(event_source, policy->zone());
   const std::size_t n = log.ids.size();
 
   // Events, typed, before anything runs (a bad name is an error naming the row).
-  std::vector<kt::event> evs(n);
+  std::vector<kt::event>& evs = log.evs;
   for (std::size_t i = 0; i < n; ++i) {
     try {
       kt::event& e = evs[i];
       e.kind = event_named(log.events[i]);
-      e.at = log.at[i];
-      e.by = log.by[i];
-      e.note = log.notes[i];
       if (e.kind == kt::event_kind::triage && !log.tiers[i].empty()) e.to = tier_named(log.tiers[i]);
       else if (e.kind != kt::event_kind::triage && !log.tiers[i].empty())
         throw kefu::error(std::string(kt::to_string(e.kind)) + " takes no tier (only triage does)");
@@ -409,29 +444,51 @@ std::vector<py_ticket> replay(const triage_ptr& policy, py::handle facts_rows, p
     if (!index.emplace(ticket_ids[k], k).second)
       throw kefu::error("row " + std::to_string(k) + ": ticket_id '" + ticket_ids[k] + "' appears twice");
   }
-  // Each ticket's events in time order (ties keep the log's order).
-  std::vector<std::vector<std::size_t>> rows_of(tickets);
+  // Each ticket's events, grouped by a counting sort (one array for all), then put in time order with an
+  // insertion sort (logs are nearly sorted already; ties keep the log's order).
+  std::vector<std::uint32_t> owner(n);
+  std::vector<std::size_t> start(tickets + 1, 0);
   for (std::size_t i = 0; i < n; ++i) {
     const auto it = index.find(log.ids[i]);
-    if (it == index.end()) throw kefu::error(row_text("events", i) + ": ticket '" + log.ids[i] + "' is not among the tickets");
-    rows_of[it->second].push_back(i);
+    if (it == index.end()) throw kefu::error(row_text("events", i) + ": ticket '" + std::string(log.ids[i]) + "' is not among the tickets");
+    owner[i] = static_cast<std::uint32_t>(it->second);
+    ++start[it->second + 1];
+  }
+  for (std::size_t k = 0; k < tickets; ++k) start[k + 1] += start[k];
+  std::vector<std::size_t> order(n);
+  {
+    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    for (std::size_t i = 0; i < n; ++i) order[next[owner[i]]++] = i;
+  }
+  const auto earlier = [&](std::size_t a, std::size_t b) { return evs[a].at < evs[b].at; };
+  for (std::size_t k = 0; k < tickets; ++k) {
+    const auto first = order.begin() + static_cast<std::ptrdiff_t>(start[k]);
+    const auto last = order.begin() + static_cast<std::ptrdiff_t>(start[k + 1]);
+    if (last - first > 64) {
+      std::stable_sort(first, last, earlier);
+      continue;
+    }
+    for (auto a = first; a != last; ++a)
+      for (auto b = a; b != first && earlier(*b, *(b - 1)); --b) std::iter_swap(b, b - 1);
   }
   const auto& tiers = log.tiers;
 
+  const auto shared_plan = plan ? std::make_shared<const kt::ticket_plan>(*plan) : nullptr;
   std::vector<std::optional<py_ticket>> opened(tickets);
-  {
-    py::gil_scoped_release release;
-    for (std::size_t k = 0; k < tickets; ++k) {
-      auto& rows = rows_of[k];
-      std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) { return evs[a].at < evs[b].at; });
+  // Tickets are independent: contiguous ranges run on up to one thread per core, and the error reported
+  // is the one of the earliest ticket, as in a single pass.
+  const auto run_range = [&](std::size_t from, std::size_t to) {
+    for (std::size_t k = from; k < to; ++k) {
       try {
-        if (plan) opened[k] = py_ticket{policy, kt::ticket(ticket_ids[k], *plan, received[k], received_by), std::nullopt, nullptr};
+        if (plan) opened[k] = py_ticket{policy, kt::ticket(ticket_ids[k], shared_plan, received[k], received_by), std::nullopt, nullptr};
         else opened[k] = open_ticket(policy, std::move(facts[k]), std::nullopt, ticket_ids[k], received_by, nullptr);
       } catch (const kefu::error& e) {
         throw kefu::error("row " + std::to_string(k) + " (ticket '" + ticket_ids[k] + "'): " + e.detail(), e.where(), e.rule_id());
       }
       kt::ticket& t = opened[k]->t;
-      for (const std::size_t i : rows) {
+      t.reserve(start[k + 1] - start[k]);
+      for (std::size_t r = start[k]; r < start[k + 1]; ++r) {
+        const std::size_t i = order[r];
         if (evs[i].kind == kt::event_kind::triage && tiers[i].empty()) {  // as Ticket.triage(): triage's own tier
           if (!opened[k]->triage)
             throw kefu::error("events row " + std::to_string(i) + ": triage needs a tier (with plan=, facts are not triaged)");
@@ -445,16 +502,42 @@ std::vector<py_ticket> replay(const triage_ptr& policy, py::handle facts_rows, p
         }
       }
     }
+  };
+  {
+    py::gil_scoped_release release;
+    const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t parts = std::min<std::size_t>(cores, std::max<std::size_t>(1, tickets / 500));
+    if (parts <= 1) {
+      run_range(0, tickets);
+    } else {
+      std::vector<std::exception_ptr> errors(parts);
+      std::vector<std::thread> workers;
+      for (std::size_t w = 0; w < parts; ++w)
+        workers.emplace_back([&, w] {
+          try {
+            run_range(tickets * w / parts, tickets * (w + 1) / parts);
+          } catch (...) {
+            errors[w] = std::current_exception();
+          }
+        });
+      for (auto& w : workers) w.join();
+      for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
+    }
   }
-  std::vector<py_ticket> out;
-  out.reserve(opened.size());
-  for (auto& t : opened) out.push_back(std::move(*t));
+  py::list out(opened.size());
+  for (std::size_t k = 0; k < opened.size(); ++k) {
+    PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(k), py::cast(std::move(*opened[k]), py::return_value_policy::move).release().ptr());
+    opened[k].reset();
+  }
   return out;
 }
 
 }  // namespace
 
 void register_ticket(py::module_& m) {
+  PyDateTime_IMPORT;  // this file reads datetimes through the C API too
+  if (!PyDateTimeAPI) throw py::error_already_set();
   py::class_<kt::ticket_plan>(m, "TicketPlan",
                               "What a ticket is held to, per tier: first-response, resolution and follow-up targets on "
                               "their calendars, whether a follow-up or a written report must come before close, the "

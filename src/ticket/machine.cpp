@@ -388,7 +388,8 @@ void apply_clocks(clock_set& next, const event& e, state pre, state post, instan
 struct ticket::impl {
   std::function<void(event_kind)> action_hook;  // tests only (set_action_hook_for_testing)
   std::string id;
-  ticket_plan plan;
+  std::shared_ptr<const ticket_plan> shared_plan;  // shared by the tickets opened with it (copy-free)
+  const ticket_plan& plan() const noexcept { return *shared_plan; }
   instant received;
   std::string received_by;
   machine m;
@@ -398,18 +399,23 @@ struct ticket::impl {
 
 ticket::ticket(std::unique_ptr<impl> p) : p_(std::move(p)) {}
 
-ticket::ticket(std::string id, ticket_plan plan, instant received, std::string by) : p_(std::make_unique<impl>()) {
+ticket::ticket(std::string id, ticket_plan plan, instant received, std::string by)
+    : ticket(std::move(id), std::make_shared<const ticket_plan>(std::move(plan)), received, std::move(by)) {}
+
+ticket::ticket(std::string id, std::shared_ptr<const ticket_plan> plan, instant received, std::string by)
+    : p_(std::make_unique<impl>()) {
+  if (!plan) throw error("ticket plan: none given");
   for (std::size_t t = 0; t < tier_count; ++t)
     for (std::size_t c = 0; c < clock_count; ++c)
-      if (const auto& tg = target_of(plan.tiers[t], static_cast<clock_name>(c)); tg && !tg->on)
+      if (const auto& tg = target_of(plan->tiers[t], static_cast<clock_name>(c)); tg && !tg->on)
         throw error(std::string("ticket plan: the ") + to_string(static_cast<clock_name>(c)) + " target of " +
                     to_string(static_cast<tier>(t)) + " has no calendar");
   p_->id = std::move(id);
-  p_->plan = std::move(plan);
+  p_->shared_plan = std::move(plan);
   p_->received = received;
   p_->received_by = std::move(by);
   p_->m.start();
-  const tier_targets& l1 = p_->plan.of(tier::L1);
+  const tier_targets& l1 = p_->plan().of(tier::L1);
   for (std::size_t c = 0; c < 2; ++c)
     if (const auto& tg = target_of(l1, static_cast<clock_name>(c))) {
       p_->clocks[c].emplace(tg->on, tg->within, tg->warning);
@@ -429,10 +435,11 @@ ticket& ticket::operator=(ticket&&) noexcept = default;
 const std::string& ticket::id() const noexcept { return p_->id; }
 instant ticket::received() const noexcept { return p_->received; }
 const std::string& ticket::received_by() const noexcept { return p_->received_by; }
-const ticket_plan& ticket::plan() const noexcept { return p_->plan; }
+const ticket_plan& ticket::plan() const noexcept { return p_->plan(); }
 state ticket::current() const noexcept { return state_of_machine(p_->m); }
 const ticket_flags& ticket::flags() const noexcept { return p_->m.flags; }
 const std::vector<audit_record>& ticket::history() const noexcept { return p_->history; }
+void ticket::reserve(std::size_t events) { p_->history.reserve(p_->history.size() + events); }
 const calendar::sla_clock* ticket::clock(clock_name c) const noexcept {
   const auto& k = p_->clocks[static_cast<std::size_t>(c)];
   return k ? &*k : nullptr;
@@ -449,26 +456,38 @@ void ticket::fire(const event& e) {
   if (static_cast<std::size_t>(e.kind) >= event_kind_count)
     throw transition_error(pre, e.kind, "unknown event");
   const ticket_flags flags_before = p.m.flags;
-  const context ctx{pre, &p.plan, &p.action_hook};
+  const context ctx{pre, &p.plan(), &p.action_hook};
   machine saved(std::as_const(p.m));  // (as_const: MSM's forwarding constructor would grab a non-const lvalue) copy-on-write of the small back end (two state ids and the flags)
   try {
     if (!run(p.m, e, ctx)) {
       p.m = saved;
-      throw transition_error(pre, e.kind, reason_for(pre, flags_before, e, p.plan));
+      throw transition_error(pre, e.kind, reason_for(pre, flags_before, e, p.plan()));
     }
     const state post = state_of_machine(p.m);
     const bool clocks_change = post.level != pre.level ||
                                (e.kind != ek::hand_off && e.kind != ek::internal_reply &&
                                 e.kind != ek::attach_report && e.kind != ek::triage && e.kind != ek::escalate);
+    // Events that only append stop/pause/resume to existing clocks update them in place once every vector
+    // has room: those appends are valid by construction (apply_clocks checks each clock's state first, and
+    // no event is earlier than the ticket's last), so nothing can throw after the reservations. Events that
+    // build clocks (resolve, reopen, an unsatisfied follow-up, a tier change) work on a copy and swap.
+    const bool in_place = clocks_change && post.level == pre.level &&
+                          (e.kind == ek::start || e.kind == ek::request_info || e.kind == ek::customer_reply ||
+                           e.kind == ek::close || e.kind == ek::cancel || (e.kind == ek::follow_up && e.satisfied));
     clock_set next;
-    if (clocks_change) {
+    if (clocks_change && !in_place) {
       next = p.clocks;
-      apply_clocks(next, e, pre, post, p.received, p.plan);
+      apply_clocks(next, e, pre, post, p.received, p.plan());
     }
     audit_record rec{e, pre, post};  // copies the strings: may throw, nothing changed yet
     if (p.history.size() == p.history.capacity()) p.history.reserve(std::max<std::size_t>(8, 2 * p.history.size()));
+    if (in_place) {
+      for (auto& c : p.clocks)
+        if (c) c->reserve(c->events().size() + 1);
+      apply_clocks(p.clocks, e, pre, post, p.received, p.plan());
+    }
     p.history.push_back(std::move(rec));  // no reallocation, nothrow move: cannot throw
-    if (clocks_change) p.clocks.swap(next);
+    if (clocks_change && !in_place) p.clocks.swap(next);
   } catch (const transition_error&) {
     throw;
   } catch (...) {
@@ -482,7 +501,7 @@ bool ticket::can_fire(const event& e) const {
   const instant last = p_->history.empty() ? p_->received : p_->history.back().what.at;
   if (e.at < last) return false;
   machine copy(std::as_const(p_->m));
-  const context ctx{state_of_machine(copy), &p_->plan, nullptr};
+  const context ctx{state_of_machine(copy), &p_->plan(), nullptr};
   bool ok = false;
   try {
     ok = run(copy, e, ctx);
@@ -517,7 +536,7 @@ bool ticket::tick(instant at) {
     if (!k || k->events().empty() || stopped(*k)) continue;
     const auto st = k->status(at);
     if (st.state != calendar::sla_state::breached) continue;
-    fire(event::make(ek::escalate, at, p_->plan.system_operator,
+    fire(event::make(ek::escalate, at, p_->plan().system_operator,
                      std::string("auto: ") + to_string(static_cast<clock_name>(c)) + " breached (due " +
                          format_instant(st.due, k->on().zone()) + ")"));
     return true;
@@ -1035,7 +1054,7 @@ std::string ticket::to_json() const {
   put_string(o, p.id);
   o += ",\"received\":\"" + format_instant(p.received) + "\",\"received_by\":";
   put_string(o, p.received_by);
-  o += ",\"plan\":" + plan_to_json(p.plan);
+  o += ",\"plan\":" + plan_to_json(p.plan());
   const state s = current();
   o += ",\"state\":{\"progress\":\"" + std::string(to_string(s.where)) + "\",\"tier\":\"" + to_string(s.level) + "\"}";
   const ticket_flags& f = flags();

@@ -252,6 +252,12 @@ def test_replay_errors_name_the_ticket_and_row(policy):
         kefu.replay(policy, rows, [{**ok, "satisfied": "yes"}])
     with pytest.raises(kefu.Error, match="events row 0: at has a fraction of a second"):
         kefu.replay(policy, rows, pd.DataFrame([{**ok, "at": pd.Timestamp("2026-03-02T09:05:00.5+08:00")}]))
+    with pytest.raises(kefu.Error, match="events row 0: at has a fraction of a second"):
+        kefu.replay(policy, rows, [{**ok, "at": cst("2026-03-02T09:05:00.250")}])
+    # Aware times in any fixed offset, and naive (local) ones, are the same instants.
+    utc = [{**ok, "at": dt.datetime(2026, 3, 2, 1, 5, tzinfo=dt.timezone.utc)}]
+    naive = [{**ok, "at": dt.datetime(2026, 3, 2, 9, 5)}]
+    assert kefu.replay(policy, rows, utc)[0] == kefu.replay(policy, rows, naive)[0] == kefu.replay(policy, rows, [ok])[0]
     with pytest.raises(kefu.Error, match="row 1: ticket_id 'T-2' appears twice"):
         kefu.replay(policy, rows + rows, [])
     # With one plan for all, facts are not triaged.
@@ -351,3 +357,22 @@ def test_random_event_sequences_keep_every_invariant(policy, steps, facts):
         assert (row["event"], row["to"], row["at"]) == (event, t.status, at)
         # Snapshot → restore is identity at every step.
         assert kefu.Ticket.from_json(policy, t.to_json()) == t
+
+
+def test_large_batches_split_over_threads_report_the_earliest_error(policy):
+    # 1,200 tickets run on up to one thread per core; the error is the earliest ticket's, as in one pass.
+    start = cst("2026-03-02T09:00")
+    rows = [{"ticket_id": f"T{k:04d}", "received_at": start} for k in range(1200)]
+    events = []
+    for k in range(1200):
+        events.append({"ticket_id": f"T{k:04d}", "at": start + dt.timedelta(minutes=1), "event": "triage", "by": "a",
+                       "tier": "L1"})
+        if k in (700, 1100):
+            events.append({"ticket_id": f"T{k:04d}", "at": start + dt.timedelta(minutes=2), "event": "close", "by": "a"})
+    with pytest.raises(kefu.TransitionError) as e:
+        kefu.replay(policy, rows, events, plan=kefu.TicketPlan.default())
+    assert str(e.value).endswith("(ticket 'T0700', events row 701)")
+    good = [e for e in events if e["event"] != "close"]
+    tickets = kefu.replay(policy, rows, good, plan=kefu.TicketPlan.default())
+    assert [t.status for t in tickets] == ["triaged/L1"] * 1200
+    assert [t.id for t in tickets] == [r["ticket_id"] for r in rows]

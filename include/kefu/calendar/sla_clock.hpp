@@ -84,6 +84,8 @@ class sla_clock {
   void stop(instant t) { append(clock_event_kind::stop, t); }
 
   const std::vector<clock_event>& events() const noexcept { return events_; }
+  /// Room for `n` events, so the appends up to it do not allocate (and so cannot fail for memory).
+  void reserve(std::size_t n) { events_.reserve(n); }
   duration target() const noexcept { return target_; }
   const sla_warning& warning() const noexcept { return warning_; }
   const calendar& on() const noexcept { return *cal_; }

@@ -266,6 +266,8 @@ class ticket {
  public:
   /// A ticket received at `received` (state received/L1); starts the first-response and resolution clocks.
   ticket(std::string id, ticket_plan plan, instant received, std::string by = "system");
+  /// The same with a plan shared by many tickets (nothing copied per ticket).
+  ticket(std::string id, std::shared_ptr<const ticket_plan> plan, instant received, std::string by = "system");
   ~ticket();
   ticket(const ticket&);
   ticket& operator=(const ticket&);
@@ -297,6 +299,8 @@ class ticket {
   bool tick(instant at);
 
   const std::vector<audit_record>& history() const noexcept;
+  /// Room in the history for `events` more records (a replay knows how many are coming).
+  void reserve(std::size_t events);
   /// A clock, or nullptr when the current tier has no such target (or it has not started: follow_up).
   const calendar::sla_clock* clock(clock_name c) const noexcept;
 
