@@ -18,13 +18,9 @@ ticket are checked to agree before anything is timed.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import re
-import subprocess
-import time
 from collections import defaultdict
-from pathlib import Path
 
 import transitions
 from transitions import Machine
@@ -33,7 +29,8 @@ import kefu
 from kefu.simulate import simulate_events
 from kefu.tickets import read_tickets
 
-ROOT = Path(__file__).resolve().parents[1]
+from _timing import ROOT, best, google_benchmark_medians, seconds
+
 DOC = ROOT / "docs" / "performance.md"
 
 OPEN = ["received", "triaged", "in_progress", "waiting_customer", "waiting_internal", "resolved"]
@@ -193,24 +190,8 @@ def peer_replay(machine: Machine, rows, events) -> list[PeerTicket]:
     return out
 
 
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def cpp() -> dict[str, dict]:
-    exe = ROOT / "build" / "cpp" / "benchmarks" / "kefu_bench_ticket"
-    out = subprocess.run([str(exe), "--benchmark_format=json", "--benchmark_repetitions=3",
-                          "--benchmark_report_aggregates_only=true"], capture_output=True, text=True, check=True).stdout
-    return {b["run_name"]: b for b in json.loads(out)["benchmarks"] if b.get("aggregate_name") == "median"}
-
-
 def ns(b: dict) -> float:
-    return b["cpu_time"] * {"ns": 1, "us": 1e3, "ms": 1e6}[b["time_unit"]]
+    return seconds(b, "cpu_time") * 1e9
 
 
 def main() -> None:
@@ -235,7 +216,7 @@ def main() -> None:
     t_kefu = best(lambda: kefu.replay(policy, rows, events, plan=plan), 5)
     t_kefu_policy = best(lambda: kefu.replay(policy, rows, events), 3)
     t_peer = best(lambda: peer_replay(machine, rows, events), 3)
-    c = cpp()
+    c = google_benchmark_medians("kefu_bench_ticket")
     life, dispatch, rejected, snap, mem = (c["BM_TicketLifecycle"], c["BM_TicketDispatchWithAudit"], c["BM_TicketRejected"],
                                            c["BM_TicketSnapshotRoundTrip"], c["BM_TicketMemory"])
     per_event = lambda t: t / n_events * 1e6  # noqa: E731

@@ -7,11 +7,8 @@ Writes the "## Triage" section of docs/performance.md. Reproduce with:
 
 from __future__ import annotations
 
-import json
 import platform
 import re
-import subprocess
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -19,26 +16,14 @@ import pandas as pd
 import kefu
 from kefu.tickets import read_tickets
 
+from _timing import best, google_benchmark_medians, seconds
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "performance.md"
 
 
-def best(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def cpp() -> dict[str, float]:
-    exe = ROOT / "build" / "cpp" / "benchmarks" / "kefu_bench_triage"
-    out = subprocess.run([str(exe), "--benchmark_format=json", "--benchmark_repetitions=3",
-                          "--benchmark_report_aggregates_only=true"], capture_output=True, text=True, check=True).stdout
-    data = json.loads(out)
-    return {b["run_name"]: b["real_time"] * {"ns": 1e-9, "ms": 1e-3}[b["time_unit"]]
-            for b in data["benchmarks"] if b.get("aggregate_name") == "median"}
+    return {name: seconds(b) for name, b in google_benchmark_medians("kefu_bench_triage").items()}
 
 
 def main() -> None:
