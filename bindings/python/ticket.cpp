@@ -48,6 +48,9 @@ kt::event_kind event_named(std::string_view name) {
                     "; events are " + all);
 }
 
+std::int8_t flag_of(PyObject* o, std::size_t row, const char* message = nullptr);
+kefu::instant event_time(py::handle at, const kefu::time_zone& zone);
+
 kt::tier tier_named(std::string_view name) {
   if (const auto t = kt::parse_tier(name)) return *t;
   throw kefu::error("unknown tier '" + std::string(name) + "' (expected L1, L2 or L3)");
@@ -58,7 +61,7 @@ kt::tier tier_named(std::string_view name) {
 kt::event make_event(const py_ticket& t, kt::event_kind kind, py::handle at, std::string by, std::string note,
                      py::handle tier, py::handle satisfied) {
   const std::string name = kt::to_string(kind);
-  kt::event e = kt::event::make(kind, to_instant(at, t.policy->zone()), std::move(by), std::move(note));
+  kt::event e = kt::event::make(kind, event_time(at, t.policy->zone()), std::move(by), std::move(note));
   if (!tier.is_none()) {
     if (kind != kt::event_kind::triage) throw py::type_error(name + "() takes no tier (only triage does)");
     e.to = tier_named(std::string(py::str(tier)));
@@ -69,8 +72,9 @@ kt::event make_event(const py_ticket& t, kt::event_kind kind, py::handle at, std
   }
   if (!satisfied.is_none()) {
     if (kind != kt::event_kind::follow_up) throw py::type_error(name + "() takes no satisfied (only follow_up does)");
-    if (!PyBool_Check(satisfied.ptr())) throw py::type_error("satisfied must be True or False, got " + type_name(satisfied));
-    e.satisfied = satisfied.cast<bool>();
+    const std::int8_t flag = flag_of(satisfied.ptr(), 0, "satisfied must be True or False");
+    if (flag < 0) throw py::type_error("follow_up() needs satisfied=True or False, got a missing value");
+    e.satisfied = flag != 0;
   } else if (kind == kt::event_kind::follow_up) {
     throw py::type_error("follow_up() needs satisfied=True or False: whether the follow-up found the problem solved");
   }
@@ -175,7 +179,17 @@ std::string repr(const py_ticket& t) {
 
 /// A float NaN (pandas' missing value in object columns).
 bool is_nan(PyObject* o) { return PyFloat_Check(o) && std::isnan(PyFloat_AS_DOUBLE(o)); }
-bool is_absent(PyObject* o) { return o == nullptr || o == Py_None || is_nan(o); }
+/// None, NaN, pandas.NA and NaT (checked cheaply for the common exact types first).
+bool is_absent(PyObject* o) {
+  if (o == nullptr || o == Py_None) return true;
+  if (PyUnicode_CheckExact(o) || PyBool_Check(o) || Py_TYPE(o) == PyDateTimeAPI->DateTimeType) return false;
+  return is_nan(o) || is_missing(o);
+}
+
+/// A required cell that is absent.
+[[noreturn]] void missing_cell(const std::string& where, const char* column) {
+  throw kefu::error(where + ": column '" + column + "' is missing");
+}
 
 std::string row_text(const char* what, std::size_t row) { return std::string(what) + " row " + std::to_string(row); }
 
@@ -194,14 +208,29 @@ std::string text_of(PyObject* o, const char* what, std::size_t row, const char* 
   return std::string(text_view_of(o, what, row, column));
 }
 
-/// satisfied: 1 / 0, or -1 when absent.
-std::int8_t flag_of(PyObject* o, std::size_t row) {
+/// satisfied: 1 / 0 (Python or numpy bools), or -1 when absent.
+std::int8_t flag_of(PyObject* o, std::size_t row, const char* message) {
   if (is_absent(o)) return -1;
   if (o == Py_True || o == Py_False) return o == Py_True;
   if (std::string(Py_TYPE(o)->tp_name) == "numpy.bool_" || std::string(Py_TYPE(o)->tp_name) == "numpy.bool")
     return static_cast<std::int8_t>(PyObject_IsTrue(o));
-  throw py::type_error(row_text("events", row) + ": column 'satisfied' must be True or False, got " +
-                       py::repr(o).cast<std::string>());
+  throw py::type_error((message ? std::string(message) : row_text("events", row) + ": column 'satisfied' must be True or False") +
+                       ", got " + py::repr(o).cast<std::string>());
+}
+
+/// A datetime with microseconds (or a pandas Timestamp with nanoseconds): kefu keeps whole seconds.
+bool has_fraction(PyObject* o) {
+  if (!PyDateTime_Check(o)) return false;
+  if (PyDateTime_DATE_GET_MICROSECOND(o) != 0) return true;
+  if (Py_TYPE(o) == PyDateTimeAPI->DateTimeType) return false;
+  const py::handle h(o);
+  return py::hasattr(h, "nanosecond") && h.attr("nanosecond").cast<long long>() != 0;
+}
+
+/// An event time from the Ticket API: whole seconds, naive = the policy's zone.
+kefu::instant event_time(py::handle at, const kefu::time_zone& zone) {
+  if (has_fraction(at.ptr())) throw kefu::error("at has a fraction of a second; kefu keeps whole seconds");
+  return to_instant(at, zone);
 }
 
 /// The UTC offset of the last fixed-offset tzinfo (datetime.timezone) seen in a batch: a log's datetimes
@@ -213,11 +242,10 @@ struct offset_cache {
 
 kefu::instant instant_of(PyObject* o, const char* what, std::size_t row, const char* column, const kefu::time_zone& zone,
                          offset_cache* cache = nullptr) {
-  if (is_absent(o) || !is_datetime_object(o))
-    throw py::type_error(row_text(what, row) + ": column '" + column + "' must be a datetime, got " +
-                         (o ? py::repr(o).cast<std::string>() : std::string("nothing")));
-  if (PyDateTime_Check(o) && PyDateTime_DATE_GET_MICROSECOND(o) != 0)
-    throw kefu::error(row_text(what, row) + ": " + column + " has a fraction of a second; kefu keeps whole seconds");
+  if (is_absent(o)) missing_cell(row_text(what, row), column);
+  if (!is_datetime_object(o))
+    throw py::type_error(row_text(what, row) + ": column '" + column + "' must be a datetime, got " + py::repr(o).cast<std::string>());
+  if (has_fraction(o)) throw kefu::error(row_text(what, row) + ": " + column + " has a fraction of a second; kefu keeps whole seconds");
   if (cache && PyDateTime_Check(o) && reinterpret_cast<PyDateTime_DateTime*>(o)->hastzinfo) {
     PyObject* tz = reinterpret_cast<PyDateTime_DateTime*>(o)->tzinfo;
     if (tz != cache->tzinfo && Py_TYPE(tz) == Py_TYPE(PyDateTime_TimeZone_UTC)) {  // fixed offset: same for every date
@@ -263,14 +291,16 @@ std::vector<kefu::instant> instant_column(py::handle column, const char* what, c
   return out;
 }
 
-/// Cells of a column (a sequence; a numpy object array counts), or n absent ones for None.
+/// Cells of a column (a sequence; a numpy array counts), or n absent ones for None. The items live as long
+/// as `keep` holds the sequence made of them (numpy arrays of str make new str objects).
 template <class F>
-void for_each_cell(py::handle column, std::size_t n, const char* name, F f) {
+void for_each_cell(py::handle column, std::size_t n, const char* name, std::vector<py::object>& keep, F f) {
   if (column.is_none()) {
     for (std::size_t i = 0; i < n; ++i) f(i, nullptr);
     return;
   }
   const py::object fast = py::reinterpret_steal<py::object>(PySequence_Fast(column.ptr(), "a column must be a sequence"));
+  keep.push_back(fast);
   if (!fast) throw py::error_already_set();
   const auto size = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(fast.ptr()));
   if (size != n)
@@ -282,6 +312,7 @@ void for_each_cell(py::handle column, std::size_t n, const char* name, F f) {
 
 /// An event log, column by column (the short texts as views into the batch's own str objects).
 struct event_log {
+  std::vector<py::object> keep;  ///< the sequences the views below point into (kept for the whole replay)
   std::vector<std::string_view> ids, events, tiers;
   std::vector<std::int8_t> satisfied;
   std::vector<kt::event> evs;  ///< time, operator and note read straight in; kind and payload typed later
@@ -308,6 +339,7 @@ event_log read_event_dicts(py::handle list, const kefu::time_zone& zone) {
   std::array<py::object, 7> keys;
   for (std::size_t c = 0; c < 7; ++c) keys[c] = py::reinterpret_steal<py::object>(PyUnicode_InternFromString(event_columns[c]));
   event_log log;
+  log.keep.push_back(fast);
   log.resize(n);
   offset_cache cache;
   for (std::size_t i = 0; i < n; ++i) {
@@ -330,8 +362,10 @@ event_log read_event_dicts(py::handle list, const kefu::time_zone& zone) {
       }
       v[c] = value;
     }
-    for (std::size_t c = 0; c < required_event_columns; ++c)
+    for (std::size_t c = 0; c < required_event_columns; ++c) {
       if (!v[c]) throw py::type_error(row_text("events", i) + ": missing column '" + event_columns[c] + "'");
+      if (is_absent(v[c])) missing_cell(row_text("events", i), event_columns[c]);
+    }
     log.ids[i] = text_view_of(v[0], "events", i, "ticket_id");
     log.evs[i].at = instant_of(v[1], "events", i, "at", zone, &cache);
     log.events[i] = text_view_of(v[2], "events", i, "event");
@@ -352,12 +386,22 @@ event_log read_event_columns(const py::dict& cols, const kefu::time_zone& zone) 
   const py::object ids = column("ticket_id");
   const std::size_t n = ids.is_none() ? 0 : static_cast<std::size_t>(py::len(ids));
   log.resize(n);
-  for_each_cell(ids, n, "ticket_id", [&](std::size_t i, PyObject* o) { log.ids[i] = text_view_of(o, "events", i, "ticket_id"); });
-  for_each_cell(column("event"), n, "event", [&](std::size_t i, PyObject* o) { log.events[i] = text_view_of(o, "events", i, "event"); });
-  for_each_cell(column("by"), n, "by", [&](std::size_t i, PyObject* o) { log.evs[i].by = text_view_of(o, "events", i, "by"); });
-  for_each_cell(column("note"), n, "note", [&](std::size_t i, PyObject* o) { log.evs[i].note = text_view_of(o, "events", i, "note"); });
-  for_each_cell(column("tier"), n, "tier", [&](std::size_t i, PyObject* o) { log.tiers[i] = text_view_of(o, "events", i, "tier"); });
-  for_each_cell(column("satisfied"), n, "satisfied", [&](std::size_t i, PyObject* o) { log.satisfied[i] = flag_of(o, i); });
+  const auto required = [](PyObject* o, std::size_t i, const char* name) {
+    if (is_absent(o)) missing_cell(row_text("events", i), name);
+    return o;
+  };
+  for_each_cell(ids, n, "ticket_id", log.keep, [&](std::size_t i, PyObject* o) {
+    log.ids[i] = text_view_of(required(o, i, "ticket_id"), "events", i, "ticket_id");
+  });
+  for_each_cell(column("event"), n, "event", log.keep, [&](std::size_t i, PyObject* o) {
+    log.events[i] = text_view_of(required(o, i, "event"), "events", i, "event");
+  });
+  for_each_cell(column("by"), n, "by", log.keep, [&](std::size_t i, PyObject* o) {
+    log.evs[i].by = text_view_of(required(o, i, "by"), "events", i, "by");
+  });
+  for_each_cell(column("note"), n, "note", log.keep, [&](std::size_t i, PyObject* o) { log.evs[i].note = text_view_of(o, "events", i, "note"); });
+  for_each_cell(column("tier"), n, "tier", log.keep, [&](std::size_t i, PyObject* o) { log.tiers[i] = text_view_of(o, "events", i, "tier"); });
+  for_each_cell(column("satisfied"), n, "satisfied", log.keep, [&](std::size_t i, PyObject* o) { log.satisfied[i] = flag_of(o, i); });
   if (n) {
     const std::vector<kefu::instant> at = instant_column(column("at"), "events", "at", zone);
     if (at.size() != n)
@@ -376,7 +420,8 @@ void read_ids_and_receipts(py::handle facts, const kefu::time_zone& zone, std::v
       throw py::type_error("tickets: the columns ticket_id and received_at are needed");
     const py::object id_column = cols["ticket_id"];
     ids.assign(static_cast<std::size_t>(py::len(id_column)), std::string());
-    for_each_cell(id_column, ids.size(), "ticket_id", [&](std::size_t i, PyObject* o) { ids[i] = text_of(o, "tickets", i, "ticket_id"); });
+    std::vector<py::object> keep;
+    for_each_cell(id_column, ids.size(), "ticket_id", keep, [&](std::size_t i, PyObject* o) { ids[i] = text_of(o, "tickets", i, "ticket_id"); });
     received = instant_column(cols["received_at"], "tickets", "received_at", zone);
     return;
   }
@@ -594,7 +639,7 @@ void register_ticket(py::module_& m) {
   cls.def(py::init([](const triage_ptr& policy, py::handle facts, py::handle at, const std::string& id,
                       const std::string& by, const std::optional<kt::ticket_plan>& plan) {
             std::optional<kefu::instant> when;
-            if (!at.is_none()) when = to_instant(at, policy->zone());
+            if (!at.is_none()) when = event_time(at, policy->zone());
             return open_ticket(policy, read_facts(*policy, facts), when, id, by, plan ? &*plan : nullptr);
           }),
           py::arg("policy"), py::arg("facts"), py::arg("at") = py::none(), py::kw_only(), py::arg("id") = "",

@@ -375,6 +375,10 @@ void apply_clocks(clock_set& next, const event& e, state pre, state post, instan
       } else if (i != 2) {  // a clock the lower tier did not have runs from receipt
         c.emplace(target->on, target->within, target->warning);
         c->start(received);
+      } else if (post.where == pg::resolved && t.follow_up_required && next[1] && stopped(*next[1])) {
+        // Escalated while resolved into a tier that wants a follow-up: it runs from the resolution.
+        c.emplace(target->on, target->within, target->warning);
+        c->start(next[1]->events().back().at);
       }
     }
   }
@@ -482,8 +486,8 @@ void ticket::fire(const event& e) {
     audit_record rec{e, pre, post};  // copies the strings: may throw, nothing changed yet
     if (p.history.size() == p.history.capacity()) p.history.reserve(std::max<std::size_t>(8, 2 * p.history.size()));
     if (in_place) {
-      for (auto& c : p.clocks)
-        if (c) c->reserve(c->events().size() + 1);
+      for (auto& c : p.clocks)  // grow geometrically: exactly-one-more would copy on every append
+        if (c && c->events().size() == c->events().capacity()) c->reserve(std::max<std::size_t>(4, 2 * c->events().size()));
       apply_clocks(p.clocks, e, pre, post, p.received, p.plan());
     }
     p.history.push_back(std::move(rec));  // no reallocation, nothrow move: cannot throw
@@ -556,10 +560,14 @@ bool operator==(const ticket& a, const ticket& b) {
   const auto& y = *b.p_;
   if (x.id != y.id || x.received != y.received || x.received_by != y.received_by) return false;
   if (a.current() != b.current() || !(a.flags() == b.flags()) || x.history != y.history) return false;
+  if (x.plan() != y.plan()) return false;
   for (std::size_t c = 0; c < clock_count; ++c) {
     if (x.clocks[c].has_value() != y.clocks[c].has_value()) return false;
-    if (x.clocks[c] && (x.clocks[c]->events() != y.clocks[c]->events() ||
-                        x.clocks[c]->target() != y.clocks[c]->target()))
+    if (!x.clocks[c]) continue;
+    const auto& k = *x.clocks[c];
+    const auto& l = *y.clocks[c];
+    if (k.events() != l.events() || k.target() != l.target() || k.on().name() != l.on().name() ||
+        k.warning().lead != l.warning().lead || (!k.warning().lead && k.warning().fraction != l.warning().fraction))
       return false;
   }
   return true;
@@ -1133,13 +1141,15 @@ std::optional<sla_target> read_target(const jvalue& v, const std::string& path, 
   bool found = false;
   for (const auto& m : wv.members) {
     if (m.first == "lead") {
-      t.warning = calendar::sla_warning::before(seconds(w.integer("lead")));
+      const std::int64_t lead = w.integer("lead");
+      if (lead < 0) jparser::fail_at(path + ".warning.lead: cannot be negative", m.second.line, m.second.column);
+      t.warning = calendar::sla_warning::before(seconds(lead));
       found = true;
     } else if (m.first == "fraction") {
       const std::string text = w.str("fraction");
       double f = 0;
       const auto r = std::from_chars(text.data(), text.data() + text.size(), f);
-      if (r.ec != std::errc() || r.ptr != text.data() + text.size() || f < 0 || f > 1)
+      if (r.ec != std::errc() || r.ptr != text.data() + text.size() || !(f >= 0 && f <= 1))  // NaN fails too
         jparser::fail_at(path + ".warning.fraction: expected a number from 0 to 1 in quotes", m.second.line, m.second.column);
       t.warning = calendar::sla_warning::at_fraction(f);
       found = true;
@@ -1156,6 +1166,8 @@ ticket_plan read_plan(const jvalue& v, const calendar_resolver& resolve) {
   jobject p(v, "snapshot.plan");
   ticket_plan plan;
   plan.reopen_window = seconds(p.integer("reopen_window"));
+  if (plan.reopen_window.count() < 0)
+    jparser::fail_at("snapshot.plan.reopen_window: cannot be negative", p.value().line, p.value().column);
   plan.system_operator = p.str("system_operator");
   jobject tiers(p.get("tiers"), "snapshot.plan.tiers");
   for (std::size_t i = 0; i < tier_count; ++i) {

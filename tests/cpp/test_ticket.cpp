@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 using namespace kefu_test;
@@ -379,4 +380,53 @@ TEST(TicketProperty, RandomSequencesKeepInvariantsAndSnapshotsRestore) {
       ASSERT_TRUE(restored == t) << t.to_json();
     }
   }
+}
+
+TEST(TicketSnapshot, PlanTermsRoundTripAndBadTermsAreRefused) {
+  // A lead-time warning survives the snapshot (it has no fraction to compare).
+  auto plan = default_plan();
+  plan.tiers[0].first_response->warning = kefu::calendar::sla_warning::before(kefu::seconds(600));
+  ticket t("T-20", plan, cst("2026-03-02T09:00"));
+  t.fire(event::triage(cst("2026-03-02T09:05"), "a", tier::L1));
+  const std::string json = t.to_json();
+  EXPECT_TRUE(ticket::from_json(json, plan) == t);
+  const kefu::ticket::calendar_resolver builtins = [](const std::string& name) { return kefu::calendar::builtin(name); };
+  EXPECT_TRUE(ticket::from_json(json, builtins).plan() == plan);
+  // Equality covers the plan: the same history under other terms is another ticket.
+  EXPECT_FALSE(ticket::replay(t.id(), default_plan(), t.received(), t.received_by(), t.history()) == t);
+
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string s = json;
+    const auto at = s.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return s.replace(at, from.size(), to);
+  };
+  EXPECT_NE(error_of([&] { ticket::from_json(with("{\"fraction\":\"0.8\"}", "{\"fraction\":\"nan\"}"), builtins); })
+                .find("warning.fraction: expected a number from 0 to 1 in quotes"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { ticket::from_json(with("{\"lead\":600}", "{\"lead\":-600}"), builtins); })
+                .find("snapshot.plan.tiers.L1.first_response.warning.lead: cannot be negative"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { ticket::from_json(with("\"reopen_window\":604800", "\"reopen_window\":-1"), builtins); })
+                .find("snapshot.plan.reopen_window: cannot be negative"),
+            std::string::npos);
+  EXPECT_THROW(kefu::calendar::sla_clock(kefu::calendar::builtin("always"), kefu::calendar::duration::wall_seconds(60),
+                                         kefu::calendar::sla_warning::at_fraction(std::nan(""))),
+               kefu::error);
+}
+
+TEST(TicketLifecycle, EscalatedWhileResolvedIntoATierThatWantsAFollowUp) {
+  // L1 resolved, then escalated to L2: the follow-up L2 demands runs from the resolution (3 workdays).
+  ticket t("T-21", default_plan(), cst("2026-03-02T09:00"));
+  t.fire(event::triage(cst("2026-03-02T09:05"), "a", tier::L1));
+  t.fire(ev(event_kind::resolve, "2026-03-02T15:00"));
+  EXPECT_EQ(t.clock(clock_name::follow_up), nullptr);
+  t.fire(ev(event_kind::escalate, "2026-03-03T10:00", "lead"));
+  EXPECT_EQ(to_string(t.current()), "resolved/L2");
+  EXPECT_EQ(due(t, clock_name::follow_up, "2026-03-03T10:00"), "2026-03-06T00:00:00+08:00");
+  EXPECT_EQ(rejection(t, ev(event_kind::close, "2026-03-03T11:00")),
+            "cannot close a ticket in state resolved/L2: an L2 ticket needs a satisfied follow-up before it is closed");
+  t.fire(event::follow_up(cst("2026-03-04T10:00"), "b", true));
+  t.fire(ev(event_kind::close, "2026-03-04T11:00"));
+  EXPECT_EQ(t.sla(cst("2026-03-04T11:00"))[clock_name::follow_up]->state, sla_state::met);
 }

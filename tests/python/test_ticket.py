@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -141,6 +142,10 @@ def test_argument_errors_name_what_is_wrong(policy):
     t.triage(cst("2026-03-02T09:05"), by="a").start(cst("2026-03-02T09:06"), by="a").resolve(cst("2026-03-02T09:07"), by="a")
     with pytest.raises(TypeError, match=r"follow_up\(\) needs satisfied=True or False"):
         t.fire("follow_up", at=cst("2026-03-02T10:00"), by="a")
+    with pytest.raises(kefu.Error, match="at has a fraction of a second; kefu keeps whole seconds"):
+        t.follow_up(cst("2026-03-02T10:00:00.500"), by="a", satisfied=True)
+    t.follow_up(cst("2026-03-02T10:00"), by="a", satisfied=np.bool_(True))  # numpy bools are bools
+    assert t.flags["followed_up"] is True
     with pytest.raises(kefu.Error, match="unknown tier 'L4'"):
         kefu.Ticket(policy, L2_FACTS, cst("2026-03-02T09:00")).triage(cst("2026-03-02T09:05"), by="a", tier="L4")
     with pytest.raises(kefu.Error, match=r"at \(2026-03-02T10:00:00\+08:00\) differs from the fact received_at"):
@@ -265,8 +270,21 @@ def test_replay_errors_name_the_ticket_and_row(policy):
     assert (t.status, t.triage_result) == ("triaged/L1", None)
     [u] = kefu.replay(policy, pd.DataFrame(rows), pd.DataFrame([{**ok, "tier": "L1"}]), plan=kefu.TicketPlan.default())
     assert u == t
-    with pytest.raises(TypeError, match="tickets row 0: column 'received_at' must be a datetime, got nothing"):
+    with pytest.raises(kefu.Error, match="tickets row 0: column 'received_at' is missing"):
         kefu.replay(policy, [{"ticket_id": "T-2"}], [], plan=kefu.TicketPlan.default())
+    with pytest.raises(kefu.Error, match="tickets row 0: column 'received_at' is missing"):
+        kefu.replay(policy, [{"ticket_id": "T-2", "received_at": pd.NaT}], [], plan=kefu.TicketPlan.default())
+    # Missing cells are missing, whatever pandas calls them; a missing operator is refused (DOM-LC-6).
+    with pytest.raises(kefu.Error, match="events row 0: column 'by' is missing"):
+        kefu.replay(policy, rows, [{**ok, "by": None}])
+    with pytest.raises(kefu.Error, match="events row 0: column 'by' is missing"):
+        kefu.replay(policy, rows, pd.DataFrame([{**ok, "by": float("nan")}]))
+    with pytest.raises(kefu.Error, match="events row 0: column 'at' is missing"):
+        kefu.replay(policy, rows, [{**ok, "at": pd.NaT}])
+    [v] = kefu.replay(policy, rows, [{**ok, "tier": pd.NA, "note": pd.NA, "satisfied": pd.NA}])
+    assert v.status == "triaged/L2"
+    with pytest.raises(kefu.Error, match="events row 0: at has a fraction of a second"):
+        kefu.replay(policy, rows, [{**ok, "at": pd.Timestamp("2026-03-02T09:05:00.000000500+08:00")}])
     with pytest.raises(kefu.Error, match="events row 0: triage needs a tier \\(with plan=, facts are not triaged\\)"):
         kefu.replay(policy, rows, [ok], plan=kefu.TicketPlan.default())
 

@@ -74,8 +74,9 @@ class sla_clock {
       : cal_(std::move(cal)), target_(target), warning_(warning) {
     if (!cal_) throw error("an SLA clock needs a calendar");
     if (target.amount < 0) throw error("an SLA target cannot be negative");
-    if (!warning.lead && (warning.fraction < 0.0 || warning.fraction > 1.0))
+    if (!warning.lead && !(warning.fraction >= 0.0 && warning.fraction <= 1.0))  // NaN fails too
       throw error("an SLA warning fraction must be between 0 and 1");
+    if (warning.lead && warning.lead->count() < 0) throw error("an SLA warning lead time cannot be negative");
   }
 
   void start(instant t) { append(clock_event_kind::start, t); }

@@ -191,7 +191,9 @@ struct tier_targets {
 /// Same target: duration, calendar (by name) and warning point.
 inline bool operator==(const sla_target& a, const sla_target& b) noexcept {
   const bool same_calendar = a.on == b.on || (a.on && b.on && a.on->name() == b.on->name());
-  return a.within == b.within && same_calendar && a.warning.fraction == b.warning.fraction && a.warning.lead == b.warning.lead;
+  // A lead-time warning has no fraction (snapshots keep only the lead).
+  return a.within == b.within && same_calendar && a.warning.lead == b.warning.lead &&
+         (a.warning.lead || a.warning.fraction == b.warning.fraction);
 }
 inline bool operator!=(const sla_target& a, const sla_target& b) noexcept { return !(a == b); }
 inline bool operator==(const tier_targets& a, const tier_targets& b) noexcept {
@@ -317,7 +319,7 @@ class ticket {
   static ticket replay(std::string id, ticket_plan plan, instant received, std::string by,
                        const std::vector<audit_record>& history);
 
-  /// Same id, receipt, state, flags, clock events and history.
+  /// Same id, receipt, plan, state, flags, clocks (targets, calendars, warnings, events) and history.
   friend bool operator==(const ticket& a, const ticket& b);
   friend bool operator!=(const ticket& a, const ticket& b) { return !(a == b); }
   friend void detail::set_action_hook_for_testing(ticket& t, std::function<void(event_kind)> hook);
