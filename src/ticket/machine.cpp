@@ -449,7 +449,11 @@ const calendar::sla_clock* ticket::clock(clock_name c) const noexcept {
   return k ? &*k : nullptr;
 }
 
-void ticket::fire(const event& e) {
+void ticket::fire(const event& e) { fire_impl(e, nullptr); }
+
+void ticket::fire(event&& e) { fire_impl(e, &e); }
+
+void ticket::fire_impl(const event& e, event* consumed) {
   impl& p = *p_;
   const state pre = state_of_machine(p.m);
   const instant last = p.history.empty() ? p.received : p.history.back().what.at;
@@ -483,7 +487,9 @@ void ticket::fire(const event& e) {
       next = p.clocks;
       apply_clocks(next, e, pre, post, p.received, p.plan());
     }
-    audit_record rec{e, pre, post};  // copies the strings: may throw, nothing changed yet
+    // Copies (or takes) the strings: may throw, nothing changed yet. Only strings move; e's kind, time
+    // and payload stay readable below.
+    audit_record rec{consumed ? std::move(*consumed) : e, pre, post};
     if (p.history.size() == p.history.capacity()) p.history.reserve(std::max<std::size_t>(8, 2 * p.history.size()));
     if (in_place) {
       for (auto& c : p.clocks)  // grow geometrically: exactly-one-more would copy on every append

@@ -289,6 +289,8 @@ class ticket {
   /// Applies an event. transition_error when it is not allowed (naming state and event); the ticket is
   /// then unchanged, as it is when anything else throws on the way (strong guarantee).
   void fire(const event& e);
+  /// The same, taking the event's strings into the audit record when it is accepted (untouched when not).
+  void fire(event&& e);
   /// Whether `fire(e)` would be accepted by the machine's guards (clocks are not consulted).
   bool can_fire(const event& e) const;
   /// The kinds of event acceptable now (with default payloads: triage to L1, a satisfied follow-up).
@@ -329,6 +331,7 @@ class ticket {
   std::unique_ptr<impl> p_;
   explicit ticket(std::unique_ptr<impl> p);
   static ticket restore(std::string_view json, const ticket_plan* expected, const calendar_resolver* resolve);
+  void fire_impl(const event& e, event* consumed);
 };
 
 /// The plan as the JSON object snapshots carry (`"plan"`).
