@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 from generate_records import synthetic  # noqa: E402
 
 import kefu.kpi as kk  # noqa: E402
+from _timing import best  # noqa: E402
 
 BY = ["agent"]
 EXACT = ["tickets", "response_rate", "frt_mean", "art", "aht", "resolution_rate", "resolution_mean", "fcr_rate",
@@ -52,15 +52,6 @@ def frame(n: int, seed: int) -> pd.DataFrame:
         else:
             data[k] = v
     return pd.DataFrame(data)
-
-
-def best(f, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def floor(df: pd.DataFrame) -> None:
