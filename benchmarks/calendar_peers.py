@@ -32,7 +32,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,35 +61,8 @@ ONE_SECOND = np.timedelta64(1, "s")
 ONE_DAY = np.timedelta64(1, "D")
 
 
-# --- timing -------------------------------------------------------------------------------------
-
-
-def best_seconds(fn, repeat: int) -> float:
-    """Best wall time of `repeat` runs of fn() (after one untimed warm-up run)."""
-    fn()
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def fmt_time(seconds: float) -> str:
-    ns = seconds * 1e9
-    if ns < 1_000:
-        return f"{ns:.3g} ns" if ns < 100 else f"{ns:.0f} ns"
-    if ns < 1_000_000:
-        return f"{ns / 1e3:.3g} µs" if ns < 100_000 else f"{ns / 1e3:.0f} µs"
-    return f"{ns / 1e6:.3g} ms"
-
-
-def fmt_ratio(r: float) -> str:
-    if r >= 100:
-        return f"{r:,.0f}×"
-    if r >= 10:
-        return f"{r:.0f}×"
-    return f"{r:.2g}×" if r < 1 else f"{r:.1f}×"
+# Timing and number formats: benchmarks/_timing.py.
+from _timing import best_seconds, fmt_ratio, fmt_time  # noqa: E402
 
 
 @dataclass
