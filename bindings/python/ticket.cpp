@@ -126,16 +126,6 @@ py::object history_frame(const py_ticket& t) {
   return py::module_::import("pandas").attr("DataFrame")(c);
 }
 
-/// Every tier's terms for these facts; the triaged tier's from `r` itself (one triage fewer).
-kt::ticket_plan plan_for_facts(const kr::triage_policy& policy, const kr::record& facts, const kr::triage_result& r) {
-  kt::ticket_plan plan = kt::default_plan();
-  for (std::size_t i = 0; i < kt::tier_count; ++i) {
-    const std::string name = kt::to_string(static_cast<kt::tier>(i));
-    plan = kt::plan_from_triage(name == r.tier ? r : policy.triage_at_tier(facts, name), policy, std::move(plan));
-  }
-  return plan;
-}
-
 kt::calendar_resolver resolver_of(const triage_ptr& policy) {
   return [policy](const std::string& name) { return policy->calendar(name); };
 }
@@ -166,7 +156,7 @@ py_ticket open_ticket(const triage_ptr& policy, kr::record facts, std::optional<
   if (!facts.present[received_slot]) throw kefu::error("missing fact(s) received_at");
   const kefu::instant received = kefu::instant::from_unix(facts.numbers[received_slot]);
   kr::triage_result r = policy->triage(facts);
-  kt::ticket_plan p = plan ? *plan : plan_for_facts(*policy, facts, r);
+  kt::ticket_plan p = plan ? *plan : kt::plan_for(*policy, facts, &r);
   py_ticket out{policy, kt::ticket(std::move(id), std::move(p), received, std::move(by)), std::move(r), nullptr};
   out.facts = std::make_shared<kr::record>(std::move(facts));
   return out;
@@ -600,7 +590,10 @@ void register_ticket(py::module_& m) {
           "for_facts",
           [](const triage_ptr& policy, py::handle facts) {
             const kr::record f = read_facts(*policy, facts);
-            return plan_for_facts(*policy, f, policy->triage(f));
+            return [&] {
+              const kr::triage_result r = policy->triage(f);
+              return kt::plan_for(*policy, f, &r);
+            }();
           },
           py::arg("policy"), py::arg("facts"), "Every tier's terms as `policy` gives them for these facts.")
       .def_property_readonly("reopen_window",

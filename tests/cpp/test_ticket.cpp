@@ -297,6 +297,7 @@ TEST(TicketPlan, FromTheTriagePolicyForEveryTier) {
   const auto r = policy->triage(facts);
   ASSERT_EQ(r.tier, "L2");
   const ticket_plan plan = plan_for(*policy, facts);
+  EXPECT_TRUE(plan_for(*policy, facts, &r) == plan);  // the caller's own triage stands in for its tier
   EXPECT_EQ(kefu::calendar::to_string(plan.of(tier::L1).resolution->within), "24h");
   EXPECT_FALSE(plan.of(tier::L1).follow_up_required);
   EXPECT_EQ(kefu::calendar::to_string(plan.of(tier::L2).resolution->within), "48h");

@@ -33,10 +33,15 @@ inline ticket_plan plan_from_triage(const rules::triage_result& r, const rules::
 
 /// The plan for a ticket with these facts: every tier's targets, follow-up and report terms as the
 /// policy gives them for these facts (triage_at_tier), so a ticket escalated after triage is held to the
-/// policy's targets for its new tier, not to built-in ones. `base` gives the reopen window and operator.
-inline ticket_plan plan_for(const rules::triage_policy& policy, const rules::record& facts, ticket_plan base = default_plan()) {
-  for (std::size_t i = 0; i < tier_count; ++i)
-    base = plan_from_triage(policy.triage_at_tier(facts, to_string(static_cast<tier>(i))), policy, std::move(base));
+/// policy's targets for its new tier, not to built-in ones. `triaged`, the facts' own triage when the
+/// caller has it, stands in for its tier (one triage fewer). `base` gives the reopen window and operator.
+inline ticket_plan plan_for(const rules::triage_policy& policy, const rules::record& facts,
+                            const rules::triage_result* triaged = nullptr, ticket_plan base = default_plan()) {
+  for (std::size_t i = 0; i < tier_count; ++i) {
+    const std::string name = to_string(static_cast<tier>(i));
+    base = plan_from_triage(triaged && triaged->tier == name ? *triaged : policy.triage_at_tier(facts, name), policy,
+                            std::move(base));
+  }
   return base;
 }
 
