@@ -19,9 +19,10 @@ namespace {
 namespace fs = std::filesystem;
 using kefu::detail::location_of;
 
-constexpr std::array<const char*, 14> known_keys = {
+constexpr std::array<const char*, 17> known_keys = {
     "calendar", "description", "version", "source", "zone", "range", "weekdays",
-    "hours", "shifts", "week", "holidays", "workdays", "special_days", "extends"};
+    "hours", "shifts", "week", "holidays", "workdays", "special_days", "extends",
+    "projection", "beyond_official", "official_until"};
 constexpr std::array<const char*, 7> weekday_keys = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
 /// Resolves `extends:` for one load; remembers the chain to refuse cycles.
@@ -140,10 +141,12 @@ struct reader {
     if (!doc["calendar"]) fail(doc, "a calendar file needs `calendar: NAME`");
 
     definition def;
+    definition base_def;  // the calendar extended, if any (its entries may be replaced by this file's)
     std::set<std::size_t> base_working;  // weekdays the base calendar works
     if (const YAML::Node ext = doc["extends"]) {
       const calendar_ptr base = resolve.resolve(text(ext, "`extends`"), file, location_of(ext, file));
       def = base->source();
+      base_def = def;
       for (std::size_t w = 0; w < 7; ++w)
         if (!def.week[w].empty()) base_working.insert(w);
     }
@@ -171,6 +174,7 @@ struct reader {
                     format_days(def.last_day) + ")");
       def.first_day = from;
       def.last_day = to;
+      if (doc["extends"] && to < base_def.last_day) def.projection.reset();  // narrowed: ends where it says
       auto inside = [&](const dated_entry& e) { return e.day < from || e.day > to; };
       def.holidays.erase(std::remove_if(def.holidays.begin(), def.holidays.end(), inside), def.holidays.end());
       def.workdays.erase(std::remove_if(def.workdays.begin(), def.workdays.end(), inside), def.workdays.end());
@@ -180,6 +184,8 @@ struct reader {
       fail(doc["calendar"], "a calendar needs `range: {from: YYYY-MM-DD, to: YYYY-MM-DD}`: kefu refuses to guess "
                             "which days are working days outside the data it has");
     }
+
+    read_horizon(doc, def, base_def);
 
     if (doc["hours"] && doc["shifts"]) fail(doc["shifts"], "give either `hours:` or `shifts:`, not both");
     if (const YAML::Node h = doc["hours"]) def.workday_hours = hour_list(h, "hours");
@@ -203,10 +209,70 @@ struct reader {
     if (def.workday_hours.empty() && !doc["extends"] && !doc["week"])
       fail(doc["calendar"], "a calendar needs `hours:` (e.g. [\"09:00-18:00\"], or [\"00:00-24:00\"] for whole days)");
 
-    if (const YAML::Node n = doc["holidays"]) entries(n, "holiday", false, def.holidays);
-    if (const YAML::Node n = doc["workdays"]) entries(n, "make-up working day", true, def.workdays);
-    if (const YAML::Node n = doc["special_days"]) entries(n, "special day", true, def.special_days);
+    // This file's entries replace the base's on the same days (an overlay: a new notice, an amendment).
+    std::vector<dated_entry> holidays, workdays, special_days;
+    if (const YAML::Node n = doc["holidays"]) entries(n, "holiday", false, holidays);
+    if (const YAML::Node n = doc["workdays"]) entries(n, "make-up working day", true, workdays);
+    if (const YAML::Node n = doc["special_days"]) entries(n, "special day", true, special_days);
+    if (doc["extends"]) {
+      std::set<std::int64_t> mine;
+      for (const auto* list : {&holidays, &workdays, &special_days})
+        for (const auto& e : *list) mine.insert(e.day);
+      auto replaced = [&](const dated_entry& e) { return mine.count(e.day) != 0; };
+      for (auto* list : {&def.holidays, &def.workdays, &def.special_days})
+        list->erase(std::remove_if(list->begin(), list->end(), replaced), list->end());
+    }
+    def.holidays.insert(def.holidays.end(), holidays.begin(), holidays.end());
+    def.workdays.insert(def.workdays.end(), workdays.begin(), workdays.end());
+    def.special_days.insert(def.special_days.end(), special_days.begin(), special_days.end());
     return def;
+  }
+
+  /// `projection:`, `beyond_official:` and `official_until:` (DOM-SLA-8).
+  void read_horizon(const YAML::Node& doc, definition& def, const definition& base_def) const {
+    if (const YAML::Node p = doc["projection"]) {
+      if (!p.IsMap() || !p["law"] || !p["until"])
+        fail(p, "`projection` must be {law: cn-statutory-2025, until: YYYY-MM-DD}");
+      for (const auto& kv : p)
+        if (kv.first.Scalar() != "law" && kv.first.Scalar() != "until")
+          fail(kv.first, "unknown key '" + kv.first.Scalar() + "' in `projection` (expected law and until)");
+      projection_spec spec;
+      spec.law = text(p["law"], "`projection.law`");
+      const auto laws = projection_laws();
+      if (std::find(laws.begin(), laws.end(), spec.law) == laws.end())
+        fail(p["law"], "unknown holiday law '" + spec.law + "' (known: cn-statutory-2025)" +
+                           kefu::detail::did_you_mean(spec.law, laws));
+      spec.until = date(p["until"], "`projection.until`");
+      const int last_year = kefu::detail::civil_from_days(spec.until).year;
+      if (last_year > projection_last_year())
+        fail(p["until"], "the projection can reach " + std::to_string(projection_last_year()) +
+                             "-12-31 at most (the end of the lunar table)");
+      def.projection = spec;
+    }
+    if (const YAML::Node b = doc["beyond_official"]) {
+      const std::string t = text(b, "`beyond_official`");
+      if (t == "project") def.past_official = beyond_official::project;
+      else if (t == "error") def.past_official = beyond_official::error;
+      else
+        fail(b, "`beyond_official` must be project (continue with provisional days) or error (strict), not '" + t +
+                    "'" + kefu::detail::did_you_mean(t, std::array<const char*, 2>{"project", "error"}));
+    }
+    if (const YAML::Node o = doc["official_until"]) {
+      if (!doc["extends"])
+        fail(o, "`official_until` moves the end of an extended calendar's official data; a calendar of its own "
+                "says where its data ends with `range`");
+      const std::int64_t until = date(o, "`official_until`");
+      const std::int64_t reach = base_def.projection ? std::max(base_def.last_day, base_def.projection->until)
+                                                     : base_def.last_day;
+      if (until < def.first_day || until > reach)
+        fail(o, "`official_until: " + format_days(until) + "` must lie within " + format_days(def.first_day) + ".." +
+                    format_days(reach) + " (the range and projection of '" + text(doc["extends"], "`extends`") + "')");
+      if (doc["range"]) fail(o, "give either `range` (to narrow the calendar) or `official_until`, not both");
+      def.last_day = until;
+    }
+    if (def.projection && def.projection->until < def.last_day && doc["projection"])
+      fail(doc["projection"]["until"], "the projection ends (" + format_days(def.projection->until) +
+                                            ") before the official data does (" + format_days(def.last_day) + ")");
   }
 };
 
@@ -250,8 +316,6 @@ const std::map<std::string, calendar_ptr>& builtins() {
 }
 
 calendar_ptr resolver::resolve(const std::string& spec, const std::string& from_file, const source_location& where) {
-  if (std::find(chain.begin(), chain.end(), spec) != chain.end())
-    throw policy_error("`extends: " + spec + "` makes a cycle", where);
   auto ends_with = [&](const char* suffix) {
     const std::string s(suffix);
     return spec.size() > s.size() && spec.compare(spec.size() - s.size(), s.size(), s) == 0;
@@ -260,7 +324,13 @@ calendar_ptr resolver::resolve(const std::string& spec, const std::string& from_
   const fs::path dir = from_file.empty() || from_file[0] == '<' ? fs::path() : fs::path(from_file).parent_path();
   fs::path candidate = is_path ? dir / spec : dir / (spec + ".yaml");
   std::error_code ec;
-  if (!dir.empty() && fs::is_regular_file(candidate, ec)) {
+  // A file that extends its own name (an overlay such as calendars/cn-mainland.yaml with `extends:
+  // cn-mainland`) builds on the built-in of that name, not on itself.
+  const bool is_self = !from_file.empty() && from_file[0] != '<' &&
+                       fs::weakly_canonical(candidate, ec) == fs::weakly_canonical(fs::path(from_file), ec);
+  if (!dir.empty() && !is_self && fs::is_regular_file(candidate, ec)) {
+    if (std::find(chain.begin(), chain.end(), spec) != chain.end())
+      throw policy_error("`extends: " + spec + "` makes a cycle", where);
     chain.push_back(spec);
     const std::string path = candidate.lexically_normal().generic_string();
     calendar_ptr c = compile(kefu::detail::read_yaml_file(path), *this);
@@ -268,6 +338,7 @@ calendar_ptr resolver::resolve(const std::string& spec, const std::string& from_
     return c;
   }
   if (is_path) throw policy_error("`extends`: no calendar file '" + candidate.generic_string() + "'", where);
+  if (is_self && !builtins().count(spec)) throw policy_error("`extends: " + spec + "` makes a cycle", where);
   if (find_builtin) {
     if (calendar_ptr c = find_builtin(spec)) return c;
   } else if (auto it = builtins().find(spec); it != builtins().end()) {
@@ -298,6 +369,39 @@ calendar_ptr builtin(const std::string& name) {
   std::vector<std::string> names;
   for (const auto& kv : table) names.push_back(kv.first);
   throw error("no built-in calendar '" + name + "'" + kefu::detail::did_you_mean(name, names) + "; built-in: " + list);
+}
+
+std::map<std::string, calendar_ptr> with_dependent_builtins(std::map<std::string, calendar_ptr> own) {
+  std::map<std::string, std::string_view> sources;
+  for (const auto& [name, text] : detail::builtin_calendar_sources()) sources.emplace(std::string(name), text);
+  std::map<std::string, calendar_ptr> out = own;
+  // A built-in is rebuilt when the calendar it extends is not the built-in of that name any more.
+  std::function<calendar_ptr(const std::string&, int)> get = [&](const std::string& name, int depth) -> calendar_ptr {
+    if (auto it = out.find(name); it != out.end()) return it->second;
+    const auto src = sources.find(name);
+    if (src == sources.end() || depth > 16) return nullptr;
+    const calendar_ptr shipped = builtins().at(name);
+    const auto doc = kefu::detail::read_yaml_string(std::string(src->second), "<builtin>/calendars/" + name + ".yaml");
+    if (!doc.root["extends"]) return shipped;
+    const std::string base = doc.root["extends"].Scalar();
+    const calendar_ptr resolved = get(base, depth + 1);
+    const auto shipped_base = builtins().find(base);
+    if (!resolved || (shipped_base != builtins().end() && resolved == shipped_base->second)) return shipped;
+    resolver r;
+    r.find_builtin = [&](const std::string& b) { return get(b, depth + 1); };
+    calendar_ptr rebuilt = compile(doc, r);
+    out.emplace(name, rebuilt);
+    return rebuilt;
+  };
+  for (const auto& kv : sources) get(kv.first, 0);
+  return out;
+}
+
+calendar_ptr with_beyond_official(const calendar_ptr& c, beyond_official mode) {
+  if (!c || c->source().past_official == mode) return c;
+  definition def = c->source();
+  def.past_official = mode;
+  return std::make_shared<const calendar>(std::move(def));
 }
 
 std::vector<std::string> builtin_names() {

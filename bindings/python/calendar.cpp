@@ -141,6 +141,8 @@ void register_calendar(py::module_& m) {
       .def_property_readonly("kind", [](const cal::day_info& d) { return cal::to_string(d.kind); })
       .def_readonly("working", &cal::day_info::working)
       .def_readonly("name", &cal::day_info::name)
+      .def_readonly("provisional", &cal::day_info::provisional,
+                    "Past the calendar's official data: projected from the holiday law, not yet official.")
       .def_property_readonly("hours",
                              [](const cal::day_info& d) {
                                std::vector<std::string> out;
@@ -148,13 +150,23 @@ void register_calendar(py::module_& m) {
                                return out;
                              })
       .def("__repr__", [](const cal::day_info& d) {
-        return "DayInfo(" + kefu::format_days(d.day) + ", " + cal::to_string(d.kind) + (d.name.empty() ? "" : ", " + d.name) + ")";
+        return "DayInfo(" + kefu::format_days(d.day) + ", " + cal::to_string(d.kind) + (d.name.empty() ? "" : ", " + d.name) +
+               (d.provisional ? ", provisional)" : ")");
       });
 
   py::class_<cal::calendar, calendar_ptr>(m, "Calendar",
                                           "A compiled working-day calendar. Calendar.builtin('cn-mainland'), "
                                           "Calendar.load('team.yaml').")
-      .def_static("builtin", [](const std::string& name) { return unconst(cal::builtin(name)); }, py::arg("name"))
+      .def_static(
+          "builtin",
+          [](const std::string& name, const std::optional<std::string>& beyond_official) {
+            auto c = cal::builtin(name);
+            if (beyond_official) c = cal::with_beyond_official(c, cal::parse_beyond_official(*beyond_official));
+            return unconst(c);
+          },
+          py::arg("name"), py::arg("beyond_official") = py::none(),
+          "A built-in calendar. beyond_official='error' makes it strict: dates past its official data raise "
+          "CalendarRangeError instead of using the provisional projection.")
       .def_static("builtin_names", &cal::builtin_names)
       .def_static("load", [](py::handle path) { return unconst(cal::load_file(to_path(path))); }, py::arg("path"))
       .def_static(
@@ -165,7 +177,36 @@ void register_calendar(py::module_& m) {
       .def_property_readonly("description", &cal::calendar::description)
       .def_property_readonly("zone", &cal::calendar::zone)
       .def_property_readonly("first_date", [](const cal::calendar& c) { return to_date(c.first_day()); })
-      .def_property_readonly("last_date", [](const cal::calendar& c) { return to_date(c.last_day()); })
+      .def_property_readonly("last_date", [](const cal::calendar& c) { return to_date(c.last_day()); },
+                             "The last date queries may touch (the end of the projection, if any).")
+      .def_property_readonly("official_until", [](const cal::calendar& c) { return to_date(c.official_until()); },
+                             "The last date of official data; later dates are provisional.")
+      .def_property_readonly("provisional_until",
+                             [](const cal::calendar& c) -> py::object {
+                               return c.projects() ? to_date(c.last_day()) : py::object(py::none());
+                             },
+                             "The end of the provisional projection, or None when the calendar does not project.")
+      .def_property_readonly("strict", &cal::calendar::strict,
+                             "Whether `beyond_official: error` turned the projection off.")
+      .def(
+          "is_provisional",
+          [](const cal::calendar& c, py::handle d) -> py::object {
+            if (auto days = as_datetime64(d, "D")) {
+              auto out = map_values(*days, [&](std::int64_t x) -> std::int64_t { return c.is_provisional(x) ? 1 : 0; });
+              return out.attr("astype")("bool");
+            }
+            return py::bool_(c.is_provisional(to_day(d, c)));
+          },
+          py::arg("date"), "Whether a date (or each date of a datetime64 array) is past the official data.")
+      .def(
+          "horizon_warning",
+          [](const cal::calendar& c, py::handle today, std::int64_t within_days) -> py::object {
+            auto w = cal::horizon_warning(c, to_day(today, c), within_days);
+            return w ? py::object(py::str(*w)) : py::object(py::none());
+          },
+          py::arg("today"), py::arg("within_days") = 60,
+          "A warning when the official data ends within `within_days` of `today` (or has ended), else None: "
+          "what a service should raise as an alert.")
       .def(
           "is_working_day",
           [](const cal::calendar& c, py::handle d) -> py::object {
@@ -223,12 +264,15 @@ void register_calendar(py::module_& m) {
             return py::int_(c.working_days_between(to_day(a, c), to_day(b, c)));
           },
           py::arg("a"), py::arg("b"), "Working days in [a, b) (numpy.busday_count's convention).")
-      .def("__repr__", [](const cal::calendar& c) { return "Calendar('" + c.name() + "', " + c.range_text() + ")"; });
+      .def("__repr__", [](const cal::calendar& c) { return "Calendar('" + c.name() + "', " + c.horizon_text() + ")"; });
 
   py::class_<cal::sla_status>(m, "SlaStatus", py::dynamic_attr(), "An SLA clock as of an instant.")
       .def_property_readonly("state", [](const cal::sla_status& s) { return cal::to_string(s.state); })
       .def_readonly("paused", &cal::sla_status::paused)
       .def_readonly("warning", &cal::sla_status::warning)
+      .def_readonly("provisional", &cal::sla_status::provisional,
+                    "True when `due` rests on days past the calendar's official data (it may move when the year's "
+                    "holiday notice is loaded).")
       .def_property_readonly("elapsed", [](const cal::sla_status& s) { return seconds_to_timedelta(s.elapsed.count()); })
       .def_property_readonly("remaining",
                              [](const cal::sla_status& s) { return seconds_to_timedelta(s.remaining.count()); })

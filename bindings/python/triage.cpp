@@ -50,7 +50,7 @@ std::vector<py_triage> triage_rows(const triage_ptr& t, py::iterable rows) {
       try {
         results[i] = t->triage(*records[i]);
       } catch (const kefu::error& e) {
-        throw kefu::error("row " + std::to_string(i) + ": " + e.detail(), e.where(), e.rule_id());
+        kefu::rethrow_with_prefix(e, "row " + std::to_string(i) + ": ");
       }
     }
   }
@@ -84,6 +84,11 @@ py::object results_frame(const std::vector<py_triage>& rs, const kefu::time_zone
   column("follow_up_due", [&](const kr::triage_result& r) -> py::object {
     return r.follow_up ? due(*r.follow_up, z) : py::object(py::none());
   });
+  column("deadlines_provisional", [](const kr::triage_result& r) {
+    bool p = r.first_response.provisional || r.resolution.provisional || (r.follow_up && r.follow_up->provisional);
+    for (const auto& t : r.targets) p = p || t.provisional;
+    return py::bool_(p);
+  });
   column("follow_up_required", [](const kr::triage_result& r) { return py::bool_(r.follow_up_required); });
   column("report_required", [](const kr::triage_result& r) { return py::bool_(r.report_required); });
   column("refund_decision", [](const kr::triage_result& r) { return py::str(r.refund.decision); });
@@ -108,7 +113,7 @@ std::vector<kr::record> read_fact_rows(const kr::triage_policy& t, py::iterable 
     try {
       records.push_back(reader.read(r));
     } catch (const kefu::error& e) {
-      throw kefu::error("row " + std::to_string(row) + ": " + e.detail(), e.where(), e.rule_id());
+      kefu::rethrow_with_prefix(e, "row " + std::to_string(row) + ": ");
     }
     ++row;
   }
@@ -154,8 +159,12 @@ void register_triage(py::module_& m) {
       .def_property_readonly("due", [](const py_deadline& x) { return due(x.d, x.zone); })
       .def_property_readonly("rule_id", [](const py_deadline& x) { return x.d.rule_id; })
       .def_property_readonly("source", [](const py_deadline& x) { return x.d.source; })
+      .def_property_readonly("provisional", [](const py_deadline& x) { return x.d.provisional; },
+                             "True when the deadline rests on days past its calendar's official data (projected from "
+                             "the holiday law): it may move when the year's holiday notice is loaded.")
       .def("__repr__", [](const py_deadline& x) {
-        return "Deadline(" + x.d.what + ", within " + x.d.within + ", due " + kefu::format_instant(x.d.due, x.zone) + ")";
+        return "Deadline(" + x.d.what + ", within " + x.d.within + ", due " + kefu::format_instant(x.d.due, x.zone) +
+               (x.d.provisional ? ", provisional)" : ")");
       });
 
   struct py_deadlines {

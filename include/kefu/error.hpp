@@ -81,4 +81,12 @@ class calendar_range_error : public error {
   using error::error;
 };
 
+/// Rethrows `e` with `prefix` put before its detail ("row 3: "), keeping its class and location.
+[[noreturn]] inline void rethrow_with_prefix(const error& e, const std::string& prefix) {
+  if (dynamic_cast<const calendar_range_error*>(&e)) throw calendar_range_error(prefix + e.detail(), e.where(), e.rule_id());
+  if (dynamic_cast<const policy_error*>(&e)) throw policy_error(prefix + e.detail(), e.where(), e.rule_id());
+  if (dynamic_cast<const parse_error*>(&e)) throw parse_error(prefix + e.detail(), e.where(), e.rule_id());
+  throw error(prefix + e.detail(), e.where(), e.rule_id());
+}
+
 }  // namespace kefu

@@ -90,6 +90,8 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
       policies[p->name()] = p;
     }
   }
+  // An overlay of a built-in (calendars/cn-mainland.yaml with next year's notice) reaches the built-ins on it.
+  t->calendars_ = kefu::calendar::with_dependent_builtins(std::move(t->calendars_));
   if (facts_file.empty())
     throw policy_error("rules directory '" + directory + "' has no facts file (a file starting with `facts:`)");
   const auto facts = detail::load_facts_document(facts_file);
@@ -382,7 +384,19 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
     sla_deadline s{what, within.text, "", from, rule, source};
     if (dur.kind == kefu::calendar::clock::business) s.calendar = business_calendar;
     if (dur.kind == kefu::calendar::clock::workdays) s.calendar = workday_calendar;
-    s.due = s.calendar.empty() ? from + seconds(dur.amount) : calendar(s.calendar)->add(from, dur);
+    if (s.calendar.empty()) {
+      s.due = from + seconds(dur.amount);
+      return s;
+    }
+    const auto cal = calendar(s.calendar);
+    try {
+      s.due = cal->add(from, dur);
+    } catch (const calendar_range_error& e) {  // name the clock; keep the class
+      throw calendar_range_error((what.empty() ? std::string("target") : what) + " deadline (" + within.text +
+                                     " on " + s.calendar + "): " + e.detail(),
+                                 e.where(), rule);
+    }
+    s.provisional = cal->provisional_at(s.due);
     return s;
   };
   const auto first = tier_output("first_response");
@@ -394,6 +408,18 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
     const auto follow = tier_output("follow_up");
     if (!follow) throw error("policy 'tiers' requires a follow-up for tier " + out.tier + " but gives no follow_up");
     out.follow_up = deadline("follow-up", *follow, out.resolution.due, tier_rule, tier_source);
+  }
+
+  if (explain) {
+    for (const sla_deadline* dl : {&out.first_response, &out.resolution, out.follow_up ? &*out.follow_up : nullptr}) {
+      if (!dl || !dl->provisional) continue;
+      const auto cal = calendar(dl->calendar);
+      out.explanation += "provisional: the " + dl->what + " deadline " + format_instant(dl->due, zone_) +
+                         " rests on days after " + format_days(cal->official_until()) +
+                         ", where calendar '" + cal->name() +
+                         "' has no official data yet (projected from the holiday law; it moves if the year's "
+                         "holiday notice says otherwise) / 该期限依据尚未公布的节假日安排推算，以国务院通知为准\n";
+    }
   }
 
   // 6. Channel and category targets.

@@ -15,8 +15,10 @@ using kefu::calendar::parse_duration;
 
 TEST(Calendar, BuiltinsAreThere) {
   EXPECT_EQ(kefu::calendar::builtin_names(), (std::vector<std::string>{"always", "cn-mainland", "cn-office", "fresh-shifts"}));
-  EXPECT_EQ(builtin("cn-mainland")->range_text(), "2004-01-01..2026-12-31");
-  EXPECT_EQ(builtin("cn-office")->range_text(), "2004-01-01..2026-12-31");
+  EXPECT_EQ(builtin("cn-mainland")->range_text(), "2004-01-01..2035-12-31");
+  EXPECT_EQ(builtin("cn-mainland")->horizon_text(), "2004-01-01..2026-12-31, provisional 2027-01-01..2035-12-31");
+  EXPECT_EQ(builtin("cn-office")->horizon_text(), "2004-01-01..2026-12-31, provisional 2027-01-01..2035-12-31");
+  EXPECT_EQ(builtin("always")->horizon_text(), "2000-01-01..2099-12-31");
   EXPECT_EQ(builtin("cn-mainland")->zone().name(), "+08:00");
   EXPECT_EQ(error_of([] { builtin("cn-mainlnd"); }),
             "no built-in calendar 'cn-mainlnd' (did you mean 'cn-mainland'?); built-in: always, cn-mainland, cn-office, "
@@ -131,17 +133,25 @@ TEST(Calendar, ShiftsAndAllDayCalendars) {
 }
 
 TEST(Calendar, OutsideTheDeclaredRangeIsAnErrorNotAGuess) {
-  const auto cal = builtin("cn-mainland");
+  // Strict: the official data only, today's behaviour before the projection (DOM-SLA-2).
+  const auto cal = kefu::calendar::with_beyond_official(builtin("cn-mainland"), kefu::calendar::beyond_official::error);
+  const std::string strict = ": the calendar is strict (`beyond_official: error`); load the year's holiday notice "
+                             "(`kefu calendar notice`) or allow the provisional projection";
   EXPECT_EQ(error_of([&] { cal->is_working_day(day("2027-01-04")); }),
-            "date 2027-01-04 is outside calendar 'cn-mainland' (2004-01-01..2026-12-31)");
+            "date 2027-01-04 is outside calendar 'cn-mainland' (2004-01-01..2026-12-31)" + strict);
   EXPECT_EQ(error_of([&] { cal->add_workdays(cst("2026-12-30T10:00"), 3); }),
             "the close of 3 working days after 2026-12-30 falls after the end of calendar 'cn-mainland' "
-            "(2004-01-01..2026-12-31)");
+            "(2004-01-01..2026-12-31)" + strict);
   EXPECT_EQ(error_of([&] { cal->working_days_between(day("2003-12-31"), day("2004-02-01")); }),
             "date 2003-12-31 is outside calendar 'cn-mainland' (2004-01-01..2026-12-31)");
-  EXPECT_EQ(error_of([&] { builtin("cn-office")->add_working_time(cst("2026-12-31T17:00"), kefu::seconds(7200)); }),
+  const auto office = kefu::calendar::with_beyond_official(builtin("cn-office"), kefu::calendar::beyond_official::error);
+  EXPECT_EQ(error_of([&] { office->add_working_time(cst("2026-12-31T17:00"), kefu::seconds(7200)); }),
             "adding 7200s of working time to 2026-12-31T17:00:00+08:00 passes the end of calendar 'cn-office' "
-            "(2004-01-01..2026-12-31)");
+            "(2004-01-01..2026-12-31)" + strict);
+  // With the projection, past its own end nothing is guessed either.
+  EXPECT_EQ(error_of([&] { builtin("cn-mainland")->is_working_day(day("2036-01-02")); }),
+            "date 2036-01-02 is outside calendar 'cn-mainland' (2004-01-01..2026-12-31, provisional "
+            "2027-01-01..2035-12-31): past the provisional projection nothing is guessed");
   try {
     cal->is_working_day(day("2030-01-01"));
     FAIL();

@@ -14,16 +14,23 @@
 // - "N business hours" from t: N hours of opening time counted from t, or from the next opening
 //   when t is outside the hours. Adding 0 returns t.
 // - working days between dates a and b: the working days in [a, b), negative when b < a.
+//
+// Horizon (DOM-SLA-8): a calendar's declared range ends where its official data ends. A calendar with a
+// projection (cn-mainland: the holiday law up to 2035) continues past it with provisional days; every
+// answer that rests on one can say so (is_provisional, provisional_at). `beyond_official: error` turns
+// the projection off, and past the projection's own end every query is a calendar_range_error.
 #pragma once
 
 #include <kefu/calendar/definition.hpp>
 #include <kefu/calendar/duration.hpp>
+#include <kefu/calendar/projection.hpp>
 #include <kefu/error.hpp>
 #include <kefu/time.hpp>
 
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -56,6 +63,7 @@ struct day_info {
   bool working = false;
   std::string name;  ///< holiday / make-up / special day name, empty for ordinary days
   hours working_hours;
+  bool provisional = false;  ///< past the official data: projected from the holiday law, not yet official
 };
 
 class calendar {
@@ -70,9 +78,29 @@ class calendar {
   const time_zone& zone() const noexcept { return def_.zone; }
   const definition& source() const noexcept { return def_; }
   std::int64_t first_day() const noexcept { return def_.first_day; }
-  std::int64_t last_day() const noexcept { return def_.last_day; }
-  /// "2004-01-01..2026-12-31".
+  /// The last day queries may touch: the end of the projection if there is one, else of the official data.
+  std::int64_t last_day() const noexcept { return last_day_; }
+  /// The last day of official data; later days are provisional.
+  std::int64_t official_until() const noexcept { return def_.last_day; }
+  /// Whether the calendar continues past its official data (a projection that is not turned off).
+  bool projects() const noexcept { return last_day_ > def_.last_day; }
+  /// Whether `beyond_official: error` turned the projection off.
+  bool strict() const noexcept { return def_.past_official == beyond_official::error; }
+  /// Whether a day is past the official data (projected, or outside the calendar altogether).
+  bool is_provisional(std::int64_t day) const noexcept { return day > official_until(); }
+  bool is_provisional(const boost::gregorian::date& d) const { return is_provisional(to_days(d)); }
+  /// Whether a deadline computed on this calendar rests on provisional days: the day it falls in (the
+  /// day of its last second, so a 24:00 close counts for the day it closes) is past the official data.
+  /// Every day a deadline depends on comes no later than that day.
+  bool provisional_at(instant due) const noexcept { return is_provisional(zone().local_day(due - seconds(1))); }
+  /// "2004-01-01..2035-12-31".
   std::string range_text() const { return format_days(first_day()) + ".." + format_days(last_day()); }
+  /// "2004-01-01..2026-12-31" (official) with ", provisional 2027-01-01..2035-12-31" when it projects.
+  std::string horizon_text() const {
+    std::string out = format_days(first_day()) + ".." + format_days(official_until());
+    if (projects()) out += ", provisional " + format_days(official_until() + 1) + ".." + format_days(last_day());
+    return out;
+  }
 
   bool is_working_day(std::int64_t day) const { return working_[index_of(day)] != 0; }
   bool is_working_day(const boost::gregorian::date& d) const { return is_working_day(to_days(d)); }
@@ -85,6 +113,7 @@ class calendar {
     out.working = working_[k] != 0;
     out.name = names_[name_index_[k]];
     out.working_hours.assign(day_hours_.begin() + day_hours_begin_[k], day_hours_.begin() + day_hours_begin_[k + 1]);
+    out.provisional = is_provisional(day);
     return out;
   }
 
@@ -110,7 +139,7 @@ class calendar {
     if (it == workday_prefix_.end())
       throw calendar_range_error("the close of " + std::to_string(n) + (n == 1 ? " working day" : " working days") +
                                  " after " + format_days(d0) + " falls after the end of calendar '" + name() + "' (" +
-                                 range_text() + ")");
+                                 horizon_text() + ")" + way_out());
     const auto k = static_cast<std::size_t>(it - workday_prefix_.begin() - 1);
     return zone().from_local_seconds(close_[k]);
   }
@@ -156,7 +185,15 @@ class calendar {
  private:
   [[noreturn]] void out_of_range(std::int64_t day) const {
     throw calendar_range_error("date " + format_days(day) + " is outside calendar '" + name() + "' (" +
-                               range_text() + ")");
+                               horizon_text() + ")" + (day > last_day() ? way_out() : std::string()));
+  }
+  /// What to do when a query runs past the end.
+  std::string way_out() const {
+    if (strict() && def_.projection)
+      return ": the calendar is strict (`beyond_official: error`); load the year's holiday notice "
+             "(`kefu calendar notice`) or allow the provisional projection";
+    if (projects()) return ": past the provisional projection nothing is guessed";
+    return ": load the year's data (for cn-mainland, the holiday notice via `kefu calendar notice`)";
   }
   std::size_t index_of(std::int64_t day) const {
     if (day < first_day() || day > last_day()) out_of_range(day);
@@ -189,7 +226,7 @@ class calendar {
     if (target <= 0 || it == cumulative_.end())
       throw calendar_range_error("adding " + std::to_string(amount.count()) + "s of working time to " +
                                  format_instant(from, zone()) + " passes the end of calendar '" + name() + "' (" +
-                                 range_text() + ")");
+                                 horizon_text() + ")" + way_out());
     const auto j = static_cast<std::size_t>(it - cumulative_.begin() - 1);
     return zone().from_local_seconds(start_[j] + (target - cumulative_[j]));
   }
@@ -211,13 +248,17 @@ class calendar {
       throw policy_error("calendar range ends (" + format_days(d.last_day) + ") before it starts (" +
                              format_days(d.first_day) + ")",
                          d.where);
-    const auto ndays = static_cast<std::size_t>(d.last_day - d.first_day + 1);
+    last_day_ = d.last_day;
+    if (d.projection && d.past_official == beyond_official::project && d.projection->until > d.last_day)
+      last_day_ = d.projection->until;
+    const auto ndays = static_cast<std::size_t>(last_day_ - d.first_day + 1);
     static const char* weekday_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
     for (std::size_t w = 0; w < 7; ++w) check_hours(d.week[w], d.where, std::string("hours of ") + weekday_names[w]);
     check_hours(d.workday_hours, d.where, "hours");
 
     // Which entry (if any) claims each day; conflicts are errors at the later entry.
     constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
+    constexpr std::uint32_t projected_base = 1u << 31;  // holiday slots at or above it index `projected`
     std::vector<std::uint32_t> holiday(ndays, none), workday(ndays, none), special(ndays, none);
     auto claim = [&](const std::vector<dated_entry>& entries, std::vector<std::uint32_t>& slot, const char* what) {
       for (std::uint32_t e = 0; e < entries.size(); ++e) {
@@ -238,6 +279,23 @@ class calendar {
     claim(d.holidays, holiday, "holiday");
     claim(d.workdays, workday, "make-up working day");
     claim(d.special_days, special, "special day");
+    // The projection: the law's days off after the official data, where nothing else claims the day.
+    std::vector<dated_entry> projected;
+    if (last_day_ > d.last_day) {
+      const int first_year = kefu::detail::civil_from_days(d.last_day + 1).year;
+      const int last_year = kefu::detail::civil_from_days(last_day_).year;
+      for (int y = first_year; y <= last_year; ++y) {
+        std::vector<statutory_day> days;
+        try {
+          days = statutory_holidays(d.projection->law, y);
+        } catch (const error& e) {
+          throw policy_error("projection: " + e.detail(), d.where);
+        }
+        for (auto& s : days)
+          if (s.day > d.last_day && s.day <= last_day_) projected.push_back({s.day, std::move(s.name), std::nullopt, d.where});
+      }
+      for (std::uint32_t e = 0; e < projected.size(); ++e) holiday[static_cast<std::size_t>(projected[e].day - d.first_day)] = e + projected_base;
+    }
 
     names_.assign(1, std::string());
     kind_.resize(ndays);
@@ -254,9 +312,12 @@ class calendar {
       day_kind kind = h->empty() ? day_kind::rest_day : day_kind::workday;
       const dated_entry* entry = nullptr;
       static const hours no_hours;
+      const dated_entry* holiday_entry =
+          holiday[k] == none ? nullptr
+                             : holiday[k] >= projected_base ? &projected[holiday[k] - projected_base] : &d.holidays[holiday[k]];
       if (holiday[k] != none && workday[k] != none)
         throw policy_error(format_days(day) + " is both a holiday (line " +
-                               std::to_string(d.holidays[holiday[k]].where.line) + ") and a make-up working day",
+                               std::to_string(holiday_entry->where.line) + ") and a make-up working day",
                            d.workdays[workday[k]].where);
       if (special[k] != none) {
         entry = &d.special_days[special[k]];
@@ -273,7 +334,7 @@ class calendar {
                              entry->where);
         kind = day_kind::makeup_workday;
       } else if (holiday[k] != none) {
-        entry = &d.holidays[holiday[k]];
+        entry = holiday_entry;
         h = &no_hours;
         kind = day_kind::holiday;
       }
@@ -320,7 +381,7 @@ class calendar {
       while (i < end_.size() && end_[i] <= midnight) ++i;
       day_interval_[k] = static_cast<std::uint32_t>(i);
     }
-    upper_local_ = std::max<std::int64_t>((d.last_day + 1) * 86400, end_.empty() ? 0 : end_.back());
+    upper_local_ = std::max<std::int64_t>((last_day_ + 1) * 86400, end_.empty() ? 0 : end_.back());
   }
 
   definition def_;
@@ -337,6 +398,25 @@ class calendar {
   // Merged working intervals, absolute local seconds, and working time before each.
   std::vector<std::int64_t> start_, end_, cumulative_;
   std::int64_t upper_local_ = 0;
+  std::int64_t last_day_ = -1;  // the compiled range's end: the projection's, or the official data's
 };
+
+/// A warning when `c`'s official data ends within `within_days` days of `today` (or has ended): what a
+/// service raises as an alert so the year's holiday notice is loaded in time. Empty when all is well.
+inline std::optional<std::string> horizon_warning(const calendar& c, std::int64_t today, std::int64_t within_days = 60) {
+  const std::int64_t left = c.official_until() - today;
+  if (left > within_days) return std::nullopt;
+  std::string out = "calendar '" + c.name() + "': official data ";
+  out += left < 0 ? "ended on " + format_days(c.official_until()) + " (" + std::to_string(-left) + " days ago)"
+                  : "ends on " + format_days(c.official_until()) + " (in " + std::to_string(left) +
+                        (left == 1 ? " day)" : " days)");
+  if (c.projects())
+    out += "; after it, deadlines are provisional (projected from the holiday law until " + format_days(c.last_day()) +
+           ")";
+  else
+    out += "; after it, every date is an error";
+  out += ": load the next holiday notice (kefu calendar notice) / 官方节假日数据即将用完，请导入下一年度国务院通知";
+  return out;
+}
 
 }  // namespace kefu::calendar

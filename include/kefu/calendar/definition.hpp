@@ -28,6 +28,32 @@ struct interval {
 
 using hours = std::vector<interval>;
 
+/// What a calendar does past its official data (DOM-SLA-8).
+enum class beyond_official : std::uint8_t {
+  project,  ///< continue with the projection (weekends and the holiday law), answers marked provisional
+  error,    ///< strict: a date past the official data is a calendar_range_error, as if there were no projection
+};
+
+inline const char* to_string(beyond_official b) noexcept { return b == beyond_official::error ? "error" : "project"; }
+
+/// "project" | "error"; parse_error otherwise.
+inline beyond_official parse_beyond_official(std::string_view text) {
+  if (text == "project") return beyond_official::project;
+  if (text == "error") return beyond_official::error;
+  throw parse_error("beyond_official must be 'project' (continue with provisional days) or 'error' (strict), not '" +
+                    std::string(text) + "'");
+}
+
+/// How a calendar continues past its official data: the holiday law's days off and the weekends, up to
+/// `until`. Days in the projection are provisional: nothing about them is official yet.
+struct projection_spec {
+  std::string law;          ///< "cn-statutory-2025" (projection.hpp)
+  std::int64_t until = 0;   ///< last projected day, days since 1970-01-01
+  friend bool operator==(const projection_spec& a, const projection_spec& b) noexcept {
+    return a.law == b.law && a.until == b.until;
+  }
+};
+
 /// A dated entry: a holiday, a make-up working day or a special day.
 struct dated_entry {
   std::int64_t day = 0;                ///< days since 1970-01-01
@@ -41,7 +67,9 @@ struct definition {
   std::string description;
   time_zone zone;
   std::int64_t first_day = 0;  ///< declared range, inclusive, days since 1970-01-01
-  std::int64_t last_day = -1;
+  std::int64_t last_day = -1;  ///< the last day of official data (the projection, if any, continues after it)
+  std::optional<projection_spec> projection;  ///< how the calendar continues past last_day, if at all
+  beyond_official past_official = beyond_official::project;
   /// Hours of each weekday, Monday first; empty = a rest day.
   std::array<hours, 7> week;
   /// The hours of a working day, used by make-up working days without hours of their own.

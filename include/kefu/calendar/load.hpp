@@ -7,6 +7,7 @@
 
 #include <kefu/calendar/calendar.hpp>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,7 +26,16 @@ calendar_ptr load_string(const std::string& yaml, const std::string& display_nam
 /// A built-in calendar by name; kefu::error listing the names when there is none.
 calendar_ptr builtin(const std::string& name);
 
+/// `c` with `beyond_official` set to `mode`: `error` makes it strict (no provisional projection), `project`
+/// restores the projection its data declares. Returns `c` itself when nothing changes.
+calendar_ptr with_beyond_official(const calendar_ptr& c, beyond_official mode);
+
 /// Names of the built-in calendars, sorted.
 std::vector<std::string> builtin_names();
+
+/// A directory's calendars together with the built-ins they affect: every built-in that extends one of
+/// `own` (directly or through other built-ins) is rebuilt on it, so an overlay `calendars/cn-mainland.yaml`
+/// that brings next year's notice reaches `cn-office` too. Returns `own` plus those rebuilt built-ins.
+std::map<std::string, calendar_ptr> with_dependent_builtins(std::map<std::string, calendar_ptr> own);
 
 }  // namespace kefu::calendar

@@ -66,6 +66,9 @@ struct sla_status {
   seconds elapsed{0};    ///< measured time so far
   seconds remaining{0};  ///< target − elapsed; negative once breached
   seconds target{0};     ///< the target in measured time (0 before a workdays clock starts)
+  /// `due` rests on days past the calendar's official data (DOM-SLA-8): it may move when the year's
+  /// holiday notice is loaded. Never set for wall-clock targets.
+  bool provisional = false;
 };
 
 class sla_clock {
@@ -153,6 +156,7 @@ class sla_clock {
       } else {
         s.due = cal_->add_workdays(at, target_.amount);
       }
+      s.provisional = !is_wall() && cal_->provisional_at(s.due);
       return s;
     }
     const std::int64_t elapsed = closed + (running ? measure(at) - measure(open_since) : 0);
@@ -169,6 +173,7 @@ class sla_clock {
     else if (elapsed >= target && at > s.due) s.state = sla_state::breached;
     else s.state = running ? sla_state::running : sla_state::paused;
     s.warning = s.state != sla_state::met && elapsed >= warn_threshold;
+    s.provisional = !is_wall() && cal_->provisional_at(s.due);
     return s;
   }
 

@@ -45,6 +45,9 @@ struct sla_deadline {
   instant due;
   std::string rule_id;
   std::string source;
+  /// The deadline rests on days past the calendar's official data (a projection, DOM-SLA-8): it may move
+  /// when the year's holiday notice is loaded.
+  bool provisional = false;
 };
 
 struct refund_assessment {
