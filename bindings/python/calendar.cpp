@@ -266,6 +266,17 @@ void register_calendar(py::module_& m) {
           py::arg("a"), py::arg("b"), "Working days in [a, b) (numpy.busday_count's convention).")
       .def("__repr__", [](const cal::calendar& c) { return "Calendar('" + c.name() + "', " + c.horizon_text() + ")"; });
 
+  m.def(
+      "statutory_holidays",
+      [](int year, const std::string& law) {
+        py::list out;
+        for (const auto& d : cal::statutory_holidays(law, year)) out.append(py::make_tuple(to_date(d.day), d.name));
+        return out;
+      },
+      py::arg("year"), py::arg("law") = std::string(cal::cn_statutory_2025),
+      "The days off the holiday law gives in `year` as (date, name) pairs: what the provisional projection of "
+      "cn-mainland uses past its official data (no make-up days, no 补休).");
+
   py::class_<cal::sla_status>(m, "SlaStatus", py::dynamic_attr(), "An SLA clock as of an instant.")
       .def_property_readonly("state", [](const cal::sla_status& s) { return cal::to_string(s.state); })
       .def_readonly("paused", &cal::sla_status::paused)

@@ -213,8 +213,20 @@ void register_triage(py::module_& m) {
       "calendars. kefu.default_policy() loads the shipped one; Policy.load(directory) a retailer's own.")
       .def_static(
           "load",
-          [](py::handle dir) { return std::const_pointer_cast<kr::triage_policy>(kr::triage_policy::load_directory(to_path(dir))); },
-          py::arg("directory"))
+          [](py::handle dir, const std::optional<std::string>& beyond_official) {
+            kr::load_options options;
+            if (beyond_official) options.beyond_official = kefu::calendar::parse_beyond_official(*beyond_official);
+            return std::const_pointer_cast<kr::triage_policy>(kr::triage_policy::load_directory(to_path(dir), options));
+          },
+          py::arg("directory"), py::arg("beyond_official") = py::none(),
+          "Loads a rules directory. beyond_official='error' makes every calendar strict: a deadline past the "
+          "official holiday data raises CalendarRangeError instead of being provisional.")
+      .def(
+          "calendar",
+          [](const kr::triage_policy& t, const std::string& name) {
+            return std::const_pointer_cast<kefu::calendar::calendar>(t.calendar(name));
+          },
+          py::arg("name"), "A calendar as this policy uses it: the directory's own first, then the built-ins.")
       .def_property_readonly("directory", &kr::triage_policy::directory)
       .def_property_readonly("facts", &kr::triage_policy::facts, "The facts vocabulary (DOMAIN §10).")
       .def_property_readonly("zone", &kr::triage_policy::zone)

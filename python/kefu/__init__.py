@@ -56,6 +56,7 @@ from ._core import (
     mask_text,
     parse_date,
     parse_instant,
+    statutory_holidays,
 )
 from ._core import scan_rules_directory as _scan_rules_directory
 from .lifecycle import lifecycle_summary, replay
@@ -113,6 +114,7 @@ __all__ = [
     "parse_instant",
     "replay",
     "scan_rules",
+    "statutory_holidays",
 ]
 
 
@@ -121,11 +123,13 @@ def default_rules_dir() -> Path:
     return Path(__file__).resolve().parent / "rules"
 
 
-def default_policy() -> Policy:
+def default_policy(beyond_official: str | None = None) -> Policy:
     """The shipped handbook policy (risk, escalation, tiers, refund, SLA targets, calendars).
 
+    ``beyond_official="error"`` makes its calendars strict: a deadline past the official holiday data
+    raises :class:`CalendarRangeError` instead of being marked ``provisional`` (see docs/calendars.md).
     Loading takes a few milliseconds; keep the returned policy and share it (it is immutable)."""
-    return Policy.load(default_rules_dir())
+    return Policy.load(default_rules_dir(), beyond_official=beyond_official)
 
 
 def default_data_path(name: str = "tickets.csv") -> Path:

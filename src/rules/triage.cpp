@@ -66,7 +66,8 @@ std::int64_t highest(const policy& p, const decision& d, std::size_t output, std
 
 }  // namespace
 
-std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::string& directory) {
+std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::string& directory,
+                                                                   const load_options& options) {
   auto t = std::make_shared<triage_policy>();
   t->directory_ = directory;
   const auto docs = scan_rules_directory(directory);
@@ -92,6 +93,11 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
   }
   // An overlay of a built-in (calendars/cn-mainland.yaml with next year's notice) reaches the built-ins on it.
   t->calendars_ = kefu::calendar::with_dependent_builtins(std::move(t->calendars_));
+  if (options.beyond_official) {
+    for (const auto& name : kefu::calendar::builtin_names())
+      if (!t->calendars_.count(name)) t->calendars_[name] = kefu::calendar::builtin(name);
+    for (auto& kv : t->calendars_) kv.second = kefu::calendar::with_beyond_official(kv.second, *options.beyond_official);
+  }
   if (facts_file.empty())
     throw policy_error("rules directory '" + directory + "' has no facts file (a file starting with `facts:`)");
   const auto facts = detail::load_facts_document(facts_file);

@@ -16,7 +16,11 @@ mainland = kefu.Calendar.builtin("cn-mainland")
 
 def test_builtins_by_name():
     assert kefu.Calendar.builtin_names() == ["always", "cn-mainland", "cn-office", "fresh-shifts"]
-    assert (mainland.first_date, mainland.last_date) == (dt.date(2004, 1, 1), dt.date(2026, 12, 31))
+    assert (mainland.first_date, mainland.official_until, mainland.last_date) == (
+        dt.date(2004, 1, 1),
+        dt.date(2026, 12, 31),
+        dt.date(2035, 12, 31),
+    )
     assert office.zone == kefu.TimeZone("+08:00")
     with pytest.raises(kefu.Error, match=r"did you mean 'cn-office'\?"):
         kefu.Calendar.builtin("cn-ofice")
@@ -48,13 +52,18 @@ def test_measuring():
 
 
 def test_range_errors_are_explicit():
+    strict = kefu.Calendar.builtin("cn-mainland", beyond_official="error")
     with pytest.raises(kefu.CalendarRangeError) as info:
-        mainland.add(dt.datetime(2026, 12, 30, 10), "3 workdays")
+        strict.add(dt.datetime(2026, 12, 30, 10), "3 workdays")
     assert str(info.value) == (
-        "the close of 3 working days after 2026-12-30 falls after the end of calendar 'cn-mainland' (2004-01-01..2026-12-31)"
+        "the close of 3 working days after 2026-12-30 falls after the end of calendar 'cn-mainland' "
+        "(2004-01-01..2026-12-31): the calendar is strict (`beyond_official: error`); load the year's holiday "
+        "notice (`kefu calendar notice`) or allow the provisional projection"
     )
     with pytest.raises(kefu.CalendarRangeError):
-        mainland.is_working_day(np.array(["2027-01-04"], dtype="datetime64[D]"))
+        strict.is_working_day(np.array(["2027-01-04"], dtype="datetime64[D]"))
+    with pytest.raises(kefu.CalendarRangeError, match="past the provisional projection nothing is guessed"):
+        mainland.is_working_day(np.array(["2036-01-04"], dtype="datetime64[D]"))
 
 
 def test_bad_calendar_file_names_file_line_column(tmp_path):

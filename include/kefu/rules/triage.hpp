@@ -72,10 +72,18 @@ struct triage_result {
   std::string explanation;  ///< filled when triage is asked to explain
 };
 
+/// Options for loading a rules directory.
+struct load_options {
+  /// Overrides every calendar's `beyond_official` (built-ins included): `error` makes the whole policy
+  /// strict, so a deadline past the official calendar data raises calendar_range_error (DOM-SLA-8).
+  std::optional<kefu::calendar::beyond_official> beyond_official;
+};
+
 class triage_policy {
  public:
   /// Loads and cross-checks a rules directory; errors name the file, line and column.
-  static std::shared_ptr<const triage_policy> load_directory(const std::string& directory);
+  static std::shared_ptr<const triage_policy> load_directory(const std::string& directory,
+                                                             const load_options& options = {});
 
   const std::string& directory() const noexcept { return directory_; }
   const std::vector<field>& facts() const noexcept { return facts_; }
