@@ -5,7 +5,9 @@ Every finding carries file, line and column, so editors and CI can point at it.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
+import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -84,8 +86,36 @@ def _from_error(e: Error, path: Path) -> Finding:
     return Finding(file, e.line, e.column, "error", e.detail or str(e), e.rule_id, None, _source_line(file, e.line))
 
 
-def lint(paths: Iterable[str | Path]) -> list[Finding]:
-    """Load every rules file with all checks; errors stop a file, warnings do not."""
+#: How many days before a calendar's official data ends ``kefu lint`` starts to warn.
+HORIZON_WARNING_DAYS = 60
+
+
+def _horizon_finding(calendar: Calendar, path: Path, today: _dt.date) -> Finding | None:
+    """A warning when the calendar's official data ends within HORIZON_WARNING_DAYS of `today` (DOM-SLA-8),
+    pointing at the line that sets where the data ends (`official_until`, `range` or `extends`)."""
+    message = calendar.horizon_warning(today, HORIZON_WARNING_DAYS)
+    if message is None:
+        return None
+    line = column = None
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    for key in ("official_until", "range", "extends", "calendar"):
+        for number, text in enumerate(lines, 1):
+            match = re.match(rf"({key})\s*:", text)
+            if match:
+                line, column = number, 1
+                break
+        if line:
+            break
+    return Finding(str(path), line, column, "warning", message, None, "calendar-horizon", _source_line(str(path), line))
+
+
+def lint(paths: Iterable[str | Path], today: _dt.date | None = None) -> list[Finding]:
+    """Load every rules file with all checks; errors stop a file, warnings do not. With `today`, calendars
+    whose official data ends within 60 days of it get a `calendar-horizon` warning (the CLI passes the
+    date it runs on; the library never reads the clock)."""
     findings: list[Finding] = []
     for path in yaml_files(paths):
         try:
@@ -96,7 +126,11 @@ def lint(paths: Iterable[str | Path]) -> list[Finding]:
                     findings.append(Finding(w.file, w.line or None, w.column or None, "warning", w.message,
                                             w.rule_id or None, w.check, _source_line(w.file, w.line)))
             elif kind == "calendar":
-                Calendar.load(path)
+                calendar = Calendar.load(path)
+                if today is not None:
+                    horizon = _horizon_finding(calendar, path, today)
+                    if horizon is not None:
+                        findings.append(horizon)
             elif kind == "suite":
                 suite = RuleSuite.load(path)
                 DecisionPolicy.load(suite.policy_path)

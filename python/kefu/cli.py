@@ -27,8 +27,10 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 def _cmd_lint(args: argparse.Namespace) -> int:
     from .authoring import format_findings, lint, yaml_files
 
+    import datetime as dt
+
     paths = args.paths or [default_rules_dir()]
-    findings = lint(paths)
+    findings = lint(paths, today=args.today or dt.date.today())
     format_findings(findings, len(yaml_files(paths)), args.format, sys.stdout)
     errors = any(f.severity == "error" for f in findings)
     strict = args.strict and findings
@@ -111,6 +113,15 @@ def _triage_summary(r) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _date_argument(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kefu",
@@ -134,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("paths", nargs="*", help="files or directories (default: the shipped rules)")
     lint.add_argument("--format", choices=["text", "json"], default="text", help="output format (json for editors and CI)")
     lint.add_argument("--strict", action="store_true", help="exit non-zero on warnings too")
+    lint.add_argument(
+        "--today",
+        type=_date_argument,
+        metavar="YYYY-MM-DD",
+        help="the date calendar-horizon warnings count from (default: today) / 以此日期检查日历数据是否即将用完",
+    )
     lint.set_defaults(handler=_cmd_lint)
 
     test = commands.add_parser("test", help="run the rule tests (suite files) and report coverage")

@@ -295,9 +295,27 @@ def test_shipped_rule_tests_pass_with_every_rule_covered():
 
 
 def test_shipped_rules_are_lint_clean():
-    result = _kefu("lint", "--strict", str(RULES))
+    # Pinned to a day well before cn-mainland's official data ends (2026-12-31), see the horizon test below.
+    result = _kefu("lint", "--strict", "--today", "2026-06-01", str(RULES))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[-1].startswith("0 errors, 0 warnings in ")
+
+
+def test_lint_warns_when_the_calendar_data_runs_out():
+    result = _kefu("lint", "--today", "2026-12-01", str(RULES))
+    assert result.returncode == 0, result.stdout + result.stderr  # a warning, not an error
+    lines = result.stdout.splitlines()
+    mainland = [line for line in lines if "cn-mainland.yaml" in line and "warning" in line]
+    assert mainland == [
+        f"{RULES / 'calendars' / 'cn-mainland.yaml'}:14:1: warning: calendar 'cn-mainland': official data ends on "
+        "2026-12-31 (in 30 days); after it, deadlines are provisional (projected from the holiday law until "
+        "2035-12-31): load the next holiday notice (kefu calendar notice) / 官方节假日数据即将用完，请导入下一年度国务院通知 "
+        "[calendar-horizon]"
+    ]
+    assert lines[-1].startswith("0 errors, 2 warnings in ")  # cn-mainland and cn-office (which extends it)
+    assert _kefu("lint", "--strict", "--today", "2026-12-01", str(RULES)).returncode == 1
+    bad = _kefu("lint", "--today", "01.12.2026", str(RULES))
+    assert bad.returncode == 2 and "expected a date as YYYY-MM-DD, got '01.12.2026'" in bad.stderr
 
 
 def test_published_facts_schema_is_up_to_date_and_accepts_the_tickets(policy):
