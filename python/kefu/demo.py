@@ -55,6 +55,7 @@ def run(rules_dir: str | Path | None = None, tickets: str | Path | None = None, 
 
     _spring_festival_deadlines(rows, out)
     policy, results = _triage(rules_path, rows, out)
+    _horizon(policy, rows, out)
     _lifecycles(policy, rows, results, out)
 
     out.write("\nFirst tickets (personal data masked, DOM-PRIV-1):\n")
@@ -158,6 +159,46 @@ def _triage(rules_path: Path, rows: list[dict], out: TextIO) -> tuple[Policy, li
                   + (", written report required" if r.report_required else "") + "\n")
         out.write(f"    refund: {r.refund.decision} by {r.refund.rule_id or 'default'} — {r.refund.reason} [{r.refund.source}]\n")
     return policy, results
+
+
+def _horizon(policy: Policy, rows: list[dict], out: TextIO) -> None:
+    """Where the calendar's official data ends, and a deadline past it (DOM-SLA-8)."""
+    mainland = policy.calendar("cn-mainland")
+    out.write(f"\nCalendar horizon (DOM-SLA-8): cn-mainland has official data {mainland.first_date} … "
+              f"{mainland.official_until}")
+    if mainland.provisional_until:
+        out.write(f", then a provisional projection of the holiday law to {mainland.provisional_until}")
+    out.write("\n")
+    projected = [(d, n) for d, n in mainland_projection(mainland, 2027)]
+    if projected:
+        out.write("  2027 days off as the law projects them (make-up days unknown until the notice): "
+                  + ", ".join(f"{d:%m-%d}" for d, _ in projected) + "\n")
+    template = next((t for t in rows if t["category"] == "quality_defect"), None)
+    if template is not None:
+        received = _dt.datetime(2026, 12, 24, 10, tzinfo=_dt.timezone(_dt.timedelta(hours=8)))
+        r = policy.triage({**template, "received_at": received, "purchased_at": None})
+        d = r.deadlines.resolution
+        mark = " — provisional (暂定): rests on 2027 days not yet official" if d.provisional else ""
+        out.write(f"  an {r.tier} ticket received {received:%Y-%m-%d %H:%M}: resolution by {_close_text(d.due)} "
+                  f"({d.within} on {d.calendar}){mark}\n")
+    warning = mainland.horizon_warning(_dt.date.today())
+    if warning:
+        out.write(f"  warning: {warning}\n")
+
+
+def mainland_projection(calendar: Calendar, year: int) -> list[tuple[_dt.date, str]]:
+    """The provisional days off of `year` in `calendar` (empty when the year is official or out of range)."""
+    first, last = _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+    if not calendar.provisional_until or calendar.official_until >= last or calendar.provisional_until < first:
+        return []
+    days = []
+    day = max(first, calendar.official_until + _dt.timedelta(days=1))
+    while day <= min(last, calendar.provisional_until):
+        info = calendar.day_info(day)
+        if info.kind == "holiday":
+            days.append((day, info.name))
+        day += _dt.timedelta(days=1)
+    return days
 
 
 #: The demo looks at the tickets as of the end of the data (the library never reads the wall clock).

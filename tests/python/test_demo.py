@@ -51,3 +51,15 @@ def test_demo_shows_deadlines_across_spring_festival():
     # Received Fri 13 Feb: 3 workdays = Sat 14 (调休), Tue 24, Wed 25 → close of Wed 25 Feb.
     line = next(l for l in text.splitlines() if "Fri 02-13 00:29" in l)
     assert "Wed 02-25 24:00" in line and "Fri 02-13 11:00" in line
+
+
+def test_demo_shows_one_provisional_deadline():
+    out = io.StringIO()
+    demo.run(out=out)
+    text = out.getvalue()
+    assert "cn-mainland has official data 2004-01-01 … 2026-12-31, then a provisional projection" in text
+    assert "2027 days off as the law projects them (make-up days unknown until the notice): 01-01, 02-05, 02-06" in text
+    assert (
+        "an L3 ticket received 2026-12-24 10:00: resolution by Tue 01-05 24:00 (7 workdays on cn-mainland) — "
+        "provisional (暂定)" in text
+    )
