@@ -227,6 +227,16 @@ void register_kpi(py::module_& m) {
                                                            kefu::calendar::to_string(s.within)));
                                return out;
                              })
+      .def_property_readonly("sla_calendars",
+                             [](const kpi::targets& t) {
+                               py::dict out;
+                               for (const auto& s : t.sla)
+                                 out[py::str(s.name)] =
+                                     s.on ? py::cast(std::const_pointer_cast<kefu::calendar::calendar>(s.on))
+                                          : py::object(py::none());
+                               return out;
+                             },
+                             "SLA name → the Calendar its working days or business hours count on (None for wall time)")
       .def_property_readonly("channels", [](const kpi::targets& t) {
         py::dict out;
         for (const auto& c : t.channels) {

@@ -106,13 +106,40 @@ def charts(records: pd.DataFrame, by_channel: pd.DataFrame, card: pd.DataFrame, 
     return out
 
 
+def provisional_notes(records: pd.DataFrame, targets: Any = None) -> list[str]:
+    """One note per SLA whose deadlines, for some of the records, rest on calendar days past the official
+    data (DOM-SLA-8): those attainment figures may change when the year's holiday notice is loaded."""
+    targets = targets if targets is not None else kk.default_targets()
+    created = records["created_at"]
+    if created.dt.tz is None:
+        raise ValueError("records' created_at must be timezone-aware (kefu.kpi.read_records makes it so)")
+    notes = []
+    for name, _until, within in targets.sla:
+        calendar = targets.sla_calendars.get(name)
+        if calendar is None or not len(created):
+            continue
+        # Local wall time as naive datetime64 (how calendars read arrays), then the deadlines' last seconds.
+        local = (created.dt.tz_convert("UTC").dt.tz_localize(None) + calendar.zone.offset).to_numpy("datetime64[s]")
+        due = calendar.add(local, within) - np.timedelta64(1, "s")
+        provisional = calendar.is_provisional(due.astype("datetime64[D]"))
+        count = int(provisional.sum())
+        if count:
+            notes.append(
+                f"SLA {name} ({within} on {calendar.name}): {count} of {len(created)} tickets have deadlines past "
+                f"{calendar.official_until}, where the calendar's data is provisional (projected from the holiday "
+                f"law) / {count} 张工单的期限依据尚未公布的节假日安排推算，以国务院通知为准"
+            )
+    return notes
+
+
 def build(records: pd.DataFrame, agent_inputs: pd.DataFrame, card_name: str = "monthly") -> dict[str, Any]:
     """Every table of the report."""
     by_channel = kk.evaluate(records, by="channel")
     by_team = kk.kpis(records, by="team")
     card = kk.scorecard(records, card_name, agent_inputs)
     month = sorted(set(card.index.get_level_values("month")))[-1]
-    return {"by_channel": by_channel, "by_team": by_team, "card": card, "month": month}
+    return {"by_channel": by_channel, "by_team": by_team, "card": card, "month": month,
+            "provisional": provisional_notes(records)}
 
 
 def write_text(parts: dict[str, Any], out: TextIO) -> None:
@@ -123,6 +150,8 @@ def write_text(parts: dict[str, Any], out: TextIO) -> None:
     missed = [(ch, goal) for ch, row in outcomes.iterrows() for goal, o in row.items() if o == "missed"]
     print(f"\ngoals missed ({len(missed)}): " + ", ".join(f"{ch}:{g}" for ch, g in missed[:20])
           + (" …" if len(missed) > 20 else ""), file=out)
+    for note in parts.get("provisional", []):
+        print(f"note: {note}", file=out)
     print("\nKPIs by team", file=out)
     print(_text_table(parts["by_team"], SHOWN, "team"), file=out)
     month = parts["month"]
@@ -173,6 +202,7 @@ img {{ max-width: 100%; }}
 <p>{len(records)} tickets, {records['created_at'].min():%Y-%m-%d} – {records['created_at'].max():%Y-%m-%d}.
 Green: goal met, red: missed (rules/kpi/targets.yaml). Formulas: docs/kpis.md.</p>
 <h2>By channel</h2>{table(by_channel.metrics, SHOWN, by_channel.outcomes)}
+{''.join(f"<p class='note'>{html.escape(n)}</p>" for n in parts.get("provisional", []))}
 <img alt="FRT distribution" src="{pics['frt']}">
 <img alt="SLA attainment by channel" src="{pics['sla']}">
 <h2>By team</h2>{table(parts['by_team'], SHOWN)}
