@@ -186,6 +186,12 @@ void register_calendar(py::module_& m) {
                                return c.projects() ? to_date(c.last_day()) : py::object(py::none());
                              },
                              "The end of the provisional projection, or None when the calendar does not project.")
+      .def_property_readonly("projection_law",
+                             [](const cal::calendar& c) -> py::object {
+                               const auto& p = c.source().projection;
+                               return p ? py::object(py::str(p->law)) : py::object(py::none());
+                             },
+                             "The holiday law the calendar projects past its official data ('cn-statutory-2025'), or None.")
       .def_property_readonly("strict", &cal::calendar::strict,
                              "Whether `beyond_official: error` turned the projection off.")
       .def(

@@ -169,7 +169,9 @@ def _horizon(policy: Policy, rows: list[dict], out: TextIO) -> None:
     if mainland.provisional_until:
         out.write(f", then a provisional projection of the holiday law to {mainland.provisional_until}")
     out.write("\n")
-    projected = [(d, n) for d, n in mainland_projection(mainland, 2027)]
+    from .calendar_info import projected_days_off
+
+    projected = projected_days_off(mainland, 2027)
     if projected:
         out.write("  2027 days off as the law projects them (make-up days unknown until the notice): "
                   + ", ".join(f"{d:%m-%d}" for d, _ in projected) + "\n")
@@ -184,21 +186,6 @@ def _horizon(policy: Policy, rows: list[dict], out: TextIO) -> None:
     warning = mainland.horizon_warning(_dt.date.today())
     if warning:
         out.write(f"  warning: {warning}\n")
-
-
-def mainland_projection(calendar: Calendar, year: int) -> list[tuple[_dt.date, str]]:
-    """The provisional days off of `year` in `calendar` (empty when the year is official or out of range)."""
-    first, last = _dt.date(year, 1, 1), _dt.date(year, 12, 31)
-    if not calendar.provisional_until or calendar.official_until >= last or calendar.provisional_until < first:
-        return []
-    days = []
-    day = max(first, calendar.official_until + _dt.timedelta(days=1))
-    while day <= min(last, calendar.provisional_until):
-        info = calendar.day_info(day)
-        if info.kind == "holiday":
-            days.append((day, info.name))
-        day += _dt.timedelta(days=1)
-    return days
 
 
 #: The demo looks at the tickets as of the end of the data (the library never reads the wall clock).
