@@ -399,6 +399,7 @@ struct ticket::impl {
   machine m;
   clock_set clocks;
   std::vector<audit_record> history;
+  std::vector<deadline_change> deadline_changes;  // recorded by restores on newer calendars (DOM-SLA-8)
 };
 
 ticket::ticket(std::unique_ptr<impl> p) : p_(std::move(p)) {}
@@ -443,6 +444,7 @@ const ticket_plan& ticket::plan() const noexcept { return p_->plan(); }
 state ticket::current() const noexcept { return state_of_machine(p_->m); }
 const ticket_flags& ticket::flags() const noexcept { return p_->m.flags; }
 const std::vector<audit_record>& ticket::history() const noexcept { return p_->history; }
+const std::vector<deadline_change>& ticket::deadline_changes() const noexcept { return p_->deadline_changes; }
 void ticket::reserve(std::size_t events) { p_->history.reserve(p_->history.size() + events); }
 const calendar::sla_clock* ticket::clock(clock_name c) const noexcept {
   const auto& k = p_->clocks[static_cast<std::size_t>(c)];
@@ -566,7 +568,7 @@ bool operator==(const ticket& a, const ticket& b) {
   const auto& y = *b.p_;
   if (x.id != y.id || x.received != y.received || x.received_by != y.received_by) return false;
   if (a.current() != b.current() || !(a.flags() == b.flags()) || x.history != y.history) return false;
-  if (x.plan() != y.plan()) return false;
+  if (x.plan() != y.plan() || x.deadline_changes != y.deadline_changes) return false;
   for (std::size_t c = 0; c < clock_count; ++c) {
     if (x.clocks[c].has_value() != y.clocks[c].has_value()) return false;
     if (!x.clocks[c]) continue;
@@ -946,6 +948,11 @@ class jobject {
       }
     jparser::fail_at(path_ + ": missing member '" + key + "'", v_.line, v_.column);
   }
+  bool has(const char* key) const {
+    for (const auto& m : v_.members)
+      if (m.first == key) return true;
+    return false;
+  }
   std::string str(const char* key) {
     const jvalue& x = get(key);
     if (x.kind != jvalue::string_v) jparser::fail_at(where(key) + ": expected a string", x.line, x.column);
@@ -1009,6 +1016,38 @@ std::optional<calendar::clock_event_kind> parse_clock_event(std::string_view s) 
   return std::nullopt;
 }
 
+std::optional<clock_name> parse_clock_name(std::string_view s) {
+  for (std::size_t c = 0; c < clock_count; ++c)
+    if (s == to_string(static_cast<clock_name>(c))) return static_cast<clock_name>(c);
+  return std::nullopt;
+}
+
+/// The clock's due as of `at` when it rests on provisional days (DOM-SLA-8), else nothing. Wall-clock
+/// targets and calendars without a projection never do; a due the calendar cannot compute (past the
+/// projection, a strict calendar) is left to sla(), which says so.
+std::optional<instant> provisional_due(const calendar::sla_clock& k, instant at) {
+  if (k.target().kind == calendar::clock::wall || !k.on().projects()) return std::nullopt;
+  try {
+    const calendar::sla_status s = k.status(at);
+    if (s.provisional) return s.due;
+  } catch (const kefu::error&) {
+  }
+  return std::nullopt;
+}
+
+/// Why a provisional deadline moved: "calendar 'cn-mainland' official data now reaches 2027-12-31 (the
+/// deadline was projected past 2026-12-31)". `was_official`: the official_until the snapshot recorded.
+std::string moved_reason(const calendar::calendar& cal, std::optional<std::int64_t> was_official, bool still) {
+  std::string r = "calendar '" + cal.name() + "' ";
+  if (!was_official) r += "official data reaches " + format_days(cal.official_until());
+  else if (*was_official != cal.official_until()) r += "official data now reaches " + format_days(cal.official_until());
+  else r += "changed its projected days (official data still ends " + format_days(cal.official_until()) + ")";
+  r += was_official ? " (the deadline was projected past " + format_days(*was_official) + ")"
+                    : std::string(" (the deadline was projected)");
+  if (still) r += "; the new deadline is still provisional";
+  return r;
+}
+
 }  // namespace
 
 std::string plan_to_json(const ticket_plan& plan) {
@@ -1062,6 +1101,7 @@ std::string plan_difference(const ticket_plan& a, const ticket_plan& b) {
 
 std::string ticket::to_json() const {
   const impl& p = *p_;
+  const instant last = p.history.empty() ? p.received : p.history.back().what.at;
   std::string o;
   o.reserve(1024 + p.history.size() * 160);
   o += "{\"kefu_ticket\":1,\"id\":";
@@ -1097,7 +1137,11 @@ std::string ticket::to_json() const {
       first = false;
       o += "{\"kind\":\"" + std::string(calendar::to_string(e.kind)) + "\",\"at\":\"" + format_instant(e.at) + "\"}";
     }
-    o += "]}";
+    o += ']';
+    if (const auto due = provisional_due(*k, last))
+      o += ",\"due\":\"" + format_instant(*due) + "\",\"provisional\":true,\"official_until\":\"" +
+           format_days(k->on().official_until()) + "\"";
+    o += '}';
   }
   o += "},\"history\":[";
   bool first = true;
@@ -1111,7 +1155,22 @@ std::string ticket::to_json() const {
     put_string(o, r.what.note);
     o += ",\"from\":\"" + to_string(r.from) + "\",\"to\":\"" + to_string(r.to) + "\"}";
   }
-  o += "]}\n";
+  o += ']';
+  if (!p.deadline_changes.empty()) {
+    o += ",\"deadline_changes\":[";
+    first = true;
+    for (const auto& d : p.deadline_changes) {
+      if (!first) o += ',';
+      first = false;
+      o += "\n{\"clock\":\"" + std::string(to_string(d.clock)) + "\",\"at\":\"" + format_instant(d.at) +
+           "\",\"old_due\":\"" + format_instant(d.old_due) + "\",\"new_due\":\"" + format_instant(d.new_due) +
+           "\",\"still_provisional\":" + (d.still_provisional ? "true" : "false") + ",\"reason\":";
+      put_string(o, d.reason);
+      o += '}';
+    }
+    o += ']';
+  }
+  o += "}\n";
   return o;
 }
 
@@ -1251,6 +1310,8 @@ ticket ticket::restore(std::string_view json, const ticket_plan* expected_plan, 
     calendar::duration target;
     std::string calendar_name;
     std::vector<calendar::clock_event> events;
+    std::optional<instant> provisional_due;        // `due` with `"provisional":true` (DOM-SLA-8)
+    std::optional<std::int64_t> official_until;  // the calendar's official data then
     int line = 0, column = 0;
   };
   std::array<clock_text, clock_count> clocks;
@@ -1280,12 +1341,46 @@ ticket ticket::restore(std::string_view json, const ticket_plan* expected_plan, 
       clocks[c].events.push_back({ck, eo.time("at")});
       eo.done();
     }
+    // Optional (snapshots before DOM-SLA-8 have none): the due as of the last recorded instant when it rested
+    // on provisional days, and the calendar's official data then.
+    if (k.has("due") || k.has("provisional")) {
+      if (!k.has("due") || !k.has("provisional"))
+        jparser::fail_at(path + ": `due` and `provisional` come together", v.line, v.column);
+      const instant due = k.time("due");
+      if (k.boolean("provisional")) clocks[c].provisional_due = due;
+    }
+    if (k.has("official_until")) {
+      const jvalue& ou = k.get("official_until");
+      std::int64_t days = 0;
+      if (ou.kind != jvalue::string_v || !parse_days(ou.s, days))
+        jparser::fail_at(path + ".official_until: expected a date as YYYY-MM-DD", ou.line, ou.column);
+      clocks[c].official_until = days;
+    }
     k.done();
   }
   cl.done();
 
   const jvalue& hist = root.get("history");
   if (hist.kind != jvalue::array_v) jparser::fail_at("snapshot.history: expected an array", hist.line, hist.column);
+  std::vector<deadline_change> changes;
+  if (root.has("deadline_changes")) {
+    const jvalue& dv = root.get("deadline_changes");
+    if (dv.kind != jvalue::array_v)
+      jparser::fail_at("snapshot.deadline_changes: expected an array", dv.line, dv.column);
+    for (std::size_t i = 0; i < dv.items.size(); ++i) {
+      const std::string path = "snapshot.deadline_changes[" + std::to_string(i) + "]";
+      jobject d(dv.items[i], path);
+      deadline_change x;
+      x.clock = named<clock_name>(d.get("clock"), path + ".clock", &parse_clock_name, "clock");
+      x.at = d.time("at");
+      x.old_due = d.time("old_due");
+      x.new_due = d.time("new_due");
+      x.still_provisional = d.boolean("still_provisional");
+      x.reason = d.str("reason");
+      d.done();
+      changes.push_back(std::move(x));
+    }
+  }
   root.done();
 
   ticket t(std::move(id), std::move(plan), received, std::move(by));
@@ -1335,6 +1430,24 @@ ticket ticket::restore(std::string_view json, const ticket_plan* expected_plan, 
                        x.line, x.column);
     if (k->events() != x.events)
       jparser::fail_at(path + ".events: do not match what the history leads to", x.line, x.column);
+  }
+  // DOM-SLA-8: the recorded changes as they are, then every provisional due recomputed as of the same instant
+  // on the calendar found now; one that moved is recorded (once: the next snapshot carries the new due).
+  t.p_->deadline_changes = std::move(changes);
+  const instant last = t.history().empty() ? t.received() : t.history().back().what.at;
+  for (std::size_t c = 0; c < clock_count; ++c) {
+    const auto& x = clocks[c];
+    const auto* k = t.clock(static_cast<clock_name>(c));
+    if (!x.provisional_due || !k) continue;
+    calendar::sla_status now;
+    try {
+      now = k->status(last);
+    } catch (const kefu::error&) {
+      continue;  // the calendar cannot compute it now (strict, or past its projection): sla() says so
+    }
+    if (now.due == *x.provisional_due) continue;
+    t.p_->deadline_changes.push_back({static_cast<clock_name>(c), last, *x.provisional_due, now.due, now.provisional,
+                                      moved_reason(k->on(), x.official_until, now.provisional)});
   }
   return t;
 }

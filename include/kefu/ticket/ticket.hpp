@@ -232,6 +232,36 @@ inline const char* to_string(clock_name c) noexcept {
   return static_cast<std::size_t>(c) < clock_count ? names[static_cast<std::size_t>(c)] : "?";
 }
 
+/// A deadline that moved when the ticket was restored on newer calendars (DOM-SLA-8): the snapshot said
+/// the clock's due rested on provisional days (past its calendar's official data), and the calendar the
+/// restore found under the same name now puts it elsewhere, typically because the year's holiday notice
+/// has been loaded. Part of the ticket's record: written in snapshots, restored as it is, compared by ==.
+struct deadline_change {
+  clock_name clock = clock_name::resolution;
+  instant at;         ///< as of when both dues are computed: the snapshot's last recorded instant
+  instant old_due;    ///< the provisional due the snapshot carried
+  instant new_due;    ///< the due on the calendar the restore found
+  bool still_provisional = false;  ///< the new due rests on provisional days too
+  std::string reason;  ///< "calendar 'cn-mainland' official data now reaches 2027-12-31 (…)"
+
+  friend bool operator==(const deadline_change& a, const deadline_change& b) noexcept {
+    return a.clock == b.clock && a.at == b.at && a.old_due == b.old_due && a.new_due == b.new_due &&
+           a.still_provisional == b.still_provisional && a.reason == b.reason;
+  }
+  friend bool operator!=(const deadline_change& a, const deadline_change& b) noexcept { return !(a == b); }
+};
+
+/// "resolution: 2027-01-06 00:00 → 2027-01-08 00:00 (reason)", times local to `zone`: the note of the
+/// `deadline_moved` row Python's Ticket.history shows for it.
+inline std::string describe(const deadline_change& d, const time_zone& zone) {
+  auto local = [&](instant t) {
+    std::string s = format_instant(t, zone);  // 2027-01-08T00:00:00+08:00
+    s[10] = ' ';
+    return s.substr(0, 16);
+  };
+  return std::string(to_string(d.clock)) + ": " + local(d.old_due) + " → " + local(d.new_due) + " (" + d.reason + ")";
+}
+
 /// `ticket::sla(at)`: each clock's status, empty for a clock the ticket does not have.
 struct sla_report {
   std::array<std::optional<calendar::sla_status>, clock_count> clocks;
@@ -303,17 +333,25 @@ class ticket {
   bool tick(instant at);
 
   const std::vector<audit_record>& history() const noexcept;
+  /// Deadlines that moved when a snapshot of this ticket was restored on newer calendars, oldest first
+  /// (DOM-SLA-8; see deadline_change). Kept beside the audit history: they are not events of the machine.
+  const std::vector<deadline_change>& deadline_changes() const noexcept;
   /// Room in the history for `events` more records (a replay knows how many are coming).
   void reserve(std::size_t events);
   /// A clock, or nullptr when the current tier has no such target (or it has not started: follow_up).
   const calendar::sla_clock* clock(clock_name c) const noexcept;
 
   /// A JSON snapshot: the plan (every tier's targets and terms), state names, flags, clocks (targets and
-  /// event lists) and the history.
+  /// event lists) and the history. A clock whose due, as of the last recorded instant (the latest history
+  /// record's time, else the receipt), rests on provisional calendar days also carries that `due`,
+  /// `"provisional":true` and its calendar's `official_until`; recorded deadline changes follow the history
+  /// as `deadline_changes` (both only when there are any, so other snapshots read as before).
   std::string to_json() const;
   /// Restores a snapshot under the plan it carries, its calendars found by name with `resolve`: replays the
   /// history and checks that state, flags and clocks are exactly what the snapshot says. parse_error with
-  /// line and column for malformed JSON, naming the field for anything inconsistent.
+  /// line and column for malformed JSON, naming the field for anything inconsistent. A clock the snapshot
+  /// marks provisional is recomputed as of the same instant on the calendar found now; when its due differs,
+  /// a deadline_change is recorded (after the ones the snapshot carries, which are restored as they are).
   static ticket from_json(std::string_view json, const calendar_resolver& resolve);
   /// The same, and the snapshot's plan must equal `plan` (an error names the first difference).
   static ticket from_json(std::string_view json, ticket_plan plan);
@@ -321,7 +359,8 @@ class ticket {
   static ticket replay(std::string id, ticket_plan plan, instant received, std::string by,
                        const std::vector<audit_record>& history);
 
-  /// Same id, receipt, plan, state, flags, clocks (targets, calendars, warnings, events) and history.
+  /// Same id, receipt, plan, state, flags, clocks (targets, calendars, warnings, events), history and
+  /// deadline changes.
   friend bool operator==(const ticket& a, const ticket& b);
   friend bool operator!=(const ticket& a, const ticket& b) { return !(a == b); }
   friend void detail::set_action_hook_for_testing(ticket& t, std::function<void(event_kind)> hook);
