@@ -99,12 +99,30 @@ py::dict flags_dict(const kt::ticket_flags& f, const kefu::time_zone& zone) {
 }
 
 /// The audit history as a pandas DataFrame. Notes are masked (DOM-PRIV-1): agents write phone numbers
-/// into notes, and a DataFrame ends up in exports; the snapshot keeps the exact text.
+/// into notes, and a DataFrame ends up in exports; the snapshot keeps the exact text. Deadlines that moved
+/// when the ticket was restored on newer calendars (DOM-SLA-8) are rows too: event `deadline_moved` at the
+/// instant both dues were computed for (after the events up to it), by the plan's system operator, in the
+/// state the ticket was in, the note saying which clock moved from when to when and why.
 py::object history_frame(const py_ticket& t) {
   const auto& h = t.t.history();
+  const auto& moved = t.t.deadline_changes();
   const auto& zone = t.policy->zone();
   py::list at, by, event, from, to, note, tier, satisfied;
+  kt::state now;  // received/L1 until the first record
+  std::size_t m = 0;
+  auto add_moved = [&](const kt::deadline_change& d) {
+    at.append(to_datetime(d.at, zone));
+    by.append(t.t.plan().system_operator);
+    event.append("deadline_moved");
+    from.append(kt::to_string(now));
+    to.append(kt::to_string(now));
+    note.append(kefu::mask_text(kt::describe(d, zone)));
+    tier.append(py::none());
+    satisfied.append(py::none());
+  };
   for (const auto& r : h) {
+    while (m < moved.size() && moved[m].at < r.what.at) add_moved(moved[m++]);
+    now = r.to;
     at.append(to_datetime(r.what.at, zone));
     by.append(r.what.by);
     event.append(kt::to_string(r.what.kind));
@@ -114,6 +132,7 @@ py::object history_frame(const py_ticket& t) {
     tier.append(r.what.kind == kt::event_kind::triage ? py::object(py::str(kt::to_string(r.what.to))) : py::object(py::none()));
     satisfied.append(r.what.kind == kt::event_kind::follow_up ? py::object(py::bool_(r.what.satisfied)) : py::object(py::none()));
   }
+  while (m < moved.size()) add_moved(moved[m++]);
   py::dict c;
   c["at"] = at;
   c["by"] = by;
@@ -719,7 +738,29 @@ void register_ticket(py::module_& m) {
           "The triage the ticket was opened with (None for a ticket restored from JSON).")
       .def_property_readonly("history", &history_frame,
                              "The audit history as a pandas DataFrame: at, by, event, from, to, note (masked), tier "
-                             "(triage), satisfied (follow_up).")
+                             "(triage), satisfied (follow_up). Deadlines moved by a restore on newer calendars are "
+                             "rows with event 'deadline_moved' (see deadline_changes).")
+      .def_property_readonly(
+          "deadline_changes",
+          [](const py_ticket& t) {
+            const auto& zone = t.policy->zone();
+            py::list out;
+            for (const auto& d : t.t.deadline_changes()) {
+              py::dict x;
+              x["clock"] = kt::to_string(d.clock);
+              x["at"] = to_datetime(d.at, zone);
+              x["old_due"] = to_datetime(d.old_due, zone);
+              x["new_due"] = to_datetime(d.new_due, zone);
+              x["still_provisional"] = d.still_provisional;
+              x["reason"] = d.reason;
+              out.append(x);
+            }
+            return out;
+          },
+          "Deadlines that moved when a snapshot of this ticket was restored on newer calendars (DOM-SLA-8: the "
+          "snapshot said the due rested on provisional days, and the calendar found now puts it elsewhere), oldest "
+          "first: [{'clock', 'at', 'old_due', 'new_due', 'still_provisional', 'reason'}]. Part of the ticket's "
+          "record: kept in later snapshots and compared by ==.")
       .def("__len__", [](const py_ticket& t) { return t.t.history().size(); })
       .def(
           "allowed_events",

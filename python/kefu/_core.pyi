@@ -4,7 +4,7 @@ import datetime
 import decimal
 import enum
 import os
-from typing import Iterable, Literal, Mapping, Union, overload
+from typing import Iterable, Literal, Mapping, TypedDict, Union, overload
 
 import numpy as np
 import pandas
@@ -592,6 +592,16 @@ class TicketPlan:
     def difference(self, other: TicketPlan) -> str: ...
     def __eq__(self, other: object) -> bool: ...
 
+class DeadlineChange(TypedDict):
+    """A deadline moved by a restore on newer calendars (DOM-SLA-8): a plain dict at run time (this name is
+    for type checkers only); datetimes in the policy's zone."""
+    clock: str                     # 'first_response', 'resolution' or 'follow_up'
+    at: datetime.datetime          # the snapshot's last recorded instant: both dues are as of it
+    old_due: datetime.datetime     # the provisional due the snapshot carried
+    new_due: datetime.datetime     # the due on the calendar the restore found
+    still_provisional: bool
+    reason: str
+
 class Ticket:
     def __init__(self, policy: Policy, facts: Mapping[str, object], at: _Time | None = None, *, id: str = "",
                  by: str = "system", plan: TicketPlan | None = None) -> None: ...
@@ -634,6 +644,8 @@ class Ticket:
     def triage_result(self) -> TriageResult | None: ...
     @property
     def history(self) -> pandas.DataFrame: ...
+    @property
+    def deadline_changes(self) -> list[DeadlineChange]: ...
     def __len__(self) -> int: ...
     def allowed_events(self, at: _Time | None = None) -> list[str]: ...
     def sla(self, at: _Time) -> dict[str, SlaStatus | None]: ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -394,3 +395,74 @@ def test_large_batches_split_over_threads_report_the_earliest_error(policy):
     tickets = kefu.replay(policy, rows, good, plan=kefu.TicketPlan.default())
     assert [t.status for t in tickets] == ["triaged/L1"] * 1200
     assert [t.id for t in tickets] == [r["ticket_id"] for r in rows]
+
+
+# ---- the calendar horizon (DOM-SLA-8): provisional deadlines and next year's holiday notice ------------------
+
+# Next year's notice as an overlay in a rules directory, made up for the test (the 2027 notice is not
+# published): 元旦 and two extra days off, 2027-01-04 and 2027-01-05, the holiday law alone would not give.
+OVERLAY_2027 = """calendar: cn-mainland
+extends: cn-mainland
+official_until: 2027-12-31
+holidays:
+  - {date: 2027-01-01, to: 2027-01-03, name: 元旦 New Year's Day}
+  - {date: 2027-01-04, to: 2027-01-05, name: made-up days off for the test}
+"""
+MOVED_REASON = ("calendar 'cn-mainland' official data now reaches 2027-12-31 (the deadline was projected past "
+                "2026-12-31)")
+
+
+def test_provisional_deadlines_are_recomputed_and_recorded_when_next_years_notice_arrives(policy, tmp_path):
+    # An L3 complaint on Thursday 2026-12-24: 7 workdays = 12-25, 28, 29, 30, 31, (01-01 off), 01-04, 01-05,
+    # past cn-mainland's official data (2026-12-31): provisional.
+    facts = {**L3_FACTS, "ticket_id": "T-H", "purchased_at": dt.date(2026, 12, 20)}
+    t = kefu.Ticket(policy, facts, cst("2026-12-24T10:00"))
+    assert t.triage_result.tier == "L3"
+    t.triage(cst("2026-12-24T10:05"), by="alice").start(cst("2026-12-24T11:00"), by="alice")
+    resolution = t.sla(cst("2026-12-24T11:00"))["resolution"]
+    assert (resolution.due, resolution.provisional) == (cst("2027-01-06T00:00"), True)
+    assert t.sla(cst("2026-12-24T11:00"))["first_response"].provisional is False  # 24 h of wall time
+    text = t.to_json()
+    assert '"due":"2027-01-05T16:00:00Z","provisional":true,"official_until":"2026-12-31"' in text
+    assert t.deadline_changes == []
+    # Restored on the same calendars: nothing moved.
+    same = kefu.Ticket.from_json(policy, text)
+    assert same == t and same.deadline_changes == [] and same.to_json() == text
+
+    # The notice arrives: a rules directory = the shipped rules + calendars/cn-mainland.yaml with 2027
+    # (cn-office, which extends cn-mainland, is rebuilt on it).
+    rules = tmp_path / "rules"
+    shutil.copytree(kefu.default_rules_dir(), rules)
+    (rules / "calendars" / "cn-mainland.yaml").write_text(OVERLAY_2027, encoding="utf-8")
+    noticed = kefu.Policy.load(rules)
+    back = kefu.Ticket.from_json(noticed, text)
+    assert back.deadline_changes == [{
+        "clock": "resolution", "at": cst("2026-12-24T11:00"), "old_due": cst("2027-01-06T00:00"),
+        "new_due": cst("2027-01-08T00:00"), "still_provisional": False, "reason": MOVED_REASON,
+    }]
+    assert back.deadline_changes[0]["new_due"].utcoffset() == dt.timedelta(hours=8)
+    assert back.sla(cst("2026-12-28T10:00"))["resolution"].due == cst("2027-01-08T00:00")
+    assert back.sla(cst("2026-12-28T10:00"))["resolution"].provisional is False
+    assert back != t
+
+    # History: the events, then the moved deadline, with the same columns and dtypes.
+    h = back.history
+    before = t.history
+    assert list(h.columns) == list(before.columns) == ["at", "by", "event", "from", "to", "note", "tier", "satisfied"]
+    assert h.dtypes.to_dict() == before.dtypes.to_dict()
+    assert list(h["event"]) == ["triage", "start", "deadline_moved"]
+    row = h.iloc[-1].to_dict()
+    assert pd.isna(row.pop("tier"))  # as for every event but triage (a string column: pandas' missing value)
+    assert row == {
+        "at": cst("2026-12-24T11:00"), "by": "system", "event": "deadline_moved", "from": "in_progress/L3",
+        "to": "in_progress/L3", "note": f"resolution: 2027-01-06 00:00 → 2027-01-08 00:00 ({MOVED_REASON})",
+        "satisfied": None,
+    }
+    assert len(back) == 2  # len() counts the machine's events
+
+    # Part of the record: later snapshots carry it, restored as it is (no recompute, no second record).
+    back.resolve(cst("2027-01-07T15:00"), by="alice")
+    again = kefu.Ticket.from_json(noticed, back.to_json())
+    assert again == back and again.deadline_changes == back.deadline_changes
+    assert list(again.history["event"]) == ["triage", "start", "deadline_moved", "resolve"]
+    assert kefu.Ticket.from_json(policy, back.to_json()).deadline_changes == back.deadline_changes
