@@ -799,7 +799,9 @@ void register_ticket(py::module_& m) {
           },
           py::arg("policy"), py::arg("text"),
           "Restores a snapshot under the plan it carries (calendars by name from `policy`), replaying its history; "
-          "ParseError with line and column when it is malformed or does not add up.")
+          "ParseError with line and column when it is malformed or does not add up. A deadline the snapshot marks "
+          "provisional is recomputed on the policy's calendars; when it moved, the change is recorded in "
+          "deadline_changes (and shown in history as 'deadline_moved').")
       .def("copy", [](const py_ticket& t) { return t; })
       .def("__copy__", [](const py_ticket& t) { return t; })
       .def("__deepcopy__", [](const py_ticket& t, py::handle) { return t; }, py::arg("memo"))

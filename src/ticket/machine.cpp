@@ -1039,11 +1039,13 @@ std::optional<instant> provisional_due(const calendar::sla_clock& k, instant at)
 /// deadline was projected past 2026-12-31)". `was_official`: the official_until the snapshot recorded.
 std::string moved_reason(const calendar::calendar& cal, std::optional<std::int64_t> was_official, bool still) {
   std::string r = "calendar '" + cal.name() + "' ";
-  if (!was_official) r += "official data reaches " + format_days(cal.official_until());
-  else if (*was_official != cal.official_until()) r += "official data now reaches " + format_days(cal.official_until());
-  else r += "changed its projected days (official data still ends " + format_days(cal.official_until()) + ")";
-  r += was_official ? " (the deadline was projected past " + format_days(*was_official) + ")"
-                    : std::string(" (the deadline was projected)");
+  if (!was_official)  // a snapshot that did not say (hand-written): what is known now
+    r += "official data reaches " + format_days(cal.official_until()) + " (the deadline was projected)";
+  else if (*was_official != cal.official_until())
+    r += "official data now reaches " + format_days(cal.official_until()) + " (the deadline was projected past " +
+         format_days(*was_official) + ")";
+  else  // same official data, other projected days (another projection under the same name)
+    r += "projects the days past " + format_days(cal.official_until()) + " differently now";
   if (still) r += "; the new deadline is still provisional";
   return r;
 }

@@ -238,3 +238,20 @@ TEST(TicketHorizon, BadHorizonKeysAreRefused) {
             std::string::npos)
       << error_of([&] { ticket::from_json(bad_clock, builtins); });
 }
+
+TEST(TicketHorizon, ASnapshotWithoutOfficialUntilStillRecordsTheMove) {
+  // `official_until` is optional on read (a hand-written snapshot): the reason says what is known now.
+  std::string json = christmas_eve_ticket().to_json();
+  const std::string key = ",\"official_until\":\"2026-12-31\"";
+  json.erase(json.find(key), key.size());
+  const auto mainland_2027 = kefu::calendar::load_string(overlay_2027, "cn-mainland.yaml");
+  const ticket back = ticket::from_json(json, resolver_with(mainland_2027));
+  ASSERT_EQ(back.deadline_changes().size(), 1u);
+  EXPECT_EQ(cst_text(back.deadline_changes()[0].new_due), "2027-01-08T00:00:00+08:00");
+  EXPECT_EQ(back.deadline_changes()[0].reason,
+            "calendar 'cn-mainland' official data reaches 2027-12-31 (the deadline was projected)");
+  // `"provisional":false` with a due asks for nothing.
+  std::string not_provisional = christmas_eve_ticket().to_json();
+  not_provisional.replace(not_provisional.find("\"provisional\":true"), 18, "\"provisional\":false");
+  EXPECT_TRUE(ticket::from_json(not_provisional, resolver_with(mainland_2027)).deadline_changes().empty());
+}
