@@ -36,6 +36,7 @@ void raise(PyObject* type, const kefu::error& e, Extra extra = [](py::object&) {
   exc.attr("column") = optional_int(e.column());
   exc.attr("rule_id") = optional_str(e.rule_id());
   exc.attr("detail") = py::str(e.detail());
+  exc.attr("id") = py::str(e.id());
   extra(exc);
   PyErr_SetObject(type, exc.ptr());
 }
@@ -45,10 +46,12 @@ void raise(PyObject* type, const kefu::error& e, Extra extra = [](py::object&) {
 void register_errors(py::module_& m) {
   py::handle exception(PyExc_Exception), value_error(PyExc_ValueError);
   error_type = new_exception(m, "Error", py::make_tuple(exception),
-                             "Base of every kefu error. Fields: file, line, column, rule_id (None when unknown), "
-                             "detail (the message without location).");
+                             "Base of every kefu error. Fields: id (stable, e.g. 'kefu.calendar.out_of_range'; "
+                             "docs/errors.md), file, line, column, rule_id (None when unknown), detail (the message "
+                             "without location).");
   py::handle base(error_type);
   for (const char* field : {"file", "line", "column", "rule_id", "detail"}) base.attr(field) = py::none();
+  base.attr("id") = py::str("kefu.error");
   parse_error_type = new_exception(m, "ParseError", py::make_tuple(base, value_error),
                                    "A value or file could not be read (money text, date-time, YAML syntax).");
   policy_error_type = new_exception(m, "PolicyError", py::make_tuple(base, value_error),

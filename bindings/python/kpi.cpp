@@ -191,6 +191,7 @@ void register_kpi(py::module_& m) {
         py::object exc = py::reinterpret_borrow<py::object>(column_error_type)(e.what());
         for (const char* f : {"file", "line", "column", "rule_id"}) exc.attr(f) = py::none();
         exc.attr("detail") = py::str(e.what());
+        exc.attr("id") = py::str(e.id());
         exc.attr("column_name") = py::str(e.column());
         exc.attr("row") = e.row() >= 0 ? py::object(py::int_(e.row())) : py::object(py::none());
         PyErr_SetObject(column_error_type, exc.ptr());

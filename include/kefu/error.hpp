@@ -23,14 +23,20 @@ struct source_location {
   bool known() const noexcept { return !file.empty() || line > 0; }
 };
 
-/// Base of every kefu error.
+/// Base of every kefu error. Every error has a stable id ("kefu.rules.unknown_input"): a program or a CI
+/// job matches on the id, never on the message, which may be reworded. docs/errors.md lists them.
 class error : public std::runtime_error {
  public:
-  explicit error(std::string detail, source_location where = {}, std::string rule_id = {})
+  explicit error(std::string detail, source_location where = {}, std::string rule_id = {},
+                 std::string id = "kefu.error")
       : std::runtime_error(render(detail, where, rule_id)),
         detail_(std::move(detail)),
         where_(std::move(where)),
-        rule_id_(std::move(rule_id)) {}
+        rule_id_(std::move(rule_id)),
+        id_(std::move(id)) {}
+
+  /// The stable id of this kind of error, e.g. "kefu.calendar.out_of_range".
+  const std::string& id() const noexcept { return id_; }
 
   /// The message without location or rule prefix.
   const std::string& detail() const noexcept { return detail_; }
@@ -59,34 +65,42 @@ class error : public std::runtime_error {
   std::string detail_;
   source_location where_;
   std::string rule_id_;
+  std::string id_;
 };
 
 /// A value or a file could not be read: bad money text, a malformed instant, invalid YAML.
 class parse_error : public error {
  public:
-  using error::error;
+  explicit parse_error(std::string detail, source_location where = {}, std::string rule_id = {},
+                       std::string id = "kefu.parse")
+      : error(std::move(detail), std::move(where), std::move(rule_id), std::move(id)) {}
 };
 
 /// A rules file is well-formed but says something kefu cannot accept (unknown key, wrong type,
 /// contradiction between entries).
 class policy_error : public error {
  public:
-  using error::error;
+  explicit policy_error(std::string detail, source_location where = {}, std::string rule_id = {},
+                        std::string id = "kefu.policy")
+      : error(std::move(detail), std::move(where), std::move(rule_id), std::move(id)) {}
 };
 
-/// A date or instant outside a calendar's declared range: kefu never guesses which days are
-/// working days where its data ends.
+/// A date or instant outside a calendar's range (official data, or its provisional projection in strict
+/// mode or past the projection's end): kefu never guesses which days are working days where its data ends.
 class calendar_range_error : public error {
  public:
-  using error::error;
+  explicit calendar_range_error(std::string detail, source_location where = {}, std::string rule_id = {},
+                                std::string id = "kefu.calendar.out_of_range")
+      : error(std::move(detail), std::move(where), std::move(rule_id), std::move(id)) {}
 };
 
 /// Rethrows `e` with `prefix` put before its detail ("row 3: "), keeping its class and location.
 [[noreturn]] inline void rethrow_with_prefix(const error& e, const std::string& prefix) {
-  if (dynamic_cast<const calendar_range_error*>(&e)) throw calendar_range_error(prefix + e.detail(), e.where(), e.rule_id());
-  if (dynamic_cast<const policy_error*>(&e)) throw policy_error(prefix + e.detail(), e.where(), e.rule_id());
-  if (dynamic_cast<const parse_error*>(&e)) throw parse_error(prefix + e.detail(), e.where(), e.rule_id());
-  throw error(prefix + e.detail(), e.where(), e.rule_id());
+  if (dynamic_cast<const calendar_range_error*>(&e))
+    throw calendar_range_error(prefix + e.detail(), e.where(), e.rule_id(), e.id());
+  if (dynamic_cast<const policy_error*>(&e)) throw policy_error(prefix + e.detail(), e.where(), e.rule_id(), e.id());
+  if (dynamic_cast<const parse_error*>(&e)) throw parse_error(prefix + e.detail(), e.where(), e.rule_id(), e.id());
+  throw error(prefix + e.detail(), e.where(), e.rule_id(), e.id());
 }
 
 }  // namespace kefu

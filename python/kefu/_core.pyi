@@ -13,6 +13,7 @@ import numpy.typing as npt
 __version__: str
 
 class Error(Exception):
+    id: str
     file: str | None
     line: int | None
     column: int | None

@@ -35,6 +35,11 @@ class Finding:
     rule_id: str | None = None
     check: str | None = None
     source_line: str | None = None  # the line of the file the finding points at
+    id: str | None = None  # the error's stable id (docs/errors.md), or "kefu.lint.<check>" for a warning
+
+    def __post_init__(self) -> None:
+        if self.id is None and self.check:
+            self.id = f"kefu.lint.{self.check.replace('-', '_')}"
 
     def caret(self) -> str:
         """The source line and a caret under the column, as compilers show them (wide CJK characters
@@ -83,7 +88,8 @@ def _source_line(file: str, line: int | None) -> str | None:
 
 def _from_error(e: Error, path: Path) -> Finding:
     file = e.file or str(path)
-    return Finding(file, e.line, e.column, "error", e.detail or str(e), e.rule_id, None, _source_line(file, e.line))
+    return Finding(file, e.line, e.column, "error", e.detail or str(e), e.rule_id, None, _source_line(file, e.line),
+                   getattr(e, "id", None))
 
 
 #: How many days before a calendar's official data ends ``kefu lint`` starts to warn.

@@ -160,3 +160,17 @@ def test_horizon_warning_for_alerts():
     warning = mainland.horizon_warning(dt.date(2026, 12, 1))
     assert warning is not None and warning.startswith("calendar 'cn-mainland': official data ends on 2026-12-31 (in 30 days)")
     assert mainland.horizon_warning(dt.date(2026, 12, 1), within_days=10) is None
+
+
+def test_errors_carry_stable_ids():
+    strict = kefu.Calendar.builtin("cn-mainland", beyond_official="error")
+    with pytest.raises(kefu.CalendarRangeError) as info:
+        strict.add(dt.datetime(2026, 12, 30, 10), "3 workdays")
+    assert info.value.id == "kefu.calendar.out_of_range"
+    with pytest.raises(kefu.CalendarRangeError) as batch:
+        strict_policy.triage([facts("quality_defect", dt.datetime(2026, 12, 24, 10, tzinfo=CST))])
+    assert batch.value.id == "kefu.calendar.out_of_range"  # context added, id and class kept
+    with pytest.raises(kefu.ParseError) as parse:
+        kefu.Duration("3 wrkdays")
+    assert parse.value.id == "kefu.parse"
+    assert kefu.Error.id == "kefu.error"

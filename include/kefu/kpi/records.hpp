@@ -182,7 +182,7 @@ inline records slice(const records& r, std::size_t from, std::size_t to) {
 class column_error : public error {
  public:
   column_error(std::string column, std::int64_t row, const std::string& what)
-      : error(render(column, row, what)), column_(std::move(column)), row_(row) {}
+      : error(render(column, row, what), {}, {}, "kefu.kpi.column"), column_(std::move(column)), row_(row) {}
   const std::string& column() const noexcept { return column_; }
   std::int64_t row() const noexcept { return row_; }
 

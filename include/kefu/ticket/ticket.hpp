@@ -156,7 +156,8 @@ struct audit_record {
 class transition_error : public kefu::error {
  public:
   transition_error(state from, event_kind ev, std::string reason)
-      : kefu::error("cannot " + std::string(to_string(ev)) + " a ticket in state " + to_string(from) + ": " + reason),
+      : kefu::error("cannot " + std::string(to_string(ev)) + " a ticket in state " + to_string(from) + ": " + reason,
+                    {}, {}, "kefu.ticket.transition"),
         from_(from),
         event_(ev),
         reason_(std::move(reason)) {}
