@@ -11,6 +11,7 @@ PYBIND11_MODULE(_core, m) {
   kefu::python::register_rules(m);
   kefu::python::register_privacy(m);
   kefu::python::register_calendar(m);
+  kefu::python::register_notice(m);
   kefu::python::register_policy(m);
   kefu::python::register_suite(m);
   kefu::python::register_triage(m);

@@ -17,6 +17,7 @@ void register_money(pybind11::module_& m);
 void register_rules(pybind11::module_& m);
 void register_privacy(pybind11::module_& m);
 void register_calendar(pybind11::module_& m);
+void register_notice(pybind11::module_& m);
 void register_policy(pybind11::module_& m);
 void register_suite(pybind11::module_& m);
 void register_kpi(pybind11::module_& m);

@@ -95,6 +95,34 @@ def _cmd_triage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_calendar_notice(args: argparse.Namespace) -> int:
+    from . import notices_to_yaml
+    from .notices import calendar_named, compare, read_notices
+
+    try:
+        notices = read_notices(args.files)
+        if args.check:
+            calendar = calendar_named(args.check)
+            lines, differing = compare(notices, calendar)
+            for line in lines:
+                print(line)
+            years = ", ".join(str(n.year) for n in notices)
+            if differing:
+                print(f"{differing} day{'s' if differing != 1 else ''} differ between the notices ({years}) and {calendar.name}")
+                return 1
+            print(f"the notices ({years}) and {calendar.name} agree")
+            return 0
+        sys.stdout.write(notices_to_yaml(notices))
+        return 0
+    except Error as e:
+        where = f"{e.file}:{e.line}" if e.file and e.line else (e.file or "kefu")
+        print(f"{where}: {e.detail}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"kefu: error: {e}", file=sys.stderr)
+        return 2
+
+
 def _triage_summary(r) -> str:
     d = r.deadlines
     lines = [
@@ -184,6 +212,34 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--inputs", metavar="CSV", help="scorecard inputs per agent and month (default: shipped)")
     report.add_argument("--html", metavar="PATH", help="also write a self-contained HTML page with charts")
     report.set_defaults(handler=_cmd_report)
+
+    # kefu calendar SUBCOMMAND: calendar tools; more subcommands go beside `notice`.
+    calendar = commands.add_parser("calendar", help="calendar tools / 日历工具")
+    calendar_commands = calendar.add_subparsers(dest="calendar_command", metavar="SUBCOMMAND")
+    calendar.set_defaults(handler=lambda _: calendar.print_help() or 2)
+    notice = calendar_commands.add_parser(
+        "notice",
+        help="Parse a State Council holiday notice into calendar data / 将国务院节假日安排通知转换为日历数据",
+        description=(
+            "Parse State Council holiday notices (国务院办公厅关于YYYY年部分节假日安排的通知) and their amendments "
+            "into a calendar overlay for cn-mainland, or compare them with a calendar. / "
+            "将国务院节假日安排通知（及调整、延长通知）转换为 cn-mainland 的日历数据，或与日历逐日比较。"
+        ),
+    )
+    notice.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="notice texts in order, '-' for standard input; an amendment applies to the latest earlier notice of "
+        "its year / 按顺序给出通知文本文件（'-' 为标准输入），调整通知作用于同年最近的通知",
+    )
+    notice.add_argument(
+        "--check",
+        metavar="NAME",
+        help="instead of the YAML, list the days where the notices and this calendar (a built-in name or a YAML "
+        "file) differ; exit 1 when they do / 不输出 YAML，逐日列出通知与该日历（内置名称或 YAML 文件）的差异，有差异时退出码为 1",
+    )
+    notice.set_defaults(handler=_cmd_calendar_notice)
     return parser
 
 
