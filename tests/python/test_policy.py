@@ -133,8 +133,10 @@ def test_cli_lint_text_and_json(tmp_path):
     assert as_json["diagnostics"] == [
         {"file": str(tmp_path / "shadow.yaml"), "line": 6, "column": 5, "severity": "warning",
          "message": "rule B can never fire: earlier rule A always matches first (hit policy first)", "rule_id": "B", "check": "unreachable-rule",
-         "source_line": "  - {id: B, when: days <= 3, then: {ok: false}}"}
+         "source_line": "  - {id: B, when: days <= 3, then: {ok: false}}", "id": "kefu.lint.unreachable_rule"}
     ]
+    errors = json.loads(_kefu("lint", "--format", "json", str(tmp_path)).stdout)["diagnostics"]
+    assert [(d["severity"], d["id"]) for d in errors if d["severity"] == "error"] == [("error", "kefu.policy")]
     assert _kefu("lint", str(tmp_path / "shadow.yaml")).returncode == 0
     assert _kefu("lint", "--strict", str(tmp_path / "shadow.yaml")).returncode == 1
     assert lint([POLICY]) == []
