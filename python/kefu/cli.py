@@ -95,6 +95,21 @@ def _cmd_triage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_calendar_info(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from . import Policy
+    from .calendar_info import info_text
+    from .notices import calendar_named
+
+    if args.rules:
+        calendar = Policy.load(args.rules).calendar(args.name)  # the directory's overlays apply
+    else:
+        calendar = calendar_named(args.name)
+    sys.stdout.write(info_text(calendar, args.today or dt.date.today()))
+    return 0
+
+
 def _cmd_calendar_notice(args: argparse.Namespace) -> int:
     from . import notices_to_yaml
     from .notices import calendar_named, compare, read_notices
@@ -240,6 +255,16 @@ def build_parser() -> argparse.ArgumentParser:
         "file) differ; exit 1 when they do / 不输出 YAML，逐日列出通知与该日历（内置名称或 YAML 文件）的差异，有差异时退出码为 1",
     )
     notice.set_defaults(handler=_cmd_calendar_notice)
+    info = calendar_commands.add_parser(
+        "info",
+        help="a calendar's official data, provisional span and horizon warning / 日历的官方数据范围、暂定范围及到期提示",
+    )
+    info.add_argument("name", help="a built-in calendar name or a calendar YAML file / 内置日历名称或 YAML 文件")
+    info.add_argument("--rules", metavar="DIR", help="look the calendar up in this rules directory (its overlays "
+                      "apply) / 在该规则目录中查找日历（含覆盖文件）")
+    info.add_argument("--today", type=_date_argument, metavar="YYYY-MM-DD",
+                      help="the date the horizon warning counts from (default: today) / 以此日期计算到期提示")
+    info.set_defaults(handler=_cmd_calendar_info)
     return parser
 
 

@@ -174,3 +174,32 @@ def test_errors_carry_stable_ids():
         kefu.Duration("3 wrkdays")
     assert parse.value.id == "kefu.parse"
     assert kefu.Error.id == "kefu.error"
+
+
+def _kefu(*args: str):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "kefu", *args], capture_output=True, text=True, encoding="utf-8")
+
+
+def test_cli_calendar_info(tmp_path: Path):
+    result = _kefu("calendar", "info", "cn-mainland", "--today", "2026-12-01")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("calendar cn-mainland — ")
+    assert "official data 官方数据:" in lines[2] and lines[2].endswith("2004-01-01 … 2026-12-31")
+    assert "2027-01-01 … 2035-12-31 (law cn-statutory-2025" in lines[3]
+    assert "01-01 元旦 New Year's Day, 02-05…02-08 春节 Spring Festival, 04-05 清明节 Qingming Festival" in lines[4]
+    assert "warning: calendar 'cn-mainland': official data ends on 2026-12-31 (in 30 days)" in lines[5]
+    calm = _kefu("calendar", "info", "cn-office", "--today", "2026-06-01").stdout
+    assert "official data lasts more than 60 days" in calm
+    # With a rules directory, its overlay applies (cn-office is rebuilt on it).
+    rules = tmp_path / "rules"
+    shutil.copytree(kefu.default_rules_dir(), rules)
+    (rules / "calendars" / "cn-mainland.yaml").write_text(OVERLAY_2027, encoding="utf-8")
+    amended = _kefu("calendar", "info", "cn-office", "--rules", str(rules), "--today", "2026-12-01").stdout
+    assert "2004-01-01 … 2027-12-31" in amended and "2028-01-01 … 2035-12-31" in amended
+    assert "2028 projected 2028年推算: 01-01 元旦" in amended
+    bad = _kefu("calendar", "info", "cn-mainlnd")
+    assert bad.returncode == 1 and "did you mean 'cn-mainland'?" in bad.stderr
