@@ -171,3 +171,26 @@ def test_round_trip_every_stored_notice_gives_cn_mainland():
             differences.append(f"{day}: notice says {n}; cn-mainland.yaml says {c}")
     assert not differences, "the notices and cn-mainland disagree:\n" + "\n".join(differences)
     assert sum(1 for k, _ in said.values() if k == "day off") == sum(1 for k, _ in shipped.values() if k == "day off")
+
+
+def test_the_two_minute_procedure_from_notice_text_to_official_deadlines(tmp_path, capsys):
+    """docs/calendars.md: notice text → overlay in a rules directory → lint, test, load: 2027 is official."""
+    import shutil
+
+    notice = tmp_path / "notice-2027.txt"
+    notice.write_text(NOTICE_2027, encoding="utf-8")
+    rules = tmp_path / "my-rules"
+    shutil.copytree(kefu.default_rules_dir(), rules)
+    assert main(["calendar", "notice", str(notice)]) == 0
+    (rules / "calendars" / "cn-mainland.yaml").write_text(capsys.readouterr().out, encoding="utf-8")
+    assert main(["lint", "--strict", "--today", "2026-12-01", str(rules)]) == 0  # no horizon warning any more
+    assert capsys.readouterr().out.splitlines()[-1].startswith("0 errors, 0 warnings")
+    assert main(["test", str(rules)]) == 0
+    capsys.readouterr()
+    policy = kefu.Policy.load(rules)
+    cst = dt.timezone(dt.timedelta(hours=8))
+    r = policy.triage({"business": "mall", "channel": "phone", "category": "quality_defect",
+                       "received_at": dt.datetime(2027, 2, 4, 10, tzinfo=cst)})
+    # 02-05..11 off, Sunday 02-14 worked: 02-12, 02-14, 02-15, 02-16, 02-17, 02-18, 02-19.
+    assert (r.deadlines.resolution.due, r.deadlines.resolution.provisional) == (dt.datetime(2027, 2, 20, tzinfo=cst), False)
+    assert policy.calendar("cn-office").official_until == dt.date(2027, 12, 31)
