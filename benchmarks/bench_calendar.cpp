@@ -6,6 +6,7 @@
 // the answers are not all the same cached day. Run: build/cpp/benchmarks/kefu_bench_calendar
 #include <kefu/calendar/calendar.hpp>
 #include <kefu/calendar/load.hpp>
+#include <kefu/calendar/notice.hpp>
 #include <kefu/time.hpp>
 
 #include <benchmark/benchmark.h>
@@ -114,6 +115,38 @@ void BM_add_workdays(benchmark::State& state) {
 }
 BENCHMARK(BM_add_workdays)->Arg(1)->Arg(3)->Arg(10);
 
+/// The same with the deadline's provisional flag (DOM-SLA-8), as triage computes it: one more day look-up.
+void BM_add_workdays_with_provisional_flag(benchmark::State& state) {
+  const calendar& cal = office();
+  const auto& ts = sample_instants();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const instant due = cal.add_workdays(ts[i++ & (kSamples - 1)], 3);
+    benchmark::DoNotOptimize(cal.provisional_at(due));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_add_workdays_with_provisional_flag);
+
+/// "3 workdays" from instants in the provisional projection (2027-01-01 … 2035-11-30): the projected
+/// days are compiled into the same tables, so queries past the official data cost the same.
+void BM_add_workdays_projected(benchmark::State& state) {
+  const calendar& cal = office();
+  static const std::vector<instant> ts = [] {
+    std::vector<instant> out;
+    std::uint64_t seed = 2027;
+    const std::int64_t from = kefu::detail::days_from_civil(2027, 1, 1) * kDay - kZone;
+    const std::int64_t to = kefu::detail::days_from_civil(2035, 11, 30) * kDay - kZone;
+    for (std::size_t i = 0; i < kSamples; ++i)
+      out.push_back(instant::from_unix(from + static_cast<std::int64_t>(splitmix64(seed) % (to - from))));
+    return out;
+  }();
+  std::size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(cal.add_workdays(ts[i++ & (kSamples - 1)], 3));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_add_workdays_projected);
+
 /// "4 business hours" on cn-office (09:00-12:00, 13:30-18:00, holidays and 调休).
 void BM_add_working_time_4h(benchmark::State& state) {
   const calendar& cal = office();
@@ -186,9 +219,22 @@ void BM_compile_cn_mainland(benchmark::State& state) {
     { calendar gone(std::move(c)); }
     state.ResumeTiming();
   }
-  state.counters["days"] = static_cast<double>(def.last_day - def.first_day + 1);
+  state.counters["days"] = static_cast<double>(mainland().last_day() - mainland().first_day() + 1);
+  state.counters["official_days"] = static_cast<double>(def.last_day - def.first_day + 1);
 }
 BENCHMARK(BM_compile_cn_mainland)->Unit(benchmark::kMicrosecond);
+
+/// Parsing a State Council notice (the 2026 one, as stored in tests/data/notices) into days off and
+/// make-up working days, and writing the overlay YAML (DOM-SLA-9).
+void BM_parse_notice_2026(benchmark::State& state) {
+  const std::string text = read_text(std::string(KEFU_BENCH_NOTICES_DIR) + "/2026.txt");
+  for (auto _ : state) {
+    const auto notice = kefu::calendar::holiday_notice::parse(text, nullptr, "2026.txt");
+    benchmark::DoNotOptimize(notice.to_yaml());
+  }
+  state.counters["text_bytes"] = static_cast<double>(text.size());
+}
+BENCHMARK(BM_parse_notice_2026)->Unit(benchmark::kMicrosecond);
 
 /// Loading cn-mainland from its YAML text: parse + definition + compile (what load_file costs
 /// without the file read).
