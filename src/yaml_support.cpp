@@ -1,7 +1,11 @@
 #include "detail/yaml_support.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 #include <vector>
 
 namespace kefu::detail {
@@ -57,9 +61,86 @@ std::size_t unclosed_bracket(const std::string& text, std::size_t until, char op
   return std::string::npos;
 }
 
+/// Counts what a document expands to before anything walks it: every node, with each alias (`*name`)
+/// counting the nodes of the anchored value again, and the nesting depth. A few hundred bytes of nested
+/// aliases ("billion laughs") would otherwise cost minutes in every walk over the tree.
+class expansion_bound : public YAML::EventHandler {
+ public:
+  static constexpr std::uint64_t max_nodes = 1'000'000;
+  static constexpr std::size_t max_depth = 256;
+
+  explicit expansion_bound(const std::string& name) : name_(name) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { leaf(mark, anchor, 1); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const auto it = sizes_.find(anchor);
+    leaf(mark, 0, it == sizes_.end() ? 1 : it->second);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string&) override {
+    leaf(mark, anchor, 1);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(mark, anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct frame {
+    YAML::anchor_t anchor;
+    std::uint64_t size;  // the node and everything below it, aliases expanded
+  };
+  static std::uint64_t capped(std::uint64_t a, std::uint64_t b) { return std::min(a + b, max_nodes + 1); }
+  void count(const YAML::Mark& mark, std::uint64_t n) {
+    total_ = capped(total_, n);
+    if (total_ > max_nodes)
+      throw parse_error("the YAML expands to more than " + std::to_string(max_nodes) +
+                            " values (anchors & and aliases * repeat their values); write the values out or use "
+                            "fewer aliases",
+                        location_of(mark, name_));
+  }
+  void leaf(const YAML::Mark& mark, YAML::anchor_t anchor, std::uint64_t n) {
+    if (anchor) sizes_[anchor] = n;
+    if (!stack_.empty()) stack_.back().size = capped(stack_.back().size, n);
+    count(mark, n);
+  }
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (stack_.size() >= max_depth)
+      throw parse_error("the YAML nests deeper than " + std::to_string(max_depth) + " levels",
+                        location_of(mark, name_));
+    stack_.push_back({anchor, 1});
+    count(mark, 1);
+  }
+  void close() {
+    const frame done = stack_.back();
+    stack_.pop_back();
+    if (done.anchor) sizes_[done.anchor] = done.size;
+    if (!stack_.empty()) stack_.back().size = capped(stack_.back().size, done.size);
+  }
+
+  std::string name_;
+  std::vector<frame> stack_;
+  std::unordered_map<YAML::anchor_t, std::uint64_t> sizes_;
+  std::uint64_t total_ = 0;
+};
+
 yaml_file parse(std::string text, const std::string& name) {
   yaml_file f{name, std::move(text), {}};
   try {
+    {
+      std::istringstream in(f.text);
+      YAML::Parser parser(in);
+      expansion_bound bound(name);
+      while (parser.HandleNextDocument(bound)) {
+      }
+    }
     f.root = YAML::Load(f.text);
   } catch (const YAML::ParserException& e) {
     const source_location at = location_of(e.mark, name);

@@ -1,0 +1,52 @@
+// Hostile YAML (DESIGN "Hostile input"): nested aliases and deep nesting are refused before anything
+// walks the tree, with an error that says where and why, for every kind of rules file.
+#include <kefu/calendar/load.hpp>
+#include <kefu/rules/policy.hpp>
+
+#include "calendar_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+using namespace kefu_test;
+
+namespace {
+
+/// "Billion laughs": each level repeats the previous one ten times through aliases.
+std::string laughs(int levels) {
+  std::string y = "calendar: x\nl0: &l0 [a, a, a, a, a, a, a, a, a, a]\n";
+  for (int i = 1; i <= levels; ++i) {
+    const std::string prev = "*l" + std::to_string(i - 1);
+    y += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) y += (k ? ", " : "") + prev;
+    y += "]\n";
+  }
+  return y;
+}
+
+}  // namespace
+
+TEST(YamlBounds, NestedAliasesAreRefusedBeforeAnyWalk) {
+  const std::string message = error_of([] { kefu::calendar::load_string(laughs(9), "laughs.yaml"); });
+  // Refused as soon as the count passes the bound: at the seventh alias of level 5 (line 7), long before
+  // the 10^10 values level 9 would expand to.
+  EXPECT_EQ(message,
+            "laughs.yaml:7:45: the YAML expands to more than 1000000 values (anchors & and aliases * repeat their "
+            "values); write the values out or use fewer aliases");
+  try {
+    kefu::calendar::load_string(laughs(9), "laughs.yaml");
+    FAIL();
+  } catch (const kefu::parse_error& e) {
+    EXPECT_EQ(e.id(), "kefu.parse");
+  }
+  // A few honest aliases are fine (the file then fails on its own merits: unknown keys).
+  EXPECT_EQ(error_of([] { kefu::calendar::load_string(laughs(2), "small.yaml"); }),
+            "small.yaml:2:1: unknown key 'l0' in a calendar");
+}
+
+TEST(YamlBounds, DeepNestingIsRefused) {
+  const std::string deep = "policy: x\nv: " + std::string(300, '[') + std::string(300, ']') + "\n";
+  EXPECT_EQ(error_of([&] { kefu::rules::load_policy_string(deep, "deep.yaml"); }),
+            "deep.yaml:2:259: the YAML nests deeper than 256 levels");
+}
