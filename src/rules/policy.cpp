@@ -37,13 +37,15 @@ std::vector<std::string> names_of(const std::vector<field>& fields) {
 std::size_t policy::slot(const std::string& input) const {
   for (std::size_t i = 0; i < inputs_.size(); ++i)
     if (inputs_[i].name == input) return i;
-  throw error("policy '" + name_ + "' has no input '" + input + "'" + kefu::detail::did_you_mean(input, names_of(inputs_)));
+  throw error("policy '" + name_ + "' has no input '" + input + "'" + kefu::detail::did_you_mean(input, names_of(inputs_)), {},
+              {}, "kefu.rules.unknown_input");
 }
 
 std::size_t policy::output_index(const std::string& output) const {
   for (std::size_t i = 0; i < outputs_.size(); ++i)
     if (outputs_[i].name == output) return i;
-  throw error("policy '" + name_ + "' has no output '" + output + "'" + kefu::detail::did_you_mean(output, names_of(outputs_)));
+  throw error("policy '" + name_ + "' has no output '" + output + "'" + kefu::detail::did_you_mean(output, names_of(outputs_)),
+              {}, {}, "kefu.rules.unknown_output");
 }
 
 record policy::make_record() const {
@@ -74,7 +76,7 @@ void policy::check_complete(const record& r) const {
   std::string missing;
   for (std::size_t i = 0; i < inputs_.size(); ++i)
     if (!r.present[i]) missing += (missing.empty() ? "" : ", ") + inputs_[i].name;
-  if (!missing.empty()) throw error("policy '" + name_ + "': missing input(s) " + missing);
+  if (!missing.empty()) throw error("policy '" + name_ + "': missing input(s) " + missing, {}, {}, "kefu.rules.missing_input");
 }
 
 void policy::evaluate(const record& r, decision& out, std::vector<condition_trace>* trace) const {
@@ -155,7 +157,8 @@ void policy::evaluate(const record& r, decision& out, std::vector<condition_trac
   }
   if (hit_policy_ == hit_policy::unique && out.matched.size() > 1)
     throw error("policy '" + name_ + "' (hit policy unique): rules " + rules_[out.matched[0]].id + " and " +
-                rules_[out.matched[1]].id + " both match");
+                    rules_[out.matched[1]].id + " both match",
+                {}, {}, "kefu.rules.not_unique");
   if (hit_policy_ == hit_policy::priority && out.matched.size() > 1) {
     std::uint32_t best = out.matched[0];
     for (const std::uint32_t m : out.matched)
@@ -164,7 +167,7 @@ void policy::evaluate(const record& r, decision& out, std::vector<condition_trac
   }
   if (out.matched.empty()) {
     if (!has_default_)
-      throw error("policy '" + name_ + "': no rule matches and there is no default");
+      throw error("policy '" + name_ + "': no rule matches and there is no default", {}, {}, "kefu.rules.no_match");
     out.by_default = true;
   }
 }
