@@ -16,6 +16,7 @@
 #include <kefu/calendar/projection.hpp>
 #include <kefu/calendar/sla_clock.hpp>
 
+#include <kefu/rules/batch.hpp>
 #include <kefu/rules/catalog.hpp>
 #include <kefu/rules/keywords.hpp>
 #include <kefu/rules/policy.hpp>
