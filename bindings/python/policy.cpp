@@ -1,9 +1,11 @@
-// kefu.Policy: load, evaluate (a dict, a list of dicts, a pandas DataFrame), explain.
+// kefu.DecisionPolicy: load, evaluate (a dict, a list of dicts, a pandas DataFrame), explain; evaluate_columns
+// converts Python columns into a kefu::rules::batch (kefu/rules/batch.hpp decides) and wraps the decisions as numpy.
 #include "register.hpp"
 #include "rows.hpp"
 
 #include <kefu/detail/suggest.hpp>
 #include <kefu/money.hpp>
+#include <kefu/rules/batch.hpp>
 #include <kefu/rules/policy.hpp>
 #include <kefu/rules/policy_handle.hpp>
 
@@ -18,8 +20,6 @@ namespace py = pybind11;
 namespace kr = kefu::rules;
 
 namespace kefu::python {
-
-[[noreturn]] void rethrow_at_row(std::size_t row);
 
 namespace {
 py::module_ datetime_module() { return py::module_::import("datetime"); }
@@ -202,9 +202,8 @@ struct policy_target {
   void set_text(kr::record& r, std::size_t slot, const std::string& text) const { p->set(r, slot, text); }
   void finish(const kr::record& r) const { p->check_complete(r); }
   [[noreturn]] void unknown(const std::string& name) const {
-    std::vector<std::string> names;
-    for (const auto& f : p->inputs()) names.push_back(f.name);
-    throw kefu::error("policy '" + p->name() + "': unknown input '" + name + "'" + kefu::detail::did_you_mean(name, names));
+    kr::batch(*p, 0).slot(name);  // throws "policy 'P': unknown input 'x' (did you mean …)", kefu.rules.unknown_input
+    throw std::logic_error("kefu: input '" + name + "' is unknown and known");
   }
 };
 using policy_rows = row_reader<policy_target>;
@@ -239,6 +238,8 @@ struct py_decision {
 
 }  // namespace
 
+std::string row_prefix(std::size_t row) { return "row " + std::to_string(row) + ": "; }
+
 /// A DataFrame of the decisions: one column per output, then rule_id (and rule_ids under collect).
 py::object decisions_frame(const kr::policy& p, const std::vector<py_decision>& ds, py::handle index) {
   py::dict columns;
@@ -269,8 +270,8 @@ std::vector<py_decision> evaluate_rows(const policy_ptr& p, py::iterable rows) {
   for (auto r : rows) {
     try {
       records.push_back(reader.read(r));
-    } catch (const kefu::error&) {
-      rethrow_at_row(row);
+    } catch (const kefu::error& e) {
+      kefu::rethrow_with_prefix(e, row_prefix(row));
     }
     ++row;
   }
@@ -292,8 +293,8 @@ std::vector<py_decision> evaluate_rows(const policy_ptr& p, py::iterable rows) {
   if (error) {
     try {
       std::rethrow_exception(error);
-    } catch (const kefu::error&) {
-      rethrow_at_row(failed);
+    } catch (const kefu::error& e) {
+      kefu::rethrow_with_prefix(e, row_prefix(failed));
     }
   }
   std::vector<py::object> ids;
@@ -308,84 +309,50 @@ std::vector<py_decision> evaluate_rows(const policy_ptr& p, py::iterable rows) {
 
 bool is_frame(py::handle x) { return py::hasattr(x, "to_dict") && py::hasattr(x, "columns") && py::hasattr(x, "index"); }
 
-// ---- columnar batches ---------------------------------------------------------------------------
-
-/// Rethrows the kefu::error being handled with "row N: " in front of its message, keeping its class.
-[[noreturn]] void rethrow_at_row(std::size_t row) {
-  const std::string at = "row " + std::to_string(row) + ": ";
-  try {
-    throw;
-  } catch (const kefu::parse_error& e) {
-    throw kefu::parse_error(at + e.detail(), e.where(), e.rule_id());
-  } catch (const kefu::policy_error& e) {
-    throw kefu::policy_error(at + e.detail(), e.where(), e.rule_id());
-  } catch (const kefu::calendar_range_error& e) {
-    throw kefu::calendar_range_error(at + e.detail(), e.where(), e.rule_id());
-  } catch (const kefu::error& e) {
-    throw kefu::error(at + e.detail(), e.where(), e.rule_id());
-  }
-}
+// ---- columnar batches: Python columns → kefu::rules::batch (the core decides) → numpy columns ----------
 
 namespace {
 
-/// The rules each row matched: the deciding rule (−1: the default decided) and, for every hit
-/// policy, all matched rules in order as offsets into one flat array.
-struct matches {
-  std::vector<std::int32_t> first;
-  std::vector<std::int64_t> offsets{0};
-  std::vector<std::int32_t> rules;
-};
-
-/// Evaluates rows 0..n-1 without the GIL; record(i, scratch) gives row i's record. An evaluation
-/// error (no rule and no default, two rules under unique) is raised naming its row.
-template <class RecordOf>
-matches decide(const kr::policy& p, std::size_t n, RecordOf&& record) {
-  matches out;
-  out.first.resize(n);
-  out.offsets.reserve(n + 1);
-  out.rules.reserve(n);
-  std::size_t failed = n;
-  std::exception_ptr error;
-  {
-    py::gil_scoped_release release;
-    kr::decision d;
-    for (std::size_t i = 0; i < n; ++i) {
-      try {
-        p.evaluate(record(i), d);
-      } catch (const kefu::error&) {
-        failed = i;
-        error = std::current_exception();
-        break;
-      }
-      out.first[i] = d.matched.empty() ? -1 : static_cast<std::int32_t>(d.matched.front());
-      for (const auto m : d.matched) out.rules.push_back(static_cast<std::int32_t>(m));
-      out.offsets.push_back(static_cast<std::int64_t>(out.rules.size()));
-    }
-  }
-  if (error) {
-    try {
-      std::rethrow_exception(error);
-    } catch (const kefu::error&) {
-      rethrow_at_row(failed);
-    }
-  }
-  return out;
-}
-
-/// One input's values for every row of a batch, typed; rows without a value hold the input's default.
+/// One input's values for every row of a batch, converted from Python for a kefu::rules::batch: numbers in
+/// the input's unit, or text (row i is text[ends[i-1], ends[i])); rows without a value are marked missing
+/// (the core applies the default or reports the missing input); reading stops at the first refused value,
+/// kept with its row for the batch to report in order.
 struct input_column {
   bool given = false;                 // the batch has this column
+  std::size_t rows = 0;               // how many rows the column is for
   std::vector<std::int64_t> numbers;  // non-text inputs
   std::string text;                   // text inputs: row i is text[ends[i-1], ends[i])
   std::vector<std::size_t> ends;
-  std::vector<std::size_t> missing;   // rows without a value for an input that has no default
+  std::vector<std::string_view> views;  // the texts, for the batch (made by add_to)
+  std::vector<std::uint8_t> missing;    // one byte per row when some row has no value
   std::size_t error_row = SIZE_MAX;  // the first row whose value is bad, and why
   std::exception_ptr error;
   std::string_view text_at(std::size_t row) const {
     const std::size_t begin = row ? ends[row - 1] : 0;
     return std::string_view(text).substr(begin, ends[row] - begin);
   }
+  /// Lends the column to the batch (keep it alive until the batch is decided).
+  void add_to(kr::batch& b, std::size_t slot, bool is_text) {
+    const std::uint8_t* mask = missing.empty() ? nullptr : missing.data();
+    if (is_text) {
+      views.resize(ends.size());
+      for (std::size_t i = 0; i < ends.size(); ++i) views[i] = text_at(i);
+      b.texts(slot, views.data(), mask);
+    } else {
+      b.numbers(slot, numbers.data(), mask);
+    }
+    if (error) b.refuse(slot, error_row, error);
+  }
 };
+
+/// Decides the rows of the columns read from a batch, in the order given, without the GIL.
+kr::decision_columns decide(const kr::policy& p, std::vector<input_column>& cols, const std::vector<std::size_t>& order,
+                            std::size_t n) {
+  kr::batch b(p, n);
+  for (const std::size_t s : order) cols[s].add_to(b, s, p.inputs()[s].type == kr::value_type::text);
+  py::gil_scoped_release release;
+  return kr::evaluate_columns(b);
+}
 
 py::module_ numpy() { return py::module_::import("numpy"); }
 
@@ -393,13 +360,12 @@ py::module_ numpy() { return py::module_::import("numpy"); }
 /// so a value means (and is refused) exactly as it would be in a dict given to evaluate().
 class column_reader {
  public:
-  column_reader(const kr::policy& p, const policy_rows& rows) : p_(p), rows_(rows), scratch_(p.make_record()), base_(p.make_record()) {}
-
-  const kr::record& base() const { return base_; }
+  column_reader(const kr::policy& p, const policy_rows& rows) : p_(p), rows_(rows), scratch_(p.make_record()) {}
 
   /// Converts one column of n values into `c` (for input `slot`); stops at the first bad value.
   void read(input_column& c, std::size_t slot, py::handle values, std::size_t n) {
     c.given = true;
+    c.rows = n;
     const auto& f = p_.inputs()[slot];
     const bool text = f.type == kr::value_type::text;
     if (text) {
@@ -444,13 +410,14 @@ class column_reader {
   /// A column gathered from dicts: items[row] is the row's value, nullptr when the row lacks the key.
   void read_items(input_column& c, std::size_t slot, const std::vector<PyObject*>& items, std::size_t n) {
     c.given = true;
+    c.rows = n;
     if (p_.inputs()[slot].type == kr::value_type::text)
       c.ends.reserve(n);
     else
       c.numbers.reserve(n);
     for (std::size_t row = 0; row < n; ++row) {
       if (!items[row])
-        push_missing(c, slot, row);
+        push_missing(c, p_.inputs()[slot], row);
       else if (!put(c, slot, row, items[row]))
         return;
     }
@@ -510,7 +477,7 @@ class column_reader {
     if (scratch_.present[slot]) {
       push(c, f, scratch_.numbers[slot], scratch_.texts[slot]);
     } else {  // None, NaN, NaT, pandas.NA: the default, or missing
-      push_missing(c, slot, row);
+      push_missing(c, p_.inputs()[slot], row);
     }
     return true;
   }
@@ -559,6 +526,7 @@ class column_reader {
     const auto codes = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(codes_array);
     if (!codes) throw py::error_already_set();
     input_column values;  // row k: distinct value k
+    values.rows = distinct.size();
     std::vector<std::uint8_t> ok(distinct.size(), 1);
     for (std::size_t k = 0; k < distinct.size(); ++k) {
       if (!put(values, slot, k, distinct[k])) {
@@ -571,13 +539,17 @@ class column_reader {
     for (std::size_t row = 0; row < n; ++row) {
       const std::int64_t k = code(static_cast<py::ssize_t>(row));
       if (k < 0) {
-        push_missing(c, slot, row);
+        push_missing(c, p_.inputs()[slot], row);
         continue;
       }
       const auto ku = static_cast<std::size_t>(k);
       if (!ok[ku]) {
         put(c, slot, row, distinct[ku]);  // keeps the error, at this row
         return;
+      }
+      if (!values.missing.empty() && values.missing[ku]) {  // a distinct value that means "not given"
+        push_missing(c, f, row);
+        continue;
       }
       if (f.type == kr::value_type::text)
         push(c, f, 0, values.text_at(ku));
@@ -586,17 +558,16 @@ class column_reader {
     }
   }
 
-  /// A row without a value (None, NaN, not in the dict): the input's default, else missing.
-  void push_missing(input_column& c, std::size_t slot, std::size_t row) {
-    const auto& f = p_.inputs()[slot];
-    if (!f.default_text) c.missing.push_back(row);
-    push(c, f, base_.numbers[slot], base_.texts[slot]);
+  /// A row without a value (None, NaN, not in the dict): marked; the core applies the default or reports it.
+  static void push_missing(input_column& c, const kr::field& f, std::size_t row) {
+    if (c.missing.empty()) c.missing.assign(c.rows, 0);
+    c.missing[row] = 1;
+    push(c, f, 0, {});
   }
 
   const kr::policy& p_;
   const policy_rows& rows_;
   kr::record scratch_;
-  kr::record base_;
 };
 
 
@@ -623,38 +594,32 @@ py::object as_column(py::handle v, const std::string& name) {
 /// The decisions of a batch as columns (kefu.DecisionColumns).
 struct py_decision_columns {
   policy_ptr policy;
-  matches m;
+  kr::decision_columns m;
   py::object index;  // the DataFrame's index, or None
   py::dict outputs;
   py::object rule_index, rule_id, by_default;
 
-  std::size_t size() const { return m.first.size(); }
+  std::size_t size() const { return m.size(); }
 
   /// numpy's take of a palette (one entry per rule, then the default's) by each row's deciding rule.
   py::object take(const py::array& palette) const {
     py::array_t<std::int64_t> pick(static_cast<py::ssize_t>(size()));
     auto out = pick.mutable_unchecked<1>();
     const auto rules = static_cast<std::int64_t>(policy->rules().size());
-    for (std::size_t i = 0; i < size(); ++i) out(static_cast<py::ssize_t>(i)) = m.first[i] < 0 ? rules : m.first[i];
+    for (std::size_t i = 0; i < size(); ++i) out(static_cast<py::ssize_t>(i)) = m.rule_index[i] < 0 ? rules : m.rule_index[i];
     return palette.attr("take")(pick);
   }
 
   /// The value of output o when rule r decides (r = rules: the default); nullptr when unset.
   const kr::value* value_of(std::size_t r, std::size_t o) const {
-    const auto& p = *policy;
-    if (r < p.rules().size()) return p.output_of_rule(static_cast<std::uint32_t>(r), o);
-    const auto& d = p.default_outputs();
-    return o < d.size() && d[o] ? &*d[o] : nullptr;
+    return m.decided(r < policy->rules().size() ? static_cast<std::int32_t>(r) : -1, o);
   }
 
   py::object column(std::size_t o) const {
     const auto& p = *policy;
     const auto& f = p.outputs()[o];
     const std::size_t n = p.rules().size() + 1;
-    bool always = true;  // every rule (and the default, when there is one) sets it
-    for (std::size_t r = 0; r < n; ++r)
-      if (!value_of(r, o) && (r < n - 1 || p.has_default())) always = false;
-    const bool typed = always && (f.type == kr::value_type::boolean || f.type == kr::value_type::integer ||
+    const bool typed = m.always_set(o) && (f.type == kr::value_type::boolean || f.type == kr::value_type::integer ||
                                   f.type == kr::value_type::duration || f.type == kr::value_type::date);
     if (typed) {
       py::array_t<std::int64_t> palette(static_cast<py::ssize_t>(n));
@@ -685,8 +650,8 @@ struct py_decision_columns {
     auto iv = index.mutable_unchecked<1>();
     auto bv = by.mutable_unchecked<1>();
     for (std::size_t i = 0; i < n; ++i) {
-      iv(static_cast<py::ssize_t>(i)) = m.first[i];
-      bv(static_cast<py::ssize_t>(i)) = m.first[i] < 0;
+      iv(static_cast<py::ssize_t>(i)) = m.rule_index[i];
+      bv(static_cast<py::ssize_t>(i)) = m.by_default[i] != 0;
     }
     rule_index = index;
     by_default = by;
@@ -724,8 +689,9 @@ struct py_decision_columns {
     for (const auto& r : policy->rules()) ids.push_back(py::str(r.id));
     py::list out(size());
     for (std::size_t i = 0; i < size(); ++i) {
-      py::list row(static_cast<std::size_t>(m.offsets[i + 1] - m.offsets[i]));
-      for (auto k = m.offsets[i]; k < m.offsets[i + 1]; ++k) row[static_cast<std::size_t>(k - m.offsets[i])] = ids[static_cast<std::size_t>(m.rules[static_cast<std::size_t>(k)])];
+      py::list row(static_cast<std::size_t>(m.match_offsets[i + 1] - m.match_offsets[i]));
+      for (auto k = m.match_offsets[i]; k < m.match_offsets[i + 1]; ++k)
+        row[static_cast<std::size_t>(k - m.match_offsets[i])] = ids[static_cast<std::size_t>(m.match_rules[static_cast<std::size_t>(k)])];
       out[i] = row;
     }
     return out;
@@ -746,52 +712,6 @@ struct py_decision_columns {
     return pd.attr("DataFrame")(columns, py::arg("index") = index.is_none() ? this->index : index);
   }
 };
-
-/// The first bad row of columns read from a batch, as evaluate_many would report it: a bad value
-/// (at one row, the first column in order), else the inputs missing at a row.
-void throw_first_error(const kr::policy& p, const std::vector<input_column>& cols, const std::vector<std::size_t>& order,
-                       std::size_t n) {
-  const auto& inputs = p.inputs();
-  std::size_t bad = SIZE_MAX, bad_slot = 0, missing = SIZE_MAX;
-  for (const std::size_t s : order)
-    if (cols[s].error && cols[s].error_row < bad) bad = cols[s].error_row, bad_slot = s;
-  for (std::size_t s = 0; s < inputs.size(); ++s) {
-    if (!cols[s].given && !inputs[s].default_text && n > 0) missing = 0;
-    if (!cols[s].missing.empty()) missing = std::min(missing, cols[s].missing.front());
-  }
-  if (bad != SIZE_MAX && bad <= missing) {
-    try {
-      std::rethrow_exception(cols[bad_slot].error);
-    } catch (const kefu::error&) {
-      rethrow_at_row(bad);
-    }
-  }
-  if (missing != SIZE_MAX) {
-    kr::record r = p.make_record();
-    for (std::size_t s = 0; s < inputs.size(); ++s)
-      r.present[s] = cols[s].given ? !std::binary_search(cols[s].missing.begin(), cols[s].missing.end(), missing)
-                                   : inputs[s].default_text.has_value();
-    try {
-      p.check_complete(r);
-    } catch (const kefu::error&) {
-      rethrow_at_row(missing);
-    }
-  }
-}
-
-/// Evaluates the rows of checked columns: one record, refilled per row (inputs not given keep their defaults).
-matches decide_columns(const kr::policy& p, const std::vector<input_column>& cols, const std::vector<std::size_t>& order,
-                       std::size_t n) {
-  kr::record scratch = p.make_record();
-  std::fill(scratch.present.begin(), scratch.present.end(), 1);
-  std::vector<std::size_t> numbers, texts;
-  for (const std::size_t s : order) (p.inputs()[s].type == kr::value_type::text ? texts : numbers).push_back(s);
-  return decide(p, n, [&](std::size_t i) -> const kr::record& {
-    for (const std::size_t s : numbers) scratch.numbers[s] = cols[s].numbers[i];
-    for (const std::size_t s : texts) scratch.texts[s] = cols[s].text_at(i);
-    return scratch;
-  });
-}
 
 /// A list of dicts, gathered into columns. Any row that cannot be read is read again by the row
 /// reader, so the error is the one evaluate_many raises.
@@ -834,23 +754,24 @@ py_decision_columns evaluate_dicts(const policy_ptr& p, const policy_rows& reade
     columns.read_items(cols[s], s, items[s], stop);
     order.push_back(s);
   }
-  std::size_t first = stop;  // the first row with a bad value, a missing input, or that is no mapping of inputs
-  for (const std::size_t s : order) {
-    if (cols[s].error) first = std::min(first, cols[s].error_row);
-    if (!cols[s].missing.empty()) first = std::min(first, cols[s].missing.front());
-  }
-  for (std::size_t s = 0; s < inputs.size(); ++s)
-    if (items[s].empty() && !inputs[s].default_text && stop > 0) first = 0;
+  // The rows before `stop` as a batch; its first row at fault (a bad value, a missing input), or the
+  // row that is no mapping of known inputs, is read again as a row, so the error is evaluate_many's.
+  kr::batch b(*p, stop);
+  for (const std::size_t s : order) cols[s].add_to(b, s, inputs[s].type == kr::value_type::text);
+  const std::size_t first = b.first_bad_row();
   if (first < n) {
     try {
       reader.read(row[first]);
-    } catch (const kefu::error&) {
-      rethrow_at_row(first);
+    } catch (const kefu::error& e) {
+      kefu::rethrow_with_prefix(e, row_prefix(first));
     }
     throw std::logic_error("kefu: row " + std::to_string(first) + " was refused as a column but read as a row");
   }
   py_decision_columns out{p, {}, py::none(), {}, {}, {}, {}};
-  out.m = decide_columns(*p, cols, order, n);
+  {
+    py::gil_scoped_release release;
+    out.m = kr::evaluate_columns(b);
+  }
   out.build();
   return out;
 }
@@ -892,8 +813,7 @@ py_decision_columns evaluate_columns(const policy_ptr& p, py::handle data) {
     columns.read(cols[slot], slot, values, n);
     order.push_back(slot);
   }
-  throw_first_error(*p, cols, order, n);
-  out.m = decide_columns(*p, cols, order, n);
+  out.m = decide(*p, cols, order, n);
   out.build();
   return out;
 }
@@ -973,11 +893,11 @@ void register_policy(py::module_& m) {
       .def_readonly("by_default", &py_decision_columns::by_default, "bool: no rule matched")
       .def_property_readonly(
           "match_offsets",
-          [](const py_decision_columns& c) { return py::array_t<std::int64_t>(static_cast<py::ssize_t>(c.m.offsets.size()), c.m.offsets.data()); },
+          [](const py_decision_columns& c) { return py::array_t<std::int64_t>(static_cast<py::ssize_t>(c.m.match_offsets.size()), c.m.match_offsets.data()); },
           "int64, len(self) + 1: row i matched match_rules[match_offsets[i]:match_offsets[i + 1]]")
       .def_property_readonly(
           "match_rules",
-          [](const py_decision_columns& c) { return py::array_t<std::int32_t>(static_cast<py::ssize_t>(c.m.rules.size()), c.m.rules.data()); },
+          [](const py_decision_columns& c) { return py::array_t<std::int32_t>(static_cast<py::ssize_t>(c.m.match_rules.size()), c.m.match_rules.data()); },
           "int32: indices into policy.rules of every matched rule, row after row, in order")
       .def_property_readonly("rule_ids", &py_decision_columns::rule_ids, "per row, the ids of every matched rule in order")
       .def_readonly("index", &py_decision_columns::index, "the DataFrame's index when a DataFrame was given, else None")
