@@ -1,6 +1,7 @@
 // Policy files → compiled, checked policies (format: docs/rules.md), and the facts vocabulary file, read
 // with the same field reader. Evaluation and explanation are in policy.cpp.
 #include <kefu/detail/suggest.hpp>
+#include <kefu/rules/catalog.hpp>
 #include <kefu/rules/policy.hpp>
 
 #include "../detail/yaml_support.hpp"
@@ -9,6 +10,8 @@
 #include "facts.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <optional>
 #include <set>
 
 namespace kefu::rules {
@@ -23,9 +26,17 @@ std::vector<std::string> names_of(const std::vector<field>& fields) {
 }
 }  // namespace
 
+/// Where `values: from facts` finds the facts vocabulary: given (a rules directory), or the facts file
+/// beside the policy file (a policy file loaded alone); a policy read from text has none.
+struct facts_source {
+  const std::vector<field>* fields = nullptr;
+  std::string policy_path;  // when not given: the policy file, whose directory holds the facts file
+};
+
 class policy_builder {
  public:
-  explicit policy_builder(const kefu::detail::yaml_file& source) : source_(source), file_(source.name) {}
+  explicit policy_builder(const kefu::detail::yaml_file& source, facts_source facts = {})
+      : source_(source), file_(source.name), facts_(std::move(facts)) {}
 
   policy_ptr build() {
     return kefu::detail::with_char_columns(source_.text, [&] { return build(source_.root); });
@@ -151,8 +162,67 @@ class policy_builder {
     return std::to_string(c.line) + ":" + std::to_string(c.column);
   }
 
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& msg, const std::string& rule_id = {}) const {
-    throw policy_error(msg, location_of(node, file_), rule_id);
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& msg, const std::string& rule_id = {},
+                         const std::string& id = "kefu.policy") const {
+    throw policy_error(msg, location_of(node, file_), rule_id, id);
+  }
+
+  /// The facts vocabulary for `values: from facts` at `node` (input `f`): the one given, else the facts
+  /// file beside the policy file, read once.
+  const std::vector<field>& vocabulary(const YAML::Node& node, const field& f) {
+    if (facts_.fields) return *facts_.fields;
+    if (loaded_facts_) return loaded_facts_->fields;
+    const std::string head = "input '" + f.name + "' takes `values: from facts`, but ";
+    if (facts_.policy_path.empty())
+      fail(node, head + "a policy read from text has no facts vocabulary: load it from its rules directory, or list its values",
+           {}, "kefu.rules.from_facts");
+    namespace fs = std::filesystem;
+    fs::path dir = fs::path(facts_.policy_path).parent_path();
+    if (dir.empty()) dir = ".";
+    std::vector<std::string> found;
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      if (entry.is_regular_file() && (entry.path().extension() == ".yaml" || entry.path().extension() == ".yml"))
+        files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      try {
+        if (describe_rules_file(file.generic_string()).kind == document_kind::facts) found.push_back(file.generic_string());
+      } catch (const error&) {  // a broken neighbour is its own file's problem
+      }
+    }
+    if (found.empty())
+      fail(node, head + "there is no facts file (one starting with `facts:`) beside it in " + dir.generic_string() +
+                     ": load it with its rules directory, or list its values",
+           {}, "kefu.rules.from_facts");
+    if (found.size() > 1)
+      fail(node, head + "there are two facts files beside it (" + found[0] + ", " + found[1] + "): keep one vocabulary per directory",
+           {}, "kefu.rules.from_facts");
+    try {
+      loaded_facts_ = detail::load_facts_document(found[0]);
+    } catch (const error& e) {
+      fail(node, head + "the facts file does not load: " + e.what(), {}, "kefu.rules.from_facts");
+    }
+    return loaded_facts_->fields;
+  }
+
+  /// The values of an enum or set input that says `values: from facts`: the fact of the same name's.
+  std::vector<std::string> values_from_facts(const YAML::Node& node, const field& f, const std::string& type) {
+    const auto& facts = vocabulary(node, f);
+    const std::string head = "input '" + f.name + "' takes `values: from facts`, but ";
+    const std::string file = facts.empty() ? std::string("the facts file") : facts.front().where.file;
+    for (const auto& fact : facts)
+      if (fact.name == f.name) {
+        if (fact.type != f.type)
+          fail(node, head + "fact '" + f.name + "' (" + file + ":" + std::to_string(fact.where.line) + ") is " +
+                         to_string(fact.type) + ", not " + type,
+               {}, "kefu.rules.from_facts");
+        return fact.values;
+      }
+    fail(node, head + "the facts vocabulary (" + file + ") has no field '" + f.name + "'" +
+                   kefu::detail::did_you_mean(f.name, names_of(facts)),
+         {}, "kefu.rules.from_facts");
   }
   std::string text(const YAML::Node& node, const std::string& what) const { return kefu::detail::scalar_text(node, file_, what); }
 
@@ -205,14 +275,22 @@ class policy_builder {
       f.type = static_cast<value_type>(it - types.begin());
       if (f.type == value_type::enumeration || f.type == value_type::set) {
         const YAML::Node values = kv.second.IsMap() ? kv.second["values"] : YAML::Node();
-        if (!values || !values.IsSequence() || values.size() == 0)
-          fail(kv.second.IsMap() ? kv.second : kv.first, std::string(what) + " '" + f.name + "' (" + t + ") needs `values: [a, b, …]`");
-        for (const auto& v : values) {
-          const std::string s = text(v, "a value");
-          if (f.value_index(s) >= 0) fail(v, "value '" + s + "' is listed twice in " + what + " '" + f.name + "'");
-          f.values.push_back(s);
+        if (values && values.IsScalar() && values.Scalar() == "from facts") {
+          if (!inputs || facts)
+            fail(values, std::string("only policy inputs take `values: from facts`; list the values of ") + what + " '" +
+                             f.name + "'");
+          f.values = values_from_facts(values, f, t);
+        } else {
+          if (!values || !values.IsSequence() || values.size() == 0)
+            fail(kv.second.IsMap() ? kv.second : kv.first,
+                 std::string(what) + " '" + f.name + "' (" + t + ") needs `values: [a, b, …]`");
+          for (const auto& v : values) {
+            const std::string s = text(v, "a value");
+            if (f.value_index(s) >= 0) fail(v, "value '" + s + "' is listed twice in " + what + " '" + f.name + "'");
+            f.values.push_back(s);
+          }
+          if (f.type == value_type::set && f.values.size() > 64) fail(values, "a set can have at most 64 values");
         }
-        if (f.type == value_type::set && f.values.size() > 64) fail(values, "a set can have at most 64 values");
       } else if (kv.second.IsMap() && kv.second["values"]) {
         for (const auto& k : kv.second)
           if (k.first.Scalar() == "values")
@@ -360,6 +438,8 @@ class policy_builder {
 
   const kefu::detail::yaml_file& source_;
   std::string file_;
+  facts_source facts_;
+  std::optional<detail::facts_document> loaded_facts_;
   std::vector<source_location> keyword_where_;
 };
 
@@ -372,12 +452,22 @@ facts_document load_facts_document(const std::string& path) {
 
 policy_ptr load_policy_file(const std::string& path) {
   const auto source = kefu::detail::read_yaml_file(path);
-  return policy_builder(source).build();
+  return policy_builder(source, {nullptr, path}).build();
 }
 
 policy_ptr load_policy_string(const std::string& yaml, const std::string& display_name) {
   const auto source = kefu::detail::read_yaml_string(yaml, display_name);
   return policy_builder(source).build();
+}
+
+policy_ptr load_policy_file(const std::string& path, const std::vector<field>& facts) {
+  const auto source = kefu::detail::read_yaml_file(path);
+  return policy_builder(source, {&facts, path}).build();
+}
+
+policy_ptr load_policy_string(const std::string& yaml, const std::string& display_name, const std::vector<field>& facts) {
+  const auto source = kefu::detail::read_yaml_string(yaml, display_name);
+  return policy_builder(source, {&facts, {}}).build();
 }
 
 }  // namespace kefu::rules

@@ -83,13 +83,20 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
     } else if (d.kind == document_kind::calendar) {
       auto c = kefu::calendar::load_file(path);
       t->calendars_[c->name()] = c;
-    } else if (d.kind == document_kind::policy) {
-      auto p = load_policy_file(path);
-      if (policies.count(p->name()))
-        throw policy_error("a second policy named '" + p->name() + "' (the first is " + policies[p->name()]->file() + ")",
-                           {path, 1, 1});
-      policies[p->name()] = p;
     }
+  }
+  if (facts_file.empty())
+    throw policy_error("rules directory '" + directory + "' has no facts file (a file starting with `facts:`)");
+  const auto facts = detail::load_facts_document(facts_file);
+  // Policies after the vocabulary: an input's `values: from facts` reads it.
+  for (const auto& d : docs) {
+    if (d.kind != document_kind::policy) continue;
+    const std::string path = (fs::path(directory) / d.path).generic_string();
+    auto p = load_policy_file(path, facts.fields);
+    if (policies.count(p->name()))
+      throw policy_error("a second policy named '" + p->name() + "' (the first is " + policies[p->name()]->file() + ")",
+                         {path, 1, 1});
+    policies[p->name()] = p;
   }
   // An overlay of a built-in (calendars/cn-mainland.yaml with next year's notice) reaches the built-ins on it.
   t->calendars_ = kefu::calendar::with_dependent_builtins(std::move(t->calendars_));
@@ -98,9 +105,6 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
       if (!t->calendars_.count(name)) t->calendars_[name] = kefu::calendar::builtin(name);
     for (auto& kv : t->calendars_) kv.second = kefu::calendar::with_beyond_official(kv.second, *options.beyond_official);
   }
-  if (facts_file.empty())
-    throw policy_error("rules directory '" + directory + "' has no facts file (a file starting with `facts:`)");
-  const auto facts = detail::load_facts_document(facts_file);
   t->facts_ = facts.fields;
   t->zone_ = facts.zone;
   // Defaults are parsed once here; make_facts() copies them.

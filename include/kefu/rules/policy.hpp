@@ -179,8 +179,14 @@ class policy {
 using policy_ptr = std::shared_ptr<const policy>;
 
 /// Loads and checks a policy file. Errors (parse_error, policy_error) carry file, line, column and
-/// the rule id where one applies. A bad file never yields a half-loaded policy.
+/// the rule id where one applies. A bad file never yields a half-loaded policy. An enum or set input that
+/// says `values: from facts` takes the values of the fact of the same name in the facts file beside the
+/// policy file (one file of its directory starting with `facts:`); without one it is a policy_error
+/// (id kefu.rules.from_facts), as it is for a policy read from text.
 policy_ptr load_policy_file(const std::string& path);
 policy_ptr load_policy_string(const std::string& yaml, const std::string& display_name = "<string>");
+/// The same with the facts vocabulary given (a rules directory's): `values: from facts` reads `facts`.
+policy_ptr load_policy_file(const std::string& path, const std::vector<field>& facts);
+policy_ptr load_policy_string(const std::string& yaml, const std::string& display_name, const std::vector<field>& facts);
 
 }  // namespace kefu::rules

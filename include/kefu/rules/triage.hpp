@@ -8,7 +8,8 @@
 //                     (first: targets and owners per tier), refund (first), sla-targets (collect),
 //                     service-calendar (first: which calendars deadlines use)
 //   calendars/*.yaml  calendars those policies name (built-ins are used otherwise)
-// Each policy's inputs must be fields of the vocabulary with the same type and values; derived
+// Each policy's inputs must be fields of the vocabulary with the same type and values (an enum input
+// that says `values: from facts` takes them from the vocabulary); derived
 // fields (days_since_purchase, risk_level, tier, refund_decision …) are computed by triage in one
 // place and may not be given.
 #pragma once
