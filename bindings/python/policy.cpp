@@ -32,7 +32,8 @@ std::string type_name(py::handle v) { return py::str(py::type::of(v).attr("__nam
 /// A Python value to the text form parse_value reads, checking its Python type against the field.
 std::string to_text(const kr::field& f, py::handle v, const kefu::time_zone& zone) {
   auto wrong = [&](const char* expected) -> std::string {
-    throw kefu::parse_error("input '" + f.name + "': expected " + expected + ", got " + type_name(v));
+    throw kefu::parse_error("input '" + f.name + "': expected " + expected + ", got " + type_name(v), {}, {},
+                            "kefu.rules.type_mismatch");
   };
   if (py::isinstance<py::str>(v)) return v.cast<std::string>();
   switch (f.type) {
@@ -57,7 +58,8 @@ std::string to_text(const kr::field& f, py::handle v, const kefu::time_zone& zon
       if (py::isinstance<py::int_>(v)) return py::str(v);
       if (py::isinstance(v, py::module_::import("decimal").attr("Decimal"))) return py::str(v.attr("__format__")("f"));
       if (py::isinstance<py::float_>(v))
-        throw kefu::parse_error("input '" + f.name + "': money cannot be a float (inexact); pass text, a Decimal or kefu.Money");
+        throw kefu::parse_error("input '" + f.name + "': money cannot be a float (inexact); pass text, a Decimal or kefu.Money",
+                                {}, {}, "kefu.rules.type_mismatch");
       return wrong("money (kefu.Money, int, Decimal or text)");
     case kr::value_type::duration:
       if (py::isinstance(v, datetime_module().attr("timedelta")))

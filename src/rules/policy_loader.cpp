@@ -349,11 +349,9 @@ class policy_builder {
         } else {
           given = text(kv.second, "an output value");
         }
-        out[i] = parse_value(p.outputs_[i], given, p.zone());
+        out[i] = parse_value(p.outputs_[i], given, p.zone(), "output");
       } catch (const parse_error& e) {
-        std::string msg = e.detail();
-        if (msg.rfind("input '", 0) == 0) msg = "output" + msg.substr(5);
-        fail(kv.second, msg, rule_id);
+        fail(kv.second, e.detail(), rule_id);
       }
     }
     return out;
@@ -385,7 +383,7 @@ class policy_builder {
         read_rule(item, r, p, env, ids);
       } catch (const policy_error& e) {
         if (!e.rule_id().empty()) throw;
-        throw policy_error(e.detail(), e.where(), r.id);
+        throw policy_error(e.detail(), e.where(), r.id, e.id());
       }
       p.rules_.push_back(std::move(r));
     }

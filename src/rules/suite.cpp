@@ -120,9 +120,9 @@ suite_result run_suite(const suite& s, const policy& p) {
         const field& f = p.outputs()[o];
         value expected;
         try {
-          expected = parse_value(f, text, p.zone());
+          expected = parse_value(f, text, p.zone(), nullptr);
         } catch (const parse_error& e) {
-          throw error("expected value of output '" + name + "': " + e.detail().substr(e.detail().find(": ") + 2));
+          rethrow_with_prefix(e, "expected value of output '" + name + "': ");
         }
         const std::string actual = values[o] ? format_value(f, *values[o], p.zone()) : "(not set)";
         if (!values[o] || !(*values[o] == expected))

@@ -169,7 +169,7 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
     if (t->facts_[slot].values != out->values)
       throw policy_error("fact '" + t->facts_[slot].name + "' must have the values of output '" + out->name + "' (" +
                              where_text(out->where) + ")",
-                         t->facts_[slot].where);
+                         t->facts_[slot].where, {}, "kefu.rules.vocabulary");
 
   // Every policy input is a fact of the same type and values.
   for (const auto& p : t->policies()) {
@@ -181,16 +181,16 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
         for (const auto& f : t->facts_) names.push_back(f.name);
         throw policy_error("input '" + in.name + "' is not in the facts vocabulary (" + facts_file + ")" +
                                kefu::detail::did_you_mean(in.name, names),
-                           in.where);
+                           in.where, {}, "kefu.rules.vocabulary");
       }
       if (it->type != in.type || it->values != in.values)
         throw policy_error("input '" + in.name + "' differs from the fact in the vocabulary (" + where_text(it->where) +
                                "): give it the same type and values",
-                           in.where);
+                           in.where, {}, "kefu.rules.vocabulary");
       if (in.default_text)
         throw policy_error("input '" + in.name + "' has a default: under triage, defaults belong in the facts vocabulary (" +
                                where_text(it->where) + ")",
-                           in.where);
+                           in.where, {}, "kefu.rules.vocabulary");
       slots.push_back(static_cast<std::size_t>(it - t->facts_.begin()));
     }
     t->input_slots_.push_back(std::move(slots));
@@ -212,7 +212,7 @@ std::size_t triage_policy::fact_slot(const std::string& name) const {
     if (facts_[i].name == name) return i;
   std::vector<std::string> names;
   for (const auto& f : facts_) names.push_back(f.name);
-  throw error("unknown fact '" + name + "'" + kefu::detail::did_you_mean(name, names));
+  throw error("unknown fact '" + name + "'" + kefu::detail::did_you_mean(name, names), {}, {}, "kefu.rules.unknown_fact");
 }
 
 record triage_policy::make_facts() const {
@@ -226,15 +226,9 @@ record triage_policy::make_facts() const {
 
 void triage_policy::set_fact(record& r, std::size_t slot, const std::string& text) const {
   const field& f = facts_.at(slot);
-  if (!f.derived.empty()) throw error("fact '" + f.name + "' is derived (" + f.derived + "); do not give it");
-  value v;
-  try {
-    v = parse_value(f, text, zone_);
-  } catch (const parse_error& e) {
-    std::string msg = e.detail();
-    if (msg.rfind("input '", 0) == 0) msg = "fact" + msg.substr(5);
-    throw parse_error(msg);
-  }
+  if (!f.derived.empty())
+    throw error("fact '" + f.name + "' is derived (" + f.derived + "); do not give it", {}, {}, "kefu.rules.derived_fact");
+  value v = parse_value(f, text, zone_, "fact");
   r.numbers[slot] = v.number;
   r.owned_texts[slot] = std::move(v.text);
   r.texts[slot] = r.owned_texts[slot];
@@ -243,7 +237,8 @@ void triage_policy::set_fact(record& r, std::size_t slot, const std::string& tex
 
 void triage_policy::set_fact_value(record& r, std::size_t slot, value v) const {
   const field& f = facts_.at(slot);
-  if (!f.derived.empty()) throw error("fact '" + f.name + "' is derived (" + f.derived + "); do not give it");
+  if (!f.derived.empty())
+    throw error("fact '" + f.name + "' is derived (" + f.derived + "); do not give it", {}, {}, "kefu.rules.derived_fact");
   r.numbers[slot] = v.number;
   r.owned_texts[slot] = std::move(v.text);
   r.texts[slot] = r.owned_texts[slot];
@@ -267,7 +262,7 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
   std::string missing;
   for (std::size_t i = 0; i < n; ++i)
     if (facts_[i].required && !given.present[i]) missing += (missing.empty() ? "" : ", ") + facts_[i].name;
-  if (!missing.empty()) throw error("missing fact(s) " + missing);
+  if (!missing.empty()) throw error("missing fact(s) " + missing, {}, {}, "kefu.rules.missing_fact");
 
   // Working view: the given facts (texts stay in the caller's record) plus the derived ones.
   record f;
@@ -310,7 +305,7 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
     try {
       p.evaluate(r, d, explain ? &trace : nullptr);
     } catch (const error& e) {
-      throw error("policy '" + p.name() + "': " + e.detail(), e.where(), e.rule_id());
+      rethrow_with_prefix(e, "policy '" + p.name() + "': ");
     }
     if (explain) out.explanation += p.explain(d, &trace) + "\n";
     return r;
@@ -404,7 +399,7 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
     } catch (const calendar_range_error& e) {  // name the clock; keep the class
       throw calendar_range_error((what.empty() ? std::string("target") : what) + " deadline (" + within.text +
                                      " on " + s.calendar + "): " + e.detail(),
-                                 e.where(), rule);
+                                 e.where(), rule, e.id());
     }
     s.provisional = cal->provisional_at(s.due);
     return s;

@@ -13,11 +13,22 @@ std::string trim(const std::string& t) {
   return t.substr(b, t.find_last_not_of(" \t") - b + 1);
 }
 
-[[noreturn]] void bad(const field& f, const std::string& text, const std::string& expected) {
-  throw parse_error("input '" + f.name + "': bad " + to_string(f.type) + " '" + text + "': expected " + expected);
+/// "input 'days': " — what messages about a value of `f` start with (nothing without a noun).
+std::string prefix(const field& f, const char* noun) { return noun ? std::string(noun) + " '" + f.name + "': " : std::string(); }
+
+[[noreturn]] void bad(const field& f, const char* noun, const std::string& text, const std::string& expected) {
+  throw parse_error(prefix(f, noun) + "bad " + to_string(f.type) + " '" + text + "': expected " + expected, {}, {},
+                    "kefu.rules.bad_value");
 }
 
-std::int64_t fixed_point(const field& f, const std::string& text, int decimals, const char* expected) {
+/// A parse error of a value's own reader (money, duration) with the field named in front: its own id when it
+/// has a specific one, else kefu.rules.bad_value.
+[[noreturn]] void bad_because(const field& f, const char* noun, const parse_error& e) {
+  const bool generic = e.id() == "kefu.parse" || e.id() == "kefu.error";
+  throw parse_error(prefix(f, noun) + e.detail(), e.where(), e.rule_id(), generic ? "kefu.rules.bad_value" : e.id());
+}
+
+std::int64_t fixed_point(const field& f, const char* noun, const std::string& text, int decimals, const char* expected) {
   std::string t = trim(text);
   bool negative = false;
   if (!t.empty() && (t[0] == '-' || t[0] == '+')) {
@@ -28,9 +39,9 @@ std::int64_t fixed_point(const field& f, const std::string& text, int decimals, 
   const std::string whole = t.substr(0, dot), frac = dot == std::string::npos ? "" : t.substr(dot + 1);
   if (whole.empty() || whole.size() > 15 || (dot != std::string::npos && frac.empty()) ||
       static_cast<int>(frac.size()) > decimals)
-    bad(f, text, expected);
+    bad(f, noun, text, expected);
   for (const char c : whole + frac)
-    if (c < '0' || c > '9') bad(f, text, expected);
+    if (c < '0' || c > '9') bad(f, noun, text, expected);
   std::int64_t scale = 1;
   for (int i = 0; i < decimals; ++i) scale *= 10;
   std::int64_t v = std::stoll(whole) * scale, unit = scale;
@@ -56,41 +67,42 @@ std::string fixed_text(std::int64_t v, int decimals) {
 
 }  // namespace
 
-value parse_value(const field& f, const std::string& text, const time_zone& zone) {
+value parse_value(const field& f, const std::string& text, const time_zone& zone, const char* noun) {
   value v;
   switch (f.type) {
     case value_type::boolean:
       if (text == "true") v.number = 1;
       else if (text == "false") v.number = 0;
-      else bad(f, text, "true or false");
+      else bad(f, noun, text, "true or false");
       return v;
-    case value_type::integer: v.number = fixed_point(f, text, 0, "a whole number such as 3"); return v;
-    case value_type::decimal: v.number = fixed_point(f, text, 6, "a number with at most 6 decimals"); return v;
+    case value_type::integer: v.number = fixed_point(f, noun, text, 0, "a whole number such as 3"); return v;
+    case value_type::decimal: v.number = fixed_point(f, noun, text, 6, "a number with at most 6 decimals"); return v;
     case value_type::money:
       try {
         v.number = kefu::money::parse(text).fen();
       } catch (const parse_error& e) {
-        throw parse_error("input '" + f.name + "': " + e.detail());
+        bad_because(f, noun, e);
       }
       return v;
-    case value_type::duration:
+    case value_type::duration: {
+      kefu::calendar::duration d;
       try {
-        const auto d = kefu::calendar::parse_duration(text);
-        if (d.kind != kefu::calendar::clock::wall) bad(f, text, "a wall-clock duration such as 90s, 10min or 2h");
-        v.number = d.amount;
+        d = kefu::calendar::parse_duration(text);
       } catch (const parse_error& e) {
-        if (e.detail().rfind("input '", 0) == 0) throw;
-        throw parse_error("input '" + f.name + "': " + e.detail());
+        bad_because(f, noun, e);
       }
+      if (d.kind != kefu::calendar::clock::wall) bad(f, noun, text, "a wall-clock duration such as 90s, 10min or 2h");
+      v.number = d.amount;
       return v;
+    }
     case value_type::date:
-      if (!kefu::parse_days(trim(text), v.number)) bad(f, text, "an existing date as YYYY-MM-DD");
+      if (!kefu::parse_days(trim(text), v.number)) bad(f, noun, text, "an existing date as YYYY-MM-DD");
       return v;
     case value_type::datetime:
       try {
         v.number = kefu::parse_instant(trim(text), zone).unix_seconds();
       } catch (const parse_error&) {
-        bad(f, text, "a date-time such as 2026-02-14T10:00:00+08:00");
+        bad(f, noun, text, "a date-time such as 2026-02-14T10:00:00+08:00");
       }
       return v;
     case value_type::enumeration: {
@@ -98,8 +110,8 @@ value parse_value(const field& f, const std::string& text, const time_zone& zone
       if (i < 0) {
         std::string list;
         for (const auto& s : f.values) list += (list.empty() ? "" : ", ") + s;
-        throw parse_error("input '" + f.name + "': '" + text + "' is not one of " + list +
-                          kefu::detail::did_you_mean(trim(text), f.values));
+        throw parse_error(prefix(f, noun) + "'" + text + "' is not one of " + list + kefu::detail::did_you_mean(trim(text), f.values),
+                          {}, {}, "kefu.rules.unknown_value");
       }
       v.number = i;
       return v;
@@ -114,8 +126,8 @@ value parse_value(const field& f, const std::string& text, const time_zone& zone
         if (!item.empty()) {
           const int i = f.value_index(item);
           if (i < 0)
-            throw parse_error("input '" + f.name + "': '" + item + "' is not one of its values" +
-                              kefu::detail::did_you_mean(item, f.values));
+            throw parse_error(prefix(f, noun) + "'" + item + "' is not one of its values" + kefu::detail::did_you_mean(item, f.values),
+                              {}, {}, "kefu.rules.unknown_value");
           v.number |= std::int64_t(1) << i;
         }
         if (comma == std::string::npos) break;
@@ -130,7 +142,7 @@ value parse_value(const field& f, const std::string& text, const time_zone& zone
         v.number = d.amount;
         v.text = kefu::calendar::to_string(d);
       } catch (const parse_error& e) {
-        throw parse_error("input '" + f.name + "': " + e.detail());
+        bad_because(f, noun, e);
       }
       return v;
   }

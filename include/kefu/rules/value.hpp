@@ -72,8 +72,11 @@ struct value {
 
 /// Reads the text form of a value of `f` ("true", "12", "1000.50", "¥1,000", "2h", "2026-02-14",
 /// "2026-02-14T10:00:00+08:00", an enum value, "[a, b]" or "a, b" for sets). Throws parse_error with
-/// a message that names the field and what it expected.
-value parse_value(const field& f, const std::string& text, const time_zone& zone = time_zone::utc());
+/// a message that names the field — "<noun> 'name': " in front ("input", "output", "fact"; nullptr: no
+/// prefix) — and what it expected; id kefu.rules.unknown_value for a value not among an enum's or set's
+/// values, else kefu.rules.bad_value (or the money or duration reader's own specific id).
+value parse_value(const field& f, const std::string& text, const time_zone& zone = time_zone::utc(),
+                  const char* noun = "input");
 
 /// The text form of a value (inverse of parse_value).
 std::string format_value(const field& f, const value& v, const time_zone& zone = time_zone::utc());
