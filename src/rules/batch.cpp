@@ -139,17 +139,31 @@ std::size_t batch::first_bad_value(std::size_t slot, std::exception_ptr& why) co
   if (c.numbers && (f.type == value_type::enumeration || f.type == value_type::boolean || f.type == value_type::set)) {
     const std::int64_t count = static_cast<std::int64_t>(f.values.size());
     const std::int64_t* v = c.numbers;
+    const std::uint8_t* m = c.missing;
+    // Blocks without a branch per value (the common case: every value valid), then the row in the block.
+    auto first_invalid = [&](auto invalid) {
+      constexpr std::size_t block = 1024;
+      for (std::size_t from = 0; from < limit; from += block) {
+        const std::size_t to = std::min(limit, from + block);
+        bool any = false;
+        if (m) {
+          for (std::size_t i = from; i < to; ++i) any |= invalid(v[i]) & (m[i] == 0);
+        } else {
+          for (std::size_t i = from; i < to; ++i) any |= invalid(v[i]);
+        }
+        if (any)
+          for (std::size_t i = from; i < to; ++i)
+            if (invalid(v[i]) && !(m && m[i])) return i;
+      }
+      return npos;
+    };
     std::size_t bad = npos;
-    if (f.type == value_type::enumeration) {
-      for (std::size_t i = 0; i < limit && bad == npos; ++i)
-        if ((v[i] < 0 || v[i] >= count) && !(c.missing && c.missing[i])) bad = i;
-    } else if (f.type == value_type::boolean) {
-      for (std::size_t i = 0; i < limit && bad == npos; ++i)
-        if ((v[i] != 0 && v[i] != 1) && !(c.missing && c.missing[i])) bad = i;
-    } else {
+    if (f.type == value_type::set) {
       const std::uint64_t allowed = count >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << count) - 1;
-      for (std::size_t i = 0; i < limit && bad == npos; ++i)
-        if ((static_cast<std::uint64_t>(v[i]) & ~allowed) != 0 && !(c.missing && c.missing[i])) bad = i;
+      bad = first_invalid([allowed](std::int64_t x) { return (static_cast<std::uint64_t>(x) & ~allowed) != 0; });
+    } else {  // enum indices in [0, count), bools 0 or 1 (negative values are huge unsigned)
+      const std::uint64_t end = f.type == value_type::boolean ? 2 : static_cast<std::uint64_t>(count);
+      bad = first_invalid([end](std::int64_t x) { return static_cast<std::uint64_t>(x) >= end; });
     }
     if (bad != npos) {
       const std::string given = std::to_string(v[bad]);
@@ -286,14 +300,14 @@ decision_columns evaluate_columns(const batch& b, const batch_options& options) 
     const std::string_view* values;
     const std::uint8_t* missing;
   };
-  std::vector<number_column> numbers;
+  std::vector<number_column> numbers, masked_numbers;  // columns without and with missing rows
   std::vector<text_column> texts;
   for (const std::size_t s : b.order()) {
     const auto* c = b.column_of(s);
     if (p.inputs()[s].type == value_type::text)
       texts.push_back({s, c->texts, c->missing});
     else
-      numbers.push_back({s, c->numbers, c->missing});
+      (c->missing ? masked_numbers : numbers).push_back({s, c->numbers, c->missing});
   }
   const record base = p.make_record();
 
@@ -306,7 +320,8 @@ decision_columns evaluate_columns(const batch& b, const batch_options& options) 
     auto& rules = matched[k];
     rules.reserve(to - from);
     for (std::size_t i = from; i < to; ++i) {
-      for (const auto& c : numbers) r.numbers[c.slot] = c.missing && c.missing[i] ? base.numbers[c.slot] : c.values[i];
+      for (const auto& c : numbers) r.numbers[c.slot] = c.values[i];
+      for (const auto& c : masked_numbers) r.numbers[c.slot] = c.missing[i] ? base.numbers[c.slot] : c.values[i];
       for (const auto& c : texts) r.texts[c.slot] = c.missing && c.missing[i] ? base.texts[c.slot] : c.values[i];
       try {
         p.evaluate(r, d);
