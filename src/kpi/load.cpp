@@ -18,14 +18,30 @@ namespace {
 namespace fs = std::filesystem;
 using kefu::detail::location_of;
 
+/// The ids of errors in targets and scorecard files (docs/errors.md).
+constexpr const char* targets_error = "kefu.kpi.targets";
+constexpr const char* scorecard_error = "kefu.kpi.scorecard";
+
 struct reader {
   const kefu::detail::yaml_file& f;
+  const char* id;  ///< of every error of this file: targets_error or scorecard_error
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& what) const {
-    throw policy_error(what, location_of(node, f.name));
+    throw policy_error(what, location_of(node, f.name), {}, id);
   }
   std::string text(const YAML::Node& node, const std::string& what) const {
-    return kefu::detail::scalar_text(node, f.name, what);
+    try {
+      return kefu::detail::scalar_text(node, f.name, what);
+    } catch (const policy_error& e) {
+      throw policy_error(e.detail(), e.where(), e.rule_id(), id);
+    }
+  }
+  void check_duplicate_keys(const YAML::Node& doc) const {
+    try {
+      kefu::detail::check_duplicate_keys(f, doc);
+    } catch (const policy_error& e) {
+      throw policy_error(e.detail(), e.where(), e.rule_id(), id);
+    }
   }
   template <class Keys>
   void check_keys(const YAML::Node& map, const Keys& known, const std::string& where) const {
@@ -60,7 +76,7 @@ struct reader {
     try {
       return calendar::parse_duration(text(node, what));
     } catch (const parse_error& e) {
-      throw policy_error(e.detail() + " (" + what + ")", location_of(node, f.name));
+      throw policy_error(e.detail() + " (" + what + ")", location_of(node, f.name), {}, id);
     }
   }
   std::int64_t wall_seconds(const YAML::Node& node, const std::string& what) const {
@@ -102,14 +118,14 @@ std::shared_ptr<const calendar::calendar> find_calendar(const reader& r, const Y
   try {
     return calendar::builtin(spec);
   } catch (const error& e) {
-    throw policy_error(e.detail(), location_of(node, r.f.name));
+    throw policy_error(e.detail(), location_of(node, r.f.name), {}, r.id);
   }
 }
 
 targets_ptr compile_targets(const kefu::detail::yaml_file& f) {
-  const reader r{f};
+  const reader r{f, targets_error};
   const YAML::Node& doc = f.root;
-  kefu::detail::check_duplicate_keys(f, doc);
+  r.check_duplicate_keys(doc);
   static constexpr std::array<const char*, 8> keys = {"targets", "description", "source", "version",
                                                       "qc_pass_mark", "channels", "sla", "metrics"};
   r.check_keys(doc, keys, "a targets file");
@@ -241,9 +257,9 @@ term compile_term(const reader& r, const YAML::Node& node, const std::string& wh
 }
 
 scorecard_ptr compile_scorecard(const kefu::detail::yaml_file& f) {
-  const reader r{f};
+  const reader r{f, scorecard_error};
   const YAML::Node& doc = f.root;
-  kefu::detail::check_duplicate_keys(f, doc);
+  r.check_duplicate_keys(doc);
   static constexpr std::array<const char*, 8> keys = {"scorecard", "description", "source", "version",
                                                       "subject", "items", "bonus", "flags"};
   r.check_keys(doc, keys, "a scorecard file");

@@ -502,3 +502,30 @@ TEST(KpiQcSampler, AtLeastTwentyPercentPerAgentDayReproducibly) {
   const auto mask2 = s.sample(a, {created2.data(), n}, ids2);
   for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(mask2[i], mask[perm[i]]);
 }
+
+TEST(KpiTargets, ErrorsHaveTheirIds) {
+  const auto id_of = [](auto load, const std::string& yaml) {
+    try {
+      load(yaml, "f.yaml");
+    } catch (const kefu::policy_error& e) {
+      return e.id();
+    } catch (const kefu::error& e) {
+      return "not a policy_error: " + e.id();
+    }
+    return std::string("loaded");
+  };
+  const auto targets = [](const std::string& y, const std::string& n) { kpi::load_targets_string(y, n); };
+  const auto scorecard = [](const std::string& y, const std::string& n) { kpi::load_scorecard_string(y, n); };
+  EXPECT_EQ(id_of(targets, "targets: t\nmetrics:\n  - {metric: fcr_rte, at_least: 90%}\n"), "kefu.kpi.targets");
+  EXPECT_EQ(id_of(targets, "targets: t\nchannels:\n  online: {first_response: soon}\n"), "kefu.kpi.targets");
+  EXPECT_EQ(id_of(targets, "targets: t\ntargets: u\n"), "kefu.kpi.targets");   // duplicate key
+  EXPECT_EQ(id_of(targets, "targets: [a, b]\n"), "kefu.kpi.targets");           // not a single value
+  EXPECT_EQ(id_of(scorecard, "scorecard: s\nitems:\n  - {id: a, weight: 90, value: csat_mean, full: 5}\n"),
+            "kefu.kpi.scorecard");
+  try {
+    kpi::load_targets_string("targets: [\n", "f.yaml");  // YAML syntax stays a parse error
+    FAIL();
+  } catch (const kefu::parse_error& e) {
+    EXPECT_EQ(e.id(), "kefu.parse");
+  }
+}
