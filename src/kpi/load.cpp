@@ -94,16 +94,15 @@ struct reader {
 std::vector<std::string> known_metrics(const targets& t) {
   std::vector<std::string> names = base_metric_names();
   for (const auto& c : t.channels)
-    for (const char* m : {"frt_mean", "art", "aht"}) names.push_back(std::string(m) + "[" + c.channel + "]");
+    for (const auto& m : channel_metrics) names.push_back(std::string(m.name) + "[" + c.channel + "]");
   for (const auto& s : t.sla) names.push_back("sla_" + s.name);
   return names;
 }
 
 /// Metrics in seconds, whose goals are durations ("30s", "5min").
 bool is_time_metric(const std::string& m) {
-  const std::string base = m.substr(0, m.find('['));
-  return base == "frt_mean" || base == "frt_p50" || base == "frt_p90" || base == "art" || base == "aht" ||
-         base == "resolution_mean";
+  metric_unit unit{};
+  return metric_unit_of(m, unit) && unit == metric_unit::seconds;
 }
 
 std::shared_ptr<const calendar::calendar> find_calendar(const reader& r, const YAML::Node& node) {
