@@ -135,6 +135,10 @@ constexpr const char* to_string(dimension d) noexcept {
 // binding (kefu._core.kpi_columns(), from which python/kefu/kpi.py takes its lists) and the layout tag of
 // serialised partial tables (table.hpp); tests compare docs/kpis.md's records table with it. What a
 // column adds to the KPIs (its counters and metrics) is in compute.cpp and metrics.hpp.
+//
+// Adding a column: its entry here; its formula (read it in src/kpi/compute.cpp with the reader its kind
+// and unit call for, add to new KEFU_KPI_COUNTERS entries, and give each metric a {name, unit, formula}
+// entry in metrics.hpp); a test with hand-computed values; the row and metric the docs tests ask for.
 // ---------------------------------------------------------------------------------------------------
 #define KEFU_KPI_COLUMNS(X)                                                                                      \
   X(agent, label, grouping, none, "the agent who handled the ticket")                                          \
