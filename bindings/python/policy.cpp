@@ -341,7 +341,7 @@ struct input_column {
       for (std::size_t i = 0; i < ends.size(); ++i) views[i] = text_at(i);
       b.texts(slot, views.data(), mask);
     } else {
-      b.numbers(slot, numbers.data(), mask);
+      b.numbers(slot, numbers.data(), mask, true);  // read from names or checked by the row reader's rules
     }
     if (error) b.refuse(slot, error_row, error);
   }

@@ -53,10 +53,11 @@ batch::column& batch::add(std::size_t slot, bool text) {
   return columns_[slot];
 }
 
-batch& batch::numbers(std::size_t slot, const std::int64_t* values, const std::uint8_t* missing) {
+batch& batch::numbers(std::size_t slot, const std::int64_t* values, const std::uint8_t* missing, bool checked) {
   column& c = add(slot, false);
   c.numbers = values;
   c.missing = missing;
+  c.checked = checked;
   return *this;
 }
 
@@ -136,7 +137,7 @@ std::size_t batch::first_bad_value(std::size_t slot, std::exception_ptr& why) co
   const field& f = policy_->inputs()[slot];
   const std::size_t limit = std::min(rows_, c.refused_row);
   // Values a converter could not have checked: enum indices, bools and set masks out of their range.
-  if (c.numbers && (f.type == value_type::enumeration || f.type == value_type::boolean || f.type == value_type::set)) {
+  if (c.numbers && !c.checked && (f.type == value_type::enumeration || f.type == value_type::boolean || f.type == value_type::set)) {
     const std::int64_t count = static_cast<std::int64_t>(f.values.size());
     const std::int64_t* v = c.numbers;
     const std::uint8_t* m = c.missing;

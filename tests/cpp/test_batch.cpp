@@ -245,6 +245,11 @@ TEST(Batch, ErrorsNameTheRowAndTheInput) {
     EXPECT_EQ(error_of([&] { b.check(); }), "row 1: policy 'defaults': missing input(s) amount");
     EXPECT_EQ(id_of([&] { b.check(); }), "kefu.rules.missing_input");
   }
+  {  // a converter that says its values are checked is believed (no scan), the others are scanned
+    batch b(*p, 4);
+    b.numbers("kind", kind.data(), nullptr, true).numbers("amount", amount.data());
+    EXPECT_EQ(b.first_bad_row(), 4u);
+  }
   {  // bools are 0 or 1
     batch b(*p, 4);
     b.numbers("kind", std::vector<std::int64_t>{0, 0, 0, 0}).numbers("amount", amount.data()).numbers("vip", vip.data());

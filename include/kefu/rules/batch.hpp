@@ -49,9 +49,12 @@ class batch {
 
   /// A column of a non-text input: rows() values in the input's unit (borrowed). `missing`, when given, has
   /// rows() bytes, non-zero where the row gives no value. An input takes one column (kefu.rules.column).
-  batch& numbers(std::size_t slot, const std::int64_t* values, const std::uint8_t* missing = nullptr);
-  batch& numbers(const std::string& input, const std::int64_t* values, const std::uint8_t* missing = nullptr) {
-    return numbers(slot(input), values, missing);
+  /// Enum indices, bools and set masks are checked to be in range unless `checked` says the values already
+  /// are (a converter that made them from value names).
+  batch& numbers(std::size_t slot, const std::int64_t* values, const std::uint8_t* missing = nullptr, bool checked = false);
+  batch& numbers(const std::string& input, const std::int64_t* values, const std::uint8_t* missing = nullptr,
+                 bool checked = false) {
+    return numbers(slot(input), values, missing, checked);
   }
   /// The same, kept by the batch.
   batch& numbers(std::size_t slot, std::vector<std::int64_t> values, std::vector<std::uint8_t> missing = {});
@@ -95,6 +98,7 @@ class batch {
     const std::int64_t* numbers = nullptr;
     const std::string_view* texts = nullptr;
     const std::uint8_t* missing = nullptr;
+    bool checked = false;  // the values are known to be in range
     std::size_t refused_row = npos;
     std::exception_ptr refused;
   };
