@@ -77,7 +77,7 @@ sanitize-build: deps
 	@$(CMAKE) -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=None \
 	  -DCMAKE_CXX_FLAGS="$(SAN_FLAGS)" -DKEFU_BUILD_BENCHMARKS=OFF -DKEFU_INSTALL=OFF -DKEFU_BUILD_FUZZERS=ON >/dev/null
 	$(CMAKE) --build $(SAN_BUILD) -j $(JOBS) --target kefu_tests fuzz_policy fuzz_calendar fuzz_notice fuzz_values \
-	  fuzz_snapshot fuzz_kpi_files fuzz_suite
+	  fuzz_snapshot fuzz_kpi_files fuzz_kpi_partial fuzz_suite
 
 # GoogleTest under ASan + UBSan (clang).
 test-sanitize: sanitize-build
