@@ -1,5 +1,5 @@
-// kefu — what the ticket's source files share (internal to src/ticket): the ticket's state, the machine's
-// interface (its MSM back end stays inside machine.cpp) and the SLA clock helpers.
+// kefu — what the ticket's source files share (internal to src/ticket): the ticket's state and the SLA clock
+// helpers; machine.hpp is the machine's interface (its MSM back end stays inside machine.cpp).
 //
 //   machine.cpp   the Boost.MSM machine, generated from table.hpp (the only file that includes msm::back)
 //   ticket.cpp    the ticket class: fire with the strong guarantee, sla, tick, equality, the default plan
@@ -38,22 +38,6 @@ struct ticket::impl {
 
   instant last_instant() const noexcept { return history.empty() ? received : history.back().what.at; }
 };
-
-// ---- the machine (machine.cpp) -----------------------------------------------------------------------
-
-/// What the machine made of an event: whether a row took it, the states and flags after it and the
-/// progress row taken (an index into table::rows, or -1 when only the escalation region moved).
-struct machine_result {
-  bool accepted = false;
-  state post;
-  ticket_flags flags;
-  int progress_row = -1;
-};
-
-/// Runs `e` through the machine from `pre` with `flags`; guards read `plan`. Changes nothing outside: a
-/// throwing `hook` (tests) propagates. `hook` may be null.
-machine_result run_machine(state pre, const ticket_flags& flags, const event& e, const ticket_plan& plan,
-                           const std::function<void(event_kind)>* hook);
 
 // ---- clocks (clocks.cpp) -------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@
 #define BOOST_MPL_LIMIT_MAP_SIZE 50
 #define FUSION_MAX_VECTOR_SIZE 20
 
-#include "internal.hpp"
+#include "machine.hpp"
 #include "table.hpp"
 
 #pragma GCC diagnostic push

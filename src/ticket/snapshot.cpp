@@ -1,357 +1,487 @@
-// kefu — ticket snapshots: to_json / from_json, plan_to_json and plan_difference.
+// kefu — ticket snapshots: to_json / from_json, plan_to_json and plan_difference, on nlohmann-json.
+//
+// The format is the one snapshots have always had (kefu_ticket 1): compact JSON with a line break before each
+// tier of the plan and before each history and deadline-change record, escapes as \uXXXX except \" \\ \n \r
+// \t. to_json() writes it byte for byte (tests/data/ticket-snapshots/ pins it). from_json() is strict: unknown
+// or duplicate members, wrong types and numbers that are not integers are errors naming the member's path,
+// with the line and column where its value starts; the history is replayed and must lead to the recorded
+// states, flags and clocks. Every error is a parse_error with id kefu.ticket.snapshot.
 #include "internal.hpp"
 
 #include <kefu/calendar/load.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
+#include <cstdint>
+#include <iterator>
+#include <limits>
 #include <utility>
 
 namespace kefu::ticket {
 
-// ---- snapshots: hand-written JSON, strict ---------------------------------------------------------------
-
 namespace {
 
-void put_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
+using json = nlohmann::ordered_json;  // members keep the order they are written and read in
+
+constexpr const char* snapshot_error_id = "kefu.ticket.snapshot";
+
+[[noreturn]] void fail_at(const std::string& what, int line, int column) {
+  throw parse_error("ticket snapshot: " + what, source_location{"<json>", line, column}, {}, snapshot_error_id);
 }
 
+// ---- writing ----------------------------------------------------------------------------------------------
 
-void put_target(std::string& o, const std::optional<sla_target>& t) {
-  if (!t) {
-    o += "null";
-    return;
-  }
-  o += "{\"clock\":\"" + std::string(clock_kind_name(t->within.kind)) + "\",\"amount\":" + std::to_string(t->within.amount) +
-       ",\"calendar\":";
-  put_string(o, t->on ? t->on->name() : std::string());
+json target_json(const std::optional<sla_target>& t) {
+  if (!t) return nullptr;
+  json o = json::object();
+  o["clock"] = clock_kind_name(t->within.kind);
+  o["amount"] = t->within.amount;
+  o["calendar"] = t->on ? t->on->name() : std::string();
+  json w = json::object();
   if (t->warning.lead) {
-    o += ",\"warning\":{\"lead\":" + std::to_string(t->warning.lead->count()) + "}}";
+    w["lead"] = t->warning.lead->count();
   } else {
     char buf[32];
     const auto r = std::to_chars(buf, buf + sizeof buf, t->warning.fraction);  // shortest text that reads back exactly
-    o += ",\"warning\":{\"fraction\":\"" + std::string(buf, r.ptr) + "\"}}";
+    w["fraction"] = std::string(buf, r.ptr);
   }
+  o["warning"] = std::move(w);
+  return o;
 }
 
-/// A parsed JSON value with its position (for messages).
-struct jvalue {
-  enum kind_t { null_v, bool_v, number_v, string_v, array_v, object_v } kind = null_v;
-  bool b = false;
-  std::int64_t n = 0;
-  std::string s;
-  std::vector<jvalue> items;
-  std::vector<std::pair<std::string, jvalue>> members;
-  int line = 1, column = 1;
+json plan_json(const ticket_plan& plan) {
+  json p = json::object();
+  p["reopen_window"] = plan.reopen_window.count();
+  p["system_operator"] = plan.system_operator;
+  json tiers = json::object();
+  for (std::size_t i = 0; i < tier_count; ++i) {
+    const tier_targets& t = plan.tiers[i];
+    json x = json::object();
+    x["first_response"] = target_json(t.first_response);
+    x["resolution"] = target_json(t.resolution);
+    x["follow_up"] = target_json(t.follow_up);
+    x["follow_up_required"] = t.follow_up_required;
+    x["report_required"] = t.report_required;
+    tiers[to_string(static_cast<tier>(i))] = std::move(x);
+  }
+  p["tiers"] = std::move(tiers);
+  return p;
+}
+
+void dump(std::string& out, const json& v) { out += v.dump(); }
+
+/// `{"key":value,...}`, each value written by `value(out, key, v)`.
+template <class F>
+void object_to(std::string& out, const json& object, F value) {
+  out += '{';
+  bool first = true;
+  for (const auto& [key, v] : object.items()) {
+    if (!first) out += ',';
+    first = false;
+    dump(out, json(key));
+    out += ':';
+    value(out, key, v);
+  }
+  out += '}';
+}
+
+/// The plan, with a line break and two spaces before each tier.
+void plan_layout(std::string& out, const json& plan) {
+  out += '{';
+  bool first = true;
+  for (const auto& [key, v] : plan.items()) {
+    if (!first) out += ',';
+    first = false;
+    dump(out, json(key));
+    out += ':';
+    if (key != "tiers") {
+      dump(out, v);
+      continue;
+    }
+    out += '{';
+    bool first_tier = true;
+    for (const auto& [name, tier] : v.items()) {
+      if (!first_tier) out += ',';
+      first_tier = false;
+      out += "\n  ";
+      dump(out, json(name));
+      out += ':';
+      dump(out, tier);
+    }
+    out += '}';
+  }
+  out += '}';
+}
+
+/// `[\n{…},\n{…}]`: one record a line.
+void records_to(std::string& out, const json& records) {
+  out += '[';
+  bool first = true;
+  for (const auto& r : records) {
+    if (!first) out += ',';
+    first = false;
+    out += '\n';
+    dump(out, r);
+  }
+  out += ']';
+}
+
+/// nlohmann-json writes U+0008 and U+000C as \b and \f, where snapshots have always had \u0008 and \u000c
+/// (both read back the same; the bytes stay what they were). In the output every backslash starts an escape.
+void classic_escapes(std::string& out) {
+  std::size_t at = out.find('\\');
+  if (at == std::string::npos) return;
+  std::string fixed;
+  std::size_t copied = 0;
+  for (; at != std::string::npos; at = out.find('\\', at + 2)) {
+    const char next = out[at + 1];
+    if (next != 'b' && next != 'f') continue;
+    if (fixed.empty()) fixed.reserve(out.size() + 16);
+    fixed.append(out, copied, at - copied);
+    fixed += next == 'b' ? "\\u0008" : "\\u000c";
+    copied = at + 2;
+  }
+  if (copied == 0) return;
+  fixed.append(out, copied, std::string::npos);
+  out.swap(fixed);
+}
+
+/// Runs a writer; text that is not UTF-8 cannot be written as JSON and is refused, naming the ticket.
+template <class F>
+std::string written(const std::string& what, F write) {
+  std::string out;
+  try {
+    write(out);
+  } catch (const json::type_error& e) {
+    throw error("ticket snapshot: cannot write " + what + ": a text in it is not valid UTF-8 (" + e.what() + ")", {}, {},
+                snapshot_error_id);
+  }
+  classic_escapes(out);
+  return out;
+}
+
+// ---- reading: a JSON document with the line and column where each value starts --------------------------------
+
+struct position {
+  int line = 1;
+  int column = 1;
 };
 
-class jparser {
- public:
-  explicit jparser(std::string_view t) : t_(t) {}
+/// Where each value of the document starts, in a tree beside nlohmann's: the items of an array and the members
+/// of an object in document order (ordered_json keeps that order).
+struct located {
+  position at;
+  std::vector<located> kids;
+};
 
-  jvalue parse_document() {
-    jvalue v = value(0);
-    skip_ws();
-    if (i_ != t_.size()) fail("unexpected text after the JSON value");
-    return v;
+/// The position of each character nlohmann's lexer reads, and where the token being read began: the lexer
+/// reads every character once, in order, through this iterator.
+struct cursor {
+  position next;           // of the character after the last one read
+  position last;           // of the last character read
+  position string_start;   // the opening quote of the last string
+  position word_start;     // the first character of the last number or literal (true, false, null)
+  std::size_t read = 0;        // characters read
+  std::size_t word_offset = 0;  // of word_start
+  bool in_string = false, escaped = false, in_word = false;
+
+  void saw(char c) {
+    last = next;
+    ++read;
+    if (c == '\n') {
+      ++next.line;
+      next.column = 1;
+    } else {
+      ++next.column;
+    }
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      return;
+    }
+    if (c == '"') {
+      in_string = true;
+      in_word = false;
+      string_start = last;
+      return;
+    }
+    const bool word = c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                      (c >= 'A' && c <= 'Z');
+    if (word && !in_word) {
+      word_start = last;
+      word_offset = read - 1;
+    }
+    in_word = word;
   }
+};
 
-  [[noreturn]] void fail(const std::string& what) const { fail_at(what, line_, col_); }
-  [[noreturn]] static void fail_at(const std::string& what, int line, int col) {
-    throw parse_error("ticket snapshot: " + what, source_location{"<json>", line, col});
+class counting_iterator {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  counting_iterator(const char* p, cursor* c) : p_(p), c_(c) {}
+  const char& operator*() const {
+    if (p_ != seen_) {
+      c_->saw(*p_);
+      seen_ = p_;
+    }
+    return *p_;
+  }
+  counting_iterator& operator++() {
+    ++p_;
+    return *this;
+  }
+  counting_iterator operator++(int) {
+    counting_iterator old = *this;
+    ++p_;
+    return old;
+  }
+  friend bool operator==(const counting_iterator& a, const counting_iterator& b) { return a.p_ == b.p_; }
+  friend bool operator!=(const counting_iterator& a, const counting_iterator& b) { return a.p_ != b.p_; }
+
+ private:
+  const char* p_;
+  cursor* c_;
+  mutable const char* seen_ = nullptr;
+};
+
+/// Line and column (1-based, in bytes) of the byte at `offset`.
+position position_of(std::string_view text, std::size_t offset) {
+  position p;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++p.line;
+      p.column = 1;
+    } else {
+      ++p.column;
+    }
+  }
+  return p;
+}
+
+/// A syntax error as nlohmann-json reports it, in the words snapshots' errors have always used where there
+/// is one (tests pin some), else nlohmann's own.
+std::string syntax_message(std::string m, const std::string& last_token) {
+  if (const auto colon = m.find(": "); m.rfind("[json.exception", 0) == 0 && colon != std::string::npos) m.erase(0, colon + 2);
+  const bool lexer = m.find("; last read: ") != std::string::npos;
+  auto has = [&](const char* s) { return m.find(s) != std::string::npos; };
+  if (has("while parsing object key")) return "expected a member name in quotes";
+  if (has("; expected end of input")) return "unexpected text after the JSON value";
+  if (lexer) {
+    if (has("control character")) return "control character in a string (escape it)";
+    if (has("forbidden character after backslash"))
+      return last_token.size() >= 1 ? "bad escape '\\" + last_token.substr(last_token.size() - 1) + "'" : "bad escape";
+    if (has("must be followed by 4 hex digits")) return "bad \\u escape";
+    if (has("surrogate")) return "unpaired surrogate in \\u escape";
+    if (has("missing closing quote")) return "unterminated string";
+    if (has("ill-formed UTF-8")) return "a string is not valid UTF-8";
+    if (has("expected digit after '-'")) return "expected digits";
+    if (has("after '.'") || has("after exponent")) return "only integers are expected in a ticket snapshot";
+    if (has("invalid literal")) return "expected a JSON value";
+  }
+  if (has("unexpected end of input")) return "unexpected end of input";
+  if (has("expected ':'")) return "expected ':'";
+  if (has("while parsing object")) return "expected ',' or '}'";
+  if (has("while parsing array")) return "expected ',' or ']'";
+  if (has("while parsing value")) return "expected a JSON value";
+  if (m.rfind("syntax error ", 0) == 0) m.erase(0, 13);
+  return m;
+}
+
+/// nlohmann-json's SAX events into an ordered_json document and the tree of where each value starts.
+class builder {
+ public:
+  builder(std::string_view text, const cursor& at) : text_(text), at_(at) {}
+
+  json root;
+  located root_at;
+
+  bool null() { return scalar(nullptr, at_.word_start); }
+  bool boolean(bool b) { return scalar(b, at_.word_start); }
+  bool number_integer(json::number_integer_t n) { return scalar(n, at_.word_start); }
+  bool number_unsigned(json::number_unsigned_t n) {
+    if (n > static_cast<json::number_unsigned_t>(std::numeric_limits<std::int64_t>::max()))
+      fail("integer too large", at_.word_start);
+    return scalar(static_cast<std::int64_t>(n), at_.word_start);
+  }
+  bool number_float(json::number_float_t, const json::string_t& text) {
+    const bool integer = text.find_first_of(".eE") == std::string::npos;  // an integer past the 64-bit range
+    fail(integer ? "integer too large" : "only integers are expected in a ticket snapshot", at_.word_start);
+  }
+  bool string(json::string_t& s) { return scalar(std::move(s), at_.string_start); }
+  bool binary(json::binary_t&) { return false; }  // not in JSON text
+  bool start_object(std::size_t) { return open(json::object(), at_.last); }
+  bool key(json::string_t& k) {
+    const json& object = *open_.back().value;
+    if (object.contains(k)) fail("duplicate member '" + k + "'", at_.string_start);
+    key_ = std::move(k);
+    return true;
+  }
+  bool end_object() {
+    open_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) { return open(json::array(), at_.last); }
+  bool end_array() {
+    open_.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t byte, const std::string& last_token, const json::exception& e) {
+    // `byte` counts the characters read, the offending one included. A character the lexer could not take is
+    // pointed at; an unexpected token or a misspelt literal at its first character (the cursor knows where
+    // the last string and the last word began); a missing value at the end of the text.
+    const std::string_view what = e.what();
+    auto has = [&](const char* s) { return what.find(s) != std::string_view::npos; };
+    position p;
+    if (has("unexpected end of input")) p = position_of(text_, text_.size());
+    else if (has("invalid literal")) p = at_.word_start;
+    else if (has("; last read: ")) p = position_of(text_, byte == 0 ? 0 : byte - 1);
+    else if (has("unexpected string literal")) p = at_.string_start;
+    else if (has("unexpected number literal") || has("unexpected true literal") || has("unexpected false literal") ||
+             has("unexpected null literal"))
+      p = at_.word_start;
+    else p = position_of(text_, byte == 0 ? 0 : byte - 1);
+    // JSON numbers have no leading zeros: nlohmann reads 01 as 0 followed by an unexpected 1.
+    const std::string_view word = text_.substr(std::min(at_.word_offset, text_.size()));
+    const std::string_view digits = word.substr(!word.empty() && word[0] == '-' ? 1 : 0);
+    if (has("unexpected number literal") && digits.size() > 1 && digits[0] == '0' && digits[1] >= '0' && digits[1] <= '9')
+      fail_at("leading zero", p.line, p.column);
+    fail_at(syntax_message(e.what(), last_token), p.line, p.column);
   }
 
  private:
-  char peek() const { return i_ < t_.size() ? t_[i_] : '\0'; }
-  void advance() {
-    if (t_[i_] == '\n') {
-      ++line_;
-      col_ = 1;
-    } else {
-      ++col_;
+  struct frame {
+    json* value;
+    located* at;
+  };
+
+  [[noreturn]] static void fail(const std::string& what, position p) { fail_at(what, p.line, p.column); }
+
+  /// Adds a value where the document stands; returns where it went.
+  frame add(json v, position p) {
+    if (open_.size() > max_depth) fail("nesting too deep", p);
+    if (open_.empty()) {
+      root = std::move(v);
+      root_at.at = p;
+      return {&root, &root_at};
     }
-    ++i_;
+    frame& parent = open_.back();
+    parent.at->kids.push_back({p, {}});
+    if (parent.value->is_array()) {
+      parent.value->push_back(std::move(v));
+      return {&parent.value->back(), &parent.at->kids.back()};
+    }
+    auto placed = parent.value->emplace(std::move(key_), std::move(v));
+    return {&placed.first.value(), &parent.at->kids.back()};
   }
-  void skip_ws() {
-    while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\n' || t_[i_] == '\t' || t_[i_] == '\r')) advance();
+  bool scalar(json v, position p) {
+    add(std::move(v), p);
+    return true;
   }
-  void expect(char c) {
-    if (peek() != c || i_ >= t_.size()) fail(std::string("expected '") + c + "'");
-    advance();
-  }
-  void literal(std::string_view word) {
-    if (t_.substr(i_, word.size()) != word) fail("expected a JSON value");
-    for (std::size_t k = 0; k < word.size(); ++k) advance();
+  bool open(json v, position p) {
+    open_.push_back(add(std::move(v), p));
+    return true;
   }
 
-  jvalue value(int depth) {
-    if (depth > 32) fail("nesting too deep");
-    skip_ws();
-    jvalue v;
-    v.line = line_;
-    v.column = col_;
-    if (i_ >= t_.size()) fail("unexpected end of input");
-    const char c = peek();
-    if (c == '{') {
-      v.kind = jvalue::object_v;
-      advance();
-      skip_ws();
-      if (peek() == '}') {
-        advance();
-        return v;
-      }
-      for (;;) {
-        skip_ws();
-        const int kl = line_, kc = col_;
-        if (peek() != '"') fail("expected a member name in quotes");
-        std::string key = string_text();
-        for (const auto& m : v.members)
-          if (m.first == key) fail_at("duplicate member '" + key + "'", kl, kc);
-        skip_ws();
-        expect(':');
-        jvalue member = value(depth + 1);
-        v.members.emplace_back(std::move(key), std::move(member));
-        skip_ws();
-        if (peek() == ',') {
-          advance();
-          continue;
-        }
-        expect('}');
-        return v;
-      }
-    }
-    if (c == '[') {
-      v.kind = jvalue::array_v;
-      advance();
-      skip_ws();
-      if (peek() == ']') {
-        advance();
-        return v;
-      }
-      for (;;) {
-        v.items.push_back(value(depth + 1));
-        skip_ws();
-        if (peek() == ',') {
-          advance();
-          continue;
-        }
-        expect(']');
-        return v;
-      }
-    }
-    if (c == '"') {
-      v.kind = jvalue::string_v;
-      v.s = string_text();
-      return v;
-    }
-    if (c == 't') {
-      literal("true");
-      v.kind = jvalue::bool_v;
-      v.b = true;
-      return v;
-    }
-    if (c == 'f') {
-      literal("false");
-      v.kind = jvalue::bool_v;
-      return v;
-    }
-    if (c == 'n') {
-      literal("null");
-      return v;
-    }
-    if (c == '-' || (c >= '0' && c <= '9')) {
-      v.kind = jvalue::number_v;
-      bool neg = false;
-      if (c == '-') {
-        neg = true;
-        advance();
-      }
-      if (!(peek() >= '0' && peek() <= '9')) fail("expected digits");
-      if (peek() == '0' && i_ + 1 < t_.size() && t_[i_ + 1] >= '0' && t_[i_ + 1] <= '9') fail("leading zero");
-      std::int64_t n = 0;
-      while (peek() >= '0' && peek() <= '9' && i_ < t_.size()) {
-        if (n > (INT64_MAX - 9) / 10) fail("integer too large");
-        n = n * 10 + (peek() - '0');
-        advance();
-      }
-      if (peek() == '.' || peek() == 'e' || peek() == 'E') fail("only integers are expected in a ticket snapshot");
-      v.n = neg ? -n : n;
-      return v;
-    }
-    fail("expected a JSON value");
-  }
-
-  static void utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-  std::uint32_t hex4() {
-    std::uint32_t v = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char c = peek();
-      if (i_ >= t_.size()) fail("unterminated \\u escape");
-      v <<= 4;
-      if (c >= '0' && c <= '9') v |= static_cast<std::uint32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') v |= static_cast<std::uint32_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') v |= static_cast<std::uint32_t>(c - 'A' + 10);
-      else fail("bad \\u escape");
-      advance();
-    }
-    return v;
-  }
-  std::string string_text() {
-    expect('"');
-    std::string out;
-    for (;;) {
-      if (i_ >= t_.size()) fail("unterminated string");
-      const char c = peek();
-      if (c == '"') {
-        advance();
-        return out;
-      }
-      if (static_cast<unsigned char>(c) < 0x20) fail("control character in a string (escape it)");
-      if (c != '\\') {
-        out += c;
-        advance();
-        continue;
-      }
-      advance();
-      const char e = peek();
-      if (i_ >= t_.size()) fail("unterminated string");
-      advance();
-      switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          std::uint32_t cp = hex4();
-          if (cp >= 0xD800 && cp < 0xDC00) {
-            if (peek() != '\\') fail("unpaired surrogate in \\u escape");
-            advance();
-            if (peek() != 'u') fail("unpaired surrogate in \\u escape");
-            advance();
-            const std::uint32_t lo = hex4();
-            if (lo < 0xDC00 || lo >= 0xE000) fail("unpaired surrogate in \\u escape");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          } else if (cp >= 0xDC00 && cp < 0xE000) {
-            fail("unpaired surrogate in \\u escape");
-          }
-          utf8(out, cp);
-          break;
-        }
-        default: fail(std::string("bad escape '\\") + e + "'");
-      }
-    }
-  }
-
-  std::string_view t_;
-  std::size_t i_ = 0;
-  int line_ = 1, col_ = 1;
+  static constexpr std::size_t max_depth = 32;
+  std::string_view text_;
+  const cursor& at_;
+  std::vector<frame> open_;
+  std::string key_;
 };
+
+/// An object's member by index (ordered_json's object is a vector of pairs in document order).
+const json::object_t::value_type& member_at(const json::object_t& members, std::size_t k) {
+  return *(members.begin() + static_cast<std::ptrdiff_t>(k));
+}
+
+/// A value of the document with where it starts.
+struct node {
+  const json& v;
+  const located& at;
+  int line() const { return at.at.line; }
+  int column() const { return at.at.column; }
+};
+
+[[noreturn]] void fail_at(const std::string& what, const node& n) { fail_at(what, n.line(), n.column()); }
 
 /// Typed access to an object's members: every member must be read exactly once (unknown ones are errors).
 class jobject {
  public:
-  jobject(const jvalue& v, std::string path) : v_(v), path_(std::move(path)) {
-    if (v.kind != jvalue::object_v) jparser::fail_at(path_ + ": expected an object", v.line, v.column);
-    used_.assign(v.members.size(), false);
+  jobject(node n, std::string path) : n_(n), path_(std::move(path)) {
+    if (!n.v.is_object()) fail_at(path_ + ": expected an object", n);
+    used_.assign(n.v.size(), false);
   }
-  const jvalue& get(const char* key) {
-    for (std::size_t k = 0; k < v_.members.size(); ++k)
-      if (v_.members[k].first == key) {
+  node get(const char* key) {
+    const auto& members = n_.v.get_ref<const json::object_t&>();
+    for (std::size_t k = 0; k < members.size(); ++k)
+      if (member_at(members, k).first == key) {
         used_[k] = true;
-        return v_.members[k].second;
+        return {member_at(members, k).second, n_.at.kids[k]};
       }
-    jparser::fail_at(path_ + ": missing member '" + key + "'", v_.line, v_.column);
+    fail_at(path_ + ": missing member '" + key + "'", n_);
   }
-  bool has(const char* key) const {
-    for (const auto& m : v_.members)
-      if (m.first == key) return true;
-    return false;
-  }
+  bool has(const char* key) const { return n_.v.contains(key); }
   std::string str(const char* key) {
-    const jvalue& x = get(key);
-    if (x.kind != jvalue::string_v) jparser::fail_at(where(key) + ": expected a string", x.line, x.column);
-    return x.s;
+    const node x = get(key);
+    if (!x.v.is_string()) fail_at(where(key) + ": expected a string", x);
+    return x.v.get_ref<const std::string&>();
   }
   bool boolean(const char* key) {
-    const jvalue& x = get(key);
-    if (x.kind != jvalue::bool_v) jparser::fail_at(where(key) + ": expected true or false", x.line, x.column);
-    return x.b;
+    const node x = get(key);
+    if (!x.v.is_boolean()) fail_at(where(key) + ": expected true or false", x);
+    return x.v.get<bool>();
   }
   std::int64_t integer(const char* key) {
-    const jvalue& x = get(key);
-    if (x.kind != jvalue::number_v) jparser::fail_at(where(key) + ": expected an integer", x.line, x.column);
-    return x.n;
+    const node x = get(key);
+    if (!x.v.is_number_integer()) fail_at(where(key) + ": expected an integer", x);
+    return x.v.get<std::int64_t>();
   }
   instant time(const char* key) {
-    const jvalue& x = get(key);
-    if (x.kind != jvalue::string_v) jparser::fail_at(where(key) + ": expected a date-time string", x.line, x.column);
+    const node x = get(key);
+    if (!x.v.is_string()) fail_at(where(key) + ": expected a date-time string", x);
     try {
-      return parse_instant(x.s);
+      return parse_instant(x.v.get_ref<const std::string&>());
     } catch (const parse_error& e) {
-      jparser::fail_at(where(key) + ": " + e.detail(), x.line, x.column);
+      fail_at(where(key) + ": " + e.detail(), x);
     }
   }
   void done() const {
+    const auto& members = n_.v.get_ref<const json::object_t&>();
     for (std::size_t k = 0; k < used_.size(); ++k)
-      if (!used_[k])
-        jparser::fail_at(path_ + ": unknown member '" + v_.members[k].first + "'", v_.members[k].second.line,
-                         v_.members[k].second.column);
+      if (!used_[k]) fail_at(path_ + ": unknown member '" + member_at(members, k).first + "'", node{member_at(members, k).second, n_.at.kids[k]});
   }
   std::string where(const char* key) const { return path_ + "." + key; }
-  const jvalue& value() const { return v_; }
+  node value() const { return n_; }
 
  private:
-  const jvalue& v_;
+  node n_;
   std::string path_;
   std::vector<bool> used_;
 };
 
+/// The items of an array value.
+std::vector<node> items_of(const node& n) {
+  std::vector<node> out;
+  const auto& items = n.v.get_ref<const json::array_t&>();
+  out.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) out.push_back({items[i], n.at.kids[i]});
+  return out;
+}
+
 template <class T>
-T named(const jvalue& x, const std::string& path, std::optional<T> (*parse)(std::string_view), const char* what) {
-  if (x.kind != jvalue::string_v) jparser::fail_at(path + ": expected a string", x.line, x.column);
-  const auto v = parse(x.s);
-  if (!v) jparser::fail_at(path + ": unknown " + what + " '" + x.s + "'", x.line, x.column);
+T named(const node& x, const std::string& path, std::optional<T> (*parse)(std::string_view), const char* what) {
+  if (!x.v.is_string()) fail_at(path + ": expected a string", x);
+  const std::string& s = x.v.get_ref<const std::string&>();
+  const auto v = parse(s);
+  if (!v) fail_at(path + ": unknown " + what + " '" + s + "'", x);
   return *v;
 }
 
@@ -377,7 +507,6 @@ std::optional<clock_name> parse_clock_name(std::string_view s) {
   return std::nullopt;
 }
 
-
 /// Why a provisional deadline moved: "calendar 'cn-mainland' official data now reaches 2027-12-31 (the
 /// deadline was projected past 2026-12-31)". `was_official`: the official_until the snapshot recorded.
 std::string moved_reason(const calendar::calendar& cal, std::optional<std::int64_t> was_official, bool still) {
@@ -393,25 +522,87 @@ std::string moved_reason(const calendar::calendar& cal, std::optional<std::int64
   return r;
 }
 
+calendar::clock clock_kind(jobject& k, const std::string& path) {
+  const node v = k.get("clock");
+  if (v.v.is_string()) {
+    const std::string& s = v.v.get_ref<const std::string&>();
+    if (s == "wall") return calendar::clock::wall;
+    if (s == "business") return calendar::clock::business;
+    if (s == "workdays") return calendar::clock::workdays;
+  }
+  fail_at(path + ".clock: expected wall, business or workdays", v);
+}
+
+std::optional<sla_target> read_target(const node& v, const std::string& path, const calendar_resolver& resolve) {
+  if (v.v.is_null()) return std::nullopt;
+  jobject k(v, path);
+  sla_target t;
+  t.within.kind = clock_kind(k, path);
+  t.within.amount = k.integer("amount");
+  if (t.within.amount < 0) fail_at(path + ".amount: cannot be negative", v);
+  const node cal = k.get("calendar");
+  if (!cal.v.is_string()) fail_at(path + ".calendar: expected a string", cal);
+  const std::string& name = cal.v.get_ref<const std::string&>();
+  try {
+    t.on = resolve(name);
+  } catch (const kefu::error& e) {
+    fail_at(path + ".calendar: " + e.detail(), cal);
+  }
+  if (!t.on) fail_at(path + ".calendar: unknown calendar '" + name + "'", cal);
+  jobject w(k.get("warning"), path + ".warning");
+  const node wv = w.value();
+  bool found = false;
+  const auto& members = wv.v.get_ref<const json::object_t&>();
+  for (std::size_t m = 0; m < members.size() && !found; ++m) {  // the first of lead and fraction, as written
+    const node member{member_at(members, m).second, wv.at.kids[m]};
+    if (member_at(members, m).first == "lead") {
+      const std::int64_t lead = w.integer("lead");
+      if (lead < 0) fail_at(path + ".warning.lead: cannot be negative", member);
+      t.warning = calendar::sla_warning::before(seconds(lead));
+      found = true;
+    } else if (member_at(members, m).first == "fraction") {
+      const std::string text = w.str("fraction");
+      double f = 0;
+      const auto r = std::from_chars(text.data(), text.data() + text.size(), f);
+      if (r.ec != std::errc() || r.ptr != text.data() + text.size() || !(f >= 0 && f <= 1))  // NaN fails too
+        fail_at(path + ".warning.fraction: expected a number from 0 to 1 in quotes", member);
+      t.warning = calendar::sla_warning::at_fraction(f);
+      found = true;
+    }
+  }
+  if (!found) fail_at(path + ".warning: expected {\"fraction\": \"0.8\"} or {\"lead\": seconds}", wv);
+  w.done();
+  k.done();
+  return t;
+}
+
+ticket_plan read_plan(const node& v, const calendar_resolver& resolve) {
+  jobject p(v, "snapshot.plan");
+  ticket_plan plan;
+  plan.reopen_window = seconds(p.integer("reopen_window"));
+  if (plan.reopen_window.count() < 0) fail_at("snapshot.plan.reopen_window: cannot be negative", p.value());
+  plan.system_operator = p.str("system_operator");
+  jobject tiers(p.get("tiers"), "snapshot.plan.tiers");
+  for (std::size_t i = 0; i < tier_count; ++i) {
+    const std::string path = std::string("snapshot.plan.tiers.") + to_string(static_cast<tier>(i));
+    jobject t(tiers.get(to_string(static_cast<tier>(i))), path);
+    tier_targets& tt = plan.tiers[i];
+    tt.first_response = read_target(t.get("first_response"), path + ".first_response", resolve);
+    tt.resolution = read_target(t.get("resolution"), path + ".resolution", resolve);
+    tt.follow_up = read_target(t.get("follow_up"), path + ".follow_up", resolve);
+    tt.follow_up_required = t.boolean("follow_up_required");
+    tt.report_required = t.boolean("report_required");
+    t.done();
+  }
+  tiers.done();
+  p.done();
+  return plan;
+}
+
 }  // namespace
 
 std::string plan_to_json(const ticket_plan& plan) {
-  std::string o = "{\"reopen_window\":" + std::to_string(plan.reopen_window.count()) + ",\"system_operator\":";
-  put_string(o, plan.system_operator);
-  o += ",\"tiers\":{";
-  for (std::size_t i = 0; i < tier_count; ++i) {
-    const tier_targets& t = plan.tiers[i];
-    o += std::string(i ? "," : "") + "\n  \"" + to_string(static_cast<tier>(i)) + "\":{\"first_response\":";
-    put_target(o, t.first_response);
-    o += ",\"resolution\":";
-    put_target(o, t.resolution);
-    o += ",\"follow_up\":";
-    put_target(o, t.follow_up);
-    o += std::string(",\"follow_up_required\":") + (t.follow_up_required ? "true" : "false") +
-         ",\"report_required\":" + (t.report_required ? "true" : "false") + "}";
-  }
-  o += "}}";
-  return o;
+  return written("the plan", [&](std::string& out) { plan_layout(out, plan_json(plan)); });
 }
 
 std::string plan_difference(const ticket_plan& a, const ticket_plan& b) {
@@ -446,176 +637,100 @@ std::string plan_difference(const ticket_plan& a, const ticket_plan& b) {
 
 std::string ticket::to_json() const {
   const impl& p = *p_;
-  const instant last = p.history.empty() ? p.received : p.history.back().what.at;
-  std::string o;
-  o.reserve(1024 + p.history.size() * 160);
-  o += "{\"kefu_ticket\":1,\"id\":";
-  put_string(o, p.id);
-  o += ",\"received\":\"" + format_instant(p.received) + "\",\"received_by\":";
-  put_string(o, p.received_by);
-  o += ",\"plan\":" + plan_to_json(p.plan());
-  const state s = current();
-  o += ",\"state\":{\"progress\":\"" + std::string(to_string(s.where)) + "\",\"tier\":\"" + to_string(s.level) + "\"}";
-  const ticket_flags& f = flags();
-  o += ",\"flags\":{\"followed_up\":" + std::string(f.followed_up ? "true" : "false") +
-       ",\"report_attached\":" + (f.report_attached ? "true" : "false") +
-       ",\"reopen_count\":" + std::to_string(f.reopen_count) + ",\"closed_at\":" +
-       (f.closed_at ? "\"" + format_instant(*f.closed_at) + "\"" : std::string("null")) + "}";
-  o += ",\"clocks\":{";
+  const instant last = p.last_instant();
+  json doc = json::object();
+  doc["kefu_ticket"] = 1;
+  doc["id"] = p.id;
+  doc["received"] = format_instant(p.received);
+  doc["received_by"] = p.received_by;
+  doc["plan"] = plan_json(p.plan());
+  doc["state"] = json::object({{"progress", to_string(p.now.where)}, {"tier", to_string(p.now.level)}});
+  const ticket_flags& f = p.flags;
+  json flags = json::object();
+  flags["followed_up"] = f.followed_up;
+  flags["report_attached"] = f.report_attached;
+  flags["reopen_count"] = f.reopen_count;
+  flags["closed_at"] = f.closed_at ? json(format_instant(*f.closed_at)) : json(nullptr);
+  doc["flags"] = std::move(flags);
+  json clocks = json::object();
   for (std::size_t c = 0; c < clock_count; ++c) {
-    if (c) o += ',';
-    o += '"';
-    o += to_string(static_cast<clock_name>(c));
-    o += "\":";
     const auto& k = p.clocks[c];
-    if (!k) {
-      o += "null";
-      continue;
+    json& x = clocks[to_string(static_cast<clock_name>(c))];
+    if (!k) continue;  // null
+    x["clock"] = clock_kind_name(k->target().kind);
+    x["amount"] = k->target().amount;
+    x["calendar"] = k->on().name();
+    json events = json::array();
+    for (const auto& e : k->events())
+      events.push_back(json::object({{"kind", calendar::to_string(e.kind)}, {"at", format_instant(e.at)}}));
+    x["events"] = std::move(events);
+    if (const auto due = provisional_due(*k, last)) {
+      x["due"] = format_instant(*due);
+      x["provisional"] = true;
+      x["official_until"] = format_days(k->on().official_until());
     }
-    o += "{\"clock\":\"" + std::string(clock_kind_name(k->target().kind)) +
-         "\",\"amount\":" + std::to_string(k->target().amount) + ",\"calendar\":";
-    put_string(o, k->on().name());
-    o += ",\"events\":[";
-    bool first = true;
-    for (const auto& e : k->events()) {
-      if (!first) o += ',';
-      first = false;
-      o += "{\"kind\":\"" + std::string(calendar::to_string(e.kind)) + "\",\"at\":\"" + format_instant(e.at) + "\"}";
-    }
-    o += ']';
-    if (const auto due = provisional_due(*k, last))
-      o += ",\"due\":\"" + format_instant(*due) + "\",\"provisional\":true,\"official_until\":\"" +
-           format_days(k->on().official_until()) + "\"";
-    o += '}';
   }
-  o += "},\"history\":[";
-  bool first = true;
+  doc["clocks"] = std::move(clocks);
+  json history = json::array();
   for (const auto& r : p.history) {
-    if (!first) o += ',';
-    first = false;
-    o += "\n{\"at\":\"" + format_instant(r.what.at) + "\",\"by\":";
-    put_string(o, r.what.by);
-    o += ",\"event\":\"" + std::string(to_string(r.what.kind)) + "\",\"tier\":\"" + to_string(r.what.to) +
-         "\",\"satisfied\":" + (r.what.satisfied ? "true" : "false") + ",\"note\":";
-    put_string(o, r.what.note);
-    o += ",\"from\":\"" + to_string(r.from) + "\",\"to\":\"" + to_string(r.to) + "\"}";
+    json x = json::object();
+    x["at"] = format_instant(r.what.at);
+    x["by"] = r.what.by;
+    x["event"] = to_string(r.what.kind);
+    x["tier"] = to_string(r.what.to);
+    x["satisfied"] = r.what.satisfied;
+    x["note"] = r.what.note;
+    x["from"] = to_string(r.from);
+    x["to"] = to_string(r.to);
+    history.push_back(std::move(x));
   }
-  o += ']';
+  doc["history"] = std::move(history);
   if (!p.deadline_changes.empty()) {
-    o += ",\"deadline_changes\":[";
-    first = true;
+    json changes = json::array();
     for (const auto& d : p.deadline_changes) {
-      if (!first) o += ',';
-      first = false;
-      o += "\n{\"clock\":\"" + std::string(to_string(d.clock)) + "\",\"at\":\"" + format_instant(d.at) +
-           "\",\"old_due\":\"" + format_instant(d.old_due) + "\",\"new_due\":\"" + format_instant(d.new_due) +
-           "\",\"still_provisional\":" + (d.still_provisional ? "true" : "false") + ",\"reason\":";
-      put_string(o, d.reason);
-      o += '}';
+      json x = json::object();
+      x["clock"] = to_string(d.clock);
+      x["at"] = format_instant(d.at);
+      x["old_due"] = format_instant(d.old_due);
+      x["new_due"] = format_instant(d.new_due);
+      x["still_provisional"] = d.still_provisional;
+      x["reason"] = d.reason;
+      changes.push_back(std::move(x));
     }
-    o += ']';
+    doc["deadline_changes"] = std::move(changes);
   }
-  o += "}\n";
-  return o;
+  return written("ticket '" + p.id + "'", [&](std::string& out) {
+    out.reserve(1024 + p.history.size() * 160);
+    object_to(out, doc, [](std::string& o, const std::string& key, const json& v) {
+      if (key == "plan") plan_layout(o, v);
+      else if (key == "history" || key == "deadline_changes") records_to(o, v);
+      else dump(o, v);
+    });
+    out += '\n';
+  });
 }
-
-namespace {
-
-calendar::clock clock_kind(jobject& k, const std::string& path) {
-  const jvalue& v = k.get("clock");
-  if (v.kind == jvalue::string_v) {
-    if (v.s == "wall") return calendar::clock::wall;
-    if (v.s == "business") return calendar::clock::business;
-    if (v.s == "workdays") return calendar::clock::workdays;
-  }
-  jparser::fail_at(path + ".clock: expected wall, business or workdays", v.line, v.column);
-}
-
-std::optional<sla_target> read_target(const jvalue& v, const std::string& path, const calendar_resolver& resolve) {
-  if (v.kind == jvalue::null_v) return std::nullopt;
-  jobject k(v, path);
-  sla_target t;
-  t.within.kind = clock_kind(k, path);
-  t.within.amount = k.integer("amount");
-  if (t.within.amount < 0) jparser::fail_at(path + ".amount: cannot be negative", v.line, v.column);
-  const jvalue& cal = k.get("calendar");
-  if (cal.kind != jvalue::string_v) jparser::fail_at(path + ".calendar: expected a string", cal.line, cal.column);
-  try {
-    t.on = resolve(cal.s);
-  } catch (const kefu::error& e) {
-    jparser::fail_at(path + ".calendar: " + e.detail(), cal.line, cal.column);
-  }
-  if (!t.on) jparser::fail_at(path + ".calendar: unknown calendar '" + cal.s + "'", cal.line, cal.column);
-  jobject w(k.get("warning"), path + ".warning");
-  const jvalue& wv = w.value();
-  bool found = false;
-  for (const auto& m : wv.members) {
-    if (m.first == "lead") {
-      const std::int64_t lead = w.integer("lead");
-      if (lead < 0) jparser::fail_at(path + ".warning.lead: cannot be negative", m.second.line, m.second.column);
-      t.warning = calendar::sla_warning::before(seconds(lead));
-      found = true;
-    } else if (m.first == "fraction") {
-      const std::string text = w.str("fraction");
-      double f = 0;
-      const auto r = std::from_chars(text.data(), text.data() + text.size(), f);
-      if (r.ec != std::errc() || r.ptr != text.data() + text.size() || !(f >= 0 && f <= 1))  // NaN fails too
-        jparser::fail_at(path + ".warning.fraction: expected a number from 0 to 1 in quotes", m.second.line, m.second.column);
-      t.warning = calendar::sla_warning::at_fraction(f);
-      found = true;
-    }
-    if (found) break;
-  }
-  if (!found) jparser::fail_at(path + ".warning: expected {\"fraction\": \"0.8\"} or {\"lead\": seconds}", wv.line, wv.column);
-  w.done();
-  k.done();
-  return t;
-}
-
-ticket_plan read_plan(const jvalue& v, const calendar_resolver& resolve) {
-  jobject p(v, "snapshot.plan");
-  ticket_plan plan;
-  plan.reopen_window = seconds(p.integer("reopen_window"));
-  if (plan.reopen_window.count() < 0)
-    jparser::fail_at("snapshot.plan.reopen_window: cannot be negative", p.value().line, p.value().column);
-  plan.system_operator = p.str("system_operator");
-  jobject tiers(p.get("tiers"), "snapshot.plan.tiers");
-  for (std::size_t i = 0; i < tier_count; ++i) {
-    const std::string path = std::string("snapshot.plan.tiers.") + to_string(static_cast<tier>(i));
-    jobject t(tiers.get(to_string(static_cast<tier>(i))), path);
-    tier_targets& tt = plan.tiers[i];
-    tt.first_response = read_target(t.get("first_response"), path + ".first_response", resolve);
-    tt.resolution = read_target(t.get("resolution"), path + ".resolution", resolve);
-    tt.follow_up = read_target(t.get("follow_up"), path + ".follow_up", resolve);
-    tt.follow_up_required = t.boolean("follow_up_required");
-    tt.report_required = t.boolean("report_required");
-    t.done();
-  }
-  tiers.done();
-  p.done();
-  return plan;
-}
-
-}  // namespace
 
 ticket ticket::from_json(std::string_view json, const calendar_resolver& resolve) { return restore(json, nullptr, &resolve); }
 
 ticket ticket::from_json(std::string_view json, ticket_plan plan) { return restore(json, &plan, nullptr); }
 
-ticket ticket::restore(std::string_view json, const ticket_plan* expected_plan, const calendar_resolver* resolve) {
-  const jvalue root_v = jparser(json).parse_document();
+ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, const calendar_resolver* resolve) {
+  cursor at;
+  builder doc(text, at);
+  json::sax_parse(counting_iterator(text.data(), &at), counting_iterator(text.data() + text.size(), &at), &doc);
+  const node root_v{doc.root, doc.root_at};
   jobject root(root_v, "snapshot");
   {
-    const jvalue& version = root.get("kefu_ticket");
-    if (version.kind != jvalue::number_v || version.n != 1)
-      jparser::fail_at("snapshot.kefu_ticket: expected format version 1", version.line, version.column);
+    const node version = root.get("kefu_ticket");
+    if (!version.v.is_number_integer() || version.v.get<std::int64_t>() != 1)
+      fail_at("snapshot.kefu_ticket: expected format version 1", version);
   }
   std::string id = root.str("id");
   const instant received = root.time("received");
   std::string by = root.str("received_by");
   ticket_plan plan;
   {
-    const jvalue& pv = root.get("plan");
+    const node pv = root.get("plan");
     if (expected_plan) {
       // Calendars by the expected plan's names (then the built-ins): a differing name is a plan difference.
       const calendar_resolver by_plan = [&](const std::string& name) -> std::shared_ptr<const calendar::calendar> {
@@ -626,7 +741,7 @@ ticket ticket::restore(std::string_view json, const ticket_plan* expected_plan, 
       };
       plan = read_plan(pv, by_plan);
       const std::string diff = plan_difference(plan, *expected_plan);
-      if (!diff.empty()) jparser::fail_at("snapshot.plan: differs from the given plan: " + diff, pv.line, pv.column);
+      if (!diff.empty()) fail_at("snapshot.plan: differs from the given plan: " + diff, pv);
       plan = *expected_plan;
     } else {
       plan = read_plan(pv, *resolve);
@@ -634,10 +749,8 @@ ticket ticket::restore(std::string_view json, const ticket_plan* expected_plan, 
   }
 
   jobject st(root.get("state"), "snapshot.state");
-  const jvalue& pv = st.get("progress");
-  const jvalue& tv = st.get("tier");
-  const state expected{named<progress>(pv, "snapshot.state.progress", &parse_progress, "progress state"),
-                       named<tier>(tv, "snapshot.state.tier", &parse_tier, "tier")};
+  const state expected{named<progress>(st.get("progress"), "snapshot.state.progress", &parse_progress, "progress state"),
+                       named<tier>(st.get("tier"), "snapshot.state.tier", &parse_tier, "tier")};
   st.done();
 
   jobject fl(root.get("flags"), "snapshot.flags");
@@ -645,9 +758,9 @@ ticket ticket::restore(std::string_view json, const ticket_plan* expected_plan, 
   flags.followed_up = fl.boolean("followed_up");
   flags.report_attached = fl.boolean("report_attached");
   const std::int64_t reopen = fl.integer("reopen_count");
-  if (reopen < 0 || reopen > 0xFFFFFFFF) jparser::fail_at("snapshot.flags.reopen_count: out of range", fl.value().line, fl.value().column);
+  if (reopen < 0 || reopen > 0xFFFFFFFF) fail_at("snapshot.flags.reopen_count: out of range", fl.value());
   flags.reopen_count = static_cast<std::uint32_t>(reopen);
-  if (fl.get("closed_at").kind != jvalue::null_v) flags.closed_at = fl.time("closed_at");
+  if (!fl.get("closed_at").v.is_null()) flags.closed_at = fl.time("closed_at");
   fl.done();
 
   struct clock_text {
@@ -655,7 +768,7 @@ ticket ticket::restore(std::string_view json, const ticket_plan* expected_plan, 
     calendar::duration target;
     std::string calendar_name;
     std::vector<calendar::clock_event> events;
-    std::optional<instant> provisional_due;        // `due` with `"provisional":true` (DOM-SLA-8)
+    std::optional<instant> provisional_due;      // `due` with `"provisional":true` (DOM-SLA-8)
     std::optional<std::int64_t> official_until;  // the calendar's official data then
     int line = 0, column = 0;
   };
@@ -663,10 +776,10 @@ ticket ticket::restore(std::string_view json, const ticket_plan* expected_plan, 
   jobject cl(root.get("clocks"), "snapshot.clocks");
   for (std::size_t c = 0; c < clock_count; ++c) {
     const char* name = to_string(static_cast<clock_name>(c));
-    const jvalue& v = cl.get(name);
-    clocks[c].line = v.line;
-    clocks[c].column = v.column;
-    if (v.kind == jvalue::null_v) continue;
+    const node v = cl.get(name);
+    clocks[c].line = v.line();
+    clocks[c].column = v.column();
+    if (v.v.is_null()) continue;
     const std::string path = std::string("snapshot.clocks.") + name;
     jobject k(v, path);
     clocks[c].present = true;
@@ -674,12 +787,12 @@ ticket ticket::restore(std::string_view json, const ticket_plan* expected_plan, 
     if (kind == "wall") clocks[c].target.kind = calendar::clock::wall;
     else if (kind == "business") clocks[c].target.kind = calendar::clock::business;
     else if (kind == "workdays") clocks[c].target.kind = calendar::clock::workdays;
-    else jparser::fail_at(path + ".clock: expected wall, business or workdays", v.line, v.column);
+    else fail_at(path + ".clock: expected wall, business or workdays", v);
     clocks[c].target.amount = k.integer("amount");
     clocks[c].calendar_name = k.str("calendar");
-    const jvalue& evs = k.get("events");
-    if (evs.kind != jvalue::array_v) jparser::fail_at(path + ".events: expected an array", evs.line, evs.column);
-    for (const auto& e : evs.items) {
+    const node evs = k.get("events");
+    if (!evs.v.is_array()) fail_at(path + ".events: expected an array", evs);
+    for (const node& e : items_of(evs)) {
       jobject eo(e, path + ".events[]");
       const calendar::clock_event_kind ck =
           named<calendar::clock_event_kind>(eo.get("kind"), path + ".events[].kind", &parse_clock_event, "clock event");
@@ -689,32 +802,31 @@ ticket ticket::restore(std::string_view json, const ticket_plan* expected_plan, 
     // Optional (snapshots before DOM-SLA-8 have none): the due as of the last recorded instant when it rested
     // on provisional days, and the calendar's official data then.
     if (k.has("due") || k.has("provisional")) {
-      if (!k.has("due") || !k.has("provisional"))
-        jparser::fail_at(path + ": `due` and `provisional` come together", v.line, v.column);
+      if (!k.has("due") || !k.has("provisional")) fail_at(path + ": `due` and `provisional` come together", v);
       const instant due = k.time("due");
       if (k.boolean("provisional")) clocks[c].provisional_due = due;
     }
     if (k.has("official_until")) {
-      const jvalue& ou = k.get("official_until");
+      const node ou = k.get("official_until");
       std::int64_t days = 0;
-      if (ou.kind != jvalue::string_v || !parse_days(ou.s, days))
-        jparser::fail_at(path + ".official_until: expected a date as YYYY-MM-DD", ou.line, ou.column);
+      if (!ou.v.is_string() || !parse_days(ou.v.get_ref<const std::string&>(), days))
+        fail_at(path + ".official_until: expected a date as YYYY-MM-DD", ou);
       clocks[c].official_until = days;
     }
     k.done();
   }
   cl.done();
 
-  const jvalue& hist = root.get("history");
-  if (hist.kind != jvalue::array_v) jparser::fail_at("snapshot.history: expected an array", hist.line, hist.column);
+  const node hist = root.get("history");
+  if (!hist.v.is_array()) fail_at("snapshot.history: expected an array", hist);
   std::vector<deadline_change> changes;
   if (root.has("deadline_changes")) {
-    const jvalue& dv = root.get("deadline_changes");
-    if (dv.kind != jvalue::array_v)
-      jparser::fail_at("snapshot.deadline_changes: expected an array", dv.line, dv.column);
-    for (std::size_t i = 0; i < dv.items.size(); ++i) {
+    const node dv = root.get("deadline_changes");
+    if (!dv.v.is_array()) fail_at("snapshot.deadline_changes: expected an array", dv);
+    const std::vector<node> items = items_of(dv);
+    for (std::size_t i = 0; i < items.size(); ++i) {
       const std::string path = "snapshot.deadline_changes[" + std::to_string(i) + "]";
-      jobject d(dv.items[i], path);
+      jobject d(items[i], path);
       deadline_change x;
       x.clock = named<clock_name>(d.get("clock"), path + ".clock", &parse_clock_name, "clock");
       x.at = d.time("at");
@@ -729,9 +841,11 @@ ticket ticket::restore(std::string_view json, const ticket_plan* expected_plan, 
   root.done();
 
   ticket t(std::move(id), std::move(plan), received, std::move(by));
-  std::size_t n = 0;
-  for (const auto& h : hist.items) {
-    const std::string path = "snapshot.history[" + std::to_string(n++) + "]";
+  const std::vector<node> records = items_of(hist);
+  t.reserve(records.size());
+  for (std::size_t n = 0; n < records.size(); ++n) {
+    const node& h = records[n];
+    const std::string path = "snapshot.history[" + std::to_string(n) + "]";
     jobject r(h, path);
     event e;
     e.at = r.time("at");
@@ -744,42 +858,37 @@ ticket ticket::restore(std::string_view json, const ticket_plan* expected_plan, 
     const state to = named<state>(r.get("to"), path + ".to", &parse_state, "state");
     r.done();
     if (t.current() != from)
-      jparser::fail_at(path + ": recorded from-state " + to_string(from) + " but replay is in " + to_string(t.current()),
-                       h.line, h.column);
+      fail_at(path + ": recorded from-state " + to_string(from) + " but replay is in " + to_string(t.current()), h);
     try {
-      t.fire(e);
+      t.fire(std::move(e));
     } catch (const kefu::error& x) {
-      jparser::fail_at(path + ": replay failed: " + x.what(), h.line, h.column);
+      fail_at(path + ": replay failed: " + x.what(), h);
     }
     if (t.current() != to)
-      jparser::fail_at(path + ": recorded to-state " + to_string(to) + " but replay reached " + to_string(t.current()),
-                       h.line, h.column);
+      fail_at(path + ": recorded to-state " + to_string(to) + " but replay reached " + to_string(t.current()), h);
   }
   if (t.current() != expected)
-    jparser::fail_at("snapshot.state: says " + to_string(expected) + " but the history leads to " + to_string(t.current()),
-                     root_v.line, root_v.column);
-  if (!(t.flags() == flags))
-    jparser::fail_at("snapshot.flags: do not match what the history leads to", root_v.line, root_v.column);
+    fail_at("snapshot.state: says " + to_string(expected) + " but the history leads to " + to_string(t.current()), root_v);
+  if (!(t.flags() == flags)) fail_at("snapshot.flags: do not match what the history leads to", root_v);
   for (std::size_t c = 0; c < clock_count; ++c) {
     const char* name = to_string(static_cast<clock_name>(c));
     const auto* k = t.clock(static_cast<clock_name>(c));
     const auto& x = clocks[c];
     const std::string path = std::string("snapshot.clocks.") + name;
     if (x.present != (k != nullptr))
-      jparser::fail_at(path + (x.present ? ": the plan and history give no such clock" : ": missing, but the plan and history give one"),
-                       x.line, x.column);
+      fail_at(path + (x.present ? ": the plan and history give no such clock" : ": missing, but the plan and history give one"),
+              x.line, x.column);
     if (!k) continue;
     if (k->target() != x.target || k->on().name() != x.calendar_name)
-      jparser::fail_at(path + ": target differs from the plan's (" + std::to_string(k->target().amount) + " " +
-                           clock_kind_name(k->target().kind) + " on '" + k->on().name() + "')",
-                       x.line, x.column);
-    if (k->events() != x.events)
-      jparser::fail_at(path + ".events: do not match what the history leads to", x.line, x.column);
+      fail_at(path + ": target differs from the plan's (" + std::to_string(k->target().amount) + " " +
+                  clock_kind_name(k->target().kind) + " on '" + k->on().name() + "')",
+              x.line, x.column);
+    if (k->events() != x.events) fail_at(path + ".events: do not match what the history leads to", x.line, x.column);
   }
   // DOM-SLA-8: the recorded changes as they are, then every provisional due recomputed as of the same instant
   // on the calendar found now; one that moved is recorded (once: the next snapshot carries the new due).
   t.p_->deadline_changes = std::move(changes);
-  const instant last = t.history().empty() ? t.received() : t.history().back().what.at;
+  const instant last = t.p_->last_instant();
   for (std::size_t c = 0; c < clock_count; ++c) {
     const auto& x = clocks[c];
     const auto* k = t.clock(static_cast<clock_name>(c));

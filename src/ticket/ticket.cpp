@@ -1,6 +1,7 @@
 // kefu — the ticket: events through the machine with the strong guarantee, SLA status, automatic escalation,
 // equality and the default plan. The machine itself is in machine.cpp, the clocks in clocks.cpp.
 #include "internal.hpp"
+#include "machine.hpp"
 #include "table.hpp"
 
 #include <kefu/calendar/load.hpp>

@@ -71,14 +71,22 @@ TEST(TicketSnapshotFormat, MalformedSnapshotsAreRefusedWithPlaceAndReason) {
       {"", "<json>:1:1: ticket snapshot: unexpected end of input"},
       {"  \n  ", "<json>:2:3: ticket snapshot: unexpected end of input"},
       {"{\"a\":tru}", "<json>:1:6: ticket snapshot: expected a JSON value"},
-      {"{\"kefu_ticket\":1.5}", "<json>:1:17: ticket snapshot: only integers are expected in a ticket snapshot"},
+      // Where the hand-written parser pointed after the integer part, a misread number is pointed at where it
+      // starts; a bad escape at the character after the backslash.
+      {"{\"kefu_ticket\":1.5}", "<json>:1:16: ticket snapshot: only integers are expected in a ticket snapshot"},
       {"{\"kefu_ticket\":1,\"kefu_ticket\":1}", "<json>:1:18: ticket snapshot: duplicate member 'kefu_ticket'"},
       {"{\"kefu_ticket\":1} x", "<json>:1:19: ticket snapshot: unexpected text after the JSON value"},
-      {"{\"id\":\"\\q\"}", "<json>:1:10: ticket snapshot: bad escape '\\q'"},
+      {"{\"id\":\"\\q\"}", "<json>:1:9: ticket snapshot: bad escape '\\q'"},
       {"{\"id\":\"\\ud800\"}", "<json>:1:14: ticket snapshot: unpaired surrogate in \\u escape"},
       {"{\"id\":\"a\x01\"}", "<json>:1:9: ticket snapshot: control character in a string (escape it)"},
       {std::string(40, '[') + std::string(40, ']'), "<json>:1:34: ticket snapshot: nesting too deep"},
-      {"{\"kefu_ticket\":99999999999999999999}", "<json>:1:34: ticket snapshot: integer too large"},
+      {"{\"kefu_ticket\":99999999999999999999}", "<json>:1:16: ticket snapshot: integer too large"},
+      {"{\"kefu_ticket\":9223372036854775808}", "<json>:1:16: ticket snapshot: integer too large"},
+      {"{\"kefu_ticket\":01}", "<json>:1:16: ticket snapshot: leading zero"},
+      {"{\"kefu_ticket\":1 \"id\":2}", "<json>:1:18: ticket snapshot: expected ',' or '}'"},
+      {"{\"kefu_ticket\":[1,]}", "<json>:1:19: ticket snapshot: expected a JSON value"},
+      {"{\"kefu_ticket\":1,}", "<json>:1:18: ticket snapshot: expected a member name in quotes"},
+      {"{\"id\":\"\xff\"}", "<json>:1:8: ticket snapshot: a string is not valid UTF-8"},
       {"{\"kefu_ticket\":-}", "<json>:1:17: ticket snapshot: expected digits"},
       {"{\"kefu_ticket\" 1}", "<json>:1:16: ticket snapshot: expected ':'"},
       {"{\"id\":\"abc", "<json>:1:11: ticket snapshot: unterminated string"},
@@ -109,5 +117,25 @@ TEST(TicketSnapshotFormat, MalformedSnapshotsAreRefusedWithPlaceAndReason) {
   for (const auto& [text, message] : cases) {
     const std::string got = error_of([&] { ticket::from_json(text, builtins); });
     EXPECT_EQ(got, message) << text.substr(0, 60);
+    try {
+      ticket::from_json(text, builtins);
+    } catch (const kefu::parse_error& e) {
+      EXPECT_EQ(e.id(), "kefu.ticket.snapshot") << message;
+    }
+  }
+}
+
+TEST(TicketSnapshotFormat, TextThatIsNotUtf8IsRefusedNotCorrupted) {
+  // JSON holds UTF-8 text; a note with a stray byte cannot be written as it is, and is not silently replaced.
+  ticket t("T-S5", default_plan(), cst("2026-03-02T09:00"));
+  t.fire(event::make(event_kind::cancel, cst("2026-03-02T09:10"), "a", std::string("bad \xff byte")));
+  try {
+    (void)t.to_json();
+    ADD_FAILURE() << "to_json() wrote text that is not UTF-8";
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(e.id(), "kefu.ticket.snapshot");
+    EXPECT_NE(std::string(e.what()).find("ticket snapshot: cannot write ticket 'T-S5': a text in it is not valid UTF-8"),
+              std::string::npos)
+        << e.what();
   }
 }
