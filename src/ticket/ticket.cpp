@@ -5,8 +5,11 @@
 #include "table.hpp"
 
 #include <kefu/calendar/load.hpp>
+#include <kefu/detail/suggest.hpp>
+
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 namespace kefu::ticket {
@@ -43,6 +46,20 @@ std::string reason_for(const state& s, const ticket_flags& f, const event& e, co
 }
 
 }  // namespace
+
+event_kind event_named(std::string_view name) {
+  if (const auto k = parse_event_kind(name)) return *k;
+  std::vector<std::string> all(std::begin(names::event_kind), std::end(names::event_kind));
+  std::string list;
+  for (const auto& n : all) list += (list.empty() ? "" : ", ") + n;
+  throw error("unknown event '" + std::string(name) + "'" + kefu::detail::did_you_mean(name, all) + "; events are " + list,
+              {}, {}, "kefu.ticket.unknown_event");
+}
+
+tier tier_named(std::string_view name) {
+  if (const auto t = parse_tier(name)) return *t;
+  throw error("unknown tier '" + std::string(name) + "' (expected L1, L2 or L3)", {}, {}, "kefu.ticket.unknown_tier");
+}
 
 ticket::ticket(std::unique_ptr<impl> p) : p_(std::move(p)) {}
 

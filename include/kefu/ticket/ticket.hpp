@@ -106,6 +106,12 @@ inline std::optional<event_kind> parse_event_kind(std::string_view s) noexcept {
   return std::nullopt;
 }
 
+/// The event kind a name stands for; kefu::error with id kefu.ticket.unknown_event (naming the events, with a
+/// did-you-mean) for any other name.
+event_kind event_named(std::string_view name);
+/// The tier a name stands for; kefu::error with id kefu.ticket.unknown_tier for anything but L1, L2 and L3.
+tier tier_named(std::string_view name);
+
 /// The active state of both regions.
 struct state {
   progress where = progress::received;
