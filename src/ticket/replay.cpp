@@ -168,12 +168,19 @@ void event_log::add(std::string ticket_id, instant when, event_kind kind, std::s
   at.push_back(when);
   kinds.push_back(kind);
   operators.push_back(std::move(by));
-  if (!note.empty() && notes.empty()) notes.resize(row);
-  if (!notes.empty()) notes.push_back(std::move(note));
-  if (to && tiers.empty()) tiers.resize(row);
-  if (!tiers.empty()) tiers.push_back(to);
-  if (is_satisfied && satisfied.empty()) satisfied.resize(row);
-  if (!satisfied.empty()) satisfied.push_back(is_satisfied);
+  // An optional column comes into being with its first value (the rows before it get empty ones).
+  if (!note.empty() || !notes.empty()) {
+    notes.resize(row);
+    notes.push_back(std::move(note));
+  }
+  if (to || !tiers.empty()) {
+    tiers.resize(row);
+    tiers.push_back(to);
+  }
+  if (is_satisfied || !satisfied.empty()) {
+    satisfied.resize(row);
+    satisfied.push_back(is_satisfied);
+  }
 }
 
 std::vector<ticket> replay(const rules::triage_policy& policy, const std::vector<rules::record>& facts, event_log events,
