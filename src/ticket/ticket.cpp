@@ -7,7 +7,6 @@
 #include <kefu/calendar/load.hpp>
 #include <kefu/detail/suggest.hpp>
 
-
 #include <algorithm>
 #include <iterator>
 #include <utility>
