@@ -315,14 +315,8 @@ bool is_frame(py::handle x) { return py::hasattr(x, "to_dict") && py::hasattr(x,
   const std::string at = "row " + std::to_string(row) + ": ";
   try {
     throw;
-  } catch (const kefu::parse_error& e) {
-    throw kefu::parse_error(at + e.detail(), e.where(), e.rule_id());
-  } catch (const kefu::policy_error& e) {
-    throw kefu::policy_error(at + e.detail(), e.where(), e.rule_id());
-  } catch (const kefu::calendar_range_error& e) {
-    throw kefu::calendar_range_error(at + e.detail(), e.where(), e.rule_id());
   } catch (const kefu::error& e) {
-    throw kefu::error(at + e.detail(), e.where(), e.rule_id());
+    kefu::rethrow_with_prefix(e, at);
   }
 }
 

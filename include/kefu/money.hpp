@@ -18,7 +18,12 @@ class money {
  public:
   constexpr money() noexcept = default;
   static constexpr money from_fen(std::int64_t fen) noexcept { return money(fen); }
-  static constexpr money from_yuan(std::int64_t yuan) noexcept { return money(yuan * 100); }
+  /// Whole yuan; kefu::error (id kefu.money.overflow) beyond ±¥92,233,720,368,547,758.
+  static constexpr money from_yuan(std::int64_t yuan) {
+    std::int64_t fen = 0;
+    if (__builtin_mul_overflow(yuan, std::int64_t{100}, &fen)) overflow("¥" + std::to_string(yuan) + " in fen");
+    return money(fen);
+  }
   constexpr std::int64_t fen() const noexcept { return fen_; }
 
   /// Parses "1000", "1000.5", "1000.50", "-12.30", "¥1,000.50", "￥1000", "1000元", "RMB 1000".
@@ -106,13 +111,30 @@ class money {
     return std::string(negative ? "-" : "") + "\xC2\xA5" + whole + plain.substr(plain.size() - 3);
   }
 
-  friend constexpr money operator+(money a, money b) noexcept { return money(a.fen_ + b.fen_); }
-  friend constexpr money operator-(money a, money b) noexcept { return money(a.fen_ - b.fen_); }
-  friend constexpr money operator-(money a) noexcept { return money(-a.fen_); }
-  friend constexpr money operator*(money a, std::int64_t k) noexcept { return money(a.fen_ * k); }
-  friend constexpr money operator*(std::int64_t k, money a) noexcept { return money(a.fen_ * k); }
-  constexpr money& operator+=(money b) noexcept { fen_ += b.fen_; return *this; }
-  constexpr money& operator-=(money b) noexcept { fen_ -= b.fen_; return *this; }
+  // Arithmetic is checked: an amount beyond the int64 range of fen is an error (id kefu.money.overflow),
+  // never a silent wrap to a negative amount.
+  friend constexpr money operator+(money a, money b) {
+    std::int64_t r = 0;
+    if (__builtin_add_overflow(a.fen_, b.fen_, &r)) overflow(a.to_display() + " + " + b.to_display());
+    return money(r);
+  }
+  friend constexpr money operator-(money a, money b) {
+    std::int64_t r = 0;
+    if (__builtin_sub_overflow(a.fen_, b.fen_, &r)) overflow(a.to_display() + " - " + b.to_display());
+    return money(r);
+  }
+  friend constexpr money operator-(money a) {
+    if (a.fen_ == std::numeric_limits<std::int64_t>::min()) overflow("-" + a.to_display());
+    return money(-a.fen_);
+  }
+  friend constexpr money operator*(money a, std::int64_t k) {
+    std::int64_t r = 0;
+    if (__builtin_mul_overflow(a.fen_, k, &r)) overflow(a.to_display() + " * " + std::to_string(k));
+    return money(r);
+  }
+  friend constexpr money operator*(std::int64_t k, money a) { return a * k; }
+  constexpr money& operator+=(money b) { return *this = *this + b; }
+  constexpr money& operator-=(money b) { return *this = *this - b; }
   friend constexpr bool operator==(money a, money b) noexcept { return a.fen_ == b.fen_; }
   friend constexpr bool operator!=(money a, money b) noexcept { return a.fen_ != b.fen_; }
   friend constexpr bool operator<(money a, money b) noexcept { return a.fen_ < b.fen_; }
@@ -122,6 +144,9 @@ class money {
 
  private:
   constexpr explicit money(std::int64_t fen) noexcept : fen_(fen) {}
+  [[noreturn]] static void overflow(const std::string& what) {
+    throw error("amount overflow: " + what + " is beyond ±¥92,233,720,368,547,758.07", {}, {}, "kefu.money.overflow");
+  }
   static std::string_view trim(std::string_view t) noexcept {
     while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
     while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);

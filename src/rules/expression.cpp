@@ -156,8 +156,13 @@ struct ast {
   std::vector<std::unique_ptr<ast>> kids;
   std::size_t begin = 0, end = 0;
   bool negated = false;  // not in
+  int depth = 1;         // levels of this subtree (bounded, so compiling and evaluating cannot overflow the stack)
 };
 using ast_ptr = std::unique_ptr<ast>;
+
+/// The deepest a condition may nest: parentheses, `not`, `-` and chains of `and`/`or`/arithmetic all
+/// count. Conditions are written by people; a limit keeps hostile files from overflowing the stack.
+constexpr int max_condition_depth = 256;
 
 class parser {
  public:
@@ -194,8 +199,28 @@ class parser {
     n->end = r->end;
     n->kids.push_back(std::move(l));
     n->kids.push_back(std::move(r));
+    return checked(std::move(n));
+  }
+  /// Sets the node's depth from its children and refuses a condition nested past the limit.
+  ast_ptr checked(ast_ptr n) {
+    for (const auto& k : n->kids) n->depth = std::max(n->depth, k->depth + 1);
+    if (n->depth > max_condition_depth) too_deep(n->tk.begin);
     return n;
   }
+  [[noreturn]] void too_deep(std::size_t at) const {
+    throw expression_error{at, "the condition nests deeper than " + std::to_string(max_condition_depth) +
+                                   " levels (parentheses, not, and/or chains); split it into several rules, or "
+                                   "test many values at once with `in {…}`"};
+  }
+  /// Counts the parser's own recursion (parentheses, `not`, unary minus) before any node is built.
+  struct nesting {
+    parser& p;
+    explicit nesting(parser& owner, std::size_t at) : p(owner) {
+      if (++p.nesting_ > max_condition_depth) p.too_deep(at);
+    }
+    ~nesting() { --p.nesting_; }
+  };
+  int nesting_ = 0;
   ast_ptr parse_or() {
     ast_ptr l = parse_and();
     while (peek().kind == tok::kw_or) {
@@ -215,10 +240,11 @@ class parser {
   ast_ptr parse_not() {
     if (peek().kind == tok::kw_not) {
       const token t = take();
+      const nesting guard(*this, t.begin);
       auto n = node(ast_kind::unary_not, t, t.begin);
       n->kids.push_back(parse_not());
       n->end = n->kids[0]->end;
-      return n;
+      return checked(std::move(n));
     }
     return parse_cmp();
   }
@@ -248,7 +274,7 @@ class parser {
         n->end = toks_[pos_ - 1].end;
         n->negated = negated;
         (void)open;
-        return n;
+        return checked(std::move(n));
       }
       if (is_op("{")) {
         take();
@@ -260,7 +286,7 @@ class parser {
         expect("}", "to close the set");
         n->end = toks_[pos_ - 1].end;
         n->negated = negated;
-        return n;
+        return checked(std::move(n));
       }
       // x in set_input
       auto n = node(ast_kind::in_set, t, l->begin);
@@ -269,7 +295,7 @@ class parser {
       n->end = n->kids.back()->end;
       n->negated = negated;
       n->tk.text = "in-input";
-      return n;
+      return checked(std::move(n));
     }
     if (negated) throw expression_error{peek().begin, "expected 'in' after 'not'"};
     return l;
@@ -293,10 +319,11 @@ class parser {
   ast_ptr parse_unary() {
     if (is_op("-")) {
       const token t = take();
+      const nesting guard(*this, t.begin);
       auto n = node(ast_kind::unary_neg, t, t.begin);
       n->kids.push_back(parse_unary());
       n->end = n->kids[0]->end;
-      return n;
+      return checked(std::move(n));
     }
     return parse_primary();
   }
@@ -326,7 +353,7 @@ class parser {
           }
           expect(")", ("to close the call of " + name.text + "(").c_str());
           n->end = toks_[pos_ - 1].end;
-          return n;
+          return checked(std::move(n));
         }
         auto n = node(ast_kind::name, name, name.begin);
         n->end = name.end;
@@ -335,6 +362,7 @@ class parser {
       case tok::op:
         if (t.text == "(") {
           const std::size_t begin = take().begin;
+          const nesting guard(*this, begin);
           ast_ptr inner = parse_or();
           expect(")", "to close '('");
           inner->begin = begin;

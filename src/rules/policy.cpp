@@ -149,7 +149,13 @@ void policy::evaluate(const record& r, decision& out, std::vector<condition_trac
         trace->push_back(std::move(t));
       }
     }
-    if (ru.root >= 0 && !program_.eval(ru.root, ctx)) continue;
+    try {
+      if (ru.root >= 0 && !program_.eval(ru.root, ctx)) continue;
+    } catch (const detail::arithmetic_overflow& e) {  // name the rule and the part of its condition
+      throw error("arithmetic overflow in `" + ru.when.substr(e.begin(), e.end() - e.begin()) + "`: " +
+                      detail::arithmetic_overflow::what_it_means,
+                  {}, ru.id, e.id());
+    }
     out.matched.push_back(i);
     if (hit_policy_ == hit_policy::first) break;
   }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 
 using kefu::money;
@@ -65,4 +66,26 @@ TEST(Money, RoundTripsThroughTextForRandomAmounts) {
     ASSERT_EQ(money::parse(m.to_string()), m) << m.to_string();
     ASSERT_EQ(money::parse(m.to_display()), m) << m.to_display();
   }
+}
+
+TEST(Money, ArithmeticIsCheckedNeverWraps) {
+  const kefu::money max = kefu::money::from_fen(std::numeric_limits<std::int64_t>::max());
+  const kefu::money fen = kefu::money::from_fen(1);
+  try {
+    (void)(max + fen);
+    FAIL() << "max + ¥0.01 must not wrap to a negative amount";
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "amount overflow: ¥92,233,720,368,547,758.07 + ¥0.01 is beyond ±¥92,233,720,368,547,758.07");
+    EXPECT_EQ(e.id(), "kefu.money.overflow");
+  }
+  EXPECT_THROW((void)(max * 2), kefu::error);
+  EXPECT_THROW((void)(-max - fen - fen), kefu::error);
+  EXPECT_THROW((void)(-kefu::money::from_fen(std::numeric_limits<std::int64_t>::min())), kefu::error);
+  EXPECT_THROW((void)kefu::money::from_yuan(std::numeric_limits<std::int64_t>::max() / 10), kefu::error);
+  kefu::money sum = max - fen;
+  sum += fen;
+  EXPECT_EQ(sum, max);
+  EXPECT_EQ((kefu::money::from_yuan(3) * 4).fen(), 1200);
+  static_assert(kefu::money::from_yuan(1000).fen() == 100000, "still usable in constant expressions");
 }

@@ -56,3 +56,14 @@ def test_round_trips_through_text(fen):
     assert Money(str(m)) == m
     assert Money(m.display()) == m
     assert Money(m.to_decimal()) == m
+
+
+def test_arithmetic_overflow_is_an_error_not_a_wrap():
+    biggest = kefu.Money.from_fen(2**63 - 1)
+    with pytest.raises(kefu.Error) as info:
+        biggest + kefu.Money("0.01")
+    assert info.value.id == "kefu.money.overflow"
+    assert str(info.value) == "amount overflow: ¥92,233,720,368,547,758.07 + ¥0.01 is beyond ±¥92,233,720,368,547,758.07"
+    with pytest.raises(kefu.Error, match="amount overflow"):
+        biggest * 2
+    assert (biggest - kefu.Money("0.01")) + kefu.Money("0.01") == biggest

@@ -176,3 +176,26 @@ def test_hot_reload_keeps_the_old_policy_when_the_new_one_fails(tmp_path):
     result = handle.reload()
     assert result.swapped and result.message == "loaded policy 'refund-test' version 2 (4 rules, 4 rule-test cases passed)"
     assert handle.current.version == "2" and held.version == "1"  # a reader keeps what it holds
+
+
+def test_rule_arithmetic_overflow_is_an_error_naming_the_rule():
+    import pandas as pd
+
+    p = kefu.DecisionPolicy.from_yaml(
+        "policy: o\nhit_policy: first\ninputs:\n  a: int\n  m: money\noutputs:\n  ok: bool\nrules:\n"
+        "  - id: DOUBLE\n    when: a * 2 > a\n    then: {ok: true}\n"
+        "  - id: SUM\n    when: m + m > m\n    then: {ok: true}\n",
+        "o.yaml",
+    )
+    assert p.evaluate({"a": 5, "m": kefu.Money(1)}).rule_id == "DOUBLE"
+    limit = "the result is beyond the range of whole numbers (±9.2e18; money ±¥92 trillion)"
+    with pytest.raises(kefu.Error) as info:
+        p.evaluate({"a": 2**62, "m": kefu.Money(1)})  # a * 2 would wrap negative and decide wrongly
+    assert (info.value.id, info.value.rule_id, str(info.value)) == (
+        "kefu.rules.overflow", "DOUBLE", f"rule DOUBLE: arithmetic overflow in `a * 2`: {limit}")
+    with pytest.raises(kefu.Error, match=r"rule SUM: arithmetic overflow in `m \+ m`"):
+        p.evaluate({"a": -1, "m": kefu.Money.from_fen(2**62)})
+    for batch in (p.evaluate_many, lambda rows: p.evaluate_columns(pd.DataFrame(rows))):
+        with pytest.raises(kefu.Error) as info:
+            batch([{"a": 1, "m": kefu.Money(1)}, {"a": 2**62, "m": kefu.Money(1)}])
+        assert info.value.id == "kefu.rules.overflow" and "row 1: arithmetic overflow in `a * 2`" in str(info.value)

@@ -51,6 +51,22 @@ constexpr op base_of(op code) noexcept {
   }
 }
 
+/// Thrown by checked arithmetic; policy evaluation adds the rule and the sub-expression's text.
+class arithmetic_overflow : public kefu::error {
+ public:
+  arithmetic_overflow(std::uint32_t begin, std::uint32_t end)
+      : kefu::error("arithmetic overflow in a condition: " + std::string(what_it_means), {}, {}, "kefu.rules.overflow"),
+        begin_(begin),
+        end_(end) {}
+  static constexpr const char* what_it_means =
+      "the result is beyond the range of whole numbers (±9.2e18; money ±¥92 trillion)";
+  std::uint32_t begin() const noexcept { return begin_; }  ///< the sub-expression in the condition's text
+  std::uint32_t end() const noexcept { return end_; }
+
+ private:
+  std::uint32_t begin_, end_;
+};
+
 struct node {
   op code = op::literal;
   std::int32_t l = -1, r = -1;
@@ -75,6 +91,7 @@ struct program {
 
   std::int64_t eval(std::int32_t i, const eval_context& c) const {
     const node& n = nodes[static_cast<std::size_t>(i)];
+    std::int64_t out = 0;
     switch (n.code) {
       case op::literal: return n.a;
       case op::input: return c.numbers[n.a];
@@ -95,12 +112,14 @@ struct program {
       }
       case op::in_mask: return (n.a >> eval(n.l, c)) & 1;
       case op::set_any: return (eval(n.l, c) & n.a) != 0;
-      case op::add: return eval(n.l, c) + eval(n.r, c);
-      case op::sub: return eval(n.l, c) - eval(n.r, c);
-      case op::neg: return -eval(n.l, c);
-      case op::scale: return eval(n.l, c) * n.a / n.b;
+      // Arithmetic is checked: a result past the int64 range is an error, never a wrapped number that
+      // turns `a * 2 > a` false.
+      case op::add: return checked(__builtin_add_overflow(eval(n.l, c), eval(n.r, c), &out), out, n);
+      case op::sub: return checked(__builtin_sub_overflow(eval(n.l, c), eval(n.r, c), &out), out, n);
+      case op::neg: return checked(__builtin_sub_overflow(std::int64_t{0}, eval(n.l, c), &out), out, n);
+      case op::scale: return checked(__builtin_mul_overflow(eval(n.l, c), n.a, &out), out, n) / n.b;
       case op::contains_any: return c.keyword_hits[n.a];
-      case op::days_between: return eval(n.r, c) - eval(n.l, c);
+      case op::days_between: return checked(__builtin_sub_overflow(eval(n.r, c), eval(n.l, c), &out), out, n);
       case op::date_of: return zone.local_day(kefu::instant::from_unix(eval(n.l, c)));
       case op::workdays_between:
         return calendars[static_cast<std::size_t>(n.a)]->working_days_between(eval(n.l, c), eval(n.r, c));
@@ -117,6 +136,13 @@ struct program {
       case op::in_mask_input: return (n.a >> c.numbers[n.slot]) & 1;
     }
     return 0;
+  }
+
+ private:
+  // `value` by reference: it is read after the overflow builtin (another argument) has written it.
+  static std::int64_t checked(bool overflowed, const std::int64_t& value, const node& n) {
+    if (overflowed) throw arithmetic_overflow(n.source_begin, n.source_end);
+    return value;
   }
 };
 

@@ -50,3 +50,35 @@ TEST(YamlBounds, DeepNestingIsRefused) {
   EXPECT_EQ(error_of([&] { kefu::rules::load_policy_string(deep, "deep.yaml"); }),
             "deep.yaml:2:259: the YAML nests deeper than 256 levels");
 }
+
+namespace {
+
+std::string policy_with(const std::string& condition) {
+  return "policy: deep\nhit_policy: first\ninputs:\n  a: int\noutputs:\n  ok: bool\nrules:\n"
+         "  - id: R1\n    when: \"" + condition + "\"\n    then: {ok: true}\n";
+}
+
+std::string repeat(const std::string& s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+}  // namespace
+
+TEST(HostileConditions, DeepNestingIsAnErrorNamingTheRuleNotACrash) {
+  const std::string limit =
+      "the condition nests deeper than 256 levels (parentheses, not, and/or chains); split it into several rules, "
+      "or test many values at once with `in {…}`";
+  // 5,000 nested parentheses, 20,000 `not`s, a 10,000-term `or` chain, 10,000 unary minus signs.
+  for (const std::string& condition :
+       {repeat("(", 5000) + "a > 1" + repeat(")", 5000), repeat("not ", 20000) + "a > 1",
+        "a > 1" + repeat(" or a > 1", 10000), repeat("-", 10000) + "a > 1"}) {
+    const std::string message = error_of([&] { kefu::rules::load_policy_string(policy_with(condition), "deep.yaml"); });
+    EXPECT_NE(message.find("deep.yaml:9:"), std::string::npos) << message.substr(0, 200);
+    EXPECT_NE(message.find("rule R1: " + limit), std::string::npos) << message.substr(0, 200);
+  }
+  // 200 levels are fine.
+  const auto ok = kefu::rules::load_policy_string(policy_with(repeat("(", 200) + "a > 1" + repeat(")", 200)), "ok.yaml");
+  EXPECT_EQ(ok->rules().size(), 1u);
+}
