@@ -72,14 +72,15 @@ json plan_json(const ticket_plan& plan) {
 
 void dump(std::string& out, const json& v) { out += v.dump(); }
 
-/// `{"key":value,...}`, each value written by `value(out, key, v)`.
+/// `{"key":value,...}`, each value written by `value(out, key, v)`, each member after `before`.
 template <class F>
-void object_to(std::string& out, const json& object, F value) {
+void object_to(std::string& out, const json& object, F value, const char* before = "") {
   out += '{';
   bool first = true;
   for (const auto& [key, v] : object.items()) {
     if (!first) out += ',';
     first = false;
+    out += before;
     dump(out, json(key));
     out += ':';
     value(out, key, v);
@@ -89,30 +90,10 @@ void object_to(std::string& out, const json& object, F value) {
 
 /// The plan, with a line break and two spaces before each tier.
 void plan_layout(std::string& out, const json& plan) {
-  out += '{';
-  bool first = true;
-  for (const auto& [key, v] : plan.items()) {
-    if (!first) out += ',';
-    first = false;
-    dump(out, json(key));
-    out += ':';
-    if (key != "tiers") {
-      dump(out, v);
-      continue;
-    }
-    out += '{';
-    bool first_tier = true;
-    for (const auto& [name, tier] : v.items()) {
-      if (!first_tier) out += ',';
-      first_tier = false;
-      out += "\n  ";
-      dump(out, json(name));
-      out += ':';
-      dump(out, tier);
-    }
-    out += '}';
-  }
-  out += '}';
+  object_to(out, plan, [](std::string& o, const std::string& key, const json& v) {
+    if (key != "tiers") return dump(o, v);
+    object_to(o, v, [](std::string& oo, const std::string&, const json& tier) { dump(oo, tier); }, "\n  ");
+  });
 }
 
 /// `[\n{…},\n{…}]`: one record a line.
