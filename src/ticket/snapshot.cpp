@@ -33,41 +33,56 @@ constexpr const char* snapshot_error_id = "kefu.ticket.snapshot";
 
 // ---- writing ----------------------------------------------------------------------------------------------
 
+/// An object built member by member in the order they are written, with room made first (a member of
+/// ordered_json is copied, not moved, when its object grows).
+class object_builder {
+ public:
+  explicit object_builder(std::size_t members) { v_.get_ref<json::object_t&>().reserve(members); }
+  object_builder& add(const char* key, json value) {
+    v_.get_ref<json::object_t&>().emplace_back(key, std::move(value));
+    return *this;
+  }
+  json done() { return std::move(v_); }
+
+ private:
+  json v_ = json::object();
+};
+
 json target_json(const std::optional<sla_target>& t) {
   if (!t) return nullptr;
-  json o = json::object();
-  o["clock"] = clock_kind_name(t->within.kind);
-  o["amount"] = t->within.amount;
-  o["calendar"] = t->on ? t->on->name() : std::string();
-  json w = json::object();
+  object_builder w(1);
   if (t->warning.lead) {
-    w["lead"] = t->warning.lead->count();
+    w.add("lead", t->warning.lead->count());
   } else {
     char buf[32];
     const auto r = std::to_chars(buf, buf + sizeof buf, t->warning.fraction);  // shortest text that reads back exactly
-    w["fraction"] = std::string(buf, r.ptr);
+    w.add("fraction", std::string(buf, r.ptr));
   }
-  o["warning"] = std::move(w);
-  return o;
+  return object_builder(4)
+      .add("clock", clock_kind_name(t->within.kind))
+      .add("amount", t->within.amount)
+      .add("calendar", t->on ? t->on->name() : std::string())
+      .add("warning", w.done())
+      .done();
 }
 
 json plan_json(const ticket_plan& plan) {
-  json p = json::object();
-  p["reopen_window"] = plan.reopen_window.count();
-  p["system_operator"] = plan.system_operator;
-  json tiers = json::object();
+  object_builder tiers(tier_count);
   for (std::size_t i = 0; i < tier_count; ++i) {
     const tier_targets& t = plan.tiers[i];
-    json x = json::object();
-    x["first_response"] = target_json(t.first_response);
-    x["resolution"] = target_json(t.resolution);
-    x["follow_up"] = target_json(t.follow_up);
-    x["follow_up_required"] = t.follow_up_required;
-    x["report_required"] = t.report_required;
-    tiers[to_string(static_cast<tier>(i))] = std::move(x);
+    tiers.add(to_string(static_cast<tier>(i)), object_builder(5)
+                                                   .add("first_response", target_json(t.first_response))
+                                                   .add("resolution", target_json(t.resolution))
+                                                   .add("follow_up", target_json(t.follow_up))
+                                                   .add("follow_up_required", t.follow_up_required)
+                                                   .add("report_required", t.report_required)
+                                                   .done());
   }
-  p["tiers"] = std::move(tiers);
-  return p;
+  return object_builder(3)
+      .add("reopen_window", plan.reopen_window.count())
+      .add("system_operator", plan.system_operator)
+      .add("tiers", tiers.done())
+      .done();
 }
 
 void dump(std::string& out, const json& v) { out += v.dump(); }
@@ -81,8 +96,9 @@ void object_to(std::string& out, const json& object, F value, const char* before
     if (!first) out += ',';
     first = false;
     out += before;
-    dump(out, json(key));
-    out += ':';
+    out += '"';  // the keys are kefu's own identifiers: nothing to escape
+    out += key;
+    out += "\":";
     value(out, key, v);
   }
   out += '}';
@@ -143,97 +159,21 @@ std::string written(const std::string& what, F write) {
   return out;
 }
 
-// ---- reading: a JSON document with the line and column where each value starts --------------------------------
+// ---- reading: a JSON document with where each value starts --------------------------------------------------
 
+/// Where each value of the document starts (a byte offset), in a tree beside nlohmann's: the items of an array
+/// and the members of an object in document order (ordered_json keeps that order). Lines and columns are
+/// counted from the offset only for an error.
+struct located {
+  std::size_t at = 0;
+  std::vector<located> kids;
+};
+
+/// Line and column (1-based, in bytes) of the byte at `offset`.
 struct position {
   int line = 1;
   int column = 1;
 };
-
-/// Where each value of the document starts, in a tree beside nlohmann's: the items of an array and the members
-/// of an object in document order (ordered_json keeps that order).
-struct located {
-  position at;
-  std::vector<located> kids;
-};
-
-/// The position of each character nlohmann's lexer reads, and where the token being read began: the lexer
-/// reads every character once, in order, through this iterator.
-struct cursor {
-  position next;           // of the character after the last one read
-  position last;           // of the last character read
-  position string_start;   // the opening quote of the last string
-  position word_start;     // the first character of the last number or literal (true, false, null)
-  std::size_t read = 0;        // characters read
-  std::size_t word_offset = 0;  // of word_start
-  bool in_string = false, escaped = false, in_word = false;
-
-  void saw(char c) {
-    last = next;
-    ++read;
-    if (c == '\n') {
-      ++next.line;
-      next.column = 1;
-    } else {
-      ++next.column;
-    }
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      return;
-    }
-    if (c == '"') {
-      in_string = true;
-      in_word = false;
-      string_start = last;
-      return;
-    }
-    const bool word = c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-                      (c >= 'A' && c <= 'Z');
-    if (word && !in_word) {
-      word_start = last;
-      word_offset = read - 1;
-    }
-    in_word = word;
-  }
-};
-
-class counting_iterator {
- public:
-  using iterator_category = std::input_iterator_tag;
-  using value_type = char;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const char*;
-  using reference = const char&;
-
-  counting_iterator(const char* p, cursor* c) : p_(p), c_(c) {}
-  const char& operator*() const {
-    if (p_ != seen_) {
-      c_->saw(*p_);
-      seen_ = p_;
-    }
-    return *p_;
-  }
-  counting_iterator& operator++() {
-    ++p_;
-    return *this;
-  }
-  counting_iterator operator++(int) {
-    counting_iterator old = *this;
-    ++p_;
-    return old;
-  }
-  friend bool operator==(const counting_iterator& a, const counting_iterator& b) { return a.p_ == b.p_; }
-  friend bool operator!=(const counting_iterator& a, const counting_iterator& b) { return a.p_ != b.p_; }
-
- private:
-  const char* p_;
-  cursor* c_;
-  mutable const char* seen_ = nullptr;
-};
-
-/// Line and column (1-based, in bytes) of the byte at `offset`.
 position position_of(std::string_view text, std::size_t offset) {
   position p;
   for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
@@ -247,6 +187,64 @@ position position_of(std::string_view text, std::size_t offset) {
   return p;
 }
 
+/// The text as nlohmann's lexer reads it, one character at a time and each once: the iterator notes the last
+/// character read, so the SAX events below know where the lexer stands.
+class noting_iterator {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  noting_iterator(const char* p, const char** last) : p_(p), last_(last) {}
+  const char& operator*() const {
+    *last_ = p_;
+    return *p_;
+  }
+  noting_iterator& operator++() {
+    ++p_;
+    return *this;
+  }
+  noting_iterator operator++(int) {
+    noting_iterator old = *this;
+    ++p_;
+    return old;
+  }
+  friend bool operator==(const noting_iterator& a, const noting_iterator& b) { return a.p_ == b.p_; }
+  friend bool operator!=(const noting_iterator& a, const noting_iterator& b) { return a.p_ != b.p_; }
+
+ private:
+  const char* p_;
+  const char** last_;
+};
+
+bool word_char(char c) {
+  return c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/// Where the number or literal (true, false, null) that ends at or just before `end` starts (the lexer reads
+/// one character past a number).
+std::size_t word_start(std::string_view text, std::size_t end) {
+  if (end >= text.size() || (!word_char(text[end]) && end > 0)) --end;
+  while (end > 0 && word_char(text[end - 1])) --end;
+  return end;
+}
+
+/// Where the string whose closing quote is at `close` opens: the nearest quote before it not escaped (preceded
+/// by an even number of backslashes).
+std::size_t string_start(std::string_view text, std::size_t close) {
+  std::size_t q = close;
+  while (q > 0) {
+    q = text.rfind('"', q - 1);
+    if (q == std::string_view::npos) return 0;
+    std::size_t slashes = 0;
+    while (q > slashes && text[q - 1 - slashes] == '\\') ++slashes;
+    if (slashes % 2 == 0) return q;
+  }
+  return 0;
+}
+
 /// A syntax error as nlohmann-json reports it, in the words snapshots' errors have always used where there
 /// is one (tests pin some), else nlohmann's own.
 std::string syntax_message(std::string m, const std::string& last_token) {
@@ -258,7 +256,7 @@ std::string syntax_message(std::string m, const std::string& last_token) {
   if (lexer) {
     if (has("control character")) return "control character in a string (escape it)";
     if (has("forbidden character after backslash"))
-      return last_token.size() >= 1 ? "bad escape '\\" + last_token.substr(last_token.size() - 1) + "'" : "bad escape";
+      return last_token.empty() ? "bad escape" : "bad escape '\\" + last_token.substr(last_token.size() - 1) + "'";
     if (has("must be followed by 4 hex digits")) return "bad \\u escape";
     if (has("surrogate")) return "unpaired surrogate in \\u escape";
     if (has("missing closing quote")) return "unterminated string";
@@ -279,29 +277,31 @@ std::string syntax_message(std::string m, const std::string& last_token) {
 /// nlohmann-json's SAX events into an ordered_json document and the tree of where each value starts.
 class builder {
  public:
-  builder(std::string_view text, const cursor& at) : text_(text), at_(at) {}
+  builder(std::string_view text, const char* const* last) : text_(text), last_(last) {}
 
   json root;
   located root_at;
 
-  bool null() { return scalar(nullptr, at_.word_start); }
-  bool boolean(bool b) { return scalar(b, at_.word_start); }
-  bool number_integer(json::number_integer_t n) { return scalar(n, at_.word_start); }
+  bool null() { return scalar(nullptr, word()); }
+  bool boolean(bool b) { return scalar(b, word()); }
+  bool number_integer(json::number_integer_t n) { return scalar(n, word()); }
   bool number_unsigned(json::number_unsigned_t n) {
-    if (n > static_cast<json::number_unsigned_t>(std::numeric_limits<std::int64_t>::max()))
-      fail("integer too large", at_.word_start);
-    return scalar(static_cast<std::int64_t>(n), at_.word_start);
+    if (n > static_cast<json::number_unsigned_t>(std::numeric_limits<std::int64_t>::max())) fail("integer too large", word());
+    return scalar(static_cast<std::int64_t>(n), word());
   }
   bool number_float(json::number_float_t, const json::string_t& text) {
     const bool integer = text.find_first_of(".eE") == std::string::npos;  // an integer past the 64-bit range
-    fail(integer ? "integer too large" : "only integers are expected in a ticket snapshot", at_.word_start);
+    fail(integer ? "integer too large" : "only integers are expected in a ticket snapshot", word());
   }
-  bool string(json::string_t& s) { return scalar(std::move(s), at_.string_start); }
+  bool string(json::string_t& s) { return scalar(std::move(s), quoted()); }
   bool binary(json::binary_t&) { return false; }  // not in JSON text
-  bool start_object(std::size_t) { return open(json::object(), at_.last); }
+  bool start_object(std::size_t) {
+    json object = json::object();
+    object.get_ref<json::object_t&>().reserve(12);  // snapshots' objects have at most 10 members: no regrowth
+    return open(std::move(object), here());
+  }
   bool key(json::string_t& k) {
-    const json& object = *open_.back().value;
-    if (object.contains(k)) fail("duplicate member '" + k + "'", at_.string_start);
+    if (open_.back().value->contains(k)) fail("duplicate member '" + k + "'", quoted());
     key_ = std::move(k);
     return true;
   }
@@ -309,29 +309,30 @@ class builder {
     open_.pop_back();
     return true;
   }
-  bool start_array(std::size_t) { return open(json::array(), at_.last); }
+  bool start_array(std::size_t) { return open(json::array(), here()); }
   bool end_array() {
     open_.pop_back();
     return true;
   }
   bool parse_error(std::size_t byte, const std::string& last_token, const json::exception& e) {
     // `byte` counts the characters read, the offending one included. A character the lexer could not take is
-    // pointed at; an unexpected token or a misspelt literal at its first character (the cursor knows where
-    // the last string and the last word began); a missing value at the end of the text.
+    // pointed at; an unexpected token or a misspelt literal at its first character; a missing value at the
+    // end of the text.
     const std::string_view what = e.what();
     auto has = [&](const char* s) { return what.find(s) != std::string_view::npos; };
-    position p;
-    if (has("unexpected end of input")) p = position_of(text_, text_.size());
-    else if (has("invalid literal")) p = at_.word_start;
-    else if (has("; last read: ")) p = position_of(text_, byte == 0 ? 0 : byte - 1);
-    else if (has("unexpected string literal")) p = at_.string_start;
+    const std::size_t at = byte == 0 ? 0 : byte - 1;
+    std::size_t offset = at;
+    if (has("unexpected end of input")) offset = text_.size();
+    else if (has("invalid literal")) offset = word_start(text_, at);
+    else if (has("; last read: ")) offset = at;
+    else if (has("unexpected string literal")) offset = quoted();
     else if (has("unexpected number literal") || has("unexpected true literal") || has("unexpected false literal") ||
              has("unexpected null literal"))
-      p = at_.word_start;
-    else p = position_of(text_, byte == 0 ? 0 : byte - 1);
+      offset = word();
+    const position p = position_of(text_, offset);
     // JSON numbers have no leading zeros: nlohmann reads 01 as 0 followed by an unexpected 1.
-    const std::string_view word = text_.substr(std::min(at_.word_offset, text_.size()));
-    const std::string_view digits = word.substr(!word.empty() && word[0] == '-' ? 1 : 0);
+    const std::string_view number = text_.substr(std::min(offset, text_.size()));
+    const std::string_view digits = number.substr(!number.empty() && number[0] == '-' ? 1 : 0);
     if (has("unexpected number literal") && digits.size() > 1 && digits[0] == '0' && digits[1] >= '0' && digits[1] <= '9')
       fail_at("leading zero", p.line, p.column);
     fail_at(syntax_message(e.what(), last_token), p.line, p.column);
@@ -343,39 +344,53 @@ class builder {
     located* at;
   };
 
-  [[noreturn]] static void fail(const std::string& what, position p) { fail_at(what, p.line, p.column); }
+  std::size_t here() const { return *last_ ? static_cast<std::size_t>(*last_ - text_.data()) : 0; }
+  std::size_t word() const { return word_start(text_, here()); }
+  std::size_t quoted() const { return string_start(text_, here()); }
+
+  [[noreturn]] void fail(const std::string& what, std::size_t offset) const {
+    const position p = position_of(text_, offset);
+    fail_at(what, p.line, p.column);
+  }
 
   /// Adds a value where the document stands; returns where it went.
-  frame add(json v, position p) {
-    if (open_.size() > max_depth) fail("nesting too deep", p);
+  frame add(json v, std::size_t offset) {
+    if (open_.size() > max_depth) fail("nesting too deep", offset);
     if (open_.empty()) {
       root = std::move(v);
-      root_at.at = p;
+      root_at.at = offset;
       return {&root, &root_at};
     }
     frame& parent = open_.back();
-    parent.at->kids.push_back({p, {}});
+    parent.at->kids.push_back({offset, {}});
     if (parent.value->is_array()) {
       parent.value->push_back(std::move(v));
       return {&parent.value->back(), &parent.at->kids.back()};
     }
-    auto placed = parent.value->emplace(std::move(key_), std::move(v));
-    return {&placed.first.value(), &parent.at->kids.back()};
+    auto placed = parent.value->get_ref<json::object_t&>().emplace(std::move(key_), std::move(v));
+    return {&placed.first->second, &parent.at->kids.back()};
   }
-  bool scalar(json v, position p) {
-    add(std::move(v), p);
+  bool scalar(json v, std::size_t offset) {
+    add(std::move(v), offset);
     return true;
   }
-  bool open(json v, position p) {
-    open_.push_back(add(std::move(v), p));
+  bool open(json v, std::size_t offset) {
+    open_.push_back(add(std::move(v), offset));
     return true;
   }
 
   static constexpr std::size_t max_depth = 32;
   std::string_view text_;
-  const cursor& at_;
+  const char* const* last_;
   std::vector<frame> open_;
   std::string key_;
+};
+
+/// A value of the document with where it starts.
+struct node {
+  const json& v;
+  const located& at;
+  std::string_view text;
 };
 
 /// An object's member by index (ordered_json's object is a vector of pairs in document order).
@@ -383,15 +398,10 @@ const json::object_t::value_type& member_at(const json::object_t& members, std::
   return *(members.begin() + static_cast<std::ptrdiff_t>(k));
 }
 
-/// A value of the document with where it starts.
-struct node {
-  const json& v;
-  const located& at;
-  int line() const { return at.at.line; }
-  int column() const { return at.at.column; }
-};
-
-[[noreturn]] void fail_at(const std::string& what, const node& n) { fail_at(what, n.line(), n.column()); }
+[[noreturn]] void fail_at(const std::string& what, const node& n) {
+  const position p = position_of(n.text, n.at.at);
+  fail_at(what, p.line, p.column);
+}
 
 /// Typed access to an object's members: every member must be read exactly once (unknown ones are errors).
 class jobject {
@@ -405,7 +415,7 @@ class jobject {
     for (std::size_t k = 0; k < members.size(); ++k)
       if (member_at(members, k).first == key) {
         used_[k] = true;
-        return {member_at(members, k).second, n_.at.kids[k]};
+        return {member_at(members, k).second, n_.at.kids[k], n_.text};
       }
     fail_at(path_ + ": missing member '" + key + "'", n_);
   }
@@ -437,7 +447,7 @@ class jobject {
   void done() const {
     const auto& members = n_.v.get_ref<const json::object_t&>();
     for (std::size_t k = 0; k < used_.size(); ++k)
-      if (!used_[k]) fail_at(path_ + ": unknown member '" + member_at(members, k).first + "'", node{member_at(members, k).second, n_.at.kids[k]});
+      if (!used_[k]) fail_at(path_ + ": unknown member '" + member_at(members, k).first + "'", node{member_at(members, k).second, n_.at.kids[k], n_.text});
   }
   std::string where(const char* key) const { return path_ + "." + key; }
   node value() const { return n_; }
@@ -453,7 +463,7 @@ std::vector<node> items_of(const node& n) {
   std::vector<node> out;
   const auto& items = n.v.get_ref<const json::array_t&>();
   out.reserve(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) out.push_back({items[i], n.at.kids[i]});
+  for (std::size_t i = 0; i < items.size(); ++i) out.push_back({items[i], n.at.kids[i], n.text});
   return out;
 }
 
@@ -535,7 +545,7 @@ std::optional<sla_target> read_target(const node& v, const std::string& path, co
   bool found = false;
   const auto& members = wv.v.get_ref<const json::object_t&>();
   for (std::size_t m = 0; m < members.size() && !found; ++m) {  // the first of lead and fraction, as written
-    const node member{member_at(members, m).second, wv.at.kids[m]};
+    const node member{member_at(members, m).second, wv.at.kids[m], wv.text};
     if (member_at(members, m).first == "lead") {
       const std::int64_t lead = w.integer("lead");
       if (lead < 0) fail_at(path + ".warning.lead: cannot be negative", member);
@@ -619,70 +629,71 @@ std::string plan_difference(const ticket_plan& a, const ticket_plan& b) {
 std::string ticket::to_json() const {
   const impl& p = *p_;
   const instant last = p.last_instant();
-  json doc = json::object();
-  doc["kefu_ticket"] = 1;
-  doc["id"] = p.id;
-  doc["received"] = format_instant(p.received);
-  doc["received_by"] = p.received_by;
-  doc["plan"] = plan_json(p.plan());
-  doc["state"] = json::object({{"progress", to_string(p.now.where)}, {"tier", to_string(p.now.level)}});
   const ticket_flags& f = p.flags;
-  json flags = json::object();
-  flags["followed_up"] = f.followed_up;
-  flags["report_attached"] = f.report_attached;
-  flags["reopen_count"] = f.reopen_count;
-  flags["closed_at"] = f.closed_at ? json(format_instant(*f.closed_at)) : json(nullptr);
-  doc["flags"] = std::move(flags);
-  json clocks = json::object();
+  object_builder clocks(clock_count);
   for (std::size_t c = 0; c < clock_count; ++c) {
     const auto& k = p.clocks[c];
-    json& x = clocks[to_string(static_cast<clock_name>(c))];
-    if (!k) continue;  // null
-    x["clock"] = clock_kind_name(k->target().kind);
-    x["amount"] = k->target().amount;
-    x["calendar"] = k->on().name();
-    json events = json::array();
-    for (const auto& e : k->events())
-      events.push_back(json::object({{"kind", calendar::to_string(e.kind)}, {"at", format_instant(e.at)}}));
-    x["events"] = std::move(events);
-    if (const auto due = provisional_due(*k, last)) {
-      x["due"] = format_instant(*due);
-      x["provisional"] = true;
-      x["official_until"] = format_days(k->on().official_until());
+    if (!k) {
+      clocks.add(to_string(static_cast<clock_name>(c)), nullptr);
+      continue;
     }
+    json events = json::array();
+    events.get_ref<json::array_t&>().reserve(k->events().size());
+    for (const auto& e : k->events())
+      events.push_back(object_builder(2).add("kind", calendar::to_string(e.kind)).add("at", format_instant(e.at)).done());
+    object_builder x(7);
+    x.add("clock", clock_kind_name(k->target().kind))
+        .add("amount", k->target().amount)
+        .add("calendar", k->on().name())
+        .add("events", std::move(events));
+    if (const auto due = provisional_due(*k, last))
+      x.add("due", format_instant(*due)).add("provisional", true).add("official_until", format_days(k->on().official_until()));
+    clocks.add(to_string(static_cast<clock_name>(c)), x.done());
   }
-  doc["clocks"] = std::move(clocks);
   json history = json::array();
-  for (const auto& r : p.history) {
-    json x = json::object();
-    x["at"] = format_instant(r.what.at);
-    x["by"] = r.what.by;
-    x["event"] = to_string(r.what.kind);
-    x["tier"] = to_string(r.what.to);
-    x["satisfied"] = r.what.satisfied;
-    x["note"] = r.what.note;
-    x["from"] = to_string(r.from);
-    x["to"] = to_string(r.to);
-    history.push_back(std::move(x));
-  }
-  doc["history"] = std::move(history);
+  history.get_ref<json::array_t&>().reserve(p.history.size());
+  for (const auto& r : p.history)
+    history.push_back(object_builder(8)
+                          .add("at", format_instant(r.what.at))
+                          .add("by", r.what.by)
+                          .add("event", to_string(r.what.kind))
+                          .add("tier", to_string(r.what.to))
+                          .add("satisfied", r.what.satisfied)
+                          .add("note", r.what.note)
+                          .add("from", to_string(r.from))
+                          .add("to", to_string(r.to))
+                          .done());
+  object_builder doc(10);
+  doc.add("kefu_ticket", 1)
+      .add("id", p.id)
+      .add("received", format_instant(p.received))
+      .add("received_by", p.received_by)
+      .add("plan", plan_json(p.plan()))
+      .add("state", object_builder(2).add("progress", to_string(p.now.where)).add("tier", to_string(p.now.level)).done())
+      .add("flags", object_builder(4)
+                        .add("followed_up", f.followed_up)
+                        .add("report_attached", f.report_attached)
+                        .add("reopen_count", f.reopen_count)
+                        .add("closed_at", f.closed_at ? json(format_instant(*f.closed_at)) : json(nullptr))
+                        .done())
+      .add("clocks", clocks.done())
+      .add("history", std::move(history));
   if (!p.deadline_changes.empty()) {
     json changes = json::array();
-    for (const auto& d : p.deadline_changes) {
-      json x = json::object();
-      x["clock"] = to_string(d.clock);
-      x["at"] = format_instant(d.at);
-      x["old_due"] = format_instant(d.old_due);
-      x["new_due"] = format_instant(d.new_due);
-      x["still_provisional"] = d.still_provisional;
-      x["reason"] = d.reason;
-      changes.push_back(std::move(x));
-    }
-    doc["deadline_changes"] = std::move(changes);
+    for (const auto& d : p.deadline_changes)
+      changes.push_back(object_builder(6)
+                            .add("clock", to_string(d.clock))
+                            .add("at", format_instant(d.at))
+                            .add("old_due", format_instant(d.old_due))
+                            .add("new_due", format_instant(d.new_due))
+                            .add("still_provisional", d.still_provisional)
+                            .add("reason", d.reason)
+                            .done());
+    doc.add("deadline_changes", std::move(changes));
   }
   return written("ticket '" + p.id + "'", [&](std::string& out) {
     out.reserve(1024 + p.history.size() * 160);
-    object_to(out, doc, [](std::string& o, const std::string& key, const json& v) {
+    object_to(out, doc.done(), [](std::string& o, const std::string& key, const json& v) {
       if (key == "plan") plan_layout(o, v);
       else if (key == "history" || key == "deadline_changes") records_to(o, v);
       else dump(o, v);
@@ -696,10 +707,10 @@ ticket ticket::from_json(std::string_view json, const calendar_resolver& resolve
 ticket ticket::from_json(std::string_view json, ticket_plan plan) { return restore(json, &plan, nullptr); }
 
 ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, const calendar_resolver* resolve) {
-  cursor at;
-  builder doc(text, at);
-  json::sax_parse(counting_iterator(text.data(), &at), counting_iterator(text.data() + text.size(), &at), &doc);
-  const node root_v{doc.root, doc.root_at};
+  const char* read = nullptr;  // the last character nlohmann's lexer read
+  builder doc(text, &read);
+  json::sax_parse(noting_iterator(text.data(), &read), noting_iterator(text.data() + text.size(), &read), &doc);
+  const node root_v{doc.root, doc.root_at, text};
   jobject root(root_v, "snapshot");
   {
     const node version = root.get("kefu_ticket");
@@ -758,8 +769,9 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
   for (std::size_t c = 0; c < clock_count; ++c) {
     const char* name = to_string(static_cast<clock_name>(c));
     const node v = cl.get(name);
-    clocks[c].line = v.line();
-    clocks[c].column = v.column();
+    const position at = position_of(text, v.at.at);
+    clocks[c].line = at.line;
+    clocks[c].column = at.column;
     if (v.v.is_null()) continue;
     const std::string path = std::string("snapshot.clocks.") + name;
     jobject k(v, path);
