@@ -12,7 +12,7 @@ BUILD := build
 JOBS ?= $(shell nproc)
 
 APT_PACKAGES := g++ ccache libboost-dev libboost-date-time-dev libyaml-cpp-dev libgtest-dev libgmock-dev \
-                libbenchmark-dev pybind11-dev nlohmann-json3-dev
+                libbenchmark-dev pybind11-dev nlohmann-json3-dev clang libclang-rt-14-dev
 PY_BUILD_PACKAGES := "scikit-build-core>=0.10" "pybind11>=2.10" "cmake>=3.16" ninja
 PY_TEST_PACKAGES := "pytest>=7" "hypothesis>=6" "numpy>=1.22" "pandas>=2" "jsonschema>=4.18" "pyyaml>=6" \
                     "dask[dataframe,distributed]>=2023.1" "matplotlib>=3.6" \
@@ -25,12 +25,12 @@ export CMAKE_CXX_COMPILER_LAUNCHER := ccache
 export CCACHE_BASEDIR := $(CURDIR)
 
 .PHONY: demo test deps system-deps python-deps cpp-build cpp-test python-install python-test \
-        benchmark test-sanitize format clean
+        benchmark sanitize-build test-sanitize fuzz fuzz-smoke format clean
 
 demo: python-install
 	$(VENV)/bin/kefu demo --html $(BUILD)/demo/kpi-report.html
 
-test: cpp-test python-test
+test: cpp-test python-test test-sanitize fuzz-smoke
 
 deps: system-deps python-deps
 
@@ -66,12 +66,30 @@ python-test: python-install
 benchmark: cpp-build
 	$(BUILD)/cpp/benchmarks/kefu_bench_core
 
-# C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer (a separate build directory).
-test-sanitize: deps
-	@$(CMAKE) -S . -B $(BUILD)/sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKEFU_BUILD_BENCHMARKS=OFF \
-	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" >/dev/null
-	$(CMAKE) --build $(BUILD)/sanitize -j $(JOBS) --target kefu_tests
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/sanitize/tests/kefu_tests
+# The second build: clang 14 with AddressSanitizer + UndefinedBehaviorSanitizer and libFuzzer coverage
+# (build/asan). It proves kefu builds with clang as well as GCC, runs the GoogleTest suite under the
+# sanitizers, and holds the fuzz targets (fuzz/, docs/reliability.md).
+SAN_BUILD := $(BUILD)/asan
+SAN_FLAGS := -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
+FUZZ_SECONDS ?= 60
+
+sanitize-build: deps
+	@$(CMAKE) -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=None \
+	  -DCMAKE_CXX_FLAGS="$(SAN_FLAGS)" -DKEFU_BUILD_BENCHMARKS=OFF -DKEFU_INSTALL=OFF -DKEFU_BUILD_FUZZERS=ON >/dev/null
+	$(CMAKE) --build $(SAN_BUILD) -j $(JOBS) --target kefu_tests fuzz_policy fuzz_calendar fuzz_notice fuzz_values \
+	  fuzz_snapshot fuzz_kpi_files fuzz_suite
+
+# GoogleTest under ASan + UBSan (clang).
+test-sanitize: sanitize-build
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(SAN_BUILD)/tests/kefu_tests --gtest_brief=1
+
+# Every fuzz target for a few seconds on the committed seeds (part of `make test`).
+fuzz-smoke: sanitize-build
+	bash fuzz/run.sh $(SAN_BUILD) 2
+
+# Long fuzzing runs: make fuzz FUZZ_SECONDS=1800
+fuzz: sanitize-build
+	bash fuzz/run.sh $(SAN_BUILD) $(FUZZ_SECONDS)
 
 format:
 	clang-format -i $$(git ls-files '*.hpp' '*.cpp')

@@ -268,7 +268,8 @@ struct reader {
         fail(o, "`official_until: " + format_days(until) + "` must lie within " + format_days(def.first_day) + ".." +
                     format_days(reach) + " (the range and projection of '" + text(doc["extends"], "`extends`") + "')");
       if (doc["range"]) fail(o, "give either `range` (to narrow the calendar) or `official_until`, not both");
-      def.last_day = until;
+      // An overlay never shortens the official data: one for a past year (an amendment) only replaces days.
+      def.last_day = std::max(def.last_day, until);
     }
     if (def.projection && def.projection->until < def.last_day && doc["projection"])
       fail(doc["projection"]["until"], "the projection ends (" + format_days(def.projection->until) +

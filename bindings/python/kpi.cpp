@@ -88,11 +88,10 @@ py_records make_records(std::size_t rows, const py::dict& numbers, const py::dic
     col.size = static_cast<std::size_t>(codes.size());
     col.labels = pair[1].cast<std::vector<std::string>>();
     out.keep.push_back(codes);
-    if (name == "agent") r.agent = std::move(col);
-    else if (name == "team") r.team = std::move(col);
-    else if (name == "channel") r.channel = std::move(col);
-    else if (name == "category") r.category = std::move(col);
-    else throw kpi::column_error(name, -1, "is not a grouping column (agent, team, channel, category)");
+    kpi::label_column* slot = kpi::find_column<kpi::label_column>(r, name);
+    if (!slot)
+      throw kpi::column_error(name, -1, "is not a grouping column (" + kpi::column_list<kpi::label_column>() + ")");
+    *slot = std::move(col);
   }
   for (const auto& kv : instants) {
     const std::string name = py::str(kv.first);
@@ -102,10 +101,10 @@ py_records make_records(std::size_t rows, const py::dict& numbers, const py::dic
       throw kpi::column_error(name, -1, "instants must be a contiguous int64 array (datetime64 viewed as int64)");
     const kpi::instant_column col{static_cast<const std::int64_t*>(a.data()), static_cast<std::size_t>(a.size())};
     out.keep.push_back(a);
-    if (name == "created_at") r.created_at = col;
-    else if (name == "first_response_at") r.first_response_at = col;
-    else if (name == "resolved_at") r.resolved_at = col;
-    else throw kpi::column_error(name, -1, "is not an instant column (created_at, first_response_at, resolved_at)");
+    kpi::instant_column* slot = kpi::find_column<kpi::instant_column>(r, name);
+    if (!slot)
+      throw kpi::column_error(name, -1, "is not an instant column (" + kpi::column_list<kpi::instant_column>() + ")");
+    *slot = col;
   }
   for (const auto& kv : numbers) {
     const std::string name = py::str(kv.first);
@@ -114,21 +113,8 @@ py_records make_records(std::size_t rows, const py::dict& numbers, const py::dic
     if (!(a.flags() & py::array::c_style)) a = py::module_::import("numpy").attr("ascontiguousarray")(a);
     const kpi::number_column col(a.data(), number_type_of(a, name), static_cast<std::size_t>(a.size()));
     out.keep.push_back(a);
-    kpi::number_column* slot = nullptr;
-    if (name == "handle_seconds") slot = &r.handle_seconds;
-    else if (name == "responses") slot = &r.responses;
-    else if (name == "response_seconds") slot = &r.response_seconds;
-    else if (name == "contacts") slot = &r.contacts;
-    else if (name == "escalated") slot = &r.escalated;
-    else if (name == "reopened") slot = &r.reopened;
-    else if (name == "csat") slot = &r.csat;
-    else if (name == "nps") slot = &r.nps;
-    else if (name == "qc_score") slot = &r.qc_score;
-    else if (name == "repurchased_30d") slot = &r.repurchased_30d;
-    else if (name == "script_compliant") slot = &r.script_compliant;
-    else if (name == "record_complete") slot = &r.record_complete;
-    else if (name == "complaint_upheld") slot = &r.complaint_upheld;
-    else throw kpi::column_error(name, -1, "is not a KPI column");
+    kpi::number_column* slot = kpi::find_column<kpi::number_column>(r, name);
+    if (!slot) throw kpi::column_error(name, -1, "is not a KPI column");
     *slot = col;
   }
   return out;
@@ -171,9 +157,29 @@ py::dict table_columns(const kpi::table& t) {
                   py::arg("outcomes") = outcomes);
 }
 
+/// The column table (kefu/kpi/records.hpp) as a list of dicts: python/kefu/kpi.py takes its column lists
+/// from it and a test compares it with docs/kpis.md.
+py::list column_table() {
+  py::list out;
+  for (const auto& c : kpi::columns) {
+    py::object range = py::none();
+    if (c.unit.t == kpi::column_unit::type::score) range = py::make_tuple(c.unit.lo, c.unit.hi);
+    static constexpr const char* units[] = {"", "seconds", "count", "score"};
+    out.append(py::dict(py::arg("name") = std::string(c.name), py::arg("kind") = kpi::to_string(c.kind),
+                        py::arg("need") = kpi::to_string(c.need),
+                        py::arg("unit") = units[static_cast<std::size_t>(c.unit.t)], py::arg("range") = range,
+                        py::arg("whole") = c.unit.whole, py::arg("description") = std::string(c.description)));
+  }
+  return out;
+}
+
 }  // namespace
 
 void register_kpi(py::module_& m) {
+  m.def("kpi_columns", &column_table,
+        "The KPI records columns, one dict per column: name, kind (label, instant, number, flag), need (required, "
+        "optional, grouping), unit ('', seconds, count, score), range ((lo, hi) of a score or None), whole, "
+        "description.");
   {
     py::handle error_type = m.attr("Error");
     const py::tuple bases = py::make_tuple(error_type, py::handle(PyExc_ValueError));

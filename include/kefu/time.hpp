@@ -22,6 +22,15 @@ namespace kefu {
 
 using seconds = std::chrono::seconds;
 
+namespace detail {
+/// Boost.Date_Time represents the years 1400–9999 only; outside them, a kefu error instead of its bad_year.
+inline void check_boost_year(std::int64_t year) {
+  if (year < 1400 || year > 9999)
+    throw error("the year " + std::to_string(year) + " is outside 1400–9999, the dates Boost.Date_Time represents",
+                {}, {}, "kefu.time.out_of_range");
+}
+}  // namespace detail
+
 /// A point in time, UTC, whole seconds.
 class instant {
  public:
@@ -38,6 +47,7 @@ class instant {
   boost::posix_time::ptime to_ptime() const {
     const std::int64_t day = detail::floor_div(s_, 86400);
     const auto c = detail::civil_from_days(day);
+    detail::check_boost_year(c.year);
     return {boost::gregorian::date(static_cast<unsigned short>(c.year), static_cast<unsigned short>(c.month),
                                    static_cast<unsigned short>(c.day)),
             boost::posix_time::seconds(static_cast<long>(s_ - day * 86400))};
@@ -69,6 +79,7 @@ inline std::int64_t to_days(const boost::gregorian::date& d) {
 /// The Boost date of days since 1970-01-01.
 inline boost::gregorian::date from_days(std::int64_t days) {
   const auto c = detail::civil_from_days(days);
+  detail::check_boost_year(c.year);
   return {static_cast<unsigned short>(c.year), static_cast<unsigned short>(c.month),
           static_cast<unsigned short>(c.day)};
 }
@@ -211,19 +222,38 @@ inline boost::gregorian::date parse_date(std::string_view text) {
   return from_days(days);
 }
 
-/// "YYYY-MM-DD" of days since 1970-01-01 (years 0000–9999).
+namespace detail {
+/// A year as ISO 8601 writes it: four digits for 0000–9999, else the expanded form with a sign
+/// ("+10000", "-0001"), so a year out of the usual range is never printed wrong.
+inline std::string iso_year(std::int64_t year) {
+  if (year >= 0 && year <= 9999) {
+    std::string out(4, '0');
+    for (int k = 3; k >= 0; --k, year /= 10) out[static_cast<std::size_t>(k)] = static_cast<char>('0' + year % 10);
+    return out;
+  }
+  std::string digits = std::to_string(year < 0 ? -year : year);
+  if (digits.size() < 4) digits.insert(0, 4 - digits.size(), '0');
+  return (year < 0 ? "-" : "+") + digits;
+}
+}  // namespace detail
+
+/// The instants kefu reads: UTC 0001-01-02T00:00:00 … 9999-12-30T23:59:59, so that local time in any
+/// zone (offsets within a day) still has a four-digit year.
+inline constexpr std::int64_t min_unix_seconds = detail::days_from_civil(1, 1, 2) * 86400;
+inline constexpr std::int64_t max_unix_seconds = detail::days_from_civil(9999, 12, 31) * 86400 - 1;
+
+/// "YYYY-MM-DD" of days since 1970-01-01 (years outside 0000–9999 in ISO 8601's expanded form).
 inline std::string format_days(std::int64_t days) {
   const auto c = detail::civil_from_days(days);
   char buf[10];
-  std::int64_t y = c.year;
-  for (int k = 3; k >= 0; --k, y /= 10) buf[k] = static_cast<char>('0' + y % 10);
+  buf[0] = buf[1] = buf[2] = buf[3] = '0';
   buf[4] = '-';
   buf[5] = static_cast<char>('0' + c.month / 10);
   buf[6] = static_cast<char>('0' + c.month % 10);
   buf[7] = '-';
   buf[8] = static_cast<char>('0' + c.day / 10);
   buf[9] = static_cast<char>('0' + c.day % 10);
-  return std::string(buf, 10);
+  return detail::iso_year(c.year) + std::string(buf + 4, 6);
 }
 
 inline std::string format_date(const boost::gregorian::date& d) { return format_days(to_days(d)); }
@@ -261,11 +291,20 @@ inline instant parse_instant(std::string_view text, const time_zone& zone = time
   if (h > 24 || mi > 59 || s > 59 || (h == 24 && (mi != 0 || s != 0))) return fail();
   const std::int64_t local = days * 86400 + h * 3600 + mi * 60 + s;
   const std::string_view rest = text.substr(i);
-  if (rest.empty()) return zone.from_local_seconds(local);
-  if (rest == "Z" || rest == "z") return instant::from_unix(local);
-  std::int64_t off = 0;
-  if (!time_zone::parse_offset(rest, off)) return fail();
-  return instant::from_unix(local - off);
+  instant t;
+  if (rest.empty()) {
+    t = zone.from_local_seconds(local);
+  } else if (rest == "Z" || rest == "z") {
+    t = instant::from_unix(local);
+  } else {
+    std::int64_t off = 0;
+    if (!time_zone::parse_offset(rest, off)) return fail();
+    t = instant::from_unix(local - off);
+  }
+  if (t.unix_seconds() < min_unix_seconds || t.unix_seconds() > max_unix_seconds)
+    throw parse_error("bad date-time '" + std::string(text) +
+                      "': outside the instants kefu handles (0001-01-02T00:00:00Z to 9999-12-30T23:59:59Z)");
+  return t;
 }
 
 /// "2026-02-14T10:00:00+08:00" (or "…Z" in UTC).
@@ -278,7 +317,7 @@ inline std::string format_instant(instant t, const time_zone& zone = time_zone::
   auto put = [&](int pos, std::int64_t v, int width) {
     for (int k = width - 1; k >= 0; --k, v /= 10) buf[pos + k] = static_cast<char>('0' + v % 10);
   };
-  put(0, c.year, 4);
+  buf[0] = buf[1] = buf[2] = buf[3] = '0';
   buf[4] = '-';
   put(5, c.month, 2);
   buf[7] = '-';
@@ -289,7 +328,7 @@ inline std::string format_instant(instant t, const time_zone& zone = time_zone::
   put(14, sod / 60 % 60, 2);
   buf[16] = ':';
   put(17, sod % 60, 2);
-  std::string out(buf, 19);
+  std::string out = detail::iso_year(c.year) + std::string(buf + 4, 15);
   out += zone.offset().count() == 0 ? std::string("Z") : time_zone::offset_text(zone.offset().count());
   return out;
 }

@@ -537,6 +537,8 @@ class ColumnError(Error, ValueError):
     column_name: str
     row: int | None
 
+def kpi_columns() -> list[dict[str, Any]]: ...
+
 class KpiTargets:
     @staticmethod
     def load(path: str | os.PathLike[str]) -> KpiTargets: ...

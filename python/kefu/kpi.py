@@ -25,21 +25,22 @@ from typing import Any, Union
 import numpy as np
 import pandas as pd
 
-from ._core import ColumnError, KpiTable, KpiTargets, Scorecard, TimeZone
+from ._core import ColumnError, KpiTable, KpiTargets, Scorecard, TimeZone, kpi_columns
 from ._core import qc_sample as _qc_sample
 
 __all__ = [
-    "DIMENSIONS", "INSTANT_COLUMNS", "KpiResult", "LABEL_COLUMNS", "NUMBER_COLUMNS", "default_scorecard",
+    "COLUMNS", "DIMENSIONS", "INSTANT_COLUMNS", "KpiResult", "LABEL_COLUMNS", "NUMBER_COLUMNS", "default_scorecard",
     "default_targets", "evaluate", "kpis", "partial", "qc_sample", "read_records", "scorecard", "to_frame",
 ]
 
-DIMENSIONS = ("agent", "team", "channel", "category")
-LABEL_COLUMNS = DIMENSIONS
-INSTANT_COLUMNS = ("created_at", "first_response_at", "resolved_at")
-NUMBER_COLUMNS = (
-    "handle_seconds", "responses", "response_seconds", "contacts", "escalated", "reopened", "csat", "nps",
-    "qc_score", "repurchased_30d", "script_compliant", "record_complete", "complaint_upheld",
-)
+# The records columns come from the C++ column table (kefu/kpi/records.hpp, KEFU_KPI_COLUMNS): one dict per
+# column with name, kind (label, instant, number, flag), need (required, optional, grouping), unit, range,
+# whole and description.
+COLUMNS: tuple[dict[str, Any], ...] = tuple(kpi_columns())
+LABEL_COLUMNS = tuple(c["name"] for c in COLUMNS if c["kind"] == "label")
+DIMENSIONS = LABEL_COLUMNS  # the grouping dimensions are the label columns
+INSTANT_COLUMNS = tuple(c["name"] for c in COLUMNS if c["kind"] == "instant")
+NUMBER_COLUMNS = tuple(c["name"] for c in COLUMNS if c["kind"] in ("number", "flag"))  # flags are 0/1 numbers
 DEFAULT_ZONE = "+08:00"
 DEFAULT_ACCURACY = 0.005
 

@@ -55,11 +55,11 @@ auto with_char_columns(const std::string& text, F&& load) -> decltype(load()) {
   try {
     return load();
   } catch (const parse_error& e) {
-    throw parse_error(e.detail(), to_char_columns(text, e.where()), e.rule_id());
+    throw parse_error(e.detail(), to_char_columns(text, e.where()), e.rule_id(), e.id());
   } catch (const calendar_range_error& e) {
-    throw calendar_range_error(e.detail(), to_char_columns(text, e.where()), e.rule_id());
+    throw calendar_range_error(e.detail(), to_char_columns(text, e.where()), e.rule_id(), e.id());
   } catch (const policy_error& e) {
-    throw policy_error(e.detail(), to_char_columns(text, e.where()), e.rule_id());
+    throw policy_error(e.detail(), to_char_columns(text, e.where()), e.rule_id(), e.id());
   }
 }
 

@@ -18,14 +18,30 @@ namespace {
 namespace fs = std::filesystem;
 using kefu::detail::location_of;
 
+/// The ids of errors in targets and scorecard files (docs/errors.md).
+constexpr const char* targets_error = "kefu.kpi.targets";
+constexpr const char* scorecard_error = "kefu.kpi.scorecard";
+
 struct reader {
   const kefu::detail::yaml_file& f;
+  const char* id;  ///< of every error of this file: targets_error or scorecard_error
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& what) const {
-    throw policy_error(what, location_of(node, f.name));
+    throw policy_error(what, location_of(node, f.name), {}, id);
   }
   std::string text(const YAML::Node& node, const std::string& what) const {
-    return kefu::detail::scalar_text(node, f.name, what);
+    try {
+      return kefu::detail::scalar_text(node, f.name, what);
+    } catch (const policy_error& e) {
+      throw policy_error(e.detail(), e.where(), e.rule_id(), id);
+    }
+  }
+  void check_duplicate_keys(const YAML::Node& doc) const {
+    try {
+      kefu::detail::check_duplicate_keys(f, doc);
+    } catch (const policy_error& e) {
+      throw policy_error(e.detail(), e.where(), e.rule_id(), id);
+    }
   }
   template <class Keys>
   void check_keys(const YAML::Node& map, const Keys& known, const std::string& where) const {
@@ -60,7 +76,7 @@ struct reader {
     try {
       return calendar::parse_duration(text(node, what));
     } catch (const parse_error& e) {
-      throw policy_error(e.detail() + " (" + what + ")", location_of(node, f.name));
+      throw policy_error(e.detail() + " (" + what + ")", location_of(node, f.name), {}, id);
     }
   }
   std::int64_t wall_seconds(const YAML::Node& node, const std::string& what) const {
@@ -78,16 +94,15 @@ struct reader {
 std::vector<std::string> known_metrics(const targets& t) {
   std::vector<std::string> names = base_metric_names();
   for (const auto& c : t.channels)
-    for (const char* m : {"frt_mean", "art", "aht"}) names.push_back(std::string(m) + "[" + c.channel + "]");
+    for (const auto& m : channel_metrics) names.push_back(std::string(m.name) + "[" + c.channel + "]");
   for (const auto& s : t.sla) names.push_back("sla_" + s.name);
   return names;
 }
 
 /// Metrics in seconds, whose goals are durations ("30s", "5min").
 bool is_time_metric(const std::string& m) {
-  const std::string base = m.substr(0, m.find('['));
-  return base == "frt_mean" || base == "frt_p50" || base == "frt_p90" || base == "art" || base == "aht" ||
-         base == "resolution_mean";
+  metric_unit unit{};
+  return metric_unit_of(m, unit) && unit == metric_unit::seconds;
 }
 
 std::shared_ptr<const calendar::calendar> find_calendar(const reader& r, const YAML::Node& node) {
@@ -102,14 +117,14 @@ std::shared_ptr<const calendar::calendar> find_calendar(const reader& r, const Y
   try {
     return calendar::builtin(spec);
   } catch (const error& e) {
-    throw policy_error(e.detail(), location_of(node, r.f.name));
+    throw policy_error(e.detail(), location_of(node, r.f.name), {}, r.id);
   }
 }
 
 targets_ptr compile_targets(const kefu::detail::yaml_file& f) {
-  const reader r{f};
+  const reader r{f, targets_error};
   const YAML::Node& doc = f.root;
-  kefu::detail::check_duplicate_keys(f, doc);
+  r.check_duplicate_keys(doc);
   static constexpr std::array<const char*, 8> keys = {"targets", "description", "source", "version",
                                                       "qc_pass_mark", "channels", "sla", "metrics"};
   r.check_keys(doc, keys, "a targets file");
@@ -241,9 +256,9 @@ term compile_term(const reader& r, const YAML::Node& node, const std::string& wh
 }
 
 scorecard_ptr compile_scorecard(const kefu::detail::yaml_file& f) {
-  const reader r{f};
+  const reader r{f, scorecard_error};
   const YAML::Node& doc = f.root;
-  kefu::detail::check_duplicate_keys(f, doc);
+  r.check_duplicate_keys(doc);
   static constexpr std::array<const char*, 8> keys = {"scorecard", "description", "source", "version",
                                                       "subject", "items", "bonus", "flags"};
   r.check_keys(doc, keys, "a scorecard file");

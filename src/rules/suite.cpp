@@ -71,10 +71,12 @@ suite read_suite(const YAML::Node& doc, const std::string& path) {
     t.name = c["name"] ? kefu::detail::scalar_text(c["name"], path, "`name`") : "case at line " + std::to_string(t.where.line);
     t.input = defaults;
     if (c["input"]) {
-      for (auto& [k, v] : pairs(c["input"], path, "`input`")) {
-        auto it = std::find_if(t.input.begin(), t.input.end(), [&](const auto& kv) { return kv.first == k; });
-        if (it != t.input.end()) it->second = v;
-        else t.input.emplace_back(k, v);
+      for (auto& given : pairs(c["input"], path, "`input`")) {
+        // Not a structured binding: C++17 lambdas cannot capture those (clang refuses it, GCC allows it).
+        const std::string& key = given.first;
+        auto it = std::find_if(t.input.begin(), t.input.end(), [&](const auto& kv) { return kv.first == key; });
+        if (it != t.input.end()) it->second = given.second;
+        else t.input.emplace_back(key, given.second);
       }
     }
     if (c["expect"]) t.expect = pairs(c["expect"], path, "`expect`");

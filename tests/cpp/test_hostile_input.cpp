@@ -82,3 +82,39 @@ TEST(HostileConditions, DeepNestingIsAnErrorNamingTheRuleNotACrash) {
   const auto ok = kefu::rules::load_policy_string(policy_with(repeat("(", 200) + "a > 1" + repeat(")", 200)), "ok.yaml");
   EXPECT_EQ(ok->rules().size(), 1u);
 }
+
+TEST(HostileValues, InstantsKeepFourDigitYearsAndDatesStayInBoostsRange) {
+  // Found by fuzz_values: 24:00 on 9999-12-31 is 10000-01-01, which used to print as year 0000.
+  EXPECT_EQ(error_of([] { kefu::parse_instant("9999-12-31T24:00", kefu::time_zone::parse("+08:00")); }),
+            "bad date-time '9999-12-31T24:00': outside the instants kefu handles (0001-01-02T00:00:00Z to "
+            "9999-12-30T23:59:59Z)");
+  EXPECT_EQ(error_of([] { kefu::parse_instant("9999-12-31T23:59:59+07:00"); }),
+            "bad date-time '9999-12-31T23:59:59+07:00': outside the instants kefu handles (0001-01-02T00:00:00Z to "
+            "9999-12-30T23:59:59Z)");
+  EXPECT_EQ(kefu::format_instant(kefu::parse_instant("9999-12-30T23:59:59Z"), kefu::time_zone::parse("+08:00")),
+            "9999-12-31T07:59:59+08:00");
+  // Arithmetic can still leave the range: the year is then written in ISO 8601's expanded form, never wrong.
+  const kefu::instant far = kefu::instant::from_unix(kefu::max_unix_seconds) + kefu::seconds(2 * 86400);
+  EXPECT_EQ(kefu::format_instant(far), "+10000-01-01T23:59:59Z");
+  EXPECT_EQ(kefu::format_days(-719529), "-0001-12-31");
+  // Boost.Date_Time has years 1400–9999 only: outside, a kefu error instead of boost's bad_year.
+  try {
+    kefu::from_days(kefu::detail::days_from_civil(1300, 1, 1));
+    FAIL();
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(std::string(e.what()), "the year 1300 is outside 1400–9999, the dates Boost.Date_Time represents");
+    EXPECT_EQ(e.id(), "kefu.time.out_of_range");
+  }
+}
+
+TEST(HostileValues, AnOverlayForAPastYearDoesNotShortenTheOfficialData) {
+  // Found by fuzz_notice: the overlay of the 2020 extension notice said official_until 2020-12-31, which
+  // cut cn-mainland's official data (and then failed on the 2021–2026 entries).
+  const auto cal = kefu::calendar::load_string(
+      "calendar: cn-mainland\nextends: cn-mainland\nofficial_until: 2020-12-31\nholidays:\n"
+      "  - {date: 2020-02-02, name: 春节 Spring Festival}\n",
+      "amendment.yaml");
+  EXPECT_EQ(kefu::format_days(cal->official_until()), "2026-12-31");
+  EXPECT_FALSE(cal->is_working_day(day("2020-02-02")));
+  EXPECT_FALSE(cal->is_working_day(day("2026-10-01")));
+}

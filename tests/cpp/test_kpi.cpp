@@ -502,3 +502,154 @@ TEST(KpiQcSampler, AtLeastTwentyPercentPerAgentDayReproducibly) {
   const auto mask2 = s.sample(a, {created2.data(), n}, ids2);
   for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(mask2[i], mask[perm[i]]);
 }
+
+// --- One source of truth: the column table, the counters, the metric entries, the partial layout ---
+
+TEST(KpiColumns, TheTableDrivesTheRecords) {
+  EXPECT_EQ(kpi::columns_of_kind(kpi::column_kind::label), kpi::dimension_count);
+  EXPECT_EQ(kpi::columns_of_kind(kpi::column_kind::instant), 3u);
+  EXPECT_EQ(kpi::columns_of_kind(kpi::column_kind::label) + kpi::columns_of_kind(kpi::column_kind::instant) +
+                kpi::columns_of_kind(kpi::column_kind::number),  // numbers and flags
+            kpi::column_count);
+  EXPECT_EQ(kpi::info(kpi::column::csat).name, "csat");
+  EXPECT_EQ(kpi::info(kpi::column::csat).unit.hi, 5);
+  EXPECT_EQ(kpi::slot_of(kpi::column::handle_seconds), 0u);
+  EXPECT_EQ(kpi::slot_of(kpi::column::csat), 6u);
+  EXPECT_EQ(kpi::slot_of(kpi::column::resolved_at), 2u);
+
+  // Every field is visited once, in the table's order, with its own storage.
+  const fixture f;
+  kpi::records r = f.view();
+  std::vector<std::string> visited;
+  std::size_t present = 0;
+  kpi::for_each_column(r, [&](kpi::column c, const auto& field) {
+    visited.emplace_back(kpi::info(c).name);
+    present += field.present();
+  });
+  ASSERT_EQ(visited.size(), kpi::column_count);
+  for (std::size_t k = 0; k < kpi::column_count; ++k) EXPECT_EQ(visited[k], kpi::columns[k].name);
+  EXPECT_EQ(present, 17u);  // the fixture leaves out three optional flags
+  EXPECT_EQ(kpi::find_column<kpi::number_column>(r, "nps"), &r.nps);
+  EXPECT_EQ(kpi::find_column<kpi::instant_column>(r, "nps"), nullptr);
+  EXPECT_EQ(kpi::find_column<kpi::label_column>(r, "channel"), &r.channel);
+  EXPECT_EQ(kpi::column_list<kpi::instant_column>(), "created_at, first_response_at, resolved_at");
+
+  // slice() moves every present column, whatever its storage.
+  const kpi::records s = kpi::slice(r, 2, 5);
+  EXPECT_EQ(s.rows, 3u);
+  EXPECT_EQ(s.created_at.data, f.created.data() + 2);
+  EXPECT_EQ(static_cast<const double*>(s.complaint_upheld.data), f.upheld.data() + 2);
+  EXPECT_EQ(s.agent.code(0), 0);
+  EXPECT_EQ(s.agent.code(1), 1);
+}
+
+TEST(KpiColumns, ShiftedErrorsKeepTheirReason) {
+  const kpi::column_error e("csat", 3, "7 is outside 1–5 (whole numbers)");
+  EXPECT_EQ(e.reason(), "7 is outside 1–5 (whole numbers)");
+  EXPECT_EQ(e.id(), "kefu.kpi.column");
+  const kpi::column_error moved = e.shifted(1000);
+  EXPECT_EQ(moved.row(), 1003);
+  EXPECT_EQ(moved.column(), "csat");
+  EXPECT_STREQ(moved.what(), "column 'csat', row 1003: 7 is outside 1–5 (whole numbers)");
+  // A column as a whole stays one (a reason that looks like a row prefix is not parsed).
+  const kpi::column_error whole("nps", -1, "row 2: not rewritten");
+  EXPECT_EQ(whole.shifted(10).row(), -1);
+  EXPECT_STREQ(whole.shifted(10).what(), "column 'nps': row 2: not rewritten");
+}
+
+TEST(KpiMetrics, EveryMetricIsANameWithItsFormula) {
+  const auto& names = kpi::base_metric_names();
+  ASSERT_EQ(names.size(), std::size(kpi::base_metrics));
+  for (std::size_t k = 0; k < names.size(); ++k) EXPECT_EQ(names[k], kpi::base_metrics[k].name);
+  kpi::metric_unit u{};
+  ASSERT_TRUE(kpi::metric_unit_of("frt_p90", u));
+  EXPECT_EQ(u, kpi::metric_unit::seconds);
+  ASSERT_TRUE(kpi::metric_unit_of("aht[phone]", u));
+  EXPECT_EQ(u, kpi::metric_unit::seconds);
+  ASSERT_TRUE(kpi::metric_unit_of("sla_closure_72h", u));
+  EXPECT_EQ(u, kpi::metric_unit::rate);
+  EXPECT_FALSE(kpi::metric_unit_of("fcr_rte", u));
+  const fixture f;
+  const kpi::table t = kpi::compute(f.view(), by_agent());
+  const auto all = kpi::metric_names(t);
+  EXPECT_EQ(all.size(), names.size() + 3 * t.targeted_channels().size() + t.config().goals->sla.size() + 1);
+  try {
+    kpi::metric_value(t, 0, "fcr_rte");
+    FAIL();
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(e.id(), "kefu.kpi.metric");
+  }
+}
+
+TEST(KpiMerge, PartialsCarryTheirLayout) {
+  // The tag is derived from the counters, channel sums and columns, not written by hand.
+  const std::string& layout = kpi::partial_layout();
+  for (auto name : kpi::counter_names) EXPECT_NE(layout.find(" " + std::string(name)), std::string::npos) << name;
+  for (const auto& c : kpi::columns) EXPECT_NE(layout.find(" " + std::string(c.name) + ":"), std::string::npos);
+  const std::string& tag = kpi::partial_tag();
+  ASSERT_EQ(tag.size(), 16u);
+  EXPECT_EQ(tag.substr(0, 8), "KEFUKPI:");
+
+  const fixture f;
+  const kpi::options o = by_agent();
+  const std::string bytes = kpi::compute(f.view(), o).to_bytes();
+  EXPECT_EQ(bytes.substr(0, tag.size()), tag);
+  const auto id_of = [&](const std::string& b) {
+    try {
+      kpi::table::from_bytes(b, o);
+    } catch (const kefu::error& e) {
+      return e.id() + ": " + e.detail();
+    }
+    return std::string("read");
+  };
+  // A partial of the layout before tags were derived, or of another layout: refused, saying why.
+  const std::string body = bytes.substr(tag.size());
+  EXPECT_EQ(id_of("KEFUKPI2" + body).substr(0, 59), "kefu.kpi.partial: KPI partial has another layout (KEFUKPI2,");
+  std::string other = bytes;
+  other[10] = other[10] == '0' ? '1' : '0';
+  EXPECT_NE(id_of(other).find("kefu.kpi.partial: KPI partial has another layout (KEFUKPI:"), std::string::npos);
+  EXPECT_NE(id_of(other).find("this kefu reads " + tag), std::string::npos);
+  EXPECT_EQ(id_of("garbage"), "kefu.kpi.partial: not a kefu KPI partial (bad header)");
+  EXPECT_EQ(id_of(bytes.substr(0, bytes.size() - 1)), "kefu.kpi.partial: KPI partial is truncated");
+  EXPECT_EQ(id_of(bytes + "x"), "kefu.kpi.partial: KPI partial has trailing bytes");
+  kpi::options month = o;
+  month.per = kpi::period::month;
+  EXPECT_EQ(id_of(kpi::compute(f.view(), month).to_bytes()).rfind("kefu.kpi.options: KPI partial was computed with "
+                                                                  "different options (",
+                                                                  0),
+            0u);
+  kpi::table a = kpi::compute(f.view(), o);
+  try {
+    a.merge(kpi::compute(f.view(), month));
+    FAIL();
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(e.id(), "kefu.kpi.options");
+  }
+}
+
+TEST(KpiTargets, ErrorsHaveTheirIds) {
+  const auto id_of = [](auto load, const std::string& yaml) {
+    try {
+      load(yaml, "f.yaml");
+    } catch (const kefu::policy_error& e) {
+      return e.id();
+    } catch (const kefu::error& e) {
+      return "not a policy_error: " + e.id();
+    }
+    return std::string("loaded");
+  };
+  const auto targets = [](const std::string& y, const std::string& n) { kpi::load_targets_string(y, n); };
+  const auto scorecard = [](const std::string& y, const std::string& n) { kpi::load_scorecard_string(y, n); };
+  EXPECT_EQ(id_of(targets, "targets: t\nmetrics:\n  - {metric: fcr_rte, at_least: 90%}\n"), "kefu.kpi.targets");
+  EXPECT_EQ(id_of(targets, "targets: t\nchannels:\n  online: {first_response: soon}\n"), "kefu.kpi.targets");
+  EXPECT_EQ(id_of(targets, "targets: t\ntargets: u\n"), "kefu.kpi.targets");   // duplicate key
+  EXPECT_EQ(id_of(targets, "targets: [a, b]\n"), "kefu.kpi.targets");           // not a single value
+  EXPECT_EQ(id_of(scorecard, "scorecard: s\nitems:\n  - {id: a, weight: 90, value: csat_mean, full: 5}\n"),
+            "kefu.kpi.scorecard");
+  try {
+    kpi::load_targets_string("targets: [\n", "f.yaml");  // YAML syntax stays a parse error
+    FAIL();
+  } catch (const kefu::parse_error& e) {
+    EXPECT_EQ(e.id(), "kefu.parse");
+  }
+}

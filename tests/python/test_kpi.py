@@ -4,6 +4,7 @@ column errors, targets, scorecards and the QC sampler."""
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -353,3 +354,111 @@ def test_threads_give_the_same_table(records):
     with pytest.raises(kefu.ColumnError, match="column 'csat', row 2999: 0 is outside 1–5") as e:
         kk.kpis(bad, threads=2)
     assert e.value.row == 2999
+
+
+# ---------------------------------------------------------------------------------------------------
+# One source of truth: the C++ column table, the metric entries, the docs; error ids
+# ---------------------------------------------------------------------------------------------------
+
+DOCS = REPO / "docs" / "kpis.md"
+
+
+def _docs_table(heading: str) -> list[list[str]]:
+    """The rows of the first table after `heading` in docs/kpis.md, as lists of cells."""
+    text = DOCS.read_text(encoding="utf-8")
+    lines = text[text.index(heading):].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    return rows
+
+
+def _docs_row(c: dict) -> list[str]:
+    """How docs/kpis.md describes a column of the table."""
+    if c["kind"] == "number":
+        kind = {"seconds": "number ≥ 0 (seconds)", "count": "whole number ≥ 0"}.get(c["unit"])
+        if kind is None:
+            lo, hi = (f"{x:g}" for x in c["range"])
+            kind = f"{lo}–{hi}" + (" whole" if c["whole"] else "")
+    else:
+        kind = {"label": "text / category", "instant": "instant", "flag": "bool / 0-1"}[c["kind"]]
+    if c["need"] == "optional":
+        kind += ", may be missing"
+    need = {"required": "yes", "optional": "no", "grouping": "to group by it"}[c["need"]]
+    return [f"`{c['name']}`", kind, need, c["description"]]
+
+
+def test_the_column_table_is_the_one_list():
+    table = kefu._core.kpi_columns()
+    assert list(kk.COLUMNS) == table
+    names = [c["name"] for c in table]
+    assert len(set(names)) == len(names)
+    # kefu.kpi's lists are the table's, in its order.
+    assert kk.LABEL_COLUMNS == kk.DIMENSIONS == ("agent", "team", "channel", "category")
+    assert kk.INSTANT_COLUMNS == ("created_at", "first_response_at", "resolved_at")
+    assert kk.LABEL_COLUMNS + kk.INSTANT_COLUMNS + kk.NUMBER_COLUMNS == tuple(names)
+    # docs/kpis.md's records table says the same, row for row.
+    expected = [_docs_row(c) for c in table]
+    rendered = "\n".join("| " + " | ".join(r) + " |" for r in expected)
+    assert _docs_table("## Records (the input columns)") == expected, "docs/kpis.md records table:\n" + rendered
+
+
+def test_every_required_column_is_required():
+    # The binding takes every column of the table, and refuses records without a required one.
+    df = fixture()
+    for c in kk.COLUMNS:
+        if c["need"] == "required":
+            with pytest.raises(kefu.ColumnError, match=f"column '{c['name']}': is required but missing"):
+                kk.kpis(df.drop(columns=c["name"]), targets=None)
+    with pytest.raises(kefu.ColumnError, match=r"is not a grouping column \(agent, team, channel, category\)"):
+        _compute_with_labels({"created_by": (np.zeros(5, np.int32), ["x"])})
+
+
+def _compute_with_labels(labels):
+    """The binding called directly, with the label columns given."""
+    a = kk._arrays(fixture(), None, "+08:00", set())
+    return kefu._core.KpiTable.compute(a["rows"], a["numbers"], a["instants"], a["instant_unit"], labels, [],
+                                       "none", "+08:00", None, kk.DEFAULT_ACCURACY, a["instant_offset"], 1)
+
+
+def test_docs_name_every_metric():
+    table = kk.partial(fixture(), by="agent")  # the default targets: channel and SLA metrics too
+    documented = set()
+    for row in _docs_table("## Metrics (formulas)"):
+        documented |= set(re.findall(r"`([a-z_0-9]+(?:\[CH\])?)`", row[0]))
+    for name in table.metric_names():
+        name = re.sub(r"\[.*\]$", "[CH]", name)
+        name = "sla_NAME" if name.startswith("sla_") else name
+        assert name in documented or name == "sla_NAME", name
+
+
+def test_error_ids():
+    bad = fixture()
+    bad.loc[3, "csat"] = 7
+    with pytest.raises(kefu.ColumnError) as e:
+        kk.kpis(bad)
+    assert e.value.id == "kefu.kpi.column"
+    # Partials carry their layout; other layouts, truncated and foreign bytes are kefu.kpi.partial.
+    data = kk.partial(fixture(), by="agent").to_bytes()
+    assert data[:8] == b"KEFUKPI:" and len(data) > 16
+    read = lambda b, period="none": kefu._core.KpiTable.from_bytes(  # noqa: E731
+        b, ["agent"], period, "+08:00", kk.default_targets(), kk.DEFAULT_ACCURACY)
+    assert read(data) == kk.partial(fixture(), by="agent")
+    for b, message in [(b"KEFUKPI2" + data[16:], "another layout"), (data[:-3], "truncated"),
+                       (b"PK\x03\x04", "bad header")]:
+        with pytest.raises(kefu.Error, match=message) as e:
+            read(b)
+        assert e.value.id == "kefu.kpi.partial"
+    with pytest.raises(kefu.Error, match="different options") as e:
+        read(data, period="month")
+    assert e.value.id == "kefu.kpi.options"
+    # Targets and scorecard files: PolicyError (with the position) and their own ids.
+    with pytest.raises(kefu.PolicyError) as e:
+        kefu.KpiTargets.from_string("targets: t\nmetrics:\n  - {metric: fcr_rte, at_least: 90%}\n", "t.yaml")
+    assert (e.value.id, e.value.line) == ("kefu.kpi.targets", 3)
+    with pytest.raises(kefu.PolicyError) as e:
+        kefu.Scorecard.from_string("scorecard: s\nitems:\n  - {id: a, weight: 90, value: csat_mean, full: 5}\n")
+    assert e.value.id == "kefu.kpi.scorecard"

@@ -118,7 +118,7 @@ namespace detail {
 
 inline double eval_term(const scorecard& sc, const term& t, const scorecard_row& row, const std::string& item) {
   const auto fail = [&](const std::string& what) {
-    throw error("scorecard '" + sc.name + "', item '" + item + "': " + what, t.where);
+    throw error("scorecard '" + sc.name + "', item '" + item + "': " + what, t.where, {}, "kefu.kpi.scorecard");
   };
   switch (t.k) {
     case term::kind::constant: return t.constant;
@@ -201,7 +201,8 @@ inline std::vector<scorecard_result> evaluate(const scorecard& sc, const std::ve
   const auto metric_of = [&](std::size_t i, const std::string& name) {
     const auto it = rows[i].metrics.find(name);
     if (it == rows[i].metrics.end())
-      throw error("scorecard '" + sc.name + "', flags: no KPI metric '" + name + "' for " + rows[i].subject, sc.where);
+      throw error("scorecard '" + sc.name + "', flags: no KPI metric '" + name + "' for " + rows[i].subject, sc.where,
+                  {}, "kefu.kpi.scorecard");
     return it->second;
   };
   for (const auto& kv : by_period) {

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS seconds on its seed corpus (docs/reliability.md).
+#   fuzz/run.sh BUILD_DIR SECONDS [TARGET...]
+# Seeds come from the repository (rules/, tests/data/, fuzz/corpus/); what a run discovers is kept in
+# BUILD_DIR/corpus/TARGET (not committed). A crash leaves its reproducer in BUILD_DIR/crashes/ and fails.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$1"; seconds="$2"; shift 2
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(policy calendar notice values snapshot kpi_files suite)
+
+seeds() {  # the seed files of a target
+  case "$1" in
+    policy) ls "$root"/rules/*.yaml "$root"/tests/data/malformed_policies/*.yaml "$root"/benchmarks/data/*.yaml 2>/dev/null ;;
+    calendar) ls "$root"/rules/calendars/*.yaml ;;
+    notice) ls "$root"/tests/data/notices/*.txt ;;
+    values) ls "$root"/fuzz/corpus/values/* ;;
+    snapshot) ls "$root"/fuzz/corpus/snapshot/* ;;
+    kpi_files) ls "$root"/rules/kpi/*.yaml ;;
+    suite) ls "$root"/rules/tests/*.yaml "$root"/rules/facts.yaml ;;
+  esac
+}
+
+mkdir -p "$build/crashes"
+status=0
+for t in "${targets[@]}"; do
+  corpus="$build/corpus/$t"
+  mkdir -p "$corpus"
+  seeds "$t" | while read -r f; do cp -n "$f" "$corpus/" 2>/dev/null || true; done
+  dict=()
+  [ -f "$root/fuzz/dict/$t.dict" ] && dict=(-dict="$root/fuzz/dict/$t.dict")
+  log="$build/fuzz_$t.log"
+  if "$build/fuzz/fuzz_$t" "$corpus" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+       -max_len=65536 -artifact_prefix="$build/crashes/${t}-" -print_final_stats=1 >"$log" 2>&1; then
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo "?")
+    printf 'fuzz_%-10s %4ss  %10s execs  cov %6s  ok\n' "$t" "$seconds" "$execs" "$cov"
+  else
+    echo "fuzz_$t FAILED: see $log and $build/crashes/ (reproduce: $build/fuzz/fuzz_$t FILE)"
+    tail -40 "$log"
+    status=1
+  fi
+done
+exit $status
