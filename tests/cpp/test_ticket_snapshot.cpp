@@ -114,7 +114,9 @@ TEST(TicketSnapshotFormat, MalformedSnapshotsAreRefusedWithPlaceAndReason) {
        "<json>:15:85: ticket snapshot: snapshot.history[10].satisfied: expected true or false"},
       {replaced(busy, "\"by\":\"bob\"", "\"by\":null"), "<json>:15:35: ticket snapshot: snapshot.history[10].by: expected a string"},
   };
-  for (const auto& [text, message] : cases) {
+  for (const auto& c : cases) {
+    const std::string& text = c.first;  // (not a structured binding: clang 14 cannot capture one)
+    const std::string& message = c.second;
     const std::string got = error_of([&] { ticket::from_json(text, builtins); });
     EXPECT_EQ(got, message) << text.substr(0, 60);
     try {
