@@ -12,7 +12,7 @@ BUILD := build
 JOBS ?= $(shell nproc)
 
 APT_PACKAGES := g++ ccache libboost-dev libboost-date-time-dev libyaml-cpp-dev libgtest-dev libgmock-dev \
-                libbenchmark-dev pybind11-dev clang libclang-rt-14-dev
+                libbenchmark-dev pybind11-dev nlohmann-json3-dev clang libclang-rt-14-dev
 PY_BUILD_PACKAGES := "scikit-build-core>=0.10" "pybind11>=2.10" "cmake>=3.16" ninja
 PY_TEST_PACKAGES := "pytest>=7" "hypothesis>=6" "numpy>=1.22" "pandas>=2" "jsonschema>=4.18" "pyyaml>=6" \
                     "dask[dataframe,distributed]>=2023.1" "matplotlib>=3.6" \
