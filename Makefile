@@ -12,7 +12,7 @@ BUILD := build
 JOBS ?= $(shell nproc)
 
 APT_PACKAGES := g++ ccache libboost-dev libboost-date-time-dev libyaml-cpp-dev libgtest-dev libgmock-dev \
-                libbenchmark-dev pybind11-dev clang libclang-rt-14-dev
+                libbenchmark-dev pybind11-dev nlohmann-json3-dev clang libclang-rt-14-dev
 PY_BUILD_PACKAGES := "scikit-build-core>=0.10" "pybind11>=2.10" "cmake>=3.16" ninja
 PY_TEST_PACKAGES := "pytest>=7" "hypothesis>=6" "numpy>=1.22" "pandas>=2" "jsonschema>=4.18" "pyyaml>=6" \
                     "dask[dataframe,distributed]>=2023.1" "matplotlib>=3.6" \
@@ -77,7 +77,7 @@ sanitize-build: deps
 	@$(CMAKE) -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=None \
 	  -DCMAKE_CXX_FLAGS="$(SAN_FLAGS)" -DKEFU_BUILD_BENCHMARKS=OFF -DKEFU_INSTALL=OFF -DKEFU_BUILD_FUZZERS=ON >/dev/null
 	$(CMAKE) --build $(SAN_BUILD) -j $(JOBS) --target kefu_tests fuzz_policy fuzz_calendar fuzz_notice fuzz_values \
-	  fuzz_snapshot fuzz_kpi_files fuzz_suite
+	  fuzz_snapshot fuzz_kpi_files fuzz_kpi_partial fuzz_suite
 
 # GoogleTest under ASan + UBSan (clang).
 test-sanitize: sanitize-build

@@ -1,4 +1,4 @@
-# Dependencies come from Debian's packages (libboost-dev, libyaml-cpp-dev, libgtest-dev,
+# Dependencies come from Debian's packages (libboost-dev, libyaml-cpp-dev, nlohmann-json3-dev, libgtest-dev,
 # libbenchmark-dev, pybind11-dev) or from PyPI inside a Python build (pybind11).
 include(GNUInstallDirs)
 
@@ -16,3 +16,7 @@ elseif(TARGET yaml-cpp)
 else()
   message(FATAL_ERROR "yaml-cpp was found but exports neither yaml-cpp::yaml-cpp nor yaml-cpp")
 endif()
+
+# Ticket snapshots are read and written with nlohmann-json (header-only, used by src/ticket/snapshot.cpp only:
+# linked PRIVATE to the build tree, so neither the installed package nor its users need it).
+find_package(nlohmann_json 3 REQUIRED CONFIG)

@@ -7,7 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$1"; seconds="$2"; shift 2
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(policy calendar notice values snapshot kpi_files suite)
+[ ${#targets[@]} -eq 0 ] && targets=(policy calendar notice values snapshot kpi_files kpi_partial suite)
 
 seeds() {  # the seed files of a target
   case "$1" in
@@ -17,6 +17,7 @@ seeds() {  # the seed files of a target
     values) ls "$root"/fuzz/corpus/values/* ;;
     snapshot) ls "$root"/fuzz/corpus/snapshot/* ;;
     kpi_files) ls "$root"/rules/kpi/*.yaml ;;
+    kpi_partial) ls "$root"/fuzz/corpus/kpi_partial/* ;;
     suite) ls "$root"/rules/tests/*.yaml "$root"/rules/facts.yaml ;;
   esac
 }

@@ -1,21 +1,18 @@
 // kefu.Ticket: a complaint ticket's lifecycle (the Boost.MSM machine of the C++ core), its SLA clocks and
-// audited history; kefu.TicketPlan; batch replay of many tickets' event logs with the GIL released.
+// audited history; kefu.TicketPlan; batch replay of many tickets' event logs (kefu::ticket::replay, with the GIL
+// released). This file only converts: Python values to the core's types and back.
 #include "register.hpp"
 
 #include <kefu/detail/civil.hpp>
-#include <kefu/detail/suggest.hpp>
 #include <kefu/privacy.hpp>
-#include <kefu/ticket/from_triage.hpp>
+#include <kefu/ticket/open.hpp>
+#include <kefu/ticket/replay.hpp>
 
 #include <pybind11/numpy.h>
 #include <datetime.h>
 #include <pybind11/stl.h>
 
-#include <algorithm>
 #include <cmath>
-#include <numeric>
-#include <thread>
-#include <unordered_map>
 
 namespace py = pybind11;
 namespace kr = kefu::rules;
@@ -34,27 +31,8 @@ struct py_ticket {
   std::shared_ptr<kr::record> facts;  // kept in memory for triage.explain(); never exported
 };
 
-std::vector<std::string> event_names() {
-  std::vector<std::string> out;
-  for (std::size_t k = 0; k < kt::event_kind_count; ++k) out.emplace_back(kt::to_string(static_cast<kt::event_kind>(k)));
-  return out;
-}
-
-kt::event_kind event_named(std::string_view name) {
-  if (const auto k = kt::parse_event_kind(name)) return *k;
-  std::string all;
-  for (const auto& n : event_names()) all += (all.empty() ? "" : ", ") + n;
-  throw kefu::error("unknown event '" + std::string(name) + "'" + kefu::detail::did_you_mean(name, event_names()) +
-                    "; events are " + all);
-}
-
 std::int8_t flag_of(PyObject* o, std::size_t row, const char* message = nullptr);
 kefu::instant event_time(py::handle at, const kefu::time_zone& zone);
-
-kt::tier tier_named(std::string_view name) {
-  if (const auto t = kt::parse_tier(name)) return *t;
-  throw kefu::error("unknown tier '" + std::string(name) + "' (expected L1, L2 or L3)");
-}
 
 /// An event from Python arguments. `tier` is for triage (default: the tier triage gave this ticket) and
 /// `satisfied` for follow_up (required: whether the follow-up found the problem solved).
@@ -64,11 +42,11 @@ kt::event make_event(const py_ticket& t, kt::event_kind kind, py::handle at, std
   kt::event e = kt::event::make(kind, event_time(at, t.policy->zone()), std::move(by), std::move(note));
   if (!tier.is_none()) {
     if (kind != kt::event_kind::triage) throw py::type_error(name + "() takes no tier (only triage does)");
-    e.to = tier_named(std::string(py::str(tier)));
+    e.to = kt::tier_named(std::string(py::str(tier)));
   } else if (kind == kt::event_kind::triage) {
     if (!t.triage)
       throw py::type_error("triage() needs tier='L1', 'L2' or 'L3': this ticket was not opened from facts");
-    e.to = tier_named(t.triage->tier);
+    e.to = kt::tier_named(t.triage->tier);
   }
   if (!satisfied.is_none()) {
     if (kind != kt::event_kind::follow_up) throw py::type_error(name + "() takes no satisfied (only follow_up does)");
@@ -149,36 +127,15 @@ kt::calendar_resolver resolver_of(const triage_ptr& policy) {
   return [policy](const std::string& name) { return policy->calendar(name); };
 }
 
-std::string text_fact(const kr::triage_policy& policy, const kr::record& facts, const char* name) {
-  const std::size_t slot = policy.fact_slot(name);
-  return facts.present[slot] ? std::string(facts.texts[slot]) : std::string();
-}
-
-/// Opens a ticket from facts: triage (risk, tier, deadlines), the plan for every tier, state received/L1.
+/// Opens a ticket from facts (kefu::ticket::open). The facts are kept for triage.explain(), with the receipt
+/// that `at` gives them when they have none.
 py_ticket open_ticket(const triage_ptr& policy, kr::record facts, std::optional<kefu::instant> at, std::string id,
                       std::string by, const kt::ticket_plan* plan) {
+  kt::opened o = kt::open_triaged(*policy, facts, at, std::move(id), std::move(by),
+                                  plan ? std::make_shared<const kt::ticket_plan>(*plan) : nullptr);
   const std::size_t received_slot = policy->fact_slot("received_at");
-  if (at) {
-    if (facts.present[received_slot]) {
-      const kefu::instant given = kefu::instant::from_unix(facts.numbers[received_slot]);
-      if (given != *at)
-        throw kefu::error("at (" + kefu::format_instant(*at, policy->zone()) + ") differs from the fact received_at (" +
-                          kefu::format_instant(given, policy->zone()) + "); give one of them");
-    } else {
-      policy->set_fact(facts, received_slot, kefu::format_instant(*at, policy->zone()));
-    }
-  }
-  const std::string fact_id = text_fact(*policy, facts, "ticket_id");
-  if (!id.empty() && !fact_id.empty() && id != fact_id)
-    throw kefu::error("id '" + id + "' differs from the fact ticket_id '" + fact_id + "'; give one of them");
-  if (id.empty()) id = fact_id;
-  if (!facts.present[received_slot]) throw kefu::error("missing fact(s) received_at");
-  const kefu::instant received = kefu::instant::from_unix(facts.numbers[received_slot]);
-  kr::triage_result r = policy->triage(facts);
-  kt::ticket_plan p = plan ? *plan : kt::plan_for(*policy, facts, &r);
-  py_ticket out{policy, kt::ticket(std::move(id), std::move(p), received, std::move(by)), std::move(r), nullptr};
-  out.facts = std::make_shared<kr::record>(std::move(facts));
-  return out;
+  if (!facts.present[received_slot]) policy->set_fact(facts, received_slot, kefu::format_instant(o.t.received(), policy->zone()));
+  return py_ticket{policy, std::move(o.t), std::move(o.triage), std::make_shared<kr::record>(std::move(facts))};
 }
 
 std::string repr(const py_ticket& t) {
@@ -319,16 +276,36 @@ void for_each_cell(py::handle column, std::size_t n, const char* name, std::vect
   for (std::size_t i = 0; i < n; ++i) f(i, items[i]);
 }
 
-/// An event log, column by column (the short texts as views into the batch's own str objects).
-struct event_log {
-  std::vector<py::object> keep;  ///< the sequences the views below point into (kept for the whole replay)
-  std::vector<std::string_view> ids, events, tiers;
-  std::vector<std::int8_t> satisfied;
-  std::vector<kt::event> evs;  ///< time, operator and note read straight in; kind and payload typed later
-  void resize(std::size_t n) {
-    ids.resize(n), events.resize(n), tiers.resize(n), satisfied.assign(n, -1), evs.resize(n);
+/// A row's event name and tier as the core's types; an unknown one is an error naming the row (its id kept).
+kt::event_kind kind_in_row(std::string_view name, std::size_t row) {
+  try {
+    return kt::event_named(name);
+  } catch (const kefu::error& e) {
+    kefu::rethrow_with_prefix(e, row_text("events", row) + ": ");
   }
-};
+}
+std::optional<kt::tier> tier_in_row(std::string_view name, std::size_t row) {
+  if (name.empty()) return std::nullopt;
+  try {
+    return kt::tier_named(name);
+  } catch (const kefu::error& e) {
+    kefu::rethrow_with_prefix(e, row_text("events", row) + ": ");
+  }
+}
+std::optional<bool> satisfied_in_row(std::int8_t flag) {
+  return flag < 0 ? std::nullopt : std::optional<bool>(flag != 0);
+}
+
+/// Room for n rows in every column of a log.
+void size_log(kt::event_log& log, std::size_t n) {
+  log.ticket_ids.resize(n);
+  log.at.resize(n);
+  log.kinds.resize(n);
+  log.operators.resize(n);
+  log.notes.resize(n);
+  log.tiers.resize(n);
+  log.satisfied.resize(n);
+}
 
 constexpr const char* event_columns[] = {"ticket_id", "at", "event", "by", "note", "tier", "satisfied"};
 constexpr std::size_t required_event_columns = 4;
@@ -340,16 +317,15 @@ std::string event_column_list() {
 }
 
 /// A list of event dicts, read here (no Python loop): every key must be a known column.
-event_log read_event_dicts(py::handle list, const kefu::time_zone& zone) {
+kt::event_log read_event_dicts(py::handle list, const kefu::time_zone& zone) {
   const py::object fast = py::reinterpret_steal<py::object>(PySequence_Fast(list.ptr(), "events must be a sequence"));
   if (!fast) throw py::error_already_set();
   const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(fast.ptr()));
   PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
   std::array<py::object, 7> keys;
   for (std::size_t c = 0; c < 7; ++c) keys[c] = py::reinterpret_steal<py::object>(PyUnicode_InternFromString(event_columns[c]));
-  event_log log;
-  log.keep.push_back(fast);
-  log.resize(n);
+  kt::event_log log;
+  size_log(log, n);
   offset_cache cache;
   for (std::size_t i = 0; i < n; ++i) {
     PyObject* d = items[i];
@@ -378,47 +354,49 @@ event_log read_event_dicts(py::handle list, const kefu::time_zone& zone) {
       if (!v[c]) throw py::type_error(row_text("events", i) + ": missing column '" + event_columns[c] + "'");
       if (is_absent(v[c])) missing_cell(row_text("events", i), event_columns[c]);
     }
-    log.ids[i] = text_view_of(v[0], "events", i, "ticket_id");
-    log.evs[i].at = instant_of(v[1], "events", i, "at", zone, &cache);
-    log.events[i] = text_view_of(v[2], "events", i, "event");
-    log.evs[i].by = text_view_of(v[3], "events", i, "by");
-    log.evs[i].note = text_view_of(v[4], "events", i, "note");
-    log.tiers[i] = text_view_of(v[5], "events", i, "tier");
-    log.satisfied[i] = flag_of(v[6], i);
+    log.ticket_ids[i] = text_view_of(v[0], "events", i, "ticket_id");
+    log.at[i] = instant_of(v[1], "events", i, "at", zone, &cache);
+    log.kinds[i] = kind_in_row(text_view_of(v[2], "events", i, "event"), i);
+    log.operators[i] = text_view_of(v[3], "events", i, "by");
+    log.notes[i] = text_view_of(v[4], "events", i, "note");
+    log.tiers[i] = tier_in_row(text_view_of(v[5], "events", i, "tier"), i);
+    log.satisfied[i] = satisfied_in_row(flag_of(v[6], i));
   }
   return log;
 }
 
 /// A dict of columns (a DataFrame's, with `at` as int64 nanoseconds or datetimes).
-event_log read_event_columns(const py::dict& cols, const kefu::time_zone& zone) {
+kt::event_log read_event_columns(const py::dict& cols, const kefu::time_zone& zone) {
   auto column = [&](const char* name) -> py::object {
     return cols.contains(name) ? py::reinterpret_borrow<py::object>(cols[name]) : py::object(py::none());
   };
-  event_log log;
+  kt::event_log log;
+  std::vector<py::object> keep;  // the sequences being read
   const py::object ids = column("ticket_id");
   const std::size_t n = ids.is_none() ? 0 : static_cast<std::size_t>(py::len(ids));
-  log.resize(n);
+  size_log(log, n);
   const auto required = [](PyObject* o, std::size_t i, const char* name) {
     if (is_absent(o)) missing_cell(row_text("events", i), name);
     return o;
   };
-  for_each_cell(ids, n, "ticket_id", log.keep, [&](std::size_t i, PyObject* o) {
-    log.ids[i] = text_view_of(required(o, i, "ticket_id"), "events", i, "ticket_id");
+  for_each_cell(ids, n, "ticket_id", keep, [&](std::size_t i, PyObject* o) {
+    log.ticket_ids[i] = text_view_of(required(o, i, "ticket_id"), "events", i, "ticket_id");
   });
-  for_each_cell(column("event"), n, "event", log.keep, [&](std::size_t i, PyObject* o) {
-    log.events[i] = text_view_of(required(o, i, "event"), "events", i, "event");
+  for_each_cell(column("event"), n, "event", keep, [&](std::size_t i, PyObject* o) {
+    log.kinds[i] = kind_in_row(text_view_of(required(o, i, "event"), "events", i, "event"), i);
   });
-  for_each_cell(column("by"), n, "by", log.keep, [&](std::size_t i, PyObject* o) {
-    log.evs[i].by = text_view_of(required(o, i, "by"), "events", i, "by");
+  for_each_cell(column("by"), n, "by", keep, [&](std::size_t i, PyObject* o) {
+    log.operators[i] = text_view_of(required(o, i, "by"), "events", i, "by");
   });
-  for_each_cell(column("note"), n, "note", log.keep, [&](std::size_t i, PyObject* o) { log.evs[i].note = text_view_of(o, "events", i, "note"); });
-  for_each_cell(column("tier"), n, "tier", log.keep, [&](std::size_t i, PyObject* o) { log.tiers[i] = text_view_of(o, "events", i, "tier"); });
-  for_each_cell(column("satisfied"), n, "satisfied", log.keep, [&](std::size_t i, PyObject* o) { log.satisfied[i] = flag_of(o, i); });
+  for_each_cell(column("note"), n, "note", keep, [&](std::size_t i, PyObject* o) { log.notes[i] = text_view_of(o, "events", i, "note"); });
+  for_each_cell(column("tier"), n, "tier", keep,
+                [&](std::size_t i, PyObject* o) { log.tiers[i] = tier_in_row(text_view_of(o, "events", i, "tier"), i); });
+  for_each_cell(column("satisfied"), n, "satisfied", keep,
+                [&](std::size_t i, PyObject* o) { log.satisfied[i] = satisfied_in_row(flag_of(o, i)); });
   if (n) {
-    const std::vector<kefu::instant> at = instant_column(column("at"), "events", "at", zone);
-    if (at.size() != n)
-      throw kefu::error("events column 'at' has " + std::to_string(at.size()) + " rows, ticket_id has " + std::to_string(n));
-    for (std::size_t i = 0; i < n; ++i) log.evs[i].at = at[i];
+    log.at = instant_column(column("at"), "events", "at", zone);
+    if (log.at.size() != n)
+      throw kefu::error("events column 'at' has " + std::to_string(log.at.size()) + " rows, ticket_id has " + std::to_string(n));
   }
   return log;
 }
@@ -455,144 +433,42 @@ void read_ids_and_receipts(py::handle facts, const kefu::time_zone& zone, std::v
   }
 }
 
-/// Many tickets' event logs replayed at once (see kefu.replay in the Python layer for the input forms).
+/// Many tickets' event logs replayed at once (see kefu.replay in the Python layer for the input forms): the
+/// columns and facts converted here, the replay itself kefu::ticket::replay's, without the GIL.
 py::list replay(const triage_ptr& policy, py::handle facts_rows, py::handle event_source,
-                              const std::optional<kt::ticket_plan>& plan, const std::string& received_by) {
-  event_log log = PyDict_Check(event_source.ptr()) ? read_event_columns(py::reinterpret_borrow<py::dict>(event_source), policy->zone())
-                                                         : read_event_dicts(event_source, policy->zone());
-  const std::size_t n = log.ids.size();
-
-  // Events, typed, before anything runs (a bad name is an error naming the row).
-  std::vector<kt::event>& evs = log.evs;
-  for (std::size_t i = 0; i < n; ++i) {
-    try {
-      kt::event& e = evs[i];
-      e.kind = event_named(log.events[i]);
-      if (e.kind == kt::event_kind::triage && !log.tiers[i].empty()) e.to = tier_named(log.tiers[i]);
-      else if (e.kind != kt::event_kind::triage && !log.tiers[i].empty())
-        throw kefu::error(std::string(kt::to_string(e.kind)) + " takes no tier (only triage does)");
-      if (e.kind == kt::event_kind::follow_up) {
-        if (log.satisfied[i] < 0) throw kefu::error("follow_up needs satisfied (true or false)");
-        e.satisfied = log.satisfied[i] != 0;
-      } else if (log.satisfied[i] >= 0) {
-        throw kefu::error(std::string(kt::to_string(e.kind)) + " takes no satisfied (only follow_up does)");
-      }
-    } catch (const kefu::error& x) {
-      throw kefu::error(row_text("events", i) + ": " + x.detail());
+                const std::optional<kt::ticket_plan>& plan, const std::string& received_by) {
+  kt::event_log log = PyDict_Check(event_source.ptr()) ? read_event_columns(py::reinterpret_borrow<py::dict>(event_source), policy->zone())
+                                                       : read_event_dicts(event_source, policy->zone());
+  kt::replay_options options;
+  options.received_by = received_by;
+  std::vector<kt::ticket> tickets;
+  std::vector<py_ticket> out;
+  if (plan) {  // one plan for all: only ids and receipt times are read, nothing is triaged
+    std::vector<std::string> ids;
+    std::vector<kefu::instant> received;
+    read_ids_and_receipts(facts_rows, policy->zone(), ids, received);
+    const auto shared = std::make_shared<const kt::ticket_plan>(*plan);
+    {
+      py::gil_scoped_release release;
+      tickets = kt::replay(shared, ids, received, std::move(log), options);
     }
-  }
-
-  // The tickets: triaged facts, or (one plan for all) just ids and receipt times.
-  std::vector<kr::record> facts;
-  std::vector<std::string> ticket_ids;
-  std::vector<kefu::instant> received;
-  if (plan) {
-    read_ids_and_receipts(facts_rows, policy->zone(), ticket_ids, received);
+    out.reserve(tickets.size());
+    for (auto& t : tickets) out.push_back(py_ticket{policy, std::move(t), std::nullopt, nullptr});
   } else {
-    facts = read_fact_rows(*policy, py::reinterpret_borrow<py::iterable>(facts_rows));
-    ticket_ids.resize(facts.size());
-    for (std::size_t k = 0; k < facts.size(); ++k) ticket_ids[k] = text_fact(*policy, facts[k], "ticket_id");
-  }
-  const std::size_t tickets = ticket_ids.size();
-  std::unordered_map<std::string_view, std::size_t> index;
-  index.reserve(tickets);
-  for (std::size_t k = 0; k < tickets; ++k) {
-    if (ticket_ids[k].empty()) throw kefu::error("row " + std::to_string(k) + ": a ticket to replay needs its ticket_id");
-    if (!index.emplace(ticket_ids[k], k).second)
-      throw kefu::error("row " + std::to_string(k) + ": ticket_id '" + ticket_ids[k] + "' appears twice");
-  }
-  // Each ticket's events, grouped by a counting sort (one array for all), then put in time order with an
-  // insertion sort (logs are nearly sorted already; ties keep the log's order).
-  std::vector<std::uint32_t> owner(n);
-  std::vector<std::size_t> start(tickets + 1, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i > 0 && log.ids[i] == log.ids[i - 1]) {  // logs usually list a ticket's events together
-      owner[i] = owner[i - 1];
-    } else {
-      const auto it = index.find(log.ids[i]);
-      if (it == index.end())
-        throw kefu::error(row_text("events", i) + ": ticket '" + std::string(log.ids[i]) + "' is not among the tickets");
-      owner[i] = static_cast<std::uint32_t>(it->second);
+    std::vector<kr::record> facts = read_fact_rows(*policy, py::reinterpret_borrow<py::iterable>(facts_rows));
+    std::vector<kr::triage_result> triaged;
+    {
+      py::gil_scoped_release release;
+      tickets = kt::replay(*policy, facts, std::move(log), options, &triaged);
     }
-    ++start[owner[i] + 1];
+    out.reserve(tickets.size());
+    for (std::size_t k = 0; k < tickets.size(); ++k)
+      out.push_back(py_ticket{policy, std::move(tickets[k]), std::move(triaged[k]), std::make_shared<kr::record>(std::move(facts[k]))});
   }
-  for (std::size_t k = 0; k < tickets; ++k) start[k + 1] += start[k];
-  std::vector<std::size_t> order(n);
-  {
-    std::vector<std::size_t> next(start.begin(), start.end() - 1);
-    for (std::size_t i = 0; i < n; ++i) order[next[owner[i]]++] = i;
-  }
-  const auto earlier = [&](std::size_t a, std::size_t b) { return evs[a].at < evs[b].at; };
-  for (std::size_t k = 0; k < tickets; ++k) {
-    const auto first = order.begin() + static_cast<std::ptrdiff_t>(start[k]);
-    const auto last = order.begin() + static_cast<std::ptrdiff_t>(start[k + 1]);
-    if (last - first > 64) {
-      std::stable_sort(first, last, earlier);
-      continue;
-    }
-    for (auto a = first; a != last; ++a)
-      for (auto b = a; b != first && earlier(*b, *(b - 1)); --b) std::iter_swap(b, b - 1);
-  }
-  const auto& tiers = log.tiers;
-
-  const auto shared_plan = plan ? std::make_shared<const kt::ticket_plan>(*plan) : nullptr;
-  std::vector<std::optional<py_ticket>> opened(tickets);
-  // Tickets are independent: contiguous ranges run on up to one thread per core, and the error reported
-  // is the one of the earliest ticket, as in a single pass.
-  const auto run_range = [&](std::size_t from, std::size_t to) {
-    for (std::size_t k = from; k < to; ++k) {
-      try {
-        if (plan) opened[k] = py_ticket{policy, kt::ticket(ticket_ids[k], shared_plan, received[k], received_by), std::nullopt, nullptr};
-        else opened[k] = open_ticket(policy, std::move(facts[k]), std::nullopt, ticket_ids[k], received_by, nullptr);
-      } catch (const kefu::error& e) {
-        throw kefu::error("row " + std::to_string(k) + " (ticket '" + ticket_ids[k] + "'): " + e.detail(), e.where(), e.rule_id());
-      }
-      kt::ticket& t = opened[k]->t;
-      t.reserve(start[k + 1] - start[k]);
-      for (std::size_t r = start[k]; r < start[k + 1]; ++r) {
-        const std::size_t i = order[r];
-        if (evs[i].kind == kt::event_kind::triage && tiers[i].empty()) {  // as Ticket.triage(): triage's own tier
-          if (!opened[k]->triage)
-            throw kefu::error("events row " + std::to_string(i) + ": triage needs a tier (with plan=, facts are not triaged)");
-          evs[i].to = tier_named(opened[k]->triage->tier);
-        }
-        try {
-          t.fire(std::move(evs[i]));
-        } catch (const kt::transition_error& e) {
-          throw kt::transition_error(e.from(), e.event(),
-                                     e.reason() + " (ticket '" + ticket_ids[k] + "', events row " + std::to_string(i) + ")");
-        }
-      }
-    }
-  };
-  {
-    py::gil_scoped_release release;
-    const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    const std::size_t parts = std::min<std::size_t>(cores, std::max<std::size_t>(1, tickets / 500));
-    if (parts <= 1) {
-      run_range(0, tickets);
-    } else {
-      std::vector<std::exception_ptr> errors(parts);
-      std::vector<std::thread> workers;
-      for (std::size_t w = 0; w < parts; ++w)
-        workers.emplace_back([&, w] {
-          try {
-            run_range(tickets * w / parts, tickets * (w + 1) / parts);
-          } catch (...) {
-            errors[w] = std::current_exception();
-          }
-        });
-      for (auto& w : workers) w.join();
-      for (const auto& e : errors)
-        if (e) std::rethrow_exception(e);
-    }
-  }
-  py::list out(opened.size());
-  for (std::size_t k = 0; k < opened.size(); ++k) {
-    PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(k), py::cast(std::move(*opened[k]), py::return_value_policy::move).release().ptr());
-    opened[k].reset();
-  }
-  return out;
+  py::list list(out.size());
+  for (std::size_t k = 0; k < out.size(); ++k)
+    PyList_SET_ITEM(list.ptr(), static_cast<Py_ssize_t>(k), py::cast(std::move(out[k]), py::return_value_policy::move).release().ptr());
+  return list;
 }
 
 }  // namespace
@@ -621,7 +497,7 @@ void register_ticket(py::module_& m) {
                              })
       .def("tier",
            [](const kt::ticket_plan& p, const std::string& name) {
-             const kt::tier_targets& t = p.of(tier_named(name));
+             const kt::tier_targets& t = p.of(kt::tier_named(name));
              py::dict d;
              auto target = [](const std::optional<kt::sla_target>& s) -> py::object {
                if (!s) return py::none();
@@ -676,7 +552,7 @@ void register_ticket(py::module_& m) {
                 throw py::type_error("fire() got an unexpected argument '" + key +
                                      "' (events take at, by and note; triage also tier, follow_up also satisfied)");
             }
-            t.t.fire(make_event(t, event_named(event), at, std::move(by), std::move(note), tier, satisfied));
+            t.t.fire(make_event(t, kt::event_named(event), at, std::move(by), std::move(note), tier, satisfied));
             return &t;
           },
           py::arg("event"), py::kw_only(), py::arg("at"), py::arg("by"), py::arg("note") = "",

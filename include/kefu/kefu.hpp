@@ -36,4 +36,6 @@
 #include <kefu/kpi/targets.hpp>
 
 #include <kefu/ticket/from_triage.hpp>
+#include <kefu/ticket/open.hpp>
+#include <kefu/ticket/replay.hpp>
 #include <kefu/ticket/ticket.hpp>

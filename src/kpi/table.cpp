@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <map>
 
 namespace kefu::kpi {
@@ -113,6 +114,13 @@ std::string table::fingerprint() const {
 }
 
 void table::merge(const table& o) {
+  // Merged into a copy, swapped in at the end: a refused merge (overflow) leaves this table as it was.
+  table merged = *this;
+  merged.merge_into(o);
+  *this = std::move(merged);
+}
+
+void table::merge_into(const table& o) {
   if (o.fingerprint() != fingerprint())
     throw error("cannot merge KPI tables computed with different options (" + o.fingerprint() + " vs " +
                     fingerprint() + ")",
@@ -201,16 +209,42 @@ table table::from_bytes(std::string_view bytes, const options& opt) {
     for (auto& v : s.c) v = in.get<std::int64_t>();
     for (auto& v : s.channel_sums) v = in.get<std::int64_t>();
     for (auto& v : s.sla) v = in.get<std::int64_t>();
+    // Every field is checked before the table trusts it (partials cross process boundaries on Dask):
+    // label codes index the labels, counts are not negative, the sketch's buckets stay within the
+    // values a duration can have, and its total fits.
+    for (std::size_t d = 0; d < dimension_count; ++d) {
+      const bool grouped = std::find(opt.by.begin(), opt.by.end(), static_cast<dimension>(d)) != opt.by.end();
+      const auto code = k.codes[d];
+      if (grouped ? (code < 0 || static_cast<std::size_t>(code) >= t.labels_[d].size()) : code != 0)
+        bad_partial("KPI partial is corrupt (group " + std::to_string(g) + ": label code " + std::to_string(code) +
+                    " of " + to_string(static_cast<dimension>(d)) + ")");
+    }
+    if (opt.per == period::none ? k.period_start != 0
+                                : k.period_start < min_unix_seconds || k.period_start > max_unix_seconds)
+      bad_partial("KPI partial is corrupt (group " + std::to_string(g) + ": period start " +
+                  std::to_string(k.period_start) + ")");
+    for (const auto* values : {&s.channel_sums, &s.sla})
+      for (const auto v : *values)
+        if (v < 0) bad_partial("KPI partial is corrupt (group " + std::to_string(g) + ": a negative count)");
+    for (std::size_t c = 0; c < counter_count; ++c)
+      if (s.c[c] < 0)
+        bad_partial("KPI partial is corrupt (group " + std::to_string(g) + ": " + std::string(counter_names[c]) + " is negative)");
     const auto zero = in.get<std::uint64_t>();
     const auto offset = in.get<std::int32_t>();
     const std::uint64_t size = in.varint(), nonzero = in.varint();
-    if (size > (std::uint64_t(1) << 24) || nonzero > size) bad_partial("KPI partial is corrupt (sketch size)");
+    const std::int64_t top_bucket = static_cast<std::int64_t>(t.mapping_.index_whole(std::numeric_limits<std::int64_t>::max()));
+    if (size > (std::uint64_t(1) << 24) || nonzero > size || offset < -1 ||
+        static_cast<std::int64_t>(offset) + static_cast<std::int64_t>(size) > top_bucket + 2)
+      bad_partial("KPI partial is corrupt (sketch size)");
     std::vector<std::uint64_t> counts(static_cast<std::size_t>(size));
-    std::uint64_t at = 0;
+    std::uint64_t at = 0, total = zero;
     for (std::uint64_t k = 0; k < nonzero; ++k) {
       at += in.varint();
       if (at >= size) bad_partial("KPI partial is corrupt (sketch bucket)");
-      counts[static_cast<std::size_t>(at)] = in.varint();
+      const std::uint64_t n = in.varint();
+      counts[static_cast<std::size_t>(at)] = n;
+      if (__builtin_add_overflow(total, n, &total) || total > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        bad_partial("KPI partial is corrupt (sketch counts)");
     }
     s.frt = quantile_sketch::from_state(zero, offset, std::move(counts));
     t.keys_.push_back(k);
@@ -218,6 +252,8 @@ table table::from_bytes(std::string_view bytes, const options& opt) {
   }
   if (in.pos != bytes.size()) bad_partial("KPI partial has trailing bytes");
   t.sort_groups();
+  for (std::size_t g = 1; g < t.keys_.size(); ++g)
+    if (t.keys_[g] == t.keys_[g - 1]) bad_partial("KPI partial is corrupt (a group appears twice)");
   return t;
 }
 

@@ -1,13 +1,14 @@
-// kefu — the ticket lifecycle machine. The ONLY translation unit that includes Boost.MSM's back end:
-// the configuration macros below must precede every MPL/Fusion/MSM include and stay in this file.
+// kefu — the ticket lifecycle machine: Boost.MSM rows generated from the one transition table (table.hpp).
+// The ONLY translation unit that includes Boost.MSM's back end: the configuration macros below must precede
+// every MPL/Fusion/MSM include and stay in this file. Nothing else lives here, so a change to the ticket, its
+// clocks, snapshots or diagrams does not recompile the machine.
 #define BOOST_MPL_CFG_NO_PREPROCESSED_HEADERS
 #define BOOST_MPL_LIMIT_VECTOR_SIZE 50
 #define BOOST_MPL_LIMIT_MAP_SIZE 50
 #define FUSION_MAX_VECTOR_SIZE 20
 
-#include <kefu/ticket/ticket.hpp>
-
-#include <kefu/calendar/load.hpp>
+#include "machine.hpp"
+#include "table.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
@@ -20,10 +21,8 @@
 #include <boost/msm/front/state_machine_def.hpp>
 #pragma GCC diagnostic pop
 
-#include <algorithm>
-#include <charconv>
-#include <cstdio>
-#include <map>
+#include <array>
+#include <type_traits>
 #include <utility>
 
 namespace kefu::ticket {
@@ -33,69 +32,8 @@ namespace msmf = boost::msm::front;
 
 namespace {
 
-// ---- the ONE transition table: MSM rows and the diagrams are generated from it ----------------------
-
-enum class guard_id : std::uint8_t {
-  none,
-  triaged,         ///< DOM-LC-5: nothing resolves before triage
-  close_ok,        ///< DOM-LC-5: follow-up (L2) and report (L3) before close
-  satisfied,       ///< a follow-up that finds the problem solved
-  unsatisfied,     ///< a follow-up that finds it unsolved (DOM-LC-3)
-  within_window,   ///< reopen of a closed ticket within the plan's window
-  triage_to_L2,    ///< the escalation region follows triage's tier
-  triage_to_L3,
-  open,            ///< neither closed nor cancelled
-};
-constexpr const char* guard_names[] = {"",         "triaged",     "follow-up and report done",
-                                       "satisfied", "not satisfied", "within reopen window",
-                                       "tier L2",   "tier L3",     "open"};
-
-struct row_def {
-  int region;  // 0 progress, 1 escalation
-  int from;
-  event_kind ev;
-  int to;
-  guard_id guard;
-  bool internal;
-};
-
-constexpr int P(progress p) { return static_cast<int>(p); }
-constexpr int T(tier t) { return static_cast<int>(t); }
-using pg = progress;
-using ek = event_kind;
-using gd = guard_id;
-
-constexpr row_def rows[] = {
-    {0, P(pg::received), ek::triage, P(pg::triaged), gd::none, false},
-    {0, P(pg::received), ek::cancel, P(pg::cancelled), gd::none, false},
-    {0, P(pg::triaged), ek::start, P(pg::in_progress), gd::none, false},
-    {0, P(pg::triaged), ek::resolve, P(pg::resolved), gd::triaged, false},
-    {0, P(pg::triaged), ek::cancel, P(pg::cancelled), gd::none, false},
-    {0, P(pg::in_progress), ek::request_info, P(pg::waiting_customer), gd::none, false},
-    {0, P(pg::in_progress), ek::hand_off, P(pg::waiting_internal), gd::none, false},
-    {0, P(pg::in_progress), ek::resolve, P(pg::resolved), gd::triaged, false},
-    {0, P(pg::in_progress), ek::cancel, P(pg::cancelled), gd::none, false},
-    {0, P(pg::waiting_customer), ek::customer_reply, P(pg::in_progress), gd::none, false},
-    {0, P(pg::waiting_customer), ek::cancel, P(pg::cancelled), gd::none, false},
-    {0, P(pg::waiting_internal), ek::internal_reply, P(pg::in_progress), gd::none, false},
-    {0, P(pg::waiting_internal), ek::cancel, P(pg::cancelled), gd::none, false},
-    {0, P(pg::resolved), ek::follow_up, P(pg::resolved), gd::satisfied, true},
-    {0, P(pg::resolved), ek::follow_up, P(pg::in_progress), gd::unsatisfied, false},
-    {0, P(pg::resolved), ek::close, P(pg::closed), gd::close_ok, false},
-    {0, P(pg::resolved), ek::reopen, P(pg::in_progress), gd::none, false},
-    {0, P(pg::closed), ek::reopen, P(pg::in_progress), gd::within_window, false},
-    {1, T(tier::L1), ek::triage, T(tier::L2), gd::triage_to_L2, false},
-    {1, T(tier::L1), ek::triage, T(tier::L3), gd::triage_to_L3, false},
-    {1, T(tier::L2), ek::triage, T(tier::L3), gd::triage_to_L3, false},
-    {1, T(tier::L1), ek::escalate, T(tier::L2), gd::open, false},
-    {1, T(tier::L2), ek::escalate, T(tier::L3), gd::open, false},
-    {1, T(tier::L1), ek::attach_report, T(tier::L1), gd::open, true},
-    {1, T(tier::L2), ek::attach_report, T(tier::L2), gd::open, true},
-    {1, T(tier::L3), ek::attach_report, T(tier::L3), gd::open, true},
-};
-constexpr std::size_t row_count = sizeof(rows) / sizeof(rows[0]);
-
-// ---- MSM front end -----------------------------------------------------------------------------------
+using table::guard_id;
+using table::rows;
 
 template <progress P_>
 struct pstate : msmf::state<> {};
@@ -106,14 +44,14 @@ struct ev {
   const event* e;
 };
 
-template <int Region, int S>
+template <std::size_t Region, int S>
 struct state_of;
 template <int S>
-struct state_of<0, S> {
+struct state_of<table::progress_region, S> {
   using type = pstate<static_cast<progress>(S)>;
 };
 template <int S>
-struct state_of<1, S> {
+struct state_of<table::escalation_region, S> {
   using type = tstate<static_cast<tier>(S)>;
 };
 
@@ -127,38 +65,38 @@ struct context {
 
 bool check(guard_id g, const context& c, const ticket_flags& f, const event& e) {
   switch (g) {
-    case gd::none: return true;
-    case gd::triaged: return c.pre.where != pg::received;
-    case gd::close_ok: {
+    case guard_id::none: return true;
+    case guard_id::triaged: return c.pre.where != progress::received;
+    case guard_id::close_ok: {
       const tier_targets& t = c.plan->of(c.pre.level);
       return (!t.follow_up_required || f.followed_up) && (!t.report_required || f.report_attached);
     }
-    case gd::satisfied: return e.satisfied;
-    case gd::unsatisfied: return !e.satisfied;
-    case gd::within_window: return f.closed_at && e.at - *f.closed_at <= c.plan->reopen_window;
-    case gd::triage_to_L2: return c.pre.where == pg::received && e.to == tier::L2;
-    case gd::triage_to_L3: return c.pre.where == pg::received && e.to == tier::L3;
-    case gd::open: return is_open(c.pre.where);
+    case guard_id::satisfied: return e.satisfied;
+    case guard_id::unsatisfied: return !e.satisfied;
+    case guard_id::within_window: return f.closed_at && e.at - *f.closed_at <= c.plan->reopen_window;
+    case guard_id::triage_to_L2: return c.pre.where == progress::received && e.to == tier::L2;
+    case guard_id::triage_to_L3: return c.pre.where == progress::received && e.to == tier::L3;
+    case guard_id::open: return is_open(c.pre.where);
   }
   return false;
 }
 
-/// The flags an accepted row changes (clocks are handled outside the machine, see apply_clocks).
-void act(const row_def& r, ticket_flags& f, const event& e, const context& c) {
+/// The flags an accepted row changes (its clock effects are the table's, applied by clocks.cpp).
+void act(event_kind kind, ticket_flags& f, const event& e, const context& c) {
   if (c.hook && *c.hook) (*c.hook)(e.kind);
-  switch (r.ev) {
-    case ek::follow_up:
+  switch (kind) {
+    case event_kind::follow_up:
       f.followed_up = e.satisfied;
       if (!e.satisfied) ++f.reopen_count;
       break;
-    case ek::resolve: f.followed_up = false; break;
-    case ek::close: f.closed_at = e.at; break;
-    case ek::reopen:
+    case event_kind::resolve: f.followed_up = false; break;
+    case event_kind::close: f.closed_at = e.at; break;
+    case event_kind::reopen:
       ++f.reopen_count;
       f.followed_up = false;
       f.closed_at.reset();
       break;
-    case ek::attach_report: f.report_attached = true; break;
+    case event_kind::attach_report: f.report_attached = true; break;
     default: break;
   }
 }
@@ -167,7 +105,8 @@ template <std::size_t I>
 struct row_action {
   template <class Evt, class Fsm, class S, class Tg>
   void operator()(const Evt& e, Fsm& fsm, S&, Tg&) const {
-    act(rows[I], fsm.flags, *e.e, *fsm.ctx);
+    act(rows[I].ev, fsm.flags, *e.e, *fsm.ctx);
+    if (rows[I].region == table::progress_region) fsm.progress_row = static_cast<int>(I);
   }
 };
 template <std::size_t I>
@@ -180,7 +119,7 @@ struct row_guard {
 
 template <std::size_t I>
 struct row_of {
-  static constexpr row_def r = rows[I];
+  static constexpr table::row_def r = rows[I];
   using source = typename state_of<r.region, r.from>::type;
   using target = std::conditional_t<r.internal, msmf::none, typename state_of<r.region, r.to>::type>;
   using type = msmf::Row<source, ev<r.ev>, target, row_action<I>, row_guard<I>>;
@@ -192,12 +131,13 @@ boost::mpl::vector<typename row_of<I>::type...> make_table(std::index_sequence<I
 struct front : msmf::state_machine_def<front> {
   using no_exception_thrown = int;  // exceptions propagate (MSM's default would swallow them)
   using no_message_queue = int;
-  using initial_state = boost::mpl::vector<pstate<pg::received>, tstate<tier::L1>>;
-  using transition_table = decltype(make_table(std::make_index_sequence<row_count>{}));
+  using initial_state = boost::mpl::vector<pstate<progress::received>, tstate<tier::L1>>;
+  using transition_table = decltype(make_table(std::make_index_sequence<table::row_count>{}));
 
   const context* ctx = nullptr;
   ticket_flags flags;
   bool rejected = false;
+  int progress_row = -1;
 
   template <class Fsm, class Evt>
   void no_transition(const Evt&, Fsm&, int) {
@@ -208,9 +148,8 @@ struct front : msmf::state_machine_def<front> {
 using machine = msm::back::state_machine<front>;
 using stt = machine::stt;
 
-// MSM state id → stable name.
+// MSM state id ↔ stable name.
 struct id_maps {
-  std::array<int, 32> region_of{};
   std::array<int, 32> index_of{};
   std::array<int, progress_count> progress_id{};
   std::array<int, tier_count> tier_id{};
@@ -218,17 +157,14 @@ struct id_maps {
 template <std::size_t... P_, std::size_t... T_>
 id_maps make_id_maps(std::index_sequence<P_...>, std::index_sequence<T_...>) {
   id_maps m;
-  m.region_of.fill(-1);
   const int pids[] = {msm::back::get_state_id<stt, pstate<static_cast<progress>(P_)>>::value...};
   const int tids[] = {msm::back::get_state_id<stt, tstate<static_cast<tier>(T_)>>::value...};
   for (std::size_t i = 0; i < progress_count; ++i) {
     m.progress_id[i] = pids[i];
-    m.region_of[static_cast<std::size_t>(pids[i])] = 0;
     m.index_of[static_cast<std::size_t>(pids[i])] = static_cast<int>(i);
   }
   for (std::size_t i = 0; i < tier_count; ++i) {
     m.tier_id[i] = tids[i];
-    m.region_of[static_cast<std::size_t>(tids[i])] = 1;
     m.index_of[static_cast<std::size_t>(tids[i])] = static_cast<int>(i);
   }
   return m;
@@ -239,11 +175,14 @@ const id_maps& ids() {
   return m;
 }
 
-state state_of_machine(const machine& m) {
-  const int* s = m.current_state();
-  const auto& i = ids();
-  return {static_cast<progress>(i.index_of[static_cast<std::size_t>(s[0])]),
-          static_cast<tier>(i.index_of[static_cast<std::size_t>(s[1])])};
+/// A started back end in received/L1, copied for every event (two state ids and the front's few fields).
+const machine& prototype() {
+  static const machine m = [] {
+    machine x;
+    x.start();
+    return x;
+  }();
+  return m;
 }
 
 template <event_kind K>
@@ -255,1207 +194,32 @@ template <std::size_t... K>
 constexpr std::array<dispatch_fn, event_kind_count> make_dispatch(std::index_sequence<K...>) {
   return {&dispatch_one<static_cast<event_kind>(K)>...};
 }
-constexpr std::array<dispatch_fn, event_kind_count> dispatchers = make_dispatch(std::make_index_sequence<event_kind_count>{});
+constexpr std::array<dispatch_fn, event_kind_count> dispatchers =
+    make_dispatch(std::make_index_sequence<event_kind_count>{});
 
-/// Runs the event on `m`; true when accepted. `m` may be partly changed when it returns false or throws.
-bool run(machine& m, const event& e, const context& c) {
+}  // namespace
+
+machine_result run_machine(state pre, const ticket_flags& flags, const event& e, const ticket_plan& plan,
+                           const std::function<void(event_kind)>* hook) {
+  const auto& i = ids();
+  machine m(prototype());
+  // MSM has no setter for the active states; current_state() points at the back end's own (non-const) state
+  // array. The states have no entry or exit actions and no history, so setting the ids is being in them.
+  int* active = const_cast<int*>(m.current_state());
+  active[table::progress_region] = i.progress_id[static_cast<std::size_t>(pre.where)];
+  active[table::escalation_region] = i.tier_id[static_cast<std::size_t>(pre.level)];
+  m.flags = flags;
+  const context c{pre, &plan, hook};
   m.ctx = &c;
-  m.rejected = false;
   const auto handled = dispatchers[static_cast<std::size_t>(e.kind)](m, e);
-  m.ctx = nullptr;
-  return !m.rejected && (handled & boost::msm::back::HANDLED_TRUE) != 0;
-}
-
-std::string reason_for(const state& s, const ticket_flags& f, const event& e, const ticket_plan& plan) {
-  const tier_targets& t = plan.of(s.level);
-  switch (e.kind) {
-    case ek::resolve:
-      if (s.where == pg::received) return "a ticket must be triaged before it is resolved";
-      break;
-    case ek::close:
-      if (s.where == pg::resolved) {
-        if (t.follow_up_required && !f.followed_up)
-          return std::string("an ") + to_string(s.level) + " ticket needs a satisfied follow-up before it is closed";
-        if (t.report_required && !f.report_attached)
-          return std::string("an ") + to_string(s.level) + " ticket needs a written handling report before it is closed";
-      }
-      break;
-    case ek::reopen:
-      if (s.where == pg::closed && f.closed_at)
-        return "the reopen window ended at " + format_instant(*f.closed_at + plan.reopen_window);
-      break;
-    case ek::escalate:
-      if (s.level == tier::L3 && is_open(s.where)) return "L3 is the highest tier";
-      break;
-    case ek::triage:
-      if (s.where != pg::received) return "the ticket is already triaged";
-      break;
-    default: break;
-  }
-  return std::string("event not allowed in state ") + to_string(s.where);
-}
-
-// ---- clocks -----------------------------------------------------------------------------------------
-
-using clock_set = std::array<std::optional<calendar::sla_clock>, clock_count>;
-
-bool stopped(const calendar::sla_clock& c) {
-  return !c.events().empty() && c.events().back().kind == calendar::clock_event_kind::stop;
-}
-bool running(const calendar::sla_clock& c) {
-  return !c.events().empty() && (c.events().back().kind == calendar::clock_event_kind::start ||
-                                 c.events().back().kind == calendar::clock_event_kind::resume);
-}
-
-calendar::sla_clock make_clock(const sla_target& t, const std::vector<calendar::clock_event>& events) {
-  return calendar::sla_clock::replay(t.on, t.within, t.warning, events);
-}
-const std::optional<sla_target>& target_of(const tier_targets& t, clock_name c) {
-  return c == clock_name::first_response ? t.first_response : c == clock_name::resolution ? t.resolution : t.follow_up;
-}
-
-/// The clocks after an accepted event (built aside, so a throw changes nothing). `next` starts as a copy.
-void apply_clocks(clock_set& next, const event& e, state pre, state post, instant received, const ticket_plan& plan) {
-  auto& fr = next[0];
-  auto& res = next[1];
-  auto& fu = next[2];
-  auto stop_if_open = [&](std::optional<calendar::sla_clock>& c) {
-    if (c && !c->events().empty() && !stopped(*c)) c->stop(e.at);
-  };
-  auto reopen_resolution = [&]() {
-    if (res && stopped(*res)) {  // the resolved interval does not count: stop → pause, then resume
-      auto events = res->events();
-      events.back().kind = calendar::clock_event_kind::pause;
-      events.push_back({calendar::clock_event_kind::resume, e.at});
-      res = make_clock(*target_of(plan.of(pre.level), clock_name::resolution), events);
-    }
-  };
-  switch (e.kind) {
-    case ek::start: stop_if_open(fr); break;
-    case ek::resolve:
-      stop_if_open(fr);
-      stop_if_open(res);
-      if (const auto& t = plan.of(post.level); t.follow_up_required && t.follow_up) {
-        fu.emplace(t.follow_up->on, t.follow_up->within, t.follow_up->warning);
-        fu->start(e.at);
-      } else {
-        fu.reset();
-      }
-      break;
-    case ek::request_info:
-      if (res && running(*res)) res->pause(e.at);
-      break;
-    case ek::customer_reply:
-      if (res && !res->events().empty() && res->events().back().kind == calendar::clock_event_kind::pause)
-        res->resume(e.at);
-      break;
-    case ek::follow_up:
-      stop_if_open(fu);
-      if (!e.satisfied) reopen_resolution();
-      break;
-    case ek::reopen:
-      stop_if_open(fu);
-      reopen_resolution();
-      break;
-    case ek::close: stop_if_open(fu); break;
-    case ek::cancel:
-      for (auto& c : next) stop_if_open(c);
-      break;
-    default: break;
-  }
-  if (post.level != pre.level) {  // retarget on the new tier's targets, keeping each clock's events
-    const tier_targets& t = plan.of(post.level);
-    for (std::size_t i = 0; i < clock_count; ++i) {
-      const auto& target = target_of(t, static_cast<clock_name>(i));
-      auto& c = next[i];
-      if (!target) {
-        c.reset();
-      } else if (c) {
-        c = make_clock(*target, c->events());
-      } else if (i != 2) {  // a clock the lower tier did not have runs from receipt
-        c.emplace(target->on, target->within, target->warning);
-        c->start(received);
-      } else if (post.where == pg::resolved && t.follow_up_required && next[1] && stopped(*next[1])) {
-        // Escalated while resolved into a tier that wants a follow-up: it runs from the resolution.
-        c.emplace(target->on, target->within, target->warning);
-        c->start(next[1]->events().back().at);
-      }
-    }
-  }
-}
-
-}  // namespace
-
-
-// ---- ticket ---------------------------------------------------------------------------------------------
-
-struct ticket::impl {
-  std::function<void(event_kind)> action_hook;  // tests only (set_action_hook_for_testing)
-  std::string id;
-  std::shared_ptr<const ticket_plan> shared_plan;  // shared by the tickets opened with it (copy-free)
-  const ticket_plan& plan() const noexcept { return *shared_plan; }
-  instant received;
-  std::string received_by;
-  machine m;
-  clock_set clocks;
-  std::vector<audit_record> history;
-  std::vector<deadline_change> deadline_changes;  // recorded by restores on newer calendars (DOM-SLA-8)
-};
-
-ticket::ticket(std::unique_ptr<impl> p) : p_(std::move(p)) {}
-
-ticket::ticket(std::string id, ticket_plan plan, instant received, std::string by)
-    : ticket(std::move(id), std::make_shared<const ticket_plan>(std::move(plan)), received, std::move(by)) {}
-
-ticket::ticket(std::string id, std::shared_ptr<const ticket_plan> plan, instant received, std::string by)
-    : p_(std::make_unique<impl>()) {
-  if (!plan) throw error("ticket plan: none given");
-  for (std::size_t t = 0; t < tier_count; ++t)
-    for (std::size_t c = 0; c < clock_count; ++c)
-      if (const auto& tg = target_of(plan->tiers[t], static_cast<clock_name>(c)); tg && !tg->on)
-        throw error(std::string("ticket plan: the ") + to_string(static_cast<clock_name>(c)) + " target of " +
-                    to_string(static_cast<tier>(t)) + " has no calendar");
-  p_->id = std::move(id);
-  p_->shared_plan = std::move(plan);
-  p_->received = received;
-  p_->received_by = std::move(by);
-  p_->m.start();
-  const tier_targets& l1 = p_->plan().of(tier::L1);
-  for (std::size_t c = 0; c < 2; ++c)
-    if (const auto& tg = target_of(l1, static_cast<clock_name>(c))) {
-      p_->clocks[c].emplace(tg->on, tg->within, tg->warning);
-      p_->clocks[c]->start(received);
-    }
-}
-
-ticket::~ticket() = default;
-ticket::ticket(const ticket& o) : p_(std::make_unique<impl>(*o.p_)) {}
-ticket& ticket::operator=(const ticket& o) {
-  if (this != &o) p_ = std::make_unique<impl>(*o.p_);
-  return *this;
-}
-ticket::ticket(ticket&&) noexcept = default;
-ticket& ticket::operator=(ticket&&) noexcept = default;
-
-const std::string& ticket::id() const noexcept { return p_->id; }
-instant ticket::received() const noexcept { return p_->received; }
-const std::string& ticket::received_by() const noexcept { return p_->received_by; }
-const ticket_plan& ticket::plan() const noexcept { return p_->plan(); }
-state ticket::current() const noexcept { return state_of_machine(p_->m); }
-const ticket_flags& ticket::flags() const noexcept { return p_->m.flags; }
-const std::vector<audit_record>& ticket::history() const noexcept { return p_->history; }
-const std::vector<deadline_change>& ticket::deadline_changes() const noexcept { return p_->deadline_changes; }
-void ticket::reserve(std::size_t events) { p_->history.reserve(p_->history.size() + events); }
-const calendar::sla_clock* ticket::clock(clock_name c) const noexcept {
-  const auto& k = p_->clocks[static_cast<std::size_t>(c)];
-  return k ? &*k : nullptr;
-}
-
-void ticket::fire(const event& e) { fire_impl(e, nullptr); }
-
-void ticket::fire(event&& e) { fire_impl(e, &e); }
-
-void ticket::fire_impl(const event& e, event* consumed) {
-  impl& p = *p_;
-  const state pre = state_of_machine(p.m);
-  const instant last = p.history.empty() ? p.received : p.history.back().what.at;
-  if (e.at < last)
-    throw transition_error(pre, e.kind,
-                           "the event at " + format_instant(e.at) + " is before the ticket's last event at " +
-                               format_instant(last));
-  if (static_cast<std::size_t>(e.kind) >= event_kind_count)
-    throw transition_error(pre, e.kind, "unknown event");
-  const ticket_flags flags_before = p.m.flags;
-  const context ctx{pre, &p.plan(), &p.action_hook};
-  machine saved(std::as_const(p.m));  // (as_const: MSM's forwarding constructor would grab a non-const lvalue) copy-on-write of the small back end (two state ids and the flags)
-  try {
-    if (!run(p.m, e, ctx)) {
-      p.m = saved;
-      throw transition_error(pre, e.kind, reason_for(pre, flags_before, e, p.plan()));
-    }
-    const state post = state_of_machine(p.m);
-    const bool clocks_change = post.level != pre.level ||
-                               (e.kind != ek::hand_off && e.kind != ek::internal_reply &&
-                                e.kind != ek::attach_report && e.kind != ek::triage && e.kind != ek::escalate);
-    // Events that only append stop/pause/resume to existing clocks update them in place once every vector
-    // has room: those appends are valid by construction (apply_clocks checks each clock's state first, and
-    // no event is earlier than the ticket's last), so nothing can throw after the reservations. Events that
-    // build clocks (resolve, reopen, an unsatisfied follow-up, a tier change) work on a copy and swap.
-    const bool in_place = clocks_change && post.level == pre.level &&
-                          (e.kind == ek::start || e.kind == ek::request_info || e.kind == ek::customer_reply ||
-                           e.kind == ek::close || e.kind == ek::cancel || (e.kind == ek::follow_up && e.satisfied));
-    clock_set next;
-    if (clocks_change && !in_place) {
-      next = p.clocks;
-      apply_clocks(next, e, pre, post, p.received, p.plan());
-    }
-    // Copies (or takes) the strings: may throw, nothing changed yet. Only strings move; e's kind, time
-    // and payload stay readable below.
-    audit_record rec{consumed ? std::move(*consumed) : e, pre, post};
-    if (p.history.size() == p.history.capacity()) p.history.reserve(std::max<std::size_t>(8, 2 * p.history.size()));
-    if (in_place) {
-      for (auto& c : p.clocks)  // grow geometrically: exactly-one-more would copy on every append
-        if (c && c->events().size() == c->events().capacity()) c->reserve(std::max<std::size_t>(4, 2 * c->events().size()));
-      apply_clocks(p.clocks, e, pre, post, p.received, p.plan());
-    }
-    p.history.push_back(std::move(rec));  // no reallocation, nothrow move: cannot throw
-    if (clocks_change && !in_place) p.clocks.swap(next);
-  } catch (const transition_error&) {
-    throw;
-  } catch (...) {
-    p.m = saved;
-    throw;
-  }
-}
-
-bool ticket::can_fire(const event& e) const {
-  if (static_cast<std::size_t>(e.kind) >= event_kind_count) return false;
-  const instant last = p_->history.empty() ? p_->received : p_->history.back().what.at;
-  if (e.at < last) return false;
-  machine copy(std::as_const(p_->m));
-  const context ctx{state_of_machine(copy), &p_->plan(), nullptr};
-  bool ok = false;
-  try {
-    ok = run(copy, e, ctx);
-  } catch (...) {
-    ok = false;
-  }
-  return ok;
-}
-
-std::vector<event_kind> ticket::allowed_events(instant at) const {
-  std::vector<event_kind> out;
-  for (std::size_t k = 0; k < event_kind_count; ++k) {
-    event e = event::make(static_cast<event_kind>(k), at, "");
-    if (e.kind == ek::follow_up) e.satisfied = true;
-    if (can_fire(e)) out.push_back(e.kind);
-  }
-  return out;
-}
-
-sla_report ticket::sla(instant at) const {
-  sla_report r;
-  for (std::size_t c = 0; c < clock_count; ++c)
-    if (p_->clocks[c]) r.clocks[c] = p_->clocks[c]->status(at);
+  machine_result r;
+  r.accepted = !m.rejected && (handled & boost::msm::back::HANDLED_TRUE) != 0;
+  const int* now = m.current_state();
+  r.post = {static_cast<progress>(i.index_of[static_cast<std::size_t>(now[table::progress_region])]),
+            static_cast<tier>(i.index_of[static_cast<std::size_t>(now[table::escalation_region])])};
+  r.flags = m.flags;
+  r.progress_row = m.progress_row;
   return r;
-}
-
-bool ticket::tick(instant at) {
-  const state s = current();
-  if (!is_open(s.where) || s.level == tier::L3) return false;
-  for (std::size_t c = 0; c < clock_count; ++c) {
-    const auto& k = p_->clocks[c];
-    if (!k || k->events().empty() || stopped(*k)) continue;
-    const auto st = k->status(at);
-    if (st.state != calendar::sla_state::breached) continue;
-    fire(event::make(ek::escalate, at, p_->plan().system_operator,
-                     std::string("auto: ") + to_string(static_cast<clock_name>(c)) + " breached (due " +
-                         format_instant(st.due, k->on().zone()) + ")"));
-    return true;
-  }
-  return false;
-}
-
-ticket ticket::replay(std::string id, ticket_plan plan, instant received, std::string by,
-                      const std::vector<audit_record>& history) {
-  ticket t(std::move(id), std::move(plan), received, std::move(by));
-  for (const auto& r : history) t.fire(r.what);
-  return t;
-}
-
-bool operator==(const ticket& a, const ticket& b) {
-  const auto& x = *a.p_;
-  const auto& y = *b.p_;
-  if (x.id != y.id || x.received != y.received || x.received_by != y.received_by) return false;
-  if (a.current() != b.current() || !(a.flags() == b.flags()) || x.history != y.history) return false;
-  if (x.plan() != y.plan() || x.deadline_changes != y.deadline_changes) return false;
-  for (std::size_t c = 0; c < clock_count; ++c) {
-    if (x.clocks[c].has_value() != y.clocks[c].has_value()) return false;
-    if (!x.clocks[c]) continue;
-    const auto& k = *x.clocks[c];
-    const auto& l = *y.clocks[c];
-    if (k.events() != l.events() || k.target() != l.target() || k.on().name() != l.on().name() ||
-        k.warning().lead != l.warning().lead || (!k.warning().lead && k.warning().fraction != l.warning().fraction))
-      return false;
-  }
-  return true;
-}
-
-// ---- default plan ---------------------------------------------------------------------------------------
-
-ticket_plan default_plan() {
-  using calendar::duration;
-  const auto always = calendar::builtin("always");
-  const auto mainland = calendar::builtin("cn-mainland");
-  ticket_plan p;
-  p.tiers[0].first_response = sla_target{duration::wall_seconds(3600), always};
-  p.tiers[0].resolution = sla_target{duration::wall_seconds(24 * 3600), always};
-  p.tiers[1].first_response = sla_target{duration::wall_seconds(2 * 3600), always};
-  p.tiers[1].resolution = sla_target{duration::wall_seconds(48 * 3600), always};
-  p.tiers[1].follow_up = sla_target{duration::working_days(3), mainland};
-  p.tiers[1].follow_up_required = true;
-  p.tiers[2].first_response = sla_target{duration::wall_seconds(24 * 3600), always};
-  p.tiers[2].resolution = sla_target{duration::working_days(7), mainland};
-  p.tiers[2].report_required = true;
-  return p;
-}
-
-// ---- diagrams -------------------------------------------------------------------------------------------
-
-const std::vector<transition_info>& transitions() {
-  static const std::vector<transition_info> table = [] {
-    std::vector<transition_info> out;
-    for (const auto& r : rows) {
-      const char* from = r.region == 0 ? to_string(static_cast<progress>(r.from)) : to_string(static_cast<tier>(r.from));
-      const char* to = r.region == 0 ? to_string(static_cast<progress>(r.to)) : to_string(static_cast<tier>(r.to));
-      out.push_back({r.region == 0 ? "progress" : "escalation", from, to_string(r.ev), to,
-                     guard_names[static_cast<std::size_t>(r.guard)], r.internal});
-    }
-    return out;
-  }();
-  return table;
-}
-
-std::string graph_mermaid() {
-  std::string out = "stateDiagram-v2\n  state ticket {\n    [*] --> received\n";
-  bool second = false;
-  for (const auto& t : transitions()) {
-    if (!second && std::string_view(t.region) == "escalation") {
-      out += "    --\n    [*] --> L1\n";
-      second = true;
-    }
-    out += std::string("    ") + t.from + " --> " + t.to + " : " + t.event;
-    if (*t.guard) out += std::string(" [") + t.guard + "]";
-    out += '\n';
-  }
-  out += "  }\n";
-  return out;
-}
-
-std::string graph_dot() {
-  std::string out = "digraph ticket {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n";
-  const char* regions[] = {"progress", "escalation"};
-  const char* initial[] = {"received", "L1"};
-  for (int r = 0; r < 2; ++r) {
-    out += std::string("  subgraph cluster_") + regions[r] + " {\n    label=\"" + regions[r] + "\";\n";
-    out += std::string("    start_") + regions[r] + " [shape=point];\n    start_" + regions[r] + " -> " + initial[r] + ";\n";
-    for (const auto& t : transitions()) {
-      if (std::string_view(t.region) != regions[r]) continue;
-      out += std::string("    ") + t.from + " -> " + t.to + " [label=\"" + t.event;
-      if (*t.guard) out += std::string(" [") + t.guard + "]";
-      out += "\"];\n";
-    }
-    out += "  }\n";
-  }
-  out += "}\n";
-  return out;
-}
-
-
-// ---- snapshots: hand-written JSON, strict ---------------------------------------------------------------
-
-namespace {
-
-void put_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
-
-const char* clock_kind_name(calendar::clock k) {
-  return k == calendar::clock::wall ? "wall" : k == calendar::clock::business ? "business" : "workdays";
-}
-
-void put_target(std::string& o, const std::optional<sla_target>& t) {
-  if (!t) {
-    o += "null";
-    return;
-  }
-  o += "{\"clock\":\"" + std::string(clock_kind_name(t->within.kind)) + "\",\"amount\":" + std::to_string(t->within.amount) +
-       ",\"calendar\":";
-  put_string(o, t->on ? t->on->name() : std::string());
-  if (t->warning.lead) {
-    o += ",\"warning\":{\"lead\":" + std::to_string(t->warning.lead->count()) + "}}";
-  } else {
-    char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, t->warning.fraction);  // shortest text that reads back exactly
-    o += ",\"warning\":{\"fraction\":\"" + std::string(buf, r.ptr) + "\"}}";
-  }
-}
-
-/// A parsed JSON value with its position (for messages).
-struct jvalue {
-  enum kind_t { null_v, bool_v, number_v, string_v, array_v, object_v } kind = null_v;
-  bool b = false;
-  std::int64_t n = 0;
-  std::string s;
-  std::vector<jvalue> items;
-  std::vector<std::pair<std::string, jvalue>> members;
-  int line = 1, column = 1;
-};
-
-class jparser {
- public:
-  explicit jparser(std::string_view t) : t_(t) {}
-
-  jvalue parse_document() {
-    jvalue v = value(0);
-    skip_ws();
-    if (i_ != t_.size()) fail("unexpected text after the JSON value");
-    return v;
-  }
-
-  [[noreturn]] void fail(const std::string& what) const { fail_at(what, line_, col_); }
-  [[noreturn]] static void fail_at(const std::string& what, int line, int col) {
-    throw parse_error("ticket snapshot: " + what, source_location{"<json>", line, col});
-  }
-
- private:
-  char peek() const { return i_ < t_.size() ? t_[i_] : '\0'; }
-  void advance() {
-    if (t_[i_] == '\n') {
-      ++line_;
-      col_ = 1;
-    } else {
-      ++col_;
-    }
-    ++i_;
-  }
-  void skip_ws() {
-    while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\n' || t_[i_] == '\t' || t_[i_] == '\r')) advance();
-  }
-  void expect(char c) {
-    if (peek() != c || i_ >= t_.size()) fail(std::string("expected '") + c + "'");
-    advance();
-  }
-  void literal(std::string_view word) {
-    if (t_.substr(i_, word.size()) != word) fail("expected a JSON value");
-    for (std::size_t k = 0; k < word.size(); ++k) advance();
-  }
-
-  jvalue value(int depth) {
-    if (depth > 32) fail("nesting too deep");
-    skip_ws();
-    jvalue v;
-    v.line = line_;
-    v.column = col_;
-    if (i_ >= t_.size()) fail("unexpected end of input");
-    const char c = peek();
-    if (c == '{') {
-      v.kind = jvalue::object_v;
-      advance();
-      skip_ws();
-      if (peek() == '}') {
-        advance();
-        return v;
-      }
-      for (;;) {
-        skip_ws();
-        const int kl = line_, kc = col_;
-        if (peek() != '"') fail("expected a member name in quotes");
-        std::string key = string_text();
-        for (const auto& m : v.members)
-          if (m.first == key) fail_at("duplicate member '" + key + "'", kl, kc);
-        skip_ws();
-        expect(':');
-        jvalue member = value(depth + 1);
-        v.members.emplace_back(std::move(key), std::move(member));
-        skip_ws();
-        if (peek() == ',') {
-          advance();
-          continue;
-        }
-        expect('}');
-        return v;
-      }
-    }
-    if (c == '[') {
-      v.kind = jvalue::array_v;
-      advance();
-      skip_ws();
-      if (peek() == ']') {
-        advance();
-        return v;
-      }
-      for (;;) {
-        v.items.push_back(value(depth + 1));
-        skip_ws();
-        if (peek() == ',') {
-          advance();
-          continue;
-        }
-        expect(']');
-        return v;
-      }
-    }
-    if (c == '"') {
-      v.kind = jvalue::string_v;
-      v.s = string_text();
-      return v;
-    }
-    if (c == 't') {
-      literal("true");
-      v.kind = jvalue::bool_v;
-      v.b = true;
-      return v;
-    }
-    if (c == 'f') {
-      literal("false");
-      v.kind = jvalue::bool_v;
-      return v;
-    }
-    if (c == 'n') {
-      literal("null");
-      return v;
-    }
-    if (c == '-' || (c >= '0' && c <= '9')) {
-      v.kind = jvalue::number_v;
-      bool neg = false;
-      if (c == '-') {
-        neg = true;
-        advance();
-      }
-      if (!(peek() >= '0' && peek() <= '9')) fail("expected digits");
-      if (peek() == '0' && i_ + 1 < t_.size() && t_[i_ + 1] >= '0' && t_[i_ + 1] <= '9') fail("leading zero");
-      std::int64_t n = 0;
-      while (peek() >= '0' && peek() <= '9' && i_ < t_.size()) {
-        if (n > (INT64_MAX - 9) / 10) fail("integer too large");
-        n = n * 10 + (peek() - '0');
-        advance();
-      }
-      if (peek() == '.' || peek() == 'e' || peek() == 'E') fail("only integers are expected in a ticket snapshot");
-      v.n = neg ? -n : n;
-      return v;
-    }
-    fail("expected a JSON value");
-  }
-
-  static void utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-  std::uint32_t hex4() {
-    std::uint32_t v = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char c = peek();
-      if (i_ >= t_.size()) fail("unterminated \\u escape");
-      v <<= 4;
-      if (c >= '0' && c <= '9') v |= static_cast<std::uint32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') v |= static_cast<std::uint32_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') v |= static_cast<std::uint32_t>(c - 'A' + 10);
-      else fail("bad \\u escape");
-      advance();
-    }
-    return v;
-  }
-  std::string string_text() {
-    expect('"');
-    std::string out;
-    for (;;) {
-      if (i_ >= t_.size()) fail("unterminated string");
-      const char c = peek();
-      if (c == '"') {
-        advance();
-        return out;
-      }
-      if (static_cast<unsigned char>(c) < 0x20) fail("control character in a string (escape it)");
-      if (c != '\\') {
-        out += c;
-        advance();
-        continue;
-      }
-      advance();
-      const char e = peek();
-      if (i_ >= t_.size()) fail("unterminated string");
-      advance();
-      switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          std::uint32_t cp = hex4();
-          if (cp >= 0xD800 && cp < 0xDC00) {
-            if (peek() != '\\') fail("unpaired surrogate in \\u escape");
-            advance();
-            if (peek() != 'u') fail("unpaired surrogate in \\u escape");
-            advance();
-            const std::uint32_t lo = hex4();
-            if (lo < 0xDC00 || lo >= 0xE000) fail("unpaired surrogate in \\u escape");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          } else if (cp >= 0xDC00 && cp < 0xE000) {
-            fail("unpaired surrogate in \\u escape");
-          }
-          utf8(out, cp);
-          break;
-        }
-        default: fail(std::string("bad escape '\\") + e + "'");
-      }
-    }
-  }
-
-  std::string_view t_;
-  std::size_t i_ = 0;
-  int line_ = 1, col_ = 1;
-};
-
-/// Typed access to an object's members: every member must be read exactly once (unknown ones are errors).
-class jobject {
- public:
-  jobject(const jvalue& v, std::string path) : v_(v), path_(std::move(path)) {
-    if (v.kind != jvalue::object_v) jparser::fail_at(path_ + ": expected an object", v.line, v.column);
-    used_.assign(v.members.size(), false);
-  }
-  const jvalue& get(const char* key) {
-    for (std::size_t k = 0; k < v_.members.size(); ++k)
-      if (v_.members[k].first == key) {
-        used_[k] = true;
-        return v_.members[k].second;
-      }
-    jparser::fail_at(path_ + ": missing member '" + key + "'", v_.line, v_.column);
-  }
-  bool has(const char* key) const {
-    for (const auto& m : v_.members)
-      if (m.first == key) return true;
-    return false;
-  }
-  std::string str(const char* key) {
-    const jvalue& x = get(key);
-    if (x.kind != jvalue::string_v) jparser::fail_at(where(key) + ": expected a string", x.line, x.column);
-    return x.s;
-  }
-  bool boolean(const char* key) {
-    const jvalue& x = get(key);
-    if (x.kind != jvalue::bool_v) jparser::fail_at(where(key) + ": expected true or false", x.line, x.column);
-    return x.b;
-  }
-  std::int64_t integer(const char* key) {
-    const jvalue& x = get(key);
-    if (x.kind != jvalue::number_v) jparser::fail_at(where(key) + ": expected an integer", x.line, x.column);
-    return x.n;
-  }
-  instant time(const char* key) {
-    const jvalue& x = get(key);
-    if (x.kind != jvalue::string_v) jparser::fail_at(where(key) + ": expected a date-time string", x.line, x.column);
-    try {
-      return parse_instant(x.s);
-    } catch (const parse_error& e) {
-      jparser::fail_at(where(key) + ": " + e.detail(), x.line, x.column);
-    }
-  }
-  void done() const {
-    for (std::size_t k = 0; k < used_.size(); ++k)
-      if (!used_[k])
-        jparser::fail_at(path_ + ": unknown member '" + v_.members[k].first + "'", v_.members[k].second.line,
-                         v_.members[k].second.column);
-  }
-  std::string where(const char* key) const { return path_ + "." + key; }
-  const jvalue& value() const { return v_; }
-
- private:
-  const jvalue& v_;
-  std::string path_;
-  std::vector<bool> used_;
-};
-
-template <class T>
-T named(const jvalue& x, const std::string& path, std::optional<T> (*parse)(std::string_view), const char* what) {
-  if (x.kind != jvalue::string_v) jparser::fail_at(path + ": expected a string", x.line, x.column);
-  const auto v = parse(x.s);
-  if (!v) jparser::fail_at(path + ": unknown " + what + " '" + x.s + "'", x.line, x.column);
-  return *v;
-}
-
-std::optional<state> parse_state(std::string_view s) {
-  const auto slash = s.find('/');
-  if (slash == std::string_view::npos) return std::nullopt;
-  const auto p = parse_progress(s.substr(0, slash));
-  const auto t = parse_tier(s.substr(slash + 1));
-  if (!p || !t) return std::nullopt;
-  return state{*p, *t};
-}
-
-std::optional<calendar::clock_event_kind> parse_clock_event(std::string_view s) {
-  for (auto k : {calendar::clock_event_kind::start, calendar::clock_event_kind::pause,
-                 calendar::clock_event_kind::resume, calendar::clock_event_kind::stop})
-    if (s == calendar::to_string(k)) return k;
-  return std::nullopt;
-}
-
-std::optional<clock_name> parse_clock_name(std::string_view s) {
-  for (std::size_t c = 0; c < clock_count; ++c)
-    if (s == to_string(static_cast<clock_name>(c))) return static_cast<clock_name>(c);
-  return std::nullopt;
-}
-
-/// The clock's due as of `at` when it rests on provisional days (DOM-SLA-8), else nothing. Wall-clock
-/// targets and calendars without a projection never do; a due the calendar cannot compute (past the
-/// projection, a strict calendar) is left to sla(), which says so.
-std::optional<instant> provisional_due(const calendar::sla_clock& k, instant at) {
-  if (k.target().kind == calendar::clock::wall || !k.on().projects()) return std::nullopt;
-  try {
-    const calendar::sla_status s = k.status(at);
-    if (s.provisional) return s.due;
-  } catch (const kefu::error&) {
-  }
-  return std::nullopt;
-}
-
-/// Why a provisional deadline moved: "calendar 'cn-mainland' official data now reaches 2027-12-31 (the
-/// deadline was projected past 2026-12-31)". `was_official`: the official_until the snapshot recorded.
-std::string moved_reason(const calendar::calendar& cal, std::optional<std::int64_t> was_official, bool still) {
-  std::string r = "calendar '" + cal.name() + "' ";
-  if (!was_official)  // a snapshot that did not say (hand-written): what is known now
-    r += "official data reaches " + format_days(cal.official_until()) + " (the deadline was projected)";
-  else if (*was_official != cal.official_until())
-    r += "official data now reaches " + format_days(cal.official_until()) + " (the deadline was projected past " +
-         format_days(*was_official) + ")";
-  else  // same official data, other projected days (another projection under the same name)
-    r += "projects the days past " + format_days(cal.official_until()) + " differently now";
-  if (still) r += "; the new deadline is still provisional";
-  return r;
-}
-
-}  // namespace
-
-std::string plan_to_json(const ticket_plan& plan) {
-  std::string o = "{\"reopen_window\":" + std::to_string(plan.reopen_window.count()) + ",\"system_operator\":";
-  put_string(o, plan.system_operator);
-  o += ",\"tiers\":{";
-  for (std::size_t i = 0; i < tier_count; ++i) {
-    const tier_targets& t = plan.tiers[i];
-    o += std::string(i ? "," : "") + "\n  \"" + to_string(static_cast<tier>(i)) + "\":{\"first_response\":";
-    put_target(o, t.first_response);
-    o += ",\"resolution\":";
-    put_target(o, t.resolution);
-    o += ",\"follow_up\":";
-    put_target(o, t.follow_up);
-    o += std::string(",\"follow_up_required\":") + (t.follow_up_required ? "true" : "false") +
-         ",\"report_required\":" + (t.report_required ? "true" : "false") + "}";
-  }
-  o += "}}";
-  return o;
-}
-
-std::string plan_difference(const ticket_plan& a, const ticket_plan& b) {
-  auto text = [](const std::optional<sla_target>& t) {
-    if (!t) return std::string("none");
-    std::string s = calendar::to_string(t->within) + " on " + (t->on ? t->on->name() : std::string("?"));
-    if (t->warning.lead) s += ", warning " + std::to_string(t->warning.lead->count()) + " s before";
-    else if (t->warning.fraction != 0.8) s += ", warning at " + std::to_string(t->warning.fraction);
-    return s;
-  };
-  for (std::size_t i = 0; i < tier_count; ++i) {
-    const std::string name = to_string(static_cast<tier>(i));
-    const tier_targets& x = a.tiers[i];
-    const tier_targets& y = b.tiers[i];
-    for (std::size_t c = 0; c < clock_count; ++c) {
-      const auto& tx = target_of(x, static_cast<clock_name>(c));
-      const auto& ty = target_of(y, static_cast<clock_name>(c));
-      if (tx != ty) return name + " " + to_string(static_cast<clock_name>(c)) + ": " + text(tx) + " vs " + text(ty);
-    }
-    if (x.follow_up_required != y.follow_up_required)
-      return name + " follow_up_required: " + (x.follow_up_required ? "true" : "false") + " vs " +
-             (y.follow_up_required ? "true" : "false");
-    if (x.report_required != y.report_required)
-      return name + " report_required: " + (x.report_required ? "true" : "false") + " vs " +
-             (y.report_required ? "true" : "false");
-  }
-  if (a.reopen_window != b.reopen_window)
-    return "reopen_window: " + std::to_string(a.reopen_window.count()) + " s vs " + std::to_string(b.reopen_window.count()) + " s";
-  if (a.system_operator != b.system_operator) return "system_operator: " + a.system_operator + " vs " + b.system_operator;
-  return {};
-}
-
-std::string ticket::to_json() const {
-  const impl& p = *p_;
-  const instant last = p.history.empty() ? p.received : p.history.back().what.at;
-  std::string o;
-  o.reserve(1024 + p.history.size() * 160);
-  o += "{\"kefu_ticket\":1,\"id\":";
-  put_string(o, p.id);
-  o += ",\"received\":\"" + format_instant(p.received) + "\",\"received_by\":";
-  put_string(o, p.received_by);
-  o += ",\"plan\":" + plan_to_json(p.plan());
-  const state s = current();
-  o += ",\"state\":{\"progress\":\"" + std::string(to_string(s.where)) + "\",\"tier\":\"" + to_string(s.level) + "\"}";
-  const ticket_flags& f = flags();
-  o += ",\"flags\":{\"followed_up\":" + std::string(f.followed_up ? "true" : "false") +
-       ",\"report_attached\":" + (f.report_attached ? "true" : "false") +
-       ",\"reopen_count\":" + std::to_string(f.reopen_count) + ",\"closed_at\":" +
-       (f.closed_at ? "\"" + format_instant(*f.closed_at) + "\"" : std::string("null")) + "}";
-  o += ",\"clocks\":{";
-  for (std::size_t c = 0; c < clock_count; ++c) {
-    if (c) o += ',';
-    o += '"';
-    o += to_string(static_cast<clock_name>(c));
-    o += "\":";
-    const auto& k = p.clocks[c];
-    if (!k) {
-      o += "null";
-      continue;
-    }
-    o += "{\"clock\":\"" + std::string(clock_kind_name(k->target().kind)) +
-         "\",\"amount\":" + std::to_string(k->target().amount) + ",\"calendar\":";
-    put_string(o, k->on().name());
-    o += ",\"events\":[";
-    bool first = true;
-    for (const auto& e : k->events()) {
-      if (!first) o += ',';
-      first = false;
-      o += "{\"kind\":\"" + std::string(calendar::to_string(e.kind)) + "\",\"at\":\"" + format_instant(e.at) + "\"}";
-    }
-    o += ']';
-    if (const auto due = provisional_due(*k, last))
-      o += ",\"due\":\"" + format_instant(*due) + "\",\"provisional\":true,\"official_until\":\"" +
-           format_days(k->on().official_until()) + "\"";
-    o += '}';
-  }
-  o += "},\"history\":[";
-  bool first = true;
-  for (const auto& r : p.history) {
-    if (!first) o += ',';
-    first = false;
-    o += "\n{\"at\":\"" + format_instant(r.what.at) + "\",\"by\":";
-    put_string(o, r.what.by);
-    o += ",\"event\":\"" + std::string(to_string(r.what.kind)) + "\",\"tier\":\"" + to_string(r.what.to) +
-         "\",\"satisfied\":" + (r.what.satisfied ? "true" : "false") + ",\"note\":";
-    put_string(o, r.what.note);
-    o += ",\"from\":\"" + to_string(r.from) + "\",\"to\":\"" + to_string(r.to) + "\"}";
-  }
-  o += ']';
-  if (!p.deadline_changes.empty()) {
-    o += ",\"deadline_changes\":[";
-    first = true;
-    for (const auto& d : p.deadline_changes) {
-      if (!first) o += ',';
-      first = false;
-      o += "\n{\"clock\":\"" + std::string(to_string(d.clock)) + "\",\"at\":\"" + format_instant(d.at) +
-           "\",\"old_due\":\"" + format_instant(d.old_due) + "\",\"new_due\":\"" + format_instant(d.new_due) +
-           "\",\"still_provisional\":" + (d.still_provisional ? "true" : "false") + ",\"reason\":";
-      put_string(o, d.reason);
-      o += '}';
-    }
-    o += ']';
-  }
-  o += "}\n";
-  return o;
-}
-
-namespace {
-
-calendar::clock clock_kind(jobject& k, const std::string& path) {
-  const jvalue& v = k.get("clock");
-  if (v.kind == jvalue::string_v) {
-    if (v.s == "wall") return calendar::clock::wall;
-    if (v.s == "business") return calendar::clock::business;
-    if (v.s == "workdays") return calendar::clock::workdays;
-  }
-  jparser::fail_at(path + ".clock: expected wall, business or workdays", v.line, v.column);
-}
-
-std::optional<sla_target> read_target(const jvalue& v, const std::string& path, const calendar_resolver& resolve) {
-  if (v.kind == jvalue::null_v) return std::nullopt;
-  jobject k(v, path);
-  sla_target t;
-  t.within.kind = clock_kind(k, path);
-  t.within.amount = k.integer("amount");
-  if (t.within.amount < 0) jparser::fail_at(path + ".amount: cannot be negative", v.line, v.column);
-  const jvalue& cal = k.get("calendar");
-  if (cal.kind != jvalue::string_v) jparser::fail_at(path + ".calendar: expected a string", cal.line, cal.column);
-  try {
-    t.on = resolve(cal.s);
-  } catch (const kefu::error& e) {
-    jparser::fail_at(path + ".calendar: " + e.detail(), cal.line, cal.column);
-  }
-  if (!t.on) jparser::fail_at(path + ".calendar: unknown calendar '" + cal.s + "'", cal.line, cal.column);
-  jobject w(k.get("warning"), path + ".warning");
-  const jvalue& wv = w.value();
-  bool found = false;
-  for (const auto& m : wv.members) {
-    if (m.first == "lead") {
-      const std::int64_t lead = w.integer("lead");
-      if (lead < 0) jparser::fail_at(path + ".warning.lead: cannot be negative", m.second.line, m.second.column);
-      t.warning = calendar::sla_warning::before(seconds(lead));
-      found = true;
-    } else if (m.first == "fraction") {
-      const std::string text = w.str("fraction");
-      double f = 0;
-      const auto r = std::from_chars(text.data(), text.data() + text.size(), f);
-      if (r.ec != std::errc() || r.ptr != text.data() + text.size() || !(f >= 0 && f <= 1))  // NaN fails too
-        jparser::fail_at(path + ".warning.fraction: expected a number from 0 to 1 in quotes", m.second.line, m.second.column);
-      t.warning = calendar::sla_warning::at_fraction(f);
-      found = true;
-    }
-    if (found) break;
-  }
-  if (!found) jparser::fail_at(path + ".warning: expected {\"fraction\": \"0.8\"} or {\"lead\": seconds}", wv.line, wv.column);
-  w.done();
-  k.done();
-  return t;
-}
-
-ticket_plan read_plan(const jvalue& v, const calendar_resolver& resolve) {
-  jobject p(v, "snapshot.plan");
-  ticket_plan plan;
-  plan.reopen_window = seconds(p.integer("reopen_window"));
-  if (plan.reopen_window.count() < 0)
-    jparser::fail_at("snapshot.plan.reopen_window: cannot be negative", p.value().line, p.value().column);
-  plan.system_operator = p.str("system_operator");
-  jobject tiers(p.get("tiers"), "snapshot.plan.tiers");
-  for (std::size_t i = 0; i < tier_count; ++i) {
-    const std::string path = std::string("snapshot.plan.tiers.") + to_string(static_cast<tier>(i));
-    jobject t(tiers.get(to_string(static_cast<tier>(i))), path);
-    tier_targets& tt = plan.tiers[i];
-    tt.first_response = read_target(t.get("first_response"), path + ".first_response", resolve);
-    tt.resolution = read_target(t.get("resolution"), path + ".resolution", resolve);
-    tt.follow_up = read_target(t.get("follow_up"), path + ".follow_up", resolve);
-    tt.follow_up_required = t.boolean("follow_up_required");
-    tt.report_required = t.boolean("report_required");
-    t.done();
-  }
-  tiers.done();
-  p.done();
-  return plan;
-}
-
-}  // namespace
-
-ticket ticket::from_json(std::string_view json, const calendar_resolver& resolve) { return restore(json, nullptr, &resolve); }
-
-ticket ticket::from_json(std::string_view json, ticket_plan plan) { return restore(json, &plan, nullptr); }
-
-ticket ticket::restore(std::string_view json, const ticket_plan* expected_plan, const calendar_resolver* resolve) {
-  const jvalue root_v = jparser(json).parse_document();
-  jobject root(root_v, "snapshot");
-  {
-    const jvalue& version = root.get("kefu_ticket");
-    if (version.kind != jvalue::number_v || version.n != 1)
-      jparser::fail_at("snapshot.kefu_ticket: expected format version 1", version.line, version.column);
-  }
-  std::string id = root.str("id");
-  const instant received = root.time("received");
-  std::string by = root.str("received_by");
-  ticket_plan plan;
-  {
-    const jvalue& pv = root.get("plan");
-    if (expected_plan) {
-      // Calendars by the expected plan's names (then the built-ins): a differing name is a plan difference.
-      const calendar_resolver by_plan = [&](const std::string& name) -> std::shared_ptr<const calendar::calendar> {
-        for (const auto& t : expected_plan->tiers)
-          for (std::size_t c = 0; c < clock_count; ++c)
-            if (const auto& g = target_of(t, static_cast<clock_name>(c)); g && g->on && g->on->name() == name) return g->on;
-        return calendar::builtin(name);
-      };
-      plan = read_plan(pv, by_plan);
-      const std::string diff = plan_difference(plan, *expected_plan);
-      if (!diff.empty()) jparser::fail_at("snapshot.plan: differs from the given plan: " + diff, pv.line, pv.column);
-      plan = *expected_plan;
-    } else {
-      plan = read_plan(pv, *resolve);
-    }
-  }
-
-  jobject st(root.get("state"), "snapshot.state");
-  const jvalue& pv = st.get("progress");
-  const jvalue& tv = st.get("tier");
-  const state expected{named<progress>(pv, "snapshot.state.progress", &parse_progress, "progress state"),
-                       named<tier>(tv, "snapshot.state.tier", &parse_tier, "tier")};
-  st.done();
-
-  jobject fl(root.get("flags"), "snapshot.flags");
-  ticket_flags flags;
-  flags.followed_up = fl.boolean("followed_up");
-  flags.report_attached = fl.boolean("report_attached");
-  const std::int64_t reopen = fl.integer("reopen_count");
-  if (reopen < 0 || reopen > 0xFFFFFFFF) jparser::fail_at("snapshot.flags.reopen_count: out of range", fl.value().line, fl.value().column);
-  flags.reopen_count = static_cast<std::uint32_t>(reopen);
-  if (fl.get("closed_at").kind != jvalue::null_v) flags.closed_at = fl.time("closed_at");
-  fl.done();
-
-  struct clock_text {
-    bool present = false;
-    calendar::duration target;
-    std::string calendar_name;
-    std::vector<calendar::clock_event> events;
-    std::optional<instant> provisional_due;        // `due` with `"provisional":true` (DOM-SLA-8)
-    std::optional<std::int64_t> official_until;  // the calendar's official data then
-    int line = 0, column = 0;
-  };
-  std::array<clock_text, clock_count> clocks;
-  jobject cl(root.get("clocks"), "snapshot.clocks");
-  for (std::size_t c = 0; c < clock_count; ++c) {
-    const char* name = to_string(static_cast<clock_name>(c));
-    const jvalue& v = cl.get(name);
-    clocks[c].line = v.line;
-    clocks[c].column = v.column;
-    if (v.kind == jvalue::null_v) continue;
-    const std::string path = std::string("snapshot.clocks.") + name;
-    jobject k(v, path);
-    clocks[c].present = true;
-    const std::string kind = k.str("clock");
-    if (kind == "wall") clocks[c].target.kind = calendar::clock::wall;
-    else if (kind == "business") clocks[c].target.kind = calendar::clock::business;
-    else if (kind == "workdays") clocks[c].target.kind = calendar::clock::workdays;
-    else jparser::fail_at(path + ".clock: expected wall, business or workdays", v.line, v.column);
-    clocks[c].target.amount = k.integer("amount");
-    clocks[c].calendar_name = k.str("calendar");
-    const jvalue& evs = k.get("events");
-    if (evs.kind != jvalue::array_v) jparser::fail_at(path + ".events: expected an array", evs.line, evs.column);
-    for (const auto& e : evs.items) {
-      jobject eo(e, path + ".events[]");
-      const calendar::clock_event_kind ck =
-          named<calendar::clock_event_kind>(eo.get("kind"), path + ".events[].kind", &parse_clock_event, "clock event");
-      clocks[c].events.push_back({ck, eo.time("at")});
-      eo.done();
-    }
-    // Optional (snapshots before DOM-SLA-8 have none): the due as of the last recorded instant when it rested
-    // on provisional days, and the calendar's official data then.
-    if (k.has("due") || k.has("provisional")) {
-      if (!k.has("due") || !k.has("provisional"))
-        jparser::fail_at(path + ": `due` and `provisional` come together", v.line, v.column);
-      const instant due = k.time("due");
-      if (k.boolean("provisional")) clocks[c].provisional_due = due;
-    }
-    if (k.has("official_until")) {
-      const jvalue& ou = k.get("official_until");
-      std::int64_t days = 0;
-      if (ou.kind != jvalue::string_v || !parse_days(ou.s, days))
-        jparser::fail_at(path + ".official_until: expected a date as YYYY-MM-DD", ou.line, ou.column);
-      clocks[c].official_until = days;
-    }
-    k.done();
-  }
-  cl.done();
-
-  const jvalue& hist = root.get("history");
-  if (hist.kind != jvalue::array_v) jparser::fail_at("snapshot.history: expected an array", hist.line, hist.column);
-  std::vector<deadline_change> changes;
-  if (root.has("deadline_changes")) {
-    const jvalue& dv = root.get("deadline_changes");
-    if (dv.kind != jvalue::array_v)
-      jparser::fail_at("snapshot.deadline_changes: expected an array", dv.line, dv.column);
-    for (std::size_t i = 0; i < dv.items.size(); ++i) {
-      const std::string path = "snapshot.deadline_changes[" + std::to_string(i) + "]";
-      jobject d(dv.items[i], path);
-      deadline_change x;
-      x.clock = named<clock_name>(d.get("clock"), path + ".clock", &parse_clock_name, "clock");
-      x.at = d.time("at");
-      x.old_due = d.time("old_due");
-      x.new_due = d.time("new_due");
-      x.still_provisional = d.boolean("still_provisional");
-      x.reason = d.str("reason");
-      d.done();
-      changes.push_back(std::move(x));
-    }
-  }
-  root.done();
-
-  ticket t(std::move(id), std::move(plan), received, std::move(by));
-  std::size_t n = 0;
-  for (const auto& h : hist.items) {
-    const std::string path = "snapshot.history[" + std::to_string(n++) + "]";
-    jobject r(h, path);
-    event e;
-    e.at = r.time("at");
-    e.by = r.str("by");
-    e.kind = named<event_kind>(r.get("event"), path + ".event", &parse_event_kind, "event");
-    e.to = named<tier>(r.get("tier"), path + ".tier", &parse_tier, "tier");
-    e.satisfied = r.boolean("satisfied");
-    e.note = r.str("note");
-    const state from = named<state>(r.get("from"), path + ".from", &parse_state, "state");
-    const state to = named<state>(r.get("to"), path + ".to", &parse_state, "state");
-    r.done();
-    if (t.current() != from)
-      jparser::fail_at(path + ": recorded from-state " + to_string(from) + " but replay is in " + to_string(t.current()),
-                       h.line, h.column);
-    try {
-      t.fire(e);
-    } catch (const kefu::error& x) {
-      jparser::fail_at(path + ": replay failed: " + x.what(), h.line, h.column);
-    }
-    if (t.current() != to)
-      jparser::fail_at(path + ": recorded to-state " + to_string(to) + " but replay reached " + to_string(t.current()),
-                       h.line, h.column);
-  }
-  if (t.current() != expected)
-    jparser::fail_at("snapshot.state: says " + to_string(expected) + " but the history leads to " + to_string(t.current()),
-                     root_v.line, root_v.column);
-  if (!(t.flags() == flags))
-    jparser::fail_at("snapshot.flags: do not match what the history leads to", root_v.line, root_v.column);
-  for (std::size_t c = 0; c < clock_count; ++c) {
-    const char* name = to_string(static_cast<clock_name>(c));
-    const auto* k = t.clock(static_cast<clock_name>(c));
-    const auto& x = clocks[c];
-    const std::string path = std::string("snapshot.clocks.") + name;
-    if (x.present != (k != nullptr))
-      jparser::fail_at(path + (x.present ? ": the plan and history give no such clock" : ": missing, but the plan and history give one"),
-                       x.line, x.column);
-    if (!k) continue;
-    if (k->target() != x.target || k->on().name() != x.calendar_name)
-      jparser::fail_at(path + ": target differs from the plan's (" + std::to_string(k->target().amount) + " " +
-                           clock_kind_name(k->target().kind) + " on '" + k->on().name() + "')",
-                       x.line, x.column);
-    if (k->events() != x.events)
-      jparser::fail_at(path + ".events: do not match what the history leads to", x.line, x.column);
-  }
-  // DOM-SLA-8: the recorded changes as they are, then every provisional due recomputed as of the same instant
-  // on the calendar found now; one that moved is recorded (once: the next snapshot carries the new due).
-  t.p_->deadline_changes = std::move(changes);
-  const instant last = t.history().empty() ? t.received() : t.history().back().what.at;
-  for (std::size_t c = 0; c < clock_count; ++c) {
-    const auto& x = clocks[c];
-    const auto* k = t.clock(static_cast<clock_name>(c));
-    if (!x.provisional_due || !k) continue;
-    calendar::sla_status now;
-    try {
-      now = k->status(last);
-    } catch (const kefu::error&) {
-      continue;  // the calendar cannot compute it now (strict, or past its projection): sla() says so
-    }
-    if (now.due == *x.provisional_due) continue;
-    t.p_->deadline_changes.push_back({static_cast<clock_name>(c), last, *x.provisional_due, now.due, now.provisional,
-                                      moved_reason(k->on(), x.official_until, now.provisional)});
-  }
-  return t;
 }
 
 }  // namespace kefu::ticket
-
-namespace kefu::ticket::detail {
-void set_action_hook_for_testing(ticket& t, std::function<void(event_kind)> hook) { t.p_->action_hook = std::move(hook); }
-}  // namespace kefu::ticket::detail

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -652,4 +654,74 @@ TEST(KpiTargets, ErrorsHaveTheirIds) {
   } catch (const kefu::parse_error& e) {
     EXPECT_EQ(e.id(), "kefu.parse");
   }
+}
+
+namespace {
+
+/// Where the first group of a partial starts (after tag, fingerprint and the label lists).
+std::size_t first_group_at(const std::string& bytes) {
+  std::size_t pos = kpi::partial_tag().size();
+  auto u64 = [&] {
+    std::uint64_t v;
+    std::memcpy(&v, bytes.data() + pos, 8);
+    pos += 8;
+    return v;
+  };
+  pos += u64();  // fingerprint
+  for (std::size_t d = 0; d < kpi::dimension_count; ++d)
+    for (std::uint64_t n = u64(), k = 0; k < n; ++k) pos += u64();
+  u64();  // group count
+  return pos;
+}
+
+template <class T>
+std::string with(std::string bytes, std::size_t at, T v) {
+  std::memcpy(&bytes[at], &v, sizeof(T));
+  return bytes;
+}
+
+std::string partial_error(const std::string& bytes, const kpi::options& o) {
+  try {
+    kpi::table::from_bytes(bytes, o);
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(e.id(), "kefu.kpi.partial") << e.what();
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST(KpiPartials, EveryFieldIsCheckedBeforeItIsTrusted) {
+  // Partials cross process boundaries (kefu.dask): a changed field is an error, never a crash or a
+  // negative count (the hardening audit made both with one changed field).
+  const fixture f;
+  kpi::options o;
+  o.by = {kpi::dimension::channel};
+  o.per = kpi::period::month;
+  const std::string bytes = kpi::compute(f.view(), o).to_bytes();
+  const std::size_t g = first_group_at(bytes);
+  const std::size_t channel_code = g + 4 * static_cast<std::size_t>(kpi::dimension::channel);
+  const std::size_t period = g + 4 * kpi::dimension_count, tickets = period + 8;
+  EXPECT_EQ(kpi::table::from_bytes(bytes, o).size(), 3u);
+  EXPECT_EQ(partial_error(with<std::int32_t>(bytes, channel_code, 7), o),
+            "KPI partial is corrupt (group 0: label code 7 of channel)");
+  EXPECT_EQ(partial_error(with<std::int32_t>(bytes, channel_code, -1), o),
+            "KPI partial is corrupt (group 0: label code -1 of channel)");
+  EXPECT_EQ(partial_error(with<std::int32_t>(bytes, g, 1), o),  // agent is not grouped: its code must be 0
+            "KPI partial is corrupt (group 0: label code 1 of agent)");
+  EXPECT_EQ(partial_error(with<std::int64_t>(bytes, tickets, -2), o), "KPI partial is corrupt (group 0: tickets is negative)");
+  EXPECT_EQ(partial_error(with<std::int64_t>(bytes, period, std::int64_t{1} << 62), o),
+            "KPI partial is corrupt (group 0: period start 4611686018427387904)");
+  // Counts that would overflow when merged: an error, and the table is left as it was.
+  const kpi::table huge = kpi::table::from_bytes(with<std::int64_t>(bytes, tickets, std::numeric_limits<std::int64_t>::max() - 1), o);
+  kpi::table merged = huge;
+  try {
+    merged.merge(huge);
+    FAIL() << "a merge past the int64 range must not wrap";
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(std::string(e.what()), "KPI counts overflow when merging partials (a count past 9.2e18)");
+    EXPECT_EQ(e.id(), "kefu.kpi.overflow");
+  }
+  EXPECT_TRUE(merged == huge);
 }

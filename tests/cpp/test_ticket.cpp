@@ -1,4 +1,5 @@
 #include <kefu/ticket/from_triage.hpp>
+#include <kefu/ticket/open.hpp>
 #include <kefu/ticket/ticket.hpp>
 
 #include "calendar_test_support.hpp"
@@ -309,8 +310,9 @@ TEST(TicketPlan, FromTheTriagePolicyForEveryTier) {
   // The shipped policy says what default_plan() says (DOM-ESC-1).
   EXPECT_EQ(plan_difference(plan, default_plan()), "");
 
-  ticket t = ticket_from_triage("T-9", r, *policy, cst("2026-02-13T10:00"), cst("2026-02-13T10:05"), "alice",
-                                plan);
+  ticket t = open(*policy, facts, std::nullopt, "T-9", "alice");  // received at the fact received_at
+  EXPECT_TRUE(t.plan() == plan);
+  t.fire(event::triage(cst("2026-02-13T10:05"), "alice", tier_named(r.tier)));
   EXPECT_EQ(to_string(t.current()), "triaged/L2");
   EXPECT_EQ(format_instant(t.sla(cst("2026-02-13T10:05"))[clock_name::resolution]->due), kefu::format_instant(r.resolution.due));
   EXPECT_EQ(format_instant(t.sla(cst("2026-02-13T10:05"))[clock_name::first_response]->due),

@@ -209,6 +209,48 @@ def test_snapshot_round_trip_and_strict_errors(policy):
         kefu.Ticket.from_json(policy, lie)
 
 
+
+def test_snapshots_written_before_the_json_library_restore_byte_for_byte(policy):
+    # tests/data/ticket-snapshots/ holds snapshots written by the hand-written JSON writer kefu had before.
+    for name in ("fresh", "busy", "provisional", "text"):
+        text = (ROOT / "tests" / "data" / "ticket-snapshots" / f"{name}.json").read_bytes().decode("utf-8")
+        t = kefu.Ticket.from_json(policy, text)
+        assert t.to_json() == text, name
+        assert kefu.Ticket.from_json(policy, t.to_json()) == t
+
+
+def test_ticket_errors_carry_stable_ids(policy):
+    t = kefu.Ticket(policy, L2_FACTS, cst("2026-03-02T09:00"))
+    with pytest.raises(kefu.ParseError) as snapshot:
+        kefu.Ticket.from_json(policy, '{"kefu_ticket":1,')
+    assert snapshot.value.id == "kefu.ticket.snapshot"
+    with pytest.raises(kefu.TransitionError) as refused:
+        t.close(cst("2026-03-02T09:10"), by="a")
+    assert refused.value.id == "kefu.ticket.transition"
+    with pytest.raises(kefu.Error) as unknown:
+        t.fire("clsoe", at=cst("2026-03-02T09:10"), by="a")
+    assert unknown.value.id == "kefu.ticket.unknown_event"
+    assert str(unknown.value).startswith("unknown event 'clsoe'; events are triage, start, ")
+    with pytest.raises(kefu.Error) as tier:
+        t.triage(cst("2026-03-02T09:10"), by="a", tier="L4")
+    assert tier.value.id == "kefu.ticket.unknown_tier"
+    with pytest.raises(kefu.Error) as opening:
+        kefu.Ticket(policy, {**L2_FACTS, "received_at": cst("2026-03-02T09:00")}, cst("2026-03-02T10:00"))
+    assert opening.value.id == "kefu.ticket.open"
+    with pytest.raises(kefu.Error) as no_receipt:
+        kefu.Ticket(policy, L2_FACTS)
+    assert (no_receipt.value.id, str(no_receipt.value)) == ("kefu.ticket.open", "missing fact(s) received_at")
+    rows = [{**L2_FACTS, "received_at": cst("2026-03-02T09:00")}]
+    ok = {"ticket_id": "T-2", "at": cst("2026-03-02T09:05"), "event": "triage", "by": "a"}
+    with pytest.raises(kefu.Error) as replayed:
+        kefu.replay(policy, rows, [{**ok, "ticket_id": "T-9"}])
+    assert replayed.value.id == "kefu.ticket.replay"
+    with pytest.raises(kefu.Error) as misspelt:
+        kefu.replay(policy, rows, [{**ok, "event": "clsoe"}])
+    assert misspelt.value.id == "kefu.ticket.unknown_event"
+    assert str(misspelt.value).startswith("events row 0: unknown event 'clsoe'; events are ")
+
+
 def test_replay_many_tickets_equals_firing_one_by_one(policy):
     rows = list(read_tickets(kefu.default_data_path("tickets.csv")))[:200]
     tiers = [r.tier for r in policy.triage(rows)]

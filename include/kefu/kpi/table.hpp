@@ -104,10 +104,16 @@ struct group_stats {
   std::vector<std::int64_t> sla;           ///< met, total per SLA target
   quantile_sketch frt;
 
+  /// Adds another group's counts. Checked: a sum past the int64 range is an error (kefu.kpi.overflow),
+  /// never a wrap to a negative count.
   void merge(const group_stats& o) {
-    for (std::size_t k = 0; k < counter_count; ++k) c[k] += o.c[k];
-    for (std::size_t k = 0; k < channel_sums.size(); ++k) channel_sums[k] += o.channel_sums[k];
-    for (std::size_t k = 0; k < sla.size(); ++k) sla[k] += o.sla[k];
+    auto add = [](std::int64_t& into, std::int64_t v) {
+      if (__builtin_add_overflow(into, v, &into))
+        throw error("KPI counts overflow when merging partials (a count past 9.2e18)", {}, {}, "kefu.kpi.overflow");
+    };
+    for (std::size_t k = 0; k < counter_count; ++k) add(c[k], o.c[k]);
+    for (std::size_t k = 0; k < channel_sums.size(); ++k) add(channel_sums[k], o.channel_sums[k]);
+    for (std::size_t k = 0; k < sla.size(); ++k) add(sla[k], o.sla[k]);
     frt.merge(o.frt);
   }
   friend bool operator==(const group_stats& a, const group_stats& b) {
@@ -197,6 +203,7 @@ class table {
     return s;
   }
   std::int32_t intern(std::size_t d, const std::string& l);
+  void merge_into(const table& o);
   /// Groups in label order, then period order: the same order whatever the partitioning.
   void sort_groups();
 

@@ -1,4 +1,5 @@
-// kefu — a ticket from a triage result (the one place where the ticket layer meets the rules layer).
+// kefu — a ticket's plan from a triage result: where the ticket layer meets the rules layer (with open.hpp,
+// which opens a ticket from facts, and replay.hpp).
 #pragma once
 
 #include <kefu/calendar/load.hpp>
@@ -43,15 +44,6 @@ inline ticket_plan plan_for(const rules::triage_policy& policy, const rules::rec
                             std::move(base));
   }
   return base;
-}
-
-/// A ticket received at `received` and triaged at `triaged_at` by `by` with triage's tier.
-inline ticket ticket_from_triage(std::string id, const rules::triage_result& r, const rules::triage_policy& policy,
-                                 instant received, instant triaged_at, std::string by,
-                                 ticket_plan base = default_plan()) {
-  ticket t(std::move(id), plan_from_triage(r, policy, std::move(base)), received, by);
-  t.fire(event::triage(triaged_at, std::move(by), *parse_tier(r.tier), "triage: " + r.risk.level + " risk"));
-  return t;
 }
 
 }  // namespace kefu::ticket

@@ -62,20 +62,33 @@ enum class event_kind : std::uint8_t {
 };
 inline constexpr std::size_t event_kind_count = 13;
 
+/// The stable names (snapshots, Python, diagrams), in enum order.
+namespace names {
+inline constexpr const char* progress[] = {"received", "triaged",  "in_progress", "waiting_customer",
+                                           "waiting_internal", "resolved", "closed", "cancelled"};
+inline constexpr const char* tier[] = {"L1", "L2", "L3"};
+inline constexpr const char* event_kind[] = {"triage",  "start",     "request_info", "customer_reply", "hand_off",
+                                             "internal_reply", "resolve", "follow_up", "close", "reopen",
+                                             "cancel", "escalate", "attach_report"};
+}  // namespace names
+
+// Each count is the enum's last value + 1 and the size of its name table: adding a state or an event without
+// its count or name does not compile.
+static_assert(progress_count == static_cast<std::size_t>(progress::cancelled) + 1, "progress_count");
+static_assert(tier_count == static_cast<std::size_t>(tier::L3) + 1, "tier_count");
+static_assert(event_kind_count == static_cast<std::size_t>(event_kind::attach_report) + 1, "event_kind_count");
+static_assert(sizeof(names::progress) / sizeof(names::progress[0]) == progress_count, "a name for every progress state");
+static_assert(sizeof(names::tier) / sizeof(names::tier[0]) == tier_count, "a name for every tier");
+static_assert(sizeof(names::event_kind) / sizeof(names::event_kind[0]) == event_kind_count, "a name for every event");
+
 inline const char* to_string(progress p) noexcept {
-  constexpr const char* names[] = {"received", "triaged",  "in_progress", "waiting_customer",
-                                   "waiting_internal", "resolved", "closed", "cancelled"};
-  return static_cast<std::size_t>(p) < progress_count ? names[static_cast<std::size_t>(p)] : "?";
+  return static_cast<std::size_t>(p) < progress_count ? names::progress[static_cast<std::size_t>(p)] : "?";
 }
 inline const char* to_string(tier t) noexcept {
-  constexpr const char* names[] = {"L1", "L2", "L3"};
-  return static_cast<std::size_t>(t) < tier_count ? names[static_cast<std::size_t>(t)] : "?";
+  return static_cast<std::size_t>(t) < tier_count ? names::tier[static_cast<std::size_t>(t)] : "?";
 }
 inline const char* to_string(event_kind e) noexcept {
-  constexpr const char* names[] = {"triage",  "start",     "request_info", "customer_reply", "hand_off",
-                                   "internal_reply", "resolve", "follow_up", "close", "reopen",
-                                   "cancel", "escalate", "attach_report"};
-  return static_cast<std::size_t>(e) < event_kind_count ? names[static_cast<std::size_t>(e)] : "?";
+  return static_cast<std::size_t>(e) < event_kind_count ? names::event_kind[static_cast<std::size_t>(e)] : "?";
 }
 inline std::optional<progress> parse_progress(std::string_view s) noexcept {
   for (std::size_t i = 0; i < progress_count; ++i)
@@ -92,6 +105,12 @@ inline std::optional<event_kind> parse_event_kind(std::string_view s) noexcept {
     if (s == to_string(static_cast<event_kind>(i))) return static_cast<event_kind>(i);
   return std::nullopt;
 }
+
+/// The event kind a name stands for; kefu::error with id kefu.ticket.unknown_event (naming the events, with a
+/// did-you-mean) for any other name.
+event_kind event_named(std::string_view name);
+/// The tier a name stands for; kefu::error with id kefu.ticket.unknown_tier for anything but L1, L2 and L3.
+tier tier_named(std::string_view name);
 
 /// The active state of both regions.
 struct state {
@@ -228,9 +247,13 @@ ticket_plan default_plan();
 
 enum class clock_name : std::uint8_t { first_response, resolution, follow_up };
 inline constexpr std::size_t clock_count = 3;
+namespace names {
+inline constexpr const char* clock[] = {"first_response", "resolution", "follow_up"};
+}  // namespace names
+static_assert(clock_count == static_cast<std::size_t>(clock_name::follow_up) + 1, "clock_count");
+static_assert(sizeof(names::clock) / sizeof(names::clock[0]) == clock_count, "a name for every clock");
 inline const char* to_string(clock_name c) noexcept {
-  constexpr const char* names[] = {"first_response", "resolution", "follow_up"};
-  return static_cast<std::size_t>(c) < clock_count ? names[static_cast<std::size_t>(c)] : "?";
+  return static_cast<std::size_t>(c) < clock_count ? names::clock[static_cast<std::size_t>(c)] : "?";
 }
 
 /// A deadline that moved when the ticket was restored on newer calendars (DOM-SLA-8): the snapshot said

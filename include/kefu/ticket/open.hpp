@@ -1,0 +1,43 @@
+// kefu — a ticket opened from facts: the one way both languages do it (Python's kefu.Ticket(policy, facts,
+// at, id=, by=) calls it).
+//
+//   const auto policy = kefu::rules::triage_policy::load_directory("rules");
+//   kefu::ticket::ticket t = kefu::ticket::open(*policy, facts, kefu::parse_instant("2026-02-13T10:00+08:00"),
+//                                               "T-1", "intake");
+//   t.fire(kefu::ticket::event::triage(at, "alice", *kefu::ticket::parse_tier(r.tier)));
+#pragma once
+
+#include <kefu/rules/triage.hpp>
+#include <kefu/ticket/from_triage.hpp>
+#include <kefu/ticket/ticket.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace kefu::ticket {
+
+/// A ticket opened from facts, and the triage it was planned with.
+struct opened {
+  ticket t;
+  rules::triage_result triage;
+};
+
+/// Opens a ticket from `facts` in state received/L1: the facts are triaged (risk, tier, deadlines) and the
+/// ticket is held to plan_for(policy, facts) — every tier's terms as the policy gives them for these facts, so a
+/// ticket escalated later is held to the policy's targets for its new tier.
+///  - `at`: when it was received; the fact received_at when not given (then it must be there). Given both,
+///    they must agree. The facts are triaged as received at `at`.
+///  - `id`: the ticket's id; the fact ticket_id when empty. Given both, they must agree.
+///  - `by`: the operator recorded for the receipt.
+/// kefu::error with id kefu.ticket.open when the receipt or the id is missing or given twice differently;
+/// triage's own errors (a bad fact, a calendar range) pass through as they are.
+ticket open(const rules::triage_policy& policy, const rules::record& facts, std::optional<instant> at = std::nullopt,
+            std::string id = {}, std::string by = "system");
+
+/// open() that also returns the triage; with `plan`, the ticket is held to that plan instead of the policy's for
+/// these facts (the facts are triaged all the same, for the triage result).
+opened open_triaged(const rules::triage_policy& policy, const rules::record& facts, std::optional<instant> at = std::nullopt,
+                    std::string id = {}, std::string by = "system", std::shared_ptr<const ticket_plan> plan = nullptr);
+
+}  // namespace kefu::ticket

@@ -1,0 +1,57 @@
+// kefu — what the ticket's source files share (internal to src/ticket): the ticket's state and the SLA clock
+// helpers; machine.hpp is the machine's interface (its MSM back end stays inside machine.cpp).
+//
+//   machine.cpp   the Boost.MSM machine, generated from table.hpp (the only file that includes msm::back)
+//   ticket.cpp    the ticket class: fire with the strong guarantee, sla, tick, equality, the default plan
+//   clocks.cpp    the SLA clocks: the table's clock effects applied, retargeting on a tier change
+//   snapshot.cpp  to_json / from_json (nlohmann-json), plan_to_json, plan_difference
+//   diagram.cpp   transitions(), Mermaid and DOT
+//   open.cpp      open(): a ticket from facts (the rules layer)
+//   replay.cpp    replay(): many tickets' event logs at once
+#pragma once
+
+#include <kefu/ticket/ticket.hpp>
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kefu::ticket {
+
+using clock_set = std::array<std::optional<calendar::sla_clock>, clock_count>;
+
+struct ticket::impl {
+  std::function<void(event_kind)> action_hook;  // tests only (set_action_hook_for_testing)
+  std::string id;
+  std::shared_ptr<const ticket_plan> shared_plan;  // shared by the tickets opened with it (copy-free)
+  const ticket_plan& plan() const noexcept { return *shared_plan; }
+  instant received;
+  std::string received_by;
+  state now;           // both regions' active states
+  ticket_flags flags;  // changed by the machine's actions
+  clock_set clocks;
+  std::vector<audit_record> history;
+  std::vector<deadline_change> deadline_changes;  // recorded by restores on newer calendars (DOM-SLA-8)
+
+  instant last_instant() const noexcept { return history.empty() ? received : history.back().what.at; }
+};
+
+// ---- clocks (clocks.cpp) -------------------------------------------------------------------------------
+
+bool stopped(const calendar::sla_clock& c);
+const std::optional<sla_target>& target_of(const tier_targets& t, clock_name c);
+
+/// The clocks after an accepted event: the effects of the progress row taken (`progress_row`, -1 for
+/// none), then, when the tier changed, every clock retargeted on the new tier's targets.
+void apply_clocks(clock_set& clocks, int progress_row, const event& e, state pre, state post, instant received,
+                  const ticket_plan& plan);
+
+/// The clock's due as of `at` when it rests on provisional calendar days (DOM-SLA-8), else nothing.
+std::optional<instant> provisional_due(const calendar::sla_clock& k, instant at);
+
+const char* clock_kind_name(calendar::clock k);
+
+}  // namespace kefu::ticket

@@ -1,0 +1,248 @@
+// kefu — the ticket: events through the machine with the strong guarantee, SLA status, automatic escalation,
+// equality and the default plan. The machine itself is in machine.cpp, the clocks in clocks.cpp.
+#include "internal.hpp"
+#include "machine.hpp"
+#include "table.hpp"
+
+#include <kefu/calendar/load.hpp>
+#include <kefu/detail/suggest.hpp>
+
+#include <algorithm>
+#include <iterator>
+#include <utility>
+
+namespace kefu::ticket {
+
+namespace {
+
+std::string reason_for(const state& s, const ticket_flags& f, const event& e, const ticket_plan& plan) {
+  const tier_targets& t = plan.of(s.level);
+  switch (e.kind) {
+    case event_kind::resolve:
+      if (s.where == progress::received) return "a ticket must be triaged before it is resolved";
+      break;
+    case event_kind::close:
+      if (s.where == progress::resolved) {
+        if (t.follow_up_required && !f.followed_up)
+          return std::string("an ") + to_string(s.level) + " ticket needs a satisfied follow-up before it is closed";
+        if (t.report_required && !f.report_attached)
+          return std::string("an ") + to_string(s.level) + " ticket needs a written handling report before it is closed";
+      }
+      break;
+    case event_kind::reopen:
+      if (s.where == progress::closed && f.closed_at)
+        return "the reopen window ended at " + format_instant(*f.closed_at + plan.reopen_window);
+      break;
+    case event_kind::escalate:
+      if (s.level == tier::L3 && is_open(s.where)) return "L3 is the highest tier";
+      break;
+    case event_kind::triage:
+      if (s.where != progress::received) return "the ticket is already triaged";
+      break;
+    default: break;
+  }
+  return std::string("event not allowed in state ") + to_string(s.where);
+}
+
+}  // namespace
+
+event_kind event_named(std::string_view name) {
+  if (const auto k = parse_event_kind(name)) return *k;
+  std::vector<std::string> all(std::begin(names::event_kind), std::end(names::event_kind));
+  std::string list;
+  for (const auto& n : all) list += (list.empty() ? "" : ", ") + n;
+  throw error("unknown event '" + std::string(name) + "'" + kefu::detail::did_you_mean(name, all) + "; events are " + list,
+              {}, {}, "kefu.ticket.unknown_event");
+}
+
+tier tier_named(std::string_view name) {
+  if (const auto t = parse_tier(name)) return *t;
+  throw error("unknown tier '" + std::string(name) + "' (expected L1, L2 or L3)", {}, {}, "kefu.ticket.unknown_tier");
+}
+
+ticket::ticket(std::unique_ptr<impl> p) : p_(std::move(p)) {}
+
+ticket::ticket(std::string id, ticket_plan plan, instant received, std::string by)
+    : ticket(std::move(id), std::make_shared<const ticket_plan>(std::move(plan)), received, std::move(by)) {}
+
+ticket::ticket(std::string id, std::shared_ptr<const ticket_plan> plan, instant received, std::string by)
+    : p_(std::make_unique<impl>()) {
+  if (!plan) throw error("ticket plan: none given", {}, {}, "kefu.ticket.plan");
+  for (std::size_t t = 0; t < tier_count; ++t)
+    for (std::size_t c = 0; c < clock_count; ++c)
+      if (const auto& tg = target_of(plan->tiers[t], static_cast<clock_name>(c)); tg && !tg->on)
+        throw error(std::string("ticket plan: the ") + to_string(static_cast<clock_name>(c)) + " target of " +
+                        to_string(static_cast<tier>(t)) + " has no calendar",
+                    {}, {}, "kefu.ticket.plan");
+  p_->id = std::move(id);
+  p_->shared_plan = std::move(plan);
+  p_->received = received;
+  p_->received_by = std::move(by);
+  const tier_targets& l1 = p_->plan().of(tier::L1);
+  for (const clock_name c : {clock_name::first_response, clock_name::resolution})  // the follow-up starts on resolve
+    if (const auto& tg = target_of(l1, c)) {
+      auto& k = p_->clocks[static_cast<std::size_t>(c)];
+      k.emplace(tg->on, tg->within, tg->warning);
+      k->start(received);
+    }
+}
+
+ticket::~ticket() = default;
+ticket::ticket(const ticket& o) : p_(std::make_unique<impl>(*o.p_)) {}
+ticket& ticket::operator=(const ticket& o) {
+  if (this != &o) p_ = std::make_unique<impl>(*o.p_);
+  return *this;
+}
+ticket::ticket(ticket&&) noexcept = default;
+ticket& ticket::operator=(ticket&&) noexcept = default;
+
+const std::string& ticket::id() const noexcept { return p_->id; }
+instant ticket::received() const noexcept { return p_->received; }
+const std::string& ticket::received_by() const noexcept { return p_->received_by; }
+const ticket_plan& ticket::plan() const noexcept { return p_->plan(); }
+state ticket::current() const noexcept { return p_->now; }
+const ticket_flags& ticket::flags() const noexcept { return p_->flags; }
+const std::vector<audit_record>& ticket::history() const noexcept { return p_->history; }
+const std::vector<deadline_change>& ticket::deadline_changes() const noexcept { return p_->deadline_changes; }
+void ticket::reserve(std::size_t events) { p_->history.reserve(p_->history.size() + events); }
+const calendar::sla_clock* ticket::clock(clock_name c) const noexcept {
+  const auto& k = p_->clocks[static_cast<std::size_t>(c)];
+  return k ? &*k : nullptr;
+}
+
+void ticket::fire(const event& e) { fire_impl(e, nullptr); }
+
+void ticket::fire(event&& e) { fire_impl(e, &e); }
+
+void ticket::fire_impl(const event& e, event* consumed) {
+  impl& p = *p_;
+  const state pre = p.now;
+  const instant last = p.last_instant();
+  if (e.at < last)
+    throw transition_error(pre, e.kind,
+                           "the event at " + format_instant(e.at) + " is before the ticket's last event at " +
+                               format_instant(last));
+  if (static_cast<std::size_t>(e.kind) >= event_kind_count) throw transition_error(pre, e.kind, "unknown event");
+  // The machine works on copies (state and flags): nothing of the ticket changes until everything that can
+  // throw has run, so a refused event, or one whose action throws, leaves the ticket as it was.
+  const machine_result r = run_machine(pre, p.flags, e, p.plan(), &p.action_hook);
+  if (!r.accepted) throw transition_error(pre, e.kind, reason_for(pre, p.flags, e, p.plan()));
+  const table::row_def* row = r.progress_row >= 0 ? &table::rows[static_cast<std::size_t>(r.progress_row)] : nullptr;
+  const bool tier_changed = r.post.level != pre.level;
+  const bool clocks_change = tier_changed || (row && !table::touches_no_clock(*row));
+  // Rows that only append stop/pause/resume to existing clocks update them in place once every vector has
+  // room: those appends are valid by construction (apply_clocks checks each clock's state first, and no event
+  // is earlier than the ticket's last), so nothing can throw after the reservations. Rows that build clocks
+  // (resolve, reopen, an unsatisfied follow-up, a tier change) work on a copy and swap.
+  const bool in_place = clocks_change && !tier_changed && table::appends_only(*row);
+  clock_set next;
+  if (clocks_change && !in_place) {
+    next = p.clocks;
+    apply_clocks(next, r.progress_row, e, pre, r.post, p.received, p.plan());
+  }
+  // Copies (or takes) the strings: may throw, nothing changed yet. Only strings move; e's kind, time and
+  // payload stay readable below.
+  audit_record rec{consumed ? std::move(*consumed) : e, pre, r.post};
+  if (p.history.size() == p.history.capacity()) p.history.reserve(std::max<std::size_t>(8, 2 * p.history.size()));
+  if (in_place) {
+    for (auto& c : p.clocks)  // grow geometrically: exactly-one-more would copy on every append
+      if (c && c->events().size() == c->events().capacity()) c->reserve(std::max<std::size_t>(4, 2 * c->events().size()));
+    apply_clocks(p.clocks, r.progress_row, e, pre, r.post, p.received, p.plan());
+  }
+  // Nothing below throws: no reallocation, nothrow moves.
+  p.history.push_back(std::move(rec));
+  if (clocks_change && !in_place) p.clocks.swap(next);
+  p.now = r.post;
+  p.flags = r.flags;
+}
+
+bool ticket::can_fire(const event& e) const {
+  if (static_cast<std::size_t>(e.kind) >= event_kind_count) return false;
+  if (e.at < p_->last_instant()) return false;
+  try {
+    return run_machine(p_->now, p_->flags, e, p_->plan(), nullptr).accepted;
+  } catch (...) {
+    return false;
+  }
+}
+
+std::vector<event_kind> ticket::allowed_events(instant at) const {
+  std::vector<event_kind> out;
+  for (std::size_t k = 0; k < event_kind_count; ++k) {
+    event e = event::make(static_cast<event_kind>(k), at, "");
+    if (e.kind == event_kind::follow_up) e.satisfied = true;
+    if (can_fire(e)) out.push_back(e.kind);
+  }
+  return out;
+}
+
+sla_report ticket::sla(instant at) const {
+  sla_report r;
+  for (std::size_t c = 0; c < clock_count; ++c)
+    if (p_->clocks[c]) r.clocks[c] = p_->clocks[c]->status(at);
+  return r;
+}
+
+bool ticket::tick(instant at) {
+  const state s = current();
+  if (!is_open(s.where) || s.level == tier::L3) return false;
+  for (std::size_t c = 0; c < clock_count; ++c) {
+    const auto& k = p_->clocks[c];
+    if (!k || k->events().empty() || stopped(*k)) continue;
+    const auto st = k->status(at);
+    if (st.state != calendar::sla_state::breached) continue;
+    fire(event::make(event_kind::escalate, at, p_->plan().system_operator,
+                     std::string("auto: ") + to_string(static_cast<clock_name>(c)) + " breached (due " +
+                         format_instant(st.due, k->on().zone()) + ")"));
+    return true;
+  }
+  return false;
+}
+
+ticket ticket::replay(std::string id, ticket_plan plan, instant received, std::string by,
+                      const std::vector<audit_record>& history) {
+  ticket t(std::move(id), std::move(plan), received, std::move(by));
+  for (const auto& r : history) t.fire(r.what);
+  return t;
+}
+
+bool operator==(const ticket& a, const ticket& b) {
+  const auto& x = *a.p_;
+  const auto& y = *b.p_;
+  if (x.id != y.id || x.received != y.received || x.received_by != y.received_by) return false;
+  if (x.now != y.now || !(x.flags == y.flags) || x.history != y.history) return false;
+  if (x.plan() != y.plan() || x.deadline_changes != y.deadline_changes) return false;
+  for (std::size_t c = 0; c < clock_count; ++c) {
+    if (x.clocks[c].has_value() != y.clocks[c].has_value()) return false;
+    if (!x.clocks[c]) continue;
+    const auto& k = *x.clocks[c];
+    const auto& l = *y.clocks[c];
+    if (k.events() != l.events() || k.target() != l.target() || k.on().name() != l.on().name() ||
+        k.warning().lead != l.warning().lead || (!k.warning().lead && k.warning().fraction != l.warning().fraction))
+      return false;
+  }
+  return true;
+}
+
+ticket_plan default_plan() {
+  using calendar::duration;
+  const auto always = calendar::builtin("always");
+  const auto mainland = calendar::builtin("cn-mainland");
+  ticket_plan p;
+  p.tiers[0].first_response = sla_target{duration::wall_seconds(3600), always};
+  p.tiers[0].resolution = sla_target{duration::wall_seconds(24 * 3600), always};
+  p.tiers[1].first_response = sla_target{duration::wall_seconds(2 * 3600), always};
+  p.tiers[1].resolution = sla_target{duration::wall_seconds(48 * 3600), always};
+  p.tiers[1].follow_up = sla_target{duration::working_days(3), mainland};
+  p.tiers[1].follow_up_required = true;
+  p.tiers[2].first_response = sla_target{duration::wall_seconds(24 * 3600), always};
+  p.tiers[2].resolution = sla_target{duration::working_days(7), mainland};
+  p.tiers[2].report_required = true;
+  return p;
+}
+
+}  // namespace kefu::ticket
+
+namespace kefu::ticket::detail {
+void set_action_hook_for_testing(ticket& t, std::function<void(event_kind)> hook) { t.p_->action_hook = std::move(hook); }
+}  // namespace kefu::ticket::detail
