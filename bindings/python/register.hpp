@@ -7,6 +7,9 @@
 
 #include <pybind11/pybind11.h>
 
+#include "convert/datetime.hpp"
+#include "convert/missing.hpp"
+
 #include <optional>
 
 namespace kefu::python {
@@ -24,20 +27,6 @@ void register_kpi(pybind11::module_& m);
 void register_triage(pybind11::module_& m);
 void register_ticket(pybind11::module_& m);
 
-/// A datetime to an instant: aware datetimes are converted, naive ones are local time in `naive_zone`.
-kefu::instant to_instant(pybind11::handle datetime, const kefu::time_zone& naive_zone);
-/// An aware datetime in `zone`.
-pybind11::object to_datetime(kefu::instant t, const kefu::time_zone& zone);
-/// The same instant as a naive datetime in `zone`'s local time.
-pybind11::object to_naive_datetime(kefu::instant t, const kefu::time_zone& zone);
-/// datetime.datetime / datetime.date (a datetime is a date too) without importing the module.
-bool is_datetime_object(pybind11::handle x);
-bool is_date_object(pybind11::handle x);
-/// A zone from a TimeZone object or its text ("+08:00", "Asia/Shanghai").
-kefu::time_zone to_zone(pybind11::handle zone);
-/// os.PathLike or str to a filesystem path string.
-std::string to_path(pybind11::handle path);
-
 /// Python's name for the type of v ("int", "Timestamp").
 std::string type_name(pybind11::handle v);
 /// A Python value to the text form kefu::rules::parse_value reads for field f (type-checked).
@@ -54,10 +43,6 @@ struct py_types {
 std::optional<kefu::rules::value> fast_value(const kefu::rules::field& f, pybind11::handle v, const kefu::time_zone& zone,
                                              const py_types& types);
 
-/// None, NaN, pandas.NA and NaT: a value that is not given.
-bool is_missing(pybind11::handle v);
-/// numpy scalars to plain Python values.
-pybind11::object plain(pybind11::handle v);
 /// Facts for a triage policy from a dict (as Policy.triage reads them): unknown facts and bad values are
 /// errors naming the field.
 kefu::rules::record read_facts(const kefu::rules::triage_policy& policy, pybind11::handle facts);

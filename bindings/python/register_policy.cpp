@@ -21,9 +21,6 @@ namespace kr = kefu::rules;
 
 namespace kefu::python {
 
-namespace {
-py::module_ datetime_module() { return py::module_::import("datetime"); }
-}  // namespace
 
 policy_ptr unconst(kr::policy_ptr p) { return std::const_pointer_cast<kr::policy>(std::move(p)); }
 
@@ -167,30 +164,6 @@ std::optional<kr::value> fast_value(const kr::field& f, py::handle v, const kefu
       return out;
     default: return std::nullopt;
   }
-}
-
-/// None, NaN, pandas.NA and NaT mean "not given" (a default applies, or the input is missing).
-bool is_missing(py::handle v) {
-  if (v.is_none()) return true;
-  PyObject* o = v.ptr();
-  if (PyBool_Check(o) || PyLong_CheckExact(o) || PyUnicode_CheckExact(o)) return false;  // the common cases, cheaply
-  if (PyFloat_Check(o)) {
-    const double d = PyFloat_AS_DOUBLE(o);
-    return d != d;
-  }
-  const std::string t = type_name(v);
-  return t == "NAType" || t == "NaTType";
-}
-
-/// numpy scalars (numpy.bool_, numpy.int64 …) to their Python equivalents.
-py::object plain(py::handle v) {
-  PyObject* o = v.ptr();
-  // Built-in values need nothing; testing them for `dtype` would raise and swallow an AttributeError each.
-  if (PyBool_Check(o) || PyLong_CheckExact(o) || PyUnicode_CheckExact(o) || PyFloat_CheckExact(o))
-    return py::reinterpret_borrow<py::object>(v);
-  if (py::isinstance<kefu::money>(v)) return py::reinterpret_borrow<py::object>(v);
-  if (PyObject_HasAttrString(o, "dtype") && PyObject_HasAttrString(o, "item")) return v.attr("item")();
-  return py::reinterpret_borrow<py::object>(v);
 }
 
 namespace {

@@ -20,7 +20,6 @@ namespace {
 
 constexpr std::int64_t nat = std::numeric_limits<std::int64_t>::min();
 
-py::module_ datetime_module() { return py::module_::import("datetime"); }
 py::module_ numpy() { return py::module_::import("numpy"); }
 
 bool is_datetime(py::handle x) { return is_datetime_object(x); }
@@ -110,7 +109,6 @@ cal::duration to_duration(py::handle spec) {
   throw py::type_error("expected a duration such as '4 business hours', a kefu.Duration or a timedelta");
 }
 
-py::object seconds_to_timedelta(std::int64_t s) { return datetime_module().attr("timedelta")(py::arg("seconds") = s); }
 
 // pybind11 holders cannot be shared_ptr<const T>; every bound method is const, so nothing mutates.
 using calendar_ptr = std::shared_ptr<cal::calendar>;

@@ -1,9 +1,8 @@
-// Instants and zones. Python datetimes cross the boundary here and nowhere else.
-#include "register.hpp"
+// Python datetimes, dates, zones and paths cross into kefu here and nowhere else (aware datetimes are
+// converted, naive ones are local time in the given zone).
+#include "convert/datetime.hpp"
 
 #include <kefu/time.hpp>
-
-#include <pybind11/operators.h>
 
 #include <datetime.h>
 
@@ -11,15 +10,11 @@ namespace py = pybind11;
 
 namespace kefu::python {
 
-namespace {
 py::module_ datetime_module() { return py::module_::import("datetime"); }
 
-std::int64_t local_seconds_of(py::handle dt) {
-  const auto field = [&](const char* name) { return dt.attr(name).cast<std::int64_t>(); };
-  const std::int64_t days = kefu::detail::days_from_civil(field("year"), static_cast<unsigned>(field("month")),
-                                                          static_cast<unsigned>(field("day")));
-  return days * 86400 + field("hour") * 3600 + field("minute") * 60 + field("second");
-}
+py::object seconds_to_timedelta(std::int64_t s) { return datetime_module().attr("timedelta")(py::arg("seconds") = s); }
+
+namespace {
 }  // namespace
 
 // The C API of datetime: conversions sit on every scalar calendar call, so they avoid attribute look-ups.
@@ -97,56 +92,6 @@ kefu::time_zone to_zone(py::handle zone) {
 
 std::string to_path(py::handle path) {
   return py::str(py::module_::import("os").attr("fspath")(path)).cast<std::string>();
-}
-
-void register_time(py::module_& m) {
-  py::class_<kefu::time_zone>(m, "TimeZone",
-                              "A time zone with a fixed UTC offset: '+08:00', 'UTC', or a zone id without "
-                              "daylight-saving time such as 'Asia/Shanghai'.")
-      .def(py::init([](const std::string& spec) { return kefu::time_zone::parse(spec); }), py::arg("spec"))
-      .def_property_readonly("name", &kefu::time_zone::name)
-      .def_property_readonly("offset",
-                             [](const kefu::time_zone& z) {
-                               return datetime_module().attr("timedelta")(py::arg("seconds") = z.offset().count());
-                             })
-      .def(
-          "local_date",
-          [](const kefu::time_zone& z, py::handle dt) {
-            const auto d = kefu::detail::civil_from_days(z.local_day(to_instant(dt, z)));
-            return datetime_module().attr("date")(d.year, d.month, d.day);
-          },
-          py::arg("dt"), "The local date of an instant (a naive datetime is already local time).")
-      .def(
-          "to_local", [](const kefu::time_zone& z, py::handle dt) { return to_datetime(to_instant(dt, z), z); },
-          py::arg("dt"), "The same instant as an aware datetime in this zone.")
-      .def(py::self == py::self)
-      .def("__hash__", [](const kefu::time_zone& z) { return py::hash(py::make_tuple(z.name(), z.offset().count())); })
-      .def("__str__", &kefu::time_zone::name)
-      .def("__repr__", [](const kefu::time_zone& z) { return "TimeZone('" + z.name() + "')"; });
-
-  m.def(
-      "parse_instant",
-      [](const std::string& text, py::handle zone) {
-        const auto z = to_zone(zone);
-        return to_datetime(kefu::parse_instant(text, z), z);
-      },
-      py::arg("text"), py::arg("zone") = "UTC",
-      "Parse ISO 8601 ('2026-02-14T10:00:00+08:00'); text without an offset is local time in `zone`. Returns an "
-      "aware datetime in `zone`. Fractions of a second are dropped.");
-  m.def(
-      "format_instant",
-      [](py::handle dt, py::handle zone) {
-        const auto z = to_zone(zone);
-        return kefu::format_instant(to_instant(dt, z), z);
-      },
-      py::arg("dt"), py::arg("zone") = "UTC", "ISO 8601 text of an instant in `zone` (a naive dt is read in `zone`).");
-  m.def(
-      "parse_date",
-      [](const std::string& text) {
-        const auto d = kefu::detail::civil_from_days(kefu::to_days(kefu::parse_date(text)));
-        return datetime_module().attr("date")(d.year, d.month, d.day);
-      },
-      py::arg("text"), "A strict YYYY-MM-DD date.");
 }
 
 }  // namespace kefu::python

@@ -143,13 +143,11 @@ std::string repr(const py_ticket& t) {
          (t.t.history().size() == 1 ? " event)" : " events)");
 }
 
-/// A float NaN (pandas' missing value in object columns).
-bool is_nan(PyObject* o) { return PyFloat_Check(o) && std::isnan(PyFloat_AS_DOUBLE(o)); }
-/// None, NaN, pandas.NA and NaT (checked cheaply for the common exact types first).
+/// None, NaN, pandas.NA and NaT (convert/missing.hpp), with datetimes, the common cell here, tested first.
 bool is_absent(PyObject* o) {
   if (o == nullptr || o == Py_None) return true;
-  if (PyUnicode_CheckExact(o) || PyBool_Check(o) || Py_TYPE(o) == PyDateTimeAPI->DateTimeType) return false;
-  return is_nan(o) || is_missing(o);
+  if (Py_TYPE(o) == PyDateTimeAPI->DateTimeType) return false;
+  return is_missing(py::handle(o));
 }
 
 /// A required cell that is absent.

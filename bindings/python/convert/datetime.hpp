@@ -1,0 +1,31 @@
+// Python datetimes, dates, timedeltas, zones and paths to kefu types and back (convert/datetime.cpp).
+#pragma once
+
+#include <kefu/time.hpp>
+
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <string>
+
+namespace kefu::python {
+
+/// The datetime module (imported on use; the C API is used where conversions are hot).
+pybind11::module_ datetime_module();
+/// Whole seconds as a datetime.timedelta.
+pybind11::object seconds_to_timedelta(std::int64_t s);
+/// A datetime to an instant: aware datetimes are converted, naive ones are local time in `naive_zone`.
+kefu::instant to_instant(pybind11::handle datetime, const kefu::time_zone& naive_zone);
+/// An aware datetime in `zone`.
+pybind11::object to_datetime(kefu::instant t, const kefu::time_zone& zone);
+/// The same instant as a naive datetime in `zone`'s local time.
+pybind11::object to_naive_datetime(kefu::instant t, const kefu::time_zone& zone);
+/// datetime.datetime / datetime.date (a datetime is a date too) without importing the module.
+bool is_datetime_object(pybind11::handle x);
+bool is_date_object(pybind11::handle x);
+/// A zone from a TimeZone object or its text ("+08:00", "Asia/Shanghai").
+kefu::time_zone to_zone(pybind11::handle zone);
+/// os.PathLike or str to a filesystem path string.
+std::string to_path(pybind11::handle path);
+
+}  // namespace kefu::python
