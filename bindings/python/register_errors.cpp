@@ -2,6 +2,7 @@
 #include "register.hpp"
 
 #include <kefu/error.hpp>
+#include <kefu/kpi/records.hpp>
 #include <kefu/ticket/ticket.hpp>
 
 namespace py = pybind11;
@@ -15,6 +16,7 @@ PyObject* parse_error_type = nullptr;
 PyObject* policy_error_type = nullptr;
 PyObject* calendar_range_error_type = nullptr;
 PyObject* transition_error_type = nullptr;
+PyObject* column_error_type = nullptr;
 
 PyObject* new_exception(py::module_& m, const char* name, py::tuple bases, const char* doc) {
   const std::string qualified = std::string("kefu.") + name;
@@ -61,9 +63,19 @@ void register_errors(py::module_& m) {
   transition_error_type = new_exception(m, "TransitionError", py::make_tuple(base, value_error),
                                         "An event a ticket does not accept in its state (or a DOM-LC-5 guard refused "
                                         "it); the ticket is unchanged. Fields: state, event, reason.");
+  column_error_type = new_exception(m, "ColumnError", py::make_tuple(base, value_error),
+                                    "A records column is missing, has the wrong type or holds a bad value. Fields: "
+                                    "column_name, row (0-based, None for the column as a whole), detail.");
+  // The one translator: every kefu error class, most derived first, keeps its fields and id.
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
+    } catch (const kefu::kpi::column_error& e) {
+      raise(column_error_type, e, [&](py::object& exc) {
+        exc.attr("detail") = py::str(e.what());  // the column and row are part of its message
+        exc.attr("column_name") = py::str(e.column());
+        exc.attr("row") = e.row() >= 0 ? py::object(py::int_(e.row())) : py::object(py::none());
+      });
     } catch (const kefu::ticket::transition_error& e) {
       raise(transition_error_type, e, [&](py::object& exc) {
         exc.attr("state") = py::str(kefu::ticket::to_string(e.from()));

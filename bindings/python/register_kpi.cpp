@@ -18,7 +18,6 @@ namespace kefu::python {
 
 namespace {
 
-PyObject* column_error_type = nullptr;
 
 template <class T>
 std::shared_ptr<T> unconst(std::shared_ptr<const T> p) {
@@ -180,31 +179,6 @@ void register_kpi(py::module_& m) {
         "The KPI records columns, one dict per column: name, kind (label, instant, number, flag), need (required, "
         "optional, grouping), unit ('', seconds, count, score), range ((lo, hi) of a score or None), whole, "
         "description.");
-  {
-    py::handle error_type = m.attr("Error");
-    const py::tuple bases = py::make_tuple(error_type, py::handle(PyExc_ValueError));
-    column_error_type = PyErr_NewExceptionWithDoc(
-        "kefu.ColumnError",
-        "A records column is missing, has the wrong type or holds a bad value. Fields: column_name, row "
-        "(0-based, None for the column as a whole), detail.",
-        bases.ptr(), nullptr);
-    if (!column_error_type) throw py::error_already_set();
-    m.add_object("ColumnError", py::handle(column_error_type));
-    py::register_exception_translator([](std::exception_ptr p) {
-      try {
-        if (p) std::rethrow_exception(p);
-      } catch (const kpi::column_error& e) {
-        py::object exc = py::reinterpret_borrow<py::object>(column_error_type)(e.what());
-        for (const char* f : {"file", "line", "column", "rule_id"}) exc.attr(f) = py::none();
-        exc.attr("detail") = py::str(e.what());
-        exc.attr("id") = py::str(e.id());
-        exc.attr("column_name") = py::str(e.column());
-        exc.attr("row") = e.row() >= 0 ? py::object(py::int_(e.row())) : py::object(py::none());
-        PyErr_SetObject(column_error_type, exc.ptr());
-      }
-    });
-  }
-
   py::class_<kpi::targets, std::shared_ptr<kpi::targets>>(m, "KpiTargets",
                                                           "KPI targets from a `targets:` YAML file (DOM-KPI-1).")
       .def_static("load", [](py::handle path) { return unconst(kpi::load_targets_file(to_path(path))); },

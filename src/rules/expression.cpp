@@ -208,9 +208,11 @@ class parser {
     return n;
   }
   [[noreturn]] void too_deep(std::size_t at) const {
-    throw expression_error{at, "the condition nests deeper than " + std::to_string(max_condition_depth) +
-                                   " levels (parentheses, not, and/or chains); split it into several rules, or "
-                                   "test many values at once with `in {…}`"};
+    throw expression_error{at,
+                           "the condition nests deeper than " + std::to_string(max_condition_depth) +
+                               " levels (parentheses, not, and/or chains); split it into several rules, or "
+                               "test many values at once with `in {…}`",
+                           "kefu.rules.too_deep"};
   }
   /// Counts the parser's own recursion (parentheses, `not`, unary minus) before any node is built.
   struct nesting {
@@ -521,7 +523,8 @@ class compiler {
       }
     std::vector<std::string> names;
     for (const auto& f : env_.inputs) names.push_back(f.name);
-    fail(a, "unknown input '" + name + "'" + kefu::detail::did_you_mean(name, names));
+    throw expression_error{a.begin, "unknown input '" + name + "'" + kefu::detail::did_you_mean(name, names),
+                           "kefu.rules.unknown_input"};
   }
 
   static std::string join(const std::vector<std::string>& v) {
@@ -803,7 +806,9 @@ class compiler {
       if (k == env_.keyword_sets.size()) {
         std::vector<std::string> names;
         for (const auto& ks : env_.keyword_sets) names.push_back(ks.name());
-        fail(set, "unknown keyword set '" + set.tk.text + "'" + kefu::detail::did_you_mean(set.tk.text, names));
+        throw expression_error{set.begin, "unknown keyword set '" + set.tk.text + "'" +
+                                              kefu::detail::did_you_mean(set.tk.text, names),
+                               "kefu.rules.unknown_keyword_set"};
       }
       env_.keyword_set_used[k] = true;
       const std::pair<std::size_t, std::size_t> test{static_cast<std::size_t>(t_in.text_slot), k};

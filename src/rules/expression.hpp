@@ -12,6 +12,7 @@ namespace kefu::rules::detail {
 struct expression_error {
   std::size_t offset;
   std::string message;
+  std::string id = "kefu.rules.condition";  ///< docs/errors.md
 };
 
 struct compile_env {

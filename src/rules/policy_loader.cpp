@@ -427,7 +427,7 @@ class policy_builder {
       try {
         r.root = detail::compile_condition(r.when, env);
       } catch (const detail::expression_error& e) {
-        throw policy_error(e.message, when_location(when, e.offset), r.id);
+        throw policy_error(e.message, when_location(when, e.offset), r.id, e.id);
       }
       if (!item["then"]) fail(item, "a rule needs `then:` with the outputs it decides", r.id);
       r.then = outputs(item["then"], p, r.id);

@@ -52,7 +52,7 @@ TEST(RulesErrorIds, Loading) {
   // A rules file kefu cannot accept is a policy_error with id kefu.policy (what `kefu lint` reports for it);
   // the output's message names the output without rewriting an input's message.
   auto load = [](const std::string& text) { return [text] { kefu::rules::load_policy_string(text, "p.yaml"); }; };
-  EXPECT_EQ(thrown(load(policy_with("knd == a"))), "policy_error kefu.policy: unknown input 'knd' (did you mean 'kind'?)");
+  EXPECT_EQ(thrown(load(policy_with("knd == a"))), "policy_error kefu.rules.unknown_input: unknown input 'knd' (did you mean 'kind'?)");
   EXPECT_EQ(thrown(load(policy_with("true", "premium"))), "policy_error kefu.policy: output 'label': 'premium' is not one of x, y");
   EXPECT_EQ(thrown(load("policy: p\ninputs: {n: int}\noutputs: {ok: bool}\nrules:\n  - {id: A, when: true, then: {ok: yes}}\n")),
             "policy_error kefu.policy: output 'ok': bad bool 'yes': expected true or false");

@@ -136,7 +136,7 @@ def test_cli_lint_text_and_json(tmp_path):
          "source_line": "  - {id: B, when: days <= 3, then: {ok: false}}", "id": "kefu.lint.unreachable_rule"}
     ]
     errors = json.loads(_kefu("lint", "--format", "json", str(tmp_path)).stdout)["diagnostics"]
-    assert [(d["severity"], d["id"]) for d in errors if d["severity"] == "error"] == [("error", "kefu.policy")]
+    assert [(d["severity"], d["id"]) for d in errors if d["severity"] == "error"] == [("error", "kefu.rules.unknown_input")]
     assert _kefu("lint", str(tmp_path / "shadow.yaml")).returncode == 0
     assert _kefu("lint", "--strict", str(tmp_path / "shadow.yaml")).returncode == 1
     assert lint([POLICY]) == []

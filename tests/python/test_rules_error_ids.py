@@ -60,10 +60,15 @@ def test_evaluation_errors_of_a_batch():
 
 
 def test_loading_ids():
-    # A rules file kefu cannot accept: PolicyError, id kefu.policy (kefu lint reports that id); `values: from facts`
-    # that does not resolve has its own.
+    # A rules file kefu cannot accept: PolicyError; conditions name what is wrong (kefu lint reports the same id);
+    # `values: from facts` that does not resolve has its own; other file errors are kefu.policy.
     text = "policy: p\ninputs: {kind: {type: enum, values: KIND}}\noutputs: {ok: bool}\nrules:\n  - {id: A, when: knd == a, then: {ok: true}}\n"
-    assert raised(lambda: kefu.DecisionPolicy.from_yaml(text.replace("KIND", "[a, b]"), "p.yaml"))[:2] == ("PolicyError", "kefu.policy")
+    assert raised(lambda: kefu.DecisionPolicy.from_yaml(text.replace("KIND", "[a, b]"), "p.yaml"))[:2] == (
+        "PolicyError", "kefu.rules.unknown_input")
+    syntax = text.replace("KIND", "[a, b]").replace("knd == a", "kind ==")
+    assert raised(lambda: kefu.DecisionPolicy.from_yaml(syntax, "p.yaml"))[:2] == ("PolicyError", "kefu.rules.condition")
+    assert raised(lambda: kefu.DecisionPolicy.from_yaml(text.replace("KIND", "[a, b]").replace("rules:", "rulez:"), "p.yaml"))[:2] == (
+        "PolicyError", "kefu.policy")
     assert raised(lambda: kefu.DecisionPolicy.from_yaml(text.replace("KIND", "from facts"), "p.yaml"))[:2] == (
         "PolicyError", "kefu.rules.from_facts")
 
