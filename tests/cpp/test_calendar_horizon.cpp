@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <set>
 
 using namespace kefu_test;
@@ -18,17 +20,13 @@ using kefu::calendar::parse_duration;
 
 namespace {
 
-// A 2027 overlay in the shape `kefu calendar notice` writes. The dates are made up for the test (the
-// 2027 notice is not published yet): 元旦 three days with a make-up Sunday, 春节 nine days.
-const char* overlay_2027 = R"(calendar: cn-mainland
-extends: cn-mainland
-official_until: 2027-12-31
-holidays:
-  - {date: 2027-01-01, to: 2027-01-03, name: 元旦 New Year's Day}
-  - {date: 2027-02-05, to: 2027-02-13, name: 春节 Spring Festival}
-workdays:
-  - {date: 2027-02-14, name: 春节调休}
-)";
+// The 2027 overlay of tests/data/calendars (made-up dates in the shape `kefu calendar notice` writes).
+std::string overlay_2027() {
+  std::ifstream in(std::string(KEFU_TEST_DATA_DIR) + "/calendars/overlay-2027.yaml", std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 }  // namespace
 
@@ -135,7 +133,7 @@ TEST(CalendarHorizon, StrictModeRestoresTheRangeError) {
 }
 
 TEST(CalendarHorizon, AnOverlayMakesNextYearOfficial) {
-  const auto cal = kefu::calendar::load_string(overlay_2027, "cn-mainland-2027.yaml");
+  const auto cal = kefu::calendar::load_string(overlay_2027(), "cn-mainland-2027.yaml");
   EXPECT_EQ(cal->name(), "cn-mainland");
   EXPECT_EQ(kefu::format_days(cal->official_until()), "2027-12-31");
   EXPECT_EQ(cal->horizon_text(), "2004-01-01..2027-12-31, provisional 2028-01-01..2035-12-31");
@@ -173,7 +171,7 @@ TEST(CalendarHorizon, OverlayEntriesReplaceTheBaseOnTheirDays) {
 
 TEST(CalendarHorizon, OverlayFileNamedLikeItsBaseBuildsOnTheBuiltIn) {
   scratch_dir dir;
-  const std::string path = dir.write("cn-mainland.yaml", overlay_2027);
+  const std::string path = dir.write("cn-mainland.yaml", overlay_2027());
   const auto cal = kefu::calendar::load_file(path);
   EXPECT_EQ(kefu::format_days(cal->official_until()), "2027-12-31");
   // Built-ins on it are rebuilt for the directory: cn-office sees the 2027 notice too.

@@ -19,16 +19,8 @@ mainland = kefu.Calendar.builtin("cn-mainland")
 policy = kefu.default_policy()
 strict_policy = kefu.default_policy(beyond_official="error")
 
-# A 2027 overlay in the shape `kefu calendar notice` writes; made-up dates (the 2027 notice is not out).
-OVERLAY_2027 = """calendar: cn-mainland
-extends: cn-mainland
-official_until: 2027-12-31
-holidays:
-  - {date: 2027-01-01, to: 2027-01-03, name: 元旦 New Year's Day}
-  - {date: 2027-02-05, to: 2027-02-13, name: 春节 Spring Festival}
-workdays:
-  - {date: 2027-02-14, name: 春节调休}
-"""
+# Made-up 2027 dates in the shape `kefu calendar notice` writes (shared with the C++ horizon tests).
+OVERLAY_2027 = (Path(__file__).resolve().parents[1] / "data" / "calendars" / "overlay-2027.yaml").read_text(encoding="utf-8")
 
 
 def facts(category: str, received: dt.datetime) -> dict[str, object]:
