@@ -23,7 +23,7 @@ seeds() {  # the seed files of a target
 }
 
 mkdir -p "$build/crashes"
-status=0
+status=0 passed=0 failed=0
 for t in "${targets[@]}"; do
   corpus="$build/corpus/$t"
   mkdir -p "$corpus"
@@ -35,11 +35,14 @@ for t in "${targets[@]}"; do
        -max_len=65536 -artifact_prefix="$build/crashes/${t}-" -print_final_stats=1 >"$log" 2>&1; then
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo "?")
-    printf 'fuzz_%-10s %4ss  %10s execs  cov %6s  ok\n' "$t" "$seconds" "$execs" "$cov"
+    printf 'fuzz_%-12s %4ss  %10s execs  cov %6s  ok\n' "$t" "$seconds" "$execs" "$cov"
+    passed=$((passed + 1))
   else
     echo "fuzz_$t FAILED: see $log and $build/crashes/ (reproduce: $build/fuzz/fuzz_$t FILE)"
     tail -40 "$log"
     status=1
+    failed=$((failed + 1))
   fi
 done
+echo "fuzz: $passed passed, $failed failed"
 exit $status
