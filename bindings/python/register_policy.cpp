@@ -805,6 +805,7 @@ void register_policy(py::module_& m) {
       .def_readonly("required", &kr::field::required, "facts vocabulary: every set of facts must give it")
       .def_readonly("derived", &kr::field::derived, "facts vocabulary: how triage computes it (empty: given)")
       .def_readonly("personal", &kr::field::personal, "facts vocabulary: customer personal data")
+      .def_readonly("non_negative", &kr::field::non_negative, "facts vocabulary: a count or amount below zero is refused")
       .def("__repr__", [](const kr::field& f) { return "Field('" + f.name + "', " + kr::to_string(f.type) + ")"; });
 
   py::class_<kr::rule>(m, "Rule", "A rule of a policy.")

@@ -282,6 +282,10 @@ def facts_json_schema(policy) -> dict:
             prop = {"type": "array", "items": {"enum": list(f.values)}, "uniqueItems": True}
         else:
             prop = dict(_JSON_TYPES[f.type])
+        if f.non_negative and f.type == "int":
+            prop["minimum"] = 0
+        elif f.non_negative and f.type == "money":
+            prop["oneOf"] = [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}]
         notes = [f.description] if f.description else []
         if f.personal:
             notes.append("personal data: never printed in clear (DOM-PRIV-1)")

@@ -241,7 +241,8 @@ class policy_builder {
       const YAML::Node type_node = kv.second.IsMap() ? kv.second["type"] : kv.second;
       if (kv.second.IsMap()) {
         static const std::vector<std::string> policy_keys = {"type", "values", "default", "description"};
-        static const std::vector<std::string> facts_keys = {"type", "values", "default", "description", "required", "derived", "personal"};
+        static const std::vector<std::string> facts_keys = {"type", "values", "default", "description", "required", "derived", "personal",
+                                                              "non_negative"};
         const auto& keys = facts ? facts_keys : policy_keys;
         for (const auto& k : kv.second) {
           if (!inputs && k.first.Scalar() == "default")
@@ -262,6 +263,7 @@ class policy_builder {
           };
           f.required = flag("required");
           f.personal = flag("personal");
+          f.non_negative = flag("non_negative");
           if (kv.second["derived"]) f.derived = text(kv.second["derived"], "`derived`");
           if (f.required && (kv.second["default"] || !f.derived.empty()))
             fail(kv.first, std::string(what) + " '" + f.name + "' cannot be required and have a default or be derived");

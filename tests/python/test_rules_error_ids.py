@@ -82,3 +82,19 @@ def test_triage_ids():
     assert raised(lambda: policy.triage({"business": "mall"}))[:2] == ("Error", "kefu.rules.missing_fact")
     kind, id, message = raised(lambda: policy.triage([good, {**good, "channel": "wechat"}]))
     assert (kind, id) == ("ParseError", "kefu.rules.unknown_value") and message.startswith("row 1: fact 'channel': ")
+
+
+def test_negative_counts_and_amounts_are_refused_naming_the_fact():
+    # facts.yaml marks them `non_negative: true`; the audit had -1 repeat complaints and -¥5 claims accepted.
+    policy = kefu.default_policy()
+    good = dict(business="mall", channel="phone", category="quality_defect", received_at="2026-03-02T10:00:00+08:00")
+    assert raised(lambda: policy.triage({**good, "repeat_complaints": -1})) == (
+        "ParseError", "kefu.rules.negative_fact", "fact 'repeat_complaints' cannot be negative (got -1)")
+    assert raised(lambda: policy.triage({**good, "claimed_amount": "-5.00"}))[2] == (
+        "fact 'claimed_amount' cannot be negative (got -¥5.00)")
+    kind, id, message = raised(lambda: policy.triage([good, {**good, "warranty_repairs": -2}]))
+    assert (kind, id, message) == ("ParseError", "kefu.rules.negative_fact",
+                                   "row 1: fact 'warranty_repairs' cannot be negative (got -2)")
+    assert [f.name for f in policy.facts if f.non_negative] == [
+        "claimed_amount", "order_amount", "repeat_complaints", "warranty_repairs"]
+    assert policy.triage({**good, "repeat_complaints": 0, "claimed_amount": "0"}).tier == "L3"

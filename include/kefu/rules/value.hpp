@@ -54,6 +54,7 @@ struct field {
   bool required = false;  ///< every set of facts must give it
   std::string derived;    ///< non-empty: kefu computes it (this says how); giving it is an error
   bool personal = false;  ///< customer personal data: never printed in clear (DOM-PRIV-1)
+  bool non_negative = false;  ///< a count or an amount that cannot be below zero (refused when given)
 
   /// Index of an enum/set value, or -1.
   int value_index(const std::string& v) const {
