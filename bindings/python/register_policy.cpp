@@ -169,6 +169,7 @@ std::optional<kr::value> fast_value(const kr::field& f, py::handle v, const kefu
 namespace {
 /// A decision policy as a row_reader target: inputs, with their defaults, must all be given.
 struct policy_target {
+  static constexpr const char* noun = "input";
   const kr::policy* p;
   const std::vector<kr::field>& fields() const { return p->inputs(); }
   const kefu::time_zone& zone() const { return p->zone(); }

@@ -18,6 +18,7 @@ using triage_ptr = std::shared_ptr<kr::triage_policy>;
 /// A triage policy as a row_reader target: facts, with the vocabulary's defaults; derived facts
 /// cannot be given; triage itself checks the required ones.
 struct triage_target {
+  static constexpr const char* noun = "fact";
   const kr::triage_policy* t;
   const std::vector<kr::field>& fields() const { return t->facts(); }
   const kefu::time_zone& zone() const { return t->zone(); }

@@ -55,11 +55,30 @@ struct row_reader {
       }
     }
     const pybind11::object value = plain(raw);
-    if (auto v = fast_value(f, value, target.zone(), types)) {
-      target.set_value(r, slot, std::move(*v));
-      return;
+    std::optional<kefu::rules::value> typed;
+    std::string text;
+    try {
+      typed = fast_value(f, value, target.zone(), types);
+      if (!typed) text = to_text(f, value, target.zone());
+    } catch (const pybind11::cast_error&) {  // name the field, never "Unable to cast … to C++ type '?'"
+      throw kefu::parse_error(std::string(Target::noun) + " '" + f.name + "': " + unreadable(value), {}, {},
+                              "kefu.rules.bad_value");
+    } catch (const pybind11::error_already_set& e) {
+      if (!e.matches(PyExc_UnicodeError) && !e.matches(PyExc_OverflowError)) throw;
+      throw kefu::parse_error(std::string(Target::noun) + " '" + f.name + "': " + unreadable(value), {}, {},
+                              "kefu.rules.bad_value");
     }
-    target.set_text(r, slot, to_text(f, value, target.zone()));
+    if (typed) target.set_value(r, slot, std::move(*typed));
+    else target.set_text(r, slot, text);
+  }
+
+  /// Why a Python value could not be read: ints past 64 bits, text that is not valid Unicode.
+  static std::string unreadable(pybind11::handle value) {
+    if (PyLong_Check(value.ptr()))
+      return "the number " + std::string(pybind11::str(value)) + " is out of range (whole numbers between "
+             "-9223372036854775808 and 9223372036854775807)";
+    if (PyUnicode_Check(value.ptr())) return "the text is not valid Unicode (it holds a lone surrogate)";
+    return "cannot read a value of type " + type_name(value);
   }
 
   std::size_t slot_of(pybind11::handle key) const {

@@ -98,3 +98,22 @@ def test_negative_counts_and_amounts_are_refused_naming_the_fact():
     assert [f.name for f in policy.facts if f.non_negative] == [
         "claimed_amount", "order_amount", "repeat_complaints", "warranty_repairs"]
     assert policy.triage({**good, "repeat_complaints": 0, "claimed_amount": "0"}).tier == "L3"
+
+
+def test_values_python_cannot_hand_over_name_the_field():
+    # Ints past 64 bits and lone surrogates used to give "Unable to cast … to C++ type '?'" with no name.
+    triage = kefu.default_policy()
+    good = dict(business="mall", channel="phone", category="quality_defect", received_at="2026-03-02T10:00:00+08:00")
+    assert raised(lambda: triage.triage({**good, "repeat_complaints": 2**63})) == (
+        "ParseError", "kefu.rules.bad_value",
+        "fact 'repeat_complaints': the number 9223372036854775808 is out of range (whole numbers between "
+        "-9223372036854775808 and 9223372036854775807)")
+    assert raised(lambda: triage.triage({**good, "text": "ab\udc80"})) == (
+        "ParseError", "kefu.rules.bad_value", "fact 'text': the text is not valid Unicode (it holds a lone surrogate)")
+    p = kefu.DecisionPolicy.from_yaml(
+        "policy: o\nhit_policy: first\ninputs:\n  a: int\noutputs:\n  ok: bool\nrules:\n"
+        "  - {id: R, when: a > 1, then: {ok: true}}\ndefault: {ok: false}\n", "o.yaml")
+    for batch in (p.evaluate_many, p.evaluate_columns):
+        kind, id, message = raised(lambda: batch([{"a": 1}, {"a": 2**64}]))
+        assert (kind, id) == ("ParseError", "kefu.rules.bad_value")
+        assert message.startswith("row 1: input 'a': the number 18446744073709551616 is out of range")
