@@ -25,6 +25,16 @@ inline std::string error_of(const std::function<void()>& f) {
   return "no error";
 }
 
+/// The id of the kefu::error `f` throws, or "no error".
+inline std::string id_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const kefu::error& e) {
+    return e.id();
+  }
+  return "no error";
+}
+
 /// A scratch directory removed at the end of the test.
 struct scratch_dir {
   std::filesystem::path path;

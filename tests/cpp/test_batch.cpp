@@ -116,15 +116,7 @@ void expect_same(const kefu::rules::policy& p, const random_rows& rows, const de
 }
 
 std::string error_of(const std::function<void()>& f) { return kefu_test::error_of(f); }
-
-std::string id_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const kefu::error& e) {
-    return e.id();
-  }
-  return "no error";
-}
+using kefu_test::id_of;
 
 }  // namespace
 

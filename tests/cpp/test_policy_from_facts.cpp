@@ -35,15 +35,6 @@ rules:
 default: {ok: false}
 )";
 
-std::string id_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const kefu::error& e) {
-    return e.id();
-  }
-  return "no error";
-}
-
 std::vector<std::string> values_of(const kefu::rules::policy& p, const std::string& input) {
   return p.inputs()[p.slot(input)].values;
 }
