@@ -375,6 +375,15 @@ calendar_ptr builtin(const std::string& name) {
 std::map<std::string, calendar_ptr> with_dependent_builtins(std::map<std::string, calendar_ptr> own) {
   std::map<std::string, std::string_view> sources;
   for (const auto& [name, text] : detail::builtin_calendar_sources()) sources.emplace(std::string(name), text);
+  // Which built-in each built-in extends ("" for none): read once, not on every directory load.
+  static const std::map<std::string, std::string> bases = [&] {
+    std::map<std::string, std::string> m;
+    for (const auto& [name, text] : sources) {
+      const auto doc = kefu::detail::read_yaml_string(std::string(text), "<builtin>/calendars/" + name + ".yaml");
+      m[name] = doc.root["extends"] ? doc.root["extends"].Scalar() : std::string();
+    }
+    return m;
+  }();
   std::map<std::string, calendar_ptr> out = own;
   // A built-in is rebuilt when the calendar it extends is not the built-in of that name any more.
   std::function<calendar_ptr(const std::string&, int)> get = [&](const std::string& name, int depth) -> calendar_ptr {
@@ -382,14 +391,14 @@ std::map<std::string, calendar_ptr> with_dependent_builtins(std::map<std::string
     const auto src = sources.find(name);
     if (src == sources.end() || depth > 16) return nullptr;
     const calendar_ptr shipped = builtins().at(name);
-    const auto doc = kefu::detail::read_yaml_string(std::string(src->second), "<builtin>/calendars/" + name + ".yaml");
-    if (!doc.root["extends"]) return shipped;
-    const std::string base = doc.root["extends"].Scalar();
+    const std::string& base = bases.at(name);
+    if (base.empty()) return shipped;
     const calendar_ptr resolved = get(base, depth + 1);
     const auto shipped_base = builtins().find(base);
     if (!resolved || (shipped_base != builtins().end() && resolved == shipped_base->second)) return shipped;
     resolver r;
     r.find_builtin = [&](const std::string& b) { return get(b, depth + 1); };
+    const auto doc = kefu::detail::read_yaml_string(std::string(src->second), "<builtin>/calendars/" + name + ".yaml");
     calendar_ptr rebuilt = compile(doc, r);
     out.emplace(name, rebuilt);
     return rebuilt;
