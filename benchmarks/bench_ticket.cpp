@@ -88,6 +88,19 @@ void BM_TicketSnapshotRoundTrip(benchmark::State& state) {
 }
 BENCHMARK(BM_TicketSnapshotRoundTrip);
 
+void BM_TicketSnapshotWrite(benchmark::State& state) {
+  ticket t("T", default_plan(), t0);
+  lifecycle(t);
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const std::string json = t.to_json();
+    bytes = json.size();
+    benchmark::DoNotOptimize(json.data());
+  }
+  state.counters["json_bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_TicketSnapshotWrite);
+
 /// Memory per ticket after a 12-event lifecycle: the ticket, its impl, clocks and history (approximate:
 /// sizeof of the parts plus the capacity of the vectors and strings it owns).
 void BM_TicketMemory(benchmark::State& state) {

@@ -221,8 +221,9 @@ def main() -> None:
     t_kefu_policy = best(lambda: kefu.replay(policy, rows, events), 3)
     t_peer = best(lambda: peer_replay(machine, rows, events), 3)
     c = google_benchmark_medians("kefu_bench_ticket")
-    life, dispatch, rejected, snap, mem = (c["BM_TicketLifecycle"], c["BM_TicketDispatchWithAudit"], c["BM_TicketRejected"],
-                                           c["BM_TicketSnapshotRoundTrip"], c["BM_TicketMemory"])
+    life, dispatch, rejected, snap, snap_write, mem = (
+        c["BM_TicketLifecycle"], c["BM_TicketDispatchWithAudit"], c["BM_TicketRejected"],
+        c["BM_TicketSnapshotRoundTrip"], c["BM_TicketSnapshotWrite"], c["BM_TicketMemory"])
     per_event = lambda t: t / n_events * 1e6  # noqa: E731
     ratio = t_peer / t_kefu
     machine_text = f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, kefu {kefu.__version__}"
@@ -255,6 +256,8 @@ def main() -> None:
         f"| a rejected event (`transition_error` with its message; the ticket unchanged) | {ns(rejected) / 1e3:.1f} µs | |",
         f"| JSON snapshot restore (parse, replay and check the history; {snap['json_bytes'] / 1e3:.1f} KB with the plan) | "
         f"{ns(snap) / 1e3:.0f} µs | |",
+        f"| JSON snapshot write (`to_json`, the same {snap_write['json_bytes'] / 1e3:.1f} KB) | "
+        f"{ns(snap_write) / 1e3:.1f} µs | |",
         "",
         f"Memory per ticket after a 12-event lifecycle: about {mem['bytes_per_ticket'] / 1e3:.1f} KB "
         f"({mem['sizeof_audit_record']:.0f} B per audit record, operator and note inline up to 15 bytes; the plan "

@@ -308,16 +308,19 @@ inline instant parse_instant(std::string_view text, const time_zone& zone = time
 }
 
 /// "2026-02-14T10:00:00+08:00" (or "…Z" in UTC).
-inline std::string format_instant(instant t, const time_zone& zone = time_zone::utc()) {
+namespace detail {
+/// Appends format_instant's text to `out` (writers of many instants, such as ticket snapshots, allocate
+/// nothing per instant).
+inline void append_instant(std::string& out, instant t, const time_zone& zone) {
   const std::int64_t local = zone.local_seconds(t);
-  const std::int64_t day = detail::floor_div(local, 86400);
+  const std::int64_t day = floor_div(local, 86400);
   const std::int64_t sod = local - day * 86400;
-  const auto c = detail::civil_from_days(day);
+  const auto c = civil_from_days(day);
   char buf[32];
   auto put = [&](int pos, std::int64_t v, int width) {
     for (int k = width - 1; k >= 0; --k, v /= 10) buf[pos + k] = static_cast<char>('0' + v % 10);
   };
-  buf[0] = buf[1] = buf[2] = buf[3] = '0';
+  put(0, c.year >= 0 && c.year <= 9999 ? c.year : 0, 4);
   buf[4] = '-';
   put(5, c.month, 2);
   buf[7] = '-';
@@ -328,8 +331,21 @@ inline std::string format_instant(instant t, const time_zone& zone = time_zone::
   put(14, sod / 60 % 60, 2);
   buf[16] = ':';
   put(17, sod % 60, 2);
-  std::string out = detail::iso_year(c.year) + std::string(buf + 4, 15);
-  out += zone.offset().count() == 0 ? std::string("Z") : time_zone::offset_text(zone.offset().count());
+  if (c.year >= 0 && c.year <= 9999) {
+    out.append(buf, 19);
+  } else {
+    out += iso_year(c.year);
+    out.append(buf + 4, 15);
+  }
+  if (zone.offset().count() == 0) out += 'Z';
+  else out += time_zone::offset_text(zone.offset().count());
+}
+}  // namespace detail
+
+inline std::string format_instant(instant t, const time_zone& zone = time_zone::utc()) {
+  std::string out;
+  out.reserve(25);
+  detail::append_instant(out, t, zone);
   return out;
 }
 

@@ -6,6 +6,10 @@
 // or duplicate members, wrong types and numbers that are not integers are errors naming the member's path,
 // with the line and column where its value starts; the history is replayed and must lead to the recorded
 // states, flags and clocks. Every error is a parse_error with id kefu.ticket.snapshot.
+//
+// nlohmann-json does the JSON: its lexer and SAX parser read (into a flat document that keeps where each value
+// starts), its serializer escapes every text a user gave. No json DOM is built either way: restoring and
+// writing cost less than with the hand-written code this replaced (docs/performance.md, bench_ticket).
 #include "internal.hpp"
 
 #include <kefu/calendar/load.hpp>
@@ -13,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <iterator>
@@ -33,96 +38,163 @@ constexpr const char* snapshot_error_id = "kefu.ticket.snapshot";
 
 // ---- writing ----------------------------------------------------------------------------------------------
 
-/// An object built member by member in the order they are written, with room made first (a member of
-/// ordered_json is copied, not moved, when its object grows).
-class object_builder {
+/// Snapshot text written front to back in the layout snapshots have always had: the structure (braces, member
+/// names, the line breaks) here, every string by nlohmann-json's serializer (escapes, and text that is not UTF-8
+/// refused with a type_error). No document is built first: writing costs what the text costs. The serializer
+/// is nlohmann's own (detail::serializer, what json::dump() runs) so that its output goes straight into `out`.
+class writer {
  public:
-  explicit object_builder(std::size_t members) { v_.get_ref<json::object_t&>().reserve(members); }
-  object_builder& add(const char* key, json value) {
-    v_.get_ref<json::object_t&>().emplace_back(key, std::move(value));
-    return *this;
+  explicit writer(std::string& out)
+      : out_(out), ser_(nlohmann::detail::output_adapter<char, std::string>(out), ' ', nlohmann::detail::error_handler_t::strict) {}
+
+  /// `{`; `before` goes before each member (a line break for the plan's tiers).
+  void begin_object(const char* before = "") { open('{', before); }
+  void end_object() { close('}'); }
+  /// `[`; `before` goes before each item (a line break for history records).
+  void begin_array(const char* before = "") { open('[', before); }
+  void end_array() { close(']'); }
+
+  void key(std::string_view name) {
+    next();
+    const std::size_t end = out_.size();
+    out_.resize(end + name.size() + 3);  // member names are kefu's own identifiers: nothing to escape
+    char* o = &out_[end];
+    *o++ = '"';
+    o = std::copy(name.begin(), name.end(), o);
+    *o++ = '"';
+    *o = ':';
+    after_key_ = true;
   }
-  json done() { return std::move(v_); }
+  void string(std::string_view s) {
+    item();
+    scratch_.get_ref<std::string&>().assign(s.data(), s.size());
+    ser_.dump(scratch_, false, false, 0);
+  }
+  /// Text kefu writes itself (instants, state and event names, dates): ASCII letters, digits and
+  /// punctuation that JSON needs no escape for, written without the serializer.
+  void plain(std::string_view s) {
+    item();
+    out_ += '"';
+    out_ += s;
+    out_ += '"';
+  }
+  void state_name(state s) {  // "progress/tier", as to_string(state) has it
+    item();
+    out_ += '"';
+    out_ += to_string(s.where);
+    out_ += '/';
+    out_ += to_string(s.level);
+    out_ += '"';
+  }
+  void time(instant t) {
+    item();
+    out_ += '"';
+    kefu::detail::append_instant(out_, t, time_zone::utc());
+    out_ += '"';
+  }
+  void integer(std::int64_t n) {
+    item();
+    char buf[24];
+    out_.append(buf, std::to_chars(buf, buf + sizeof buf, n).ptr);
+  }
+  void boolean(bool b) {
+    item();
+    out_ += b ? "true" : "false";
+  }
+  void null() {
+    item();
+    out_ += "null";
+  }
 
  private:
-  json v_ = json::object();
+  struct level {
+    bool first = true;
+    const char* before = "";
+  };
+  /// Before a member: a comma after the first, then the level's `before`.
+  void next() {
+    level& l = levels_[depth_ - 1];
+    if (!l.first) out_ += ',';
+    l.first = false;
+    if (*l.before) out_ += l.before;
+  }
+  /// Before a value: nothing after its member name; else (an array item) as before a member.
+  void item() {
+    if (after_key_) {
+      after_key_ = false;
+    } else if (depth_ > 0) {
+      next();
+    }
+  }
+  void open(char c, const char* before) {
+    item();
+    out_ += c;
+    levels_[depth_++] = level{true, before};
+  }
+  void close(char c) {
+    --depth_;
+    out_ += c;
+  }
+
+  std::string& out_;
+  nlohmann::detail::serializer<json> ser_;
+  json scratch_ = json::string_t();
+  std::array<level, 8> levels_{};  // snapshots nest four deep
+  std::size_t depth_ = 0;
+  bool after_key_ = false;
 };
 
-json target_json(const std::optional<sla_target>& t) {
-  if (!t) return nullptr;
-  object_builder w(1);
+void write_target(writer& w, const std::optional<sla_target>& t) {
+  if (!t) return w.null();
+  w.begin_object();
+  w.key("clock");
+  w.plain(clock_kind_name(t->within.kind));
+  w.key("amount");
+  w.integer(t->within.amount);
+  w.key("calendar");
+  w.string(t->on ? t->on->name() : std::string());
+  w.key("warning");
+  w.begin_object();
   if (t->warning.lead) {
-    w.add("lead", t->warning.lead->count());
+    w.key("lead");
+    w.integer(t->warning.lead->count());
   } else {
     char buf[32];
     const auto r = std::to_chars(buf, buf + sizeof buf, t->warning.fraction);  // shortest text that reads back exactly
-    w.add("fraction", std::string(buf, r.ptr));
+    w.key("fraction");
+    w.plain(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
   }
-  return object_builder(4)
-      .add("clock", clock_kind_name(t->within.kind))
-      .add("amount", t->within.amount)
-      .add("calendar", t->on ? t->on->name() : std::string())
-      .add("warning", w.done())
-      .done();
-}
-
-json plan_json(const ticket_plan& plan) {
-  object_builder tiers(tier_count);
-  for (std::size_t i = 0; i < tier_count; ++i) {
-    const tier_targets& t = plan.tiers[i];
-    tiers.add(to_string(static_cast<tier>(i)), object_builder(5)
-                                                   .add("first_response", target_json(t.first_response))
-                                                   .add("resolution", target_json(t.resolution))
-                                                   .add("follow_up", target_json(t.follow_up))
-                                                   .add("follow_up_required", t.follow_up_required)
-                                                   .add("report_required", t.report_required)
-                                                   .done());
-  }
-  return object_builder(3)
-      .add("reopen_window", plan.reopen_window.count())
-      .add("system_operator", plan.system_operator)
-      .add("tiers", tiers.done())
-      .done();
-}
-
-void dump(std::string& out, const json& v) { out += v.dump(); }
-
-/// `{"key":value,...}`, each value written by `value(out, key, v)`, each member after `before`.
-template <class F>
-void object_to(std::string& out, const json& object, F value, const char* before = "") {
-  out += '{';
-  bool first = true;
-  for (const auto& [key, v] : object.items()) {
-    if (!first) out += ',';
-    first = false;
-    out += before;
-    out += '"';  // the keys are kefu's own identifiers: nothing to escape
-    out += key;
-    out += "\":";
-    value(out, key, v);
-  }
-  out += '}';
+  w.end_object();
+  w.end_object();
 }
 
 /// The plan, with a line break and two spaces before each tier.
-void plan_layout(std::string& out, const json& plan) {
-  object_to(out, plan, [](std::string& o, const std::string& key, const json& v) {
-    if (key != "tiers") return dump(o, v);
-    object_to(o, v, [](std::string& oo, const std::string&, const json& tier) { dump(oo, tier); }, "\n  ");
-  });
-}
-
-/// `[\n{…},\n{…}]`: one record a line.
-void records_to(std::string& out, const json& records) {
-  out += '[';
-  bool first = true;
-  for (const auto& r : records) {
-    if (!first) out += ',';
-    first = false;
-    out += '\n';
-    dump(out, r);
+void write_plan(writer& w, const ticket_plan& plan) {
+  w.begin_object();
+  w.key("reopen_window");
+  w.integer(plan.reopen_window.count());
+  w.key("system_operator");
+  w.string(plan.system_operator);
+  w.key("tiers");
+  w.begin_object("\n  ");
+  for (std::size_t i = 0; i < tier_count; ++i) {
+    const tier_targets& t = plan.tiers[i];
+    w.key(to_string(static_cast<tier>(i)));
+    w.begin_object();
+    w.key("first_response");
+    write_target(w, t.first_response);
+    w.key("resolution");
+    write_target(w, t.resolution);
+    w.key("follow_up");
+    write_target(w, t.follow_up);
+    w.key("follow_up_required");
+    w.boolean(t.follow_up_required);
+    w.key("report_required");
+    w.boolean(t.report_required);
+    w.end_object();
   }
-  out += ']';
+  w.end_object();
+  w.end_object();
 }
 
 /// nlohmann-json writes U+0008 and U+000C as \b and \f, where snapshots have always had \u0008 and \u000c
@@ -147,10 +219,12 @@ void classic_escapes(std::string& out) {
 
 /// Runs a writer; text that is not UTF-8 cannot be written as JSON and is refused, naming the ticket.
 template <class F>
-std::string written(const std::string& what, F write) {
+std::string written(const std::string& what, std::size_t room, F write) {
   std::string out;
+  out.reserve(room);
   try {
-    write(out);
+    writer w(out);
+    write(w);
   } catch (const json::type_error& e) {
     throw error("ticket snapshot: cannot write " + what + ": a text in it is not valid UTF-8 (" + e.what() + ")", {}, {},
                 snapshot_error_id);
@@ -160,14 +234,6 @@ std::string written(const std::string& what, F write) {
 }
 
 // ---- reading: a JSON document with where each value starts --------------------------------------------------
-
-/// Where each value of the document starts (a byte offset), in a tree beside nlohmann's: the items of an array
-/// and the members of an object in document order (ordered_json keeps that order). Lines and columns are
-/// counted from the offset only for an error.
-struct located {
-  std::size_t at = 0;
-  std::vector<located> kids;
-};
 
 /// Line and column (1-based, in bytes) of the byte at `offset`.
 struct position {
@@ -274,42 +340,94 @@ std::string syntax_message(std::string m, const std::string& last_token) {
   return m;
 }
 
-/// nlohmann-json's SAX events into an ordered_json document and the tree of where each value starts.
+/// A parsed snapshot: every value in document order (a container's first item or member right after it, then
+/// each sibling by `next`), strings in one arena, and the byte offset where each value starts (lines and
+/// columns are counted from it only for an error). Smaller and faster to build than a json DOM, and it keeps
+/// where each value was.
+struct document {
+  enum class kind : std::uint8_t { null, boolean, integer, string, array, object };
+  struct value {
+    kind type = kind::null;
+    bool b = false;
+    std::int64_t i = 0;
+    std::size_t text_at = 0, text_size = 0;  // a string's text in the arena
+    std::size_t key_at = 0, key_size = 0;    // an object member's name in the arena
+    std::size_t count = 0;                   // items or members
+    std::size_t next = 0;                    // the next item or member of the same container (0: none)
+    std::size_t at = 0;                      // byte offset in the text where the value starts
+  };
+  std::string_view text;
+  std::vector<value> values;
+  std::string arena;
+
+  std::string_view string_of(const value& v) const { return {arena.data() + v.text_at, v.text_size}; }
+  std::string_view key_of(const value& v) const { return {arena.data() + v.key_at, v.key_size}; }
+};
+
+/// nlohmann-json's SAX events into a document.
 class builder {
  public:
-  builder(std::string_view text, const char* const* last) : text_(text), last_(last) {}
+  builder(document& doc, const char* const* last) : doc_(doc), text_(doc.text), last_(last) {
+    doc_.values.reserve(text_.size() / 16 + 4);
+    doc_.arena.reserve(text_.size());
+  }
 
-  json root;
-  located root_at;
-
-  bool null() { return scalar(nullptr, word()); }
-  bool boolean(bool b) { return scalar(b, word()); }
-  bool number_integer(json::number_integer_t n) { return scalar(n, word()); }
+  bool null() { return add({}, word()); }
+  bool boolean(bool b) {
+    document::value v;
+    v.type = document::kind::boolean;
+    v.b = b;
+    return add(v, word());
+  }
+  bool number_integer(json::number_integer_t n) {
+    document::value v;
+    v.type = document::kind::integer;
+    v.i = n;
+    return add(v, word());
+  }
   bool number_unsigned(json::number_unsigned_t n) {
     if (n > static_cast<json::number_unsigned_t>(std::numeric_limits<std::int64_t>::max())) fail("integer too large", word());
-    return scalar(static_cast<std::int64_t>(n), word());
+    return number_integer(static_cast<std::int64_t>(n));
   }
   bool number_float(json::number_float_t, const json::string_t& text) {
     const bool integer = text.find_first_of(".eE") == std::string::npos;  // an integer past the 64-bit range
     fail(integer ? "integer too large" : "only integers are expected in a ticket snapshot", word());
   }
-  bool string(json::string_t& s) { return scalar(std::move(s), quoted()); }
+  bool string(json::string_t& s) {
+    document::value v;
+    v.type = document::kind::string;
+    v.text_at = doc_.arena.size();
+    v.text_size = s.size();
+    doc_.arena += s;
+    return add(v, quoted());
+  }
   bool binary(json::binary_t&) { return false; }  // not in JSON text
   bool start_object(std::size_t) {
-    json object = json::object();
-    object.get_ref<json::object_t&>().reserve(12);  // snapshots' objects have at most 10 members: no regrowth
-    return open(std::move(object), here());
+    document::value v;
+    v.type = document::kind::object;
+    return open(v, here());
   }
   bool key(json::string_t& k) {
-    if (open_.back().value->contains(k)) fail("duplicate member '" + k + "'", quoted());
-    key_ = std::move(k);
+    const frame& f = open_.back();
+    const document::value& object = doc_.values[f.index];
+    // A snapshot's objects have at most ten members; a bound keeps the duplicate check linear in the text.
+    if (object.count >= max_members) fail("more than " + std::to_string(max_members) + " members in one object", quoted());
+    for (std::size_t m = object.count ? f.index + 1 : 0; m; m = doc_.values[m].next)
+      if (doc_.key_of(doc_.values[m]) == k) fail("duplicate member '" + k + "'", quoted());
+    key_at_ = doc_.arena.size();
+    key_size_ = k.size();
+    doc_.arena += k;
     return true;
   }
   bool end_object() {
     open_.pop_back();
     return true;
   }
-  bool start_array(std::size_t) { return open(json::array(), here()); }
+  bool start_array(std::size_t) {
+    document::value v;
+    v.type = document::kind::array;
+    return open(v, here());
+  }
   bool end_array() {
     open_.pop_back();
     return true;
@@ -340,8 +458,8 @@ class builder {
 
  private:
   struct frame {
-    json* value;
-    located* at;
+    std::size_t index;  // the open container
+    std::size_t last;   // its last item or member so far (0: none yet)
   };
 
   std::size_t here() const { return *last_ ? static_cast<std::size_t>(*last_ - text_.data()) : 0; }
@@ -353,126 +471,158 @@ class builder {
     fail_at(what, p.line, p.column);
   }
 
-  /// Adds a value where the document stands; returns where it went.
-  frame add(json v, std::size_t offset) {
+  /// Adds a value where the document stands.
+  bool add(document::value v, std::size_t offset) {
     if (open_.size() > max_depth) fail("nesting too deep", offset);
-    if (open_.empty()) {
-      root = std::move(v);
-      root_at.at = offset;
-      return {&root, &root_at};
+    v.at = offset;
+    const std::size_t index = doc_.values.size();
+    if (!open_.empty()) {
+      frame& parent = open_.back();
+      document::value& container = doc_.values[parent.index];
+      ++container.count;
+      if (container.type == document::kind::object) {
+        v.key_at = key_at_;
+        v.key_size = key_size_;
+      }
+      if (parent.last) doc_.values[parent.last].next = index;
+      parent.last = index;
     }
-    frame& parent = open_.back();
-    parent.at->kids.push_back({offset, {}});
-    if (parent.value->is_array()) {
-      parent.value->push_back(std::move(v));
-      return {&parent.value->back(), &parent.at->kids.back()};
-    }
-    auto placed = parent.value->get_ref<json::object_t&>().emplace(std::move(key_), std::move(v));
-    return {&placed.first->second, &parent.at->kids.back()};
-  }
-  bool scalar(json v, std::size_t offset) {
-    add(std::move(v), offset);
+    doc_.values.push_back(v);
     return true;
   }
-  bool open(json v, std::size_t offset) {
-    open_.push_back(add(std::move(v), offset));
+  bool open(const document::value& v, std::size_t offset) {
+    add(v, offset);
+    open_.push_back({doc_.values.size() - 1, 0});
     return true;
   }
 
   static constexpr std::size_t max_depth = 32;
+  static constexpr std::size_t max_members = 64;
+  document& doc_;
   std::string_view text_;
   const char* const* last_;
   std::vector<frame> open_;
-  std::string key_;
+  std::size_t key_at_ = 0, key_size_ = 0;
 };
 
-/// A value of the document with where it starts.
+/// A value of the document.
 struct node {
-  const json& v;
-  const located& at;
-  std::string_view text;
-};
+  const document* doc;
+  std::size_t index;
 
-/// An object's member by index (ordered_json's object is a vector of pairs in document order).
-const json::object_t::value_type& member_at(const json::object_t& members, std::size_t k) {
-  return *(members.begin() + static_cast<std::ptrdiff_t>(k));
-}
+  const document::value& v() const { return doc->values[index]; }
+  bool is_null() const { return v().type == document::kind::null; }
+  bool is_boolean() const { return v().type == document::kind::boolean; }
+  bool is_integer() const { return v().type == document::kind::integer; }
+  bool is_string() const { return v().type == document::kind::string; }
+  bool is_array() const { return v().type == document::kind::array; }
+  bool is_object() const { return v().type == document::kind::object; }
+  std::string_view string() const { return doc->string_of(v()); }
+  std::int64_t integer() const { return v().i; }
+  bool boolean() const { return v().b; }
+  std::string_view key() const { return doc->key_of(v()); }
+  /// The first item or member (a container's), the next one (an item's or member's); empty at the end.
+  std::optional<node> first() const {
+    if (v().count == 0) return std::nullopt;
+    return node{doc, index + 1};
+  }
+  std::optional<node> next() const {
+    if (v().next == 0) return std::nullopt;
+    return node{doc, v().next};
+  }
+};
 
 [[noreturn]] void fail_at(const std::string& what, const node& n) {
-  const position p = position_of(n.text, n.at.at);
+  const position p = position_of(n.doc->text, n.v().at);
   fail_at(what, p.line, p.column);
 }
 
 /// Typed access to an object's members: every member must be read exactly once (unknown ones are errors).
 class jobject {
  public:
-  jobject(node n, std::string path) : n_(n), path_(std::move(path)) {
-    if (!n.v.is_object()) fail_at(path_ + ": expected an object", n);
-    used_.assign(n.v.size(), false);
+  /// `base` (outliving the jobject) + `tail` + `[index]` when index ≥ 0 is the object's path, put together
+  /// only for an error: reading a long history builds no strings.
+  jobject(node n, std::string_view base, const char* tail = "", std::ptrdiff_t index = -1)
+      : n_(n), base_(base), tail_(tail), index_(index) {
+    if (!n.is_object()) fail_at(path() + ": expected an object", n);
+  }
+  std::string path() const {
+    std::string p(base_);
+    p += tail_;
+    if (index_ >= 0) p += "[" + std::to_string(index_) + "]";
+    return p;
   }
   node get(const char* key) {
-    const auto& members = n_.v.get_ref<const json::object_t&>();
-    for (std::size_t k = 0; k < members.size(); ++k)
-      if (member_at(members, k).first == key) {
-        used_[k] = true;
-        return {member_at(members, k).second, n_.at.kids[k], n_.text};
+    const std::string_view name(key);
+    std::size_t k = 0;
+    for (auto m = n_.first(); m; m = m->next(), ++k)
+      if (m->key() == name) {
+        used_ |= std::uint64_t{1} << k;  // the builder allows at most 64 members
+        return *m;
       }
-    fail_at(path_ + ": missing member '" + key + "'", n_);
+    fail_at(path() + ": missing member '" + key + "'", n_);
   }
-  bool has(const char* key) const { return n_.v.contains(key); }
+  bool has(const char* key) const {
+    const std::string_view name(key);
+    for (auto m = n_.first(); m; m = m->next())
+      if (m->key() == name) return true;
+    return false;
+  }
   std::string str(const char* key) {
     const node x = get(key);
-    if (!x.v.is_string()) fail_at(where(key) + ": expected a string", x);
-    return x.v.get_ref<const std::string&>();
+    if (!x.is_string()) fail_at(where(key) + ": expected a string", x);
+    return std::string(x.string());
   }
   bool boolean(const char* key) {
     const node x = get(key);
-    if (!x.v.is_boolean()) fail_at(where(key) + ": expected true or false", x);
-    return x.v.get<bool>();
+    if (!x.is_boolean()) fail_at(where(key) + ": expected true or false", x);
+    return x.boolean();
   }
   std::int64_t integer(const char* key) {
     const node x = get(key);
-    if (!x.v.is_number_integer()) fail_at(where(key) + ": expected an integer", x);
-    return x.v.get<std::int64_t>();
+    if (!x.is_integer()) fail_at(where(key) + ": expected an integer", x);
+    return x.integer();
   }
   instant time(const char* key) {
     const node x = get(key);
-    if (!x.v.is_string()) fail_at(where(key) + ": expected a date-time string", x);
+    if (!x.is_string()) fail_at(where(key) + ": expected a date-time string", x);
     try {
-      return parse_instant(x.v.get_ref<const std::string&>());
+      return parse_instant(x.string());
     } catch (const parse_error& e) {
       fail_at(where(key) + ": " + e.detail(), x);
     }
   }
   void done() const {
-    const auto& members = n_.v.get_ref<const json::object_t&>();
-    for (std::size_t k = 0; k < used_.size(); ++k)
-      if (!used_[k]) fail_at(path_ + ": unknown member '" + member_at(members, k).first + "'", node{member_at(members, k).second, n_.at.kids[k], n_.text});
+    std::size_t k = 0;
+    for (auto m = n_.first(); m; m = m->next(), ++k)
+      if (!(used_ >> k & 1)) fail_at(path() + ": unknown member '" + std::string(m->key()) + "'", *m);
   }
-  std::string where(const char* key) const { return path_ + "." + key; }
+  std::string where(const char* key) const { return path() + "." + key; }
   node value() const { return n_; }
 
  private:
   node n_;
-  std::string path_;
-  std::vector<bool> used_;
+  std::string_view base_;
+  const char* tail_;
+  std::ptrdiff_t index_;
+  std::uint64_t used_ = 0;
 };
 
 /// The items of an array value.
 std::vector<node> items_of(const node& n) {
   std::vector<node> out;
-  const auto& items = n.v.get_ref<const json::array_t&>();
-  out.reserve(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) out.push_back({items[i], n.at.kids[i], n.text});
+  out.reserve(n.v().count);
+  for (auto i = n.first(); i; i = i->next()) out.push_back(*i);
   return out;
 }
 
+/// Member `key` of `o`, a name `parse` knows.
 template <class T>
-T named(const node& x, const std::string& path, std::optional<T> (*parse)(std::string_view), const char* what) {
-  if (!x.v.is_string()) fail_at(path + ": expected a string", x);
-  const std::string& s = x.v.get_ref<const std::string&>();
-  const auto v = parse(s);
-  if (!v) fail_at(path + ": unknown " + what + " '" + s + "'", x);
+T named(jobject& o, const char* key, std::optional<T> (*parse)(std::string_view), const char* what) {
+  const node x = o.get(key);
+  if (!x.is_string()) fail_at(o.where(key) + ": expected a string", x);
+  const auto v = parse(x.string());
+  if (!v) fail_at(o.where(key) + ": unknown " + what + " '" + std::string(x.string()) + "'", x);
   return *v;
 }
 
@@ -515,8 +665,8 @@ std::string moved_reason(const calendar::calendar& cal, std::optional<std::int64
 
 calendar::clock clock_kind(jobject& k, const std::string& path) {
   const node v = k.get("clock");
-  if (v.v.is_string()) {
-    const std::string& s = v.v.get_ref<const std::string&>();
+  if (v.is_string()) {
+    const std::string_view s = v.string();
     if (s == "wall") return calendar::clock::wall;
     if (s == "business") return calendar::clock::business;
     if (s == "workdays") return calendar::clock::workdays;
@@ -525,33 +675,32 @@ calendar::clock clock_kind(jobject& k, const std::string& path) {
 }
 
 std::optional<sla_target> read_target(const node& v, const std::string& path, const calendar_resolver& resolve) {
-  if (v.v.is_null()) return std::nullopt;
+  if (v.is_null()) return std::nullopt;
   jobject k(v, path);
   sla_target t;
   t.within.kind = clock_kind(k, path);
   t.within.amount = k.integer("amount");
   if (t.within.amount < 0) fail_at(path + ".amount: cannot be negative", v);
   const node cal = k.get("calendar");
-  if (!cal.v.is_string()) fail_at(path + ".calendar: expected a string", cal);
-  const std::string& name = cal.v.get_ref<const std::string&>();
+  if (!cal.is_string()) fail_at(path + ".calendar: expected a string", cal);
+  const std::string name(cal.string());
   try {
     t.on = resolve(name);
   } catch (const kefu::error& e) {
     fail_at(path + ".calendar: " + e.detail(), cal);
   }
   if (!t.on) fail_at(path + ".calendar: unknown calendar '" + name + "'", cal);
-  jobject w(k.get("warning"), path + ".warning");
+  jobject w(k.get("warning"), path, ".warning");
   const node wv = w.value();
   bool found = false;
-  const auto& members = wv.v.get_ref<const json::object_t&>();
-  for (std::size_t m = 0; m < members.size() && !found; ++m) {  // the first of lead and fraction, as written
-    const node member{member_at(members, m).second, wv.at.kids[m], wv.text};
-    if (member_at(members, m).first == "lead") {
+  for (auto m = wv.first(); m && !found; m = m->next()) {  // the first of lead and fraction, as written
+    const node member = *m;
+    if (member.key() == "lead") {
       const std::int64_t lead = w.integer("lead");
       if (lead < 0) fail_at(path + ".warning.lead: cannot be negative", member);
       t.warning = calendar::sla_warning::before(seconds(lead));
       found = true;
-    } else if (member_at(members, m).first == "fraction") {
+    } else if (member.key() == "fraction") {
       const std::string text = w.str("fraction");
       double f = 0;
       const auto r = std::from_chars(text.data(), text.data() + text.size(), f);
@@ -593,7 +742,7 @@ ticket_plan read_plan(const node& v, const calendar_resolver& resolve) {
 }  // namespace
 
 std::string plan_to_json(const ticket_plan& plan) {
-  return written("the plan", [&](std::string& out) { plan_layout(out, plan_json(plan)); });
+  return written("the plan", 512, [&](writer& w) { write_plan(w, plan); });
 }
 
 std::string plan_difference(const ticket_plan& a, const ticket_plan& b) {
@@ -630,76 +779,121 @@ std::string ticket::to_json() const {
   const impl& p = *p_;
   const instant last = p.last_instant();
   const ticket_flags& f = p.flags;
-  object_builder clocks(clock_count);
-  for (std::size_t c = 0; c < clock_count; ++c) {
-    const auto& k = p.clocks[c];
-    if (!k) {
-      clocks.add(to_string(static_cast<clock_name>(c)), nullptr);
-      continue;
+  return written("ticket '" + p.id + "'", 2048 + (p.history.size() + p.deadline_changes.size()) * 192, [&](writer& w) {
+    w.begin_object();
+    w.key("kefu_ticket");
+    w.integer(1);
+    w.key("id");
+    w.string(p.id);
+    w.key("received");
+    w.time(p.received);
+    w.key("received_by");
+    w.string(p.received_by);
+    w.key("plan");
+    write_plan(w, p.plan());
+    w.key("state");
+    w.begin_object();
+    w.key("progress");
+    w.plain(to_string(p.now.where));
+    w.key("tier");
+    w.plain(to_string(p.now.level));
+    w.end_object();
+    w.key("flags");
+    w.begin_object();
+    w.key("followed_up");
+    w.boolean(f.followed_up);
+    w.key("report_attached");
+    w.boolean(f.report_attached);
+    w.key("reopen_count");
+    w.integer(f.reopen_count);
+    w.key("closed_at");
+    if (f.closed_at) w.time(*f.closed_at);
+    else w.null();
+    w.end_object();
+    w.key("clocks");
+    w.begin_object();
+    for (std::size_t c = 0; c < clock_count; ++c) {
+      const auto& k = p.clocks[c];
+      w.key(to_string(static_cast<clock_name>(c)));
+      if (!k) {
+        w.null();
+        continue;
+      }
+      w.begin_object();
+      w.key("clock");
+      w.plain(clock_kind_name(k->target().kind));
+      w.key("amount");
+      w.integer(k->target().amount);
+      w.key("calendar");
+      w.string(k->on().name());
+      w.key("events");
+      w.begin_array();
+      for (const auto& e : k->events()) {
+        w.begin_object();
+        w.key("kind");
+        w.plain(calendar::to_string(e.kind));
+        w.key("at");
+        w.time(e.at);
+        w.end_object();
+      }
+      w.end_array();
+      if (const auto due = provisional_due(*k, last)) {
+        w.key("due");
+        w.time(*due);
+        w.key("provisional");
+        w.boolean(true);
+        w.key("official_until");
+        w.plain(format_days(k->on().official_until()));
+      }
+      w.end_object();
     }
-    json events = json::array();
-    events.get_ref<json::array_t&>().reserve(k->events().size());
-    for (const auto& e : k->events())
-      events.push_back(object_builder(2).add("kind", calendar::to_string(e.kind)).add("at", format_instant(e.at)).done());
-    object_builder x(7);
-    x.add("clock", clock_kind_name(k->target().kind))
-        .add("amount", k->target().amount)
-        .add("calendar", k->on().name())
-        .add("events", std::move(events));
-    if (const auto due = provisional_due(*k, last))
-      x.add("due", format_instant(*due)).add("provisional", true).add("official_until", format_days(k->on().official_until()));
-    clocks.add(to_string(static_cast<clock_name>(c)), x.done());
-  }
-  json history = json::array();
-  history.get_ref<json::array_t&>().reserve(p.history.size());
-  for (const auto& r : p.history)
-    history.push_back(object_builder(8)
-                          .add("at", format_instant(r.what.at))
-                          .add("by", r.what.by)
-                          .add("event", to_string(r.what.kind))
-                          .add("tier", to_string(r.what.to))
-                          .add("satisfied", r.what.satisfied)
-                          .add("note", r.what.note)
-                          .add("from", to_string(r.from))
-                          .add("to", to_string(r.to))
-                          .done());
-  object_builder doc(10);
-  doc.add("kefu_ticket", 1)
-      .add("id", p.id)
-      .add("received", format_instant(p.received))
-      .add("received_by", p.received_by)
-      .add("plan", plan_json(p.plan()))
-      .add("state", object_builder(2).add("progress", to_string(p.now.where)).add("tier", to_string(p.now.level)).done())
-      .add("flags", object_builder(4)
-                        .add("followed_up", f.followed_up)
-                        .add("report_attached", f.report_attached)
-                        .add("reopen_count", f.reopen_count)
-                        .add("closed_at", f.closed_at ? json(format_instant(*f.closed_at)) : json(nullptr))
-                        .done())
-      .add("clocks", clocks.done())
-      .add("history", std::move(history));
-  if (!p.deadline_changes.empty()) {
-    json changes = json::array();
-    for (const auto& d : p.deadline_changes)
-      changes.push_back(object_builder(6)
-                            .add("clock", to_string(d.clock))
-                            .add("at", format_instant(d.at))
-                            .add("old_due", format_instant(d.old_due))
-                            .add("new_due", format_instant(d.new_due))
-                            .add("still_provisional", d.still_provisional)
-                            .add("reason", d.reason)
-                            .done());
-    doc.add("deadline_changes", std::move(changes));
-  }
-  return written("ticket '" + p.id + "'", [&](std::string& out) {
-    out.reserve(1024 + p.history.size() * 160);
-    object_to(out, doc.done(), [](std::string& o, const std::string& key, const json& v) {
-      if (key == "plan") plan_layout(o, v);
-      else if (key == "history" || key == "deadline_changes") records_to(o, v);
-      else dump(o, v);
-    });
-    out += '\n';
-  });
+    w.end_object();
+    w.key("history");
+    w.begin_array("\n");  // one record a line
+    for (const auto& r : p.history) {
+      w.begin_object();
+      w.key("at");
+      w.time(r.what.at);
+      w.key("by");
+      w.string(r.what.by);
+      w.key("event");
+      w.plain(to_string(r.what.kind));
+      w.key("tier");
+      w.plain(to_string(r.what.to));
+      w.key("satisfied");
+      w.boolean(r.what.satisfied);
+      w.key("note");
+      w.string(r.what.note);
+      w.key("from");
+      w.state_name(r.from);
+      w.key("to");
+      w.state_name(r.to);
+      w.end_object();
+    }
+    w.end_array();
+    if (!p.deadline_changes.empty()) {
+      w.key("deadline_changes");
+      w.begin_array("\n");
+      for (const auto& d : p.deadline_changes) {
+        w.begin_object();
+        w.key("clock");
+        w.plain(to_string(d.clock));
+        w.key("at");
+        w.time(d.at);
+        w.key("old_due");
+        w.time(d.old_due);
+        w.key("new_due");
+        w.time(d.new_due);
+        w.key("still_provisional");
+        w.boolean(d.still_provisional);
+        w.key("reason");
+        w.string(d.reason);
+        w.end_object();
+      }
+      w.end_array();
+    }
+    w.end_object();
+  }) + '\n';
 }
 
 ticket ticket::from_json(std::string_view json, const calendar_resolver& resolve) { return restore(json, nullptr, &resolve); }
@@ -708,13 +902,15 @@ ticket ticket::from_json(std::string_view json, ticket_plan plan) { return resto
 
 ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, const calendar_resolver* resolve) {
   const char* read = nullptr;  // the last character nlohmann's lexer read
-  builder doc(text, &read);
-  json::sax_parse(noting_iterator(text.data(), &read), noting_iterator(text.data() + text.size(), &read), &doc);
-  const node root_v{doc.root, doc.root_at, text};
+  document doc;
+  doc.text = text;
+  builder build(doc, &read);
+  json::sax_parse(noting_iterator(text.data(), &read), noting_iterator(text.data() + text.size(), &read), &build);
+  const node root_v{&doc, 0};
   jobject root(root_v, "snapshot");
   {
     const node version = root.get("kefu_ticket");
-    if (!version.v.is_number_integer() || version.v.get<std::int64_t>() != 1)
+    if (!version.is_integer() || version.integer() != 1)
       fail_at("snapshot.kefu_ticket: expected format version 1", version);
   }
   std::string id = root.str("id");
@@ -741,8 +937,8 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
   }
 
   jobject st(root.get("state"), "snapshot.state");
-  const state expected{named<progress>(st.get("progress"), "snapshot.state.progress", &parse_progress, "progress state"),
-                       named<tier>(st.get("tier"), "snapshot.state.tier", &parse_tier, "tier")};
+  const state expected{named<progress>(st, "progress", &parse_progress, "progress state"),
+                       named<tier>(st, "tier", &parse_tier, "tier")};
   st.done();
 
   jobject fl(root.get("flags"), "snapshot.flags");
@@ -752,7 +948,7 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
   const std::int64_t reopen = fl.integer("reopen_count");
   if (reopen < 0 || reopen > 0xFFFFFFFF) fail_at("snapshot.flags.reopen_count: out of range", fl.value());
   flags.reopen_count = static_cast<std::uint32_t>(reopen);
-  if (!fl.get("closed_at").v.is_null()) flags.closed_at = fl.time("closed_at");
+  if (!fl.get("closed_at").is_null()) flags.closed_at = fl.time("closed_at");
   fl.done();
 
   struct clock_text {
@@ -762,17 +958,15 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
     std::vector<calendar::clock_event> events;
     std::optional<instant> provisional_due;      // `due` with `"provisional":true` (DOM-SLA-8)
     std::optional<std::int64_t> official_until;  // the calendar's official data then
-    int line = 0, column = 0;
+    std::optional<node> value;  // where it was written (line and column counted only for an error)
   };
   std::array<clock_text, clock_count> clocks;
   jobject cl(root.get("clocks"), "snapshot.clocks");
   for (std::size_t c = 0; c < clock_count; ++c) {
     const char* name = to_string(static_cast<clock_name>(c));
     const node v = cl.get(name);
-    const position at = position_of(text, v.at.at);
-    clocks[c].line = at.line;
-    clocks[c].column = at.column;
-    if (v.v.is_null()) continue;
+    clocks[c].value = v;
+    if (v.is_null()) continue;
     const std::string path = std::string("snapshot.clocks.") + name;
     jobject k(v, path);
     clocks[c].present = true;
@@ -784,11 +978,10 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
     clocks[c].target.amount = k.integer("amount");
     clocks[c].calendar_name = k.str("calendar");
     const node evs = k.get("events");
-    if (!evs.v.is_array()) fail_at(path + ".events: expected an array", evs);
+    if (!evs.is_array()) fail_at(path + ".events: expected an array", evs);
     for (const node& e : items_of(evs)) {
-      jobject eo(e, path + ".events[]");
-      const calendar::clock_event_kind ck =
-          named<calendar::clock_event_kind>(eo.get("kind"), path + ".events[].kind", &parse_clock_event, "clock event");
+      jobject eo(e, path, ".events[]");
+      const calendar::clock_event_kind ck = named<calendar::clock_event_kind>(eo, "kind", &parse_clock_event, "clock event");
       clocks[c].events.push_back({ck, eo.time("at")});
       eo.done();
     }
@@ -802,7 +995,7 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
     if (k.has("official_until")) {
       const node ou = k.get("official_until");
       std::int64_t days = 0;
-      if (!ou.v.is_string() || !parse_days(ou.v.get_ref<const std::string&>(), days))
+      if (!ou.is_string() || !parse_days(ou.string(), days))
         fail_at(path + ".official_until: expected a date as YYYY-MM-DD", ou);
       clocks[c].official_until = days;
     }
@@ -811,17 +1004,16 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
   cl.done();
 
   const node hist = root.get("history");
-  if (!hist.v.is_array()) fail_at("snapshot.history: expected an array", hist);
+  if (!hist.is_array()) fail_at("snapshot.history: expected an array", hist);
   std::vector<deadline_change> changes;
   if (root.has("deadline_changes")) {
     const node dv = root.get("deadline_changes");
-    if (!dv.v.is_array()) fail_at("snapshot.deadline_changes: expected an array", dv);
+    if (!dv.is_array()) fail_at("snapshot.deadline_changes: expected an array", dv);
     const std::vector<node> items = items_of(dv);
     for (std::size_t i = 0; i < items.size(); ++i) {
-      const std::string path = "snapshot.deadline_changes[" + std::to_string(i) + "]";
-      jobject d(items[i], path);
+      jobject d(items[i], "snapshot.deadline_changes", "", static_cast<std::ptrdiff_t>(i));
       deadline_change x;
-      x.clock = named<clock_name>(d.get("clock"), path + ".clock", &parse_clock_name, "clock");
+      x.clock = named<clock_name>(d, "clock", &parse_clock_name, "clock");
       x.at = d.time("at");
       x.old_due = d.time("old_due");
       x.new_due = d.time("new_due");
@@ -838,27 +1030,26 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
   t.reserve(records.size());
   for (std::size_t n = 0; n < records.size(); ++n) {
     const node& h = records[n];
-    const std::string path = "snapshot.history[" + std::to_string(n) + "]";
-    jobject r(h, path);
+    jobject r(h, "snapshot.history", "", static_cast<std::ptrdiff_t>(n));
     event e;
     e.at = r.time("at");
     e.by = r.str("by");
-    e.kind = named<event_kind>(r.get("event"), path + ".event", &parse_event_kind, "event");
-    e.to = named<tier>(r.get("tier"), path + ".tier", &parse_tier, "tier");
+    e.kind = named<event_kind>(r, "event", &parse_event_kind, "event");
+    e.to = named<tier>(r, "tier", &parse_tier, "tier");
     e.satisfied = r.boolean("satisfied");
     e.note = r.str("note");
-    const state from = named<state>(r.get("from"), path + ".from", &parse_state, "state");
-    const state to = named<state>(r.get("to"), path + ".to", &parse_state, "state");
+    const state from = named<state>(r, "from", &parse_state, "state");
+    const state to = named<state>(r, "to", &parse_state, "state");
     r.done();
     if (t.current() != from)
-      fail_at(path + ": recorded from-state " + to_string(from) + " but replay is in " + to_string(t.current()), h);
+      fail_at(r.path() + ": recorded from-state " + to_string(from) + " but replay is in " + to_string(t.current()), h);
     try {
       t.fire(std::move(e));
     } catch (const kefu::error& x) {
-      fail_at(path + ": replay failed: " + x.what(), h);
+      fail_at(r.path() + ": replay failed: " + x.what(), h);
     }
     if (t.current() != to)
-      fail_at(path + ": recorded to-state " + to_string(to) + " but replay reached " + to_string(t.current()), h);
+      fail_at(r.path() + ": recorded to-state " + to_string(to) + " but replay reached " + to_string(t.current()), h);
   }
   if (t.current() != expected)
     fail_at("snapshot.state: says " + to_string(expected) + " but the history leads to " + to_string(t.current()), root_v);
@@ -870,13 +1061,13 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
     const std::string path = std::string("snapshot.clocks.") + name;
     if (x.present != (k != nullptr))
       fail_at(path + (x.present ? ": the plan and history give no such clock" : ": missing, but the plan and history give one"),
-              x.line, x.column);
+              *x.value);
     if (!k) continue;
     if (k->target() != x.target || k->on().name() != x.calendar_name)
       fail_at(path + ": target differs from the plan's (" + std::to_string(k->target().amount) + " " +
                   clock_kind_name(k->target().kind) + " on '" + k->on().name() + "')",
-              x.line, x.column);
-    if (k->events() != x.events) fail_at(path + ".events: do not match what the history leads to", x.line, x.column);
+              *x.value);
+    if (k->events() != x.events) fail_at(path + ".events: do not match what the history leads to", *x.value);
   }
   // DOM-SLA-8: the recorded changes as they are, then every provisional due recomputed as of the same instant
   // on the calendar found now; one that moved is recorded (once: the next snapshot carries the new due).
