@@ -1,6 +1,6 @@
 // kefu.Policy: the handbook policy of a rules directory, and triage of complaint facts.
 #include "register.hpp"
-#include "rows.hpp"
+#include "convert/rows.hpp"
 
 #include <kefu/rules/triage.hpp>
 
@@ -100,7 +100,6 @@ py::object results_frame(const std::vector<py_triage>& rs, const kefu::time_zone
   return py::module_::import("pandas").attr("DataFrame")(c, py::arg("index") = index);
 }
 
-bool is_frame(py::handle x) { return py::hasattr(x, "to_dict") && py::hasattr(x, "columns") && py::hasattr(x, "index"); }
 
 }  // namespace
 

@@ -352,4 +352,16 @@ decision_columns evaluate_columns(const batch& b, const batch_options& options) 
   return out;
 }
 
+std::vector<decision> evaluate_records(const policy& p, const std::vector<record>& rows) {
+  std::vector<decision> out(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    try {
+      p.evaluate(rows[i], out[i]);
+    } catch (const error& e) {
+      rethrow_with_prefix(e, row_prefix(i));
+    }
+  }
+  return out;
+}
+
 }  // namespace kefu::rules

@@ -286,6 +286,33 @@ TEST(Batch, EvaluationErrorsNameTheRow) {
   }
 }
 
+TEST(Batch, RecordsDecideAsEvaluateAndErrorsNameTheRow) {
+  const auto p = kefu::rules::load_policy_file(rules_dir + "/refund.yaml");
+  const random_rows rows(*p, 500, 11);
+  const auto decided = kefu::rules::evaluate_records(*p, rows.records);
+  ASSERT_EQ(decided.size(), rows.records.size());
+  for (std::size_t i = 0; i < decided.size(); ++i) {
+    const auto d = p->evaluate(rows.records[i]);
+    ASSERT_EQ(decided[i].matched, d.matched) << "row " << i;
+    ASSERT_EQ(decided[i].by_default, d.by_default) << "row " << i;
+  }
+  const auto strict = kefu::rules::load_policy_string(
+      "policy: strict\nhit_policy: unique\ninputs: {n: int}\noutputs: {ok: bool}\nrules:\n"
+      "  - {id: LOW, when: n < 5, then: {ok: true}}\n  - {id: MID, when: n > 3 and n < 10, then: {ok: false}}\n",
+      "strict.yaml");
+  std::vector<kefu::rules::record> records;
+  for (const char* n : {"1", "2", "4", "20"}) {
+    records.push_back(strict->make_record());
+    strict->set(records.back(), 0, n);
+  }
+  EXPECT_EQ(error_of([&] { kefu::rules::evaluate_records(*strict, records); }),
+            "row 2: policy 'strict' (hit policy unique): rules LOW and MID both match");
+  EXPECT_EQ(id_of([&] { kefu::rules::evaluate_records(*strict, records); }), "kefu.rules.not_unique");
+  records.pop_back();
+  records.erase(records.begin() + 2);
+  EXPECT_EQ(kefu::rules::evaluate_records(*strict, records).size(), 2u);
+}
+
 TEST(Batch, ThreadsGiveTheSameResultAndTheSameError) {
   const auto p = kefu::rules::load_policy_file(rules_dir + "/risk.yaml");
   const random_rows rows(*p, 30000, 3);

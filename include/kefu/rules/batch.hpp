@@ -168,4 +168,8 @@ struct batch_options {
 /// Decides every row of the batch (batch::check() first). Throws as described at the top of this file.
 decision_columns evaluate_columns(const batch& b, const batch_options& options = {});
 
+/// Decides records (made by policy::make_record and filled, as a row reader fills them) one by one, each
+/// exactly as policy::evaluate decides it; the first error has "row N: " in front (class and id kept).
+std::vector<decision> evaluate_records(const policy& p, const std::vector<record>& rows);
+
 }  // namespace kefu::rules

@@ -4,7 +4,15 @@
 // dicts' keys are interned, so keys and values written as literals in Python match by identity.
 #pragma once
 
-#include "register.hpp"
+#include "convert/missing.hpp"
+#include "convert/value.hpp"
+
+#include <kefu/rules/batch.hpp>
+#include <kefu/rules/policy.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace kefu::python {
 
@@ -106,5 +114,22 @@ struct row_reader {
     return r;
   }
 };
+
+/// A decision policy as a row_reader target: inputs, with their defaults, must all be given.
+struct policy_target {
+  static constexpr const char* noun = "input";
+  const kefu::rules::policy* p;
+  const std::vector<kefu::rules::field>& fields() const { return p->inputs(); }
+  const kefu::time_zone& zone() const { return p->zone(); }
+  kefu::rules::record make() const { return p->make_record(); }
+  void set_value(kefu::rules::record& r, std::size_t slot, kefu::rules::value v) const { p->set_value(r, slot, std::move(v)); }
+  void set_text(kefu::rules::record& r, std::size_t slot, const std::string& text) const { p->set(r, slot, text); }
+  void finish(const kefu::rules::record& r) const { p->check_complete(r); }
+  [[noreturn]] void unknown(const std::string& name) const {
+    kefu::rules::batch(*p, 0).slot(name);  // throws "policy 'P': unknown input 'x' (did you mean …)", kefu.rules.unknown_input
+    throw std::logic_error("kefu: input '" + name + "' is unknown and known");
+  }
+};
+using policy_rows = row_reader<policy_target>;
 
 }  // namespace kefu::python

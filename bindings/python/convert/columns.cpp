@@ -1,0 +1,395 @@
+// Python columns → a kefu::rules::batch (convert/columns.hpp).
+#include "convert/columns.hpp"
+
+#include <pybind11/numpy.h>
+
+#include <climits>
+#include <cstdint>
+#include <exception>
+#include <string_view>
+#include <vector>
+
+namespace py = pybind11;
+namespace kr = kefu::rules;
+
+namespace kefu::python {
+
+namespace {
+
+/// One input's values for every row of a batch, converted from Python for a kefu::rules::batch: numbers in
+/// the input's unit, or text (row i is text[ends[i-1], ends[i])); rows without a value are marked missing
+/// (the core applies the default or reports the missing input); reading stops at the first refused value,
+/// kept with its row for the batch to report in order.
+struct input_column {
+  bool given = false;                 // the batch has this column
+  std::size_t rows = 0;               // how many rows the column is for
+  std::vector<std::int64_t> numbers;  // non-text inputs
+  std::string text;                   // text inputs: row i is text[ends[i-1], ends[i])
+  std::vector<std::size_t> ends;
+  std::vector<std::string_view> views;  // the texts, for the batch (made by add_to)
+  std::vector<std::uint8_t> missing;    // one byte per row when some row has no value
+  std::size_t error_row = SIZE_MAX;  // the first row whose value is bad, and why
+  std::exception_ptr error;
+  std::string_view text_at(std::size_t row) const {
+    const std::size_t begin = row ? ends[row - 1] : 0;
+    return std::string_view(text).substr(begin, ends[row] - begin);
+  }
+  /// Lends the column to the batch (keep it alive until the batch is decided).
+  void add_to(kr::batch& b, std::size_t slot, bool is_text) {
+    const std::uint8_t* mask = missing.empty() ? nullptr : missing.data();
+    if (is_text) {
+      views.resize(ends.size());
+      for (std::size_t i = 0; i < ends.size(); ++i) views[i] = text_at(i);
+      b.texts(slot, views.data(), mask);
+    } else {
+      b.numbers(slot, numbers.data(), mask, true);  // read from names or checked by the row reader's rules
+    }
+    if (error) b.refuse(slot, error_row, error);
+  }
+};
+
+/// Decides the rows of the columns read from a batch, in the order given, without the GIL.
+kr::decision_columns decide(const kr::policy& p, std::vector<input_column>& cols, const std::vector<std::size_t>& order,
+                            std::size_t n) {
+  kr::batch b(p, n);
+  for (const std::size_t s : order) cols[s].add_to(b, s, p.inputs()[s].type == kr::value_type::text);
+  py::gil_scoped_release release;
+  return kr::evaluate_columns(b);
+}
+
+/// Reads the columns of a batch into typed input columns, value by value with the row reader's rules,
+/// so a value means (and is refused) exactly as it would be in a dict given to evaluate().
+class column_reader {
+ public:
+  column_reader(const kr::policy& p, const policy_rows& rows) : p_(p), rows_(rows), scratch_(p.make_record()) {}
+
+  /// Converts one column of n values into `c` (for input `slot`); stops at the first bad value.
+  void read(input_column& c, std::size_t slot, py::handle values, std::size_t n) {
+    c.given = true;
+    c.rows = n;
+    const auto& f = p_.inputs()[slot];
+    const bool text = f.type == kr::value_type::text;
+    if (text) {
+      c.ends.reserve(n);
+    } else {
+      c.numbers.reserve(n);
+    }
+    // pandas: categories are read once each; numpy-backed integer and bool columns in place.
+    if (py::hasattr(values, "cat") && py::hasattr(values, "dtype") &&
+        py::str(values.attr("dtype")).cast<std::string>() == "category") {
+      read_coded(c, slot, values.attr("cat").attr("codes").attr("to_numpy")(), py::list(values.attr("cat").attr("categories")), n);
+      return;
+    }
+    if (f.type == kr::value_type::enumeration && py::hasattr(values, "dtype") && py::hasattr(values, "to_numpy") &&
+        py::isinstance(values.attr("dtype"), py::module_::import("pandas").attr("StringDtype"))) {
+      const py::tuple fu = py::module_::import("pandas").attr("factorize")(values);  // missing values: code -1
+      read_coded(c, slot, fu[0], py::list(fu[1]), n);
+      return;
+    }
+    py::object array;
+    if (py::isinstance<py::array>(values)) {
+      array = py::reinterpret_borrow<py::object>(values);
+    } else if (py::hasattr(values, "to_numpy") && py::hasattr(values, "dtype")) {
+      const py::object dtype = values.attr("dtype");
+      const std::string kind = py::hasattr(dtype, "kind") ? py::str(dtype.attr("kind")).cast<std::string>() : "O";
+      const bool numpy_dtype = py::isinstance(dtype, numpy().attr("dtype"));
+      array = (numpy_dtype && (kind == "b" || kind == "i" || kind == "u")) ? values.attr("to_numpy")()
+                                                                          : values.attr("to_numpy")(py::arg("dtype") = py::str("object"));
+    }
+    if (array && read_typed(c, slot, py::reinterpret_borrow<py::array>(array))) return;
+    const py::object items = array ? array.attr("tolist")() : py::reinterpret_borrow<py::object>(values);
+    const py::sequence seq = PyList_Check(items.ptr()) || PyTuple_Check(items.ptr()) ? py::reinterpret_borrow<py::sequence>(items)
+                                                                                     : py::sequence(py::list(items));
+    PyObject** item = PySequence_Fast_ITEMS(seq.ptr());
+    for (std::size_t row = 0; row < n; ++row) {
+      if (!put(c, slot, row, item[row])) return;
+    }
+  }
+
+ private:
+ public:
+  /// A column gathered from dicts: items[row] is the row's value, nullptr when the row lacks the key.
+  void read_items(input_column& c, std::size_t slot, const std::vector<PyObject*>& items, std::size_t n) {
+    c.given = true;
+    c.rows = n;
+    if (p_.inputs()[slot].type == kr::value_type::text)
+      c.ends.reserve(n);
+    else
+      c.numbers.reserve(n);
+    for (std::size_t row = 0; row < n; ++row) {
+      if (!items[row])
+        push_missing(c, p_.inputs()[slot], row);
+      else if (!put(c, slot, row, items[row]))
+        return;
+    }
+  }
+
+ private:
+  /// One value; false (and the error kept) when it is bad.
+  bool put(input_column& c, std::size_t slot, std::size_t row, py::handle item) {
+    const auto& f = p_.inputs()[slot];
+    PyObject* o = item.ptr();
+    // The common cases directly (as row_reader::set reads them); everything else through it.
+    if (f.type == kr::value_type::enumeration && PyUnicode_CheckExact(o)) {
+      if (PyObject* index = dict_find(rows_.enum_values[slot], o)) {
+        push(c, f, PyLong_AsLongLong(index), {});
+        return true;
+      }
+    } else if (f.type == kr::value_type::text && PyUnicode_CheckExact(o)) {
+      Py_ssize_t size = 0;
+      const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size);
+      if (!utf8) throw py::error_already_set();
+      push(c, f, 0, std::string_view(utf8, static_cast<std::size_t>(size)));
+      return true;
+    } else if (f.type == kr::value_type::boolean && PyBool_Check(o)) {
+      push(c, f, o == Py_True ? 1 : 0, {});
+      return true;
+    }
+    if (PyUnicode_CheckExact(o) && f.type != kr::value_type::text) {  // text such as "1000.50": parsed as its type
+      Py_ssize_t size = 0;
+      const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size);
+      if (!utf8) throw py::error_already_set();
+      try {
+        p_.set(scratch_, slot, std::string(utf8, static_cast<std::size_t>(size)));
+      } catch (const kefu::error&) {
+        c.error_row = row;
+        c.error = std::current_exception();
+        return false;
+      }
+      push(c, f, scratch_.numbers[slot], {});
+      return true;
+    }
+    if (f.type == kr::value_type::integer && PyLong_CheckExact(o)) {
+      int overflow = 0;
+      const std::int64_t number = PyLong_AsLongLongAndOverflow(o, &overflow);
+      if (!overflow) {
+        push(c, f, number, {});
+        return true;
+      }
+    }
+    scratch_.present[slot] = 0;
+    try {
+      rows_.set(scratch_, slot, item);
+    } catch (const kefu::error&) {
+      c.error_row = row;
+      c.error = std::current_exception();
+      return false;
+    }
+    if (scratch_.present[slot]) {
+      push(c, f, scratch_.numbers[slot], scratch_.texts[slot]);
+    } else {  // None, NaN, NaT, pandas.NA: the default, or missing
+      push_missing(c, p_.inputs()[slot], row);
+    }
+    return true;
+  }
+
+  static void push(input_column& c, const kr::field& f, std::int64_t number, std::string_view text) {
+    if (f.type == kr::value_type::text) {
+      c.text.append(text);
+      c.ends.push_back(c.text.size());
+    } else {
+      c.numbers.push_back(number);
+    }
+  }
+
+  /// numpy bool and integer columns for bool, int and money inputs, read in place; false when the
+  /// column needs the value-by-value path.
+  bool read_typed(input_column& c, std::size_t slot, const py::array& a) {
+    const auto& f = p_.inputs()[slot];
+    const char kind = a.dtype().kind();
+    const bool ints = kind == 'i' || (kind == 'u' && a.itemsize() < 8);
+    if (a.ndim() != 1) return false;
+    if (!((f.type == kr::value_type::boolean && kind == 'b') ||
+          ((f.type == kr::value_type::integer || f.type == kr::value_type::money) && ints)))
+      return false;
+    const auto values = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(a);
+    if (!values) throw py::error_already_set();
+    const auto v = values.unchecked<1>();
+    const auto n = static_cast<std::size_t>(v.shape(0));
+    for (std::size_t row = 0; row < n; ++row) {
+      std::int64_t x = v(static_cast<py::ssize_t>(row));
+      if (f.type == kr::value_type::money) {
+        if (x > INT64_MAX / 100 || x < -INT64_MAX / 100) {  // the reader says why
+          if (!put(c, slot, row, py::int_(x))) return true;
+          continue;
+        }
+        x *= 100;  // whole yuan, as an int in a dict is read
+      }
+      c.numbers.push_back(x);
+    }
+    return true;
+  }
+
+  /// Values given as codes into a few distinct values (a pandas Categorical, a factorized string
+  /// column): each distinct value is read once; a code below 0 is a missing value.
+  void read_coded(input_column& c, std::size_t slot, py::handle codes_array, const py::list& distinct, std::size_t n) {
+    const auto& f = p_.inputs()[slot];
+    const auto codes = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(codes_array);
+    if (!codes) throw py::error_already_set();
+    input_column values;  // row k: distinct value k
+    values.rows = distinct.size();
+    std::vector<std::uint8_t> ok(distinct.size(), 1);
+    for (std::size_t k = 0; k < distinct.size(); ++k) {
+      if (!put(values, slot, k, distinct[k])) {
+        ok[k] = 0;
+        push(values, f, 0, {});
+        values.error = nullptr;
+      }
+    }
+    const auto code = codes.unchecked<1>();
+    for (std::size_t row = 0; row < n; ++row) {
+      const std::int64_t k = code(static_cast<py::ssize_t>(row));
+      if (k < 0) {
+        push_missing(c, p_.inputs()[slot], row);
+        continue;
+      }
+      const auto ku = static_cast<std::size_t>(k);
+      if (!ok[ku]) {
+        put(c, slot, row, distinct[ku]);  // keeps the error, at this row
+        return;
+      }
+      if (!values.missing.empty() && values.missing[ku]) {  // a distinct value that means "not given"
+        push_missing(c, f, row);
+        continue;
+      }
+      if (f.type == kr::value_type::text)
+        push(c, f, 0, values.text_at(ku));
+      else
+        push(c, f, values.numbers[ku], {});
+    }
+  }
+
+  /// A row without a value (None, NaN, not in the dict): marked; the core applies the default or reports it.
+  static void push_missing(input_column& c, const kr::field& f, std::size_t row) {
+    if (c.missing.empty()) c.missing.assign(c.rows, 0);
+    c.missing[row] = 1;
+    push(c, f, 0, {});
+  }
+
+  const kr::policy& p_;
+  const policy_rows& rows_;
+  kr::record scratch_;
+};
+
+/// A column as the reader takes it: a numpy array, a pandas Series, a list or tuple (other iterables
+/// become lists). Text, mappings and scalars are refused: one value is never spread over every row.
+py::object as_column(py::handle v, const std::string& name) {
+  if (py::isinstance<py::str>(v) || py::isinstance<py::bytes>(v) || PyDict_Check(v.ptr()))
+    throw py::type_error("column '" + name + "': expected a sequence of values (list, numpy array or pandas Series), got " +
+                         type_name(v));
+  if (py::isinstance<py::array>(v)) {
+    const auto a = py::reinterpret_borrow<py::array>(v);
+    if (a.ndim() != 1)
+      throw py::type_error("column '" + name + "': expected one value per row (a 1-dimensional array), got " +
+                           std::to_string(a.ndim()) + " dimensions");
+    return py::reinterpret_borrow<py::object>(v);
+  }
+  if (PyList_Check(v.ptr()) || PyTuple_Check(v.ptr()) || (py::hasattr(v, "to_numpy") && py::hasattr(v, "dtype")))
+    return py::reinterpret_borrow<py::object>(v);
+  if (py::hasattr(v, "__iter__")) return py::list(py::reinterpret_borrow<py::object>(v));
+  throw py::type_error("column '" + name + "': expected a sequence of values (list, numpy array or pandas Series), got " +
+                       type_name(v));
+}
+
+/// A list of dicts, gathered into columns. Any row that cannot be read is read again by the row
+/// reader, so the error is the one evaluate_many raises.
+kr::decision_columns decide_dicts(const kr::policy& policy, const policy_rows& reader, py::handle data) {
+  const kr::policy* p = &policy;
+  const auto& inputs = p->inputs();
+  const py::sequence rows = py::reinterpret_borrow<py::sequence>(data);
+  const std::size_t n = py::len(rows);
+  PyObject** row = PySequence_Fast_ITEMS(rows.ptr());
+  std::vector<std::vector<PyObject*>> items(inputs.size());
+  std::vector<py::object> converted;  // mappings other than dict, as dicts
+  std::size_t stop = n;                // the first row that is not a mapping of known inputs
+  for (std::size_t i = 0; i < n && stop == n; ++i) {
+    PyObject* r = row[i];
+    if (!PyDict_Check(r)) {
+      if (!py::hasattr(r, "items") || !py::hasattr(r, "keys")) {
+        stop = i;
+        break;
+      }
+      converted.push_back(py::dict(py::reinterpret_borrow<py::object>(r)));
+      r = converted.back().ptr();
+    }
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(r, &pos, &key, &value)) {
+      PyObject* slot = dict_find(reader.slots, key);
+      if (!slot) {
+        stop = i;
+        break;
+      }
+      auto& column = items[static_cast<std::size_t>(PyLong_AsSsize_t(slot))];
+      if (column.empty()) column.resize(n, nullptr);
+      column[i] = value;
+    }
+  }
+  column_reader columns(*p, reader);
+  std::vector<input_column> cols(inputs.size());
+  std::vector<std::size_t> order;
+  for (std::size_t s = 0; s < inputs.size(); ++s) {
+    if (items[s].empty()) continue;
+    columns.read_items(cols[s], s, items[s], stop);
+    order.push_back(s);
+  }
+  // The rows before `stop` as a batch; its first row at fault (a bad value, a missing input), or the
+  // row that is no mapping of known inputs, is read again as a row, so the error is evaluate_many's.
+  kr::batch b(*p, stop);
+  for (const std::size_t s : order) cols[s].add_to(b, s, inputs[s].type == kr::value_type::text);
+  const std::size_t first = b.first_bad_row();
+  if (first < n) {
+    try {
+      reader.read(row[first]);
+    } catch (const kefu::error& e) {
+      kefu::rethrow_with_prefix(e, row_prefix(first));
+    }
+    throw std::logic_error("kefu: row " + std::to_string(first) + " was refused as a column but read as a row");
+  }
+  py::gil_scoped_release release;
+  return kr::evaluate_columns(b);
+}
+
+}  // namespace
+
+kr::decision_columns decide_columns(const kr::policy& policy, py::handle data, py::object& index) {
+  const kr::policy* p = &policy;
+  const policy_rows reader(policy_target{p});
+  if (PyList_Check(data.ptr()) || PyTuple_Check(data.ptr())) return decide_dicts(policy, reader, data);
+  py::object items;
+  if (is_frame(data)) {
+    items = data.attr("items")();
+    index = data.attr("index");
+  } else if (PyDict_Check(data.ptr()) || (py::hasattr(data, "items") && py::hasattr(data, "keys"))) {
+    items = data.attr("items")();
+  } else {
+    throw py::type_error("evaluate_columns: expected a pandas DataFrame, a dict of columns or a list of dicts, got " +
+                         type_name(data));
+  }
+  const auto& inputs = p->inputs();
+  column_reader columns(*p, reader);
+  std::vector<input_column> cols(inputs.size());
+  std::vector<std::size_t> order;  // slots in the order the columns came
+  std::size_t n = 0;
+  std::string first;
+  for (auto item : items) {
+    const py::tuple kv = item.cast<py::tuple>();
+    const std::size_t slot = reader.slot_of(kv[0]);
+    const std::string name = inputs[slot].name;
+    if (cols[slot].given) throw py::value_error("column '" + name + "' is given twice");
+    const py::object values = as_column(kv[1], name);
+    const std::size_t len = py::len(values);
+    if (order.empty()) {
+      n = len;
+      first = name;
+    } else if (len != n) {
+      throw py::value_error("column '" + name + "' has " + std::to_string(len) + " values, column '" + first + "' has " +
+                            std::to_string(n));
+    }
+    columns.read(cols[slot], slot, values, n);
+    order.push_back(slot);
+  }
+  return decide(*p, cols, order, n);
+}
+
+}  // namespace kefu::python

@@ -1,0 +1,28 @@
+// Python columns → a kefu::rules::batch: a pandas DataFrame, a dict of columns (lists, numpy arrays, pandas
+// Series) or a list of dicts, read value by value with the row reader's rules (convert/rows.hpp), so a value
+// means, and is refused, exactly as it would be in a dict given to evaluate(). kefu/rules/batch.hpp decides.
+#pragma once
+
+#include "convert/rows.hpp"
+
+#include <kefu/rules/batch.hpp>
+#include <kefu/rules/policy.hpp>
+
+#include <pybind11/pybind11.h>
+
+#include <string>
+
+namespace kefu::python {
+
+/// "row N: ", the prefix of a batch's errors.
+inline std::string row_prefix(std::size_t row) { return "row " + std::to_string(row) + ": "; }
+
+/// Reads `data` (a DataFrame, a dict of input name → column, a list or tuple of dicts) and decides it with
+/// `p`, without the GIL. `index` becomes the DataFrame's index when a DataFrame was given. Errors name the
+/// row and the input, as evaluate() names them.
+kefu::rules::decision_columns decide_columns(const kefu::rules::policy& p, pybind11::handle data, pybind11::object& index);
+
+/// numpy, imported.
+inline pybind11::module_ numpy() { return pybind11::module_::import("numpy"); }
+
+}  // namespace kefu::python
