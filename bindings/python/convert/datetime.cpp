@@ -14,9 +14,6 @@ py::module_ datetime_module() { return py::module_::import("datetime"); }
 
 py::object seconds_to_timedelta(std::int64_t s) { return datetime_module().attr("timedelta")(py::arg("seconds") = s); }
 
-namespace {
-}  // namespace
-
 // The C API of datetime: conversions sit on every scalar calendar call, so they avoid attribute look-ups.
 void import_datetime_api() {
   if (!PyDateTimeAPI) {
