@@ -134,14 +134,13 @@ class calendar {
     if (n < 0) throw error("cannot add a negative number of working days (" + std::to_string(n) + ")");
     const std::int64_t d0 = zone().local_day(t);
     const std::size_t k0 = index_of(d0);
+    // The target working day's ordinal (1 = the range's first working day), then its index: two look-ups.
     const std::int64_t target = n == 0 ? workday_prefix_[k0] + 1 : workday_prefix_[k0 + 1] + n;
-    const auto it = std::lower_bound(workday_prefix_.begin() + 1, workday_prefix_.end(), target);
-    if (it == workday_prefix_.end())
+    if (target > static_cast<std::int64_t>(workday_index_.size()))
       throw calendar_range_error("the close of " + std::to_string(n) + (n == 1 ? " working day" : " working days") +
                                  " after " + format_days(d0) + " falls after the end of calendar '" + name() + "' (" +
                                  horizon_text() + ")" + way_out());
-    const auto k = static_cast<std::size_t>(it - workday_prefix_.begin() - 1);
-    return zone().from_local_seconds(close_[k]);
+    return zone().from_local_seconds(close_[workday_index_[static_cast<std::size_t>(target - 1)]]);
   }
 
   /// Working time from the start of the range to t (the calendar's working-time clock).
@@ -304,6 +303,8 @@ class calendar {
     close_.resize(ndays);
     day_hours_begin_.resize(ndays + 1);
     workday_prefix_.resize(ndays + 1);
+    workday_index_.clear();
+    workday_index_.reserve(ndays);
     day_hours_.clear();
     std::vector<std::pair<std::int64_t, std::int64_t>> absolute;
     for (std::size_t k = 0; k < ndays; ++k) {
@@ -357,6 +358,7 @@ class calendar {
       }
       close_[k] = close;
       workday_prefix_[k + 1] = workday_prefix_[k] + working_[k];
+      if (working_[k]) workday_index_.push_back(static_cast<std::uint32_t>(k));
     }
     day_hours_begin_[ndays] = static_cast<std::uint32_t>(day_hours_.size());
 
@@ -394,6 +396,7 @@ class calendar {
   std::vector<std::uint32_t> day_hours_begin_;   // into day_hours_, ndays + 1 entries
   hours day_hours_;
   std::vector<std::int32_t> workday_prefix_;     // working days before day k, ndays + 1 entries
+  std::vector<std::uint32_t> workday_index_;     // the j-th working day's index (j from 0): ordinal → day
   std::vector<std::uint32_t> day_interval_;      // first merged interval ending after day k's midnight
   // Merged working intervals, absolute local seconds, and working time before each.
   std::vector<std::int64_t> start_, end_, cumulative_;
