@@ -25,7 +25,7 @@ export CMAKE_CXX_COMPILER_LAUNCHER := ccache
 export CCACHE_BASEDIR := $(CURDIR)
 
 .PHONY: demo test deps system-deps python-deps cpp-build cpp-test python-install python-test \
-        benchmark sanitize-build test-sanitize fuzz fuzz-smoke format clean
+        benchmark sanitize-build test-sanitize fuzz fuzz-smoke format requirements clean
 
 demo: python-install
 	$(VENV)/bin/kefu demo --html $(BUILD)/demo/kpi-report.html
@@ -90,6 +90,10 @@ fuzz-smoke: sanitize-build
 # Long fuzzing runs: make fuzz FUZZ_SECONDS=1800
 fuzz: sanitize-build
 	bash fuzz/run.sh $(SAN_BUILD) $(FUZZ_SECONDS)
+
+# docs/requirements.md from docs/requirements.yaml and the DOM-… citations in rules/ and tests/ (checked by make test).
+requirements: python-deps
+	$(VENV)/bin/python tools/gen_requirements.py
 
 format:
 	clang-format -i $$(git ls-files '*.hpp' '*.cpp')

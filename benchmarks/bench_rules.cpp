@@ -77,7 +77,7 @@ std::vector<row> make_rows(std::size_t n, std::uint64_t seed) {
   std::vector<row> out;
   std::uint64_t s = seed;
   auto r = [&] { return splitmix64(s); };
-  // Each business's own kinds of ticket (indices into `category`), DOMAIN §2.
+  // Each business's own kinds of ticket (indices into `category`), docs/requirements.md §2.
   static const std::vector<std::vector<std::size_t>> own = {{0, 1, 2, 3, 7, 8, 9, 11},      // ecommerce
                                                             {0, 3, 7, 9, 10, 11, 12},       // mall
                                                             {0, 4, 5, 6, 7, 8},             // smart_counter

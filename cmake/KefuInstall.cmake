@@ -5,6 +5,16 @@ include(CMakePackageConfigHelpers)
 set(KEFU_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/kefu" CACHE STRING "Where kefuConfig.cmake goes")
 set(KEFU_INSTALL_RULESDIR "${CMAKE_INSTALL_DATADIR}/kefu/rules" CACHE STRING "Where the default rules go")
 
+# Programs that link the installed kefu::kefu find its rules with kefu::rules::default_rules_dir(): the
+# exported target defines KEFU_DEFAULT_RULES_DIR relative to the installation's prefix, so a moved
+# installation still points at its own rules.
+if(IS_ABSOLUTE "${KEFU_INSTALL_RULESDIR}")
+  set(_kefu_installed_rules "${KEFU_INSTALL_RULESDIR}")
+else()
+  set(_kefu_installed_rules "$<INSTALL_PREFIX>/${KEFU_INSTALL_RULESDIR}")
+endif()
+target_compile_definitions(kefu INTERFACE $<INSTALL_INTERFACE:KEFU_DEFAULT_RULES_DIR="${_kefu_installed_rules}">)
+
 install(TARGETS kefu EXPORT kefuTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Deterministic generator of kefu's synthetic complaint tickets (examples/data/tickets.csv).
 
-Every row is one customer-service ticket with the facts vocabulary of DOMAIN §10: business,
+Every row is one customer-service ticket with the facts vocabulary of docs/requirements.md §10: business,
 side, channel, category, the customer's own words in simplified Chinese (a few in traditional
-characters or with full-width digits, about 15% with a DOMAIN §6 risk word), receipt instant
+characters or with full-width digits, about 15% with a docs/requirements.md §6 risk word), receipt instant
 (+08:00, 2025-12-01..2026-03-31, Spring Festival 2026 included), purchase date, amounts in yuan
 with two decimals, customer tier and flags, goods facts, and a synthetic name and mobile number
 (personal data that kefu must mask). The distributions exercise every reference decision of
-DOMAIN §11: refund rules 1-10, risk levels normal/high/critical, tiers A-D and L1-L3.
+docs/requirements.md §11: refund rules 1-10, risk levels normal/high/critical, tiers A-D and L1-L3.
 
 Python 3.11 standard library only; one ``random.Random(seed)`` drives everything, so the same
 ``--count`` and ``--seed`` always give a byte-identical file.
@@ -30,7 +30,7 @@ DEFAULT_OUT = REPO_ROOT / "examples" / "data" / "tickets.csv"
 DEFAULT_COUNT = 3000
 DEFAULT_SEED = 20261123
 
-#: Column order of the CSV (names are the DOMAIN §10 contract).
+#: Column order of the CSV (names are the docs/requirements.md §10 contract).
 COLUMNS = [
     "ticket_id", "business", "side", "channel", "category", "text", "received_at", "purchased_at",
     "claimed_amount", "order_amount", "customer_tier", "vip", "collective", "repeat_complaints",
@@ -506,7 +506,7 @@ TRADITIONAL: dict[str, list[str]] = {
     "consultation": ["請問這個商品可以七天無理由退貨嗎？", "請問商場幾點營業，週末幾點關門？"],
 }
 
-# Risk phrases (DOMAIN §6), each containing one risk word, grouped by kind.
+# Risk phrases (docs/requirements.md §6), each containing one risk word, grouped by kind.
 RISK_PHRASES: dict[str, list[str]] = {
     "media": ["再不给说法我就去微博曝光", "我要发帖让大家都看看", "不行我就找媒体", "我会在抖音上发视频说这件事",
               "我一定会给负面评价", "我要把这事曝光出去"],

@@ -239,7 +239,7 @@ void register_calendar(py::module_& m) {
             return like_input(c.add(to_instant(t, c.zone()), d), c.zone(), t);
           },
           py::arg("t"), py::arg("spec"),
-          "t plus a duration on its clock ('24h', '4 business hours', '3 workdays'); DOMAIN DOM-SLA-4 semantics.")
+          "t plus a duration on its clock ('24h', '4 business hours', '3 workdays'); DOM-SLA-4 semantics (docs/requirements.md, docs/calendars.md).")
       .def(
           "working_time_between",
           [](const cal::calendar& c, py::handle a, py::handle b) -> py::object {

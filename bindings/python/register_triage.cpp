@@ -228,7 +228,7 @@ void register_triage(py::module_& m) {
           },
           py::arg("name"), "A calendar as this policy uses it: the directory's own first, then the built-ins.")
       .def_property_readonly("directory", &kr::triage_policy::directory)
-      .def_property_readonly("facts", &kr::triage_policy::facts, "The facts vocabulary (DOMAIN §10).")
+      .def_property_readonly("facts", &kr::triage_policy::facts, "The facts vocabulary (docs/requirements.md §10).")
       .def_property_readonly("zone", &kr::triage_policy::zone)
       .def_property_readonly("policies",
                              [](const kr::triage_policy& t) {

@@ -18,6 +18,7 @@
 
 #include <kefu/rules/batch.hpp>
 #include <kefu/rules/catalog.hpp>
+#include <kefu/rules/default_rules.hpp>
 #include <kefu/rules/keywords.hpp>
 #include <kefu/rules/policy.hpp>
 #include <kefu/rules/policy_handle.hpp>

@@ -300,7 +300,7 @@ def facts_json_schema(policy) -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://kefu.invalid/schema/facts.schema.json",
         "title": "kefu ticket facts",
-        "description": "The facts of one complaint ticket, as kefu's triage reads them (DOMAIN.md §10). "
+        "description": "The facts of one complaint ticket, as kefu's triage reads them (docs/requirements.md §10). "
         "Generated from rules/facts.yaml by `kefu schema facts`; do not edit by hand.",
         "type": "object",
         "properties": properties,

@@ -66,7 +66,7 @@ def run(rules_dir: str | Path | None = None, tickets: str | Path | None = None, 
             f"{mask_phone(t.get('customer_phone') or ''):<12} {t['business']:<13} {t['category']:<18} {text}\n"
         )
 
-    # KPIs and scorecards of the same tickets' service records (DOMAIN §8).
+    # KPIs and scorecards of the same tickets' service records (docs/requirements.md §8).
     from . import report
 
     out.write("\n")
@@ -126,7 +126,7 @@ def _triage(rules_path: Path, rows: list[dict], out: TextIO) -> tuple[Policy, li
     policy = Policy.load(rules_path)
     results = policy.triage(rows)
     total = len(results)
-    out.write(f"\nTriage of {total} tickets with the policy in {rules_path} (DOMAIN §5–7, §11):\n")
+    out.write(f"\nTriage of {total} tickets with the policy in {rules_path} (docs/requirements.md §5–7, §11):\n")
     _table(out, "risk level", Counter(r.risk.level for r in results), total)
     _table(out, "escalation tier", Counter(r.tier for r in results), total)
     _table(out, "refund decision", Counter(r.refund.decision for r in results), total)
@@ -200,7 +200,7 @@ def _lifecycles(policy: Policy, rows: list[dict], results: list, out: TextIO) ->
     events = simulate_events(rows, [r.tier for r in results], until=_AS_OF)
     tickets = replay(policy, rows, events)
     table = lifecycle_summary(tickets, _AS_OF)
-    out.write(f"\nLifecycles (DOMAIN §3–4): {len(events)} events of a synthetic log replayed through {len(tickets)} "
+    out.write(f"\nLifecycles (docs/requirements.md §3–4): {len(events)} events of a synthetic log replayed through {len(tickets)} "
               f"ticket state machines, as of {_AS_OF:%Y-%m-%d %H:%M} +08:00\n")
     _table(out, "state", Counter(table["state"]), len(table))
     out.write("  deadlines by tier (met / breached / still running or paused / no such clock):\n")

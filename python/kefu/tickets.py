@@ -1,4 +1,4 @@
-"""Reading ticket files (CSV with the ticket facts of DOMAIN §10) with exact types.
+"""Reading ticket files (CSV with the ticket facts of docs/requirements.md §10) with exact types.
 
 Every value goes through kefu's own parsers: amounts become :class:`kefu.Money`, instants aware
 datetimes, dates :class:`datetime.date`, flags bools. A bad value is a :class:`kefu.ParseError`

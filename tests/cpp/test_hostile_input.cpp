@@ -1,4 +1,4 @@
-// Hostile YAML (DESIGN "Hostile input"): nested aliases and deep nesting are refused before anything
+// Hostile YAML (docs/reliability.md): nested aliases and deep nesting are refused before anything
 // walks the tree, with an error that says where and why, for every kind of rules file.
 #include <kefu/calendar/load.hpp>
 #include <kefu/rules/policy.hpp>

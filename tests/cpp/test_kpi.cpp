@@ -141,6 +141,8 @@ TEST(KpiMetrics, PercentilesWithinTheSketchBound) {
   }
 }
 
+// A partial written with to_bytes and read back merges into exactly the whole table (DOM-PRIV-2: the records
+// kefu owns serialise without loss).
 TEST(KpiMerge, PartitionsMergeToTheWholeExactly) {
   const fixture f;
   kpi::options o = by_agent();

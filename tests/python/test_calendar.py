@@ -1,4 +1,4 @@
-"""Working-day calendars from Python (issue: SLA calendars; DOMAIN DOM-SLA-1…4, DOM-SLA-7)."""
+"""Working-day calendars from Python (issue: SLA calendars; DOM-SLA-1…4, DOM-SLA-7)."""
 
 import datetime as dt
 

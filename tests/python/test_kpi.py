@@ -71,6 +71,7 @@ def test_outcomes_say_met_or_missed():
 
 
 def test_periods_in_the_zone():
+    """Periods are local days, weeks and months (DOM-KPI-7)."""
     df = fixture()
     days = kk.kpis(df, by="agent", period="day")
     assert list(days.index) == [("A", pd.Timestamp("2026-01-05")), ("A", pd.Timestamp("2026-01-06")),
@@ -172,6 +173,7 @@ def pandas_kpis(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 @pytest.mark.parametrize("by", [["agent"], ["team", "channel"], ["category"], ["channel", "agent"]])
 def test_agrees_with_pandas(records, by):
+    """Grouped by agent, team, channel and category as an analyst would in pandas (DOM-KPI-1, DOM-KPI-7)."""
     ours = kk.kpis(records, by=by)
     theirs = pandas_kpis(records, by)
     ours.index = ours.index.set_names(theirs.index.names)
@@ -204,6 +206,7 @@ def test_percentiles_within_the_sketch_bound(records):
 
 
 def test_partials_merge_exactly(records):
+    """Partials of any split merge to exactly the table of all rows."""
     whole = kk.partial(records, by=["agent"], period="week")
     left = kk.partial(records.iloc[::2], by=["agent"], period="week")
     right = kk.partial(records.iloc[1::2], by=["agent"], period="week")
@@ -243,6 +246,7 @@ def test_scorecard_weights_checked_at_load(tmp_path):
 
 
 def test_monthly_scorecard_items_and_flags(records):
+    """Seed 000 Table 1 (DOM-KPI-2) and the flags retrain and disciplinary review (DOM-KPI-3, DOM-KPI-6)."""
     inputs = pd.read_csv(REPO / "examples" / "data" / "agent_inputs.csv")
     card = kk.default_scorecard("monthly")
     assert sum(i["weight"] for i in card.items) == 100
@@ -269,6 +273,7 @@ def test_monthly_scorecard_items_and_flags(records):
 
 
 def test_agent_scorecard_promotes_stars(records):
+    """Seed 002 §7.3 and §5.2.3: the agent's month and the promotion flag (DOM-KPI-3)."""
     inputs = pd.read_csv(REPO / "examples" / "data" / "agent_inputs.csv")
     sc = kk.scorecard(records, "agent", inputs)
     assert not sc.xs("2025-12", level="month")["promotion"].any()  # needs three months
@@ -277,6 +282,7 @@ def test_agent_scorecard_promotes_stars(records):
 
 
 def test_supervisor_scorecard_per_team(records):
+    """Seed 002 §7.3: the supervisor's month, on the team's records (DOM-KPI-3)."""
     inputs = pd.read_csv(REPO / "examples" / "data" / "team_inputs.csv")
     sc = kk.scorecard(records, "supervisor", inputs)
     assert sorted(set(sc.index.get_level_values("team"))) == ["aftersales", "fresh", "hotline", "online"]
@@ -288,6 +294,7 @@ def test_supervisor_scorecard_per_team(records):
 
 
 def test_qc_sampler(records):
+    """At least 20% of each agent's day, the same sample again for the same seed (DOM-KPI-5)."""
     mask = kk.qc_sample(records, rate=0.2, seed=7)
     assert mask.dtype == bool
     day = records["created_at"].dt.tz_convert("Asia/Shanghai").dt.date

@@ -187,6 +187,7 @@ def test_tick_escalates_on_a_breach_and_records_it(policy):
 
 
 def test_snapshot_round_trip_and_strict_errors(policy):
+    """A snapshot restores exactly, and writes the same text again (DOM-LC-7, DOM-PRIV-2)."""
     t = kefu.Ticket(policy, L3_FACTS, cst("2026-02-13T10:00"))
     t.triage(cst("2026-02-13T10:05"), by="客服小王", note='line1\n"quoted"').start(cst("2026-02-13T11:00"), by="a")
     text = t.to_json()

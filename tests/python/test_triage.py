@@ -1,4 +1,4 @@
-"""Triage with the default policy: every reference decision of DOMAIN §11, deadlines, errors, batches."""
+"""Triage with the default policy: every reference decision of docs/requirements.md §11, deadlines, errors, batches."""
 
 import datetime as dt
 import subprocess
@@ -203,7 +203,7 @@ def test_explain_names_every_policy_and_masks_phone_numbers(policy):
 # ---- the synthetic tickets, against an independent reading of §11 ----
 
 def reference(t: dict) -> tuple[str, str, str]:
-    """DOMAIN §11 written out in plain Python, independently of the YAML policies."""
+    """docs/requirements.md §11 written out in plain Python, independently of the YAML policies."""
     text = t["text"].translate({0xFF10 + i: ord("0") + i for i in range(10)})
     def has(*words):
         return any(w in text for w in words)

@@ -6,7 +6,7 @@
 // add or measure working time, add or count working days — is an O(1) day lookup plus at most one
 // binary search. Nothing walks day by day.
 //
-// Reference semantics (DOMAIN.md DOM-SLA-4):
+// Reference semantics (DOM-SLA-4, docs/requirements.md):
 // - "N workdays" from t: the close of the N-th working day after the local date of t (the receipt
 //   day is day 0, working or not). The close of a day is the end of its last working interval;
 //   24:00 for a whole-day calendar. 0 workdays: the close of the receipt day if it is a working

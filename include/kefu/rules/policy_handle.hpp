@@ -1,4 +1,4 @@
-// kefu — a policy that can be reloaded while other threads decide with it (DESIGN "Policies are immutable").
+// kefu — a policy that can be reloaded while other threads decide with it (policies are immutable: docs/architecture.md).
 //
 // reload() builds and checks a new policy from the file, runs its rule tests, and only then swaps it
 // in with one atomic store. Readers take a std::shared_ptr<const policy> with current() and keep

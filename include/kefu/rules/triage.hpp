@@ -3,7 +3,7 @@
 // whether the customer may get money back — each answer traced to the rule (and handbook) that made it.
 //
 // A triage policy is a rules directory (the shipped rules/ or a retailer's own) holding:
-//   facts.yaml        `facts:` the ticket facts vocabulary (DOMAIN §10): every field a ticket may give
+//   facts.yaml        `facts:` the ticket facts vocabulary (docs/requirements.md §10): every field a ticket may give
 //   policies named    risk (collect → highest level), escalation (collect → highest tier), tiers
 //                     (first: targets and owners per tier), refund (first), sla-targets (collect),
 //                     service-calendar (first: which calendars deadlines use)
