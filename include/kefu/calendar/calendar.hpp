@@ -1,10 +1,10 @@
 // kefu — a compiled working-day calendar (DOM-SLA-2…4).
 //
 // Compilation turns a definition into dense tables over the declared range: per day its kind,
-// hours and close; a prefix count of working days; and the day's working intervals merged into
-// one sorted list of absolute local intervals with prefix sums of working seconds. Every query —
-// add or measure working time, add or count working days — is an O(1) day lookup plus at most one
-// binary search. Nothing walks day by day.
+// hours and close; a prefix count of working days and its inverse (the n-th working day); and the
+// day's working intervals merged into one sorted list of absolute local intervals with prefix sums of
+// working seconds, reached by day or by bucket of working time. Every query — add or measure working
+// time, add or count working days — is a few table look-ups: nothing searches or walks day by day.
 //
 // Reference semantics (DOM-SLA-4, docs/requirements.md):
 // - "N workdays" from t: the close of the N-th working day after the local date of t (the receipt
@@ -220,13 +220,14 @@ class calendar {
   }
 
   instant at_working_time(std::int64_t target, instant from, seconds amount) const {
-    // cumulative_[j + 1] is the working time at the end of interval j.
-    const auto it = std::lower_bound(cumulative_.begin() + 1, cumulative_.end(), target);
-    if (target <= 0 || it == cumulative_.end())
+    // cumulative_[j + 1] is the working time at the end of interval j; the bucket of `target` names the
+    // first interval that can hold it, and a few steps find the one that does.
+    if (target <= 0 || target > cumulative_.back())
       throw calendar_range_error("adding " + std::to_string(amount.count()) + "s of working time to " +
                                  format_instant(from, zone()) + " passes the end of calendar '" + name() + "' (" +
                                  horizon_text() + ")" + way_out());
-    const auto j = static_cast<std::size_t>(it - cumulative_.begin() - 1);
+    std::size_t j = bucket_interval_[static_cast<std::size_t>(target / bucket_seconds_)];
+    while (cumulative_[j + 1] < target) ++j;
     return zone().from_local_seconds(start_[j] + (target - cumulative_[j]));
   }
 
@@ -376,6 +377,15 @@ class calendar {
     }
     cumulative_.assign(start_.size() + 1, 0);
     for (std::size_t i = 0; i < start_.size(); ++i) cumulative_[i + 1] = cumulative_[i] + (end_[i] - start_[i]);
+    // Working time in buckets of about one interval's length: bucket b's first interval is the first whose
+    // end comes at or after b * bucket_seconds_ of working time (at_working_time starts there).
+    const std::int64_t total = cumulative_.back();
+    bucket_seconds_ = std::max<std::int64_t>(3600, total / std::max<std::int64_t>(1, static_cast<std::int64_t>(start_.size())));
+    bucket_interval_.assign(static_cast<std::size_t>(total / bucket_seconds_) + 1, 0);
+    for (std::size_t b = 0, j = 0; b < bucket_interval_.size(); ++b) {
+      while (j + 1 < cumulative_.size() - 1 && cumulative_[j + 1] < static_cast<std::int64_t>(b) * bucket_seconds_) ++j;
+      bucket_interval_[b] = static_cast<std::uint32_t>(j);
+    }
     day_interval_.resize(ndays + 1);
     std::size_t i = 0;
     for (std::size_t k = 0; k <= ndays; ++k) {
@@ -400,6 +410,8 @@ class calendar {
   std::vector<std::uint32_t> day_interval_;      // first merged interval ending after day k's midnight
   // Merged working intervals, absolute local seconds, and working time before each.
   std::vector<std::int64_t> start_, end_, cumulative_;
+  std::int64_t bucket_seconds_ = 3600;           // working time per bucket of bucket_interval_
+  std::vector<std::uint32_t> bucket_interval_;   // first interval reaching each bucket (see compile)
   std::int64_t upper_local_ = 0;
   std::int64_t last_day_ = -1;  // the compiled range's end: the projection's, or the official data's
 };
