@@ -56,6 +56,7 @@ suite read_suite(const YAML::Node& doc, const std::string& path) {
   if (!doc["policy"]) fail(doc["suite"], "a rule-test file needs `policy:`, the path of the policy it tests");
   const std::string rel = kefu::detail::scalar_text(doc["policy"], path, "`policy`");
   s.policy_path = (std::filesystem::path(path).parent_path() / rel).lexically_normal().generic_string();
+  s.policy_where = location_of(doc["policy"], path);
   std::vector<std::pair<std::string, std::string>> defaults;
   if (doc["defaults"]) defaults = pairs(doc["defaults"], path, "`defaults`");
   if (!doc["cases"] || !doc["cases"].IsSequence() || doc["cases"].size() == 0)
@@ -146,6 +147,25 @@ suite_result run_suite(const suite& s, const policy& p) {
     out.cases.push_back(std::move(r));
   }
   return out;
+}
+
+std::size_t check_suite(const suite& s, const policy& p) {
+  const suite_result r = run_suite(s, p);
+  if (r.failed == 0) return r.passed;
+  const auto first = std::find_if(r.cases.begin(), r.cases.end(), [](const case_result& c) { return !c.passed; });
+  const test_case& c = s.cases[first->index];
+  std::string what;
+  for (const auto& [name, expected, actual] : first->differences) {
+    if (!what.empty()) what += "; ";
+    what += name == "error" ? actual : name + " expected " + expected + ", got " + actual;
+  }
+  std::string detail = "rule test '" + c.name + "' fails: " + what;
+  if (r.failed > 1)
+    detail += " (and " + std::to_string(r.failed - 1) + " more failing case" + (r.failed > 2 ? "s" : "") + " in this file)";
+  detail += " / 规则测试未通过";
+  source_location where = c.where;
+  if (where.file.empty()) where.file = s.file;
+  throw policy_error(std::move(detail), std::move(where), {}, rule_test_error_id);
 }
 
 }  // namespace kefu::rules
