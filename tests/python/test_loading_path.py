@@ -92,6 +92,18 @@ def test_a_suite_runs_against_its_policy_with_the_same_error(tmp_path):
     assert "report_required expected true, got false" in info.value.detail
 
 
+def test_a_suite_cut_between_cases_loads_and_kefu_test_agrees(tmp_path):
+    rules = _copy(tmp_path)
+    suite = rules / "tests" / "refund.yaml"
+    text = suite.read_text(encoding="utf-8")
+    kept = text[: text.index("\n  - name:", len(text) // 2) + 1]  # the cases of the first half and more
+    suite.write_text(kept, encoding="utf-8")
+    cases = kept.count("\n  - name:")
+    assert kefu.Policy.load(rules).rule_test_cases == 196 - 73 + cases
+    report = run_tests([rules], io.StringIO())
+    assert report.ok and report.passed == 196 - 73 + cases
+
+
 # ---- every shipped file, truncated at line boundaries -------------------------------------------------------
 
 
@@ -104,6 +116,13 @@ def scratch_rules(tmp_path_factory):
 def _cuts(lines: int) -> list[int]:
     """Where to cut a file of `lines` lines: a third, two thirds, and all but the last line (distinct, > 0)."""
     return sorted({k for k in (lines // 3, 2 * lines // 3, lines - 1) if k > 0})
+
+
+def _loaded(rules: Path) -> kefu.Policy | None:
+    try:
+        return kefu.Policy.load(rules)
+    except kefu.Error:
+        return None
 
 
 def _accepted(load) -> bool:
@@ -126,7 +145,8 @@ def test_truncations_are_refused_or_accepted_by_every_loading_path(scratch_rules
     try:
         for k in _cuts(len(lines)):
             path.write_text("".join(lines[:k]), encoding="utf-8")
-            loaded = _accepted(lambda: kefu.Policy.load(rules))
+            policy = _loaded(rules)
+            loaded = policy is not None
             swapped = bool(handle.reload())
             linted = not any(f.severity == "error" for f in lint([rules]))
             where = f"{name} cut after line {k} of {len(lines)}"
@@ -134,9 +154,8 @@ def test_truncations_are_refused_or_accepted_by_every_loading_path(scratch_rules
             if single_file_policy:  # the one-file handle, with the suites that test that file
                 one = _accepted(lambda: kefu.PolicyHandle(path, suites))
                 assert one == loaded, f"{where}: PolicyHandle of the file {one}, Policy.load {loaded}"
-            if loaded:  # what is accepted still passes every rule test (kefu test)
-                report = run_tests([rules], io.StringIO())
-                assert report.ok and report.passed == 196 - _cases_cut(name, original, k), where
+            if loaded:  # what is accepted ran every rule test left and passed them (lint ran each suite too)
+                assert policy.rule_tests_run and policy.rule_test_cases == 196 - _cases_cut(name, original, k), where
             verdicts.append(loaded)
     finally:
         path.write_text(original, encoding="utf-8")
