@@ -12,7 +12,9 @@
 #include <datetime.h>
 #include <pybind11/stl.h>
 
+#include <array>
 #include <cmath>
+#include <iterator>
 
 namespace py = pybind11;
 namespace kr = kefu::rules;
@@ -34,19 +36,25 @@ struct py_ticket {
 std::int8_t flag_of(PyObject* o, std::size_t row, const char* message = nullptr);
 kefu::instant event_time(py::handle at, const kefu::time_zone& zone);
 
-/// An event from Python arguments. `tier` is for triage (default: the tier triage gave this ticket) and
-/// `satisfied` for follow_up (required: whether the follow-up found the problem solved).
+/// An event from Python arguments. `tier` and `reason` are for triage (default tier: the one the policy decided
+/// for this ticket; a reason is required below it) and `satisfied` for follow_up (required: whether the
+/// follow-up found the problem solved).
 kt::event make_event(const py_ticket& t, kt::event_kind kind, py::handle at, std::string by, std::string note,
-                     py::handle tier, py::handle satisfied) {
+                     py::handle tier, py::handle satisfied, py::handle reason = py::none()) {
   const std::string name = kt::to_string(kind);
   kt::event e = kt::event::make(kind, event_time(at, t.policy->zone()), std::move(by), std::move(note));
   if (!tier.is_none()) {
     if (kind != kt::event_kind::triage) throw py::type_error(name + "() takes no tier (only triage does)");
     e.to = kt::tier_named(std::string(py::str(tier)));
   } else if (kind == kt::event_kind::triage) {
-    if (!t.triage)
+    if (!t.t.policy_tier())
       throw py::type_error("triage() needs tier='L1', 'L2' or 'L3': this ticket was not opened from facts");
-    e.to = kt::tier_named(t.triage->tier);
+    e.to = *t.t.policy_tier();
+  }
+  if (!reason.is_none()) {
+    if (kind != kt::event_kind::triage) throw py::type_error(name + "() takes no reason (only triage does)");
+    if (!PyUnicode_Check(reason.ptr())) throw py::type_error("reason must be text (why the tier differs from the policy's)");
+    e.reason = reason.cast<std::string>();
   }
   if (!satisfied.is_none()) {
     if (kind != kt::event_kind::follow_up) throw py::type_error(name + "() takes no satisfied (only follow_up does)");
@@ -85,7 +93,7 @@ py::object history_frame(const py_ticket& t) {
   const auto& h = t.t.history();
   const auto& moved = t.t.deadline_changes();
   const auto& zone = t.policy->zone();
-  py::list at, by, event, from, to, note, tier, satisfied;
+  py::list at, by, event, from, to, note, tier, satisfied, policy_tier, reason;
   kt::state now;  // received/L1 until the first record
   std::size_t m = 0;
   auto add_moved = [&](const kt::deadline_change& d) {
@@ -97,6 +105,8 @@ py::object history_frame(const py_ticket& t) {
     note.append(kefu::mask_text(kt::describe(d, zone)));
     tier.append(py::none());
     satisfied.append(py::none());
+    policy_tier.append(py::none());
+    reason.append(py::none());
   };
   for (const auto& r : h) {
     while (m < moved.size() && moved[m].at < r.what.at) add_moved(moved[m++]);
@@ -109,6 +119,8 @@ py::object history_frame(const py_ticket& t) {
     note.append(kefu::mask_text(r.what.note));
     tier.append(r.what.kind == kt::event_kind::triage ? py::object(py::str(kt::to_string(r.what.to))) : py::object(py::none()));
     satisfied.append(r.what.kind == kt::event_kind::follow_up ? py::object(py::bool_(r.what.satisfied)) : py::object(py::none()));
+    policy_tier.append(r.policy_tier ? py::object(py::str(kt::to_string(*r.policy_tier))) : py::object(py::none()));
+    reason.append(r.what.reason.empty() ? py::object(py::none()) : py::object(py::str(kefu::mask_text(r.what.reason))));
   }
   while (m < moved.size()) add_moved(moved[m++]);
   py::dict c;
@@ -120,6 +132,8 @@ py::object history_frame(const py_ticket& t) {
   c["note"] = note;
   c["tier"] = tier;
   c["satisfied"] = satisfied;
+  c["policy_tier"] = policy_tier;
+  c["reason"] = reason;
   return py::module_::import("pandas").attr("DataFrame")(c);
 }
 
@@ -303,9 +317,11 @@ void size_log(kt::event_log& log, std::size_t n) {
   log.notes.resize(n);
   log.tiers.resize(n);
   log.satisfied.resize(n);
+  log.reasons.resize(n);
 }
 
-constexpr const char* event_columns[] = {"ticket_id", "at", "event", "by", "note", "tier", "satisfied"};
+constexpr const char* event_columns[] = {"ticket_id", "at", "event", "by", "note", "tier", "satisfied", "reason"};
+constexpr std::size_t event_column_count = std::size(event_columns);
 constexpr std::size_t required_event_columns = 4;
 
 std::string event_column_list() {
@@ -320,8 +336,8 @@ kt::event_log read_event_dicts(py::handle list, const kefu::time_zone& zone) {
   if (!fast) throw py::error_already_set();
   const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(fast.ptr()));
   PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
-  std::array<py::object, 7> keys;
-  for (std::size_t c = 0; c < 7; ++c) keys[c] = py::reinterpret_steal<py::object>(PyUnicode_InternFromString(event_columns[c]));
+  std::array<py::object, event_column_count> keys;
+  for (std::size_t c = 0; c < event_column_count; ++c) keys[c] = py::reinterpret_steal<py::object>(PyUnicode_InternFromString(event_columns[c]));
   kt::event_log log;
   size_log(log, n);
   offset_cache cache;
@@ -331,18 +347,20 @@ kt::event_log read_event_dicts(py::handle list, const kefu::time_zone& zone) {
     if (i + 8 < n) __builtin_prefetch(items[i + 8]);
     if (i + 4 < n && PyDict_Check(items[i + 4])) __builtin_prefetch(reinterpret_cast<PyDictObject*>(items[i + 4])->ma_keys);
     if (!PyDict_Check(d)) throw py::type_error(row_text("events", i) + ": expected a dict, got " + type_name(d));
-    // One pass over the dict's few items (key identity first: literal keys are interned), not 7 look-ups.
-    std::array<PyObject*, 7> v{};
+    // One pass over the dict's few items (key identity first: literal keys are interned), not 8 look-ups.
+    std::array<PyObject*, event_column_count> v{};
     PyObject *key, *value;
     Py_ssize_t pos = 0;
     while (PyDict_Next(d, &pos, &key, &value)) {
       std::size_t c = 0;
-      while (c < 7 && keys[c].ptr() != key) ++c;
-      if (c == 7) {
+      while (c < event_column_count && keys[c].ptr() != key) ++c;
+      if (c == event_column_count) {
         c = 0;
-        while (c < 7 && !(PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, event_columns[c]) == 0)) ++c;
+        while (c < event_column_count &&
+               !(PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, event_columns[c]) == 0))
+          ++c;
       }
-      if (c == 7) {
+      if (c == event_column_count) {
         const std::string k = PyUnicode_Check(key) ? py::str(key).cast<std::string>() : py::repr(key).cast<std::string>();
         throw py::type_error(row_text("events", i) + ": unknown column '" + k + "' (columns are " + event_column_list() + ")");
       }
@@ -359,6 +377,7 @@ kt::event_log read_event_dicts(py::handle list, const kefu::time_zone& zone) {
     log.notes[i] = text_view_of(v[4], "events", i, "note");
     log.tiers[i] = tier_in_row(text_view_of(v[5], "events", i, "tier"), i);
     log.satisfied[i] = satisfied_in_row(flag_of(v[6], i));
+    log.reasons[i] = text_view_of(v[7], "events", i, "reason");
   }
   return log;
 }
@@ -391,6 +410,8 @@ kt::event_log read_event_columns(const py::dict& cols, const kefu::time_zone& zo
                 [&](std::size_t i, PyObject* o) { log.tiers[i] = tier_in_row(text_view_of(o, "events", i, "tier"), i); });
   for_each_cell(column("satisfied"), n, "satisfied", keep,
                 [&](std::size_t i, PyObject* o) { log.satisfied[i] = satisfied_in_row(flag_of(o, i)); });
+  for_each_cell(column("reason"), n, "reason", keep,
+                [&](std::size_t i, PyObject* o) { log.reasons[i] = text_view_of(o, "events", i, "reason"); });
   if (n) {
     log.at = instant_column(column("at"), "events", "at", zone);
     if (log.at.size() != n)
@@ -541,16 +562,18 @@ void register_ticket(py::module_& m) {
       .def(
           "fire",
           [](py_ticket& t, const std::string& event, py::handle at, std::string by, std::string note, py::kwargs data) {
-            py::object tier = py::none(), satisfied = py::none();
+            py::object tier = py::none(), satisfied = py::none(), reason = py::none();
             for (auto item : data) {
               const std::string key = py::str(item.first);
               if (key == "tier") tier = py::reinterpret_borrow<py::object>(item.second);
               else if (key == "satisfied") satisfied = py::reinterpret_borrow<py::object>(item.second);
+              else if (key == "reason") reason = py::reinterpret_borrow<py::object>(item.second);
               else
                 throw py::type_error("fire() got an unexpected argument '" + key +
-                                     "' (events take at, by and note; triage also tier, follow_up also satisfied)");
+                                     "' (events take at, by and note; triage also tier and reason, follow_up also "
+                                     "satisfied)");
             }
-            t.t.fire(make_event(t, kt::event_named(event), at, std::move(by), std::move(note), tier, satisfied));
+            t.t.fire(make_event(t, kt::event_named(event), at, std::move(by), std::move(note), tier, satisfied, reason));
             return &t;
           },
           py::arg("event"), py::kw_only(), py::arg("at"), py::arg("by"), py::arg("note") = "",
@@ -563,12 +586,15 @@ void register_ticket(py::module_& m) {
     if (kind == kt::event_kind::triage) {
       cls.def(
           "triage",
-          [](py_ticket& t, py::handle at, std::string by, std::string note, py::handle tier) {
-            t.t.fire(make_event(t, kt::event_kind::triage, at, std::move(by), std::move(note), tier, py::none()));
+          [](py_ticket& t, py::handle at, std::string by, std::string note, py::handle tier, py::handle reason) {
+            t.t.fire(make_event(t, kt::event_kind::triage, at, std::move(by), std::move(note), tier, py::none(), reason));
             return &t;
           },
           py::arg("at"), py::kw_only(), py::arg("by"), py::arg("note") = "", py::arg("tier") = py::none(),
-          py::return_value_policy::reference_internal, "received → triaged; the tier defaults to the one triage gave.");
+          py::arg("reason") = py::none(), py::return_value_policy::reference_internal,
+          "received → triaged; the tier defaults to the one the policy decided (policy_tier). A lower tier needs "
+          "reason='why' (else TransitionError, id kefu.ticket.deescalation, ticket unchanged); a higher one does not. "
+          "The history records the policy's tier beside the one chosen, who chose it, when and why.");
     } else if (kind == kt::event_kind::follow_up) {
       cls.def(
           "follow_up",
@@ -597,6 +623,13 @@ void register_ticket(py::module_& m) {
                              "The progress state: received, triaged, in_progress, waiting_customer, waiting_internal, "
                              "resolved, closed or cancelled.")
       .def_property_readonly("tier", [](const py_ticket& t) { return kt::to_string(t.t.level()); }, "L1, L2 or L3.")
+      .def_property_readonly(
+          "policy_tier",
+          [](const py_ticket& t) -> py::object {
+            return t.t.policy_tier() ? py::object(py::str(kt::to_string(*t.t.policy_tier()))) : py::object(py::none());
+          },
+          "The tier the policy decided for this ticket (None when it was not opened from facts, or restored from a "
+          "snapshot written before kefu recorded it). triage() below it needs a reason.")
       .def_property_readonly("status", [](const py_ticket& t) { return kt::to_string(t.t.current()); },
                              "Both regions: 'in_progress/L2'.")
       .def_property_readonly("is_open", [](const py_ticket& t) { return kt::is_open(t.t.where()); })
@@ -612,8 +645,9 @@ void register_ticket(py::module_& m) {
           "The triage the ticket was opened with (None for a ticket restored from JSON).")
       .def_property_readonly("history", &history_frame,
                              "The audit history as a pandas DataFrame: at, by, event, from, to, note (masked), tier "
-                             "(triage), satisfied (follow_up). Deadlines moved by a restore on newer calendars are "
-                             "rows with event 'deadline_moved' (see deadline_changes).")
+                             "(triage), satisfied (follow_up), policy_tier (triage: the tier the policy decided, when "
+                             "known) and reason (triage: why the tier differs from it, masked). Deadlines moved by a "
+                             "restore on newer calendars are rows with event 'deadline_moved' (see deadline_changes).")
       .def_property_readonly(
           "deadline_changes",
           [](const py_ticket& t) {

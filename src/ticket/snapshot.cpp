@@ -297,7 +297,7 @@ class builder {
   bool binary(json::binary_t&) { return false; }  // not in JSON text
   bool start_object(std::size_t) {
     json object = json::object();
-    object.get_ref<json::object_t&>().reserve(12);  // snapshots' objects have at most 10 members: no regrowth
+    object.get_ref<json::object_t&>().reserve(12);  // snapshots' objects have at most 11 members: no regrowth
     return open(std::move(object), here());
   }
   bool key(json::string_t& k) {
@@ -652,23 +652,28 @@ std::string ticket::to_json() const {
   }
   json history = json::array();
   history.get_ref<json::array_t&>().reserve(p.history.size());
-  for (const auto& r : p.history)
-    history.push_back(object_builder(8)
-                          .add("at", format_instant(r.what.at))
-                          .add("by", r.what.by)
-                          .add("event", to_string(r.what.kind))
-                          .add("tier", to_string(r.what.to))
-                          .add("satisfied", r.what.satisfied)
+  for (const auto& r : p.history) {
+    object_builder rec(10);
+    rec.add("at", format_instant(r.what.at))
+        .add("by", r.what.by)
+        .add("event", to_string(r.what.kind))
+        .add("tier", to_string(r.what.to));
+    // A triage's audit of the tier it chose against the policy's (only when there is one: older records as before).
+    if (r.policy_tier) rec.add("policy_tier", to_string(*r.policy_tier));
+    if (!r.what.reason.empty()) rec.add("reason", r.what.reason);
+    history.push_back(rec.add("satisfied", r.what.satisfied)
                           .add("note", r.what.note)
                           .add("from", to_string(r.from))
                           .add("to", to_string(r.to))
                           .done());
-  object_builder doc(10);
+  }
+  object_builder doc(11);
   doc.add("kefu_ticket", 1)
       .add("id", p.id)
       .add("received", format_instant(p.received))
-      .add("received_by", p.received_by)
-      .add("plan", plan_json(p.plan()))
+      .add("received_by", p.received_by);
+  if (p.policy_tier) doc.add("policy_tier", to_string(*p.policy_tier));  // tickets opened from facts
+  doc.add("plan", plan_json(p.plan()))
       .add("state", object_builder(2).add("progress", to_string(p.now.where)).add("tier", to_string(p.now.level)).done())
       .add("flags", object_builder(4)
                         .add("followed_up", f.followed_up)
@@ -720,6 +725,9 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
   std::string id = root.str("id");
   const instant received = root.time("received");
   std::string by = root.str("received_by");
+  std::optional<tier> policy_tier;  // snapshots of tickets not opened from facts, and older ones, have none
+  if (root.has("policy_tier"))
+    policy_tier = named<tier>(root.get("policy_tier"), "snapshot.policy_tier", &parse_tier, "tier");
   ticket_plan plan;
   {
     const node pv = root.get("plan");
@@ -833,7 +841,7 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
   }
   root.done();
 
-  ticket t(std::move(id), std::move(plan), received, std::move(by));
+  ticket t(std::move(id), std::move(plan), received, std::move(by), policy_tier);
   const std::vector<node> records = items_of(hist);
   t.reserve(records.size());
   for (std::size_t n = 0; n < records.size(); ++n) {
@@ -845,6 +853,10 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
     e.by = r.str("by");
     e.kind = named<event_kind>(r.get("event"), path + ".event", &parse_event_kind, "event");
     e.to = named<tier>(r.get("tier"), path + ".tier", &parse_tier, "tier");
+    std::optional<tier> recorded_policy_tier;
+    if (r.has("policy_tier"))
+      recorded_policy_tier = named<tier>(r.get("policy_tier"), path + ".policy_tier", &parse_tier, "tier");
+    if (r.has("reason")) e.reason = r.str("reason");
     e.satisfied = r.boolean("satisfied");
     e.note = r.str("note");
     const state from = named<state>(r.get("from"), path + ".from", &parse_state, "state");
@@ -859,6 +871,10 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
     }
     if (t.current() != to)
       fail_at(path + ": recorded to-state " + to_string(to) + " but replay reached " + to_string(t.current()), h);
+    if (t.history().back().policy_tier != recorded_policy_tier)
+      fail_at(path + ".policy_tier: " + (recorded_policy_tier ? to_string(*recorded_policy_tier) : "none") +
+                  " recorded, but the ticket's policy tier is " + (policy_tier ? to_string(*policy_tier) : "unknown"),
+              h);
   }
   if (t.current() != expected)
     fail_at("snapshot.state: says " + to_string(expected) + " but the history leads to " + to_string(t.current()), root_v);
