@@ -216,9 +216,42 @@ def test_sla_attainment_per_clock(records):
     m = kk.kpis(records, by="channel")
     created = records["created_at"]
     closed = (records["resolved_at"] - created).dt.total_seconds()
-    within_72h = (closed <= 72 * 3600).groupby(records["channel"].astype(str)).mean()
+    channel = records["channel"].astype(str)
+    within_72h = (closed <= 72 * 3600).groupby(channel).mean()
     np.testing.assert_allclose(m["sla_closure_72h"].sort_index(), within_72h.sort_index(), rtol=1e-12)
-    assert ((m["sla_closure_3_workdays"] >= 0) & (m["sla_closure_3_workdays"] <= 1)).all()
+    # 3 workdays on cn-mainland, computed row by row with the calendar (unresolved = missed).
+    cal = kefu.Calendar.builtin("cn-mainland")
+    due = [cal.add(c.to_pydatetime(), "3 workdays") for c in created]
+    met = [pd.notna(r) and r.to_pydatetime() <= d for r, d in zip(records["resolved_at"], due)]
+    within_3_workdays = pd.Series(met, index=records.index).groupby(channel).mean()
+    np.testing.assert_allclose(m["sla_closure_3_workdays"].sort_index(), within_3_workdays.sort_index(), rtol=1e-12)
+
+
+def test_closure_within_72_hours_and_within_3_workdays_differ():
+    # The synthetic records resolve within 72 h or not at all, so both clocks agree there. These six tickets
+    # tell them apart (3 workdays on cn-mainland: the receipt's day is day 0, due at the end of the third):
+    h = pd.Timedelta(hours=1)
+    mon, fri = T0, T0 + 96 * h                                 # 2026-01-05 and 2026-01-09, 09:00 +08:00
+    feb13 = pd.Timestamp("2026-02-13T10:00:00+08:00")          # the Friday before the Spring Festival
+    created = [mon, mon, fri, feb13, fri, mon]
+    resolved = [mon + 2 * h,                   # both met
+                mon + 75 * h,                  # 72 h missed (due Thu 09:00); 3 workdays met (due Fri 01-09 00:00)
+                fri + 99 * h,                  # 72 h missed (due Mon 09:00); 3 workdays met (due Thu 01-15 00:00)
+                feb13 + 12 * 24 * h,           # 02-15..23 off, Sat 02-14 a make-up working day: due Thu 02-26
+                fri + 145 * h,                 # Thu 01-15 10:00: both missed
+                pd.NaT]                        # unresolved: both missed
+    df = pd.DataFrame({
+        "agent": ["C"] * 6, "team": ["T1"] * 6, "channel": ["phone"] * 6, "category": ["refund_request"] * 6,
+        "created_at": created, "first_response_at": [c + pd.Timedelta(minutes=1) for c in created],
+        "resolved_at": resolved, "handle_seconds": [0.0] * 6, "responses": [1] * 6, "response_seconds": [0.0] * 6,
+        "contacts": [1] * 6, "escalated": [False] * 6, "reopened": [False] * 6,
+    })
+    m = kk.kpis(df, by="agent").loc["C"]
+    assert m["sla_closure_72h"] == pytest.approx(1 / 6, rel=1e-12)
+    assert m["sla_closure_3_workdays"] == pytest.approx(4 / 6, rel=1e-12)
+    cal = kefu.Calendar.builtin("cn-mainland")
+    assert [str(cal.add(c.to_pydatetime(), "3 workdays").date()) for c in created] == [
+        "2026-01-09", "2026-01-09", "2026-01-15", "2026-02-26", "2026-01-15", "2026-01-09"]
 
 
 # ---------------------------------------------------------------------------------------------------
