@@ -2,6 +2,7 @@
 #include <kefu/rules/suite.hpp>
 
 #include "../detail/yaml_support.hpp"
+#include "documents.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -33,11 +34,12 @@ std::vector<std::pair<std::string, std::string>> pairs(const YAML::Node& n, cons
 
 suite read_suite(const YAML::Node& doc, const std::string& path);
 
-suite load_suite_file(const std::string& path) {
-  const auto source = kefu::detail::read_yaml_file(path);
+suite load_suite_file(const std::string& path) { return detail::load_suite_document(kefu::detail::read_yaml_file(path)); }
+
+suite detail::load_suite_document(const kefu::detail::yaml_file& source) {
   return kefu::detail::with_char_columns(source.text, [&] {
     kefu::detail::check_duplicate_keys(source, source.root);
-    return read_suite(source.root, path);
+    return read_suite(source.root, source.name);
   });
 }
 

@@ -4,6 +4,7 @@
 #include <kefu/rules/triage.hpp>
 #include <kefu/money.hpp>
 
+#include "documents.hpp"
 #include "facts.hpp"
 
 #include <algorithm>
@@ -72,7 +73,11 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
                                                                    const load_options& options) {
   auto t = std::make_shared<triage_policy>();
   t->directory_ = directory;
-  const auto docs = scan_rules_directory(directory);
+  // Every file parsed once to tell its kind; the rule tests below are read from that parse.
+  const auto scanned = kefu::detail::scan_rules_documents(directory);
+  std::vector<document_summary> docs;
+  docs.reserve(scanned.size());
+  for (const auto& d : scanned) docs.push_back(d.summary);
   std::map<std::string, policy_ptr> policies;
   std::map<std::string, policy_ptr> by_file;  // lexically normal path → policy, for the rule tests
   std::string facts_file;
@@ -204,9 +209,9 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
   // policy just loaded from the file it names, so what the tests pass is exactly what goes live.
   if (options.run_rule_tests) {
     t->rule_tests_run_ = true;
-    for (const auto& d : docs) {
-      if (d.kind != document_kind::suite) continue;
-      const suite s = load_suite_file((fs::path(directory) / d.path).generic_string());
+    for (const auto& d : scanned) {
+      if (d.summary.kind != document_kind::suite) continue;
+      const suite s = detail::load_suite_document(d.file);
       const auto it = by_file.find(fs::path(s.policy_path).lexically_normal().generic_string());
       if (it == by_file.end())
         throw policy_error("rule-test file tests '" + s.policy_path + "', which is not a policy of rules directory '" +
