@@ -60,8 +60,11 @@ python-install: deps
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --no-build-isolation \
 	  --config-settings=build-dir=$(BUILD)/python .
 
+# Hypothesis tests run derandomized with printed reproduction blobs and a loaded-machine deadline
+# (tests/python/conftest.py); KEFU_HYPOTHESIS_PROFILE=dev gives random examples.
+KEFU_HYPOTHESIS_PROFILE ?= ci
 python-test: python-install
-	$(VENV)/bin/python -m pytest -q tests/python
+	KEFU_HYPOTHESIS_PROFILE=$(KEFU_HYPOTHESIS_PROFILE) $(VENV)/bin/python -m pytest -q tests/python
 
 benchmark: cpp-build
 	$(BUILD)/cpp/benchmarks/kefu_bench_core

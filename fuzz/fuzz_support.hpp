@@ -7,10 +7,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
-#include <unistd.h>
+#include <stdlib.h>  // mkdtemp (POSIX)
 
 namespace kefu_fuzz {
 
@@ -33,9 +34,28 @@ void refused_cleanly(F&& f) {
   }
 }
 
-/// A scratch file for the loaders that only read files (suites, facts), one per process.
+/// A directory of this process's own under the system's temporary directory (TMPDIR), made with mkdtemp on
+/// first use and removed with its files when the process exits normally.
+inline const std::filesystem::path& scratch_directory() {
+  struct owned {
+    std::filesystem::path path;
+    owned() {
+      std::string pattern = (std::filesystem::temp_directory_path() / "kefu-fuzz-XXXXXX").string();
+      if (!::mkdtemp(pattern.data())) broken("cannot make a scratch directory from " + pattern);
+      path = pattern;
+    }
+    ~owned() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
+  static const owned dir;
+  return dir.path;
+}
+
+/// A scratch file for the loaders that only read files (suites, facts), one per process and suffix.
 inline std::string scratch_file(std::string_view content, const char* suffix) {
-  const std::string path = "/tmp/kefu-fuzz-" + std::to_string(::getpid()) + suffix;
+  const std::string path = (scratch_directory() / (std::string("input") + suffix)).string();
   std::ofstream(path, std::ios::binary | std::ios::trunc).write(content.data(), static_cast<std::streamsize>(content.size()));
   return path;
 }

@@ -1,6 +1,7 @@
 #include <kefu/rules/catalog.hpp>
 
 #include "detail/yaml_support.hpp"
+#include "rules/documents.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -42,12 +43,13 @@ std::size_t count_entries(const YAML::Node& doc, document_kind kind) {
   return 0;
 }
 
-document_summary summarise(const std::filesystem::path& file, const std::string& display, std::string relative) {
-  const YAML::Node doc = detail::load_yaml_file(file.string(), display);
+document_summary summarise(const kefu::detail::yaml_file& f, std::string relative) {
+  const YAML::Node& doc = f.root;
+  const std::string& display = f.name;
   if (!doc.IsMap())
     throw policy_error("a rules document must be a mapping whose first key names its kind "
                        "(calendar, policy, scorecard, targets, suite or facts)",
-                       detail::location_of(doc, display).known() ? detail::location_of(doc, display)
+                       kefu::detail::location_of(doc, display).known() ? kefu::detail::location_of(doc, display)
                                                                  : source_location{display, 1, 1});
   const auto first = doc.begin();
   const std::string key = first->first.IsScalar() ? first->first.Scalar() : std::string();
@@ -55,20 +57,24 @@ document_summary summarise(const std::filesystem::path& file, const std::string&
   if (found == std::end(kinds))
     throw policy_error("unknown rules document kind '" + key +
                            "': the first key must be one of calendar, policy, scorecard, targets, suite, facts",
-                       detail::location_of(first->first, display));
+                       kefu::detail::location_of(first->first, display));
   document_summary s{std::move(relative), found->second, {}, {}, {}, 0};
-  s.name = detail::scalar_text(first->second, display, std::string("'") + key + "'");
+  s.name = kefu::detail::scalar_text(first->second, display, std::string("'") + key + "'");
   if (s.name.empty())
-    throw policy_error(std::string("'") + key + "' needs a name", detail::location_of(first->first, display));
-  if (const YAML::Node v = doc["version"]) s.version = detail::scalar_text(v, display, "'version'");
-  if (const YAML::Node d = doc["description"]) s.description = detail::scalar_text(d, display, "'description'");
+    throw policy_error(std::string("'") + key + "' needs a name", kefu::detail::location_of(first->first, display));
+  if (const YAML::Node v = doc["version"]) s.version = kefu::detail::scalar_text(v, display, "'version'");
+  if (const YAML::Node d = doc["description"]) s.description = kefu::detail::scalar_text(d, display, "'description'");
   s.entries = count_entries(doc, s.kind);
   return s;
 }
 
 }  // namespace
 
-std::vector<document_summary> scan_rules_directory(const std::string& directory) {
+}  // namespace kefu::rules
+
+namespace kefu::detail {
+
+std::vector<scanned_document> scan_rules_documents(const std::string& directory) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(directory, ec))
@@ -80,17 +86,36 @@ std::vector<document_summary> scan_rules_directory(const std::string& directory)
     if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(it->path());
   }
   if (ec) throw error("cannot list rules directory '" + directory + "': " + ec.message());
+  // Sorted by relative path before parsing: a YAML::Node's assignment writes through to the node it refers
+  // to, so parsed documents must never be sorted (moved by assignment) afterwards.
+  std::vector<std::pair<std::string, fs::path>> sorted;
+  sorted.reserve(files.size());
+  for (auto& f : files) sorted.emplace_back(fs::relative(f, directory).generic_string(), std::move(f));
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<scanned_document> out;
+  out.reserve(sorted.size());
+  for (auto& [relative, f] : sorted) {
+    yaml_file parsed = read_yaml_file(f.string(), f.generic_string());
+    rules::document_summary summary = rules::summarise(parsed, std::move(relative));
+    out.push_back({std::move(summary), std::move(parsed)});
+  }
+  return out;
+}
+
+}  // namespace kefu::detail
+
+namespace kefu::rules {
+
+std::vector<document_summary> scan_rules_directory(const std::string& directory) {
   std::vector<document_summary> out;
-  out.reserve(files.size());
-  for (const auto& f : files) out.push_back(summarise(f, f.generic_string(), fs::relative(f, directory).generic_string()));
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  for (auto& d : kefu::detail::scan_rules_documents(directory)) out.push_back(std::move(d.summary));
   return out;
 }
 
 document_summary describe_rules_file(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw error("rules file '" + path + "' does not exist");
-  return summarise(path, path, path);
+  return summarise(kefu::detail::read_yaml_file(path, path), path);
 }
 
 }  // namespace kefu::rules

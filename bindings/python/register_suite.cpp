@@ -1,4 +1,4 @@
-// Rule tests from Python: kefu.RuleSuite.load(path).run(policy).
+// Rule tests from Python: kefu.RuleSuite.load(path).run(policy), .check(policy).
 #include "register.hpp"
 
 #include <kefu/rules/suite.hpp>
@@ -40,7 +40,11 @@ void register_suite(py::module_& m) {
       .def_readonly("cases", &kr::suite::cases)
       .def(
           "run", [](const kr::suite& s, const kr::policy& p) { return kr::run_suite(s, p); }, py::arg("policy"),
-          "Run every case against the policy (errors in a case fail that case only).");
+          "Run every case against the policy (errors in a case fail that case only).")
+      .def(
+          "check", [](const kr::suite& s, const kr::policy& p) { return kr::check_suite(s, p); }, py::arg("policy"),
+          "Run every case and raise PolicyError (id kefu.rules.rule_test, at the first failing case's file and line) "
+          "when any fails, as loading a rules directory does; returns the number of cases.");
 }
 
 }  // namespace kefu::python

@@ -32,19 +32,25 @@ struct py_ticket {
   std::shared_ptr<kr::record> facts;  // kept in memory for triage.explain(); never exported
 };
 
-/// An event from Python arguments. `tier` is for triage (default: the tier triage gave this ticket) and
-/// `satisfied` for follow_up (required: whether the follow-up found the problem solved).
+/// An event from Python arguments. `tier` and `reason` are for triage (default tier: the one the policy decided
+/// for this ticket; a reason is required below it) and `satisfied` for follow_up (required: whether the
+/// follow-up found the problem solved).
 kt::event make_event(const py_ticket& t, kt::event_kind kind, py::handle at, std::string by, std::string note,
-                     py::handle tier, py::handle satisfied) {
+                     py::handle tier, py::handle satisfied, py::handle reason = py::none()) {
   const std::string name = kt::to_string(kind);
   kt::event e = kt::event::make(kind, event_time(at, t.policy->zone()), std::move(by), std::move(note));
   if (!tier.is_none()) {
     if (kind != kt::event_kind::triage) throw py::type_error(name + "() takes no tier (only triage does)");
     e.to = kt::tier_named(std::string(py::str(tier)));
   } else if (kind == kt::event_kind::triage) {
-    if (!t.triage)
+    if (!t.t.policy_tier())
       throw py::type_error("triage() needs tier='L1', 'L2' or 'L3': this ticket was not opened from facts");
-    e.to = kt::tier_named(t.triage->tier);
+    e.to = *t.t.policy_tier();
+  }
+  if (!reason.is_none()) {
+    if (kind != kt::event_kind::triage) throw py::type_error(name + "() takes no reason (only triage does)");
+    if (!PyUnicode_Check(reason.ptr())) throw py::type_error("reason must be text (why the tier differs from the policy's)");
+    e.reason = reason.cast<std::string>();
   }
   if (!satisfied.is_none()) {
     if (kind != kt::event_kind::follow_up) throw py::type_error(name + "() takes no satisfied (only follow_up does)");
@@ -83,7 +89,7 @@ py::object history_frame(const py_ticket& t) {
   const auto& h = t.t.history();
   const auto& moved = t.t.deadline_changes();
   const auto& zone = t.policy->zone();
-  py::list at, by, event, from, to, note, tier, satisfied;
+  py::list at, by, event, from, to, note, tier, satisfied, policy_tier, reason;
   kt::state now;  // received/L1 until the first record
   std::size_t m = 0;
   auto add_moved = [&](const kt::deadline_change& d) {
@@ -95,6 +101,8 @@ py::object history_frame(const py_ticket& t) {
     note.append(kefu::mask_text(kt::describe(d, zone)));
     tier.append(py::none());
     satisfied.append(py::none());
+    policy_tier.append(py::none());
+    reason.append(py::none());
   };
   for (const auto& r : h) {
     while (m < moved.size() && moved[m].at < r.what.at) add_moved(moved[m++]);
@@ -107,6 +115,8 @@ py::object history_frame(const py_ticket& t) {
     note.append(kefu::mask_text(r.what.note));
     tier.append(r.what.kind == kt::event_kind::triage ? py::object(py::str(kt::to_string(r.what.to))) : py::object(py::none()));
     satisfied.append(r.what.kind == kt::event_kind::follow_up ? py::object(py::bool_(r.what.satisfied)) : py::object(py::none()));
+    policy_tier.append(r.policy_tier ? py::object(py::str(kt::to_string(*r.policy_tier))) : py::object(py::none()));
+    reason.append(r.what.reason.empty() ? py::object(py::none()) : py::object(py::str(kefu::mask_text(r.what.reason))));
   }
   while (m < moved.size()) add_moved(moved[m++]);
   py::dict c;
@@ -118,6 +128,8 @@ py::object history_frame(const py_ticket& t) {
   c["note"] = note;
   c["tier"] = tier;
   c["satisfied"] = satisfied;
+  c["policy_tier"] = policy_tier;
+  c["reason"] = reason;
   return py::module_::import("pandas").attr("DataFrame")(c);
 }
 
@@ -249,16 +261,18 @@ void register_ticket(py::module_& m) {
       .def(
           "fire",
           [](py_ticket& t, const std::string& event, py::handle at, std::string by, std::string note, py::kwargs data) {
-            py::object tier = py::none(), satisfied = py::none();
+            py::object tier = py::none(), satisfied = py::none(), reason = py::none();
             for (auto item : data) {
               const std::string key = py::str(item.first);
               if (key == "tier") tier = py::reinterpret_borrow<py::object>(item.second);
               else if (key == "satisfied") satisfied = py::reinterpret_borrow<py::object>(item.second);
+              else if (key == "reason") reason = py::reinterpret_borrow<py::object>(item.second);
               else
                 throw py::type_error("fire() got an unexpected argument '" + key +
-                                     "' (events take at, by and note; triage also tier, follow_up also satisfied)");
+                                     "' (events take at, by and note; triage also tier and reason, follow_up also "
+                                     "satisfied)");
             }
-            t.t.fire(make_event(t, kt::event_named(event), at, std::move(by), std::move(note), tier, satisfied));
+            t.t.fire(make_event(t, kt::event_named(event), at, std::move(by), std::move(note), tier, satisfied, reason));
             return &t;
           },
           py::arg("event"), py::kw_only(), py::arg("at"), py::arg("by"), py::arg("note") = "",
@@ -271,12 +285,15 @@ void register_ticket(py::module_& m) {
     if (kind == kt::event_kind::triage) {
       cls.def(
           "triage",
-          [](py_ticket& t, py::handle at, std::string by, std::string note, py::handle tier) {
-            t.t.fire(make_event(t, kt::event_kind::triage, at, std::move(by), std::move(note), tier, py::none()));
+          [](py_ticket& t, py::handle at, std::string by, std::string note, py::handle tier, py::handle reason) {
+            t.t.fire(make_event(t, kt::event_kind::triage, at, std::move(by), std::move(note), tier, py::none(), reason));
             return &t;
           },
           py::arg("at"), py::kw_only(), py::arg("by"), py::arg("note") = "", py::arg("tier") = py::none(),
-          py::return_value_policy::reference_internal, "received → triaged; the tier defaults to the one triage gave.");
+          py::arg("reason") = py::none(), py::return_value_policy::reference_internal,
+          "received → triaged; the tier defaults to the one the policy decided (policy_tier). A lower tier needs "
+          "reason='why' (else TransitionError, id kefu.ticket.deescalation, ticket unchanged); a higher one does not. "
+          "The history records the policy's tier beside the one chosen, who chose it, when and why.");
     } else if (kind == kt::event_kind::follow_up) {
       cls.def(
           "follow_up",
@@ -305,6 +322,13 @@ void register_ticket(py::module_& m) {
                              "The progress state: received, triaged, in_progress, waiting_customer, waiting_internal, "
                              "resolved, closed or cancelled.")
       .def_property_readonly("tier", [](const py_ticket& t) { return kt::to_string(t.t.level()); }, "L1, L2 or L3.")
+      .def_property_readonly(
+          "policy_tier",
+          [](const py_ticket& t) -> py::object {
+            return t.t.policy_tier() ? py::object(py::str(kt::to_string(*t.t.policy_tier()))) : py::object(py::none());
+          },
+          "The tier the policy decided for this ticket (None when it was not opened from facts, or restored from a "
+          "snapshot written before kefu recorded it). triage() below it needs a reason.")
       .def_property_readonly("status", [](const py_ticket& t) { return kt::to_string(t.t.current()); },
                              "Both regions: 'in_progress/L2'.")
       .def_property_readonly("is_open", [](const py_ticket& t) { return kt::is_open(t.t.where()); })
@@ -320,8 +344,9 @@ void register_ticket(py::module_& m) {
           "The triage the ticket was opened with (None for a ticket restored from JSON).")
       .def_property_readonly("history", &history_frame,
                              "The audit history as a pandas DataFrame: at, by, event, from, to, note (masked), tier "
-                             "(triage), satisfied (follow_up). Deadlines moved by a restore on newer calendars are "
-                             "rows with event 'deadline_moved' (see deadline_changes).")
+                             "(triage), satisfied (follow_up), policy_tier (triage: the tier the policy decided, when "
+                             "known) and reason (triage: why the tier differs from it, masked). Deadlines moved by a "
+                             "restore on newer calendars are rows with event 'deadline_moved' (see deadline_changes).")
       .def_property_readonly(
           "deadline_changes",
           [](const py_ticket& t) {

@@ -2,6 +2,7 @@
 #include "register.hpp"
 #include "convert/rows.hpp"
 
+#include <kefu/rules/policy_handle.hpp>
 #include <kefu/rules/triage.hpp>
 
 #include <pybind11/stl.h>
@@ -100,6 +101,11 @@ py::object results_frame(const std::vector<py_triage>& rs, const kefu::time_zone
   return py::module_::import("pandas").attr("DataFrame")(c, py::arg("index") = index);
 }
 
+kr::load_options load_options_of(const std::optional<std::string>& beyond_official) {
+  kr::load_options options;
+  if (beyond_official) options.beyond_official = kefu::calendar::parse_beyond_official(*beyond_official);
+  return options;
+}
 
 }  // namespace
 
@@ -213,14 +219,22 @@ void register_triage(py::module_& m) {
       "calendars. kefu.default_policy() loads the shipped one; Policy.load(directory) a retailer's own.")
       .def_static(
           "load",
-          [](py::handle dir, const std::optional<std::string>& beyond_official) {
-            kr::load_options options;
-            if (beyond_official) options.beyond_official = kefu::calendar::parse_beyond_official(*beyond_official);
+          [](py::handle dir, const std::optional<std::string>& beyond_official, bool run_rule_tests) {
+            kr::load_options options = load_options_of(beyond_official);
+            options.run_rule_tests = run_rule_tests;
             return std::const_pointer_cast<kr::triage_policy>(kr::triage_policy::load_directory(to_path(dir), options));
           },
-          py::arg("directory"), py::arg("beyond_official") = py::none(),
-          "Loads a rules directory. beyond_official='error' makes every calendar strict: a deadline past the "
-          "official holiday data raises CalendarRangeError instead of being provisional.")
+          py::arg("directory"), py::arg("beyond_official") = py::none(), py::kw_only(), py::arg("run_rule_tests") = true,
+          "Loads a rules directory with every check, including its rule tests (the `suite:` files below it, e.g. "
+          "tests/): a failing case is a PolicyError with id kefu.rules.rule_test naming the suite file, line and "
+          "case. run_rule_tests=False loads without running them (raw loading). beyond_official='error' makes every "
+          "calendar strict: a deadline past the official holiday data raises CalendarRangeError instead of being "
+          "provisional.")
+      .def_property_readonly("rule_test_cases", &kr::triage_policy::rule_test_cases,
+                             "How many rule-test cases passed when the directory was loaded (0 when loaded with "
+                             "run_rule_tests=False).")
+      .def_property_readonly("rule_tests_run", &kr::triage_policy::rule_tests_run,
+                             "Whether the rule tests ran when the directory was loaded.")
       .def(
           "calendar",
           [](const kr::triage_policy& t, const std::string& name) {
@@ -249,6 +263,23 @@ void register_triage(py::module_& m) {
           "Triage a dict of facts (a TriageResult), a list of dicts (a list) or a pandas DataFrame (a DataFrame of "
           "results with the same index). Unknown facts and values outside an enum are errors naming the field.")
       .def("__repr__", [](const kr::triage_policy& t) { return "Policy('" + t.directory() + "')"; });
+
+  py::class_<kr::triage_policy_handle>(
+      m, "TriagePolicyHandle",
+      "A rules directory that reloads safely: reload() loads it as Policy.load does (every check and the rule "
+      "tests) and swaps the new Policy in atomically only when all pass; readers keep the Policy they hold. "
+      "(PolicyHandle does the same for one policy file.)")
+      .def(py::init([](py::handle dir, const std::optional<std::string>& beyond_official) {
+             return std::make_unique<kr::triage_policy_handle>(to_path(dir), load_options_of(beyond_official));
+           }),
+           py::arg("directory"), py::arg("beyond_official") = py::none())
+      .def_property_readonly("current", [](const kr::triage_policy_handle& h) {
+        return std::const_pointer_cast<kr::triage_policy>(h.current());
+      }, "The Policy now in force.")
+      .def_property_readonly("directory", &kr::triage_policy_handle::directory)
+      .def("reload", &kr::triage_policy_handle::reload, py::call_guard<py::gil_scoped_release>(),
+           "Loads the directory again; swaps only when it loads and every rule test passes. Returns a ReloadResult "
+           "(falsy, with the reason, when the old Policy is kept).");
 }
 
 }  // namespace kefu::python

@@ -46,6 +46,7 @@ from ._core import (
     TicketPlan,
     TimeZone,
     TransitionError,
+    TriagePolicyHandle,
     TriageResult,
     __version__,
     format_instant,
@@ -100,6 +101,7 @@ __all__ = [
     "TicketPlan",
     "TimeZone",
     "TransitionError",
+    "TriagePolicyHandle",
     "TriageResult",
     "__version__",
     "default_data_path",
@@ -132,7 +134,8 @@ def default_policy(beyond_official: str | None = None) -> Policy:
 
     ``beyond_official="error"`` makes its calendars strict: a deadline past the official holiday data
     raises :class:`CalendarRangeError` instead of being marked ``provisional`` (see docs/calendars.md).
-    Loading takes a few milliseconds; keep the returned policy and share it (it is immutable)."""
+    It is loaded as :meth:`Policy.load` loads any rules directory, rule tests included (rules/tests/).
+    Each call loads it afresh; keep the returned policy and share it (it is immutable)."""
     return Policy.load(default_rules_dir(), beyond_official=beyond_official)
 
 

@@ -17,6 +17,7 @@ from ._core import (
     Calendar,
     Error,
     DecisionPolicy,
+    Policy,
     RuleSuite,
     describe_rules_file,
     load_facts,
@@ -119,15 +120,28 @@ def _horizon_finding(calendar: Calendar, path: Path, today: _dt.date) -> Finding
 
 
 def lint(paths: Iterable[str | Path], today: _dt.date | None = None) -> list[Finding]:
-    """Load every rules file with all checks; errors stop a file, warnings do not. With `today`, calendars
-    whose official data ends within 60 days of it get a `calendar-horizon` warning (the CLI passes the
-    date it runs on; the library never reads the clock)."""
+    """Load every rules file with all checks; errors stop a file, warnings do not. Rule-test files are run
+    against the policy they name (a failing case is an error with id ``kefu.rules.rule_test``), and every
+    rules directory among ``paths`` (a directory holding a ``facts:`` file) is loaded as :meth:`Policy.load`
+    loads it — the same checks, its rule tests included — so lint refuses exactly what loading refuses.
+    With `today`, calendars whose official data ends within 60 days of it get a `calendar-horizon`
+    warning (the CLI passes the date it runs on; the library never reads the clock)."""
+    paths = list(paths)
     findings: list[Finding] = []
+    policies: dict[Path, DecisionPolicy] = {}
+
+    def policy_at(path: str | Path) -> DecisionPolicy:
+        key = Path(path).resolve()
+        if key not in policies:
+            policies[key] = DecisionPolicy.load(path)
+        return policies[key]
+
+    facts_files: list[Path] = []
     for path in yaml_files(paths):
         try:
             kind = describe_rules_file(path).kind
             if kind == "policy":
-                policy = DecisionPolicy.load(path)
+                policy = policy_at(path)
                 for w in policy.warnings:
                     findings.append(Finding(w.file, w.line or None, w.column or None, "warning", w.message,
                                             w.rule_id or None, w.check, _source_line(w.file, w.line)))
@@ -139,9 +153,21 @@ def lint(paths: Iterable[str | Path], today: _dt.date | None = None) -> list[Fin
                         findings.append(horizon)
             elif kind == "suite":
                 suite = RuleSuite.load(path)
-                DecisionPolicy.load(suite.policy_path)
+                suite.check(policy_at(suite.policy_path))
+            elif kind == "facts":
+                facts_files.append(path)
         except Error as e:
             findings.append(_from_error(e, path))
+    # Rules directories as a whole: the directory of each facts file found below a directory given.
+    given = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+    seen = {(f.id, f.file, f.line, f.column, f.message) for f in findings}
+    for directory in sorted({f.parent for f in facts_files if any(f.resolve().is_relative_to(g) for g in given)}):
+        try:
+            Policy.load(directory)
+        except Error as e:
+            finding = _from_error(e, directory)
+            if (finding.id, finding.file, finding.line, finding.column, finding.message) not in seen:
+                findings.append(finding)
     return findings
 
 

@@ -5,9 +5,9 @@
 
 ``facts`` are the ticket facts (a pandas DataFrame or a list of dicts, each with ``ticket_id`` and
 ``received_at``). ``events`` is the event log (a DataFrame or a list of dicts) with the columns
-``ticket_id``, ``at``, ``event``, ``by`` and optionally ``note``, ``tier`` (for ``triage``) and
-``satisfied`` (for ``follow_up``). Each ticket's events are applied in time order (ties keep the log's
-order). The first event a ticket does not accept raises :class:`kefu.TransitionError` naming the ticket
+``ticket_id``, ``at``, ``event``, ``by`` and optionally ``note``, ``tier`` and ``reason`` (for ``triage``:
+a tier below the one the policy decided needs a reason) and ``satisfied`` (for ``follow_up``). Each ticket's
+events are applied in time order (ties keep the log's order). The first event a ticket does not accept raises :class:`kefu.TransitionError` naming the ticket
 and the row, and no ticket is returned.
 """
 
@@ -22,7 +22,7 @@ import numpy as np
 from ._core import Policy, Ticket, TicketPlan, _replay
 
 _EVENT_COLUMNS = ("ticket_id", "at", "event", "by")
-_OPTIONAL_COLUMNS = ("note", "tier", "satisfied")
+_OPTIONAL_COLUMNS = ("note", "tier", "satisfied", "reason")
 _CLOCKS = ("first_response", "resolution", "follow_up")
 
 

@@ -2,6 +2,7 @@
 #include <kefu/rules/suite.hpp>
 
 #include "../detail/yaml_support.hpp"
+#include "documents.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -33,11 +34,12 @@ std::vector<std::pair<std::string, std::string>> pairs(const YAML::Node& n, cons
 
 suite read_suite(const YAML::Node& doc, const std::string& path);
 
-suite load_suite_file(const std::string& path) {
-  const auto source = kefu::detail::read_yaml_file(path);
+suite load_suite_file(const std::string& path) { return detail::load_suite_document(kefu::detail::read_yaml_file(path)); }
+
+suite detail::load_suite_document(const kefu::detail::yaml_file& source) {
   return kefu::detail::with_char_columns(source.text, [&] {
     kefu::detail::check_duplicate_keys(source, source.root);
-    return read_suite(source.root, path);
+    return read_suite(source.root, source.name);
   });
 }
 
@@ -56,6 +58,7 @@ suite read_suite(const YAML::Node& doc, const std::string& path) {
   if (!doc["policy"]) fail(doc["suite"], "a rule-test file needs `policy:`, the path of the policy it tests");
   const std::string rel = kefu::detail::scalar_text(doc["policy"], path, "`policy`");
   s.policy_path = (std::filesystem::path(path).parent_path() / rel).lexically_normal().generic_string();
+  s.policy_where = location_of(doc["policy"], path);
   std::vector<std::pair<std::string, std::string>> defaults;
   if (doc["defaults"]) defaults = pairs(doc["defaults"], path, "`defaults`");
   if (!doc["cases"] || !doc["cases"].IsSequence() || doc["cases"].size() == 0)
@@ -146,6 +149,25 @@ suite_result run_suite(const suite& s, const policy& p) {
     out.cases.push_back(std::move(r));
   }
   return out;
+}
+
+std::size_t check_suite(const suite& s, const policy& p) {
+  const suite_result r = run_suite(s, p);
+  if (r.failed == 0) return r.passed;
+  const auto first = std::find_if(r.cases.begin(), r.cases.end(), [](const case_result& c) { return !c.passed; });
+  const test_case& c = s.cases[first->index];
+  std::string what;
+  for (const auto& [name, expected, actual] : first->differences) {
+    if (!what.empty()) what += "; ";
+    what += name == "error" ? actual : name + " expected " + expected + ", got " + actual;
+  }
+  std::string detail = "rule test '" + c.name + "' fails: " + what;
+  if (r.failed > 1)
+    detail += " (and " + std::to_string(r.failed - 1) + " more failing case" + (r.failed > 2 ? "s" : "") + " in this file)";
+  detail += " / 规则测试未通过";
+  source_location where = c.where;
+  if (where.file.empty()) where.file = s.file;
+  throw policy_error(std::move(detail), std::move(where), {}, rule_test_error_id);
 }
 
 }  // namespace kefu::rules

@@ -1,8 +1,10 @@
 #include <kefu/detail/suggest.hpp>
 #include <kefu/rules/catalog.hpp>
+#include <kefu/rules/suite.hpp>
 #include <kefu/rules/triage.hpp>
 #include <kefu/money.hpp>
 
+#include "documents.hpp"
 #include "facts.hpp"
 
 #include <algorithm>
@@ -71,8 +73,13 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
                                                                    const load_options& options) {
   auto t = std::make_shared<triage_policy>();
   t->directory_ = directory;
-  const auto docs = scan_rules_directory(directory);
+  // Every file parsed once to tell its kind; the rule tests below are read from that parse.
+  const auto scanned = kefu::detail::scan_rules_documents(directory);
+  std::vector<document_summary> docs;
+  docs.reserve(scanned.size());
+  for (const auto& d : scanned) docs.push_back(d.summary);
   std::map<std::string, policy_ptr> policies;
+  std::map<std::string, policy_ptr> by_file;  // lexically normal path → policy, for the rule tests
   std::string facts_file;
   for (const auto& d : docs) {
     const std::string path = (fs::path(directory) / d.path).generic_string();
@@ -98,6 +105,7 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
       throw policy_error("a second policy named '" + p->name() + "' (the first is " + policies[p->name()]->file() + ")",
                          {path, 1, 1});
     policies[p->name()] = p;
+    by_file[fs::path(path).lexically_normal().generic_string()] = p;
   }
   // An overlay of a built-in (calendars/cn-mainland.yaml with next year's notice) reaches the built-ins on it.
   t->calendars_ = kefu::calendar::with_dependent_builtins(std::move(t->calendars_));
@@ -195,6 +203,22 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
       slots.push_back(static_cast<std::size_t>(it - t->facts_.begin()));
     }
     t->input_slots_.push_back(std::move(slots));
+  }
+
+  // The rule tests, last: the structural errors above are the more precise ones. Each suite runs against the
+  // policy just loaded from the file it names, so what the tests pass is exactly what goes live.
+  if (options.run_rule_tests) {
+    t->rule_tests_run_ = true;
+    for (const auto& d : scanned) {
+      if (d.summary.kind != document_kind::suite) continue;
+      const suite s = detail::load_suite_document(d.file);
+      const auto it = by_file.find(fs::path(s.policy_path).lexically_normal().generic_string());
+      if (it == by_file.end())
+        throw policy_error("rule-test file tests '" + s.policy_path + "', which is not a policy of rules directory '" +
+                               directory + "'",
+                           s.policy_where);
+      t->rule_test_cases_ += check_suite(s, *it->second);
+    }
   }
   return t;
 }

@@ -30,6 +30,7 @@ struct ticket::impl {
   const ticket_plan& plan() const noexcept { return *shared_plan; }
   instant received;
   std::string received_by;
+  std::optional<tier> policy_tier;  // the tier the policy decided, when opened from facts
   state now;           // both regions' active states
   ticket_flags flags;  // changed by the machine's actions
   clock_set clocks;

@@ -52,7 +52,8 @@ opened open_triaged(const rules::triage_policy& policy, const rules::record& fac
   }
   rules::triage_result r = policy.triage(*triaged_facts);
   if (!plan) plan = std::make_shared<const ticket_plan>(plan_for(policy, *triaged_facts, &r));
-  return {ticket(std::move(id), std::move(plan), *at, std::move(by)), std::move(r)};
+  const tier decided = tier_named(r.tier);  // a triage below it needs a reason; every triage record keeps it
+  return {ticket(std::move(id), std::move(plan), *at, std::move(by), decided), std::move(r)};
 }
 
 ticket open(const rules::triage_policy& policy, const rules::record& facts, std::optional<instant> at, std::string id,

@@ -34,6 +34,7 @@ std::vector<event> typed_events(event_log& log) {
   check_column("note", log.notes.size(), true);
   check_column("tier", log.tiers.size(), true);
   check_column("satisfied", log.satisfied.size(), true);
+  check_column("reason", log.reasons.size(), true);
   std::vector<event> evs(n);
   for (std::size_t i = 0; i < n; ++i) {
     event& e = evs[i];
@@ -46,6 +47,10 @@ std::vector<event> typed_events(event_log& log) {
     if (!log.tiers.empty() && log.tiers[i]) {
       if (e.kind != event_kind::triage) fail(events_row(i) + ": " + name + " takes no tier (only triage does)");
       e.to = *log.tiers[i];
+    }
+    if (!log.reasons.empty() && !log.reasons[i].empty()) {
+      if (e.kind != event_kind::triage) fail(events_row(i) + ": " + name + " takes no reason (only triage does)");
+      e.reason = std::move(log.reasons[i]);
     }
     const bool has_satisfied = !log.satisfied.empty() && log.satisfied[i].has_value();
     if (e.kind == event_kind::follow_up) {
@@ -136,7 +141,8 @@ std::vector<ticket> run(const std::vector<std::string>& ids, event_log log, cons
         try {
           t.fire(std::move(e));
         } catch (const transition_error& x) {
-          throw transition_error(x.from(), x.event(), x.reason() + " (ticket '" + ids[k] + "', " + events_row(i) + ")");
+          throw transition_error(x.from(), x.event(), x.reason() + " (ticket '" + ids[k] + "', " + events_row(i) + ")",
+                                 x.id());
         }
       }
     }
@@ -162,7 +168,7 @@ void event_log::reserve(std::size_t rows) {
 }
 
 void event_log::add(std::string ticket_id, instant when, event_kind kind, std::string by, std::string note,
-                    std::optional<tier> to, std::optional<bool> is_satisfied) {
+                    std::optional<tier> to, std::optional<bool> is_satisfied, std::string reason) {
   const std::size_t row = ticket_ids.size();
   ticket_ids.push_back(std::move(ticket_id));
   at.push_back(when);
@@ -180,6 +186,10 @@ void event_log::add(std::string ticket_id, instant when, event_kind kind, std::s
   if (is_satisfied || !satisfied.empty()) {
     satisfied.resize(row);
     satisfied.push_back(is_satisfied);
+  }
+  if (!reason.empty() || !reasons.empty()) {
+    reasons.resize(row);
+    reasons.push_back(std::move(reason));
   }
 }
 

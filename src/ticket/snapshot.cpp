@@ -244,6 +244,10 @@ std::string ticket::to_json() const {
     w.time(p.received);
     w.key("received_by");
     w.string(p.received_by);
+    if (p.policy_tier) {  // tickets opened from facts
+      w.key("policy_tier");
+      w.plain(to_string(*p.policy_tier));
+    }
     w.key("plan");
     write_plan(w, p.plan());
     w.key("state");
@@ -315,6 +319,15 @@ std::string ticket::to_json() const {
       w.plain(to_string(r.what.kind));
       w.key("tier");
       w.plain(to_string(r.what.to));
+      // A triage's audit of the tier it chose against the policy's (only when there is one: older records as before).
+      if (r.policy_tier) {
+        w.key("policy_tier");
+        w.plain(to_string(*r.policy_tier));
+      }
+      if (!r.what.reason.empty()) {
+        w.key("reason");
+        w.string(r.what.reason);
+      }
       w.key("satisfied");
       w.boolean(r.what.satisfied);
       w.key("note");
@@ -371,6 +384,8 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
   std::string id = root.str("id");
   const instant received = root.time("received");
   std::string by = root.str("received_by");
+  std::optional<tier> policy_tier;  // snapshots of tickets not opened from facts, and older ones, have none
+  if (root.has("policy_tier")) policy_tier = named<tier>(root, "policy_tier", &parse_tier, "tier");
   ticket_plan plan;
   {
     const node pv = root.get("plan");
@@ -480,7 +495,7 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
   }
   root.done();
 
-  ticket t(std::move(id), std::move(plan), received, std::move(by));
+  ticket t(std::move(id), std::move(plan), received, std::move(by), policy_tier);
   const std::vector<node> records = items_of(hist);
   t.reserve(records.size());
   for (std::size_t n = 0; n < records.size(); ++n) {
@@ -491,6 +506,9 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
     e.by = r.str("by");
     e.kind = named<event_kind>(r, "event", &parse_event_kind, "event");
     e.to = named<tier>(r, "tier", &parse_tier, "tier");
+    std::optional<tier> recorded_policy_tier;
+    if (r.has("policy_tier")) recorded_policy_tier = named<tier>(r, "policy_tier", &parse_tier, "tier");
+    if (r.has("reason")) e.reason = r.str("reason");
     e.satisfied = r.boolean("satisfied");
     e.note = r.str("note");
     const state from = named<state>(r, "from", &parse_state, "state");
@@ -505,6 +523,10 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
     }
     if (t.current() != to)
       fail_at(r.path() + ": recorded to-state " + to_string(to) + " but replay reached " + to_string(t.current()), h);
+    if (t.history().back().policy_tier != recorded_policy_tier)
+      fail_at(r.path() + ".policy_tier: " + (recorded_policy_tier ? to_string(*recorded_policy_tier) : "none") +
+                  " recorded, but the ticket's policy tier is " + (policy_tier ? to_string(*policy_tier) : "unknown"),
+              h);
   }
   if (t.current() != expected)
     fail_at("snapshot.state: says " + to_string(expected) + " but the history leads to " + to_string(t.current()), root_v);

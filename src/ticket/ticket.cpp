@@ -44,6 +44,18 @@ std::string reason_for(const state& s, const ticket_flags& f, const event& e, co
   return std::string("event not allowed in state ") + to_string(s.where);
 }
 
+/// Why a payload the machine would accept is refused anyway: a reason on an event other than triage, or a
+/// triage below the policy's tier without one. Empty when it is fine. Sets `id` for the error.
+std::string payload_refusal(const event& e, const std::optional<tier>& policy, const char*& id) {
+  id = "kefu.ticket.transition";
+  if (e.kind != event_kind::triage) return e.reason.empty() ? std::string() : "only triage takes a reason";
+  if (!policy || e.to >= *policy) return {};
+  if (e.reason.find_first_not_of(" \t\r\n") != std::string::npos) return {};
+  id = "kefu.ticket.deescalation";
+  return std::string("tier ") + to_string(e.to) + " is below " + to_string(*policy) +
+         ", the tier the policy decided for this ticket: lowering it needs a reason (recorded in the history)";
+}
+
 }  // namespace
 
 event_kind event_named(std::string_view name) {
@@ -62,11 +74,14 @@ tier tier_named(std::string_view name) {
 
 ticket::ticket(std::unique_ptr<impl> p) : p_(std::move(p)) {}
 
-ticket::ticket(std::string id, ticket_plan plan, instant received, std::string by)
-    : ticket(std::move(id), std::make_shared<const ticket_plan>(std::move(plan)), received, std::move(by)) {}
+ticket::ticket(std::string id, ticket_plan plan, instant received, std::string by, std::optional<tier> policy_tier)
+    : ticket(std::move(id), std::make_shared<const ticket_plan>(std::move(plan)), received, std::move(by), policy_tier) {}
 
-ticket::ticket(std::string id, std::shared_ptr<const ticket_plan> plan, instant received, std::string by)
+ticket::ticket(std::string id, std::shared_ptr<const ticket_plan> plan, instant received, std::string by,
+               std::optional<tier> policy_tier)
     : p_(std::make_unique<impl>()) {
+  if (policy_tier && static_cast<std::size_t>(*policy_tier) >= tier_count)
+    throw error("unknown policy tier", {}, {}, "kefu.ticket.unknown_tier");
   if (!plan) throw error("ticket plan: none given", {}, {}, "kefu.ticket.plan");
   for (std::size_t t = 0; t < tier_count; ++t)
     for (std::size_t c = 0; c < clock_count; ++c)
@@ -78,6 +93,7 @@ ticket::ticket(std::string id, std::shared_ptr<const ticket_plan> plan, instant 
   p_->shared_plan = std::move(plan);
   p_->received = received;
   p_->received_by = std::move(by);
+  p_->policy_tier = policy_tier;
   const tier_targets& l1 = p_->plan().of(tier::L1);
   for (const clock_name c : {clock_name::first_response, clock_name::resolution})  // the follow-up starts on resolve
     if (const auto& tg = target_of(l1, c)) {
@@ -100,6 +116,7 @@ const std::string& ticket::id() const noexcept { return p_->id; }
 instant ticket::received() const noexcept { return p_->received; }
 const std::string& ticket::received_by() const noexcept { return p_->received_by; }
 const ticket_plan& ticket::plan() const noexcept { return p_->plan(); }
+std::optional<tier> ticket::policy_tier() const noexcept { return p_->policy_tier; }
 state ticket::current() const noexcept { return p_->now; }
 const ticket_flags& ticket::flags() const noexcept { return p_->flags; }
 const std::vector<audit_record>& ticket::history() const noexcept { return p_->history; }
@@ -127,6 +144,9 @@ void ticket::fire_impl(const event& e, event* consumed) {
   // throw has run, so a refused event, or one whose action throws, leaves the ticket as it was.
   const machine_result r = run_machine(pre, p.flags, e, p.plan(), &p.action_hook);
   if (!r.accepted) throw transition_error(pre, e.kind, reason_for(pre, p.flags, e, p.plan()));
+  const char* refusal_id = nullptr;
+  if (const std::string why = payload_refusal(e, p.policy_tier, refusal_id); !why.empty())
+    throw transition_error(pre, e.kind, why, refusal_id);
   const table::row_def* row = r.progress_row >= 0 ? &table::rows[static_cast<std::size_t>(r.progress_row)] : nullptr;
   const bool tier_changed = r.post.level != pre.level;
   const bool clocks_change = tier_changed || (row && !table::touches_no_clock(*row));
@@ -142,7 +162,8 @@ void ticket::fire_impl(const event& e, event* consumed) {
   }
   // Copies (or takes) the strings: may throw, nothing changed yet. Only strings move; e's kind, time and
   // payload stay readable below.
-  audit_record rec{consumed ? std::move(*consumed) : e, pre, r.post};
+  audit_record rec{consumed ? std::move(*consumed) : e, pre, r.post,
+                   e.kind == event_kind::triage ? p.policy_tier : std::nullopt};
   if (p.history.size() == p.history.capacity()) p.history.reserve(std::max<std::size_t>(8, 2 * p.history.size()));
   if (in_place) {
     for (auto& c : p.clocks)  // grow geometrically: exactly-one-more would copy on every append
@@ -159,6 +180,8 @@ void ticket::fire_impl(const event& e, event* consumed) {
 bool ticket::can_fire(const event& e) const {
   if (static_cast<std::size_t>(e.kind) >= event_kind_count) return false;
   if (e.at < p_->last_instant()) return false;
+  const char* ignored = nullptr;
+  if (!payload_refusal(e, p_->policy_tier, ignored).empty()) return false;
   try {
     return run_machine(p_->now, p_->flags, e, p_->plan(), nullptr).accepted;
   } catch (...) {
@@ -171,6 +194,7 @@ std::vector<event_kind> ticket::allowed_events(instant at) const {
   for (std::size_t k = 0; k < event_kind_count; ++k) {
     event e = event::make(static_cast<event_kind>(k), at, "");
     if (e.kind == event_kind::follow_up) e.satisfied = true;
+    if (e.kind == event_kind::triage && p_->policy_tier) e.to = *p_->policy_tier;
     if (can_fire(e)) out.push_back(e.kind);
   }
   return out;
@@ -200,8 +224,8 @@ bool ticket::tick(instant at) {
 }
 
 ticket ticket::replay(std::string id, ticket_plan plan, instant received, std::string by,
-                      const std::vector<audit_record>& history) {
-  ticket t(std::move(id), std::move(plan), received, std::move(by));
+                      const std::vector<audit_record>& history, std::optional<tier> policy_tier) {
+  ticket t(std::move(id), std::move(plan), received, std::move(by), policy_tier);
   for (const auto& r : history) t.fire(r.what);
   return t;
 }
@@ -209,7 +233,8 @@ ticket ticket::replay(std::string id, ticket_plan plan, instant received, std::s
 bool operator==(const ticket& a, const ticket& b) {
   const auto& x = *a.p_;
   const auto& y = *b.p_;
-  if (x.id != y.id || x.received != y.received || x.received_by != y.received_by) return false;
+  if (x.id != y.id || x.received != y.received || x.received_by != y.received_by || x.policy_tier != y.policy_tier)
+    return false;
   if (x.now != y.now || !(x.flags == y.flags) || x.history != y.history) return false;
   if (x.plan() != y.plan() || x.deadline_changes != y.deadline_changes) return false;
   for (std::size_t c = 0; c < clock_count; ++c) {

@@ -1,5 +1,7 @@
 #include <kefu/rules/catalog.hpp>
 
+#include "calendar_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,16 +10,8 @@
 namespace fs = std::filesystem;
 
 namespace {
-struct temp_rules_dir {
-  fs::path path = fs::temp_directory_path() / ("kefu-catalog-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                                               "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  temp_rules_dir() { fs::create_directories(path); }
-  ~temp_rules_dir() { fs::remove_all(path); }
-  void write(const std::string& name, const std::string& text) const {
-    fs::create_directories((path / name).parent_path());
-    std::ofstream(path / name) << text;
-  }
-};
+/// A rules directory of the test's own (unique per run, removed at the end).
+using temp_rules_dir = kefu_test::scratch_dir;
 
 std::string error_of(const std::string& dir) {
   try {

@@ -122,6 +122,55 @@ TEST(KpiMetrics, HandComputedPerAgent) {
   EXPECT_EQ(metric(t, 1, "sla_closure_72h"), 0);  // unresolved counts as missed
 }
 
+TEST(KpiMetrics, ClosureWithin72HoursAndWithin3WorkdaysAreDifferentClocks) {
+  // targets.yaml: closure_72h on the wall clock, closure_3_workdays on cn-mainland (whole working days, the
+  // receipt's day is day 0, due at the end of the third). Six tickets of one agent whose resolutions tell them
+  // apart (times +08:00):
+  //   Mon 01-05 09:00 → 11:00            2 h     both met
+  //   Mon 01-05 09:00 → Thu 01-08 12:00  75 h    72 h missed (due Thu 09:00); 3 workdays met (due Fri 01-09 00:00)
+  //   Fri 01-09 09:00 → Tue 01-13 12:00  99 h    72 h missed (due Mon 09:00); 3 workdays met (due Thu 01-15 00:00)
+  //   Fri 02-13 10:00 → Wed 02-25 10:00  12 days over the Spring Festival (02-15 to 02-23 off, Saturday 02-14 a
+  //                                              make-up working day): 72 h missed; 3 workdays met (due Thu 02-26)
+  //   Fri 01-09 09:00 → Thu 01-15 10:00  both missed
+  //   Mon 01-05 09:00, unresolved        both missed
+  constexpr std::int64_t h = 3600;
+  constexpr std::int64_t mon = t0, fri = t0 + 4 * 86400, feb13 = t0 + 39 * 86400 + h;  // 2026-02-13 10:00
+  std::vector<std::int32_t> codes(6, 0);
+  std::vector<std::int64_t> created{mon, mon, fri, feb13, fri, mon};
+  std::vector<std::int64_t> first{mon + 60, mon + 60, fri + 60, feb13 + 60, fri + 60, mon + 60};
+  std::vector<std::int64_t> resolved{mon + 2 * h, mon + 75 * h, fri + 99 * h, feb13 + 12 * 86400, fri + 6 * 86400 + h, na};
+  std::vector<double> zeros(6, 0.0);
+  std::vector<std::int64_t> ones(6, 1);
+  std::vector<std::int32_t> contacts(6, 1);
+  std::vector<std::uint8_t> no(6, 0);
+  kpi::records r;
+  r.rows = 6;
+  const auto lab = [&](std::vector<std::string> labels) {
+    kpi::label_column l;
+    l.codes = codes.data();
+    l.size = r.rows;
+    l.labels = std::move(labels);
+    return l;
+  };
+  r.agent = lab({"C"});
+  r.team = lab({"T1"});
+  r.channel = lab({"phone"});
+  r.category = lab({"refund_request"});
+  r.created_at = {created.data(), r.rows};
+  r.first_response_at = {first.data(), r.rows};
+  r.resolved_at = {resolved.data(), r.rows};
+  r.handle_seconds = {zeros.data(), r.rows};
+  r.responses = {ones.data(), r.rows};
+  r.response_seconds = {zeros.data(), r.rows};
+  r.contacts = {contacts.data(), r.rows};
+  r.escalated = {no.data(), r.rows};
+  r.reopened = {no.data(), r.rows};
+  const kpi::table t = kpi::compute(r, by_agent());
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_DOUBLE_EQ(metric(t, 0, "sla_closure_72h"), 1.0 / 6);
+  EXPECT_DOUBLE_EQ(metric(t, 0, "sla_closure_3_workdays"), 4.0 / 6);
+}
+
 TEST(KpiMetrics, PercentilesWithinTheSketchBound) {
   const fixture f;
   const kpi::table t = kpi::compute(f.view(), by_agent());

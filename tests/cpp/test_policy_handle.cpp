@@ -41,7 +41,9 @@ TEST(PolicyHandle, ReloadSwapsOnlyWhenLoadAndRuleTestsPass) {
   dir.write("tier.yaml", policy_text("4", "L1"));  // loads, but breaks a rule test
   r = handle.reload();
   EXPECT_FALSE(r.swapped);
-  EXPECT_EQ(r.message, suite + ":4: rule test 'over 1000 is L3' fails: tier expected L3, got L1");
+  // The error every loading path gives for a failing rule test (kefu.rules.rule_test): suite file, case line
+  // and column, the case's name and what differs.
+  EXPECT_EQ(r.message, suite + ":4:5: rule test 'over 1000 is L3' fails: tier expected L3, got L1 / 规则测试未通过");
   EXPECT_EQ(handle.current()->version(), "2");
 }
 

@@ -39,11 +39,12 @@ std::optional<bool> satisfied_at(const event_log& log, std::size_t i) {
   return log.satisfied.empty() ? std::nullopt : log.satisfied[i];
 }
 std::string note_at(const event_log& log, std::size_t i) { return log.notes.empty() ? "" : log.notes[i]; }
+std::string reason_at(const event_log& log, std::size_t i) { return log.reasons.empty() ? "" : log.reasons[i]; }
 
 /// Row i of `from` appended to `to`.
 void copy_row(const event_log& from, std::size_t i, event_log& to) {
   to.add(from.ticket_ids[i], from.at[i], from.kinds[i], from.operators[i], note_at(from, i), tier_at(from, i),
-         satisfied_at(from, i));
+         satisfied_at(from, i), reason_at(from, i));
 }
 
 /// A small batch: tickets of every tier and their lifecycles, the log's rows interleaved across tickets and

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 from pathlib import Path
 
@@ -15,6 +16,25 @@ from kefu.report import run  # noqa: E402
 DATA = Path(__file__).resolve().parents[2] / "examples" / "data"
 
 
+def _records_with_personal_data(target: Path) -> tuple[Path, list[str]]:
+    """records.csv with the customers' names and mobile numbers from tickets.csv (same ticket ids) and a postal
+    address per ticket added as columns, as an export from a ticket system would carry them. Returns the
+    file and every personal value in it."""
+    import pandas as pd
+
+    records = pd.read_csv(DATA / "records.csv", dtype=str, keep_default_na=False)
+    people = pd.read_csv(DATA / "tickets.csv", dtype=str, keep_default_na=False)[
+        ["ticket_id", "customer_name", "customer_phone"]]
+    merged = records.merge(people, on="ticket_id", how="left", validate="one_to_one")
+    streets = ["建国路", "中山北路", "解放大道", "人民南路", "长江西路"]
+    merged["customer_address"] = [f"{['北京市朝阳区', '上海市静安区', '武汉市江汉区', '成都市武侯区', '南京市鼓楼区'][i % 5]}"
+                                  f"{streets[(i // 5) % 5]}{i % 97 + 1}号{i % 13 + 1}单元" for i in range(len(merged))]
+    assert merged["customer_name"].ne("").all() and merged["customer_phone"].str.fullmatch(r"1\d{10}").all()
+    merged.to_csv(target, index=False)
+    values = [*merged["customer_name"], *merged["customer_phone"], *merged["customer_address"]]
+    return target, values
+
+
 def test_report_tables_and_html(tmp_path, capsys):
     page = tmp_path / "kpi.html"
     assert main(["report", "--records", str(DATA / "records.csv"), "--inputs", str(DATA / "agent_inputs.csv"),
@@ -24,11 +44,21 @@ def test_report_tables_and_html(tmp_path, capsys):
     text = page.read_text(encoding="utf-8")
     assert text.count("data:image/png;base64,") == 3
     assert "SLA attainment by channel" in text and "Scorecard per agent" in text
-    # DOM-PRIV-1: no customer names or phone numbers from the ticket file.
-    tickets = (DATA / "tickets.csv").read_text(encoding="utf-8").splitlines()[1:50]
-    for line in tickets:
-        name, phone = line.rsplit(",", 2)[-2:]
-        assert phone not in text and phone not in out and name not in out
+
+    # DOM-PRIV-1: records carrying customers' names, mobile numbers and addresses give the same report, and
+    # none of those values appears in it (terminal or HTML).
+    personal, values = _records_with_personal_data(tmp_path / "records-with-customers.csv")
+    assert len(values) == 3 * 3000 and "杜嘉敏" in values and "15345683768" in values
+    leaky = tmp_path / "kpi-personal.html"
+    assert main(["report", "--records", str(personal), "--inputs", str(DATA / "agent_inputs.csv"),
+                 "--html", str(leaky)]) == 0
+    out_personal = capsys.readouterr().out
+    html_personal = html.unescape(leaky.read_text(encoding="utf-8"))
+    assert out_personal.replace(str(leaky), str(page)) == out
+    for value in values:
+        assert value not in out_personal and value not in html_personal, value
+    for phone in values[3000:6000]:  # nor the masked form of a mobile number (138****5678)
+        assert f"{phone[:3]}****{phone[-4:]}" not in out_personal + html_personal
 
 
 def test_report_without_html():

@@ -89,12 +89,12 @@ def test_l3_lifecycle_across_the_spring_festival(policy):
                        "closed_at": cst("2026-02-28T12:00")}
 
     h = t.history
-    assert list(h.columns) == ["at", "by", "event", "from", "to", "note", "tier", "satisfied"]
+    assert list(h.columns) == ["at", "by", "event", "from", "to", "note", "tier", "satisfied", "policy_tier", "reason"]
     assert list(h["event"]) == ["triage", "start", "request_info", "customer_reply", "hand_off", "internal_reply",
                                 "resolve", "attach_report", "close"]
     assert h.iloc[0].to_dict() == {"at": cst("2026-02-13T10:05"), "by": "alice", "event": "triage",
                                    "from": "received/L1", "to": "triaged/L3", "note": "quality defect, loss over 1000",
-                                   "tier": "L3", "satisfied": None}
+                                   "tier": "L3", "satisfied": None, "policy_tier": "L3", "reason": None}
 
 
 def test_l2_needs_a_satisfied_follow_up_and_an_unsatisfied_one_reopens(policy):
@@ -165,12 +165,73 @@ def test_triage_tier_override_and_escalation_use_the_policy_terms(policy):
     assert t.plan.tier("L2") == {"first_response": "2h on always", "resolution": "48h on always",
                                  "follow_up": "3 workdays on cn-mainland", "follow_up_required": True,
                                  "report_required": False}
-    t.triage(cst("2026-03-02T09:05"), by="a", tier="L1")
+    # Below the policy's tier (L2) only with a reason; without one the ticket is unchanged.
+    assert t.policy_tier == "L2"
+    with pytest.raises(kefu.TransitionError) as refused:
+        t.triage(cst("2026-03-02T09:05"), by="a", tier="L1")
+    assert refused.value.id == "kefu.ticket.deescalation" and (t.status, len(t)) == ("received/L1", 0)
+    t.triage(cst("2026-03-02T09:05"), by="a", tier="L1", reason="customer only asked for the store's opening hours")
     assert t.status == "triaged/L1"
     t.escalate(cst("2026-03-02T09:10"), by="lead", note="customer asked for a supervisor")
     assert t.tier == "L2"
     # Clocks keep their events and move to L2's targets, counted from receipt.
     assert t.sla(cst("2026-03-02T09:10"))["resolution"].due == cst("2026-03-04T09:00")
+
+
+def test_de_escalation_needs_a_reason_and_every_override_is_audited(policy):
+    # The policy makes this ticket L3 (a quality defect over ¥1000 at the mall).
+    t = kefu.Ticket(policy, L3_FACTS, cst("2026-02-13T10:00"))
+    assert t.policy_tier == "L3" and t.triage_result.tier == "L3"
+    before = t.to_json()
+    for call in (lambda: t.triage(cst("2026-02-13T10:05"), by="alice", tier="L1"),
+                 lambda: t.triage(cst("2026-02-13T10:05"), by="alice", tier="L2", reason="   "),
+                 lambda: t.fire("triage", at=cst("2026-02-13T10:05"), by="alice", tier="L1")):
+        with pytest.raises(kefu.TransitionError) as e:
+            call()
+        assert e.value.id == "kefu.ticket.deescalation"
+        assert "is below L3, the tier the policy decided for this ticket: lowering it needs a reason" in str(e.value)
+        assert t.to_json() == before and len(t) == 0 and t.status == "received/L1"
+    with pytest.raises(TypeError, match=r"start\(\) takes no reason \(only triage does\)"):
+        t.fire("start", at=cst("2026-02-13T10:05"), by="alice", reason="x")
+
+    t.triage(cst("2026-02-13T10:05"), by="lead-wang", tier="L1", reason="客户已撤回投诉, call 13812345678 to confirm")
+    assert t.status == "triaged/L1"
+    row = t.history.iloc[0]
+    # Who, when, why (masked like notes), the policy's tier beside the one chosen.
+    assert (row["by"], row["at"], row["reason"]) == ("lead-wang", cst("2026-02-13T10:05"), "客户已撤回投诉, call 138****5678 to confirm")
+    assert (row["policy_tier"], row["tier"]) == ("L3", "L1")
+
+    # Snapshots keep it; the restored ticket still knows the policy's tier and the exact reason.
+    text = t.to_json()
+    doc = json.loads(text)
+    assert doc["policy_tier"] == "L3"
+    assert doc["history"][0]["policy_tier"] == "L3" and doc["history"][0]["reason"] == "客户已撤回投诉, call 13812345678 to confirm"
+    back = kefu.Ticket.from_json(policy, text)
+    assert back == t and back.to_json() == text and back.policy_tier == "L3"
+    assert back.history.iloc[0]["policy_tier"] == "L3"
+
+    # Raising needs no reason, and is audited the same way.
+    up = kefu.Ticket(policy, L2_FACTS, cst("2026-03-02T09:00"))
+    up.fire("triage", at=cst("2026-03-02T09:05"), by="alice", tier="L3")
+    row = up.history.iloc[0]
+    assert (row["policy_tier"], row["tier"], row["reason"]) == ("L2", "L3", None)
+    # A restored snapshot that did not record the policy's tier (older ones) has none, and no check.
+    assert kefu.Ticket.from_json(policy, (ROOT / "tests" / "data" / "ticket-snapshots" / "fresh.json").read_text(
+        encoding="utf-8")).policy_tier is None
+
+
+def test_replayed_logs_give_the_reason_in_a_column(policy):
+    rows = [{**L3_FACTS, "received_at": cst("2026-02-13T10:00")}]
+    lower = {"ticket_id": "T-1", "at": cst("2026-02-13T10:05"), "event": "triage", "by": "a", "tier": "L2"}
+    with pytest.raises(kefu.TransitionError) as e:
+        kefu.replay(policy, rows, [lower])
+    assert e.value.id == "kefu.ticket.deescalation" and str(e.value).endswith("(ticket 'T-1', events row 0)")
+    for events in ([{**lower, "reason": "agreed with the customer"}], pd.DataFrame([{**lower, "reason": "agreed with the customer"}])):
+        (t,) = kefu.replay(policy, rows, events)
+        assert (t.status, t.policy_tier) == ("triaged/L2", "L3")
+        assert t.history.iloc[0]["reason"] == "agreed with the customer"
+    with pytest.raises(kefu.Error, match="events row 0: start takes no reason"):
+        kefu.replay(policy, rows, [{**lower, "event": "start", "tier": None, "reason": "x"}])
 
 
 def test_tick_escalates_on_a_breach_and_records_it(policy):
@@ -291,7 +352,7 @@ def test_replay_errors_name_the_ticket_and_row(policy):
     with pytest.raises(TypeError, match="events: missing column\\(s\\) by"):
         kefu.replay(policy, rows, pd.DataFrame([{k: v for k, v in ok.items() if k != "by"}]))
     with pytest.raises(TypeError, match=r"events row 0: unknown column 'colour' \(columns are ticket_id, at, event, by, "
-                                        r"note, tier, satisfied\)"):
+                                        r"note, tier, satisfied, reason\)"):
         kefu.replay(policy, rows, [{**ok, "colour": "red"}])
     with pytest.raises(TypeError, match="events: unknown column\\(s\\) colour"):
         kefu.replay(policy, rows, pd.DataFrame([{**ok, "colour": "red"}]))
@@ -360,7 +421,7 @@ OPEN_STATES = {"received", "triaged", "in_progress", "waiting_customer", "waitin
 
 
 def expected_after(state: str, tier: str, flags: dict, plan: kefu.TicketPlan, event: str, data: dict,
-                   at: dt.datetime) -> tuple[str, str] | None:
+                   at: dt.datetime, policy_tier: str | None = None) -> tuple[str, str] | None:
     """The DOM-LC rules written out independently of the C++ machine: the new (state, tier), or None."""
     terms = plan.tier(tier)
     nxt_state, nxt_tier = state, tier
@@ -386,6 +447,9 @@ def expected_after(state: str, tier: str, flags: dict, plan: kefu.TicketPlan, ev
         accepted = at - flags["closed_at"] <= plan.reopen_window
         nxt_state = "in_progress"
     if event == "triage" and accepted:
+        # Below the policy's tier only with a reason (the ticket is unchanged otherwise).
+        if policy_tier is not None and data["tier"] < policy_tier and not data.get("reason"):
+            return None
         nxt_tier = max(tier, data["tier"])  # triage raises the tier, never lowers it
     if event == "escalate" and state in OPEN_STATES and tier != "L3":
         nxt_tier, accepted = {"L1": "L2", "L2": "L3"}[tier], True
@@ -401,11 +465,14 @@ def expected_after(state: str, tier: str, flags: dict, plan: kefu.TicketPlan, ev
 def test_random_event_sequences_keep_every_invariant(policy, steps, facts):
     t = kefu.Ticket(policy, facts, cst("2026-02-10T09:00"))
     at = cst("2026-02-10T09:00")
-    for event, minutes, tier, satisfied in steps:
+    for event, minutes, tier, flag in steps:
         at = at + dt.timedelta(minutes=minutes)
-        data = {"tier": tier} if event == "triage" else {"satisfied": satisfied} if event == "follow_up" else {}
+        if event == "triage":  # a reason now and then (required below the policy's tier)
+            data = {"tier": tier, "reason": "agreed with the customer"} if flag else {"tier": tier}
+        else:
+            data = {"satisfied": flag} if event == "follow_up" else {}
         before, n = t.to_json(), len(t)
-        expected = expected_after(t.state, t.tier, t.flags, t.plan, event, data, at)
+        expected = expected_after(t.state, t.tier, t.flags, t.plan, event, data, at, t.policy_tier)
         assert (event in t.allowed_events(at)) == (expected is not None) or event in ("triage", "follow_up")
         try:
             t.fire(event, at=at, by="p", **data)
@@ -491,11 +558,13 @@ def test_provisional_deadlines_are_recomputed_and_recorded_when_next_years_notic
     # History: the events, then the moved deadline, with the same columns and dtypes.
     h = back.history
     before = t.history
-    assert list(h.columns) == list(before.columns) == ["at", "by", "event", "from", "to", "note", "tier", "satisfied"]
+    assert list(h.columns) == list(before.columns) == ["at", "by", "event", "from", "to", "note", "tier", "satisfied",
+                                                       "policy_tier", "reason"]
     assert h.dtypes.to_dict() == before.dtypes.to_dict()
     assert list(h["event"]) == ["triage", "start", "deadline_moved"]
     row = h.iloc[-1].to_dict()
     assert pd.isna(row.pop("tier"))  # as for every event but triage (a string column: pandas' missing value)
+    assert pd.isna(row.pop("policy_tier")) and pd.isna(row.pop("reason"))
     assert row == {
         "at": cst("2026-12-24T11:00"), "by": "system", "event": "deadline_moved", "from": "in_progress/L3",
         "to": "in_progress/L3", "note": f"resolution: 2027-01-06 00:00 → 2027-01-08 00:00 ({MOVED_REASON})",

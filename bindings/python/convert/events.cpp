@@ -10,7 +10,9 @@
 #include <pybind11/numpy.h>
 #include <datetime.h>
 
+#include <array>
 #include <cmath>
+#include <iterator>
 #include <optional>
 #include <string_view>
 
@@ -199,9 +201,11 @@ void size_log(kt::event_log& log, std::size_t n) {
   log.notes.resize(n);
   log.tiers.resize(n);
   log.satisfied.resize(n);
+  log.reasons.resize(n);
 }
 
-constexpr const char* event_columns[] = {"ticket_id", "at", "event", "by", "note", "tier", "satisfied"};
+constexpr const char* event_columns[] = {"ticket_id", "at", "event", "by", "note", "tier", "satisfied", "reason"};
+constexpr std::size_t event_column_count = std::size(event_columns);
 constexpr std::size_t required_event_columns = 4;
 
 std::string event_column_list() {
@@ -219,8 +223,8 @@ kt::event_log read_event_dicts(py::handle list, const kefu::time_zone& zone) {
   if (!fast) throw py::error_already_set();
   const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(fast.ptr()));
   PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
-  std::array<py::object, 7> keys;
-  for (std::size_t c = 0; c < 7; ++c) keys[c] = py::reinterpret_steal<py::object>(PyUnicode_InternFromString(event_columns[c]));
+  std::array<py::object, event_column_count> keys;
+  for (std::size_t c = 0; c < event_column_count; ++c) keys[c] = py::reinterpret_steal<py::object>(PyUnicode_InternFromString(event_columns[c]));
   kt::event_log log;
   size_log(log, n);
   offset_cache cache;
@@ -230,18 +234,20 @@ kt::event_log read_event_dicts(py::handle list, const kefu::time_zone& zone) {
     if (i + 8 < n) __builtin_prefetch(items[i + 8]);
     if (i + 4 < n && PyDict_Check(items[i + 4])) __builtin_prefetch(reinterpret_cast<PyDictObject*>(items[i + 4])->ma_keys);
     if (!PyDict_Check(d)) throw py::type_error(row_text("events", i) + ": expected a dict, got " + type_name(d));
-    // One pass over the dict's few items (key identity first: literal keys are interned), not 7 look-ups.
-    std::array<PyObject*, 7> v{};
+    // One pass over the dict's few items (key identity first: literal keys are interned), not 8 look-ups.
+    std::array<PyObject*, event_column_count> v{};
     PyObject *key, *value;
     Py_ssize_t pos = 0;
     while (PyDict_Next(d, &pos, &key, &value)) {
       std::size_t c = 0;
-      while (c < 7 && keys[c].ptr() != key) ++c;
-      if (c == 7) {
+      while (c < event_column_count && keys[c].ptr() != key) ++c;
+      if (c == event_column_count) {
         c = 0;
-        while (c < 7 && !(PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, event_columns[c]) == 0)) ++c;
+        while (c < event_column_count &&
+               !(PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, event_columns[c]) == 0))
+          ++c;
       }
-      if (c == 7) {
+      if (c == event_column_count) {
         const std::string k = PyUnicode_Check(key) ? py::str(key).cast<std::string>() : py::repr(key).cast<std::string>();
         throw py::type_error(row_text("events", i) + ": unknown column '" + k + "' (columns are " + event_column_list() + ")");
       }
@@ -258,6 +264,7 @@ kt::event_log read_event_dicts(py::handle list, const kefu::time_zone& zone) {
     log.notes[i] = text_view_of(v[4], "events", i, "note");
     log.tiers[i] = tier_in_row(text_view_of(v[5], "events", i, "tier"), i);
     log.satisfied[i] = satisfied_in_row(flag_of(v[6], i));
+    log.reasons[i] = text_view_of(v[7], "events", i, "reason");
   }
   return log;
 }
@@ -291,6 +298,8 @@ kt::event_log read_event_columns(const py::dict& cols, const kefu::time_zone& zo
                 [&](std::size_t i, PyObject* o) { log.tiers[i] = tier_in_row(text_view_of(o, "events", i, "tier"), i); });
   for_each_cell(column("satisfied"), n, "satisfied", keep,
                 [&](std::size_t i, PyObject* o) { log.satisfied[i] = satisfied_in_row(flag_of(o, i)); });
+  for_each_cell(column("reason"), n, "reason", keep,
+                [&](std::size_t i, PyObject* o) { log.reasons[i] = text_view_of(o, "events", i, "reason"); });
   if (n) {
     log.at = instant_column(column("at"), "events", "at", zone);
     if (log.at.size() != n)

@@ -1,18 +1,28 @@
-// kefu — a policy that can be reloaded while other threads decide with it (policies are immutable: docs/architecture.md).
+// kefu — policies that can be reloaded while other threads decide with them (policies are immutable:
+// docs/architecture.md).
 //
-// reload() builds and checks a new policy from the file, runs its rule tests, and only then swaps it
-// in with one atomic store. Readers take a std::shared_ptr<const policy> with current() and keep
-// using it for as long as they hold it, so no reader ever sees a half-loaded policy; a reload that
-// fails (bad file, failing rule test) keeps the old policy and says why.
+// reload() builds and checks a new version, runs its rule tests, and only then swaps it in with one atomic
+// store. Readers take a std::shared_ptr<const …> with current() and keep using it for as long as they hold
+// it, so no reader ever sees a half-loaded policy; a reload that fails (bad file, failing rule test) keeps
+// the old version and says why.
+//
+//   policy_handle          one policy file and the rule-test files given for it
+//   triage_policy_handle   a whole rules directory (kefu.Policy), loaded as triage_policy::load_directory
+//                          loads it: the same checks and the directory's rule tests (rules/tests/)
+//
+// A failing rule test is the same error on every loading path: id kefu.rules.rule_test, at the case's file
+// and line (check_suite in suite.hpp).
 #pragma once
 
 #include <kefu/rules/policy.hpp>
 #include <kefu/rules/suite.hpp>
+#include <kefu/rules/triage.hpp>
 
 #include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kefu::rules {
@@ -23,26 +33,45 @@ struct reload_result {
   std::size_t cases_passed = 0;  ///< rule-test cases run against the new version
 };
 
-class policy_handle {
+namespace detail {
+/// The swap shared by both handles: `build()` returns the new version and its result, or nullptr and why.
+template <class T>
+class reloadable {
+ public:
+  using pointer = std::shared_ptr<const T>;
+  /// The version now in force. Cheap (one atomic load); hold the pointer for as long as needed.
+  pointer current() const { return std::atomic_load(&current_); }
+
+ protected:
+  void store(pointer p) { std::atomic_store(&current_, std::move(p)); }
+  template <class Build>
+  reload_result reload_with(Build build) {
+    const std::lock_guard<std::mutex> lock(reload_mutex_);  // one reload at a time; readers never wait
+    auto [p, result] = build();
+    if (p) std::atomic_store(&current_, p);
+    return result;
+  }
+
+ private:
+  pointer current_;
+  std::mutex reload_mutex_;
+};
+}  // namespace detail
+
+class policy_handle : public detail::reloadable<policy> {
  public:
   /// Loads the policy and the suites (rule-test files) that test it; throws when the first load or
   /// any of its cases fails, like a reload would refuse it.
   explicit policy_handle(std::string path, std::vector<std::string> suite_files = {})
       : path_(std::move(path)), suite_files_(std::move(suite_files)) {
-    const auto [p, result] = build();
+    auto [p, result] = build();
     if (!p) throw error("policy '" + path_ + "' not loaded: " + result.message);
-    std::atomic_store(&current_, p);
+    store(std::move(p));
   }
-
-  /// The policy now in force. Cheap (one atomic load); hold the pointer for as long as needed.
-  policy_ptr current() const { return std::atomic_load(&current_); }
 
   /// Loads the file again, runs the rule tests, and swaps only when everything passed.
   reload_result reload() {
-    const std::lock_guard<std::mutex> lock(reload_mutex_);  // one reload at a time; readers never wait
-    auto [p, result] = build();
-    if (p) std::atomic_store(&current_, p);
-    return result;
+    return reload_with([this] { return build(); });
   }
 
   const std::string& path() const noexcept { return path_; }
@@ -54,22 +83,10 @@ class policy_handle {
     policy_ptr p;
     try {
       p = load_policy_file(path_);
-      for (const auto& file : suite_files_) {
-        const suite s = load_suite_file(file);
-        const suite_result sr = run_suite(s, *p);
-        r.cases_passed += sr.passed;
-        if (sr.failed) {
-          for (const auto& c : sr.cases)
-            if (!c.passed) {
-              const auto& [what, expected, actual] = c.differences.front();
-              r.message = file + ":" + std::to_string(s.cases[c.index].where.line) + ": rule test '" + s.cases[c.index].name +
-                          "' fails: " + (what == "error" ? actual : what + " expected " + expected + ", got " + actual);
-              return {nullptr, r};
-            }
-        }
-      }
+      for (const auto& file : suite_files_) r.cases_passed += check_suite(load_suite_file(file), *p);
     } catch (const error& e) {
       r.message = e.what();
+      r.cases_passed = 0;
       return {nullptr, r};
     }
     r.swapped = true;
@@ -80,8 +97,44 @@ class policy_handle {
 
   std::string path_;
   std::vector<std::string> suite_files_;
-  std::shared_ptr<const policy> current_;
-  std::mutex reload_mutex_;
+};
+
+/// A rules directory that reloads safely: reload() calls triage_policy::load_directory (every structural check
+/// and, unless `options` turn them off, the directory's rule tests) and swaps only when it succeeds.
+class triage_policy_handle : public detail::reloadable<triage_policy> {
+ public:
+  /// Loads the directory; throws (the load's error, class and id kept) when the first load fails.
+  explicit triage_policy_handle(std::string directory, load_options options = {})
+      : directory_(std::move(directory)), options_(std::move(options)) {
+    store(triage_policy::load_directory(directory_, options_));
+  }
+
+  /// Loads the directory again (with its rule tests) and swaps only when everything passed.
+  reload_result reload() {
+    return reload_with([this] {
+      reload_result r;
+      triage_policy_ptr p;
+      try {
+        p = triage_policy::load_directory(directory_, options_);
+      } catch (const error& e) {
+        r.message = e.what();
+        return std::make_pair(triage_policy_ptr(), r);
+      }
+      r.swapped = true;
+      r.cases_passed = p->rule_test_cases();
+      r.message = "loaded rules directory '" + directory_ + "' (" + std::to_string(p->policies().size()) + " policies, " +
+                  (p->rule_tests_run() ? std::to_string(r.cases_passed) + " rule-test cases passed)"
+                                       : std::string("rule tests not run)"));
+      return std::make_pair(p, r);
+    });
+  }
+
+  const std::string& directory() const noexcept { return directory_; }
+  const load_options& options() const noexcept { return options_; }
+
+ private:
+  std::string directory_;
+  load_options options_;
 };
 
 }  // namespace kefu::rules

@@ -30,6 +30,7 @@ struct suite {
   std::string name;
   std::string file;
   std::string policy_path;  ///< resolved against the suite's directory
+  source_location policy_where;  ///< where the suite says `policy:`
   std::vector<test_case> cases;
 };
 
@@ -57,5 +58,15 @@ std::vector<std::pair<std::string, std::string>> load_facts_file(const std::stri
 /// Runs every case against the policy. A case whose input is wrong (unknown input, bad value) fails
 /// with an "error" difference naming the case's line; it never stops the other cases.
 suite_result run_suite(const suite& s, const policy& p);
+
+/// The id of a failing rule test (docs/errors.md): every loading path that runs rule tests
+/// (triage_policy::load_directory, policy_handle, triage_policy_handle, `kefu lint`) refuses with it.
+inline constexpr const char* rule_test_error_id = "kefu.rules.rule_test";
+
+/// Runs every case (run_suite) and, when any fails, throws a policy_error with id kefu.rules.rule_test at
+/// the first failing case (the suite file, the case's line and column) naming the case and what differs:
+///   tests/refund.yaml:12:5: rule test 'day 7 is refunded (DOM-REF-1)' fails: decision expected refund, got deny
+/// (and how many more cases fail). Returns the number of cases, all passed.
+std::size_t check_suite(const suite& s, const policy& p);
 
 }  // namespace kefu::rules

@@ -78,11 +78,18 @@ struct load_options {
   /// Overrides every calendar's `beyond_official` (built-ins included): `error` makes the whole policy
   /// strict, so a deadline past the official calendar data raises calendar_range_error (DOM-SLA-8).
   std::optional<kefu::calendar::beyond_official> beyond_official;
+  /// Runs the directory's rule tests (every `suite:` file below it, e.g. rules/tests/) against the policies
+  /// just loaded, and refuses the directory when a case fails (policy_error, id kefu.rules.rule_test, at the
+  /// case's file and line). On by default, so a truncated or half-written rules file cannot load silently;
+  /// false is raw loading (the structural checks only), for tools that look at rules without deciding with them.
+  bool run_rule_tests = true;
 };
 
 class triage_policy {
  public:
-  /// Loads and cross-checks a rules directory; errors name the file, line and column.
+  /// Loads and cross-checks a rules directory and runs its rule tests (unless options.run_rule_tests is
+  /// false); errors name the file, line and column. The one loading path: Python's Policy.load and
+  /// kefu.default_policy(), triage_policy_handle and `kefu lint` of a rules directory all come here.
   static std::shared_ptr<const triage_policy> load_directory(const std::string& directory,
                                                              const load_options& options = {});
 
@@ -96,6 +103,11 @@ class triage_policy {
   const policy& sla_targets() const { return *sla_; }
   const policy& service_calendar() const { return *service_calendar_; }
   std::vector<policy_ptr> policies() const { return {risk_, escalation_, tiers_, refund_, sla_, service_calendar_}; }
+  /// How many rule-test cases passed when the directory was loaded (0 when loaded with run_rule_tests = false,
+  /// or when it has no rule tests).
+  std::size_t rule_test_cases() const noexcept { return rule_test_cases_; }
+  /// Whether the rule tests ran at load (load_options::run_rule_tests).
+  bool rule_tests_run() const noexcept { return rule_tests_run_; }
 
   /// Slot of a fact; kefu::error with a did-you-mean for a field the vocabulary does not have.
   std::size_t fact_slot(const std::string& name) const;
@@ -129,6 +141,8 @@ class triage_policy {
   std::vector<std::int64_t> default_numbers_;
   std::vector<std::string> default_texts_;
   std::vector<std::uint8_t> default_present_;
+  std::size_t rule_test_cases_ = 0;
+  bool rule_tests_run_ = false;
   std::size_t slot_received_ = 0, slot_purchased_ = 0, slot_days_ = 0, slot_known_ = 0, slot_risk_ = 0, slot_tier_ = 0,
               slot_refund_ = 0;
 };

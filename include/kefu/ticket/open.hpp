@@ -5,6 +5,8 @@
 //   kefu::ticket::ticket t = kefu::ticket::open(*policy, facts, kefu::parse_instant("2026-02-13T10:00+08:00"),
 //                                               "T-1", "intake");
 //   t.fire(kefu::ticket::event::triage(at, "alice", *kefu::ticket::parse_tier(r.tier)));
+//   // or, below the tier the policy decided, with the reason the history records (required):
+//   t.fire(kefu::ticket::event::triage(at, "alice", kefu::ticket::tier::L1, "", "customer withdrew the threat"));
 #pragma once
 
 #include <kefu/rules/triage.hpp>
@@ -25,7 +27,8 @@ struct opened {
 
 /// Opens a ticket from `facts` in state received/L1: the facts are triaged (risk, tier, deadlines) and the
 /// ticket is held to plan_for(policy, facts) — every tier's terms as the policy gives them for these facts, so a
-/// ticket escalated later is held to the policy's targets for its new tier.
+/// ticket escalated later is held to the policy's targets for its new tier. The ticket knows the tier triage
+/// decided (ticket::policy_tier): a `triage` event setting a lower one needs a reason, and is audited.
 ///  - `at`: when it was received; the fact received_at when not given (then it must be there). Given both,
 ///    they must agree. The facts are triaged as received at `at`.
 ///  - `id`: the ticket's id; the fact ticket_id when empty. Given both, they must agree.

@@ -27,8 +27,8 @@
 namespace kefu::ticket {
 
 /// An event log as typed columns, one entry per row in the log's order. `ticket_ids`, `at`, `kinds` and
-/// `operators` have one entry per row; `notes`, `tiers` and `satisfied` are each either empty (the log has
-/// no such column) or one entry per row.
+/// `operators` have one entry per row; `notes`, `tiers`, `satisfied` and `reasons` are each either empty (the
+/// log has no such column) or one entry per row.
 struct event_log {
   std::vector<std::string> ticket_ids;  ///< the ticket each row belongs to
   std::vector<instant> at;
@@ -40,12 +40,16 @@ struct event_log {
   std::vector<std::optional<tier>> tiers;
   /// follow_up: whether it found the problem solved (required). Other events take none.
   std::vector<std::optional<bool>> satisfied;
+  /// triage: why its tier differs from the one the ticket's policy decided (required below it). Other events
+  /// take none ("" = none).
+  std::vector<std::string> reasons;
 
   std::size_t size() const noexcept { return ticket_ids.size(); }
   void reserve(std::size_t rows);
   /// Appends a row (the optional columns are filled as needed).
   void add(std::string ticket_id, instant at, event_kind kind, std::string by, std::string note = {},
-           std::optional<tier> to = std::nullopt, std::optional<bool> satisfied = std::nullopt);
+           std::optional<tier> to = std::nullopt, std::optional<bool> satisfied = std::nullopt,
+           std::string reason = {});
 };
 
 struct replay_options {
@@ -55,7 +59,8 @@ struct replay_options {
 };
 
 /// Opens every ticket of `facts` as open() does (triaged, every tier planned from `policy`, received at its
-/// fact received_at, its id the fact ticket_id) and replays its events. The tickets come back in the order
+/// fact received_at, its id the fact ticket_id, knowing its policy's tier) and replays its events: a triage row
+/// below the policy's tier needs a reason (else kefu.ticket.deescalation, naming the ticket and the row). The tickets come back in the order
 /// of `facts`; `triaged`, when not null, receives each one's triage in the same order.
 std::vector<ticket> replay(const rules::triage_policy& policy, const std::vector<rules::record>& facts,
                            event_log events, const replay_options& options = {},

@@ -6,6 +6,11 @@
 //               unsolved, or `reopen`) and from closed (within the plan's reopen window)
 //   escalation  L1 → L2 → L3: by triage, by hand (`escalate`) or automatically on an SLA breach (`tick`)
 //
+// A ticket opened from facts knows the tier its policy decided (`policy_tier`). Triage may set another tier:
+// higher needs nothing, lower (de-escalation) needs a `reason`, else a transition_error with id
+// kefu.ticket.deescalation; either way the triage's audit record keeps the policy's tier beside the one chosen,
+// who chose it, when and why, and snapshots carry both.
+//
 // The machine is a Boost.MSM back end compiled in exactly one translation unit (src/ticket/machine.cpp);
 // this header does not include MSM. States have stable names (`to_string`), never MSM ids.
 //
@@ -133,6 +138,9 @@ struct event {
   std::string note;
   tier to = tier::L1;      ///< triage: the tier it assigns (escalate always goes one tier up)
   bool satisfied = true;   ///< follow_up: false when the follow-up finds the problem unsolved (DOM-LC-3)
+  /// triage: why the tier differs from the one the policy decided; required to set a lower one (recorded).
+  /// Only triage takes a reason.
+  std::string reason;
 
   static event make(event_kind k, instant at, std::string by, std::string note = {}) {
     event e;
@@ -142,9 +150,10 @@ struct event {
     e.note = std::move(note);
     return e;
   }
-  static event triage(instant at, std::string by, tier t, std::string note = {}) {
+  static event triage(instant at, std::string by, tier t, std::string note = {}, std::string reason = {}) {
     event e = make(event_kind::triage, at, std::move(by), std::move(note));
     e.to = t;
+    e.reason = std::move(reason);
     return e;
   }
   static event follow_up(instant at, std::string by, bool satisfied, std::string note = {}) {
@@ -155,7 +164,7 @@ struct event {
 
   friend bool operator==(const event& a, const event& b) noexcept {
     return a.kind == b.kind && a.at == b.at && a.by == b.by && a.note == b.note && a.to == b.to &&
-           a.satisfied == b.satisfied;
+           a.satisfied == b.satisfied && a.reason == b.reason;
   }
   friend bool operator!=(const event& a, const event& b) noexcept { return !(a == b); }
 };
@@ -165,18 +174,23 @@ struct audit_record {
   event what;
   state from;
   state to;
+  /// triage: the tier the policy decided for this ticket, when the ticket knows it (opened from facts). With
+  /// what.to (the tier chosen), what.by, what.at and what.reason it is the audit of a tier override.
+  std::optional<tier> policy_tier;
   friend bool operator==(const audit_record& a, const audit_record& b) noexcept {
-    return a.what == b.what && a.from == b.from && a.to == b.to;
+    return a.what == b.what && a.from == b.from && a.to == b.to && a.policy_tier == b.policy_tier;
   }
   friend bool operator!=(const audit_record& a, const audit_record& b) noexcept { return !(a == b); }
 };
 
 /// An event not allowed in the current state (or refused by a DOM-LC-5 guard).
+/// Its id is kefu.ticket.transition, or kefu.ticket.deescalation for a triage below the policy's tier without a
+/// reason.
 class transition_error : public kefu::error {
  public:
-  transition_error(state from, event_kind ev, std::string reason)
+  transition_error(state from, event_kind ev, std::string reason, std::string id = "kefu.ticket.transition")
       : kefu::error("cannot " + std::string(to_string(ev)) + " a ticket in state " + to_string(from) + ": " + reason,
-                    {}, {}, "kefu.ticket.transition"),
+                    {}, {}, std::move(id)),
         from_(from),
         event_(ev),
         reason_(std::move(reason)) {}
@@ -321,9 +335,13 @@ void set_action_hook_for_testing(ticket& t, std::function<void(event_kind)> hook
 class ticket {
  public:
   /// A ticket received at `received` (state received/L1); starts the first-response and resolution clocks.
-  ticket(std::string id, ticket_plan plan, instant received, std::string by = "system");
+  /// `policy_tier`: the tier the policy decided for it (open() gives the triage's); a triage below it then needs
+  /// a reason, and every triage record keeps it.
+  ticket(std::string id, ticket_plan plan, instant received, std::string by = "system",
+         std::optional<tier> policy_tier = std::nullopt);
   /// The same with a plan shared by many tickets (nothing copied per ticket).
-  ticket(std::string id, std::shared_ptr<const ticket_plan> plan, instant received, std::string by = "system");
+  ticket(std::string id, std::shared_ptr<const ticket_plan> plan, instant received, std::string by = "system",
+         std::optional<tier> policy_tier = std::nullopt);
   ~ticket();
   ticket(const ticket&);
   ticket& operator=(const ticket&);
@@ -334,20 +352,24 @@ class ticket {
   instant received() const noexcept;
   const std::string& received_by() const noexcept;
   const ticket_plan& plan() const noexcept;
+  /// The tier the policy decided for this ticket, when it was opened from facts (none otherwise).
+  std::optional<tier> policy_tier() const noexcept;
 
   state current() const noexcept;
   progress where() const noexcept { return current().where; }
   tier level() const noexcept { return current().level; }
   const ticket_flags& flags() const noexcept;
 
-  /// Applies an event. transition_error when it is not allowed (naming state and event); the ticket is
-  /// then unchanged, as it is when anything else throws on the way (strong guarantee).
+  /// Applies an event. transition_error when it is not allowed (naming state and event), or when it is a triage
+  /// below policy_tier() without a reason (id kefu.ticket.deescalation); the ticket is then unchanged, as it is
+  /// when anything else throws on the way (strong guarantee).
   void fire(const event& e);
   /// The same, taking the event's strings into the audit record when it is accepted (untouched when not).
   void fire(event&& e);
   /// Whether `fire(e)` would be accepted by the machine's guards (clocks are not consulted).
   bool can_fire(const event& e) const;
-  /// The kinds of event acceptable now (with default payloads: triage to L1, a satisfied follow-up).
+  /// The kinds of event acceptable now (with default payloads: triage to the policy's tier, L1 when the ticket
+  /// does not know it; a satisfied follow-up).
   std::vector<event_kind> allowed_events(instant at) const;
 
   /// Each clock's status as of `at`.
@@ -369,7 +391,9 @@ class ticket {
   /// event lists) and the history. A clock whose due, as of the last recorded instant (the latest history
   /// record's time, else the receipt), rests on provisional calendar days also carries that `due`,
   /// `"provisional":true` and its calendar's `official_until`; recorded deadline changes follow the history
-  /// as `deadline_changes` (both only when there are any, so other snapshots read as before).
+  /// as `deadline_changes`. A ticket that knows its policy's tier has `policy_tier` after `received_by`, and a
+  /// triage record its `policy_tier` and `reason` (when given). All of these only when there are any, so
+  /// other snapshots read and write as before.
   std::string to_json() const;
   /// Restores a snapshot under the plan it carries, its calendars found by name with `resolve`: replays the
   /// history and checks that state, flags and clocks are exactly what the snapshot says. parse_error with
@@ -381,10 +405,10 @@ class ticket {
   static ticket from_json(std::string_view json, ticket_plan plan);
   /// A fresh ticket with every recorded event fired again.
   static ticket replay(std::string id, ticket_plan plan, instant received, std::string by,
-                       const std::vector<audit_record>& history);
+                       const std::vector<audit_record>& history, std::optional<tier> policy_tier = std::nullopt);
 
-  /// Same id, receipt, plan, state, flags, clocks (targets, calendars, warnings, events), history and
-  /// deadline changes.
+  /// Same id, receipt, policy tier, plan, state, flags, clocks (targets, calendars, warnings, events), history
+  /// and deadline changes.
   friend bool operator==(const ticket& a, const ticket& b);
   friend bool operator!=(const ticket& a, const ticket& b) { return !(a == b); }
   friend void detail::set_action_hook_for_testing(ticket& t, std::function<void(event_kind)> hook);
