@@ -1,5 +1,5 @@
-// Threads at once (issue #18, "Sanitizers and threads"): a policy_handle reloaded from good and bad rules
-// directories while readers decide with it, triage on two threads, and at the same time the core's
+// Threads at once (the hardening issue: sanitizers and threads in CI): a policy_handle reloaded from good and
+// bad rules directories while readers decide with it, triage on two threads, and at the same time the core's
 // multi-threaded batch paths — columnar evaluation, replay and KPI compute, each with threads > 1 — on shared
 // immutable policies, the way the Python bindings call them with the GIL released. Every result must equal the
 // single-threaded result computed before the threads start, exactly; a reader must always hold a whole old or
