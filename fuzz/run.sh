@@ -16,7 +16,7 @@ seeds() {  # the seed files of a target
     notice) ls "$root"/tests/data/notices/*.txt ;;
     values) ls "$root"/fuzz/corpus/values/* ;;
     snapshot) ls "$root"/fuzz/corpus/snapshot/* ;;
-    kpi_files) ls "$root"/rules/kpi/*.yaml ;;
+    kpi_files) ls "$root"/rules/kpi/*.yaml "$root"/fuzz/corpus/kpi_files/* ;;
     kpi_partial) ls "$root"/fuzz/corpus/kpi_partial/* ;;
     suite) ls "$root"/rules/tests/*.yaml "$root"/rules/facts.yaml ;;
   esac

@@ -281,6 +281,7 @@ void check_duplicate_keys(const yaml_file& f, const YAML::Node& node, const std:
 }
 
 std::string scalar_text(const YAML::Node& node, const std::string& file, const std::string& what) {
+  if (!node.IsDefined()) throw policy_error(what + " is missing", location_of(node, file));
   if (!node.IsScalar())
     throw policy_error(what + " must be a single value, not " +
                            (node.IsMap() ? "a mapping" : node.IsSequence() ? "a list" : "empty"),

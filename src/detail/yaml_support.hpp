@@ -39,6 +39,7 @@ inline source_location location_of(const YAML::Mark& mark, const std::string& fi
   return {file, mark.line + 1, mark.column + 1};
 }
 inline source_location location_of(const YAML::Node& node, const std::string& file) {
+  if (!node.IsDefined()) return source_location{file, 0, 0};  // a missing key has no place (yaml-cpp would throw)
   return location_of(node.Mark(), file);
 }
 

@@ -128,6 +128,7 @@ targets_ptr compile_targets(const kefu::detail::yaml_file& f) {
   static constexpr std::array<const char*, 8> keys = {"targets", "description", "source", "version",
                                                       "qc_pass_mark", "channels", "sla", "metrics"};
   r.check_keys(doc, keys, "a targets file");
+  if (!doc["targets"]) r.fail(doc, "a targets file starts with `targets: NAME` (the name its scorecards use)");
   auto t = std::make_shared<targets>();
   t->name = r.text(doc["targets"], "'targets'");
   if (t->name.empty()) r.fail(doc["targets"], "'targets' needs a name");
@@ -263,6 +264,7 @@ scorecard_ptr compile_scorecard(const kefu::detail::yaml_file& f) {
                                                       "subject", "items", "bonus", "flags"};
   r.check_keys(doc, keys, "a scorecard file");
   auto sc = std::make_shared<scorecard>();
+  if (!doc["scorecard"]) r.fail(doc, "a scorecard file starts with `scorecard: NAME`");
   sc->where = location_of(doc["scorecard"], f.name);
   sc->name = r.text(doc["scorecard"], "'scorecard'");
   if (sc->name.empty()) r.fail(doc["scorecard"], "'scorecard' needs a name");

@@ -2,6 +2,8 @@
 // periods in the zone, column errors, targets and scorecards from YAML, the QC sampler.
 #include <kefu/kpi/kpi.hpp>
 
+#include "calendar_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -432,6 +434,26 @@ TEST(KpiTargets, LoadErrorsCarryFileLineColumn) {
   EXPECT_EQ(t->name, "service-kpis");
   EXPECT_EQ(t->sla.size(), 3u);
   EXPECT_EQ(t->thresholds_of("phone")->first_response.value(), 15);
+}
+
+TEST(KpiTargets, AFileWithoutItsNameIsAKefuErrorNotYamlCpps) {
+  // Found by fuzz_kpi_files: yaml-cpp's InvalidNode escaped from the missing key.
+  try {
+    kpi::load_targets_string("description: x\n", "t.yaml");
+    FAIL();
+  } catch (const kefu::policy_error& e) {
+    EXPECT_STREQ(e.what(), "t.yaml:1:1: a targets file starts with `targets: NAME` (the name its scorecards use)");
+    EXPECT_EQ(e.id(), "kefu.kpi.targets");
+  }
+  EXPECT_EQ(kefu_test::error_of([] { kpi::load_targets_string("targets:\ndescription: x\n", "t.yaml"); }),
+            "t.yaml:2:1: 'targets' must be a single value, not empty");
+  try {
+    kpi::load_scorecard_string("description: x\nitems: []\n", "s.yaml");
+    FAIL();
+  } catch (const kefu::policy_error& e) {
+    EXPECT_STREQ(e.what(), "s.yaml:1:1: a scorecard file starts with `scorecard: NAME`");
+    EXPECT_EQ(e.id(), "kefu.kpi.scorecard");
+  }
 }
 
 TEST(KpiScorecard, WeightsMustSumTo100AtLoad) {
