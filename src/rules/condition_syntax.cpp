@@ -15,6 +15,30 @@ bool name_byte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
 }
 
+/// Full-width and CJK punctuation that a Chinese input method types where a condition needs ASCII: the
+/// UTF-8 sequence and the ASCII it stands for.
+struct wide_mark {
+  const char* utf8;
+  const char* ascii;
+};
+constexpr wide_mark wide_marks[] = {
+    {"\xEF\xBC\x9A", ":"},  {"\xEF\xBC\x9D", "="},  {"\xEF\xBC\x88", "("},  {"\xEF\xBC\x89", ")"},
+    {"\xEF\xBC\x8C", ","},  {"\xEF\xBC\x9C", "<"},  {"\xEF\xBC\x9E", ">"},  {"\xEF\xBC\x81", "!"},
+    {"\xEF\xBC\xBB", "["},  {"\xEF\xBC\xBD", "]"},  {"\xEF\xBD\x9B", "{"},  {"\xEF\xBD\x9D", "}"},
+    {"\xEF\xBC\x8B", "+"},  {"\xEF\xBC\x8D", "-"},  {"\xEF\xBC\x8A", "*"},  {"\xEF\xBC\x8F", "/"},
+    {"\xEF\xBC\x8E", "."},  {"\xE3\x80\x90", "["},  {"\xE3\x80\x91", "]"},  {"\xE3\x80\x81", ","},
+    {"\xE3\x80\x82", "."},  {"\xE2\x80\x98", "'"},  {"\xE2\x80\x99", "'"},  {"\xE2\x80\x9C", "\""},
+    {"\xE2\x80\x9D", "\""}, {"\xEF\xBC\x87", "'"},  {"\xEF\xBC\x82", "\""}, {"\xEF\xBD\x9C", "|"},
+    {"\xEF\xBC\x86", "&"},
+};
+
+/// The ASCII mark that the full-width one at s[i] stands for, or nullptr.
+const wide_mark* wide_mark_at(const std::string& s, std::size_t i) {
+  for (const auto& m : wide_marks)
+    if (s.compare(i, std::char_traits<char>::length(m.utf8), m.utf8) == 0) return &m;
+  return nullptr;
+}
+
 std::vector<token> lex(const std::string& s) {
   std::vector<token> out;
   std::size_t i = 0;
@@ -27,6 +51,11 @@ std::vector<token> lex(const std::string& s) {
     }
     token t;
     t.begin = i;
+    if (c >= 0x80) {
+      if (const wide_mark* m = wide_mark_at(s, i))
+        fail(i, std::string("full-width '") + m->utf8 + "' here: use ASCII '" + m->ascii +
+                    "' (switch the input method to half-width punctuation / 请改用半角 '" + m->ascii + "')");
+    }
     // ¥ (C2 A5) or ￥ (EF BF A5) starts a money literal.
     const bool yen = s.compare(i, 2, "\xC2\xA5") == 0 || s.compare(i, 3, "\xEF\xBF\xA5") == 0;
     if (yen) {
@@ -89,7 +118,8 @@ std::vector<token> lex(const std::string& s) {
       i = close + 1;
     } else if (name_byte(c)) {
       std::size_t j = i;
-      while (j < s.size() && name_byte(static_cast<unsigned char>(s[j]))) ++j;
+      while (j < s.size() && name_byte(static_cast<unsigned char>(s[j])) && !(static_cast<unsigned char>(s[j]) >= 0x80 && wide_mark_at(s, j)))
+        ++j;
       t.text = s.substr(i, j - i);
       t.kind = t.text == "and" ? tok::kw_and
                : t.text == "or" ? tok::kw_or

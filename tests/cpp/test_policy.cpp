@@ -228,3 +228,31 @@ TEST(Policy, ArithmeticKeepsUnitsAndStaysExact) {
                                              "a.yaml"); }),
             "a.yaml:5:29: rule X: '*' needs a number literal on one side (e.g. order_amount * 2)");
 }
+
+// People who type Chinese: full-width punctuation and yes/是 get a hint that says what to type instead.
+TEST(Policy, FullWidthPunctuationAndYesNoGetHints) {
+  auto message = [](const std::string& when) {
+    try {
+      load_policy_string("policy: p\ninputs: {has_receipt: bool, days: int}\noutputs: {ok: bool}\nrules:\n"
+                         "  - {id: R, when: \"" + when + "\", then: {ok: true}}\n",
+                         "p.yaml");
+    } catch (const kefu::error& e) {
+      return std::string(e.what());
+    }
+    return std::string("loaded");
+  };
+  EXPECT_EQ(message("has_receipt ＝＝ true"),
+            "p.yaml:5:32: rule R: full-width '＝' here: use ASCII '=' (switch the input method to half-width "
+            "punctuation / 请改用半角 '=')");
+  EXPECT_EQ(message("（days > 7) and has_receipt"),
+            "p.yaml:5:20: rule R: full-width '（' here: use ASCII '(' (switch the input method to half-width "
+            "punctuation / 请改用半角 '(')");
+  EXPECT_EQ(message("days>7，has_receipt"),
+            "p.yaml:5:26: rule R: full-width '，' here: use ASCII ',' (switch the input method to half-width "
+            "punctuation / 请改用半角 ',')");
+  EXPECT_EQ(message("has_receipt == yes"),
+            "p.yaml:5:35: rule R: write true, not 'yes' (a yes/no input is true or false / 请写 true)");
+  EXPECT_EQ(message("has_receipt == 否"),
+            "p.yaml:5:35: rule R: write false, not '否' (a yes/no input is true or false / 请写 false)");
+  EXPECT_EQ(message("has_receipt == true and days > 7"), "loaded");
+}
