@@ -25,7 +25,8 @@ export CMAKE_CXX_COMPILER_LAUNCHER := ccache
 export CCACHE_BASEDIR := $(CURDIR)
 
 .PHONY: demo test deps system-deps python-deps cpp-build cpp-test python-install python-test \
-        benchmark sanitize-build test-sanitize tsan-build test-tsan fuzz fuzz-smoke format requirements clean
+        benchmark benchmark-deps benchmark-docs sanitize-build test-sanitize tsan-build test-tsan fuzz fuzz-smoke format \
+        requirements clean
 
 demo: python-install
 	$(VENV)/bin/kefu demo --html $(BUILD)/demo/kpi-report.html
@@ -68,6 +69,26 @@ python-test: python-install
 
 benchmark: cpp-build
 	$(BUILD)/cpp/benchmarks/kefu_bench_core
+
+# The peers the benchmark scripts compare kefu with: QuantLib (C++, for build/cpp/benchmarks/kefu_bench_quantlib)
+# and the PyPI packages of benchmarks/requirements.txt.
+BENCH_APT_PACKAGES := libquantlib0-dev
+
+benchmark-deps: deps
+	@missing=""; for p in $(BENCH_APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt-get install$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r benchmarks/requirements.txt
+
+# docs/performance.md, all of it, from one run of every benchmark script (benchmarks/all.py). The builds come
+# after benchmark-deps so that CMake finds QuantLib. BENCH_ARGS="--wait-for-load 2.5" waits for a quiet machine.
+benchmark-docs: benchmark-deps
+	$(MAKE) --no-print-directory cpp-build python-install
+	$(VENV)/bin/python benchmarks/all.py $(BENCH_ARGS)
 
 # The second build: clang 14 with AddressSanitizer + UndefinedBehaviorSanitizer and libFuzzer coverage
 # (build/asan). It proves kefu builds with clang as well as GCC, runs the GoogleTest suite under the

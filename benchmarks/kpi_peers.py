@@ -1,18 +1,19 @@
 #!/usr/bin/env python3
 """KPIs over N synthetic records (default 10 M): kefu vs the equivalent pandas groupby, with a numpy
-floor (one sum over the same columns) measured in the same run, and kefu.dask with 2 workers.
+floor (one sum over the same columns), kefu.dask with 2 worker processes, and the C++ benchmarks of
+build/cpp/benchmarks/kefu_bench_kpi, in one run; writes the section "kpi" of docs/performance.md.
 
-    .venv/bin/python benchmarks/kpi_peers.py [--rows 10000000] [--dask] [--repeat 3]
+    make cpp-build python-install && .venv/bin/python benchmarks/kpi_peers.py [--rows 10000000]
 
 Both sides compute the same 19 metrics per agent × month (local months at +08:00) from the same
 DataFrame (categorical labels, tz-aware UTC instants, float64 with NaN for missing scores), and the
 run checks that they agree: exact metrics to 1e-9, the FRT percentiles within kefu's sketch bound of
-pandas' exact ones. kefu runs once on one thread and once with its default (one thread per core).
+pandas' exact ones. kefu runs once on one thread and once with its default (one thread per core). The
+floor, kefu and pandas are timed with benchmarks/_timing.py's one scheme, interleaved.
 
-With --dask, the records are generated on the workers, one partition each (dd.from_map), and
-persisted there, so only kefu's partial accumulators travel; the one-process baseline computes the
-same partitions concatenated, and the two results must be identical.
-docs/performance.md "## KPIs" records the output.
+For Dask, the records are generated on the workers, one partition each (dd.from_map), and persisted
+there, so only kefu's partial accumulators travel; the one-process baseline computes the same
+partitions concatenated, and the two results must be identical.
 """
 
 from __future__ import annotations
@@ -28,9 +29,16 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 from generate_records import synthetic  # noqa: E402
 
+import kefu  # noqa: E402
 import kefu.kpi as kk  # noqa: E402
-from _timing import best  # noqa: E402
 
+import _doc  # noqa: E402
+from _timing import (DRY_REPEAT, REPEAT, Timing, fmt_bytes, fmt_ratio, fmt_spread, fmt_time,  # noqa: E402
+                     google_benchmark, measure_together, yes)
+
+NAMES = ["kpi"]
+COMMAND = _doc.command("kpi_peers.py", peers=False)
+PARTS = 8
 BY = ["agent"]
 EXACT = ["tickets", "response_rate", "frt_mean", "art", "aht", "resolution_rate", "resolution_mean", "fcr_rate",
          "escalation_rate", "reopen_rate", "csat_mean", "satisfied_rate", "survey_return_rate", "nps", "qc_sampled",
@@ -119,56 +127,173 @@ def check_agree(ours: pd.DataFrame, theirs: pd.DataFrame) -> None:
         assert (np.abs(ours[c].to_numpy(float) - exact) <= kk.DEFAULT_ACCURACY * exact * (1 + 1e-9)).all(), c
 
 
-def run_dask(rows: int, repeat: int) -> None:
+def run_dask(rows: int, repeat: int) -> dict:
+    """kefu.dask.kpis on 2 worker processes against the same partitions in one process, one thread,
+    interleaved; the results must be identical."""
     import dask.dataframe as dd
     import distributed
 
     import kefu.dask
 
-    parts = 8
-    sizes = [rows * (k + 1) // parts - rows * k // parts for k in range(parts)]
-    specs = [(sizes[k], 100 + k) for k in range(parts)]
+    sizes = [rows * (k + 1) // PARTS - rows * k // PARTS for k in range(PARTS)]
+    specs = [(sizes[k], 100 + k) for k in range(PARTS)]
+    local = pd.concat([frame(*spec) for spec in specs], ignore_index=True)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   silence_logs=40) as cluster, distributed.Client(cluster) as client:
         ddf = dd.from_map(lambda spec: frame(*spec), specs, meta=frame(2, 0).iloc[:0]).persist()
         distributed.wait(ddf)
-        t_dask = best(lambda: kefu.dask.kpis(ddf, by=BY, period="month", targets=None), repeat)
         ours = kefu.dask.kpis(ddf, by=BY, period="month", targets=None)
+        pd.testing.assert_frame_equal(ours, kefu_kpis(local, threads=1), check_exact=True)
+        t = measure_together({"dask": (lambda: kefu.dask.kpis(ddf, by=BY, period="month", targets=None), 1),
+                              "one": (lambda: kefu_kpis(local, threads=1), 1)}, repeat)
         workers = len(client.scheduler_info()["workers"])
         del ddf
-    local = pd.concat([frame(*spec) for spec in specs], ignore_index=True)
-    t_one = best(lambda: kefu_kpis(local, threads=1), repeat)
-    pd.testing.assert_frame_equal(ours, kefu_kpis(local, threads=1), check_exact=True)
-    print(f"kefu.dask, {workers} worker processes (partitions made on the workers, {parts} partitions)")
-    print(f"  one process, one thread      {t_one:.3f} s")
-    print(f"  kefu.dask.kpis               {t_dask:.3f} s  (speed-up {t_one / t_dask:.2f}× over one process;"
-          " results identical)")
+    first = frame(*specs[0])
+    partial = len(kk.partial(first, by=BY, period="month", targets=None, threads=1).to_bytes())
+    return {"dask": t["dask"], "one": t["one"], "workers": workers, "partial_bytes": partial,
+            "partition_rows": sizes[0], "groups": len(ours)}
 
 
-def main() -> None:
-    p = argparse.ArgumentParser()
+CPP_ROWS = [
+    ("BM_KpiAgentMonth/10000000", "agent × month, no targets", True),
+    ("BM_KpiAgentMonth/1000000", "agent × month, 1 M rows", True),
+    ("BM_KpiChannelTargets/10000000", "by channel with the shipped targets (per-channel thresholds, 3 SLA clocks "
+     "incl. cn-mainland working days, goals)", True),
+    ("BM_KpiMergePartials/10000000", "8 partials of 1.25 M rows: read from bytes and merged", False),
+    ("BM_Floor/10000000", "one pass summing the 7 numeric columns", True),
+]
+
+
+def rows_of(name: str) -> int:
+    return int(name.split("/")[1])
+
+
+def goals(rows: int, t: dict[str, Timing], dask: dict | None) -> list[tuple[str, str, str]]:
+    out = []
+    over1 = [p / k for p, k in zip(t["pandas"].per_run(), t["kefu1"].per_run())]
+    ratio1 = t["pandas"].median / t["kefu1"].median
+    ratio = t["pandas"].median / t["kefu"].median
+    out.append(("kefu over pandas ≥ 5× (one thread each, like with like)",
+                f"{fmt_ratio(ratio1)} (runs {fmt_ratio(min(over1))}–{fmt_ratio(max(over1))}); {fmt_ratio(ratio)} with "
+                "kefu's default threads", yes(ratio1 >= 5)))
+    floor1 = t["kefu1"].median / t["floor"].median
+    floor = t["kefu"].median / t["floor"].median
+    size = f"{rows / 1e6:g} M rows"
+    out.append((f"(#17) KPIs ≤ 2× the numpy floor on 10 M rows (one thread each)",
+                f"{floor1:.1f}× the floor on {size} ({fmt_time(t['kefu1'].median)} vs {fmt_time(t['floor'].median)}); "
+                f"{floor:.1f}× with kefu's default threads against the one-thread floor", yes(floor1 <= 2)))
+    if dask:
+        speed = dask["one"].median / dask["dask"].median
+        runs = [o / d for o, d in zip(dask["one"].per_run(), dask["dask"].per_run())]
+        out.append(("(#17) Dask, 2 worker processes, ≥ 1.6× one process (the issue asks it on ≥ 50 M rows)",
+                    f"{speed:.2f}× on {size} (runs {min(runs):.2f}×–{max(runs):.2f}×); 50 M rows not run",
+                    yes(speed >= 1.6)))
+    else:
+        out.append(("(#17) Dask, 2 worker processes, ≥ 1.6× one process", "not run (--no-dask or --dry-run)",
+                    "not measured"))
+    return out
+
+
+def render(run: _doc.Run, args, t: dict[str, Timing], dask: dict | None, gb) -> str:
+    rows = args.rows
+    L = ["## KPIs", "", run.line(), "",
+         f"{rows:,} synthetic records (`examples/generate_records.py` `synthetic()`: 200 agents, 7 channels, 121 days), "
+         "grouped by agent × local month; a pandas DataFrame with categorical labels, aware UTC instants and float64 "
+         "with NaN. pandas computes the same 19 metrics with idiomatic vectorised `groupby().agg()` (exact "
+         "lower-method p50/p90 in one `quantile([0.5, 0.9])` call), and the script checks that both sides agree "
+         "(exact metrics to 1e-9, percentiles within the sketch's 0.5 %) before timing. The floor, kefu (one thread "
+         "and its default) and pandas are timed with one scheme (`benchmarks/_timing.py`): a warm-up of each, then "
+         f"{args.repeat} runs of each, round-robin; seconds are the median run, \"spread\" the fastest and slowest.",
+         "", "### Goals", "", "| goal | measured | met |", "| --- | --- | --- |"]
+    L += [f"| {g} | {m} | {ok} |" for g, m, ok in goals(rows, t, dask)]
+    threads = max(1, min(os.cpu_count() or 1, rows // 250_000))
+    L += ["", "### Python", "", "| what | seconds | spread | × floor | cores (CPU/wall) |", "| --- | --- | --- | --- | --- |"]
+    for key, what in (("floor", "numpy floor: `nansum`/`sum` over the 7 numeric columns"),
+                      ("kefu1", "`kefu.kpi.kpis`, 1 thread (27 metrics + FRT p50/p90 sketch)"),
+                      ("kefu", f"`kefu.kpi.kpis`, default ({threads} thread{'s' if threads > 1 else ''} on "
+                               f"{os.cpu_count()} cores)"),
+                      ("pandas", "equivalent pandas `groupby().agg()` (19 metrics, exact p50/p90)")):
+        x = t[key]
+        L.append(f"| {what} | {x.median:.3f} | {fmt_spread(x.best, x.worst)} | "
+                 f"{x.median / t['floor'].median:.1f}× | {x.cores:.1f} |")
+    if dask:
+        d, one = dask["dask"], dask["one"]
+        L += ["", "### Dask", "",
+              f"`LocalCluster(n_workers=2, threads_per_worker=1)`, {dask['workers']} workers: the {rows:,} rows are "
+              f"made on the workers as {PARTS} partitions (`dd.from_map`) and persisted there, so only kefu's partial "
+              f"tables travel: {fmt_bytes(dask['partial_bytes'])} for a partition of {dask['partition_rows']:,} rows "
+              f"({dask['groups']:,} groups; the sketch's non-empty buckets as varints). The one-process baseline "
+              "computes the same partitions concatenated, on one thread; the two results are identical (checked in "
+              "the run). Both timed round-robin, as above.", "",
+              "| what | seconds | spread | speed-up |", "| --- | --- | --- | --- |",
+              f"| one process, one thread | {one.median:.3f} | {fmt_spread(one.best, one.worst)} | 1× |",
+              f"| `kefu.dask.kpis`, 2 worker processes | {d.median:.3f} | {fmt_spread(d.best, d.worst)} | "
+              f"**{one.median / d.median:.2f}×** |", "",
+              f"For scale, two threads in one process give {t['kefu1'].median / t['kefu'].median:.2f}× over one "
+              f"(Python table above). The workers pay scheduling, one Python call per partition and the merge, and "
+              "both share the memory bandwidth and last-level cache (each holds its own groups' sketches)."]
+    L += ["", "### C++", "",
+          f"`benchmarks/bench_kpi.cpp`, the same layout built in C++ (int64 ns instants, int32 codes): "
+          f"`{' '.join(gb.command)}`, median of {gb.repetitions} repetitions, one core.", "",
+          "| benchmark | time | spread | per row |", "| --- | --- | --- | --- |"]
+    for name, what, per_row in CPP_ROWS:
+        r = gb.get(name)
+        if r is None:
+            L.append(f"| `{name}` — {what} | not run | | |")
+            continue
+        extra = ""
+        if name.startswith("BM_KpiMergePartials") and r.counter("partial_bytes"):
+            extra = f" ({fmt_bytes(r.counter('partial_bytes'))} per partial)"
+        L.append(f"| `{name}` — {what}{extra} | {fmt_time(r.time())} | {r.spread()} | "
+                 f"{fmt_time(r.time() / rows_of(name)) if per_row else ''} |")
+    L += ["", "Where the time goes: the C++ pass reads rows in chunks of 1,024 (each column decoded once per chunk, "
+          "local day → period by table look-up) and is bound by random access to the groups' accumulators: with "
+          "hundreds of groups the FRT sketches (about 8 kB each at α = 0.5 %) do not fit in L2, so the bucket a few "
+          "rows ahead is prefetched. The Python path adds little: categorical codes, datetime64 values (any of "
+          "s/ms/us/ns, naive or aware) and numeric arrays go to C++ without copies, and naive local times are "
+          "handled by passing the zone's offset instead of shifting the values."]
+    return "\n".join(L) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--rows", type=int, default=10_000_000)
-    p.add_argument("--repeat", type=int, default=3)
-    p.add_argument("--dask", action="store_true")
-    a = p.parse_args()
+    p.add_argument("--repeat", type=int, default=REPEAT, help="timed runs of each measurement (and C++ repetitions)")
+    p.add_argument("--no-dask", action="store_true", help="leave out the Dask comparison")
+    _doc.common_arguments(p, NAMES)
+    a = p.parse_args(argv)
+    if _doc.list_sections_if_asked(a, NAMES):
+        return 0
+    cpp_filter, min_time = None, None
+    if a.dry_run:
+        a.rows, a.repeat, a.no_dask = 20_000, DRY_REPEAT, True
+        cpp_filter, min_time = "/(100000|1000000)(/|$)", 0.001
+    run = _doc.Run("kpi_peers.py", COMMAND, dry_run=a.dry_run)
+    run.versions = [f"numpy {np.__version__}", f"pandas {pd.__version__}", f"kefu {kefu.__version__}"]
     df = frame(a.rows, seed=1)
     check_agree(kefu_kpis(df, threads=1), pandas_kpis(df))
+    t = measure_together({"floor": (lambda: floor(df), 1), "kefu1": (lambda: kefu_kpis(df, threads=1), 1),
+                          "kefu": (lambda: kefu_kpis(df, threads=None), 1), "pandas": (lambda: pandas_kpis(df), 1)},
+                         a.repeat)
+    for k, x in t.items():
+        print(f"{k:8s} {x.median:.3f} s ({fmt_spread(x.best, x.worst)})", flush=True)
+    del df
+    dask = None
+    if not a.no_dask:
+        import dask as dask_module
+        import distributed
 
-    t_floor = best(lambda: floor(df), a.repeat)
-    t_kefu1 = best(lambda: kefu_kpis(df, threads=1), a.repeat)
-    t_kefu = best(lambda: kefu_kpis(df, threads=None), a.repeat)
-    t_pandas = best(lambda: pandas_kpis(df), a.repeat)
-    threads = max(1, min(os.cpu_count() or 1, a.rows // 250_000))
-    print(f"rows {a.rows:,}  groups agent × month  ({os.cpu_count()} cores; results agree)")
-    print(f"numpy floor (sum of 7 columns)     {t_floor:.3f} s")
-    print(f"kefu.kpi.kpis, 1 thread            {t_kefu1:.3f} s  ({t_kefu1 / t_floor:.1f}× floor)")
-    print(f"kefu.kpi.kpis, {threads} threads (default) {t_kefu:.3f} s  ({t_kefu / t_floor:.1f}× floor)")
-    print(f"pandas groupby                     {t_pandas:.3f} s  ({t_pandas / t_floor:.1f}× floor)")
-    print(f"kefu over pandas                   {t_pandas / t_kefu1:.1f}× (1 thread), {t_pandas / t_kefu:.1f}× (default)")
-    if a.dask:
-        del df
-        run_dask(a.rows, a.repeat)
+        run.versions += [f"dask {dask_module.__version__}", f"distributed {distributed.__version__}"]
+        dask = run_dask(a.rows, a.repeat)
+        print(f"dask {dask['dask'].median:.3f} s, one process {dask['one'].median:.3f} s", flush=True)
+    print("running build/cpp/benchmarks/kefu_bench_kpi …", flush=True)
+    gb = google_benchmark("kefu_bench_kpi", repetitions=a.repeat, min_time=min_time, benchmark_filter=cpp_filter)
+    text = render(run, a, t, dask, gb)
+    print(text)
+    if not a.no_write:
+        _doc.write_section("kpi", text, a.doc)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -8,17 +8,20 @@ One run times, on the same pseudo-random tickets and the same complaint texts:
   returning numpy columns; `evaluate_many` on a list of dicts, returning Decision objects; and
   `evaluate` per dict), in zen-engine (the same
   table as a JDM decision table with hit policy first, benchmarks/data/refund_30.jdm.json, generated
-  from the YAML by this script; per row, `evaluate_batch` and `async_evaluate`) and in rule-engine (one
+  from the YAML by this script; per row, `evaluate_batch` and `async_evaluate`, with a static loader and
+  with its precompiled `ZenDecisionContent`, and `ZenDecision.evaluate`) and in rule-engine (one
   `rule_engine.Rule` per rule, tried in order until one matches);
 * the risk-word scan: 60 words (benchmarks/data/risk_words.txt) over ~1 MB of complaints (the text
   column of examples/data/tickets.csv, five times, shuffled), in kefu (a policy with the one rule
   `contains_any(text, risk)`) and in pyahocorasick (an `Automaton`, first match of `iter` per text);
-* the C++ benchmarks of build/cpp/benchmarks/kefu_bench_rules, when built.
+* the C++ benchmarks of build/cpp/benchmarks/kefu_bench_rules (Google Benchmark).
 
 Before timing, every engine's decision (the id of the rule that decided, or "default") is checked
 against kefu's on every row, and every keyword answer on every text; the script stops with exit
-status 1 when they differ. It then rewrites the section "## Rules engine vs peers" of
-docs/performance.md, and with --write-cpp-section also "## Rules engine (C++)" (the other sections are kept).
+status 1 when they differ. Both sides of every row are timed with benchmarks/_timing.py's one scheme
+(interleaved runs, the same number for both, medians and their spread), and only like with like (call for
+call, batch for batch) decides a goal. It then rewrites the sections "rules_cpp" (from the C++ run) and
+"rules_peers" of docs/performance.md.
 
     make cpp-build python-install
     .venv/bin/pip install -r benchmarks/requirements.txt
@@ -30,104 +33,87 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
-import datetime as dt
 import decimal
 import json
-import os
-import platform
 import re
-import subprocess
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-import ahocorasick
-import pandas as pd
-import rule_engine
-import yaml
-import zen
-
 import kefu
+
+import _doc
+from _timing import (DRY_REPEAT, REPEAT, GBRun, Pair, Timing, compare, fmt_rate, fmt_ratio, fmt_time,
+                     google_benchmark, measure, yes)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
-DOC = ROOT / "docs" / "performance.md"
 TABLE_YAML = DATA / "refund_30.yaml"
 TABLE_JDM = DATA / "refund_30.jdm.json"
 RISK_WORDS = DATA / "risk_words.txt"
 TICKETS = ROOT / "examples" / "data" / "tickets.csv"
-CPP_BENCH = ROOT / "build" / "cpp" / "benchmarks" / "kefu_bench_rules"
-HEADING_CPP = "## Rules engine (C++)"
-HEADING = "## Rules engine vs peers"
-COMMAND = (
-    "make cpp-build python-install && .venv/bin/pip install -r benchmarks/requirements.txt && "
-    ".venv/bin/python benchmarks/rules_peers.py"
-)
-CPP_COMMAND = ("make cpp-build && build/cpp/benchmarks/kefu_bench_rules --benchmark_repetitions=5 "
-               "--benchmark_report_aggregates_only=true")
+NAMES = ["rules_cpp", "rules_peers"]
+COMMAND = _doc.command("rules_peers.py")
 SEED = 2026
 CORPUS_REPEATS = 5
 MASK64 = (1 << 64) - 1
 # One policy file: kefu.DecisionPolicy (kefu.Policy before it became the rules-directory facade).
 FilePolicy = getattr(kefu, "DecisionPolicy", kefu.Policy)
 
-
-# Timing and number formats: benchmarks/_timing.py.
-from _timing import best_seconds, fmt_ratio, fmt_time  # noqa: E402
-
-
-def fmt_rate(per_second: float, unit: str) -> str:
-    if per_second >= 1e6:
-        return f"{per_second / 1e6:.3g} M {unit}/s"
-    if per_second >= 1e3:
-        return f"{per_second / 1e3:.3g} k {unit}/s"
-    return f"{per_second:.3g} {unit}/s"
+# The kinds of comparison: only like with like (call/call, batch/batch) decides a goal.
+CALL, BATCH = "call for call", "batch for batch"
+MIXED_LOOP = "peer loop vs kefu batch"
+MIXED_CPP = "kefu C++ vs peer from Python"
 
 
 @dataclass
 class Row:
     operation: str
+    kind: str
     peer: str
-    peer_s: float  # seconds per element (row or text)
     kefu_call: str
-    kefu_s: float
-    n_peer: int
-    n_kefu: int
+    pair: Pair
     unit: str = "row"
     bytes_per_element: float = 0.0  # for MB/s
 
     @property
     def ratio(self) -> float:
-        return self.peer_s / self.kefu_s
+        return self.pair.ratio
+
+    @property
+    def peer_s(self) -> float:
+        return self.pair.peer.median
+
+    @property
+    def kefu_s(self) -> float:
+        return self.pair.kefu.median
 
 
 @dataclass
 class Results:
     rows: list[Row] = field(default_factory=list)
-    variants: list[tuple[str, float, str]] = field(default_factory=list)  # (kefu call, s per row, note)
+    variants: list[tuple[str, Timing, str]] = field(default_factory=list)  # (kefu call, timing per row, note)
     checks: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     spread: str = ""
-    cpp: dict[str, dict] = field(default_factory=dict)  # benchmark name -> median aggregate
-    cpp_context: dict = field(default_factory=dict)
+    cpp: GBRun | None = None
 
     def check(self, ok: bool, text: str) -> None:
         (self.checks if ok else self.failures).append(text)
         print(("  ok   " if ok else "  FAIL ") + text, flush=True)
 
 
-def timed(res: Results, operation: str, peer: str, peer_fn, n_peer: int, kefu_call: str, kefu_fn, n_kefu: int,
-          repeat: int, peer_s: float | None = None, kefu_s: float | None = None, unit: str = "row",
-          bytes_per_element: float = 0.0) -> Row:
-    if peer_s is None:
-        peer_s = best_seconds(peer_fn, repeat) / n_peer
-    if kefu_s is None:
-        kefu_s = best_seconds(kefu_fn, repeat) / n_kefu
-    row = Row(operation, peer, peer_s, kefu_call, kefu_s, n_peer, n_kefu, unit, bytes_per_element)
+def timed(res: Results, operation: str, kind: str, peer: str, peer_fn, n_peer: int, kefu_call: str, kefu_fn,
+          n_kefu: int, repeat: int, peer_timing: Timing | None = None, kefu_timing: Timing | None = None,
+          unit: str = "row", bytes_per_element: float = 0.0) -> Row:
+    """Both sides with the same scheme, interleaved; or one side's runs of an earlier row, reused."""
+    pair = compare(peer_fn, kefu_fn, n_peer, n_kefu, repeat, peer=peer_timing, kefu=kefu_timing)
+    row = Row(operation, kind, peer, kefu_call, pair, unit, bytes_per_element)
     res.rows.append(row)
-    print(f"  {operation:58s} {fmt_time(peer_s):>10s} {fmt_time(kefu_s):>10s} {fmt_ratio(row.ratio):>9s}", flush=True)
+    print(f"  {operation:58s} {fmt_time(row.peer_s):>10s} {fmt_time(row.kefu_s):>10s} {fmt_ratio(row.ratio):>9s} "
+          f"({pair.ratio_spread()})", flush=True)
     return row
 
 
@@ -401,6 +387,8 @@ class Table:
 
 
 def load_table() -> Table:
+    import yaml
+
     pol = FilePolicy.load(str(TABLE_YAML))
     doc = yaml.safe_load(TABLE_YAML.read_text(encoding="utf-8"))
     rules = doc["rules"]
@@ -459,11 +447,15 @@ def first_hit(rules, row) -> str:
 
 
 def compare_table(res: Results, t: Table, n: int, n_slow: int, repeat: int) -> None:
+    import pandas as pd
+    import rule_engine
+    import zen
+
     kefu_rows, peer_rows = make_rows(n, SEED)
     pol = t.policy
     expected = [d.rule_id or "default" for d in pol.evaluate_many(kefu_rows)]
     counts = Counter(expected)
-    top = counts.most_common(1)[0]
+    top = next(c for c in counts.most_common() if c[0] != "default")
     res.spread = (f"{len(counts) - ('default' in counts)} of {len(t.ids)} rules decide at least one row; the default "
                   f"{100 * counts['default'] / n:.1f} %; the most frequent, {top[0]}, {100 * top[1] / n:.1f} %; "
                   f"{sum((t.ids.index(r) + 1 if r != 'default' else len(t.ids)) for r in expected) / n:.1f} rules "
@@ -480,22 +472,38 @@ def compare_table(res: Results, t: Table, n: int, n_slow: int, repeat: int) -> N
               f"{', '.join(split)} as a row per alternative, and a default row)"
               + ("" if committed == generated else " — run with --write-jdm"))
     key = "refund_30"
-    engine = zen.ZenEngine({"loader": {"type": "static", "content": {key: json.loads(generated)}}})
-    decision = engine.create_decision(generated)
+    # zen-engine's forms: a static loader (the engine parses the JSON once and caches the decision by key); its
+    # documented precompiled form, ZenDecisionContent, handed out by a loader; and ZenDecision objects made by
+    # create_decision from the JSON text and from the ZenDecisionContent.
+    content = zen.ZenDecisionContent(generated)
+    engines = {
+        "static loader": zen.ZenEngine({"loader": {"type": "static", "content": {key: json.loads(generated)}}}),
+        "ZenDecisionContent loader": zen.ZenEngine({"loader": lambda _key: content}),
+    }
+    decisions = {
+        "`create_decision(json)`": engines["static loader"].create_decision(generated),
+        "`create_decision(ZenDecisionContent)`": engines["static loader"].create_decision(content),
+    }
     slow_kefu, slow_peer, slow_expected = kefu_rows[:n_slow], peer_rows[:n_slow], expected[:n_slow]
 
     def zen_rule(response) -> str:
         return response["result"]["rule"]
 
-    zen_rules = [zen_rule(engine.evaluate(key, r)) for r in peer_rows]
-    res.check(zen_rules == expected, f"zen-engine ZenEngine.evaluate(key, row) == kefu evaluate_many on all {n:,} rows "
-              f"({sum(a != b for a, b in zip(zen_rules, expected)):,} differ)")
-    batch_requests = [{"key": key, "context": r} for r in peer_rows]
-    batch = engine.evaluate_batch(batch_requests)
-    batch_rules = [zen_rule(b["data"]) if b.get("success") else "error" for b in batch]
-    res.check(batch_rules == expected, f"zen-engine ZenEngine.evaluate_batch == kefu on all {n:,} rows")
-    decision_rules = [zen_rule(decision.evaluate(r)) for r in slow_peer]
-    res.check(decision_rules == slow_expected, f"zen-engine ZenDecision.evaluate(row) == kefu on the first {n_slow:,} rows")
+    def requests(rows):
+        return [{"key": key, "context": r} for r in rows]
+
+    for form, engine in engines.items():
+        got = [zen_rule(engine.evaluate(key, r)) for r in peer_rows]
+        res.check(got == expected, f"zen-engine ZenEngine.evaluate(key, row), {form} == kefu evaluate_many on all "
+                  f"{n:,} rows ({sum(a != b for a, b in zip(got, expected)):,} differ)")
+        batch = engine.evaluate_batch(requests(peer_rows))
+        got = [zen_rule(b["data"]) if b.get("success") else "error" for b in batch]
+        res.check(got == expected, f"zen-engine ZenEngine.evaluate_batch, {form} == kefu on all {n:,} rows")
+    for form, decision in decisions.items():
+        got = [zen_rule(decision.evaluate(r)) for r in slow_peer]
+        res.check(got == slow_expected, f"zen-engine ZenDecision.evaluate(row) from {form} == kefu on the first "
+                  f"{n_slow:,} rows")
+    engine = engines["static loader"]
 
     async def zen_async(rows):
         return await asyncio.gather(*[engine.async_evaluate(key, r) for r in rows])
@@ -505,92 +513,119 @@ def compare_table(res: Results, t: Table, n: int, n_slow: int, repeat: int) -> N
               f"first {n_slow:,} rows")
 
     rules = [(rid, rule_engine.Rule(to_rule_engine(Parser(w, t.inputs).parse(), t.inputs))) for rid, w in zip(t.ids, t.when)]
-    re_rules = [first_hit(rules, r) for r in peer_rows]
-    res.check(re_rules == expected, f"rule-engine (30 Rule objects, first that matches) == kefu on all {n:,} rows "
-              f"({sum(a != b for a, b in zip(re_rules, expected)):,} differ)")
+    re_rules = [first_hit(rules, r) for r in slow_peer]
+    res.check(re_rules == slow_expected, f"rule-engine (30 Rule objects, first that matches) == kefu on the first "
+              f"{n_slow:,} rows ({sum(a != b for a, b in zip(re_rules, slow_expected)):,} differ)")
     per_call = [pol.evaluate(r).rule_id or "default" for r in kefu_rows]
     res.check(per_call == expected, f"kefu {FilePolicy.__name__}.evaluate per dict == evaluate_many on all {n:,} rows")
     outputs_ok = all(d.outputs == {o: z["result"][o] for o in t.outputs}
                      for d, z in zip(pol.evaluate_many(slow_kefu), (engine.evaluate(key, r) for r in slow_peer)))
     res.check(outputs_ok, f"kefu Decision.outputs == zen-engine's decision and tier on the first {n_slow:,} rows")
 
-    evaluate, evaluate_many, zevaluate = pol.evaluate, pol.evaluate_many, engine.evaluate
+    evaluate, evaluate_many = pol.evaluate, pol.evaluate_many
+    evaluate_columns = pol.evaluate_columns
 
     def kefu_many():
         return [d.rule_id for d in evaluate_many(kefu_rows)]
 
-    # The columnar form: the same list of dicts, or columns built before timing (a dict of lists, a DataFrame).
-    evaluate_columns = pol.evaluate_columns
-    kefu_columns = {name: [r[name] for r in kefu_rows] for name in kefu_rows[0]}
+    def columns_of(rows):
+        return {name: [r[name] for r in rows] for name in rows[0]}
+
     kefu_frame = pd.DataFrame(kefu_rows)
-    for form, data in (("list of dicts", kefu_rows), ("dict of lists", kefu_columns), ("DataFrame", kefu_frame)):
+    peer_frame = pd.DataFrame(peer_rows)
+    for form, data in (("list of dicts", kefu_rows), ("dict of lists", columns_of(kefu_rows)), ("DataFrame", kefu_frame)):
         got = [x or "default" for x in evaluate_columns(data).rule_id.tolist()]
         res.check(got == expected, f"kefu evaluate_columns({form}).rule_id == evaluate_many on all {n:,} rows "
                   f"({sum(a != b for a, b in zip(got, expected)):,} differ)")
+    got = [zen_rule(b["data"]) for b in engine.evaluate_batch(requests(peer_frame.to_dict("records")))]
+    res.check(got == expected, f"zen-engine evaluate_batch on DataFrame.to_dict('records') == kefu on all {n:,} rows")
     first_outputs = evaluate_columns(slow_kefu).outputs
     outputs_ok = all(first_outputs[o].tolist() == [z["result"][o] for z in (engine.evaluate(key, r) for r in slow_peer)]
                      for o in t.outputs)
     res.check(outputs_ok, f"kefu evaluate_columns(rows).outputs == zen-engine's decision and tier on the first {n_slow:,} rows")
 
     print(f"  {'operation (peer vs kefu, per row)':58s} {'peer':>10s} {'kefu':>10s} {'ratio':>9s}")
-    batch_peer = "zen-engine `engine.evaluate_batch([{'key': …, 'context': row}, …])`"
     cols_call = "`policy.evaluate_columns(rows)`: list of dicts in, numpy columns out"
-    cols = timed(res, "30-rule table, batch, list of dicts in", batch_peer, lambda: engine.evaluate_batch(batch_requests), n,
-                 cols_call, lambda: evaluate_columns(kefu_rows), n, repeat)
-    timed(res, "30-rule table, batch, columns in", batch_peer, None, n,
-          "`policy.evaluate_columns({name: list, …})`: dict of lists in (built before timing), numpy columns out",
-          lambda: evaluate_columns(kefu_columns), n, repeat, peer_s=cols.peer_s)
-    timed(res, "30-rule table, batch, DataFrame in", batch_peer, None, n,
-          "`policy.evaluate_columns(frame)`: DataFrame in (built before timing), numpy columns out",
-          lambda: evaluate_columns(kefu_frame), n, repeat, peer_s=cols.peer_s)
-    many_call = "`policy.evaluate_many(rows)`, then `.rule_id` of each"
-    many = timed(res, "30-rule table, batch, Decision objects", batch_peer, None, n, many_call, kefu_many, n, repeat,
-                 peer_s=cols.peer_s)
-    zen_row = timed(res, "30-rule table, per row", "zen-engine `engine.evaluate(key, row)`",
-                    lambda: [zevaluate(key, r) for r in peer_rows], n, cols_call, None, n, repeat, kefu_s=cols.kefu_s)
-    slow_repeat = max(1, min(repeat, 3))
-    timed(res, "30-rule table, asyncio", "zen-engine `asyncio.gather(*(engine.async_evaluate(key, row) …))`",
-          lambda: asyncio.run(zen_async(slow_peer)), n_slow, cols_call, None, n, slow_repeat, kefu_s=cols.kefu_s)
-    timed(res, "30-rule table, per row (ZenDecision)", "zen-engine `decision.evaluate(row)`",
-          lambda: [decision.evaluate(r) for r in slow_peer], n_slow, cols_call, None, n, slow_repeat,
-          kefu_s=cols.kefu_s)
-    timed(res, "30-rule table, call for call", "zen-engine `engine.evaluate(key, row)`", None, n,
-          "`policy.evaluate(row).rule_id`", lambda: [evaluate(r).rule_id for r in kefu_rows], n, repeat,
-          peer_s=zen_row.peer_s)
-    timed(res, "30-rule table, per row", "rule-engine: 30 `Rule.matches(row)`, first that matches",
-          lambda: [first_hit(rules, r) for r in slow_peer], n_slow, cols_call, None, n, slow_repeat,
-          kefu_s=cols.kefu_s)
+    # Batches: each zen-engine batch form against kefu's, both from the same list of dicts, every conversion timed.
+    batch_rows = []
+    for form, e in engines.items():
+        batch_rows.append(timed(
+            res, "30-rule table, batch, list of dicts in", BATCH,
+            f"zen-engine, {form}: `engine.evaluate_batch([{{'key': …, 'context': row}} for row in rows])`",
+            lambda e=e: e.evaluate_batch(requests(peer_rows)), n, cols_call, lambda: evaluate_columns(kefu_rows), n,
+            repeat))
+    fastest = min(batch_rows, key=lambda r: r.peer_s)
+    zen_batch = fastest.pair.peer
+    fastest_peer = fastest.peer
+    timed(res, "30-rule table, batch, columns in", BATCH, fastest_peer, None, n,
+          "`policy.evaluate_columns({name: [r[name] for r in rows], …})`: the dict of lists built from the rows "
+          "inside the timing", lambda: evaluate_columns(columns_of(kefu_rows)), n, repeat, peer_timing=zen_batch)
+    timed(res, "30-rule table, batch, DataFrame in", BATCH, fastest_peer, None, n,
+          "`policy.evaluate_columns(pd.DataFrame(rows))`: the DataFrame built from the rows inside the timing",
+          lambda: evaluate_columns(pd.DataFrame(kefu_rows)), n, repeat, peer_timing=zen_batch)
+    best_engine = engines[next(f for f in engines if f in fastest_peer)]
+    timed(res, "30-rule table, batch, both given a DataFrame", BATCH,
+          "zen-engine `engine.evaluate_batch(…)` on `frame.to_dict('records')` (timed)",
+          lambda: best_engine.evaluate_batch(requests(peer_frame.to_dict("records"))), n,
+          "`policy.evaluate_columns(frame)`", lambda: evaluate_columns(kefu_frame), n, repeat)
+    many = timed(res, "30-rule table, batch, Decision objects", BATCH, fastest_peer, None, n,
+                 "`policy.evaluate_many(rows)`, then `.rule_id` of each", kefu_many, n, repeat, peer_timing=zen_batch)
+    timed(res, "30-rule table, asyncio", BATCH, "zen-engine `asyncio.gather(*(engine.async_evaluate(key, row) …))`",
+          lambda: asyncio.run(zen_async(slow_peer)), n_slow, f"`policy.evaluate_columns(rows)` on the same {n_slow:,} rows",
+          lambda: evaluate_columns(slow_kefu), n_slow, repeat)
+    # Calls: one row at a time on both sides.
+    kefu_call = "`policy.evaluate(row).rule_id`"
+    call_rows = []
+    for form, e in engines.items():
+        zevaluate = e.evaluate
+        call_rows.append(timed(res, "30-rule table, call for call", CALL, f"zen-engine, {form}: `engine.evaluate(key, row)`",
+                               lambda z=zevaluate: [z(key, r) for r in peer_rows], n, kefu_call,
+                               lambda: [evaluate(r).rule_id for r in kefu_rows], n, repeat))
+    for form, d in decisions.items():
+        devaluate = d.evaluate
+        timed(res, "30-rule table, call for call (ZenDecision)", CALL, f"zen-engine `decision.evaluate(row)`, {form}",
+              lambda z=devaluate: [z(r) for r in slow_peer], n_slow, f"{kefu_call} on the same {n_slow:,} rows",
+              lambda: [evaluate(r).rule_id for r in slow_kefu], n_slow, repeat)
+    timed(res, "30-rule table, call for call", CALL, "rule-engine: 30 `Rule.matches(row)`, first that matches",
+          lambda: [first_hit(rules, r) for r in slow_peer], n_slow, f"{kefu_call} on the same {n_slow:,} rows",
+          lambda: [evaluate(r).rule_id for r in slow_kefu], n_slow, repeat)
 
     # What kefu's own Python calls cost, to show where the time goes (docs: "kefu's binding").
     texts_rows = [{k: (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in r.items()} for r in kefu_rows]
     money_rows = [{**r, "claimed_amount": kefu.Money(r["claimed_amount"])} for r in kefu_rows]
-    call_for_call = get(res, "30-rule table, call for call").kefu_s
+    cols = batch_rows[0]
+    call = call_rows[0]
+    kefu_columns = columns_of(kefu_rows)
     variants = [
-        ("`policy.evaluate_columns(rows)`", cols.kefu_s, "list of dicts in, numpy columns out (the call of the table above)"),
+        ("`policy.evaluate_columns(rows)`", cols.pair.kefu, "list of dicts in, numpy columns out (the batch rows above)"),
         ("`policy.evaluate_columns(rows).to_pandas()`", lambda: evaluate_columns(kefu_rows).to_pandas(),
          "the same as a DataFrame (outputs, rule_id)"),
         ("`policy.evaluate_columns(rows)`, claimed_amount as `kefu.Money`", lambda: evaluate_columns(money_rows),
          "Money objects built before timing: no amount text to parse"),
         ("building the dict of lists from the list of dicts in Python",
-         lambda: {name: [r[name] for r in kefu_rows] for name in kefu_rows[0]}, "what `columns in` leaves out of its time"),
+         lambda: columns_of(kefu_rows), "part of the `columns in` row above"),
+        ("`policy.evaluate_columns(columns)`, the dict of lists built before timing", lambda: evaluate_columns(kefu_columns),
+         "for data that is columnar already (a CSV, a query result)"),
+        ("`policy.evaluate_columns(frame)`, the DataFrame built before timing", lambda: evaluate_columns(kefu_frame),
+         "the same (row \"both given a DataFrame\" above)"),
         ("`policy.evaluate_many(rows)` (Decision objects only)", lambda: evaluate_many(kefu_rows),
          "the dict conversion, the evaluation and one Decision object per row"),
-        ("`policy.evaluate_many(rows)`, then `.rule_id` of each", many.kefu_s, "Decision objects (above)"),
+        ("`policy.evaluate_many(rows)`, then `.rule_id` of each", many.pair.kefu, "Decision objects (above)"),
         ("`policy.evaluate_many(rows)`, then `.outputs` of each", lambda: [d.outputs for d in evaluate_many(kefu_rows)],
          "what zen-engine returns: a dict of the outputs per row"),
         ("`policy.evaluate_many(rows)`, every value as text", lambda: evaluate_many(texts_rows),
          "ints and bools as '12', 'true': no Python-side str()"),
         ("`policy.evaluate_many(rows)`, claimed_amount as `kefu.Money`", lambda: evaluate_many(money_rows),
          "Money objects built before timing"),
-        ("`policy.evaluate(row).rule_id` per row", call_for_call, "call for call (above)"),
+        ("`policy.evaluate(row).rule_id` per row", call.pair.kefu, "call for call (above)"),
+        ("(baseline) a Python loop reading one key of each dict", lambda: [r.get("business") for r in kefu_rows],
+         "for scale"),
     ]
     print("  kefu variants (per row):")
-    for call, fn, note in variants:
-        s = fn if isinstance(fn, float) else best_seconds(fn, repeat) / n
-        res.variants.append((call, s, note))
-        print(f"    {call:70s} {fmt_time(s):>10s}", flush=True)
-    baseline = best_seconds(lambda: [r.get("business") for r in kefu_rows], repeat) / n
-    res.variants.append(("(baseline) a Python loop reading one key of each dict", baseline, "for scale"))
+    for name, fn, note in variants:
+        timing = fn if isinstance(fn, Timing) else measure(fn, n, repeat)
+        res.variants.append((name, timing, note))
+        print(f"    {name:70s} {fmt_time(timing.median):>10s}", flush=True)
 
 
 def risk_policy_yaml(words: list[str]) -> str:
@@ -611,6 +646,8 @@ def fold(text: str) -> str:
 
 
 def compare_keywords(res: Results, repeat: int) -> None:
+    import ahocorasick
+
     words = risk_words()
     texts = make_corpus(SEED)
     n = len(texts)
@@ -666,57 +703,26 @@ def compare_keywords(res: Results, repeat: int) -> None:
     evaluate_many, evaluate = pol.evaluate_many, pol.evaluate
     print(f"  {'operation (peer vs kefu, per text)':58s} {'peer':>10s} {'kefu':>10s} {'ratio':>9s}")
     many_call = "`policy.evaluate_many([{'text': t}, …])`, then `.rule_id` of each"
-    many = timed(res, "risk words, per ticket text", "pyahocorasick: first match of `A.iter(text)` (ASCII words "
-                 "whole only), text folded before timing", lambda: aho_any(folded), n, many_call,
-                 lambda: [d.rule_id for d in evaluate_many(rows)], n, repeat, unit="text", bytes_per_element=nbytes / n)
-    timed(res, "risk words, per ticket text, folding timed", "pyahocorasick on `text.translate(FOLD)`",
-          lambda: aho_fold_any(texts), n, many_call, None, n, repeat, kefu_s=many.kefu_s, unit="text",
-          bytes_per_element=nbytes / n)
-    timed(res, "risk words, per ticket text, call for call", "pyahocorasick: first match of `A.iter(text)`, text "
-          "folded before timing", None, n, "`policy.evaluate({'text': t}).rule_id`",
-          lambda: [evaluate(r).rule_id for r in rows], n, repeat, peer_s=many.peer_s, unit="text",
-          bytes_per_element=nbytes / n)
-    cpp = res.cpp.get("BM_keywords_matches_whole_corpus")
+    per_text = {"unit": "text", "bytes_per_element": nbytes / n}
+    call = timed(res, "risk words, per ticket text, call for call", CALL, "pyahocorasick: first match of "
+                 "`A.iter(text)` (ASCII words whole only), text folded before timing", lambda: aho_any(folded), n,
+                 "`policy.evaluate({'text': t}).rule_id`", lambda: [evaluate(r).rule_id for r in rows], n, repeat,
+                 **per_text)
+    timed(res, "risk words, per ticket text, call for call, folding timed", CALL,
+          "pyahocorasick on `text.translate(FOLD)`", lambda: aho_fold_any(texts), n,
+          "`policy.evaluate({'text': t}).rule_id`", None, n, repeat, kefu_timing=call.pair.kefu, **per_text)
+    many = timed(res, "risk words, per ticket text", MIXED_LOOP, "pyahocorasick: first match of `A.iter(text)`, text "
+                 "folded before timing (it has no batch form: a Python loop)", None, n, many_call,
+                 lambda: [d.rule_id for d in evaluate_many(rows)], n, repeat, peer_timing=call.pair.peer, **per_text)
+    timed(res, "risk words, per ticket text, folding timed", MIXED_LOOP, "pyahocorasick on `text.translate(FOLD)`",
+          lambda: aho_fold_any(texts), n, many_call, None, n, repeat, kefu_timing=many.pair.kefu, **per_text)
+    cpp = res.cpp.get("BM_keywords_matches_whole_corpus") if res.cpp else None
     if cpp:
-        aho_blob = best_seconds(lambda: sum(1 for _ in automaton.iter(blob)), repeat)
-        timed(res, "risk words, the whole ~1 MB as one text, every match", "pyahocorasick `for m in A.iter(blob)`",
-              None, 1, "C++ `keyword_set::matches(blob)` (no Python binding)", None, 1, repeat, peer_s=aho_blob,
-              kefu_s=cpp["real_time_ns"] * 1e-9, unit="corpus", bytes_per_element=blob_bytes)
-
-
-def run_cpp(res: Results, binary: Path, min_time: float) -> None:
-    if not binary.exists():
-        print(f"{binary} not built: the C++ rows are left out (make cpp-build)")
-        return
-    cmd = [str(binary), "--benchmark_repetitions=5", "--benchmark_report_aggregates_only=true",
-           "--benchmark_format=json", f"--benchmark_min_time={min_time}"]
-    print("running " + " ".join(cmd[:1]) + " …", flush=True)
-    run = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if run.returncode != 0:
-        res.check(False, f"{binary.name} failed: {run.stderr.strip()[-300:]}")
-        return
-    report = json.loads(run.stdout)
-    res.cpp_context = report.get("context", {})
-    unit_ns = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
-    labels = {}
-    for b in report["benchmarks"]:
-        if b.get("label"):
-            labels[b["run_name"]] = b["label"]
-        if b.get("aggregate_name") != "median":
-            continue
-        res.cpp[b["run_name"]] = {
-            "real_time_ns": b["real_time"] * unit_ns[b["time_unit"]],
-            "items_per_second": b.get("items_per_second"),
-            "bytes_per_second": b.get("bytes_per_second"),
-        }
-    for name, label in labels.items():
-        if name in res.cpp:
-            res.cpp[name]["label"] = label
-    for name, v in res.cpp.items():
-        print(f"  {name:58s} {fmt_time(v['real_time_ns'] * 1e-9):>10s}")
-
-
-# --- report -------------------------------------------------------------------------------------
+        k = cpp.times()
+        timed(res, "risk words, the whole ~1 MB as one text, every match", MIXED_CPP,
+              "pyahocorasick `for m in A.iter(blob)` from Python", lambda: sum(1 for _ in automaton.iter(blob)), 1,
+              "C++ `keyword_set::matches(blob)` (no Python binding; its Google Benchmark repetitions)", None, 1,
+              len(k), kefu_timing=Timing(tuple(k), tuple(k)), unit="corpus", bytes_per_element=blob_bytes)
 
 
 def version(dist: str) -> str:
@@ -726,65 +732,52 @@ def version(dist: str) -> str:
         return "?"
 
 
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    os_name = platform.platform()
-    try:
-        for line in Path("/etc/os-release").read_text().splitlines():
-            if line.startswith("PRETTY_NAME="):
-                os_name = line.split("=", 1)[1].strip('"')
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} logical CPUs, {os_name}, Python {platform.python_version()}, zen-engine "
-            f"{version('zen-engine')}, rule-engine {version('rule-engine')}, pyahocorasick {version('pyahocorasick')}, "
-            f"kefu {getattr(kefu, '__version__', '?')} (`make python-install`, Release)")
-
-
 def get(res: Results, op: str, peer_prefix: str = "") -> Row | None:
     return next((r for r in res.rows if r.operation == op and r.peer.startswith(peer_prefix)), None)
 
 
 def goals(res: Results) -> list[tuple[str, str, str]]:
+    """(goal, measured, verdict); only like-with-like rows (call/call, batch/batch) decide."""
     out = []
-    zen_rows = [r for r in res.rows if r.peer.startswith("zen-engine") and "call for call" not in r.operation]
-    same_input = get(res, "30-rule table, batch, list of dicts in")
-    if zen_rows and same_input:
-        fastest = min(r.peer_s for r in zen_rows)
-        ratio = fastest / same_input.kefu_s
-        text = (f"{fmt_ratio(ratio)} against zen-engine's fastest form (`evaluate_batch`), both given the same list of dicts: "
-                f"{fmt_time(fastest)} vs {fmt_time(same_input.kefu_s)} per row (kefu: `evaluate_columns`, numpy columns out)")
-        for op, what in (("30-rule table, batch, columns in", "a dict of lists"), ("30-rule table, batch, DataFrame in", "a DataFrame")):
-            r = get(res, op)
-            if r:
-                text += f"; {fmt_ratio(fastest / r.kefu_s)} with kefu given {what} ({fmt_time(r.kefu_s)})"
+    batch = [r for r in res.rows if r.operation == "30-rule table, batch, list of dicts in"]
+    if batch:
+        r = min(batch, key=lambda r: r.peer_s)  # zen-engine's fastest batch form
+        text = (f"{fmt_ratio(r.ratio)} (runs {r.pair.ratio_spread()}) against zen-engine's fastest batch form "
+                f"({r.peer.split(':')[0]}), both given the same list of dicts: {fmt_time(r.peer_s)} vs "
+                f"{fmt_time(r.kefu_s)} per row (kefu: `evaluate_columns`, numpy columns out)")
+        for op, what in (("30-rule table, batch, columns in", "columns built from the rows, building timed"),
+                         ("30-rule table, batch, DataFrame in", "a DataFrame built from the rows, building timed"),
+                         ("30-rule table, batch, both given a DataFrame", "both given a DataFrame")):
+            x = get(res, op)
+            if x:
+                text += f"; {fmt_ratio(x.ratio)} with {what} ({fmt_time(x.peer_s)} vs {fmt_time(x.kefu_s)})"
         many = get(res, "30-rule table, batch, Decision objects")
         if many:
-            text += f"; {fmt_ratio(fastest / many.kefu_s)} for `evaluate_many` (Decision objects, {fmt_time(many.kefu_s)})"
-        out.append(("≥ 10× zen-engine's throughput from Python on batches", text, "yes" if ratio >= 10 else "no"))
-    r, rf = get(res, "risk words, per ticket text"), get(res, "risk words, per ticket text, folding timed")
+            text += f"; {fmt_ratio(many.ratio)} for `evaluate_many` (Decision objects, {fmt_time(many.kefu_s)})"
+        both_frame = get(res, "30-rule table, batch, both given a DataFrame")
+        worst = min([r.ratio] + ([both_frame.ratio] if both_frame else []))
+        out.append(("≥ 10× zen-engine's throughput from Python on batches (its fastest batch form; judged on the "
+                    "same list of dicts and on the same DataFrame)", text, yes(worst >= 10)))
+    calls = [r for r in res.rows if r.operation == "30-rule table, call for call" and r.peer.startswith("zen-engine")]
+    if calls:
+        r = min(calls, key=lambda r: r.peer_s)
+        out.append(("(#17) `policy.evaluate(dict)` ≤ 1.5 µs per call from Python",
+                    f"{fmt_time(r.kefu_s)} per call ({r.pair.kefu.spread()} over the runs); zen-engine's fastest "
+                    f"per-call form {fmt_time(r.peer_s)}: {fmt_ratio(r.ratio)} call for call", yes(r.kefu_s <= 1.5e-6)))
+    r, rf = get(res, "risk words, per ticket text, call for call"), \
+        get(res, "risk words, per ticket text, call for call, folding timed")
     if r and rf:
-        out.append(("keyword scan at least as fast as pyahocorasick",
-                    f"{fmt_ratio(r.ratio)} per ticket from Python against pyahocorasick on text folded beforehand "
-                    f"({r.bytes_per_element / r.kefu_s / 1e6:.3g} MB/s vs {r.bytes_per_element / r.peer_s / 1e6:.3g} "
-                    f"MB/s); {fmt_ratio(rf.ratio)} when pyahocorasick folds each text itself",
-                    f"{'yes' if r.ratio >= 1 else 'no'}; {'yes' if rf.ratio >= 1 else 'no'} with folding"))
-    r = get(res, "risk words, the whole ~1 MB as one text, every match")
-    if r:
-        out.append(("(same, the automaton alone)", f"{fmt_ratio(r.ratio)}: C++ `matches` "
-                    f"{r.bytes_per_element / r.kefu_s / 1e6:.0f} MB/s vs pyahocorasick "
-                    f"{r.bytes_per_element / r.peer_s / 1e6:.0f} MB/s", "yes" if r.ratio >= 1 else "no"))
-    c = res.cpp.get("BM_policy_evaluate_refund30")
+        out.append(("(#17) keyword scan at least as fast as pyahocorasick, call for call",
+                    f"{fmt_ratio(r.ratio)} (runs {r.pair.ratio_spread()}) against pyahocorasick on text folded "
+                    f"beforehand ({fmt_time(r.kefu_s)} vs {fmt_time(r.peer_s)} per text); {fmt_ratio(rf.ratio)} when "
+                    "pyahocorasick folds each text itself. kefu has no bare keyword call in Python (no "
+                    "`kefu.KeywordSet`): it goes through a one-rule policy",
+                    f"{yes(r.ratio >= 1)}; {yes(rf.ratio >= 1)} with folding"))
+    c = res.cpp.get("BM_policy_evaluate_refund30") if res.cpp else None
     if c:
-        rate = 1e9 / c["real_time_ns"]
+        rate = 1 / c.time()
         out.append(("≥ 5 M decisions/s on one core (C++, 30-rule table)", f"{rate / 1e6:.2g} M/s "
-                    f"({fmt_time(c['real_time_ns'] * 1e-9)} per decision)", "yes" if rate >= 5e6 else "no"))
+                    f"({fmt_time(c.time())} per decision, repetitions {c.spread()})", yes(rate >= 5e6)))
     return out
 
 
@@ -803,106 +796,108 @@ CPP_ROWS = [
 ]
 
 
-def render_cpp(res: Results) -> str:
-    L = [HEADING_CPP, ""]
-    L.append(f"Generated by `benchmarks/rules_peers.py` ({dt.date.today().isoformat()}), which runs:")
-    L += ["", "```sh", CPP_COMMAND, "```", ""]
-    ctx = res.cpp_context
-    L.append(f"Google Benchmark, `benchmarks/bench_rules.cpp`, one core, medians of 5 repetitions "
-             f"({ctx.get('num_cpus', '?')} CPUs at {ctx.get('mhz_per_cpu', '?')} MHz; GCC, Release). The table "
-             "benchmarks walk 4,096 pseudo-random tickets built before timing (the first 4,096 rows of the "
-             "Python comparison below), evaluated first-hit against `benchmarks/data/refund_30.yaml`; the "
-             "keyword benchmarks read the text column of `examples/data/tickets.csv` five times, shuffled "
-             "(15,000 texts, ~1 MB), against the 60 words of `benchmarks/data/risk_words.txt`. On this shared "
-             "2-core machine repeated runs differ by up to ±30 %.")
-    label = res.cpp.get("BM_policy_evaluate_refund30", {}).get("label")
+def render_cpp(res: Results, run: _doc.Run) -> str:
+    gb = res.cpp
+    L = ["## Rules engine (C++)", "", run.line(), ""]
+    if gb is None:
+        return "\n".join(L + ["kefu_bench_rules was not run.", ""])
+    L.append(f"Google Benchmark, `benchmarks/bench_rules.cpp`, one core: `{' '.join(gb.command)}`, in the same run as "
+             "the Python comparison of the next section (which takes its C++ figures from here). Times are the median "
+             f"of {gb.repetitions} repetitions, \"spread\" the fastest and slowest repetition (this run's largest "
+             f"spread: {100 * gb.max_rel_spread():.0f} % of its median). The table benchmarks walk 4,096 "
+             "pseudo-random tickets built before timing (the first 4,096 rows of the Python comparison below), "
+             "evaluated first-hit against `benchmarks/data/refund_30.yaml`; the keyword benchmarks read the text "
+             "column of `examples/data/tickets.csv` five times, shuffled (15,000 texts, ~1 MB), against the 60 "
+             "words of `benchmarks/data/risk_words.txt`.")
+    label = gb["BM_policy_evaluate_refund30"].label if "BM_policy_evaluate_refund30" in gb else ""
     if label:
         L += ["", f"The 4,096 tickets: {label}."]
-    L += ["", "| operation | time | throughput |", "| --- | --- | --- |"]
+    L += ["", "| operation | time | spread | throughput |", "| --- | --- | --- | --- |"]
     for name, what, unit in CPP_ROWS:
-        c = res.cpp.get(name)
+        c = gb.get(name)
         if not c:
+            L.append(f"| {what} | not run | | |")
             continue
         rate = []
-        if c.get("bytes_per_second"):
-            rate.append(f"{c['bytes_per_second'] / 1e6:.0f} MB/s")
-        if c.get("items_per_second") and unit:
-            rate.append(fmt_rate(c["items_per_second"], unit + "s"))
+        if c.counter("bytes_per_second"):
+            rate.append(f"{c.counter('bytes_per_second') / 1e6:.0f} MB/s")
+        if c.counter("items_per_second") and unit:
+            rate.append(fmt_rate(c.counter("items_per_second"), unit + "s"))
         if unit == "decision":
-            when = f"{fmt_time(c['real_time_ns'] * 1e-9)} per decision"
-        elif unit == "text" and c.get("items_per_second"):
-            when = (f"{fmt_time(c['real_time_ns'] * 1e-9)} per 15,000 texts "
-                    f"({fmt_time(1 / c['items_per_second'])} per text)")
+            when = f"{fmt_time(c.time())} per decision"
+        elif unit == "text" and c.counter("items_per_second"):
+            when = f"{fmt_time(c.time())} per 15,000 texts ({fmt_time(1 / c.counter('items_per_second'))} per text)"
         else:
-            when = fmt_time(c["real_time_ns"] * 1e-9)
-        L.append(f"| {what} | {when} | {', '.join(rate) or '—'} |")
+            when = fmt_time(c.time())
+        L.append(f"| {what} | {when} | {c.spread()} | {', '.join(rate) or '—'} |")
     L += [""]
-    c = res.cpp.get("BM_policy_evaluate_refund30")
+    c = gb.get("BM_policy_evaluate_refund30")
     if c:
-        rate = 1e9 / c["real_time_ns"]
+        rate = 1 / c.time()
         L.append(f"The goal of 5 M decisions/s on one core is {'met' if rate >= 5e6 else 'not met'}: "
-                 f"{rate / 1e6:.2g} M/s. The time goes to `detail::program::eval`, a recursive walk over "
-                 "expression nodes: `category == quality_defect` is three nodes (compare, input, literal), and a "
-                 "first-hit table tries every rule above the one that decides (the average is given above the table).")
+                 f"{rate / 1e6:.2g} M/s (the same figure as in the next section's goals). The time goes to "
+                 "`detail::program::eval`, a recursive walk over expression nodes: `category == quality_defect` is "
+                 "three nodes (compare, input, literal), and a first-hit table tries every rule above the one that "
+                 "decides (the average is given above the table).")
         L.append("")
     L.append("A keyword scan costs about the same called directly or through a rule (`contains_any` hits are "
              "computed once per text before the rules run). The automaton is a dense 256-wide transition table "
              "per state, one table read per byte, with full-width and case folding done on the fly; "
              "`contains_any` stops at the first match, `matches` reads every byte.")
-    a, c = res.cpp.get("BM_keywords_contains_any_per_ticket"), res.cpp.get("BM_keywords_contains_any_per_ticket_chinese_only")
-    if a and c:
+    a, c = gb.get("BM_keywords_contains_any_per_ticket"), gb.get("BM_keywords_contains_any_per_ticket_chinese_only")
+    if a and c and a.counter("bytes_per_second") and c.counter("bytes_per_second"):
         L.append("")
         L.append(f"Words that begin or end with an ASCII letter or digit (here 12315 and 12345) match only as whole "
                  f"numbers or words. A set with one such word answers `contains_any` through `matches`, which folds a "
                  f"copy of the text and reads it to the end: the 60-word set scans at "
-                 f"{a['bytes_per_second'] / 1e6:.0f} MB/s, the 58 Chinese words alone at "
-                 f"{c['bytes_per_second'] / 1e6:.0f} MB/s ({c['bytes_per_second'] / a['bytes_per_second']:.1f}×).")
-    L.append("")
-    return "\n".join(L)
+                 f"{a.counter('bytes_per_second') / 1e6:.0f} MB/s, the 58 Chinese words alone at "
+                 f"{c.counter('bytes_per_second') / 1e6:.0f} MB/s "
+                 f"({c.counter('bytes_per_second') / a.counter('bytes_per_second'):.1f}×).")
+    return "\n".join(L) + "\n"
 
 
-def render(res: Results, args) -> str:
-    L = [HEADING, ""]
-    L.append(f"Generated by `benchmarks/rules_peers.py` ({dt.date.today().isoformat()}); do not edit by hand. "
-             "Reproduce with:")
-    L += ["", "```sh", COMMAND, "```", ""]
-    L.append(f"Machine: {machine()}.")
-    L.append("")
+def render(res: Results, args, run: _doc.Run) -> str:
+    L = ["## Rules engine vs peers", "", run.line(), ""]
     L.append(f"Table: `benchmarks/data/refund_30.yaml`, 30 rules over 12 inputs, first hit, with a default; "
-             f"{args.rows:,} pseudo-random tickets (seed {SEED}; rule-engine and zen-engine's asyncio and ZenDecision forms: "
-             f"the first {args.slow_rows:,}). "
+             f"{args.rows:,} pseudo-random tickets (seed {SEED}); rows timed on fewer (rule-engine, zen-engine's "
+             f"asyncio and ZenDecision forms, and kefu against them) use the first {args.slow_rows:,}. "
              f"{res.spread[0].upper() + res.spread[1:]}. Keywords: 60 risk words (`benchmarks/data/risk_words.txt`) "
-             "over the text column of `examples/data/tickets.csv` five times, shuffled (15,000 texts, ~1 MB). "
-             f"Times are the best of {args.repeat} runs divided by the number of rows or texts; \"ratio\" is peer "
-             "time / kefu time (above 1: kefu is faster). Every row includes the Python loop or list building on "
-             "both sides. The machine is shared: other builds ran during some runs, and repeated runs of this "
-             "script differ by up to ±30 % (ratios, timed back to back, move less).")
+             "over the text column of `examples/data/tickets.csv` five times, shuffled (15,000 texts, ~1 MB).")
+    L += ["", f"Every row times both sides with one scheme (`benchmarks/_timing.py`): one warm-up each, then "
+          f"{args.repeat} runs of each, interleaved (peer, kefu, peer, …); times are the median run divided by the "
+          "number of rows or texts; \"ratio\" is peer median / kefu median (above 1: kefu is faster) and \"ratio over "
+          "runs\" the lowest and highest of peer run i / kefu run i. A row that reuses one side's runs from the row "
+          "above says so. \"CPU/wall\" is process CPU time over wall time for each side: about 1 for one busy "
+          "thread, up to 2 on this machine for a call that uses both cores. Every row includes the Python loop, the "
+          "list building and every conversion on both sides. Only like with like decides a goal (\"compared\": call "
+          "for call, batch for batch); rows marked otherwise are there for scale."]
     L += ["", "### Goals", "", "| goal | measured | met |", "| --- | --- | --- |"]
-    for goal, measured, met in goals(res):
-        L.append(f"| {goal} | {measured} | {met} |")
+    L += [f"| {g} | {m} | {ok} |" for g, m, ok in goals(res)]
     L += ["", "### Per operation", "",
-          "| operation | peer | peer time | kefu | kefu time | ratio |", "| --- | --- | --- | --- | --- | --- |"]
+          "| operation | compared | peer | peer time | kefu | kefu time | ratio | ratio over runs | CPU/wall (peer, kefu) |",
+          "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in res.rows:
-        L.append(f"| {r.operation} | {r.peer} | {fmt_time(r.peer_s)} | {r.kefu_call} | {fmt_time(r.kefu_s)} | "
-                 f"{fmt_ratio(r.ratio)} |")
-    L += ["", "### Where kefu's Python time goes", "", "| kefu call | time per row | note |", "| --- | --- | --- |"]
-    for call, s, note in res.variants:
-        if note == "seconds per byte":
-            continue
-        L.append(f"| {call} | {fmt_time(s)} | {note} |")
-    cpp_eval = res.cpp.get("BM_policy_evaluate_refund30")
-    cpp_text = res.cpp.get("BM_policy_set_from_text_and_evaluate_refund30")
-    many = next((s for c, s, _ in res.variants if c.startswith("`policy.evaluate_many(rows)`, then `.rule_id`")), None)
-    columnar = next((s for c, s, _ in res.variants if c == "`policy.evaluate_columns(rows)`"), None)
+        spread = r.pair.ratio_spread() + ("" if r.pair.interleaved else " (one side reused)")
+        L.append(f"| {r.operation} | {r.kind} | {r.peer} | {fmt_time(r.peer_s)} | {r.kefu_call} | {fmt_time(r.kefu_s)} "
+                 f"| {fmt_ratio(r.ratio)} | {spread} | {r.pair.peer.cores:.1f}, "
+                 f"{'—' if r.kind == MIXED_CPP else f'{r.pair.kefu.cores:.1f}'} |")
+    L += ["", "### Where kefu's Python time goes", "", "| kefu call | time per row | spread | note |",
+          "| --- | --- | --- | --- |"]
+    for name, timing, note in res.variants:
+        L.append(f"| {name} | {fmt_time(timing.median)} | {timing.spread()} | {note} |")
+    cpp_eval = res.cpp.get("BM_policy_evaluate_refund30") if res.cpp else None
+    cpp_text = res.cpp.get("BM_policy_set_from_text_and_evaluate_refund30") if res.cpp else None
+    many = next((t for c, t, _ in res.variants if c.startswith("`policy.evaluate_many(rows)`, then `.rule_id`")), None)
+    columnar = next((t for c, t, _ in res.variants if c == "`policy.evaluate_columns(rows)`"), None)
     if cpp_eval and cpp_text and many and columnar:
-        L += ["", f"The evaluation itself is {fmt_time(cpp_eval['real_time_ns'] * 1e-9)} per row; parsing the 12 values "
-              f"from text in C++ brings it to {fmt_time(cpp_text['real_time_ns'] * 1e-9)}. `evaluate_columns` on the list "
-              f"of dicts takes {fmt_time(columnar)}: it gathers each input's values into a column (one dict walk per "
-              "row, interned keys found by identity), converts each column with the per-value rules of `evaluate` "
+        L += ["", f"The evaluation itself is {fmt_time(cpp_eval.time())} per row in C++ (previous section); parsing the "
+              f"12 values from text in C++ brings it to {fmt_time(cpp_text.time())}. `evaluate_columns` on the list "
+              f"of dicts takes {fmt_time(columnar.median)}: it gathers each input's values into a column (one dict walk "
+              "per row, interned keys found by identity), converts each column with the per-value rules of `evaluate` "
               "(enum values by hash, the amount text parsed in C++), evaluates every row into one reused record "
-              "without the GIL, and builds each output column with one numpy `take` from a per-rule table (a rule "
-              "always gives the same outputs). `evaluate_many` takes "
-              f"{fmt_time(many)}: it builds one record and one `Decision` object per row."]
+              "without the GIL (on up to one thread per core: see CPU/wall above), and builds each output column with "
+              "one numpy `take` from a per-rule table (a rule always gives the same outputs). `evaluate_many` takes "
+              f"{fmt_time(many.median)}: it builds one record and one `Decision` object per row."]
     L += ["", "### What is compared", ""]
     L += [
         "- **The table**: the YAML is the source; the script translates each condition into rule-engine's "
@@ -914,71 +909,68 @@ def render(res: Results, args) -> str:
         "- **Inputs**: the same dicts for every engine, except `claimed_amount`: text (`'1000.01'`) for kefu, which "
         "refuses floats for money, and a float for zen-engine and rule-engine. kefu checks every row against the "
         "declared types and enum values (an unknown key or value is an error naming it); the peers do not.",
-        "- **Input forms**: zen-engine and rule-engine get the list of dicts; so does kefu's headline call, "
-        "`evaluate_columns(rows)`. Two kefu rows take the same data as columns instead, built before timing (a dict "
-        "of lists, a DataFrame); building the dict of lists from the list of dicts in Python costs the time given "
-        "below, so those rows are for data that is columnar already (a CSV, a query result).",
+        "- **Input forms**: every batch row starts from the same list of dicts on both sides and times every "
+        "conversion: zen-engine's request list (`{'key': …, 'context': row}` per row) and kefu's columns (the "
+        "`columns in` row builds the dict of lists inside the timing, the `DataFrame in` row the DataFrame). For "
+        "data that is columnar already, the row \"both given a DataFrame\" starts both from the same DataFrame: "
+        "zen-engine pays `to_dict('records')`, kefu reads the columns.",
         "- **Outputs**: every engine's answer is the id of the deciding rule (zen-engine: an output column "
         "`rule`; rule-engine: the first `Rule` that matches; kefu: the `rule_id` column of `evaluate_columns` or "
         "`Decision.rule_id`, None for the default). zen-engine returns a dict of all outputs per row; "
         "`evaluate_columns` returns every output as a numpy column (here: object arrays of str for the two enum "
         "outputs) plus `rule_id`, `rule_index` and `by_default` columns, all built inside the timed call; "
-        "`evaluate_many` returns `Decision` objects whose outputs are read on demand (a row below reads "
+        "`evaluate_many` returns `Decision` objects whose outputs are read on demand (a row above reads "
         "`.outputs` of each).",
-        "- **zen-engine's forms**: `ZenEngine.evaluate(key, row)` per row and `ZenEngine.evaluate_batch` with a "
-        "static loader (the decision compiled once and cached by key), `ZenEngine.async_evaluate` under "
-        "`asyncio.gather`, and `ZenDecision.evaluate(row)` on a decision made by `create_decision`, which is "
-        "much slower per call than the engine's own cache. `evaluate_batch` may use more than one core; kefu's "
-        "batch calls use one.",
+        "- **zen-engine's forms**: `ZenEngine.evaluate(key, row)` and `ZenEngine.evaluate_batch` with a static "
+        "loader (the decision parsed once and cached by key) and with a loader that returns a `ZenDecisionContent`, "
+        "zen-engine's documented precompiled form; `ZenEngine.async_evaluate` under `asyncio.gather`; and "
+        "`ZenDecision.evaluate(row)` on decisions made by `create_decision` from the JSON text and from the "
+        "`ZenDecisionContent`. The goals take its fastest form of each kind.",
         "- **Keywords**: kefu has no Python call for a bare keyword scan (`keyword_set` is C++ only), so the "
-        "scan goes through a one-rule policy, `contains_any(text, risk)`, via `evaluate_many` and `evaluate`. "
+        "scan goes through a one-rule policy, `contains_any(text, risk)`, via `evaluate` and `evaluate_many`. "
         "pyahocorasick answers the same question per text with the first match of `Automaton.iter`. kefu folds "
         "full-width ASCII and ASCII case while scanning (so '１２３１５' in a complaint matches 12315), and "
         "matches a word with ASCII letters or digits at an edge only where the text does not continue that run "
         "(12315 is not found inside an order number); pyahocorasick does neither, so its matches are checked "
-        "for the second rule in Python (only texts with a match pay for it) and it is given the texts folded the same way — before timing in the main row "
-        "(which favours it), inside the timing with `str.translate` in the next. The last keyword row compares "
-        "the automata alone: pyahocorasick over the whole folded corpus as one string from Python against "
-        "kefu's C++ `matches`.",
+        "for the second rule in Python (only texts with a match pay for it) and it is given the texts folded the "
+        "same way — before timing (which favours it) or inside the timing with `str.translate`. pyahocorasick has "
+        "no batch call, so the rows against kefu's `evaluate_many` batch set its Python loop against a batch and "
+        "decide nothing; nor do the automata alone, pyahocorasick from Python against kefu's C++ `matches`.",
     ]
     L += ["", "### Agreement checks (run before timing)", ""]
     L += [f"- {c}" for c in res.checks]
-    L.append("")
-    return "\n".join(L)
+    return "\n".join(L) + "\n"
 
 
-def update_doc(heading: str, section: str) -> None:
-    text = DOC.read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, ln in enumerate(lines) if ln.rstrip("\n") == heading), None)
-    if start is None:
-        new = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        tail = "".join(lines[end:])
-        new = "".join(lines[:start]) + section + ("\n" + tail if tail else "")
-    DOC.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=100_000, help="tickets evaluated by kefu and zen-engine")
-    ap.add_argument("--slow-rows", type=int, default=10_000, help="tickets timed for rule-engine (pure Python)")
-    ap.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (the best is kept)")
-    ap.add_argument("--cpp", type=Path, default=CPP_BENCH, help="the kefu_bench_rules binary")
-    ap.add_argument("--cpp-min-time", type=float, default=0.5, help="--benchmark_min_time for it (seconds)")
+    ap.add_argument("--slow-rows", type=int, default=10_000, help="tickets for the slow forms (rule-engine, "
+                    "ZenDecision, asyncio) and kefu against them")
+    ap.add_argument("--repeat", type=int, default=REPEAT, help="timed runs of each side of every comparison, and "
+                    "repetitions of the C++ benchmarks")
+    ap.add_argument("--cpp-min-time", type=float, default=None, help="--benchmark_min_time for kefu_bench_rules")
     ap.add_argument("--write-jdm", action="store_true", help=f"(re)write {TABLE_JDM.relative_to(ROOT)} and stop")
-    ap.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
-    ap.add_argument("--write-cpp-section", action="store_true", help=f"also rewrite '{HEADING_CPP}' of docs/performance.md")
-    args = ap.parse_args()
+    _doc.common_arguments(ap, NAMES)
+    args = ap.parse_args(argv)
+    if _doc.list_sections_if_asked(args, NAMES):
+        return 0
+    if args.dry_run:
+        args.rows, args.slow_rows, args.repeat, args.cpp_min_time = 500, 100, DRY_REPEAT, 0.001
 
     table = load_table()
     if args.write_jdm:
         TABLE_JDM.write_text(jdm_text(table), encoding="utf-8")
         print(f"wrote {TABLE_JDM.relative_to(ROOT)}")
         return 0
+    run = _doc.Run("rules_peers.py", COMMAND, dry_run=args.dry_run)
+    run.versions = [f"zen-engine {version('zen-engine')}", f"rule-engine {version('rule-engine')}",
+                    f"pyahocorasick {version('pyahocorasick')}", f"kefu {kefu.__version__}"]
+    cpp_run = _doc.Run("rules_peers.py", COMMAND, dry_run=args.dry_run)
     res = Results()
-    run_cpp(res, args.cpp, args.cpp_min_time)
+    print("running build/cpp/benchmarks/kefu_bench_rules …", flush=True)
+    res.cpp = google_benchmark("kefu_bench_rules", repetitions=args.repeat, min_time=args.cpp_min_time)
+    cpp_text = render_cpp(res, cpp_run)
     compare_table(res, table, args.rows, args.slow_rows, args.repeat)
     compare_keywords(res, args.repeat)
     print()
@@ -988,11 +980,9 @@ def main() -> int:
         print(f"\n{len(res.failures)} agreement check(s) failed; docs/performance.md not updated", file=sys.stderr)
         return 1
     if not args.no_write:
-        if res.cpp and args.write_cpp_section:
-            update_doc(HEADING_CPP, render_cpp(res))
-            print(f"\nwrote the section '{HEADING_CPP}' of {DOC.relative_to(ROOT)}")
-        update_doc(HEADING, render(res, args))
-        print(f"\nwrote the section '{HEADING}' of {DOC.relative_to(ROOT)}")
+        _doc.write_section("rules_cpp", cpp_text, args.doc)
+        _doc.write_section("rules_peers", render(res, args, run), args.doc)
+        print(f"\nwrote the sections 'rules_cpp' and 'rules_peers' of {args.doc}")
     return 0
 
 
