@@ -23,6 +23,9 @@ CMAKE := $(VENV)/bin/cmake
 CTEST := $(VENV)/bin/ctest
 export CMAKE_CXX_COMPILER_LAUNCHER := ccache
 export CCACHE_BASEDIR := $(CURDIR)
+# The sanitizer builds compile with -g, and ccache then hashes the build directory too: without this a
+# checkout in another place (a fresh clone, a worktree) recompiles them from nothing.
+export CCACHE_NOHASHDIR := 1
 
 .PHONY: demo test deps system-deps python-deps cpp-build cpp-test python-install python-test \
         benchmark benchmark-deps benchmark-docs sanitize-build test-sanitize tsan-build test-tsan fuzz fuzz-smoke format \
