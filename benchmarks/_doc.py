@@ -229,3 +229,22 @@ def list_sections_if_asked(args: argparse.Namespace, names: list[str]) -> bool:
 
 def copy_page(to: Path) -> None:
     shutil.copyfile(DOC, to)
+
+
+def google_benchmark_main(argv, doc: str, script: str, section: str, program: str, render) -> int:
+    """The main() of a script whose section comes from one Google Benchmark binary (core_cpp, calendar_cpp):
+    runs build/cpp/benchmarks/<program>, renders the section with render(run, gb), prints it and writes it."""
+    from _timing import DRY_REPEAT, REPEAT, google_benchmark
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    common_arguments(ap, [section])
+    args = ap.parse_args(argv)
+    if list_sections_if_asked(args, [section]):
+        return 0
+    run = Run(script, command(script, peers=False), dry_run=args.dry_run)
+    gb = google_benchmark(program, repetitions=DRY_REPEAT if args.dry_run else REPEAT,
+                          min_time=0.001 if args.dry_run else None)
+    text = render(run, gb)
+    print(text)
+    if not args.no_write:
+        write_section(section, text, args.doc)
+    return 0

@@ -7,11 +7,10 @@ docs/performance.md from build/cpp/benchmarks/kefu_bench_calendar (Google Benchm
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 import _doc
-from _timing import DRY_REPEAT, REPEAT, fmt_bytes, fmt_rate, fmt_time, google_benchmark, yes
+from _timing import fmt_bytes, fmt_rate, fmt_time, yes
 
 NAMES = ["calendar_cpp"]
 
@@ -130,19 +129,7 @@ def render(run: _doc.Run, gb) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    _doc.common_arguments(ap, NAMES)
-    args = ap.parse_args(argv)
-    if _doc.list_sections_if_asked(args, NAMES):
-        return 0
-    run = _doc.Run("calendar_cpp.py", _doc.command("calendar_cpp.py", peers=False), dry_run=args.dry_run)
-    gb = google_benchmark("kefu_bench_calendar", repetitions=DRY_REPEAT if args.dry_run else REPEAT,
-                          min_time=0.001 if args.dry_run else None)
-    text = render(run, gb)
-    print(text)
-    if not args.no_write:
-        _doc.write_section("calendar_cpp", text, args.doc)
-    return 0
+    return _doc.google_benchmark_main(argv, __doc__, "calendar_cpp.py", "calendar_cpp", "kefu_bench_calendar", render)
 
 
 if __name__ == "__main__":

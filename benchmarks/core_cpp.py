@@ -7,11 +7,10 @@ from build/cpp/benchmarks/kefu_bench_core (Google Benchmark, benchmarks/bench_co
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 import _doc
-from _timing import DRY_REPEAT, REPEAT, fmt_rate, fmt_time, google_benchmark
+from _timing import fmt_rate, fmt_time
 
 NAMES = ["core_cpp"]
 ROWS = [
@@ -38,19 +37,7 @@ def render(run: _doc.Run, gb) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    _doc.common_arguments(ap, NAMES)
-    args = ap.parse_args(argv)
-    if _doc.list_sections_if_asked(args, NAMES):
-        return 0
-    run = _doc.Run("core_cpp.py", _doc.command("core_cpp.py", peers=False), dry_run=args.dry_run)
-    gb = google_benchmark("kefu_bench_core", repetitions=DRY_REPEAT if args.dry_run else REPEAT,
-                          min_time=0.001 if args.dry_run else None)
-    text = render(run, gb)
-    print(text)
-    if not args.no_write:
-        _doc.write_section("core_cpp", text, args.doc)
-    return 0
+    return _doc.google_benchmark_main(argv, __doc__, "core_cpp.py", "core_cpp", "kefu_bench_core", render)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 #include <kefu/ticket/replay.hpp>
 
 #include "calendar_test_support.hpp"
+#include "policy_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,11 +17,6 @@ using namespace kefu_test;
 using namespace kefu::ticket;
 
 namespace {
-
-std::shared_ptr<const kefu::rules::triage_policy> shipped_policy() {
-  static const auto policy = kefu::rules::triage_policy::load_directory(KEFU_TEST_RULES_DIR);
-  return policy;
-}
 
 kefu::rules::record facts_of(const kefu::rules::triage_policy& policy, const std::string& id, const char* category,
                              const char* received, const char* claimed = nullptr) {

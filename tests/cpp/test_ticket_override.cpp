@@ -5,6 +5,7 @@
 #include <kefu/ticket/replay.hpp>
 
 #include "calendar_test_support.hpp"
+#include "policy_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,11 +15,6 @@ using namespace kefu_test;
 using namespace kefu::ticket;
 
 namespace {
-
-std::shared_ptr<const kefu::rules::triage_policy> shipped_policy() {
-  static const auto policy = kefu::rules::triage_policy::load_directory(KEFU_TEST_RULES_DIR);
-  return policy;
-}
 
 kefu::rules::record facts_of(const std::string& id, const char* category) {
   const auto& policy = *shipped_policy();
