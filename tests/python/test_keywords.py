@@ -1,10 +1,12 @@
-"""Keyword sets from Python: negation cues, exceptions, places as str indices, and what kefu lint makes of
-them (DOM-RISK-5)."""
+"""Keyword sets from Python: negation cues, exceptions, places as str indices, and what the default policy,
+triage, explanations and kefu lint make of them (DOM-RISK-5)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime
+
 import pytest
 
 kefu = pytest.importorskip("kefu")
@@ -46,6 +48,47 @@ def test_a_plain_set_has_no_negation_and_bad_arguments_are_refused():
         kefu.KeywordSet("m", ["曝光"], negation={"cue": ["没有"]})
     with pytest.raises(ValueError, match="at least one word"):
         kefu.KeywordSet("m", [])
+
+
+def test_the_default_policy_exposes_its_keyword_sets():
+    risk = kefu.DecisionPolicy.load(kefu.default_rules_dir() / "risk.yaml")
+    sets = risk.keyword_sets
+    assert {"safety", "collective", "media", "regulator", "police", "legal", "anger"} <= set(sets)
+    assert sets["safety"].negation["window"] == 4
+    assert "自动曝光" in sets["media"].exceptions["曝光"]
+    assert risk.warnings == []
+
+
+@pytest.mark.parametrize(
+    "text, level, signals",
+    [
+        ("还好孩子没有受伤，就是包装破了", "normal", []),
+        ("不会去微博曝光的，放心", "normal", []),
+        ("再不處理我就報警", "high", ["RISK-POLICE"]),
+        ("再不处理我就报警", "high", ["RISK-POLICE"]),
+        ("没有人管我就去曝光", "high", ["RISK-MEDIA"]),
+        ("我们小区三十多户准备集体投诉", "critical", ["RISK-COLLECTIVE-WORDS"]),
+        ("我已经拨打了１２３１５，也找了律师", "high", ["RISK-REGULATOR", "RISK-LEGAL"]),
+    ],
+)
+def test_triage_of_the_issues_examples(text, level, signals):
+    policy = kefu.default_policy()
+    r = policy.triage({"business": "mall", "channel": "phone", "category": "quality_defect",
+                       "received_at": datetime(2026, 3, 2, 10), "text": text})
+    assert r.risk.level == level
+    assert [s.rule_id for s in r.risk.signals if s.words] == signals
+
+
+def test_explanations_say_what_did_not_count():
+    risk = kefu.DecisionPolicy.load(kefu.default_rules_dir() / "risk.yaml")
+    facts = {"category": "consultation", "text": "还好孩子没有受伤，相机自动曝光不准", "claimed_amount": "0",
+             "collective": False, "repeat_complaints": 0, "vip": False, "cold_chain_break_confirmed": False}
+    d = risk.evaluate(facts, trace=True)
+    assert d["level"] == "normal"
+    discounted = {rule: t.discounted for rule, t in d.trace if t.discounted}
+    assert discounted == {"RISK-SAFETY-WORDS": ["受伤 (negated by 没有)"],
+                          "RISK-MEDIA": ["曝光 (inside the exception 自动曝光)"]}
+    assert "not counted: 受伤 (negated by 没有)" in d.explain()
 
 
 def test_lint_warns_about_negation_that_can_never_apply(tmp_path):
