@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -330,6 +331,104 @@ void BM_keywords_contains_any_per_ticket_chinese_only(benchmark::State& state) {
   state.SetLabel(std::to_string(k.words().size()) + " words, " + std::to_string(found) + " texts with a risk word");
 }
 BENCHMARK(BM_keywords_contains_any_per_ticket_chinese_only);
+
+// --- negation cues and exceptions (DOM-RISK-5) -----------------------------------------------------
+
+/// The shipped risk policy's negation (rules/risk.yaml: 38 cues, 29 not-cues, 23 breaks, window 4).
+const kr::negation_rules& shipped_negation() {
+  static const kr::negation_rules n = [] {
+    const auto p = kr::load_policy_file(KEFU_BENCH_RULES_DIR "/risk.yaml");
+    for (const auto& k : p->keyword_sets())
+      if (!k.negation().empty()) return k.negation();
+    throw std::runtime_error("rules/risk.yaml declares no negation");
+  }();
+  return n;
+}
+
+const kr::keyword_set& risk_set_with_negation() {
+  static const kr::keyword_set k("risk", risk_words(), shipped_negation(), {});
+  return k;
+}
+
+/// The corpus texts with no risk word at all (the common path: nothing found, nothing to look around).
+const std::vector<std::string>& texts_without_a_risk_word() {
+  static const std::vector<std::string> out = [] {
+    std::vector<std::string> v;
+    for (const auto& t : corpus())
+      if (risk_set().matches(t).empty()) v.push_back(t);
+    return v;
+  }();
+  return out;
+}
+
+std::int64_t bytes_of(const std::vector<std::string>& texts) {
+  std::int64_t n = 0;
+  for (const auto& t : texts) n += static_cast<std::int64_t>(t.size());
+  return n;
+}
+
+void contains_any_over(benchmark::State& state, const kr::keyword_set& k, const std::vector<std::string>& texts) {
+  std::size_t found = 0;
+  for (auto _ : state) {
+    found = 0;
+    for (const auto& t : texts) found += k.contains_any(t) ? 1 : 0;
+    benchmark::DoNotOptimize(found);
+  }
+  state.SetBytesProcessed(state.iterations() * bytes_of(texts));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(texts.size()));
+  state.SetLabel(std::to_string(texts.size()) + " texts, " + std::to_string(found) + " with a word that counts");
+}
+
+/// The same 60 words and texts as BM_keywords_contains_any_per_ticket, with the shipped negation: texts
+/// with a word found now read what stands before it (and keep scanning when it is negated).
+void BM_keywords_contains_any_per_ticket_negation(benchmark::State& state) {
+  contains_any_over(state, risk_set_with_negation(), corpus());
+}
+BENCHMARK(BM_keywords_contains_any_per_ticket_negation);
+
+/// The no-hit path without and with negation: the texts with no risk word (most tickets). Negation must
+/// cost nothing here — the scan is the same until a word is found.
+void BM_keywords_contains_any_no_hit(benchmark::State& state) { contains_any_over(state, risk_set(), texts_without_a_risk_word()); }
+BENCHMARK(BM_keywords_contains_any_no_hit);
+void BM_keywords_contains_any_no_hit_negation(benchmark::State& state) {
+  contains_any_over(state, risk_set_with_negation(), texts_without_a_risk_word());
+}
+BENCHMARK(BM_keywords_contains_any_no_hit_negation);
+
+/// The shipped risk policy (rules/risk.yaml: 7 keyword sets with negation and exceptions, 13 rules) on
+/// every corpus text, the other facts neutral: what triage spends on risk per ticket. KEFU_BENCH_RISK_POLICY
+/// names another risk policy file to compare (e.g. an older version, with a facts.yaml beside it).
+void BM_policy_shipped_risk_per_ticket(benchmark::State& state) {
+  const char* other = std::getenv("KEFU_BENCH_RISK_POLICY");
+  const auto pol = kr::load_policy_file(other && *other ? std::string(other) : std::string(KEFU_BENCH_RULES_DIR "/risk.yaml"));
+  const auto& texts = corpus();
+  std::vector<kr::record> records;
+  for (const auto& t : texts) {
+    auto r = pol->make_record();
+    for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+             {"category", "consultation"}, {"claimed_amount", "0"}, {"collective", "false"}, {"repeat_complaints", "0"},
+             {"vip", "false"}, {"cold_chain_break_confirmed", "false"}})
+      pol->set(r, pol->slot(name), value);
+    pol->set_text(r, pol->slot("text"), t);
+    records.push_back(std::move(r));
+  }
+  kr::decision d;
+  d.matched.reserve(8);
+  std::size_t raised = 0;
+  for (auto _ : state) {
+    raised = 0;
+    for (const auto& r : records) {
+      pol->evaluate(r, d);
+      raised += d.by_default ? 0 : 1;
+    }
+    benchmark::DoNotOptimize(raised);
+  }
+  state.SetBytesProcessed(state.iterations() * corpus_bytes());
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(texts.size()));
+  state.SetLabel(std::to_string(pol->keyword_sets().size()) + " keyword sets, " + std::to_string(raised) + " of " +
+                 std::to_string(texts.size()) + " texts with a signal");
+}
+BENCHMARK(BM_policy_shipped_risk_per_ticket);
 
 /// The automaton's raw speed: every byte of the ~1 MB corpus as one text, every match reported
 /// (keyword_set::matches, as explanations use it).

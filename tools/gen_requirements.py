@@ -123,7 +123,8 @@ def collect(repo: Path, files: Optional[Iterable[str]] = None) -> Citations:
         if rel.startswith("rules/tests/"):
             for i in ids:
                 c.suites[i].add(rel)
-            suite_expects[rel] = _suite_rules(text)
+            if rel.endswith((".yaml", ".yml")):  # (rules/tests/ also holds data, e.g. risk-texts.csv)
+                suite_expects[rel] = _suite_rules(text)
         elif rel.startswith("rules/") and rel.endswith((".yaml", ".yml")):
             named: Set[str] = set()
             for rule_id, source in _policy_rules(text):

@@ -13,6 +13,7 @@ PYBIND11_MODULE(_core, m) {
   kefu::python::register_calendar(m);
   kefu::python::register_notice(m);
   kefu::python::register_decision_columns(m);
+  kefu::python::register_keywords(m);
   kefu::python::register_policy(m);
   kefu::python::register_suite(m);
   kefu::python::register_triage(m);

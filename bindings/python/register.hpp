@@ -24,6 +24,7 @@ void register_privacy(pybind11::module_& m);
 void register_calendar(pybind11::module_& m);
 void register_notice(pybind11::module_& m);
 void register_decision_columns(pybind11::module_& m);
+void register_keywords(pybind11::module_& m);
 void register_policy(pybind11::module_& m);
 void register_suite(pybind11::module_& m);
 void register_kpi(pybind11::module_& m);
@@ -44,5 +45,7 @@ using policy_ptr = std::shared_ptr<kefu::rules::policy>;
 policy_ptr unconst(std::shared_ptr<const kefu::rules::policy> p);
 /// DecisionPolicy.evaluate_columns: a kefu.DecisionColumns for a DataFrame, a dict of columns or a list of dicts.
 pybind11::object evaluate_columns(const policy_ptr& p, pybind11::handle data);
+/// DecisionPolicy.keyword_sets: name → kefu.KeywordSet (each keeps its policy alive).
+pybind11::dict keyword_sets_of(const policy_ptr& p);
 
 }  // namespace kefu::python

@@ -142,7 +142,9 @@ void register_policy(py::module_& m) {
       .def_readonly("text", &kr::condition_trace::text)
       .def_readonly("result", &kr::condition_trace::result)
       .def_readonly("reads", &kr::condition_trace::reads)
-      .def_readonly("words", &kr::condition_trace::words);
+      .def_readonly("words", &kr::condition_trace::words)
+      .def_readonly("discounted", &kr::condition_trace::discounted,
+                    "keyword tests: words found that do not count, with why ('受伤 (negated by 没有)')");
 
   py::class_<py_decision>(m, "Decision", "What a policy decided for one set of facts.")
       .def_property_readonly("outputs", &py_decision::outputs, "output name → value (None when not set)")
@@ -181,6 +183,7 @@ void register_policy(py::module_& m) {
       .def_property_readonly("inputs", &kr::policy::inputs)
       .def_property_readonly("outputs", &kr::policy::outputs)
       .def_property_readonly("rules", &kr::policy::rules)
+      .def_property_readonly("keyword_sets", &keyword_sets_of, "name → kefu.KeywordSet")
       .def_property_readonly("warnings", &kr::policy::warnings)
       .def_property_readonly("has_default", &kr::policy::has_default)
       .def(

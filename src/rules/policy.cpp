@@ -131,7 +131,15 @@ void policy::evaluate(const record& r, decision& out, std::vector<condition_trac
           if (s.code == detail::op::contains_any) {
             const auto [slot, set] = keyword_tests_[static_cast<std::size_t>(s.a)];
             read.insert(slot);
-            for (const std::size_t w : keyword_sets_[set].matches(r.texts[slot])) t.words.push_back(keyword_sets_[set].words()[w]);
+            const auto& ks = keyword_sets_[set];
+            for (const auto& h : ks.scan(r.texts[slot])) {
+              const std::string& w = ks.words()[h.word];
+              auto& list = h.status == hit_status::counted ? t.words : t.discounted;
+              const std::string entry = h.status == hit_status::counted ? w
+                                        : h.status == hit_status::negated ? w + " (negated by " + h.by + ")"
+                                                                         : w + " (inside the exception " + h.by + ")";
+              if (std::find(list.begin(), list.end(), entry) == list.end()) list.push_back(entry);
+            }
           }
           if (s.l >= 0) sub.push_back(s.l);
           if (s.r >= 0) sub.push_back(s.r);
@@ -245,6 +253,11 @@ std::string policy::explain(const decision& d, const std::vector<condition_trace
       std::string words;
       for (const auto& w : t.words) words += (words.empty() ? "" : ", ") + w;
       out += "   matched: " + words;
+    }
+    if (!t.discounted.empty()) {
+      std::string words;
+      for (const auto& w : t.discounted) words += (words.empty() ? "" : ", ") + w;
+      out += "   not counted: " + words;
     }
     out += "\n";
   }

@@ -81,7 +81,7 @@ class policy_builder {
     if (!doc.IsMap()) fail(doc, "a policy file must be a mapping starting with `policy: NAME`");
     check_keys_outside_rules(doc);
     static const std::vector<std::string> known = {"policy", "version", "description", "source", "zone", "hit_policy",
-                                                   "inputs", "outputs", "keywords", "rules", "default"};
+                                                   "inputs", "outputs", "negation", "keywords", "rules", "default"};
     for (const auto& kv : doc) {
       const std::string key = kv.first.Scalar();
       if (std::find(known.begin(), known.end(), key) == known.end())
@@ -111,6 +111,11 @@ class policy_builder {
     p->inputs_ = fields(doc["inputs"], "input", true, *p);
     if (!doc["outputs"]) fail(doc["policy"], "a policy needs `outputs:` (what its rules decide)");
     p->outputs_ = fields(doc["outputs"], "output", false, *p);
+    if (const YAML::Node n = doc["negation"]) {
+      policy_negation_.emplace();
+      read_negation(n, *policy_negation_, "the policy's `negation`");
+      check_negation(*policy_negation_, *p);
+    }
     if (const YAML::Node k = doc["keywords"]) keywords(k, *p);
     if (!doc["rules"] || !doc["rules"].IsSequence() || doc["rules"].size() == 0)
       fail(doc["rules"] ? doc["rules"] : doc["policy"], "a policy needs `rules:`, a list of rules with id, when and then");
@@ -148,6 +153,7 @@ class policy_builder {
       seen.emplace_back(key, kv.first.Mark());
       if (key == "rules") continue;
       if ((key == "inputs" || key == "outputs" || key == "keywords") && kv.second.IsMap()) {
+        // (Inside a keyword set's exceptions, duplicate words are checked where they are read, too.)
         // Their own names are checked where they are read ("input 'x' is declared twice"); their bodies here.
         for (const auto& entry : kv.second) kefu::detail::check_duplicate_keys(source_, entry.second);
         continue;
@@ -313,6 +319,162 @@ class policy_builder {
     return out;
   }
 
+  /// Negation as read from a `negation:` block, with where each entry was written (for lint).
+  struct negation_source {
+    negation_rules rules;
+    std::vector<source_location> cue_where, not_cue_where, break_where;
+  };
+
+  /// A list of non-empty, distinct texts (cues, not-cues, breaks, exception phrases), with their places.
+  std::vector<std::string> text_list(const YAML::Node& node, const std::string& what, std::vector<source_location>* where) {
+    if (!node.IsSequence() || node.size() == 0) fail(node, what + " must be a non-empty list");
+    std::vector<std::string> out;
+    for (const auto& item : node) {
+      const std::string t = text(item, what);
+      if (t.empty()) fail(item, "empty entry in " + what);
+      if (std::find(out.begin(), out.end(), t) != out.end()) fail(item, "'" + t + "' is listed twice in " + what);
+      out.push_back(t);
+      if (where) where->push_back(location_of(item, file_));
+    }
+    return out;
+  }
+
+  int window_value(const YAML::Node& node, const std::string& what) {
+    const std::string t = text(node, what);
+    field f;
+    f.name = "window";
+    f.type = value_type::integer;
+    std::int64_t n = -1;
+    try {
+      n = parse_value(f, t).number;
+    } catch (const parse_error&) {
+    }
+    if (n < 0 || n > 20) fail(node, what + " must be a whole number of characters from 0 to 20, not '" + t + "'");
+    return static_cast<int>(n);
+  }
+
+  /// Reads a `negation:` mapping over `out` (keys given replace what `out` had: a keyword set's own
+  /// negation starts from the policy's).
+  void read_negation(const YAML::Node& node, negation_source& out, const std::string& what) {
+    if (!node.IsMap())
+      fail(node, what + " must be a mapping with `cues:` (and `window`, `not_cues`, `breaks`), e.g. "
+                        "{cues: [没有, 不会], window: 4}");
+    static const std::vector<std::string> keys = {"cues", "window", "not_cues", "breaks"};
+    for (const auto& kv : node)
+      if (std::find(keys.begin(), keys.end(), kv.first.Scalar()) == keys.end())
+        fail(kv.first, "unknown key '" + kv.first.Scalar() + "' in " + what + kefu::detail::did_you_mean(kv.first.Scalar(), keys));
+    if (const YAML::Node w = node["window"]) out.rules.window = window_value(w, "`window`");
+    if (const YAML::Node cues = node["cues"]) {
+      if (!cues.IsSequence() || cues.size() == 0) fail(cues, "`cues` must be a non-empty list of words such as 没有, or {cue: 不, window: 1}");
+      out.rules.cues.clear();
+      out.cue_where.clear();
+      for (const auto& item : cues) {
+        negation_cue c;
+        if (item.IsMap()) {
+          static const std::vector<std::string> cue_keys = {"cue", "window"};
+          for (const auto& kv : item)
+            if (std::find(cue_keys.begin(), cue_keys.end(), kv.first.Scalar()) == cue_keys.end())
+              fail(kv.first, "unknown key '" + kv.first.Scalar() + "' in a negation cue" + kefu::detail::did_you_mean(kv.first.Scalar(), cue_keys));
+          if (!item["cue"]) fail(item, "a negation cue written as a mapping needs `cue:` (and `window:`), e.g. {cue: 不, window: 1}");
+          c.text = text(item["cue"], "a negation cue");
+          if (item["window"]) c.window = window_value(item["window"], "the cue's `window`");
+        } else {
+          c.text = text(item, "a negation cue");
+        }
+        if (c.text.empty()) fail(item, "empty negation cue");
+        for (const auto& other : out.rules.cues)
+          if (other.text == c.text) fail(item, "negation cue '" + c.text + "' is listed twice");
+        out.rules.cues.push_back(std::move(c));
+        out.cue_where.push_back(location_of(item.IsMap() ? item["cue"] : item, file_));
+      }
+    } else if (out.rules.cues.empty()) {
+      fail(node, what + " needs `cues:`, the words that negate a keyword written shortly after them (没有, 不会 …)");
+    }
+    if (const YAML::Node nc = node["not_cues"]) {
+      out.not_cue_where.clear();
+      out.rules.not_cues = text_list(nc, "`not_cues`", &out.not_cue_where);
+    }
+    if (const YAML::Node b = node["breaks"]) {
+      out.break_where.clear();
+      out.rules.breaks = text_list(b, "`breaks`", &out.break_where);
+    }
+  }
+
+  void warn(policy& p, const std::string& message, const source_location& byte_location, const std::string& check) {
+    const source_location where = kefu::detail::to_char_columns(source_.text, byte_location);
+    for (const auto& w : p.warnings_)
+      if (w.message == message && w.where.line == where.line && w.where.column == where.column) return;
+    p.warnings_.push_back({message, where, {}, check});
+  }
+
+  /// Lint: cues and not-cues that can never apply (DOM-RISK-5).
+  void check_negation(const negation_source& n, policy& p) {
+    const auto& r = n.rules;
+    std::vector<std::string> breaks;
+    for (const auto& b : r.breaks) breaks.push_back(detail::fold(b));
+    for (std::size_t i = 0; i < r.cues.size(); ++i) {
+      const std::string& cue = r.cues[i].text;
+      const std::string folded = detail::fold(cue);
+      if (const std::string stop = negation_stop_in(cue); !stop.empty()) {
+        warn(p, "negation cue '" + cue + "' contains " + stop + ", where the scan back from a keyword stops: it can never apply",
+             n.cue_where[i], "negation-cue");
+        continue;
+      }
+      bool warned = false;
+      for (std::size_t b = 0; b < breaks.size() && !warned; ++b)
+        if (folded.find(breaks[b]) != std::string::npos) {
+          warn(p, "negation cue '" + cue + "' contains the break '" + r.breaks[b] + "', which ends a cue's reach: it can never apply",
+               n.cue_where[i], "negation-cue");
+          warned = true;
+        }
+      for (std::size_t k = 0; k < r.not_cues.size() && !warned; ++k)
+        if (detail::fold(r.not_cues[k]) == folded) {
+          warn(p, "negation cue '" + cue + "' is also listed in `not_cues`: it can never apply", n.cue_where[i], "negation-cue");
+          warned = true;
+        }
+    }
+    for (std::size_t k = 0; k < r.not_cues.size(); ++k) {
+      const std::string folded = detail::fold(r.not_cues[k]);
+      bool has_cue = false;
+      for (const auto& c : r.cues) has_cue = has_cue || folded.find(detail::fold(c.text)) != std::string::npos;
+      if (!has_cue)
+        warn(p, "not-cue '" + r.not_cues[k] + "' contains no negation cue, so it has nothing to cancel: it can never apply",
+             n.not_cue_where[k], "negation-not-cue");
+    }
+  }
+
+  /// The first thing in a cue that stops the scan back from a keyword, quoted as written, or "" when none.
+  static std::string negation_stop_in(const std::string& cue) {
+    std::string s;  // folded, with where each folded byte's character starts in the cue
+    std::vector<std::size_t> from;
+    detail::for_each_folded_byte(cue, [&](unsigned char c, std::size_t i, std::size_t) {
+      s.push_back(static_cast<char>(c));
+      from.push_back(i);
+    });
+    from.push_back(cue.size());
+    for (std::size_t i = 0; i < s.size();) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      if (i + len > s.size()) len = s.size() - i;
+      char32_t cp = c;
+      if (len > 1) {
+        cp = c & (len == 2 ? 0x1Fu : len == 3 ? 0x0Fu : 0x07u);
+        for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+      }
+      const bool digit_before = i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9';
+      const bool digit_after = i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9';
+      if (detail::is_negation_stop(cp) && !(cp == U'.' && digit_before && digit_after))
+        return "'" + cue.substr(from[i], from[i + len] - from[i]) + "'";
+      if ((c == ' ' || c == '\t') && i > 0 && static_cast<unsigned char>(s[i - 1]) >= 0x80) {
+        std::size_t j = i;
+        while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j;
+        if (j < s.size() && static_cast<unsigned char>(s[j]) >= 0x80) return "a space between two Chinese characters";
+      }
+      i += len;
+    }
+    return {};
+  }
+
   void keywords(const YAML::Node& node, policy& p) {
     if (!node.IsMap()) fail(node, "`keywords` must map set names to lists of words, e.g. media: [曝光, 媒体]");
     for (const auto& kv : node) {
@@ -320,18 +482,91 @@ class policy_builder {
       for (std::size_t k = 0; k < p.keyword_sets_.size(); ++k)
         if (p.keyword_sets_[k].name() == name)
           fail(kv.first, "keyword set '" + name + "' is declared twice (first at " + first_at(keyword_where_[k]) + ")");
-      if (!kv.second.IsSequence()) fail(kv.second, "keyword set '" + name + "' must be a list of words");
-      if (kv.second.size() == 0) fail(kv.second, "keyword set '" + name + "' is empty");
+      const YAML::Node body = kv.second;
+      if (!body.IsSequence() && !body.IsMap())
+        fail(body, "keyword set '" + name + "' must be a list of words");  // (or a mapping with `words:`: docs/rules.md)
+      if (body.IsMap()) {
+        static const std::vector<std::string> keys = {"words", "negation", "exceptions", "description"};
+        for (const auto& e : body)
+          if (std::find(keys.begin(), keys.end(), e.first.Scalar()) == keys.end())
+            fail(e.first, "unknown key '" + e.first.Scalar() + "' in keyword set '" + name + "'" + kefu::detail::did_you_mean(e.first.Scalar(), keys));
+        if (!body["words"]) fail(body, "keyword set '" + name + "' needs `words:`, its list of words");
+        if (!body["words"].IsSequence()) fail(body["words"], "`words` of keyword set '" + name + "' must be a list of words");
+      }
+      // (yaml-cpp's Node::operator= writes through to the node it refers to: never reassign a Node.)
+      const YAML::Node list = body.IsMap() ? body["words"] : body;
+      if (list.size() == 0) fail(list, "keyword set '" + name + "' is empty");
       std::vector<std::string> words;
-      for (const auto& w : kv.second) {
+      for (const auto& w : list) {
         const std::string word = text(w, "a keyword");
         if (word.empty()) fail(w, "empty keyword in set '" + name + "'");
         if (std::find(words.begin(), words.end(), word) != words.end()) fail(w, "'" + word + "' is listed twice in keyword set '" + name + "'");
         words.push_back(word);
       }
-      p.keyword_sets_.emplace_back(name, std::move(words));
+      // Negation: the policy's, unless the set says `negation: false` or gives its own (over the policy's).
+      negation_rules negation;
+      if (policy_negation_) negation = policy_negation_->rules;
+      if (body.IsMap() && body["negation"]) {
+        const YAML::Node n = body["negation"];
+        if (n.IsScalar() && (n.Scalar() == "false" || n.Scalar() == "true")) {
+          if (n.Scalar() == "false")
+            negation = {};
+          else if (!policy_negation_)
+            fail(n, "`negation: true` takes the policy's `negation:`, but the policy has none: give the cues here or there");
+        } else {
+          negation_source own;
+          if (policy_negation_) own = *policy_negation_;
+          read_negation(n, own, "the `negation` of keyword set '" + name + "'");
+          check_negation(own, p);
+          negation = own.rules;
+        }
+      }
+      std::vector<keyword_exception> exceptions;
+      if (body.IsMap() && body["exceptions"]) exceptions = keyword_exceptions(body["exceptions"], name, words, p);
+      p.keyword_sets_.emplace_back(name, std::move(words), std::move(negation), std::move(exceptions));
       keyword_where_.push_back(location_of(kv.first, file_));
     }
+  }
+
+  /// `exceptions: {word: [phrase, …]}`; lint warns about an exception that can never apply.
+  std::vector<keyword_exception> keyword_exceptions(const YAML::Node& node, const std::string& set,
+                                                    const std::vector<std::string>& words, policy& p) {
+    if (!node.IsMap())
+      fail(node, "`exceptions` of keyword set '" + set + "' must map words to the phrases they do not count in, e.g. {曝光: [自动曝光]}");
+    std::vector<keyword_exception> out;
+    for (const auto& kv : node) {
+      keyword_exception e;
+      e.word = text(kv.first, "a keyword");
+      for (const auto& other : out)
+        if (other.word == e.word) fail(kv.first, "exceptions for '" + e.word + "' are given twice in keyword set '" + set + "'");
+      std::vector<source_location> where;
+      if (kv.second.IsScalar()) {
+        e.phrases.push_back(text(kv.second, "an exception phrase"));
+        if (e.phrases.back().empty()) fail(kv.second, "empty exception phrase");
+        where.push_back(location_of(kv.second, file_));
+      } else {
+        e.phrases = text_list(kv.second, "the exceptions of '" + e.word + "'", &where);
+      }
+      const std::string word = detail::fold(e.word);
+      const bool known = std::any_of(words.begin(), words.end(), [&](const std::string& w) { return detail::fold(w) == word; });
+      if (!known) {
+        warn(p, "exception for '" + e.word + "': keyword set '" + set + "' has no such word, so it can never apply" +
+                    kefu::detail::did_you_mean(e.word, words),
+             location_of(kv.first, file_), "keyword-exception");
+      } else {
+        for (std::size_t k = 0; k < e.phrases.size(); ++k) {
+          const std::string phrase = detail::fold(e.phrases[k]);
+          if (phrase == word)
+            warn(p, "exception '" + e.phrases[k] + "' is the word itself: '" + e.word + "' would never count (remove the word instead)",
+                 where[k], "keyword-exception");
+          else if (phrase.find(word) == std::string::npos)
+            warn(p, "exception '" + e.phrases[k] + "' does not contain the word '" + e.word + "', so it can never apply",
+                 where[k], "keyword-exception");
+        }
+      }
+      out.push_back(std::move(e));
+    }
+    return out;
   }
 
   std::vector<std::optional<value>> outputs(const YAML::Node& node, const policy& p, const std::string& rule_id) {
@@ -391,7 +626,7 @@ class policy_builder {
     }
     for (std::size_t k = 0; k < keyword_used.size(); ++k)
       if (!keyword_used[k])
-        p.warnings_.push_back({"keyword set '" + p.keyword_sets_[k].name() + "' is not used by any rule", keyword_where_[k], {}, "unused-keywords"});
+        warn(p, "keyword set '" + p.keyword_sets_[k].name() + "' is not used by any rule", keyword_where_[k], "unused-keywords");
   }
 
   void read_rule(const YAML::Node& item, rule& r, policy& p, detail::compile_env& env, std::set<std::string>& ids) {
@@ -441,6 +676,7 @@ class policy_builder {
   facts_source facts_;
   std::optional<detail::facts_document> loaded_facts_;
   std::vector<source_location> keyword_where_;
+  std::optional<negation_source> policy_negation_;
 };
 
 namespace detail {

@@ -119,7 +119,7 @@ const char* const texts[] = {"",
                              "吃了拉肚子住院了",
                              "律师函已经寄出，准备起诉",
                              "客服态度差",
-                             "服务太差劲了",  // an anger word only in version B below
+                             "服务烂透了",  // an anger word only in version B below
                              "孩子过敏了, 要去消协",
                              "hello"};
 constexpr std::size_t text_count = sizeof(texts) / sizeof(texts[0]);
@@ -136,9 +136,9 @@ struct rules_dirs {
   explicit rules_dirs(const fs::path& scratch) : root(scratch), live(scratch / "live") {
     const std::string risk = read_file(rules_dir + "/risk.yaml"), facts = read_file(rules_dir + "/facts.yaml"),
                       tests = read_file(rules_dir + "/tests/risk.yaml");
-    const std::string a = replaced(risk, "version: \"2026.1\"", "version: \"A\"");
-    const std::string b = replaced(replaced(risk, "version: \"2026.1\"", "version: \"B\""),
-                                   "anger: [态度差,", "anger: [差劲, 态度差,");
+    const std::string a = replaced(risk, "version: \"2026.2\"", "version: \"A\"");
+    const std::string b = replaced(replaced(risk, "version: \"2026.2\"", "version: \"B\""),
+                                   "  anger:\n    words: [态度差,", "  anger:\n    words: [烂透, 态度差,");
     const std::string safety_high = replaced(a, "then: {level: critical}", "then: {level: high}");
     const std::string half_written = a.substr(0, a.find("then: {level: critical}") + std::strlen("then: {level: cri"));
     const auto make = [&](const std::string& name, const std::string& risk_text, bool with_facts) {

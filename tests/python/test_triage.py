@@ -212,7 +212,7 @@ def reference(t: dict) -> tuple[str, str, str]:
     regulator = bool(re.search(r"(?<![0-9])12315(?![0-9])", text)) or has("消协", "消協", "消费者协会", "消費者協會", "市场监管", "市場監管", "市场监督", "市場監督", "工商局")
     media = has("曝光", "媒体", "媒體", "记者", "記者", "微博", "抖音", "小红书", "小紅書", "发帖", "發帖", "发朋友圈", "负面评价", "負面評價", "差评", "差評")
     legal = has("律师", "律師", "起诉", "起訴", "法院", "打官司", "诉讼", "訴訟")
-    anger = has("态度差", "態度差", "不解决", "不解決", "投诉你", "投訴你")
+    anger = has("态度差", "態度差", "不解决", "不解決", "投诉你", "投訴你", "说话很冲")  # 说话很冲: DOM-RISK-5's wider vocabulary
     over = t["claimed_amount"] > kefu.Money(1000)
     if safety or t["category"] == "safety_injury" or t["collective"]:
         risk = "critical"

@@ -1,4 +1,5 @@
-// kefu — keyword sets matched with one Aho-Corasick automaton per set (DOM-RISK-1, DOM-RISK-2).
+// kefu — keyword sets matched with one Aho-Corasick automaton per set (DOM-RISK-1, DOM-RISK-2), with
+// negation cues and phrase exceptions (DOM-RISK-5).
 //
 // Matching is over UTF-8 bytes after folding: full-width ASCII (Ｕ+FF01…FF5E, e.g. "１２３１５") is
 // read as half-width and ASCII letters as lower case, both in the words and in the text, so
@@ -8,23 +9,44 @@
 // A word that begins or ends with an ASCII letter or digit ("12315", "Weibo") matches only where
 // the text does not continue that run of letters or digits, so 12315 is found in "打了12315" but
 // not inside the order number "4123159876". Chinese words match anywhere.
+//
+// An occurrence of a word does not count when
+//   - it lies inside one of the word's exception phrases as they occur in the text ("曝光" inside
+//     "自动曝光"), or
+//   - a negation cue ends at most `window` characters before it, with no stop between them
+//     ("还好孩子没有受伤": 没有 right before 受伤). The scan back from the word stops at punctuation
+//     (see is_negation_stop), at whitespace between two non-ASCII characters, and at a `breaks` word
+//     ("没有人管我就去曝光": 就 ends the reach of 没有). A cue inside a `not_cues` phrase negates nothing
+//     ("是不是要我报警": 不是 is part of 是不是). Characters are counted after folding; a run of ASCII
+//     letters or digits counts as one character and whitespace does not count.
+// The text contains a word when at least one occurrence counts. A set without cues or exceptions
+// scans exactly as before; with them, the scan is the same until a word is found, and only then are
+// the word's surroundings read (texts without any word cost the same).
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <queue>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace kefu::rules {
 
 namespace detail {
-/// Calls f(byte) for each byte of text with full-width ASCII folded to ASCII and A–Z to a–z.
+/// Calls f(byte, offset, length) for each byte of text with full-width ASCII folded to ASCII and A–Z
+/// to a–z (offset and length: where the folded character is in the text, in bytes). Stops early when f
+/// returns true (f may also return void, to see every byte).
 template <class F>
 void for_each_folded_byte(std::string_view text, F&& f) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
+  auto call = [&](unsigned char c, std::size_t i, std::size_t len) {
+    if constexpr (std::is_same_v<decltype(f(c, i, len)), bool>)
+      return f(c, i, len);
+    else
+      return (f(c, i, len), false);
+  };
   for (std::size_t i = 0; i < n;) {
     unsigned char c = p[i];
     // U+FF01..U+FF5E is EF BC 81..EF BC BF and EF BD 80..EF BD 9E; U+3000 (ideographic space) is E3 80 80.
@@ -33,18 +55,18 @@ void for_each_folded_byte(std::string_view text, F&& f) {
       if (code >= 0xFF01 && code <= 0xFF5E) {
         unsigned char ascii = static_cast<unsigned char>(code - 0xFF01 + 0x21);
         if (ascii >= 'A' && ascii <= 'Z') ascii = static_cast<unsigned char>(ascii - 'A' + 'a');
-        f(ascii, i, 3);
+        if (call(ascii, i, 3)) return;
         i += 3;
         continue;
       }
     }
     if (c == 0xE3 && i + 2 < n && p[i + 1] == 0x80 && p[i + 2] == 0x80) {
-      f(static_cast<unsigned char>(' '), i, 3);
+      if (call(static_cast<unsigned char>(' '), i, 3)) return;
       i += 3;
       continue;
     }
     if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-    f(c, i, 1);
+    if (call(c, i, 1)) return;
     ++i;
   }
 }
@@ -55,144 +77,146 @@ inline std::string fold(std::string_view text) {
   for_each_folded_byte(text, [&](unsigned char c, std::size_t, std::size_t) { out.push_back(static_cast<char>(c)); });
   return out;
 }
+
+/// Whether the code point stops the scan from a word back to a negation cue: , . ! ? ; : ~ and line
+/// breaks (after folding, so their full-width forms ，．！？；：～ too), and 。、｡､…—―〜 and the small forms
+/// ﹐﹑﹒﹔﹕﹖﹗. Brackets and quotation marks do not stop it ("没有（受伤）": the bracket continues the
+/// sentence). A '.' between two digits ("3.15") is a decimal point, not a stop; that is decided by the
+/// caller, which sees the neighbours.
+constexpr bool is_negation_stop(char32_t c) noexcept {
+  switch (c) {
+    case U',': case U'.': case U'!': case U'?': case U';': case U':': case U'~': case U'\n': case U'\r':
+    case U'\u3002': case U'\u3001': case U'\uFF61': case U'\uFF64': case U'\u2026': case U'\u2014': case U'\u2015':
+    case U'\u301C':
+    case U'\uFE50': case U'\uFE51': case U'\uFE52': case U'\uFE54': case U'\uFE55': case U'\uFE56': case U'\uFE57':
+      return true;
+    default:
+      return false;
+  }
+}
 }  // namespace detail
 
-/// A compiled keyword set.
+/// A negation cue: a word that, written shortly before a keyword, says it did not happen or will not.
+struct negation_cue {
+  std::string text;
+  int window = -1;  ///< characters allowed between the cue and the word; −1: the negation's window
+};
+
+/// How negation reaches keywords (DOM-RISK-5). Empty cues: no negation.
+struct negation_rules {
+  std::vector<negation_cue> cues;
+  std::vector<std::string> not_cues;  ///< phrases containing a cue that negate nothing (是不是, 还没)
+  std::vector<std::string> breaks;    ///< words that end a cue's reach, like punctuation (就, 但是)
+  int window = 4;                     ///< characters allowed between a cue and the word it negates
+  bool empty() const noexcept { return cues.empty(); }
+};
+
+/// Phrases inside which one word of a set does not count ("曝光" in "自动曝光").
+struct keyword_exception {
+  std::string word;
+  std::vector<std::string> phrases;
+};
+
+enum class hit_status : std::uint8_t { counted, negated, excepted };
+const char* to_string(hit_status s) noexcept;
+
+/// One occurrence of a word in a text (keyword_set::scan).
+struct keyword_hit {
+  std::size_t word = 0;            ///< index into keyword_set::words()
+  std::size_t begin = 0, end = 0;  ///< where it is in the text, in bytes
+  hit_status status = hit_status::counted;
+  std::string by;                  ///< the negation cue or exception phrase that discounts it, as written
+};
+
+/// A compiled keyword set. Immutable after construction; safe to share between threads.
 class keyword_set {
  public:
-  keyword_set() = default;
+  keyword_set() { build(); }
   keyword_set(std::string name, std::vector<std::string> words) : name_(std::move(name)), words_(std::move(words)) {
+    build();
+  }
+  /// A set with negation cues and exceptions; an exception naming no word of the set, or not containing
+  /// its word, never applies (kefu lint warns about it when the set comes from a policy file).
+  keyword_set(std::string name, std::vector<std::string> words, negation_rules negation,
+              std::vector<keyword_exception> exceptions)
+      : name_(std::move(name)), words_(std::move(words)), negation_(std::move(negation)), exceptions_(std::move(exceptions)) {
     build();
   }
 
   const std::string& name() const noexcept { return name_; }
   const std::vector<std::string>& words() const noexcept { return words_; }
+  const negation_rules& negation() const noexcept { return negation_; }
+  const std::vector<keyword_exception>& exceptions() const noexcept { return exceptions_; }
 
-  /// Whether any word occurs in text. Stops at the first match; only when the match found may be an
-  /// ASCII word inside a longer run of letters or digits does it look closer (rare).
+  /// Whether some occurrence of some word counts. Stops at the first word found when nothing can
+  /// discount it; otherwise (negation, exceptions, or an ASCII word that may continue a longer run of
+  /// letters or digits) the found word's surroundings are read before going on.
   bool contains_any(std::string_view text) const {
-    bool found = false, check_bounds = false;
+    bool found = false, closer = false;
     std::int32_t state = 0;
     detail::for_each_folded_byte(text, [&](unsigned char c, std::size_t, std::size_t) {
-      if (found || check_bounds) return;
       state = next(state, c);
       const std::int32_t w = output_[static_cast<std::size_t>(state)];
-      if (w < 0) return;
-      if (has_bounded_ && bounded_[static_cast<std::size_t>(w)])
-        check_bounds = true;  // matches() checks this word's boundaries and every other word
+      if (w < 0) return false;
+      if (context_[static_cast<std::size_t>(w)])
+        closer = true;  // counted_any reads every occurrence with what surrounds it
       else
         found = true;
+      return true;
     });
-    if (check_bounds) return !matches(text).empty();
+    if (closer) return counted_any(text);
     return found;
   }
 
-  /// Indices of the words that occur in text (each once, in order of first occurrence).
-  std::vector<std::size_t> matches(std::string_view text) const {
-    std::vector<std::size_t> out;
-    std::vector<bool> seen(words_.size());
-    const std::string folded = has_bounded_ ? detail::fold(text) : std::string();
-    auto alnum = [](unsigned char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); };
-    std::size_t pos = 0;  // bytes of folded text consumed
-    std::int32_t state = 0;
-    detail::for_each_folded_byte(text, [&](unsigned char c, std::size_t, std::size_t) {
-      state = next(state, c);
-      ++pos;
-      for (std::int32_t s = state; s > 0; s = dict_link_[static_cast<std::size_t>(s)]) {
-        const std::int32_t w = output_[static_cast<std::size_t>(s)];
-        if (w >= 0 && !seen[static_cast<std::size_t>(w)]) {
-          const auto wi = static_cast<std::size_t>(w);
-          bool ok = true;
-          if (bounded_[wi]) {
-            const std::size_t end = pos, begin = pos - folded_length_[wi];
-            ok = (begin == 0 || !alnum(static_cast<unsigned char>(folded[begin - 1])) || !alnum(static_cast<unsigned char>(folded[begin]))) &&
-                 (end == folded.size() || !alnum(static_cast<unsigned char>(folded[end])) || !alnum(static_cast<unsigned char>(folded[end - 1])));
-          }
-          if (ok) {
-            seen[wi] = true;
-            out.push_back(wi);
-          }
-        }
-        if (w < 0 && dict_link_[static_cast<std::size_t>(s)] == 0) break;
-      }
-    });
-    return out;
-  }
+  /// Indices of the words with an occurrence that counts (each once, in order of first such occurrence).
+  std::vector<std::size_t> matches(std::string_view text) const;
+
+  /// Every occurrence of every word, in order of where it ends (longer words first), with whether it
+  /// counts and, when not, the cue or exception phrase that discounts it.
+  std::vector<keyword_hit> scan(std::string_view text) const;
 
  private:
   std::int32_t next(std::int32_t state, unsigned char c) const {
     return delta_[static_cast<std::size_t>(state) * 256 + c];
   }
-
-  void build() {
-    bounded_.clear();
-    folded_length_.clear();
-    for (const auto& w : words_) {
-      const std::string f = detail::fold(w);
-      auto alnum = [](unsigned char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); };
-      bounded_.push_back(!f.empty() && (alnum(static_cast<unsigned char>(f.front())) || alnum(static_cast<unsigned char>(f.back()))));
-      folded_length_.push_back(f.size());
-      has_bounded_ = has_bounded_ || bounded_.back();
-    }
-    // Trie over folded words, then a full transition table (dense: sets are small, scans are hot).
-    std::vector<std::array<std::int32_t, 256>> go(1);
-    go[0].fill(-1);
-    output_.assign(1, -1);
-    for (std::size_t w = 0; w < words_.size(); ++w) {
-      std::int32_t s = 0;
-      for (const char ch : detail::fold(words_[w])) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (go[static_cast<std::size_t>(s)][c] < 0) {
-          go[static_cast<std::size_t>(s)][c] = static_cast<std::int32_t>(go.size());
-          go.emplace_back();
-          go.back().fill(-1);
-          output_.push_back(-1);
-        }
-        s = go[static_cast<std::size_t>(s)][c];
-      }
-      if (s != 0 && output_[static_cast<std::size_t>(s)] < 0) output_[static_cast<std::size_t>(s)] = static_cast<std::int32_t>(w);
-    }
-    const std::size_t states = go.size();
-    std::vector<std::int32_t> fail(states, 0);
-    dict_link_.assign(states, 0);
-    delta_.assign(states * 256, 0);
-    std::queue<std::int32_t> q;
-    for (unsigned c = 0; c < 256; ++c) {
-      const std::int32_t t = go[0][c];
-      delta_[c] = t < 0 ? 0 : t;
-      if (t > 0) q.push(t);
-    }
-    while (!q.empty()) {
-      const std::int32_t s = q.front();
-      q.pop();
-      const auto su = static_cast<std::size_t>(s);
-      const std::int32_t f = fail[su];
-      dict_link_[su] = output_[static_cast<std::size_t>(f)] >= 0 ? f : dict_link_[static_cast<std::size_t>(f)];
-      if (output_[su] < 0 && output_[static_cast<std::size_t>(f)] >= 0) {
-        // A shorter word ends here too: report it from this state as well (contains_any checks output_ only).
-        output_[su] = output_[static_cast<std::size_t>(f)];
-      }
-      for (unsigned c = 0; c < 256; ++c) {
-        const std::int32_t t = go[su][c];
-        if (t < 0) {
-          delta_[su * 256 + c] = delta_[static_cast<std::size_t>(f) * 256 + c];
-        } else {
-          delta_[su * 256 + c] = t;
-          fail[static_cast<std::size_t>(t)] = delta_[static_cast<std::size_t>(f) * 256 + c];
-          q.push(t);
-        }
-      }
-    }
-  }
+  bool counted_any(std::string_view text) const;
+  /// Calls f(word, folded begin, folded end, status, by) for each occurrence in the folded text; stops
+  /// when f returns true.
+  template <class F>
+  void occurrences(const std::string& folded, F&& f) const;
+  bool bounded_ok(const std::string& folded, std::size_t word, std::size_t begin, std::size_t end) const;
+  const std::string* exception_at(const std::string& folded, std::size_t word, std::size_t begin) const;
+  const negation_cue* negated_at(const std::string& folded, std::size_t begin) const;
+  void build();
 
   std::string name_;
   std::vector<std::string> words_;
+  negation_rules negation_;
+  std::vector<keyword_exception> exceptions_;
   std::vector<std::int32_t> delta_;      // states × 256
-  std::vector<std::int32_t> output_;     // word ending at the state (or a suffix state), −1 for none
-  std::vector<std::int32_t> dict_link_;  // next state on the suffix chain that ends a word
-  std::vector<bool> bounded_;             // word starts or ends with an ASCII letter or digit
+  std::vector<std::int32_t> output_;     // a word ending at the state (its own or a suffix's), −1 for none
+  std::vector<std::int32_t> own_;        // the word spelled by the state, −1 for none
+  std::vector<std::int32_t> dict_link_;  // next state on the suffix chain that spells a word
+  std::vector<std::uint8_t> bounded_;    // word starts or ends with an ASCII letter or digit
+  std::vector<std::uint8_t> context_;    // an occurrence of the word may not count: read its surroundings
   std::vector<std::size_t> folded_length_;
-  bool has_bounded_ = false;
+  // Folded forms for the slow path: per word, its exception phrases and where the word sits in each.
+  struct folded_exception {
+    std::string phrase;                 // folded
+    std::vector<std::size_t> offsets;   // where the folded word occurs inside the phrase
+    std::size_t index = 0;              // into exceptions_[..].phrases, for reporting
+    std::size_t entry = 0;              // into exceptions_
+  };
+  std::vector<std::vector<folded_exception>> word_exceptions_;
+  struct folded_cue {
+    std::string text;                 // folded
+    int window = 0;                   // resolved
+    std::size_t index = 0;            // into negation_.cues
+    std::vector<std::pair<std::size_t, std::size_t>> not_cues;  // (not_cue index, offset of the cue in it)
+  };
+  std::vector<folded_cue> cues_;
+  std::vector<std::string> not_cues_, breaks_;  // folded
+  std::size_t reach_ = 0;                       // characters to read back from a word
 };
 
 }  // namespace kefu::rules

@@ -45,7 +45,10 @@ struct condition_trace {
   std::string text;              ///< the sub-expression as written
   bool result = false;
   std::vector<std::pair<std::string, std::string>> reads;  ///< input name → value as text
-  std::vector<std::string> words;  ///< for keyword tests: the words found
+  std::vector<std::string> words;  ///< for keyword tests: the words found (that count)
+  /// For keyword tests: words found that do not count, each with why — "受伤 (negated by 没有)",
+  /// "曝光 (inside the exception 自动曝光)" (DOM-RISK-5).
+  std::vector<std::string> discounted;
 };
 
 /// The inputs of one decision, by slot (policy::slot gives a name's slot once, ahead of the hot loop).
