@@ -159,7 +159,7 @@ std::vector<token> lex(const std::string& s) {
 
 class parser {
  public:
-  explicit parser(const std::string& text) : text_(text), toks_(lex(text)) {}
+  explicit parser(const std::string& text) : toks_(lex(text)) {}
 
   ast_ptr parse() {
     if (toks_[pos_].kind == tok::end)
@@ -371,7 +371,6 @@ class parser {
     throw expression_error{t.begin, "expected a value, found '" + t.text + "'"};
   }
 
-  const std::string& text_;
   std::vector<token> toks_;
   std::size_t pos_ = 0;
 };

@@ -33,7 +33,7 @@ bool numeric(value_type t) {
 
 class compiler {
  public:
-  compiler(const std::string& text, compile_env& env) : text_(text), env_(env) {}
+  explicit compiler(compile_env& env) : env_(env) {}
 
   std::int32_t compile(const ast& root) {
     typed t = expr(root, nullptr);
@@ -495,7 +495,6 @@ class compiler {
     return x;
   }
 
-  const std::string& text_;
   compile_env& env_;
 };
 
@@ -545,7 +544,7 @@ void fuse(std::vector<node>& nodes, std::size_t from) {
 std::int32_t compile_condition(const std::string& text, compile_env& env) {
   const ast_ptr root = parse_condition(text);
   const std::size_t first_node = env.prog.nodes.size();
-  compiler c(text, env);
+  compiler c(env);
   const std::int32_t result = c.compile(*root);
   fuse(env.prog.nodes, first_node);
   return result;

@@ -393,13 +393,16 @@ TEST(TicketGraph, TheMachineDoesWhatTheTableSays) {
         ++fired;
         const state post = next.current();
         const std::string to_where = to_string(post.where), to_level = to_string(post.level);
-        if (post.where != pre.where)
+        if (post.where != pre.where) {
           EXPECT_TRUE(row_for("progress", where, kind, to_where)) << to_string(pre) << " " << to_string(kind) << " -> " << to_string(post);
-        if (post.level != pre.level)
+        }
+        if (post.level != pre.level) {
           EXPECT_TRUE(row_for("escalation", level, kind, to_level)) << to_string(pre) << " " << to_string(kind) << " -> " << to_string(post);
-        if (post == pre)  // an internal transition: a row from this state to itself
+        }
+        if (post == pre) {  // an internal transition: a row from this state to itself
           EXPECT_TRUE(row_for("progress", where, kind, where) || row_for("escalation", level, kind, level))
               << to_string(pre) << " " << to_string(kind);
+        }
         // What each region did (an unchanged region did nothing, unless it has an internal row for the event).
         if (post.where != pre.where || row_for("progress", where, kind, where)) mark("progress", where, kind, to_where);
         if (post.level != pre.level || row_for("escalation", level, kind, level)) mark("escalation", level, kind, to_level);
