@@ -12,21 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from _scripts import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 BENCH = REPO / "benchmarks"
 PAGE = REPO / "docs" / "performance.md"
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-doc = _load("_doc")
+doc = load_script(BENCH / "_doc.py")
 
 
 def _run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:

@@ -11,7 +11,6 @@ Needs lunar-python, lunardate and ephem; does not need the compiled kefu module.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import math
 import re
 from pathlib import Path
@@ -21,6 +20,7 @@ import ephem  # lunar-python, lunardate and ephem come with `make deps` (PY_TEST
 import lunar_python  # noqa: F401  (the generator's source: missing, this module fails rather than skips)
 import lunardate
 import pytest
+from _scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATOR = ROOT / "tools" / "gen_cn_festival_table.py"
@@ -31,14 +31,6 @@ ONE_DAY = dt.timedelta(days=1)
 
 
 ROW = re.compile(r"^\s*\{(\d{4}),((?:\s*\d{1,2},){9}\s*\d{1,2})\},\s*$", re.M)
-
-
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("gen_cn_festival_table", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _header_text() -> str:
@@ -64,7 +56,7 @@ def table() -> Dict[int, Dict[str, dt.date]]:
 
 
 def test_header_is_the_generators_output_byte_for_byte():
-    gen = _load_generator()
+    gen = load_script(GENERATOR, "gen_cn_festival_table")
     text = _header_text()
     recorded = re.search(r"^// Source: PyPI lunar-python (\S+) ", text, re.M)
     assert recorded, "the header does not record the lunar-python version it was generated from"

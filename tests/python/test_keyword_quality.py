@@ -11,12 +11,11 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
+from _scripts import load_script
 
 kefu = pytest.importorskip("kefu")
 
@@ -24,15 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 BAR = 0.97
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location("keyword_quality", REPO / "tools" / "keyword_quality.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-kq = _load_tool()
+kq = load_script(REPO / "tools" / "keyword_quality.py")
 
 
 @pytest.fixture(scope="module")

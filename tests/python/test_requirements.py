@@ -4,25 +4,16 @@ and no file links or refers to a place outside the repository."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
+from _scripts import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("gen_requirements", REPO / "tools" / "gen_requirements.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_generator()
+gen = load_script(REPO / "tools" / "gen_requirements.py")
 
 
 @pytest.fixture(scope="module")
