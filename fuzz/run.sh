@@ -13,7 +13,7 @@ seeds() {  # the seed files of a target
   case "$1" in
     policy) ls "$root"/rules/*.yaml "$root"/tests/data/malformed_policies/*.yaml "$root"/benchmarks/data/*.yaml 2>/dev/null ;;
     calendar) ls "$root"/rules/calendars/*.yaml ;;
-    notice) ls "$root"/tests/data/notices/*.txt ;;
+    notice) ls "$root"/tests/data/notices/*.txt "$root"/fuzz/corpus/notice/* ;;
     values) ls "$root"/fuzz/corpus/values/* ;;
     snapshot) ls "$root"/fuzz/corpus/snapshot/* ;;
     kpi_files) ls "$root"/rules/kpi/*.yaml "$root"/fuzz/corpus/kpi_files/* ;;
@@ -31,11 +31,21 @@ for t in "${targets[@]}"; do
   dict=()
   [ -f "$root/fuzz/dict/$t.dict" ] && dict=(-dict="$root/fuzz/dict/$t.dict")
   log="$build/fuzz_$t.log"
-  if "$build/fuzz/fuzz_$t" "$corpus" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-       -max_len=65536 -artifact_prefix="$build/crashes/${t}-" -print_final_stats=1 >"$log" 2>&1; then
+  runs=()
+  [ -n "${FUZZ_RUNS:-}" ] && runs=(-runs="$FUZZ_RUNS")
+  # CPU seconds as well as wall time: on a shared machine they differ, and the record says which it was.
+  TIMEFORMAT='%U %S'
+  started=$SECONDS
+  if { time "$build/fuzz/fuzz_$t" "$corpus" "${dict[@]}" "${runs[@]}" -max_total_time="$seconds" -timeout=10 \
+       -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$build/crashes/${t}-" -print_final_stats=1 \
+       >"$log" 2>&1; } 2>"$log.time"; then
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo "?")
-    printf 'fuzz_%-12s %4ss  %10s execs  cov %6s  ok\n' "$t" "$seconds" "$execs" "$cov"
+    ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo "?")
+    cpu=$(awk '{printf "%d", $1 + $2}' "$log.time")
+    units=$(find "$corpus" -type f | wc -l)
+    printf 'fuzz_%-12s %5ss wall  %5ss cpu  %10s execs  cov %6s  ft %6s  corpus %6s  ok\n' \
+      "$t" "$((SECONDS - started))" "$cpu" "$execs" "$cov" "$ft" "$units"
     passed=$((passed + 1))
   else
     echo "fuzz_$t FAILED: see $log and $build/crashes/ (reproduce: $build/fuzz/fuzz_$t FILE)"

@@ -790,12 +790,21 @@ holiday_notice notice_parser::run(const holiday_notice* base) {
                                    std::to_string(it->second->off.at(d).line) + ") and " + f.name + " (line " +
                                    std::to_string(s.line) + ")");
     }
+  std::map<std::int64_t, const festival_data*> work_by;
   for (const auto& f : festivals_)
-    for (const auto& [d, s] : f.work)
+    for (const auto& [d, s] : f.work) {
       if (const auto it = off_by.find(d); it != off_by.end())
         contradiction(s.where, format(d) + " is both a day off (" + it->second->name + ", line " +
                                    std::to_string(it->second->off.at(d).line) + ") and a make-up working day (" +
                                    f.name + ", line " + std::to_string(s.line) + ")");
+      // Found by fuzz_notice: one weekend day worked for two festivals (a garbled notice) wrote an overlay
+      // that lists it twice, which calendar loading refuses.
+      const auto [it, inserted] = work_by.emplace(d, &f);
+      if (!inserted && it->second != &f)
+        contradiction(s.where, format(d) + " is a make-up working day of both " + it->second->name + " (line " +
+                                   std::to_string(it->second->work.at(d).line) + ") and " + f.name + " (line " +
+                                   std::to_string(s.line) + ")");
+    }
 
   holiday_notice n;
   n.year_ = year_;

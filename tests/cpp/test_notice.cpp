@@ -250,6 +250,10 @@ TEST(Notice, Errors) {
             "n.txt:3:7: the range 5月5日至1日 ends before it starts");
   EXPECT_EQ(message(short_notice("二、春节：2月15日至23日放假调休，共9天。2月16日（周一）上班。")),
             "n.txt:3:24: 2月16日 is both a day off (春节, line 3) and a make-up working day (春节, line 3)");
+  // Found by fuzz_notice: a weekend day worked for two festivals (its overlay would not load).
+  EXPECT_EQ(message("国务院办公厅关于2026年部分节假日安排的通知\n\n四、劳动节：5月1日至5日放假调休，共5天。5月9日（周六）上班。\n"
+                    "五、端午节：6月19日至21日放假，共3天。5月9日（周六）上班。\n"),
+            "n.txt:4:23: 5月9日 is a make-up working day of both 劳动节 (line 3) and 端午节 (line 4)");
   EXPECT_EQ(message(short_notice("二、春节：2月15日至23日放假调休，共8天。")),
             "n.txt:3:20: the notice says '共8天' but gives 9 days off (2月15日至2月23日)");
   EXPECT_EQ(message(""), "n.txt:1: the notice is empty (paste the text of the State Council notice)");
