@@ -42,8 +42,13 @@ void register_suite(py::module_& m) {
           "run", [](const kr::suite& s, const kr::policy& p) { return kr::run_suite(s, p); }, py::arg("policy"),
           "Run every case against the policy (errors in a case fail that case only).")
       .def(
+          "check_types", [](const kr::suite& s, const kr::policy& p) { kr::check_suite_types(s, p); }, py::arg("policy"),
+          "Check the suite against the policy without running it: every input and output name, value and expected "
+          "rule id, raising at the entry's own file, line and column (PolicyError with id kefu.rules.unknown_input, "
+          "unknown_output or unknown_rule; ParseError with id kefu.rules.bad_value or unknown_value).")
+      .def(
           "check", [](const kr::suite& s, const kr::policy& p) { return kr::check_suite(s, p); }, py::arg("policy"),
-          "Run every case and raise PolicyError (id kefu.rules.rule_test, at the first failing case's file and line) "
+          "Check the types (check_types), run every case and raise PolicyError (id kefu.rules.rule_test, at the first failing case's file and line) "
           "when any fails, as loading a rules directory does; returns the number of cases.");
 }
 

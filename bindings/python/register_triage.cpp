@@ -2,6 +2,8 @@
 #include "register.hpp"
 #include "convert/rows.hpp"
 
+#include <kefu/kpi/scorecard.hpp>
+#include <kefu/kpi/targets.hpp>
 #include <kefu/rules/policy_handle.hpp>
 #include <kefu/rules/triage.hpp>
 
@@ -241,6 +243,23 @@ void register_triage(py::module_& m) {
             return std::const_pointer_cast<kefu::calendar::calendar>(t.calendar(name));
           },
           py::arg("name"), "A calendar as this policy uses it: the directory's own first, then the built-ins.")
+      .def_property_readonly(
+          "kpi_targets",
+          [](const kr::triage_policy& t) {
+            py::dict out;
+            for (const auto& [name, k] : t.kpi_targets()) out[py::str(name)] = std::const_pointer_cast<kefu::kpi::targets>(k);
+            return out;
+          },
+          "The directory's `targets:` files by name (KpiTargets), loaded and checked with it; their `calendar:` "
+          "names mean the directory's calendars.")
+      .def_property_readonly(
+          "scorecards",
+          [](const kr::triage_policy& t) {
+            py::dict out;
+            for (const auto& [name, c] : t.scorecards()) out[py::str(name)] = std::const_pointer_cast<kefu::kpi::scorecard>(c);
+            return out;
+          },
+          "The directory's `scorecard:` files by name (Scorecard), loaded and checked with it.")
       .def_property_readonly("directory", &kr::triage_policy::directory)
       .def_property_readonly("facts", &kr::triage_policy::facts, "The facts vocabulary (docs/requirements.md §10).")
       .def_property_readonly("zone", &kr::triage_policy::zone)

@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+import time
 import unicodedata
+import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, TextIO
@@ -17,8 +19,10 @@ from ._core import (
     Calendar,
     Error,
     DecisionPolicy,
+    KpiTargets,
     Policy,
     RuleSuite,
+    Scorecard,
     describe_rules_file,
     load_facts,
 )
@@ -119,15 +123,30 @@ def _horizon_finding(calendar: Calendar, path: Path, today: _dt.date) -> Finding
     return Finding(str(path), line, column, "warning", message, None, "calendar-horizon", _source_line(str(path), line))
 
 
+def _key(f: Finding) -> tuple:
+    return (f.id, str(Path(f.file).resolve()) if f.file else None, f.line, f.column, f.message)
+
+
 def lint(paths: Iterable[str | Path], today: _dt.date | None = None) -> list[Finding]:
-    """Load every rules file with all checks; errors stop a file, warnings do not. Rule-test files are run
-    against the policy they name (a failing case is an error with id ``kefu.rules.rule_test``), and every
-    rules directory among ``paths`` (a directory holding a ``facts:`` file) is loaded as :meth:`Policy.load`
-    loads it — the same checks, its rule tests included — so lint refuses exactly what loading refuses.
-    With `today`, calendars whose official data ends within 60 days of it get a `calendar-horizon`
-    warning (the CLI passes the date it runs on; the library never reads the clock)."""
+    """Check rules files as loading checks them, and more.
+
+    Every rules directory among ``paths`` (a directory holding a ``facts:`` file, at or below a directory
+    given) is loaded as :meth:`Policy.load` loads it: the facts vocabulary, every policy, calendar, KPI
+    targets and scorecard file, and the rule tests, with the same errors (id, file, line, column), so lint
+    refuses exactly what loading refuses. Each file is also loaded on its own, so the first error of every
+    broken file is reported, not only the first of the directory; policies add the static analyses
+    (unreachable rules, overlaps, gaps) as warnings. Each diagnostic is reported once. With `today`,
+    calendars whose official data ends within 60 days of it get a ``calendar-horizon`` warning (the CLI
+    passes the date it runs on; the library never reads the clock)."""
     paths = list(paths)
     findings: list[Finding] = []
+    seen: set[tuple] = set()
+
+    def add(finding: Finding) -> None:
+        if _key(finding) not in seen:
+            seen.add(_key(finding))
+            findings.append(finding)
+
     policies: dict[Path, DecisionPolicy] = {}
 
     def policy_at(path: str | Path) -> DecisionPolicy:
@@ -136,38 +155,46 @@ def lint(paths: Iterable[str | Path], today: _dt.date | None = None) -> list[Fin
             policies[key] = DecisionPolicy.load(path)
         return policies[key]
 
-    facts_files: list[Path] = []
+    kinds: dict[Path, str] = {}
     for path in yaml_files(paths):
         try:
-            kind = describe_rules_file(path).kind
+            kinds[path] = describe_rules_file(path).kind
+        except Error as e:
+            add(_from_error(e, path))
+    given = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+    rules_dirs = sorted({f.parent.resolve() for f, kind in kinds.items() if kind == "facts"
+                         and any(f.resolve().is_relative_to(g) for g in given)})
+
+    def in_rules_dir(path: Path) -> bool:
+        return any(path.resolve().is_relative_to(d) for d in rules_dirs)
+
+    for path, kind in kinds.items():
+        try:
             if kind == "policy":
                 policy = policy_at(path)
                 for w in policy.warnings:
-                    findings.append(Finding(w.file, w.line or None, w.column or None, "warning", w.message,
-                                            w.rule_id or None, w.check, _source_line(w.file, w.line)))
+                    add(Finding(w.file, w.line or None, w.column or None, "warning", w.message,
+                                w.rule_id or None, w.check, _source_line(w.file, w.line)))
             elif kind == "calendar":
                 calendar = Calendar.load(path)
                 if today is not None:
                     horizon = _horizon_finding(calendar, path, today)
                     if horizon is not None:
-                        findings.append(horizon)
+                        add(horizon)
             elif kind == "suite":
                 suite = RuleSuite.load(path)
                 suite.check(policy_at(suite.policy_path))
-            elif kind == "facts":
-                facts_files.append(path)
+            elif kind in ("targets", "scorecard") and not in_rules_dir(path):
+                # Inside a rules directory, a targets file's `calendar:` names mean the directory's calendars:
+                # the directory load below checks it as loading does.
+                (KpiTargets if kind == "targets" else Scorecard).load(path)
         except Error as e:
-            findings.append(_from_error(e, path))
-    # Rules directories as a whole: the directory of each facts file found below a directory given.
-    given = [Path(p).resolve() for p in paths if Path(p).is_dir()]
-    seen = {(f.id, f.file, f.line, f.column, f.message) for f in findings}
-    for directory in sorted({f.parent for f in facts_files if any(f.resolve().is_relative_to(g) for g in given)}):
+            add(_from_error(e, path))
+    for directory in rules_dirs:
         try:
             Policy.load(directory)
         except Error as e:
-            finding = _from_error(e, directory)
-            if (finding.id, finding.file, finding.line, finding.column, finding.message) not in seen:
-                findings.append(finding)
+            add(_from_error(e, directory))
     return findings
 
 
@@ -196,20 +223,62 @@ class PolicyCoverage:
 
 
 @dataclass
+class CaseOutcome:
+    """One case of a rule-test run."""
+
+    name: str
+    line: int
+    passed: bool
+    differences: list[tuple[str, str, str]]  # (what, expected, actual); what == "error" for a case that cannot run
+    actual_rules: list[str]
+    trace: str | None = None  # the decision's explanation, for a failing case
+
+
+@dataclass
+class SuiteOutcome:
+    """One suite of a rule-test run: its cases (those -k selected) and how long running them took."""
+
+    file: str
+    name: str
+    policy: str
+    policy_file: str
+    cases: list[CaseOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+    problems: list[Finding] = field(default_factory=list)  # the suite checked against its policy (types, names)
+
+
+@dataclass
 class TestReport:
     suites: int = 0
     passed: int = 0
     failed: int = 0
+    deselected: int = 0
     errors: list[str] = field(default_factory=list)
     coverage: dict[str, PolicyCoverage] = field(default_factory=dict)
+    results: list[SuiteOutcome] = field(default_factory=list)
+    broken: list[Finding] = field(default_factory=list)  # files that do not load (a suite or its policy)
 
     @property
     def ok(self) -> bool:
         return self.failed == 0 and not self.errors
 
 
-def run_tests(paths: Iterable[str | Path], out: TextIO) -> TestReport:
-    """Run every rule-test suite found under paths and print failures with a diff, then coverage."""
+def _selected(pattern: str | None, suite_file: str, suite_name: str, case_name: str) -> bool:
+    """-k: a case runs when the pattern is part of its name, its suite's name or its suite's file (any case)."""
+    if not pattern:
+        return True
+    p = pattern.casefold()
+    return any(p in text.casefold() for text in (case_name, suite_name, suite_file))
+
+
+def run_tests(paths: Iterable[str | Path], out: TextIO, fmt: str = "text", pattern: str | None = None) -> TestReport:
+    """Run every rule-test suite found under paths (``kefu test``).
+
+    Each suite is first checked against its policy (names, values, rule ids: an error at the entry's own
+    line and column), then its cases run; a case that cannot run fails with the reason and the others still
+    run. `pattern` (``-k``) selects the cases whose name, suite name or suite file contains it (ignoring
+    case). `fmt` is ``text`` (failures with the case's line, what differs and the decision's trace, then
+    coverage), ``json`` or ``junit`` (JUnit XML, which CI systems read)."""
     report = TestReport()
     policies: dict[str, DecisionPolicy] = {}
     for path in yaml_files(paths):
@@ -221,28 +290,63 @@ def run_tests(paths: Iterable[str | Path], out: TextIO) -> TestReport:
                 policies[suite.policy_path] = DecisionPolicy.load(suite.policy_path)
         except Error as e:
             report.errors.append(str(e))
-            out.write(f"ERROR {e}\n")
+            report.broken.append(_from_error(e, path))
             continue
         policy = policies[suite.policy_path]
+        chosen = [i for i, c in enumerate(suite.cases) if _selected(pattern, str(path), suite.name, c.name)]
+        report.deselected += len(suite.cases) - len(chosen)
+        if not chosen:
+            continue
+        outcome = SuiteOutcome(str(path), suite.name, policy.name, suite.policy_path)
+        try:
+            suite.check_types(policy)
+        except Error as e:
+            outcome.problems.append(_from_error(e, path))
+            report.errors.append(str(e))
         cov = report.coverage.setdefault(
             suite.policy_path, PolicyCoverage(policy.name, suite.policy_path, rules=[(r.id, r.line) for r in policy.rules])
         )
+        started = time.perf_counter()
         result = suite.run(policy)
+        outcome.seconds = time.perf_counter() - started
         report.suites += 1
-        report.passed += result.passed
-        report.failed += result.failed
-        out.write(f"{path}: {len(suite.cases)} cases, {result.passed} passed, {result.failed} failed\n")
         for r in result.cases:
-            cov.reached.update(r.actual_rules)
-            if r.passed:
+            if r.index not in chosen:
                 continue
             case = suite.cases[r.index]
-            out.write(f"FAIL {path}:{case.line}: {case.name}\n")
-            for what, expected, actual in r.differences:
-                if what == "error":
-                    out.write(f"    error: {actual}\n")
-                else:
-                    out.write(f"    {what}: expected {expected}, got {actual}\n")
+            cov.reached.update(r.actual_rules)
+            trace = None
+            if not r.passed:
+                try:
+                    trace = policy.evaluate(dict(case.input), trace=True).explain()
+                except Error:
+                    trace = None  # the reason is already the case's error
+            outcome.cases.append(CaseOutcome(case.name, case.line, r.passed, [tuple(d) for d in r.differences],
+                                             list(r.actual_rules), trace))
+            report.passed += r.passed
+            report.failed += not r.passed
+        report.results.append(outcome)
+    {"text": _tests_text, "json": _tests_json, "junit": _tests_junit}[fmt](report, out)
+    return report
+
+
+def _tests_text(report: TestReport, out: TextIO) -> None:
+    for f in report.broken:
+        out.write(f"{f}\n{f.caret()}")
+    for s in report.results:
+        n_failed = sum(not c.passed for c in s.cases)
+        out.write(f"{s.file}: {len(s.cases)} cases, {len(s.cases) - n_failed} passed, {n_failed} failed "
+                  f"({s.seconds * 1000:.1f} ms)\n")
+        for f in s.problems:
+            out.write(f"{f}\n{f.caret()}")
+        for c in s.cases:
+            if c.passed:
+                continue
+            out.write(f"FAIL {s.file}:{c.line}: {c.name}\n")
+            for what, expected, actual in c.differences:
+                out.write(f"    error: {actual}\n" if what == "error" else f"    {what}: expected {expected}, got {actual}\n")
+            if c.trace:
+                out.write("    trace:\n" + "".join(f"      {line}\n" for line in c.trace.rstrip("\n").splitlines()))
     for cov in report.coverage.values():
         unreached = cov.unreached
         n = len(cov.rules)
@@ -252,10 +356,63 @@ def run_tests(paths: Iterable[str | Path], out: TextIO) -> TestReport:
         out.write("\n")
     out.write(
         f"{report.suites} suites: {report.passed} passed, {report.failed} failed"
+        + (f", {report.deselected} deselected" if report.deselected else "")
         + (f", {len(report.errors)} could not run" if report.errors else "")
         + "\n"
     )
-    return report
+
+
+def _tests_json(report: TestReport, out: TextIO) -> None:
+    doc = {
+        "passed": report.passed, "failed": report.failed, "deselected": report.deselected, "ok": report.ok,
+        "errors": [asdict(f) for f in report.broken],
+        "suites": [{
+            "file": s.file, "name": s.name, "policy": s.policy, "policy_file": s.policy_file,
+            "seconds": round(s.seconds, 6), "errors": [asdict(f) for f in s.problems],
+            "cases": [{"name": c.name, "line": c.line, "passed": c.passed, "rules": c.actual_rules,
+                       "differences": [{"what": w, "expected": e, "actual": a} for w, e, a in c.differences],
+                       "trace": c.trace} for c in s.cases],
+        } for s in report.results],
+        "coverage": [{"policy": c.policy, "file": c.file, "rules": len(c.rules),
+                      "reached": len(c.rules) - len(c.unreached),
+                      "not_reached": [{"rule": rid, "line": line} for rid, line in c.unreached]}
+                     for c in report.coverage.values()],
+    }
+    json.dump(doc, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _tests_junit(report: TestReport, out: TextIO) -> None:
+    """JUnit XML: a testsuite per suite file, a testcase per case (file and line attributes for the CI's
+    annotations), a failure with what differs and the trace; problems and unloadable files are errors."""
+    root = ET.Element("testsuites", tests=str(report.passed + report.failed), failures=str(report.failed),
+                      errors=str(len(report.errors)))
+    for s in report.results:
+        failed = sum(not c.passed for c in s.cases)
+        suite = ET.SubElement(root, "testsuite", name=s.name, file=s.file, tests=str(len(s.cases)),
+                              failures=str(failed), errors=str(len(s.problems)), time=f"{s.seconds:.6f}")
+        for f in s.problems:
+            case = ET.SubElement(suite, "testcase", classname=s.name, name=f"check {Path(s.file).name}", file=s.file,
+                                 line=str(f.line or 0))
+            ET.SubElement(case, "error", message=f.message, type=f.id or "kefu.error").text = str(f)
+        for c in s.cases:
+            case = ET.SubElement(suite, "testcase", classname=s.name, name=c.name, file=s.file, line=str(c.line))
+            if not c.passed:
+                what = "; ".join(a if w == "error" else f"{w}: expected {e}, got {a}" for w, e, a in c.differences)
+                failure = ET.SubElement(case, "failure", message=what, type="kefu.rules.rule_test")
+                failure.text = what + ("\n\n" + c.trace if c.trace else "")
+        ET.SubElement(suite, "system-out").text = "".join(
+            f"coverage: policy {cov.policy}: {len(cov.rules) - len(cov.unreached)}/{len(cov.rules)} rules reached\n"
+            for cov in report.coverage.values() if cov.file == s.policy_file)
+    if report.broken:
+        suite = ET.SubElement(root, "testsuite", name="files that do not load", tests=str(len(report.broken)),
+                              failures="0", errors=str(len(report.broken)))
+        for f in report.broken:
+            case = ET.SubElement(suite, "testcase", classname="load", name=Path(f.file).name, file=f.file,
+                                 line=str(f.line or 0))
+            ET.SubElement(case, "error", message=f.message, type=f.id or "kefu.error").text = str(f)
+    ET.indent(root)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")
 
 
 def suites_for(policy_path: str | Path, paths: Iterable[str | Path]) -> list[str]:

@@ -21,6 +21,13 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         version = f" v{doc.version}" if doc.version else ""
         print(f"{doc.path}: {doc.kind} {doc.name}{version} ({doc.entries} entries)")
     print(f"{len(documents)} documents in {directory}")
+    if any(doc.kind == "facts" for doc in documents):
+        # A rules directory: load it as a whole, as Policy.load does, so "listed" never passes for "loads".
+        from . import Policy
+
+        p = Policy.load(directory)
+        print(f"loaded: {len(p.policies)} policies, {len(p.kpi_targets)} targets, {len(p.scorecards)} scorecards, "
+              f"{p.rule_test_cases} rule-test cases passed")
     return 0
 
 
@@ -40,7 +47,10 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 def _cmd_test(args: argparse.Namespace) -> int:
     from .authoring import run_tests
 
-    report = run_tests(args.paths or [default_rules_dir()], sys.stdout)
+    report = run_tests(args.paths or [default_rules_dir()], sys.stdout, fmt=args.format, pattern=args.k)
+    if report.suites == 0 and not report.errors and report.deselected:
+        print(f"kefu: error: -k {args.k!r} selects none of the {report.deselected} cases", file=sys.stderr)
+        return 1
     if report.suites == 0 and not report.errors:
         print("kefu: error: no rule-test suites (files starting with `suite:`) found", file=sys.stderr)
         return 1
@@ -58,7 +68,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report import run
 
-    return run(args.records, args.inputs, args.html, sys.stdout)
+    return run(args.records, args.inputs, args.html, sys.stdout, rules_dir=args.rules, scorecard=args.scorecard)
 
 
 def _cmd_graph(args: argparse.Namespace) -> int:
@@ -199,6 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     test = commands.add_parser("test", help="run the rule tests (suite files) and report coverage")
     test.add_argument("paths", nargs="*", help="files or directories (default: the shipped rules)")
     test.add_argument("--require-coverage", action="store_true", help="fail when a rule is reached by no case")
+    test.add_argument("--format", choices=["text", "json", "junit"], default="text",
+                      help="text (default), json, or junit (JUnit XML for CI systems)")
+    test.add_argument("-k", metavar="PATTERN",
+                      help="run only the cases whose name, suite name or suite file contains PATTERN (ignoring case)")
     test.set_defaults(handler=_cmd_test)
 
     explain = commands.add_parser("explain", help="decide for one set of facts and show every condition")
@@ -226,6 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--records", metavar="CSV", help="ticket records (default: the shipped synthetic records)")
     report.add_argument("--inputs", metavar="CSV", help="scorecard inputs per agent and month (default: shipped)")
     report.add_argument("--html", metavar="PATH", help="also write a self-contained HTML page with charts")
+    report.add_argument("--rules", metavar="DIR",
+                        help="rules directory whose KPI targets and scorecard to use (default: the shipped ones)")
+    report.add_argument("--scorecard", metavar="NAME", default="smart-counter-monthly",
+                        help="which scorecard of the rules directory to show (default: smart-counter-monthly)")
     report.set_defaults(handler=_cmd_report)
 
     # kefu calendar SUBCOMMAND: calendar tools; more subcommands go beside `notice`.
@@ -279,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     except Error as e:
         print(f"kefu: error: {e}", file=sys.stderr)
         return 1
-    except OSError as e:
+    except (OSError, ValueError) as e:  # a file that cannot be read, a choice the data cannot satisfy
         print(f"kefu: error: {e}", file=sys.stderr)
         return 1
 

@@ -72,7 +72,8 @@ def run(rules_dir: str | Path | None = None, tickets: str | Path | None = None, 
     out.write("\n")
     if html:
         Path(html).parent.mkdir(parents=True, exist_ok=True)
-    report.run(None, None, html, out)
+    # A rules directory given on the command line brings its own KPI targets and scorecard.
+    report.run(None, None, html, out, rules_dir=rules_dir)
     return 0
 
 

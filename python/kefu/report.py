@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import kpi as kk
+from ._core import KpiTargets, Scorecard
 
 #: Metrics shown in the terminal and HTML tables, with how to print them.
 SHOWN = [
@@ -132,14 +133,53 @@ def provisional_notes(records: pd.DataFrame, targets: Any = None) -> list[str]:
     return notes
 
 
-def build(records: pd.DataFrame, agent_inputs: pd.DataFrame, card_name: str = "monthly") -> dict[str, Any]:
-    """Every table of the report."""
-    by_channel = kk.evaluate(records, by="channel")
-    by_team = kk.kpis(records, by="team")
-    card = kk.scorecard(records, card_name, agent_inputs)
-    month = sorted(set(card.index.get_level_values("month")))[-1]
-    return {"by_channel": by_channel, "by_team": by_team, "card": card, "month": month,
-            "provisional": provisional_notes(records)}
+#: The scorecard the report shows when a rules directory has several: seed 000 Table 1's.
+REPORT_SCORECARD = "smart-counter-monthly"
+
+
+def build(records: pd.DataFrame, agent_inputs: pd.DataFrame, card: Scorecard | str = "monthly",
+          targets: KpiTargets | None = None) -> dict[str, Any]:
+    """Every table of the report, against `targets` (default: the shipped ones) and the scorecard `card`
+    (a Scorecard, or the name of a shipped one)."""
+    targets = targets if targets is not None else kk.default_targets()
+    card = kk.default_scorecard(card) if isinstance(card, str) else card
+    by_channel = kk.evaluate(records, by="channel", targets=targets)
+    by_team = kk.kpis(records, by="team", targets=targets)
+    scores = kk.scorecard(records, card, agent_inputs, targets=targets)
+    month = sorted(set(scores.index.get_level_values("month")))[-1]
+    return {"by_channel": by_channel, "by_team": by_team, "card": scores, "card_name": card.name, "month": month,
+            "provisional": provisional_notes(records, targets)}
+
+
+def kpi_files(rules_dir: str | Path, out: TextIO, scorecard: str = REPORT_SCORECARD) -> tuple[KpiTargets, Scorecard]:
+    """The targets and the scorecard a report uses for a rules directory: its own, loaded and checked with it
+    (``Policy.load(dir).kpi_targets`` / ``.scorecards``), the scorecard by name. Where it has no KPI files,
+    the shipped ones are used and a note says so: never silently."""
+    from ._core import Policy
+
+    policy = Policy.load(rules_dir)
+    if len(policy.kpi_targets) > 1:
+        raise ValueError(f"rules directory {rules_dir} has {len(policy.kpi_targets)} targets files "
+                         f"({', '.join(sorted(policy.kpi_targets))}): a report uses one")
+    if policy.kpi_targets:
+        targets = next(iter(policy.kpi_targets.values()))
+    else:
+        targets = kk.default_targets()
+        print(f"note: {rules_dir} has no targets file: the shipped targets '{targets.name}' are used "
+              f"/ 规则目录中没有 targets 文件，使用内置目标", file=out)
+    cards = policy.scorecards
+    if scorecard in cards:
+        card = cards[scorecard]
+    elif cards:
+        raise ValueError(f"rules directory {rules_dir} has no scorecard {scorecard!r} (it has "
+                         f"{', '.join(sorted(cards))}): name one with --scorecard")
+    else:
+        card = kk.default_scorecard("monthly")
+        if scorecard != card.name:
+            raise ValueError(f"rules directory {rules_dir} has no scorecards, and {scorecard!r} is not shipped")
+        print(f"note: {rules_dir} has no scorecard file: the shipped scorecard '{card.name}' is used "
+              f"/ 规则目录中没有 scorecard 文件，使用内置评分卡", file=out)
+    return targets, card
 
 
 def write_text(parts: dict[str, Any], out: TextIO) -> None:
@@ -157,7 +197,7 @@ def write_text(parts: dict[str, Any], out: TextIO) -> None:
     month = parts["month"]
     card = parts["card"].xs(month, level="month").sort_values("total", ascending=False)
     cols = [(c, c, "{:.1f}") for c in card.columns if c not in ("retrain", "promotion", "disciplinary_review")]
-    print(f"\nScorecard {month} (seed 000 Table 1)", file=out)
+    print(f"\nScorecard {parts['card_name']} {month}", file=out)
     print(_text_table(card, cols, "agent"), file=out)
     for flag, what in [("retrain", "retrain (bottom 10%)"), ("disciplinary_review", "disciplinary review (≥5 upheld)")]:
         names = list(card.index[card[flag]])
@@ -206,7 +246,7 @@ Green: goal met, red: missed (rules/kpi/targets.yaml). Formulas: docs/kpis.md.</
 <img alt="FRT distribution" src="{pics['frt']}">
 <img alt="SLA attainment by channel" src="{pics['sla']}">
 <h2>By team</h2>{table(parts['by_team'], SHOWN)}
-<h2>Scorecard {parts['month']}</h2>
+<h2>Scorecard {html.escape(parts['card_name'])} {parts['month']}</h2>
 <img alt="Scorecard per agent" src="{pics['scorecard']}">
 {table(card, card_cols)}
 <h3>Flags</h3><ul>{flagged or '<li>none</li>'}</ul>
@@ -216,12 +256,18 @@ Green: goal met, red: missed (rules/kpi/targets.yaml). Formulas: docs/kpis.md.</
 
 
 def run(records_path: str | Path | None, inputs_path: str | Path | None, html_path: str | Path | None,
-        out: TextIO) -> int:
+        out: TextIO, rules_dir: str | Path | None = None, scorecard: str = REPORT_SCORECARD) -> int:
+    """The report of `records_path` (default: the shipped records). With `rules_dir`, its KPI targets and
+    scorecard (kpi_files); without, the shipped ones."""
     from . import default_data_path
 
     records = kk.read_records(records_path or default_data_path("records.csv"))
     inputs = pd.read_csv(inputs_path or default_data_path("agent_inputs.csv"))
-    parts = build(records, inputs)
+    if rules_dir is not None:
+        targets, card = kpi_files(rules_dir, out, scorecard)
+        parts = build(records, inputs, card, targets)
+    else:
+        parts = build(records, inputs)
     write_text(parts, out)
     if html_path:
         write_html(parts, records, Path(html_path))

@@ -5,6 +5,7 @@
 #include <kefu/kpi/metrics.hpp>
 
 #include "detail/yaml_support.hpp"
+#include "load_documents.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -25,6 +26,7 @@ constexpr const char* scorecard_error = "kefu.kpi.scorecard";
 struct reader {
   const kefu::detail::yaml_file& f;
   const char* id;  ///< of every error of this file: targets_error or scorecard_error
+  const calendar_map* calendars = nullptr;  ///< a rules directory's own calendars, looked up first
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& what) const {
     throw policy_error(what, location_of(node, f.name), {}, id);
@@ -107,6 +109,8 @@ bool is_time_metric(const std::string& m) {
 
 std::shared_ptr<const calendar::calendar> find_calendar(const reader& r, const YAML::Node& node) {
   const std::string spec = r.text(node, "'calendar'");
+  if (r.calendars)
+    if (const auto it = r.calendars->find(spec); it != r.calendars->end()) return it->second;
   const bool is_path = spec.find('/') != std::string::npos || (spec.size() > 5 && spec.substr(spec.size() - 5) == ".yaml");
   const fs::path dir = r.f.name.empty() || r.f.name[0] == '<' ? fs::path() : fs::path(r.f.name).parent_path();
   std::error_code ec;
@@ -121,8 +125,8 @@ std::shared_ptr<const calendar::calendar> find_calendar(const reader& r, const Y
   }
 }
 
-targets_ptr compile_targets(const kefu::detail::yaml_file& f) {
-  const reader r{f, targets_error};
+targets_ptr compile_targets(const kefu::detail::yaml_file& f, const calendar_map* calendars) {
+  const reader r{f, targets_error, calendars};
   const YAML::Node& doc = f.root;
   r.check_duplicate_keys(doc);
   static constexpr std::array<const char*, 8> keys = {"targets", "description", "source", "version",
@@ -131,6 +135,7 @@ targets_ptr compile_targets(const kefu::detail::yaml_file& f) {
   if (!doc["targets"]) r.fail(doc, "a targets file starts with `targets: NAME` (the name its scorecards use)");
   auto t = std::make_shared<targets>();
   t->name = r.text(doc["targets"], "'targets'");
+  t->where = location_of(doc["targets"], f.name);
   if (t->name.empty()) r.fail(doc["targets"], "'targets' needs a name");
   t->description = r.optional_text(doc, "description");
   t->source = r.optional_text(doc, "source");
@@ -216,7 +221,26 @@ targets_ptr compile_targets(const kefu::detail::yaml_file& f) {
       t->metrics.push_back(std::move(m));
     }
   }
+  // A file with no goals at all is half-written (cut before its lists), not a choice: say so.
+  if (t->channels.empty() && t->sla.empty() && t->metrics.empty())
+    r.fail(doc["targets"], "targets '" + t->name + "' set no goals: give `channels:`, `sla:` or `metrics:` (docs/kpis.md)");
   return t;
+}
+
+/// A metric a scorecard reads: a KPI metric name, a per-channel or SLA one (`frt_mean[online]`, `sla_…`) or
+/// targets_met_rate.
+void check_metric(const reader& r, const YAML::Node& node, const std::string& text, const std::string& what,
+                  const std::string& expected) {
+  const auto& known = base_metric_names();
+  const bool qualified = text.find('[') != std::string::npos || text.rfind("sla_", 0) == 0 || text == "targets_met_rate";
+  if (!qualified && std::find(known.begin(), known.end(), text) == known.end())
+    r.fail(node, what + ": unknown metric '" + text + "'" + expected + kefu::detail::did_you_mean(text, known));
+}
+
+std::string metric_name(const reader& r, const YAML::Node& node, const std::string& what) {
+  const std::string text = r.text(node, what);
+  check_metric(r, node, text, what, "");
+  return text;
 }
 
 term compile_term(const reader& r, const YAML::Node& node, const std::string& what) {
@@ -246,11 +270,7 @@ term compile_term(const reader& r, const YAML::Node& node, const std::string& wh
     t.constant = v;
     return t;
   }
-  const auto& known = base_metric_names();
-  const bool qualified = text.find('[') != std::string::npos || text.rfind("sla_", 0) == 0 || text == "targets_met_rate";
-  if (!qualified && std::find(known.begin(), known.end(), text) == known.end())
-    r.fail(node, what + ": unknown metric '" + text + "' (a KPI metric, input.NAME or a number)" +
-                     kefu::detail::did_you_mean(text, known));
+  check_metric(r, node, text, what, " (a KPI metric, input.NAME or a number)");
   t.k = term::kind::metric;
   t.name = text;
   return t;
@@ -338,15 +358,16 @@ scorecard_ptr compile_scorecard(const kefu::detail::yaml_file& f) {
       const double months = r.number(p["months"], "months");
       if (months < 1 || months != std::floor(months)) r.fail(p["months"], "months must be a whole number ≥ 1");
       sc->flags.promotion_months = static_cast<int>(months);
-      if (p["metric"]) sc->flags.promotion_metric = r.text(p["metric"], "'metric'");
+      if (p["metric"]) sc->flags.promotion_metric = metric_name(r, p["metric"], "promotion 'metric'");
       if (p["at_least"]) sc->flags.promotion_at_least = r.number(p["at_least"], "at_least", true);
-      if (p["rank_by"]) sc->flags.promotion_rank_by = r.text(p["rank_by"], "'rank_by'");
+      if (p["rank_by"]) sc->flags.promotion_rank_by = metric_name(r, p["rank_by"], "promotion 'rank_by'");
       if (p["top"]) sc->flags.promotion_top = r.number(p["top"], "top", true);
     }
     if (const YAML::Node d = flags["disciplinary_review"]) {
       static constexpr std::array<const char*, 2> dkeys = {"metric", "at_least"};
       r.check_keys(d, dkeys, "`disciplinary_review`");
-      sc->flags.disciplinary_metric = d["metric"] ? r.text(d["metric"], "'metric'") : std::string("upheld_complaints");
+      sc->flags.disciplinary_metric =
+          d["metric"] ? metric_name(r, d["metric"], "disciplinary_review 'metric'") : std::string("upheld_complaints");
       if (d["at_least"]) sc->flags.disciplinary_at_least = r.number(d["at_least"], "at_least");
     }
   }
@@ -360,17 +381,21 @@ auto load(const kefu::detail::yaml_file& f, F compile) {
 
 }  // namespace
 
-targets_ptr load_targets_file(const std::string& path) {
-  return load(kefu::detail::read_yaml_file(path), compile_targets);
+targets_ptr load_targets_file(const std::string& path) { return detail::load_targets_document(kefu::detail::read_yaml_file(path)); }
+targets_ptr load_targets_file(const std::string& path, const calendar_map& calendars) {
+  return detail::load_targets_document(kefu::detail::read_yaml_file(path), &calendars);
 }
 targets_ptr load_targets_string(const std::string& yaml, const std::string& display_name) {
-  return load(kefu::detail::read_yaml_string(yaml, display_name), compile_targets);
+  return detail::load_targets_document(kefu::detail::read_yaml_string(yaml, display_name));
 }
-scorecard_ptr load_scorecard_file(const std::string& path) {
-  return load(kefu::detail::read_yaml_file(path), compile_scorecard);
-}
+scorecard_ptr load_scorecard_file(const std::string& path) { return detail::load_scorecard_document(kefu::detail::read_yaml_file(path)); }
 scorecard_ptr load_scorecard_string(const std::string& yaml, const std::string& display_name) {
-  return load(kefu::detail::read_yaml_string(yaml, display_name), compile_scorecard);
+  return detail::load_scorecard_document(kefu::detail::read_yaml_string(yaml, display_name));
 }
+
+targets_ptr detail::load_targets_document(const kefu::detail::yaml_file& f, const calendar_map* calendars) {
+  return load(f, [&](const kefu::detail::yaml_file& file) { return compile_targets(file, calendars); });
+}
+scorecard_ptr detail::load_scorecard_document(const kefu::detail::yaml_file& f) { return load(f, compile_scorecard); }
 
 }  // namespace kefu::kpi

@@ -152,12 +152,8 @@ class compiler {
         fail(a, "keyword set '" + name + "' can only be used inside contains_any(" + text_input + ", " + name + ")");
       }
     // `has_receipt == yes`: a bool is written true or false (people who type Chinese write 是/否).
-    static const char* const yes_words[] = {"yes", "Yes", "YES", "y", "Y", "True", "TRUE", "是", "对", "有"};
-    static const char* const no_words[] = {"no", "No", "NO", "n", "N", "False", "FALSE", "否", "不是", "错", "没有", "无"};
-    for (const char* w : yes_words)
-      if (name == w) fail(a, "write true, not '" + name + "' (a yes/no input is true or false / 请写 true)");
-    for (const char* w : no_words)
-      if (name == w) fail(a, "write false, not '" + name + "' (a yes/no input is true or false / 请写 false)");
+    if (const char* meant = kefu::detail::boolean_meant(name))
+      fail(a, std::string("write ") + meant + ", not '" + name + "' (a yes/no input is true or false / 请写 " + meant + ")");
     std::vector<std::string> names;
     for (const auto& f : env_.inputs) names.push_back(f.name);
     throw expression_error{a.begin, "unknown input '" + name + "'" + kefu::detail::did_you_mean(name, names),

@@ -21,14 +21,31 @@ std::string scalar_or_list(const YAML::Node& n, const std::string& file, const s
   return kefu::detail::scalar_text(n, file, what);
 }
 
-std::vector<std::pair<std::string, std::string>> pairs(const YAML::Node& n, const std::string& file, const std::string& what) {
+std::vector<std::pair<std::string, std::string>> pairs(const YAML::Node& n, const std::string& file, const std::string& what,
+                                                       std::vector<entry_location>* where = nullptr) {
   if (!n.IsMap()) throw policy_error(what + " must be a mapping of names to values", location_of(n, file));
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& kv : n) {
     const std::string key = kefu::detail::scalar_text(kv.first, file, "a name");
     out.emplace_back(key, scalar_or_list(kv.second, file, "the value of '" + key + "'"));
+    if (where) where->push_back({location_of(kv.first, file), location_of(kv.second, file)});
   }
   return out;
+}
+
+std::vector<std::string> names_of(const std::vector<field>& fields) {
+  std::vector<std::string> names;
+  for (const auto& f : fields) names.push_back(f.name);
+  return names;
+}
+
+/// A value of a suite read as its field reads it; the error moves to the value's own place in the file.
+void check_value(const field& f, const std::string& text, const time_zone& zone, const char* noun, const source_location& at) {
+  try {
+    parse_value(f, text, zone, noun);
+  } catch (const parse_error& e) {
+    throw parse_error(e.detail(), at, {}, e.id());
+  }
 }
 }  // namespace
 
@@ -60,7 +77,8 @@ suite read_suite(const YAML::Node& doc, const std::string& path) {
   s.policy_path = (std::filesystem::path(path).parent_path() / rel).lexically_normal().generic_string();
   s.policy_where = location_of(doc["policy"], path);
   std::vector<std::pair<std::string, std::string>> defaults;
-  if (doc["defaults"]) defaults = pairs(doc["defaults"], path, "`defaults`");
+  std::vector<entry_location> defaults_where;
+  if (doc["defaults"]) defaults = pairs(doc["defaults"], path, "`defaults`", &defaults_where);
   if (!doc["cases"] || !doc["cases"].IsSequence() || doc["cases"].size() == 0)
     fail(doc["cases"] ? doc["cases"] : doc["suite"], "a rule-test file needs `cases:`, a list of cases");
   static const std::vector<std::string> case_keys = {"name", "input", "expect", "rule", "rules"};
@@ -73,24 +91,35 @@ suite read_suite(const YAML::Node& doc, const std::string& path) {
     t.where = location_of(c, path);
     t.name = c["name"] ? kefu::detail::scalar_text(c["name"], path, "`name`") : "case at line " + std::to_string(t.where.line);
     t.input = defaults;
+    t.input_where = defaults_where;
     if (c["input"]) {
-      for (auto& given : pairs(c["input"], path, "`input`")) {
-        // Not a structured binding: C++17 lambdas cannot capture those (clang refuses it, GCC allows it).
-        const std::string& key = given.first;
+      std::vector<entry_location> given_where;
+      const auto given = pairs(c["input"], path, "`input`", &given_where);
+      for (std::size_t g = 0; g < given.size(); ++g) {
+        const std::string& key = given[g].first;
         auto it = std::find_if(t.input.begin(), t.input.end(), [&](const auto& kv) { return kv.first == key; });
-        if (it != t.input.end()) it->second = given.second;
-        else t.input.emplace_back(key, given.second);
+        if (it != t.input.end()) {
+          it->second = given[g].second;
+          t.input_where[static_cast<std::size_t>(it - t.input.begin())] = given_where[g];
+        } else {
+          t.input.emplace_back(key, given[g].second);
+          t.input_where.push_back(given_where[g]);
+        }
       }
     }
-    if (c["expect"]) t.expect = pairs(c["expect"], path, "`expect`");
+    if (c["expect"]) t.expect = pairs(c["expect"], path, "`expect`", &t.expect_where);
     if (c["rule"] && c["rules"]) fail(c["rules"], "give `rule:` or `rules:`, not both");
     if (c["rule"]) {
       t.expect_rules = {kefu::detail::scalar_text(c["rule"], path, "`rule`")};
+      t.expect_rules_where = {location_of(c["rule"], path)};
       t.check_rules = true;
     }
     if (c["rules"]) {
       if (!c["rules"].IsSequence()) fail(c["rules"], "`rules` must be a list of rule ids");
-      for (const auto& r : c["rules"]) t.expect_rules.push_back(kefu::detail::scalar_text(r, path, "a rule id"));
+      for (const auto& r : c["rules"]) {
+        t.expect_rules.push_back(kefu::detail::scalar_text(r, path, "a rule id"));
+        t.expect_rules_where.push_back(location_of(r, path));
+      }
       t.check_rules = true;
     }
     if (t.expect.empty() && !t.check_rules) fail(c, "a case needs `expect:` or `rule:` (what it checks)");
@@ -104,6 +133,42 @@ std::vector<std::pair<std::string, std::string>> load_facts_file(const std::stri
   // A suite case file may nest the facts under `input:`.
   const YAML::Node facts = doc.IsMap() && doc["input"] && doc["input"].IsMap() ? doc["input"] : doc;
   return pairs(facts, path, "the facts");
+}
+
+void check_suite_types(const suite& s, const policy& p) {
+  const std::vector<std::string> inputs = names_of(p.inputs()), outputs = names_of(p.outputs());
+  std::vector<std::string> rule_ids{"default"};
+  for (const auto& r : p.rules()) rule_ids.push_back(r.id);
+  auto at = [&](const std::vector<entry_location>& where, std::size_t i, bool value) {
+    if (i >= where.size()) return source_location{s.file, 0, 0};
+    return value ? where[i].value : where[i].key;
+  };
+  for (const test_case& c : s.cases) {
+    for (std::size_t i = 0; i < c.input.size(); ++i) {
+      const auto& [name, text] = c.input[i];
+      const auto f = std::find(inputs.begin(), inputs.end(), name);
+      if (f == inputs.end())
+        throw policy_error("policy '" + p.name() + "' has no input '" + name + "'" + kefu::detail::did_you_mean(name, inputs),
+                           at(c.input_where, i, false), {}, "kefu.rules.unknown_input");
+      check_value(p.inputs()[static_cast<std::size_t>(f - inputs.begin())], text, p.zone(), "input", at(c.input_where, i, true));
+    }
+    for (std::size_t i = 0; i < c.expect.size(); ++i) {
+      const auto& [name, text] = c.expect[i];
+      const auto f = std::find(outputs.begin(), outputs.end(), name);
+      if (f == outputs.end())
+        throw policy_error("policy '" + p.name() + "' has no output '" + name + "'" + kefu::detail::did_you_mean(name, outputs),
+                           at(c.expect_where, i, false), {}, "kefu.rules.unknown_output");
+      check_value(p.outputs()[static_cast<std::size_t>(f - outputs.begin())], text, p.zone(), "expected output",
+                  at(c.expect_where, i, true));
+    }
+    for (std::size_t i = 0; i < c.expect_rules.size(); ++i) {
+      const std::string& id = c.expect_rules[i];
+      if (std::find(rule_ids.begin(), rule_ids.end(), id) == rule_ids.end())
+        throw policy_error("policy '" + p.name() + "' has no rule '" + id + "'" + kefu::detail::did_you_mean(id, rule_ids) +
+                               " (`default` means that no rule fires)",
+                           i < c.expect_rules_where.size() ? c.expect_rules_where[i] : c.where, {}, "kefu.rules.unknown_rule");
+    }
+  }
 }
 
 suite_result run_suite(const suite& s, const policy& p) {
@@ -152,6 +217,7 @@ suite_result run_suite(const suite& s, const policy& p) {
 }
 
 std::size_t check_suite(const suite& s, const policy& p) {
+  check_suite_types(s, p);
   const suite_result r = run_suite(s, p);
   if (r.failed == 0) return r.passed;
   const auto first = std::find_if(r.cases.begin(), r.cases.end(), [](const case_result& c) { return !c.passed; });

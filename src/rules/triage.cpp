@@ -1,4 +1,5 @@
 #include <kefu/detail/suggest.hpp>
+#include <kefu/kpi/load.hpp>
 #include <kefu/rules/catalog.hpp>
 #include <kefu/rules/suite.hpp>
 #include <kefu/rules/triage.hpp>
@@ -6,6 +7,7 @@
 
 #include "documents.hpp"
 #include "facts.hpp"
+#include "../kpi/load_documents.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -203,6 +205,24 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
       slots.push_back(static_cast<std::size_t>(it - t->facts_.begin()));
     }
     t->input_slots_.push_back(std::move(slots));
+  }
+
+  // KPI targets and scorecards: part of the set, so a half-written one never goes live with the rest. Their
+  // calendars are the directory's (overlays included) before the built-ins.
+  for (const auto& d : scanned) {
+    if (d.summary.kind == document_kind::targets) {
+      auto k = kefu::kpi::detail::load_targets_document(d.file, &t->calendars_);
+      if (const auto it = t->targets_.find(k->name); it != t->targets_.end())
+        throw policy_error("a second targets file named '" + k->name + "' (the first is " + it->second->where.file + ")",
+                           k->where, {}, "kefu.kpi.targets");
+      t->targets_[k->name] = std::move(k);
+    } else if (d.summary.kind == document_kind::scorecard) {
+      auto c = kefu::kpi::detail::load_scorecard_document(d.file);
+      if (const auto it = t->scorecards_.find(c->name); it != t->scorecards_.end())
+        throw policy_error("a second scorecard named '" + c->name + "' (the first is " + it->second->where.file + ")",
+                           c->where, {}, "kefu.kpi.scorecard");
+      t->scorecards_[c->name] = std::move(c);
+    }
   }
 
   // The rule tests, last: the structural errors above are the more precise ones. Each suite runs against the

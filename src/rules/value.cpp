@@ -73,6 +73,10 @@ value parse_value(const field& f, const std::string& text, const time_zone& zone
     case value_type::boolean:
       if (text == "true") v.number = 1;
       else if (text == "false") v.number = 0;
+      else if (const char* meant = kefu::detail::boolean_meant(trim(text)))
+        throw parse_error(prefix(f, noun) + "bad bool '" + text + "': write " + meant +
+                              " (a yes/no value is true or false / 请写 " + meant + ")",
+                          {}, {}, "kefu.rules.bad_value");
       else bad(f, noun, text, "true or false");
       return v;
     case value_type::integer: v.number = fixed_point(f, noun, text, 0, "a whole number such as 3"); return v;

@@ -147,7 +147,7 @@ TEST(Policy, MissingInputsAndBadValuesNameTheField) {
             "input 'business': 'malls' is not one of ecommerce, mall, smart_counter, fresh (did you mean 'mall'?)");
   EXPECT_EQ(error_of([&] { p->set(r, p->slot("claimed_amount"), "12.345"); }),
             "input 'claimed_amount': bad amount '12.345': more than two decimal places (amounts are exact to the fen)");
-  EXPECT_EQ(error_of([&] { p->set(r, p->slot("has_receipt"), "yes"); }), "input 'has_receipt': bad bool 'yes': expected true or false");
+  EXPECT_EQ(error_of([&] { p->set(r, p->slot("has_receipt"), "yes"); }), "input 'has_receipt': bad bool 'yes': write true (a yes/no value is true or false / 请写 true)");
   EXPECT_EQ(error_of([&] { p->slot("day_since_purchase"); }),
             "policy 'refund-demo' has no input 'day_since_purchase' (did you mean 'days_since_purchase'?)");
 }

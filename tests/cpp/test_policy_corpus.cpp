@@ -60,7 +60,7 @@ const corpus_case corpus[] = {
     // LOADER: reported "4:44: `values` only applies to enum and set inputs": points at the list rather than
     // the `values` key, and does not name the input.
     {"12_values_on_non_enum.yaml", policy, "4:36: input 'days_since_purchase' is int: `values` only applies to enum and set inputs"},
-    {"13_bad_input_default.yaml", policy, "5:31: input 'used': bad bool 'no': expected true or false"},
+    {"13_bad_input_default.yaml", policy, "5:31: input 'used': bad bool 'no': write false (a yes/no value is true or false / 请写 false)"},
     {"14_duplicate_input.yaml", policy, "6:3: input 'claimed_amount' is declared twice (first at 4:3)"},
     {"15_missing_outputs.yaml", policy, "1:9: a policy needs `outputs:` (what its rules decide)"},
 

@@ -55,7 +55,7 @@ TEST(RulesErrorIds, Loading) {
   EXPECT_EQ(thrown(load(policy_with("knd == a"))), "policy_error kefu.rules.unknown_input: unknown input 'knd' (did you mean 'kind'?)");
   EXPECT_EQ(thrown(load(policy_with("true", "premium"))), "policy_error kefu.policy: output 'label': 'premium' is not one of x, y");
   EXPECT_EQ(thrown(load("policy: p\ninputs: {n: int}\noutputs: {ok: bool}\nrules:\n  - {id: A, when: true, then: {ok: yes}}\n")),
-            "policy_error kefu.policy: output 'ok': bad bool 'yes': expected true or false");
+            "policy_error kefu.policy: output 'ok': bad bool 'yes': write true (a yes/no value is true or false / 请写 true)");
   EXPECT_EQ(thrown(load("policy: p\ninputs: {n: {type: enum, values: from facts}}\noutputs: {ok: bool}\nrules:\n"
                         "  - {id: A, when: true, then: {ok: true}}\n")).substr(0, 38),
             "policy_error kefu.rules.from_facts: in");

@@ -40,7 +40,7 @@ def test_report_tables_and_html(tmp_path, capsys):
     assert main(["report", "--records", str(DATA / "records.csv"), "--inputs", str(DATA / "agent_inputs.csv"),
                  "--html", str(page)]) == 0
     out = capsys.readouterr().out
-    assert "KPIs by channel" in out and "Scorecard 2026-03" in out and "retrain (bottom 10%)" in out
+    assert "KPIs by channel" in out and "Scorecard smart-counter-monthly 2026-03" in out and "retrain (bottom 10%)" in out
     text = page.read_text(encoding="utf-8")
     assert text.count("data:image/png;base64,") == 3
     assert "SLA attainment by channel" in text and "Scorecard per agent" in text
@@ -65,3 +65,46 @@ def test_report_without_html():
     buf = io.StringIO()
     assert run(DATA / "records.csv", DATA / "agent_inputs.csv", None, buf) == 0
     assert "goals missed" in buf.getvalue()
+
+
+def _missed(out: str) -> tuple[int, str]:
+    line = next(line for line in out.splitlines() if line.startswith("goals missed ("))
+    return int(line[len("goals missed ("):line.index(")")]), line
+
+
+def test_report_and_demo_use_the_kpi_files_of_the_rules_directory_given(tmp_path, capsys):
+    # `--rules DIR` brings DIR's targets and scorecard, loaded and checked with the directory; the
+    # shipped ones are used only where DIR has none, and a note says so.
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", rules)
+    assert main(["report"]) == 0
+    shipped = capsys.readouterr().out
+    assert main(["report", "--rules", str(rules)]) == 0
+    assert capsys.readouterr().out == shipped
+    count, line = _missed(shipped)
+    assert "fcr_rate" in line and "Scorecard smart-counter-monthly 2026-03" in shipped
+
+    targets = rules / "kpi" / "targets.yaml"
+    targets.write_text(targets.read_text(encoding="utf-8").replace("{metric: fcr_rate, at_least: 90%}",
+                                                                   "{metric: fcr_rate, at_least: 70%}"), encoding="utf-8")
+    card = rules / "kpi" / "scorecard-monthly.yaml"
+    card.write_text(card.read_text(encoding="utf-8").replace("scorecard: smart-counter-monthly",
+                                                             "scorecard: store-monthly"), encoding="utf-8")
+    assert main(["report", "--rules", str(rules)]) == 1
+    assert capsys.readouterr().err == (
+        f"kefu: error: rules directory {rules} has no scorecard 'smart-counter-monthly' (it has ecommerce-agent-monthly, "
+        "ecommerce-supervisor-monthly, store-monthly): name one with --scorecard\n")
+    assert main(["report", "--rules", str(rules), "--scorecard", "store-monthly"]) == 0
+    out = capsys.readouterr().out
+    relaxed, line = _missed(out)
+    assert "fcr_rate" not in line and relaxed < count  # every channel's FCR is above 70%
+    assert "Scorecard store-monthly 2026-03" in out and "note:" not in out
+
+    shutil.rmtree(rules / "kpi")
+    assert main(["report", "--rules", str(rules)]) == 0
+    out = capsys.readouterr().out
+    assert f"note: {rules} has no targets file: the shipped targets 'service-kpis' are used" in out
+    assert f"note: {rules} has no scorecard file: the shipped scorecard 'smart-counter-monthly' is used" in out
+    assert out.split("KPIs by channel", 1)[1] == shipped.split("KPIs by channel", 1)[1]

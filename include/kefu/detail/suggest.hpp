@@ -55,4 +55,16 @@ std::string did_you_mean(std::string_view word, const Range& candidates) {
   return best.empty() ? std::string() : " (did you mean '" + best + "'?)";
 }
 
+/// "true" or "false" when `word` is how people say yes or no (`yes`, `Y`, `是`, `否`, …), else nullptr: rule
+/// authors who type Chinese write 是/否 where kefu reads true/false.
+inline const char* boolean_meant(std::string_view word) {
+  static constexpr std::string_view yes[] = {"yes", "Yes", "YES", "y", "Y", "True", "TRUE", "是", "对", "有"};
+  static constexpr std::string_view no[] = {"no", "No", "NO", "n", "N", "False", "FALSE", "否", "不是", "错", "没有", "无"};
+  for (const auto w : yes)
+    if (word == w) return "true";
+  for (const auto w : no)
+    if (word == w) return "false";
+  return nullptr;
+}
+
 }  // namespace kefu::detail

@@ -73,6 +73,7 @@ struct targets {
   std::vector<channel_thresholds> channels;
   std::vector<sla_target> sla;
   std::vector<metric_target> metrics;
+  source_location where;  ///< of `targets: NAME`
 
   const channel_thresholds* thresholds_of(const std::string& channel) const noexcept {
     for (const auto& c : channels)

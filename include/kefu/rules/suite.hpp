@@ -17,6 +17,11 @@
 
 namespace kefu::rules {
 
+/// Where a `name: value` entry of a suite is written: its name and its value.
+struct entry_location {
+  source_location key, value;
+};
+
 struct test_case {
   std::string name;
   std::vector<std::pair<std::string, std::string>> input;   ///< input name → text (defaults merged in)
@@ -24,6 +29,9 @@ struct test_case {
   std::vector<std::string> expect_rules;                    ///< expected rule ids ("default" = no rule)
   bool check_rules = false;
   source_location where;
+  std::vector<entry_location> input_where;       ///< parallel to input (a default's own line when it comes from `defaults`)
+  std::vector<entry_location> expect_where;      ///< parallel to expect
+  std::vector<source_location> expect_rules_where;  ///< parallel to expect_rules
 };
 
 struct suite {
@@ -55,6 +63,14 @@ suite load_suite_file(const std::string& path);
 /// A YAML mapping of facts (input name → value) as text pairs, for `kefu explain --input`.
 std::vector<std::pair<std::string, std::string>> load_facts_file(const std::string& path);
 
+/// Checks the suite against the policy it tests before any case runs, as a policy's conditions are checked
+/// against its inputs: every input and output name exists, every value reads as its field's type (enum
+/// values with did-you-mean, `yes`/`是` for a bool told to write true/false), every expected rule id is a rule
+/// of the policy or `default`. Throws at the entry's own file, line and column: policy_error with id
+/// kefu.rules.unknown_input, kefu.rules.unknown_output or kefu.rules.unknown_rule for a name, parse_error with
+/// id kefu.rules.bad_value or kefu.rules.unknown_value for a value. A default is reported once, at its line.
+void check_suite_types(const suite& s, const policy& p);
+
 /// Runs every case against the policy. A case whose input is wrong (unknown input, bad value) fails
 /// with an "error" difference naming the case's line; it never stops the other cases.
 suite_result run_suite(const suite& s, const policy& p);
@@ -63,7 +79,7 @@ suite_result run_suite(const suite& s, const policy& p);
 /// (triage_policy::load_directory, policy_handle, triage_policy_handle, `kefu lint`) refuses with it.
 inline constexpr const char* rule_test_error_id = "kefu.rules.rule_test";
 
-/// Runs every case (run_suite) and, when any fails, throws a policy_error with id kefu.rules.rule_test at
+/// Checks the suite's types (check_suite_types), runs every case (run_suite) and, when any fails, throws a policy_error with id kefu.rules.rule_test at
 /// the first failing case (the suite file, the case's line and column) naming the case and what differs:
 ///   tests/refund.yaml:12:5: rule test 'day 7 is refunded (DOM-REF-1)' fails: decision expected refund, got deny
 /// (and how many more cases fail). Returns the number of cases, all passed.

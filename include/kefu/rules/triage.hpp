@@ -8,6 +8,8 @@
 //                     (first: targets and owners per tier), refund (first), sla-targets (collect),
 //                     service-calendar (first: which calendars deadlines use)
 //   calendars/*.yaml  calendars those policies name (built-ins are used otherwise)
+//   kpi/*.yaml        optional `targets:` and `scorecard:` files (docs/kpis.md); loaded and checked with the rest,
+//                     their `calendar:` names resolved against the directory's calendars first
 // Each policy's inputs must be fields of the vocabulary with the same type and values (an enum input
 // that says `values: from facts` takes them from the vocabulary); derived
 // fields (days_since_purchase, risk_level, tier, refund_decision …) are computed by triage in one
@@ -22,6 +24,11 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace kefu::kpi {
+struct targets;
+struct scorecard;
+}  // namespace kefu::kpi
 
 namespace kefu::rules {
 
@@ -103,6 +110,12 @@ class triage_policy {
   const policy& sla_targets() const { return *sla_; }
   const policy& service_calendar() const { return *service_calendar_; }
   std::vector<policy_ptr> policies() const { return {risk_, escalation_, tiers_, refund_, sla_, service_calendar_}; }
+  /// The directory's `targets:` and `scorecard:` files by the name each declares (kefu/kpi/load.hpp compiles
+  /// them; include kefu/kpi/targets.hpp or scorecard.hpp to read them). Empty maps when it has none.
+  const std::map<std::string, std::shared_ptr<const kefu::kpi::targets>>& kpi_targets() const noexcept { return targets_; }
+  const std::map<std::string, std::shared_ptr<const kefu::kpi::scorecard>>& scorecards() const noexcept { return scorecards_; }
+  /// The directory's own calendars by name (built-ins it does not override are not listed).
+  const std::map<std::string, std::shared_ptr<const kefu::calendar::calendar>>& calendars() const noexcept { return calendars_; }
   /// How many rule-test cases passed when the directory was loaded (0 when loaded with run_rule_tests = false,
   /// or when it has no rule tests).
   std::size_t rule_test_cases() const noexcept { return rule_test_cases_; }
@@ -136,6 +149,8 @@ class triage_policy {
   time_zone zone_;
   policy_ptr risk_, escalation_, tiers_, refund_, sla_, service_calendar_;
   std::map<std::string, std::shared_ptr<const kefu::calendar::calendar>> calendars_;
+  std::map<std::string, std::shared_ptr<const kefu::kpi::targets>> targets_;
+  std::map<std::string, std::shared_ptr<const kefu::kpi::scorecard>> scorecards_;
   /// For each policy above (same order), the facts slot of each of its inputs.
   std::vector<std::vector<std::size_t>> input_slots_;
   std::vector<std::int64_t> default_numbers_;
