@@ -69,7 +69,10 @@ class expansion_bound : public YAML::EventHandler {
   static constexpr std::uint64_t max_nodes = 1'000'000;
   static constexpr std::size_t max_depth = 256;
 
-  explicit expansion_bound(const std::string& name) : name_(name) {}
+  /// `text_size`: a YAML text yields at most about one value per character before aliases; a parser that
+  /// yields far more is looping on malformed input (found by fuzz_kpi_files: 895 bytes of garbage made
+  /// yaml-cpp 0.7 emit a million values), so max_events stops it.
+  expansion_bound(const std::string& name, std::size_t text_size) : name_(name), max_events_(4 * text_size + 64) {}
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
@@ -99,6 +102,10 @@ class expansion_bound : public YAML::EventHandler {
   };
   static std::uint64_t capped(std::uint64_t a, std::uint64_t b) { return std::min(a + b, max_nodes + 1); }
   void count(const YAML::Mark& mark, std::uint64_t n) {
+    if (++events_ > max_events_)
+      throw parse_error("invalid YAML: the text cannot be read from here on (the parser makes no progress); check "
+                            "this line for stray characters or unbalanced brackets",
+                        location_of(mark, name_));
     total_ = capped(total_, n);
     if (total_ > max_nodes)
       throw parse_error("the YAML expands to more than " + std::to_string(max_nodes) +
@@ -129,6 +136,8 @@ class expansion_bound : public YAML::EventHandler {
   std::vector<frame> stack_;
   std::unordered_map<YAML::anchor_t, std::uint64_t> sizes_;
   std::uint64_t total_ = 0;
+  std::uint64_t max_events_;
+  std::uint64_t events_ = 0;
 };
 
 yaml_file parse(std::string text, const std::string& name) {
@@ -137,7 +146,7 @@ yaml_file parse(std::string text, const std::string& name) {
     {
       std::istringstream in(f.text);
       YAML::Parser parser(in);
-      expansion_bound bound(name);
+      expansion_bound bound(name, f.text.size());
       while (parser.HandleNextDocument(bound)) {
       }
     }

@@ -1,6 +1,7 @@
 // Hostile YAML (docs/reliability.md): nested aliases and deep nesting are refused before anything
 // walks the tree, with an error that says where and why, for every kind of rules file.
 #include <kefu/calendar/load.hpp>
+#include <kefu/kpi/load.hpp>
 #include <kefu/rules/policy.hpp>
 
 #include "calendar_test_support.hpp"
@@ -43,6 +44,23 @@ TEST(YamlBounds, NestedAliasesAreRefusedBeforeAnyWalk) {
   // A few honest aliases are fine (the file then fails on its own merits: unknown keys).
   EXPECT_EQ(error_of([] { kefu::calendar::load_string(laughs(2), "small.yaml"); }),
             "small.yaml:2:1: unknown key 'l0' in a calendar");
+}
+
+TEST(YamlBounds, AParserThatMakesNoProgressIsStopped) {
+  // Found by fuzz_kpi_files: 895 bytes of garbage on which yaml-cpp 0.7 emits values without reading on, a
+  // million before the expansion bound stopped it (seconds under the sanitizers). A text yields at most a
+  // few values per character, so the parse stops after 4 × 895 + 64.
+  const std::string path = std::string(KEFU_TEST_DATA_DIR) + "/hostile/yaml-parser-no-progress.bin";
+  try {
+    kefu::kpi::load_targets_file(path);
+    FAIL();
+  } catch (const kefu::parse_error& e) {
+    EXPECT_EQ(e.detail(),
+              "invalid YAML: the text cannot be read from here on (the parser makes no progress); check this line for "
+              "stray characters or unbalanced brackets");
+    EXPECT_EQ(e.where().file, path);
+    EXPECT_EQ(e.where().line, 4);
+  }
 }
 
 TEST(YamlBounds, DeepNestingIsRefused) {
