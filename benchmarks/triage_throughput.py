@@ -9,10 +9,14 @@ docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 import kefu
 import pandas as pd
+from kefu import diff
 from kefu.tickets import read_tickets
 
 import _doc
@@ -36,6 +40,9 @@ def goals(c_triage: float, t: dict) -> list[tuple[str, str, str]]:
          "not measured: the triage has no JDM translation yet", "not measured"),
         ("(#17) 10 M tickets triaged in chunks in bounded memory (peak RSS reported)", "not measured: no streaming "
          "triage yet", "not measured"),
+        ("(#13) `kefu diff`: millions of tickets in seconds on one machine (≤ 2 µs per ticket for both versions)",
+         f"{fmt_time(t['diff'].median)} per ticket (two DataFrame triages and the comparison)",
+         yes(t["diff"].median <= 2e-6)),
     ]
 
 
@@ -58,8 +65,19 @@ def main(argv: list[str] | None = None) -> int:
     frame = pd.DataFrame(rows)
     n = len(rows)
     triage = policy.triage
+    # kefu diff's question: the shipped rules against a copy with the refund window widened to 15 days.
+    widened = Path(tempfile.mkdtemp()) / "rules"
+    shutil.copytree(kefu.default_rules_dir(), widened)
+    refund = widened / "refund.yaml"
+    refund.write_text(refund.read_text(encoding="utf-8").replace(
+        "and days_since_purchase <= 7\n    then: {decision: refund", "and days_since_purchase <= 15\n    then: {decision: refund"),
+        encoding="utf-8")
+    old_rules, new_rules = diff.load_rules(kefu.default_rules_dir()), diff.load_rules(widened)
+    text_frame = diff.read_ticket_table(kefu.default_data_path()).head(n)
     t = measure_together({"one": (lambda: [triage(r) for r in rows], n), "list": (lambda: triage(rows), n),
-                          "frame": (lambda: triage(frame), n)}, args.repeat)
+                          "frame": (lambda: triage(frame), n),
+                          "diff": (lambda: diff.diff_policies(old_rules, new_rules, text_frame), n)}, args.repeat)
+    shutil.rmtree(widened.parent)
     load = measure(kefu.default_policy, 1, args.repeat)
     gb = google_benchmark("kefu_bench_triage", repetitions=args.repeat, min_time=min_time)
     c, cl = gb["BM_triage"], gb["BM_load_default_policy"]
@@ -80,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
           f"| C++ `triage_policy::triage` (`BM_triage`) | {fmt_time(c.time())} | {c.spread()} | {1 / c.time():,.0f} | {c.time('cpu_time') / c.time():.1f} |"]
     for key, what in (("one", "Python, one dict at a time `policy.triage(dict)`"),
                       ("list", f"Python, a list of {n:,} dicts (GIL released while triaging)"),
-                      ("frame", f"Python, a pandas DataFrame of {n:,} rows → DataFrame")):
+                      ("frame", f"Python, a pandas DataFrame of {n:,} rows → DataFrame"),
+                      ("diff", f"Python, `kefu.diff.diff_policies` of {n:,} tickets as text under two rules "
+                               "directories (refund window 7 → 15 days)")):
         x = t[key]
         L.append(f"| {what} | {fmt_time(x.median)} | {x.spread()} | {1 / x.median:,.0f} | {x.cores:.1f} |")
     L += ["", f"Loading the default policy (facts vocabulary, six policies, four calendars, all checks): "

@@ -31,6 +31,8 @@ void register_suite(py::module_& m) {
 
   m.def("load_facts", [](py::handle path) { return kr::load_facts_file(to_path(path)); }, py::arg("path"),
         "A YAML mapping of facts as (name, text) pairs.");
+  m.def("load_facts_text", &kr::load_facts_text, py::arg("yaml"), py::arg("display_name") = "<stdin>",
+        "The same from YAML text; errors name display_name.");
 
   py::class_<kr::suite>(m, "RuleSuite", "Rule tests: cases with inputs, expected outputs and rule ids.")
       .def_static("load", [](py::handle path) { return kr::load_suite_file(to_path(path)); }, py::arg("path"))

@@ -100,6 +100,19 @@ py::object results_frame(const std::vector<py_triage>& rs, const kefu::time_zone
     return r.refund.rule_id.empty() ? py::object(py::none()) : py::object(py::str(r.refund.rule_id));
   });
   column("refund_reason", [](const kr::triage_result& r) { return py::str(r.refund.reason); });
+  // The rules behind the tier and the SLA targets, as risk_signals names the risk rules: what a policy diff
+  // counts as rules gaining and losing hits.
+  auto joined = [](const std::vector<std::string>& ids) {
+    std::string s;
+    for (const auto& id : ids) s += (s.empty() ? "" : ",") + id;
+    return py::str(s);
+  };
+  column("tier_rules", [&](const kr::triage_result& r) { return joined(r.tier_rules); });
+  column("target_rules", [&](const kr::triage_result& r) {
+    std::vector<std::string> ids;
+    for (const auto& t : r.targets) ids.push_back(t.rule_id);
+    return joined(ids);
+  });
   return py::module_::import("pandas").attr("DataFrame")(c, py::arg("index") = index);
 }
 

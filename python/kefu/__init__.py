@@ -8,6 +8,7 @@ exceptions with their fields, exact money, instants and zones, rules directories
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ._core import (
     Calendar,
@@ -109,6 +110,7 @@ __all__ = [
     "TriageResult",
     "__version__",
     "default_data_path",
+    "diff_policies",
     "default_policy",
     "default_rules_dir",
     "format_instant",
@@ -154,3 +156,12 @@ def default_data_path(name: str = "tickets.csv") -> Path:
 def scan_rules(directory: str | Path | None = None) -> list[RulesDocument]:
     """Summaries of the rules documents below ``directory`` (default: the shipped rules)."""
     return _scan_rules_directory(default_rules_dir() if directory is None else directory)
+
+
+def diff_policies(old: Policy | str | Path, new: Policy | str | Path, tickets: Any) -> Any:
+    """Which tickets decide differently under two versions of the rules: one row per ticket and output
+    that changes (``kefu.diff.diff_policies``; ``kefu.diff.summarize`` reports them, ``kefu diff`` from the
+    shell). Imported on first use, so ``import kefu`` does not load pandas."""
+    from .diff import diff_policies as _diff
+
+    return _diff(old, new, tickets)

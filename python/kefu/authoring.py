@@ -25,6 +25,7 @@ from ._core import (
     Scorecard,
     describe_rules_file,
     load_facts,
+    load_facts_text,
 )
 
 
@@ -428,11 +429,69 @@ def suites_for(policy_path: str | Path, paths: Iterable[str | Path]) -> list[str
     return found
 
 
-def explain(policy_path: str | Path, facts_path: str | Path) -> str:
-    """The decision for a facts file with every condition the policy evaluated."""
+def read_facts(source: str | Path) -> dict[str, str]:
+    """Facts from a YAML file (a mapping of name to value, or a case with ``input:``), or from standard input
+    when `source` is ``-``."""
+    if str(source) == "-":
+        import sys
+
+        return dict(load_facts_text(sys.stdin.read(), "<stdin>"))
+    return dict(load_facts(source))
+
+
+def explain(policy_path: str | Path, facts_path: str | Path, fmt: str = "text") -> str:
+    """The decision for a facts file (``-``: standard input) with every condition the policy evaluated; `fmt`
+    ``json`` gives it as a JSON document (outputs, rules, and per rule each condition with its result and
+    the values it read)."""
     policy = DecisionPolicy.load(policy_path)
-    facts = dict(load_facts(facts_path))
-    return policy.evaluate(facts, trace=True).explain()
+    decision = policy.evaluate(read_facts(facts_path), trace=True)
+    if fmt != "json":
+        return decision.explain()
+    rules: dict[str, list[dict]] = {}
+    for rule_id, c in decision.trace or []:
+        rules.setdefault(rule_id, []).append({"condition": c.text, "result": c.result, "reads": dict(c.reads),
+                                              "words": list(c.words), "discounted": list(c.discounted)})
+    doc = {"policy": policy.name, "version": policy.version, "file": policy.file,
+           "outputs": {k: _json_value(v) for k, v in decision.outputs.items()},
+           "rules": list(decision.rule_ids), "by_default": decision.by_default,
+           "trace": [{"rule": r, "fired": r in decision.rule_ids, "conditions": cs} for r, cs in rules.items()]}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_value(v: object) -> object:
+    """A decided value as JSON: text for money, durations and instants (exact), lists for sets."""
+    if v is None or isinstance(v, (bool, int, str)):
+        return v
+    if isinstance(v, (list, tuple, set, frozenset)):
+        return [_json_value(x) for x in v]
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
+
+
+def triage_json(result) -> str:
+    """A triage result as a JSON document (``kefu triage --format json``): deadlines in ISO 8601 with their
+    zone, every decision with the rule that made it."""
+    def deadline(d) -> dict | None:
+        if d is None:
+            return None
+        return {"what": d.what, "within": d.within, "calendar": d.calendar, "due": d.due.isoformat(),
+                "rule_id": d.rule_id, "source": d.source, "provisional": d.provisional}
+
+    doc = {
+        "risk": {"level": result.risk.level,
+                 "signals": [{"rule_id": s.rule_id, "level": s.level, "words": list(s.words)} for s in result.risk.signals]},
+        "tier": result.tier, "tier_rules": list(result.tier_rules), "owners": list(result.owners),
+        "deadlines": {"first_response": deadline(result.deadlines.first_response),
+                      "resolution": deadline(result.deadlines.resolution),
+                      "follow_up": deadline(result.deadlines.follow_up)},
+        "targets": [deadline(t) for t in result.targets],
+        "follow_up_required": result.follow_up_required, "report_required": result.report_required,
+        "refund": {"decision": result.refund.decision, "rule_id": result.refund.rule_id,
+                   "reason": result.refund.reason, "source": result.refund.source},
+        "days_since_purchase": result.days_since_purchase,
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 _JSON_TYPES = {

@@ -61,7 +61,29 @@ def _cmd_test(args: argparse.Namespace) -> int:
 def _cmd_explain(args: argparse.Namespace) -> int:
     from .authoring import explain
 
-    print(explain(args.policy, args.input), end="")
+    print(explain(args.policy, args.input, args.format), end="")
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from . import diff
+
+    tickets = diff.read_ticket_table(args.tickets)
+    changes = diff.diff_policies(args.old, args.new, tickets)
+    summary = diff.summarize(changes, tickets, examples=args.examples)
+    if args.format == "json":
+        text = diff.format_json(summary)
+    elif args.format == "html":
+        text = diff.format_html(summary, args.old, args.new)
+    else:
+        text = diff.format_text(summary, args.old, args.new)
+    if args.output:
+        from pathlib import Path
+
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -97,11 +119,14 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_triage(args: argparse.Namespace) -> int:
     from . import Policy
-    from ._core import load_facts
+    from .authoring import read_facts, triage_json
 
     policy = Policy.load(args.rules or default_rules_dir())
-    result = policy.triage(dict(load_facts(args.input)))
-    print(result.explain() if args.explain else _triage_summary(result), end="")
+    result = policy.triage(read_facts(args.input))
+    if args.format == "json":
+        print(triage_json(result), end="")
+    else:
+        print(result.explain() if args.explain else _triage_summary(result), end="")
     return 0
 
 
@@ -217,11 +242,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = commands.add_parser("explain", help="decide for one set of facts and show every condition")
     explain.add_argument("policy", help="policy file")
-    explain.add_argument("--input", required=True, metavar="FACTS.yaml", help="a YAML mapping of input name to value")
+    explain.add_argument("--input", required=True, metavar="FACTS.yaml",
+                         help="a YAML mapping of input name to value (- reads it from standard input)")
+    explain.add_argument("--format", choices=["text", "json"], default="text")
     explain.set_defaults(handler=_cmd_explain)
 
     triage = commands.add_parser("triage", help="risk, tier, deadlines and refund decision for one ticket's facts")
-    triage.add_argument("--input", required=True, metavar="FACTS.yaml", help="a YAML mapping of fact name to value")
+    triage.add_argument("--input", required=True, metavar="FACTS.yaml",
+                        help="a YAML mapping of fact name to value (- reads it from standard input)")
+    triage.add_argument("--format", choices=["text", "json"], default="text",
+                        help="text (default; --explain for every policy's reasoning) or json")
     triage.add_argument("--rules", metavar="DIR", help="rules directory (default: the shipped rules)")
     triage.add_argument("--explain", action="store_true", help="show every policy's reasoning")
     triage.set_defaults(handler=_cmd_triage)
@@ -235,6 +265,17 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid", help="Mermaid (default) or Graphviz DOT")
     graph.add_argument("-o", "--output", metavar="PATH", help="write to a file instead of standard output")
     graph.set_defaults(handler=_cmd_graph)
+
+    diff = commands.add_parser(
+        "diff", help="which tickets decide differently under a changed rules directory / 规则变更影响分析")
+    diff.add_argument("old", help="the rules directory in force")
+    diff.add_argument("new", help="the changed rules directory (its rule tests are not run)")
+    diff.add_argument("--tickets", required=True, metavar="FILE",
+                      help="ticket facts: CSV, Parquet (.parquet) or JSON lines (.jsonl)")
+    diff.add_argument("--format", choices=["text", "json", "html"], default="text")
+    diff.add_argument("--examples", type=int, default=3, metavar="N", help="example tickets per output (default 3)")
+    diff.add_argument("--output", metavar="PATH", help="write the report to PATH instead of the terminal")
+    diff.set_defaults(handler=_cmd_diff)
 
     report = commands.add_parser("report", help="KPI and scorecard report of ticket records (terminal + HTML)")
     report.add_argument("--records", metavar="CSV", help="ticket records (default: the shipped synthetic records)")

@@ -13,6 +13,8 @@ Targets must be given as ``"default"``, a path to a targets file, or None, so wo
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -80,3 +82,36 @@ def kpis(ddf: Any, by: str | Sequence[str] | None = None, period: str | None = N
     """KPIs per group of a Dask DataFrame, computed on the workers: the same DataFrame as
     ``kefu.kpi.kpis`` on the whole data."""
     return _kpi.to_frame(partial(ddf, by, period, targets, zone, columns, relative_accuracy, split_every))
+
+
+@functools.lru_cache(maxsize=8)
+def _rules(directory: str) -> Any:
+    # Loaded once per worker process and directory, as kefu.diff loads them (no rule tests).
+    from .diff import load_rules
+
+    return load_rules(directory)
+
+
+def _diff_partition(frame: pd.DataFrame, old: str, new: str, outputs: tuple[str, ...]) -> pd.DataFrame:
+    from .diff import diff_policies
+
+    return diff_policies(_rules(old), _rules(new), frame, outputs)
+
+
+def diff_policies(ddf: Any, old: str | Path, new: str | Path, outputs: Sequence[str] | None = None) -> pd.DataFrame:
+    """``kefu.diff.diff_policies`` on a Dask DataFrame of tickets: each partition is triaged under both rules
+    directories on the workers (which load them by path), and the changed rows come back as one pandas
+    DataFrame, in partition order — the same rows as the single-process diff of the whole frame.
+    ``kefu.diff.summarize(changes, len(ddf))`` reports them."""
+    import dask
+
+    from .diff import OUTPUTS
+
+    if not isinstance(old, (str, Path)) or not isinstance(new, (str, Path)):
+        raise TypeError("kefu.dask.diff_policies needs the rules directories as paths (workers load them)")
+    chosen = tuple(outputs) if outputs is not None else OUTPUTS
+    parts = [dask.delayed(_diff_partition)(p, str(old), str(new), chosen) for p in ddf.to_delayed()]
+    if not parts:
+        raise ValueError("the Dask DataFrame has no partitions")
+    frames = dask.compute(*parts)
+    return pd.concat(frames, ignore_index=True)

@@ -128,11 +128,23 @@ suite read_suite(const YAML::Node& doc, const std::string& path) {
   return s;
 }
 
+namespace {
+std::vector<std::pair<std::string, std::string>> facts_of(const kefu::detail::yaml_file& f) {
+  return kefu::detail::with_char_columns(f.text, [&] {
+    const YAML::Node& doc = f.root;
+    // A suite case file may nest the facts under `input:`.
+    const YAML::Node facts = doc.IsMap() && doc["input"] && doc["input"].IsMap() ? doc["input"] : doc;
+    return pairs(facts, f.name, "the facts");
+  });
+}
+}  // namespace
+
 std::vector<std::pair<std::string, std::string>> load_facts_file(const std::string& path) {
-  const YAML::Node doc = kefu::detail::load_yaml_file(path);
-  // A suite case file may nest the facts under `input:`.
-  const YAML::Node facts = doc.IsMap() && doc["input"] && doc["input"].IsMap() ? doc["input"] : doc;
-  return pairs(facts, path, "the facts");
+  return facts_of(kefu::detail::read_yaml_file(path));
+}
+
+std::vector<std::pair<std::string, std::string>> load_facts_text(const std::string& yaml, const std::string& display_name) {
+  return facts_of(kefu::detail::read_yaml_string(yaml, display_name));
 }
 
 void check_suite_types(const suite& s, const policy& p) {

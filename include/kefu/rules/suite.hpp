@@ -62,6 +62,9 @@ suite load_suite_file(const std::string& path);
 
 /// A YAML mapping of facts (input name → value) as text pairs, for `kefu explain --input`.
 std::vector<std::pair<std::string, std::string>> load_facts_file(const std::string& path);
+/// The same from YAML text (`kefu triage --input -` reads standard input); errors name `display_name`.
+std::vector<std::pair<std::string, std::string>> load_facts_text(const std::string& yaml,
+                                                                 const std::string& display_name = "<stdin>");
 
 /// Checks the suite against the policy it tests before any case runs, as a policy's conditions are checked
 /// against its inputs: every input and output name exists, every value reads as its field's type (enum

@@ -1,0 +1,234 @@
+"""Policy impact analysis: which tickets decide differently under a changed rules directory (``kefu diff``).
+
+Both versions triage the same tickets through kefu's batch path (C++, columnar, without the GIL); the
+comparison is vectorised in pandas. The result is one row per ticket and output that changes, from which
+:func:`summarize` counts changes per output, the transitions (old value → new value), the rules that gain
+and lose hits, and example tickets with personal data masked (DOM-PRIV-1). ``kefu.dask.diff_policies``
+gives the same rows for a Dask frame, partition by partition. docs/rules.md, "Impact of a change".
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable, Union
+
+import pandas as pd
+
+from ._core import Policy, mask_text
+
+#: The triage outputs compared, in report order.
+OUTPUTS: tuple[str, ...] = (
+    "risk_level", "risk_signals", "tier", "tier_rules", "owners", "first_response_due", "resolution_due",
+    "follow_up_due", "follow_up_required", "report_required", "refund_decision", "refund_rule_id", "refund_reason",
+    "target_rules",
+)
+#: Outputs that list rule ids: their changes are rules gaining and losing hits.
+RULE_OUTPUTS: tuple[str, ...] = ("risk_signals", "tier_rules", "refund_rule_id", "target_rules")
+
+PolicyLike = Union[Policy, str, Path]
+
+
+def load_rules(rules: PolicyLike) -> Policy:
+    """A rules directory as a diff reads it: loaded with every structural check but without running its rule
+    tests (the new version of a change usually breaks the tests the change is about)."""
+    if isinstance(rules, Policy):
+        return rules
+    return Policy.load(rules, run_rule_tests=False)
+
+
+def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every value as the text triage reads (kefu parses each fact by its type in the vocabulary): missing
+    values become None, datetimes ISO 8601, bools true/false. Typed readers (Parquet, JSON) give floats for
+    amounts, which kefu refuses as money; their text is exact for the amounts a file can hold."""
+    out = {}
+    for name, col in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(col):
+            out[name] = [None if pd.isna(v) else v.isoformat() for v in col]
+        elif pd.api.types.is_bool_dtype(col):
+            out[name] = ["true" if v else "false" for v in col]
+        else:
+            out[name] = [None if (v is None or (isinstance(v, float) and math.isnan(v))) else
+                         ("true" if v is True else "false" if v is False else str(v)) for v in col]
+    return pd.DataFrame(out, index=frame.index)
+
+
+def read_ticket_table(path: str | Path) -> pd.DataFrame:
+    """Tickets from CSV, Parquet or JSON lines (by suffix: .csv, .parquet/.pq, .jsonl/.ndjson), as text."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".csv":
+        frame = pd.read_csv(p, dtype=str, keep_default_na=False)
+        return frame.where(frame != "", None)
+    if suffix in (".parquet", ".pq"):
+        return _text_frame(pd.read_parquet(p))
+    if suffix in (".jsonl", ".ndjson"):
+        return _text_frame(pd.read_json(p, lines=True, dtype=False))
+    raise ValueError(f"{p}: tickets must be CSV (.csv), Parquet (.parquet) or JSON lines (.jsonl), not '{suffix}'")
+
+
+def _comparable(col: pd.Series) -> pd.Series:
+    """A column as text for comparison and display (deadlines as ISO 8601, missing as '')."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return pd.Series([v.isoformat() if not pd.isna(v) else "" for v in col], index=col.index, dtype=object)
+    if pd.api.types.is_bool_dtype(col):
+        return col.map({True: "true", False: "false"}).astype(object)
+    return col.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)).astype(object)
+
+
+def diff_policies(old: PolicyLike, new: PolicyLike, tickets: pd.DataFrame,
+                  outputs: Iterable[str] = OUTPUTS) -> pd.DataFrame:
+    """The decisions that change between two versions of the rules, for the same tickets.
+
+    `old` and `new` are rules directories (or loaded ``Policy`` objects); `tickets` a DataFrame of ticket
+    facts (text or typed values, as ``Policy.triage`` takes them; extra columns such as ``ticket_id`` or
+    ``text`` are kept for the examples). Returns one row per ticket and output that differs, with columns
+    ``ticket`` (the tickets' index label), ``output``, ``old`` and ``new`` (values as text, deadlines in ISO
+    8601), in ticket order then :data:`OUTPUTS` order; when the tickets have them, ``ticket_id`` and ``text``
+    (personal data masked, DOM-PRIV-1) come along for the examples. An error in a ticket names its row."""
+    old_rules, new_rules = load_rules(old), load_rules(new)
+    facts = tickets[[f.name for f in old_rules.facts if f.name in tickets.columns and not f.derived]]
+    a = old_rules.triage(facts)
+    b = new_rules.triage(facts)
+    parts = []
+    order = {name: i for i, name in enumerate(OUTPUTS)}
+    for out in outputs:
+        if out not in order:
+            raise ValueError(f"unknown output {out!r} (expected one of {', '.join(OUTPUTS)})")
+        x, y = _comparable(a[out]), _comparable(b[out])
+        changed = x.ne(y)
+        if changed.any():
+            parts.append(pd.DataFrame({"ticket": x.index[changed.to_numpy()], "output": out,
+                                       "old": x[changed].to_numpy(), "new": y[changed].to_numpy(),
+                                       "_order": order[out]}))
+    if not parts:
+        parts = [pd.DataFrame({"ticket": pd.Series([], dtype=tickets.index.dtype), "output": pd.Series([], dtype=object),
+                               "old": pd.Series([], dtype=object), "new": pd.Series([], dtype=object),
+                               "_order": pd.Series([], dtype=int)})]
+    changes = pd.concat(parts, ignore_index=True)
+    rows = pd.Series(range(len(tickets)), index=tickets.index).loc[changes["ticket"]].to_numpy()
+    changes["_row"] = rows
+    changes = changes.sort_values(["_row", "_order"], kind="stable")
+    rows = changes.pop("_row").to_numpy()
+    changes = changes.drop(columns=["_order"]).reset_index(drop=True)
+    if "ticket_id" in tickets.columns:
+        changes.insert(1, "ticket_id", tickets["ticket_id"].to_numpy()[rows])
+    if "text" in tickets.columns:
+        changes["text"] = [mask_text(t) if isinstance(t, str) else None for t in tickets["text"].to_numpy()[rows]]
+    return changes
+
+
+def _ids(text: str) -> set[str]:
+    return {t for t in text.split(",") if t}
+
+
+def summarize(changes: pd.DataFrame, tickets: int | pd.DataFrame, examples: int = 3) -> dict[str, Any]:
+    """The report of a diff: ``tickets`` (how many were compared), ``changed`` (how many decide differently in
+    any output), ``by_output`` (output → tickets changed), ``transitions`` (output → [{old, new, count}],
+    most frequent first; not for the rule-id outputs), ``rules`` ({gained: {rule: tickets}, lost: {…}}: a
+    rule gains a hit on a ticket where it fires under the new rules only), and ``examples`` (output → up to
+    `examples` tickets: ``ticket``, ``ticket_id`` when the tickets have one, ``old``, ``new`` and ``text``
+    with personal data masked). `tickets` is how many tickets were compared (or the tickets themselves)."""
+    by_output = {out: int(n) for out, n in changes.groupby("output", sort=False)["ticket"].nunique().items()}
+    by_output = {out: by_output[out] for out in OUTPUTS if out in by_output}
+    transitions: dict[str, list[dict[str, Any]]] = {}
+    for out in by_output:
+        if out in RULE_OUTPUTS:
+            continue
+        rows = changes[changes["output"] == out]
+        counted = rows.groupby(["old", "new"], sort=False).size().reset_index(name="count")
+        counted = counted.sort_values(["count", "old", "new"], ascending=[False, True, True], kind="stable")
+        transitions[out] = [{"old": o, "new": n, "count": int(c)} for o, n, c in counted.itertuples(index=False)]
+    gained: Counter[str] = Counter()
+    lost: Counter[str] = Counter()
+    for old, new in changes.loc[changes["output"].isin(RULE_OUTPUTS), ["old", "new"]].itertuples(index=False):
+        before, after = _ids(old), _ids(new)
+        gained.update(after - before)
+        lost.update(before - after)
+    sample: dict[str, list[dict[str, Any]]] = {}
+    for out in by_output:
+        picked = []
+        for row in changes[changes["output"] == out].head(examples).to_dict("records"):
+            item: dict[str, Any] = {"ticket": _plain(row["ticket"])}
+            if "ticket_id" in row:
+                item["ticket_id"] = _plain(row["ticket_id"])
+            item["old"], item["new"] = row["old"], row["new"]
+            if isinstance(row.get("text"), str):
+                item["text"] = row["text"]
+            picked.append(item)
+        sample[out] = picked
+    return {
+        "tickets": int(tickets if isinstance(tickets, int) else len(tickets)),
+        "changed": int(changes["ticket"].nunique()),
+        "by_output": by_output,
+        "transitions": transitions,
+        "rules": {"gained": dict(sorted(gained.items(), key=lambda kv: (-kv[1], kv[0]))),
+                  "lost": dict(sorted(lost.items(), key=lambda kv: (-kv[1], kv[0])))},
+        "examples": sample,
+    }
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") else v
+
+
+def format_text(summary: dict[str, Any], old: str, new: str) -> str:
+    """The summary for a terminal, in English and Chinese."""
+    n, changed = summary["tickets"], summary["changed"]
+    share = f" ({100.0 * changed / n:.1f}%)" if n else ""
+    lines = [f"{old} → {new}: {changed} of {n} tickets decide differently{share} / {changed} 张工单的处理结果发生变化"]
+    for out, count in summary["by_output"].items():
+        lines.append(f"  {out:<20} {count:>7} tickets")
+        for t in summary["transitions"].get(out, [])[:5]:
+            lines.append(f"      {t['old'] or '(none)'} → {t['new'] or '(none)'}: {t['count']}")
+    rules = summary["rules"]
+    if rules["gained"] or rules["lost"]:
+        lines.append("rules / 规则命中变化:")
+        lines += [f"  + {rule}: fires on {k} more tickets" for rule, k in rules["gained"].items()]
+        lines += [f"  - {rule}: fires on {k} fewer tickets" for rule, k in rules["lost"].items()]
+    if summary["examples"]:
+        lines.append("examples (personal data masked) / 示例（个人信息已脱敏）:")
+        for out, items in summary["examples"].items():
+            if out in RULE_OUTPUTS:  # the same tickets again, under their rules: in JSON and HTML only
+                continue
+            for item in items:
+                who = item.get("ticket_id", item["ticket"])
+                text = f"  {item['text']}" if item.get("text") else ""
+                lines.append(f"  {out}: {who}: {item['old'] or '(none)'} → {item['new'] or '(none)'}{text}")
+    return "\n".join(lines) + "\n"
+
+
+def format_html(summary: dict[str, Any], old: str, new: str) -> str:
+    """A self-contained HTML page of the summary (no scripts, no external resources)."""
+    e = html.escape
+    rows = "".join(f"<tr><td>{e(out)}</td><td>{count}</td></tr>" for out, count in summary["by_output"].items())
+    trans = "".join(
+        f"<h3>{e(out)}</h3><table><tr><th>old</th><th>new</th><th>tickets</th></tr>"
+        + "".join(f"<tr><td>{e(t['old'])}</td><td>{e(t['new'])}</td><td>{t['count']}</td></tr>" for t in items)
+        + "</table>"
+        for out, items in summary["transitions"].items())
+    rules = "".join(f"<tr><td>{e(r)}</td><td>+{k}</td></tr>" for r, k in summary["rules"]["gained"].items()) + \
+        "".join(f"<tr><td>{e(r)}</td><td>−{k}</td></tr>" for r, k in summary["rules"]["lost"].items())
+    examples = "".join(
+        f"<tr><td>{e(out)}</td><td>{e(str(i.get('ticket_id', i['ticket'])))}</td><td>{e(i['old'])}</td>"
+        f"<td>{e(i['new'])}</td><td>{e(i.get('text', ''))}</td></tr>"
+        for out, items in summary["examples"].items() for i in items)
+    return (
+        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>kefu diff</title>"
+        "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+        "padding:2px 6px;text-align:left}</style>"
+        f"<h1>{e(old)} → {e(new)}</h1>"
+        f"<p>{summary['changed']} of {summary['tickets']} tickets decide differently / "
+        f"{summary['changed']} 张工单的处理结果发生变化</p>"
+        f"<h2>By output / 按输出</h2><table><tr><th>output</th><th>tickets</th></tr>{rows}</table>"
+        f"<h2>Transitions / 变化</h2>{trans}"
+        f"<h2>Rules / 规则</h2><table><tr><th>rule</th><th>tickets</th></tr>{rules}</table>"
+        f"<h2>Examples (personal data masked) / 示例</h2><table><tr><th>output</th><th>ticket</th><th>old</th>"
+        f"<th>new</th><th>text</th></tr>{examples}</table></html>\n")
+
+
+def format_json(summary: dict[str, Any]) -> str:
+    return json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
