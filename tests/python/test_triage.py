@@ -282,6 +282,26 @@ def test_dataframe_batch(policy):
     assert row["resolution_due"] == single.deadlines.resolution.due
 
 
+def test_dataframe_of_text_reads_like_a_list_of_typed_dicts(policy):
+    # A frame is read column by column (docs/performance.md); the results equal the list path's, row for row,
+    # whether its values are typed or text, and an error names the first bad row as the list path does.
+    rows = list(read_tickets(kefu.default_data_path()))[:300]
+    text = pd.read_csv(kefu.default_data_path(), dtype=str, keep_default_na=False).head(300)
+    listed = policy.triage(rows)
+    for frame in (pd.DataFrame(rows), text.where(text != "", None)):
+        out = policy.triage(frame)
+        assert list(out["tier"]) == [r.tier for r in listed]
+        assert [x if isinstance(x, str) else None for x in out["refund_rule_id"]] == [r.refund.rule_id for r in listed]
+        assert list(out["risk_signals"]) == [",".join(s.rule_id for s in r.risk.signals) for r in listed]
+        assert list(out["first_response_due"]) == [r.deadlines.first_response.due for r in listed]
+        assert list(out["tier_rules"]) == [",".join(r.tier_rules) for r in listed]
+    bad = text.copy()
+    bad.loc[7, "business"] = "mal"   # an earlier column, a later row
+    bad.loc[3, "channel"] = "phon"   # a later column, the first bad row
+    with pytest.raises(kefu.ParseError, match=r"^row 3: fact 'channel': 'phon' is not one of .* \(did you mean 'phone'\?\)"):
+        policy.triage(bad)
+
+
 # ---- the rules directory itself ----
 
 def _kefu(*args):
