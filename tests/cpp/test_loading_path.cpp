@@ -75,7 +75,7 @@ kefu::policy_error policy_error_of(const std::function<void()>& f) {
 TEST(LoadingPath, TheShippedRulesRunEveryRuleTestAtLoad) {
   const auto p = kr::triage_policy::load_directory(KEFU_TEST_RULES_DIR);
   EXPECT_TRUE(p->rule_tests_run());
-  EXPECT_EQ(p->rule_test_cases(), 222u);  // every case of rules/tests/*.yaml: 33 + 77 + 78 + 4 + 24 + 6
+  EXPECT_EQ(p->rule_test_cases(), 224u);  // every case of rules/tests/*.yaml: 33 + 77 + 78 + 4 + 26 + 6
   const auto q = kr::triage_policy::load_directory(KEFU_TEST_RULES_DIR, raw());
   EXPECT_FALSE(q->rule_tests_run());
   EXPECT_EQ(q->rule_test_cases(), 0u);
@@ -94,24 +94,30 @@ TEST(LoadingPath, ATruncatedPolicyIsRefusedNamingTheSuiteTheCaseAndTheLine) {
   EXPECT_EQ(loose->sla_targets().rules().size(), 7u);
 
   // The suite is checked against the policy before any case runs: its first case expects a rule the cut removed.
+  const std::string suite = read_text(rules + "/tests/sla-targets.yaml");
   const auto e = policy_error_of([&] { kr::triage_policy::load_directory(rules); });
   EXPECT_EQ(e.id(), "kefu.rules.unknown_rule");
   EXPECT_EQ(e.where().file, rules + "/tests/sla-targets.yaml");
-  EXPECT_EQ(e.where().line, 24);  // rules: [SLA-ONLINE-FIRST-REPLY, SLA-ONLINE-FIRST-REPLY-KPI, SLA-GENERAL-REQUEST]
-  EXPECT_EQ(e.where().column, 65);
-  EXPECT_EQ(e.detail(), "policy 'sla-targets' has no rule 'SLA-GENERAL-REQUEST' (`default` means that no rule fires)");
+  const auto [line, column] = position_of(suite, "SLA-TICKET-COMPLAINT]");  // the first case's `rules:`
+  EXPECT_EQ(e.where().line, line);
+  EXPECT_EQ(e.where().column, column);
+  EXPECT_EQ(e.detail(), "policy 'sla-targets' has no rule 'SLA-TICKET-COMPLAINT' (`default` means that no rule fires)");
 
-  // Cut where every rule a case names survives, the cases themselves fail.
-  const std::string suite = read_text(rules + "/tests/sla-targets.yaml");
-  dir.write("rules/tests/sla-targets.yaml", cut_before(suite, "  # --- channels (DOM-SLA-5) ---"));
+  // A case that names only rules the cut left fails as a case: no rule matches, and the cut took the default.
+  dir.write("rules/tests/sla-targets.yaml",
+            "suite: after the cut\npolicy: ../sla-targets.yaml\ncases:\n"
+            "  - name: a mall late delivery at the store desk\n"
+            "    input: {business: mall, side: consumer, channel: store, category: late_delivery, risk_level: normal,\n"
+            "            refund_decision: manual_review}\n"
+            "    rules: [default]\n");
   const auto f = policy_error_of([&] { kr::triage_policy::load_directory(rules); });
   EXPECT_EQ(f.id(), "kefu.rules.rule_test");
   EXPECT_EQ(f.where().file, rules + "/tests/sla-targets.yaml");
-  EXPECT_EQ(f.where().line, 16);  // the suite's first case
+  EXPECT_EQ(f.where().line, 4);  // the case
   EXPECT_EQ(f.where().column, 5);
   EXPECT_EQ(f.detail(),
-            "rule test 'a late delivery at the store desk has no channel or category target (DOM-SLA-5, DOM-SLA-6)' "
-            "fails: policy 'sla-targets': no rule matches and there is no default / 规则测试未通过");
+            "rule test 'a mall late delivery at the store desk' fails: policy 'sla-targets': no rule matches and there "
+            "is no default / 规则测试未通过");
 }
 
 TEST(LoadingPath, ACaseThatCannotRunFailsTooAndASuiteMustTestAPolicyOfTheDirectory) {
@@ -146,7 +152,7 @@ TEST(LoadingPath, TheDirectoryHandleSwapsOnlyWhatLoadsAndPassesItsRuleTests) {
   const std::string rules = dir.copy_of(KEFU_TEST_RULES_DIR);
   kr::triage_policy_handle handle(rules);
   const auto first = handle.current();
-  EXPECT_EQ(first->rule_test_cases(), 222u);
+  EXPECT_EQ(first->rule_test_cases(), 224u);
 
   // A refund window of 6 days loads (a valid policy) but breaks the day-7 rule tests: kept.
   const std::string refund = read_text(rules + "/refund.yaml");
@@ -170,8 +176,8 @@ TEST(LoadingPath, TheDirectoryHandleSwapsOnlyWhatLoadsAndPassesItsRuleTests) {
   dir.write("rules/refund.yaml", refund);
   r = handle.reload();
   EXPECT_TRUE(r.swapped);
-  EXPECT_EQ(r.cases_passed, 222u);
-  EXPECT_EQ(r.message, "loaded rules directory '" + rules + "' (6 policies, 222 rule-test cases passed)");
+  EXPECT_EQ(r.cases_passed, 224u);
+  EXPECT_EQ(r.message, "loaded rules directory '" + rules + "' (6 policies, 224 rule-test cases passed)");
   EXPECT_NE(handle.current(), first);
 
   // The first load refuses like load_directory, class and id kept.

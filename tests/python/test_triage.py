@@ -110,6 +110,8 @@ def test_channel_and_category_targets(policy):
         "SLA-RISK-ALERT": ("5min", start + dt.timedelta(minutes=5)),
         "SLA-REPUTATION-RISK": ("48h", start + dt.timedelta(hours=48)),
         "SLA-PAYMENT-PROBLEM": ("5min", start + dt.timedelta(minutes=5)),
+        # 002 §6.4's complaint ticket SLA, in cn-office opening hours: 10:00–12:00 on Monday 2 March.
+        "SLA-TICKET-COMPLAINT": ("2 business hours", start + dt.timedelta(hours=2)),
     }
     counter = policy.triage(facts(business="smart_counter", channel="online", category="duplicate_charge",
                                   received_at=dt.datetime(2026, 2, 13, 22, tzinfo=CST)))
@@ -280,6 +282,26 @@ def test_dataframe_batch(policy):
     row = out.iloc[7]
     assert (row["risk_level"], row["tier"], row["refund_decision"]) == (single.risk.level, single.tier, single.refund.decision)
     assert row["resolution_due"] == single.deadlines.resolution.due
+
+
+def test_ecommerce_ticket_sla_counts_opening_hours_of_the_service_calendar(policy):
+    # 002 §6.4: the ticket system's SLA is 4 hours for a consultation and 2 hours for a complaint, in opening
+    # hours (cn-office: 09:00-12:00, 13:30-18:00 on cn-mainland's working days; DOM-SLA-1).
+    def target(facts, rule):
+        r = policy.triage({"business": "ecommerce", "channel": "online", **facts})
+        (t,) = [t for t in r.targets if t.rule_id == rule]
+        return t.within, t.calendar, t.due.isoformat()
+
+    # Friday 17:00: one hour that day, the second on Monday from 09:00.
+    assert target({"category": "late_delivery", "received_at": "2026-12-04T17:00:00+08:00"}, "SLA-TICKET-COMPLAINT") == (
+        "2 business hours", "cn-office", "2026-12-07T10:00:00+08:00")
+    # The day before National Day (1–7 October 2026 off): two hours that day, two after the holiday.
+    assert target({"category": "consultation", "received_at": "2026-09-30T16:00:00+08:00"}, "SLA-TICKET-CONSULTATION") == (
+        "4 business hours", "cn-office", "2026-10-08T11:00:00+08:00")
+    # Not for the mall.
+    mall = policy.triage({"business": "mall", "channel": "online", "category": "late_delivery",
+                          "received_at": "2026-12-04T17:00:00+08:00"})
+    assert [t.rule_id for t in mall.targets if t.rule_id.startswith("SLA-TICKET")] == []
 
 
 def test_dataframe_of_text_reads_like_a_list_of_typed_dicts(policy):
