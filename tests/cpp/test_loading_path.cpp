@@ -42,33 +42,25 @@ std::pair<int, int> position_of(const std::string& text, const std::string& need
   return {line, static_cast<int>(at - (line_start == std::string::npos ? 0 : line_start + 1)) + 1};
 }
 
-/// The kefu::error `f` throws, of any class.
-kefu::error any_error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const kefu::error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no kefu::error";
-  return kefu::error("none");
-}
-
 kr::load_options raw() {
   kr::load_options o;
   o.run_rule_tests = false;
   return o;
 }
 
-/// The policy_error `f` throws (fails the test when it throws nothing or something else).
-kefu::policy_error policy_error_of(const std::function<void()>& f) {
+/// The error of class E that `f` throws (fails the test when it throws nothing or something else).
+template <class E>
+E thrown(const std::function<void()>& f) {
   try {
     f();
-  } catch (const kefu::policy_error& e) {
+  } catch (const E& e) {
     return e;
   }
-  ADD_FAILURE() << "no policy_error";
-  return kefu::policy_error("none");
+  ADD_FAILURE() << "nothing of the expected class thrown";
+  return E("none");
 }
+
+kefu::policy_error policy_error_of(const std::function<void()>& f) { return thrown<kefu::policy_error>(f); }
 
 }  // namespace
 
@@ -218,7 +210,7 @@ TEST(LoadingPath, SuitesAreTypeCheckedAtTheEntryThatIsWrong) {
     changed.replace(changed.find(e.from), e.from.size(), e.to);
     dir.write("rules/tests/refund.yaml", changed);
     const auto [line, column] = position_of(changed, e.at);
-    const kefu::error err = any_error_of([&] { kr::triage_policy::load_directory(rules); });
+    const kefu::error err = thrown<kefu::error>([&] { kr::triage_policy::load_directory(rules); });
     EXPECT_EQ(err.id(), e.id);
     EXPECT_EQ(err.detail(), e.message);
     EXPECT_EQ(err.where().file, rules + "/tests/refund.yaml");
