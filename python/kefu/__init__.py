@@ -5,10 +5,10 @@ exceptions with their fields, exact money, instants and zones, rules directories
 ``kefu`` command line (``python -m kefu``).
 """
 
-from __future__ import annotations
-
-from pathlib import Path
-from typing import Any
+# No `from __future__ import annotations` and private aliases for what this module uses itself, so that
+# `dir(kefu)` lists kefu's names only (not Path, Any or annotations).
+from pathlib import Path as _Path
+from typing import Any as _Any
 
 from ._core import (
     Calendar,
@@ -130,12 +130,12 @@ __all__ = [
 ]
 
 
-def default_rules_dir() -> Path:
+def default_rules_dir() -> _Path:
     """The default policy shipped inside the package (calendars, policies, rule tests)."""
-    return Path(__file__).resolve().parent / "rules"
+    return _Path(__file__).resolve().parent / "rules"
 
 
-def default_policy(beyond_official: str | None = None) -> Policy:
+def default_policy(beyond_official: "str | None" = None) -> Policy:
     """The shipped handbook policy (risk, escalation, tiers, refund, SLA targets, calendars).
 
     ``beyond_official="error"`` makes its calendars strict: a deadline past the official holiday data
@@ -145,20 +145,20 @@ def default_policy(beyond_official: str | None = None) -> Policy:
     return Policy.load(default_rules_dir(), beyond_official=beyond_official)
 
 
-def default_data_path(name: str = "tickets.csv") -> Path:
+def default_data_path(name: str = "tickets.csv") -> _Path:
     """A file of the embedded synthetic data set (used by ``kefu demo``)."""
-    path = Path(__file__).resolve().parent / "data" / name
+    path = _Path(__file__).resolve().parent / "data" / name
     if not path.is_file():
         raise FileNotFoundError(f"kefu ships no data file {name!r} (looked in {path.parent})")
     return path
 
 
-def scan_rules(directory: str | Path | None = None) -> list[RulesDocument]:
+def scan_rules(directory: "str | _Path | None" = None) -> "list[RulesDocument]":
     """Summaries of the rules documents below ``directory`` (default: the shipped rules)."""
     return _scan_rules_directory(default_rules_dir() if directory is None else directory)
 
 
-def diff_policies(old: Policy | str | Path, new: Policy | str | Path, tickets: Any) -> Any:
+def diff_policies(old: "Policy | str | _Path", new: "Policy | str | _Path", tickets: _Any) -> _Any:
     """Which tickets decide differently under two versions of the rules: one row per ticket and output
     that changes (``kefu.diff.diff_policies``; ``kefu.diff.summarize`` reports them, ``kefu diff`` from the
     shell). Imported on first use, so ``import kefu`` does not load pandas."""
