@@ -1,3 +1,4 @@
+#include <kefu/detail/suggest.hpp>
 #include <kefu/rules/policy.hpp>
 
 #include "calendar_test_support.hpp"
@@ -255,4 +256,17 @@ TEST(Policy, FullWidthPunctuationAndYesNoGetHints) {
   EXPECT_EQ(message("has_receipt == 否"),
             "p.yaml:5:35: rule R: write false, not '否' (a yes/no input is true or false / 请写 false)");
   EXPECT_EQ(message("has_receipt == true and days > 7"), "loaded");
+}
+
+// Did-you-mean counts a swap of two neighbouring characters as one edit, the commonest typo (#13).
+TEST(Policy, DidYouMeanForgivesASwappedPair) {
+  EXPECT_EQ(kefu::detail::edit_distance("medai", "media"), 1u);
+  EXPECT_EQ(kefu::detail::edit_distance("退款", "款退"), 1u);
+  EXPECT_EQ(kefu::detail::edit_distance("abc", "abc"), 0u);
+  EXPECT_EQ(kefu::detail::edit_distance("kitten", "sitting"), 3u);
+  const std::string yaml =
+      "policy: p\ninputs: {text: text}\nkeywords:\n  media: [微博]\noutputs: {ok: bool}\nrules:\n"
+      "  - {id: A, when: 'contains_any(text, medai)', then: {ok: true}}\ndefault: {ok: false}\n";
+  EXPECT_EQ(error_of([&] { load_policy_string(yaml, "p.yaml"); }),
+            "p.yaml:7:39: rule A: unknown keyword set 'medai' (did you mean 'media'?)");
 }
