@@ -11,7 +11,8 @@ The schemas are a convenience; ``kefu lint`` is the authority. These tests keep 
   which kefu rejects too) fail validation at the right place, while the defects only kefu can judge
   (types in ``when``, unknown outputs, duplicate keys…) pass;
 - the keys of the targets, scorecard and vocabulary schemas are the keys their loaders accept (the
-  loaders list them in their "unknown key" errors).
+  loaders list them in their "unknown key" errors);
+- every shipped rules file ends with a modeline naming its schema, and ``kefu schema KIND`` prints it.
 
 Every document is read twice: as an editor reads it (YAML 1.2 core schema, which yaml-language-server
 uses: true/false are booleans, 7 and 4.5 numbers; dates and ``no`` stay strings) and as kefu reads it
@@ -928,3 +929,68 @@ def test_metric_names_are_kefus() -> None:
         described = SCHEMAS[schema]["$defs"]["metric"]["anyOf"][0]
         assert len(described["enumDescriptions"]) == len(described["enum"])
 
+
+# ---- modelines and `kefu schema` ----
+
+MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
+
+
+def shipped_rules_files() -> list[Path]:
+    rules = ROOT / "rules"
+    return sorted(p for pattern in ("*.yaml", "calendars/*.yaml", "tests/*.yaml", "kpi/*.yaml") for p in rules.glob(pattern))
+
+
+@pytest.mark.parametrize("path", shipped_rules_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_shipped_rules_file_ends_with_the_modeline_of_its_kind(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    kind = kind_of(read(text, "kefu"))
+    assert kind in KINDS
+    last = text.rstrip("\n").splitlines()[-1]
+    found = MODELINE.match(last)
+    # At the end, not the top: tests pin line numbers in these files. yaml-language-server reads any comment line.
+    assert found, f"{path.relative_to(ROOT)} does not end with `# yaml-language-server: $schema=…`"
+    assert text.count("yaml-language-server") == 1
+    schema = (path.parent / found.group(1)).resolve()
+    assert schema == SCHEMA_DIR / f"{kind}.schema.json", f"{path.relative_to(ROOT)} names {found.group(1)}"
+    if kefu is not None:  # the installed package: kefu/rules/… beside kefu/docs/schema/…
+        installed = Path(kefu.default_rules_dir()) / path.relative_to(ROOT / "rules")
+        if installed.is_file():
+            assert (installed.parent / found.group(1)).is_file(), f"{found.group(1)} does not resolve from {installed}"
+
+
+def test_every_shipped_rules_file_is_checked_for_its_modeline() -> None:
+    yaml_files = sorted((ROOT / "rules").rglob("*.yaml"))
+    assert yaml_files == shipped_rules_files()
+    assert len(yaml_files) >= 21
+
+
+@pytest.mark.parametrize("kind", SCHEMA_NAMES)
+def test_kefu_schema_prints_the_shipped_schema(kind: str, capsys: pytest.CaptureFixture[str]) -> None:
+    if kefu is None:
+        pytest.skip("kefu is not importable")
+    from kefu.cli import main
+
+    assert main(["schema", kind]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out) == SCHEMAS[kind]
+    assert out == (SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8")
+
+
+def test_kefu_schema_facts_is_still_the_ticket_facts_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    if kefu is None:
+        pytest.skip("kefu is not importable")
+    from kefu.cli import main
+
+    assert main(["schema", "facts"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads((SCHEMA_DIR / "facts.schema.json").read_text(encoding="utf-8"))
+
+
+def test_kefu_schema_refuses_an_unknown_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    if kefu is None:
+        pytest.skip("kefu is not importable")
+    from kefu.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["schema", "scorecards"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'scorecards'" in capsys.readouterr().err
