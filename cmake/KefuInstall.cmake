@@ -1,5 +1,6 @@
-# Installs headers, the library, the default rules (share/kefu/rules) and a CMake package so that a
-# backend writes find_package(kefu CONFIG REQUIRED) and links kefu::kefu.
+# Installs headers, the library, the default rules (share/kefu/rules) with their JSON Schemas
+# (share/kefu/docs/schema) and a CMake package so that a backend writes
+# find_package(kefu CONFIG REQUIRED) and links kefu::kefu.
 include(CMakePackageConfigHelpers)
 
 set(KEFU_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/kefu" CACHE STRING "Where kefuConfig.cmake goes")
@@ -21,6 +22,16 @@ install(TARGETS kefu EXPORT kefuTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY include/kefu DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY rules/ DESTINATION ${KEFU_INSTALL_RULESDIR})
+# The rules files' JSON Schemas go to the sibling docs/schema of the rules (share/kefu/docs/schema), where the
+# modelines of the shipped rules files ($schema=../docs/schema/…) point.
+string(REGEX REPLACE "/+$" "" _kefu_rules_dir "${KEFU_INSTALL_RULESDIR}")
+get_filename_component(_kefu_rules_parent "${_kefu_rules_dir}" DIRECTORY)
+if(_kefu_rules_parent STREQUAL "")
+  set(_kefu_schema_dir "docs/schema")
+else()
+  set(_kefu_schema_dir "${_kefu_rules_parent}/docs/schema")
+endif()
+install(DIRECTORY docs/schema/ DESTINATION ${_kefu_schema_dir} FILES_MATCHING PATTERN "*.json")
 install(EXPORT kefuTargets NAMESPACE kefu:: DESTINATION ${KEFU_INSTALL_CMAKEDIR})
 
 configure_package_config_file(cmake/kefuConfig.cmake.in "${CMAKE_CURRENT_BINARY_DIR}/kefuConfig.cmake"

@@ -509,6 +509,26 @@ _JSON_TYPES = {
 }
 
 
+# The JSON Schemas of rules files that ship with kefu (docs/schema/README.md), by the name `kefu schema` takes.
+RULES_SCHEMAS = ("policy", "calendar", "suite", "targets", "scorecard", "vocabulary", "rules")
+
+
+def rules_schema_path(kind: str) -> Path:
+    """The shipped JSON Schema of a kind of rules file (RULES_SCHEMAS): in the installed package,
+    kefu/docs/schema/KIND.schema.json (next to kefu/rules, so a rules file's modeline
+    ``$schema=../docs/schema/KIND.schema.json`` resolves there too), else the checkout's docs/schema."""
+    if kind not in RULES_SCHEMAS:
+        raise ValueError(f"unknown schema {kind!r} (expected {', '.join(RULES_SCHEMAS)})")
+    name = f"{kind}.schema.json"
+    installed = Path(__file__).resolve().parent / "docs" / "schema" / name
+    if installed.is_file():
+        return installed
+    checkout = Path(__file__).resolve().parents[2] / "docs" / "schema" / name
+    if checkout.is_file():
+        return checkout
+    raise FileNotFoundError(f"{name} is not installed with kefu (looked in {installed.parent} and {checkout.parent})")
+
+
 def facts_json_schema(policy) -> dict:
     """JSON Schema (draft 2020-12) of the facts a triage accepts, generated from the vocabulary.
 

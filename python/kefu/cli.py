@@ -110,8 +110,11 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     import json
 
     from . import Policy
-    from .authoring import facts_json_schema
+    from .authoring import facts_json_schema, rules_schema_path
 
+    if args.what != "facts":  # a rules file's schema, as shipped (docs/schema/README.md)
+        sys.stdout.write(rules_schema_path(args.what).read_text(encoding="utf-8"))
+        return 0
     policy = Policy.load(args.rules or default_rules_dir())
     print(json.dumps(facts_json_schema(policy), ensure_ascii=False, indent=2))
     return 0
@@ -256,9 +259,14 @@ def build_parser() -> argparse.ArgumentParser:
     triage.add_argument("--explain", action="store_true", help="show every policy's reasoning")
     triage.set_defaults(handler=_cmd_triage)
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of the facts a triage accepts")
-    schema.add_argument("what", choices=["facts"], help="which schema")
-    schema.add_argument("--rules", metavar="DIR", help="rules directory (default: the shipped rules)")
+    schema = commands.add_parser(
+        "schema", help="print a JSON Schema: the facts a triage accepts, or a kind of rules file / 打印 JSON Schema")
+    schema.add_argument(
+        "what", choices=["facts", "policy", "calendar", "suite", "targets", "scorecard", "vocabulary", "rules"],
+        help="facts: the ticket facts a triage accepts, generated from the rules directory's facts vocabulary; "
+             "policy, calendar, suite, targets, scorecard, vocabulary (the facts: file), rules (any rules file): "
+             "the schema editors use for that kind of rules file (docs/schema/README.md)")
+    schema.add_argument("--rules", metavar="DIR", help="rules directory for `facts` (default: the shipped rules)")
     schema.set_defaults(handler=_cmd_schema)
 
     graph = commands.add_parser("graph", help="the ticket lifecycle diagram, from the state machine's own transition table")

@@ -51,7 +51,8 @@ class policy_builder {
       static const std::vector<std::string> known = {"facts", "version", "description", "source", "zone", "fields"};
       for (const auto& kv : doc)
         if (std::find(known.begin(), known.end(), kv.first.Scalar()) == known.end())
-          fail(kv.first, "unknown key '" + kv.first.Scalar() + "' in a facts file" + kefu::detail::did_you_mean(kv.first.Scalar(), known));
+          fail(kv.first, "unknown key '" + kv.first.Scalar() + "' in a facts file (expected " + listed(known) + ")" +
+                             kefu::detail::did_you_mean(kv.first.Scalar(), known));
       detail::facts_document out;
       out.file = file_;
       out.name = text(doc["facts"], "`facts`");
@@ -232,6 +233,13 @@ class policy_builder {
   }
   std::string text(const YAML::Node& node, const std::string& what) const { return kefu::detail::scalar_text(node, file_, what); }
 
+  /// "a, b, c": the keys a mapping accepts, for an unknown-key error.
+  static std::string listed(const std::vector<std::string>& keys) {
+    std::string out;
+    for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k;
+    return out;
+  }
+
   std::vector<field> fields(const YAML::Node& node, const char* what, bool inputs, const policy& p, bool facts = false) {
     if (!node.IsMap()) fail(node, std::string("`") + what + "s` must map names to types, e.g. vip: bool");
     std::vector<field> out;
@@ -254,8 +262,10 @@ class policy_builder {
           if (!inputs && k.first.Scalar() == "default")
             fail(k.first, "output '" + f.name + "' cannot have a `default` (the policy's `default:` gives the outputs "
                           "when no rule matches)");
+          // A facts file's keys are listed, as the KPI loaders list theirs (docs/schema keeps them equal).
           if (std::find(keys.begin(), keys.end(), k.first.Scalar()) == keys.end())
             fail(k.first, "unknown key '" + k.first.Scalar() + "' in " + what + " '" + f.name + "'" +
+                              (facts ? " (expected " + listed(keys) + ")" : std::string()) +
                               kefu::detail::did_you_mean(k.first.Scalar(), keys));
         }
         if (!kv.second["type"]) fail(kv.second, std::string(what) + " '" + f.name + "' needs `type:`");

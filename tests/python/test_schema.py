@@ -4,11 +4,15 @@ The schemas are a convenience; ``kefu lint`` is the authority. These tests keep 
 
 - every schema is a valid draft 2020-12 schema, uses only keywords editors understand, and documents its
   properties in English and Chinese;
-- every policy, calendar and rule-test file under rules/ and tests/data/ that kefu loads matches its
-  schema, and so do complete examples of each kind (checked against kefu first);
-- the structural defects of tests/data/malformed_policies/ (and of a few calendar and suite examples,
+- every policy, calendar, rule-test, KPI targets, scorecard and facts vocabulary file under rules/ and
+  tests/data/ that kefu loads matches its schema, and so do complete examples of each kind (checked
+  against kefu first);
+- the structural defects of tests/data/malformed_policies/ (and of a few examples of the other kinds,
   which kefu rejects too) fail validation at the right place, while the defects only kefu can judge
-  (types in ``when``, unknown outputs, duplicate keys…) pass.
+  (types in ``when``, unknown outputs, duplicate keys…) pass;
+- the keys of the targets, scorecard and vocabulary schemas are the keys their loaders accept (the
+  loaders list them in their "unknown key" errors);
+- every shipped rules file ends with a modeline naming its schema, and ``kefu schema KIND`` prints it.
 
 Every document is read twice: as an editor reads it (YAML 1.2 core schema, which yaml-language-server
 uses: true/false are booleans, 7 and 4.5 numbers; dates and ``no`` stay strings) and as kefu reads it
@@ -41,7 +45,11 @@ except ImportError:  # the schemas are still checked; "kefu loads it" is then as
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = ROOT / "docs" / "schema"
-KINDS = ("policy", "calendar", "suite")
+KINDS = ("policy", "calendar", "suite", "targets", "scorecard", "vocabulary")
+# The key that starts a file of each kind (kefu's document kind); the facts vocabulary's schema is
+# vocabulary.schema.json, facts.schema.json being the schema of the ticket facts a triage accepts.
+KIND_KEY = {kind: kind for kind in KINDS} | {"vocabulary": "facts"}
+KIND_OF_KEY = {key: kind for kind, key in KIND_KEY.items()}
 SCHEMA_NAMES = KINDS + ("rules",)  # rules.schema.json: any rules file, dispatched on its kind key
 SCHEMAS: dict[str, Any] = {
     name: json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8")) for name in SCHEMA_NAMES
@@ -143,10 +151,9 @@ def assert_rejected_at(name: str, doc: Any, path: tuple, keyword: str | None, wh
 
 
 def kind_of(doc: Any) -> str | None:
-    """As kefu does: the first key names the kind."""
+    """As kefu does: the first key names the kind (its schema's name: `facts:` is a vocabulary)."""
     if isinstance(doc, dict) and doc:
-        first = next(iter(doc))
-        return first if first in KINDS else None
+        return KIND_OF_KEY.get(next(iter(doc)))
     return None
 
 
@@ -243,7 +250,8 @@ def test_every_example_in_a_schema_matches_its_own_schema(name: str) -> None:
 
 
 def rules_files() -> list[tuple[Path, str]]:
-    """(file, kind) of every policy, calendar and suite under rules/ and tests/data/ (not the malformed corpus)."""
+    """(file, kind) of every rules file of a kind with a schema under rules/ and tests/data/ (not the
+    malformed corpus)."""
     found = []
     for base in (ROOT / "rules", ROOT / "tests" / "data"):
         for path in sorted(base.rglob("*")):
@@ -266,8 +274,35 @@ def test_the_shipped_calendars_are_among_the_files_checked() -> None:
     assert {"cn-mainland.yaml", "cn-office.yaml"} <= names
 
 
+def test_every_kind_of_shipped_rules_file_is_checked() -> None:
+    shipped = {(p.relative_to(ROOT).as_posix(), kind) for p, kind in RULES_FILES if p.is_relative_to(ROOT / "rules")}
+    assert {kind for _, kind in shipped} == set(KINDS)
+    assert {("rules/kpi/targets.yaml", "targets"), ("rules/kpi/scorecard-monthly.yaml", "scorecard"),
+            ("rules/facts.yaml", "vocabulary")} <= shipped
+
+
 def rule_suite() -> Any:
     return getattr(kefu, "RuleSuite", None) or kefu._core.RuleSuite
+
+
+def load_vocabulary(path: Path) -> None:
+    """Loads a facts vocabulary as kefu does, in a rules directory that holds only it. Policy.load reads the
+    vocabulary (and its defaults) first; a directory without policies then fails for want of the policies
+    triage needs, which means the vocabulary itself loaded."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        (Path(d) / "facts.yaml").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        try:
+            kefu.Policy.load(d)
+        except kefu.Error as e:
+            if f"rules directory '{d}' has no policy named 'risk'" not in str(e):
+                raise
+
+
+def loader(kind: str) -> Any:
+    return {"policy": kefu.DecisionPolicy.load, "calendar": kefu.Calendar.load, "suite": rule_suite().load,
+            "targets": kefu.KpiTargets.load, "scorecard": kefu.Scorecard.load, "vocabulary": load_vocabulary}[kind]
 
 
 @lru_cache(maxsize=None)
@@ -276,7 +311,7 @@ def kefu_load_error(path: Path, kind: str) -> str | None:
     if kefu is None:
         return None
     try:
-        {"policy": kefu.DecisionPolicy.load, "calendar": kefu.Calendar.load, "suite": rule_suite().load}[kind](path)
+        loader(kind)(path)
     except kefu.Error as e:
         return str(e)
     return None
@@ -289,7 +324,7 @@ def test_rules_file_that_kefu_loads_matches_its_schema(path: Path, kind: str, re
         if kefu is None:
             pytest.skip("PyYAML cannot read it, and kefu is not importable")
         try:
-            kind = kefu._core.describe_rules_file(path).kind
+            kind = KIND_OF_KEY.get(kefu._core.describe_rules_file(path).kind, "no schema")
         except kefu.Error as e:
             pytest.skip(f"kefu does not load it: {e}")
         assert kind not in KINDS or kefu_load_error(path, kind), f"kefu loads {path}, PyYAML cannot read it"
@@ -475,6 +510,91 @@ cases:
     rule: default
 """
 
+TARGETS = """\
+targets: service-kpis 服务目标
+description: 服务质量目标 service-quality goals
+source: "seed 002 §4.1: FRT, ART"
+version: 2
+qc_pass_mark: 60.5
+channels:
+  online: {first_response: 30s, average_response: 5min, handling: 15min}
+  电话: {first_response: 15秒}
+  email: {first_response: 2h}
+sla:
+  - {name: first_response_24h, until: first_response, within: 24h}
+  - {name: closure_3_workdays, until: resolution, within: 3 workdays, calendar: cn-mainland}
+  - name: closure_8_business_hours
+    until: resolution
+    within: 8 business hours
+    calendar: cn-office
+metrics:
+  - {metric: fcr_rate, at_least: 90%, source: seed 002 §4.2}
+  - {metric: escalation_rate, at_most: 0.05}
+  - {metric: csat_mean, at_least: 4.5}
+  - {metric: frt_p90, at_most: 1min}
+  - {metric: "frt_mean[online]", at_most: 20s}
+  - metric: art[电话]
+    at_most: 1min
+  - {metric: sla_closure_3_workdays, at_least: 95%}
+"""
+
+SCORECARD = """\
+scorecard: smart-counter-monthly 月度考核
+description: 月度考核 monthly scorecard
+source: seed 000 §7.3
+version: 1
+subject: team
+items:
+  - {id: efficiency, group: core, weight: 20, value: tickets, full: input.target_workload, description: 效能达成}
+  - {id: satisfaction, weight: 30.5, value: satisfied_rate, full: 1, cap: none}
+  - {id: timely, weight: 9.5, value: frt_within_target, full: 1, cap: 120%}
+  - id: leads
+    weight: 10
+    value: {max: [input.leads_submitted, {min: [input.leads_converted_last_month, 8]}]}
+    full: 10
+    cap: 1
+  - {id: kpi, weight: 20, value: targets_met_rate, full: 1}
+  - {id: sla, weight: 10, value: sla_closure_72h, full: "frt_mean[online]"}
+bonus:
+  - {id: commendations, value: input.commendations, points: 1, description: 表扬 commendations}
+  - {id: complaints, value: upheld_complaints}
+flags:
+  retrain_bottom: 10%
+  promotion: {months: 3, metric: targets_met_rate, at_least: 100%, rank_by: csat_mean, top: 0.2}
+  disciplinary_review: {metric: upheld_complaints, at_least: 5}
+"""
+
+TEAM_SCORECARD = """\
+scorecard: supervisor
+items:
+  - {id: team_kpi, weight: 100, value: targets_met_rate, full: 1}
+flags:
+  retrain_bottom: 0.1
+"""
+
+VOCABULARY = """\
+facts: ticket-facts 工单事实
+version: "1"
+description: 工单事实 ticket facts
+source: docs/requirements.md §10
+zone: Asia/Shanghai
+fields:
+  ticket_id: text
+  customer_phone: {type: text, personal: true, description: 客户电话 customer phone}
+  business: {type: enum, values: [ecommerce, mall], required: true}
+  tags: {type: set, values: [vip, repeat], default: "vip, repeat"}
+  received_at: {type: datetime, required: "true"}
+  purchased_at: date
+  claimed_amount: {type: money, default: "0", non_negative: true}
+  repeat_complaints: {type: int, default: 0, non_negative: false}
+  vip: {type: bool, default: false}
+  rating: {type: decimal, default: 4.5}
+  wait: {type: duration, default: 30min}
+  reply_within: {type: deadline, default: 2 workdays}
+  days_since_purchase: {type: int, derived: received_at − purchased_at in days}
+  risk_level: {type: enum, values: [normal, high], derived: the risk policy's level}
+"""
+
 GOOD = {
     "policy: every key": ("policy", POLICY),
     "policy: priority": ("policy", PRIORITY_POLICY),
@@ -484,6 +604,10 @@ GOOD = {
     "calendar: extends": ("calendar", EXTENDS_CALENDAR),
     "calendar: week only": ("calendar", WEEK_ONLY_CALENDAR),
     "suite: every key": ("suite", SUITE),
+    "targets: every key": ("targets", TARGETS),
+    "scorecard: every key": ("scorecard", SCORECARD),
+    "scorecard: team, flags only retrain": ("scorecard", TEAM_SCORECARD),
+    "vocabulary: every key": ("vocabulary", VOCABULARY),
 }
 
 
@@ -494,11 +618,15 @@ def kefu_loads(kind: str, text: str, tmp_path: Path) -> str | None:
             kefu.DecisionPolicy.from_yaml(text)
         elif kind == "calendar":
             kefu.Calendar.from_yaml(text)
-        else:
+        elif kind == "suite":
             (tmp_path / "tests").mkdir(exist_ok=True)
             path = tmp_path / "tests" / "suite.yaml"
             path.write_text(text, encoding="utf-8")
             rule_suite().load(path)
+        else:
+            path = tmp_path / f"{kind}.yaml"
+            path.write_text(text, encoding="utf-8")
+            loader(kind)(path)
     except kefu.Error as e:
         return str(e)
     return None
@@ -618,8 +746,10 @@ def test_malformed_corpus_lists_name_existing_files() -> None:
 
 CALENDAR_HEAD = 'calendar: team\nzone: "+08:00"\nrange: {from: 2026-01-01, to: 2026-12-31}\n'
 SUITE_HEAD = "suite: t\npolicy: ../p.yaml\n"
+SCORECARD_HEAD = "scorecard: s\nitems:\n  - {id: a, weight: 100, value: csat_mean, full: 5}\n"
 
-# (kind, document, path of the error, keyword): defects of calendars and suites that kefu rejects too.
+# (kind, document, path of the error, keyword): defects of calendars, suites, targets, scorecards and facts
+# vocabularies that kefu rejects too.
 BAD = {
     "calendar: unknown key": ("calendar", CALENDAR_HEAD + 'hours: ["09:00-18:00"]\nholidyas: [2026-01-01]\n', (), "additionalProperties"),
     "calendar: hours and shifts": ("calendar", CALENDAR_HEAD + 'hours: ["09:00-18:00"]\nshifts: ["07:00-15:00"]\n', (), "not"),
@@ -644,12 +774,48 @@ BAD = {
     "suite: rule and rules": ("suite", SUITE_HEAD + "cases:\n  - {rule: A, rules: [A]}\n", ("cases", 0), "not"),
     "suite: rules not a list": ("suite", SUITE_HEAD + "cases:\n  - {rules: A}\n", ("cases", 0, "rules"), "type"),
     "suite: defaults not a mapping": ("suite", SUITE_HEAD + "defaults: [a]\ncases:\n  - {rule: A}\n", ("defaults",), "type"),
+    "targets: misspelt key": ("targets", "targets: t\nmetrcs:\n  - {metric: fcr_rate, at_least: 90%}\n", (), "additionalProperties"),
+    "targets: no goals": ("targets", "targets: t\nqc_pass_mark: 60\n", (), "anyOf"),
+    "targets: misspelt channel key": ("targets", "targets: t\nchannels:\n  online: {first_respons: 30s}\n", ("channels", "online"), "additionalProperties"),
+    "targets: threshold not a duration": ("targets", "targets: t\nchannels:\n  online: {first_response: soon}\n", ("channels", "online", "first_response"), ANY),
+    "targets: until closed": ("targets", "targets: t\nsla:\n  - {name: c, until: closed, within: 24h}\n", ("sla", 0, "until"), "enum"),
+    "targets: sla without within": ("targets", "targets: t\nsla:\n  - {name: c, until: resolution}\n", ("sla", 0), "required"),
+    "targets: workdays without calendar": ("targets", "targets: t\nsla:\n  - {name: c, until: resolution, within: 3 workdays}\n", ("sla", 0), "required"),
+    "targets: misspelt sla key": ("targets", "targets: t\nsla:\n  - {name: c, until: resolution, within: 24h, calender: cn-mainland}\n", ("sla", 0), "additionalProperties"),
+    "targets: at_least and at_most": ("targets", "targets: t\nmetrics:\n  - {metric: fcr_rate, at_least: 90%, at_most: 95%}\n", ("metrics", 0), "not"),
+    "targets: no bound": ("targets", "targets: t\nmetrics:\n  - {metric: fcr_rate}\n", ("metrics", 0), "anyOf"),
+    "targets: goal without metric": ("targets", "targets: t\nmetrics:\n  - {at_least: 90%}\n", ("metrics", 0), "required"),
+    "targets: unknown metric": ("targets", "targets: t\nmetrics:\n  - {metric: fcr, at_least: 90%}\n", ("metrics", 0, "metric"), ANY),
+    "targets: misspelt goal key": ("targets", "targets: t\nmetrics:\n  - {metric: fcr_rate, atleast: 90%}\n", ("metrics", 0), "additionalProperties"),
+    "scorecard: misspelt key": ("scorecard", SCORECARD_HEAD + "flag:\n  retrain_bottom: 10%\n", (), "additionalProperties"),
+    "scorecard: subject shop": ("scorecard", SCORECARD_HEAD + "subject: shop\n", ("subject",), "enum"),
+    "scorecard: no items": ("scorecard", "scorecard: s\nsubject: agent\n", (), "required"),
+    "scorecard: empty items": ("scorecard", "scorecard: s\nitems: []\n", ("items",), "minItems"),
+    "scorecard: item without full": ("scorecard", "scorecard: s\nitems:\n  - {id: a, weight: 100, value: csat_mean}\n", ("items", 0), "required"),
+    "scorecard: misspelt item key": ("scorecard", "scorecard: s\nitems:\n  - {id: a, weight: 100, value: csat_mean, full: 5, cpa: none}\n", ("items", 0), "additionalProperties"),
+    "scorecard: unknown metric": ("scorecard", "scorecard: s\nitems:\n  - {id: a, weight: 100, value: csat, full: 5}\n", ("items", 0, "value"), "anyOf"),
+    "scorecard: max and min together": ("scorecard", "scorecard: s\nitems:\n  - {id: a, weight: 100, value: {max: [1], min: [2]}, full: 5}\n", ("items", 0, "value"), "anyOf"),
+    "scorecard: empty max": ("scorecard", "scorecard: s\nitems:\n  - {id: a, weight: 100, value: {max: []}, full: 5}\n", ("items", 0, "value"), "anyOf"),
+    "scorecard: bonus without value": ("scorecard", SCORECARD_HEAD + "bonus:\n  - {id: b, points: 1}\n", ("bonus", 0), "required"),
+    "scorecard: misspelt flag": ("scorecard", SCORECARD_HEAD + "flags:\n  retrain: 10%\n", ("flags",), "additionalProperties"),
+    "scorecard: promotion without months": ("scorecard", SCORECARD_HEAD + "flags:\n  promotion: {top: 20%}\n", ("flags", "promotion"), "required"),
+    "scorecard: misspelt promotion key": ("scorecard", SCORECARD_HEAD + "flags:\n  promotion: {months: 3, rank: csat_mean}\n", ("flags", "promotion"), "additionalProperties"),
+    "scorecard: misspelt review key": ("scorecard", SCORECARD_HEAD + "flags:\n  disciplinary_review: {metrc: upheld_complaints}\n", ("flags", "disciplinary_review"), "additionalProperties"),
+    "vocabulary: misspelt key": ("vocabulary", "facts: f\nfeilds:\n  a: int\n", (), "additionalProperties"),
+    "vocabulary: no fields": ("vocabulary", "facts: f\nversion: 1\n", (), "required"),
+    "vocabulary: misspelt field key": ("vocabulary", "facts: f\nfields:\n  a: {type: int, requird: true}\n", ("fields", "a"), "additionalProperties"),
+    "vocabulary: unknown type": ("vocabulary", "facts: f\nfields:\n  a: integer\n", ("fields", "a"), ANY),
+    "vocabulary: enum without values": ("vocabulary", "facts: f\nfields:\n  a: {type: enum}\n", ("fields", "a"), "required"),
+    "vocabulary: values from facts": ("vocabulary", "facts: f\nfields:\n  a: {type: enum, values: from facts}\n", ("fields", "a", "values"), "type"),
+    "vocabulary: required with a default": ("vocabulary", "facts: f\nfields:\n  a: {type: int, required: true, default: 0}\n", ("fields", "a"), "not"),
+    "vocabulary: required and derived": ("vocabulary", "facts: f\nfields:\n  a: {type: int, required: true, derived: by triage}\n", ("fields", "a"), "not"),
+    "vocabulary: flag not true or false": ("vocabulary", "facts: f\nfields:\n  a: {type: text, personal: yes}\n", ("fields", "a", "personal"), "enum"),
 }
 
 
 @pytest.mark.parametrize("reading", READINGS)
 @pytest.mark.parametrize("example", BAD)
-def test_calendar_and_suite_defects_fail_their_schema(example: str, reading: str, tmp_path: Path) -> None:
+def test_defect_kefu_rejects_fails_the_schema(example: str, reading: str, tmp_path: Path) -> None:
     kind, text, path, keyword = BAD[example]
     if kefu is not None:
         assert kefu_loads(kind, text, tmp_path) is not None, "kefu loads it, so the schema must accept it"
@@ -687,3 +853,144 @@ def test_draft_07_reading_of_the_schemas_gives_the_same_verdicts(reading: str) -
             assert new == old, f"{what}: {name}.schema.json says {new} under draft 2020-12 but {old} under draft-07"
             checked += 1
     assert checked > 100
+
+
+# ---- the schemas' keys are the loaders' keys ----
+
+# (kind, a document with the unknown key `bogus_key` at one level and nothing else wrong there, the schema
+# node of that level). The targets, scorecard and facts loaders list the keys they accept in their "unknown
+# key" error, "(expected a, b, c)": the schema's properties there must be the same keys.
+KEY_PROBES = {
+    "targets: top level": ("targets", "targets: t\nbogus_key: 1\nmetrics:\n  - {metric: fcr_rate, at_least: 90%}\n", "#"),
+    "targets: channel": ("targets", "targets: t\nchannels:\n  online: {first_response: 30s, bogus_key: 1}\n", "#/$defs/channel"),
+    "targets: sla entry": ("targets", "targets: t\nsla:\n  - {name: c, until: resolution, within: 24h, bogus_key: 1}\n", "#/$defs/sla"),
+    "targets: metric goal": ("targets", "targets: t\nmetrics:\n  - {metric: fcr_rate, at_least: 90%, bogus_key: 1}\n", "#/$defs/goal"),
+    "scorecard: top level": ("scorecard", SCORECARD_HEAD + "bogus_key: 1\n", "#"),
+    "scorecard: item": ("scorecard", "scorecard: s\nitems:\n  - {id: a, weight: 100, value: csat_mean, full: 5, bogus_key: 1}\n", "#/$defs/item"),
+    "scorecard: bonus": ("scorecard", SCORECARD_HEAD + "bonus:\n  - {id: b, value: input.b, bogus_key: 1}\n", "#/$defs/bonus"),
+    "scorecard: flags": ("scorecard", SCORECARD_HEAD + "flags:\n  bogus_key: 1\n", "#/properties/flags"),
+    "scorecard: promotion": ("scorecard", SCORECARD_HEAD + "flags:\n  promotion: {months: 3, bogus_key: 1}\n", "#/properties/flags/properties/promotion"),
+    "scorecard: disciplinary_review": ("scorecard", SCORECARD_HEAD + "flags:\n  disciplinary_review: {bogus_key: 1}\n", "#/properties/flags/properties/disciplinary_review"),
+    "vocabulary: top level": ("vocabulary", "facts: f\nbogus_key: 1\nfields:\n  a: int\n", "#"),
+    "vocabulary: field": ("vocabulary", "facts: f\nfields:\n  a: {type: int, bogus_key: 1}\n", "#/$defs/fact_field"),
+}
+
+
+@pytest.mark.parametrize("probe", KEY_PROBES)
+def test_schema_keys_are_the_keys_the_loader_accepts(probe: str, tmp_path: Path) -> None:
+    if kefu is None:
+        pytest.skip("kefu is not importable")
+    kind, text, pointer = KEY_PROBES[probe]
+    why = kefu_loads(kind, text, tmp_path)
+    assert why and "unknown key 'bogus_key'" in why, why
+    listed = re.search(r"\(expected ([^)]*)\)", why)
+    assert listed, f"kefu does not list the keys it accepts: {why}"
+    accepted = listed.group(1).split(", ")
+    node = REGISTRY.resolver(base_uri=f"{kind}.schema.json").lookup(pointer).contents
+    assert node.get("additionalProperties") is False, f"{kind}.schema.json {pointer} allows unknown keys"
+    assert sorted(node["properties"]) == sorted(accepted), f"{kind}.schema.json {pointer}"
+    doc = read(text, "kefu")
+    assert errors_of(kind, doc) and errors_of("rules", doc)
+
+
+def test_every_level_with_fixed_keys_is_probed() -> None:
+    """Each schema node that refuses unknown keys (in the KPI and vocabulary schemas) has a probe, so a key
+    added to a loader at any level shows up here."""
+    for kind in ("targets", "scorecard", "vocabulary"):
+        probed = {pointer for k, _, pointer in KEY_PROBES.values() if k == kind}
+        resolver = REGISTRY.resolver(base_uri=f"{kind}.schema.json")
+        closed = set()
+
+        def visit(node: Any, pointer: str) -> None:
+            if isinstance(node, dict):
+                if node.get("additionalProperties") is False and "properties" in node:
+                    closed.add(pointer)
+                for k, v in node.items():
+                    visit(v, f"{pointer}/{k}")
+
+        visit(SCHEMAS[kind], "#")
+        closed.discard("#/$defs/term/anyOf/4")  # {max: [...]} / {min: [...]}: kefu names both in its error
+        assert closed == probed, kind
+        for pointer in probed:
+            resolver.lookup(pointer)
+
+
+def test_metric_names_are_kefus() -> None:
+    if kefu is None:
+        pytest.skip("kefu is not importable")
+    pd = pytest.importorskip("pandas")
+    import kefu.kpi as kk
+
+    records = pd.read_csv(kefu.default_data_path("records.csv")).head(20)
+    metrics = kk.partial(records, by="agent", targets=None).metric_names()
+    assert SCHEMAS["targets"]["$defs"]["metric"]["anyOf"][0]["enum"] == metrics
+    assert SCHEMAS["scorecard"]["$defs"]["metric"]["anyOf"][0]["enum"] == metrics + ["targets_met_rate"]
+    for schema in ("targets", "scorecard"):
+        described = SCHEMAS[schema]["$defs"]["metric"]["anyOf"][0]
+        assert len(described["enumDescriptions"]) == len(described["enum"])
+
+
+# ---- modelines and `kefu schema` ----
+
+MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
+
+
+def shipped_rules_files() -> list[Path]:
+    rules = ROOT / "rules"
+    return sorted(p for pattern in ("*.yaml", "calendars/*.yaml", "tests/*.yaml", "kpi/*.yaml") for p in rules.glob(pattern))
+
+
+@pytest.mark.parametrize("path", shipped_rules_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_shipped_rules_file_ends_with_the_modeline_of_its_kind(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    kind = kind_of(read(text, "kefu"))
+    assert kind in KINDS
+    last = text.rstrip("\n").splitlines()[-1]
+    found = MODELINE.match(last)
+    # At the end, not the top: tests pin line numbers in these files. yaml-language-server reads any comment line.
+    assert found, f"{path.relative_to(ROOT)} does not end with `# yaml-language-server: $schema=…`"
+    assert text.count("yaml-language-server") == 1
+    schema = (path.parent / found.group(1)).resolve()
+    assert schema == SCHEMA_DIR / f"{kind}.schema.json", f"{path.relative_to(ROOT)} names {found.group(1)}"
+    if kefu is not None:  # the installed package: kefu/rules/… beside kefu/docs/schema/…
+        installed = Path(kefu.default_rules_dir()) / path.relative_to(ROOT / "rules")
+        if installed.is_file():
+            assert (installed.parent / found.group(1)).is_file(), f"{found.group(1)} does not resolve from {installed}"
+
+
+def test_every_shipped_rules_file_is_checked_for_its_modeline() -> None:
+    yaml_files = sorted((ROOT / "rules").rglob("*.yaml"))
+    assert yaml_files == shipped_rules_files()
+    assert len(yaml_files) >= 21
+
+
+@pytest.mark.parametrize("kind", SCHEMA_NAMES)
+def test_kefu_schema_prints_the_shipped_schema(kind: str, capsys: pytest.CaptureFixture[str]) -> None:
+    if kefu is None:
+        pytest.skip("kefu is not importable")
+    from kefu.cli import main
+
+    assert main(["schema", kind]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out) == SCHEMAS[kind]
+    assert out == (SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8")
+
+
+def test_kefu_schema_facts_is_still_the_ticket_facts_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    if kefu is None:
+        pytest.skip("kefu is not importable")
+    from kefu.cli import main
+
+    assert main(["schema", "facts"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads((SCHEMA_DIR / "facts.schema.json").read_text(encoding="utf-8"))
+
+
+def test_kefu_schema_refuses_an_unknown_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    if kefu is None:
+        pytest.skip("kefu is not importable")
+    from kefu.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["schema", "scorecards"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'scorecards'" in capsys.readouterr().err
