@@ -292,7 +292,7 @@ def test_ticket_errors_carry_stable_ids(policy):
     with pytest.raises(kefu.Error) as unknown:
         t.fire("clsoe", at=cst("2026-03-02T09:10"), by="a")
     assert unknown.value.id == "kefu.ticket.unknown_event"
-    assert str(unknown.value).startswith("unknown event 'clsoe'; events are triage, start, ")
+    assert str(unknown.value).startswith("unknown event 'clsoe' (did you mean 'close'?); events are triage, start, ")
     with pytest.raises(kefu.Error) as tier:
         t.triage(cst("2026-03-02T09:10"), by="a", tier="L4")
     assert tier.value.id == "kefu.ticket.unknown_tier"
@@ -310,7 +310,7 @@ def test_ticket_errors_carry_stable_ids(policy):
     with pytest.raises(kefu.Error) as misspelt:
         kefu.replay(policy, rows, [{**ok, "event": "clsoe"}])
     assert misspelt.value.id == "kefu.ticket.unknown_event"
-    assert str(misspelt.value).startswith("events row 0: unknown event 'clsoe'; events are ")
+    assert str(misspelt.value).startswith("events row 0: unknown event 'clsoe' (did you mean 'close'?); events are ")
 
 
 def test_replay_many_tickets_equals_firing_one_by_one(policy):
