@@ -71,6 +71,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     tickets = diff.read_ticket_table(args.tickets)
     changes = diff.diff_policies(args.old, args.new, tickets)
     summary = diff.summarize(changes, tickets, examples=args.examples)
+    summary["new_rule_tests"] = diff.rule_tests(args.new)  # the diff loads NEW without running them
     if args.format == "json":
         text = diff.format_json(summary)
     elif args.format == "html":

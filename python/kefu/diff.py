@@ -121,6 +121,19 @@ def diff_policies(old: PolicyLike, new: PolicyLike, tickets: pd.DataFrame,
     return changes
 
 
+def rule_tests(rules_dir: str | Path) -> dict[str, Any]:
+    """How the rule tests of a rules directory fare (``kefu diff`` reports them for the new directory, which it
+    loads without running them): ``passed``, ``failed``, ``errors`` (suites that cannot run) and ``failing``
+    ([{file, line, name}] of the failing cases, in file order)."""
+    import io
+
+    from .authoring import run_tests
+
+    report = run_tests([rules_dir], io.StringIO())
+    failing = [{"file": s.file, "line": c.line, "name": c.name} for s in report.results for c in s.cases if not c.passed]
+    return {"passed": report.passed, "failed": report.failed, "errors": len(report.errors), "failing": failing}
+
+
 def _ids(text: str) -> set[str]:
     return {t for t in text.split(",") if t}
 
@@ -184,6 +197,15 @@ def format_text(summary: dict[str, Any], old: str, new: str) -> str:
         lines.append(f"  {out:<20} {count:>7} tickets")
         for t in summary["transitions"].get(out, [])[:5]:
             lines.append(f"      {t['old'] or '(none)'} → {t['new'] or '(none)'}: {t['count']}")
+    tests = summary.get("new_rule_tests")
+    if tests is not None:
+        if tests["failed"] or tests["errors"]:
+            lines.append(f"rule tests of {new}: {tests['passed']} passed, {tests['failed']} failed"
+                         + (f", {tests['errors']} could not run" if tests["errors"] else "")
+                         + f" — update them before it goes live (kefu test {new}) / 新规则的测试未全部通过")
+            lines += [f"  FAIL {t['file']}:{t['line']}: {t['name']}" for t in tests["failing"][:10]]
+        else:
+            lines.append(f"rule tests of {new}: all {tests['passed']} pass / 新规则的测试全部通过")
     rules = summary["rules"]
     if rules["gained"] or rules["lost"]:
         lines.append("rules / 规则命中变化:")
@@ -223,6 +245,9 @@ def format_html(summary: dict[str, Any], old: str, new: str) -> str:
         f"<h1>{e(old)} → {e(new)}</h1>"
         f"<p>{summary['changed']} of {summary['tickets']} tickets decide differently / "
         f"{summary['changed']} 张工单的处理结果发生变化</p>"
+        + (f"<p>rule tests of {e(new)}: {summary['new_rule_tests']['passed']} passed, "
+           f"{summary['new_rule_tests']['failed']} failed</p>" if "new_rule_tests" in summary else "")
+        +
         f"<h2>By output / 按输出</h2><table><tr><th>output</th><th>tickets</th></tr>{rows}</table>"
         f"<h2>Transitions / 变化</h2>{trans}"
         f"<h2>Rules / 规则</h2><table><tr><th>rule</th><th>tickets</th></tr>{rules}</table>"
