@@ -117,6 +117,14 @@ py::object results_frame(const std::vector<py_triage>& rs, const kefu::time_zone
   return py::module_::import("pandas").attr("DataFrame")(c, py::arg("index") = index);
 }
 
+/// A rules directory's documents by name as a dict of their Python objects (bound with non-const holders).
+template <class T>
+py::dict by_name(const std::map<std::string, std::shared_ptr<const T>>& documents) {
+  py::dict out;
+  for (const auto& [name, d] : documents) out[py::str(name)] = std::const_pointer_cast<T>(d);
+  return out;
+}
+
 kr::load_options load_options_of(const std::optional<std::string>& beyond_official) {
   kr::load_options options;
   if (beyond_official) options.beyond_official = kefu::calendar::parse_beyond_official(*beyond_official);
@@ -280,20 +288,12 @@ void register_triage(py::module_& m) {
           py::arg("name"), "A calendar as this policy uses it: the directory's own first, then the built-ins.")
       .def_property_readonly(
           "kpi_targets",
-          [](const kr::triage_policy& t) {
-            py::dict out;
-            for (const auto& [name, k] : t.kpi_targets()) out[py::str(name)] = std::const_pointer_cast<kefu::kpi::targets>(k);
-            return out;
-          },
+          [](const kr::triage_policy& t) { return by_name(t.kpi_targets()); },
           "The directory's `targets:` files by name (KpiTargets), loaded and checked with it; their `calendar:` "
           "names mean the directory's calendars.")
       .def_property_readonly(
           "scorecards",
-          [](const kr::triage_policy& t) {
-            py::dict out;
-            for (const auto& [name, c] : t.scorecards()) out[py::str(name)] = std::const_pointer_cast<kefu::kpi::scorecard>(c);
-            return out;
-          },
+          [](const kr::triage_policy& t) { return by_name(t.scorecards()); },
           "The directory's `scorecard:` files by name (Scorecard), loaded and checked with it.")
       .def_property_readonly("directory", &kr::triage_policy::directory)
       .def_property_readonly("facts", &kr::triage_policy::facts, "The facts vocabulary (docs/requirements.md §10).")

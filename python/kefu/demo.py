@@ -72,8 +72,9 @@ def run(rules_dir: str | Path | None = None, tickets: str | Path | None = None, 
     out.write("\n")
     if html:
         Path(html).parent.mkdir(parents=True, exist_ok=True)
-    # A rules directory given on the command line brings its own KPI targets and scorecard.
-    report.run(None, None, html, out, rules_dir=rules_dir)
+    # A rules directory given on the command line brings its own KPI targets and scorecard (the policy loaded
+    # above holds them: the directory is not loaded a second time).
+    report.run(None, None, html, out, rules_dir=policy if rules_dir else None)
     return 0
 
 

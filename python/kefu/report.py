@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import kpi as kk
-from ._core import KpiTargets, Scorecard
+from ._core import KpiTargets, Policy, Scorecard
 
 #: Metrics shown in the terminal and HTML tables, with how to print them.
 SHOWN = [
@@ -151,13 +151,12 @@ def build(records: pd.DataFrame, agent_inputs: pd.DataFrame, card: Scorecard | s
             "provisional": provisional_notes(records, targets)}
 
 
-def kpi_files(rules_dir: str | Path, out: TextIO, scorecard: str = REPORT_SCORECARD) -> tuple[KpiTargets, Scorecard]:
-    """The targets and the scorecard a report uses for a rules directory: its own, loaded and checked with it
-    (``Policy.load(dir).kpi_targets`` / ``.scorecards``), the scorecard by name. Where it has no KPI files,
-    the shipped ones are used and a note says so: never silently."""
-    from ._core import Policy
-
-    policy = Policy.load(rules_dir)
+def kpi_files(rules: "Policy | str | Path", out: TextIO, scorecard: str = REPORT_SCORECARD) -> tuple[KpiTargets, Scorecard]:
+    """The targets and the scorecard a report uses for a rules directory (or the ``Policy`` already loaded from
+    it): its own, loaded and checked with it (``Policy.kpi_targets`` / ``.scorecards``), the scorecard by name.
+    Where it has no KPI files, the shipped ones are used and a note says so: never silently."""
+    policy = rules if isinstance(rules, Policy) else Policy.load(rules)
+    rules_dir = policy.directory
     if len(policy.kpi_targets) > 1:
         raise ValueError(f"rules directory {rules_dir} has {len(policy.kpi_targets)} targets files "
                          f"({', '.join(sorted(policy.kpi_targets))}): a report uses one")
@@ -256,7 +255,7 @@ Green: goal met, red: missed (rules/kpi/targets.yaml). Formulas: docs/kpis.md.</
 
 
 def run(records_path: str | Path | None, inputs_path: str | Path | None, html_path: str | Path | None,
-        out: TextIO, rules_dir: str | Path | None = None, scorecard: str = REPORT_SCORECARD) -> int:
+        out: TextIO, rules_dir: "Policy | str | Path | None" = None, scorecard: str = REPORT_SCORECARD) -> int:
     """The report of `records_path` (default: the shipped records). With `rules_dir`, its KPI targets and
     scorecard (kpi_files); without, the shipped ones."""
     from . import default_data_path
