@@ -1,6 +1,7 @@
 // Rule tests from Python: kefu.RuleSuite.load(path).run(policy), .check(policy).
 #include "register.hpp"
 
+#include <kefu/rules/mutation.hpp>
 #include <kefu/rules/suite.hpp>
 
 #include <pybind11/stl.h>
@@ -16,6 +17,14 @@ void register_suite(py::module_& m) {
       .def_readonly("input", &kr::test_case::input)
       .def_readonly("expect", &kr::test_case::expect)
       .def_readonly("expect_rules", &kr::test_case::expect_rules)
+      .def_property_readonly(
+          "expect_each",
+          [](const kr::test_case& c) {
+            std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> out;
+            for (const auto& e : c.expect_each) out.emplace_back(e.rule, e.outputs);
+            return out;
+          },
+          "(rule id, [(output, expected text)]) for each rule of `expect_each`")
       .def_property_readonly("line", [](const kr::test_case& c) { return c.where.line; });
 
   py::class_<kr::case_result>(m, "RuleCaseResult", "The outcome of one case.")
@@ -52,6 +61,48 @@ void register_suite(py::module_& m) {
           "check", [](const kr::suite& s, const kr::policy& p) { return kr::check_suite(s, p); }, py::arg("policy"),
           "Check the types (check_types), run every case and raise PolicyError (id kefu.rules.rule_test, at the first failing case's file and line) "
           "when any fails, as loading a rules directory does; returns the number of cases.");
+
+  py::class_<kr::mutant_result>(m, "Mutant", "One mutant of a policy and what the suites made of it (kefu test --mutate).")
+      .def_property_readonly("kind", [](const kr::mutant_result& r) { return kr::to_string(r.what.kind); },
+                             "bound, and_or, drop_condition, output, keyword or set_item")
+      .def_property_readonly("rule_id", [](const kr::mutant_result& r) { return r.what.rule_id; },
+                             "the rule changed ('default' for the default, '' for a keyword set)")
+      .def_property_readonly("change", [](const kr::mutant_result& r) { return r.what.change; })
+      .def_property_readonly("file", [](const kr::mutant_result& r) { return r.what.where.file; })
+      .def_property_readonly("line", [](const kr::mutant_result& r) { return r.what.where.line; })
+      .def_property_readonly("column", [](const kr::mutant_result& r) { return r.what.where.column; })
+      .def_property_readonly("status", [](const kr::mutant_result& r) { return kr::to_string(r.status); },
+                             "killed, survived or invalid")
+      .def_readonly("detail", &kr::mutant_result::detail,
+                    "killed: the first failing case (file:line: name (what differs)); invalid: why it does not load")
+      .def("__repr__", [](const kr::mutant_result& r) {
+        return "<Mutant " + std::string(kr::to_string(r.status)) + " " + r.what.where.file + ":" +
+               std::to_string(r.what.where.line) + ":" + std::to_string(r.what.where.column) + " " + r.what.rule_id + ": " +
+               r.what.change + ">";
+      });
+
+  py::class_<kr::mutation_report>(m, "MutationReport", "The mutants of one policy run against its suites.")
+      .def_readonly("policy_file", &kr::mutation_report::policy_file)
+      .def_readonly("suite_files", &kr::mutation_report::suite_files)
+      .def_readonly("cases", &kr::mutation_report::cases, "cases run against each mutant")
+      .def_readonly("mutants", &kr::mutation_report::mutants)
+      .def_property_readonly("killed", &kr::mutation_report::killed)
+      .def_property_readonly("survived", &kr::mutation_report::survived)
+      .def_property_readonly("invalid", &kr::mutation_report::invalid);
+
+  m.def(
+      "mutate_policy",
+      [](py::handle path, const std::vector<kr::suite>& suites, const std::vector<std::string>& kinds) {
+        const std::string p = to_path(path);
+        std::vector<kr::mutation_kind> chosen;
+        for (const auto& k : kinds) chosen.push_back(kr::mutation_kind_named(k));  // ValueError before any work
+        py::gil_scoped_release release;
+        return kr::mutate_policy(p, suites, chosen);
+      },
+      py::arg("policy_path"), py::arg("suites"), py::arg("kinds") = std::vector<std::string>{},
+      "Run the suites against every mutant of the policy file (a bound moved, and/or swapped, a condition dropped, an "
+      "output changed, a keyword or a listed value removed; `kinds` limits them, default all). The suites must pass on the policy as written "
+      "(PolicyError kefu.rules.rule_test otherwise).");
 }
 
 }  // namespace kefu::python

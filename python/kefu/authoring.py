@@ -23,8 +23,10 @@ from ._core import (
     Policy,
     RuleSuite,
     Scorecard,
+    MutationReport,
     describe_rules_file,
     load_facts,
+    mutate_policy,
     load_facts_text,
 )
 
@@ -414,6 +416,62 @@ def _tests_junit(report: TestReport, out: TextIO) -> None:
             ET.SubElement(case, "error", message=f.message, type=f.id or "kefu.error").text = str(f)
     ET.indent(root)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")
+
+
+MUTATION_KINDS = ("bound", "and_or", "drop_condition", "output", "keyword", "set_item")
+
+
+def mutate(paths: Iterable[str | Path], kinds: Iterable[str] | None = None) -> list[MutationReport]:
+    """Mutation testing (``kefu test --mutate``): every policy that a rule-test suite under paths tests, run
+    with each of its mutants (of `kinds`, default all of MUTATION_KINDS) against all its suites. Raises the
+    first failing case (PolicyError, kefu.rules.rule_test) when a suite fails on the policy as written, and a
+    file's load error."""
+    by_policy: dict[str, list] = {}
+    for path in yaml_files(paths):
+        if describe_rules_file(path).kind != "suite":
+            continue
+        suite = RuleSuite.load(path)
+        by_policy.setdefault(suite.policy_path, []).append(suite)
+    chosen = list(kinds or [])
+    return [mutate_policy(policy, suites, chosen) for policy, suites in by_policy.items()]
+
+
+def format_mutations(reports: list[MutationReport], fmt: str, out: TextIO) -> int:
+    """Writes the mutation reports (text or json). Returns how many mutants survived."""
+    rows = [(r, list(r.mutants)) for r in reports]
+    survived = sum(m.status == "survived" for _, ms in rows for m in ms)
+    if fmt == "json":
+        doc = {
+            "mutants": sum(len(ms) for _, ms in rows),
+            "killed": sum(m.status == "killed" for _, ms in rows for m in ms),
+            "survived": survived,
+            "invalid": sum(m.status == "invalid" for _, ms in rows for m in ms),
+            "policies": [{
+                "policy_file": r.policy_file, "suites": list(r.suite_files), "cases": r.cases,
+                "mutants": [{"kind": m.kind, "rule": m.rule_id, "change": m.change, "file": m.file, "line": m.line,
+                             "column": m.column, "status": m.status, "detail": m.detail} for m in ms],
+            } for r, ms in rows],
+        }
+        json.dump(doc, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return survived
+    total = killed = invalid = 0
+    for r, ms in rows:
+        k = sum(m.status == "killed" for m in ms)
+        v = sum(m.status == "invalid" for m in ms)
+        s = len(ms) - k - v
+        total, killed, invalid = total + len(ms), killed + k, invalid + v
+        out.write(f"{r.policy_file}: {len(ms)} mutants, {k} killed, {s} survived"
+                  + (f", {v} do not load" if v else "") + f" ({r.cases} cases)\n")
+        for m in ms:
+            if m.status == "survived":
+                rule = f"{m.rule_id}: " if m.rule_id else ""
+                out.write(f"  {m.file}:{m.line}:{m.column}: survived [{m.kind}] {rule}{m.change}\n")
+    out.write(f"mutation: {total} mutants, {killed} killed, {survived} survived"
+              + (f", {invalid} do not load" if invalid else "")
+              + (" — every change is caught / 所有变异均被测试发现\n" if survived == 0 else
+                 " — add a case that each surviving change would fail / 有变异未被发现：请为每处补充用例\n"))
+    return survived
 
 
 def suites_for(policy_path: str | Path, paths: Iterable[str | Path]) -> list[str]:

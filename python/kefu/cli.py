@@ -45,7 +45,15 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
 
 def _cmd_test(args: argparse.Namespace) -> int:
-    from .authoring import run_tests
+    from .authoring import format_mutations, mutate, run_tests
+
+    if args.mutate:
+        if args.k or args.format == "junit":
+            print("kefu: error: --mutate runs every case of every suite: leave out -k and --format junit",
+                  file=sys.stderr)
+            return 2
+        survived = format_mutations(mutate(args.paths or [default_rules_dir()], args.kind), args.format, sys.stdout)
+        return 1 if survived else 0
 
     report = run_tests(args.paths or [default_rules_dir()], sys.stdout, fmt=args.format, pattern=args.k)
     if report.suites == 0 and not report.errors and report.deselected:
@@ -242,6 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
                       help="text (default), json, or junit (JUnit XML for CI systems)")
     test.add_argument("-k", metavar="PATTERN",
                       help="run only the cases whose name, suite name or suite file contains PATTERN (ignoring case)")
+    test.add_argument("--mutate", action="store_true",
+                      help="mutation testing: change each rule a little (bounds, and/or, conditions, outputs, keywords, "
+                           "listed values) and report every change no case notices; fails when one survives / "
+                           "变异测试：逐条微改规则，报告测试未能发现的改动")
+    test.add_argument("--kind", action="append", choices=["bound", "and_or", "drop_condition", "output", "keyword",
+                                                          "set_item"],
+                      help="with --mutate: only these kinds of mutant (repeat the option for several)")
     test.set_defaults(handler=_cmd_test)
 
     explain = commands.add_parser("explain", help="decide for one set of facts and show every condition")

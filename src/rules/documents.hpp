@@ -25,6 +25,11 @@ std::vector<scanned_document> scan_rules_documents(const std::string& directory)
 
 namespace kefu::rules::detail {
 
+/// A policy from a file already parsed (its tree may have been edited: mutation testing does). `facts` is the
+/// vocabulary for `values: from facts`; nullptr looks for the facts file beside `policy_path`.
+policy_ptr load_policy_document(const kefu::detail::yaml_file& f, const std::string& policy_path,
+                                const std::vector<field>* facts);
+
 /// A suite from a file already parsed; load_suite_file is read_yaml_file + this.
 suite load_suite_document(const kefu::detail::yaml_file& f);
 

@@ -16,4 +16,8 @@ struct facts_document {
 
 facts_document load_facts_document(const std::string& path);
 
+/// The facts files (documents starting with `facts:`) in the directory of a policy file, sorted; a
+/// policy's `values: from facts` needs exactly one.
+std::vector<std::string> facts_files_beside(const std::string& policy_path);
+
 }  // namespace kefu::rules::detail

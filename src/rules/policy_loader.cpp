@@ -6,6 +6,7 @@
 
 #include "../detail/yaml_support.hpp"
 #include "analysis.hpp"
+#include "documents.hpp"
 #include "expression.hpp"
 #include "facts.hpp"
 
@@ -183,24 +184,11 @@ class policy_builder {
     if (facts_.policy_path.empty())
       fail(node, head + "a policy read from text has no facts vocabulary: load it from its rules directory, or list its values",
            {}, "kefu.rules.from_facts");
-    namespace fs = std::filesystem;
-    fs::path dir = fs::path(facts_.policy_path).parent_path();
+    const std::vector<std::string> found = detail::facts_files_beside(facts_.policy_path);
+    std::string dir = std::filesystem::path(facts_.policy_path).parent_path().generic_string();
     if (dir.empty()) dir = ".";
-    std::vector<std::string> found;
-    std::error_code ec;
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(dir, ec))
-      if (entry.is_regular_file() && (entry.path().extension() == ".yaml" || entry.path().extension() == ".yml"))
-        files.push_back(entry.path());
-    std::sort(files.begin(), files.end());
-    for (const auto& file : files) {
-      try {
-        if (describe_rules_file(file.generic_string()).kind == document_kind::facts) found.push_back(file.generic_string());
-      } catch (const error&) {  // a broken neighbour is its own file's problem
-      }
-    }
     if (found.empty())
-      fail(node, head + "there is no facts file (one starting with `facts:`) beside it in " + dir.generic_string() +
+      fail(node, head + "there is no facts file (one starting with `facts:`) beside it in " + dir +
                      ": load it with its rules directory, or list its values",
            {}, "kefu.rules.from_facts");
     if (found.size() > 1)
@@ -690,6 +678,31 @@ class policy_builder {
 };
 
 namespace detail {
+std::vector<std::string> facts_files_beside(const std::string& policy_path) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(policy_path).parent_path();
+  if (dir.empty()) dir = ".";
+  std::vector<std::string> found;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.is_regular_file() && (entry.path().extension() == ".yaml" || entry.path().extension() == ".yml"))
+      files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    try {
+      if (describe_rules_file(file.generic_string()).kind == document_kind::facts) found.push_back(file.generic_string());
+    } catch (const error&) {  // a broken neighbour is its own file's problem
+    }
+  }
+  return found;
+}
+
+policy_ptr load_policy_document(const kefu::detail::yaml_file& source, const std::string& policy_path,
+                                const std::vector<field>* facts) {
+  return policy_builder(source, {facts, policy_path}).build();
+}
+
 facts_document load_facts_document(const std::string& path) {
   const auto source = kefu::detail::read_yaml_file(path);
   return policy_builder(source).build_facts();

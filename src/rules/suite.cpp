@@ -81,7 +81,7 @@ suite read_suite(const YAML::Node& doc, const std::string& path) {
   if (doc["defaults"]) defaults = pairs(doc["defaults"], path, "`defaults`", &defaults_where);
   if (!doc["cases"] || !doc["cases"].IsSequence() || doc["cases"].size() == 0)
     fail(doc["cases"] ? doc["cases"] : doc["suite"], "a rule-test file needs `cases:`, a list of cases");
-  static const std::vector<std::string> case_keys = {"name", "input", "expect", "rule", "rules"};
+  static const std::vector<std::string> case_keys = {"name", "input", "expect", "rule", "rules", "expect_each"};
   for (const auto& c : doc["cases"]) {
     if (!c.IsMap()) fail(c, "a case must be a mapping with name, input and expect");
     for (const auto& kv : c)
@@ -122,7 +122,19 @@ suite read_suite(const YAML::Node& doc, const std::string& path) {
       }
       t.check_rules = true;
     }
-    if (t.expect.empty() && !t.check_rules) fail(c, "a case needs `expect:` or `rule:` (what it checks)");
+    if (const YAML::Node each = c["expect_each"]) {
+      if (!each.IsMap())
+        fail(each, "`expect_each` must map rule ids to the outputs each decides, e.g. {SLA-PHONE-ANSWER: {within: 15s}}");
+      for (const auto& kv : each) {
+        rule_expectation e;
+        e.rule = kefu::detail::scalar_text(kv.first, path, "a rule id");
+        e.where = location_of(kv.first, path);
+        e.outputs = pairs(kv.second, path, "the outputs of '" + e.rule + "' in `expect_each`", &e.outputs_where);
+        t.expect_each.push_back(std::move(e));
+      }
+    }
+    if (t.expect.empty() && !t.check_rules && t.expect_each.empty())
+      fail(c, "a case needs `expect:`, `expect_each:` or `rule:` (what it checks)");
     s.cases.push_back(std::move(t));
   }
   return s;
@@ -173,6 +185,21 @@ void check_suite_types(const suite& s, const policy& p) {
       check_value(p.outputs()[static_cast<std::size_t>(f - outputs.begin())], text, p.zone(), "expected output",
                   at(c.expect_where, i, true));
     }
+    for (const rule_expectation& e : c.expect_each) {
+      if (std::find(rule_ids.begin() + 1, rule_ids.end(), e.rule) == rule_ids.end())
+        throw policy_error("policy '" + p.name() + "' has no rule '" + e.rule + "'" +
+                               kefu::detail::did_you_mean(e.rule, std::vector<std::string>(rule_ids.begin() + 1, rule_ids.end())),
+                           e.where, {}, "kefu.rules.unknown_rule");
+      for (std::size_t i = 0; i < e.outputs.size(); ++i) {
+        const auto& [name, text] = e.outputs[i];
+        const auto f = std::find(outputs.begin(), outputs.end(), name);
+        if (f == outputs.end())
+          throw policy_error("policy '" + p.name() + "' has no output '" + name + "'" + kefu::detail::did_you_mean(name, outputs),
+                             at(e.outputs_where, i, false), {}, "kefu.rules.unknown_output");
+        check_value(p.outputs()[static_cast<std::size_t>(f - outputs.begin())], text, p.zone(), "expected output",
+                    at(e.outputs_where, i, true));
+      }
+    }
     for (std::size_t i = 0; i < c.expect_rules.size(); ++i) {
       const std::string& id = c.expect_rules[i];
       if (std::find(rule_ids.begin(), rule_ids.end(), id) == rule_ids.end())
@@ -209,6 +236,22 @@ suite_result run_suite(const suite& s, const policy& p) {
         const std::string actual = values[o] ? format_value(f, *values[o], p.zone()) : "(not set)";
         if (!values[o] || !(*values[o] == expected))
           r.differences.emplace_back(name, format_value(f, expected, p.zone()), actual);
+      }
+      for (const rule_expectation& e : c.expect_each) {
+        const auto fired = std::find_if(d.matched.begin(), d.matched.end(), [&](std::uint32_t m) { return p.rules()[m].id == e.rule; });
+        if (fired == d.matched.end()) {
+          r.differences.emplace_back(e.rule, "fires", "does not fire");
+          continue;
+        }
+        for (const auto& [name, text] : e.outputs) {
+          const std::size_t o = p.output_index(name);
+          const field& f = p.outputs()[o];
+          const value expected = parse_value(f, text, p.zone(), "expected output");
+          const value* actual = p.output_of_rule(*fired, o);
+          if (!actual || !(*actual == expected))
+            r.differences.emplace_back(e.rule + " " + name, format_value(f, expected, p.zone()),
+                                       actual ? format_value(f, *actual, p.zone()) : "(not set)");
+        }
       }
       if (c.check_rules && c.expect_rules != r.actual_rules) {
         auto join = [](const std::vector<std::string>& v) {

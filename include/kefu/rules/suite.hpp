@@ -8,6 +8,7 @@
 //       input: {category: quality_defect, days_since_purchase: 7}
 //       expect: {decision: refund}     # a subset of the outputs
 //       rule: REF-QUALITY-7D           # or `default`; `rules: [A, B]` under hit policy collect
+//       expect_each: {REF-VIP: {priority: high}}   # collect: what a matched rule decides, wherever it stands
 #pragma once
 
 #include <kefu/rules/policy.hpp>
@@ -22,6 +23,15 @@ struct entry_location {
   source_location key, value;
 };
 
+/// What one matched rule must decide (`expect_each:` under hit policy collect, where `expect` reads only the
+/// first matched rule).
+struct rule_expectation {
+  std::string rule;
+  source_location where;
+  std::vector<std::pair<std::string, std::string>> outputs;  ///< output name → expected text
+  std::vector<entry_location> outputs_where;                 ///< parallel to outputs
+};
+
 struct test_case {
   std::string name;
   std::vector<std::pair<std::string, std::string>> input;   ///< input name → text (defaults merged in)
@@ -32,6 +42,7 @@ struct test_case {
   std::vector<entry_location> input_where;       ///< parallel to input (a default's own line when it comes from `defaults`)
   std::vector<entry_location> expect_where;      ///< parallel to expect
   std::vector<source_location> expect_rules_where;  ///< parallel to expect_rules
+  std::vector<rule_expectation> expect_each;        ///< each rule must fire and decide these outputs
 };
 
 struct suite {
@@ -45,7 +56,8 @@ struct suite {
 struct case_result {
   std::size_t index = 0;  ///< into suite::cases
   bool passed = false;
-  /// What differs: (what, expected, actual); `what` is an output name or "rule". An error evaluating
+  /// What differs: (what, expected, actual); `what` is an output name, "rule", or "RULE-ID output" for an
+  /// `expect_each` entry ("RULE-ID" with expected "fires" when the rule did not fire). An error evaluating
   /// the case is reported as ("error", "", message).
   std::vector<std::tuple<std::string, std::string, std::string>> differences;
   std::vector<std::string> actual_rules;
