@@ -356,7 +356,9 @@ scorecard_ptr compile_scorecard(const kefu::detail::yaml_file& f) {
       r.check_keys(p, pkeys, "`promotion`");
       if (!p["months"]) r.fail(p, "`promotion` needs `months:`");
       const double months = r.number(p["months"], "months");
-      if (months < 1 || months != std::floor(months)) r.fail(p["months"], "months must be a whole number ≥ 1");
+      // Bounded before the conversion to int (a fuzzer wrote 8.9e79 months): ten years is far beyond any review.
+      if (months < 1 || months > 120 || months != std::floor(months))
+        r.fail(p["months"], "months must be a whole number from 1 to 120");
       sc->flags.promotion_months = static_cast<int>(months);
       if (p["metric"]) sc->flags.promotion_metric = metric_name(r, p["metric"], "promotion 'metric'");
       if (p["at_least"]) sc->flags.promotion_at_least = r.number(p["at_least"], "at_least", true);

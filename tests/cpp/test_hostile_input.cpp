@@ -136,3 +136,28 @@ TEST(HostileValues, AnOverlayForAPastYearDoesNotShortenTheOfficialData) {
   EXPECT_FALSE(cal->is_working_day(day("2020-02-02")));
   EXPECT_FALSE(cal->is_working_day(day("2026-10-01")));
 }
+
+TEST(YamlBounds, APromotionPeriodPastTenYearsIsRefusedBeforeItBecomesAnInt) {
+  // Found by fuzz_kpi_files (UBSan: 8.88889e+79 is outside the range of int): `months` is bounded first.
+  const std::string text = R"(scorecard: s
+subject: agent
+items:
+  - {id: kpi, weight: 100, value: targets_met_rate, full: 1}
+flags:
+  promotion: {months: 88888888888888888888888888888888888888888888888888888888888888888888888888888883}
+)";
+  for (const std::string months : {"88888888888888888888888888888888888888888888888888888888888888888888888888888883",
+                                   "121", "0", "2.5"}) {
+    std::string y = text;
+    y.replace(y.find("8888"), std::string("88888888888888888888888888888888888888888888888888888888888888888888888888888883").size(), months);
+    try {
+      kefu::kpi::load_scorecard_string(y, "s.yaml");
+      FAIL() << months;
+    } catch (const kefu::policy_error& e) {
+      EXPECT_EQ(e.detail(), "months must be a whole number from 1 to 120") << months;
+      EXPECT_EQ(e.where().line, 6);
+    }
+  }
+  EXPECT_EQ(kefu::kpi::load_scorecard_string(
+                std::string(text).replace(text.find("8888"), 80, "120"), "s.yaml")->flags.promotion_months, 120);
+}
