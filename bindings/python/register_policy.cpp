@@ -8,6 +8,7 @@
 #include <kefu/detail/suggest.hpp>
 #include <kefu/money.hpp>
 #include <kefu/rules/batch.hpp>
+#include <kefu/rules/partial.hpp>
 #include <kefu/rules/policy.hpp>
 #include <kefu/rules/policy_handle.hpp>
 
@@ -26,6 +27,20 @@ namespace kefu::python {
 policy_ptr unconst(kr::policy_ptr p) { return std::const_pointer_cast<kr::policy>(std::move(p)); }
 
 namespace {
+/// A decision on partial facts, with the policy it came from (outputs are converted on access).
+struct py_partial {
+  policy_ptr policy;
+  kr::partial_decision d;
+
+  py::dict outputs_of(const std::vector<std::optional<kr::value>>& values) const {
+    py::dict out;
+    for (std::size_t i = 0; i < values.size(); ++i)
+      out[py::str(policy->outputs()[i].name)] =
+          values[i] ? to_python(policy->outputs()[i], *values[i], policy->zone()) : py::object(py::none());
+    return out;
+  }
+};
+
 struct py_decision {
   policy_ptr policy;
   kr::decision decision;
@@ -170,6 +185,47 @@ void register_policy(py::module_& m) {
         return "Decision(" + std::string(py::str(d.outputs())) + ", rule=" + std::string(py::str(d.rule_id())) + ")";
       });
 
+  py::class_<py_partial>(m, "PartialDecision",
+                         "What a policy decides on facts that leave inputs out (DecisionPolicy.evaluate_partial).")
+      .def_property_readonly("missing", [](const py_partial& p) { return p.d.missing; }, "the inputs not given")
+      .def_property_readonly("settled", [](const py_partial& p) { return p.d.settled; },
+                             "True when no value of the missing inputs can change the decision")
+      .def_property_readonly("outputs",
+                             [](const py_partial& p) -> py::object {
+                               if (!p.d.settled) return py::none();
+                               return p.outputs_of(p.policy->outputs_of(p.d.outcome));
+                             },
+                             "when settled: output name → value; else None")
+      .def_property_readonly("rule_ids",
+                             [](const py_partial& p) {
+                               std::vector<std::string> out;
+                               for (const auto m : p.d.outcome.matched) out.push_back(p.policy->rules()[m].id);
+                               return out;
+                             },
+                             "the rules that surely decide (settled), or that fire whatever is missing (collect)")
+      .def_property_readonly("candidates",
+                             [](const py_partial& p) {
+                               py::list out;
+                               for (const auto c : p.d.candidates)
+                                 out.append(py::make_tuple(p.policy->rules()[c].id, p.outputs_of(p.policy->outputs_of_rule(c))));
+                               if (p.d.default_possible) out.append(py::make_tuple("default", p.outputs_of(p.policy->outputs_of(kr::decision{}))));
+                               return out;
+                             },
+                             "when not settled: (rule id or 'default', the outputs it would give) for each that could still decide")
+      .def_property_readonly("rules",
+                             [](const py_partial& p) {
+                               py::list out;
+                               for (std::size_t i = 0; i < p.d.rules.size(); ++i)
+                                 out.append(py::make_tuple(p.policy->rules()[i].id, kr::to_string(p.d.rules[i]), p.d.needs[i]));
+                               return out;
+                             },
+                             "(rule id, 'yes' | 'no' | 'unknown', the missing inputs it needs) for every rule")
+      .def("explain", [](const py_partial& p) { return kr::explain_partial(*p.policy, p.d); })
+      .def("__repr__", [](const py_partial& p) {
+        return "PartialDecision(settled=" + std::string(p.d.settled ? "True" : "False") + ", missing=" +
+               std::to_string(p.d.missing.size()) + ")";
+      });
+
   py::class_<kr::policy, policy_ptr>(m, "DecisionPolicy", "One policy file: a loaded, checked, immutable decision table.")
       .def_static("load", [](py::handle path) { return unconst(kr::load_policy_file(to_path(path))); }, py::arg("path"))
       .def_static(
@@ -207,6 +263,15 @@ void register_policy(py::module_& m) {
           "Decide for a dict of facts (a Decision), a list of dicts (a list of Decisions) or a pandas DataFrame (a "
           "DataFrame of outputs and rule_id, same index). Unknown keys and missing inputs are errors naming the "
           "field; None/NaN/NaT mean not given. Batches evaluate without the GIL.")
+      .def(
+          "evaluate_partial",
+          [](const policy_ptr& p, py::handle facts) {
+            const kr::record r = partial_policy_rows(partial_policy_target{{p.get()}}).read(facts);
+            return py_partial{p, kr::evaluate_partial(*p, r)};
+          },
+          py::arg("facts"),
+          "Decide on facts that may leave inputs out: what they settle, and which rules could still fire depending on "
+          "the inputs not given (a PartialDecision). With every input given it decides exactly as evaluate().")
       .def("evaluate_many", &evaluate_rows, py::arg("rows"),
            "Decide for many dicts of facts; evaluation runs without the GIL.")
       .def("evaluate_columns", &evaluate_columns, py::arg("data"),

@@ -21,6 +21,7 @@
 #include <kefu/rules/default_rules.hpp>
 #include <kefu/rules/keywords.hpp>
 #include <kefu/rules/mutation.hpp>
+#include <kefu/rules/partial.hpp>
 #include <kefu/rules/policy.hpp>
 #include <kefu/rules/policy_handle.hpp>
 #include <kefu/rules/suite.hpp>

@@ -500,16 +500,31 @@ def read_facts(source: str | Path) -> dict[str, str]:
 def explain(policy_path: str | Path, facts_path: str | Path, fmt: str = "text") -> str:
     """The decision for a facts file (``-``: standard input) with every condition the policy evaluated; `fmt`
     ``json`` gives it as a JSON document (outputs, rules, and per rule each condition with its result and
-    the values it read)."""
+    the values it read). Facts that leave inputs out are explained as far as they go: the inputs not given,
+    the decision if they cannot change it, else each rule that could still decide and what it would give,
+    and every rule as firing, not firing or could fire (with the missing inputs it needs)."""
     policy = DecisionPolicy.load(policy_path)
-    decision = policy.evaluate(read_facts(facts_path), trace=True)
+    facts = read_facts(facts_path)
+    partial = policy.evaluate_partial(facts)
+    if partial.missing:  # inputs left out: what the given ones settle, and which rules could still fire
+        if fmt != "json":
+            return partial.explain()
+        doc = {"policy": policy.name, "version": policy.version, "file": policy.file, "complete": False,
+               "missing": list(partial.missing), "settled": partial.settled,
+               "outputs": None if partial.outputs is None else {k: _json_value(v) for k, v in partial.outputs.items()},
+               "rules": list(partial.rule_ids),
+               "candidates": [{"rule": rule, "outputs": {k: _json_value(v) for k, v in outputs.items()}}
+                              for rule, outputs in partial.candidates],
+               "trace": [{"rule": rule, "status": status, "needs": list(needs)} for rule, status, needs in partial.rules]}
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    decision = policy.evaluate(facts, trace=True)
     if fmt != "json":
         return decision.explain()
     rules: dict[str, list[dict]] = {}
     for rule_id, c in decision.trace or []:
         rules.setdefault(rule_id, []).append({"condition": c.text, "result": c.result, "reads": dict(c.reads),
                                               "words": list(c.words), "discounted": list(c.discounted)})
-    doc = {"policy": policy.name, "version": policy.version, "file": policy.file,
+    doc = {"policy": policy.name, "version": policy.version, "file": policy.file, "complete": True,
            "outputs": {k: _json_value(v) for k, v in decision.outputs.items()},
            "rules": list(decision.rule_ids), "by_default": decision.by_default,
            "trace": [{"rule": r, "fired": r in decision.rule_ids, "conditions": cs} for r, cs in rules.items()]}

@@ -132,4 +132,10 @@ struct policy_target {
 };
 using policy_rows = row_reader<policy_target>;
 
+/// The same for partial facts (DecisionPolicy.evaluate_partial): inputs may be left out.
+struct partial_policy_target : policy_target {
+  void finish(const kefu::rules::record&) const {}
+};
+using partial_policy_rows = row_reader<partial_policy_target>;
+
 }  // namespace kefu::python

@@ -159,6 +159,8 @@ class policy {
 
   /// Internal: the compiled program (explain and the static checks read it).
   const detail::program& program() const noexcept { return program_; }
+  /// Internal: the keyword tests the rules make, (text input slot, keyword set index), by contains_any's index.
+  const std::vector<std::pair<std::size_t, std::size_t>>& keyword_tests() const noexcept { return keyword_tests_; }
 
  private:
   friend class policy_builder;
