@@ -4,6 +4,7 @@
 
 #include "convert/columns.hpp"
 #include "convert/rows.hpp"
+#include "partial_decision.hpp"
 
 #include <kefu/detail/suggest.hpp>
 #include <kefu/money.hpp>
@@ -27,20 +28,6 @@ namespace kefu::python {
 policy_ptr unconst(kr::policy_ptr p) { return std::const_pointer_cast<kr::policy>(std::move(p)); }
 
 namespace {
-/// A decision on partial facts, with the policy it came from (outputs are converted on access).
-struct py_partial {
-  policy_ptr policy;
-  kr::partial_decision d;
-
-  py::dict outputs_of(const std::vector<std::optional<kr::value>>& values) const {
-    py::dict out;
-    for (std::size_t i = 0; i < values.size(); ++i)
-      out[py::str(policy->outputs()[i].name)] =
-          values[i] ? to_python(policy->outputs()[i], *values[i], policy->zone()) : py::object(py::none());
-    return out;
-  }
-};
-
 struct py_decision {
   policy_ptr policy;
   kr::decision decision;

@@ -1,5 +1,6 @@
 // kefu.Policy: the handbook policy of a rules directory, and triage of complaint facts.
 #include "register.hpp"
+#include "partial_decision.hpp"
 #include "convert/rows.hpp"
 
 #include <kefu/kpi/scorecard.hpp>
@@ -20,6 +21,12 @@ using triage_ptr = std::shared_ptr<kr::triage_policy>;
 
 /// A triage policy as a row_reader target: facts, with the vocabulary's defaults; derived facts
 /// cannot be given; triage itself checks the required ones.
+/// A partial triage with the policy it came from.
+struct py_partial_triage {
+  triage_ptr policy;
+  kr::partial_triage t;
+};
+
 struct triage_target {
   static constexpr const char* noun = "fact";
   const kr::triage_policy* t;
@@ -316,7 +323,31 @@ void register_triage(py::module_& m) {
           py::arg("facts"),
           "Triage a dict of facts (a TriageResult), a list of dicts (a list) or a pandas DataFrame (a DataFrame of "
           "results with the same index). Unknown facts and values outside an enum are errors naming the field.")
+      .def(
+          "triage_partial",
+          [](const triage_ptr& t, py::handle facts) {
+            const auto record = facts_rows(triage_target{t.get()}).read(facts);
+            return py_partial_triage{t, t->triage_partial(record)};
+          },
+          py::arg("facts"),
+          "Triage facts that may leave required ones out (a PartialTriage): each policy decided as far as the facts "
+          "go, and the risk level, tier and refund decision each still can take.")
       .def("__repr__", [](const kr::triage_policy& t) { return "Policy('" + t.directory() + "')"; });
+
+  py::class_<py_partial_triage>(m, "PartialTriage", "What facts that leave some out settle (Policy.triage_partial).")
+      .def_property_readonly("missing", [](const py_partial_triage& p) { return p.t.missing; })
+      .def_property_readonly("risk_levels", [](const py_partial_triage& p) { return p.t.risk_levels; },
+                             "the risk levels still possible (one: settled)")
+      .def_property_readonly("tiers", [](const py_partial_triage& p) { return p.t.tiers; })
+      .def_property_readonly("refund_decisions", [](const py_partial_triage& p) { return p.t.refund_decisions; })
+      .def_property_readonly("policies",
+                             [](const py_partial_triage& p) {
+                               py::dict out;
+                               for (const auto& [policy, d] : p.t.policies) out[py::str(policy->name())] = py_partial{unconst(policy), d};
+                               return out;
+                             },
+                             "policy name → PartialDecision, in triage order")
+      .def("explain", [](const py_partial_triage& p) { return p.policy->explain_partial(p.t); });
 
   py::class_<kr::triage_policy_handle>(
       m, "TriagePolicyHandle",

@@ -510,12 +510,7 @@ def explain(policy_path: str | Path, facts_path: str | Path, fmt: str = "text") 
         if fmt != "json":
             return partial.explain()
         doc = {"policy": policy.name, "version": policy.version, "file": policy.file, "complete": False,
-               "missing": list(partial.missing), "settled": partial.settled,
-               "outputs": None if partial.outputs is None else {k: _json_value(v) for k, v in partial.outputs.items()},
-               "rules": list(partial.rule_ids),
-               "candidates": [{"rule": rule, "outputs": {k: _json_value(v) for k, v in outputs.items()}}
-                              for rule, outputs in partial.candidates],
-               "trace": [{"rule": rule, "status": status, "needs": list(needs)} for rule, status, needs in partial.rules]}
+               **_partial_json(partial)}
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     decision = policy.evaluate(facts, trace=True)
     if fmt != "json":
@@ -564,6 +559,28 @@ def triage_json(result) -> str:
                    "reason": result.refund.reason, "source": result.refund.source},
         "days_since_purchase": result.days_since_purchase,
     }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _partial_json(partial) -> dict:
+    return {"settled": partial.settled, "missing": list(partial.missing),
+            "outputs": None if partial.outputs is None else {k: _json_value(v) for k, v in partial.outputs.items()},
+            "rules": list(partial.rule_ids),
+            "candidates": [{"rule": rule, "outputs": {k: _json_value(v) for k, v in outputs.items()}}
+                           for rule, outputs in partial.candidates],
+            "trace": [{"rule": rule, "status": status, "needs": list(needs)} for rule, status, needs in partial.rules]}
+
+
+def partial_triage_json(t) -> str:
+    """A triage on partial facts as JSON (``kefu triage --format json`` when required facts are left out): the
+    facts not given, the values the risk level, tier and refund decision can still take, and each policy's
+    partial decision."""
+    def chained(values: list[str]) -> dict:
+        return {"settled": len(values) == 1, "possible": list(values)}
+
+    doc = {"complete": False, "missing": list(t.missing), "risk_level": chained(t.risk_levels),
+           "tier": chained(t.tiers), "refund_decision": chained(t.refund_decisions),
+           "policies": {name: _partial_json(d) for name, d in t.policies.items()}}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -131,10 +131,19 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_triage(args: argparse.Namespace) -> int:
     from . import Policy
-    from .authoring import read_facts, triage_json
+    from .authoring import partial_triage_json, read_facts, triage_json
 
     policy = Policy.load(args.rules or default_rules_dir())
-    result = policy.triage(read_facts(args.input))
+    facts = read_facts(args.input)
+    try:
+        result = policy.triage(facts)
+    except Error as e:
+        if e.id != "kefu.rules.missing_fact":
+            raise
+        # Required facts left out: say what the given ones settle and which rules could still fire.
+        partial = policy.triage_partial(facts)
+        print(partial_triage_json(partial) if args.format == "json" else partial.explain(), end="")
+        return 0
     if args.format == "json":
         print(triage_json(result), end="")
     else:

@@ -87,3 +87,34 @@ TEST(Triage, DirectoryErrorsAreCaughtAtLoad) {
   EXPECT_NE(msg.find("risk.yaml:"), std::string::npos) << msg;
   EXPECT_NE(msg.find(": input 'repeat_complaints' differs from the fact in the vocabulary ("), std::string::npos) << msg;
 }
+
+TEST(TriagePartial, WhatTheGivenFactsSettleIsPassedDownTheChain) {
+  // No category and no receipt time (both required): RISK-SAFETY-CATEGORY could fire, so the level is normal
+  // or critical; the tier could be any; the refund depends on the category too.
+  const auto& t = shipped();
+  auto open = t.triage_partial(facts({{"business", "ecommerce"}, {"channel", "online"}, {"text", "快递三天了还没到"}}));
+  EXPECT_EQ(open.missing, (std::vector<std::string>{"category", "received_at", "purchased_at"}));
+  EXPECT_EQ(open.risk_levels, (std::vector<std::string>{"normal", "critical"}));
+  EXPECT_EQ(open.tiers, (std::vector<std::string>{"L1", "L2", "L3"}));
+  EXPECT_GT(open.refund_decisions.size(), 1u);
+  ASSERT_EQ(open.policies.size(), 6u);
+  EXPECT_FALSE(open.policies[0].second.settled);
+  EXPECT_EQ(open.policies[0].second.missing, (std::vector<std::string>{"category"}));
+  const std::string text = t.explain_partial(open);
+  EXPECT_NE(text.find("not given: category, received_at, purchased_at / 未提供\n"
+                      "risk level: not settled — normal or critical / 尚未确定\n"
+                      "tier: not settled — L1, L2 or L3 / 尚未确定\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  ? RISK-SAFETY-CATEGORY: category == safety_injury   (could fire: needs category)\n"), std::string::npos);
+  EXPECT_NE(text.find("  ✗ RISK-MEDIA: contains_any(text, media)\n"), std::string::npos);
+
+  // The category settles the chain: a late delivery with a calm text is normal risk and L2.
+  auto settled = t.triage_partial(facts({{"business", "ecommerce"}, {"channel", "online"}, {"category", "late_delivery"},
+                                         {"text", "快递三天了还没到"}}));
+  EXPECT_EQ(settled.missing, (std::vector<std::string>{"received_at", "purchased_at"}));
+  EXPECT_EQ(settled.risk_levels, (std::vector<std::string>{"normal"}));
+  EXPECT_EQ(settled.tiers, (std::vector<std::string>{"L2"}));
+  EXPECT_EQ(settled.refund_decisions, (std::vector<std::string>{"manual_review"}));  // no purchase date
+  EXPECT_TRUE(settled.policies[2].second.settled);  // the tier's terms follow from the settled tier
+}

@@ -82,3 +82,35 @@ def test_unknown_inputs_are_still_errors() -> None:
     with pytest.raises(kefu.Error, match=r"unknown input 'has_reciept' \(did you mean 'has_receipt'\?\)") as e:
         policy.evaluate_partial({"has_reciept": True})
     assert e.value.id == "kefu.rules.unknown_input"
+
+
+def test_kefu_triage_on_facts_without_the_required_ones(capsys, monkeypatch) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("business: ecommerce\nchannel: online\ntext: 我要去微博曝光\n"))
+    assert main(["triage", "--input", "-"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].startswith("triage on partial facts (")
+    assert lines[1:6] == [
+        "not given: category, received_at, purchased_at / 未提供",
+        "risk level: not settled — high or critical / 尚未确定",  # media words: at least high
+        "tier: not settled — L2 or L3 / 尚未确定",
+        "refund decision: not settled — refund, compensate, deny or manual_review / 尚未确定",
+        "deadlines: computed once every fact is given (a complete triage)",
+    ]
+    assert "  ✓ RISK-MEDIA: contains_any(text, media)\n" in out
+
+
+def test_kefu_triage_json_on_partial_facts(capsys, monkeypatch) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("business: mall\nchannel: phone\ncategory: billing_error\n"))
+    assert main(["triage", "--input", "-", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["complete"], doc["missing"]) == (False, ["received_at", "purchased_at"])
+    assert doc["risk_level"] == {"settled": True, "possible": ["normal"]}
+    assert doc["tier"] == {"settled": True, "possible": ["L2"]}
+    assert doc["refund_decision"] == {"settled": True, "possible": ["refund"]}
+    assert list(doc["policies"]) == ["risk", "escalation", "tiers", "refund", "sla-targets", "service-calendar"]
+    assert doc["policies"]["refund"]["rules"] == ["REF-BILLING-ERROR"] and doc["policies"]["refund"]["settled"]

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <kefu/calendar/load.hpp>
+#include <kefu/rules/partial.hpp>
 #include <kefu/rules/policy.hpp>
 
 #include <map>
@@ -81,6 +82,18 @@ struct triage_result {
 };
 
 /// Options for loading a rules directory.
+/// What facts that leave some out settle (triage_policy::triage_partial, `kefu triage` on partial facts).
+struct partial_triage {
+  std::vector<std::string> missing;  ///< the facts not given that a policy reads (required ones included)
+  /// The values each chained result can still take, lowest level first; one value means settled.
+  std::vector<std::string> risk_levels, tiers, refund_decisions;
+  /// Each policy's partial decision, in triage order (risk, escalation, tiers, refund, sla-targets,
+  /// service-calendar), on the facts given and the results above that are settled.
+  std::vector<std::pair<policy_ptr, partial_decision>> policies;
+  /// Deadlines are computed only from a complete triage; this says why not.
+  std::string deadlines_note;
+};
+
 struct load_options {
   /// Overrides every calendar's `beyond_official` (built-ins included): `error` makes the whole policy
   /// strict, so a deadline past the official calendar data raises calendar_range_error (DOM-SLA-8).
@@ -137,6 +150,12 @@ class triage_policy {
   /// Triage as if the escalation policy had given `tier` (L1, L2, L3): that tier's owners, deadlines and
   /// follow-up/report terms for these facts. A ticket uses it for the tiers it may be escalated to.
   triage_result triage_at_tier(const record& facts, const std::string& tier) const;
+
+  /// Triage on facts that may leave required ones out: every policy evaluated in three values
+  /// (evaluate_partial), a chained result (risk level, tier, refund decision) passed on only when settled.
+  partial_triage triage_partial(const record& facts) const;
+  /// The same as text: what is not given, what is settled, and each policy's partial explanation.
+  std::string explain_partial(const partial_triage& t) const;
 
   /// A calendar by name: the directory's own first, then the built-ins.
   std::shared_ptr<const kefu::calendar::calendar> calendar(const std::string& name) const;
