@@ -167,6 +167,19 @@ void check_suite_types(const suite& s, const policy& p) {
     if (i >= where.size()) return source_location{s.file, 0, 0};
     return value ? where[i].value : where[i].key;
   };
+  // Expected outputs (`expect`, or one rule's under `expect_each`): names the policy has, values of their type.
+  auto check_outputs = [&](const std::vector<std::pair<std::string, std::string>>& expected,
+                           const std::vector<entry_location>& where) {
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      const auto& [name, text] = expected[i];
+      const auto f = std::find(outputs.begin(), outputs.end(), name);
+      if (f == outputs.end())
+        throw policy_error("policy '" + p.name() + "' has no output '" + name + "'" + kefu::detail::did_you_mean(name, outputs),
+                           at(where, i, false), {}, "kefu.rules.unknown_output");
+      check_value(p.outputs()[static_cast<std::size_t>(f - outputs.begin())], text, p.zone(), "expected output",
+                  at(where, i, true));
+    }
+  };
   for (const test_case& c : s.cases) {
     for (std::size_t i = 0; i < c.input.size(); ++i) {
       const auto& [name, text] = c.input[i];
@@ -176,29 +189,13 @@ void check_suite_types(const suite& s, const policy& p) {
                            at(c.input_where, i, false), {}, "kefu.rules.unknown_input");
       check_value(p.inputs()[static_cast<std::size_t>(f - inputs.begin())], text, p.zone(), "input", at(c.input_where, i, true));
     }
-    for (std::size_t i = 0; i < c.expect.size(); ++i) {
-      const auto& [name, text] = c.expect[i];
-      const auto f = std::find(outputs.begin(), outputs.end(), name);
-      if (f == outputs.end())
-        throw policy_error("policy '" + p.name() + "' has no output '" + name + "'" + kefu::detail::did_you_mean(name, outputs),
-                           at(c.expect_where, i, false), {}, "kefu.rules.unknown_output");
-      check_value(p.outputs()[static_cast<std::size_t>(f - outputs.begin())], text, p.zone(), "expected output",
-                  at(c.expect_where, i, true));
-    }
+    check_outputs(c.expect, c.expect_where);
     for (const rule_expectation& e : c.expect_each) {
       if (std::find(rule_ids.begin() + 1, rule_ids.end(), e.rule) == rule_ids.end())
         throw policy_error("policy '" + p.name() + "' has no rule '" + e.rule + "'" +
                                kefu::detail::did_you_mean(e.rule, std::vector<std::string>(rule_ids.begin() + 1, rule_ids.end())),
                            e.where, {}, "kefu.rules.unknown_rule");
-      for (std::size_t i = 0; i < e.outputs.size(); ++i) {
-        const auto& [name, text] = e.outputs[i];
-        const auto f = std::find(outputs.begin(), outputs.end(), name);
-        if (f == outputs.end())
-          throw policy_error("policy '" + p.name() + "' has no output '" + name + "'" + kefu::detail::did_you_mean(name, outputs),
-                             at(e.outputs_where, i, false), {}, "kefu.rules.unknown_output");
-        check_value(p.outputs()[static_cast<std::size_t>(f - outputs.begin())], text, p.zone(), "expected output",
-                    at(e.outputs_where, i, true));
-      }
+      check_outputs(e.outputs, e.outputs_where);
     }
     for (std::size_t i = 0; i < c.expect_rules.size(); ++i) {
       const std::string& id = c.expect_rules[i];

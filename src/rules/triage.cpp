@@ -304,6 +304,21 @@ void triage_policy::set_fact_value(record& r, std::size_t slot, value v) const {
   r.present[slot] = 1;
 }
 
+record triage_policy::inputs_of(std::size_t which, const record& f) const {
+  const auto& slots = input_slots_[which];
+  record r;
+  r.numbers.resize(slots.size());
+  r.texts.resize(slots.size());
+  r.present.resize(slots.size());
+  for (std::size_t k = 0; k < slots.size(); ++k) {
+    const std::size_t s = slots[k];
+    r.numbers[k] = f.numbers[s];
+    r.texts[k] = f.texts[s];
+    r.present[k] = f.present[s];
+  }
+  return r;
+}
+
 triage_result triage_policy::triage(const record& given, bool explain) const { return triage_with(given, explain, -1); }
 
 triage_result triage_policy::triage_at_tier(const record& given, const std::string& tier) const {
@@ -348,18 +363,7 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
   const auto policies_in_order = policies();
   auto run = [&](std::size_t which, decision& d) {
     const policy& p = *policies_in_order[which];
-    // The policy's inputs, picked from the facts by slot (no parsing, no string copies).
-    const auto& slots = input_slots_[which];
-    record r;
-    r.numbers.resize(slots.size());
-    r.texts.resize(slots.size());
-    r.present.resize(slots.size());
-    for (std::size_t k = 0; k < slots.size(); ++k) {
-      const std::size_t s = slots[k];
-      r.numbers[k] = f.numbers[s];
-      r.texts[k] = f.texts[s];
-      r.present[k] = f.present[s];
-    }
+    record r = inputs_of(which, f);
     std::vector<condition_trace> trace;
     try {
       p.evaluate(r, d, explain ? &trace : nullptr);

@@ -96,18 +96,8 @@ partial_triage triage_policy::triage_partial(const record& given) const {
   const auto policies_in_order = policies();
   auto evaluate = [&](std::size_t which) {
     const policy& p = *policies_in_order[which];
-    const auto& slots = input_slots_[which];
-    record r;
-    r.numbers.resize(slots.size());
-    r.texts.resize(slots.size());
-    r.present.resize(slots.size());
-    for (std::size_t k = 0; k < slots.size(); ++k) {
-      r.numbers[k] = f.numbers[slots[k]];
-      r.texts[k] = f.texts[slots[k]];
-      r.present[k] = f.present[slots[k]];
-    }
     try {
-      return evaluate_partial(p, r);
+      return evaluate_partial(p, inputs_of(which, f));
     } catch (const error& e) {
       rethrow_with_prefix(e, "policy '" + p.name() + "': ");
     }
