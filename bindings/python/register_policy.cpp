@@ -199,6 +199,13 @@ void register_policy(py::module_& m) {
                                return out;
                              },
                              "when not settled: (rule id or 'default', the outputs it would give) for each that could still decide")
+      .def_property_readonly("conflicts",
+                             [](const py_partial& p) {
+                               std::vector<std::string> out;
+                               for (const auto c : p.d.conflicts) out.push_back(p.policy->rules()[c].id);
+                               return out;
+                             },
+                             "hit policy unique: rules that could fire beside the one that surely does (an error if they do)")
       .def_property_readonly("rules",
                              [](const py_partial& p) {
                                py::list out;

@@ -19,14 +19,14 @@ namespace {
 
 using triage_ptr = std::shared_ptr<kr::triage_policy>;
 
-/// A triage policy as a row_reader target: facts, with the vocabulary's defaults; derived facts
-/// cannot be given; triage itself checks the required ones.
 /// A partial triage with the policy it came from.
 struct py_partial_triage {
   triage_ptr policy;
   kr::partial_triage t;
 };
 
+/// A triage policy as a row_reader target: facts, with the vocabulary's defaults; derived facts
+/// cannot be given; triage itself checks the required ones.
 struct triage_target {
   static constexpr const char* noun = "fact";
   const kr::triage_policy* t;

@@ -568,6 +568,7 @@ def _partial_json(partial) -> dict:
             "rules": list(partial.rule_ids),
             "candidates": [{"rule": rule, "outputs": {k: _json_value(v) for k, v in outputs.items()}}
                            for rule, outputs in partial.candidates],
+            "conflicts": list(partial.conflicts),
             "trace": [{"rule": rule, "status": status, "needs": list(needs)} for rule, status, needs in partial.rules]}
 
 

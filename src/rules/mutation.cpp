@@ -62,6 +62,23 @@ using detail::tok;
 struct planned_mutant {
   mutant what;
   std::function<void(YAML::Node& root)> edit;
+  std::string refused;  ///< why the mutant is not made (it would change more than one place)
+};
+
+/// Nodes written at one place and used at another through a YAML alias (`&x` … `*x`) are one node: an edit
+/// of one would change both, and the mutant would test neither alone.
+struct alias_guard {
+  std::vector<YAML::Node> places;
+  void add(const YAML::Node& n) {
+    if (n) places.push_back(n);
+  }
+  std::string check(const YAML::Node& n) const {
+    std::size_t uses = 0;
+    for (const auto& p : places) uses += p.is(n);
+    return uses > 1 ? "not made: the value is shared with another place through a YAML alias (&name / *name); "
+                      "write it out at each place to test them one by one"
+                    : std::string();
+  }
 };
 
 std::string text_of(const std::string& c, const ast& n) { return c.substr(n.begin, n.end - n.begin); }
@@ -148,8 +165,12 @@ std::optional<std::string> shifted_literal(const std::string& c, const ast& n, i
   switch (n.tk.kind) {
     case tok::number:
     case tok::duration: return shift_digits(text_of(c, n), delta);
-    case tok::money: return format_fen(n.tk.number + delta);
-    case tok::date: return format_days(n.tk.number + delta);
+    case tok::money:
+    case tok::date: {
+      std::int64_t moved = 0;
+      if (__builtin_add_overflow(n.tk.number, delta, &moved)) return std::nullopt;  // the largest literal: no mutant
+      return n.tk.kind == tok::money ? format_fen(moved) : format_days(moved);
+    }
     default: return std::nullopt;
   }
 }
@@ -174,8 +195,11 @@ class condition_mutator {
   }
 
  private:
+  /// Whether the node's text is wrapped in its own parentheses (the parser moves its begin onto the '(').
+  bool wrapped(const ast& n) const { return n.kids.empty() ? c_[n.begin] == '(' : n.begin < n.kids.front()->begin; }
   void add(mutation_kind kind, const ast& n, const std::string& replacement, std::string change) {
-    out_.push_back({kind, c_.substr(0, n.begin) + replacement + c_.substr(n.end), std::move(change), n.begin});
+    const std::string r = wrapped(n) ? "(" + replacement + ")" : replacement;
+    out_.push_back({kind, c_.substr(0, n.begin) + r + c_.substr(n.end), std::move(change), n.begin});
   }
   static std::string quoted(const std::string& s) { return "`" + s + "`"; }
 
@@ -237,7 +261,8 @@ class condition_mutator {
         std::string items;
         for (std::size_t j = 1; j < n.kids.size(); ++j)
           if (j != i) items += (items.empty() ? "" : ", ") + text_of(c_, *n.kids[j]);
-        const std::string t = text_of(c_, *n.kids[0]) + (n.negated ? " not in {" : " in {") + items + "}";
+        std::string t = text_of(c_, *n.kids[0]) + (n.negated ? " not in {" : " in {") + items + "}";
+        if (wrapped(n)) t = "(" + t + ")";
         out_.push_back({mutation_kind::set_item, c_.substr(0, n.begin) + t + c_.substr(n.end),
                         "drops " + text_of(c_, *n.kids[i]) + " from " + quoted(text_of(c_, n)), n.kids[i]->begin});
       }
@@ -293,6 +318,18 @@ std::vector<planned_mutant> plan(const yaml_file& f, const policy& p) {
   std::vector<planned_mutant> out;
   const YAML::Node& root = f.root;
   const YAML::Node rules = root["rules"];
+  alias_guard guard;
+  auto add_then = [&](const YAML::Node& then) {
+    if (!then || !then.IsMap()) return;
+    for (const auto& kv : then) guard.add(kv.second);
+  };
+  for (std::size_t i = 0; rules && i < rules.size(); ++i) {
+    guard.add(rules[i]["when"]);
+    add_then(rules[i]["then"]);
+  }
+  add_then(root["default"]);
+  if (const YAML::Node sets = root["keywords"]; sets && sets.IsMap())
+    for (const auto& kv : sets) guard.add(kv.second.IsMap() ? kv.second["words"] : kv.second);
   auto output_edits = [&](const YAML::Node& then, const std::string& rule_id, std::function<YAML::Node(YAML::Node&)> where) {
     if (!then || !then.IsMap()) return;
     for (const auto& kv : then) {
@@ -304,6 +341,7 @@ std::vector<planned_mutant> plan(const yaml_file& f, const policy& p) {
       if (!now) continue;
       planned_mutant m;
       m.what = {mutation_kind::output, rule_id, name + ": " + was + " → " + *now, char_location(f, location_of(kv.second, f.name))};
+      m.refused = guard.check(kv.second);
       m.edit = [where, name, now = *now](YAML::Node& r) {
         YAML::Node target = where(r)[name];
         target = now;
@@ -319,6 +357,7 @@ std::vector<planned_mutant> plan(const yaml_file& f, const policy& p) {
       for (auto& e : condition_mutator(condition).run(*detail::parse_condition(condition))) {
         planned_mutant m;
         m.what = {e.kind, id, std::move(e.change), char_location(f, kefu::detail::locate_in_scalar(f, when, e.offset))};
+        m.refused = guard.check(when);
         m.edit = [i, condition = std::move(e.condition)](YAML::Node& r) {
           YAML::Node w = r["rules"][i]["when"];
           w = condition;
@@ -339,6 +378,7 @@ std::vector<planned_mutant> plan(const yaml_file& f, const policy& p) {
         const std::string word = list[w].Scalar();
         planned_mutant m;
         m.what = {mutation_kind::keyword, {}, "removes " + word + " from keyword set " + set, char_location(f, location_of(list[w], f.name))};
+        m.refused = guard.check(list);
         m.edit = [set, w, word](YAML::Node& r) {
           YAML::Node body = r["keywords"][set];
           YAML::Node words = body.IsMap() ? body["words"] : body;
@@ -417,6 +457,12 @@ mutation_report mutate_policy(const std::string& policy_path, const std::vector<
     if (!kinds.empty() && std::find(kinds.begin(), kinds.end(), m.what.kind) == kinds.end()) continue;
     mutant_result r;
     r.what = std::move(m.what);
+    if (!m.refused.empty()) {
+      r.status = mutant_status::invalid;
+      r.detail = std::move(m.refused);
+      report.mutants.push_back(std::move(r));
+      continue;
+    }
     policy_ptr mutated;
     try {
       yaml_file copy = kefu::detail::read_yaml_string(original.text, original.name);

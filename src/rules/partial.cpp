@@ -80,7 +80,13 @@ struct three_valued {
       }
       default:
         if (reads_missing(i)) return truth::unknown;
-        return prog.eval(i, ctx) != 0 ? truth::yes : truth::no;  // everything it reads is given
+        try {
+          return prog.eval(i, ctx) != 0 ? truth::yes : truth::no;  // everything it reads is given
+        } catch (const error&) {
+          // Arithmetic past int64 or a date past a calendar's data: evaluate() raises it only if it reaches this
+          // part, which depends on the rest; say "could fire" rather than fail where evaluate() would not.
+          return truth::unknown;
+        }
     }
   }
 };
@@ -118,13 +124,7 @@ partial_decision evaluate_partial(const policy& p, const record& r) {
   out.needs.assign(rules.size(), {});
   for (std::size_t i = 0; i < rules.size(); ++i) {
     if (rules[i].root < 0) continue;  // always applies
-    try {
-      out.rules[i] = tv.eval(rules[i].root);
-    } catch (const detail::arithmetic_overflow& e) {
-      throw error("arithmetic overflow in `" + rules[i].when.substr(e.begin(), e.end() - e.begin()) + "`: " +
-                      detail::arithmetic_overflow::what_it_means,
-                  {}, rules[i].id, e.id());
-    }
+    out.rules[i] = tv.eval(rules[i].root);
     if (out.rules[i] == truth::unknown) {
       std::vector<std::size_t> slots;
       tv.missing_reads(rules[i].root, slots, p);
@@ -162,7 +162,33 @@ partial_decision evaluate_partial(const policy& p, const record& r) {
         out.candidates.push_back(i);
       }
     }
-    if (any_unknown && p.hits() != hit_policy::collect) {  // a rule that surely fires still competes
+    if (any_unknown && p.hits() == hit_policy::priority && !out.outcome.matched.empty()) {
+      // The sure rule evaluate() would keep (highest priority, the earliest among equals) wins unless a rule that
+      // could fire beats it; only those stay open.
+      std::uint32_t best = out.outcome.matched[0];
+      for (const auto m : out.outcome.matched)
+        if (rules[m].priority > rules[best].priority) best = m;
+      std::vector<std::uint32_t> rivals;
+      for (const auto c : out.candidates)
+        if (rules[c].priority > rules[best].priority || (rules[c].priority == rules[best].priority && c < best))
+          rivals.push_back(c);
+      out.candidates = rivals;
+      any_unknown = !rivals.empty();
+      if (any_unknown) {
+        out.candidates.push_back(best);
+        std::sort(out.candidates.begin(), out.candidates.end());
+        out.outcome.matched.clear();
+      }
+    } else if (any_unknown && p.hits() == hit_policy::unique && !out.outcome.matched.empty()) {
+      // One rule surely fires: any other that fires too makes the ticket an error (two rules match).
+      if (out.outcome.matched.size() > 1)
+        throw error("policy '" + p.name() + "' (hit policy unique): rules " + rules[out.outcome.matched[0]].id + " and " +
+                        rules[out.outcome.matched[1]].id + " both match",
+                    {}, {}, "kefu.rules.not_unique");
+      out.conflicts = out.candidates;
+      out.candidates = out.outcome.matched;
+      out.outcome.matched.clear();
+    } else if (any_unknown && p.hits() != hit_policy::collect) {
       for (const auto m : out.outcome.matched) out.candidates.push_back(m);
       std::sort(out.candidates.begin(), out.candidates.end());
       out.outcome.matched.clear();
@@ -214,6 +240,8 @@ std::string explain_partial(const policy& p, const partial_decision& d) {
     }
     for (const auto c : d.candidates)
       out += "  if " + rules[c].id + " fires: " + outputs_text(p, p.outputs_of_rule(c)) + "\n";
+    for (const auto c : d.conflicts)
+      out += "  if " + rules[c].id + " fires too: an error — two rules match under hit policy unique / 规则冲突\n";
     if (d.default_possible) {
       decision none;
       out += "  if no rule fires: " + outputs_text(p, p.outputs_of(none)) + " (default)\n";

@@ -191,6 +191,10 @@ void check_suite_types(const suite& s, const policy& p) {
     }
     check_outputs(c.expect, c.expect_where);
     for (const rule_expectation& e : c.expect_each) {
+      if (p.hits() != hit_policy::collect)  // under first, unique and priority one rule decides: `expect` checks it
+        throw policy_error("`expect_each` is for hit policy collect, where every rule that applies fires; policy '" +
+                               p.name() + "' is hit policy " + to_string(p.hits()) + ": check its decision with `expect`",
+                           e.where);
       if (std::find(rule_ids.begin() + 1, rule_ids.end(), e.rule) == rule_ids.end())
         throw policy_error("policy '" + p.name() + "' has no rule '" + e.rule + "'" +
                                kefu::detail::did_you_mean(e.rule, std::vector<std::string>(rule_ids.begin() + 1, rule_ids.end())),

@@ -66,13 +66,14 @@ partial_triage triage_policy::triage_partial(const record& given) const {
   f.texts = given.texts;
   f.present = given.present;
   partial_triage out;
-  // Facts not given that some policy reads (derived facts are computed, not given).
+  // Facts not given: every required one, and any other a policy reads that has no default. (Not purchased_at:
+  // without it a complete triage decides on "no purchase date", and so does this one.)
   for (std::size_t i = 0; i < n; ++i) {
-    if (given.present[i] || !facts_[i].derived.empty()) continue;
+    if (given.present[i] || !facts_[i].derived.empty() || i == slot_purchased_) continue;
     const bool read = std::any_of(input_slots_.begin(), input_slots_.end(), [&](const std::vector<std::size_t>& slots) {
       return std::find(slots.begin(), slots.end(), i) != slots.end();
     });
-    if (read || i == slot_received_ || i == slot_purchased_) out.missing.push_back(facts_[i].name);
+    if (facts_[i].required || read) out.missing.push_back(facts_[i].name);
   }
   // The purchase facts, as triage derives them; the day count needs both dates.
   if (f.present[slot_purchased_]) {

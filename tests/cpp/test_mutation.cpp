@@ -231,3 +231,73 @@ cases:
     EXPECT_EQ(e.where().column, 28);
   }
 }
+
+TEST(Mutation, AValueSharedThroughAnAliasIsNotMutatedInOnePlaceOnly) {
+  scratch_dir dir;
+  // Found in review: R2's `then` is R1's through an alias; editing it changed R1 too, and a case of R1's
+  // "killed" a mutant of R2.
+  const std::string policy = dir.write("a.yaml", R"(policy: a
+inputs: {x: bool, y: bool, n: {type: enum, values: [p, q, r]}}
+outputs: {d: {type: enum, values: [yes, no]}}
+rules:
+  - id: R1
+    when: x
+    then: &shared {d: yes}
+  - id: R2
+    when: (n in {p, q, r}) == true
+    then: *shared
+default: {d: no}
+)");
+  const std::string suite_file = dir.write("t.yaml", R"(suite: a
+policy: a.yaml
+cases:
+  - {name: x, input: {x: true, y: false, n: p}, expect: {d: yes}}
+)");
+  const auto report = kr::mutate_policy(policy, {kr::load_suite_file(suite_file)});
+  std::size_t refused = 0;
+  for (const auto& m : report.mutants) {
+    if (m.what.kind == kr::mutation_kind::output && m.what.rule_id != "default") {
+      EXPECT_EQ(m.status, kr::mutant_status::invalid) << m.what.change;
+      EXPECT_NE(m.detail.find("shared with another place through a YAML alias"), std::string::npos);
+      ++refused;
+    }
+    if (m.what.kind == kr::mutation_kind::set_item)  // parentheses kept: `((n in {q, r})) == true` loads
+      EXPECT_NE(m.status, kr::mutant_status::invalid) << m.what.change << ": " << m.detail;
+  }
+  EXPECT_EQ(refused, 2u);
+  // The largest amount a literal can hold has no "+ 1" mutant (and no overflow).
+  const std::string big = dir.write("b.yaml", R"(policy: b
+inputs: {m: money}
+outputs: {d: bool}
+rules:
+  - {id: M, when: m > ¥92233720368547758.07, then: {d: true}}
+default: {d: false}
+)");
+  const auto ms = kr::policy_mutants(big);
+  EXPECT_EQ(std::count_if(ms.begin(), ms.end(), [](const kr::mutant& m) { return m.kind == kr::mutation_kind::bound; }), 1);
+}
+
+TEST(SuiteExpectEach, IsForCollectPoliciesOnly) {
+  scratch_dir dir;
+  const std::string policy = dir.write("f.yaml", R"(policy: f
+inputs: {n: int}
+outputs: {d: int}
+rules:
+  - {id: A, when: n > 0, then: {d: 1}}
+default: {d: 0}
+)");
+  const std::string suite_file = dir.write("t.yaml", R"(suite: f
+policy: f.yaml
+cases:
+  - input: {n: 1}
+    expect_each: {A: {d: 1}}
+)");
+  try {
+    kr::check_suite_types(kr::load_suite_file(suite_file), *kr::load_policy_file(policy));
+    FAIL();
+  } catch (const kefu::policy_error& e) {
+    EXPECT_EQ(e.detail(), "`expect_each` is for hit policy collect, where every rule that applies fires; policy 'f' is "
+                          "hit policy first: check its decision with `expect`");
+    EXPECT_EQ(e.where().line, 5);
+  }
+}

@@ -143,3 +143,57 @@ TEST(PartialFacts, WhatAPartialDecisionSaysHoldsForTheCompleteFacts) {
   EXPECT_GT(settled, 100u);  // both kinds of answer were exercised
   EXPECT_GT(open, 100u);
 }
+
+TEST(PartialFacts, ArithmeticThatFailsOnlyWhereEvaluateWouldNotLookIsNotAnError) {
+  // Found in review: R2 overflows, but under `first` evaluate() never reaches it when R1 fires.
+  const auto p = kr::load_policy_string(R"(policy: o
+inputs: {amount: money, flag: bool}
+outputs: {d: {type: enum, values: [a, b, c]}}
+rules:
+  - {id: R1, when: amount > ¥0, then: {d: a}}
+  - {id: R2, when: flag and amount * 100000000000 > ¥1, then: {d: b}}
+default: {d: c}
+)",
+                                        "o.yaml");
+  const auto full = kr::evaluate_partial(*p, with(*p, {{"amount", "100000000"}, {"flag", "true"}}));
+  ASSERT_TRUE(full.settled);
+  EXPECT_EQ(ids(*p, full.outcome.matched), (std::vector<std::string>{"R1"}));
+  const auto partial = kr::evaluate_partial(*p, with(*p, {{"amount", "100000000"}}));  // flag missing
+  ASSERT_TRUE(partial.settled);
+  EXPECT_EQ(partial.rules[1], kr::truth::unknown);
+}
+
+TEST(PartialFacts, PriorityAndUniqueSettleAsEvaluateWould) {
+  const auto pri = kr::load_policy_string(R"(policy: p
+hit_policy: priority
+inputs: {x: bool, y: bool}
+outputs: {d: {type: enum, values: [a, b]}}
+rules:
+  - {id: HI, when: x, priority: 10, then: {d: a}}
+  - {id: LO, when: y, priority: 1, then: {d: b}}
+)",
+                                          "p.yaml");
+  auto d = kr::evaluate_partial(*pri, with(*pri, {{"x", "true"}}));  // HI surely fires and LO cannot beat it
+  ASSERT_TRUE(d.settled);
+  EXPECT_EQ(ids(*pri, d.outcome.matched), (std::vector<std::string>{"HI"}));
+  d = kr::evaluate_partial(*pri, with(*pri, {{"y", "true"}}));  // LO fires, HI could beat it
+  EXPECT_FALSE(d.settled);
+  EXPECT_EQ(ids(*pri, d.candidates), (std::vector<std::string>{"HI", "LO"}));
+
+  const auto uni = kr::load_policy_string(R"(policy: u
+hit_policy: unique
+inputs: {x: bool, y: bool}
+outputs: {d: {type: enum, values: [a, b]}}
+rules:
+  - {id: X, when: x, then: {d: a}}
+  - {id: Y, when: y, then: {d: b}}
+default: {d: a}
+)",
+                                          "u.yaml");
+  d = kr::evaluate_partial(*uni, with(*uni, {{"y", "true"}}));
+  EXPECT_FALSE(d.settled);
+  EXPECT_EQ(ids(*uni, d.candidates), (std::vector<std::string>{"Y"}));
+  EXPECT_EQ(ids(*uni, d.conflicts), (std::vector<std::string>{"X"}));
+  EXPECT_NE(kr::explain_partial(*uni, d).find("  if X fires too: an error — two rules match under hit policy unique"),
+            std::string::npos);
+}

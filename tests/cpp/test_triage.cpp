@@ -93,7 +93,7 @@ TEST(TriagePartial, WhatTheGivenFactsSettleIsPassedDownTheChain) {
   // or critical; the tier could be any; the refund depends on the category too.
   const auto& t = shipped();
   auto open = t.triage_partial(facts({{"business", "ecommerce"}, {"channel", "online"}, {"text", "快递三天了还没到"}}));
-  EXPECT_EQ(open.missing, (std::vector<std::string>{"category", "received_at", "purchased_at"}));
+  EXPECT_EQ(open.missing, (std::vector<std::string>{"category", "received_at"}));  // no purchased_at: "no purchase date", as in triage
   EXPECT_EQ(open.risk_levels, (std::vector<std::string>{"normal", "critical"}));
   EXPECT_EQ(open.tiers, (std::vector<std::string>{"L1", "L2", "L3"}));
   EXPECT_GT(open.refund_decisions.size(), 1u);
@@ -101,7 +101,7 @@ TEST(TriagePartial, WhatTheGivenFactsSettleIsPassedDownTheChain) {
   EXPECT_FALSE(open.policies[0].second.settled);
   EXPECT_EQ(open.policies[0].second.missing, (std::vector<std::string>{"category"}));
   const std::string text = t.explain_partial(open);
-  EXPECT_NE(text.find("not given: category, received_at, purchased_at / 未提供\n"
+  EXPECT_NE(text.find("not given: category, received_at / 未提供\n"
                       "risk level: not settled — normal or critical / 尚未确定\n"
                       "tier: not settled — L1, L2 or L3 / 尚未确定\n"),
             std::string::npos)
@@ -112,7 +112,7 @@ TEST(TriagePartial, WhatTheGivenFactsSettleIsPassedDownTheChain) {
   // The category settles the chain: a late delivery with a calm text is normal risk and L2.
   auto settled = t.triage_partial(facts({{"business", "ecommerce"}, {"channel", "online"}, {"category", "late_delivery"},
                                          {"text", "快递三天了还没到"}}));
-  EXPECT_EQ(settled.missing, (std::vector<std::string>{"received_at", "purchased_at"}));
+  EXPECT_EQ(settled.missing, (std::vector<std::string>{"received_at"}));
   EXPECT_EQ(settled.risk_levels, (std::vector<std::string>{"normal"}));
   EXPECT_EQ(settled.tiers, (std::vector<std::string>{"L2"}));
   EXPECT_EQ(settled.refund_decisions, (std::vector<std::string>{"manual_review"}));  // no purchase date

@@ -93,7 +93,7 @@ def test_kefu_triage_on_facts_without_the_required_ones(capsys, monkeypatch) -> 
     lines = out.splitlines()
     assert lines[0].startswith("triage on partial facts (")
     assert lines[1:6] == [
-        "not given: category, received_at, purchased_at / 未提供",
+        "not given: category, received_at / 未提供",
         "risk level: not settled — high or critical / 尚未确定",  # media words: at least high
         "tier: not settled — L2 or L3 / 尚未确定",
         "refund decision: not settled — refund, compensate, deny or manual_review / 尚未确定",
@@ -108,7 +108,7 @@ def test_kefu_triage_json_on_partial_facts(capsys, monkeypatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("business: mall\nchannel: phone\ncategory: billing_error\n"))
     assert main(["triage", "--input", "-", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert (doc["complete"], doc["missing"]) == (False, ["received_at", "purchased_at"])
+    assert (doc["complete"], doc["missing"]) == (False, ["received_at"])
     assert doc["risk_level"] == {"settled": True, "possible": ["normal"]}
     assert doc["tier"] == {"settled": True, "possible": ["L2"]}
     assert doc["refund_decision"] == {"settled": True, "possible": ["refund"]}

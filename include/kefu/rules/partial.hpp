@@ -3,7 +3,8 @@
 //
 // Conditions are evaluated in three values: an input not given is unknown, and so is everything computed from
 // it, except where the known part settles it (`false and x` is false, `true or x` true). A rule whose
-// condition is unknown "could fire".
+// condition is unknown "could fire"; so does one whose arithmetic fails on these facts (evaluate raises that
+// only when it reaches the rule).
 #pragma once
 
 #include <kefu/rules/policy.hpp>
@@ -28,6 +29,9 @@ struct partial_decision {
   /// When not settled: the rules that could still decide (in rule order) and whether the default could apply.
   std::vector<std::uint32_t> candidates;
   bool default_possible = false;
+  /// Under hit policy unique, when one rule surely fires: the rules that could fire too, which would make the
+  /// decision an error (kefu.rules.not_unique).
+  std::vector<std::uint32_t> conflicts;
 };
 
 /// Decides what the given inputs settle. A record with every input given is settled exactly as
