@@ -35,13 +35,7 @@ struct py_decision {
   bool traced = false;
   py::object rule_id_cache;  // batches set it from one list of id strings (no new str per row)
 
-  py::dict outputs_of(const std::vector<std::optional<kr::value>>& values) const {
-    py::dict out;
-    for (std::size_t i = 0; i < values.size(); ++i)
-      out[py::str(policy->outputs()[i].name)] =
-          values[i] ? to_python(policy->outputs()[i], *values[i], policy->zone()) : py::object(py::none());
-    return out;
-  }
+  py::dict outputs_of(const std::vector<std::optional<kr::value>>& values) const { return outputs_dict(*policy, values); }
   py::dict outputs() const { return outputs_of(policy->outputs_of(decision)); }
   py::object rule_id() const {
     if (rule_id_cache) return rule_id_cache;

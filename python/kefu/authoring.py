@@ -438,7 +438,7 @@ def mutate(paths: Iterable[str | Path], kinds: Iterable[str] | None = None) -> l
 
 def format_mutations(reports: list[MutationReport], fmt: str, out: TextIO) -> int:
     """Writes the mutation reports (text or json). Returns how many mutants survived."""
-    rows = [(r, list(r.mutants)) for r in reports]
+    rows = [(r, r.mutants) for r in reports]
     survived = sum(m.status == "survived" for _, ms in rows for m in ms)
     if fmt == "json":
         doc = {

@@ -427,7 +427,7 @@ std::string first_failure(const suite& s, const suite_result& r) {
 
 std::vector<mutant> policy_mutants(const std::string& policy_path) {
   const yaml_file f = kefu::detail::read_yaml_file(policy_path);
-  const policy_ptr p = load_policy_file(policy_path);
+  const policy_ptr p = detail::load_policy_document(f, policy_path, nullptr);
   std::vector<mutant> out;
   for (auto& m : plan(f, *p)) out.push_back(std::move(m.what));
   return out;

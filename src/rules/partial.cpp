@@ -20,45 +20,42 @@ namespace {
 using detail::op;
 
 struct three_valued {
-  const detail::program& prog;
+  const policy& p;
   const detail::eval_context& ctx;
-  const std::vector<std::uint8_t>& present;     // per input slot
-  const std::vector<std::uint8_t>& test_known;  // per keyword test (its text input given)
+  const std::vector<std::uint8_t>& present;  // per input slot
 
-  /// The missing inputs a subtree reads (slots), appended to `out`.
-  void missing_reads(std::int32_t i, std::vector<std::size_t>& out, const policy& p) const {
+  /// The input slot a node reads itself (a keyword test reads its text input), or -1.
+  std::int64_t slot_read(const detail::node& n) const {
+    if (n.code == op::contains_any) return static_cast<std::int64_t>(p.keyword_tests()[static_cast<std::size_t>(n.a)].first);
+    if (n.code == op::input || n.code == op::text_eq || n.code == op::text_ne) return n.a;
+    return n.slot;  // fused forms; -1 otherwise
+  }
+
+  /// The missing inputs a subtree reads (slots, each once), appended to `out`; with `first_only`, stops at one.
+  void missing_reads(std::int32_t i, std::vector<std::size_t>& out, bool first_only = false) const {
     std::vector<std::int32_t> stack{i};
     while (!stack.empty()) {
-      const auto& n = prog.nodes[static_cast<std::size_t>(stack.back())];
+      const auto& n = p.program().nodes[static_cast<std::size_t>(stack.back())];
       stack.pop_back();
-      std::int64_t slot = -1;
-      if (n.code == op::input || n.code == op::text_eq || n.code == op::text_ne) slot = n.a;
-      if (n.slot >= 0) slot = n.slot;
-      if (n.code == op::contains_any) slot = static_cast<std::int64_t>(p.keyword_tests()[static_cast<std::size_t>(n.a)].first);
+      const std::int64_t slot = slot_read(n);
       if (slot >= 0 && !present[static_cast<std::size_t>(slot)] &&
-          std::find(out.begin(), out.end(), static_cast<std::size_t>(slot)) == out.end())
+          std::find(out.begin(), out.end(), static_cast<std::size_t>(slot)) == out.end()) {
         out.push_back(static_cast<std::size_t>(slot));
+        if (first_only) return;
+      }
       if (n.l >= 0) stack.push_back(n.l);
       if (n.r >= 0) stack.push_back(n.r);
     }
   }
 
   bool reads_missing(std::int32_t i) const {
-    std::vector<std::int32_t> stack{i};
-    while (!stack.empty()) {
-      const auto& n = prog.nodes[static_cast<std::size_t>(stack.back())];
-      stack.pop_back();
-      if ((n.code == op::input || n.code == op::text_eq || n.code == op::text_ne) && !present[static_cast<std::size_t>(n.a)]) return true;
-      if (n.slot >= 0 && !present[static_cast<std::size_t>(n.slot)]) return true;
-      if (n.code == op::contains_any && !test_known[static_cast<std::size_t>(n.a)]) return true;
-      if (n.l >= 0) stack.push_back(n.l);
-      if (n.r >= 0) stack.push_back(n.r);
-    }
-    return false;
+    std::vector<std::size_t> found;
+    missing_reads(i, found, true);
+    return !found.empty();
   }
 
   truth eval(std::int32_t i) const {
-    const auto& n = prog.nodes[static_cast<std::size_t>(i)];
+    const auto& n = p.program().nodes[static_cast<std::size_t>(i)];
     switch (n.code) {
       case op::not_: {
         const truth t = eval(n.l);
@@ -81,7 +78,7 @@ struct three_valued {
       default:
         if (reads_missing(i)) return truth::unknown;
         try {
-          return prog.eval(i, ctx) != 0 ? truth::yes : truth::no;  // everything it reads is given
+          return p.program().eval(i, ctx) != 0 ? truth::yes : truth::no;  // everything it reads is given
         } catch (const error&) {
           // Arithmetic past int64 or a date past a calendar's data: evaluate() raises it only if it reaches this
           // part, which depends on the rest; say "could fire" rather than fail where evaluate() would not.
@@ -112,13 +109,11 @@ partial_decision evaluate_partial(const policy& p, const record& r) {
   for (std::size_t i = 0; i < inputs.size(); ++i)
     if (!present[i]) out.missing.push_back(inputs[i].name);
   const auto& tests = p.keyword_tests();
-  std::vector<std::uint8_t> test_known(tests.size()), hits(tests.size());
-  for (std::size_t k = 0; k < tests.size(); ++k) {
-    test_known[k] = present[tests[k].first];
-    hits[k] = test_known[k] && p.keyword_sets()[tests[k].second].contains_any(r.texts[tests[k].first]) ? 1 : 0;
-  }
+  std::vector<std::uint8_t> hits(tests.size());
+  for (std::size_t k = 0; k < tests.size(); ++k)
+    hits[k] = present[tests[k].first] && p.keyword_sets()[tests[k].second].contains_any(r.texts[tests[k].first]) ? 1 : 0;
   const detail::eval_context ctx{r.numbers.data(), r.texts.data(), hits.data()};
-  const three_valued tv{p.program(), ctx, present, test_known};
+  const three_valued tv{p, ctx, present};
   const auto& rules = p.rules();
   out.rules.assign(rules.size(), truth::yes);
   out.needs.assign(rules.size(), {});
@@ -127,7 +122,7 @@ partial_decision evaluate_partial(const policy& p, const record& r) {
     out.rules[i] = tv.eval(rules[i].root);
     if (out.rules[i] == truth::unknown) {
       std::vector<std::size_t> slots;
-      tv.missing_reads(rules[i].root, slots, p);
+      tv.missing_reads(rules[i].root, slots);
       std::sort(slots.begin(), slots.end());
       for (const auto s : slots) out.needs[i].push_back(inputs[s].name);
     }
