@@ -1,5 +1,6 @@
 // Triage throughput with the shipped rules directory: facts in, risk/tier/deadlines/refund out.
 #include <kefu/rules/triage.hpp>
+#include <kefu/rules/triage_columns.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -57,3 +58,40 @@ static void BM_load_default_policy(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(kefu::rules::triage_policy::load_directory(KEFU_BENCH_RULES_DIR));
 }
 BENCHMARK(BM_load_default_policy)->Unit(benchmark::kMillisecond);
+
+// Columnar triage (kefu/rules/triage_columns.hpp) of the same tickets as columns: 4,096 rows per batch, the
+// columns borrowed from the caller. Arg 0: one thread; arg 1: one per core.
+static void BM_triage_columns(benchmark::State& state) {
+  const auto policy = kefu::rules::triage_policy::load_directory(KEFU_BENCH_RULES_DIR);
+  const auto facts = sample_facts(*policy);
+  constexpr std::size_t rows = 4096;
+  const auto& vocabulary = policy->facts();
+  std::vector<std::vector<std::int64_t>> numbers(vocabulary.size());
+  std::vector<std::vector<std::string_view>> texts(vocabulary.size());
+  std::vector<std::vector<std::uint8_t>> missing(vocabulary.size());
+  std::vector<std::uint8_t> given(vocabulary.size(), 0);
+  for (std::size_t i = 0; i < rows; ++i) {
+    const auto& r = facts[i % facts.size()];
+    for (std::size_t s = 0; s < vocabulary.size(); ++s) {
+      if (!vocabulary[s].derived.empty()) continue;
+      numbers[s].push_back(r.numbers[s]);
+      texts[s].push_back(r.texts[s]);
+      missing[s].push_back(r.present[s] ? 0 : 1);
+      given[s] = given[s] || r.present[s];
+    }
+  }
+  kefu::rules::batch b(*policy, rows);
+  for (std::size_t s = 0; s < vocabulary.size(); ++s) {
+    if (!given[s]) continue;
+    if (vocabulary[s].type == kefu::rules::value_type::text)
+      b.texts(s, texts[s].data(), missing[s].data());
+    else
+      b.numbers(s, numbers[s].data(), missing[s].data());
+  }
+  kefu::rules::batch_options options;
+  options.threads = state.range(0) == 0 ? 1 : 0;
+  options.min_share = 1024;
+  for (auto _ : state) benchmark::DoNotOptimize(kefu::rules::triage_batch(b, options));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * rows));
+}
+BENCHMARK(BM_triage_columns)->Arg(0)->Arg(1)->UseRealTime();

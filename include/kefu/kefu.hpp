@@ -26,6 +26,7 @@
 #include <kefu/rules/policy_handle.hpp>
 #include <kefu/rules/suite.hpp>
 #include <kefu/rules/triage.hpp>
+#include <kefu/rules/triage_columns.hpp>
 #include <kefu/rules/value.hpp>
 
 #include <kefu/kpi/kpi.hpp>

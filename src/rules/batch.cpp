@@ -3,6 +3,9 @@
 #include <kefu/detail/parallel.hpp>
 #include <kefu/detail/suggest.hpp>
 #include <kefu/rules/batch.hpp>
+#include <kefu/rules/triage.hpp>
+
+#include "facts.hpp"
 
 #include <algorithm>
 
@@ -24,10 +27,25 @@ std::string row_prefix(std::size_t row) { return "row " + std::to_string(row) + 
 }  // namespace
 
 batch::batch(const policy& p, std::size_t rows)
-    : policy_(&p), rows_(rows), columns_(p.inputs().size()), given_(p.inputs().size(), 0) {}
+    : policy_(&p), fields_(&p.inputs()), noun_("input"), rows_(rows), columns_(p.inputs().size()), given_(p.inputs().size(), 0) {}
+
+batch::batch(const triage_policy& t, std::size_t rows)
+    : triage_(&t), fields_(&t.facts()), noun_("fact"), rows_(rows), columns_(t.facts().size()), given_(t.facts().size(), 0) {}
+
+const policy& batch::decider() const {
+  if (!policy_) throw error("a batch of facts is decided by triage_batch, not by one policy", {}, {}, "kefu.rules.column");
+  return *policy_;
+}
+
+bool batch::needed(std::size_t slot) const {
+  // Facts: a required one that is missing is triage's error at its row (after the rows before it are
+  // triaged), not a batch error.
+  return policy_ && !(*fields_)[slot].default_text;
+}
 
 std::size_t batch::slot(const std::string& input) const {
-  const auto& inputs = policy_->inputs();
+  if (triage_) return triage_->fact_slot(input);  // "unknown fact 'x' (did you mean …)", kefu.rules.unknown_fact
+  const auto& inputs = *fields_;
   for (std::size_t i = 0; i < inputs.size(); ++i)
     if (inputs[i].name == input) return i;
   std::vector<std::string> names;
@@ -37,15 +55,17 @@ std::size_t batch::slot(const std::string& input) const {
 }
 
 batch::column& batch::add(std::size_t slot, bool text) {
-  const auto& inputs = policy_->inputs();
+  const auto& inputs = *fields_;
   if (slot >= inputs.size())
-    throw error("policy '" + policy_->name() + "' has " + std::to_string(inputs.size()) + " inputs, no slot " +
-                    std::to_string(slot),
+    throw error(std::string(policy_ ? "policy '" + policy_->name() + "'" : std::string("the facts vocabulary")) + " has " +
+                    std::to_string(inputs.size()) + " " + noun_ + "s, no slot " + std::to_string(slot),
                 {}, {}, "kefu.rules.column");
   const field& f = inputs[slot];
+  if (!f.derived.empty())
+    throw error("fact '" + f.name + "' is derived (" + f.derived + "); do not give it", {}, {}, "kefu.rules.derived_fact");
   if (given_[slot]) throw error("column '" + f.name + "' is given twice", {}, {}, "kefu.rules.column");
   if (text != (f.type == value_type::text))
-    throw error("column '" + f.name + "': input '" + f.name + "' is " + to_string(f.type) + ", give its values as " +
+    throw error("column '" + f.name + "': " + noun_ + " '" + f.name + "' is " + to_string(f.type) + ", give its values as " +
                     (text ? "numbers" : "texts"),
                 {}, {}, "kefu.rules.column");
   given_[slot] = 1;
@@ -62,7 +82,7 @@ batch& batch::numbers(std::size_t slot, const std::int64_t* values, const std::u
 }
 
 batch& batch::numbers(std::size_t slot, std::vector<std::int64_t> values, std::vector<std::uint8_t> missing) {
-  const auto& name = policy_->inputs().at(slot).name;
+  const auto& name = fields_->at(slot).name;
   if (values.size() != rows_ || (!missing.empty() && missing.size() != rows_))
     throw error("column '" + name + "' has " + std::to_string(missing.empty() || values.size() != rows_ ? values.size() : missing.size()) +
                     " values, the batch has " + std::to_string(rows_) + " rows",
@@ -105,7 +125,7 @@ batch& batch::texts(std::size_t slot, const std::string_view* values, const std:
 }
 
 batch& batch::texts(std::size_t slot, std::vector<std::string> values, std::vector<std::uint8_t> missing) {
-  const auto& name = policy_->inputs().at(slot).name;
+  const auto& name = fields_->at(slot).name;
   if (values.size() != rows_ || (!missing.empty() && missing.size() != rows_))
     throw error("column '" + name + "' has " + std::to_string(missing.empty() || values.size() != rows_ ? values.size() : missing.size()) +
                     " values, the batch has " + std::to_string(rows_) + " rows",
@@ -134,8 +154,22 @@ batch& batch::refuse(std::size_t slot, std::size_t row, std::exception_ptr why) 
 
 std::size_t batch::first_bad_value(std::size_t slot, std::exception_ptr& why) const {
   const column& c = columns_[slot];
-  const field& f = policy_->inputs()[slot];
+  const field& f = (*fields_)[slot];
   const std::size_t limit = std::min(rows_, c.refused_row);
+  // Facts marked non_negative: a count or an amount below zero is refused, as triage refuses it.
+  if (triage_ && c.numbers && f.non_negative) {
+    for (std::size_t i = 0; i < limit; ++i)
+      if (c.numbers[i] < 0 && !(c.missing && c.missing[i])) {
+        try {
+          value v;
+          v.number = c.numbers[i];
+          detail::check_fact_not_negative(f, v);
+        } catch (const error&) {
+          why = std::current_exception();
+          return i;
+        }
+      }
+  }
   // Values a converter could not have checked: enum indices, bools and set masks out of their range.
   if (c.numbers && !c.checked && (f.type == value_type::enumeration || f.type == value_type::boolean || f.type == value_type::set)) {
     const std::int64_t count = static_cast<std::int64_t>(f.values.size());
@@ -172,7 +206,7 @@ std::size_t batch::first_bad_value(std::size_t slot, std::exception_ptr& why) co
           f.type == value_type::enumeration ? "value index " + given + " is not one of its " + std::to_string(count) + " values"
           : f.type == value_type::boolean   ? given + " is not a bool (0 or 1)"
                                             : "set " + given + " has bits past its " + std::to_string(count) + " values";
-      why = std::make_exception_ptr(parse_error("input '" + f.name + "': " + msg, {}, {},
+      why = std::make_exception_ptr(parse_error(std::string(noun_) + " '" + f.name + "': " + msg, {}, {},
                                                 f.type == value_type::boolean ? "kefu.rules.type_mismatch"
                                                                               : "kefu.rules.unknown_value"));
       return bad;
@@ -202,7 +236,7 @@ std::size_t batch::find_fault(std::exception_ptr& bad) const {
   }
   std::size_t missing = npos;
   for (std::size_t s = 0; s < columns_.size() && rows_ > 0; ++s) {
-    if (policy_->inputs()[s].default_text) continue;
+    if (!needed(s)) continue;
     if (!given_[s]) {
       missing = 0;
       break;

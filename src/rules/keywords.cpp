@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <queue>
+#include <stdexcept>
 
 namespace kefu::rules {
 
@@ -22,10 +23,10 @@ namespace {
 bool ascii_alnum(unsigned char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); }
 bool ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 bool ascii_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; }
-unsigned char at(const std::string& s, std::size_t i) { return static_cast<unsigned char>(s[i]); }
+unsigned char at(std::string_view s, std::size_t i) { return static_cast<unsigned char>(s[i]); }
 
 /// The code point of the UTF-8 sequence s[begin, end), or U+FFFD when it is not one.
-char32_t decode(const std::string& s, std::size_t begin, std::size_t end) {
+char32_t decode(std::string_view s, std::size_t begin, std::size_t end) {
   const unsigned char lead = at(s, begin);
   const std::size_t n = end - begin;
   char32_t c = 0;
@@ -44,13 +45,9 @@ char32_t decode(const std::string& s, std::size_t begin, std::size_t end) {
   return c;
 }
 
-bool ends_at(const std::string& s, std::size_t end, const std::string& what) {
-  return !what.empty() && end >= what.size() && s.compare(end - what.size(), what.size(), what) == 0;
-}
-
 /// Characters of a folded word as the negation window counts them (a run of ASCII letters or digits is
 /// one, whitespace none): the reach back from a word must cover a cue's own characters too.
-std::size_t counted_characters(const std::string& folded) {
+std::size_t counted_characters(std::string_view folded) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < folded.size(); ++i) {
     const unsigned char c = at(folded, i);
@@ -120,6 +117,7 @@ void keyword_set::build() {
     cues_.push_back(std::move(c));
   }
   for (std::size_t w = 0; w < n; ++w) context_[w] = bounded_[w] || !word_exceptions_[w].empty() || !cues_.empty();
+  build_reverse_trie();
 
   // Trie over folded words, then a full transition table (dense: sets are small, scans are hot).
   std::vector<std::array<std::int32_t, 256>> go(1);
@@ -171,13 +169,55 @@ void keyword_set::build() {
   }
 }
 
-bool keyword_set::bounded_ok(const std::string& s, std::size_t w, std::size_t begin, std::size_t end) const {
+void keyword_set::build_reverse_trie() {
+  struct node {
+    std::vector<std::pair<unsigned char, std::uint32_t>> edges;
+    std::vector<std::uint32_t> cues;
+    bool is_break = false;
+  };
+  std::vector<node> nodes(1);
+  auto insert = [&](const std::string& text) {
+    std::uint32_t at_node = 0;
+    for (auto it = text.rbegin(); it != text.rend(); ++it) {
+      const auto c = static_cast<unsigned char>(*it);
+      auto& edges = nodes[at_node].edges;
+      const auto e = std::find_if(edges.begin(), edges.end(), [c](const auto& x) { return x.first == c; });
+      if (e != edges.end()) {
+        at_node = e->second;
+        continue;
+      }
+      const auto next_node = static_cast<std::uint32_t>(nodes.size());
+      nodes[at_node].edges.emplace_back(c, next_node);
+      nodes.emplace_back();
+      at_node = next_node;
+    }
+    return at_node;
+  };
+  for (std::size_t i = 0; i < cues_.size(); ++i) nodes[insert(cues_[i].text)].cues.push_back(static_cast<std::uint32_t>(i));
+  for (const auto& b : breaks_) nodes[insert(b)].is_break = true;
+  reverse_nodes_.assign(nodes.size(), {});
+  reverse_edges_.clear();
+  reverse_cues_.clear();
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    auto& nd = reverse_nodes_[i];
+    std::sort(nodes[i].edges.begin(), nodes[i].edges.end());
+    nd.first_edge = static_cast<std::uint32_t>(reverse_edges_.size());
+    nd.edges = static_cast<std::uint32_t>(nodes[i].edges.size());
+    reverse_edges_.insert(reverse_edges_.end(), nodes[i].edges.begin(), nodes[i].edges.end());
+    nd.first_cue = static_cast<std::uint32_t>(reverse_cues_.size());
+    nd.cues = static_cast<std::uint32_t>(nodes[i].cues.size());
+    reverse_cues_.insert(reverse_cues_.end(), nodes[i].cues.begin(), nodes[i].cues.end());
+    nd.is_break = nodes[i].is_break;
+  }
+}
+
+bool keyword_set::bounded_ok(std::string_view s, std::size_t w, std::size_t begin, std::size_t end) const {
   if (!bounded_[w]) return true;
   return (begin == 0 || !ascii_alnum(at(s, begin - 1)) || !ascii_alnum(at(s, begin))) &&
          (end == s.size() || !ascii_alnum(at(s, end)) || !ascii_alnum(at(s, end - 1)));
 }
 
-const std::string* keyword_set::exception_at(const std::string& s, std::size_t w, std::size_t begin) const {
+const std::string* keyword_set::exception_at(std::string_view s, std::size_t w, std::size_t begin) const {
   for (const auto& fe : word_exceptions_[w])
     for (const std::size_t off : fe.offsets)
       if (begin >= off && begin - off + fe.phrase.size() <= s.size() && s.compare(begin - off, fe.phrase.size(), fe.phrase) == 0)
@@ -185,16 +225,22 @@ const std::string* keyword_set::exception_at(const std::string& s, std::size_t w
   return nullptr;
 }
 
-const negation_cue* keyword_set::negated_at(const std::string& s, std::size_t begin) const {
+const negation_cue* keyword_set::negated_at(std::string_view s, std::size_t begin) const {
   if (cues_.empty()) return nullptr;
   // The characters before the word, nearest first, up to a stop or as far as any cue can reach.
   struct token {
     std::size_t begin, end;
   };
-  std::vector<token> tokens;
-  tokens.reserve(reach_);
+  std::array<token, 32> small;
+  std::vector<token> large;
+  token* tokens = small.data();
+  if (reach_ > small.size()) {
+    large.resize(reach_);
+    tokens = large.data();
+  }
+  std::size_t count = 0;
   std::size_t p = begin;
-  while (tokens.size() < reach_ && p > 0) {
+  while (count < reach_ && p > 0) {
     const unsigned char c = at(s, p - 1);
     if (ascii_space(c)) {
       std::size_t q = p - 1;
@@ -208,51 +254,73 @@ const negation_cue* keyword_set::negated_at(const std::string& s, std::size_t be
       if (ascii_alnum(c)) {
         std::size_t q = p - 1;
         while (q > 0 && ascii_alnum(at(s, q - 1))) --q;
-        tokens.push_back({q, p});
+        tokens[count++] = {q, p};
         p = q;
         continue;
       }
       const bool decimal_point = c == '.' && p >= 2 && ascii_digit(at(s, p - 2)) && p < s.size() && ascii_digit(at(s, p));
       if (!decimal_point && detail::is_negation_stop(static_cast<char32_t>(c))) break;
-      tokens.push_back({p - 1, p});
+      tokens[count++] = {p - 1, p};
       --p;
       continue;
     }
     std::size_t q = p - 1;
     while (q > 0 && p - q < 4 && (at(s, q) & 0xC0) == 0x80) --q;
     if (detail::is_negation_stop(decode(s, q, p))) break;
-    tokens.push_back({q, p});
+    tokens[count++] = {q, p};
     p = q;
   }
   auto starts_token = [&](std::size_t pos, std::size_t from) {
-    for (std::size_t k = from; k < tokens.size(); ++k)
+    for (std::size_t k = from; k < count; ++k)
       if (tokens[k].begin == pos) return true;
     return false;
   };
-  for (std::size_t j = 0; j < tokens.size(); ++j) {
+  auto child = [&](std::uint32_t node, unsigned char c) -> std::uint32_t {
+    const reverse_node& nd = reverse_nodes_[node];
+    for (std::uint32_t e = nd.first_edge; e < nd.first_edge + nd.edges; ++e)
+      if (reverse_edges_[e].first == c) return reverse_edges_[e].second;
+    return 0;
+  };
+  for (std::size_t j = 0; j < count; ++j) {
     const std::size_t end = tokens[j].end;
-    for (const auto& b : breaks_)
-      if (ends_at(s, end, b) && starts_token(end - b.size(), j)) return nullptr;  // the reach ends here
-    for (const auto& cue : cues_) {
-      if (static_cast<int>(j) > cue.window || !ends_at(s, end, cue.text)) continue;
-      const std::size_t start = end - cue.text.size();
+    // Every cue and break ending at `end`, read backwards through the reversed trie: a break whose start is a
+    // character boundary ends the reach; otherwise the first cue (in the order written) that starts on a
+    // boundary within its window and is not part of a not-cue phrase negates.
+    const negation_cue* found = nullptr;
+    std::uint32_t node = 0;
+    for (std::size_t i = end; i > 0;) {
+      node = child(node, at(s, --i));
+      if (node == 0) break;
+      const reverse_node& nd = reverse_nodes_[node];
+      if (!nd.is_break && nd.cues == 0) continue;
+      const std::size_t start = i;  // the node spells s[start, end)
       if (!starts_token(start, j)) continue;
-      bool pseudo = false;
-      for (const auto& [k, off] : cue.not_cues) {
-        const std::string& nc = not_cues_[k];
-        if (start >= off && start - off + nc.size() <= s.size() && s.compare(start - off, nc.size(), nc) == 0) {
-          pseudo = true;
+      if (nd.is_break) return nullptr;  // the reach ends here
+      for (std::uint32_t k = nd.first_cue; k < nd.first_cue + nd.cues; ++k) {
+        const folded_cue& cue = cues_[reverse_cues_[k]];
+        if (static_cast<int>(j) > cue.window) continue;
+        if (found && &negation_.cues[cue.index] > found) break;  // an earlier cue already negates
+        bool pseudo = false;
+        for (const auto& [n, off] : cue.not_cues) {
+          const std::string& nc = not_cues_[n];
+          if (start >= off && start - off + nc.size() <= s.size() && s.compare(start - off, nc.size(), nc) == 0) {
+            pseudo = true;
+            break;
+          }
+        }
+        if (!pseudo) {
+          found = &negation_.cues[cue.index];
           break;
         }
       }
-      if (!pseudo) return &negation_.cues[cue.index];
     }
+    if (found) return found;
   }
   return nullptr;
 }
 
 template <class F>
-void keyword_set::occurrences(const std::string& folded, F&& f) const {
+void keyword_set::occurrences(std::string_view folded, F&& f) const {
   std::int32_t state = 0;
   for (std::size_t i = 0; i < folded.size(); ++i) {
     state = next(state, at(folded, i));
@@ -275,24 +343,43 @@ void keyword_set::occurrences(const std::string& folded, F&& f) const {
   }
 }
 
+template <class F>
+auto keyword_set::with_folded(std::string_view text, F&& f) const {
+  std::array<char, 512> small;
+  std::string large;
+  char* out = small.data();
+  if (text.size() > small.size()) {
+    large.resize(text.size());
+    out = large.data();
+  }
+  std::size_t n = 0;
+  detail::for_each_folded_byte(text, [&](unsigned char c, std::size_t, std::size_t) { out[n++] = static_cast<char>(c); });
+  return f(std::string_view(out, n));
+}
+
 bool keyword_set::counted_any(std::string_view text) const {
-  bool found = false;
-  occurrences(detail::fold(text), [&](std::size_t, std::size_t, std::size_t, hit_status status, const std::string*) {
-    found = status == hit_status::counted;
+  return with_folded(text, [&](std::string_view folded) {
+    bool found = false;
+    occurrences(folded, [&](std::size_t, std::size_t, std::size_t, hit_status status, const std::string*) {
+      found = status == hit_status::counted;
+      return found;
+    });
     return found;
   });
-  return found;
 }
 
 std::vector<std::size_t> keyword_set::matches(std::string_view text) const {
   std::vector<std::size_t> out;
-  std::vector<bool> seen(words_.size());
-  occurrences(detail::fold(text), [&](std::size_t w, std::size_t, std::size_t, hit_status status, const std::string*) {
-    if (status == hit_status::counted && !seen[w]) {
-      seen[w] = true;
-      out.push_back(w);
-    }
-    return false;
+  with_folded(text, [&](std::string_view folded) {
+    std::vector<bool> seen(words_.size());
+    occurrences(folded, [&](std::size_t w, std::size_t, std::size_t, hit_status status, const std::string*) {
+      if (status == hit_status::counted && !seen[w]) {
+        seen[w] = true;
+        out.push_back(w);
+      }
+      return false;
+    });
+    return 0;
   });
   return out;
 }
@@ -314,6 +401,81 @@ std::vector<keyword_hit> keyword_set::scan(std::string_view text) const {
     return false;
   });
   return out;
+}
+
+keyword_scanner::keyword_scanner(const std::vector<const keyword_set*>& sets) : sets_(sets.size()) {
+  if (sets_ > 64) throw std::length_error("kefu: a keyword scanner reads at most 64 sets");
+  // Every set's folded words, each with the bit of its set in one of two masks.
+  struct entry {
+    std::string folded;
+    std::uint64_t sure = 0, maybe = 0;
+  };
+  std::vector<entry> words;
+  for (std::size_t k = 0; k < sets.size(); ++k) {
+    const keyword_set& ks = *sets[k];
+    for (std::size_t w = 0; w < ks.words().size(); ++w) {
+      entry e{detail::fold(ks.words()[w])};
+      if (e.folded.empty()) continue;
+      (ks.context_[w] ? e.maybe : e.sure) = std::uint64_t{1} << k;
+      words.push_back(std::move(e));
+    }
+  }
+  // Byte classes: each byte some word uses gets its own class; the rest share class 0.
+  byte_class_.fill(0);
+  classes_ = 1;
+  for (const auto& e : words)
+    for (const char ch : e.folded) {
+      auto& cls = byte_class_[static_cast<unsigned char>(ch)];
+      if (cls == 0) cls = static_cast<std::uint8_t>(classes_++);
+    }
+  // Trie, then the full transition table over the classes (Aho-Corasick, as keyword_set::build).
+  std::vector<std::vector<std::int32_t>> go(1, std::vector<std::int32_t>(classes_, -1));
+  sure_.assign(1, 0);
+  maybe_.assign(1, 0);
+  for (const auto& e : words) {
+    std::int32_t s = 0;
+    for (const char ch : e.folded) {
+      const std::size_t c = byte_class_[static_cast<unsigned char>(ch)];
+      if (go[static_cast<std::size_t>(s)][c] < 0) {
+        go[static_cast<std::size_t>(s)][c] = static_cast<std::int32_t>(go.size());
+        go.emplace_back(classes_, -1);
+        sure_.push_back(0);
+        maybe_.push_back(0);
+      }
+      s = go[static_cast<std::size_t>(s)][c];
+    }
+    sure_[static_cast<std::size_t>(s)] |= e.sure;
+    maybe_[static_cast<std::size_t>(s)] |= e.maybe;
+  }
+  const std::size_t states = go.size();
+  if (states > 65535)
+    throw std::length_error("kefu: keyword sets read from one text need " + std::to_string(states) +
+                            " automaton states, more than 65,535");
+  std::vector<std::int32_t> fail(states, 0);
+  delta_.assign(states * classes_, 0);
+  std::queue<std::int32_t> q;
+  for (std::size_t c = 0; c < classes_; ++c) {
+    const std::int32_t t = go[0][c];
+    delta_[c] = static_cast<std::uint16_t>(t < 0 ? 0 : t);
+    if (t > 0) q.push(t);
+  }
+  while (!q.empty()) {
+    const auto su = static_cast<std::size_t>(q.front());
+    q.pop();
+    const auto f = static_cast<std::size_t>(fail[su]);
+    sure_[su] |= sure_[f];  // a word ending here ends every state whose suffix it is
+    maybe_[su] |= maybe_[f];
+    for (std::size_t c = 0; c < classes_; ++c) {
+      const std::int32_t t = go[su][c];
+      if (t < 0) {
+        delta_[su * classes_ + c] = delta_[f * classes_ + c];
+      } else {
+        delta_[su * classes_ + c] = static_cast<std::uint16_t>(t);
+        fail[static_cast<std::size_t>(t)] = delta_[f * classes_ + c];
+        q.push(t);
+      }
+    }
+  }
 }
 
 }  // namespace kefu::rules

@@ -86,8 +86,15 @@ void policy::evaluate(const record& r, decision& out, std::vector<condition_trac
     large.assign(keyword_tests_.size(), 0);
     hits = large.data();
   }
-  for (std::size_t k = 0; k < keyword_tests_.size(); ++k)
-    hits[k] = keyword_sets_[keyword_tests_[k].second].contains_any(r.texts[keyword_tests_[k].first]) ? 1 : 0;
+  for (const auto& g : keyword_groups_) {
+    std::uint64_t sure = 0, maybe = 0;
+    const std::string_view text = r.texts[g.slot];
+    g.scanner.scan(text, sure, maybe);
+    for (std::size_t j = 0; j < g.tests.size(); ++j) {
+      const std::size_t k = g.tests[j];
+      hits[k] = ((sure >> j) & 1) || (((maybe >> j) & 1) && keyword_sets_[keyword_tests_[k].second].contains_any(text)) ? 1 : 0;
+    }
+  }
   const detail::eval_context ctx{r.numbers.data(), r.texts.data(), hits};
 
   // Without a trace, only the rules that can match for the indexed input's value are tried.

@@ -133,6 +133,23 @@ class policy_builder {
       p->index_slot_ = idx.slot;
       p->index_candidates_ = std::move(idx.candidates);
     }
+    // One scanner per text input over the sets its keyword tests read (64 sets at most per scanner).
+    for (std::size_t k = 0; k < p->keyword_tests_.size(); ++k) {
+      const std::size_t slot = p->keyword_tests_[k].first;
+      auto g = std::find_if(p->keyword_groups_.begin(), p->keyword_groups_.end(),
+                            [&](const policy::keyword_group& x) { return x.slot == slot && x.tests.size() < 64; });
+      if (g == p->keyword_groups_.end()) {
+        p->keyword_groups_.emplace_back();
+        g = std::prev(p->keyword_groups_.end());
+        g->slot = slot;
+      }
+      g->tests.push_back(k);
+    }
+    for (auto& g : p->keyword_groups_) {
+      std::vector<const keyword_set*> sets;
+      for (const std::size_t k : g.tests) sets.push_back(&p->keyword_sets_[p->keyword_tests_[k].second]);
+      g.scanner = keyword_scanner(sets);
+    }
     for (auto& d : detail::analyse_policy(*p)) {
       if (d.where.file.empty()) d.where.file = file_;
       if (d.check == "gap") d.where = location_of(doc["rules"], file_);

@@ -269,9 +269,8 @@ record triage_policy::make_facts() const {
   return r;
 }
 
-namespace {
-/// facts.yaml's `non_negative: true`: counts and amounts below zero are refused, naming the fact.
-void check_not_negative(const field& f, const value& v) {
+namespace detail {
+void check_fact_not_negative(const field& f, const value& v) {
   if (!f.non_negative || v.number >= 0) return;
   if (f.type != value_type::integer && f.type != value_type::money && f.type != value_type::decimal &&
       f.type != value_type::duration)
@@ -279,14 +278,14 @@ void check_not_negative(const field& f, const value& v) {
   const std::string shown = f.type == value_type::money ? kefu::money::from_fen(v.number).to_display() : std::to_string(v.number);
   throw parse_error("fact '" + f.name + "' cannot be negative (got " + shown + ")", {}, {}, "kefu.rules.negative_fact");
 }
-}  // namespace
+}  // namespace detail
 
 void triage_policy::set_fact(record& r, std::size_t slot, const std::string& text) const {
   const field& f = facts_.at(slot);
   if (!f.derived.empty())
     throw error("fact '" + f.name + "' is derived (" + f.derived + "); do not give it", {}, {}, "kefu.rules.derived_fact");
   value v = parse_value(f, text, zone_, "fact");
-  check_not_negative(f, v);
+  detail::check_fact_not_negative(f, v);
   r.numbers[slot] = v.number;
   r.owned_texts[slot] = std::move(v.text);
   r.texts[slot] = r.owned_texts[slot];
@@ -297,7 +296,7 @@ void triage_policy::set_fact_value(record& r, std::size_t slot, value v) const {
   const field& f = facts_.at(slot);
   if (!f.derived.empty())
     throw error("fact '" + f.name + "' is derived (" + f.derived + "); do not give it", {}, {}, "kefu.rules.derived_fact");
-  check_not_negative(f, v);
+  detail::check_fact_not_negative(f, v);
   r.numbers[slot] = v.number;
   r.owned_texts[slot] = std::move(v.text);
   r.texts[slot] = r.owned_texts[slot];

@@ -418,3 +418,44 @@ TEST(KeywordNegation, ArbitraryBytesAreSafe) {
     for (const auto& h : k.scan(text)) ASSERT_LE(h.end, text.size());
   }
 }
+
+// One scanner over several sets answers, for every set, exactly what the set's own contains_any answers:
+// random texts spliced from the sets' words, negation cues, exceptions, punctuation and filler.
+TEST(Keywords, AScannerOverSeveralSetsAgreesWithEachSet) {
+  kefu::rules::negation_rules negation;
+  negation.cues = {{"没有", -1}, {"不会", -1}, {"不", 1}};
+  negation.not_cues = {"是不是"};
+  negation.breaks = {"就"};
+  const std::vector<keyword_set> sets = {
+      keyword_set("media", {"曝光", "微博", "Weibo", "记者"}, negation, {{"曝光", {"自动曝光"}}}),
+      keyword_set("regulator", {"12315", "市场监管", "消协"}),
+      keyword_set("safety", {"受伤", "中毒", "住院", "过敏"}, negation, {}),
+      keyword_set("anger", {"投诉", "垃圾", "骗子"}, {}, {{"投诉", {"不是要投诉"}}}),
+  };
+  std::vector<const keyword_set*> pointers;
+  for (const auto& s : sets) pointers.push_back(&s);
+  const kefu::rules::keyword_scanner scanner(pointers);
+  ASSERT_EQ(scanner.size(), 4u);
+  const std::vector<std::string> pieces = {"曝光", "微博", "WEIBO", "记者", "１２３１５", "12315", "4123159876", "市场监管",
+                                           "消协", "受伤", "中毒", "住院", "过敏", "投诉", "垃圾", "骗子", "没有", "不会",
+                                           "不", "是不是", "就", "自动曝光", "不是要投诉", "，", "。", " ", "孩子", "还好",
+                                           "a", "9", "我要", "的"};
+  std::mt19937 rng(11);
+  int checked = 0, hits = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const int parts = std::uniform_int_distribution<int>(0, 8)(rng);
+    for (int k = 0; k < parts; ++k) text += pieces[std::uniform_int_distribution<std::size_t>(0, pieces.size() - 1)(rng)];
+    std::uint64_t sure = 0, maybe = 0;
+    scanner.scan(text, sure, maybe);
+    for (std::size_t k = 0; k < sets.size(); ++k) {
+      const bool bit = ((sure >> k) & 1) || (((maybe >> k) & 1) && sets[k].contains_any(text));
+      ASSERT_EQ(bit, sets[k].contains_any(text)) << "set " << sets[k].name() << " on '" << text << "'";
+      EXPECT_FALSE(((sure >> k) & 1) && ((maybe >> k) & 1));
+      ++checked;
+      hits += bit;
+    }
+  }
+  EXPECT_EQ(checked, 80000);
+  EXPECT_GT(hits, 10000);  // the texts do hit: the agreement is not only on empty answers
+}

@@ -261,8 +261,9 @@ cases:
       EXPECT_NE(m.detail.find("shared with another place through a YAML alias"), std::string::npos);
       ++refused;
     }
-    if (m.what.kind == kr::mutation_kind::set_item)  // parentheses kept: `((n in {q, r})) == true` loads
+    if (m.what.kind == kr::mutation_kind::set_item) {  // parentheses kept: `((n in {q, r})) == true` loads
       EXPECT_NE(m.status, kr::mutant_status::invalid) << m.what.change << ": " << m.detail;
+    }
   }
   EXPECT_EQ(refused, 2u);
   // The largest amount a literal can hold has no "+ 1" mutant (and no overflow).

@@ -119,8 +119,11 @@ TEST(PartialFacts, WhatAPartialDecisionSaysHoldsForTheCompleteFacts) {
         partial.present[s] = 1;
       }
       const auto d = kr::evaluate_partial(*p, partial);
-      for (std::size_t i = 0; i < d.rules.size(); ++i)
-        if (d.rules[i] != kr::truth::unknown) ASSERT_EQ(d.rules[i], exact.rules[i]) << name << " rule " << p->rules()[i].id;
+      for (std::size_t i = 0; i < d.rules.size(); ++i) {
+        if (d.rules[i] != kr::truth::unknown) {
+          ASSERT_EQ(d.rules[i], exact.rules[i]) << name << " rule " << p->rules()[i].id;
+        }
+      }
       if (d.settled) {
         ++settled;
         ASSERT_EQ(d.outcome.matched, truth.matched) << name;

@@ -29,6 +29,8 @@
 
 namespace kefu::rules {
 
+class triage_policy;
+
 /// The inputs of a batch of rows for one policy. Columns given as pointers are borrowed: their values must
 /// stay alive until the batch is evaluated. Columns given as vectors are kept by the batch.
 class batch {
@@ -36,15 +38,27 @@ class batch {
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
   batch(const policy& p, std::size_t rows);
+  /// A batch of ticket facts for triage_batch (kefu/rules/triage_columns.hpp): one column per fact of the
+  /// vocabulary, in the fact's unit. A fact left out, or missing at a row, takes the vocabulary's default;
+  /// a required fact without one is triage's error at that row ("missing fact(s) …"), so check() and
+  /// first_bad_row() look at the values only. Derived facts cannot be given; counts and amounts marked
+  /// `non_negative` are checked.
+  batch(const triage_policy& t, std::size_t rows);
   batch(const batch&) = delete;
   batch& operator=(const batch&) = delete;
   batch(batch&&) noexcept = default;
   batch& operator=(batch&&) noexcept = default;
 
-  const policy& decider() const noexcept { return *policy_; }
+  /// The policy whose inputs the columns are; kefu::error for a batch of facts.
+  const policy& decider() const;
+  /// The triage policy whose facts the columns are; nullptr for a batch of policy inputs.
+  const triage_policy* triage() const noexcept { return triage_; }
+  /// The fields the columns are for: the policy's inputs or the vocabulary's facts.
+  const std::vector<field>& fields() const noexcept { return *fields_; }
   std::size_t rows() const noexcept { return rows_; }
 
-  /// Slot of an input; kefu::error "policy 'P': unknown input 'x' (did you mean 'y'?)", id kefu.rules.unknown_input.
+  /// Slot of an input; kefu::error "policy 'P': unknown input 'x' (did you mean 'y'?)", id kefu.rules.unknown_input
+  /// (for facts: "unknown fact 'x' (did you mean 'y'?)", id kefu.rules.unknown_fact).
   std::size_t slot(const std::string& input) const;
 
   /// A column of a non-text input: rows() values in the input's unit (borrowed). `missing`, when given, has
@@ -113,7 +127,14 @@ class batch {
   /// The first row at fault, npos when none; `bad` is the bad value's error, null when inputs are missing.
   std::size_t find_fault(std::exception_ptr& bad) const;
 
-  const policy* policy_;
+  /// Whether a row must give the field for the batch to be readable: every input of a policy without a
+  /// default (facts: none; triage checks the required ones row by row).
+  bool needed(std::size_t slot) const;
+
+  const policy* policy_ = nullptr;
+  const triage_policy* triage_ = nullptr;
+  const std::vector<field>* fields_;
+  const char* noun_;  // "input" or "fact", in messages
   std::size_t rows_;
   std::vector<column> columns_;
   std::vector<std::uint8_t> given_;

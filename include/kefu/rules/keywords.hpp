@@ -183,11 +183,16 @@ class keyword_set {
   /// Calls f(word, folded begin, folded end, status, by) for each occurrence in the folded text; stops
   /// when f returns true.
   template <class F>
-  void occurrences(const std::string& folded, F&& f) const;
-  bool bounded_ok(const std::string& folded, std::size_t word, std::size_t begin, std::size_t end) const;
-  const std::string* exception_at(const std::string& folded, std::size_t word, std::size_t begin) const;
-  const negation_cue* negated_at(const std::string& folded, std::size_t begin) const;
+  void occurrences(std::string_view folded, F&& f) const;
+  /// Folds `text` into `small` when it fits (folding never lengthens a text), else into `large`.
+  template <class F>
+  auto with_folded(std::string_view text, F&& f) const;
+  bool bounded_ok(std::string_view folded, std::size_t word, std::size_t begin, std::size_t end) const;
+  const std::string* exception_at(std::string_view folded, std::size_t word, std::size_t begin) const;
+  const negation_cue* negated_at(std::string_view folded, std::size_t begin) const;
   void build();
+  void build_reverse_trie();
+  friend class keyword_scanner;
 
   std::string name_;
   std::vector<std::string> words_;
@@ -216,7 +221,52 @@ class keyword_set {
   };
   std::vector<folded_cue> cues_;
   std::vector<std::string> not_cues_, breaks_;  // folded
+  // The cues and breaks spelled backwards as a trie, so the scan back from a word finds every cue or break
+  // ending at a character boundary in one walk, whatever their number. Node 0 is the root; a node's depth
+  // is the length in bytes of what it spells.
+  struct reverse_node {
+    std::uint32_t first_edge = 0, edges = 0;  // into reverse_edges_
+    std::uint32_t first_cue = 0, cues = 0;    // into reverse_cues_: indices into cues_, ascending
+    bool is_break = false;
+  };
+  std::vector<reverse_node> reverse_nodes_;
+  std::vector<std::pair<unsigned char, std::uint32_t>> reverse_edges_;  // (byte, child), sorted per node
+  std::vector<std::uint32_t> reverse_cues_;
   std::size_t reach_ = 0;                       // characters to read back from a word
+};
+
+/// Several keyword sets read in one pass over a text (a policy's sets tested on one text input): the
+/// automaton holds every set's words, so each byte of the text is read once whatever the number of sets.
+/// Up to 64 sets and 65,535 automaton states (std::length_error beyond). It keeps no reference to the sets it was built from. Immutable; safe to share.
+class keyword_scanner {
+ public:
+  keyword_scanner() = default;
+  explicit keyword_scanner(const std::vector<const keyword_set*>& sets);
+
+  std::size_t size() const noexcept { return sets_; }
+
+  /// Bit k of `sure`: set k has a word in the text that counts whatever surrounds it. Bit k of `maybe`: set
+  /// k has a word whose occurrence counts only in context (negation cues, exceptions, ASCII runs) — ask
+  /// that set's contains_any. Together: exactly keyword_set::contains_any for every set.
+  void scan(std::string_view text, std::uint64_t& sure, std::uint64_t& maybe) const {
+    sure = 0;
+    maybe = 0;
+    std::size_t state = 0;
+    detail::for_each_folded_byte(text, [&](unsigned char c, std::size_t, std::size_t) {
+      state = delta_[state * classes_ + byte_class_[c]];
+      sure |= sure_[state];
+      maybe |= maybe_[state];
+    });
+    maybe &= ~sure;
+  }
+
+ private:
+  std::size_t sets_ = 0;
+  std::array<std::uint8_t, 256> byte_class_{};  // bytes no word has share class 0
+  std::size_t classes_ = 1;
+  std::vector<std::uint16_t> delta_;  // states × classes_ (small, so the hot rows stay in cache)
+  std::vector<std::uint64_t> sure_;   // sets with a word ending here that always counts
+  std::vector<std::uint64_t> maybe_;  // sets with a word ending here that counts only in context
 };
 
 }  // namespace kefu::rules

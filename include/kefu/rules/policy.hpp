@@ -174,6 +174,14 @@ class policy {
   detail::program program_;
   /// Keyword tests the rules make: (text input slot, keyword set index), computed once per record.
   std::vector<std::pair<std::size_t, std::size_t>> keyword_tests_;
+  /// The keyword tests grouped by text input, each group's sets in one scanner (one pass over the text):
+  /// tests[j] is the keyword test (index into keyword_tests_) of the scanner's set j.
+  struct keyword_group {
+    std::size_t slot = 0;
+    keyword_scanner scanner;
+    std::vector<std::size_t> tests;
+  };
+  std::vector<keyword_group> keyword_groups_;
   std::vector<diagnostic> warnings_;
   /// Rules that can match for each value of one enum input (see detail::rule_index); evaluation
   /// without a trace tries only those.

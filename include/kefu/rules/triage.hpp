@@ -33,6 +33,10 @@ struct scorecard;
 
 namespace kefu::rules {
 
+class batch;
+struct batch_options;
+struct triage_columns;
+
 struct risk_signal {
   std::string rule_id;
   std::string level;  ///< the level this signal alone gives
@@ -161,6 +165,7 @@ class triage_policy {
   std::shared_ptr<const kefu::calendar::calendar> calendar(const std::string& name) const;
 
  private:
+  friend triage_columns triage_batch(const batch& facts, const batch_options& options);
   triage_result triage_with(const record& facts, bool explain, std::int64_t forced_tier) const;
   /// The inputs of policy `which` (policies() order), picked from the facts by slot (no parsing, no copies).
   record inputs_of(std::size_t which, const record& facts) const;

@@ -1,0 +1,66 @@
+// kefu — columnar triage: many tickets' facts in, every triage answer out as columns.
+//
+//   kefu::rules::batch facts(*policy, n);                 // a batch over the facts vocabulary
+//   facts.codes("business", business).codes("category", category)
+//        .texts("text", texts).numbers("received_at", seconds).numbers("claimed_amount", fen);
+//   const auto t = kefu::rules::triage_batch(facts);      // t.risk_level[i], t.resolution_due[i] …
+//
+// Every row is triaged exactly as triage_policy::triage triages its facts (the same policies in the same
+// order, the same deadlines), without building the per-ticket result: codes and rule indices instead of
+// names, instants as seconds since 1970-01-01Z, lists as offsets into one array. The error is the one
+// triage gives for the first row at fault, with "row N: " in front (class and id kept). Large batches run on
+// several threads (kefu/detail/parallel.hpp) with the same result and the same error.
+#pragma once
+
+#include <kefu/rules/batch.hpp>
+#include <kefu/rules/triage.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kefu::rules {
+
+/// The triage of a batch of tickets. It refers to the triage policy that made it (keep the policy alive).
+struct triage_columns {
+  const triage_policy* policy = nullptr;
+
+  /// Risk level, tier and refund decision: indices into the values of the facts risk_level, tier and
+  /// refund_decision (facts()[…].values; the same as the policies' outputs).
+  std::vector<std::int32_t> risk_level, tier, refund_decision;
+  /// Row i's risk signals: risk().rules()[signal_rules[signal_offsets[i] .. signal_offsets[i + 1])], in order.
+  std::vector<std::int64_t> signal_offsets{0};
+  std::vector<std::int32_t> signal_rules;
+  /// Row i's escalation rules that gave its tier (indices into escalation().rules()), as signals above.
+  std::vector<std::int64_t> tier_rule_offsets{0};
+  std::vector<std::int32_t> tier_rules;
+  /// The tiers rule (into tiers().rules()) and the refund rule (into refund().rules()); −1: the default.
+  std::vector<std::int32_t> tiers_rule, refund_rule;
+  /// The owners as a set: bit k is value k of the tiers policy's `owners` output.
+  std::vector<std::int64_t> owners;
+  std::vector<std::uint8_t> follow_up_required, report_required;
+  /// Deadlines in seconds since 1970-01-01Z; follow_up_due only where follow_up_required (0 elsewhere).
+  std::vector<std::int64_t> first_response_due, resolution_due, follow_up_due;
+  /// Per row, bit 0: the first-response deadline is provisional (DOM-SLA-8), bit 1: resolution, bit 2:
+  /// follow-up, bit 3: some target.
+  std::vector<std::uint8_t> provisional;
+  /// The calendars the deadlines used: indices into the values of service_calendar()'s business_hours and
+  /// working_days outputs.
+  std::vector<std::int32_t> business_calendar, workday_calendar;
+  /// Days from purchase to receipt (local dates); −1 where purchased_at is not given.
+  std::vector<std::int64_t> days_since_purchase;
+  /// Row i's channel and category targets: sla_targets().rules()[target_rules[k]] due target_due[k] (provisional
+  /// when target_provisional[k]) for k in [target_offsets[i], target_offsets[i + 1]).
+  std::vector<std::int64_t> target_offsets{0};
+  std::vector<std::int32_t> target_rules;
+  std::vector<std::int64_t> target_due;
+  std::vector<std::uint8_t> target_provisional;
+
+  std::size_t size() const noexcept { return risk_level.size(); }
+};
+
+/// Triage of every row of a batch of facts (made with batch(triage_policy, rows)). Throws as described at the
+/// top of this file; kefu::error (kefu.rules.column) for a batch of one policy's inputs.
+triage_columns triage_batch(const batch& facts, const batch_options& options = {});
+
+}  // namespace kefu::rules

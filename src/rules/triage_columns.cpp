@@ -1,0 +1,325 @@
+// Columnar triage (kefu/rules/triage_columns.hpp): the steps of triage_policy::triage for many rows, with
+// everything that does not depend on the row — output indices, parsed durations, calendars, levels per rule —
+// worked out once, and no per-row allocation. A row that fails is triaged again by triage_policy::triage so
+// its error is exactly the one triage gives.
+#include <kefu/detail/parallel.hpp>
+#include <kefu/rules/triage_columns.hpp>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+namespace kefu::rules {
+
+namespace {
+
+/// A deadline output of one rule (or of the default), parsed once.
+struct planned_duration {
+  bool set = false;       // the rule gives this output
+  bool readable = false;  // its text parsed (otherwise triage raises the parse error at the row)
+  kefu::calendar::duration d;
+};
+
+planned_duration plan_duration(const value* v) {
+  planned_duration p;
+  if (!v) return p;
+  p.set = true;
+  try {
+    p.d = kefu::calendar::parse_duration(v->text);
+    p.readable = true;
+  } catch (const error&) {
+  }
+  return p;
+}
+
+/// Per rule of a policy (the last entry: the default), the number an output decides; −1 when unset.
+std::vector<std::int64_t> numbers_per_rule(const policy& p, std::size_t output) {
+  std::vector<std::int64_t> out(p.rules().size() + 1, -1);
+  for (std::size_t r = 0; r < p.rules().size(); ++r)
+    if (const value* v = p.output_of_rule(static_cast<std::uint32_t>(r), output)) out[r] = v->number;
+  if (const value* v = p.output_of(decision{}, output)) out.back() = v->number;
+  return out;
+}
+
+std::vector<planned_duration> durations_per_rule(const policy& p, std::size_t output) {
+  std::vector<planned_duration> out;
+  out.reserve(p.rules().size() + 1);
+  for (std::size_t r = 0; r < p.rules().size(); ++r) out.push_back(plan_duration(p.output_of_rule(static_cast<std::uint32_t>(r), output)));
+  out.push_back(plan_duration(p.output_of(decision{}, output)));
+  return out;
+}
+
+/// The row triage cannot go on with; the caller triages the row again to raise triage's own error.
+struct row_fails {};
+
+/// Joins per-share lists into one: offsets[i + 1] were counted within the share.
+void join_shares(std::size_t n, std::size_t shares, std::vector<std::int64_t>& offsets,
+                 std::vector<std::vector<std::int32_t>>& parts, std::vector<std::int32_t>& joined) {
+  std::int64_t before = 0;
+  for (std::size_t k = 0; k < shares; ++k) {
+    const std::size_t from = n * k / shares, to = n * (k + 1) / shares;
+    if (before)
+      for (std::size_t i = from; i < to; ++i) offsets[i + 1] += before;
+    before += static_cast<std::int64_t>(parts[k].size());
+  }
+  if (shares == 1) {
+    joined = std::move(parts[0]);
+    return;
+  }
+  joined.reserve(static_cast<std::size_t>(before));
+  for (const auto& p : parts) joined.insert(joined.end(), p.begin(), p.end());
+}
+
+}  // namespace
+
+triage_columns triage_batch(const batch& b, const batch_options& options) {
+  const triage_policy* tp = b.triage();
+  if (!tp) throw error("triage_batch needs a batch of facts (batch(triage_policy, rows))", {}, {}, "kefu.rules.column");
+  const triage_policy& t = *tp;
+  b.check();  // values that cannot be read: the first row at fault
+  const std::size_t n = b.rows();
+  const auto policies = t.policies();  // risk, escalation, tiers, refund, sla-targets, service-calendar
+
+  // Everything that does not depend on the row.
+  const policy &risk = t.risk(), &escalation = t.escalation(), &tiers = t.tiers(), &refund = t.refund(),
+               &sla = t.sla_targets(), &service = t.service_calendar();
+  const auto level_of = numbers_per_rule(risk, risk.output_index("level"));
+  const auto tier_of = numbers_per_rule(escalation, escalation.output_index("tier"));
+  const auto owners_of = numbers_per_rule(tiers, tiers.output_index("owners"));
+  const auto follow_up_required_of = numbers_per_rule(tiers, tiers.output_index("follow_up_required"));
+  const auto report_required_of = numbers_per_rule(tiers, tiers.output_index("report_required"));
+  const auto first_of = durations_per_rule(tiers, tiers.output_index("first_response"));
+  const auto resolution_of = durations_per_rule(tiers, tiers.output_index("resolution"));
+  const auto follow_up_of = durations_per_rule(tiers, tiers.output_index("follow_up"));
+  const auto decision_of = numbers_per_rule(refund, refund.output_index("decision"));
+  const auto within_of = durations_per_rule(sla, sla.output_index("within"));
+  const std::size_t business_out = service.output_index("business_hours"), workday_out = service.output_index("working_days");
+  const auto business_of = numbers_per_rule(service, business_out);
+  const auto workday_of = numbers_per_rule(service, workday_out);
+  std::vector<std::shared_ptr<const kefu::calendar::calendar>> business_calendars, workday_calendars;
+  for (const auto& name : service.outputs()[business_out].values) business_calendars.push_back(t.calendar(name));
+  for (const auto& name : service.outputs()[workday_out].values) workday_calendars.push_back(t.calendar(name));
+  const time_zone& zone = t.zone();
+
+  // The given columns.
+  struct given_column {
+    std::size_t slot;
+    const batch::column* c;
+    bool text;
+  };
+  std::vector<given_column> given;
+  for (const std::size_t s : b.order()) given.push_back({s, b.column_of(s), t.facts()[s].type == value_type::text});
+  const record defaults = t.make_facts();
+  std::vector<std::size_t> required;
+  for (std::size_t s = 0; s < t.facts().size(); ++s)
+    if (t.facts()[s].required) required.push_back(s);
+
+  triage_columns out;
+  out.policy = &t;
+  out.risk_level.resize(n);
+  out.tier.resize(n);
+  out.refund_decision.resize(n);
+  out.signal_offsets.assign(n + 1, 0);
+  out.tier_rule_offsets.assign(n + 1, 0);
+  out.tiers_rule.resize(n);
+  out.refund_rule.resize(n);
+  out.owners.resize(n);
+  out.follow_up_required.resize(n);
+  out.report_required.resize(n);
+  out.first_response_due.resize(n);
+  out.resolution_due.resize(n);
+  out.follow_up_due.resize(n);
+  out.provisional.resize(n);
+  out.business_calendar.resize(n);
+  out.workday_calendar.resize(n);
+  out.days_since_purchase.resize(n);
+  out.target_offsets.assign(n + 1, 0);
+
+  const std::size_t shares = kefu::detail::share_count(n, options.threads, std::max<std::size_t>(1, options.min_share));
+  std::vector<std::vector<std::int32_t>> signals(shares), tier_rules(shares), target_rules(shares);
+  std::vector<std::vector<std::int64_t>> target_due(shares);
+  std::vector<std::vector<std::uint8_t>> target_provisional(shares);
+
+  kefu::detail::parallel_shares(n, shares, [&](std::size_t k, std::size_t from, std::size_t to) {
+    // The working facts (given and derived) and each policy's inputs, reused row after row.
+    record f;
+    f.numbers = defaults.numbers;
+    f.texts = defaults.texts;
+    f.present = defaults.present;
+    std::array<record, 6> inputs;
+    std::array<decision, 6> decided;
+    for (std::size_t p = 0; p < 6; ++p) inputs[p] = policies[p]->make_record();
+    auto run = [&](std::size_t p) -> const decision& {
+      const auto& slots = t.input_slots_[p];
+      record& r = inputs[p];
+      for (std::size_t s = 0; s < slots.size(); ++s) {
+        r.numbers[s] = f.numbers[slots[s]];
+        r.texts[s] = f.texts[slots[s]];
+        r.present[s] = f.present[slots[s]];
+      }
+      policies[p]->evaluate(r, decided[p]);
+      return decided[p];
+    };
+    auto highest = [](const decision& d, const std::vector<std::int64_t>& per_rule) {
+      std::int64_t best = -1;
+      for (const auto m : d.matched) best = std::max(best, per_rule[m]);
+      if (best < 0) best = per_rule.back() >= 0 ? per_rule.back() : 0;
+      return best;
+    };
+    auto& my_signals = signals[k];
+    auto& my_tier_rules = tier_rules[k];
+    auto& my_targets = target_rules[k];
+    auto& my_due = target_due[k];
+    auto& my_provisional = target_provisional[k];
+
+    // A row that fails is triaged on its own: its error, with the row in front, is the batch's.
+    auto raise_row_error = [&](std::size_t i) {
+      record row = t.make_facts();
+      for (const auto& g : given) {
+        if (g.c->missing && g.c->missing[i]) continue;
+        if (g.text) {
+          row.owned_texts[g.slot] = std::string(g.c->texts[i]);
+          row.texts[g.slot] = row.owned_texts[g.slot];
+        } else {
+          row.numbers[g.slot] = g.c->numbers[i];
+        }
+        row.present[g.slot] = 1;
+      }
+      try {
+        t.triage(row);
+      } catch (const error& x) {
+        rethrow_with_prefix(x, "row " + std::to_string(i) + ": ");
+      }
+      throw std::logic_error("kefu: row " + std::to_string(i) + " failed in triage_batch but not in triage");
+    };
+
+    for (std::size_t i = from; i < to; ++i) {
+      for (const auto& g : given) {
+        const bool missing = g.c->missing && g.c->missing[i];
+        if (g.text)
+          f.texts[g.slot] = missing ? defaults.texts[g.slot] : g.c->texts[i];
+        else
+          f.numbers[g.slot] = missing ? defaults.numbers[g.slot] : g.c->numbers[i];
+        f.present[g.slot] = missing ? defaults.present[g.slot] : 1;
+      }
+      try {
+        for (const std::size_t s : required)
+          if (!f.present[s]) throw row_fails{};
+        const instant received = instant::from_unix(f.numbers[t.slot_received_]);
+        const std::int64_t received_day = zone.local_day(received);
+        if (f.present[t.slot_purchased_]) {
+          const std::int64_t days = received_day - f.numbers[t.slot_purchased_];
+          if (days < 0) throw row_fails{};
+          f.numbers[t.slot_days_] = days;
+          f.numbers[t.slot_known_] = 1;
+          out.days_since_purchase[i] = days;
+        } else {
+          f.numbers[t.slot_days_] = -1;
+          f.numbers[t.slot_known_] = 0;
+          out.days_since_purchase[i] = -1;
+        }
+        f.present[t.slot_days_] = f.present[t.slot_known_] = 1;
+
+        // 1. Risk: the highest level of every signal.
+        const decision& r = run(0);
+        const std::int64_t level = highest(r, level_of);
+        for (const auto m : r.matched) my_signals.push_back(static_cast<std::int32_t>(m));
+        out.risk_level[i] = static_cast<std::int32_t>(level);
+        f.numbers[t.slot_risk_] = level;
+        f.present[t.slot_risk_] = 1;
+
+        // 2. Tier: the highest of every escalation rule, and the rules that gave it.
+        const decision& e = run(1);
+        const std::int64_t tier = highest(e, tier_of);
+        for (const auto m : e.matched)
+          if (tier_of[m] == tier) my_tier_rules.push_back(static_cast<std::int32_t>(m));
+        out.tier[i] = static_cast<std::int32_t>(tier);
+        f.numbers[t.slot_tier_] = tier;
+        f.present[t.slot_tier_] = 1;
+
+        // 3. What the tier means.
+        const decision& ti = run(2);
+        const std::size_t tr = ti.matched.empty() ? tiers.rules().size() : ti.matched.front();
+        out.tiers_rule[i] = ti.matched.empty() ? -1 : static_cast<std::int32_t>(tr);
+        out.owners[i] = owners_of[tr] < 0 ? 0 : owners_of[tr];
+        out.follow_up_required[i] = follow_up_required_of[tr] > 0;
+        out.report_required[i] = report_required_of[tr] > 0;
+
+        // 4. Refund.
+        const decision& rf = run(3);
+        const std::size_t rr = rf.matched.empty() ? refund.rules().size() : rf.matched.front();
+        if (decision_of[rr] < 0) throw row_fails{};
+        out.refund_decision[i] = static_cast<std::int32_t>(decision_of[rr]);
+        out.refund_rule[i] = rf.matched.empty() ? -1 : static_cast<std::int32_t>(rr);
+        f.numbers[t.slot_refund_] = decision_of[rr];
+        f.present[t.slot_refund_] = 1;
+
+        // 5. Calendars, then the deadlines.
+        const decision& sc = run(5);
+        const std::size_t sr = sc.matched.empty() ? service.rules().size() : sc.matched.front();
+        if (business_of[sr] < 0 || workday_of[sr] < 0) throw row_fails{};
+        out.business_calendar[i] = static_cast<std::int32_t>(business_of[sr]);
+        out.workday_calendar[i] = static_cast<std::int32_t>(workday_of[sr]);
+        const kefu::calendar::calendar* business = business_calendars[static_cast<std::size_t>(business_of[sr])].get();
+        const kefu::calendar::calendar* workdays = workday_calendars[static_cast<std::size_t>(workday_of[sr])].get();
+        auto due = [&](const planned_duration& p, instant start, bool& provisional) {
+          if (!p.readable) throw row_fails{};
+          const kefu::calendar::calendar* cal = p.d.kind == kefu::calendar::clock::business   ? business
+                                                : p.d.kind == kefu::calendar::clock::workdays ? workdays
+                                                                                              : nullptr;
+          if (!cal) {
+            provisional = false;
+            return start + seconds(p.d.amount);
+          }
+          const instant at = cal->add(start, p.d);
+          provisional = cal->provisional_at(at);
+          return at;
+        };
+        if (!first_of[tr].set || !resolution_of[tr].set) throw row_fails{};
+        bool p_first = false, p_resolution = false, p_follow_up = false, p_target = false;
+        out.first_response_due[i] = due(first_of[tr], received, p_first).unix_seconds();
+        const instant resolution = due(resolution_of[tr], received, p_resolution);
+        out.resolution_due[i] = resolution.unix_seconds();
+        out.follow_up_due[i] = 0;
+        if (out.follow_up_required[i]) {
+          if (!follow_up_of[tr].set) throw row_fails{};
+          out.follow_up_due[i] = due(follow_up_of[tr], resolution, p_follow_up).unix_seconds();
+        }
+
+        // 6. Channel and category targets.
+        const decision& st = run(4);
+        for (const auto m : st.matched) {
+          if (!within_of[m].set) continue;
+          bool p = false;
+          my_due.push_back(due(within_of[m], received, p).unix_seconds());
+          my_targets.push_back(static_cast<std::int32_t>(m));
+          my_provisional.push_back(p ? 1 : 0);
+          p_target = p_target || p;
+        }
+        out.provisional[i] = static_cast<std::uint8_t>((p_first ? 1 : 0) | (p_resolution ? 2 : 0) | (p_follow_up ? 4 : 0) |
+                                                       (p_target ? 8 : 0));
+      } catch (const row_fails&) {
+        raise_row_error(i);
+      } catch (const error&) {
+        raise_row_error(i);
+      }
+      out.signal_offsets[i + 1] = static_cast<std::int64_t>(my_signals.size());
+      out.tier_rule_offsets[i + 1] = static_cast<std::int64_t>(my_tier_rules.size());
+      out.target_offsets[i + 1] = static_cast<std::int64_t>(my_targets.size());
+    }
+  });
+
+  join_shares(n, shares, out.signal_offsets, signals, out.signal_rules);
+  join_shares(n, shares, out.tier_rule_offsets, tier_rules, out.tier_rules);
+  // Targets: three parallel lists with one set of offsets.
+  {
+    join_shares(n, shares, out.target_offsets, target_rules, out.target_rules);
+    for (std::size_t k = 0; k < shares; ++k) {
+      out.target_due.insert(out.target_due.end(), target_due[k].begin(), target_due[k].end());
+      out.target_provisional.insert(out.target_provisional.end(), target_provisional[k].begin(), target_provisional[k].end());
+    }
+  }
+  return out;
+}
+
+}  // namespace kefu::rules

@@ -1,0 +1,267 @@
+// Columnar triage (kefu/rules/triage_columns.hpp) against triage_policy::triage, row by row, on random
+// facts over the shipped vocabulary: every answer equal, the same error for the first bad row, the same on
+// any number of threads.
+#include <kefu/rules/triage_columns.hpp>
+
+#include "calendar_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace kefu_test;
+namespace kr = kefu::rules;
+
+namespace {
+
+const kr::triage_policy& shipped() {
+  static const auto p = kr::triage_policy::load_directory(KEFU_TEST_RULES_DIR);
+  return *p;
+}
+
+/// Random facts for every fact the vocabulary lets a caller give, as columns and as records.
+struct random_facts {
+  std::size_t n;
+  std::vector<std::vector<std::int64_t>> numbers;
+  std::vector<std::vector<std::string>> strings;
+  std::vector<std::vector<std::string_view>> views;
+  std::vector<std::vector<std::uint8_t>> missing;
+  std::vector<std::uint8_t> given;
+
+  random_facts(const kr::triage_policy& t, std::size_t rows, unsigned seed) : n(rows) {
+    std::mt19937_64 rng(seed);
+    auto pick = [&](std::int64_t lo, std::int64_t hi) { return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng); };
+    static const char* texts[] = {"", "我要投诉你们", "要去微博曝光", "打了１２３１５热线", "还好孩子没有受伤，就是包装破了",
+                                  "吃了拉肚子住院了", "律师函已经寄出", "态度差", "再不處理我就報警", "不会去微博曝光的，放心",
+                                  "十几个人一起来维权", "孩子过敏了, 要起诉", "订单4123159876"};
+    const auto& facts = t.facts();
+    const std::size_t k = facts.size();
+    numbers.resize(k);
+    strings.resize(k);
+    views.resize(k);
+    missing.resize(k);
+    given.assign(k, 0);
+    const std::int64_t base = cst("2025-06-01T00:00:00").unix_seconds();
+    std::vector<std::int64_t> received(n);
+    for (auto& r : received) r = base + pick(0, 3 * 365 * 86400);
+    for (std::size_t s = 0; s < k; ++s) {
+      const auto& f = facts[s];
+      if (!f.derived.empty()) continue;
+      // Leave some optional facts out altogether, so defaults apply.
+      if (!f.required && pick(0, 4) == 0) continue;
+      given[s] = 1;
+      for (std::size_t i = 0; i < n; ++i) {
+        std::int64_t v = 0;
+        switch (f.type) {
+          case kr::value_type::boolean: v = pick(0, 1); break;
+          case kr::value_type::integer: v = pick(0, 6); break;
+          case kr::value_type::money: v = pick(0, 3) == 0 ? 20000 : pick(0, 300000); break;
+          case kr::value_type::enumeration: v = pick(0, static_cast<std::int64_t>(f.values.size()) - 1); break;
+          case kr::value_type::date: v = received[i] / 86400 - pick(0, 400); break;
+          case kr::value_type::datetime: v = received[i]; break;
+          default: break;
+        }
+        numbers[s].push_back(v);
+        strings[s].push_back(f.type == kr::value_type::text ? texts[pick(0, 12)] : "");
+      }
+      views[s].assign(strings[s].begin(), strings[s].end());
+      if (!f.required) {  // optional facts are sometimes not given at a row
+        missing[s].resize(n);
+        for (auto& m : missing[s]) m = pick(0, 5) == 0;
+      }
+    }
+  }
+
+  kr::batch batch(const kr::triage_policy& t) const {
+    kr::batch b(t, n);
+    for (std::size_t s = 0; s < given.size(); ++s) {
+      if (!given[s]) continue;
+      const std::uint8_t* m = missing[s].empty() ? nullptr : missing[s].data();
+      if (t.facts()[s].type == kr::value_type::text)
+        b.texts(s, views[s].data(), m);
+      else
+        b.numbers(s, numbers[s].data(), m);
+    }
+    return b;
+  }
+
+  kr::record record(const kr::triage_policy& t, std::size_t i) const {
+    kr::record r = t.make_facts();
+    for (std::size_t s = 0; s < given.size(); ++s) {
+      if (!given[s] || (!missing[s].empty() && missing[s][i])) continue;
+      kr::value v;
+      v.number = numbers[s][i];
+      v.text = strings[s][i];
+      t.set_fact_value(r, s, std::move(v));
+    }
+    return r;
+  }
+};
+
+std::vector<std::string> names(const std::vector<kr::rule>& rules, const std::vector<std::int32_t>& indices,
+                               const std::vector<std::int64_t>& offsets, std::size_t i) {
+  std::vector<std::string> out;
+  for (auto k = offsets[i]; k < offsets[i + 1]; ++k) out.push_back(rules[static_cast<std::size_t>(indices[static_cast<std::size_t>(k)])].id);
+  return out;
+}
+
+/// Every answer of row i of the columns equals the per-ticket triage.
+void expect_row_equal(const kr::triage_policy& t, const kr::triage_columns& c, std::size_t i, const kr::triage_result& r) {
+  SCOPED_TRACE("row " + std::to_string(i));
+  const auto value_of = [&](const char* fact, std::int32_t code) {
+    return t.facts()[t.fact_slot(fact)].values.at(static_cast<std::size_t>(code));
+  };
+  EXPECT_EQ(value_of("risk_level", c.risk_level[i]), r.risk.level);
+  std::vector<std::string> signals;
+  for (const auto& s : r.risk.signals) signals.push_back(s.rule_id);
+  EXPECT_EQ(names(t.risk().rules(), c.signal_rules, c.signal_offsets, i), signals);
+  EXPECT_EQ(value_of("tier", c.tier[i]), r.tier);
+  EXPECT_EQ(names(t.escalation().rules(), c.tier_rules, c.tier_rule_offsets, i), r.tier_rules);
+  const auto& owner_values = t.tiers().outputs()[t.tiers().output_index("owners")].values;
+  std::vector<std::string> owners;
+  for (std::size_t k = 0; k < owner_values.size(); ++k)
+    if ((c.owners[i] >> k) & 1) owners.push_back(owner_values[k]);
+  EXPECT_EQ(owners, r.owners);
+  EXPECT_EQ(c.follow_up_required[i] != 0, r.follow_up_required);
+  EXPECT_EQ(c.report_required[i] != 0, r.report_required);
+  EXPECT_EQ(c.first_response_due[i], r.first_response.due.unix_seconds());
+  EXPECT_EQ(c.resolution_due[i], r.resolution.due.unix_seconds());
+  EXPECT_EQ(c.follow_up_due[i], r.follow_up ? r.follow_up->due.unix_seconds() : 0);
+  EXPECT_EQ((c.provisional[i] & 1) != 0, r.first_response.provisional);
+  EXPECT_EQ((c.provisional[i] & 2) != 0, r.resolution.provisional);
+  EXPECT_EQ((c.provisional[i] & 4) != 0, r.follow_up && r.follow_up->provisional);
+  EXPECT_EQ(value_of("refund_decision", c.refund_decision[i]), r.refund.decision);
+  EXPECT_EQ(c.refund_rule[i] < 0 ? std::string() : t.refund().rules()[static_cast<std::size_t>(c.refund_rule[i])].id, r.refund.rule_id);
+  EXPECT_EQ(c.tiers_rule[i] < 0 ? std::string() : t.tiers().rules()[static_cast<std::size_t>(c.tiers_rule[i])].id,
+            r.first_response.rule_id);
+  EXPECT_EQ(c.days_since_purchase[i], r.days_since_purchase ? *r.days_since_purchase : -1);
+  const auto& service = t.service_calendar();
+  EXPECT_EQ(service.outputs()[service.output_index("business_hours")].values[static_cast<std::size_t>(c.business_calendar[i])] ==
+                r.first_response.calendar ||
+            service.outputs()[service.output_index("working_days")].values[static_cast<std::size_t>(c.workday_calendar[i])] ==
+                r.first_response.calendar ||
+            r.first_response.calendar.empty(),
+            true);
+  ASSERT_EQ(static_cast<std::size_t>(c.target_offsets[i + 1] - c.target_offsets[i]), r.targets.size());
+  bool any_provisional = false;
+  for (std::size_t k = 0; k < r.targets.size(); ++k) {
+    const auto at = static_cast<std::size_t>(c.target_offsets[i]) + k;
+    EXPECT_EQ(t.sla_targets().rules()[static_cast<std::size_t>(c.target_rules[at])].id, r.targets[k].rule_id);
+    EXPECT_EQ(c.target_due[at], r.targets[k].due.unix_seconds());
+    EXPECT_EQ(c.target_provisional[at] != 0, r.targets[k].provisional);
+    any_provisional = any_provisional || r.targets[k].provisional;
+  }
+  EXPECT_EQ((c.provisional[i] & 8) != 0, any_provisional);
+}
+
+}  // namespace
+
+TEST(TriageColumns, EveryRowIsTriagedAsTriageTriagesItsFacts) {
+  const auto& t = shipped();
+  for (unsigned seed = 1; seed <= 6; ++seed) {
+    const random_facts facts(t, 400, seed);
+    const auto b = facts.batch(t);
+    const auto c = kr::triage_batch(b);
+    ASSERT_EQ(c.size(), facts.n);
+    for (std::size_t i = 0; i < facts.n; ++i) expect_row_equal(t, c, i, t.triage(facts.record(t, i)));
+  }
+}
+
+TEST(TriageColumns, ThreadsGiveTheSameColumns) {
+  const auto& t = shipped();
+  const random_facts facts(t, 3000, 42);
+  const auto b = facts.batch(t);
+  const auto one = kr::triage_batch(b, {1, 1});
+  const auto four = kr::triage_batch(b, {4, 100});
+  EXPECT_EQ(one.risk_level, four.risk_level);
+  EXPECT_EQ(one.signal_offsets, four.signal_offsets);
+  EXPECT_EQ(one.signal_rules, four.signal_rules);
+  EXPECT_EQ(one.tier_rules, four.tier_rules);
+  EXPECT_EQ(one.resolution_due, four.resolution_due);
+  EXPECT_EQ(one.follow_up_due, four.follow_up_due);
+  EXPECT_EQ(one.target_offsets, four.target_offsets);
+  EXPECT_EQ(one.target_rules, four.target_rules);
+  EXPECT_EQ(one.target_due, four.target_due);
+  EXPECT_EQ(one.refund_decision, four.refund_decision);
+}
+
+TEST(TriageColumns, TheFirstRowAtFaultGivesTriagesOwnErrorWithItsRow) {
+  const auto& t = shipped();
+  for (const unsigned threads : {1u, 4u}) {
+    random_facts facts(t, 2000, 7);
+    const std::size_t purchased = t.fact_slot("purchased_at"), received = t.fact_slot("received_at");
+    // Row 1500: bought after it was received; row 900: no business (a required fact).
+    if (!facts.given[purchased]) {
+      facts.given[purchased] = 1;
+      facts.numbers[purchased].assign(facts.n, facts.numbers[received][0] / 86400 - 3);
+    }
+    if (!facts.missing[purchased].empty()) facts.missing[purchased][1500] = 0;
+    facts.numbers[purchased][1500] = facts.numbers[received][1500] / 86400 + 30;
+    const std::size_t business = t.fact_slot("business");
+    facts.missing[business].assign(facts.n, 0);
+    facts.missing[business][900] = 1;
+    auto b = facts.batch(t);
+    try {
+      kr::triage_batch(b, {threads, 100});
+      FAIL() << "no error";
+    } catch (const kefu::error& e) {
+      EXPECT_EQ(std::string(e.what()), "row 900: missing fact(s) business");
+      EXPECT_EQ(e.id(), "kefu.rules.missing_fact");
+    }
+    facts.missing[business][900] = 0;
+    auto b2 = facts.batch(t);
+    try {
+      kr::triage_batch(b2, {threads, 100});
+      FAIL() << "no error";
+    } catch (const kefu::error& e) {
+      const std::string what = e.what();
+      EXPECT_EQ(what.rfind("row 1500: fact 'purchased_at' (", 0), 0u) << what;
+      try {
+        t.triage(facts.record(t, 1500));
+      } catch (const kefu::error& single) {
+        EXPECT_EQ(what, "row 1500: " + std::string(single.what()));
+      }
+    }
+  }
+}
+
+TEST(TriageColumns, BadValuesAreRefusedBeforeAnyRowIsTriaged) {
+  const auto& t = shipped();
+  random_facts facts(t, 50, 3);
+  const std::size_t amount = t.fact_slot("claimed_amount");
+  facts.given[amount] = 1;
+  facts.numbers[amount].assign(facts.n, 100);
+  facts.missing[amount].clear();
+  facts.numbers[amount][20] = -5;  // non_negative
+  const std::size_t category = t.fact_slot("category");
+  facts.numbers[category][30] = 99;  // not one of its values
+  try {
+    kr::triage_batch(facts.batch(t));
+    FAIL() << "no error";
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(std::string(e.what()), "row 20: fact 'claimed_amount' cannot be negative (got -¥0.05)");
+    EXPECT_EQ(e.id(), "kefu.rules.negative_fact");
+  }
+}
+
+TEST(TriageColumns, DerivedAndUnknownFactsAreRefusedAsColumns) {
+  const auto& t = shipped();
+  kr::batch b(t, 3);
+  std::vector<std::int64_t> tiers{0, 1, 2};
+  try {
+    b.numbers(t.fact_slot("tier"), tiers.data());
+    FAIL() << "no error";
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("fact 'tier' is derived (", 0), 0u) << e.what();
+    EXPECT_EQ(e.id(), "kefu.rules.derived_fact");
+  }
+  try {
+    b.slot("categroy");
+    FAIL() << "no error";
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(std::string(e.what()), "unknown fact 'categroy' (did you mean 'category'?)");
+  }
+  EXPECT_THROW(kr::evaluate_columns(b), kefu::error);  // a batch of facts is not one policy's inputs
+  kr::batch inputs(t.risk(), 0);
+  EXPECT_THROW(kr::triage_batch(inputs), kefu::error);
+}
