@@ -1,6 +1,7 @@
 // kefu.Policy: the handbook policy of a rules directory, and triage of complaint facts.
 #include "register.hpp"
 #include "partial_decision.hpp"
+#include "convert/columns.hpp"
 #include "convert/rows.hpp"
 
 #include <kefu/kpi/scorecard.hpp>
@@ -8,7 +9,11 @@
 #include <kefu/rules/policy_handle.hpp>
 #include <kefu/rules/triage.hpp>
 
+#include <pybind11/numpy.h>
 #include <pybind11/stl.h>
+
+#include <limits>
+#include <unordered_map>
 
 namespace py = pybind11;
 namespace kr = kefu::rules;
@@ -25,23 +30,6 @@ struct py_partial_triage {
   kr::partial_triage t;
 };
 
-/// A triage policy as a row_reader target: facts, with the vocabulary's defaults; derived facts
-/// cannot be given; triage itself checks the required ones.
-struct triage_target {
-  static constexpr const char* noun = "fact";
-  const kr::triage_policy* t;
-  const std::vector<kr::field>& fields() const { return t->facts(); }
-  const kefu::time_zone& zone() const { return t->zone(); }
-  kr::record make() const { return t->make_facts(); }
-  void set_value(kr::record& r, std::size_t slot, kr::value v) const { t->set_fact_value(r, slot, std::move(v)); }
-  void set_text(kr::record& r, std::size_t slot, const std::string& text) const { t->set_fact(r, slot, text); }
-  void finish(const kr::record&) const {}
-  [[noreturn]] void unknown(const std::string& name) const {
-    t->fact_slot(name);  // throws "unknown fact 'x' (did you mean …)"
-    throw kefu::error("unknown fact '" + name + "'");
-  }
-};
-using facts_rows = row_reader<triage_target>;
 
 struct py_triage {
   triage_ptr policy;
@@ -72,56 +60,125 @@ std::vector<py_triage> triage_records(const triage_ptr& t, std::vector<kr::recor
   return out;
 }
 
-py::object results_frame(const std::vector<py_triage>& rs, const kefu::time_zone& z, py::handle index) {
-  py::dict c;
-  auto column = [&](const char* name, auto get) {
-    py::list col;
-    for (const auto& r : rs) col.append(get(r.result));
-    c[name] = col;
-  };
-  column("risk_level", [](const kr::triage_result& r) { return py::str(r.risk.level); });
-  column("risk_signals", [](const kr::triage_result& r) {
-    std::string s;
-    for (const auto& sig : r.risk.signals) s += (s.empty() ? "" : ",") + sig.rule_id;
-    return py::str(s);
-  });
-  column("tier", [](const kr::triage_result& r) { return py::str(r.tier); });
-  column("owners", [](const kr::triage_result& r) {
-    std::string s;
-    for (const auto& o : r.owners) s += (s.empty() ? "" : ",") + o;
-    return py::str(s);
-  });
-  column("first_response_due", [&](const kr::triage_result& r) { return due(r.first_response, z); });
-  column("resolution_due", [&](const kr::triage_result& r) { return due(r.resolution, z); });
-  column("follow_up_due", [&](const kr::triage_result& r) -> py::object {
-    return r.follow_up ? due(*r.follow_up, z) : py::object(py::none());
-  });
-  column("deadlines_provisional", [](const kr::triage_result& r) {
-    bool p = r.first_response.provisional || r.resolution.provisional || (r.follow_up && r.follow_up->provisional);
-    for (const auto& t : r.targets) p = p || t.provisional;
-    return py::bool_(p);
-  });
-  column("follow_up_required", [](const kr::triage_result& r) { return py::bool_(r.follow_up_required); });
-  column("report_required", [](const kr::triage_result& r) { return py::bool_(r.report_required); });
-  column("refund_decision", [](const kr::triage_result& r) { return py::str(r.refund.decision); });
-  column("refund_rule_id", [](const kr::triage_result& r) -> py::object {
-    return r.refund.rule_id.empty() ? py::object(py::none()) : py::object(py::str(r.refund.rule_id));
-  });
-  column("refund_reason", [](const kr::triage_result& r) { return py::str(r.refund.reason); });
-  // The rules behind the tier and the SLA targets, as risk_signals names the risk rules: what a policy diff
-  // counts as rules gaining and losing hits.
-  auto joined = [](const std::vector<std::string>& ids) {
-    std::string s;
-    for (const auto& id : ids) s += (s.empty() ? "" : ",") + id;
-    return py::str(s);
-  };
-  column("tier_rules", [&](const kr::triage_result& r) { return joined(r.tier_rules); });
-  column("target_rules", [&](const kr::triage_result& r) {
-    std::vector<std::string> ids;
-    for (const auto& t : r.targets) ids.push_back(t.rule_id);
-    return joined(ids);
-  });
-  return py::module_::import("pandas").attr("DataFrame")(c, py::arg("index") = index);
+/// Texts as codes into the distinct ones (most rows share a few combinations of rule ids).
+class text_codes {
+ public:
+  std::int32_t code(const std::string& text) {
+    const auto it = codes_.find(text);
+    if (it != codes_.end()) return it->second;
+    const auto k = static_cast<std::int32_t>(distinct_.size());
+    distinct_.push_back(text);
+    codes_.emplace(text, k);
+    return k;
+  }
+  const std::vector<std::string>& distinct() const noexcept { return distinct_; }
+
+ private:
+  std::unordered_map<std::string, std::int32_t> codes_;
+  std::vector<std::string> distinct_;
+};
+
+/// A pandas text column from codes into `distinct` (−1: missing): the column pandas would make of the texts
+/// themselves (its default string dtype), built by one `take` instead of one Python str per row.
+py::object coded_column(const std::vector<std::string>& distinct, const std::int32_t* codes, std::size_t n) {
+  py::list values;
+  for (const auto& d : distinct) values.append(py::str(d));
+  py::array_t<std::int64_t> index(static_cast<py::ssize_t>(n));
+  auto* out = index.mutable_data();
+  for (std::size_t i = 0; i < n; ++i) out[i] = codes[i];
+  return py::module_::import("pandas").attr("Series")(values).attr("array").attr("take")(index, py::arg("allow_fill") = true);
+}
+
+/// Row i's ids of `rules` for the rule indices in [offsets[i], offsets[i + 1]), comma-joined.
+py::object joined_ids(const std::vector<kr::rule>& rules, const std::vector<std::int64_t>& offsets,
+                      const std::vector<std::int32_t>& indices) {
+  const std::size_t n = offsets.size() - 1;
+  text_codes texts;
+  std::vector<std::int32_t> codes(n);
+  std::string text;
+  for (std::size_t i = 0; i < n; ++i) {
+    text.clear();
+    for (auto k = offsets[i]; k < offsets[i + 1]; ++k) {
+      if (!text.empty()) text += ',';
+      text += rules[static_cast<std::size_t>(indices[static_cast<std::size_t>(k)])].id;
+    }
+    codes[i] = texts.code(text);
+  }
+  return coded_column(texts.distinct(), codes.data(), n);
+}
+
+/// Instants (seconds since 1970-01-01Z; `set` false: NaT) as a pandas datetime array in `tzinfo`, microseconds.
+py::object due_column(const std::vector<std::int64_t>& seconds, const std::vector<std::uint8_t>* set, const py::object& tzinfo) {
+  const std::size_t n = seconds.size();
+  py::array_t<std::int64_t> us(static_cast<py::ssize_t>(n));
+  auto* out = us.mutable_data();
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = set && !(*set)[i] ? std::numeric_limits<std::int64_t>::min() : seconds[i] * 1000000;  // min: NaT
+  const py::module_ pd = py::module_::import("pandas");
+  return pd.attr("DatetimeIndex")(us.attr("view")("datetime64[us]")).attr("tz_localize")("UTC").attr("tz_convert")(tzinfo).attr("array");
+}
+
+template <class F>
+py::array_t<bool> bool_column(std::size_t n, F&& get) {
+  py::array_t<bool> out(static_cast<py::ssize_t>(n));
+  auto* o = out.mutable_data();
+  for (std::size_t i = 0; i < n; ++i) o[i] = get(i);
+  return out;
+}
+
+/// The triage of a batch as a DataFrame: the columns (and dtypes) Policy.triage gives for a DataFrame.
+py::object columns_frame(const kr::triage_policy& t, const kr::triage_columns& c, py::handle index) {
+  const std::size_t n = c.size();
+  const py::object tzinfo = to_datetime(kefu::instant::from_unix(0), t.zone()).attr("tzinfo");
+  auto values_of = [&](const char* fact) -> const std::vector<std::string>& { return t.facts()[t.fact_slot(fact)].values; };
+  py::dict d;
+  d["risk_level"] = coded_column(values_of("risk_level"), c.risk_level.data(), n);
+  d["risk_signals"] = joined_ids(t.risk().rules(), c.signal_offsets, c.signal_rules);
+  d["tier"] = coded_column(values_of("tier"), c.tier.data(), n);
+  {
+    const auto& owner_values = t.tiers().outputs()[t.tiers().output_index("owners")].values;
+    text_codes texts;
+    std::unordered_map<std::int64_t, std::int32_t> by_mask;
+    std::vector<std::int32_t> codes(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      auto it = by_mask.find(c.owners[i]);
+      if (it == by_mask.end()) {
+        std::string text;
+        for (std::size_t k = 0; k < owner_values.size(); ++k)
+          if ((c.owners[i] >> k) & 1) text += (text.empty() ? "" : ",") + owner_values[k];
+        it = by_mask.emplace(c.owners[i], texts.code(text)).first;
+      }
+      codes[i] = it->second;
+    }
+    d["owners"] = coded_column(texts.distinct(), codes.data(), n);
+  }
+  d["first_response_due"] = due_column(c.first_response_due, nullptr, tzinfo);
+  d["resolution_due"] = due_column(c.resolution_due, nullptr, tzinfo);
+  d["follow_up_due"] = due_column(c.follow_up_due, &c.follow_up_required, tzinfo);
+  d["deadlines_provisional"] = bool_column(n, [&](std::size_t i) { return c.provisional[i] != 0; });
+  d["follow_up_required"] = bool_column(n, [&](std::size_t i) { return c.follow_up_required[i] != 0; });
+  d["report_required"] = bool_column(n, [&](std::size_t i) { return c.report_required[i] != 0; });
+  d["refund_decision"] = coded_column(values_of("refund_decision"), c.refund_decision.data(), n);
+  {
+    const auto& refund = t.refund();
+    const std::size_t reason_out = refund.output_index("reason");
+    std::vector<std::string> ids, reasons;  // per rule; reasons[rules]: the default's
+    for (const auto& r : refund.rules()) ids.push_back(r.id);
+    for (std::size_t r = 0; r <= refund.rules().size(); ++r) {
+      const kr::value* reason = r == refund.rules().size() ? refund.output_of(kr::decision{}, reason_out)
+                                                           : refund.output_of_rule(static_cast<std::uint32_t>(r), reason_out);
+      reasons.push_back(reason ? reason->text : std::string());
+    }
+    std::vector<std::int32_t> reason_codes(n);
+    for (std::size_t i = 0; i < n; ++i)
+      reason_codes[i] = c.refund_rule[i] < 0 ? static_cast<std::int32_t>(refund.rules().size()) : c.refund_rule[i];
+    d["refund_rule_id"] = coded_column(ids, c.refund_rule.data(), n);  // −1 (the default): missing
+    d["refund_reason"] = coded_column(reasons, reason_codes.data(), n);
+  }
+  d["tier_rules"] = joined_ids(t.escalation().rules(), c.tier_rule_offsets, c.tier_rules);
+  d["target_rules"] = joined_ids(t.sla_targets().rules(), c.target_offsets, c.target_rules);
+  const py::object frame = py::module_::import("pandas").attr("DataFrame");
+  return index ? frame(d, py::arg("index") = index) : frame(d);
 }
 
 /// A rules directory's documents by name as a dict of their Python objects (bound with non-const holders).
@@ -141,27 +198,6 @@ kr::load_options load_options_of(const std::optional<std::string>& beyond_offici
 }  // namespace
 
 kr::record read_facts(const kr::triage_policy& t, py::handle facts) { return facts_rows(triage_target{&t}).read(facts); }
-
-/// A DataFrame's facts, read column by column: one `tolist()` per column instead of a dict per row (pandas'
-/// to_dict("records") was most of the DataFrame path's cost). On any error the frame is read again row by
-/// row, so the error names the first bad row, exactly as a list of dicts would.
-static std::vector<kr::record> read_fact_frame(const kr::triage_policy& t, py::handle frame) {
-  const facts_rows reader(triage_target{&t});
-  const std::size_t n = py::len(frame.attr("index"));
-  std::vector<kr::record> records;
-  records.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) records.push_back(t.make_facts());
-  try {
-    for (auto column : frame.attr("columns")) {
-      const std::size_t slot = reader.slot_of(column);
-      const py::list values = frame.attr("__getitem__")(column).attr("tolist")();
-      for (std::size_t i = 0; i < n; ++i) reader.set(records[i], slot, PyList_GET_ITEM(values.ptr(), static_cast<Py_ssize_t>(i)));
-    }
-  } catch (const kefu::error&) {
-    return read_fact_rows(t, frame.attr("to_dict")("records"));
-  }
-  return records;
-}
 
 std::vector<kr::record> read_fact_rows(const kr::triage_policy& t, py::iterable rows) {
   std::vector<kr::record> records;
@@ -314,7 +350,11 @@ void register_triage(py::module_& m) {
       .def(
           "triage",
           [](const triage_ptr& t, py::handle facts) -> py::object {
-            if (is_frame(facts)) return results_frame(triage_records(t, read_fact_frame(*t, facts)), t->zone(), facts.attr("index"));
+            if (is_frame(facts)) {
+              py::object index;
+              const auto columns = triage_columns_of(*t, facts, index);
+              return columns_frame(*t, columns, index);
+            }
             if (py::isinstance<py::list>(facts) || py::isinstance<py::tuple>(facts))
               return py::cast(triage_records(t, read_fact_rows(*t, py::reinterpret_borrow<py::iterable>(facts))));
             auto record = std::make_shared<kr::record>(facts_rows(triage_target{t.get()}).read(facts));
@@ -323,6 +363,19 @@ void register_triage(py::module_& m) {
           py::arg("facts"),
           "Triage a dict of facts (a TriageResult), a list of dicts (a list) or a pandas DataFrame (a DataFrame of "
           "results with the same index). Unknown facts and values outside an enum are errors naming the field.")
+      .def(
+          "triage_columns",
+          [](const triage_ptr& t, py::handle data, std::optional<unsigned> threads) {
+            py::object index;
+            const auto columns = triage_columns_of(*t, data, index, threads.value_or(0));
+            return columns_frame(*t, columns, index);
+          },
+          py::arg("data"), py::kw_only(), py::arg("threads") = py::none(),
+          "Triage of many tickets given as columns: a pandas DataFrame, a pyarrow Table or a dict of fact name → "
+          "column (numpy arrays, pandas Series, lists). Returns a DataFrame with the columns Policy.triage gives for a "
+          "DataFrame (the same index when one was given). Each row is triaged exactly as Policy.triage triages it, "
+          "in C++ without the GIL, on `threads` threads (default: one per core); the error is the one the first bad "
+          "row gives, with its row number.")
       .def(
           "triage_partial",
           [](const triage_ptr& t, py::handle facts) {

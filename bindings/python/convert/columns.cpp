@@ -1,9 +1,13 @@
 // Python columns → a kefu::rules::batch (convert/columns.hpp).
 #include "convert/columns.hpp"
+#include "convert/datetime.hpp"
+
+#include <kefu/money.hpp>
 
 #include <pybind11/numpy.h>
 
 #include <climits>
+#include <limits>
 #include <cstdint>
 #include <exception>
 #include <string_view>
@@ -26,7 +30,9 @@ struct input_column {
   std::vector<std::int64_t> numbers;  // non-text inputs
   std::string text;                   // text inputs: row i is text[ends[i-1], ends[i])
   std::vector<std::size_t> ends;
-  std::vector<std::string_view> views;  // the texts, for the batch (made by add_to)
+  std::vector<std::string_view> views;  // the texts, for the batch (made by add_to unless read in place)
+  bool in_place = false;                // views point into `keep` (an Arrow array's buffers)
+  py::object keep;
   std::vector<std::uint8_t> missing;    // one byte per row when some row has no value
   std::size_t error_row = SIZE_MAX;  // the first row whose value is bad, and why
   std::exception_ptr error;
@@ -38,8 +44,10 @@ struct input_column {
   void add_to(kr::batch& b, std::size_t slot, bool is_text) {
     const std::uint8_t* mask = missing.empty() ? nullptr : missing.data();
     if (is_text) {
-      views.resize(ends.size());
-      for (std::size_t i = 0; i < ends.size(); ++i) views[i] = text_at(i);
+      if (!in_place) {
+        views.resize(ends.size());
+        for (std::size_t i = 0; i < ends.size(); ++i) views[i] = text_at(i);
+      }
       b.texts(slot, views.data(), mask);
     } else {
       b.numbers(slot, numbers.data(), mask, true);  // read from names or checked by the row reader's rules
@@ -59,15 +67,16 @@ kr::decision_columns decide(const kr::policy& p, std::vector<input_column>& cols
 
 /// Reads the columns of a batch into typed input columns, value by value with the row reader's rules,
 /// so a value means (and is refused) exactly as it would be in a dict given to evaluate().
+template <class Rows>
 class column_reader {
  public:
-  column_reader(const kr::policy& p, const policy_rows& rows) : p_(p), rows_(rows), scratch_(p.make_record()) {}
+  explicit column_reader(const Rows& rows) : rows_(rows), scratch_(rows.target.make()) {}
 
   /// Converts one column of n values into `c` (for input `slot`); stops at the first bad value.
   void read(input_column& c, std::size_t slot, py::handle values, std::size_t n) {
     c.given = true;
     c.rows = n;
-    const auto& f = p_.inputs()[slot];
+    const auto& f = fields()[slot];
     const bool text = f.type == kr::value_type::text;
     if (text) {
       c.ends.reserve(n);
@@ -86,6 +95,8 @@ class column_reader {
       read_coded(c, slot, fu[0], py::list(fu[1]), n);
       return;
     }
+    if (f.type == kr::value_type::datetime && read_datetimes(c, slot, values, n)) return;
+    if (f.type == kr::value_type::text && read_arrow_texts(c, values, n)) return;
     py::object array;
     if (py::isinstance<py::array>(values)) {
       array = py::reinterpret_borrow<py::object>(values);
@@ -112,13 +123,13 @@ class column_reader {
   void read_items(input_column& c, std::size_t slot, const std::vector<PyObject*>& items, std::size_t n) {
     c.given = true;
     c.rows = n;
-    if (p_.inputs()[slot].type == kr::value_type::text)
+    if (fields()[slot].type == kr::value_type::text)
       c.ends.reserve(n);
     else
       c.numbers.reserve(n);
     for (std::size_t row = 0; row < n; ++row) {
       if (!items[row])
-        push_missing(c, p_.inputs()[slot], row);
+        push_missing(c, fields()[slot], row);
       else if (!put(c, slot, row, items[row]))
         return;
     }
@@ -127,7 +138,7 @@ class column_reader {
  private:
   /// One value; false (and the error kept) when it is bad.
   bool put(input_column& c, std::size_t slot, std::size_t row, py::handle item) {
-    const auto& f = p_.inputs()[slot];
+    const auto& f = fields()[slot];
     PyObject* o = item.ptr();
     // The common cases directly (as row_reader::set reads them); everything else through it.
     if (f.type == kr::value_type::enumeration && PyUnicode_CheckExact(o)) {
@@ -145,12 +156,23 @@ class column_reader {
       push(c, f, o == Py_True ? 1 : 0, {});
       return true;
     }
+    if (f.type == kr::value_type::money && py::isinstance<kefu::money>(item)) {
+      push(c, f, item.cast<const kefu::money&>().fen(), {});
+      return true;
+    }
+    if (f.type == kr::value_type::date) {
+      std::int64_t days = 0;
+      if (exact_date_days(o, days)) {
+        push(c, f, days, {});
+        return true;
+      }
+    }
     if (PyUnicode_CheckExact(o) && f.type != kr::value_type::text) {  // text such as "1000.50": parsed as its type
       Py_ssize_t size = 0;
       const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size);
       if (!utf8) throw py::error_already_set();
       try {
-        p_.set(scratch_, slot, std::string(utf8, static_cast<std::size_t>(size)));
+        rows_.target.set_text(scratch_, slot, std::string(utf8, static_cast<std::size_t>(size)));
       } catch (const kefu::error&) {
         c.error_row = row;
         c.error = std::current_exception();
@@ -178,7 +200,7 @@ class column_reader {
     if (scratch_.present[slot]) {
       push(c, f, scratch_.numbers[slot], scratch_.texts[slot]);
     } else {  // None, NaN, NaT, pandas.NA: the default, or missing
-      push_missing(c, p_.inputs()[slot], row);
+      push_missing(c, fields()[slot], row);
     }
     return true;
   }
@@ -195,7 +217,7 @@ class column_reader {
   /// numpy bool and integer columns for bool, int and money inputs, read in place; false when the
   /// column needs the value-by-value path.
   bool read_typed(input_column& c, std::size_t slot, const py::array& a) {
-    const auto& f = p_.inputs()[slot];
+    const auto& f = fields()[slot];
     const char kind = a.dtype().kind();
     const bool ints = kind == 'i' || (kind == 'u' && a.itemsize() < 8);
     if (a.ndim() != 1) return false;
@@ -220,10 +242,79 @@ class column_reader {
     return true;
   }
 
+  /// A pandas text column stored by pyarrow (pandas' default string dtype): the texts are read where Arrow
+  /// keeps them, without a Python str per row. False for any other column.
+  bool read_arrow_texts(input_column& c, py::handle values, std::size_t n) {
+    if (!py::hasattr(values, "dtype") || !py::hasattr(values, "array")) return false;
+    const py::object dtype = values.attr("dtype");
+    if (!py::hasattr(dtype, "storage") || py::str(dtype.attr("storage")).cast<std::string>() != "pyarrow") return false;
+    py::object arrow = py::module_::import("pyarrow").attr("array")(values.attr("array"));
+    if (py::hasattr(arrow, "combine_chunks")) arrow = arrow.attr("combine_chunks")();
+    const std::string type = py::str(arrow.attr("type")).cast<std::string>();
+    const bool large = type == "large_string";
+    if ((!large && type != "string") || py::len(arrow) != n) return false;
+    const py::list buffers = arrow.attr("buffers")();
+    const auto offset = arrow.attr("offset").cast<std::size_t>();
+    const std::uint8_t* validity = nullptr;
+    if (!buffers[0].is_none()) validity = static_cast<const std::uint8_t*>(py::buffer(buffers[0]).request().ptr);
+    const auto* offsets = static_cast<const char*>(py::buffer(buffers[1]).request().ptr);
+    const char* data = buffers[2].is_none() ? "" : static_cast<const char*>(py::buffer(buffers[2]).request().ptr);
+    auto at = [&](std::size_t i) -> std::int64_t {
+      if (large) return reinterpret_cast<const std::int64_t*>(offsets)[i];
+      return reinterpret_cast<const std::int32_t*>(offsets)[i];
+    };
+    c.keep = arrow;
+    c.in_place = true;
+    c.views.resize(n);
+    for (std::size_t row = 0; row < n; ++row) {
+      const std::size_t k = offset + row;
+      if (validity && !((validity[k / 8] >> (k % 8)) & 1)) {
+        if (c.missing.empty()) c.missing.assign(n, 0);
+        c.missing[row] = 1;
+        continue;
+      }
+      const std::int64_t begin = at(k), end = at(k + 1);
+      c.views[row] = std::string_view(data + begin, static_cast<std::size_t>(end - begin));
+    }
+    return true;
+  }
+
+  /// A datetime64 column (numpy, or pandas naive or aware) for a datetime input, read as integers: aware
+  /// values are instants, naive ones local time in the zone (as a naive datetime in a dict is read); the
+  /// fraction of a second is dropped, as it is for a datetime; NaT is a missing value. False when the
+  /// column holds something else.
+  bool read_datetimes(input_column& c, std::size_t slot, py::handle values, std::size_t n) {
+    if (!py::hasattr(values, "dtype")) return false;
+    const py::object dtype = values.attr("dtype");
+    if (!py::hasattr(dtype, "kind") || py::str(dtype.attr("kind")).cast<std::string>() != "M") return false;
+    const bool aware = py::hasattr(dtype, "tz") && !dtype.attr("tz").is_none();
+    const std::string unit = py::hasattr(dtype, "unit") ? py::str(dtype.attr("unit")).cast<std::string>()
+                                                       : py::str(numpy().attr("datetime_data")(dtype)[py::int_(0)]).cast<std::string>();
+    const std::int64_t per_second = unit == "s" ? 1 : unit == "ms" ? 1000 : unit == "us" ? 1000000 : unit == "ns" ? 1000000000 : 0;
+    if (per_second == 0) return false;
+    // pandas: as numpy datetime64 in the same unit (aware values become UTC); numpy: as is.
+    const py::object numpy_values = py::isinstance<py::array>(values)
+                                        ? py::reinterpret_borrow<py::object>(values)
+                                        : values.attr("to_numpy")(py::arg("dtype") = py::str("datetime64[" + unit + "]"));
+    const auto ints = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(numpy_values.attr("view")("int64"));
+    if (!ints || static_cast<std::size_t>(ints.size()) != n) return false;
+    const std::int64_t* v = ints.data();
+    const auto& zone = rows_.target.zone();
+    for (std::size_t row = 0; row < n; ++row) {
+      if (v[row] == std::numeric_limits<std::int64_t>::min()) {  // NaT
+        push_missing(c, fields()[slot], row);
+        continue;
+      }
+      const std::int64_t s = kefu::detail::floor_div(v[row], per_second);
+      c.numbers.push_back(aware ? s : zone.from_local_seconds(s).unix_seconds());
+    }
+    return true;
+  }
+
   /// Values given as codes into a few distinct values (a pandas Categorical, a factorized string
   /// column): each distinct value is read once; a code below 0 is a missing value.
   void read_coded(input_column& c, std::size_t slot, py::handle codes_array, const py::list& distinct, std::size_t n) {
-    const auto& f = p_.inputs()[slot];
+    const auto& f = fields()[slot];
     const auto codes = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(codes_array);
     if (!codes) throw py::error_already_set();
     input_column values;  // row k: distinct value k
@@ -240,7 +331,7 @@ class column_reader {
     for (std::size_t row = 0; row < n; ++row) {
       const std::int64_t k = code(static_cast<py::ssize_t>(row));
       if (k < 0) {
-        push_missing(c, p_.inputs()[slot], row);
+        push_missing(c, fields()[slot], row);
         continue;
       }
       const auto ku = static_cast<std::size_t>(k);
@@ -266,8 +357,9 @@ class column_reader {
     push(c, f, 0, {});
   }
 
-  const kr::policy& p_;
-  const policy_rows& rows_;
+  const std::vector<kr::field>& fields() const { return rows_.target.fields(); }
+
+  const Rows& rows_;
   kr::record scratch_;
 };
 
@@ -325,7 +417,7 @@ kr::decision_columns decide_dicts(const kr::policy& policy, const policy_rows& r
       column[i] = value;
     }
   }
-  column_reader columns(*p, reader);
+  column_reader<policy_rows> columns(reader);
   std::vector<input_column> cols(inputs.size());
   std::vector<std::size_t> order;
   for (std::size_t s = 0; s < inputs.size(); ++s) {
@@ -350,32 +442,22 @@ kr::decision_columns decide_dicts(const kr::policy& policy, const policy_rows& r
   return kr::evaluate_columns(b);
 }
 
-}  // namespace
 
-kr::decision_columns decide_columns(const kr::policy& policy, py::handle data, py::object& index) {
-  const kr::policy* p = &policy;
-  const policy_rows reader(policy_target{p});
-  if (PyList_Check(data.ptr()) || PyTuple_Check(data.ptr())) return decide_dicts(policy, reader, data);
-  py::object items;
-  if (is_frame(data)) {
-    items = data.attr("items")();
-    index = data.attr("index");
-  } else if (PyDict_Check(data.ptr()) || (py::hasattr(data, "items") && py::hasattr(data, "keys"))) {
-    items = data.attr("items")();
-  } else {
-    throw py::type_error("evaluate_columns: expected a pandas DataFrame, a dict of columns or a list of dicts, got " +
-                         type_name(data));
-  }
-  const auto& inputs = p->inputs();
-  column_reader columns(*p, reader);
-  std::vector<input_column> cols(inputs.size());
-  std::vector<std::size_t> order;  // slots in the order the columns came
-  std::size_t n = 0;
+/// The columns of a DataFrame or a dict of columns (`items`: its items()), read for `reader`'s fields; n is
+/// the number of rows.
+template <class Rows>
+void read_columns(const Rows& reader, py::handle items, std::vector<input_column>& cols, std::vector<std::size_t>& order,
+                  std::size_t& n) {
+  const auto& fields = reader.target.fields();
+  column_reader<Rows> columns(reader);
+  cols.assign(fields.size(), input_column{});
+  order.clear();
+  n = 0;
   std::string first;
   for (auto item : items) {
     const py::tuple kv = item.cast<py::tuple>();
     const std::size_t slot = reader.slot_of(kv[0]);
-    const std::string name = inputs[slot].name;
+    const std::string name = fields[slot].name;
     if (cols[slot].given) throw py::value_error("column '" + name + "' is given twice");
     const py::object values = as_column(kv[1], name);
     const std::size_t len = py::len(values);
@@ -389,7 +471,55 @@ kr::decision_columns decide_columns(const kr::policy& policy, py::handle data, p
     columns.read(cols[slot], slot, values, n);
     order.push_back(slot);
   }
+}
+
+/// The items of a DataFrame (its index kept in `index`) or of a mapping of columns; `what` names the caller.
+py::object column_items(py::handle data, py::object& index, const char* what) {
+  if (is_frame(data)) {
+    index = data.attr("index");
+    return data.attr("items")();
+  }
+  if (py::hasattr(data, "column_names") && py::hasattr(data, "to_pandas")) {  // a pyarrow Table
+    const py::object frame = data.attr("to_pandas")();
+    index = frame.attr("index");
+    return frame.attr("items")();
+  }
+  if (PyDict_Check(data.ptr()) || (py::hasattr(data, "items") && py::hasattr(data, "keys"))) return data.attr("items")();
+  throw py::type_error(std::string(what) + ": expected a pandas DataFrame, a pyarrow Table or a dict of columns, got " +
+                       type_name(data));
+}
+
+}  // namespace
+
+kr::decision_columns decide_columns(const kr::policy& policy, py::handle data, py::object& index) {
+  const kr::policy* p = &policy;
+  const policy_rows reader(policy_target{p});
+  if (PyList_Check(data.ptr()) || PyTuple_Check(data.ptr())) return decide_dicts(policy, reader, data);
+  if (!is_frame(data) && !PyDict_Check(data.ptr()) && !(py::hasattr(data, "items") && py::hasattr(data, "keys")))
+    throw py::type_error("evaluate_columns: expected a pandas DataFrame, a dict of columns or a list of dicts, got " +
+                         type_name(data));
+  const py::object items = column_items(data, index, "evaluate_columns");
+  std::vector<input_column> cols;
+  std::vector<std::size_t> order;
+  std::size_t n = 0;
+  read_columns(reader, items, cols, order, n);
   return decide(*p, cols, order, n);
+}
+
+kr::triage_columns triage_columns_of(const kr::triage_policy& t, py::handle data, py::object& index, unsigned threads) {
+  const facts_rows reader(triage_target{&t});
+  const py::object items = column_items(data, index, "triage_columns");
+  std::vector<input_column> cols;
+  std::vector<std::size_t> order;
+  std::size_t n = 0;
+  read_columns(reader, items, cols, order, n);
+  if (order.empty() && index) n = py::len(index);
+  kr::batch b(t, n);
+  for (const std::size_t s : order) cols[s].add_to(b, s, t.facts()[s].type == kr::value_type::text);
+  kr::batch_options options;
+  options.threads = threads;
+  py::gil_scoped_release release;
+  return kr::triage_batch(b, options);
 }
 
 }  // namespace kefu::python

@@ -7,6 +7,7 @@
 
 #include <kefu/rules/batch.hpp>
 #include <kefu/rules/policy.hpp>
+#include <kefu/rules/triage_columns.hpp>
 
 #include <pybind11/pybind11.h>
 
@@ -21,6 +22,12 @@ inline std::string row_prefix(std::size_t row) { return "row " + std::to_string(
 /// `p`, without the GIL. `index` becomes the DataFrame's index when a DataFrame was given. Errors name the
 /// row and the input, as evaluate() names them.
 kefu::rules::decision_columns decide_columns(const kefu::rules::policy& p, pybind11::handle data, pybind11::object& index);
+
+/// Reads `data` (a DataFrame, a pyarrow Table or a dict of fact name → column) and triages every row with
+/// `t` on `threads` threads (0: one per core), without the GIL. `index` becomes the DataFrame's index when a
+/// DataFrame (or a Table) was given. Errors name the row and the fact, as Policy.triage names them.
+kefu::rules::triage_columns triage_columns_of(const kefu::rules::triage_policy& t, pybind11::handle data,
+                                              pybind11::object& index, unsigned threads = 0);
 
 /// numpy, imported.
 inline pybind11::module_ numpy() { return pybind11::module_::import("numpy"); }

@@ -80,6 +80,14 @@ bool is_date_object(py::handle x) {
   return PyDate_Check(x.ptr());
 }
 
+bool exact_date_days(PyObject* x, std::int64_t& days) {
+  import_datetime_api();
+  if (!PyDate_CheckExact(x)) return false;
+  days = kefu::detail::days_from_civil(PyDateTime_GET_YEAR(x), static_cast<unsigned>(PyDateTime_GET_MONTH(x)),
+                                       static_cast<unsigned>(PyDateTime_GET_DAY(x)));
+  return true;
+}
+
 kefu::time_zone to_zone(py::handle zone) {
   if (zone.is_none()) return kefu::time_zone::utc();
   if (py::isinstance<kefu::time_zone>(zone)) return zone.cast<kefu::time_zone>();

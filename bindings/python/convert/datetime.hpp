@@ -23,6 +23,8 @@ pybind11::object to_naive_datetime(kefu::instant t, const kefu::time_zone& zone)
 /// datetime.datetime / datetime.date (a datetime is a date too) without importing the module.
 bool is_datetime_object(pybind11::handle x);
 bool is_date_object(pybind11::handle x);
+/// Days since 1970-01-01 of a datetime.date that is exactly a date (not a datetime); false otherwise.
+bool exact_date_days(PyObject* x, std::int64_t& days);
 /// A zone from a TimeZone object or its text ("+08:00", "Asia/Shanghai").
 kefu::time_zone to_zone(pybind11::handle zone);
 /// os.PathLike or str to a filesystem path string.

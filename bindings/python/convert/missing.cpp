@@ -20,6 +20,7 @@ bool is_missing(py::handle v) {
     const double d = PyFloat_AS_DOUBLE(o);
     return d != d;
   }
+  if (py::isinstance<kefu::money>(v)) return false;
   const std::string t = type_name(v);
   return t == "NAType" || t == "NaTType";
 }

@@ -9,6 +9,7 @@
 
 #include <kefu/rules/batch.hpp>
 #include <kefu/rules/policy.hpp>
+#include <kefu/rules/triage.hpp>
 
 #include <stdexcept>
 #include <string>
@@ -137,5 +138,23 @@ struct partial_policy_target : policy_target {
   void finish(const kefu::rules::record&) const {}
 };
 using partial_policy_rows = row_reader<partial_policy_target>;
+
+/// A triage policy as a row_reader target: facts, with the vocabulary's defaults; derived facts
+/// cannot be given; triage itself checks the required ones.
+struct triage_target {
+  static constexpr const char* noun = "fact";
+  const kefu::rules::triage_policy* t;
+  const std::vector<kefu::rules::field>& fields() const { return t->facts(); }
+  const kefu::time_zone& zone() const { return t->zone(); }
+  kefu::rules::record make() const { return t->make_facts(); }
+  void set_value(kefu::rules::record& r, std::size_t slot, kefu::rules::value v) const { t->set_fact_value(r, slot, std::move(v)); }
+  void set_text(kefu::rules::record& r, std::size_t slot, const std::string& text) const { t->set_fact(r, slot, text); }
+  void finish(const kefu::rules::record&) const {}
+  [[noreturn]] void unknown(const std::string& name) const {
+    t->fact_slot(name);  // throws "unknown fact 'x' (did you mean …)"
+    throw kefu::error("unknown fact '" + name + "'");
+  }
+};
+using facts_rows = row_reader<triage_target>;
 
 }  // namespace kefu::python

@@ -132,6 +132,7 @@ std::optional<kr::value> fast_value(const kr::field& f, py::handle v, const kefu
       }
       return std::nullopt;
     case kr::value_type::date:
+      if (exact_date_days(v.ptr(), out.number)) return out;
       if (!py::isinstance(v, t.date) || py::isinstance(v, t.datetime)) return std::nullopt;
       out.number = kefu::detail::days_from_civil(v.attr("year").cast<std::int64_t>(), v.attr("month").cast<unsigned>(),
                                                  v.attr("day").cast<unsigned>());

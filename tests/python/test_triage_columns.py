@@ -1,0 +1,153 @@
+"""Columnar triage (Policy.triage_columns, and Policy.triage of a DataFrame): every row as Policy.triage
+triages its dict, from a DataFrame, a pyarrow Table or a dict of numpy columns; errors name the first bad row."""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kefu
+from kefu.tickets import read_tickets
+
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture(scope="module")
+def policy() -> kefu.Policy:
+    return kefu.default_policy()
+
+
+@pytest.fixture(scope="module")
+def rows(policy):
+    names = {f.name for f in policy.facts}
+    return [{k: v for k, v in r.items() if k in names} for r in read_tickets(kefu.default_data_path())][:600]
+
+
+def expect_equal(frame: pd.DataFrame, results: list) -> None:
+    """Every column of the columnar triage equals the per-ticket results, row for row."""
+    assert len(frame) == len(results)
+    assert list(frame["risk_level"]) == [r.risk.level for r in results]
+    assert list(frame["risk_signals"]) == [",".join(s.rule_id for s in r.risk.signals) for r in results]
+    assert list(frame["tier"]) == [r.tier for r in results]
+    assert list(frame["tier_rules"]) == [",".join(r.tier_rules) for r in results]
+    assert list(frame["owners"]) == [",".join(r.owners) for r in results]
+    assert list(frame["first_response_due"]) == [r.deadlines.first_response.due for r in results]
+    assert list(frame["resolution_due"]) == [r.deadlines.resolution.due for r in results]
+    assert [None if pd.isna(x) else x for x in frame["follow_up_due"]] == [
+        r.deadlines.follow_up.due if r.deadlines.follow_up else None for r in results]
+    assert list(frame["follow_up_required"]) == [r.follow_up_required for r in results]
+    assert list(frame["report_required"]) == [r.report_required for r in results]
+    assert list(frame["refund_decision"]) == [r.refund.decision for r in results]
+    assert [x if isinstance(x, str) else None for x in frame["refund_rule_id"]] == [r.refund.rule_id for r in results]
+    assert list(frame["refund_reason"]) == [r.refund.reason for r in results]
+    assert list(frame["target_rules"]) == [",".join(t.rule_id for t in r.targets) for r in results]
+    provisional = [r.deadlines.first_response.provisional or r.deadlines.resolution.provisional
+                   or bool(r.deadlines.follow_up and r.deadlines.follow_up.provisional)
+                   or any(t.provisional for t in r.targets) for r in results]
+    assert list(frame["deadlines_provisional"]) == provisional
+
+
+def test_a_dataframe_a_table_and_a_dict_of_columns_triage_as_the_rows_do(policy, rows):
+    results = policy.triage(rows)
+    frame = pd.DataFrame(rows)
+    expect_equal(policy.triage(frame), results)
+    expect_equal(policy.triage_columns(frame, threads=1), results)
+    expect_equal(policy.triage_columns(frame, threads=4), results)
+    expect_equal(policy.triage_columns({k: frame[k].to_numpy() for k in frame.columns}), results)
+    expect_equal(policy.triage_columns({k: frame[k].tolist() for k in frame.columns}), results)
+    table = pa.Table.from_pandas(frame.assign(claimed_amount=frame.claimed_amount.map(str),
+                                              order_amount=frame.order_amount.map(str)), preserve_index=False)
+    expect_equal(policy.triage_columns(table), results)
+
+
+def test_the_index_of_a_frame_is_kept(policy, rows):
+    frame = pd.DataFrame(rows).set_index("ticket_id", drop=False)
+    out = policy.triage_columns(frame)
+    assert list(out.index) == list(frame.index)
+    assert list(out.columns) == ["risk_level", "risk_signals", "tier", "owners", "first_response_due", "resolution_due",
+                                 "follow_up_due", "deadlines_provisional", "follow_up_required", "report_required",
+                                 "refund_decision", "refund_rule_id", "refund_reason", "tier_rules", "target_rules"]
+    assert str(out["resolution_due"].dtype) == "datetime64[us, UTC+08:00]"
+
+
+def test_datetime64_columns_naive_aware_and_nat(policy):
+    base = {"business": ["mall"] * 3, "channel": ["phone"] * 3, "category": ["consultation"] * 3}
+    aware = pd.Series(pd.to_datetime(["2026-03-02T10:00:00+08:00", "2026-03-02T02:00:00+00:00", "2026-03-03T09:30:00.750+08:00"],
+                                     format="ISO8601", utc=True)).dt.tz_convert(CST)
+    naive = pd.Series(pd.to_datetime(["2026-03-02T10:00:00", "2026-03-02T10:00:00", "2026-03-03T09:30:00.750"], format="ISO8601"))
+    a = policy.triage_columns({**base, "received_at": aware})
+    b = policy.triage_columns({**base, "received_at": naive})   # naive: Beijing time, as a naive datetime is read
+    c = policy.triage_columns({**base, "received_at": naive.to_numpy().astype("datetime64[ms]")})
+    one = policy.triage({"business": "mall", "channel": "phone", "category": "consultation",
+                         "received_at": dt.datetime(2026, 3, 3, 9, 30, tzinfo=CST)})
+    assert list(a["first_response_due"]) == list(b["first_response_due"]) == list(c["first_response_due"])
+    assert a["first_response_due"].iloc[2] == one.deadlines.first_response.due  # the fraction of a second dropped
+    with pytest.raises(kefu.Error, match=r"^row 1: missing fact\(s\) received_at$"):
+        policy.triage_columns({**base, "received_at": pd.Series(pd.to_datetime(["2026-03-02T10:00:00", None, None]))})
+
+
+def test_arrow_backed_text_with_missing_values_takes_the_default(policy):
+    texts = pd.Series(["我要去微博曝光", None, "还好孩子没有受伤"], dtype="str")
+    out = policy.triage_columns({"business": ["mall"] * 3, "channel": ["phone"] * 3, "category": ["consultation"] * 3,
+                                 "received_at": [dt.datetime(2026, 3, 2, 10, tzinfo=CST)] * 3, "text": texts})
+    assert list(out["risk_level"]) == ["high", "normal", "normal"]
+    assert list(out["risk_signals"]) == ["RISK-MEDIA", "", ""]
+
+
+def test_errors_name_the_first_bad_row_and_the_fact(policy, rows):
+    frame = pd.DataFrame(rows[:50])
+    bad = frame.copy()
+    bad.loc[30, "purchased_at"] = dt.date(2030, 1, 1)   # after receipt: triage's error
+    bad.loc[40, "repeat_complaints"] = -1                 # a value that cannot be read: refused before triage
+    with pytest.raises(kefu.ParseError, match=r"^row 40: fact 'repeat_complaints' cannot be negative \(got -1\)$"):
+        policy.triage_columns(bad)
+    bad.loc[40, "repeat_complaints"] = 0
+    with pytest.raises(kefu.Error, match=r"^row 30: fact 'purchased_at' \(2030-01-01\) is after the local date of received_at"):
+        policy.triage_columns(bad)
+    with pytest.raises(kefu.Error, match=r"^row 30: fact 'purchased_at'"):
+        policy.triage(bad.to_dict("records"))
+    with pytest.raises(kefu.Error, match=r"fact 'tier' is derived"):
+        policy.triage_columns(frame.assign(tier="L1"))
+    with pytest.raises(kefu.Error, match=r"unknown fact 'categroy' \(did you mean 'category'\?\)"):
+        policy.triage_columns(frame.rename(columns={"category": "categroy"}))
+    with pytest.raises(ValueError, match=r"column 'channel' has 3 values, column 'business' has 2"):
+        policy.triage_columns({"business": ["mall", "mall"], "channel": ["phone"] * 3})
+    with pytest.raises(TypeError, match=r"expected a pandas DataFrame, a pyarrow Table or a dict of columns"):
+        policy.triage_columns([{"business": "mall"}])
+
+
+def test_an_empty_frame_gives_an_empty_frame(policy, rows):
+    out = policy.triage_columns(pd.DataFrame(rows).iloc[:0])
+    assert len(out) == 0
+    assert "resolution_due" in out.columns
+
+
+_CATEGORIES = ["consultation", "quality_defect", "refund_request", "safety_injury", "live_seafood_dead",
+               "billing_error", "logistics_delay", "service_attitude", "cold_chain_break", "duplicate_charge"]
+_TEXTS = ["", "我要投诉你们", "要去微博曝光", "打了１２３１５热线", "还好孩子没有受伤，就是包装破了", "吃了拉肚子住院了",
+          "律师函已经寄出", "再不處理我就報警", "不会去微博曝光的，放心", "订单4123159876"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "business": st.sampled_from(["ecommerce", "mall", "smart_counter", "fresh"]),
+    "channel": st.sampled_from(["phone", "online", "email", "wecom", "social", "store"]),
+    "category": st.sampled_from(_CATEGORIES),
+    "received_at": st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2028, 12, 31)).map(
+        lambda d: d.replace(tzinfo=CST)),
+    "days_before": st.integers(min_value=0, max_value=400),
+    "text": st.sampled_from(_TEXTS),
+    "claimed_amount": st.integers(min_value=0, max_value=5000),
+    "has_receipt": st.booleans(),
+    "vip": st.booleans(),
+    "repeat_complaints": st.integers(min_value=0, max_value=5),
+}), min_size=1, max_size=40))
+def test_random_tickets_triage_as_one_at_a_time(policy, tickets):
+    for t in tickets:
+        t["purchased_at"] = (t["received_at"] - dt.timedelta(days=t.pop("days_before"))).date()
+    frame = pd.DataFrame(tickets)
+    expect_equal(policy.triage_columns(frame, threads=2), [policy.triage(t) for t in tickets])
