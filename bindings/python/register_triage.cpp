@@ -387,6 +387,25 @@ void register_triage(py::module_& m) {
           "go, and the risk level, tier and refund decision each still can take.")
       .def("__repr__", [](const kr::triage_policy& t) { return "Policy('" + t.directory() + "')"; });
 
+  m.def(
+      "diff_triage",
+      [](const triage_ptr& old_rules, const triage_ptr& new_rules, py::handle old_facts, py::handle new_facts,
+         const std::vector<std::string>& outputs, std::optional<unsigned> threads) {
+        std::vector<std::size_t> wanted;
+        for (const auto& o : outputs) wanted.push_back(kr::triage_output_index(o));
+        const auto changes = diff_columns_of(*old_rules, *new_rules, old_facts, new_facts, wanted, threads.value_or(0));
+        py::array_t<std::int64_t> rows(static_cast<py::ssize_t>(changes.size()));
+        std::copy(changes.rows.begin(), changes.rows.end(), rows.mutable_data());
+        std::vector<std::string> names;
+        for (const auto o : changes.outputs) names.push_back(kr::triage_outputs[o]);
+        return py::make_tuple(rows, py::cast(names), py::cast(changes.old_values), py::cast(changes.new_values));
+      },
+      py::arg("old"), py::arg("new"), py::arg("old_facts"), py::arg("new_facts") = py::none(), py::arg("outputs") = std::vector<std::string>{},
+      py::kw_only(), py::arg("threads") = py::none(),
+      "Internal (kefu.diff.diff_policies): both versions triage the same tickets in C++; returns (rows, outputs, old, "
+      "new), one entry per ticket and output that differs, in row order then kefu.diff.OUTPUTS order. new_facts "
+      "None: the old version's columns are shared (the vocabularies must be the same).");
+
   py::class_<py_partial_triage>(m, "PartialTriage", "What facts that leave some out settle (Policy.triage_partial).")
       .def_property_readonly("missing", [](const py_partial_triage& p) { return p.t.missing; })
       .def_property_readonly("risk_levels", [](const py_partial_triage& p) { return p.t.risk_levels; },

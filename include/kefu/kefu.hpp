@@ -27,6 +27,7 @@
 #include <kefu/rules/suite.hpp>
 #include <kefu/rules/triage.hpp>
 #include <kefu/rules/triage_columns.hpp>
+#include <kefu/rules/triage_diff.hpp>
 #include <kefu/rules/value.hpp>
 
 #include <kefu/kpi/kpi.hpp>

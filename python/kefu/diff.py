@@ -18,7 +18,7 @@ from typing import Any, Iterable, Union
 
 import pandas as pd
 
-from ._core import Policy, mask_text
+from ._core import Policy, diff_triage, mask_text
 
 #: The triage outputs compared, in report order.
 OUTPUTS: tuple[str, ...] = (
@@ -70,13 +70,8 @@ def read_ticket_table(path: str | Path) -> pd.DataFrame:
     raise ValueError(f"{p}: tickets must be CSV (.csv), Parquet (.parquet) or JSON lines (.jsonl), not '{suffix}'")
 
 
-def _comparable(col: pd.Series) -> pd.Series:
-    """A column as text for comparison and display (deadlines as ISO 8601, missing as '')."""
-    if pd.api.types.is_datetime64_any_dtype(col):
-        return pd.Series([v.isoformat() if not pd.isna(v) else "" for v in col], index=col.index, dtype=object)
-    if pd.api.types.is_bool_dtype(col):
-        return col.map({True: "true", False: "false"}).astype(object)
-    return col.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)).astype(object)
+def _vocabulary(rules: Policy) -> list[tuple[Any, ...]]:
+    return [(f.name, str(f.type), tuple(f.values), bool(f.derived)) for f in rules.facts]
 
 
 def diff_policies(old: PolicyLike, new: PolicyLike, tickets: pd.DataFrame,
@@ -88,32 +83,25 @@ def diff_policies(old: PolicyLike, new: PolicyLike, tickets: pd.DataFrame,
     ``text`` are kept for the examples). Returns one row per ticket and output that differs, with columns
     ``ticket`` (the tickets' index label), ``output``, ``old`` and ``new`` (values as text, deadlines in ISO
     8601), in ticket order then :data:`OUTPUTS` order; when the tickets have them, ``ticket_id`` and ``text``
-    (personal data masked, DOM-PRIV-1) come along for the examples. An error in a ticket names its row."""
+    (personal data masked, DOM-PRIV-1) come along for the examples. An error in a ticket names its row.
+
+    Both versions triage the tickets in C++ on every core (``kefu/rules/triage_diff.hpp``); the columns are
+    read once when the two versions share their facts vocabulary."""
     old_rules, new_rules = load_rules(old), load_rules(new)
-    facts = tickets[[f.name for f in old_rules.facts if f.name in tickets.columns and not f.derived]]
-    a = old_rules.triage(facts)
-    b = new_rules.triage(facts)
-    parts = []
-    order = {name: i for i, name in enumerate(OUTPUTS)}
-    for out in outputs:
-        if out not in order:
+    wanted = list(outputs)
+    for out in wanted:
+        if out not in OUTPUTS:
             raise ValueError(f"unknown output {out!r} (expected one of {', '.join(OUTPUTS)})")
-        x, y = _comparable(a[out]), _comparable(b[out])
-        changed = x.ne(y)
-        if changed.any():
-            parts.append(pd.DataFrame({"ticket": x.index[changed.to_numpy()], "output": out,
-                                       "old": x[changed].to_numpy(), "new": y[changed].to_numpy(),
-                                       "_order": order[out]}))
-    if not parts:
-        parts = [pd.DataFrame({"ticket": pd.Series([], dtype=tickets.index.dtype), "output": pd.Series([], dtype=object),
-                               "old": pd.Series([], dtype=object), "new": pd.Series([], dtype=object),
-                               "_order": pd.Series([], dtype=int)})]
-    changes = pd.concat(parts, ignore_index=True)
-    rows = pd.Series(range(len(tickets)), index=tickets.index).loc[changes["ticket"]].to_numpy()
-    changes["_row"] = rows
-    changes = changes.sort_values(["_row", "_order"], kind="stable")
-    rows = changes.pop("_row").to_numpy()
-    changes = changes.drop(columns=["_order"]).reset_index(drop=True)
+
+    def facts_for(rules: Policy) -> pd.DataFrame:
+        return tickets[[f.name for f in rules.facts if f.name in tickets.columns and not f.derived]]
+
+    old_facts = facts_for(old_rules)
+    new_facts = None if _vocabulary(old_rules) == _vocabulary(new_rules) else facts_for(new_rules)
+    rows, names, before, after = diff_triage(old_rules, new_rules, old_facts, new_facts, wanted)
+    changes = pd.DataFrame({"ticket": tickets.index[rows] if len(rows) else pd.Series([], dtype=tickets.index.dtype),
+                            "output": pd.Series(names, dtype=object), "old": pd.Series(before, dtype=object),
+                            "new": pd.Series(after, dtype=object)})
     if "ticket_id" in tickets.columns:
         changes.insert(1, "ticket_id", tickets["ticket_id"].to_numpy()[rows])
     if "text" in tickets.columns:

@@ -2,12 +2,15 @@
 // facts over the shipped vocabulary: every answer equal, the same error for the first bad row, the same on
 // any number of threads.
 #include <kefu/rules/triage_columns.hpp>
+#include <kefu/rules/triage_diff.hpp>
 
 #include "calendar_test_support.hpp"
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <random>
+#include <tuple>
 
 using namespace kefu_test;
 namespace kr = kefu::rules;
@@ -90,8 +93,10 @@ struct random_facts {
     for (std::size_t s = 0; s < given.size(); ++s) {
       if (!given[s] || (!missing[s].empty() && missing[s][i])) continue;
       kr::value v;
-      v.number = numbers[s][i];
-      v.text = strings[s][i];
+      if (t.facts()[s].type == kr::value_type::text)
+        v.text = strings[s][i];
+      else
+        v.number = numbers[s][i];
       t.set_fact_value(r, s, std::move(v));
     }
     return r;
@@ -264,4 +269,87 @@ TEST(TriageColumns, DerivedAndUnknownFactsAreRefusedAsColumns) {
   EXPECT_THROW(kr::evaluate_columns(b), kefu::error);  // a batch of facts is not one policy's inputs
   kr::batch inputs(t.risk(), 0);
   EXPECT_THROW(kr::triage_batch(inputs), kefu::error);
+}
+
+namespace {
+/// The shipped rules with REF-QUALITY-7D's window widened from 7 to 15 days, loaded without their rule tests.
+std::shared_ptr<const kr::triage_policy> window_15(const std::filesystem::path& dir) {
+  std::filesystem::copy(KEFU_TEST_RULES_DIR, dir, std::filesystem::copy_options::recursive);
+  std::ifstream in(dir / "refund.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto rule = text.find("  - id: REF-QUALITY-7D");
+  const auto at = text.find("and days_since_purchase <= 7\n", rule);
+  text.replace(at, std::string("and days_since_purchase <= 7").size(), "and days_since_purchase <= 15");
+  std::ofstream(dir / "refund.yaml") << text;
+  kr::load_options options;
+  options.run_rule_tests = false;
+  return kr::triage_policy::load_directory(dir.string(), options);
+}
+}  // namespace
+
+TEST(TriageDiff, TheChangesAreExactlyWhereTheTicketsDecideDifferently) {
+  const auto& old_rules = shipped();
+  const scratch_dir dir;
+  const auto new_rules = window_15(dir.path / "rules");
+  random_facts facts(old_rules, 3000, 5);
+  // Many quality complaints 8–15 days after purchase: where the two versions part.
+  const std::size_t purchased = old_rules.fact_slot("purchased_at"), received = old_rules.fact_slot("received_at"),
+                    category = old_rules.fact_slot("category");
+  const auto quality = old_rules.facts()[category].value_index("quality_defect");
+  const std::size_t receipt = old_rules.fact_slot("has_receipt");
+  facts.given[receipt] = facts.given[purchased] = 1;
+  facts.numbers[receipt].assign(facts.n, 1);
+  facts.missing[receipt].clear();
+  facts.numbers[purchased].resize(facts.n);
+  facts.missing[purchased].clear();
+  for (std::size_t i = 0; i < facts.n; ++i) {
+    facts.numbers[purchased][i] = facts.numbers[received][i] / 86400 - static_cast<std::int64_t>(2 + i % 20);
+    if (i % 2 == 0) facts.numbers[category][i] = quality;
+  }
+  const auto b = facts.batch(old_rules);
+  const auto changes = kr::diff_policies(old_rules, *new_rules, b);
+  // Compare with triage one ticket at a time under both.
+  std::vector<std::tuple<std::int64_t, std::string, std::string, std::string>> expected;
+  for (std::size_t i = 0; i < facts.n; ++i) {
+    const auto a = old_rules.triage(facts.record(old_rules, i));
+    const auto z = new_rules->triage(facts.record(*new_rules, i));
+    if (a.refund.decision != z.refund.decision) expected.emplace_back(i, "refund_decision", a.refund.decision, z.refund.decision);
+    if (a.refund.rule_id != z.refund.rule_id) expected.emplace_back(i, "refund_rule_id", a.refund.rule_id, z.refund.rule_id);
+    if (a.refund.reason != z.refund.reason) expected.emplace_back(i, "refund_reason", a.refund.reason, z.refund.reason);
+    EXPECT_EQ(a.tier, z.tier);
+  }
+  std::vector<std::tuple<std::int64_t, std::string, std::string, std::string>> got;
+  for (std::size_t k = 0; k < changes.size(); ++k)
+    got.emplace_back(changes.rows[k], kr::triage_outputs[changes.outputs[k]], changes.old_values[k], changes.new_values[k]);
+  EXPECT_EQ(got, expected);
+  EXPECT_GT(got.size(), 30u);  // the random tickets do reach the changed window
+  // The same rules change nothing; only the outputs asked for are compared.
+  EXPECT_EQ(kr::diff_policies(old_rules, old_rules, b).size(), 0u);
+  const auto decisions = kr::diff_policies(old_rules, *new_rules, b, {kr::triage_output_index("refund_decision")});
+  EXPECT_EQ(decisions.size() * 3, changes.size());
+  EXPECT_THROW(kr::triage_output_index("refund_decison"), kefu::error);
+}
+
+TEST(TriageDiff, ColumnsAreSharedOnlyBetweenTheSameVocabularies) {
+  const auto& old_rules = shipped();
+  const scratch_dir dir;
+  std::filesystem::copy(KEFU_TEST_RULES_DIR, dir.path / "rules", std::filesystem::copy_options::recursive);
+  {
+    std::ifstream in(dir.path / "rules" / "facts.yaml");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto at = text.find("  customer_tier:");
+    text.insert(at, "  store_id: {type: text, description: a fact the old vocabulary does not have}\n");
+    std::ofstream(dir.path / "rules" / "facts.yaml") << text;
+  }
+  kr::load_options options;
+  options.run_rule_tests = false;
+  const auto other = kr::triage_policy::load_directory((dir.path / "rules").string(), options);
+  kr::batch b(old_rules, 0);
+  try {
+    kr::rebind(b, *other);
+    FAIL() << "no error";
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(e.id(), "kefu.rules.vocabulary");
+    EXPECT_NE(std::string(e.what()).find("the facts vocabularies differ at fact"), std::string::npos) << e.what();
+  }
 }

@@ -3,11 +3,13 @@
 #include "convert/datetime.hpp"
 
 #include <kefu/money.hpp>
+#include <kefu/rules/triage_diff.hpp>
 
 #include <pybind11/numpy.h>
 
 #include <climits>
 #include <limits>
+#include <memory>
 #include <cstdint>
 #include <exception>
 #include <string_view>
@@ -506,20 +508,55 @@ kr::decision_columns decide_columns(const kr::policy& policy, py::handle data, p
   return decide(*p, cols, order, n);
 }
 
-kr::triage_columns triage_columns_of(const kr::triage_policy& t, py::handle data, py::object& index, unsigned threads) {
-  const facts_rows reader(triage_target{&t});
-  const py::object items = column_items(data, index, "triage_columns");
+namespace {
+
+/// A DataFrame, Table or dict of columns read as facts of a triage policy: the batch and the converted
+/// columns it borrows.
+struct fact_columns {
   std::vector<input_column> cols;
-  std::vector<std::size_t> order;
-  std::size_t n = 0;
-  read_columns(reader, items, cols, order, n);
-  if (order.empty() && index) n = py::len(index);
-  kr::batch b(t, n);
-  for (const std::size_t s : order) cols[s].add_to(b, s, t.facts()[s].type == kr::value_type::text);
+  std::unique_ptr<kr::batch> batch;
+
+  fact_columns(const kr::triage_policy& t, py::handle data, py::object& index, const char* what) {
+    const facts_rows reader(triage_target{&t});
+    const py::object items = column_items(data, index, what);
+    std::vector<std::size_t> order;
+    std::size_t n = 0;
+    read_columns(reader, items, cols, order, n);
+    if (order.empty() && index) n = py::len(index);
+    batch = std::make_unique<kr::batch>(t, n);
+    for (const std::size_t s : order) cols[s].add_to(*batch, s, t.facts()[s].type == kr::value_type::text);
+  }
+};
+
+}  // namespace
+
+kr::triage_columns triage_columns_of(const kr::triage_policy& t, py::handle data, py::object& index, unsigned threads) {
+  const fact_columns facts(t, data, index, "triage_columns");
   kr::batch_options options;
   options.threads = threads;
   py::gil_scoped_release release;
-  return kr::triage_batch(b, options);
+  return kr::triage_batch(*facts.batch, options);
+}
+
+kr::triage_changes diff_columns_of(const kr::triage_policy& old_rules, const kr::triage_policy& new_rules, py::handle old_data,
+                                   py::handle new_data, const std::vector<std::size_t>& outputs, unsigned threads) {
+  py::object index;
+  const fact_columns old_facts(old_rules, old_data, index, "diff_policies");
+  kr::batch_options options;
+  options.threads = threads;
+  if (new_data.is_none()) {
+    py::gil_scoped_release release;
+    return kr::diff_policies(old_rules, new_rules, *old_facts.batch, outputs, options);
+  }
+  py::object new_index;
+  const fact_columns new_facts(new_rules, new_data, new_index, "diff_policies");
+  if (new_facts.batch->rows() != old_facts.batch->rows())
+    throw py::value_error("diff_policies: the new rules' facts have " + std::to_string(new_facts.batch->rows()) +
+                          " rows, the old rules' " + std::to_string(old_facts.batch->rows()));
+  py::gil_scoped_release release;
+  const auto a = kr::triage_batch(*old_facts.batch, options);
+  const auto b = kr::triage_batch(*new_facts.batch, options);
+  return kr::diff_triage(a, b, outputs);
 }
 
 }  // namespace kefu::python

@@ -8,6 +8,7 @@
 #include <kefu/rules/batch.hpp>
 #include <kefu/rules/policy.hpp>
 #include <kefu/rules/triage_columns.hpp>
+#include <kefu/rules/triage_diff.hpp>
 
 #include <pybind11/pybind11.h>
 
@@ -28,6 +29,13 @@ kefu::rules::decision_columns decide_columns(const kefu::rules::policy& p, pybin
 /// DataFrame (or a Table) was given. Errors name the row and the fact, as Policy.triage names them.
 kefu::rules::triage_columns triage_columns_of(const kefu::rules::triage_policy& t, pybind11::handle data,
                                               pybind11::object& index, unsigned threads = 0);
+
+/// Both versions of the rules triage the same tickets and the changes are returned (kefu/rules/triage_diff.hpp).
+/// `new_data` None: the old rules' columns are read once and shared (the vocabularies must be the same);
+/// otherwise each version reads its own.
+kefu::rules::triage_changes diff_columns_of(const kefu::rules::triage_policy& old_rules, const kefu::rules::triage_policy& new_rules,
+                                            pybind11::handle old_data, pybind11::handle new_data,
+                                            const std::vector<std::size_t>& outputs, unsigned threads = 0);
 
 /// numpy, imported.
 inline pybind11::module_ numpy() { return pybind11::module_::import("numpy"); }

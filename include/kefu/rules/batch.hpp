@@ -121,6 +121,7 @@ class batch {
   const std::vector<std::size_t>& order() const noexcept { return order_; }
 
  private:
+  friend batch rebind(const batch& facts, const triage_policy& other);  // kefu/rules/triage_diff.hpp
   column& add(std::size_t slot, bool text);
   /// The first row at fault in one column (a refused or invalid value), npos when none; `error` says why.
   std::size_t first_bad_value(std::size_t slot, std::exception_ptr& error) const;
