@@ -214,7 +214,7 @@ void register_policy(py::module_& m) {
                std::to_string(p.d.missing.size()) + ")";
       });
 
-  py::class_<kr::policy, policy_ptr>(m, "DecisionPolicy", "One policy file: a loaded, checked, immutable decision table.")
+  py::class_<kr::policy, policy_ptr>(m, "DecisionPolicy", py::dynamic_attr(), "One policy file: a loaded, checked, immutable decision table.")
       .def_static("load", [](py::handle path) { return unconst(kr::load_policy_file(to_path(path))); }, py::arg("path"))
       .def_static(
           "from_yaml", [](const std::string& text, const std::string& name) { return unconst(kr::load_policy_string(text, name)); },
@@ -232,7 +232,8 @@ void register_policy(py::module_& m) {
       .def_property_readonly("has_default", &kr::policy::has_default)
       .def(
           "evaluate",
-          [](const policy_ptr& p, py::handle facts, bool trace) -> py::object {
+          [](const py::object& self, py::handle facts, bool trace) -> py::object {
+            const auto p = self.cast<policy_ptr>();
             if (is_frame(facts)) {
               if (trace) throw py::value_error("trace is for one decision at a time; explain rows one by one");
               const auto ds = evaluate_rows(p, facts.attr("to_dict")("records"));
@@ -243,7 +244,7 @@ void register_policy(py::module_& m) {
               return py::cast(evaluate_rows(p, py::reinterpret_borrow<py::iterable>(facts)));
             }
             py_decision d{p, {}, {}, trace, {}};
-            const kr::record r = policy_rows(policy_target{p.get()}).read(facts);
+            const kr::record r = cached_reader<policy_rows>(self, "_kefu_input_reader", [&] { return policy_rows(policy_target{p.get()}); }).read(facts);
             p->evaluate(r, d.decision, trace ? &d.trace : nullptr);
             return py::cast(std::move(d));
           },

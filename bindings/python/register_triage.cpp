@@ -302,7 +302,7 @@ void register_triage(py::module_& m) {
       });
 
   py::class_<kr::triage_policy, triage_ptr>(
-      m, "Policy",
+      m, "Policy", py::dynamic_attr(),
       "The handbook policy of a rules directory: facts vocabulary, risk, escalation, tiers, refund, SLA targets and "
       "calendars. kefu.default_policy() loads the shipped one; Policy.load(directory) a retailer's own.")
       .def_static(
@@ -349,7 +349,8 @@ void register_triage(py::module_& m) {
                              })
       .def(
           "triage",
-          [](const triage_ptr& t, py::handle facts) -> py::object {
+          [](const py::object& self, py::handle facts) -> py::object {
+            const auto t = self.cast<triage_ptr>();
             if (is_frame(facts)) {
               py::object index;
               const auto columns = triage_columns_of(*t, facts, index);
@@ -357,7 +358,8 @@ void register_triage(py::module_& m) {
             }
             if (py::isinstance<py::list>(facts) || py::isinstance<py::tuple>(facts))
               return py::cast(triage_records(t, read_fact_rows(*t, py::reinterpret_borrow<py::iterable>(facts))));
-            auto record = std::make_shared<kr::record>(facts_rows(triage_target{t.get()}).read(facts));
+            const auto& reader = cached_reader<facts_rows>(self, "_kefu_fact_reader", [&] { return facts_rows(triage_target{t.get()}); });
+            auto record = std::make_shared<kr::record>(reader.read(facts));
             return py::cast(py_triage{t, t->triage(*record), record});
           },
           py::arg("facts"),

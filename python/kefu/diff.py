@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Union
@@ -19,6 +18,7 @@ from typing import Any, Iterable, Union
 import pandas as pd
 
 from ._core import Policy, diff_triage, mask_text
+from .tickets import read_ticket_table
 
 #: The triage outputs compared, in report order.
 OUTPUTS: tuple[str, ...] = (
@@ -38,36 +38,6 @@ def load_rules(rules: PolicyLike) -> Policy:
     if isinstance(rules, Policy):
         return rules
     return Policy.load(rules, run_rule_tests=False)
-
-
-def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every value as the text triage reads (kefu parses each fact by its type in the vocabulary): missing
-    values become None, datetimes ISO 8601, bools true/false. Typed readers (Parquet, JSON) give floats for
-    amounts, which kefu refuses as money; their text is exact for the amounts a file can hold."""
-    out = {}
-    for name, col in frame.items():
-        if pd.api.types.is_datetime64_any_dtype(col):
-            out[name] = [None if pd.isna(v) else v.isoformat() for v in col]
-        elif pd.api.types.is_bool_dtype(col):
-            out[name] = ["true" if v else "false" for v in col]
-        else:
-            out[name] = [None if (v is None or (isinstance(v, float) and math.isnan(v))) else
-                         ("true" if v is True else "false" if v is False else str(v)) for v in col]
-    return pd.DataFrame(out, index=frame.index)
-
-
-def read_ticket_table(path: str | Path) -> pd.DataFrame:
-    """Tickets from CSV, Parquet or JSON lines (by suffix: .csv, .parquet/.pq, .jsonl/.ndjson), as text."""
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix == ".csv":
-        frame = pd.read_csv(p, dtype=str, keep_default_na=False)
-        return frame.where(frame != "", None)
-    if suffix in (".parquet", ".pq"):
-        return _text_frame(pd.read_parquet(p))
-    if suffix in (".jsonl", ".ndjson"):
-        return _text_frame(pd.read_json(p, lines=True, dtype=False))
-    raise ValueError(f"{p}: tickets must be CSV (.csv), Parquet (.parquet) or JSON lines (.jsonl), not '{suffix}'")
 
 
 def _vocabulary(rules: Policy) -> list[tuple[Any, ...]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -76,3 +77,70 @@ def received_local_date(ticket: dict[str, Any]) -> _dt.date:
     """The local (+08:00) date a ticket was received."""
     received: _dt.datetime = ticket["received_at"]
     return received.date()
+
+
+def _text_frame(frame: Any) -> Any:
+    """Every value as the text triage reads (kefu parses each fact by its type in the vocabulary): missing
+    values become None, datetimes ISO 8601, bools true/false. Typed readers (Parquet, JSON) give floats for
+    amounts, which kefu refuses as money; their text is exact for the amounts a file can hold."""
+    import pandas as pd
+
+    out = {}
+    for name, col in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(col):
+            out[name] = [None if pd.isna(v) else v.isoformat() for v in col]
+        elif pd.api.types.is_bool_dtype(col):
+            out[name] = ["true" if v else "false" for v in col]
+        else:
+            out[name] = [None if (v is None or (isinstance(v, float) and math.isnan(v))) else
+                         ("true" if v is True else "false" if v is False else str(v)) for v in col]
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _suffix(p: Path) -> str:
+    suffix = p.suffix.lower()
+    if suffix not in (".csv", ".parquet", ".pq", ".jsonl", ".ndjson"):
+        raise ValueError(f"{p}: tickets must be CSV (.csv), Parquet (.parquet) or JSON lines (.jsonl), not '{suffix}'")
+    return suffix
+
+
+def read_ticket_table(path: str | Path) -> Any:
+    """Tickets from CSV, Parquet or JSON lines (by suffix: .csv, .parquet/.pq, .jsonl/.ndjson) as a pandas
+    DataFrame of text, as triage reads it (``kefu triage``, ``kefu diff --tickets``)."""
+    import pandas as pd
+
+    p = Path(path)
+    suffix = _suffix(p)
+    if suffix == ".csv":
+        frame = pd.read_csv(p, dtype=str, keep_default_na=False)
+        return frame.where(frame != "", None)
+    if suffix in (".parquet", ".pq"):
+        return _text_frame(pd.read_parquet(p))
+    return _text_frame(pd.read_json(p, lines=True, dtype=False))
+
+
+def read_ticket_batches(path: str | Path, rows: int = 100_000) -> Iterator[Any]:
+    """The tickets of a CSV, Parquet or JSON lines file, `rows` at a time, each batch a DataFrame of text as
+    :func:`read_ticket_table` gives it (its index: the tickets' positions in the file, from 0). Triage each
+    with ``policy.triage_columns(batch)`` to work through a file of any size in the memory of one batch."""
+    import pandas as pd
+
+    if rows < 1:
+        raise ValueError(f"rows must be at least 1, got {rows}")
+    p = Path(path)
+    suffix = _suffix(p)
+    if suffix == ".csv":
+        for chunk in pd.read_csv(p, dtype=str, keep_default_na=False, chunksize=rows):
+            yield chunk.where(chunk != "", None)
+    elif suffix in (".parquet", ".pq"):
+        import pyarrow.parquet as pq
+
+        start = 0
+        for batch in pq.ParquetFile(p).iter_batches(batch_size=rows):
+            frame = batch.to_pandas()
+            frame.index = pd.RangeIndex(start, start + len(frame))
+            start += len(frame)
+            yield _text_frame(frame)
+    else:
+        for chunk in pd.read_json(p, lines=True, dtype=False, chunksize=rows):
+            yield _text_frame(chunk)

@@ -151,3 +151,22 @@ def test_random_tickets_triage_as_one_at_a_time(policy, tickets):
         t["purchased_at"] = (t["received_at"] - dt.timedelta(days=t.pop("days_before"))).date()
     frame = pd.DataFrame(tickets)
     expect_equal(policy.triage_columns(frame, threads=2), [policy.triage(t) for t in tickets])
+
+
+def test_a_ticket_file_is_read_and_triaged_batch_by_batch(policy, tmp_path):
+    from kefu.tickets import read_ticket_batches, read_ticket_table
+
+    path = kefu.default_data_path()
+    whole = policy.triage_columns(read_ticket_table(path))
+    parts = [policy.triage_columns(b) for b in read_ticket_batches(path, rows=700)]
+    assert [len(p) for p in parts] == [700, 700, 700, 700, 200]
+    pd.testing.assert_frame_equal(pd.concat(parts), whole)
+    table = read_ticket_table(path)
+    table.to_parquet(tmp_path / "tickets.parquet")
+    batches = list(read_ticket_batches(tmp_path / "tickets.parquet", rows=1000))
+    assert [b.index[0] for b in batches] == [0, 1000, 2000]
+    pd.testing.assert_frame_equal(pd.concat(policy.triage_columns(b) for b in batches), whole)
+    with pytest.raises(ValueError, match=r"rows must be at least 1, got 0"):
+        next(read_ticket_batches(path, rows=0))
+    with pytest.raises(ValueError, match=r"tickets must be CSV"):
+        next(read_ticket_batches(tmp_path / "tickets.xlsx"))

@@ -80,6 +80,11 @@ bool is_date_object(py::handle x) {
   return PyDate_Check(x.ptr());
 }
 
+bool exact_datetime(PyObject* x) {
+  import_datetime_api();
+  return PyDateTime_CheckExact(x);
+}
+
 bool exact_date_days(PyObject* x, std::int64_t& days) {
   import_datetime_api();
   if (!PyDate_CheckExact(x)) return false;

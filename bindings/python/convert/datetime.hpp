@@ -25,6 +25,8 @@ bool is_datetime_object(pybind11::handle x);
 bool is_date_object(pybind11::handle x);
 /// Days since 1970-01-01 of a datetime.date that is exactly a date (not a datetime); false otherwise.
 bool exact_date_days(PyObject* x, std::int64_t& days);
+/// Whether x is exactly a datetime.datetime (not a subclass such as pandas.Timestamp).
+bool exact_datetime(PyObject* x);
 /// A zone from a TimeZone object or its text ("+08:00", "Asia/Shanghai").
 kefu::time_zone to_zone(pybind11::handle zone);
 /// os.PathLike or str to a filesystem path string.

@@ -4,9 +4,11 @@
 // dicts' keys are interned, so keys and values written as literals in Python match by identity.
 #pragma once
 
+#include "convert/datetime.hpp"
 #include "convert/missing.hpp"
 #include "convert/value.hpp"
 
+#include <kefu/money.hpp>
 #include <kefu/rules/batch.hpp>
 #include <kefu/rules/policy.hpp>
 #include <kefu/rules/triage.hpp>
@@ -53,6 +55,7 @@ struct row_reader {
   }
 
   void set(kefu::rules::record& r, std::size_t slot, pybind11::handle raw) const {
+    if (set_native(r, slot, raw.ptr())) return;
     if (is_missing(raw)) return;
     const auto& f = target.fields()[slot];
     if (f.type == kefu::rules::value_type::enumeration && PyUnicode_Check(raw.ptr())) {
@@ -79,6 +82,51 @@ struct row_reader {
     }
     if (typed) target.set_value(r, slot, std::move(*typed));
     else target.set_text(r, slot, text);
+  }
+
+  /// Values of exactly the field's native Python type, read without the general path (the common case of a
+  /// dict built by a program); false when the value needs the general path.
+  bool set_native(kefu::rules::record& r, std::size_t slot, PyObject* o) const {
+    const auto& f = target.fields()[slot];
+    kefu::rules::value v;
+    switch (f.type) {
+      case kefu::rules::value_type::text: {
+        if (!PyUnicode_CheckExact(o)) return false;
+        Py_ssize_t size = 0;
+        const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size);
+        if (!utf8) {  // a lone surrogate: the general path says why
+          PyErr_Clear();
+          return false;
+        }
+        v.text.assign(utf8, static_cast<std::size_t>(size));
+        break;
+      }
+      case kefu::rules::value_type::boolean:
+        if (!PyBool_Check(o)) return false;
+        v.number = o == Py_True ? 1 : 0;
+        break;
+      case kefu::rules::value_type::integer: {
+        if (!PyLong_CheckExact(o)) return false;
+        int overflow = 0;
+        v.number = PyLong_AsLongLongAndOverflow(o, &overflow);
+        if (overflow) return false;
+        break;
+      }
+      case kefu::rules::value_type::money:
+        if (!pybind11::isinstance<kefu::money>(o)) return false;
+        v.number = pybind11::handle(o).cast<const kefu::money&>().fen();
+        break;
+      case kefu::rules::value_type::date:
+        if (!exact_date_days(o, v.number)) return false;
+        break;
+      case kefu::rules::value_type::datetime:
+        if (!exact_datetime(o)) return false;
+        v.number = to_instant(o, target.zone()).unix_seconds();
+        break;
+      default: return false;
+    }
+    target.set_value(r, slot, std::move(v));
+    return true;
   }
 
   /// Why a Python value could not be read: ints past 64 bits, text that is not valid Unicode.
@@ -115,6 +163,18 @@ struct row_reader {
     return r;
   }
 };
+
+/// The row reader of a bound object (a Policy, a DecisionPolicy), made on first use and kept in the object's
+/// __dict__ under `key`: reading one dict then finds names and enum values without rebuilding the look-up dicts.
+template <class Reader, class Make>
+const Reader& cached_reader(pybind11::handle self, const char* key, Make&& make) {
+  const pybind11::dict attributes = self.attr("__dict__");
+  if (PyObject* found = PyDict_GetItemString(attributes.ptr(), key))
+    return *static_cast<const Reader*>(pybind11::reinterpret_borrow<pybind11::capsule>(found).get_pointer());
+  auto* reader = new Reader(make());
+  attributes[key] = pybind11::capsule(reader, [](void* r) { delete static_cast<Reader*>(r); });
+  return *reader;
+}
 
 /// A decision policy as a row_reader target: inputs, with their defaults, must all be given.
 struct policy_target {

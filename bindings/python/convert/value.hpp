@@ -30,6 +30,8 @@ std::optional<kefu::rules::value> fast_value(const kefu::rules::field& f, pybind
 
 /// Looks like a pandas DataFrame (duck-typed: pandas is not imported for the test).
 inline bool is_frame(pybind11::handle x) {
+  // The common arguments first: a failing hasattr costs an AttributeError (a formatted message) each time.
+  if (PyDict_Check(x.ptr()) || PyList_Check(x.ptr()) || PyTuple_Check(x.ptr()) || PyUnicode_Check(x.ptr())) return false;
   return pybind11::hasattr(x, "to_dict") && pybind11::hasattr(x, "columns") && pybind11::hasattr(x, "index");
 }
 
