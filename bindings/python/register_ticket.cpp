@@ -30,6 +30,7 @@ struct py_ticket {
   kt::ticket t;
   std::optional<kr::triage_result> triage;  // when opened from facts (not after from_json)
   std::shared_ptr<kr::record> facts;  // kept in memory for triage.explain(); never exported
+  bool triage_from_facts = false;     // replayed: the triage result is made from the facts when asked for
 };
 
 /// An event from Python arguments. `tier` and `reason` are for triage (default tier: the one the policy decided
@@ -176,14 +177,13 @@ py::list replay(const triage_ptr& policy, py::handle facts_rows, py::handle even
     for (auto& t : tickets) out.push_back(py_ticket{policy, std::move(t), std::nullopt, nullptr});
   } else {
     std::vector<kr::record> facts = read_fact_rows(*policy, py::reinterpret_borrow<py::iterable>(facts_rows));
-    std::vector<kr::triage_result> triaged;
     {
       py::gil_scoped_release release;
-      tickets = kt::replay(*policy, facts, std::move(log), options, &triaged);
+      tickets = kt::replay(*policy, facts, std::move(log), options);  // triaged and planned by columns
     }
     out.reserve(tickets.size());
     for (std::size_t k = 0; k < tickets.size(); ++k)
-      out.push_back(py_ticket{policy, std::move(tickets[k]), std::move(triaged[k]), std::make_shared<kr::record>(std::move(facts[k]))});
+      out.push_back(py_ticket{policy, std::move(tickets[k]), std::nullopt, std::make_shared<kr::record>(std::move(facts[k])), true});
   }
   py::list list(out.size());
   for (std::size_t k = 0; k < out.size(); ++k)
@@ -338,8 +338,9 @@ void register_ticket(py::module_& m) {
       .def_property_readonly(
           "triage_result",
           [](const py_ticket& t) -> py::object {
-            if (!t.triage) return py::none();
-            return triage_result_object(t.policy, *t.triage, t.facts);
+            if (t.triage) return triage_result_object(t.policy, *t.triage, t.facts);
+            if (t.triage_from_facts && t.facts) return triage_result_object(t.policy, t.policy->triage(*t.facts), t.facts);
+            return py::none();
           },
           "The triage the ticket was opened with (None for a ticket restored from JSON).")
       .def_property_readonly("history", &history_frame,

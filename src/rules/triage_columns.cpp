@@ -72,7 +72,18 @@ void join_shares(std::size_t n, std::size_t shares, std::vector<std::int64_t>& o
 
 }  // namespace
 
-triage_columns triage_batch(const batch& b, const batch_options& options) {
+triage_columns triage_batch(const batch& b, const batch_options& options) { return triage_rows(b, options, -1); }
+
+triage_columns triage_batch_at_tier(const batch& b, const std::string& tier, const batch_options& options) {
+  const triage_policy* tp = b.triage();
+  if (!tp) throw error("triage_batch needs a batch of facts (batch(triage_policy, rows))", {}, {}, "kefu.rules.column");
+  const auto& values = tp->facts()[tp->fact_slot("tier")].values;
+  const auto it = std::find(values.begin(), values.end(), tier);
+  if (it == values.end()) tp->triage_at_tier(tp->make_facts(), tier);  // throws "unknown tier 'x' (the vocabulary's tiers are …)"
+  return triage_rows(b, options, it - values.begin());
+}
+
+triage_columns triage_rows(const batch& b, const batch_options& options, std::int64_t forced_tier) {
   const triage_policy* tp = b.triage();
   if (!tp) throw error("triage_batch needs a batch of facts (batch(triage_policy, rows))", {}, {}, "kefu.rules.column");
   const triage_policy& t = *tp;
@@ -186,7 +197,10 @@ triage_columns triage_batch(const batch& b, const batch_options& options) {
         row.present[g.slot] = 1;
       }
       try {
-        t.triage(row);
+        if (forced_tier < 0)
+          t.triage(row);
+        else
+          t.triage_at_tier(row, t.facts()[t.slot_tier_].values[static_cast<std::size_t>(forced_tier)]);
       } catch (const error& x) {
         rethrow_with_prefix(x, "row " + std::to_string(i) + ": ");
       }
@@ -228,11 +242,14 @@ triage_columns triage_batch(const batch& b, const batch_options& options) {
         f.numbers[t.slot_risk_] = level;
         f.present[t.slot_risk_] = 1;
 
-        // 2. Tier: the highest of every escalation rule, and the rules that gave it.
-        const decision& e = run(1);
-        const std::int64_t tier = highest(e, tier_of);
-        for (const auto m : e.matched)
-          if (tier_of[m] == tier) my_tier_rules.push_back(static_cast<std::int32_t>(m));
+        // 2. Tier: the highest of every escalation rule, and the rules that gave it (or the tier given).
+        std::int64_t tier = forced_tier;
+        if (forced_tier < 0) {
+          const decision& e = run(1);
+          tier = highest(e, tier_of);
+          for (const auto m : e.matched)
+            if (tier_of[m] == tier) my_tier_rules.push_back(static_cast<std::int32_t>(m));
+        }
         out.tier[i] = static_cast<std::int32_t>(tier);
         f.numbers[t.slot_tier_] = tier;
         f.present[t.slot_tier_] = 1;

@@ -2,8 +2,11 @@
 // with a counting sort, each ticket's put in time order and fired, tickets split over threads.
 #include <kefu/detail/parallel.hpp>
 #include <kefu/ticket/replay.hpp>
+#include <kefu/rules/triage_columns.hpp>
 
 #include <algorithm>
+#include <array>
+#include <map>
 #include <cstdint>
 #include <string_view>
 #include <unordered_map>
@@ -158,6 +161,113 @@ std::string fact_text(const rules::record& facts, std::size_t slot) {
   return facts.present[slot] ? std::string(facts.texts[slot]) : std::string();
 }
 
+/// Every ticket's tier, plan and receipt, from columnar triage.
+struct column_plans {
+  std::vector<tier> tiers;
+  std::vector<std::shared_ptr<const ticket_plan>> plans;
+  std::vector<instant> received;
+};
+
+/// The tickets' tiers and plans by columns (what open() gives each of them, without a triage result per
+/// ticket); nothing when a ticket cannot be opened that way (a missing id, any triage error): the caller then
+/// opens the tickets one by one, which reports the error of the first ticket at fault.
+std::optional<column_plans> plan_by_columns(const rules::triage_policy& policy, const std::vector<rules::record>& facts,
+                                            const std::vector<std::string>& ids, const replay_options& options) {
+  const std::size_t n = facts.size();
+  for (const auto& id : ids)
+    if (id.empty()) return std::nullopt;
+  const auto& vocabulary = policy.facts();
+  // The records as columns (derived facts are triage's to compute; a fact a record lacks is missing there).
+  std::vector<std::vector<std::int64_t>> numbers(vocabulary.size());
+  std::vector<std::vector<std::string_view>> texts(vocabulary.size());
+  std::vector<std::vector<std::uint8_t>> missing(vocabulary.size());
+  rules::batch b(policy, n);
+  for (std::size_t s = 0; s < vocabulary.size(); ++s) {
+    if (!vocabulary[s].derived.empty()) continue;
+    const bool text = vocabulary[s].type == rules::value_type::text;
+    missing[s].resize(n);
+    if (text)
+      texts[s].resize(n);
+    else
+      numbers[s].resize(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      if (facts[k].numbers.size() != vocabulary.size()) return std::nullopt;
+      missing[s][k] = facts[k].present[s] ? 0 : 1;
+      if (text)
+        texts[s][k] = facts[k].texts[s];
+      else
+        numbers[s][k] = facts[k].numbers[s];
+    }
+    if (text)
+      b.texts(s, texts[s].data(), missing[s].data());
+    else
+      b.numbers(s, numbers[s].data(), missing[s].data(), true);
+  }
+  rules::batch_options batch_options;
+  batch_options.threads = options.threads;
+  batch_options.min_share = options.min_share;
+  const auto& tier_values = vocabulary[policy.fact_slot("tier")].values;
+  std::optional<rules::triage_columns> own;
+  std::array<std::optional<rules::triage_columns>, tier_count> at;  // by kefu::ticket::tier
+  std::vector<tier> tier_of_value;
+  try {
+    for (const auto& v : tier_values) tier_of_value.push_back(tier_named(v));
+    own.emplace(rules::triage_batch(b, batch_options));
+    for (std::size_t t = 0; t < tier_count; ++t)
+      at[t].emplace(rules::triage_batch_at_tier(b, to_string(static_cast<tier>(t)), batch_options));
+  } catch (const kefu::error&) {
+    return std::nullopt;
+  }
+  column_plans out;
+  out.tiers.resize(n);
+  out.plans.resize(n);
+  out.received.resize(n);
+  const std::size_t received_slot = policy.fact_slot("received_at");
+  // What a tiers rule's deadline output means as a plan target, per (rule, calendar) pair.
+  const rules::policy& tiers = policy.tiers();
+  const rules::policy& service = policy.service_calendar();
+  const auto& business_names = service.outputs()[service.output_index("business_hours")].values;
+  const auto& workday_names = service.outputs()[service.output_index("working_days")].values;
+  const std::size_t first_out = tiers.output_index("first_response"), resolution_out = tiers.output_index("resolution"),
+                    follow_up_out = tiers.output_index("follow_up");
+  const auto always = calendar::builtin("always");
+  auto target = [&](std::int32_t rule, std::size_t output, std::int32_t business, std::int32_t workdays) {
+    const rules::value* v = rule < 0 ? tiers.output_of(rules::decision{}, output) : tiers.output_of_rule(static_cast<std::uint32_t>(rule), output);
+    sla_target s;
+    s.within = calendar::parse_duration(v->text);
+    s.on = s.within.kind == calendar::clock::business   ? policy.calendar(business_names[static_cast<std::size_t>(business)])
+           : s.within.kind == calendar::clock::workdays ? policy.calendar(workday_names[static_cast<std::size_t>(workdays)])
+                                                        : always;
+    return s;
+  };
+  std::map<std::array<std::int32_t, 3 * tier_count>, std::shared_ptr<const ticket_plan>> shared;
+  for (std::size_t k = 0; k < n; ++k) {
+    out.tiers[k] = tier_of_value[static_cast<std::size_t>(own->tier[k])];
+    out.received[k] = instant::from_unix(facts[k].numbers[received_slot]);
+    std::array<std::int32_t, 3 * tier_count> key{};
+    for (std::size_t t = 0; t < tier_count; ++t)
+      key[3 * t] = at[t]->tiers_rule[k], key[3 * t + 1] = at[t]->business_calendar[k], key[3 * t + 2] = at[t]->workday_calendar[k];
+    auto& plan = shared[key];
+    if (!plan) {
+      ticket_plan p = default_plan();
+      for (std::size_t t = 0; t < tier_count; ++t) {
+        const rules::triage_columns& c = *at[t];
+        tier_targets& tt = p.tiers[t];
+        tt.first_response = target(c.tiers_rule[k], first_out, c.business_calendar[k], c.workday_calendar[k]);
+        tt.resolution = target(c.tiers_rule[k], resolution_out, c.business_calendar[k], c.workday_calendar[k]);
+        tt.follow_up_required = c.follow_up_required[k] != 0;
+        tt.report_required = c.report_required[k] != 0;
+        tt.follow_up = tt.follow_up_required
+                           ? std::optional<sla_target>(target(c.tiers_rule[k], follow_up_out, c.business_calendar[k], c.workday_calendar[k]))
+                           : std::nullopt;
+      }
+      plan = std::make_shared<const ticket_plan>(std::move(p));
+    }
+    out.plans[k] = plan;
+  }
+  return out;
+}
+
 }  // namespace
 
 void event_log::reserve(std::size_t rows) {
@@ -198,6 +308,15 @@ std::vector<ticket> replay(const rules::triage_policy& policy, const std::vector
   const std::size_t id_slot = policy.fact_slot("ticket_id");
   std::vector<std::string> ids(facts.size());
   for (std::size_t k = 0; k < facts.size(); ++k) ids[k] = fact_text(facts[k], id_slot);
+  if (!triaged) {
+    // Without the per-ticket results, every ticket is triaged and planned by columns: its own tier, and each
+    // tier's terms, in four passes of triage_batch; tickets with the same terms share one plan.
+    if (auto planned = plan_by_columns(policy, facts, ids, options))
+      return run(ids, std::move(events), options, [&](std::size_t k, std::optional<tier>& own_tier) {
+        own_tier = planned->tiers[k];
+        return ticket(ids[k], planned->plans[k], planned->received[k], options.received_by, planned->tiers[k]);
+      });
+  }
   if (triaged) triaged->assign(facts.size(), rules::triage_result{});
   return run(ids, std::move(events), options, [&](std::size_t k, std::optional<tier>& own_tier) {
     opened o = open_triaged(policy, facts[k], std::nullopt, ids[k], options.received_by);

@@ -228,6 +228,15 @@ TEST(TicketReplay, EqualsOpeningEachTicketAndFiringItsEventsOneByOne) {
     EXPECT_TRUE(got[k] == expected[k]) << got[k].id() << "\n" << got[k].to_json() << "\n" << expected[k].to_json();
     EXPECT_EQ(triaged[k].tier, policy->triage(b.facts[k]).tier);
   }
+  // Without the per-ticket triage results, the tickets are triaged and planned by columns (triage_batch): the
+  // same tickets, plans and policy tiers as opening each one.
+  const std::vector<ticket> by_columns = replay(*policy, b.facts, accepted);
+  ASSERT_EQ(by_columns.size(), expected.size());
+  for (std::size_t k = 0; k < by_columns.size(); ++k) {
+    EXPECT_TRUE(by_columns[k] == expected[k]) << by_columns[k].id();
+    EXPECT_TRUE(by_columns[k].plan() == expected[k].plan()) << by_columns[k].id();
+    EXPECT_EQ(by_columns[k].policy_tier(), expected[k].policy_tier()) << by_columns[k].id();
+  }
   // One plan for all: the same, without triage (so every triage row says its tier).
   event_log with_tiers = accepted;
   with_tiers.tiers.resize(with_tiers.size());

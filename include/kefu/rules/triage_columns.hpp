@@ -63,4 +63,11 @@ struct triage_columns {
 /// top of this file; kefu::error (kefu.rules.column) for a batch of one policy's inputs.
 triage_columns triage_batch(const batch& facts, const batch_options& options = {});
 
+/// The same as if the escalation policy had given every row `tier` (triage_policy::triage_at_tier row by row):
+/// that tier's owners, deadlines and terms; tier_rules are empty. kefu::error for a tier the vocabulary lacks.
+triage_columns triage_batch_at_tier(const batch& facts, const std::string& tier, const batch_options& options = {});
+
+/// Internal: both of the above (forced_tier: an index into the tier fact's values, or −1).
+triage_columns triage_rows(const batch& facts, const batch_options& options, std::int64_t forced_tier);
+
 }  // namespace kefu::rules
