@@ -353,3 +353,28 @@ TEST(TriageDiff, ColumnsAreSharedOnlyBetweenTheSameVocabularies) {
     EXPECT_NE(std::string(e.what()).find("the facts vocabularies differ at fact"), std::string::npos) << e.what();
   }
 }
+
+TEST(TriageColumns, AtATierEveryRowIsTriagedAsTriageAtTierTriagesIt) {
+  const auto& t = shipped();
+  const random_facts facts(t, 300, 9);
+  const auto b = facts.batch(t);
+  for (const std::string tier : {"L1", "L2", "L3"}) {
+    const auto c = kr::triage_batch_at_tier(b, tier);
+    EXPECT_TRUE(c.tier_rules.empty());
+    for (std::size_t i = 0; i < facts.n; ++i) {
+      const auto r = t.triage_at_tier(facts.record(t, i), tier);
+      ASSERT_EQ(t.facts()[t.fact_slot("tier")].values[static_cast<std::size_t>(c.tier[i])], tier);
+      EXPECT_EQ(c.resolution_due[i], r.resolution.due.unix_seconds()) << i;
+      EXPECT_EQ(c.follow_up_due[i], r.follow_up ? r.follow_up->due.unix_seconds() : 0) << i;
+      EXPECT_EQ(c.report_required[i] != 0, r.report_required) << i;
+      EXPECT_EQ(t.refund().rules().size() > 0 && c.refund_rule[i] >= 0 ? t.refund().rules()[static_cast<std::size_t>(c.refund_rule[i])].id : "",
+                r.refund.rule_id) << i;
+    }
+  }
+  try {
+    kr::triage_batch_at_tier(b, "L4");
+    FAIL() << "no error";
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(std::string(e.what()), "unknown tier 'L4' (the vocabulary's tiers are L1, L2, L3)");
+  }
+}
