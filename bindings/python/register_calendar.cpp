@@ -90,11 +90,7 @@ py::object to_date(std::int64_t days) {
 }
 
 /// An instant back to Python with the awareness of `like`.
-py::object like_input(kefu::instant t, const kefu::time_zone& zone, py::handle like) {
-  const bool naive = !reinterpret_cast<PyDateTime_DateTime*>(like.ptr())->hastzinfo || like.attr("utcoffset")().is_none();
-  if (naive) return to_naive_datetime(t, zone);
-  return to_datetime(t, zone).attr("astimezone")(like.attr("tzinfo"));
-}
+py::object like_input(kefu::instant t, const kefu::time_zone& zone, py::handle like) { return datetime_like(t, zone, like); }
 
 cal::duration to_duration(py::handle spec) {
   if (py::isinstance<cal::duration>(spec)) return spec.cast<cal::duration>();
@@ -229,6 +225,9 @@ void register_calendar(py::module_& m) {
           "add",
           [](const cal::calendar& c, py::handle t, py::handle spec) -> py::object {
             const cal::duration d = to_duration(spec);
+            kefu::instant at;
+            std::int64_t offset = 0;
+            if (fixed_offset_instant(t, at, offset)) return datetime_at_offset(c.add(at, d), offset, t);  // the common aware case
             if (auto values = as_datetime64(t, "s")) {
               const auto& zone = c.zone();
               auto out = map_values(*values, [&](std::int64_t local) {

@@ -22,6 +22,14 @@ void import_datetime_api() {
   }
 }
 
+namespace {
+/// "utcoffset", made once (an immutable interned str): method calls by name skip building the name each time.
+PyObject* utcoffset_name() {
+  static PyObject* const name = PyUnicode_InternFromString("utcoffset");
+  return name;
+}
+}  // namespace
+
 kefu::instant to_instant(py::handle dt, const kefu::time_zone& naive_zone) {
   import_datetime_api();
   PyObject* o = dt.ptr();
@@ -33,15 +41,15 @@ kefu::instant to_instant(py::handle dt, const kefu::time_zone& naive_zone) {
                              PyDateTime_DATE_GET_SECOND(o);
   const bool has_tz = reinterpret_cast<PyDateTime_DateTime*>(o)->hastzinfo;
   if (!has_tz) return naive_zone.from_local_seconds(local);
-  const py::object offset = dt.attr("utcoffset")();
+  const py::object offset = py::reinterpret_steal<py::object>(PyObject_CallMethodNoArgs(o, utcoffset_name()));
+  if (!offset) throw py::error_already_set();
   if (offset.is_none()) return naive_zone.from_local_seconds(local);
   const std::int64_t delta = PyDateTime_DELTA_GET_DAYS(offset.ptr()) * 86400LL + PyDateTime_DELTA_GET_SECONDS(offset.ptr());
   return kefu::instant::from_unix(local - delta);
 }
 
 namespace {
-py::object make_datetime(kefu::instant t, const kefu::time_zone& zone, PyObject* tzinfo) {
-  const std::int64_t local = zone.local_seconds(t);
+py::object make_local_datetime(std::int64_t local, PyObject* tzinfo) {
   const std::int64_t day = kefu::detail::floor_div(local, 86400);
   const std::int64_t sod = local - day * 86400;
   const auto c = kefu::detail::civil_from_days(day);
@@ -51,7 +59,48 @@ py::object make_datetime(kefu::instant t, const kefu::time_zone& zone, PyObject*
   if (!r) throw py::error_already_set();
   return py::reinterpret_steal<py::object>(r);
 }
+
+py::object make_datetime(kefu::instant t, const kefu::time_zone& zone, PyObject* tzinfo) {
+  return make_local_datetime(zone.local_seconds(t), tzinfo);
+}
 }  // namespace
+
+bool fixed_offset_instant(py::handle dt, kefu::instant& at, std::int64_t& offset) {
+  import_datetime_api();
+  PyObject* o = dt.ptr();
+  if (!PyDateTime_Check(o) || !reinterpret_cast<PyDateTime_DateTime*>(o)->hastzinfo) return false;
+  PyObject* tzinfo = reinterpret_cast<PyDateTime_DateTime*>(o)->tzinfo;
+  if (Py_TYPE(tzinfo) != Py_TYPE(PyDateTime_TimeZone_UTC)) return false;
+  const py::object delta = py::reinterpret_steal<py::object>(PyObject_CallMethodOneArg(tzinfo, utcoffset_name(), Py_None));
+  if (!delta) throw py::error_already_set();
+  offset = PyDateTime_DELTA_GET_DAYS(delta.ptr()) * 86400LL + PyDateTime_DELTA_GET_SECONDS(delta.ptr());
+  const std::int64_t days = kefu::detail::days_from_civil(PyDateTime_GET_YEAR(o), static_cast<unsigned>(PyDateTime_GET_MONTH(o)),
+                                                          static_cast<unsigned>(PyDateTime_GET_DAY(o)));
+  at = kefu::instant::from_unix(days * 86400 + PyDateTime_DATE_GET_HOUR(o) * 3600 + PyDateTime_DATE_GET_MINUTE(o) * 60 +
+                                PyDateTime_DATE_GET_SECOND(o) - offset);
+  return true;
+}
+
+py::object datetime_at_offset(kefu::instant t, std::int64_t offset, py::handle like) {
+  return make_local_datetime(t.unix_seconds() + offset, reinterpret_cast<PyDateTime_DateTime*>(like.ptr())->tzinfo);
+}
+
+py::object datetime_like(kefu::instant t, const kefu::time_zone& zone, py::handle like) {
+  import_datetime_api();
+  PyObject* o = like.ptr();
+  const bool has_tz = PyDateTime_Check(o) && reinterpret_cast<PyDateTime_DateTime*>(o)->hastzinfo;
+  if (has_tz) {
+    PyObject* tzinfo = reinterpret_cast<PyDateTime_DateTime*>(o)->tzinfo;
+    if (Py_TYPE(tzinfo) == Py_TYPE(PyDateTime_TimeZone_UTC)) {  // a fixed offset (datetime.timezone): no astimezone
+      const py::object offset = py::reinterpret_steal<py::object>(PyObject_CallMethodOneArg(tzinfo, utcoffset_name(), Py_None));
+      if (!offset) throw py::error_already_set();
+      const std::int64_t delta = PyDateTime_DELTA_GET_DAYS(offset.ptr()) * 86400LL + PyDateTime_DELTA_GET_SECONDS(offset.ptr());
+      return make_local_datetime(t.unix_seconds() + delta, tzinfo);
+    }
+  }
+  if (!has_tz || like.attr("utcoffset")().is_none()) return to_naive_datetime(t, zone);
+  return to_datetime(t, zone).attr("astimezone")(like.attr("tzinfo"));
+}
 
 py::object to_datetime(kefu::instant t, const kefu::time_zone& zone) {
   import_datetime_api();
