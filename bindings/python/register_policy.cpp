@@ -244,7 +244,8 @@ void register_policy(py::module_& m) {
               return py::cast(evaluate_rows(p, py::reinterpret_borrow<py::iterable>(facts)));
             }
             py_decision d{p, {}, {}, trace, {}};
-            const kr::record r = cached_reader<policy_rows>(self, "_kefu_input_reader", [&] { return policy_rows(policy_target{p.get()}); }).read(facts);
+            const auto reader = cached_reader<policy_rows>(self, "_kefu_input_reader", [&] { return policy_rows(policy_target{p.get()}); });
+            const kr::record r = reader->read(facts);
             p->evaluate(r, d.decision, trace ? &d.trace : nullptr);
             return py::cast(std::move(d));
           },

@@ -358,8 +358,8 @@ void register_triage(py::module_& m) {
             }
             if (py::isinstance<py::list>(facts) || py::isinstance<py::tuple>(facts))
               return py::cast(triage_records(t, read_fact_rows(*t, py::reinterpret_borrow<py::iterable>(facts))));
-            const auto& reader = cached_reader<facts_rows>(self, "_kefu_fact_reader", [&] { return facts_rows(triage_target{t.get()}); });
-            auto record = std::make_shared<kr::record>(reader.read(facts));
+            const auto reader = cached_reader<facts_rows>(self, "_kefu_fact_reader", [&] { return facts_rows(triage_target{t.get()}); });
+            auto record = std::make_shared<kr::record>(reader->read(facts));
             return py::cast(py_triage{t, t->triage(*record), record});
           },
           py::arg("facts"),

@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Union
 
+import numpy as np
 import pandas as pd
 
 from ._core import Policy, diff_triage, mask_text
@@ -41,7 +42,9 @@ def load_rules(rules: PolicyLike) -> Policy:
 
 
 def _vocabulary(rules: Policy) -> list[tuple[Any, ...]]:
-    return [(f.name, str(f.type), tuple(f.values), bool(f.derived)) for f in rules.facts]
+    """What decides how a column is read: each fact's name, type, values and whether it is derived, and the
+    zone naive datetimes are read in."""
+    return [str(rules.zone), *((f.name, str(f.type), tuple(f.values), bool(f.derived)) for f in rules.facts)]
 
 
 def diff_policies(old: PolicyLike, new: PolicyLike, tickets: pd.DataFrame,
@@ -68,7 +71,10 @@ def diff_policies(old: PolicyLike, new: PolicyLike, tickets: pd.DataFrame,
 
     old_facts = facts_for(old_rules)
     new_facts = None if _vocabulary(old_rules) == _vocabulary(new_rules) else facts_for(new_rules)
-    rows, names, before, after = diff_triage(old_rules, new_rules, old_facts, new_facts, wanted)
+    if wanted:
+        rows, names, before, after = diff_triage(old_rules, new_rules, old_facts, new_facts, wanted)
+    else:  # no output asked for: nothing can differ (the core reads an empty list as "all of them")
+        rows, names, before, after = np.zeros(0, dtype=np.int64), [], [], []
     changes = pd.DataFrame({"ticket": tickets.index[rows] if len(rows) else pd.Series([], dtype=tickets.index.dtype),
                             "output": pd.Series(names, dtype=object), "old": pd.Series(before, dtype=object),
                             "new": pd.Series(after, dtype=object)})

@@ -61,8 +61,6 @@ batch::column& batch::add(std::size_t slot, bool text) {
                     std::to_string(inputs.size()) + " " + noun_ + "s, no slot " + std::to_string(slot),
                 {}, {}, "kefu.rules.column");
   const field& f = inputs[slot];
-  if (!f.derived.empty())
-    throw error("fact '" + f.name + "' is derived (" + f.derived + "); do not give it", {}, {}, "kefu.rules.derived_fact");
   if (given_[slot]) throw error("column '" + f.name + "' is given twice", {}, {}, "kefu.rules.column");
   if (text != (f.type == value_type::text))
     throw error("column '" + f.name + "': " + noun_ + " '" + f.name + "' is " + to_string(f.type) + ", give its values as " +
@@ -156,6 +154,21 @@ std::size_t batch::first_bad_value(std::size_t slot, std::exception_ptr& why) co
   const column& c = columns_[slot];
   const field& f = (*fields_)[slot];
   const std::size_t limit = std::min(rows_, c.refused_row);
+  // A derived fact: computed by triage, so a row that gives it a value is refused (a row without one is fine,
+  // as a dict that holds None for it is).
+  if (triage_ && !f.derived.empty()) {
+    for (std::size_t i = 0; i < limit; ++i)
+      if (!(c.missing && c.missing[i])) {
+        why = std::make_exception_ptr(
+            error("fact '" + f.name + "' is derived (" + f.derived + "); do not give it", {}, {}, "kefu.rules.derived_fact"));
+        return i;
+      }
+    if (c.refused_row != npos) {
+      why = c.refused;
+      return c.refused_row;
+    }
+    return npos;
+  }
   // Facts marked non_negative: a count or an amount below zero is refused, as triage refuses it.
   if (triage_ && c.numbers && f.non_negative) {
     for (std::size_t i = 0; i < limit; ++i)

@@ -413,9 +413,12 @@ keyword_scanner::keyword_scanner(const std::vector<const keyword_set*>& sets) : 
   std::vector<entry> words;
   for (std::size_t k = 0; k < sets.size(); ++k) {
     const keyword_set& ks = *sets[k];
+    // A word written twice the same after folding is, to the set, its first spelling (with that one's context).
+    std::vector<std::string> seen;
     for (std::size_t w = 0; w < ks.words().size(); ++w) {
       entry e{detail::fold(ks.words()[w])};
-      if (e.folded.empty()) continue;
+      if (e.folded.empty() || std::find(seen.begin(), seen.end(), e.folded) != seen.end()) continue;
+      seen.push_back(e.folded);
       (ks.context_[w] ? e.maybe : e.sure) = std::uint64_t{1} << k;
       words.push_back(std::move(e));
     }
@@ -426,7 +429,7 @@ keyword_scanner::keyword_scanner(const std::vector<const keyword_set*>& sets) : 
   for (const auto& e : words)
     for (const char ch : e.folded) {
       auto& cls = byte_class_[static_cast<unsigned char>(ch)];
-      if (cls == 0) cls = static_cast<std::uint8_t>(classes_++);
+      if (cls == 0) cls = static_cast<std::uint16_t>(classes_++);
     }
   // Trie, then the full transition table over the classes (Aho-Corasick, as keyword_set::build).
   std::vector<std::vector<std::int32_t>> go(1, std::vector<std::int32_t>(classes_, -1));
@@ -448,15 +451,12 @@ keyword_scanner::keyword_scanner(const std::vector<const keyword_set*>& sets) : 
     maybe_[static_cast<std::size_t>(s)] |= e.maybe;
   }
   const std::size_t states = go.size();
-  if (states > 65535)
-    throw std::length_error("kefu: keyword sets read from one text need " + std::to_string(states) +
-                            " automaton states, more than 65,535");
   std::vector<std::int32_t> fail(states, 0);
   delta_.assign(states * classes_, 0);
   std::queue<std::int32_t> q;
   for (std::size_t c = 0; c < classes_; ++c) {
     const std::int32_t t = go[0][c];
-    delta_[c] = static_cast<std::uint16_t>(t < 0 ? 0 : t);
+    delta_[c] = static_cast<std::uint32_t>(t < 0 ? 0 : t);
     if (t > 0) q.push(t);
   }
   while (!q.empty()) {
@@ -470,7 +470,7 @@ keyword_scanner::keyword_scanner(const std::vector<const keyword_set*>& sets) : 
       if (t < 0) {
         delta_[su * classes_ + c] = delta_[f * classes_ + c];
       } else {
-        delta_[su * classes_ + c] = static_cast<std::uint16_t>(t);
+        delta_[su * classes_ + c] = static_cast<std::uint32_t>(t);
         fail[static_cast<std::size_t>(t)] = delta_[f * classes_ + c];
         q.push(t);
       }

@@ -119,11 +119,14 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
     bool text;
   };
   std::vector<given_column> given;
-  for (const std::size_t s : b.order()) given.push_back({s, b.column_of(s), t.facts()[s].type == value_type::text});
+  for (const std::size_t s : b.order())  // a derived fact's column gives no value (check() refused any)
+    if (t.facts()[s].derived.empty()) given.push_back({s, b.column_of(s), t.facts()[s].type == value_type::text});
   const record defaults = t.make_facts();
-  std::vector<std::size_t> required;
-  for (std::size_t s = 0; s < t.facts().size(); ++s)
+  std::vector<std::size_t> required, derived;
+  for (std::size_t s = 0; s < t.facts().size(); ++s) {
     if (t.facts()[s].required) required.push_back(s);
+    if (!t.facts()[s].derived.empty()) derived.push_back(s);
+  }
 
   triage_columns out;
   out.policy = &t;
@@ -208,6 +211,12 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
     };
 
     for (std::size_t i = from; i < to; ++i) {
+      // Derived facts start from the vocabulary's defaults on every row, as triage's fresh facts do.
+      for (const std::size_t s : derived) {
+        f.numbers[s] = defaults.numbers[s];
+        f.texts[s] = defaults.texts[s];
+        f.present[s] = defaults.present[s];
+      }
       for (const auto& g : given) {
         const bool missing = g.c->missing && g.c->missing[i];
         if (g.text)

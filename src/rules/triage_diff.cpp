@@ -28,6 +28,10 @@ batch rebind(const batch& facts, const triage_policy& other) {
                     "): the same columns cannot be read for both",
                 {}, {}, "kefu.rules.vocabulary");
   }
+  if (mine->zone().name() != other.zone().name())
+    throw error("the facts vocabularies differ in their zone (" + mine->zone().name() + ", " + other.zone().name() +
+                    "): the same columns cannot be read for both",
+                {}, {}, "kefu.rules.vocabulary");
   batch out(other, facts.rows());
   out.columns_ = facts.columns_;
   out.given_ = facts.given_;

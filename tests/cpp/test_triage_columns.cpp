@@ -251,15 +251,25 @@ TEST(TriageColumns, BadValuesAreRefusedBeforeAnyRowIsTriaged) {
 
 TEST(TriageColumns, DerivedAndUnknownFactsAreRefusedAsColumns) {
   const auto& t = shipped();
-  kr::batch b(t, 3);
+  const random_facts facts(t, 3, 1);
+  // A derived fact's column is refused at the first row that gives it a value, as a dict giving it is …
   std::vector<std::int64_t> tiers{0, 1, 2};
+  std::vector<std::uint8_t> missing{1, 1, 0};
+  auto with_tier = facts.batch(t);
+  with_tier.numbers(t.fact_slot("tier"), tiers.data(), missing.data());
   try {
-    b.numbers(t.fact_slot("tier"), tiers.data());
+    kr::triage_batch(with_tier);
     FAIL() << "no error";
   } catch (const kefu::error& e) {
-    EXPECT_EQ(std::string(e.what()).rfind("fact 'tier' is derived (", 0), 0u) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind("row 2: fact 'tier' is derived (", 0), 0u) << e.what();
     EXPECT_EQ(e.id(), "kefu.rules.derived_fact");
   }
+  // … and a column that gives it on no row changes nothing (a dict holding None for it is read the same).
+  missing[2] = 1;
+  auto without_values = facts.batch(t);
+  without_values.numbers(t.fact_slot("tier"), tiers.data(), missing.data());
+  EXPECT_EQ(kr::triage_batch(without_values).tier, kr::triage_batch(facts.batch(t)).tier);
+  kr::batch b(t, 3);
   try {
     b.slot("categroy");
     FAIL() << "no error";
@@ -377,4 +387,48 @@ TEST(TriageColumns, AtATierEveryRowIsTriagedAsTriageAtTierTriagesIt) {
   } catch (const kefu::error& e) {
     EXPECT_EQ(std::string(e.what()), "unknown tier 'L4' (the vocabulary's tiers are L1, L2, L3)");
   }
+}
+
+TEST(TriageColumns, DerivedFactsStartFromTheirDefaultsOnEveryRow) {
+  // A vocabulary whose refund_decision has a default, read by an escalation rule before the refund policy
+  // decides it: every row must see the default there, not the row before's decision.
+  const scratch_dir dir;
+  const std::string rules = dir.copy_of(KEFU_TEST_RULES_DIR);
+  auto edit = [&](const std::string& file, const std::string& after, const std::string& insert) {
+    std::ifstream in(rules + "/" + file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto at = text.find(after);
+    ASSERT_NE(at, std::string::npos) << after;
+    text.insert(at + after.size(), insert);
+    std::ofstream(rules + "/" + file) << text;
+  };
+  edit("facts.yaml", "    derived: the refund policy's decision\n", "    default: manual_review\n");
+  edit("escalation.yaml", "inputs:\n", "  refund_decision: {type: enum, values: from facts}\n");
+  edit("escalation.yaml", "rules:\n",
+       "  - id: ESC-REFUND-L3\n    description: test\n    when: refund_decision == refund\n    then: {tier: L3}\n");
+  kr::load_options options;
+  options.run_rule_tests = false;
+  const auto t = kr::triage_policy::load_directory(rules, options);
+  const random_facts facts(*t, 300, 4);
+  const auto c = kr::triage_batch(facts.batch(*t), {1, 1});
+  for (std::size_t i = 0; i < facts.n; ++i) expect_row_equal(*t, c, i, t->triage(facts.record(*t, i)));
+}
+
+TEST(Keywords, AWordWrittenTwiceAfterFoldingCountsAsItsFirstSpelling) {
+  // "#曝光#" and "＃曝光＃" fold alike; the set answers with the first (which has an exception), and so must a
+  // policy's one-pass scanner.
+  const auto p = kr::load_policy_string(
+      "policy: dup\nhit_policy: first\ninputs:\n  text: text\nkeywords:\n"
+      "  media: {words: [\"#曝光#\", \"＃曝光＃\"], exceptions: {\"#曝光#\": [\"自动#曝光#\"]}}\n"
+      "outputs:\n  hit: bool\nrules:\n  - id: R\n    when: contains_any(text, media)\n    then: {hit: true}\n"
+      "default: {hit: false}\n",
+      "dup.yaml");
+  for (const std::string text : {"相机自动#曝光#了", "我要#曝光#你们", "我要＃曝光＃你们"}) {
+    auto r = p->make_record();
+    p->set(r, 0, text);
+    EXPECT_EQ(p->evaluate(r).matched.size() == 1, p->keyword_sets()[0].contains_any(text)) << text;
+  }
+  std::uint64_t sure = 1, maybe = 1;
+  kr::keyword_scanner().scan("曝光", sure, maybe);  // no sets: nothing found, nothing read
+  EXPECT_EQ(sure | maybe, 0u);
 }

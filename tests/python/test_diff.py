@@ -147,3 +147,27 @@ def test_cli(window_15, tmp_path, capsys):
     assert "rule tests of " + str(RULES) + ": all 616 pass / 新规则的测试全部通过\n" in capsys.readouterr().out
     assert main(["diff", str(RULES), str(tmp_path / "missing"), "--tickets", str(TICKETS)]) == 1
     assert "kefu: error:" in capsys.readouterr().err
+
+
+def test_no_outputs_asked_for_means_no_changes(window_15, tickets):
+    none = diff.diff_policies(RULES, window_15, tickets, outputs=[])
+    assert none.empty and list(none.columns) == ["ticket", "ticket_id", "output", "old", "new", "text"]
+    only = diff.diff_policies(RULES, window_15, tickets, outputs=["refund_decision"])
+    assert set(only["output"]) == {"refund_decision"} and len(only) == 117
+
+
+def test_a_changed_zone_reads_naive_instants_in_each_version_s_zone(tmp_path, tickets):
+    # The columns are shared between the versions only when both read them alike: a new zone reads naive
+    # received_at values differently, so each version reads its own.
+    moved = tmp_path / "rules"
+    shutil.copytree(RULES, moved)
+    facts = moved / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace('zone: "+08:00"', 'zone: "+09:00"'), encoding="utf-8")
+    naive = tickets.head(20).copy()
+    naive["received_at"] = [t[:19] for t in naive["received_at"]]
+    changes = diff.diff_policies(RULES, moved, naive)
+    new = kefu.Policy.load(moved, run_rule_tests=False)
+    first = changes[changes["output"] == "first_response_due"].iloc[0]
+    row = naive.loc[first["ticket"]]
+    expected = new.triage({k: v for k, v in row.items() if k in {f.name for f in new.facts} and v is not None})
+    assert first["new"] == expected.deadlines.first_response.due.isoformat()

@@ -170,3 +170,58 @@ def test_a_ticket_file_is_read_and_triaged_batch_by_batch(policy, tmp_path):
         next(read_ticket_batches(path, rows=0))
     with pytest.raises(ValueError, match=r"tickets must be CSV"):
         next(read_ticket_batches(tmp_path / "tickets.xlsx"))
+
+
+def test_a_frame_is_read_and_refused_as_its_rows_would_be(policy):
+    base = {"business": "mall", "channel": "phone", "category": "consultation",
+            "received_at": dt.datetime(2026, 3, 2, 10, tzinfo=CST)}
+
+    def frame(**changes):
+        return pd.DataFrame({k: [v] for k, v in {**base, **changes}.items()}, dtype=object)
+
+    # A derived fact given no value is read as a dict holding None for it is; given a value, refused at its row.
+    assert policy.triage(frame(tier=None))["tier"].tolist() == [policy.triage({**base, "tier": None}).tier]
+    with pytest.raises(kefu.Error, match=r"^row 0: fact 'tier' is derived \("):
+        policy.triage(frame(tier="L1"))
+    # Text that is not valid Unicode: the same ParseError as for a dict, naming the row and the fact.
+    for fact, value in (("text", "a\ud800b"), ("side", "a\ud800b"), ("claimed_amount", "1\ud800")):
+        with pytest.raises(kefu.ParseError, match=rf"^row 0: fact '{fact}': the text is not valid Unicode"):
+            policy.triage(frame(**{fact: value}))
+    # An unknown column is refused at the first row read; with no rows there is nothing to refuse.
+    with pytest.raises(kefu.Error, match=r"^row 0: unknown fact 'categroy' \(did you mean 'category'\?\)"):
+        policy.triage(frame(categroy="x"))
+    assert len(policy.triage(frame(categroy="x").iloc[:0])) == 0
+
+
+def test_pyarrow_timestamp_columns_are_read_like_datetimes(policy):
+    received = pd.Series(pd.to_datetime(["2026-03-02T03:00:00"], utc=True)).astype("timestamp[us, tz=UTC][pyarrow]")
+    out = policy.triage_columns({"business": ["mall"], "channel": ["phone"], "category": ["consultation"],
+                                 "received_at": received})
+    one = policy.triage({"business": "mall", "channel": "phone", "category": "consultation",
+                         "received_at": dt.datetime(2026, 3, 2, 11, tzinfo=CST)})
+    assert out["first_response_due"].iloc[0] == one.deadlines.first_response.due
+
+
+def test_concurrent_first_calls_share_one_row_reader(policy):
+    # The row reader each policy keeps is made on its first call; two threads making their first calls at once
+    # both get a reader that stays alive while they use it.
+    import threading
+
+    fresh = kefu.Policy.load(kefu.default_rules_dir(), run_rule_tests=False)
+    facts = {"business": "mall", "channel": "phone", "category": "consultation",
+             "received_at": dt.datetime(2026, 3, 2, 10, tzinfo=CST)}
+    results, errors = [], []
+
+    def work():
+        try:
+            for _ in range(200):
+                results.append(fresh.triage(facts).tier)
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and results == ["L1"] * 800

@@ -150,10 +150,11 @@ class column_reader {
       }
     } else if (f.type == kr::value_type::text && PyUnicode_CheckExact(o)) {
       Py_ssize_t size = 0;
-      const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size);
-      if (!utf8) throw py::error_already_set();
-      push(c, f, 0, std::string_view(utf8, static_cast<std::size_t>(size)));
-      return true;
+      if (const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size)) {
+        push(c, f, 0, std::string_view(utf8, static_cast<std::size_t>(size)));
+        return true;
+      }
+      PyErr_Clear();  // not valid Unicode (a lone surrogate): the general path below says so, naming the fact
     } else if (f.type == kr::value_type::boolean && PyBool_Check(o)) {
       push(c, f, o == Py_True ? 1 : 0, {});
       return true;
@@ -169,10 +170,11 @@ class column_reader {
         return true;
       }
     }
-    if (PyUnicode_CheckExact(o) && f.type != kr::value_type::text) {  // text such as "1000.50": parsed as its type
-      Py_ssize_t size = 0;
-      const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size);
-      if (!utf8) throw py::error_already_set();
+    const char* utf8 = nullptr;
+    Py_ssize_t size = 0;
+    if (PyUnicode_CheckExact(o) && f.type != kr::value_type::text && !(utf8 = PyUnicode_AsUTF8AndSize(o, &size)))
+      PyErr_Clear();  // not valid Unicode: the general path below says so
+    if (utf8) {  // text such as "1000.50": parsed as its type
       try {
         rows_.target.set_text(scratch_, slot, std::string(utf8, static_cast<std::size_t>(size)));
       } catch (const kefu::error&) {
@@ -289,9 +291,12 @@ class column_reader {
     if (!py::hasattr(values, "dtype")) return false;
     const py::object dtype = values.attr("dtype");
     if (!py::hasattr(dtype, "kind") || py::str(dtype.attr("kind")).cast<std::string>() != "M") return false;
-    const bool aware = py::hasattr(dtype, "tz") && !dtype.attr("tz").is_none();
-    const std::string unit = py::hasattr(dtype, "unit") ? py::str(dtype.attr("unit")).cast<std::string>()
-                                                       : py::str(numpy().attr("datetime_data")(dtype)[py::int_(0)]).cast<std::string>();
+    // numpy datetime64 and pandas' DatetimeTZDtype only (a pyarrow timestamp[…][pyarrow] column is read value by value).
+    const bool numpy_dtype = py::isinstance(dtype, numpy().attr("dtype"));
+    if (!numpy_dtype && !(py::hasattr(dtype, "unit") && py::hasattr(dtype, "tz"))) return false;
+    const bool aware = !numpy_dtype && !dtype.attr("tz").is_none();
+    const std::string unit = numpy_dtype ? py::str(numpy().attr("datetime_data")(dtype)[py::int_(0)]).cast<std::string>()
+                                         : py::str(dtype.attr("unit")).cast<std::string>();
     const std::int64_t per_second = unit == "s" ? 1 : unit == "ms" ? 1000 : unit == "us" ? 1000000 : unit == "ns" ? 1000000000 : 0;
     if (per_second == 0) return false;
     // pandas: as numpy datetime64 in the same unit (aware values become UTC); numpy: as is.
@@ -521,7 +526,15 @@ struct fact_columns {
     const py::object items = column_items(data, index, what);
     std::vector<std::size_t> order;
     std::size_t n = 0;
-    read_columns(reader, items, cols, order, n);
+    if (index && py::len(index) == 0) {  // no rows: nothing to read (and nothing to refuse, as for an empty list)
+      batch = std::make_unique<kr::batch>(t, 0);
+      return;
+    }
+    try {
+      read_columns(reader, items, cols, order, n);
+    } catch (const kefu::error& e) {  // an unknown fact: the first row read names it, as a dict would
+      kefu::rethrow_with_prefix(e, row_prefix(0));
+    }
     if (order.empty() && index) n = py::len(index);
     batch = std::make_unique<kr::batch>(t, n);
     for (const std::size_t s : order) cols[s].add_to(*batch, s, t.facts()[s].type == kr::value_type::text);

@@ -166,14 +166,28 @@ struct row_reader {
 
 /// The row reader of a bound object (a Policy, a DecisionPolicy), made on first use and kept in the object's
 /// __dict__ under `key`: reading one dict then finds names and enum values without rebuilding the look-up dicts.
+/// The capsule is held for as long as the caller keeps the returned object, so a reader replaced or removed
+/// meanwhile (another thread storing its own first, a del of the attribute) stays alive while it is used.
+template <class Reader>
+struct held_reader {
+  pybind11::object capsule;
+  const Reader* reader;
+  const Reader* operator->() const { return reader; }
+};
 template <class Reader, class Make>
-const Reader& cached_reader(pybind11::handle self, const char* key, Make&& make) {
+held_reader<Reader> cached_reader(pybind11::handle self, const char* key, Make&& make) {
   const pybind11::dict attributes = self.attr("__dict__");
-  if (PyObject* found = PyDict_GetItemString(attributes.ptr(), key))
-    return *static_cast<const Reader*>(pybind11::reinterpret_borrow<pybind11::capsule>(found).get_pointer());
-  auto* reader = new Reader(make());
-  attributes[key] = pybind11::capsule(reader, [](void* r) { delete static_cast<Reader*>(r); });
-  return *reader;
+  const pybind11::str name(key);
+  if (PyObject* found = PyDict_GetItemWithError(attributes.ptr(), name.ptr()))
+    return {pybind11::reinterpret_borrow<pybind11::object>(found),
+            static_cast<const Reader*>(pybind11::reinterpret_borrow<pybind11::capsule>(found).get_pointer())};
+  if (PyErr_Occurred()) throw pybind11::error_already_set();
+  // Making the reader can run Python (imports) and so let another thread in: the first reader stored wins.
+  pybind11::capsule made(new Reader(make()), [](void* r) { delete static_cast<Reader*>(r); });
+  PyObject* kept = PyDict_SetDefault(attributes.ptr(), name.ptr(), made.ptr());
+  if (!kept) throw pybind11::error_already_set();
+  return {pybind11::reinterpret_borrow<pybind11::object>(kept),
+          static_cast<const Reader*>(pybind11::reinterpret_borrow<pybind11::capsule>(kept).get_pointer())};
 }
 
 /// A decision policy as a row_reader target: inputs, with their defaults, must all be given.

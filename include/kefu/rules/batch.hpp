@@ -41,8 +41,8 @@ class batch {
   /// A batch of ticket facts for triage_batch (kefu/rules/triage_columns.hpp): one column per fact of the
   /// vocabulary, in the fact's unit. A fact left out, or missing at a row, takes the vocabulary's default;
   /// a required fact without one is triage's error at that row ("missing fact(s) …"), so check() and
-  /// first_bad_row() look at the values only. Derived facts cannot be given; counts and amounts marked
-  /// `non_negative` are checked.
+  /// first_bad_row() look at the values only. A derived fact's column may only leave every row missing (a row
+  /// giving it a value is refused: kefu.rules.derived_fact); counts and amounts marked `non_negative` are checked.
   batch(const triage_policy& t, std::size_t rows);
   batch(const batch&) = delete;
   batch& operator=(const batch&) = delete;

@@ -237,7 +237,7 @@ class keyword_set {
 
 /// Several keyword sets read in one pass over a text (a policy's sets tested on one text input): the
 /// automaton holds every set's words, so each byte of the text is read once whatever the number of sets.
-/// Up to 64 sets and 65,535 automaton states (std::length_error beyond). It keeps no reference to the sets it was built from. Immutable; safe to share.
+/// Up to 64 sets (std::length_error beyond). It keeps no reference to the sets it was built from. Immutable; safe to share.
 class keyword_scanner {
  public:
   keyword_scanner() = default;
@@ -251,6 +251,7 @@ class keyword_scanner {
   void scan(std::string_view text, std::uint64_t& sure, std::uint64_t& maybe) const {
     sure = 0;
     maybe = 0;
+    if (delta_.empty()) return;  // default-constructed: no sets
     std::size_t state = 0;
     detail::for_each_folded_byte(text, [&](unsigned char c, std::size_t, std::size_t) {
       state = delta_[state * classes_ + byte_class_[c]];
@@ -262,9 +263,9 @@ class keyword_scanner {
 
  private:
   std::size_t sets_ = 0;
-  std::array<std::uint8_t, 256> byte_class_{};  // bytes no word has share class 0
+  std::array<std::uint16_t, 256> byte_class_{};  // bytes no word has share class 0
   std::size_t classes_ = 1;
-  std::vector<std::uint16_t> delta_;  // states × classes_ (small, so the hot rows stay in cache)
+  std::vector<std::uint32_t> delta_;  // states × classes_ (classes, not 256 bytes: the hot rows stay in cache)
   std::vector<std::uint64_t> sure_;   // sets with a word ending here that always counts
   std::vector<std::uint64_t> maybe_;  // sets with a word ending here that counts only in context
 };

@@ -42,7 +42,7 @@ struct triage_changes {
 triage_changes diff_triage(const triage_columns& a, const triage_columns& b, const std::vector<std::size_t>& outputs = {});
 
 /// The same facts for another triage policy: its vocabulary must have the same facts, in the same order, with
-/// the same types and values (kefu::error kefu.rules.vocabulary naming the first that differs). The columns are
+/// the same types and values, and the same zone (kefu::error kefu.rules.vocabulary naming the first difference). The columns are
 /// shared, not copied (keep `facts` and what it borrows alive).
 batch rebind(const batch& facts, const triage_policy& other);
 
