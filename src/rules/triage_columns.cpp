@@ -72,7 +72,7 @@ void join_shares(std::size_t n, std::size_t shares, std::vector<std::int64_t>& o
 
 }  // namespace
 
-triage_columns triage_batch(const batch& b, const batch_options& options) { return triage_rows(b, options, -1); }
+triage_columns triage_batch(const batch& b, const batch_options& options) { return triage_rows(b, options, -1, nullptr); }
 
 triage_columns triage_batch_at_tier(const batch& b, const std::string& tier, const batch_options& options) {
   const triage_policy* tp = b.triage();
@@ -80,13 +80,15 @@ triage_columns triage_batch_at_tier(const batch& b, const std::string& tier, con
   const auto& values = tp->facts()[tp->fact_slot("tier")].values;
   const auto it = std::find(values.begin(), values.end(), tier);
   if (it == values.end()) tp->triage_at_tier(tp->make_facts(), tier);  // throws "unknown tier 'x' (the vocabulary's tiers are …)"
-  return triage_rows(b, options, it - values.begin());
+  return triage_rows(b, options, it - values.begin(), nullptr);
 }
 
-triage_columns triage_rows(const batch& b, const batch_options& options, std::int64_t forced_tier) {
+triage_columns triage_rows(const batch& b, const batch_options& options, std::int64_t forced_tier, const triage_columns* risk_of) {
   const triage_policy* tp = b.triage();
   if (!tp) throw error("triage_batch needs a batch of facts (batch(triage_policy, rows))", {}, {}, "kefu.rules.column");
   const triage_policy& t = *tp;
+  if (risk_of && (risk_of->policy != tp || risk_of->size() != b.rows()))
+    throw error("triage_rows: the risk columns given are of another triage", {}, {}, "kefu.rules.column");
   b.check();  // values that cannot be read: the first row at fault
   const std::size_t n = b.rows();
   const auto policies = t.policies();  // risk, escalation, tiers, refund, sla-targets, service-calendar
@@ -243,10 +245,17 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         }
         f.present[t.slot_days_] = f.present[t.slot_known_] = 1;
 
-        // 1. Risk: the highest level of every signal.
-        const decision& r = run(0);
-        const std::int64_t level = highest(r, level_of);
-        for (const auto m : r.matched) my_signals.push_back(static_cast<std::int32_t>(m));
+        // 1. Risk: the highest level of every signal (or, given, another pass's over the same facts).
+        std::int64_t level = 0;
+        if (risk_of) {
+          level = risk_of->risk_level[i];
+          for (auto k = risk_of->signal_offsets[i]; k < risk_of->signal_offsets[i + 1]; ++k)
+            my_signals.push_back(risk_of->signal_rules[static_cast<std::size_t>(k)]);
+        } else {
+          const decision& r = run(0);
+          level = highest(r, level_of);
+          for (const auto m : r.matched) my_signals.push_back(static_cast<std::int32_t>(m));
+        }
         out.risk_level[i] = static_cast<std::int32_t>(level);
         f.numbers[t.slot_risk_] = level;
         f.present[t.slot_risk_] = 1;

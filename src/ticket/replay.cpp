@@ -213,8 +213,11 @@ std::optional<column_plans> plan_by_columns(const rules::triage_policy& policy, 
   try {
     for (const auto& v : tier_values) tier_of_value.push_back(tier_named(v));
     own.emplace(rules::triage_batch(b, batch_options));
-    for (std::size_t t = 0; t < tier_count; ++t)
-      at[t].emplace(rules::triage_batch_at_tier(b, to_string(static_cast<tier>(t)), batch_options));
+    for (std::size_t t = 0; t < tier_count; ++t) {  // the risk policy once: each tier's pass reads own's levels
+      const auto value = std::find(tier_values.begin(), tier_values.end(), to_string(static_cast<tier>(t)));
+      if (value == tier_values.end()) return std::nullopt;
+      at[t].emplace(rules::triage_rows(b, batch_options, value - tier_values.begin(), &*own));
+    }
   } catch (const kefu::error&) {
     return std::nullopt;
   }

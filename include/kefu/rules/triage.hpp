@@ -165,7 +165,8 @@ class triage_policy {
   std::shared_ptr<const kefu::calendar::calendar> calendar(const std::string& name) const;
 
  private:
-  friend triage_columns triage_rows(const batch& facts, const batch_options& options, std::int64_t forced_tier);
+  friend triage_columns triage_rows(const batch& facts, const batch_options& options, std::int64_t forced_tier,
+                                    const triage_columns* risk_of);
   triage_result triage_with(const record& facts, bool explain, std::int64_t forced_tier) const;
   /// The inputs of policy `which` (policies() order), picked from the facts by slot (no parsing, no copies).
   record inputs_of(std::size_t which, const record& facts) const;

@@ -67,7 +67,10 @@ triage_columns triage_batch(const batch& facts, const batch_options& options = {
 /// that tier's owners, deadlines and terms; tier_rules are empty. kefu::error for a tier the vocabulary lacks.
 triage_columns triage_batch_at_tier(const batch& facts, const std::string& tier, const batch_options& options = {});
 
-/// Internal: both of the above (forced_tier: an index into the tier fact's values, or −1).
-triage_columns triage_rows(const batch& facts, const batch_options& options, std::int64_t forced_tier);
+/// Internal: both of the above (forced_tier: an index into the tier fact's values, or −1). `risk_of`, another
+/// triage of the same batch by the same policy, stands in for the risk policy (whose inputs never include the
+/// tier or anything decided after it), so passes at several tiers evaluate it once.
+triage_columns triage_rows(const batch& facts, const batch_options& options, std::int64_t forced_tier,
+                           const triage_columns* risk_of);
 
 }  // namespace kefu::rules
