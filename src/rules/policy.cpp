@@ -92,7 +92,7 @@ void policy::evaluate(const record& r, decision& out, std::vector<condition_trac
     g.scanner.scan(text, sure, maybe);
     for (std::size_t j = 0; j < g.tests.size(); ++j) {
       const std::size_t k = g.tests[j];
-      hits[k] = ((sure >> j) & 1) || (((maybe >> j) & 1) && keyword_sets_[keyword_tests_[k].second].contains_any(text)) ? 1 : 0;
+      hits[k] = ((sure >> j) & 1) || (((maybe >> j) & 1) && keyword_sets_[keyword_tests_[k].second].contains_in_context(text)) ? 1 : 0;
     }
   }
   const detail::eval_context ctx{r.numbers.data(), r.texts.data(), hits};

@@ -168,6 +168,10 @@ class keyword_set {
     return found;
   }
 
+  /// contains_any for a text in which keyword_scanner found only words whose occurrences count in context
+  /// (its `maybe` bit for this set, not its `sure` one): the occurrences are read with their surroundings at once.
+  bool contains_in_context(std::string_view text) const { return counted_any(text); }
+
   /// Indices of the words with an occurrence that counts (each once, in order of first such occurrence).
   std::vector<std::size_t> matches(std::string_view text) const;
 
