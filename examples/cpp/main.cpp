@@ -10,6 +10,8 @@
 
 #include <iostream>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace {
 
@@ -107,6 +109,29 @@ int main(int argc, char** argv) {
     for (const kt::audit_record& h : back.history())
       std::cout << "  " << local(h.what.at, zone) << ' ' << h.what.by << ' ' << kt::to_string(h.what.kind) << ' '
                 << kt::to_string(h.from) << " -> " << kt::to_string(h.to) << "\n";
+
+    // 6. Many tickets at once, as columns (a night's re-triage, a report): enum facts as the index of their
+    //    value, instants in seconds since 1970-01-01Z, texts as views. Each row is triaged as triage() would.
+    auto code = [&](const char* fact, const char* value) {
+      return static_cast<std::int64_t>(policy->facts()[policy->fact_slot(fact)].value_index(value));
+    };
+    const std::vector<std::int64_t> business{code("business", "mall"), code("business", "fresh"), code("business", "ecommerce")};
+    const std::vector<std::int64_t> channel{code("channel", "phone"), code("channel", "online"), code("channel", "email")};
+    const std::vector<std::int64_t> category{code("category", "quality_defect"), code("category", "live_seafood_dead"),
+                                             code("category", "consultation")};
+    const std::vector<std::int64_t> received_at(3, received.unix_seconds());
+    const std::vector<std::string_view> text{"电饭煲坏了，不给退我就发微博曝光", "鲍鱼到家就死了", "发票怎么开"};
+    kr::batch many(*policy, 3);
+    many.numbers("business", business.data()).numbers("channel", channel.data()).numbers("category", category.data())
+        .numbers("received_at", received_at.data()).texts("text", text.data());
+    const kr::triage_columns c = kr::triage_batch(many);
+    const auto& tiers = policy->facts()[policy->fact_slot("tier")].values;
+    std::cout << "three tickets by columns\n";
+    for (std::size_t i = 0; i < c.size(); ++i)
+      std::cout << "  " << tiers[static_cast<std::size_t>(c.tier[i])] << ", resolution due "
+                << local(kefu::instant::from_unix(c.resolution_due[i]), zone) << "\n";
+    // The same tickets under the same rules: a diff (kefu diff) finds nothing to report.
+    std::cout << "  changes under the same rules: " << kr::diff_policies(*policy, *policy, many).size() << "\n";
   } catch (const kefu::error& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
