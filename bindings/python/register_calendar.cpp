@@ -90,7 +90,6 @@ py::object to_date(std::int64_t days) {
 }
 
 /// An instant back to Python with the awareness of `like`.
-py::object like_input(kefu::instant t, const kefu::time_zone& zone, py::handle like) { return datetime_like(t, zone, like); }
 
 cal::duration to_duration(py::handle spec) {
   if (py::isinstance<cal::duration>(spec)) return spec.cast<cal::duration>();
@@ -235,7 +234,7 @@ void register_calendar(py::module_& m) {
               });
               return as_dtype(out, "datetime64[s]");
             }
-            return like_input(c.add(to_instant(t, c.zone()), d), c.zone(), t);
+            return datetime_like(c.add(to_instant(t, c.zone()), d), c.zone(), t);
           },
           py::arg("t"), py::arg("spec"),
           "t plus a duration on its clock ('24h', '4 business hours', '3 workdays'); DOM-SLA-4 semantics (docs/requirements.md, docs/calendars.md).")
@@ -325,13 +324,13 @@ void register_calendar(py::module_& m) {
           [](const cal::sla_clock& s, py::handle at) {
             const auto st = s.status(to_instant(at, s.on().zone()));
             py::object status = py::cast(st);
-            status.attr("__dict__")["due"] = like_input(st.due, s.on().zone(), at);
-            status.attr("__dict__")["warn_at"] = like_input(st.warn_at, s.on().zone(), at);
+            status.attr("__dict__")["due"] = datetime_like(st.due, s.on().zone(), at);
+            status.attr("__dict__")["warn_at"] = datetime_like(st.warn_at, s.on().zone(), at);
             return status;
           },
           py::arg("at"), "state, due, warn_at, elapsed, remaining, warning and paused as of `at`.")
       .def(
-          "due", [](const cal::sla_clock& s, py::handle at) { return like_input(s.due(to_instant(at, s.on().zone())), s.on().zone(), at); },
+          "due", [](const cal::sla_clock& s, py::handle at) { return datetime_like(s.due(to_instant(at, s.on().zone())), s.on().zone(), at); },
           py::arg("at"));
 }
 

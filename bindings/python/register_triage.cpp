@@ -136,18 +136,12 @@ py::object columns_frame(const kr::triage_policy& t, const kr::triage_columns& c
   d["risk_signals"] = joined_ids(t.risk().rules(), c.signal_offsets, c.signal_rules);
   d["tier"] = coded_column(values_of("tier"), c.tier.data(), n);
   {
-    const auto& owner_values = t.tiers().outputs()[t.tiers().output_index("owners")].values;
     text_codes texts;
     std::unordered_map<std::int64_t, std::int32_t> by_mask;
     std::vector<std::int32_t> codes(n);
     for (std::size_t i = 0; i < n; ++i) {
       auto it = by_mask.find(c.owners[i]);
-      if (it == by_mask.end()) {
-        std::string text;
-        for (std::size_t k = 0; k < owner_values.size(); ++k)
-          if ((c.owners[i] >> k) & 1) text += (text.empty() ? "" : ",") + owner_values[k];
-        it = by_mask.emplace(c.owners[i], texts.code(text)).first;
-      }
+      if (it == by_mask.end()) it = by_mask.emplace(c.owners[i], texts.code(kr::owners_text(t, c.owners[i]))).first;
       codes[i] = it->second;
     }
     d["owners"] = coded_column(texts.distinct(), codes.data(), n);
@@ -160,20 +154,12 @@ py::object columns_frame(const kr::triage_policy& t, const kr::triage_columns& c
   d["report_required"] = bool_column(n, [&](std::size_t i) { return c.report_required[i] != 0; });
   d["refund_decision"] = coded_column(values_of("refund_decision"), c.refund_decision.data(), n);
   {
-    const auto& refund = t.refund();
-    const std::size_t reason_out = refund.output_index("reason");
-    std::vector<std::string> ids, reasons;  // per rule; reasons[rules]: the default's
-    for (const auto& r : refund.rules()) ids.push_back(r.id);
-    for (std::size_t r = 0; r <= refund.rules().size(); ++r) {
-      const kr::value* reason = r == refund.rules().size() ? refund.output_of(kr::decision{}, reason_out)
-                                                           : refund.output_of_rule(static_cast<std::uint32_t>(r), reason_out);
-      reasons.push_back(reason ? reason->text : std::string());
-    }
-    std::vector<std::int32_t> reason_codes(n);
-    for (std::size_t i = 0; i < n; ++i)
-      reason_codes[i] = c.refund_rule[i] < 0 ? static_cast<std::int32_t>(refund.rules().size()) : c.refund_rule[i];
-    d["refund_rule_id"] = coded_column(ids, c.refund_rule.data(), n);  // −1 (the default): missing
-    d["refund_reason"] = coded_column(reasons, reason_codes.data(), n);
+    const kr::refund_texts refund(t.refund());
+    std::vector<std::int32_t> rule_codes(n);  // the default (−1) as its own entry, the last
+    for (std::size_t i = 0; i < n; ++i) rule_codes[i] = static_cast<std::int32_t>(refund.at(c.refund_rule[i]));
+    d["refund_rule_id"] = coded_column(std::vector<std::string>(refund.ids.begin(), refund.ids.end() - 1), c.refund_rule.data(),
+                                       n);  // −1 (the default): missing
+    d["refund_reason"] = coded_column(refund.reasons, rule_codes.data(), n);
   }
   d["tier_rules"] = joined_ids(t.escalation().rules(), c.tier_rule_offsets, c.tier_rules);
   d["target_rules"] = joined_ids(t.sla_targets().rules(), c.target_offsets, c.target_rules);

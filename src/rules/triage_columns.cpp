@@ -72,6 +72,24 @@ void join_shares(std::size_t n, std::size_t shares, std::vector<std::int64_t>& o
 
 }  // namespace
 
+std::string owners_text(const triage_policy& t, std::int64_t mask) {
+  const auto& values = t.tiers().outputs()[t.tiers().output_index("owners")].values;
+  std::string out;
+  for (std::size_t k = 0; k < values.size(); ++k)
+    if ((mask >> k) & 1) out += (out.empty() ? "" : ",") + values[k];
+  return out;
+}
+
+refund_texts::refund_texts(const policy& refund) {
+  const std::size_t reason_out = refund.output_index("reason");
+  for (std::size_t r = 0; r <= refund.rules().size(); ++r) {
+    const bool by_default = r == refund.rules().size();
+    ids.push_back(by_default ? std::string() : refund.rules()[r].id);
+    const value* v = by_default ? refund.output_of(decision{}, reason_out) : refund.output_of_rule(static_cast<std::uint32_t>(r), reason_out);
+    reasons.push_back(v ? v->text : std::string());
+  }
+}
+
 triage_columns triage_batch(const batch& b, const batch_options& options) { return triage_rows(b, options, -1, nullptr); }
 
 triage_columns triage_batch_at_tier(const batch& b, const std::string& tier, const batch_options& options) {

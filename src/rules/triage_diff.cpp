@@ -65,29 +65,6 @@ bool same_ids(const id_list& a, const id_list& b, std::size_t i) {
 
 const std::vector<std::string>& values_of(const triage_policy& t, const char* fact) { return t.facts()[t.fact_slot(fact)].values; }
 
-std::string owners_text(const triage_policy& t, std::int64_t mask) {
-  const auto& values = t.tiers().outputs()[t.tiers().output_index("owners")].values;
-  std::string out;
-  for (std::size_t k = 0; k < values.size(); ++k)
-    if ((mask >> k) & 1) out += (out.empty() ? "" : ",") + values[k];
-  return out;
-}
-
-/// Per refund rule (the last entry: the default) its id ("" for the default) and reason.
-struct refund_texts {
-  std::vector<std::string> ids, reasons;
-  explicit refund_texts(const policy& refund) {
-    const std::size_t reason_out = refund.output_index("reason");
-    for (std::size_t r = 0; r <= refund.rules().size(); ++r) {
-      const bool by_default = r == refund.rules().size();
-      ids.push_back(by_default ? std::string() : refund.rules()[r].id);
-      const value* v = by_default ? refund.output_of(decision{}, reason_out) : refund.output_of_rule(static_cast<std::uint32_t>(r), reason_out);
-      reasons.push_back(v ? v->text : std::string());
-    }
-  }
-  std::size_t at(std::int32_t rule) const { return rule < 0 ? ids.size() - 1 : static_cast<std::size_t>(rule); }
-};
-
 }  // namespace
 
 triage_changes diff_triage(const triage_columns& a, const triage_columns& b, const std::vector<std::size_t>& outputs) {

@@ -23,6 +23,13 @@ void import_datetime_api() {
 }
 
 namespace {
+/// A datetime's wall-clock fields as seconds since 1970-01-01 (its fraction of a second dropped).
+std::int64_t local_seconds_of(PyObject* o) {
+  const std::int64_t days = kefu::detail::days_from_civil(PyDateTime_GET_YEAR(o), static_cast<unsigned>(PyDateTime_GET_MONTH(o)),
+                                                          static_cast<unsigned>(PyDateTime_GET_DAY(o)));
+  return days * 86400 + PyDateTime_DATE_GET_HOUR(o) * 3600 + PyDateTime_DATE_GET_MINUTE(o) * 60 + PyDateTime_DATE_GET_SECOND(o);
+}
+
 /// "utcoffset", made once (an immutable interned str): method calls by name skip building the name each time.
 PyObject* utcoffset_name() {
   static PyObject* const name = PyUnicode_InternFromString("utcoffset");
@@ -35,10 +42,7 @@ kefu::instant to_instant(py::handle dt, const kefu::time_zone& naive_zone) {
   PyObject* o = dt.ptr();
   if (!PyDateTime_Check(o))
     throw py::type_error("expected a datetime.datetime, got " + std::string(py::str(py::type::of(dt).attr("__name__"))));
-  const std::int64_t days = kefu::detail::days_from_civil(PyDateTime_GET_YEAR(o), static_cast<unsigned>(PyDateTime_GET_MONTH(o)),
-                                                          static_cast<unsigned>(PyDateTime_GET_DAY(o)));
-  const std::int64_t local = days * 86400 + PyDateTime_DATE_GET_HOUR(o) * 3600 + PyDateTime_DATE_GET_MINUTE(o) * 60 +
-                             PyDateTime_DATE_GET_SECOND(o);
+  const std::int64_t local = local_seconds_of(o);
   const bool has_tz = reinterpret_cast<PyDateTime_DateTime*>(o)->hastzinfo;
   if (!has_tz) return naive_zone.from_local_seconds(local);
   const py::object offset = py::reinterpret_steal<py::object>(PyObject_CallMethodNoArgs(o, utcoffset_name()));
@@ -65,19 +69,24 @@ py::object make_datetime(kefu::instant t, const kefu::time_zone& zone, PyObject*
 }
 }  // namespace
 
-bool fixed_offset_instant(py::handle dt, kefu::instant& at, std::int64_t& offset) {
-  import_datetime_api();
-  PyObject* o = dt.ptr();
+namespace {
+/// The offset of an aware datetime whose tzinfo is a fixed offset (datetime.timezone), by one utcoffset call;
+/// false for any other value.
+bool fixed_offset_of(PyObject* o, std::int64_t& offset) {
   if (!PyDateTime_Check(o) || !reinterpret_cast<PyDateTime_DateTime*>(o)->hastzinfo) return false;
   PyObject* tzinfo = reinterpret_cast<PyDateTime_DateTime*>(o)->tzinfo;
   if (Py_TYPE(tzinfo) != Py_TYPE(PyDateTime_TimeZone_UTC)) return false;
   const py::object delta = py::reinterpret_steal<py::object>(PyObject_CallMethodOneArg(tzinfo, utcoffset_name(), Py_None));
   if (!delta) throw py::error_already_set();
   offset = PyDateTime_DELTA_GET_DAYS(delta.ptr()) * 86400LL + PyDateTime_DELTA_GET_SECONDS(delta.ptr());
-  const std::int64_t days = kefu::detail::days_from_civil(PyDateTime_GET_YEAR(o), static_cast<unsigned>(PyDateTime_GET_MONTH(o)),
-                                                          static_cast<unsigned>(PyDateTime_GET_DAY(o)));
-  at = kefu::instant::from_unix(days * 86400 + PyDateTime_DATE_GET_HOUR(o) * 3600 + PyDateTime_DATE_GET_MINUTE(o) * 60 +
-                                PyDateTime_DATE_GET_SECOND(o) - offset);
+  return true;
+}
+}  // namespace
+
+bool fixed_offset_instant(py::handle dt, kefu::instant& at, std::int64_t& offset) {
+  import_datetime_api();
+  if (!fixed_offset_of(dt.ptr(), offset)) return false;
+  at = kefu::instant::from_unix(local_seconds_of(dt.ptr()) - offset);
   return true;
 }
 
@@ -87,17 +96,9 @@ py::object datetime_at_offset(kefu::instant t, std::int64_t offset, py::handle l
 
 py::object datetime_like(kefu::instant t, const kefu::time_zone& zone, py::handle like) {
   import_datetime_api();
-  PyObject* o = like.ptr();
-  const bool has_tz = PyDateTime_Check(o) && reinterpret_cast<PyDateTime_DateTime*>(o)->hastzinfo;
-  if (has_tz) {
-    PyObject* tzinfo = reinterpret_cast<PyDateTime_DateTime*>(o)->tzinfo;
-    if (Py_TYPE(tzinfo) == Py_TYPE(PyDateTime_TimeZone_UTC)) {  // a fixed offset (datetime.timezone): no astimezone
-      const py::object offset = py::reinterpret_steal<py::object>(PyObject_CallMethodOneArg(tzinfo, utcoffset_name(), Py_None));
-      if (!offset) throw py::error_already_set();
-      const std::int64_t delta = PyDateTime_DELTA_GET_DAYS(offset.ptr()) * 86400LL + PyDateTime_DELTA_GET_SECONDS(offset.ptr());
-      return make_local_datetime(t.unix_seconds() + delta, tzinfo);
-    }
-  }
+  std::int64_t offset = 0;
+  if (fixed_offset_of(like.ptr(), offset)) return datetime_at_offset(t, offset, like);  // no astimezone
+  const bool has_tz = PyDateTime_Check(like.ptr()) && reinterpret_cast<PyDateTime_DateTime*>(like.ptr())->hastzinfo;
   if (!has_tz || like.attr("utcoffset")().is_none()) return to_naive_datetime(t, zone);
   return to_datetime(t, zone).attr("astimezone")(like.attr("tzinfo"));
 }

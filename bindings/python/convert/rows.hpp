@@ -177,7 +177,10 @@ struct held_reader {
 template <class Reader, class Make>
 held_reader<Reader> cached_reader(pybind11::handle self, const char* key, Make&& make) {
   const pybind11::dict attributes = self.attr("__dict__");
-  const pybind11::str name(key);
+  // The key as an interned str made once per call site (each `make` lambda is its own instantiation): the
+  // look-up is on the hot path of every evaluate(dict) and triage(dict).
+  static PyObject* const name_object = PyUnicode_InternFromString(key);
+  const pybind11::handle name(name_object);
   if (PyObject* found = PyDict_GetItemWithError(attributes.ptr(), name.ptr()))
     return {pybind11::reinterpret_borrow<pybind11::object>(found),
             static_cast<const Reader*>(pybind11::reinterpret_borrow<pybind11::capsule>(found).get_pointer())};

@@ -59,6 +59,17 @@ struct triage_columns {
   std::size_t size() const noexcept { return risk_level.size(); }
 };
 
+/// The owners of a set mask of the tiers policy's `owners` output, as a report shows them: "supervisor,qc,legal".
+std::string owners_text(const triage_policy& t, std::int64_t mask);
+
+/// What the refund policy's rules say, per rule (the last entry: the default), as a report shows it: the rule's
+/// id ("" for the default) and its `reason`. at(refund_rule[i]) is row i's entry.
+struct refund_texts {
+  std::vector<std::string> ids, reasons;
+  explicit refund_texts(const policy& refund);
+  std::size_t at(std::int32_t rule) const { return rule < 0 ? ids.size() - 1 : static_cast<std::size_t>(rule); }
+};
+
 /// Triage of every row of a batch of facts (made with batch(triage_policy, rows)). Throws as described at the
 /// top of this file; kefu::error (kefu.rules.column) for a batch of one policy's inputs.
 triage_columns triage_batch(const batch& facts, const batch_options& options = {});
