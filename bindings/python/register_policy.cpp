@@ -123,7 +123,30 @@ void register_policy(py::module_& m) {
       .def_readonly("when", &kr::rule::when)
       .def_readonly("priority", &kr::rule::priority)
       .def_property_readonly("line", [](const kr::rule& r) { return r.where.line; })
+      .def_readonly("version_index", &kr::rule::version,
+                    "index into DecisionPolicy.versions of the version the rule belongs to (-1: the policy has no versions)")
       .def("__repr__", [](const kr::rule& r) { return "Rule('" + r.id + "')"; });
+
+  py::class_<kr::policy_version>(m, "PolicyVersion",
+                                 "One version of an effective-dated policy (DOM-RULE-1): its rules are in force from "
+                                 "effective_from (None: since always) until effective_until (None: from then on).")
+      .def_readonly("name", &kr::policy_version::name)
+      .def_readonly("description", &kr::policy_version::description)
+      .def_property_readonly("effective_from",
+                             [](const kr::policy_version& v) -> py::object {
+                               return v.effective_from ? to_datetime(*v.effective_from, kefu::time_zone::utc()) : py::none();
+                             },
+                             "an aware datetime (UTC), None for the first version")
+      .def_property_readonly("effective_until",
+                             [](const kr::policy_version& v) -> py::object {
+                               return v.effective_until ? to_datetime(*v.effective_until, kefu::time_zone::utc()) : py::none();
+                             },
+                             "an aware datetime (UTC): the next version's effective_from; None for the last version")
+      .def_property_readonly("line", [](const kr::policy_version& v) { return v.where.line; })
+      .def("__repr__", [](const kr::policy_version& v) {
+        return "PolicyVersion('" + v.name + "'" +
+               (v.effective_from ? ", from " + kefu::format_instant(*v.effective_from) : std::string()) + ")";
+      });
 
   py::class_<kr::diagnostic>(m, "Diagnostic", "A warning of the static checks.")
       .def_readonly("message", &kr::diagnostic::message)
@@ -147,6 +170,13 @@ void register_policy(py::module_& m) {
       .def_property_readonly("rule_id", &py_decision::rule_id, "the deciding rule, None when the default decided")
       .def_property_readonly("rule_ids", &py_decision::rule_ids, "every matched rule, in order (collect)")
       .def_property_readonly("by_default", [](const py_decision& d) { return d.decision.by_default; })
+      .def_property_readonly(
+          "version",
+          [](const py_decision& d) -> py::object {
+            if (d.decision.version < 0) return py::none();
+            return py::str(d.policy->versions()[static_cast<std::size_t>(d.decision.version)].name);
+          },
+          "the name of the version in force that decided (DOM-RULE-1); None for a policy without versions")
       .def_property_readonly("trace",
                              [](const py_decision& d) -> py::object {
                                if (!d.traced) return py::none();
@@ -230,6 +260,30 @@ void register_policy(py::module_& m) {
       .def_property_readonly("keyword_sets", &keyword_sets_of, "name → kefu.KeywordSet")
       .def_property_readonly("warnings", &kr::policy::warnings)
       .def_property_readonly("has_default", &kr::policy::has_default)
+      .def_property_readonly("versions", &kr::policy::versions,
+                             "the versions of an effective-dated policy in the order they take effect (DOM-RULE-1; "
+                             "empty without `versions:`)")
+      .def_property_readonly("is_pinned", &kr::policy::is_pinned, "whether pinned() or as_of() made this policy")
+      .def(
+          "version_at",
+          [](const kr::policy& p, py::handle when) -> py::object {
+            const std::int32_t k = p.version_at(to_instant(when, p.zone()));
+            if (k < 0) return py::none();
+            return py::str(p.versions()[static_cast<std::size_t>(k)].name);
+          },
+          py::arg("when"),
+          "The name of the version in force at `when` (a datetime; naive means the policy's zone); None without "
+          "versions.")
+      .def(
+          "pinned", [](const kr::policy& p, const std::string& version) { return unconst(p.pinned(version)); },
+          py::arg("version"),
+          "This policy with only one version's rules, applied whatever the receipt instant (to compare two versions "
+          "of one file, or to re-judge tickets under another version). Error kefu.rules.unknown_version otherwise.")
+      .def(
+          "as_of",
+          [](const policy_ptr& p, py::handle when) { return unconst(kr::as_of(p, to_instant(when, p->zone()))); },
+          py::arg("when"),
+          "This policy pinned to the version in force at `when` (itself when it has no versions or is pinned).")
       .def(
           "evaluate",
           [](const py::object& self, py::handle facts, bool trace) -> py::object {

@@ -31,7 +31,9 @@ void register_suite(py::module_& m) {
       .def_readonly("index", &kr::case_result::index)
       .def_readonly("passed", &kr::case_result::passed)
       .def_readonly("differences", &kr::case_result::differences, "(what, expected, actual) for each difference")
-      .def_readonly("actual_rules", &kr::case_result::actual_rules);
+      .def_readonly("actual_rules", &kr::case_result::actual_rules)
+      .def_readonly("actual_rule_indices", &kr::case_result::actual_rule_indices,
+                    "the matched rules as indices into DecisionPolicy.rules (ids repeat across a policy's versions)");
 
   py::class_<kr::suite_result>(m, "RuleSuiteResult", "The outcome of a suite.")
       .def_readonly("cases", &kr::suite_result::cases)

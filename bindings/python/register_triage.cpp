@@ -324,6 +324,15 @@ void register_triage(py::module_& m) {
           "scorecards",
           [](const kr::triage_policy& t) { return by_name(t.scorecards()); },
           "The directory's `scorecard:` files by name (Scorecard), loaded and checked with it.")
+      .def(
+          "as_of",
+          [](const kr::triage_policy& t, py::handle when) {
+            return std::const_pointer_cast<kr::triage_policy>(t.as_of(to_instant(when, t.zone())));
+          },
+          py::arg("when"),
+          "These rules with every effective-dated policy pinned to the version in force at `when` (DOM-RULE-1): "
+          "tickets are then judged by those versions whatever their receipt instant — to re-judge old tickets under "
+          "new rules, or to compare two versions of one file with kefu.diff.diff_policies.")
       .def_property_readonly("directory", &kr::triage_policy::directory)
       .def_property_readonly("facts", &kr::triage_policy::facts, "The facts vocabulary (docs/requirements.md §10).")
       .def_property_readonly("zone", &kr::triage_policy::zone)

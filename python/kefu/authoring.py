@@ -217,12 +217,13 @@ def format_findings(findings: list[Finding], files: int, fmt: str, out: TextIO) 
 class PolicyCoverage:
     policy: str
     file: str
-    reached: set[str] = field(default_factory=set)
-    rules: list[tuple[str, int]] = field(default_factory=list)  # (id, line)
+    reached: set[int] = field(default_factory=set)  # indices into the policy's rules
+    rules: list[tuple[str, int]] = field(default_factory=list)  # (id, line), by index
 
     @property
     def unreached(self) -> list[tuple[str, int]]:
-        return [(rid, line) for rid, line in self.rules if rid not in self.reached]
+        """Rules no case reached, (id, line) in file order; each version's rules count on their own (DOM-RULE-1)."""
+        return [rule for i, rule in enumerate(self.rules) if i not in self.reached]
 
 
 @dataclass
@@ -317,7 +318,7 @@ def run_tests(paths: Iterable[str | Path], out: TextIO, fmt: str = "text", patte
             if r.index not in chosen:
                 continue
             case = suite.cases[r.index]
-            cov.reached.update(r.actual_rules)
+            cov.reached.update(r.actual_rule_indices)
             trace = None
             if not r.passed:
                 try:

@@ -77,15 +77,22 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     from . import diff
 
     tickets = diff.read_ticket_table(args.tickets)
-    changes = diff.diff_policies(args.old, args.new, tickets)
+    old, new = diff.load_rules(args.old), diff.load_rules(args.new)
+    old_label, new_label = args.old, args.new
+    # Two versions of one effective-dated file (DOM-RULE-1): each side pinned to the version in force then.
+    if args.old_as_of is not None:
+        old, old_label = old.as_of(args.old_as_of), f"{args.old} as of {args.old_as_of.isoformat()}"
+    if args.new_as_of is not None:
+        new, new_label = new.as_of(args.new_as_of), f"{args.new} as of {args.new_as_of.isoformat()}"
+    changes = diff.diff_policies(old, new, tickets)
     summary = diff.summarize(changes, tickets, examples=args.examples)
     summary["new_rule_tests"] = diff.rule_tests(args.new)  # the diff loads NEW without running them
     if args.format == "json":
         text = diff.format_json(summary)
     elif args.format == "html":
-        text = diff.format_html(summary, args.old, args.new)
+        text = diff.format_html(summary, old_label, new_label)
     else:
-        text = diff.format_text(summary, args.old, args.new)
+        text = diff.format_text(summary, old_label, new_label)
     if args.output:
         from pathlib import Path
 
@@ -221,6 +228,17 @@ def _date_argument(text: str):
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
+def _instant_argument(text: str):
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an instant such as 2027-01-01T00:00:00+08:00 (without an offset: the rules' zone), got {text!r}"
+        ) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kefu",
@@ -308,6 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=["text", "json", "html"], default="text")
     diff.add_argument("--examples", type=int, default=3, metavar="N", help="example tickets per output (default 3)")
     diff.add_argument("--output", metavar="PATH", help="write the report to PATH instead of the terminal")
+    diff.add_argument("--old-as-of", type=_instant_argument, metavar="INSTANT",
+                      help="judge every ticket by the OLD rules' versions in force at INSTANT (effective-dated policies) "
+                           "/ 旧规则按该时刻生效的版本")
+    diff.add_argument("--new-as-of", type=_instant_argument, metavar="INSTANT",
+                      help="judge every ticket by the NEW rules' versions in force at INSTANT; with the same directory "
+                           "twice, compares two versions of one file / 新规则按该时刻生效的版本")
     diff.set_defaults(handler=_cmd_diff)
 
     report = commands.add_parser("report", help="KPI and scorecard report of ticket records (terminal + HTML)")

@@ -317,16 +317,23 @@ std::vector<planned_mutant> plan(const yaml_file& f, const policy& p) {
   using kefu::detail::scalar_text;
   std::vector<planned_mutant> out;
   const YAML::Node& root = f.root;
-  const YAML::Node rules = root["rules"];
+  // The rule lists: `rules:`, or each version's (`versions:`, DOM-RULE-1), each with how to reach it in a copy.
+  std::vector<std::pair<YAML::Node, std::function<YAML::Node(YAML::Node&)>>> lists;
+  if (const YAML::Node rules = root["rules"]) lists.emplace_back(rules, [](YAML::Node& r) { return r["rules"]; });
+  if (const YAML::Node versions = root["versions"]; versions && versions.IsSequence())
+    for (std::size_t v = 0; v < versions.size(); ++v)
+      if (const YAML::Node rules = versions[v]["rules"])
+        lists.emplace_back(rules, [v](YAML::Node& r) { return r["versions"][v]["rules"]; });
   alias_guard guard;
   auto add_then = [&](const YAML::Node& then) {
     if (!then || !then.IsMap()) return;
     for (const auto& kv : then) guard.add(kv.second);
   };
-  for (std::size_t i = 0; rules && i < rules.size(); ++i) {
-    guard.add(rules[i]["when"]);
-    add_then(rules[i]["then"]);
-  }
+  for (const auto& [rules, unused] : lists)
+    for (std::size_t i = 0; rules.IsSequence() && i < rules.size(); ++i) {
+      guard.add(rules[i]["when"]);
+      add_then(rules[i]["then"]);
+    }
   add_then(root["default"]);
   if (const YAML::Node sets = root["keywords"]; sets && sets.IsMap())
     for (const auto& kv : sets) guard.add(kv.second.IsMap() ? kv.second["words"] : kv.second);
@@ -349,24 +356,25 @@ std::vector<planned_mutant> plan(const yaml_file& f, const policy& p) {
       out.push_back(std::move(m));
     }
   };
-  for (std::size_t i = 0; rules && i < rules.size(); ++i) {
-    const YAML::Node item = rules[i];
-    const std::string id = item["id"] ? item["id"].Scalar() : std::to_string(i + 1);
-    if (const YAML::Node when = item["when"]) {
-      const std::string condition = scalar_text(when, f.name, "`when`");
-      for (auto& e : condition_mutator(condition).run(*detail::parse_condition(condition))) {
-        planned_mutant m;
-        m.what = {e.kind, id, std::move(e.change), char_location(f, kefu::detail::locate_in_scalar(f, when, e.offset))};
-        m.refused = guard.check(when);
-        m.edit = [i, condition = std::move(e.condition)](YAML::Node& r) {
-          YAML::Node w = r["rules"][i]["when"];
-          w = condition;
-        };
-        out.push_back(std::move(m));
+  for (const auto& [rules, list_of] : lists)
+    for (std::size_t i = 0; rules.IsSequence() && i < rules.size(); ++i) {
+      const YAML::Node item = rules[i];
+      const std::string id = item["id"] ? item["id"].Scalar() : std::to_string(i + 1);
+      if (const YAML::Node when = item["when"]) {
+        const std::string condition = scalar_text(when, f.name, "`when`");
+        for (auto& e : condition_mutator(condition).run(*detail::parse_condition(condition))) {
+          planned_mutant m;
+          m.what = {e.kind, id, std::move(e.change), char_location(f, kefu::detail::locate_in_scalar(f, when, e.offset))};
+          m.refused = guard.check(when);
+          m.edit = [i, list_of = list_of, condition = std::move(e.condition)](YAML::Node& r) {
+            YAML::Node w = list_of(r)[i]["when"];
+            w = condition;
+          };
+          out.push_back(std::move(m));
+        }
       }
+      output_edits(item["then"], id, [i, list_of = list_of](YAML::Node& r) { return list_of(r)[i]["then"]; });
     }
-    output_edits(item["then"], id, [i](YAML::Node& r) { return r["rules"][i]["then"]; });
-  }
   output_edits(root["default"], "default", [](YAML::Node& r) { return r["default"]; });
   if (const YAML::Node sets = root["keywords"]; sets && sets.IsMap()) {
     for (const auto& kv : sets) {

@@ -76,6 +76,7 @@ void policy::check_complete(const record& r) const {
 void policy::evaluate(const record& r, decision& out, std::vector<condition_trace>* trace) const {
   out.matched.clear();
   out.by_default = false;
+  out.version = -1;
   for (std::size_t i = 0; i < inputs_.size(); ++i)
     if (!r.present[i]) check_complete(r);
   // Keyword hits once per (text, set), before any rule reads them.
@@ -96,6 +97,9 @@ void policy::evaluate(const record& r, decision& out, std::vector<condition_trac
     }
   }
   const detail::eval_context ctx{r.numbers.data(), r.texts.data(), hits};
+  // The version in force (DOM-RULE-1): rules of the others fail their window; it is found here for explain().
+  if (!versions_.empty())
+    out.version = version_slot_ < 0 ? 0 : version_at(instant::from_unix(r.numbers[static_cast<std::size_t>(version_slot_)]));
 
   // Without a trace, only the rules that can match for the indexed input's value are tried.
   const std::vector<std::uint32_t>* candidates = nullptr;
@@ -107,7 +111,7 @@ void policy::evaluate(const record& r, decision& out, std::vector<condition_trac
   for (std::size_t k = 0; k < count; ++k) {
     const std::uint32_t i = candidates ? (*candidates)[k] : static_cast<std::uint32_t>(k);
     const rule& ru = rules_[i];
-    if (trace && ru.root >= 0) {
+    if (trace && ru.root >= 0 && ru.version == out.version) {  // another version's rules are not shown
       // Every traced atom of the condition, outermost first, with the inputs it reads.
       std::vector<std::int32_t> stack{ru.root};
       std::vector<std::int32_t> atoms;
@@ -227,8 +231,15 @@ std::vector<std::string> policy::keyword_words(const record& r, std::uint32_t ru
 }
 
 std::string policy::explain(const decision& d, const std::vector<condition_trace>* trace) const {
-  std::string out = "policy " + name_ + (version_.empty() ? "" : " v" + version_) + " (hit policy " +
+  std::string out = "policy " + name_ + (version_.empty() || !versions_.empty() ? "" : " v" + version_) + " (hit policy " +
                     to_string(hit_policy_) + ")\n";
+  if (d.version >= 0 && static_cast<std::size_t>(d.version) < versions_.size()) {
+    const auto& v = versions_[static_cast<std::size_t>(d.version)];
+    out += "version: " + v.name + ", in force " +
+           (v.effective_from ? "from " + format_instant(*v.effective_from, zone()) : std::string("since always")) +
+           (v.effective_until ? " until " + format_instant(*v.effective_until, zone()) : std::string()) +
+           (pinned_ ? " (pinned: applied whatever the receipt instant)" : "") + (v.description.empty() ? "" : " — " + v.description) + "\n";
+  }
   const auto values = outputs_of(d);
   std::string decided;
   for (std::size_t i = 0; i < values.size(); ++i)

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <set>
 
@@ -83,7 +84,8 @@ class policy_builder {
     if (!doc.IsMap()) fail(doc, "a policy file must be a mapping starting with `policy: NAME`");
     check_keys_outside_rules(doc);
     static const std::vector<std::string> known = {"policy", "version", "description", "source", "zone", "hit_policy",
-                                                   "inputs", "outputs", "negation", "keywords", "rules", "default"};
+                                                   "inputs", "outputs", "negation", "keywords", "rules", "default",
+                                                   "versions", "versions_by"};
     for (const auto& kv : doc) {
       const std::string key = kv.first.Scalar();
       if (std::find(known.begin(), known.end(), key) == known.end())
@@ -119,7 +121,14 @@ class policy_builder {
       check_negation(*policy_negation_, *p);
     }
     if (const YAML::Node k = doc["keywords"]) keywords(k, *p);
-    if (!doc["rules"] || !doc["rules"].IsSequence() || doc["rules"].size() == 0)
+    if (doc["versions"] && doc["rules"])
+      fail(key_of(doc, "rules"), "a policy has either `rules:` or `versions:` (each version with its own rules), not both");
+    if (doc["versions_by"] && !doc["versions"])
+      fail(key_of(doc, "versions_by"), "`versions_by` names the input that picks a version; it needs `versions:`");
+    if (doc["versions"] && doc["version"])
+      fail(key_of(doc, "version"),
+           "with `versions:` each version names itself (`version:` under each); remove the top-level `version`");
+    if (!doc["versions"] && (!doc["rules"] || !doc["rules"].IsSequence() || doc["rules"].size() == 0))
       fail(doc["rules"] ? doc["rules"] : doc["policy"], "a policy needs `rules:`, a list of rules with id, when and then");
     if (const YAML::Node d = doc["default"]) {
       p->default_ = outputs(d, *p, "");
@@ -127,7 +136,8 @@ class policy_builder {
     } else {
       p->default_.assign(p->outputs_.size(), std::nullopt);
     }
-    rules(doc["rules"], *p);
+    if (doc["versions"]) versions(doc, *p);
+    else rules(doc["rules"], *p);
     {
       auto idx = detail::index_rules(*p);
       p->index_slot_ = idx.slot;
@@ -623,10 +633,168 @@ class policy_builder {
   void rules(const YAML::Node& node, policy& p) {
     std::vector<bool> keyword_used(p.keyword_sets_.size()), input_used(p.inputs_.size());
     detail::compile_env env{p.inputs_, p.keyword_sets_, p.program_, p.keyword_tests_, keyword_used, input_used};
+    rule_list(node, p, env, -1);
+    warn_unused_keywords(p, keyword_used);
+  }
+
+  /// `versions:` (DOM-RULE-1): each version's rules, in force from its `effective_from` until the next one's. The
+  /// versions must cover the whole time line: the first has no `effective_from` (tickets before any dated change
+  /// need rules too), each later one has one, later than the one before, and only the last may be open-ended.
+  void versions(const YAML::Node& doc, policy& p) {
+    const YAML::Node list = doc["versions"];
+    if (!list.IsSequence() || list.size() == 0)
+      fail(list, "`versions:` is a list of versions, each with `version:`, `rules:` and (all but the first) `effective_from:`");
+    const std::string by = doc["versions_by"] ? text(doc["versions_by"], "`versions_by`") : "received_at";
+    const YAML::Node by_node = doc["versions_by"] ? doc["versions_by"] : key_of(doc, "versions");
+    const auto input = std::find_if(p.inputs_.begin(), p.inputs_.end(), [&](const field& f) { return f.name == by; });
+    if (input == p.inputs_.end())
+      fail(by_node, "the version in force is picked by the datetime input '" + by + "', which the policy does not declare: add `" +
+                        by + ": datetime` under `inputs:`" + (doc["versions_by"] ? std::string() : " or name another input with `versions_by:`"),
+           {}, "kefu.rules.versions");
+    if (input->type != value_type::datetime)
+      fail(by_node, "the version in force is picked by input '" + by + "', which is " + to_string(input->type) +
+                        ", not datetime (the instant a ticket is judged at)", {}, "kefu.rules.versions");
+    p.version_slot_ = static_cast<std::int32_t>(input - p.inputs_.begin());
+    static const std::vector<std::string> keys = {"version", "description", "effective_from", "effective_until", "rules"};
+    std::vector<YAML::Node> from_nodes, until_nodes;
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const YAML::Node item = list[k];
+      if (!item.IsMap()) fail(item, "a version must be a mapping with version, effective_from and rules");
+      kefu::detail::check_duplicate_keys(source_, item);
+      for (const auto& kv : item)
+        if (std::find(keys.begin(), keys.end(), kv.first.Scalar()) == keys.end())
+          fail(kv.first, "unknown key '" + kv.first.Scalar() + "' in a version (expected " + listed(keys) + ")" +
+                             kefu::detail::did_you_mean(kv.first.Scalar(), keys));
+      policy_version v;
+      v.where = location_of(item, file_);
+      if (!item["version"]) fail(item, "a version needs `version:` (its name, e.g. \"2027.1\")");
+      v.name = text(item["version"], "`version`");
+      for (const auto& other : p.versions_)
+        if (other.name == v.name)
+          fail(item["version"], "duplicate version '" + v.name + "' (first at " + first_at(other.where) + ")", {}, "kefu.rules.versions");
+      if (item["description"]) v.description = text(item["description"], "`description`");
+      v.effective_from = effective_instant(item["effective_from"], "effective_from", p);
+      v.effective_until = effective_instant(item["effective_until"], "effective_until", p);
+      from_nodes.push_back(item["effective_from"] ? item["effective_from"] : item);
+      until_nodes.push_back(item["effective_until"]);
+      p.versions_.push_back(std::move(v));
+    }
+    check_tiling(p, from_nodes, until_nodes);
+    for (std::size_t k = 0; k + 1 < p.versions_.size(); ++k) p.versions_[k].effective_until = p.versions_[k + 1].effective_from;
+    std::vector<bool> keyword_used(p.keyword_sets_.size()), input_used(p.inputs_.size());
+    detail::compile_env env{p.inputs_, p.keyword_sets_, p.program_, p.keyword_tests_, keyword_used, input_used};
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const YAML::Node rules = list[k]["rules"];
+      if (!rules || !rules.IsSequence() || rules.size() == 0)
+        fail(rules ? rules : list[k], "version '" + p.versions_[k].name + "' needs `rules:`, a list of rules with id, when and then");
+      p.versions_[k].first_rule = static_cast<std::uint32_t>(p.rules_.size());
+      rule_list(rules, p, env, static_cast<std::int32_t>(k));
+      p.versions_[k].end_rule = static_cast<std::uint32_t>(p.rules_.size());
+    }
+    // Each rule is tried only inside its version's window: the window is part of its compiled condition, so
+    // every evaluator (one record, columns, partial facts, the static checks) sees versions without knowing them.
+    const auto slot = static_cast<std::size_t>(p.version_slot_);
+    for (auto& r : p.rules_) {
+      const auto& v = p.versions_[static_cast<std::size_t>(r.version)];
+      detail::node in;
+      in.code = detail::op::input;
+      in.a = static_cast<std::int64_t>(slot);
+      p.program_.nodes.push_back(in);
+      detail::node window;
+      window.code = detail::op::in_range_input;
+      window.l = static_cast<std::int32_t>(p.program_.nodes.size() - 1);
+      window.slot = static_cast<std::int32_t>(slot);
+      window.a = v.effective_from ? v.effective_from->unix_seconds() : std::numeric_limits<std::int64_t>::min();
+      window.b = v.effective_until ? v.effective_until->unix_seconds() - 1 : std::numeric_limits<std::int64_t>::max();
+      p.program_.nodes.push_back(window);
+      const auto window_root = static_cast<std::int32_t>(p.program_.nodes.size() - 1);
+      if (r.condition < 0) {
+        r.root = window_root;
+      } else {
+        detail::node both;
+        both.code = detail::op::and_;
+        both.l = window_root;
+        both.r = r.condition;
+        both.source_begin = 0;
+        both.source_end = static_cast<std::uint32_t>(r.when.size());
+        p.program_.nodes.push_back(both);
+        r.root = static_cast<std::int32_t>(p.program_.nodes.size() - 1);
+      }
+    }
+    p.version_ = p.versions_.back().name;
+    warn_unused_keywords(p, keyword_used);
+  }
+
+  std::optional<instant> effective_instant(const YAML::Node& node, const char* key, const policy& p) const {
+    if (!node) return std::nullopt;
+    field f;
+    f.name = key;
+    f.type = value_type::datetime;
+    try {
+      return instant::from_unix(parse_value(f, text(node, std::string("`") + key + "`"), p.zone(), nullptr).number);
+    } catch (const parse_error& e) {
+      fail(node, std::string("`") + key + "`: " + e.detail(), {}, "kefu.rules.versions");
+    }
+  }
+
+  /// The versions tile the time line: no gap, no overlap, no instant without a version.
+  void check_tiling(const policy& p, const std::vector<YAML::Node>& from, const std::vector<YAML::Node>& until) const {
+    auto shown = [&](instant t) { return format_instant(t, p.zone()); };
+    auto& vs = p.versions_;
+    if (vs.front().effective_from)
+      fail(from.front(),
+           "the first version '" + vs.front().name + "' has `effective_from`: tickets received before " +
+               shown(*vs.front().effective_from) +
+               " would be judged by no version. Leave it out (the first version is in force since always), or put the "
+               "rules that applied before it in a version of their own ahead of it",
+           {}, "kefu.rules.versions");
+    for (std::size_t k = 1; k < vs.size(); ++k) {
+      const auto& prev = vs[k - 1];
+      const auto& v = vs[k];
+      if (!v.effective_from)
+        fail(from[k], "version '" + v.name + "' needs `effective_from:` (the instant it takes over from '" + prev.name + "')", {},
+             "kefu.rules.versions");
+      if (prev.effective_from && *v.effective_from <= *prev.effective_from)
+        fail(from[k],
+             "version '" + v.name + "' takes effect at " + shown(*v.effective_from) + ", not after version '" + prev.name +
+                 "' (" + shown(*prev.effective_from) + "): list versions in the order they take effect",
+             {}, "kefu.rules.versions");
+      if (prev.effective_until && *prev.effective_until < *v.effective_from)
+        fail(until[k - 1],
+             "gap: no version is in force from " + shown(*prev.effective_until) + " (the end of '" + prev.name + "') until " +
+                 shown(*v.effective_from) + " (the start of '" + v.name + "'); end '" + prev.name + "' where '" + v.name +
+                 "' begins, or leave its `effective_until` out",
+             {}, "kefu.rules.versions");
+      if (prev.effective_until && *v.effective_from < *prev.effective_until)
+        fail(until[k - 1],
+             "overlap: version '" + prev.name + "' is in force until " + shown(*prev.effective_until) + ", after version '" +
+                 v.name + "' takes effect at " + shown(*v.effective_from) + "; end '" + prev.name + "' where '" + v.name +
+                 "' begins, or leave its `effective_until` out",
+             {}, "kefu.rules.versions");
+      if (prev.effective_until && prev.effective_from && *prev.effective_until <= *prev.effective_from)
+        fail(until[k - 1], "version '" + prev.name + "' ends before it begins", {}, "kefu.rules.versions");
+    }
+    if (vs.back().effective_until)
+      fail(until.back(),
+           "the last version '" + vs.back().name + "' ends at " + shown(*vs.back().effective_until) +
+               ": tickets received after it would be judged by no version. Leave `effective_until` out, or add the "
+               "version that follows",
+           {}, "kefu.rules.versions");
+  }
+
+  void warn_unused_keywords(policy& p, const std::vector<bool>& keyword_used) {
+    for (std::size_t k = 0; k < keyword_used.size(); ++k)
+      if (!keyword_used[k])
+        warn(p, "keyword set '" + p.keyword_sets_[k].name() + "' is not used by any rule", keyword_where_[k], "unused-keywords");
+  }
+
+  /// One list of rules (a policy's, or one version's: rule ids are unique within it).
+  void rule_list(const YAML::Node& node, policy& p, detail::compile_env& env, std::int32_t version) {
     std::set<std::string> ids;
     for (const auto& item : node) {
       if (!item.IsMap()) fail(item, "a rule must be a mapping with id, when and then");
       rule r;
+      r.version = version;
       r.where = location_of(item, file_);
       if (!item["id"]) fail(item, "a rule needs `id:`");
       r.id = text(item["id"], "`id`");
@@ -639,9 +807,6 @@ class policy_builder {
       }
       p.rules_.push_back(std::move(r));
     }
-    for (std::size_t k = 0; k < keyword_used.size(); ++k)
-      if (!keyword_used[k])
-        warn(p, "keyword set '" + p.keyword_sets_[k].name() + "' is not used by any rule", keyword_where_[k], "unused-keywords");
   }
 
   void read_rule(const YAML::Node& item, rule& r, policy& p, detail::compile_env& env, std::set<std::string>& ids) {
@@ -651,7 +816,7 @@ class policy_builder {
         if (std::find(keys.begin(), keys.end(), kv.first.Scalar()) == keys.end())
           fail(kv.first, "unknown key '" + kv.first.Scalar() + "' in a rule" + kefu::detail::did_you_mean(kv.first.Scalar(), keys), r.id);
       if (!ids.insert(r.id).second) {
-        const auto first = std::find_if(p.rules_.begin(), p.rules_.end(), [&](const rule& x) { return x.id == r.id; });
+        const auto first = std::find_if(p.rules_.begin(), p.rules_.end(), [&](const rule& x) { return x.id == r.id && x.version == r.version; });
         fail(item["id"], "duplicate rule id '" + r.id + "'" + (first != p.rules_.end() ? " (first at " + first_at(first->where) + ")" : ""), r.id);
       }
       if (item["description"]) r.description = text(item["description"], "`description`");
@@ -677,7 +842,7 @@ class policy_builder {
       r.when = text(when, "`when`");
       r.when_where = location_of(when, file_);
       try {
-        r.root = detail::compile_condition(r.when, env);
+        r.root = r.condition = detail::compile_condition(r.when, env);
       } catch (const detail::expression_error& e) {
         throw policy_error(e.message, when_location(when, e.offset), r.id, e.id);
       }
@@ -725,6 +890,55 @@ facts_document load_facts_document(const std::string& path) {
   return policy_builder(source).build_facts();
 }
 }  // namespace detail
+
+std::int32_t policy::version_at(instant t) const noexcept {
+  for (std::size_t k = 0; k < versions_.size(); ++k)
+    if (versions_[k].in_force_at(t.unix_seconds())) return static_cast<std::int32_t>(k);
+  return -1;  // no versions (loading makes the versions of a policy cover every instant)
+}
+
+policy_ptr policy::pinned(const std::string& version) const {
+  std::vector<std::string> names;
+  for (const auto& v : versions_) names.push_back(v.name);
+  const auto it = std::find(names.begin(), names.end(), version);
+  if (it == names.end())
+    throw error(versions_.empty() ? "policy '" + name_ + "' has no versions (it has no `versions:`), so none can be pinned"
+                                  : "policy '" + name_ + "' has no version '" + version + "' (it has " +
+                                        [&] {
+                                          std::string all;
+                                          for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+                                          return all;
+                                        }() + ")" + kefu::detail::did_you_mean(version, names),
+                {}, {}, "kefu.rules.unknown_version");
+  const auto k = static_cast<std::int32_t>(it - names.begin());
+  auto p = std::make_shared<policy>(*this);
+  const policy_version& v = versions_[static_cast<std::size_t>(k)];
+  p->rules_.assign(rules_.begin() + v.first_rule, rules_.begin() + v.end_rule);
+  std::set<std::string> kept;
+  for (auto& r : p->rules_) {
+    r.root = r.condition;  // its window dropped: the version applies at any instant
+    r.version = 0;
+    kept.insert(r.id);
+  }
+  p->versions_.assign(1, v);
+  p->versions_[0].first_rule = 0;
+  p->versions_[0].end_rule = static_cast<std::uint32_t>(p->rules_.size());
+  p->version_ = v.name;
+  p->version_slot_ = -1;
+  p->pinned_ = true;
+  p->warnings_.clear();
+  for (const auto& d : warnings_)
+    if (d.rule_id.empty() || kept.count(d.rule_id)) p->warnings_.push_back(d);
+  auto idx = detail::index_rules(*p);
+  p->index_slot_ = idx.slot;
+  p->index_candidates_ = std::move(idx.candidates);
+  return p;
+}
+
+policy_ptr as_of(const policy_ptr& p, instant t) {
+  if (p->versions().empty() || p->is_pinned()) return p;
+  return p->pinned(p->versions()[static_cast<std::size_t>(p->version_at(t))].name);
+}
 
 policy_ptr load_policy_file(const std::string& path) {
   const auto source = kefu::detail::read_yaml_file(path);

@@ -223,6 +223,7 @@ suite_result run_suite(const suite& s, const policy& p) {
       for (const auto& [k, v] : c.input) p.set(rec, p.slot(k), v);
       p.evaluate(rec, d);
       for (const auto m : d.matched) r.actual_rules.push_back(p.rules()[m].id);
+      r.actual_rule_indices = d.matched;
       if (d.matched.empty()) r.actual_rules.push_back("default");
       const auto values = p.outputs_of(d);
       for (const auto& [name, text] : c.expect) {

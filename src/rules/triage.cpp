@@ -243,6 +243,13 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
   return t;
 }
 
+std::shared_ptr<const triage_policy> triage_policy::as_of(instant t) const {
+  auto out = std::make_shared<triage_policy>(*this);
+  for (policy_ptr* p : {&out->risk_, &out->escalation_, &out->tiers_, &out->refund_, &out->sla_, &out->service_calendar_})
+    *p = rules::as_of(*p, t);
+  return out;
+}
+
 std::shared_ptr<const kefu::calendar::calendar> triage_policy::calendar(const std::string& name) const {
   if (const auto it = calendars_.find(name); it != calendars_.end()) return it->second;
   try {

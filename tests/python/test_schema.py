@@ -445,6 +445,29 @@ rules:
 default: {风险: 普通}
 """
 
+# Effective dating (DOM-RULE-1): versions instead of rules, picked by the receipt instant.
+VERSIONED_POLICY = """\
+policy: refund-window
+description: the dissatisfaction window widens at midnight 2027-01-01
+versions_by: received_at
+inputs:
+  received_at: datetime
+  days: int
+outputs:
+  decision: {type: enum, values: [refund, deny]}
+versions:
+  - version: "2026.1"
+    description: seven days
+    rules:
+      - {id: WINDOW, when: days <= 7, then: {decision: refund}}
+  - version: "2027.1"
+    description: fifteen days
+    effective_from: 2027-01-01T00:00:00+08:00
+    rules:
+      - {id: WINDOW, when: days <= 15, then: {decision: refund}}
+default: {decision: deny}
+"""
+
 CALENDAR = """\
 calendar: east-china-support
 description: 华东客服组 — office hours, Saturday mornings
@@ -599,6 +622,7 @@ GOOD = {
     "policy: every key": ("policy", POLICY),
     "policy: priority": ("policy", PRIORITY_POLICY),
     "policy: collect, flow-style rules": ("policy", COLLECT_POLICY),
+    "policy: effective-dated versions": ("policy", VERSIONED_POLICY),
     "calendar: every key": ("calendar", CALENDAR),
     "calendar: shifts": ("calendar", SHIFTS_CALENDAR),
     "calendar: extends": ("calendar", EXTENDS_CALENDAR),
@@ -861,6 +885,8 @@ def test_draft_07_reading_of_the_schemas_gives_the_same_verdicts(reading: str) -
 # node of that level). The targets, scorecard and facts loaders list the keys they accept in their "unknown
 # key" error, "(expected a, b, c)": the schema's properties there must be the same keys.
 KEY_PROBES = {
+    "policy: version": ("policy", VERSIONED_POLICY.replace("    description: seven days\n", "    bogus_key: 1\n"),
+                        "#/$defs/version"),
     "targets: top level": ("targets", "targets: t\nbogus_key: 1\nmetrics:\n  - {metric: fcr_rate, at_least: 90%}\n", "#"),
     "targets: channel": ("targets", "targets: t\nchannels:\n  online: {first_response: 30s, bogus_key: 1}\n", "#/$defs/channel"),
     "targets: sla entry": ("targets", "targets: t\nsla:\n  - {name: c, until: resolution, within: 24h, bogus_key: 1}\n", "#/$defs/sla"),

@@ -21,10 +21,13 @@ const char* to_string(hit_policy h) noexcept;
 
 struct rule {
   std::string id;
+  /// Index into policy::versions() of the version the rule belongs to; −1 in a policy without versions.
+  std::int32_t version = -1;
   std::string description;
   std::string source;  ///< the requirement it encodes, e.g. "DOM-REF-1 (004 §3.2)"
   std::string when;    ///< the condition as written
-  std::int32_t root = -1;  ///< condition root in the policy's program (−1 = always)
+  std::int32_t root = -1;  ///< condition root in the policy's program (−1 = always), its version's window included
+  std::int32_t condition = -1;  ///< the condition as written, without the version's window (−1 = always)
   std::int64_t priority = 0;
   std::vector<std::optional<value>> then;  ///< per output; unset outputs come from the default
   source_location where;
@@ -69,6 +72,22 @@ class record {
 struct decision {
   std::vector<std::uint32_t> matched;  ///< rule indices, in order (one for first/unique/priority)
   bool by_default = false;             ///< no rule matched; outputs come from `default`
+  std::int32_t version = -1;           ///< index into policy::versions() of the version in force (−1: no versions)
+};
+
+/// One version of an effective-dated policy (DOM-RULE-1, docs/rules.md "Versions"): its rules are in force
+/// from `effective_from` (none: since always) until the next version's `effective_from` (none: from then on).
+/// A policy's versions cover the whole time line without gap or overlap; loading refuses anything else.
+struct policy_version {
+  std::string name;  ///< its `version:`, e.g. "2027.1"
+  std::string description;
+  std::optional<instant> effective_from, effective_until;
+  std::uint32_t first_rule = 0, end_rule = 0;  ///< its rules are policy::rules()[first_rule, end_rule)
+  source_location where;
+  /// Whether the version is in force at `t` (seconds since 1970-01-01Z, a datetime input's number).
+  bool in_force_at(std::int64_t t) const noexcept {
+    return (!effective_from || effective_from->unix_seconds() <= t) && (!effective_until || t < effective_until->unix_seconds());
+  }
 };
 
 class policy {
@@ -87,6 +106,22 @@ class policy {
   /// Warnings of the static checks (unused keyword sets, unreachable rules, overlaps, gaps).
   const std::vector<diagnostic>& warnings() const noexcept { return warnings_; }
   const std::vector<std::optional<value>>& default_outputs() const noexcept { return default_; }
+
+  /// Effective dating (DOM-RULE-1): the policy's versions in the order they take effect (empty for a policy
+  /// without `versions:`). The version in force is picked by a datetime input, the receipt instant by default.
+  const std::vector<policy_version>& versions() const noexcept { return versions_; }
+  /// The slot of the datetime input that picks the version (`versions_by:`, received_at by default); −1 when
+  /// the policy has no versions or is pinned to one.
+  std::int32_t version_slot() const noexcept { return version_slot_; }
+  /// Index into versions() of the version in force at `t`; −1 for a policy without versions.
+  std::int32_t version_at(instant t) const noexcept;
+  /// This policy with only one version's rules, applied whatever the receipt instant: for re-judging tickets
+  /// under another version's rules (`as_of`) and for comparing two versions of one file. kefu::error
+  /// (id kefu.rules.unknown_version, with a did-you-mean) for a version the policy does not have, or for a
+  /// policy without versions.
+  std::shared_ptr<const policy> pinned(const std::string& version) const;
+  /// Whether pinned() made this policy (its one version applies at any instant).
+  bool is_pinned() const noexcept { return pinned_; }
 
   /// Slot of an input by name; throws kefu::error with a did-you-mean when there is none.
   std::size_t slot(const std::string& input) const;
@@ -183,6 +218,9 @@ class policy {
   };
   std::vector<keyword_group> keyword_groups_;
   std::vector<diagnostic> warnings_;
+  std::vector<policy_version> versions_;
+  std::int32_t version_slot_ = -1;
+  bool pinned_ = false;
   /// Rules that can match for each value of one enum input (see detail::rule_index); evaluation
   /// without a trace tries only those.
   std::int32_t index_slot_ = -1;
@@ -190,6 +228,9 @@ class policy {
 };
 
 using policy_ptr = std::shared_ptr<const policy>;
+
+/// `p` pinned to the version in force at `t` (policy::pinned); `p` itself when it has no versions or is pinned.
+policy_ptr as_of(const policy_ptr& p, instant t);
 
 /// Loads and checks a policy file. Errors (parse_error, policy_error) carry file, line, column and
 /// the rule id where one applies. A bad file never yields a half-loaded policy. An enum or set input that

@@ -61,6 +61,8 @@ struct case_result {
   /// the case is reported as ("error", "", message).
   std::vector<std::tuple<std::string, std::string, std::string>> differences;
   std::vector<std::string> actual_rules;
+  /// The rules that matched as indices into policy::rules() (a versioned policy repeats ids across versions).
+  std::vector<std::uint32_t> actual_rule_indices;
 };
 
 struct suite_result {

@@ -161,6 +161,12 @@ class triage_policy {
   /// The same as text: what is not given, what is settled, and each policy's partial explanation.
   std::string explain_partial(const partial_triage& t) const;
 
+  /// This rules directory with every effective-dated policy pinned to the version in force at `t` (DOM-RULE-1,
+  /// policy::pinned): tickets are then judged by those rules whatever their receipt instant, e.g. to re-judge
+  /// last year's tickets under next month's rules, or to compare two versions of one file (kefu diff --old-as-of).
+  /// (A copy sharing the compiled policies; the same rules when none of its policies has versions.)
+  std::shared_ptr<const triage_policy> as_of(instant t) const;
+
   /// A calendar by name: the directory's own first, then the built-ins.
   std::shared_ptr<const kefu::calendar::calendar> calendar(const std::string& name) const;
 
