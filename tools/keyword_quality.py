@@ -33,7 +33,7 @@ COLUMNS = ["id", "tags", "text", "signals", "level", "note"]
 LEVELS = ("normal", "high", "critical")
 # The facts every text is judged with: only the text may raise a signal.
 NEUTRAL = {"category": "consultation", "claimed_amount": "0", "collective": False, "repeat_complaints": 0,
-           "vip": False, "cold_chain_break_confirmed": False}
+           "vip": False, "cold_chain_break_confirmed": False, "counterfeit_suspected": False}
 
 
 @dataclass

@@ -135,17 +135,20 @@ py::object columns_frame(const kr::triage_policy& t, const kr::triage_columns& c
   d["risk_level"] = coded_column(values_of("risk_level"), c.risk_level.data(), n);
   d["risk_signals"] = joined_ids(t.risk().rules(), c.signal_offsets, c.signal_rules);
   d["tier"] = coded_column(values_of("tier"), c.tier.data(), n);
-  {
+  // A set column (a mask per row) as text, each distinct mask spelled once.
+  auto mask_column = [&](const auto& masks, auto&& text_of) {
     text_codes texts;
-    std::unordered_map<std::int64_t, std::int32_t> by_mask;
+    std::unordered_map<std::uint64_t, std::int32_t> by_mask;
     std::vector<std::int32_t> codes(n);
     for (std::size_t i = 0; i < n; ++i) {
-      auto it = by_mask.find(c.owners[i]);
-      if (it == by_mask.end()) it = by_mask.emplace(c.owners[i], texts.code(kr::owners_text(t, c.owners[i]))).first;
+      const auto mask = static_cast<std::uint64_t>(masks[i]);
+      auto it = by_mask.find(mask);
+      if (it == by_mask.end()) it = by_mask.emplace(mask, texts.code(text_of(masks[i]))).first;
       codes[i] = it->second;
     }
-    d["owners"] = coded_column(texts.distinct(), codes.data(), n);
-  }
+    return coded_column(texts.distinct(), codes.data(), n);
+  };
+  d["owners"] = mask_column(c.owners, [&](std::int64_t m) { return kr::owners_text(t, m); });
   d["first_response_due"] = due_column(c.first_response_due, nullptr, tzinfo);
   d["resolution_due"] = due_column(c.resolution_due, nullptr, tzinfo);
   d["follow_up_due"] = due_column(c.follow_up_due, &c.follow_up_required, tzinfo);
@@ -163,6 +166,7 @@ py::object columns_frame(const kr::triage_policy& t, const kr::triage_columns& c
   }
   d["tier_rules"] = joined_ids(t.escalation().rules(), c.tier_rule_offsets, c.tier_rules);
   d["target_rules"] = joined_ids(t.sla_targets().rules(), c.target_offsets, c.target_rules);
+  d["actions"] = mask_column(c.actions, [&](std::uint64_t m) { return t.actions_text(m); });
   const py::object frame = py::module_::import("pandas").attr("DataFrame");
   return index ? frame(d, py::arg("index") = index) : frame(d);
 }
@@ -247,6 +251,30 @@ void register_triage(py::module_& m) {
                (x.d.provisional ? ", provisional)" : ")");
       });
 
+  // An action (DOM-RISK-4) with its deadline's due instant in the policy's zone.
+  struct py_action {
+    kr::required_action a;
+    kefu::time_zone zone;
+  };
+  py::class_<py_action>(m, "RequiredAction",
+                        "An action the rules require (DOM-RISK-4): a code of the action catalogue (actions.yaml), who "
+                        "does it, and by when when the catalogue gives a deadline.")
+      .def_property_readonly("code", [](const py_action& x) { return x.a.code; })
+      .def_property_readonly("description", [](const py_action& x) { return x.a.description; })
+      .def_property_readonly("owners", [](const py_action& x) { return x.a.owners; })
+      .def_property_readonly("policy", [](const py_action& x) { return x.a.policy; }, "the policy whose rule asked for it")
+      .def_property_readonly("rule_id", [](const py_action& x) -> py::object {
+        return x.a.asked_by.empty() ? py::object(py::none()) : py::object(py::str(x.a.asked_by));
+      }, "the rule that asked for it (None: the policy's default)")
+      .def_property_readonly("source", [](const py_action& x) { return x.a.source; })
+      .def_property_readonly("deadline", [](const py_action& x) -> py::object {
+        if (!x.a.deadline) return py::none();
+        return py::cast(py_deadline{*x.a.deadline, x.zone});
+      }, "a Deadline (within, calendar, due), or None when the catalogue gives the action none")
+      .def("__repr__", [](const py_action& x) {
+        return "RequiredAction(" + x.a.code + (x.a.deadline ? ", due " + kefu::format_instant(x.a.deadline->due, x.zone) : "") + ")";
+      });
+
   struct py_deadlines {
     py_deadline first_response, resolution;
     std::optional<py_deadline> follow_up;
@@ -277,6 +305,13 @@ void register_triage(py::module_& m) {
                                return out;
                              })
       .def_property_readonly("refund", [](const py_triage& r) { return r.result.refund; })
+      .def_property_readonly("actions",
+                             [](const py_triage& r) {
+                               std::vector<py_action> out;
+                               for (const auto& a : r.result.actions) out.push_back({a, r.policy->zone()});
+                               return out;
+                             },
+                             "The actions the matched rules require, each once, in policy then rule order (DOM-RISK-4).")
       .def_property_readonly("days_since_purchase", [](const py_triage& r) { return r.result.days_since_purchase; })
       .def(
           "explain",
@@ -340,6 +375,7 @@ void register_triage(py::module_& m) {
                              [](const kr::triage_policy& t) {
                                py::dict out;
                                for (const auto& p : t.policies()) out[py::str(p->name())] = unconst(p);
+                               if (const kr::policy* a = t.action_catalogue()) out[py::str(a->name())] = unconst(t.action_catalogue_ptr());
                                return out;
                              })
       .def(

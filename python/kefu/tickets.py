@@ -24,7 +24,7 @@ _INT = {"repeat_complaints", "warranty_repairs"}
 _BOOL = {
     "vip", "collective", "has_receipt", "used", "packaging_intact", "resalable", "defect_disclosed",
     "misuse", "unauthorized_dismantle", "warranty_card_valid", "model_mismatch", "force_majeure",
-    "merchant_error", "duplicate_confirmed", "mischarge_confirmed", "cold_chain_break_confirmed",
+    "merchant_error", "duplicate_confirmed", "mischarge_confirmed", "cold_chain_break_confirmed", "counterfeit_suspected",
 }
 _TRUE = {"true": True, "false": False}
 

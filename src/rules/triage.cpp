@@ -166,6 +166,98 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
   for (const field* f : {&business_hours, &working_days})
     for (const auto& name : f->values) t->calendar(name);  // every calendar named must exist
 
+  // Actions (DOM-RISK-4): a policy's `actions` output names codes of the catalogue, which gives each its owners
+  // and deadline. Resolved here once, per rule, so triage only ORs masks.
+  if (const auto it = policies.find("actions"); it != policies.end()) t->actions_ = it->second;
+  {
+    const auto chain = t->policies();
+    std::vector<const field*> asking(chain.size(), nullptr);
+    for (std::size_t w = 0; w < chain.size(); ++w)
+      if (const field* f = find_field(chain[w]->outputs(), "actions")) {
+        if (f->type != value_type::set)
+          throw policy_error("output 'actions' of policy '" + chain[w]->name() + "' must be a set of action codes, not " +
+                                 to_string(f->type),
+                             f->where, {}, "kefu.rules.actions");
+        if (!t->actions_)
+          throw policy_error("policy '" + chain[w]->name() + "' asks for actions, but rules directory '" + directory +
+                                 "' has no policy named 'actions' (the catalogue that gives each action code its owners and "
+                                 "deadline; docs/triage.md, \"Actions\")",
+                             f->where, {}, "kefu.rules.actions");
+        asking[w] = f;
+      }
+    if (t->actions_) {
+      const policy& cat = *t->actions_;
+      const field* code = find_field(cat.inputs(), "action");
+      if (!code || code->type != value_type::enumeration || cat.inputs().size() != 1)
+        throw policy_error("policy 'actions' (the action catalogue) takes one input, `action: {type: enum, values: [...]}`",
+                           {cat.file(), 1, 1}, {}, "kefu.rules.actions");
+      if (code->values.size() > 64)
+        throw policy_error("the action catalogue has " + std::to_string(code->values.size()) + " codes; at most 64",
+                           code->where, {}, "kefu.rules.actions");
+      need_output(cat, "owners", value_type::set);
+      need_output(cat, "description", value_type::text);
+      const field* within = find_field(cat.outputs(), "within");
+      if (within && within->type != value_type::deadline)
+        throw policy_error("output 'within' of the action catalogue must be a deadline", within->where, {}, "kefu.rules.actions");
+      const std::size_t owners_out = cat.output_index("owners"), description_out = cat.output_index("description");
+      const field& owners_field = cat.outputs()[owners_out];
+      for (std::size_t k = 0; k < code->values.size(); ++k) {
+        record r = cat.make_record();
+        cat.set_number(r, 0, static_cast<std::int64_t>(k));
+        rules::decision d;
+        try {
+          cat.evaluate(r, d);
+        } catch (const error& e) {
+          rethrow_with_prefix(e, "action catalogue, action '" + code->values[k] + "': ");
+        }
+        action_entry entry;
+        entry.code = code->values[k];
+        if (!d.matched.empty()) {
+          entry.rule_id = cat.rules()[d.matched.front()].id;
+          entry.source = cat.rules()[d.matched.front()].source;
+        }
+        if (const value* v = cat.output_of(d, description_out)) entry.description = v->text;
+        if (const value* v = cat.output_of(d, owners_out))
+          for (std::size_t i = 0; i < owners_field.values.size(); ++i)
+            if ((v->number >> i) & 1) entry.owners.push_back(owners_field.values[i]);
+        if (entry.owners.empty())
+          throw policy_error("action '" + entry.code + "' has no owners in the action catalogue: say who does it",
+                             d.matched.empty() ? code->where : cat.rules()[d.matched.front()].where, entry.rule_id,
+                             "kefu.rules.actions");
+        if (within)
+          if (const value* v = cat.output_of(d, cat.output_index("within"))) entry.within = *v;
+        t->action_entries_.push_back(std::move(entry));
+      }
+    }
+    t->rule_actions_.resize(chain.size());
+    for (std::size_t w = 0; w < chain.size(); ++w) {
+      const field* f = asking[w];
+      if (!f) continue;
+      const policy& p = *chain[w];
+      const std::size_t out = p.output_index("actions");
+      std::vector<std::int32_t> to_code(f->values.size());
+      for (std::size_t i = 0; i < f->values.size(); ++i) {
+        std::vector<std::string> known;
+        for (const auto& e : t->action_entries_) known.push_back(e.code);
+        const auto it = std::find(known.begin(), known.end(), f->values[i]);
+        if (it == known.end())
+          throw policy_error("action '" + f->values[i] + "' of policy '" + p.name() + "' is not in the action catalogue (" +
+                                 t->actions_->file() + ")" + kefu::detail::did_you_mean(f->values[i], known),
+                             f->where, {}, "kefu.rules.actions");
+        to_code[i] = static_cast<std::int32_t>(it - known.begin());
+      }
+      auto& masks = t->rule_actions_[w];
+      masks.assign(p.rules().size() + 1, 0);
+      for (std::size_t r = 0; r <= p.rules().size(); ++r) {
+        const value* v = r < p.rules().size() ? p.output_of_rule(static_cast<std::uint32_t>(r), out)
+                                              : (out < p.default_outputs().size() && p.default_outputs()[out] ? &*p.default_outputs()[out] : nullptr);
+        if (!v) continue;
+        for (std::size_t i = 0; i < to_code.size(); ++i)
+          if ((v->number >> i) & 1) masks[r] |= std::uint64_t(1) << to_code[i];
+      }
+    }
+  }
+
   // The facts triage reads and computes.
   t->slot_received_ = need_fact(t->facts_, facts_file, "received_at", value_type::datetime, false);
   t->slot_purchased_ = need_fact(t->facts_, facts_file, "purchased_at", value_type::date, false);
@@ -367,6 +459,22 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
   f.present[slot_days_] = f.present[slot_known_] = 1;
 
   const auto policies_in_order = policies();
+  // Actions asked for, each once, in policy then rule order: (policy, rule or −1 for the default, code).
+  std::vector<std::tuple<std::size_t, std::int64_t, std::size_t>> asked;
+  std::uint64_t asked_mask = 0;
+  auto ask = [&](std::size_t which, const decision& d) {
+    const auto& masks = rule_actions_[which];
+    if (masks.empty()) return;
+    auto add = [&](std::int64_t rule, std::uint64_t mask) {
+      for (std::size_t k = 0; mask >> k; ++k)
+        if (((mask >> k) & 1) && !((asked_mask >> k) & 1)) {
+          asked_mask |= std::uint64_t(1) << k;
+          asked.emplace_back(which, rule, k);
+        }
+    };
+    if (d.matched.empty()) add(-1, masks.back());
+    for (const auto m : d.matched) add(m, masks[m]);
+  };
   auto run = [&](std::size_t which, decision& d) {
     const policy& p = *policies_in_order[which];
     record r = inputs_of(which, f);
@@ -377,6 +485,7 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
       rethrow_with_prefix(e, "policy '" + p.name() + "': ");
     }
     if (explain) out.explanation += p.explain(d, &trace) + "\n";
+    ask(which, d);
     return r;
   };
 
@@ -507,6 +616,35 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
     const auto& rule = sla_->rules()[m];
     out.targets.push_back(deadline(target ? target->text : std::string(), *within, received, rule.id, rule.source));
   }
+
+  // 7. The actions the rules asked for, with owners and deadlines from the catalogue (DOM-RISK-4).
+  out.actions.reserve(asked.size());
+  for (const auto& [which, rule, code] : asked) {
+    const action_entry& e = action_entries_[code];
+    const policy& p = *policies_in_order[which];
+    required_action a{e.code, e.description, e.owners, p.name(), rule < 0 ? std::string() : p.rules()[static_cast<std::size_t>(rule)].id,
+                      e.source, std::nullopt};
+    if (e.within) a.deadline = deadline(e.description, *e.within, received, e.rule_id, e.source);
+    out.actions.push_back(std::move(a));
+  }
+  if (explain && !out.actions.empty()) {
+    out.explanation += "actions / 处置措施:\n";
+    for (const auto& a : out.actions) {
+      std::string owners;
+      for (const auto& o : a.owners) owners += (owners.empty() ? "" : ", ") + o;
+      out.explanation += "  " + a.code + " — " + a.description + " (" + owners + ")" +
+                         (a.deadline ? ", due " + format_instant(a.deadline->due, zone_) + " (within " + a.deadline->within + ")"
+                                     : std::string()) +
+                         "; asked by " + a.policy + " " + (a.asked_by.empty() ? std::string("default") : a.asked_by) + "\n";
+    }
+  }
+  return out;
+}
+
+std::string triage_policy::actions_text(std::uint64_t mask) const {
+  std::string out;
+  for (std::size_t k = 0; k < action_entries_.size(); ++k)
+    if ((mask >> k) & 1) out += (out.empty() ? "" : ",") + action_entries_[k].code;
   return out;
 }
 

@@ -168,6 +168,7 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
   out.workday_calendar.resize(n);
   out.days_since_purchase.resize(n);
   out.target_offsets.assign(n + 1, 0);
+  out.actions.assign(n, 0);
 
   const std::size_t shares = kefu::detail::share_count(n, options.threads, std::max<std::size_t>(1, options.min_share));
   std::vector<std::vector<std::int32_t>> signals(shares), tier_rules(shares), target_rules(shares);
@@ -199,6 +200,15 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
       for (const auto m : d.matched) best = std::max(best, per_rule[m]);
       if (best < 0) best = per_rule.back() >= 0 ? per_rule.back() : 0;
       return best;
+    };
+    // The actions a policy's decision asks for (DOM-RISK-4), as a mask of the catalogue's codes.
+    auto actions_of = [&](std::size_t p, const decision& d) -> std::uint64_t {
+      const auto& masks = t.rule_actions(p);
+      if (masks.empty()) return 0;
+      if (d.matched.empty()) return masks.back();
+      std::uint64_t m = 0;
+      for (const auto r : d.matched) m |= masks[r];
+      return m;
     };
     auto& my_signals = signals[k];
     auto& my_tier_rules = tier_rules[k];
@@ -265,14 +275,22 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
 
         // 1. Risk: the highest level of every signal (or, given, another pass's over the same facts).
         std::int64_t level = 0;
+        std::uint64_t actions = 0;
         if (risk_of) {
           level = risk_of->risk_level[i];
           for (auto k = risk_of->signal_offsets[i]; k < risk_of->signal_offsets[i + 1]; ++k)
             my_signals.push_back(risk_of->signal_rules[static_cast<std::size_t>(k)]);
+          const auto& masks = t.rule_actions(0);
+          if (!masks.empty()) {
+            if (risk_of->signal_offsets[i] == risk_of->signal_offsets[i + 1]) actions |= masks.back();
+            for (auto k = risk_of->signal_offsets[i]; k < risk_of->signal_offsets[i + 1]; ++k)
+              actions |= masks[static_cast<std::size_t>(risk_of->signal_rules[static_cast<std::size_t>(k)])];
+          }
         } else {
           const decision& r = run(0);
           level = highest(r, level_of);
           for (const auto m : r.matched) my_signals.push_back(static_cast<std::int32_t>(m));
+          actions |= actions_of(0, r);
         }
         out.risk_level[i] = static_cast<std::int32_t>(level);
         f.numbers[t.slot_risk_] = level;
@@ -285,6 +303,7 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
           tier = highest(e, tier_of);
           for (const auto m : e.matched)
             if (tier_of[m] == tier) my_tier_rules.push_back(static_cast<std::int32_t>(m));
+          actions |= actions_of(1, e);
         }
         out.tier[i] = static_cast<std::int32_t>(tier);
         f.numbers[t.slot_tier_] = tier;
@@ -297,6 +316,7 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         out.owners[i] = owners_of[tr] < 0 ? 0 : owners_of[tr];
         out.follow_up_required[i] = follow_up_required_of[tr] > 0;
         out.report_required[i] = report_required_of[tr] > 0;
+        actions |= actions_of(2, ti);
 
         // 4. Refund.
         const decision& rf = run(3);
@@ -304,12 +324,14 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         if (decision_of[rr] < 0) throw row_fails{};
         out.refund_decision[i] = static_cast<std::int32_t>(decision_of[rr]);
         out.refund_rule[i] = rf.matched.empty() ? -1 : static_cast<std::int32_t>(rr);
+        actions |= actions_of(3, rf);
         f.numbers[t.slot_refund_] = decision_of[rr];
         f.present[t.slot_refund_] = 1;
 
         // 5. Calendars, then the deadlines.
         const decision& sc = run(5);
         const std::size_t sr = sc.matched.empty() ? service.rules().size() : sc.matched.front();
+        actions |= actions_of(5, sc);
         if (business_of[sr] < 0 || workday_of[sr] < 0) throw row_fails{};
         out.business_calendar[i] = static_cast<std::int32_t>(business_of[sr]);
         out.workday_calendar[i] = static_cast<std::int32_t>(workday_of[sr]);
@@ -349,6 +371,7 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
           my_provisional.push_back(p ? 1 : 0);
           p_target = p_target || p;
         }
+        out.actions[i] = actions | actions_of(4, st);
         out.provisional[i] = static_cast<std::uint8_t>((p_first ? 1 : 0) | (p_resolution ? 2 : 0) | (p_follow_up ? 4 : 0) |
                                                        (p_target ? 8 : 0));
       } catch (const row_fails&) {

@@ -139,8 +139,8 @@ struct rules_dirs {
     const std::string a = replaced(risk, "version: \"2026.2\"", "version: \"A\"");
     const std::string b = replaced(replaced(risk, "version: \"2026.2\"", "version: \"B\""),
                                    "  anger:\n    words: [态度差,", "  anger:\n    words: [烂透, 态度差,");
-    const std::string safety_high = replaced(a, "then: {level: critical}", "then: {level: high}");
-    const std::string half_written = a.substr(0, a.find("then: {level: critical}") + std::strlen("then: {level: cri"));
+    const std::string safety_high = replaced(a, "then: {level: critical", "then: {level: high");
+    const std::string half_written = a.substr(0, a.find("then: {level: critical") + std::strlen("then: {level: cri"));
     const auto make = [&](const std::string& name, const std::string& risk_text, bool with_facts) {
       write_file(root / name / "risk.yaml", risk_text);
       if (with_facts) write_file(root / name / "facts.yaml", facts);
@@ -189,6 +189,7 @@ struct risk_cases {
       p.set(r, p.slot("collective"), in.collective ? "true" : "false");
       p.set(r, p.slot("vip"), in.vip ? "true" : "false");
       p.set(r, p.slot("cold_chain_break_confirmed"), in.cold_chain_break ? "true" : "false");
+      p.set(r, p.slot("counterfeit_suspected"), "false");
       p.set(r, p.slot("repeat_complaints"), std::to_string(in.repeat));
       out.push_back(std::move(r));
     }

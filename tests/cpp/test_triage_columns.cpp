@@ -157,6 +157,15 @@ void expect_row_equal(const kr::triage_policy& t, const kr::triage_columns& c, s
     any_provisional = any_provisional || r.targets[k].provisional;
   }
   EXPECT_EQ((c.provisional[i] & 8) != 0, any_provisional);
+  std::uint64_t asked = 0;  // the actions (DOM-RISK-4) as a set: each once, whatever the order
+  for (const auto& a : r.actions)
+    for (std::size_t k = 0; k < t.action_entries().size(); ++k)
+      if (t.action_entries()[k].code == a.code) {
+        EXPECT_EQ((asked >> k) & 1, 0u) << a.code << " asked twice";
+        asked |= std::uint64_t(1) << k;
+      }
+  EXPECT_EQ(c.actions[i], asked);
+  EXPECT_EQ(t.actions_text(c.actions[i]).empty(), r.actions.empty());
 }
 
 }  // namespace

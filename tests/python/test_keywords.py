@@ -82,7 +82,7 @@ def test_triage_of_the_issues_examples(text, level, signals):
 def test_explanations_say_what_did_not_count():
     risk = kefu.DecisionPolicy.load(kefu.default_rules_dir() / "risk.yaml")
     facts = {"category": "consultation", "text": "还好孩子没有受伤，相机自动曝光不准", "claimed_amount": "0",
-             "collective": False, "repeat_complaints": 0, "vip": False, "cold_chain_break_confirmed": False}
+             "collective": False, "repeat_complaints": 0, "vip": False, "cold_chain_break_confirmed": False, "counterfeit_suspected": False}
     d = risk.evaluate(facts, trace=True)
     assert d["level"] == "normal"
     discounted = {rule: t.discounted for rule, t in d.trace if t.discounted}

@@ -49,6 +49,8 @@ def expect_equal(frame: pd.DataFrame, results: list) -> None:
                    or bool(r.deadlines.follow_up and r.deadlines.follow_up.provisional)
                    or any(t.provisional for t in r.targets) for r in results]
     assert list(frame["deadlines_provisional"]) == provisional
+    catalogue = kefu.default_policy().policies["actions"].inputs[0].values  # the column lists codes in its order
+    assert list(frame["actions"]) == [",".join(sorted((a.code for a in r.actions), key=catalogue.index)) for r in results]
 
 
 def test_a_dataframe_a_table_and_a_dict_of_columns_triage_as_the_rows_do(policy, rows):
@@ -70,7 +72,7 @@ def test_the_index_of_a_frame_is_kept(policy, rows):
     assert list(out.index) == list(frame.index)
     assert list(out.columns) == ["risk_level", "risk_signals", "tier", "owners", "first_response_due", "resolution_due",
                                  "follow_up_due", "deadlines_provisional", "follow_up_required", "report_required",
-                                 "refund_decision", "refund_rule_id", "refund_reason", "tier_rules", "target_rules"]
+                                 "refund_decision", "refund_rule_id", "refund_reason", "tier_rules", "target_rules", "actions"]
     assert str(out["resolution_due"].dtype) == "datetime64[us, UTC+08:00]"
 
 
@@ -144,6 +146,8 @@ _TEXTS = ["", "我要投诉你们", "要去微博曝光", "打了１２３１５
     "claimed_amount": st.integers(min_value=0, max_value=5000),
     "has_receipt": st.booleans(),
     "vip": st.booleans(),
+    "counterfeit_suspected": st.booleans(),
+    "collective": st.booleans(),
     "repeat_complaints": st.integers(min_value=0, max_value=5),
 }), min_size=1, max_size=40))
 def test_random_tickets_triage_as_one_at_a_time(policy, tickets):

@@ -70,6 +70,20 @@ struct refund_assessment {
   std::string source;
 };
 
+/// An action the policies require (DOM-RISK-4): a code from the rules directory's action catalogue (actions.yaml)
+/// with its owners and deadline, asked for by a rule of the risk, escalation, tiers, refund or sla-targets policy
+/// through its `actions` output.
+struct required_action {
+  std::string code;         ///< e.g. delist_and_qc_test
+  std::string description;  ///< what to do, from the catalogue
+  std::vector<std::string> owners;
+  std::string policy;    ///< the policy whose rule asked for it ("risk")
+  std::string asked_by;  ///< that rule's id ("" when the policy's default asked)
+  std::string source;    ///< the catalogue entry's source (handbook clause)
+  /// Due `within` after receipt, on the calendar its clock names; none when the catalogue gives no `within`.
+  std::optional<sla_deadline> deadline;
+};
+
 struct triage_result {
   risk_assessment risk;
   std::string tier;                     ///< L1 | L2 | L3
@@ -82,6 +96,8 @@ struct triage_result {
   std::vector<sla_deadline> targets;  ///< channel and category targets (DOM-SLA-5, DOM-SLA-6)
   refund_assessment refund;
   std::optional<std::int64_t> days_since_purchase;
+  /// Actions the matched rules ask for, each once, in policy then rule order (DOM-RISK-4).
+  std::vector<required_action> actions;
   std::string explanation;  ///< filled when triage is asked to explain
 };
 
@@ -167,6 +183,22 @@ class triage_policy {
   /// (A copy sharing the compiled policies; the same rules when none of its policies has versions.)
   std::shared_ptr<const triage_policy> as_of(instant t) const;
 
+  /// The action catalogue (the directory's policy named `actions`, DOM-RISK-4), or nullptr when it has none.
+  const policy* action_catalogue() const noexcept { return actions_.get(); }
+  const policy_ptr& action_catalogue_ptr() const noexcept { return actions_; }
+  /// One entry of the catalogue per action code (the catalogue's `action` values, in order).
+  struct action_entry {
+    std::string code, description, rule_id, source;
+    std::vector<std::string> owners;
+    std::optional<value> within;  ///< a deadline value, when the catalogue gives one
+  };
+  const std::vector<action_entry>& action_entries() const noexcept { return action_entries_; }
+  /// The actions rule `rule` of policy `which` (policies() order) asks for, as a mask of action_entries() (bit k:
+  /// entry k); index rules().size() is the default's. Empty vector for a policy without an `actions` output.
+  const std::vector<std::uint64_t>& rule_actions(std::size_t which) const { return rule_actions_.at(which); }
+  /// The codes of an actions mask, comma-separated as a report shows them ("delist_and_qc_test,report_level_1").
+  std::string actions_text(std::uint64_t mask) const;
+
   /// A calendar by name: the directory's own first, then the built-ins.
   std::shared_ptr<const kefu::calendar::calendar> calendar(const std::string& name) const;
 
@@ -189,6 +221,9 @@ class triage_policy {
   std::vector<std::int64_t> default_numbers_;
   std::vector<std::string> default_texts_;
   std::vector<std::uint8_t> default_present_;
+  policy_ptr actions_;
+  std::vector<action_entry> action_entries_;
+  std::vector<std::vector<std::uint64_t>> rule_actions_;  ///< per policy (policies() order), per rule + default
   std::size_t rule_test_cases_ = 0;
   bool rule_tests_run_ = false;
   std::size_t slot_received_ = 0, slot_purchased_ = 0, slot_days_ = 0, slot_known_ = 0, slot_risk_ = 0, slot_tier_ = 0,

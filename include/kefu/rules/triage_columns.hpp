@@ -55,6 +55,9 @@ struct triage_columns {
   std::vector<std::int32_t> target_rules;
   std::vector<std::int64_t> target_due;
   std::vector<std::uint8_t> target_provisional;
+  /// The actions the row's rules ask for (DOM-RISK-4): bit k is triage_policy::action_entries()[k] (actions_text
+  /// spells a mask). Each action's owners and deadline are on triage()'s result.
+  std::vector<std::uint64_t> actions;
 
   std::size_t size() const noexcept { return risk_level.size(); }
 };
