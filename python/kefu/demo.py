@@ -20,8 +20,10 @@ from .tickets import read_tickets, received_local_date
 
 def _table(out: TextIO, title: str, counts: Counter[str], total: int, limit: int | None = None) -> None:
     out.write(f"  {title}:\n")
-    for key, n in counts.most_common(limit):
-        out.write(f"    {key:<20} {n:>6}  {100.0 * n / total:5.1f}%\n")
+    rows = counts.most_common(limit)
+    width = max([20] + [len(key) for key, _ in rows])
+    for key, n in rows:
+        out.write(f"    {key:<{width}} {n:>6}  {100.0 * n / total:5.1f}%\n")
 
 
 def run(rules_dir: str | Path | None = None, tickets: str | Path | None = None, out: TextIO = sys.stdout,
@@ -134,6 +136,7 @@ def _triage(rules_path: Path, rows: list[dict], out: TextIO) -> tuple[Policy, li
     _table(out, "refund decision", Counter(r.refund.decision for r in results), total)
     signals = Counter(s.rule_id for r in results for s in r.risk.signals)
     _table(out, "risk signals (top 6)", signals, total, 6)
+    _table(out, "actions required (DOM-RISK-4)", Counter(a.code for r in results for a in r.actions), total)
     follow = sum(r.follow_up_required for r in results)
     report = sum(r.report_required for r in results)
     out.write(f"  follow-up visit required: {follow}, written report required: {report}\n")
@@ -160,6 +163,9 @@ def _triage(rules_path: Path, rows: list[dict], out: TextIO) -> tuple[Policy, li
                   + (f", follow-up by {d.follow_up.due:%m-%d %H:%M}" if d.follow_up else "")
                   + (", written report required" if r.report_required else "") + "\n")
         out.write(f"    refund: {r.refund.decision} by {r.refund.rule_id or 'default'} — {r.refund.reason} [{r.refund.source}]\n")
+        for a in r.actions:
+            due = f", due {a.deadline.due:%m-%d %H:%M} ({a.deadline.within})" if a.deadline else ""
+            out.write(f"    action {a.code} ({', '.join(a.owners)}{due}) — {a.description}; asked by {a.rule_id or 'default'}\n")
     return policy, results
 
 
