@@ -44,7 +44,7 @@ kpi::options make_options(const std::vector<std::string>& by, const std::string&
                           const std::shared_ptr<kpi::targets>& goals, double relative_accuracy) {
   kpi::options o;
   for (const auto& b : by) {
-    if (b == "period") throw error("group by period with period='day', 'week' or 'month', not by=['period']");
+    if (b == "period") throw error("group by period with period='day', 'week', 'month', 'quarter' or 'year', not by=['period']");
     o.by.push_back(kpi::parse_dimension(b));
   }
   o.per = kpi::parse_period(period);

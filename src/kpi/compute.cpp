@@ -23,7 +23,8 @@ namespace {
 
 using detail::format_number;
 
-/// The period ordinal of a local day: the day itself, the week (Monday-based) or the month.
+/// The period ordinal of a local day: the day itself, the week (Monday-based), the month, the quarter or
+/// the year.
 std::int64_t period_ordinal(period p, std::int64_t day) noexcept {
   switch (p) {
     case period::none: return 0;
@@ -33,6 +34,11 @@ std::int64_t period_ordinal(period p, std::int64_t day) noexcept {
       const auto c = kefu::detail::civil_from_days(day);
       return c.year * 12 + static_cast<std::int64_t>(c.month) - 1;
     }
+    case period::quarter: {
+      const auto c = kefu::detail::civil_from_days(day);
+      return c.year * 4 + (static_cast<std::int64_t>(c.month) - 1) / 3;
+    }
+    case period::year: return kefu::detail::civil_from_days(day).year;
   }
   return 0;
 }
@@ -46,6 +52,11 @@ std::int64_t period_start(period p, std::int64_t ordinal) noexcept {
       const std::int64_t y = kefu::detail::floor_div(ordinal, 12);
       return kefu::detail::days_from_civil(y, static_cast<unsigned>(ordinal - y * 12 + 1), 1);
     }
+    case period::quarter: {
+      const std::int64_t y = kefu::detail::floor_div(ordinal, 4);
+      return kefu::detail::days_from_civil(y, static_cast<unsigned>((ordinal - y * 4) * 3 + 1), 1);
+    }
+    case period::year: return kefu::detail::days_from_civil(ordinal, 1, 1);
   }
   return 0;
 }

@@ -370,6 +370,62 @@ TEST(KpiPeriods, DayWeekMonthInTheZone) {
   EXPECT_EQ(kefu::from_days(t.key(0).period_start), boost::gregorian::date(2026, 1, 1));
 }
 
+TEST(KpiPeriods, QuarterAndYearStartOnLocalDaysOfTheZone) {
+  // DOM-KPI-8: quarters (001 §6.2 每季度评估) and years (003 月度、季度和年度评估) of created_at's local date.
+  // 2025-12-31T16:30Z is 2026-01-01 00:30 in +08:00: the first quarter and the year 2026 there, the last
+  // quarter of 2025 in UTC. 2026-03-31T16:00Z is 2026-04-01 00:00 +08:00 exactly: the second quarter.
+  fixture g;
+  const std::int64_t new_year = 1767198600, april = 1774972800;
+  g.created = {new_year, new_year, april - 1, april, april};
+  for (std::size_t i = 0; i < g.first.size(); ++i) {
+    g.first[i] = g.first[i] == na ? na : g.created[i] + 5;
+    g.resolved[i] = g.resolved[i] == na ? na : g.created[i] + 60;
+  }
+  kpi::options o;
+  o.per = kpi::period::quarter;
+  kpi::table t = kpi::compute(g.view(), o);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(kefu::from_days(t.key(0).period_start), boost::gregorian::date(2026, 1, 1));
+  EXPECT_EQ(metric(t, 0, "tickets"), 3);  // 00:30 on 1 January and 23:59:59 on 31 March, +08:00
+  EXPECT_EQ(kefu::from_days(t.key(1).period_start), boost::gregorian::date(2026, 4, 1));
+  EXPECT_EQ(metric(t, 1, "tickets"), 2);
+  o.per = kpi::period::year;
+  t = kpi::compute(g.view(), o);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(kefu::from_days(t.key(0).period_start), boost::gregorian::date(2026, 1, 1));
+  o.zone = kefu::time_zone::utc();
+  t = kpi::compute(g.view(), o);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(kefu::from_days(t.key(0).period_start), boost::gregorian::date(2025, 1, 1));
+  EXPECT_EQ(metric(t, 0, "tickets"), 2);
+  o.per = kpi::period::quarter;
+  t = kpi::compute(g.view(), o);
+  ASSERT_EQ(t.size(), 2u);  // in UTC, 15:59:59 and 16:00 on 31 March are both still the first quarter
+  EXPECT_EQ(kefu::from_days(t.key(0).period_start), boost::gregorian::date(2025, 10, 1));
+  EXPECT_EQ(kefu::from_days(t.key(1).period_start), boost::gregorian::date(2026, 1, 1));
+  EXPECT_EQ(metric(t, 1, "tickets"), 3);
+
+  // Partials of quarters merge exactly and say their period.
+  o = kpi::options{};
+  o.per = kpi::period::quarter;
+  kpi::table left = kpi::compute(g.view(0, 2), o);
+  left.merge(kpi::compute(g.view(2, 5), o));
+  EXPECT_TRUE(left == kpi::compute(g.view(), o));
+  EXPECT_TRUE(kpi::table::from_bytes(left.to_bytes(), o) == left);
+  kpi::options y = o;
+  y.per = kpi::period::year;
+  EXPECT_THROW(kpi::table::from_bytes(left.to_bytes(), y), kefu::error);
+
+  EXPECT_EQ(kpi::parse_period("quarter"), kpi::period::quarter);
+  EXPECT_STREQ(kpi::to_string(kpi::period::year), "year");
+  try {
+    kpi::parse_period("quater");
+    FAIL();
+  } catch (const kefu::error& e) {
+    EXPECT_STREQ(e.what(), "unknown period 'quater' (expected day, week, month, quarter or year)");
+  }
+}
+
 TEST(KpiColumns, ErrorsNameTheColumn) {
   fixture f;
   kpi::records r = f.view();

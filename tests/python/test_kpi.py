@@ -88,6 +88,31 @@ def test_periods_in_the_zone():
     assert kk.kpis(df, period="week").index[0] == pd.Timestamp("2026-01-26")
 
 
+def test_quarters_and_years_in_the_zone():
+    """Quarters (001 §6.2) and years (003) of the local date in the zone (DOM-KPI-8): a quarter starts on
+    2026-01-01 00:00 +08:00, not at UTC midnight."""
+    df = fixture()
+    df["created_at"] = [pd.Timestamp("2025-12-31T16:00:00Z"),          # 2026-01-01 00:00 +08:00
+                        pd.Timestamp("2025-12-31T15:59:59Z"),          # 2025-12-31 23:59:59 +08:00
+                        pd.Timestamp("2026-03-31T15:59:59Z"),          # 2026-03-31 23:59:59 +08:00
+                        pd.Timestamp("2026-03-31T16:00:00Z"),          # 2026-04-01 00:00 +08:00
+                        pd.Timestamp("2026-06-30T16:00:00Z")]          # 2026-07-01 00:00 +08:00
+    df["first_response_at"] = df["created_at"] + pd.Timedelta(seconds=5)
+    df["resolved_at"] = pd.NaT
+    q = kk.kpis(df, period="quarter")
+    assert list(q.index) == [pd.Timestamp(d) for d in ("2025-10-01", "2026-01-01", "2026-04-01", "2026-07-01")]
+    assert q["tickets"].tolist() == [1, 2, 1, 1]
+    y = kk.kpis(df, by="agent", period="year")
+    assert list(y.index) == [("A", pd.Timestamp("2025-01-01")), ("A", pd.Timestamp("2026-01-01")),
+                             ("B", pd.Timestamp("2026-01-01"))]
+    assert y["tickets"].tolist() == [1, 2, 2]
+    utc = kk.kpis(df, period="quarter", zone="UTC")
+    assert list(utc.index) == [pd.Timestamp("2025-10-01"), pd.Timestamp("2026-01-01"), pd.Timestamp("2026-04-01")]
+    assert utc["tickets"].tolist() == [2, 2, 1]
+    with pytest.raises(kefu.Error, match=r"^unknown period 'quater' \(expected day, week, month, quarter or year\)$"):
+        kk.kpis(df, period="quater")
+
+
 def test_column_errors_name_the_column():
     df = fixture()
     with pytest.raises(kefu.ColumnError, match="column 'handle_seconds': is required but missing") as e:

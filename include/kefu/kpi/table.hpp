@@ -22,8 +22,9 @@
 
 namespace kefu::kpi {
 
-/// Calendar periods (in the options' zone; weeks start on Monday).
-enum class period : std::uint8_t { none, day, week, month };
+/// Calendar periods of created_at's local date in the options' zone (weeks start on Monday; quarters on
+/// 1 January, 1 April, 1 July and 1 October). DOM-KPI-7, DOM-KPI-8.
+enum class period : std::uint8_t { none, day, week, month, quarter, year };
 
 inline const char* to_string(period p) noexcept {
   switch (p) {
@@ -31,6 +32,8 @@ inline const char* to_string(period p) noexcept {
     case period::day: return "day";
     case period::week: return "week";
     case period::month: return "month";
+    case period::quarter: return "quarter";
+    case period::year: return "year";
   }
   return "?";
 }
@@ -40,7 +43,9 @@ inline period parse_period(std::string_view t) {
   if (t == "day") return period::day;
   if (t == "week") return period::week;
   if (t == "month") return period::month;
-  throw error("unknown period '" + std::string(t) + "' (expected day, week or month)");
+  if (t == "quarter") return period::quarter;
+  if (t == "year") return period::year;
+  throw error("unknown period '" + std::string(t) + "' (expected day, week, month, quarter or year)");
 }
 
 inline dimension parse_dimension(std::string_view t) {
