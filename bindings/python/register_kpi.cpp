@@ -294,6 +294,16 @@ void register_kpi(py::module_& m) {
                                                      py::arg("points") = b.points, py::arg("description") = b.description));
                                return out;
                              })
+      .def_property_readonly(
+          "disciplinary_review",
+          [](const kpi::scorecard& s) -> py::object {
+            const auto& f = s.flags;
+            if (!f.disciplinary_metric) return py::none();
+            return py::dict(py::arg("metric") = *f.disciplinary_metric, py::arg("at_least") = f.disciplinary_at_least,
+                            py::arg("window") = f.disciplinary_window_months ? py::object(py::int_(*f.disciplinary_window_months))
+                                                                             : py::object(py::none()));
+          },
+          "None, or {metric, at_least, window}: window is the months counted (None: the whole record)")
       .def_property_readonly("inputs",
                              [](const kpi::scorecard& s) {
                                std::vector<std::string> out;

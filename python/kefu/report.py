@@ -148,7 +148,7 @@ def build(records: pd.DataFrame, agent_inputs: pd.DataFrame, card: Scorecard | s
     scores = kk.scorecard(records, card, agent_inputs, targets=targets)
     month = sorted(set(scores.index.get_level_values("month")))[-1]
     return {"by_channel": by_channel, "by_team": by_team, "card": scores, "card_name": card.name, "month": month,
-            "provisional": provisional_notes(records, targets)}
+            "provisional": provisional_notes(records, targets), "disciplinary": card.disciplinary_review}
 
 
 def kpi_files(rules: "Policy | str | Path", out: TextIO, scorecard: str = REPORT_SCORECARD) -> tuple[KpiTargets, Scorecard]:
@@ -181,6 +181,17 @@ def kpi_files(rules: "Policy | str | Path", out: TextIO, scorecard: str = REPORT
     return targets, card
 
 
+def _disciplinary_text(parts: dict[str, Any]) -> str:
+    """What the disciplinary flag counts, in English and Chinese (DOM-KPI-6)."""
+    rule = parts.get("disciplinary")
+    if rule is None:
+        return "disciplinary review / 纪律审查"
+    window = rule["window"]
+    over = ("the whole record / 全部记录" if window is None
+            else f"{window} month{'s' if window != 1 else ''} / 近{window}个月")
+    return f"disciplinary review (≥{rule['at_least']:g} {rule['metric']}, {over}) / 纪律审查"
+
+
 def write_text(parts: dict[str, Any], out: TextIO) -> None:
     by_channel = parts["by_channel"]
     print("KPIs by channel", file=out)
@@ -198,7 +209,7 @@ def write_text(parts: dict[str, Any], out: TextIO) -> None:
     cols = [(c, c, "{:.1f}") for c in card.columns if c not in ("retrain", "promotion", "disciplinary_review")]
     print(f"\nScorecard {parts['card_name']} {month}", file=out)
     print(_text_table(card, cols, "agent"), file=out)
-    for flag, what in [("retrain", "retrain (bottom 10%)"), ("disciplinary_review", "disciplinary review (≥5 upheld)")]:
+    for flag, what in [("retrain", "retrain (bottom 10%)"), ("disciplinary_review", _disciplinary_text(parts))]:
         names = list(card.index[card[flag]])
         print(f"{what}: {', '.join(names) if names else 'none'}", file=out)
 

@@ -276,6 +276,23 @@ term compile_term(const reader& r, const YAML::Node& node, const std::string& wh
   return t;
 }
 
+/// A disciplinary window: `all` (nullopt: the whole record) or `N month(s)`, N from 1 to 120.
+std::optional<int> window_months(const reader& r, const YAML::Node& node) {
+  const std::string text = r.text(node, "'window'");
+  if (text == "all") return std::nullopt;
+  const auto space = text.find(' ');
+  const std::string unit = space == std::string::npos ? std::string() : text.substr(space + 1);
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const long n = std::strtol(begin, &end, 10);
+  if (space == std::string::npos || end != begin + space || errno != 0 || n < 1 || n > 120 ||
+      (unit != "month" && unit != "months"))
+    r.fail(node, "bad window '" + text + "' for disciplinary_review (expected all, the whole record, or 1 to 120 "
+                 "months, e.g. 1 month or 12 months)");
+  return static_cast<int>(n);
+}
+
 scorecard_ptr compile_scorecard(const kefu::detail::yaml_file& f) {
   const reader r{f, scorecard_error};
   const YAML::Node& doc = f.root;
@@ -366,11 +383,21 @@ scorecard_ptr compile_scorecard(const kefu::detail::yaml_file& f) {
       if (p["top"]) sc->flags.promotion_top = r.number(p["top"], "top", true);
     }
     if (const YAML::Node d = flags["disciplinary_review"]) {
-      static constexpr std::array<const char*, 2> dkeys = {"metric", "at_least"};
+      static constexpr std::array<const char*, 3> dkeys = {"metric", "at_least", "window"};
       r.check_keys(d, dkeys, "`disciplinary_review`");
       sc->flags.disciplinary_metric =
           d["metric"] ? metric_name(r, d["metric"], "disciplinary_review 'metric'") : std::string("upheld_complaints");
       if (d["at_least"]) sc->flags.disciplinary_at_least = r.number(d["at_least"], "at_least");
+      if (d["window"]) sc->flags.disciplinary_window_months = window_months(r, d["window"]);
+      // Summing over months means something for counts only (upheld complaints, tickets), not for rates.
+      metric_unit unit{};
+      const std::string& metric = *sc->flags.disciplinary_metric;
+      const auto& window = sc->flags.disciplinary_window_months;
+      if (window != 1 && !(metric_unit_of(metric, unit) && unit == metric_unit::count))
+        r.fail(d["metric"] ? d["metric"] : d,
+               "disciplinary_review sums '" + metric + "' over " +
+                   (window ? std::to_string(*window) + " months" : std::string("the whole record (window: all)")) +
+                   ", but it is not a count: give `window: 1 month` to judge each month alone");
     }
   }
   return sc;

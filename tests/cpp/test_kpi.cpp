@@ -592,6 +592,62 @@ TEST(KpiScorecard, RetrainAndPromotionFlags) {
   }
 }
 
+TEST(KpiScorecard, UpheldComplaintsCountOverTheWholeRecordByDefault) {
+  // DOM-KPI-6 (004 §3.10 被客户有理投诉超过5次(含)): 3 upheld complaints in January and 3 in February flag the
+  // agent in February; the window is the whole retained record unless the scorecard names one.
+  const auto card = [](const std::string& window) {
+    return kpi::load_scorecard_string("scorecard: s\nitems:\n  - {id: a, weight: 100, value: csat_mean, full: 5}\n"
+                                      "flags:\n  disciplinary_review: {metric: upheld_complaints, at_least: 5" +
+                                          window + "}\n",
+                                      "s.yaml");
+  };
+  std::vector<kpi::scorecard_row> rows;
+  const auto month = [](int y, int m) { return kefu::to_days(boost::gregorian::date(y, m, 1)); };
+  const std::pair<std::int64_t, double> history[] = {{month(2026, 1), 3}, {month(2026, 2), 3}, {month(2026, 3), 0},
+                                                     {month(2026, 5), 1}};
+  for (const auto& [start, upheld] : history) {
+    kpi::scorecard_row r;
+    r.subject = "A";
+    r.period_start = start;
+    r.metrics = {{"csat_mean", 4.5}, {"upheld_complaints", upheld}};
+    rows.push_back(r);
+    r.subject = "B";  // 4 in all: never flagged
+    r.metrics["upheld_complaints"] = upheld == 3 ? 2 : 0;
+    rows.push_back(r);
+  }
+  const auto flags = [&](const kpi::scorecard_ptr& sc) {
+    std::string out;
+    for (const auto& r : kpi::evaluate(*sc, rows)) out += r.disciplinary ? '1' : '0';
+    return out;  // A Jan, B Jan, A Feb, B Feb, A Mar, B Mar, A May, B May
+  };
+  EXPECT_FALSE(card("")->flags.disciplinary_window_months.has_value());
+  EXPECT_EQ(flags(card("")), "00101010");
+  EXPECT_EQ(flags(card(", window: all")), "00101010");
+  EXPECT_EQ(flags(card(", window: 1 month")), "00000000");  // the old per-month count
+  EXPECT_EQ(flags(card(", window: 2 months")), "00100000");  // Jan–Feb holds 6, Feb–Mar 3, Apr–May 1
+  EXPECT_EQ(flags(card(", window: 3 months")), "00101000");  // Jan–Mar holds 6, Mar–May 1 (April has no row)
+  // Shipped scorecards count over the whole record.
+  for (const char* f : {"/kpi/scorecard-agent.yaml", "/kpi/scorecard-monthly.yaml"})
+    EXPECT_FALSE(kpi::load_scorecard_file(std::string(KEFU_TEST_RULES_DIR) + f)->flags.disciplinary_window_months) << f;
+
+  const auto error_of = [&](const std::string& yaml) {
+    try {
+      kpi::load_scorecard_string(yaml, "s.yaml");
+    } catch (const kefu::error& e) {
+      return std::string(e.what());
+    }
+    return std::string("loaded");
+  };
+  const std::string head = "scorecard: s\nitems:\n  - {id: a, weight: 100, value: csat_mean, full: 5}\nflags:\n";
+  EXPECT_EQ(error_of(head + "  disciplinary_review: {window: 3 weeks}\n"),
+            "s.yaml:5:33: bad window '3 weeks' for disciplinary_review (expected all, the whole record, or 1 to 120 "
+            "months, e.g. 1 month or 12 months)");
+  EXPECT_EQ(error_of(head + "  disciplinary_review: {metric: csat_mean, at_least: 2}\n"),
+            "s.yaml:5:33: disciplinary_review sums 'csat_mean' over the whole record (window: all), but it is not a "
+            "count: give `window: 1 month` to judge each month alone");
+  EXPECT_EQ(error_of(head + "  disciplinary_review: {metric: csat_mean, at_least: 2, window: 1 month}\n"), "loaded");
+}
+
 TEST(KpiQcSampler, AtLeastTwentyPercentPerAgentDayReproducibly) {
   const std::size_t n = 997;
   std::vector<std::int32_t> agent(n);

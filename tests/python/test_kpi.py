@@ -324,10 +324,33 @@ def test_monthly_scorecard_items_and_flags(records):
         flagged = group[group["retrain"]]
         assert len(flagged) >= 3
         assert flagged["total"].max() <= group[~group["retrain"]]["total"].min()
-    # ≥ 5 upheld complaints in a month → disciplinary review.
+    # ≥ 5 upheld complaints over the whole record up to the month → disciplinary review (DOM-KPI-6).
     upheld = m["upheld_complaints"].rename(index=lambda p: p.strftime("%Y-%m") if isinstance(p, pd.Timestamp) else p)
-    assert (sc["disciplinary_review"] == (upheld.reindex(sc.index) >= 5)).all()
+    so_far = upheld.groupby(level="agent").cumsum()
+    assert (sc["disciplinary_review"] == (so_far.reindex(sc.index) >= 5)).all()
     assert sc["disciplinary_review"].any()
+    assert (sc["disciplinary_review"] & ~(upheld.reindex(sc.index) >= 5)).any()  # flags a month alone would not
+
+
+def test_upheld_complaints_count_over_the_whole_record():
+    """DOM-KPI-6 (004 §3.10): 3 upheld complaints in January and 3 in February flag the agent in February by
+    default; `window: 1 month` judges each month alone."""
+    jan, feb = pd.Timestamp("2026-01-10T10:00:00+08:00"), pd.Timestamp("2026-02-10T10:00:00+08:00")
+    rows = fixture().iloc[[0] * 6].reset_index(drop=True)
+    rows["created_at"] = [jan] * 3 + [feb] * 3
+    rows["first_response_at"] = rows["created_at"] + pd.Timedelta(seconds=20)
+    rows["resolved_at"] = rows["created_at"] + pd.Timedelta(minutes=10)
+    rows["complaint_upheld"] = True
+    inputs = pd.DataFrame({"agent": ["A", "A"], "month": ["2026-01", "2026-02"], "exam_score": [80, 80],
+                           "commendations": [0, 0]})
+    card = kk.default_scorecard("agent")
+    assert card.disciplinary_review == {"metric": "upheld_complaints", "at_least": 5.0, "window": None}
+    sc = kk.scorecard(rows, card, inputs)
+    assert sc["disciplinary_review"].to_dict() == {("A", "2026-01"): False, ("A", "2026-02"): True}
+    text = (kefu.default_rules_dir() / "kpi" / "scorecard-agent.yaml").read_text(encoding="utf-8")
+    monthly = kefu.Scorecard.from_string(text.replace("window: all", "window: 1 month"))
+    assert monthly.disciplinary_review["window"] == 1
+    assert not kk.scorecard(rows, monthly, inputs)["disciplinary_review"].any()
 
 
 def _promotions_by_hand(records, goal: float, months: int = 3, top: float = 0.20) -> set[tuple[str, str]]:

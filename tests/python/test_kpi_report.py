@@ -41,6 +41,8 @@ def test_report_tables_and_html(tmp_path, capsys):
                  "--html", str(page)]) == 0
     out = capsys.readouterr().out
     assert "KPIs by channel" in out and "Scorecard smart-counter-monthly 2026-03" in out and "retrain (bottom 10%)" in out
+    # DOM-KPI-6: the flag says what it counts, over the whole record by default.
+    assert ("disciplinary review (≥5 upheld_complaints, the whole record / 全部记录) / 纪律审查: " in out)
     text = page.read_text(encoding="utf-8")
     assert text.count("data:image/png;base64,") == 3
     assert "SLA attainment by channel" in text and "Scorecard per agent" in text
