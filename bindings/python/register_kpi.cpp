@@ -191,6 +191,9 @@ void register_kpi(py::module_& m) {
       .def_property_readonly("description", [](const kpi::targets& t) { return t.description; })
       .def_property_readonly("source", [](const kpi::targets& t) { return t.source; })
       .def_property_readonly("qc_pass_mark", [](const kpi::targets& t) { return t.qc_pass_mark; })
+      .def_property_readonly(
+          "waiting_bands", [](const kpi::targets& t) { return py::make_tuple(t.wait_bands[0], t.wait_bands[1], t.wait_bands[2]); },
+          "the queue-wait bands' upper bounds in seconds: patient, explain, alternatives (past the last: complaint risk)")
       .def_property_readonly("goals",
                              [](const kpi::targets& t) {
                                py::list out;

@@ -129,8 +129,8 @@ targets_ptr compile_targets(const kefu::detail::yaml_file& f, const calendar_map
   const reader r{f, targets_error, calendars};
   const YAML::Node& doc = f.root;
   r.check_duplicate_keys(doc);
-  static constexpr std::array<const char*, 8> keys = {"targets", "description", "source", "version",
-                                                      "qc_pass_mark", "channels", "sla", "metrics"};
+  static constexpr std::array<const char*, 9> keys = {"targets", "description", "source", "version", "qc_pass_mark",
+                                                      "waiting_bands", "channels", "sla", "metrics"};
   r.check_keys(doc, keys, "a targets file");
   if (!doc["targets"]) r.fail(doc, "a targets file starts with `targets: NAME` (the name its scorecards use)");
   auto t = std::make_shared<targets>();
@@ -142,6 +142,18 @@ targets_ptr compile_targets(const kefu::detail::yaml_file& f, const calendar_map
   if (doc["qc_pass_mark"]) {
     t->qc_pass_mark = r.number(doc["qc_pass_mark"], "qc_pass_mark");
     if (t->qc_pass_mark < 0 || t->qc_pass_mark > 100) r.fail(doc["qc_pass_mark"], "qc_pass_mark must be between 0 and 100");
+  }
+  if (const YAML::Node bands = doc["waiting_bands"]) {
+    // 003's waiting times: patient up to the first, explain up to the second, alternatives up to the third.
+    if (!bands.IsSequence() || bands.size() != 3)
+      r.fail(bands, "`waiting_bands` is a list of three wall-clock durations, e.g. [30s, 2min, 5min] (patient waiting "
+                    "up to the first, explain up to the second, offer alternatives up to the third, complaint risk past it)");
+    for (std::size_t k = 0; k < 3; ++k) {
+      t->wait_bands[k] = r.wall_seconds(bands[k], "a waiting band");
+      if (t->wait_bands[k] <= (k ? t->wait_bands[k - 1] : 0))
+        r.fail(bands[k], "waiting band '" + r.text(bands[k], "a waiting band") + "' must be longer than " +
+                             (k ? "the one before it" : std::string("0s")) + " (e.g. [30s, 2min, 5min])");
+    }
   }
   if (const YAML::Node channels = doc["channels"]) {
     if (!channels.IsMap()) r.fail(channels, "`channels` must map a channel to its thresholds, e.g. online: {first_response: 30s}");

@@ -124,6 +124,109 @@ TEST(KpiMetrics, HandComputedPerAgent) {
   EXPECT_EQ(metric(t, 1, "sla_closure_72h"), 0);  // unresolved counts as missed
 }
 
+TEST(KpiMetrics, QueueWaitInTheFreshFoodCoursesBands) {
+  // DOM-SLA-7 (003 等待时间): up to 30 s patient waiting, 30 s–2 min explain, 2–5 min offer alternatives, past
+  // 5 min complaint risk; a band's upper bound belongs to it. A missing wait is not measured, not 0.
+  fixture f;
+  const std::vector<double> queue{30, 30.0004, 120, 300.001, std::numeric_limits<double>::quiet_NaN()};
+  kpi::records r = f.view();
+  r.queue_seconds = {queue.data(), queue.size()};
+  kpi::options o;  // no goals: the course's bands
+  kpi::table t = kpi::compute(r, o);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(metric(t, 0, "queue_waits"), 4);
+  EXPECT_NEAR(metric(t, 0, "queue_wait_mean"), (30 + 30 + 120 + 300.001) / 4, 1e-9);  // kept to the millisecond
+  EXPECT_EQ(metric(t, 0, "wait_patient_rate"), 0.5);  // 30 s, and 30.0004 s read as 30.000 s
+  EXPECT_EQ(metric(t, 0, "wait_explain_rate"), 0.25);  // 2 min exactly
+  EXPECT_EQ(metric(t, 0, "wait_alternatives_rate"), 0);
+  EXPECT_EQ(metric(t, 0, "wait_complaint_risk_rate"), 0.25);  // 300.001 s is past 5 min
+  // Shipped targets give the same bands; a targets file may set others, which merging then checks.
+  EXPECT_EQ(default_targets()->wait_bands, kpi::default_wait_bands);
+  o.goals = kpi::load_targets_string("targets: t\nwaiting_bands: [1min, 3min, 10min]\nmetrics:\n"
+                                     "  - {metric: wait_complaint_risk_rate, at_most: 0%}\n");
+  t = kpi::compute(r, o);
+  EXPECT_EQ(metric(t, 0, "wait_patient_rate"), 0.5);       // 30 s, 30 s
+  EXPECT_EQ(metric(t, 0, "wait_explain_rate"), 0.25);      // 2 min ≤ 3 min
+  EXPECT_EQ(metric(t, 0, "wait_alternatives_rate"), 0.25);  // 5 min ≤ 10 min
+  EXPECT_EQ(metric(t, 0, "wait_complaint_risk_rate"), 0);
+  EXPECT_EQ(metric(t, 0, "targets_met_rate"), 1);
+  kpi::table course = kpi::compute(r, kpi::options{});
+  try {
+    course.merge(t);
+    FAIL();
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(e.id(), "kefu.kpi.options");
+  }
+  // Without the column nothing is measured.
+  t = kpi::compute(f.view(), kpi::options{});
+  EXPECT_EQ(metric(t, 0, "queue_waits"), 0);
+  EXPECT_TRUE(std::isnan(metric(t, 0, "wait_patient_rate")));
+  // Bad waits and bands name themselves.
+  const std::vector<double> negative{5, -1, 5, 5, 5};
+  r.queue_seconds = {negative.data(), negative.size()};
+  try {
+    kpi::compute(r, kpi::options{});
+    FAIL();
+  } catch (const kpi::column_error& e) {
+    EXPECT_STREQ(e.what(), "column 'queue_seconds', row 1: -1 seconds is negative");
+  }
+  const auto error_of = [](const std::string& bands) {
+    try {
+      kpi::load_targets_string("targets: t\nwaiting_bands: " + bands + "\nmetrics:\n  - {metric: tickets, at_least: 1}\n",
+                               "t.yaml");
+    } catch (const kefu::error& e) {
+      return std::string(e.what());
+    }
+    return std::string("loaded");
+  };
+  EXPECT_EQ(error_of("[30s, 2min]"),
+            "t.yaml:2:16: `waiting_bands` is a list of three wall-clock durations, e.g. [30s, 2min, 5min] (patient "
+            "waiting up to the first, explain up to the second, offer alternatives up to the third, complaint risk past it)");
+  EXPECT_EQ(error_of("[30s, 20s, 5min]"),
+            "t.yaml:2:22: waiting band '20s' must be longer than the one before it (e.g. [30s, 2min, 5min])");
+  EXPECT_EQ(error_of("[30s, 2min, 5min]"), "loaded");
+}
+
+TEST(KpiMetrics, FreshFoodStandardsAreSharesOfTheKnownFlags) {
+  // DOM-KPI-4 (003): standard execution, awareness and standardised resolution, each true / known.
+  fixture f;
+  const double x = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> executed{1, 1, 0, x, 1}, known{1, 1, 1, 1, x}, resolved{1, 0, x, x, x};
+  kpi::records r = f.view();
+  r.standard_executed = {executed.data(), 5};
+  r.standard_known = {known.data(), 5};
+  r.standard_resolved = {resolved.data(), 5};
+  const kpi::table t = kpi::compute(r, kpi::options{});
+  EXPECT_EQ(metric(t, 0, "standard_execution_rate"), 0.75);
+  EXPECT_EQ(metric(t, 0, "standard_awareness_rate"), 1);
+  EXPECT_EQ(metric(t, 0, "standard_resolution_rate"), 0.5);
+  const std::vector<double> two{1, 2, 0, 0, 0};
+  r.standard_known = {two.data(), 5};
+  try {
+    kpi::compute(r, kpi::options{});
+    FAIL();
+  } catch (const kpi::column_error& e) {
+    EXPECT_STREQ(e.what(), "column 'standard_known', row 1: 2 is not a flag (expected 0/1 or true/false)");
+  }
+}
+
+TEST(KpiMerge, PartialsOfTheLayoutBeforeQueueWaitsAreRefused) {
+  // Partials written before the queue-wait and fresh-food columns (their tag was KEFUKPI:32f7637b) are refused
+  // with the reason, not misread: the tag hashes the counters and columns, which both changed.
+  const fixture f;
+  const kpi::options o = by_agent();
+  const std::string bytes = kpi::compute(f.view(), o).to_bytes();
+  EXPECT_NE(kpi::partial_tag(), "KEFUKPI:32f7637b");
+  try {
+    kpi::table::from_bytes("KEFUKPI:32f7637b" + bytes.substr(16), o);
+    FAIL();
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(e.id(), "kefu.kpi.partial");
+    EXPECT_EQ(e.detail(), "KPI partial has another layout (KEFUKPI:32f7637b, this kefu reads " + kpi::partial_tag() +
+                              "): it was written by another version of kefu; compute and merge partials with one version");
+  }
+}
+
 TEST(KpiMetrics, ClosureWithin72HoursAndWithin3WorkdaysAreDifferentClocks) {
   // targets.yaml: closure_72h on the wall clock, closure_3_workdays on cn-mainland (whole working days, the
   // receipt's day is day 0, due at the end of the third). Six tickets of one agent whose resolutions tell them

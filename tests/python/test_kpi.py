@@ -113,6 +113,33 @@ def test_quarters_and_years_in_the_zone():
         kk.kpis(df, period="quater")
 
 
+def test_queue_wait_bands_agree_with_pandas(records):
+    """DOM-SLA-7 (003 等待时间): measured queue waits in the bands ≤ 30 s, ≤ 2 min, ≤ 5 min and past 5 min, per
+    channel; email and merchant messages have no wait measured (missing = not counted)."""
+    ours = kk.kpis(records, by="channel")
+    wait = records["queue_seconds"]
+    channel = records["channel"].astype(str)
+    bands = pd.cut(wait, [-1, 30, 120, 300, np.inf], labels=["patient", "explain", "alternatives", "complaint_risk"])
+    shares = pd.crosstab(channel, bands, normalize="index")
+    for ch in shares.index:
+        for band in shares.columns:
+            assert ours.loc[ch, f"wait_{band}_rate"] == pytest.approx(shares.loc[ch, band], abs=1e-12), (ch, band)
+        assert ours.loc[ch, "queue_waits"] == wait[channel == ch].notna().sum()
+        assert ours.loc[ch, "queue_wait_mean"] == pytest.approx(wait[channel == ch].mean(), rel=1e-12)
+    assert ours.loc["email", "queue_waits"] == 0 and math.isnan(ours.loc["email", "wait_patient_rate"])
+    assert ours.loc["online", "wait_patient_rate"] == pytest.approx(0.6660, abs=5e-5)
+    assert kk.default_targets().waiting_bands == (30, 120, 300)
+    # A wait of exactly 30 s is patient waiting, 30.5 s calls for an explanation.
+    df = fixture()
+    df["queue_seconds"] = [30, 30.5, 120, 301, np.nan]
+    one = kk.kpis(df, targets=None).iloc[0]
+    assert (one["queue_waits"], one["wait_patient_rate"], one["wait_explain_rate"], one["wait_alternatives_rate"],
+            one["wait_complaint_risk_rate"]) == (4, 0.25, 0.5, 0, 0.25)
+    df["queue_seconds"] = [30, -2, 120, 301, np.nan]
+    with pytest.raises(kefu.ColumnError, match=r"^column 'queue_seconds', row 1: -2 seconds is negative$"):
+        kk.kpis(df)
+
+
 def test_column_errors_name_the_column():
     df = fixture()
     with pytest.raises(kefu.ColumnError, match="column 'handle_seconds': is required but missing") as e:
