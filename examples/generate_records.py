@@ -51,8 +51,13 @@ CHANNEL_TIMES = {
 COLUMNS = [
     "ticket_id", "agent", "team", "channel", "category", "created_at", "first_response_at", "resolved_at",
     "handle_seconds", "responses", "response_seconds", "contacts", "escalated", "reopened", "csat", "nps",
-    "qc_score", "repurchased_30d", "script_compliant", "record_complete", "complaint_upheld",
+    "qc_score", "repurchased_30d", "script_compliant", "record_complete", "complaint_upheld", "queue_seconds",
 ]
+
+#: Median queue wait (s) per channel, before an agent takes the contact; email and merchant messages are not
+#: queued live (no wait measured). Drawn from a generator of its own (seed + 3), so the other columns are
+#: those of the records before queue waits were added.
+QUEUE_MEDIAN = {"online": 20, "phone": 35, "wecom": 40, "social": 60, "store": 25}
 
 
 def agents() -> list[tuple[str, str]]:
@@ -127,6 +132,10 @@ def generate(seed: int = DEFAULT_SEED, tickets: Path = DATA / "tickets.csv") -> 
         for row in csv.DictReader(f):
             created = dt.datetime.fromisoformat(row["received_at"]).astimezone(TZ)
             out.append(record(rng, row["ticket_id"], row["channel"], row["category"], created))
+    queue = np.random.default_rng(seed + 3)
+    for r in out:
+        median = QUEUE_MEDIAN.get(r["channel"])
+        r["queue_seconds"] = round(_lognormal(queue, median, 1.0), 1) if median is not None else ""
     return out
 
 

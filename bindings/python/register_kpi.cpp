@@ -44,7 +44,7 @@ kpi::options make_options(const std::vector<std::string>& by, const std::string&
                           const std::shared_ptr<kpi::targets>& goals, double relative_accuracy) {
   kpi::options o;
   for (const auto& b : by) {
-    if (b == "period") throw error("group by period with period='day', 'week' or 'month', not by=['period']");
+    if (b == "period") throw error("group by period with period='day', 'week', 'month', 'quarter' or 'year', not by=['period']");
     o.by.push_back(kpi::parse_dimension(b));
   }
   o.per = kpi::parse_period(period);
@@ -191,6 +191,9 @@ void register_kpi(py::module_& m) {
       .def_property_readonly("description", [](const kpi::targets& t) { return t.description; })
       .def_property_readonly("source", [](const kpi::targets& t) { return t.source; })
       .def_property_readonly("qc_pass_mark", [](const kpi::targets& t) { return t.qc_pass_mark; })
+      .def_property_readonly(
+          "waiting_bands", [](const kpi::targets& t) { return py::make_tuple(t.wait_bands[0], t.wait_bands[1], t.wait_bands[2]); },
+          "the queue-wait bands' upper bounds in seconds: patient, explain, alternatives (past the last: complaint risk)")
       .def_property_readonly("goals",
                              [](const kpi::targets& t) {
                                py::list out;
@@ -294,6 +297,16 @@ void register_kpi(py::module_& m) {
                                                      py::arg("points") = b.points, py::arg("description") = b.description));
                                return out;
                              })
+      .def_property_readonly(
+          "disciplinary_review",
+          [](const kpi::scorecard& s) -> py::object {
+            const auto& f = s.flags;
+            if (!f.disciplinary_metric) return py::none();
+            return py::dict(py::arg("metric") = *f.disciplinary_metric, py::arg("at_least") = f.disciplinary_at_least,
+                            py::arg("window") = f.disciplinary_window_months ? py::object(py::int_(*f.disciplinary_window_months))
+                                                                             : py::object(py::none()));
+          },
+          "None, or {metric, at_least, window}: window is the months counted (None: the whole record)")
       .def_property_readonly("inputs",
                              [](const kpi::scorecard& s) {
                                std::vector<std::string> out;

@@ -30,6 +30,21 @@ SHOWN = [
 ]
 
 
+def _seconds_text(s: int) -> str:
+    return f"{s // 60}min" if s % 60 == 0 and s >= 60 else f"{s}s"
+
+
+def wait_columns(targets: KpiTargets) -> list[tuple[str, str, str]]:
+    """The queue-wait table's columns (DOM-SLA-7): measured waits, their mean and the share in each of the
+    targets' waiting bands (003: patient 耐心等待, explain 解释, alternatives 替代方案, complaint risk 投诉风险)."""
+    a, b, c = (_seconds_text(x) for x in targets.waiting_bands)
+    return [("queue_waits", "waits 等待数", "{:.0f}"), ("queue_wait_mean", "mean 平均", "{:.0f} s"),
+            ("wait_patient_rate", f"≤{a} patient 耐心等待", "{:.1%}"),
+            ("wait_explain_rate", f"{a}–{b} explain 解释", "{:.1%}"),
+            ("wait_alternatives_rate", f"{b}–{c} alternatives 替代方案", "{:.1%}"),
+            ("wait_complaint_risk_rate", f">{c} complaint risk 投诉风险", "{:.1%}")]
+
+
 def _fmt(value: Any, pattern: str) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "–"
@@ -148,7 +163,8 @@ def build(records: pd.DataFrame, agent_inputs: pd.DataFrame, card: Scorecard | s
     scores = kk.scorecard(records, card, agent_inputs, targets=targets)
     month = sorted(set(scores.index.get_level_values("month")))[-1]
     return {"by_channel": by_channel, "by_team": by_team, "card": scores, "card_name": card.name, "month": month,
-            "provisional": provisional_notes(records, targets)}
+            "provisional": provisional_notes(records, targets), "disciplinary": card.disciplinary_review,
+            "waits": wait_columns(targets)}
 
 
 def kpi_files(rules: "Policy | str | Path", out: TextIO, scorecard: str = REPORT_SCORECARD) -> tuple[KpiTargets, Scorecard]:
@@ -181,6 +197,17 @@ def kpi_files(rules: "Policy | str | Path", out: TextIO, scorecard: str = REPORT
     return targets, card
 
 
+def _disciplinary_text(parts: dict[str, Any]) -> str:
+    """What the disciplinary flag counts, in English and Chinese (DOM-KPI-6)."""
+    rule = parts.get("disciplinary")
+    if rule is None:
+        return "disciplinary review / 纪律审查"
+    window = rule["window"]
+    over = ("the whole record / 全部记录" if window is None
+            else f"{window} month{'s' if window != 1 else ''} / 近{window}个月")
+    return f"disciplinary review (≥{rule['at_least']:g} {rule['metric']}, {over}) / 纪律审查"
+
+
 def write_text(parts: dict[str, Any], out: TextIO) -> None:
     by_channel = parts["by_channel"]
     print("KPIs by channel", file=out)
@@ -191,6 +218,10 @@ def write_text(parts: dict[str, Any], out: TextIO) -> None:
           + (" …" if len(missed) > 20 else ""), file=out)
     for note in parts.get("provisional", []):
         print(f"note: {note}", file=out)
+    waited = by_channel.metrics[by_channel.metrics["queue_waits"] > 0]
+    print("\nQueue wait by channel / 各渠道排队等待 (003)", file=out)
+    print(_text_table(waited, parts["waits"], "channel") if len(waited) else
+          "no queue waits measured (column queue_seconds) / 无排队等待数据", file=out)
     print("\nKPIs by team", file=out)
     print(_text_table(parts["by_team"], SHOWN, "team"), file=out)
     month = parts["month"]
@@ -198,7 +229,7 @@ def write_text(parts: dict[str, Any], out: TextIO) -> None:
     cols = [(c, c, "{:.1f}") for c in card.columns if c not in ("retrain", "promotion", "disciplinary_review")]
     print(f"\nScorecard {parts['card_name']} {month}", file=out)
     print(_text_table(card, cols, "agent"), file=out)
-    for flag, what in [("retrain", "retrain (bottom 10%)"), ("disciplinary_review", "disciplinary review (≥5 upheld)")]:
+    for flag, what in [("retrain", "retrain (bottom 10%)"), ("disciplinary_review", _disciplinary_text(parts))]:
         names = list(card.index[card[flag]])
         print(f"{what}: {', '.join(names) if names else 'none'}", file=out)
 
@@ -244,6 +275,7 @@ Green: goal met, red: missed (rules/kpi/targets.yaml). Formulas: docs/kpis.md.</
 {''.join(f"<p class='note'>{html.escape(n)}</p>" for n in parts.get("provisional", []))}
 <img alt="FRT distribution" src="{pics['frt']}">
 <img alt="SLA attainment by channel" src="{pics['sla']}">
+<h2>Queue wait by channel / 各渠道排队等待</h2>{table(by_channel.metrics[by_channel.metrics["queue_waits"] > 0], parts["waits"])}
 <h2>By team</h2>{table(parts['by_team'], SHOWN)}
 <h2>Scorecard {html.escape(parts['card_name'])} {parts['month']}</h2>
 <img alt="Scorecard per agent" src="{pics['scorecard']}">

@@ -23,7 +23,8 @@ namespace {
 
 using detail::format_number;
 
-/// The period ordinal of a local day: the day itself, the week (Monday-based) or the month.
+/// The period ordinal of a local day: the day itself, the week (Monday-based), the month, the quarter or
+/// the year.
 std::int64_t period_ordinal(period p, std::int64_t day) noexcept {
   switch (p) {
     case period::none: return 0;
@@ -33,6 +34,11 @@ std::int64_t period_ordinal(period p, std::int64_t day) noexcept {
       const auto c = kefu::detail::civil_from_days(day);
       return c.year * 12 + static_cast<std::int64_t>(c.month) - 1;
     }
+    case period::quarter: {
+      const auto c = kefu::detail::civil_from_days(day);
+      return c.year * 4 + (static_cast<std::int64_t>(c.month) - 1) / 3;
+    }
+    case period::year: return kefu::detail::civil_from_days(day).year;
   }
   return 0;
 }
@@ -46,6 +52,11 @@ std::int64_t period_start(period p, std::int64_t ordinal) noexcept {
       const std::int64_t y = kefu::detail::floor_div(ordinal, 12);
       return kefu::detail::days_from_civil(y, static_cast<unsigned>(ordinal - y * 12 + 1), 1);
     }
+    case period::quarter: {
+      const std::int64_t y = kefu::detail::floor_div(ordinal, 4);
+      return kefu::detail::days_from_civil(y, static_cast<unsigned>((ordinal - y * 4) * 3 + 1), 1);
+    }
+    case period::year: return kefu::detail::days_from_civil(ordinal, 1, 1);
   }
   return 0;
 }
@@ -173,6 +184,15 @@ std::int64_t millis_of(double v, std::size_t i) {
   if (v >= 0 && v < 1e12) return round_nonnegative(v * 1000);
   bad_seconds(v, name_of(C), i);
 }
+/// Optional seconds ≥ 0 as whole milliseconds (rounded half up); -1 when missing (not measured).
+template <column C>
+std::int64_t optional_millis_of(double v, std::size_t i) {
+  static_assert(info(C).unit.t == column_unit::type::seconds && info(C).need == column_need::optional,
+                "the column table says this column is not optional seconds");
+  if (v >= 0 && v < 1e12) return round_nonnegative(v * 1000);
+  if (std::isnan(v)) return -1;
+  bad_seconds(v, name_of(C), i);
+}
 /// 0 or 1; -1 when missing and the column is optional.
 template <column C>
 int flag_of(double v, std::size_t i) {
@@ -281,6 +301,8 @@ table compute(const records& r, const options& opt) {
 
   const sketch_mapping& mapping = t.mapping_;
   const double pass_mark = t.opt_.qc_pass_mark;
+  const std::array<std::int64_t, 3> wait_ms{t.opt_.wait_bands[0] * 1000, t.opt_.wait_bands[1] * 1000,
+                                            t.opt_.wait_bands[2] * 1000};
   const std::size_t n_sla = goals ? goals->sla.size() : 0;
 
   // Per-chunk buffers: cn values per instant column (as UTC seconds), per grouping column and the
@@ -368,6 +390,10 @@ table compute(const records& r, const options& opt) {
     const double* script_v = col(column::script_compliant);
     const double* record_v = col(column::record_complete);
     const double* upheld_v = col(column::complaint_upheld);
+    const double* queue_v = col(column::queue_seconds);
+    const double* std_executed_v = col(column::standard_executed);
+    const double* std_known_v = col(column::standard_known);
+    const double* std_resolved_v = col(column::standard_resolved);
 
     std::int64_t* const frt_buf = gi;  // the group indices are no longer needed: FRT per row, -1 = none
     std::fill(frt_buf, frt_buf + m, -1);
@@ -478,6 +504,22 @@ table compute(const records& r, const options& opt) {
       flag(tag<column::script_compliant>, script_v, c_script_n, c_script_ok);
       flag(tag<column::record_complete>, record_v, c_record_n, c_record_ok);
       flag(tag<column::complaint_upheld>, upheld_v, c_upheld_n, c_upheld);
+      flag(tag<column::standard_executed>, std_executed_v, c_std_executed_n, c_std_executed);
+      flag(tag<column::standard_known>, std_known_v, c_std_known_n, c_std_known);
+      flag(tag<column::standard_resolved>, std_resolved_v, c_std_resolved_n, c_std_resolved);
+
+      // Queue wait in 003's bands (DOM-SLA-7): a band's upper bound belongs to it (30 s is patient waiting).
+      if (queue_v) {
+        const std::int64_t ms = optional_millis_of<column::queue_seconds>(queue_v[j], i);
+        if (ms >= 0) {
+          ++c[c_queue_n];
+          c[c_queue_ms] += ms;
+          ++c[ms <= wait_ms[0] ? c_queue_patient
+                : ms <= wait_ms[1] ? c_queue_explain
+                : ms <= wait_ms[2] ? c_queue_alternatives
+                                   : c_queue_risk];
+        }
+      }
 
       // SLA clocks: met when the event happened by the deadline; an event that has not happened counts
       // as not met.

@@ -129,8 +129,8 @@ targets_ptr compile_targets(const kefu::detail::yaml_file& f, const calendar_map
   const reader r{f, targets_error, calendars};
   const YAML::Node& doc = f.root;
   r.check_duplicate_keys(doc);
-  static constexpr std::array<const char*, 8> keys = {"targets", "description", "source", "version",
-                                                      "qc_pass_mark", "channels", "sla", "metrics"};
+  static constexpr std::array<const char*, 9> keys = {"targets", "description", "source", "version", "qc_pass_mark",
+                                                      "waiting_bands", "channels", "sla", "metrics"};
   r.check_keys(doc, keys, "a targets file");
   if (!doc["targets"]) r.fail(doc, "a targets file starts with `targets: NAME` (the name its scorecards use)");
   auto t = std::make_shared<targets>();
@@ -142,6 +142,18 @@ targets_ptr compile_targets(const kefu::detail::yaml_file& f, const calendar_map
   if (doc["qc_pass_mark"]) {
     t->qc_pass_mark = r.number(doc["qc_pass_mark"], "qc_pass_mark");
     if (t->qc_pass_mark < 0 || t->qc_pass_mark > 100) r.fail(doc["qc_pass_mark"], "qc_pass_mark must be between 0 and 100");
+  }
+  if (const YAML::Node bands = doc["waiting_bands"]) {
+    // 003's waiting times: patient up to the first, explain up to the second, alternatives up to the third.
+    if (!bands.IsSequence() || bands.size() != 3)
+      r.fail(bands, "`waiting_bands` is a list of three wall-clock durations, e.g. [30s, 2min, 5min] (patient waiting "
+                    "up to the first, explain up to the second, offer alternatives up to the third, complaint risk past it)");
+    for (std::size_t k = 0; k < 3; ++k) {
+      t->wait_bands[k] = r.wall_seconds(bands[k], "a waiting band");
+      if (t->wait_bands[k] <= (k ? t->wait_bands[k - 1] : 0))
+        r.fail(bands[k], "waiting band '" + r.text(bands[k], "a waiting band") + "' must be longer than " +
+                             (k ? "the one before it" : std::string("0s")) + " (e.g. [30s, 2min, 5min])");
+    }
   }
   if (const YAML::Node channels = doc["channels"]) {
     if (!channels.IsMap()) r.fail(channels, "`channels` must map a channel to its thresholds, e.g. online: {first_response: 30s}");
@@ -276,6 +288,23 @@ term compile_term(const reader& r, const YAML::Node& node, const std::string& wh
   return t;
 }
 
+/// A disciplinary window: `all` (nullopt: the whole record) or `N month(s)`, N from 1 to 120.
+std::optional<int> window_months(const reader& r, const YAML::Node& node) {
+  const std::string text = r.text(node, "'window'");
+  if (text == "all") return std::nullopt;
+  const auto space = text.find(' ');
+  const std::string unit = space == std::string::npos ? std::string() : text.substr(space + 1);
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const long n = std::strtol(begin, &end, 10);
+  if (space == std::string::npos || end != begin + space || errno != 0 || n < 1 || n > 120 ||
+      (unit != "month" && unit != "months"))
+    r.fail(node, "bad window '" + text + "' for disciplinary_review (expected all, the whole record, or 1 to 120 "
+                 "months, e.g. 1 month or 12 months)");
+  return static_cast<int>(n);
+}
+
 scorecard_ptr compile_scorecard(const kefu::detail::yaml_file& f) {
   const reader r{f, scorecard_error};
   const YAML::Node& doc = f.root;
@@ -366,11 +395,21 @@ scorecard_ptr compile_scorecard(const kefu::detail::yaml_file& f) {
       if (p["top"]) sc->flags.promotion_top = r.number(p["top"], "top", true);
     }
     if (const YAML::Node d = flags["disciplinary_review"]) {
-      static constexpr std::array<const char*, 2> dkeys = {"metric", "at_least"};
+      static constexpr std::array<const char*, 3> dkeys = {"metric", "at_least", "window"};
       r.check_keys(d, dkeys, "`disciplinary_review`");
       sc->flags.disciplinary_metric =
           d["metric"] ? metric_name(r, d["metric"], "disciplinary_review 'metric'") : std::string("upheld_complaints");
       if (d["at_least"]) sc->flags.disciplinary_at_least = r.number(d["at_least"], "at_least");
+      if (d["window"]) sc->flags.disciplinary_window_months = window_months(r, d["window"]);
+      // Summing over months means something for counts only (upheld complaints, tickets), not for rates.
+      metric_unit unit{};
+      const std::string& metric = *sc->flags.disciplinary_metric;
+      const auto& window = sc->flags.disciplinary_window_months;
+      if (window != 1 && !(metric_unit_of(metric, unit) && unit == metric_unit::count))
+        r.fail(d["metric"] ? d["metric"] : d,
+               "disciplinary_review sums '" + metric + "' over " +
+                   (window ? std::to_string(*window) + " months" : std::string("the whole record (window: all)")) +
+                   ", but it is not a count: give `window: 1 month` to judge each month alone");
     }
   }
   return sc;

@@ -101,6 +101,8 @@ std::string table::fingerprint() const {
   for (auto d : opt_.by) f += std::string(to_string(d)) + ",";
   f += ";per=" + std::string(to_string(opt_.per)) + ";zone=" + std::to_string(opt_.zone.offset().count());
   f += ";alpha=" + std::to_string(opt_.relative_accuracy) + ";qc=" + std::to_string(opt_.qc_pass_mark);
+  f += ";wait=" + std::to_string(opt_.wait_bands[0]) + "/" + std::to_string(opt_.wait_bands[1]) + "/" +
+       std::to_string(opt_.wait_bands[2]);
   if (opt_.goals) {
     f += ";goals=" + opt_.goals->name;
     for (const auto& c : opt_.goals->channels)

@@ -124,6 +124,109 @@ TEST(KpiMetrics, HandComputedPerAgent) {
   EXPECT_EQ(metric(t, 1, "sla_closure_72h"), 0);  // unresolved counts as missed
 }
 
+TEST(KpiMetrics, QueueWaitInTheFreshFoodCoursesBands) {
+  // DOM-SLA-7 (003 等待时间): up to 30 s patient waiting, 30 s–2 min explain, 2–5 min offer alternatives, past
+  // 5 min complaint risk; a band's upper bound belongs to it. A missing wait is not measured, not 0.
+  fixture f;
+  const std::vector<double> queue{30, 30.0004, 120, 300.001, std::numeric_limits<double>::quiet_NaN()};
+  kpi::records r = f.view();
+  r.queue_seconds = {queue.data(), queue.size()};
+  kpi::options o;  // no goals: the course's bands
+  kpi::table t = kpi::compute(r, o);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(metric(t, 0, "queue_waits"), 4);
+  EXPECT_NEAR(metric(t, 0, "queue_wait_mean"), (30 + 30 + 120 + 300.001) / 4, 1e-9);  // kept to the millisecond
+  EXPECT_EQ(metric(t, 0, "wait_patient_rate"), 0.5);  // 30 s, and 30.0004 s read as 30.000 s
+  EXPECT_EQ(metric(t, 0, "wait_explain_rate"), 0.25);  // 2 min exactly
+  EXPECT_EQ(metric(t, 0, "wait_alternatives_rate"), 0);
+  EXPECT_EQ(metric(t, 0, "wait_complaint_risk_rate"), 0.25);  // 300.001 s is past 5 min
+  // Shipped targets give the same bands; a targets file may set others, which merging then checks.
+  EXPECT_EQ(default_targets()->wait_bands, kpi::default_wait_bands);
+  o.goals = kpi::load_targets_string("targets: t\nwaiting_bands: [1min, 3min, 10min]\nmetrics:\n"
+                                     "  - {metric: wait_complaint_risk_rate, at_most: 0%}\n");
+  t = kpi::compute(r, o);
+  EXPECT_EQ(metric(t, 0, "wait_patient_rate"), 0.5);       // 30 s, 30 s
+  EXPECT_EQ(metric(t, 0, "wait_explain_rate"), 0.25);      // 2 min ≤ 3 min
+  EXPECT_EQ(metric(t, 0, "wait_alternatives_rate"), 0.25);  // 5 min ≤ 10 min
+  EXPECT_EQ(metric(t, 0, "wait_complaint_risk_rate"), 0);
+  EXPECT_EQ(metric(t, 0, "targets_met_rate"), 1);
+  kpi::table course = kpi::compute(r, kpi::options{});
+  try {
+    course.merge(t);
+    FAIL();
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(e.id(), "kefu.kpi.options");
+  }
+  // Without the column nothing is measured.
+  t = kpi::compute(f.view(), kpi::options{});
+  EXPECT_EQ(metric(t, 0, "queue_waits"), 0);
+  EXPECT_TRUE(std::isnan(metric(t, 0, "wait_patient_rate")));
+  // Bad waits and bands name themselves.
+  const std::vector<double> negative{5, -1, 5, 5, 5};
+  r.queue_seconds = {negative.data(), negative.size()};
+  try {
+    kpi::compute(r, kpi::options{});
+    FAIL();
+  } catch (const kpi::column_error& e) {
+    EXPECT_STREQ(e.what(), "column 'queue_seconds', row 1: -1 seconds is negative");
+  }
+  const auto error_of = [](const std::string& bands) {
+    try {
+      kpi::load_targets_string("targets: t\nwaiting_bands: " + bands + "\nmetrics:\n  - {metric: tickets, at_least: 1}\n",
+                               "t.yaml");
+    } catch (const kefu::error& e) {
+      return std::string(e.what());
+    }
+    return std::string("loaded");
+  };
+  EXPECT_EQ(error_of("[30s, 2min]"),
+            "t.yaml:2:16: `waiting_bands` is a list of three wall-clock durations, e.g. [30s, 2min, 5min] (patient "
+            "waiting up to the first, explain up to the second, offer alternatives up to the third, complaint risk past it)");
+  EXPECT_EQ(error_of("[30s, 20s, 5min]"),
+            "t.yaml:2:22: waiting band '20s' must be longer than the one before it (e.g. [30s, 2min, 5min])");
+  EXPECT_EQ(error_of("[30s, 2min, 5min]"), "loaded");
+}
+
+TEST(KpiMetrics, FreshFoodStandardsAreSharesOfTheKnownFlags) {
+  // DOM-KPI-4 (003): standard execution, awareness and standardised resolution, each true / known.
+  fixture f;
+  const double x = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> executed{1, 1, 0, x, 1}, known{1, 1, 1, 1, x}, resolved{1, 0, x, x, x};
+  kpi::records r = f.view();
+  r.standard_executed = {executed.data(), 5};
+  r.standard_known = {known.data(), 5};
+  r.standard_resolved = {resolved.data(), 5};
+  const kpi::table t = kpi::compute(r, kpi::options{});
+  EXPECT_EQ(metric(t, 0, "standard_execution_rate"), 0.75);
+  EXPECT_EQ(metric(t, 0, "standard_awareness_rate"), 1);
+  EXPECT_EQ(metric(t, 0, "standard_resolution_rate"), 0.5);
+  const std::vector<double> two{1, 2, 0, 0, 0};
+  r.standard_known = {two.data(), 5};
+  try {
+    kpi::compute(r, kpi::options{});
+    FAIL();
+  } catch (const kpi::column_error& e) {
+    EXPECT_STREQ(e.what(), "column 'standard_known', row 1: 2 is not a flag (expected 0/1 or true/false)");
+  }
+}
+
+TEST(KpiMerge, PartialsOfTheLayoutBeforeQueueWaitsAreRefused) {
+  // Partials written before the queue-wait and fresh-food columns (their tag was KEFUKPI:32f7637b) are refused
+  // with the reason, not misread: the tag hashes the counters and columns, which both changed.
+  const fixture f;
+  const kpi::options o = by_agent();
+  const std::string bytes = kpi::compute(f.view(), o).to_bytes();
+  EXPECT_NE(kpi::partial_tag(), "KEFUKPI:32f7637b");
+  try {
+    kpi::table::from_bytes("KEFUKPI:32f7637b" + bytes.substr(16), o);
+    FAIL();
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(e.id(), "kefu.kpi.partial");
+    EXPECT_EQ(e.detail(), "KPI partial has another layout (KEFUKPI:32f7637b, this kefu reads " + kpi::partial_tag() +
+                              "): it was written by another version of kefu; compute and merge partials with one version");
+  }
+}
+
 TEST(KpiMetrics, ClosureWithin72HoursAndWithin3WorkdaysAreDifferentClocks) {
   // targets.yaml: closure_72h on the wall clock, closure_3_workdays on cn-mainland (whole working days, the
   // receipt's day is day 0, due at the end of the third). Six tickets of one agent whose resolutions tell them
@@ -370,6 +473,62 @@ TEST(KpiPeriods, DayWeekMonthInTheZone) {
   EXPECT_EQ(kefu::from_days(t.key(0).period_start), boost::gregorian::date(2026, 1, 1));
 }
 
+TEST(KpiPeriods, QuarterAndYearStartOnLocalDaysOfTheZone) {
+  // DOM-KPI-8: quarters (001 §6.2 每季度评估) and years (003 月度、季度和年度评估) of created_at's local date.
+  // 2025-12-31T16:30Z is 2026-01-01 00:30 in +08:00: the first quarter and the year 2026 there, the last
+  // quarter of 2025 in UTC. 2026-03-31T16:00Z is 2026-04-01 00:00 +08:00 exactly: the second quarter.
+  fixture g;
+  const std::int64_t new_year = 1767198600, april = 1774972800;
+  g.created = {new_year, new_year, april - 1, april, april};
+  for (std::size_t i = 0; i < g.first.size(); ++i) {
+    g.first[i] = g.first[i] == na ? na : g.created[i] + 5;
+    g.resolved[i] = g.resolved[i] == na ? na : g.created[i] + 60;
+  }
+  kpi::options o;
+  o.per = kpi::period::quarter;
+  kpi::table t = kpi::compute(g.view(), o);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(kefu::from_days(t.key(0).period_start), boost::gregorian::date(2026, 1, 1));
+  EXPECT_EQ(metric(t, 0, "tickets"), 3);  // 00:30 on 1 January and 23:59:59 on 31 March, +08:00
+  EXPECT_EQ(kefu::from_days(t.key(1).period_start), boost::gregorian::date(2026, 4, 1));
+  EXPECT_EQ(metric(t, 1, "tickets"), 2);
+  o.per = kpi::period::year;
+  t = kpi::compute(g.view(), o);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(kefu::from_days(t.key(0).period_start), boost::gregorian::date(2026, 1, 1));
+  o.zone = kefu::time_zone::utc();
+  t = kpi::compute(g.view(), o);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(kefu::from_days(t.key(0).period_start), boost::gregorian::date(2025, 1, 1));
+  EXPECT_EQ(metric(t, 0, "tickets"), 2);
+  o.per = kpi::period::quarter;
+  t = kpi::compute(g.view(), o);
+  ASSERT_EQ(t.size(), 2u);  // in UTC, 15:59:59 and 16:00 on 31 March are both still the first quarter
+  EXPECT_EQ(kefu::from_days(t.key(0).period_start), boost::gregorian::date(2025, 10, 1));
+  EXPECT_EQ(kefu::from_days(t.key(1).period_start), boost::gregorian::date(2026, 1, 1));
+  EXPECT_EQ(metric(t, 1, "tickets"), 3);
+
+  // Partials of quarters merge exactly and say their period.
+  o = kpi::options{};
+  o.per = kpi::period::quarter;
+  kpi::table left = kpi::compute(g.view(0, 2), o);
+  left.merge(kpi::compute(g.view(2, 5), o));
+  EXPECT_TRUE(left == kpi::compute(g.view(), o));
+  EXPECT_TRUE(kpi::table::from_bytes(left.to_bytes(), o) == left);
+  kpi::options y = o;
+  y.per = kpi::period::year;
+  EXPECT_THROW(kpi::table::from_bytes(left.to_bytes(), y), kefu::error);
+
+  EXPECT_EQ(kpi::parse_period("quarter"), kpi::period::quarter);
+  EXPECT_STREQ(kpi::to_string(kpi::period::year), "year");
+  try {
+    kpi::parse_period("quater");
+    FAIL();
+  } catch (const kefu::error& e) {
+    EXPECT_STREQ(e.what(), "unknown period 'quater' (expected day, week, month, quarter or year)");
+  }
+}
+
 TEST(KpiColumns, ErrorsNameTheColumn) {
   fixture f;
   kpi::records r = f.view();
@@ -534,6 +693,62 @@ TEST(KpiScorecard, RetrainAndPromotionFlags) {
     const bool bottom = (i % 10 == 1 && !march) || (i % 10 == 2 && march);
     EXPECT_EQ(res[i].retrain, bottom) << res[i].subject << " " << i << " " << res[i].total;
   }
+}
+
+TEST(KpiScorecard, UpheldComplaintsCountOverTheWholeRecordByDefault) {
+  // DOM-KPI-6 (004 §3.10 被客户有理投诉超过5次(含)): 3 upheld complaints in January and 3 in February flag the
+  // agent in February; the window is the whole retained record unless the scorecard names one.
+  const auto card = [](const std::string& window) {
+    return kpi::load_scorecard_string("scorecard: s\nitems:\n  - {id: a, weight: 100, value: csat_mean, full: 5}\n"
+                                      "flags:\n  disciplinary_review: {metric: upheld_complaints, at_least: 5" +
+                                          window + "}\n",
+                                      "s.yaml");
+  };
+  std::vector<kpi::scorecard_row> rows;
+  const auto month = [](int y, int m) { return kefu::to_days(boost::gregorian::date(y, m, 1)); };
+  const std::pair<std::int64_t, double> history[] = {{month(2026, 1), 3}, {month(2026, 2), 3}, {month(2026, 3), 0},
+                                                     {month(2026, 5), 1}};
+  for (const auto& [start, upheld] : history) {
+    kpi::scorecard_row r;
+    r.subject = "A";
+    r.period_start = start;
+    r.metrics = {{"csat_mean", 4.5}, {"upheld_complaints", upheld}};
+    rows.push_back(r);
+    r.subject = "B";  // 4 in all: never flagged
+    r.metrics["upheld_complaints"] = upheld == 3 ? 2 : 0;
+    rows.push_back(r);
+  }
+  const auto flags = [&](const kpi::scorecard_ptr& sc) {
+    std::string out;
+    for (const auto& r : kpi::evaluate(*sc, rows)) out += r.disciplinary ? '1' : '0';
+    return out;  // A Jan, B Jan, A Feb, B Feb, A Mar, B Mar, A May, B May
+  };
+  EXPECT_FALSE(card("")->flags.disciplinary_window_months.has_value());
+  EXPECT_EQ(flags(card("")), "00101010");
+  EXPECT_EQ(flags(card(", window: all")), "00101010");
+  EXPECT_EQ(flags(card(", window: 1 month")), "00000000");  // the old per-month count
+  EXPECT_EQ(flags(card(", window: 2 months")), "00100000");  // Jan–Feb holds 6, Feb–Mar 3, Apr–May 1
+  EXPECT_EQ(flags(card(", window: 3 months")), "00101000");  // Jan–Mar holds 6, Mar–May 1 (April has no row)
+  // Shipped scorecards count over the whole record.
+  for (const char* f : {"/kpi/scorecard-agent.yaml", "/kpi/scorecard-monthly.yaml"})
+    EXPECT_FALSE(kpi::load_scorecard_file(std::string(KEFU_TEST_RULES_DIR) + f)->flags.disciplinary_window_months) << f;
+
+  const auto error_of = [&](const std::string& yaml) {
+    try {
+      kpi::load_scorecard_string(yaml, "s.yaml");
+    } catch (const kefu::error& e) {
+      return std::string(e.what());
+    }
+    return std::string("loaded");
+  };
+  const std::string head = "scorecard: s\nitems:\n  - {id: a, weight: 100, value: csat_mean, full: 5}\nflags:\n";
+  EXPECT_EQ(error_of(head + "  disciplinary_review: {window: 3 weeks}\n"),
+            "s.yaml:5:33: bad window '3 weeks' for disciplinary_review (expected all, the whole record, or 1 to 120 "
+            "months, e.g. 1 month or 12 months)");
+  EXPECT_EQ(error_of(head + "  disciplinary_review: {metric: csat_mean, at_least: 2}\n"),
+            "s.yaml:5:33: disciplinary_review sums 'csat_mean' over the whole record (window: all), but it is not a "
+            "count: give `window: 1 month` to judge each month alone");
+  EXPECT_EQ(error_of(head + "  disciplinary_review: {metric: csat_mean, at_least: 2, window: 1 month}\n"), "loaded");
 }
 
 TEST(KpiQcSampler, AtLeastTwentyPercentPerAgentDayReproducibly) {

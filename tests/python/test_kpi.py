@@ -88,6 +88,58 @@ def test_periods_in_the_zone():
     assert kk.kpis(df, period="week").index[0] == pd.Timestamp("2026-01-26")
 
 
+def test_quarters_and_years_in_the_zone():
+    """Quarters (001 §6.2) and years (003) of the local date in the zone (DOM-KPI-8): a quarter starts on
+    2026-01-01 00:00 +08:00, not at UTC midnight."""
+    df = fixture()
+    df["created_at"] = [pd.Timestamp("2025-12-31T16:00:00Z"),          # 2026-01-01 00:00 +08:00
+                        pd.Timestamp("2025-12-31T15:59:59Z"),          # 2025-12-31 23:59:59 +08:00
+                        pd.Timestamp("2026-03-31T15:59:59Z"),          # 2026-03-31 23:59:59 +08:00
+                        pd.Timestamp("2026-03-31T16:00:00Z"),          # 2026-04-01 00:00 +08:00
+                        pd.Timestamp("2026-06-30T16:00:00Z")]          # 2026-07-01 00:00 +08:00
+    df["first_response_at"] = df["created_at"] + pd.Timedelta(seconds=5)
+    df["resolved_at"] = pd.NaT
+    q = kk.kpis(df, period="quarter")
+    assert list(q.index) == [pd.Timestamp(d) for d in ("2025-10-01", "2026-01-01", "2026-04-01", "2026-07-01")]
+    assert q["tickets"].tolist() == [1, 2, 1, 1]
+    y = kk.kpis(df, by="agent", period="year")
+    assert list(y.index) == [("A", pd.Timestamp("2025-01-01")), ("A", pd.Timestamp("2026-01-01")),
+                             ("B", pd.Timestamp("2026-01-01"))]
+    assert y["tickets"].tolist() == [1, 2, 2]
+    utc = kk.kpis(df, period="quarter", zone="UTC")
+    assert list(utc.index) == [pd.Timestamp("2025-10-01"), pd.Timestamp("2026-01-01"), pd.Timestamp("2026-04-01")]
+    assert utc["tickets"].tolist() == [2, 2, 1]
+    with pytest.raises(kefu.Error, match=r"^unknown period 'quater' \(expected day, week, month, quarter or year\)$"):
+        kk.kpis(df, period="quater")
+
+
+def test_queue_wait_bands_agree_with_pandas(records):
+    """DOM-SLA-7 (003 等待时间): measured queue waits in the bands ≤ 30 s, ≤ 2 min, ≤ 5 min and past 5 min, per
+    channel; email and merchant messages have no wait measured (missing = not counted)."""
+    ours = kk.kpis(records, by="channel")
+    wait = records["queue_seconds"]
+    channel = records["channel"].astype(str)
+    bands = pd.cut(wait, [-1, 30, 120, 300, np.inf], labels=["patient", "explain", "alternatives", "complaint_risk"])
+    shares = pd.crosstab(channel, bands, normalize="index")
+    for ch in shares.index:
+        for band in shares.columns:
+            assert ours.loc[ch, f"wait_{band}_rate"] == pytest.approx(shares.loc[ch, band], abs=1e-12), (ch, band)
+        assert ours.loc[ch, "queue_waits"] == wait[channel == ch].notna().sum()
+        assert ours.loc[ch, "queue_wait_mean"] == pytest.approx(wait[channel == ch].mean(), rel=1e-12)
+    assert ours.loc["email", "queue_waits"] == 0 and math.isnan(ours.loc["email", "wait_patient_rate"])
+    assert ours.loc["online", "wait_patient_rate"] == pytest.approx(0.6660, abs=5e-5)
+    assert kk.default_targets().waiting_bands == (30, 120, 300)
+    # A wait of exactly 30 s is patient waiting, 30.5 s calls for an explanation.
+    df = fixture()
+    df["queue_seconds"] = [30, 30.5, 120, 301, np.nan]
+    one = kk.kpis(df, targets=None).iloc[0]
+    assert (one["queue_waits"], one["wait_patient_rate"], one["wait_explain_rate"], one["wait_alternatives_rate"],
+            one["wait_complaint_risk_rate"]) == (4, 0.25, 0.5, 0, 0.25)
+    df["queue_seconds"] = [30, -2, 120, 301, np.nan]
+    with pytest.raises(kefu.ColumnError, match=r"^column 'queue_seconds', row 1: -2 seconds is negative$"):
+        kk.kpis(df)
+
+
 def test_column_errors_name_the_column():
     df = fixture()
     with pytest.raises(kefu.ColumnError, match="column 'handle_seconds': is required but missing") as e:
@@ -299,10 +351,33 @@ def test_monthly_scorecard_items_and_flags(records):
         flagged = group[group["retrain"]]
         assert len(flagged) >= 3
         assert flagged["total"].max() <= group[~group["retrain"]]["total"].min()
-    # ≥ 5 upheld complaints in a month → disciplinary review.
+    # ≥ 5 upheld complaints over the whole record up to the month → disciplinary review (DOM-KPI-6).
     upheld = m["upheld_complaints"].rename(index=lambda p: p.strftime("%Y-%m") if isinstance(p, pd.Timestamp) else p)
-    assert (sc["disciplinary_review"] == (upheld.reindex(sc.index) >= 5)).all()
+    so_far = upheld.groupby(level="agent").cumsum()
+    assert (sc["disciplinary_review"] == (so_far.reindex(sc.index) >= 5)).all()
     assert sc["disciplinary_review"].any()
+    assert (sc["disciplinary_review"] & ~(upheld.reindex(sc.index) >= 5)).any()  # flags a month alone would not
+
+
+def test_upheld_complaints_count_over_the_whole_record():
+    """DOM-KPI-6 (004 §3.10): 3 upheld complaints in January and 3 in February flag the agent in February by
+    default; `window: 1 month` judges each month alone."""
+    jan, feb = pd.Timestamp("2026-01-10T10:00:00+08:00"), pd.Timestamp("2026-02-10T10:00:00+08:00")
+    rows = fixture().iloc[[0] * 6].reset_index(drop=True)
+    rows["created_at"] = [jan] * 3 + [feb] * 3
+    rows["first_response_at"] = rows["created_at"] + pd.Timedelta(seconds=20)
+    rows["resolved_at"] = rows["created_at"] + pd.Timedelta(minutes=10)
+    rows["complaint_upheld"] = True
+    inputs = pd.DataFrame({"agent": ["A", "A"], "month": ["2026-01", "2026-02"], "exam_score": [80, 80],
+                           "commendations": [0, 0]})
+    card = kk.default_scorecard("agent")
+    assert card.disciplinary_review == {"metric": "upheld_complaints", "at_least": 5.0, "window": None}
+    sc = kk.scorecard(rows, card, inputs)
+    assert sc["disciplinary_review"].to_dict() == {("A", "2026-01"): False, ("A", "2026-02"): True}
+    text = (kefu.default_rules_dir() / "kpi" / "scorecard-agent.yaml").read_text(encoding="utf-8")
+    monthly = kefu.Scorecard.from_string(text.replace("window: all", "window: 1 month"))
+    assert monthly.disciplinary_review["window"] == 1
+    assert not kk.scorecard(rows, monthly, inputs)["disciplinary_review"].any()
 
 
 def _promotions_by_hand(records, goal: float, months: int = 3, top: float = 0.20) -> set[tuple[str, str]]:

@@ -27,7 +27,8 @@ def client():
         yield c
 
 
-@pytest.mark.parametrize("by,period", [(["agent"], "month"), (["channel"], None), (["team", "category"], "week")])
+@pytest.mark.parametrize("by,period", [(["agent"], "month"), (["channel"], None), (["team", "category"], "week"),
+                                       (["team"], "quarter"), (["channel"], "year")])
 def test_cluster_matches_one_process(client, by, period):
     df = kk.read_records(RECORDS)
     ddf = dd.from_pandas(df, npartitions=7)
@@ -35,6 +36,9 @@ def test_cluster_matches_one_process(client, by, period):
     local = kk.kpis(df, by=by, period=period)
     assert len(client.scheduler_info()["workers"]) == 2
     pd.testing.assert_frame_equal(ours, local, check_exact=True)
+    if period == "quarter":  # DOM-KPI-8: the records span 2025-12 … 2026-03 (+08:00): two quarters per team
+        assert sorted(set(ours.index.get_level_values("period"))) == [pd.Timestamp("2025-10-01"),
+                                                                     pd.Timestamp("2026-01-01")]
 
 
 def test_cluster_percentiles_within_bound(client):

@@ -41,7 +41,16 @@ def test_report_tables_and_html(tmp_path, capsys):
                  "--html", str(page)]) == 0
     out = capsys.readouterr().out
     assert "KPIs by channel" in out and "Scorecard smart-counter-monthly 2026-03" in out and "retrain (bottom 10%)" in out
+    # DOM-SLA-7: queue waits by channel in 003's bands, headed in English and Chinese.
+    assert "Queue wait by channel / 各渠道排队等待 (003)" in out
+    assert "≤30s patient 耐心等待" in out and ">5min complaint risk 投诉风险" in out
+    waits = out[out.index("Queue wait by channel"):out.index("KPIs by team")]
+    online = next(line for line in waits.splitlines() if line.startswith("online "))
+    assert online.split()[1:] == ["1063", "31", "s", "66.6%", "30.5%", "2.6%", "0.3%"]
+    # DOM-KPI-6: the flag says what it counts, over the whole record by default.
+    assert ("disciplinary review (≥5 upheld_complaints, the whole record / 全部记录) / 纪律审查: " in out)
     text = page.read_text(encoding="utf-8")
+    assert "Queue wait by channel / 各渠道排队等待" in text
     assert text.count("data:image/png;base64,") == 3
     assert "SLA attainment by channel" in text and "Scorecard per agent" in text
 

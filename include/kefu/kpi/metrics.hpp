@@ -95,6 +95,25 @@ inline constexpr metric_def base_metrics[] = {
   {"record_completeness", metric_unit::rate,
    [](const group_stats& s, const sketch_mapping&) { return detail::ratio(detail::v(s, c_record_ok), detail::v(s, c_record_n)); }},
   {"upheld_complaints", metric_unit::count, [](const group_stats& s, const sketch_mapping&) { return detail::v(s, c_upheld); }},
+  // Queue wait (DOM-SLA-7): measured waits, their mean, and the share of them in each of 003's bands.
+  {"queue_waits", metric_unit::count, [](const group_stats& s, const sketch_mapping&) { return detail::v(s, c_queue_n); }},
+  {"queue_wait_mean", metric_unit::seconds,
+   [](const group_stats& s, const sketch_mapping&) { return detail::ratio(detail::v(s, c_queue_ms) / 1000, detail::v(s, c_queue_n)); }},
+  {"wait_patient_rate", metric_unit::rate,
+   [](const group_stats& s, const sketch_mapping&) { return detail::ratio(detail::v(s, c_queue_patient), detail::v(s, c_queue_n)); }},
+  {"wait_explain_rate", metric_unit::rate,
+   [](const group_stats& s, const sketch_mapping&) { return detail::ratio(detail::v(s, c_queue_explain), detail::v(s, c_queue_n)); }},
+  {"wait_alternatives_rate", metric_unit::rate,
+   [](const group_stats& s, const sketch_mapping&) { return detail::ratio(detail::v(s, c_queue_alternatives), detail::v(s, c_queue_n)); }},
+  {"wait_complaint_risk_rate", metric_unit::rate,
+   [](const group_stats& s, const sketch_mapping&) { return detail::ratio(detail::v(s, c_queue_risk), detail::v(s, c_queue_n)); }},
+  // Fresh-food standards (003, DOM-KPI-4): true / known of the optional flags.
+  {"standard_execution_rate", metric_unit::rate,
+   [](const group_stats& s, const sketch_mapping&) { return detail::ratio(detail::v(s, c_std_executed), detail::v(s, c_std_executed_n)); }},
+  {"standard_awareness_rate", metric_unit::rate,
+   [](const group_stats& s, const sketch_mapping&) { return detail::ratio(detail::v(s, c_std_known), detail::v(s, c_std_known_n)); }},
+  {"standard_resolution_rate", metric_unit::rate,
+   [](const group_stats& s, const sketch_mapping&) { return detail::ratio(detail::v(s, c_std_resolved), detail::v(s, c_std_resolved_n)); }},
     // clang-format on
 };
 

@@ -1,4 +1,4 @@
-// kefu — ticket records as columns, the input of every KPI (DOM-KPI-1…7).
+// kefu — ticket records as columns, the input of every KPI (DOM-KPI-1…8, DOM-SLA-7's queue wait).
 //
 // A records view borrows the caller's arrays: nothing is copied. Numeric columns may be stored as
 // float64, float32, int64, int32, int16, int8 or uint8/bool (what numpy and pandas hand out), so
@@ -129,7 +129,8 @@ constexpr const char* to_string(dimension d) noexcept {
 //   kind  label (dictionary codes: a grouping dimension), instant, number, flag (0/1, read as a number)
 //   need  required (compute() refuses records without it), optional (absent = no data), grouping
 //         (required to group by it)
-//   unit  how compute() reads a number: seconds (≥ 0, kept to the millisecond), count (whole ≥ 0),
+//   unit  how compute() reads a number: seconds (≥ 0, kept to the millisecond; optional seconds: NaN =
+//         not measured), count (whole ≥ 0),
 //         score(lo, hi, whole) (in [lo, hi], whole numbers when `whole`; missing = not scored); none
 // From this list come: the fields of `records`, slice(), check_shape(), the column lists of the Python
 // binding (kefu._core.kpi_columns(), from which python/kefu/kpi.py takes its lists) and the layout tag of
@@ -160,7 +161,11 @@ constexpr const char* to_string(dimension d) noexcept {
   X(repurchased_30d, flag, optional, none, "the customer bought again within 30 days")                         \
   X(script_compliant, flag, optional, none, "the agent followed the service script")                           \
   X(record_complete, flag, optional, none, "the ticket record is complete")                                    \
-  X(complaint_upheld, flag, optional, none, "a complaint about the ticket was upheld")
+  X(complaint_upheld, flag, optional, none, "a complaint about the ticket was upheld")                         \
+  X(queue_seconds, number, optional, seconds, "the customer's wait in the queue before an agent took the contact (missing = not measured)") \
+  X(standard_executed, flag, optional, none, "the ticket was handled by the applicable service standard (003 标准执行)")                     \
+  X(standard_known, flag, optional, none, "the agent knew the applicable standard when QC checked (003 标准知晓)")                          \
+  X(standard_resolved, flag, optional, none, "the ticket was resolved by the standard's procedure (003 标准化解决)")
 
 /// What a column holds.
 enum class column_kind : std::uint8_t { label, instant, number, flag };

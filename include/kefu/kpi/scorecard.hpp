@@ -8,7 +8,8 @@
 // +1 per commendation). Flags, within each period: `retrain` for the bottom ⌈f·n⌉ totals (ties at the
 // boundary included; seed 002 §5.2.3), `promotion` after `months` consecutive months with the
 // attainment metric at or above its goal and the ranking metric in the top ⌈p·n⌉, `disciplinary`
-// when a metric (upheld complaints) reaches its limit (seed 004 §3.10).
+// when a count (upheld complaints) summed over a window of months ending with the row's reaches its limit
+// (seed 004 §3.10; DOM-KPI-6: by default every month up to the row's, the whole retained record).
 #pragma once
 
 #include <kefu/detail/civil.hpp>
@@ -80,6 +81,10 @@ struct scorecard_flags {
   double promotion_top = 0.20;
   std::optional<std::string> disciplinary_metric;  ///< e.g. upheld_complaints
   double disciplinary_at_least = 5;
+  /// The months the disciplinary metric (a count) is summed over, ending with the row's month: nullopt =
+  /// every month of the records up to the row's (the whole retained record, the default: 004 §3.10 names
+  /// no period); 1 = the month alone.
+  std::optional<int> disciplinary_window_months;
 };
 
 struct scorecard {
@@ -223,10 +228,23 @@ inline std::vector<scorecard_result> evaluate(const scorecard& sc, const std::ve
             top[j] && !std::isnan(a) && a >= sc.flags.promotion_at_least;
       }
     }
-    if (sc.flags.disciplinary_metric)
-      for (auto i : idx) {
-        const double v = metric_of(i, *sc.flags.disciplinary_metric);
-        out[i].disciplinary = !std::isnan(v) && v >= sc.flags.disciplinary_at_least;
+  }
+  if (sc.flags.disciplinary_metric) {
+    // The metric summed over the subject's rows of the window's months (missing values add nothing).
+    std::map<std::string, std::vector<std::size_t>> by_subject;
+    for (std::size_t i = 0; i < rows.size(); ++i) by_subject[rows[i].subject].push_back(i);
+    const auto& window = sc.flags.disciplinary_window_months;
+    for (const auto& kv : by_subject)
+      for (const auto i : kv.second) {
+        const std::int64_t m = detail::month_ordinal(rows[i].period_start);
+        double sum = 0;
+        for (const auto j : kv.second) {
+          const std::int64_t mj = detail::month_ordinal(rows[j].period_start);
+          if (mj > m || (window && mj <= m - *window)) continue;
+          const double v = metric_of(j, *sc.flags.disciplinary_metric);
+          if (!std::isnan(v)) sum += v;
+        }
+        out[i].disciplinary = sum >= sc.flags.disciplinary_at_least;
       }
   }
   if (sc.flags.promotion_months)

@@ -22,8 +22,9 @@
 
 namespace kefu::kpi {
 
-/// Calendar periods (in the options' zone; weeks start on Monday).
-enum class period : std::uint8_t { none, day, week, month };
+/// Calendar periods of created_at's local date in the options' zone (weeks start on Monday; quarters on
+/// 1 January, 1 April, 1 July and 1 October). DOM-KPI-7, DOM-KPI-8.
+enum class period : std::uint8_t { none, day, week, month, quarter, year };
 
 inline const char* to_string(period p) noexcept {
   switch (p) {
@@ -31,6 +32,8 @@ inline const char* to_string(period p) noexcept {
     case period::day: return "day";
     case period::week: return "week";
     case period::month: return "month";
+    case period::quarter: return "quarter";
+    case period::year: return "year";
   }
   return "?";
 }
@@ -40,7 +43,9 @@ inline period parse_period(std::string_view t) {
   if (t == "day") return period::day;
   if (t == "week") return period::week;
   if (t == "month") return period::month;
-  throw error("unknown period '" + std::string(t) + "' (expected day, week or month)");
+  if (t == "quarter") return period::quarter;
+  if (t == "year") return period::year;
+  throw error("unknown period '" + std::string(t) + "' (expected day, week, month, quarter or year)");
 }
 
 inline dimension parse_dimension(std::string_view t) {
@@ -56,6 +61,10 @@ struct options {
   targets_ptr goals;               ///< thresholds, SLA clocks and goals (optional)
   double relative_accuracy = 0.005;  ///< of the FRT percentiles
   double qc_pass_mark = 60;        ///< used when there are no goals (goals carry their own)
+  /// Queue-wait bands in seconds (DOM-SLA-7, 003's waiting times): a wait up to [0] is patient waiting, up
+  /// to [1] calls for an explanation, up to [2] for alternatives, past [2] risks a complaint. Used when
+  /// there are no goals (goals carry their own, the same by default).
+  std::array<std::int64_t, 3> wait_bands = default_wait_bands;
 };
 
 /// The scalar accumulators of one group, in serialisation order: KEFU_KPI_COUNTERS(X) is X(name) per
@@ -67,7 +76,9 @@ struct options {
   X(resolved) X(resolution_sum) X(fcr) X(escalated) X(reopened)                                          \
   X(csat_n) X(csat_sum) X(csat_satisfied) X(nps_n) X(promoters) X(detractors)                            \
   X(qc_n) X(qc_centi) X(qc_pass) X(qc_late)                                                              \
-  X(repurchase_n) X(repurchased) X(script_n) X(script_ok) X(record_n) X(record_ok) X(upheld_n) X(upheld)
+  X(repurchase_n) X(repurchased) X(script_n) X(script_ok) X(record_n) X(record_ok) X(upheld_n) X(upheld) \
+  X(queue_n) X(queue_ms) X(queue_patient) X(queue_explain) X(queue_alternatives) X(queue_risk)          \
+  X(std_executed_n) X(std_executed) X(std_known_n) X(std_known) X(std_resolved_n) X(std_resolved)
 
 enum counter : std::size_t {
 #define KEFU_KPI_COUNTER_ENUM(name) c_##name,
@@ -159,6 +170,7 @@ class table {
   explicit table(options opt) : opt_(std::move(opt)), mapping_(opt_.relative_accuracy) {
     if (opt_.goals) {
       opt_.qc_pass_mark = opt_.goals->qc_pass_mark;
+      opt_.wait_bands = opt_.goals->wait_bands;
       for (const auto& c : opt_.goals->channels) targeted_channels_.push_back(c.channel);
     }
     labels_.resize(dimension_count);

@@ -10,6 +10,7 @@
 #include <kefu/error.hpp>
 #include <kefu/kpi/records.hpp>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -51,6 +52,10 @@ struct sla_target {
   }
 };
 
+/// 003's waiting-time bands (DOM-SLA-7): up to 30 s patient waiting, to 2 min explain, to 5 min offer
+/// alternatives, past 5 min a complaint is likely.
+inline constexpr std::array<std::int64_t, 3> default_wait_bands{30, 120, 300};
+
 enum class comparison : std::uint8_t { at_least, at_most };
 
 /// A goal for one metric: value ≥ threshold or value ≤ threshold.
@@ -70,6 +75,8 @@ struct targets {
   std::string description;
   std::string source;
   double qc_pass_mark = 60;  ///< a QC score at or above this passes (0–100)
+  /// Queue-wait bands in seconds, ascending (`waiting_bands:`; 003's 30 s, 2 min, 5 min by default).
+  std::array<std::int64_t, 3> wait_bands = default_wait_bands;
   std::vector<channel_thresholds> channels;
   std::vector<sla_target> sla;
   std::vector<metric_target> metrics;
