@@ -407,7 +407,7 @@ void BM_policy_shipped_risk_per_ticket(benchmark::State& state) {
     auto r = pol->make_record();
     for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
              {"category", "consultation"}, {"claimed_amount", "0"}, {"collective", "false"}, {"repeat_complaints", "0"},
-             {"vip", "false"}, {"cold_chain_break_confirmed", "false"}})
+             {"vip", "false"}, {"cold_chain_break_confirmed", "false"}, {"counterfeit_suspected", "false"}})
       pol->set(r, pol->slot(name), value);
     pol->set_text(r, pol->slot("text"), t);
     records.push_back(std::move(r));

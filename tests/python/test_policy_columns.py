@@ -116,7 +116,7 @@ def test_default_policies_agree_with_evaluate_many(path):
 
 
 def test_the_default_policies_are_all_covered():
-    assert [p.name for p in DEFAULTS] == ["escalation.yaml", "refund.yaml", "risk.yaml", "service-calendar.yaml",
+    assert [p.name for p in DEFAULTS] == ["actions.yaml", "escalation.yaml", "refund.yaml", "risk.yaml", "service-calendar.yaml",
                                           "sla-targets.yaml", "tiers.yaml"]
 
 
@@ -163,14 +163,14 @@ def test_benchmark_table_agrees_randomized(seed, n):
 def test_collect_lists_every_matched_rule():
     policy = kefu.DecisionPolicy.load(Path(kefu.default_rules_dir()) / "risk.yaml")
     base = dict(category="quality_defect", text="", claimed_amount="100", collective=False, repeat_complaints=0, vip=False,
-                cold_chain_break_confirmed=False)
+                cold_chain_break_confirmed=False, counterfeit_suspected=False)
     rows = [base, {**base, "text": "我要起诉, 还要去微博曝光"}, {**base, "text": "我要起诉"}]
     many = policy.evaluate_many(rows)
     cols = policy.evaluate_columns(rows)
     assert_same(policy, cols, many)
     assert len(cols.rule_ids[1]) >= 2 and cols.rule_ids[0] == many[0].rule_ids
     frame = cols.to_pandas()
-    assert list(frame.columns) == ["level", "rule_id", "rule_ids"]
+    assert list(frame.columns) == ["level", "actions", "rule_id", "rule_ids"]
     assert frame["rule_ids"].tolist() == [d.rule_ids for d in many]
 
 
