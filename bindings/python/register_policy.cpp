@@ -134,18 +134,19 @@ void register_policy(py::module_& m) {
       .def_readonly("description", &kr::policy_version::description)
       .def_property_readonly("effective_from",
                              [](const kr::policy_version& v) -> py::object {
-                               return v.effective_from ? to_datetime(*v.effective_from, kefu::time_zone::utc()) : py::none();
+                               return v.effective_from ? to_datetime(*v.effective_from, v.zone) : py::none();
                              },
-                             "an aware datetime (UTC), None for the first version")
+                             "an aware datetime in the policy's zone, None for the first version")
       .def_property_readonly("effective_until",
                              [](const kr::policy_version& v) -> py::object {
-                               return v.effective_until ? to_datetime(*v.effective_until, kefu::time_zone::utc()) : py::none();
+                               return v.effective_until ? to_datetime(*v.effective_until, v.zone) : py::none();
                              },
-                             "an aware datetime (UTC): the next version's effective_from; None for the last version")
+                             "an aware datetime in the policy's zone: the next version's effective_from; None for the last "
+                             "version")
       .def_property_readonly("line", [](const kr::policy_version& v) { return v.where.line; })
       .def("__repr__", [](const kr::policy_version& v) {
         return "PolicyVersion('" + v.name + "'" +
-               (v.effective_from ? ", from " + kefu::format_instant(*v.effective_from) : std::string()) + ")";
+               (v.effective_from ? ", from " + kefu::format_instant(*v.effective_from, v.zone) : std::string()) + ")";
       });
 
   py::class_<kr::diagnostic>(m, "Diagnostic", "A warning of the static checks.")

@@ -25,7 +25,7 @@ from .tickets import read_ticket_table
 OUTPUTS: tuple[str, ...] = (
     "risk_level", "risk_signals", "tier", "tier_rules", "owners", "first_response_due", "resolution_due",
     "follow_up_due", "follow_up_required", "report_required", "refund_decision", "refund_rule_id", "refund_reason",
-    "target_rules",
+    "target_rules", "actions",
 )
 #: Outputs that list rule ids: their changes are rules gaining and losing hits.
 RULE_OUTPUTS: tuple[str, ...] = ("risk_signals", "tier_rules", "refund_rule_id", "target_rules")

@@ -115,6 +115,11 @@ partial_decision evaluate_partial(const policy& p, const record& r) {
   const detail::eval_context ctx{r.numbers.data(), r.texts.data(), hits.data()};
   const three_valued tv{p, ctx, present};
   const auto& rules = p.rules();
+  if (!p.versions().empty())
+    out.version = p.version_slot() < 0 ? 0
+                  : present[static_cast<std::size_t>(p.version_slot())]
+                      ? p.version_at(instant::from_unix(r.numbers[static_cast<std::size_t>(p.version_slot())]))
+                      : -1;
   out.rules.assign(rules.size(), truth::yes);
   out.needs.assign(rules.size(), {});
   for (std::size_t i = 0; i < rules.size(); ++i) {
@@ -212,8 +217,12 @@ partial_decision evaluate_partial(const policy& p, const record& r) {
 }
 
 std::string explain_partial(const policy& p, const partial_decision& d) {
-  std::string out = "policy " + p.name() + (p.version().empty() ? "" : " v" + p.version()) + " (hit policy " +
-                    to_string(p.hits()) + ")\n";
+  std::string out = "policy " + p.name() + (p.version().empty() || !p.versions().empty() ? "" : " v" + p.version()) +
+                    " (hit policy " + to_string(p.hits()) + ")\n";
+  if (!p.versions().empty())
+    out += d.version >= 0 ? "version: " + p.version_text(d.version) + "\n"
+                          : "version: not known — the instant that picks it is not given; each rule shows its version / "
+                            "版本未定\n";
   if (!d.missing.empty())
     out += "not given: " + joined(d.missing) + " (" + std::to_string(d.missing.size()) + " of " +
            std::to_string(p.inputs().size()) + " inputs) / 未提供\n";
@@ -246,7 +255,9 @@ std::string explain_partial(const policy& p, const partial_decision& d) {
   bool decided_above = false;  // under `first`, rules after one that surely fires are not reached
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const auto& r = rules[i];
-    const std::string head = r.id + ": " + (r.when.empty() ? "true" : r.when);
+    if (d.version >= 0 && r.version >= 0 && r.version != d.version) continue;  // another version's rule
+    const std::string head = (d.version < 0 && r.version >= 0 ? "[" + p.versions()[static_cast<std::size_t>(r.version)].name + "] " : "") +
+                             r.id + ": " + (r.when.empty() ? "true" : r.when);
     if (decided_above) {
       out += "  · " + head + "   (not reached)\n";
       continue;

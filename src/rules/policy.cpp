@@ -230,16 +230,18 @@ std::vector<std::string> policy::keyword_words(const record& r, std::uint32_t ru
   return out;
 }
 
+std::string policy::version_text(std::int32_t k) const {
+  const auto& v = versions_.at(static_cast<std::size_t>(k));
+  return v.name + ", in force " +
+         (v.effective_from ? "from " + format_instant(*v.effective_from, zone()) : std::string("since always")) +
+         (v.effective_until ? " until " + format_instant(*v.effective_until, zone()) : std::string()) +
+         (pinned_ ? " (pinned: applied whatever the receipt instant)" : "") + (v.description.empty() ? "" : " — " + v.description);
+}
+
 std::string policy::explain(const decision& d, const std::vector<condition_trace>* trace) const {
   std::string out = "policy " + name_ + (version_.empty() || !versions_.empty() ? "" : " v" + version_) + " (hit policy " +
                     to_string(hit_policy_) + ")\n";
-  if (d.version >= 0 && static_cast<std::size_t>(d.version) < versions_.size()) {
-    const auto& v = versions_[static_cast<std::size_t>(d.version)];
-    out += "version: " + v.name + ", in force " +
-           (v.effective_from ? "from " + format_instant(*v.effective_from, zone()) : std::string("since always")) +
-           (v.effective_until ? " until " + format_instant(*v.effective_until, zone()) : std::string()) +
-           (pinned_ ? " (pinned: applied whatever the receipt instant)" : "") + (v.description.empty() ? "" : " — " + v.description) + "\n";
-  }
+  if (d.version >= 0 && static_cast<std::size_t>(d.version) < versions_.size()) out += "version: " + version_text(d.version) + "\n";
   const auto values = outputs_of(d);
   std::string decided;
   for (std::size_t i = 0; i < values.size(); ++i)

@@ -667,6 +667,7 @@ class policy_builder {
                              kefu::detail::did_you_mean(kv.first.Scalar(), keys));
       policy_version v;
       v.where = location_of(item, file_);
+      v.zone = p.zone();
       if (!item["version"]) fail(item, "a version needs `version:` (its name, e.g. \"2027.1\")");
       v.name = text(item["version"], "`version`");
       for (const auto& other : p.versions_)
@@ -914,11 +915,9 @@ policy_ptr policy::pinned(const std::string& version) const {
   auto p = std::make_shared<policy>(*this);
   const policy_version& v = versions_[static_cast<std::size_t>(k)];
   p->rules_.assign(rules_.begin() + v.first_rule, rules_.begin() + v.end_rule);
-  std::set<std::string> kept;
   for (auto& r : p->rules_) {
     r.root = r.condition;  // its window dropped: the version applies at any instant
     r.version = 0;
-    kept.insert(r.id);
   }
   p->versions_.assign(1, v);
   p->versions_[0].first_rule = 0;
@@ -926,12 +925,17 @@ policy_ptr policy::pinned(const std::string& version) const {
   p->version_ = v.name;
   p->version_slot_ = -1;
   p->pinned_ = true;
-  p->warnings_.clear();
-  for (const auto& d : warnings_)
-    if (d.rule_id.empty() || kept.count(d.rule_id)) p->warnings_.push_back(d);
   auto idx = detail::index_rules(*p);
   p->index_slot_ = idx.slot;
   p->index_candidates_ = std::move(idx.candidates);
+  // The static checks again, on this version alone; the loader's own warnings (keywords, negation) stay.
+  p->warnings_.clear();
+  for (const auto& d : warnings_)
+    if (d.check != "unreachable-rule" && d.check != "overlap" && d.check != "gap") p->warnings_.push_back(d);
+  for (auto& d : detail::analyse_policy(*p)) {
+    if (d.where.file.empty() || d.check == "gap") d.where = v.where;
+    p->warnings_.push_back(std::move(d));
+  }
   return p;
 }
 

@@ -229,33 +229,17 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
         t->action_entries_.push_back(std::move(entry));
       }
     }
-    t->rule_actions_.resize(chain.size());
-    for (std::size_t w = 0; w < chain.size(); ++w) {
-      const field* f = asking[w];
-      if (!f) continue;
-      const policy& p = *chain[w];
-      const std::size_t out = p.output_index("actions");
-      std::vector<std::int32_t> to_code(f->values.size());
-      for (std::size_t i = 0; i < f->values.size(); ++i) {
+    for (std::size_t w = 0; w < chain.size(); ++w)
+      if (const field* f = asking[w]) {
         std::vector<std::string> known;
         for (const auto& e : t->action_entries_) known.push_back(e.code);
-        const auto it = std::find(known.begin(), known.end(), f->values[i]);
-        if (it == known.end())
-          throw policy_error("action '" + f->values[i] + "' of policy '" + p.name() + "' is not in the action catalogue (" +
-                                 t->actions_->file() + ")" + kefu::detail::did_you_mean(f->values[i], known),
-                             f->where, {}, "kefu.rules.actions");
-        to_code[i] = static_cast<std::int32_t>(it - known.begin());
+        for (const auto& code : f->values)
+          if (std::find(known.begin(), known.end(), code) == known.end())
+            throw policy_error("action '" + code + "' of policy '" + chain[w]->name() + "' is not in the action catalogue (" +
+                                   t->actions_->file() + ")" + kefu::detail::did_you_mean(code, known),
+                               f->where, {}, "kefu.rules.actions");
       }
-      auto& masks = t->rule_actions_[w];
-      masks.assign(p.rules().size() + 1, 0);
-      for (std::size_t r = 0; r <= p.rules().size(); ++r) {
-        const value* v = r < p.rules().size() ? p.output_of_rule(static_cast<std::uint32_t>(r), out)
-                                              : (out < p.default_outputs().size() && p.default_outputs()[out] ? &*p.default_outputs()[out] : nullptr);
-        if (!v) continue;
-        for (std::size_t i = 0; i < to_code.size(); ++i)
-          if ((v->number >> i) & 1) masks[r] |= std::uint64_t(1) << to_code[i];
-      }
-    }
+    t->resolve_rule_actions();
   }
 
   // The facts triage reads and computes.
@@ -339,6 +323,7 @@ std::shared_ptr<const triage_policy> triage_policy::as_of(instant t) const {
   auto out = std::make_shared<triage_policy>(*this);
   for (policy_ptr* p : {&out->risk_, &out->escalation_, &out->tiers_, &out->refund_, &out->sla_, &out->service_calendar_})
     *p = rules::as_of(*p, t);
+  out->resolve_rule_actions();  // by rule position: a pinned policy has only its version's rules
   return out;
 }
 
@@ -466,7 +451,7 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
     const auto& masks = rule_actions_[which];
     if (masks.empty()) return;
     auto add = [&](std::int64_t rule, std::uint64_t mask) {
-      for (std::size_t k = 0; mask >> k; ++k)
+      for (std::size_t k = 0; k < 64; ++k)  // (mask >> 64 would be undefined)
         if (((mask >> k) & 1) && !((asked_mask >> k) & 1)) {
           asked_mask |= std::uint64_t(1) << k;
           asked.emplace_back(which, rule, k);
@@ -639,6 +624,30 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
     }
   }
   return out;
+}
+
+void triage_policy::resolve_rule_actions() {
+  const auto chain = policies();
+  rule_actions_.assign(chain.size(), {});
+  for (std::size_t w = 0; w < chain.size(); ++w) {
+    const policy& p = *chain[w];
+    const field* f = find_field(p.outputs(), "actions");
+    if (!f) continue;
+    const std::size_t out = p.output_index("actions");
+    std::vector<std::int32_t> to_code(f->values.size());  // checked against the catalogue at load
+    for (std::size_t i = 0; i < f->values.size(); ++i)
+      for (std::size_t k = 0; k < action_entries_.size(); ++k)
+        if (action_entries_[k].code == f->values[i]) to_code[i] = static_cast<std::int32_t>(k);
+    auto& masks = rule_actions_[w];
+    masks.assign(p.rules().size() + 1, 0);
+    for (std::size_t r = 0; r <= p.rules().size(); ++r) {
+      const value* v = r < p.rules().size() ? p.output_of_rule(static_cast<std::uint32_t>(r), out)
+                                            : (out < p.default_outputs().size() && p.default_outputs()[out] ? &*p.default_outputs()[out] : nullptr);
+      if (!v) continue;
+      for (std::size_t i = 0; i < to_code.size(); ++i)
+        if ((v->number >> i) & 1) masks[r] |= std::uint64_t(1) << to_code[i];
+    }
+  }
 }
 
 std::string triage_policy::actions_text(std::uint64_t mask) const {

@@ -138,6 +138,10 @@ triage_changes diff_triage(const triage_columns& a, const triage_columns& b, con
     if (wanted[11] && refund_a.ids[ra] != refund_b.ids[rb]) add(i, 11, refund_a.ids[ra], refund_b.ids[rb]);
     if (wanted[12] && refund_a.reasons[ra] != refund_b.reasons[rb]) add(i, 12, refund_a.reasons[ra], refund_b.reasons[rb]);
     if (wanted[13] && !same_ids(targets_a, targets_b, i)) add(i, 13, targets_a.text(i), targets_b.text(i));
+    if (wanted[14]) {  // as codes: the two catalogues may number them differently
+      std::string x = ta.actions_text(a.actions[i]), y = tb.actions_text(b.actions[i]);
+      if (x != y) add(i, 14, std::move(x), std::move(y));
+    }
   }
   return out;
 }

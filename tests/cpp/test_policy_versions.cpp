@@ -272,3 +272,48 @@ cases:
   EXPECT_EQ(survived, (std::vector<std::string>{"`days <= 15` → `days <= 16` @21",
                                                 "drops the condition `days <= 15` (the rule always applies) @21"}));
 }
+
+TEST(PolicyVersions, PinningRunsTheStaticChecksOnItsVersionAlone) {
+  const auto p = kr::load_policy_string(
+      "policy: p\ninputs: {received_at: datetime, days: int}\noutputs:\n  d: {type: enum, values: [refund, deny]}\n"
+      "versions:\n"
+      "  - version: \"1\"\n    rules:\n      - {id: A, when: days <= 15, then: {d: refund}}\n"
+      "      - {id: B, when: days > 15, then: {d: deny}}\n"
+      "  - version: \"2\"\n    effective_from: 2027-01-01T00:00:00+08:00\n    rules:\n"
+      "      - {id: A, when: days <= 7, then: {d: refund}}\n      - {id: B, when: days <= 3, then: {d: deny}}\n",
+      "p.yaml");
+  std::vector<std::string> all;
+  for (const auto& w : p->warnings()) all.push_back(w.check + " " + w.rule_id);
+  EXPECT_EQ(all, (std::vector<std::string>{"unreachable-rule B", "gap "}));  // both about version 2
+  EXPECT_TRUE(p->pinned("1")->warnings().empty());
+  std::vector<std::string> second;
+  const auto pinned = p->pinned("2");  // (held: a range-for would not keep a temporary alive)
+  for (const auto& w : pinned->warnings()) second.push_back(w.check + " " + w.rule_id + " " + std::to_string(w.where.line));
+  EXPECT_EQ(second, (std::vector<std::string>{"unreachable-rule B 14", "gap  10"}));
+}
+
+TEST(PolicyVersions, PartialExplanationsNameTheVersionAndShowItsRules) {
+  const auto p = kr::load_policy_string(refund_window, "refund.yaml");
+  kr::record r = p->make_record();
+  p->set(r, p->slot("received_at"), "2026-06-01T00:00:00+08:00");
+  const auto known = kr::evaluate_partial(*p, r);
+  EXPECT_EQ(known.version, 0);
+  EXPECT_EQ(kr::explain_partial(*p, known),
+            "policy refund-window (hit policy first)\n"
+            "version: 2026.1, in force since always until 2027-01-01T00:00:00+08:00 — seven days\n"
+            "not given: days (1 of 2 inputs) / 未提供\n"
+            "decision: not settled — it depends on what is not given / 尚未确定，取决于未提供的输入\n"
+            "  if WINDOW fires: decision=refund\n"
+            "  if no rule fires: decision=deny (default)\n"
+            "rules:\n"
+            "  ? WINDOW: days <= 7   (could fire: needs days)\n");
+  kr::record none = p->make_record();
+  p->set(none, p->slot("days"), "10");
+  const auto open = kr::evaluate_partial(*p, none);
+  EXPECT_EQ(open.version, -1);
+  const std::string text = kr::explain_partial(*p, open);
+  EXPECT_NE(text.find("version: not known — the instant that picks it is not given; each rule shows its version / 版本未定\n"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("[2026.1] WINDOW: days <= 7"), std::string::npos) << text;
+  EXPECT_NE(text.find("[2027.1] WINDOW: days <= 15"), std::string::npos) << text;
+}

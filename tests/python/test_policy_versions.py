@@ -25,7 +25,8 @@ CST = dt.timezone(dt.timedelta(hours=8))
 CUTOVER = dt.datetime(2026, 2, 1, tzinfo=CST)
 
 
-def versioned_refund(text: str, effective_from: str = "2026-02-01T00:00:00+08:00", extra: str = "") -> str:
+def versioned_refund(text: str, effective_from: str = "2026-02-01T00:00:00+08:00", extra: str = "",
+                     first_rule: str = "") -> str:
     """The shipped refund.yaml as two versions: 2026.1 (as shipped) and 2026.2 (REF-QUALITY-7D up to 15 days)."""
     head, rest = text.split("\nrules:\n", 1)
     rules, tail = rest.split("\ndefault:", 1)
@@ -35,7 +36,8 @@ def versioned_refund(text: str, effective_from: str = "2026-02-01T00:00:00+08:00
     at = indented.index("and days_since_purchase <= 7\n", rule)
     widened = indented[:at] + "and days_since_purchase <= 15\n" + indented[at + len("and days_since_purchase <= 7\n"):]
     return (head + "\nversions:\n"
-            + '  - version: "2026.1"\n    description: seven days for quality problems\n' + extra + "    rules:\n" + indented
+            + '  - version: "2026.1"\n    description: seven days for quality problems\n' + extra + "    rules:\n" + first_rule
+            + indented
             + '\n  - version: "2026.2"\n    description: fifteen days for quality problems\n'
             + f"    effective_from: {effective_from}\n    rules:\n" + widened + "\ndefault:" + tail)
 
@@ -174,3 +176,16 @@ def test_coverage_counts_each_versions_rules(rules):
     unreached = cov.unreached
     assert unreached == [(r.id, r.line) for r in refund.rules if r.version_index == 1]
     assert all(line > second.line for _, line in unreached)
+
+
+def test_as_of_keeps_each_rules_actions(tmp_path):
+    """Pinning drops the other versions' rules, so rule positions move: the actions must follow the rules."""
+    rules = make_rules(tmp_path, first_rule="      - {id: REF-OLD-ONLY, when: false, then: {decision: deny, reason: gone}}\n")
+    policy = kefu.Policy.load(rules)
+    lost = {"business": "ecommerce", "channel": "online", "category": "lost_in_delivery", "received_at": CUTOVER}
+    live = [(a.code, a.rule_id) for a in policy.triage(lost).actions]
+    assert live == [("reship_with_gift", "REF-DELIVERY-LOST-OR-DAMAGED")]
+    for when in (CUTOVER - dt.timedelta(days=1), CUTOVER):
+        pinned = policy.as_of(when)
+        assert [(a.code, a.rule_id) for a in pinned.triage(lost).actions] == live
+        assert list(pinned.triage(pd.DataFrame([lost]))["actions"]) == ["reship_with_gift"]

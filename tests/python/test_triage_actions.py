@@ -59,3 +59,47 @@ def test_the_dataframe_has_the_same_codes(policy):
     catalogue = policy.policies["actions"].inputs[0].values
     for (facts, codes), text in zip(CASES, out["actions"]):
         assert sorted(text.split(",") if text else [], key=catalogue.index) == sorted(codes, key=catalogue.index)
+
+
+def test_the_64th_code_of_a_full_catalogue(tmp_path):
+    """A catalogue may hold 64 codes; asking for the last one works one ticket at a time and as columns."""
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(kefu.default_rules_dir(), rules)
+    extra = [f"c{i:02d}" for i in range(54)]
+    catalogue = rules / "actions.yaml"
+    text = catalogue.read_text(encoding="utf-8").replace(
+        "qc_test_goods, reship_with_gift, evacuate_and_call_police, switch_to_backup]",
+        "qc_test_goods, reship_with_gift, evacuate_and_call_police, switch_to_backup, " + ", ".join(extra) + "]")
+    catalogue.write_text(text.replace("# yaml-language-server",
+                                      'default: {owners: [operations], description: "a code of the retailer"}\n'
+                                      "# yaml-language-server"), encoding="utf-8")
+    risk = rules / "risk.yaml"
+    text = risk.read_text(encoding="utf-8").replace("             evacuate_and_call_police]",
+                                                   "             evacuate_and_call_police, c53]")
+    risk.write_text(text.replace("actions: [supervisor_steps_in, seal_goods]}", "actions: [supervisor_steps_in, seal_goods, c53]}"),
+                    encoding="utf-8")
+    policy = kefu.Policy.load(rules, run_rule_tests=False)
+    assert len(policy.policies["actions"].inputs[0].values) == 64
+    t = ticket(counterfeit_suspected=True)
+    assert [a.code for a in policy.triage(t).actions] == ["supervisor_steps_in", "seal_goods", "c53"]
+    assert list(policy.triage(pd.DataFrame([t]))["actions"]) == ["supervisor_steps_in,seal_goods,c53"]
+
+
+def test_a_diff_sees_a_change_of_actions_alone(tmp_path):
+    """Removing seal_goods from RISK-COUNTERFEIT changes no level, tier or deadline: the diff reports the actions."""
+    import shutil
+
+    from kefu import diff
+
+    rules = tmp_path / "rules"
+    shutil.copytree(kefu.default_rules_dir(), rules)
+    risk = rules / "risk.yaml"
+    risk.write_text(risk.read_text(encoding="utf-8").replace(
+        "actions: [supervisor_steps_in, seal_goods]}", "actions: [supervisor_steps_in]}"), encoding="utf-8")
+    tickets = pd.DataFrame([ticket(counterfeit_suspected=True), ticket()])
+    changes = diff.diff_policies(kefu.default_rules_dir(), rules, tickets)
+    assert changes[["ticket", "output", "old", "new"]].values.tolist() == [
+        [0, "actions", "supervisor_steps_in,seal_goods", "supervisor_steps_in"]]
+    assert diff.diff_policies(kefu.default_rules_dir(), rules, tickets, outputs=["tier"]).empty

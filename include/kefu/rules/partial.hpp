@@ -32,6 +32,9 @@ struct partial_decision {
   /// Under hit policy unique, when one rule surely fires: the rules that could fire too, which would make the
   /// decision an error (kefu.rules.not_unique).
   std::vector<std::uint32_t> conflicts;
+  /// An effective-dated policy (DOM-RULE-1): index into policy::versions() of the version in force when the
+  /// selecting instant is given, −1 when it is not (or the policy has no versions).
+  std::int32_t version = -1;
 };
 
 /// Decides what the given inputs settle. A record with every input given is settled exactly as

@@ -84,6 +84,7 @@ struct policy_version {
   std::optional<instant> effective_from, effective_until;
   std::uint32_t first_rule = 0, end_rule = 0;  ///< its rules are policy::rules()[first_rule, end_rule)
   source_location where;
+  time_zone zone;  ///< the policy's zone, for showing the instants
   /// Whether the version is in force at `t` (seconds since 1970-01-01Z, a datetime input's number).
   bool in_force_at(std::int64_t t) const noexcept {
     return (!effective_from || effective_from->unix_seconds() <= t) && (!effective_until || t < effective_until->unix_seconds());
@@ -120,6 +121,8 @@ class policy {
   /// (id kefu.rules.unknown_version, with a did-you-mean) for a version the policy does not have, or for a
   /// policy without versions.
   std::shared_ptr<const policy> pinned(const std::string& version) const;
+  /// "2027.1, in force from 2027-01-01T00:00:00+08:00 — fifteen days": version k as explanations name it.
+  std::string version_text(std::int32_t k) const;
   /// Whether pinned() made this policy (its one version applies at any instant).
   bool is_pinned() const noexcept { return pinned_; }
 

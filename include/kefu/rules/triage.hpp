@@ -206,6 +206,8 @@ class triage_policy {
   friend triage_columns triage_rows(const batch& facts, const batch_options& options, std::int64_t forced_tier,
                                     const triage_columns* risk_of);
   triage_result triage_with(const record& facts, bool explain, std::int64_t forced_tier) const;
+  /// rule_actions_ from the policies' `actions` outputs and the catalogue (at load, and again after as_of).
+  void resolve_rule_actions();
   /// The inputs of policy `which` (policies() order), picked from the facts by slot (no parsing, no copies).
   record inputs_of(std::size_t which, const record& facts) const;
 

@@ -21,10 +21,10 @@
 namespace kefu::rules {
 
 /// The triage outputs a diff compares, in report order (kefu.diff.OUTPUTS).
-inline constexpr std::array<const char*, 14> triage_outputs = {
+inline constexpr std::array<const char*, 15> triage_outputs = {
     "risk_level",         "risk_signals",    "tier",           "tier_rules",     "owners",
     "first_response_due", "resolution_due",  "follow_up_due",  "follow_up_required", "report_required",
-    "refund_decision",    "refund_rule_id",  "refund_reason",  "target_rules"};
+    "refund_decision",    "refund_rule_id",  "refund_reason",  "target_rules",   "actions"};
 
 /// Index of an output in triage_outputs; kefu::error with a did-you-mean for any other name.
 std::size_t triage_output_index(const std::string& name);
