@@ -152,6 +152,7 @@ py::object columns_frame(const kr::triage_policy& t, const kr::triage_columns& c
   d["deadlines_provisional"] = bool_column(n, [&](std::size_t i) { return c.provisional[i] != 0; });
   d["follow_up_required"] = bool_column(n, [&](std::size_t i) { return c.follow_up_required[i] != 0; });
   d["report_required"] = bool_column(n, [&](std::size_t i) { return c.report_required[i] != 0; });
+  d["priority_routing"] = bool_column(n, [&](std::size_t i) { return c.priority_routing[i] != 0; });
   d["refund_decision"] = coded_column(values_of("refund_decision"), c.refund_decision.data(), n);
   {
     const kr::refund_texts refund(t.refund());
@@ -263,6 +264,8 @@ void register_triage(py::module_& m) {
       .def_property_readonly("owners", [](const py_triage& r) { return r.result.owners; })
       .def_property_readonly("follow_up_required", [](const py_triage& r) { return r.result.follow_up_required; })
       .def_property_readonly("report_required", [](const py_triage& r) { return r.result.report_required; })
+      .def_property_readonly("priority_routing", [](const py_triage& r) { return r.result.priority_routing; },
+                             "Routed ahead of the queue (DOM-ESC-5, the VIP green channel).")
       .def_property_readonly("deadlines",
                              [](const py_triage& r) {
                                const auto& z = r.policy->zone();

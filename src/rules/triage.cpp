@@ -69,6 +69,16 @@ std::int64_t highest(const policy& p, const decision& d, std::size_t output, std
   return best;
 }
 
+/// Index of the escalation policy's optional bool output `priority_routing` (DOM-ESC-5); npos without it.
+std::size_t routing_output(const policy& escalation) {
+  const field* f = find_field(escalation.outputs(), "priority_routing");
+  if (f && f->type != value_type::boolean)
+    throw policy_error("policy '" + escalation.name() + "': output 'priority_routing' must be of type bool for triage, not " +
+                           to_string(f->type),
+                       f->where);
+  return f ? escalation.output_index("priority_routing") : static_cast<std::size_t>(-1);
+}
+
 }  // namespace
 
 std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::string& directory,
@@ -151,6 +161,7 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
   // The outputs triage reads.
   const field& level = need_output(*t->risk_, "level", value_type::enumeration);
   const field& tier = need_output(*t->escalation_, "tier", value_type::enumeration);
+  routing_output(*t->escalation_);  // optional; of type bool when given
   need_output(*t->tiers_, "first_response", value_type::deadline);
   need_output(*t->tiers_, "resolution", value_type::deadline);
   need_output(*t->tiers_, "follow_up", value_type::deadline);
@@ -392,10 +403,13 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
 
   // 2. Escalation tier: the highest of every rule that applies.
   // A forced tier (triage_at_tier) skips the escalation policy: the tier is given.
+  // Priority routing (DOM-ESC-5) is the escalation policy's too, also at a forced tier: true when a rule says so.
   const std::size_t tier_out = escalation_->output_index("tier");
   std::int64_t tier = forced_tier;
+  run(1, d);
+  if (const std::size_t routing_out = routing_output(*escalation_); routing_out != static_cast<std::size_t>(-1))
+    out.priority_routing = highest(*escalation_, d, routing_out, 0) > 0;
   if (forced_tier < 0) {
-    run(1, d);
     tier = highest(*escalation_, d, tier_out, 0);
     for (const auto m : d.matched) {
       const value* v = escalation_->output_of_rule(m, tier_out);

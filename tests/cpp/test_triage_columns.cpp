@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <tuple>
@@ -129,6 +130,7 @@ void expect_row_equal(const kr::triage_policy& t, const kr::triage_columns& c, s
   EXPECT_EQ(owners, r.owners);
   EXPECT_EQ(c.follow_up_required[i] != 0, r.follow_up_required);
   EXPECT_EQ(c.report_required[i] != 0, r.report_required);
+  EXPECT_EQ(c.priority_routing[i] != 0, r.priority_routing);
   EXPECT_EQ(c.first_response_due[i], r.first_response.due.unix_seconds());
   EXPECT_EQ(c.resolution_due[i], r.resolution.due.unix_seconds());
   EXPECT_EQ(c.follow_up_due[i], r.follow_up ? r.follow_up->due.unix_seconds() : 0);
@@ -169,7 +171,49 @@ TEST(TriageColumns, EveryRowIsTriagedAsTriageTriagesItsFacts) {
     const auto c = kr::triage_batch(b);
     ASSERT_EQ(c.size(), facts.n);
     for (std::size_t i = 0; i < facts.n; ++i) expect_row_equal(t, c, i, t.triage(facts.record(t, i)));
+    // The random rows reach both values of priority routing, so the comparison above can tell them apart.
+    const auto routed = std::count(c.priority_routing.begin(), c.priority_routing.end(), 1);
+    EXPECT_GT(routed, 0);
+    EXPECT_LT(static_cast<std::size_t>(routed), facts.n);
   }
+}
+
+// DOM-ESC-5, the VIP green channel: whatever the other facts, a VIP is never served later than the same ticket of a
+// customer who is not one — first response, resolution, follow-up and priority — and is marked for priority routing.
+TEST(TriageVip, AVipIsNeverServedSlowerAndIsRoutedAhead) {
+  const auto& t = shipped();
+  const std::size_t vip = t.fact_slot("vip");
+  std::size_t faster_priority = 0;
+  for (unsigned seed = 11; seed <= 14; ++seed) {
+    const random_facts facts(t, 300, seed);
+    for (std::size_t i = 0; i < facts.n; ++i) {
+      SCOPED_TRACE("seed " + std::to_string(seed) + " row " + std::to_string(i));
+      auto as_vip = facts.record(t, i), not_vip = facts.record(t, i);
+      t.set_fact(as_vip, vip, "true");
+      t.set_fact(not_vip, vip, "false");
+      const auto a = t.triage(as_vip), b = t.triage(not_vip);
+      EXPECT_TRUE(a.priority_routing);
+      EXPECT_FALSE(b.priority_routing);
+      EXPECT_LE(a.first_response.due.unix_seconds(), b.first_response.due.unix_seconds());
+      EXPECT_LE(a.resolution.due.unix_seconds(), b.resolution.due.unix_seconds());
+      if (b.follow_up) {
+        ASSERT_TRUE(a.follow_up.has_value());
+        EXPECT_LE(a.follow_up->due.unix_seconds(), b.follow_up->due.unix_seconds());
+      }
+      auto priority = [](const kr::triage_result& r) {
+        std::vector<std::int64_t> due;
+        for (const auto& target : r.targets)
+          if (target.rule_id.rfind("SLA-PRIORITY-", 0) == 0) due.push_back(target.due.unix_seconds());
+        return due;
+      };
+      const auto pa = priority(a), pb = priority(b);
+      ASSERT_EQ(pa.size(), 1u);  // every ticket has exactly one priority (DOM-ESC-2)
+      ASSERT_EQ(pb.size(), 1u);
+      EXPECT_LE(pa[0], pb[0]);
+      faster_priority += pa[0] < pb[0];
+    }
+  }
+  EXPECT_GT(faster_priority, 100u);  // the green channel does speed tickets up (三级 → 二级, 二级 → 一级)
 }
 
 TEST(TriageColumns, ThreadsGiveTheSameColumns) {
@@ -377,6 +421,7 @@ TEST(TriageColumns, AtATierEveryRowIsTriagedAsTriageAtTierTriagesIt) {
       EXPECT_EQ(c.resolution_due[i], r.resolution.due.unix_seconds()) << i;
       EXPECT_EQ(c.follow_up_due[i], r.follow_up ? r.follow_up->due.unix_seconds() : 0) << i;
       EXPECT_EQ(c.report_required[i] != 0, r.report_required) << i;
+      EXPECT_EQ(c.priority_routing[i] != 0, r.priority_routing) << i;  // decided at a forced tier too
       EXPECT_EQ(t.refund().rules().size() > 0 && c.refund_rule[i] >= 0 ? t.refund().rules()[static_cast<std::size_t>(c.refund_rule[i])].id : "",
                 r.refund.rule_id) << i;
     }

@@ -112,6 +112,8 @@ def test_channel_and_category_targets(policy):
         "SLA-PAYMENT-PROBLEM": ("5min", start + dt.timedelta(minutes=5)),
         # 002 §6.4's complaint ticket SLA, in cn-office opening hours: 10:00–12:00 on Monday 2 March.
         "SLA-TICKET-COMPLAINT": ("2 business hours", start + dt.timedelta(hours=2)),
+        # 态度差 is high risk: priority 二级, within 24 h (DOM-ESC-2).
+        "SLA-PRIORITY-2": ("24h", start + dt.timedelta(hours=24)),
     }
     counter = policy.triage(facts(business="smart_counter", channel="online", category="duplicate_charge",
                                   received_at=dt.datetime(2026, 2, 13, 22, tzinfo=CST)))
@@ -391,3 +393,45 @@ def test_cli_triage(tmp_path):
     assert out.stdout.splitlines()[:2] == ["risk: normal", "tier: L2 by ESC-CATEGORY-L2; owners supervisor"]
     assert "target: verify and handle dead live seafood due 2026-02-17T11:00:00+08:00 (12h) [SLA-LIVE-SEAFOOD-VERIFY]" in out.stdout
     assert out.stdout.splitlines()[-1] == "refund: refund by REF-FRESH-DEAD-OR-SPOILED — 到货死亡或变质，退款或补发 (dead or spoiled on arrival)"
+
+
+# ---- priority (DOM-ESC-2) and the VIP green channel (DOM-ESC-5) ----
+
+def _priority(result) -> tuple[str, str, str]:
+    (t,) = [t for t in result.targets if t.rule_id.startswith("SLA-PRIORITY-")]
+    return t.rule_id, t.within, t.due.isoformat()
+
+
+@pytest.mark.parametrize("business", ["ecommerce", "mall", "smart_counter", "fresh"])
+def test_every_business_gets_a_priority_and_a_vip_gets_the_next_level_up(policy, business):
+    base = dict(business=business, channel="online", category="consultation",
+                received_at=dt.datetime(2026, 2, 13, 10, tzinfo=CST))
+    general = policy.triage(base)
+    vip = policy.triage({**base, "vip": True})
+    # 三级 48 h → 二级 24 h for a VIP (DOM-ESC-2 001 §6.1.2, DOM-ESC-5 003); the tier and its first response stay.
+    assert _priority(general) == ("SLA-PRIORITY-3", "48h", "2026-02-15T10:00:00+08:00")
+    assert _priority(vip) == ("SLA-PRIORITY-2", "24h", "2026-02-14T10:00:00+08:00")
+    assert (general.tier, vip.tier) == ("L1", "L1")
+    assert general.deadlines.first_response.due == vip.deadlines.first_response.due == dt.datetime(2026, 2, 13, 11, tzinfo=CST)
+    assert (general.priority_routing, vip.priority_routing) == (False, True)
+    # High risk: 二级 24 h; a high-risk VIP 一级, at once (5 min).
+    media = {**base, "text": "再不处理就发微博曝光"}
+    assert _priority(policy.triage(media)) == ("SLA-PRIORITY-2", "24h", "2026-02-14T10:00:00+08:00")
+    assert _priority(policy.triage({**media, "vip": True})) == ("SLA-PRIORITY-1", "5min", "2026-02-13T10:05:00+08:00")
+    # Critical: 一级 whoever complains.
+    injury = {**base, "text": "孩子吃了以后腹泻住院了"}
+    assert _priority(policy.triage(injury)) == ("SLA-PRIORITY-1", "5min", "2026-02-13T10:05:00+08:00")
+    assert _priority(policy.triage({**injury, "vip": True})) == ("SLA-PRIORITY-1", "5min", "2026-02-13T10:05:00+08:00")
+
+
+def test_priority_routing_is_in_the_json_and_the_summary_of_kefu_triage(tmp_path):
+    case = tmp_path / "vip.yaml"
+    case.write_text("business: mall\nchannel: phone\ncategory: consultation\nreceived_at: 2026-02-13T10:00:00+08:00\n"
+                    "vip: true\n", encoding="utf-8")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "kefu", "triage", "--input", str(case), *a],  # noqa: E731
+                                    capture_output=True, text=True, check=True).stdout
+    import json
+    assert json.loads(run("--format", "json"))["priority_routing"] is True
+    assert "priority routing: ahead of the queue (VIP green channel) / 优先分配\n" in run()
+    assert "target: handle at priority 2 (二级) due 2026-02-14T10:00:00+08:00 (24h) [SLA-PRIORITY-2]\n" in run()
+

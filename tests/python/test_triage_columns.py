@@ -41,6 +41,7 @@ def expect_equal(frame: pd.DataFrame, results: list) -> None:
         r.deadlines.follow_up.due if r.deadlines.follow_up else None for r in results]
     assert list(frame["follow_up_required"]) == [r.follow_up_required for r in results]
     assert list(frame["report_required"]) == [r.report_required for r in results]
+    assert list(frame["priority_routing"]) == [r.priority_routing for r in results]
     assert list(frame["refund_decision"]) == [r.refund.decision for r in results]
     assert [x if isinstance(x, str) else None for x in frame["refund_rule_id"]] == [r.refund.rule_id for r in results]
     assert list(frame["refund_reason"]) == [r.refund.reason for r in results]
@@ -70,7 +71,7 @@ def test_the_index_of_a_frame_is_kept(policy, rows):
     assert list(out.index) == list(frame.index)
     assert list(out.columns) == ["risk_level", "risk_signals", "tier", "owners", "first_response_due", "resolution_due",
                                  "follow_up_due", "deadlines_provisional", "follow_up_required", "report_required",
-                                 "refund_decision", "refund_rule_id", "refund_reason", "tier_rules", "target_rules"]
+                                 "priority_routing", "refund_decision", "refund_rule_id", "refund_reason", "tier_rules", "target_rules"]
     assert str(out["resolution_due"].dtype) == "datetime64[us, UTC+08:00]"
 
 

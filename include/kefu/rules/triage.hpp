@@ -77,6 +77,9 @@ struct triage_result {
   std::vector<std::string> owners;
   bool follow_up_required = false;
   bool report_required = false;
+  /// Routed ahead of the queue (DOM-ESC-5, the VIP green channel): the escalation policy's optional bool output
+  /// `priority_routing`, true when a rule that applies says so (false without that output).
+  bool priority_routing = false;
   sla_deadline first_response, resolution;
   std::optional<sla_deadline> follow_up;
   std::vector<sla_deadline> targets;  ///< channel and category targets (DOM-SLA-5, DOM-SLA-6)

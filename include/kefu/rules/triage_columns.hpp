@@ -39,6 +39,8 @@ struct triage_columns {
   /// The owners as a set: bit k is value k of the tiers policy's `owners` output.
   std::vector<std::int64_t> owners;
   std::vector<std::uint8_t> follow_up_required, report_required;
+  /// Routed ahead of the queue (triage_result::priority_routing, DOM-ESC-5).
+  std::vector<std::uint8_t> priority_routing;
   /// Deadlines in seconds since 1970-01-01Z; follow_up_due only where follow_up_required (0 elsewhere).
   std::vector<std::int64_t> first_response_due, resolution_due, follow_up_due;
   /// Per row, bit 0: the first-response deadline is provisional (DOM-SLA-8), bit 1: resolution, bit 2:
