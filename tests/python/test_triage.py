@@ -435,3 +435,31 @@ def test_priority_routing_is_in_the_json_and_the_summary_of_kefu_triage(tmp_path
     assert "priority routing: ahead of the queue (VIP green channel) / 优先分配\n" in run()
     assert "target: handle at priority 2 (二级) due 2026-02-14T10:00:00+08:00 (24h) [SLA-PRIORITY-2]\n" in run()
 
+
+def test_the_chosen_business_hours_calendar_moves_the_ticket_sla(tmp_path):
+    # DOM-SLA-1: the e-commerce ticket SLA (002 §6.4, 2 opening hours for a complaint) counts on the calendar the
+    # service-calendar policy picks. On cn-office a complaint of Friday 17:00 is due Monday 10:00; with e-commerce
+    # served on the fresh-food shifts (round the clock) the same complaint is due Friday 19:00.
+    facts = {"business": "ecommerce", "channel": "online", "category": "late_delivery",
+             "received_at": "2026-12-04T17:00:00+08:00"}
+
+    def ticket_sla(p):
+        (t,) = [t for t in p.triage(facts).targets if t.rule_id == "SLA-TICKET-COMPLAINT"]
+        return t.calendar, t.due.isoformat()
+
+    assert ticket_sla(kefu.default_policy()) == ("cn-office", "2026-12-07T10:00:00+08:00")
+    import shutil
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    service = rules / "service-calendar.yaml"
+    service.write_text(service.read_text(encoding="utf-8").replace(
+        "default: {business_hours: cn-office",
+        "  - id: CAL-ECOMMERCE-SHIFTS\n    when: business == ecommerce\n    then: {business_hours: fresh-shifts}\n"
+        "default: {business_hours: cn-office"), encoding="utf-8")
+    suite = rules / "tests" / "service-calendar.yaml"
+    suite.write_text(suite.read_text(encoding="utf-8").replace(
+        "    input: {business: ecommerce}\n    expect: {business_hours: cn-office, working_days: cn-mainland}\n    rule: default",
+        "    input: {business: ecommerce}\n    expect: {business_hours: fresh-shifts, working_days: cn-mainland}\n"
+        "    rule: CAL-ECOMMERCE-SHIFTS"), encoding="utf-8")
+    moved = kefu.Policy.load(rules)
+    assert ticket_sla(moved) == ("fresh-shifts", "2026-12-04T19:00:00+08:00")
