@@ -206,6 +206,8 @@ def _triage_summary(r) -> str:
         lines.append(f"follow-up due {d.follow_up.due.isoformat()} ({d.follow_up.within} after the resolution deadline)")
     if r.report_required:
         lines.append("written report required before closing")
+    if r.customer_tier_computed:
+        lines.append(f"customer tier: {r.customer_tier} (from the customer value index) / 客户价值等级")
     if r.priority_routing:
         lines.append("priority routing: ahead of the queue (VIP green channel) / 优先分配")
     for t in r.targets:

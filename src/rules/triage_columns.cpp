@@ -174,6 +174,8 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
   out.business_calendar.resize(n);
   out.workday_calendar.resize(n);
   out.days_since_purchase.resize(n);
+  out.customer_tier.resize(n);
+  out.customer_tier_computed.resize(n);
   out.target_offsets.assign(n + 1, 0);
 
   const std::size_t shares = kefu::detail::share_count(n, options.threads, std::max<std::size_t>(1, options.min_share));
@@ -244,6 +246,10 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         f.texts[s] = defaults.texts[s];
         f.present[s] = defaults.present[s];
       }
+      if (t.slot_customer_tier_ != static_cast<std::size_t>(-1)) {  // the row before may have computed it
+        f.numbers[t.slot_customer_tier_] = defaults.numbers[t.slot_customer_tier_];
+        f.present[t.slot_customer_tier_] = defaults.present[t.slot_customer_tier_];
+      }
       for (const auto& g : given) {
         const bool missing = g.c->missing && g.c->missing[i];
         if (g.text)
@@ -269,6 +275,17 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
           out.days_since_purchase[i] = -1;
         }
         f.present[t.slot_days_] = f.present[t.slot_known_] = 1;
+        // 0. The customer value tier (DOM-CH-3), as triage computes it.
+        const std::size_t tier_slot = t.slot_customer_tier_;
+        out.customer_tier_computed[i] = 0;
+        if (const std::int64_t computed = t.computed_customer_tier(f, nullptr); computed >= 0) {
+          f.numbers[tier_slot] = computed;
+          f.present[tier_slot] = 1;
+          out.customer_tier_computed[i] = 1;
+        }
+        out.customer_tier[i] = tier_slot != static_cast<std::size_t>(-1) && f.present[tier_slot]
+                                   ? static_cast<std::int32_t>(f.numbers[tier_slot])
+                                   : -1;
 
         // 1. Risk: the highest level of every signal (or, given, another pass's over the same facts).
         std::int64_t level = 0;

@@ -48,18 +48,24 @@ struct random_facts {
     const std::int64_t base = cst("2025-06-01T00:00:00").unix_seconds();
     std::vector<std::int64_t> received(n);
     for (auto& r : received) r = base + pick(0, 3 * 365 * 86400);
+    // The customer value index facts (DOM-CH-3) come all four or none: given together, missing at the same rows.
+    std::vector<std::size_t> index_slots;
+    if (t.customer_value())
+      for (const auto& in : t.customer_value()->inputs()) index_slots.push_back(t.fact_slot(in.name));
+    const auto in_index = [&](std::size_t s) { return std::find(index_slots.begin(), index_slots.end(), s) != index_slots.end(); };
     for (std::size_t s = 0; s < k; ++s) {
       const auto& f = facts[s];
       if (!f.derived.empty()) continue;
       // Leave some optional facts out altogether, so defaults apply.
-      if (!f.required && pick(0, 4) == 0) continue;
+      if (!f.required && !in_index(s) && pick(0, 4) == 0) continue;
       given[s] = 1;
       for (std::size_t i = 0; i < n; ++i) {
         std::int64_t v = 0;
         switch (f.type) {
           case kr::value_type::boolean: v = pick(0, 1); break;
           case kr::value_type::integer: v = pick(0, 6); break;
-          case kr::value_type::money: v = pick(0, 3) == 0 ? 20000 : pick(0, 300000); break;
+          case kr::value_type::money: v = pick(0, 3) == 0 ? 20000 : pick(0, 3) == 0 ? pick(0, 2000000) : pick(0, 300000); break;
+          case kr::value_type::decimal: v = pick(0, 1000000); break;  // 0 to 1 in millionths
           case kr::value_type::enumeration: v = pick(0, static_cast<std::int64_t>(f.values.size()) - 1); break;
           case kr::value_type::date: v = received[i] / 86400 - pick(0, 400); break;
           case kr::value_type::datetime: v = received[i]; break;
@@ -74,6 +80,7 @@ struct random_facts {
         for (auto& m : missing[s]) m = pick(0, 5) == 0;
       }
     }
+    for (const std::size_t s : index_slots) missing[s] = missing[index_slots.front()];
   }
 
   kr::batch batch(const kr::triage_policy& t) const {
@@ -131,6 +138,8 @@ void expect_row_equal(const kr::triage_policy& t, const kr::triage_columns& c, s
   EXPECT_EQ(c.follow_up_required[i] != 0, r.follow_up_required);
   EXPECT_EQ(c.report_required[i] != 0, r.report_required);
   EXPECT_EQ(c.priority_routing[i] != 0, r.priority_routing);
+  EXPECT_EQ(c.customer_tier[i] < 0 ? std::string() : value_of("customer_tier", c.customer_tier[i]), r.customer_tier);
+  EXPECT_EQ(c.customer_tier_computed[i] != 0, r.customer_tier_computed);
   EXPECT_EQ(c.first_response_due[i], r.first_response.due.unix_seconds());
   EXPECT_EQ(c.resolution_due[i], r.resolution.due.unix_seconds());
   EXPECT_EQ(c.follow_up_due[i], r.follow_up ? r.follow_up->due.unix_seconds() : 0);
@@ -165,17 +174,25 @@ void expect_row_equal(const kr::triage_policy& t, const kr::triage_columns& c, s
 
 TEST(TriageColumns, EveryRowIsTriagedAsTriageTriagesItsFacts) {
   const auto& t = shipped();
+  std::size_t rows = 0, routed = 0, computed = 0, unknown = 0;
   for (unsigned seed = 1; seed <= 6; ++seed) {
     const random_facts facts(t, 400, seed);
     const auto b = facts.batch(t);
     const auto c = kr::triage_batch(b);
     ASSERT_EQ(c.size(), facts.n);
     for (std::size_t i = 0; i < facts.n; ++i) expect_row_equal(t, c, i, t.triage(facts.record(t, i)));
-    // The random rows reach both values of priority routing, so the comparison above can tell them apart.
-    const auto routed = std::count(c.priority_routing.begin(), c.priority_routing.end(), 1);
-    EXPECT_GT(routed, 0);
-    EXPECT_LT(static_cast<std::size_t>(routed), facts.n);
+    rows += facts.n;
+    routed += static_cast<std::size_t>(std::count(c.priority_routing.begin(), c.priority_routing.end(), 1));
+    computed += static_cast<std::size_t>(std::count(c.customer_tier_computed.begin(), c.customer_tier_computed.end(), 1));
+    unknown += static_cast<std::size_t>(std::count(c.customer_tier.begin(), c.customer_tier.end(), -1));
   }
+  // The random rows reach both values of priority routing, and customer tiers computed from the value index, given
+  // and neither, so the comparisons above can tell them apart.
+  EXPECT_GT(routed, 0u);
+  EXPECT_LT(routed, rows);
+  EXPECT_GT(computed, 0u);
+  EXPECT_GT(unknown, 0u);
+  EXPECT_LT(computed + unknown, rows);
 }
 
 // DOM-ESC-5, the VIP green channel: whatever the other facts, a VIP is never served later than the same ticket of a

@@ -127,14 +127,14 @@ def test_cli(window_15, tmp_path, capsys):
                                    "117 张工单的处理结果发生变化")
     assert "      repair_paid → refund: 84\n" in out and "  + REF-QUALITY-7D: fires on 117 more tickets\n" in out
     # The new directory is loaded without its rule tests; the report says how they fare, and which fail.
-    assert (f"rule tests of {window_15}: 623 passed, 3 failed — update them before it goes live "
+    assert (f"rule tests of {window_15}: 637 passed, 3 failed — update them before it goes live "
             f"(kefu test {window_15}) / 新规则的测试未全部通过\n") in out
     assert f"  FAIL {window_15 / 'tests' / 'refund.yaml'}:" in out and "quality defect day 8 with receipt and card" in out
     assert main(["diff", str(RULES), str(window_15), "--tickets", str(TICKETS), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert list(doc)[:4] == ["tickets", "changed", "by_output", "transitions"]
     assert doc["by_output"]["refund_decision"] == 117
-    assert (doc["new_rule_tests"]["passed"], doc["new_rule_tests"]["failed"], doc["new_rule_tests"]["errors"]) == (623, 3, 0)
+    assert (doc["new_rule_tests"]["passed"], doc["new_rule_tests"]["failed"], doc["new_rule_tests"]["errors"]) == (637, 3, 0)
     assert [t["name"][:22] for t in doc["new_rule_tests"]["failing"]] == ["quality defect day 8 w", "expired goods day 8 — ",
                                                                          "quality defect day 8 w"]
     page = tmp_path / "diff.html"
@@ -144,7 +144,7 @@ def test_cli(window_15, tmp_path, capsys):
     text = page.read_text(encoding="utf-8")
     assert "117 of 3000 tickets decide differently" in text and "<script" not in text and "http" not in text
     assert main(["diff", str(RULES), str(RULES), "--tickets", str(TICKETS)]) == 0
-    assert "rule tests of " + str(RULES) + ": all 626 pass / 新规则的测试全部通过\n" in capsys.readouterr().out
+    assert "rule tests of " + str(RULES) + ": all 640 pass / 新规则的测试全部通过\n" in capsys.readouterr().out
     assert main(["diff", str(RULES), str(tmp_path / "missing"), "--tickets", str(TICKETS)]) == 1
     assert "kefu: error:" in capsys.readouterr().err
 

@@ -463,3 +463,42 @@ def test_the_chosen_business_hours_calendar_moves_the_ticket_sla(tmp_path):
         "    rule: CAL-ECOMMERCE-SHIFTS"), encoding="utf-8")
     moved = kefu.Policy.load(rules)
     assert ticket_sla(moved) == ("fresh-shifts", "2026-12-04T19:00:00+08:00")
+
+
+# ---- the customer value index (DOM-CH-3) ----
+
+def test_customer_tier_is_given_or_computed_from_the_customer_value_index(policy):
+    base = dict(business="mall", channel="phone", category="consultation", received_at="2026-03-02T10:00:00+08:00")
+    index = dict(spend_12m="3000.00", orders_12m=6, repurchase_rate="0.3", complaints_12m=3)
+    r = policy.triage({**base, **index})
+    assert (r.customer_tier, r.customer_tier_computed) == ("B", True)
+    assert (policy.triage({**base, **index, "complaints_12m": 4}).customer_tier) == "C"
+    # A tier the ticket gives is taken as it is, whatever the index says.
+    given = policy.triage({**base, **index, "customer_tier": "A"})
+    assert (given.customer_tier, given.customer_tier_computed) == ("A", False)
+    nothing = policy.triage(base)
+    assert (nothing.customer_tier, nothing.customer_tier_computed) == (None, False)
+    with pytest.raises(kefu.Error, match=r"^missing fact\(s\) orders_12m, repurchase_rate, complaints_12m: the customer "
+                                         r"value index \(policy 'customer-value'\) needs all of its facts, or give "
+                                         r"customer_tier$"):
+        policy.triage({**base, "spend_12m": "3000.00"})
+    with pytest.raises(kefu.ParseError, match=r"^fact 'complaints_12m' cannot be negative \(got -1\)$"):
+        policy.triage({**base, **index, "complaints_12m": -1})
+    as_text = {k: str(v) for k, v in index.items()}  # a frame's int column with gaps would be floats
+    frame = policy.triage(pd.DataFrame([{**base, **as_text}, base, {**base, "customer_tier": "D"}]))
+    assert [None if pd.isna(x) else x for x in frame["customer_tier"]] == ["B", None, "D"]
+
+
+def test_kefu_triage_refuses_a_bad_index_value_and_says_the_computed_tier(tmp_path):
+    case = tmp_path / "cvi.yaml"
+    case.write_text("business: mall\nchannel: phone\ncategory: consultation\nreceived_at: 2026-03-02T10:00:00+08:00\n"
+                    "spend_12m: 3000.00\norders_12m: 6\nrepurchase_rate: 0.3333333\ncomplaints_12m: 0\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "kefu", "triage", "--input", str(case)], capture_output=True, text=True)
+    assert run.returncode != 0
+    assert run.stderr == ("kefu: error: fact 'repurchase_rate': bad decimal '0.3333333': expected a number with at most "
+                          "6 decimals\n")
+    customer = case.read_text(encoding="utf-8").replace("repurchase_rate: 0.3333333", "repurchase_rate: 0.35")
+    case.write_text(customer, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "kefu", "triage", "--input", str(case)], capture_output=True, text=True,
+                         check=True).stdout
+    assert "customer tier: B (from the customer value index) / 客户价值等级\n" in out

@@ -49,6 +49,10 @@ struct triage_columns {
   /// The calendars the deadlines used: indices into the values of service_calendar()'s business_hours and
   /// working_days outputs.
   std::vector<std::int32_t> business_calendar, workday_calendar;
+  /// The customer value tier (triage_result::customer_tier, DOM-CH-3): an index into the values of the customer_tier
+  /// fact, −1 where neither given nor computed; customer_tier_computed where the customer-value policy gave it.
+  std::vector<std::int32_t> customer_tier;
+  std::vector<std::uint8_t> customer_tier_computed;
   /// Days from purchase to receipt (local dates); −1 where purchased_at is not given.
   std::vector<std::int64_t> days_since_purchase;
   /// Row i's channel and category targets: sla_targets().rules()[target_rules[k]] due target_due[k] (provisional
