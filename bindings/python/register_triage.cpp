@@ -12,6 +12,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <limits>
 #include <unordered_map>
 
@@ -155,6 +156,9 @@ py::object columns_frame(const kr::triage_policy& t, const kr::triage_columns& c
   d["deadlines_provisional"] = bool_column(n, [&](std::size_t i) { return c.provisional[i] != 0; });
   d["follow_up_required"] = bool_column(n, [&](std::size_t i) { return c.follow_up_required[i] != 0; });
   d["report_required"] = bool_column(n, [&](std::size_t i) { return c.report_required[i] != 0; });
+  d["priority_routing"] = bool_column(n, [&](std::size_t i) { return c.priority_routing[i] != 0; });
+  if (t.facts().end() != std::find_if(t.facts().begin(), t.facts().end(), [](const kr::field& f) { return f.name == "customer_tier"; }))
+    d["customer_tier"] = coded_column(values_of("customer_tier"), c.customer_tier.data(), n);  // −1: missing
   d["refund_decision"] = coded_column(values_of("refund_decision"), c.refund_decision.data(), n);
   {
     const kr::refund_texts refund(t.refund());
@@ -291,6 +295,16 @@ void register_triage(py::module_& m) {
       .def_property_readonly("owners", [](const py_triage& r) { return r.result.owners; })
       .def_property_readonly("follow_up_required", [](const py_triage& r) { return r.result.follow_up_required; })
       .def_property_readonly("report_required", [](const py_triage& r) { return r.result.report_required; })
+      .def_property_readonly("priority_routing", [](const py_triage& r) { return r.result.priority_routing; },
+                             "Routed ahead of the queue (DOM-ESC-5, the VIP green channel).")
+      .def_property_readonly("customer_tier",
+                             [](const py_triage& r) -> std::optional<std::string> {
+                               if (r.result.customer_tier.empty()) return std::nullopt;
+                               return r.result.customer_tier;
+                             },
+                             "A–D, given or computed from the customer value index (DOM-CH-3); None when neither.")
+      .def_property_readonly("customer_tier_computed", [](const py_triage& r) { return r.result.customer_tier_computed; },
+                             "Whether the customer-value policy computed customer_tier (it was not given).")
       .def_property_readonly("deadlines",
                              [](const py_triage& r) {
                                const auto& z = r.policy->zone();
@@ -374,10 +388,12 @@ void register_triage(py::module_& m) {
       .def_property_readonly("policies",
                              [](const kr::triage_policy& t) {
                                py::dict out;
+                               if (const auto& cv = t.customer_value()) out[py::str(cv->name())] = unconst(cv);  // first
                                for (const auto& p : t.policies()) out[py::str(p->name())] = unconst(p);
                                if (const kr::policy* a = t.action_catalogue()) out[py::str(a->name())] = unconst(t.action_catalogue_ptr());
                                return out;
-                             })
+                             },
+                             "policy name → DecisionPolicy, in triage order (customer-value first, when the directory has it)")
       .def(
           "triage",
           [](const py::object& self, py::handle facts) -> py::object {

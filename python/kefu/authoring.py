@@ -556,6 +556,8 @@ def triage_json(result) -> str:
                       "follow_up": deadline(result.deadlines.follow_up)},
         "targets": [deadline(t) for t in result.targets],
         "follow_up_required": result.follow_up_required, "report_required": result.report_required,
+        "priority_routing": result.priority_routing,
+        "customer_tier": result.customer_tier, "customer_tier_computed": result.customer_tier_computed,
         "refund": {"decision": result.refund.decision, "rule_id": result.refund.rule_id,
                    "reason": result.refund.reason, "source": result.refund.source},
         "days_since_purchase": result.days_since_purchase,

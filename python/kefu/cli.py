@@ -213,6 +213,10 @@ def _triage_summary(r) -> str:
         lines.append(f"follow-up due {d.follow_up.due.isoformat()} ({d.follow_up.within} after the resolution deadline)")
     if r.report_required:
         lines.append("written report required before closing")
+    if r.customer_tier_computed:
+        lines.append(f"customer tier: {r.customer_tier} (from the customer value index) / 客户价值等级")
+    if r.priority_routing:
+        lines.append("priority routing: ahead of the queue (VIP green channel) / 优先分配")
     for t in r.targets:
         lines.append(f"target: {t.what} due {t.due.isoformat()} ({t.within}) [{t.rule_id}]")
     lines.append(f"refund: {r.refund.decision} by {r.refund.rule_id or 'default'} — {r.refund.reason}")

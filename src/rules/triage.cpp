@@ -69,6 +69,16 @@ std::int64_t highest(const policy& p, const decision& d, std::size_t output, std
   return best;
 }
 
+/// Index of the escalation policy's optional bool output `priority_routing` (DOM-ESC-5); npos without it.
+std::size_t routing_output(const policy& escalation) {
+  const field* f = find_field(escalation.outputs(), "priority_routing");
+  if (f && f->type != value_type::boolean)
+    throw policy_error("policy '" + escalation.name() + "': output 'priority_routing' must be of type bool for triage, not " +
+                           to_string(f->type),
+                       f->where);
+  return f ? escalation.output_index("priority_routing") : static_cast<std::size_t>(-1);
+}
+
 }  // namespace
 
 std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::string& directory,
@@ -151,6 +161,7 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
   // The outputs triage reads.
   const field& level = need_output(*t->risk_, "level", value_type::enumeration);
   const field& tier = need_output(*t->escalation_, "tier", value_type::enumeration);
+  routing_output(*t->escalation_);  // optional; of type bool when given
   need_output(*t->tiers_, "first_response", value_type::deadline);
   need_output(*t->tiers_, "resolution", value_type::deadline);
   need_output(*t->tiers_, "follow_up", value_type::deadline);
@@ -250,6 +261,18 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
   t->slot_risk_ = need_fact(t->facts_, facts_file, "risk_level", value_type::enumeration, true);
   t->slot_tier_ = need_fact(t->facts_, facts_file, "tier", value_type::enumeration, true);
   t->slot_refund_ = need_fact(t->facts_, facts_file, "refund_decision", value_type::enumeration, true);
+  // The customer value tier (DOM-CH-3): a given fact that the optional customer-value policy fills when left out.
+  for (std::size_t i = 0; i < t->facts_.size(); ++i)
+    if (t->facts_[i].name == "customer_tier" && t->facts_[i].type == value_type::enumeration) t->slot_customer_tier_ = i;
+  if (const auto it = policies.find("customer-value"); it != policies.end()) {
+    t->customer_value_ = it->second;
+    const field& computed = need_output(*t->customer_value_, "customer_tier", value_type::enumeration);
+    const std::size_t slot = need_fact(t->facts_, facts_file, "customer_tier", value_type::enumeration, false);
+    if (!t->facts_[slot].derived.empty() || t->facts_[slot].values != computed.values)
+      throw policy_error("fact 'customer_tier' must be a given fact with the values of output 'customer_tier' (" +
+                             where_text(computed.where) + ")",
+                         t->facts_[slot].where, {}, "kefu.rules.vocabulary");
+  }
   const std::pair<std::size_t, const field*> chained[] = {
       {t->slot_risk_, &level}, {t->slot_tier_, &tier}, {t->slot_refund_, &decision}};
   for (const auto& [slot, out] : chained)
@@ -259,7 +282,9 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
                          t->facts_[slot].where, {}, "kefu.rules.vocabulary");
 
   // Every policy input is a fact of the same type and values.
-  for (const auto& p : t->policies()) {
+  auto checked = t->policies();
+  if (t->customer_value_) checked.push_back(t->customer_value_);
+  for (const auto& p : checked) {
     std::vector<std::size_t> slots;
     for (const auto& in : p->inputs()) {
       const auto it = std::find_if(t->facts_.begin(), t->facts_.end(), [&](const field& f) { return f.name == in.name; });
@@ -281,6 +306,10 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
       slots.push_back(static_cast<std::size_t>(it - t->facts_.begin()));
     }
     t->input_slots_.push_back(std::move(slots));
+  }
+  if (t->customer_value_) {
+    t->customer_value_slots_ = std::move(t->input_slots_.back());
+    t->input_slots_.pop_back();
   }
 
   // KPI targets and scorecards: part of the set, so a half-written one never goes live with the rest. Their
@@ -359,7 +388,9 @@ void check_fact_not_negative(const field& f, const value& v) {
   if (f.type != value_type::integer && f.type != value_type::money && f.type != value_type::decimal &&
       f.type != value_type::duration)
     return;
-  const std::string shown = f.type == value_type::money ? kefu::money::from_fen(v.number).to_display() : std::to_string(v.number);
+  const std::string shown = f.type == value_type::money     ? kefu::money::from_fen(v.number).to_display()
+                            : f.type == value_type::decimal ? format_value(f, v)  // millionths → "-0.1"
+                                                            : std::to_string(v.number);
   throw parse_error("fact '" + f.name + "' cannot be negative (got " + shown + ")", {}, {}, "kefu.rules.negative_fact");
 }
 }  // namespace detail
@@ -402,6 +433,39 @@ record triage_policy::inputs_of(std::size_t which, const record& f) const {
   return r;
 }
 
+std::int64_t triage_policy::computed_customer_tier(const record& f, std::string* explanation) const {
+  if (!customer_value_ || f.present[slot_customer_tier_]) return -1;  // given: taken as it is
+  const auto& slots = customer_value_slots_;
+  if (std::none_of(slots.begin(), slots.end(), [&](std::size_t s) { return f.present[s] != 0; })) return -1;
+  std::string missing;  // the index is given whole or not at all
+  for (const std::size_t s : slots)
+    if (!f.present[s]) missing += (missing.empty() ? "" : ", ") + facts_[s].name;
+  if (!missing.empty())
+    throw error("missing fact(s) " + missing + ": the customer value index (policy '" + customer_value_->name() +
+                    "') needs all of its facts, or give customer_tier",
+                {}, {}, "kefu.rules.missing_fact");
+  record r;
+  r.numbers.resize(slots.size());
+  r.texts.resize(slots.size());
+  r.present.resize(slots.size());
+  for (std::size_t k = 0; k < slots.size(); ++k) {
+    r.numbers[k] = f.numbers[slots[k]];
+    r.texts[k] = f.texts[slots[k]];
+    r.present[k] = f.present[slots[k]];
+  }
+  decision d;
+  std::vector<condition_trace> trace;
+  try {
+    customer_value_->evaluate(r, d, explanation ? &trace : nullptr);
+  } catch (const error& e) {
+    rethrow_with_prefix(e, "policy '" + customer_value_->name() + "': ");
+  }
+  if (explanation) *explanation += customer_value_->explain(d, &trace) + "\n";
+  const value* v = customer_value_->output_of(d, customer_value_->output_index("customer_tier"));
+  if (!v) throw error("policy '" + customer_value_->name() + "' decided no `customer_tier` (give its default one)");
+  return v->number;
+}
+
 triage_result triage_policy::triage(const record& given, bool explain) const { return triage_with(given, explain, -1); }
 
 triage_result triage_policy::triage_at_tier(const record& given, const std::string& tier) const {
@@ -442,6 +506,14 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
     f.numbers[slot_known_] = 0;
   }
   f.present[slot_days_] = f.present[slot_known_] = 1;
+  // 0. The customer value tier (DOM-CH-3): given, or computed from the customer value index.
+  if (const std::int64_t computed = computed_customer_tier(f, explain ? &out.explanation : nullptr); computed >= 0) {
+    f.numbers[slot_customer_tier_] = computed;
+    f.present[slot_customer_tier_] = 1;
+    out.customer_tier_computed = true;
+  }
+  if (slot_customer_tier_ != static_cast<std::size_t>(-1) && f.present[slot_customer_tier_])
+    out.customer_tier = facts_[slot_customer_tier_].values[static_cast<std::size_t>(f.numbers[slot_customer_tier_])];
 
   const auto policies_in_order = policies();
   // Actions asked for, each once, in policy then rule order: (policy, rule or −1 for the default, code).
@@ -493,10 +565,13 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
 
   // 2. Escalation tier: the highest of every rule that applies.
   // A forced tier (triage_at_tier) skips the escalation policy: the tier is given.
+  // Priority routing (DOM-ESC-5) is the escalation policy's too, also at a forced tier: true when a rule says so.
   const std::size_t tier_out = escalation_->output_index("tier");
   std::int64_t tier = forced_tier;
+  run(1, d);
+  if (const std::size_t routing_out = routing_output(*escalation_); routing_out != static_cast<std::size_t>(-1))
+    out.priority_routing = highest(*escalation_, d, routing_out, 0) > 0;
   if (forced_tier < 0) {
-    run(1, d);
     tier = highest(*escalation_, d, tier_out, 0);
     for (const auto m : d.matched) {
       const value* v = escalation_->output_of_rule(m, tier_out);

@@ -116,6 +116,12 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
                &sla = t.sla_targets(), &service = t.service_calendar();
   const auto level_of = numbers_per_rule(risk, risk.output_index("level"));
   const auto tier_of = numbers_per_rule(escalation, escalation.output_index("tier"));
+  // Priority routing (DOM-ESC-5): the escalation policy's optional bool output; −1 everywhere without it.
+  const auto& outputs_of_escalation = escalation.outputs();
+  const bool has_routing = std::any_of(outputs_of_escalation.begin(), outputs_of_escalation.end(),
+                                       [](const field& f) { return f.name == "priority_routing"; });
+  const auto routing_of = has_routing ? numbers_per_rule(escalation, escalation.output_index("priority_routing"))
+                                      : std::vector<std::int64_t>(escalation.rules().size() + 1, -1);
   const auto owners_of = numbers_per_rule(tiers, tiers.output_index("owners"));
   const auto follow_up_required_of = numbers_per_rule(tiers, tiers.output_index("follow_up_required"));
   const auto report_required_of = numbers_per_rule(tiers, tiers.output_index("report_required"));
@@ -160,6 +166,7 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
   out.owners.resize(n);
   out.follow_up_required.resize(n);
   out.report_required.resize(n);
+  out.priority_routing.resize(n);
   out.first_response_due.resize(n);
   out.resolution_due.resize(n);
   out.follow_up_due.resize(n);
@@ -167,6 +174,8 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
   out.business_calendar.resize(n);
   out.workday_calendar.resize(n);
   out.days_since_purchase.resize(n);
+  out.customer_tier.resize(n);
+  out.customer_tier_computed.resize(n);
   out.target_offsets.assign(n + 1, 0);
   out.actions.assign(n, 0);
 
@@ -247,6 +256,10 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         f.texts[s] = defaults.texts[s];
         f.present[s] = defaults.present[s];
       }
+      if (t.slot_customer_tier_ != static_cast<std::size_t>(-1)) {  // the row before may have computed it
+        f.numbers[t.slot_customer_tier_] = defaults.numbers[t.slot_customer_tier_];
+        f.present[t.slot_customer_tier_] = defaults.present[t.slot_customer_tier_];
+      }
       for (const auto& g : given) {
         const bool missing = g.c->missing && g.c->missing[i];
         if (g.text)
@@ -272,6 +285,17 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
           out.days_since_purchase[i] = -1;
         }
         f.present[t.slot_days_] = f.present[t.slot_known_] = 1;
+        // 0. The customer value tier (DOM-CH-3), as triage computes it.
+        const std::size_t tier_slot = t.slot_customer_tier_;
+        out.customer_tier_computed[i] = 0;
+        if (const std::int64_t computed = t.computed_customer_tier(f, nullptr); computed >= 0) {
+          f.numbers[tier_slot] = computed;
+          f.present[tier_slot] = 1;
+          out.customer_tier_computed[i] = 1;
+        }
+        out.customer_tier[i] = tier_slot != static_cast<std::size_t>(-1) && f.present[tier_slot]
+                                   ? static_cast<std::int32_t>(f.numbers[tier_slot])
+                                   : -1;
 
         // 1. Risk: the highest level of every signal (or, given, another pass's over the same facts).
         std::int64_t level = 0;
@@ -297,9 +321,11 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         f.present[t.slot_risk_] = 1;
 
         // 2. Tier: the highest of every escalation rule, and the rules that gave it (or the tier given).
+        // Priority routing is decided at a forced tier too (as triage_with does).
         std::int64_t tier = forced_tier;
+        const decision& e = run(1);
+        out.priority_routing[i] = highest(e, routing_of) > 0;
         if (forced_tier < 0) {
-          const decision& e = run(1);
           tier = highest(e, tier_of);
           for (const auto m : e.matched)
             if (tier_of[m] == tier) my_tier_rules.push_back(static_cast<std::int32_t>(m));

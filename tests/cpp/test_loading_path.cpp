@@ -67,7 +67,7 @@ kefu::policy_error policy_error_of(const std::function<void()>& f) { return thro
 TEST(LoadingPath, TheShippedRulesRunEveryRuleTestAtLoad) {
   const auto p = kr::triage_policy::load_directory(KEFU_TEST_RULES_DIR);
   EXPECT_TRUE(p->rule_tests_run());
-  EXPECT_EQ(p->rule_test_cases(), 635u);  // every case of rules/tests/*.yaml: 10 + 35 + 85 + 86 + 368 + 4 + 41 + 6
+  EXPECT_EQ(p->rule_test_cases(), 659u);  // every case of rules/tests/*.yaml: 10 + 14 + 38 + 85 + 86 + 368 + 4 + 48 + 6
   const auto q = kr::triage_policy::load_directory(KEFU_TEST_RULES_DIR, raw());
   EXPECT_FALSE(q->rule_tests_run());
   EXPECT_EQ(q->rule_test_cases(), 0u);
@@ -77,8 +77,8 @@ TEST(LoadingPath, ATruncatedPolicyIsRefusedNamingTheSuiteTheCaseAndTheLine) {
   scratch_dir dir;
   const std::string rules = dir.copy_of(KEFU_TEST_RULES_DIR);
   // sla-targets.yaml cut after its channel rules, as a half-written upload leaves it: still a valid policy,
-  // but the smart-counter, mall, risk and category targets are gone, and so is its `default: {}` (collect
-  // without a default: a ticket no target applies to is an error).
+  // but the smart-counter, mall, risk, category and priority targets are gone (a collect policy without a
+  // default: a ticket no target applies to is an error).
   const std::string sla = rules + "/sla-targets.yaml";
   dir.write("rules/sla-targets.yaml", cut_before(read_text(sla), "  # --- smart counters, mall ---"));
 
@@ -90,17 +90,17 @@ TEST(LoadingPath, ATruncatedPolicyIsRefusedNamingTheSuiteTheCaseAndTheLine) {
   const auto e = policy_error_of([&] { kr::triage_policy::load_directory(rules); });
   EXPECT_EQ(e.id(), "kefu.rules.unknown_rule");
   EXPECT_EQ(e.where().file, rules + "/tests/sla-targets.yaml");
-  const auto [line, column] = position_of(suite, "SLA-TICKET-COMPLAINT]");  // the first case's `rules:`
+  const auto [line, column] = position_of(suite, "SLA-TICKET-COMPLAINT, SLA-PRIORITY-3]");  // the first case's `rules:`
   EXPECT_EQ(e.where().line, line);
   EXPECT_EQ(e.where().column, column);
   EXPECT_EQ(e.detail(), "policy 'sla-targets' has no rule 'SLA-TICKET-COMPLAINT' (`default` means that no rule fires)");
 
-  // A case that names only rules the cut left fails as a case: no rule matches, and the cut took the default.
+  // A case that names only rules the cut left fails as a case: no rule matches, and there is no default.
   dir.write("rules/tests/sla-targets.yaml",
             "suite: after the cut\npolicy: ../sla-targets.yaml\ncases:\n"
             "  - name: a mall late delivery at the store desk\n"
             "    input: {business: mall, side: consumer, channel: store, category: late_delivery, risk_level: normal,\n"
-            "            refund_decision: manual_review}\n"
+            "            refund_decision: manual_review, vip: false}\n"
             "    rules: [default]\n");
   const auto f = policy_error_of([&] { kr::triage_policy::load_directory(rules); });
   EXPECT_EQ(f.id(), "kefu.rules.rule_test");
@@ -144,7 +144,7 @@ TEST(LoadingPath, TheDirectoryHandleSwapsOnlyWhatLoadsAndPassesItsRuleTests) {
   const std::string rules = dir.copy_of(KEFU_TEST_RULES_DIR);
   kr::triage_policy_handle handle(rules);
   const auto first = handle.current();
-  EXPECT_EQ(first->rule_test_cases(), 635u);
+  EXPECT_EQ(first->rule_test_cases(), 659u);
 
   // A refund window of 6 days loads (a valid policy) but breaks the day-7 rule tests: kept.
   const std::string refund = read_text(rules + "/refund.yaml");
@@ -168,8 +168,8 @@ TEST(LoadingPath, TheDirectoryHandleSwapsOnlyWhatLoadsAndPassesItsRuleTests) {
   dir.write("rules/refund.yaml", refund);
   r = handle.reload();
   EXPECT_TRUE(r.swapped);
-  EXPECT_EQ(r.cases_passed, 635u);
-  EXPECT_EQ(r.message, "loaded rules directory '" + rules + "' (7 policies, 635 rule-test cases passed)");
+  EXPECT_EQ(r.cases_passed, 659u);
+  EXPECT_EQ(r.message, "loaded rules directory '" + rules + "' (8 policies, 659 rule-test cases passed)");
   EXPECT_NE(handle.current(), first);
 
   // The first load refuses like load_directory, class and id kept.

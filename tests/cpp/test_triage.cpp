@@ -118,3 +118,49 @@ TEST(TriagePartial, WhatTheGivenFactsSettleIsPassedDownTheChain) {
   EXPECT_EQ(settled.refund_decisions, (std::vector<std::string>{"manual_review"}));  // no purchase date
   EXPECT_TRUE(settled.policies[2].second.settled);  // the tier's terms follow from the settled tier
 }
+
+// DOM-CH-3: customer_tier given is taken as it is; left out, it is computed from the customer value index.
+TEST(TriageCustomerTier, GivenWinsComputedOtherwiseAllFourIndexFactsOrNone) {
+  const std::vector<std::pair<std::string, std::string>> ticket = {
+      {"business", "mall"}, {"channel", "phone"}, {"category", "consultation"}, {"received_at", "2026-03-02T10:00:00+08:00"}};
+  auto with = [&](std::vector<std::pair<std::string, std::string>> more) {
+    auto all = ticket;
+    all.insert(all.end(), more.begin(), more.end());
+    return shipped().triage(facts(all));
+  };
+  const std::vector<std::pair<std::string, std::string>> big = {
+      {"spend_12m", "10000.00"}, {"orders_12m", "12"}, {"repurchase_rate", "0.5"}, {"complaints_12m", "1"}};
+  auto computed = with(big);
+  EXPECT_EQ(computed.customer_tier, "A");
+  EXPECT_TRUE(computed.customer_tier_computed);
+  auto small = big;
+  small[0].second = "499.99";
+  EXPECT_EQ(with(small).customer_tier, "D");  // CVI-C needs ¥500.00: the default
+  // Given explicitly, the tier wins over an index that says otherwise (the CRM's grade is the record).
+  auto given_too = big;
+  given_too.push_back({"customer_tier", "C"});
+  const auto given = with(given_too);
+  EXPECT_EQ(given.customer_tier, "C");
+  EXPECT_FALSE(given.customer_tier_computed);
+  // Neither: no tier.
+  const auto neither = with({});
+  EXPECT_EQ(neither.customer_tier, "");
+  EXPECT_FALSE(neither.customer_tier_computed);
+  // Part of the index is an error naming what is missing.
+  try {
+    with({{"spend_12m", "8000"}, {"orders_12m", "3"}});
+    FAIL() << "no error";
+  } catch (const kefu::error& e) {
+    EXPECT_EQ(std::string(e.what()), "missing fact(s) repurchase_rate, complaints_12m: the customer value index (policy "
+                                     "'customer-value') needs all of its facts, or give customer_tier");
+    EXPECT_EQ(e.id(), "kefu.rules.missing_fact");
+  }
+  // The explanation starts with the customer-value policy's reasoning.
+  const auto explained = shipped().triage(facts([&] {
+                                            auto all = ticket;
+                                            all.insert(all.end(), big.begin(), big.end());
+                                            return all;
+                                          }()),
+                                          true);
+  EXPECT_EQ(explained.explanation.rfind("policy customer-value", 0), 0u) << explained.explanation.substr(0, 200);
+}

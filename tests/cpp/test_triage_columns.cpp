@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <tuple>
@@ -47,18 +48,24 @@ struct random_facts {
     const std::int64_t base = cst("2025-06-01T00:00:00").unix_seconds();
     std::vector<std::int64_t> received(n);
     for (auto& r : received) r = base + pick(0, 3 * 365 * 86400);
+    // The customer value index facts (DOM-CH-3) come all four or none: given together, missing at the same rows.
+    std::vector<std::size_t> index_slots;
+    if (t.customer_value())
+      for (const auto& in : t.customer_value()->inputs()) index_slots.push_back(t.fact_slot(in.name));
+    const auto in_index = [&](std::size_t s) { return std::find(index_slots.begin(), index_slots.end(), s) != index_slots.end(); };
     for (std::size_t s = 0; s < k; ++s) {
       const auto& f = facts[s];
       if (!f.derived.empty()) continue;
       // Leave some optional facts out altogether, so defaults apply.
-      if (!f.required && pick(0, 4) == 0) continue;
+      if (!f.required && !in_index(s) && pick(0, 4) == 0) continue;
       given[s] = 1;
       for (std::size_t i = 0; i < n; ++i) {
         std::int64_t v = 0;
         switch (f.type) {
           case kr::value_type::boolean: v = pick(0, 1); break;
           case kr::value_type::integer: v = pick(0, 6); break;
-          case kr::value_type::money: v = pick(0, 3) == 0 ? 20000 : pick(0, 300000); break;
+          case kr::value_type::money: v = pick(0, 3) == 0 ? 20000 : pick(0, 3) == 0 ? pick(0, 2000000) : pick(0, 300000); break;
+          case kr::value_type::decimal: v = pick(0, 1000000); break;  // 0 to 1 in millionths
           case kr::value_type::enumeration: v = pick(0, static_cast<std::int64_t>(f.values.size()) - 1); break;
           case kr::value_type::date: v = received[i] / 86400 - pick(0, 400); break;
           case kr::value_type::datetime: v = received[i]; break;
@@ -73,6 +80,7 @@ struct random_facts {
         for (auto& m : missing[s]) m = pick(0, 5) == 0;
       }
     }
+    for (const std::size_t s : index_slots) missing[s] = missing[index_slots.front()];
   }
 
   kr::batch batch(const kr::triage_policy& t) const {
@@ -129,6 +137,9 @@ void expect_row_equal(const kr::triage_policy& t, const kr::triage_columns& c, s
   EXPECT_EQ(owners, r.owners);
   EXPECT_EQ(c.follow_up_required[i] != 0, r.follow_up_required);
   EXPECT_EQ(c.report_required[i] != 0, r.report_required);
+  EXPECT_EQ(c.priority_routing[i] != 0, r.priority_routing);
+  EXPECT_EQ(c.customer_tier[i] < 0 ? std::string() : value_of("customer_tier", c.customer_tier[i]), r.customer_tier);
+  EXPECT_EQ(c.customer_tier_computed[i] != 0, r.customer_tier_computed);
   EXPECT_EQ(c.first_response_due[i], r.first_response.due.unix_seconds());
   EXPECT_EQ(c.resolution_due[i], r.resolution.due.unix_seconds());
   EXPECT_EQ(c.follow_up_due[i], r.follow_up ? r.follow_up->due.unix_seconds() : 0);
@@ -172,13 +183,63 @@ void expect_row_equal(const kr::triage_policy& t, const kr::triage_columns& c, s
 
 TEST(TriageColumns, EveryRowIsTriagedAsTriageTriagesItsFacts) {
   const auto& t = shipped();
+  std::size_t rows = 0, routed = 0, computed = 0, unknown = 0;
   for (unsigned seed = 1; seed <= 6; ++seed) {
     const random_facts facts(t, 400, seed);
     const auto b = facts.batch(t);
     const auto c = kr::triage_batch(b);
     ASSERT_EQ(c.size(), facts.n);
     for (std::size_t i = 0; i < facts.n; ++i) expect_row_equal(t, c, i, t.triage(facts.record(t, i)));
+    rows += facts.n;
+    routed += static_cast<std::size_t>(std::count(c.priority_routing.begin(), c.priority_routing.end(), 1));
+    computed += static_cast<std::size_t>(std::count(c.customer_tier_computed.begin(), c.customer_tier_computed.end(), 1));
+    unknown += static_cast<std::size_t>(std::count(c.customer_tier.begin(), c.customer_tier.end(), -1));
   }
+  // The random rows reach both values of priority routing, and customer tiers computed from the value index, given
+  // and neither, so the comparisons above can tell them apart.
+  EXPECT_GT(routed, 0u);
+  EXPECT_LT(routed, rows);
+  EXPECT_GT(computed, 0u);
+  EXPECT_GT(unknown, 0u);
+  EXPECT_LT(computed + unknown, rows);
+}
+
+// DOM-ESC-5, the VIP green channel: whatever the other facts, a VIP is never served later than the same ticket of a
+// customer who is not one — first response, resolution, follow-up and priority — and is marked for priority routing.
+TEST(TriageVip, AVipIsNeverServedSlowerAndIsRoutedAhead) {
+  const auto& t = shipped();
+  const std::size_t vip = t.fact_slot("vip");
+  std::size_t faster_priority = 0;
+  for (unsigned seed = 11; seed <= 14; ++seed) {
+    const random_facts facts(t, 300, seed);
+    for (std::size_t i = 0; i < facts.n; ++i) {
+      SCOPED_TRACE("seed " + std::to_string(seed) + " row " + std::to_string(i));
+      auto as_vip = facts.record(t, i), not_vip = facts.record(t, i);
+      t.set_fact(as_vip, vip, "true");
+      t.set_fact(not_vip, vip, "false");
+      const auto a = t.triage(as_vip), b = t.triage(not_vip);
+      EXPECT_TRUE(a.priority_routing);
+      EXPECT_FALSE(b.priority_routing);
+      EXPECT_LE(a.first_response.due.unix_seconds(), b.first_response.due.unix_seconds());
+      EXPECT_LE(a.resolution.due.unix_seconds(), b.resolution.due.unix_seconds());
+      if (b.follow_up) {
+        ASSERT_TRUE(a.follow_up.has_value());
+        EXPECT_LE(a.follow_up->due.unix_seconds(), b.follow_up->due.unix_seconds());
+      }
+      auto priority = [](const kr::triage_result& r) {
+        std::vector<std::int64_t> due;
+        for (const auto& target : r.targets)
+          if (target.rule_id.rfind("SLA-PRIORITY-", 0) == 0) due.push_back(target.due.unix_seconds());
+        return due;
+      };
+      const auto pa = priority(a), pb = priority(b);
+      ASSERT_EQ(pa.size(), 1u);  // every ticket has exactly one priority (DOM-ESC-2)
+      ASSERT_EQ(pb.size(), 1u);
+      EXPECT_LE(pa[0], pb[0]);
+      faster_priority += pa[0] < pb[0];
+    }
+  }
+  EXPECT_GT(faster_priority, 100u);  // the green channel does speed tickets up (三级 → 二级, 二级 → 一级)
 }
 
 TEST(TriageColumns, ThreadsGiveTheSameColumns) {
@@ -386,6 +447,7 @@ TEST(TriageColumns, AtATierEveryRowIsTriagedAsTriageAtTierTriagesIt) {
       EXPECT_EQ(c.resolution_due[i], r.resolution.due.unix_seconds()) << i;
       EXPECT_EQ(c.follow_up_due[i], r.follow_up ? r.follow_up->due.unix_seconds() : 0) << i;
       EXPECT_EQ(c.report_required[i] != 0, r.report_required) << i;
+      EXPECT_EQ(c.priority_routing[i] != 0, r.priority_routing) << i;  // decided at a forced tier too
       EXPECT_EQ(t.refund().rules().size() > 0 && c.refund_rule[i] >= 0 ? t.refund().rules()[static_cast<std::size_t>(c.refund_rule[i])].id : "",
                 r.refund.rule_id) << i;
     }

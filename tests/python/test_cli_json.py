@@ -28,7 +28,8 @@ def test_triage_json_from_stdin(monkeypatch, capsys):
     assert doc["refund"]["decision"] == "refund" and doc["refund"]["rule_id"] == "REF-FRESH-DEAD-OR-SPOILED"
     assert doc["deadlines"]["first_response"]["due"].endswith("+08:00")
     assert set(doc) == {"risk", "tier", "tier_rules", "owners", "deadlines", "targets", "follow_up_required",
-                        "report_required", "refund", "days_since_purchase"}
+                        "report_required", "priority_routing", "customer_tier", "customer_tier_computed", "refund",
+                        "days_since_purchase"}
 
 
 def test_stdin_errors_name_stdin(monkeypatch, capsys):

@@ -127,7 +127,8 @@ def test_the_shipped_suites_kill_every_mutant(shipped) -> None:
             counts = by_kind.setdefault(m.kind, [0, 0, 0])
             counts[["killed", "survived", "invalid"].index(m.status)] += 1
     assert {Path(r.policy_file).name for r in shipped} == {
-        "actions.yaml", "escalation.yaml", "refund.yaml", "risk.yaml", "service-calendar.yaml", "sla-targets.yaml", "tiers.yaml"}
+        "actions.yaml", "customer-value.yaml", "escalation.yaml", "refund.yaml", "risk.yaml", "service-calendar.yaml",
+        "sla-targets.yaml", "tiers.yaml"}
     assert sorted(by_kind) == sorted(KINDS)
     for kind, (killed, survived, invalid) in by_kind.items():
         assert (survived, invalid) == (0, 0), (kind, [

@@ -116,8 +116,8 @@ def test_default_policies_agree_with_evaluate_many(path):
 
 
 def test_the_default_policies_are_all_covered():
-    assert [p.name for p in DEFAULTS] == ["actions.yaml", "escalation.yaml", "refund.yaml", "risk.yaml", "service-calendar.yaml",
-                                          "sla-targets.yaml", "tiers.yaml"]
+    assert [p.name for p in DEFAULTS] == ["actions.yaml", "customer-value.yaml", "escalation.yaml", "refund.yaml", "risk.yaml",
+                                          "service-calendar.yaml", "sla-targets.yaml", "tiers.yaml"]
 
 
 def benchmark_rows(n, seed):

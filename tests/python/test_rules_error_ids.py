@@ -96,7 +96,11 @@ def test_negative_counts_and_amounts_are_refused_naming_the_fact():
     assert (kind, id, message) == ("ParseError", "kefu.rules.negative_fact",
                                    "row 1: fact 'warranty_repairs' cannot be negative (got -2)")
     assert [f.name for f in policy.facts if f.non_negative] == [
-        "claimed_amount", "order_amount", "repeat_complaints", "warranty_repairs"]
+        "claimed_amount", "order_amount", "spend_12m", "orders_12m", "repurchase_rate", "complaints_12m",
+        "repeat_complaints", "warranty_repairs"]
+    assert raised(lambda: policy.triage({**good, "repurchase_rate": "-0.1", "spend_12m": "1", "orders_12m": 1,
+                                         "complaints_12m": 0})) == (
+        "ParseError", "kefu.rules.negative_fact", "fact 'repurchase_rate' cannot be negative (got -0.1)")
     assert policy.triage({**good, "repeat_complaints": 0, "claimed_amount": "0"}).tier == "L3"
 
 

@@ -112,6 +112,8 @@ def test_channel_and_category_targets(policy):
         "SLA-PAYMENT-PROBLEM": ("5min", start + dt.timedelta(minutes=5)),
         # 002 §6.4's complaint ticket SLA, in cn-office opening hours: 10:00–12:00 on Monday 2 March.
         "SLA-TICKET-COMPLAINT": ("2 business hours", start + dt.timedelta(hours=2)),
+        # 态度差 is high risk: priority 二级, within 24 h (DOM-ESC-2).
+        "SLA-PRIORITY-2": ("24h", start + dt.timedelta(hours=24)),
     }
     counter = policy.triage(facts(business="smart_counter", channel="online", category="duplicate_charge",
                                   received_at=dt.datetime(2026, 2, 13, 22, tzinfo=CST)))
@@ -391,3 +393,112 @@ def test_cli_triage(tmp_path):
     assert out.stdout.splitlines()[:2] == ["risk: normal", "tier: L2 by ESC-CATEGORY-L2; owners supervisor"]
     assert "target: verify and handle dead live seafood due 2026-02-17T11:00:00+08:00 (12h) [SLA-LIVE-SEAFOOD-VERIFY]" in out.stdout
     assert out.stdout.splitlines()[-1] == "refund: refund by REF-FRESH-DEAD-OR-SPOILED — 到货死亡或变质，退款或补发 (dead or spoiled on arrival)"
+
+
+# ---- priority (DOM-ESC-2) and the VIP green channel (DOM-ESC-5) ----
+
+def _priority(result) -> tuple[str, str, str]:
+    (t,) = [t for t in result.targets if t.rule_id.startswith("SLA-PRIORITY-")]
+    return t.rule_id, t.within, t.due.isoformat()
+
+
+@pytest.mark.parametrize("business", ["ecommerce", "mall", "smart_counter", "fresh"])
+def test_every_business_gets_a_priority_and_a_vip_gets_the_next_level_up(policy, business):
+    base = dict(business=business, channel="online", category="consultation",
+                received_at=dt.datetime(2026, 2, 13, 10, tzinfo=CST))
+    general = policy.triage(base)
+    vip = policy.triage({**base, "vip": True})
+    # 三级 48 h → 二级 24 h for a VIP (DOM-ESC-2 001 §6.1.2, DOM-ESC-5 003); the tier and its first response stay.
+    assert _priority(general) == ("SLA-PRIORITY-3", "48h", "2026-02-15T10:00:00+08:00")
+    assert _priority(vip) == ("SLA-PRIORITY-2", "24h", "2026-02-14T10:00:00+08:00")
+    assert (general.tier, vip.tier) == ("L1", "L1")
+    assert general.deadlines.first_response.due == vip.deadlines.first_response.due == dt.datetime(2026, 2, 13, 11, tzinfo=CST)
+    assert (general.priority_routing, vip.priority_routing) == (False, True)
+    # High risk: 二级 24 h; a high-risk VIP 一级, at once (5 min).
+    media = {**base, "text": "再不处理就发微博曝光"}
+    assert _priority(policy.triage(media)) == ("SLA-PRIORITY-2", "24h", "2026-02-14T10:00:00+08:00")
+    assert _priority(policy.triage({**media, "vip": True})) == ("SLA-PRIORITY-1", "5min", "2026-02-13T10:05:00+08:00")
+    # Critical: 一级 whoever complains.
+    injury = {**base, "text": "孩子吃了以后腹泻住院了"}
+    assert _priority(policy.triage(injury)) == ("SLA-PRIORITY-1", "5min", "2026-02-13T10:05:00+08:00")
+    assert _priority(policy.triage({**injury, "vip": True})) == ("SLA-PRIORITY-1", "5min", "2026-02-13T10:05:00+08:00")
+
+
+def test_priority_routing_is_in_the_json_and_the_summary_of_kefu_triage(tmp_path):
+    case = tmp_path / "vip.yaml"
+    case.write_text("business: mall\nchannel: phone\ncategory: consultation\nreceived_at: 2026-02-13T10:00:00+08:00\n"
+                    "vip: true\n", encoding="utf-8")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "kefu", "triage", "--input", str(case), *a],  # noqa: E731
+                                    capture_output=True, text=True, check=True).stdout
+    import json
+    assert json.loads(run("--format", "json"))["priority_routing"] is True
+    assert "priority routing: ahead of the queue (VIP green channel) / 优先分配\n" in run()
+    assert "target: handle at priority 2 (二级) due 2026-02-14T10:00:00+08:00 (24h) [SLA-PRIORITY-2]\n" in run()
+
+
+def test_the_chosen_business_hours_calendar_moves_the_ticket_sla(tmp_path):
+    # DOM-SLA-1: the e-commerce ticket SLA (002 §6.4, 2 opening hours for a complaint) counts on the calendar the
+    # service-calendar policy picks. On cn-office a complaint of Friday 17:00 is due Monday 10:00; with e-commerce
+    # served on the fresh-food shifts (round the clock) the same complaint is due Friday 19:00.
+    facts = {"business": "ecommerce", "channel": "online", "category": "late_delivery",
+             "received_at": "2026-12-04T17:00:00+08:00"}
+
+    def ticket_sla(p):
+        (t,) = [t for t in p.triage(facts).targets if t.rule_id == "SLA-TICKET-COMPLAINT"]
+        return t.calendar, t.due.isoformat()
+
+    assert ticket_sla(kefu.default_policy()) == ("cn-office", "2026-12-07T10:00:00+08:00")
+    import shutil
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    service = rules / "service-calendar.yaml"
+    service.write_text(service.read_text(encoding="utf-8").replace(
+        "default: {business_hours: cn-office",
+        "  - id: CAL-ECOMMERCE-SHIFTS\n    when: business == ecommerce\n    then: {business_hours: fresh-shifts}\n"
+        "default: {business_hours: cn-office"), encoding="utf-8")
+    suite = rules / "tests" / "service-calendar.yaml"
+    suite.write_text(suite.read_text(encoding="utf-8").replace(
+        "    input: {business: ecommerce}\n    expect: {business_hours: cn-office, working_days: cn-mainland}\n    rule: default",
+        "    input: {business: ecommerce}\n    expect: {business_hours: fresh-shifts, working_days: cn-mainland}\n"
+        "    rule: CAL-ECOMMERCE-SHIFTS"), encoding="utf-8")
+    moved = kefu.Policy.load(rules)
+    assert ticket_sla(moved) == ("fresh-shifts", "2026-12-04T19:00:00+08:00")
+
+
+# ---- the customer value index (DOM-CH-3) ----
+
+def test_customer_tier_is_given_or_computed_from_the_customer_value_index(policy):
+    base = dict(business="mall", channel="phone", category="consultation", received_at="2026-03-02T10:00:00+08:00")
+    index = dict(spend_12m="3000.00", orders_12m=6, repurchase_rate="0.3", complaints_12m=3)
+    r = policy.triage({**base, **index})
+    assert (r.customer_tier, r.customer_tier_computed) == ("B", True)
+    assert (policy.triage({**base, **index, "complaints_12m": 4}).customer_tier) == "C"
+    # A tier the ticket gives is taken as it is, whatever the index says.
+    given = policy.triage({**base, **index, "customer_tier": "A"})
+    assert (given.customer_tier, given.customer_tier_computed) == ("A", False)
+    nothing = policy.triage(base)
+    assert (nothing.customer_tier, nothing.customer_tier_computed) == (None, False)
+    with pytest.raises(kefu.Error, match=r"^missing fact\(s\) orders_12m, repurchase_rate, complaints_12m: the customer "
+                                         r"value index \(policy 'customer-value'\) needs all of its facts, or give "
+                                         r"customer_tier$"):
+        policy.triage({**base, "spend_12m": "3000.00"})
+    with pytest.raises(kefu.ParseError, match=r"^fact 'complaints_12m' cannot be negative \(got -1\)$"):
+        policy.triage({**base, **index, "complaints_12m": -1})
+    as_text = {k: str(v) for k, v in index.items()}  # a frame's int column with gaps would be floats
+    frame = policy.triage(pd.DataFrame([{**base, **as_text}, base, {**base, "customer_tier": "D"}]))
+    assert [None if pd.isna(x) else x for x in frame["customer_tier"]] == ["B", None, "D"]
+
+
+def test_kefu_triage_refuses_a_bad_index_value_and_says_the_computed_tier(tmp_path):
+    case = tmp_path / "cvi.yaml"
+    case.write_text("business: mall\nchannel: phone\ncategory: consultation\nreceived_at: 2026-03-02T10:00:00+08:00\n"
+                    "spend_12m: 3000.00\norders_12m: 6\nrepurchase_rate: 0.3333333\ncomplaints_12m: 0\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "kefu", "triage", "--input", str(case)], capture_output=True, text=True)
+    assert run.returncode != 0
+    assert run.stderr == ("kefu: error: fact 'repurchase_rate': bad decimal '0.3333333': expected a number with at most "
+                          "6 decimals\n")
+    customer = case.read_text(encoding="utf-8").replace("repurchase_rate: 0.3333333", "repurchase_rate: 0.35")
+    case.write_text(customer, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "kefu", "triage", "--input", str(case)], capture_output=True, text=True,
+                         check=True).stdout
+    assert "customer tier: B (from the customer value index) / 客户价值等级\n" in out

@@ -41,6 +41,8 @@ def expect_equal(frame: pd.DataFrame, results: list) -> None:
         r.deadlines.follow_up.due if r.deadlines.follow_up else None for r in results]
     assert list(frame["follow_up_required"]) == [r.follow_up_required for r in results]
     assert list(frame["report_required"]) == [r.report_required for r in results]
+    assert list(frame["priority_routing"]) == [r.priority_routing for r in results]
+    assert [None if pd.isna(x) else x for x in frame["customer_tier"]] == [r.customer_tier for r in results]
     assert list(frame["refund_decision"]) == [r.refund.decision for r in results]
     assert [x if isinstance(x, str) else None for x in frame["refund_rule_id"]] == [r.refund.rule_id for r in results]
     assert list(frame["refund_reason"]) == [r.refund.reason for r in results]
@@ -72,7 +74,7 @@ def test_the_index_of_a_frame_is_kept(policy, rows):
     assert list(out.index) == list(frame.index)
     assert list(out.columns) == ["risk_level", "risk_signals", "tier", "owners", "first_response_due", "resolution_due",
                                  "follow_up_due", "deadlines_provisional", "follow_up_required", "report_required",
-                                 "refund_decision", "refund_rule_id", "refund_reason", "tier_rules", "target_rules", "actions"]
+                                 "priority_routing", "customer_tier", "refund_decision", "refund_rule_id", "refund_reason", "tier_rules", "target_rules", "actions"]
     assert str(out["resolution_due"].dtype) == "datetime64[us, UTC+08:00]"
 
 
@@ -149,10 +151,22 @@ _TEXTS = ["", "我要投诉你们", "要去微博曝光", "打了１２３１５
     "counterfeit_suspected": st.booleans(),
     "collective": st.booleans(),
     "repeat_complaints": st.integers(min_value=0, max_value=5),
+    "customer_tier": st.sampled_from([None, "A", "B", "C", "D"]),
+    # the customer value index (DOM-CH-3), all four or none
+    "index": st.one_of(st.none(), st.tuples(st.integers(min_value=0, max_value=2_000_000), st.integers(0, 30),
+                                            st.integers(0, 100), st.integers(0, 6))),
 }), min_size=1, max_size=40))
 def test_random_tickets_triage_as_one_at_a_time(policy, tickets):
     for t in tickets:
         t["purchased_at"] = (t["received_at"] - dt.timedelta(days=t.pop("days_before"))).date()
+        if t["customer_tier"] is None:
+            del t["customer_tier"]
+        index = t.pop("index")
+        if index is not None:
+            fen, orders, percent, complaints = index
+            # as text, so a frame's column with missing values stays a column of texts (not floats)
+            t.update(spend_12m=f"{fen // 100}.{fen % 100:02d}", orders_12m=str(orders),
+                     repurchase_rate=f"{percent / 100:.2f}", complaints_12m=str(complaints))
     frame = pd.DataFrame(tickets)
     expect_equal(policy.triage_columns(frame, threads=2), [policy.triage(t) for t in tickets])
 

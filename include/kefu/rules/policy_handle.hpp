@@ -122,7 +122,7 @@ class triage_policy_handle : public detail::reloadable<triage_policy> {
       }
       r.swapped = true;
       r.cases_passed = p->rule_test_cases();
-      r.message = "loaded rules directory '" + directory_ + "' (" + std::to_string(p->policies().size() + (p->action_catalogue() ? 1 : 0)) + " policies, " +
+      r.message = "loaded rules directory '" + directory_ + "' (" + std::to_string(p->policies().size() + (p->action_catalogue() ? 1 : 0) + (p->customer_value() ? 1 : 0)) + " policies, " +
                   (p->rule_tests_run() ? std::to_string(r.cases_passed) + " rule-test cases passed)"
                                        : std::string("rule tests not run)"));
       return std::make_pair(p, r);

@@ -6,7 +6,8 @@
 //   facts.yaml        `facts:` the ticket facts vocabulary (docs/requirements.md §10): every field a ticket may give
 //   policies named    risk (collect → highest level), escalation (collect → highest tier), tiers
 //                     (first: targets and owners per tier), refund (first), sla-targets (collect),
-//                     service-calendar (first: which calendars deadlines use)
+//                     service-calendar (first: which calendars deadlines use); optionally customer-value (first:
+//                     customer_tier from the customer value index when the ticket leaves it out, DOM-CH-3)
 //   calendars/*.yaml  calendars those policies name (built-ins are used otherwise)
 //   kpi/*.yaml        optional `targets:` and `scorecard:` files (docs/kpis.md); loaded and checked with the rest,
 //                     their `calendar:` names resolved against the directory's calendars first
@@ -91,10 +92,17 @@ struct triage_result {
   std::vector<std::string> owners;
   bool follow_up_required = false;
   bool report_required = false;
+  /// Routed ahead of the queue (DOM-ESC-5, the VIP green channel): the escalation policy's optional bool output
+  /// `priority_routing`, true when a rule that applies says so (false without that output).
+  bool priority_routing = false;
   sla_deadline first_response, resolution;
   std::optional<sla_deadline> follow_up;
   std::vector<sla_deadline> targets;  ///< channel and category targets (DOM-SLA-5, DOM-SLA-6)
   refund_assessment refund;
+  /// The customer value tier (DOM-CH-3): the `customer_tier` given, or, left out, the one the customer-value policy
+  /// computed from the customer value index facts (customer_tier_computed); "" when neither.
+  std::string customer_tier;
+  bool customer_tier_computed = false;
   std::optional<std::int64_t> days_since_purchase;
   /// Actions the matched rules ask for, each once, in policy then rule order (DOM-RISK-4).
   std::vector<required_action> actions;
@@ -143,6 +151,10 @@ class triage_policy {
   const policy& sla_targets() const { return *sla_; }
   const policy& service_calendar() const { return *service_calendar_; }
   std::vector<policy_ptr> policies() const { return {risk_, escalation_, tiers_, refund_, sla_, service_calendar_}; }
+  /// The optional policy named customer-value (DOM-CH-3): `customer_tier` from the customer value index facts,
+  /// evaluated before the risk policy when the ticket leaves customer_tier out and gives one of its inputs.
+  /// Empty when the directory has none.
+  const policy_ptr& customer_value() const noexcept { return customer_value_; }
   /// The directory's `targets:` and `scorecard:` files by the name each declares (kefu/kpi/load.hpp compiles
   /// them; include kefu/kpi/targets.hpp or scorecard.hpp to read them). Empty maps when it has none.
   const std::map<std::string, std::shared_ptr<const kefu::kpi::targets>>& kpi_targets() const noexcept { return targets_; }
@@ -210,6 +222,9 @@ class triage_policy {
   void resolve_rule_actions();
   /// The inputs of policy `which` (policies() order), picked from the facts by slot (no parsing, no copies).
   record inputs_of(std::size_t which, const record& facts) const;
+  /// The customer tier the customer-value policy gives these facts (a value index of the customer_tier fact), or −1
+  /// when it does not apply (no such policy, customer_tier given, none of its inputs given). Both triage paths call it.
+  std::int64_t computed_customer_tier(const record& facts, std::string* explanation) const;
 
   std::string directory_;
   std::vector<field> facts_;
@@ -228,6 +243,9 @@ class triage_policy {
   std::vector<std::vector<std::uint64_t>> rule_actions_;  ///< per policy (policies() order), per rule + default
   std::size_t rule_test_cases_ = 0;
   bool rule_tests_run_ = false;
+  policy_ptr customer_value_;                      // optional (DOM-CH-3)
+  std::vector<std::size_t> customer_value_slots_;  // the facts slot of each of its inputs
+  std::size_t slot_customer_tier_ = static_cast<std::size_t>(-1);  // npos: the vocabulary has no customer_tier
   std::size_t slot_received_ = 0, slot_purchased_ = 0, slot_days_ = 0, slot_known_ = 0, slot_risk_ = 0, slot_tier_ = 0,
               slot_refund_ = 0;
 };

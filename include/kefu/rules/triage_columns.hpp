@@ -39,6 +39,8 @@ struct triage_columns {
   /// The owners as a set: bit k is value k of the tiers policy's `owners` output.
   std::vector<std::int64_t> owners;
   std::vector<std::uint8_t> follow_up_required, report_required;
+  /// Routed ahead of the queue (triage_result::priority_routing, DOM-ESC-5).
+  std::vector<std::uint8_t> priority_routing;
   /// Deadlines in seconds since 1970-01-01Z; follow_up_due only where follow_up_required (0 elsewhere).
   std::vector<std::int64_t> first_response_due, resolution_due, follow_up_due;
   /// Per row, bit 0: the first-response deadline is provisional (DOM-SLA-8), bit 1: resolution, bit 2:
@@ -47,6 +49,10 @@ struct triage_columns {
   /// The calendars the deadlines used: indices into the values of service_calendar()'s business_hours and
   /// working_days outputs.
   std::vector<std::int32_t> business_calendar, workday_calendar;
+  /// The customer value tier (triage_result::customer_tier, DOM-CH-3): an index into the values of the customer_tier
+  /// fact, −1 where neither given nor computed; customer_tier_computed where the customer-value policy gave it.
+  std::vector<std::int32_t> customer_tier;
+  std::vector<std::uint8_t> customer_tier_computed;
   /// Days from purchase to receipt (local dates); −1 where purchased_at is not given.
   std::vector<std::int64_t> days_since_purchase;
   /// Row i's channel and category targets: sla_targets().rules()[target_rules[k]] due target_due[k] (provisional
