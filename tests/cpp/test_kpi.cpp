@@ -112,8 +112,9 @@ TEST(KpiMetrics, HandComputedPerAgent) {
   EXPECT_EQ(metric(t, 0, "sla_first_response_24h"), 1);
   EXPECT_EQ(metric(t, 0, "sla_closure_3_workdays"), 1);
   EXPECT_TRUE(std::isnan(metric(t, 0, "repurchase_rate")));  // column absent
-  // Goals with data: response_rate, frt/art/aht online and phone met (7); fcr, escalation, csat, survey, nps missed (5).
-  EXPECT_NEAR(metric(t, 0, "targets_met_rate"), 7.0 / 12, 1e-12);
+  // Goals with data: response_rate, frt/art/aht online and phone met (7); fcr, escalation, csat, survey, nps and
+  // 001's satisfaction ≥ 90% (satisfied_rate 0.5; DOM-KPI-8) missed (6).
+  EXPECT_NEAR(metric(t, 0, "targets_met_rate"), 7.0 / 13, 1e-12);
 
   EXPECT_EQ(t.label(1, kpi::dimension::agent), "B");
   EXPECT_EQ(metric(t, 1, "response_rate"), 0.5);
