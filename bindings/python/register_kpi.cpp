@@ -307,6 +307,13 @@ void register_kpi(py::module_& m) {
                                                                              : py::object(py::none()));
           },
           "None, or {metric, at_least, window}: window is the months counted (None: the whole record)")
+      .def_property_readonly(
+          "service_star",
+          [](const kpi::scorecard& s) -> py::object {
+            if (!s.flags.service_star_min_tickets) return py::none();
+            return py::dict(py::arg("min_tickets") = *s.flags.service_star_min_tickets);
+          },
+          "None, or {min_tickets}: the card flags each month's service stars (002 §7.3)")
       .def_property_readonly("inputs",
                              [](const kpi::scorecard& s) {
                                std::vector<std::string> out;
@@ -349,19 +356,50 @@ void register_kpi(py::module_& m) {
               out[py::str(s.items[k].id)] = col;
             }
             std::vector<double> bonus, total;
-            std::vector<bool> retrain, promotion, disciplinary;
+            std::vector<bool> retrain, promotion, disciplinary, star_csat, star_fcr;
             for (const auto& r : res) {
               bonus.push_back(r.bonus), total.push_back(r.total);
               retrain.push_back(r.retrain), promotion.push_back(r.promotion), disciplinary.push_back(r.disciplinary);
+              star_csat.push_back(r.star_csat), star_fcr.push_back(r.star_fcr);
             }
             out["bonus"] = bonus;
             out["total"] = total;
             out["retrain"] = retrain;
             out["promotion"] = promotion;
             out["disciplinary_review"] = disciplinary;
+            if (s.flags.service_star_min_tickets) {
+              out["star_csat"] = star_csat;
+              out["star_fcr"] = star_fcr;
+            }
             return out;
           },
           py::arg("subjects"), py::arg("periods"), py::arg("metrics"), py::arg("inputs"));
+
+  m.attr("default_star_min_tickets") = kpi::default_star_min_tickets;
+  m.def(
+      "service_stars",
+      [](const std::vector<std::string>& subjects, const std::vector<std::int64_t>& periods,
+         const std::map<std::string, std::vector<double>>& metrics, int min_tickets) {
+        const std::size_t n = subjects.size();
+        if (periods.size() != n) throw error("service stars: periods and subjects differ in length");
+        std::vector<kpi::scorecard_row> rows(n);
+        for (std::size_t i = 0; i < n; ++i) {
+          rows[i].subject = subjects[i];
+          rows[i].period_start = periods[i];
+          for (const auto& kv : metrics) {
+            if (kv.second.size() != n) throw kpi::column_error(kv.first, -1, "length differs from the subjects");
+            rows[i].metrics[kv.first] = kv.second[i];
+          }
+        }
+        py::list out;
+        for (const auto& star : kpi::service_stars(rows, min_tickets))
+          out.append(py::dict(py::arg("period") = star.period_start, py::arg("award") = kpi::to_string(star.award),
+                              py::arg("metric") = kpi::metric_of(star.award), py::arg("value") = star.value,
+                              py::arg("subjects") = star.subjects));
+        return out;
+      },
+      py::arg("subjects"), py::arg("periods"), py::arg("metrics"), py::arg("min_tickets"),
+      "002 §7.3's monthly service stars: per period, {period, award (csat/fcr), metric, value, subjects}");
 
   m.def(
       "qc_sample",

@@ -106,7 +106,8 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report import run
 
-    return run(args.records, args.inputs, args.html, sys.stdout, rules_dir=args.rules, scorecard=args.scorecard)
+    return run(args.records, args.inputs, args.html, sys.stdout, rules_dir=args.rules, scorecard=args.scorecard,
+               targets=args.targets)
 
 
 def _cmd_graph(args: argparse.Namespace) -> int:
@@ -346,6 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="rules directory whose KPI targets and scorecard to use (default: the shipped ones)")
     report.add_argument("--scorecard", metavar="NAME", default="smart-counter-monthly",
                         help="which scorecard of the rules directory to show (default: smart-counter-monthly)")
+    report.add_argument("--targets", metavar="NAME", default="service-kpis",
+                        help="which targets of the rules directory to measure against (default: service-kpis; "
+                             "the shipped rules also have fresh-food-team) / 使用哪组 KPI 目标")
     report.set_defaults(handler=_cmd_report)
 
     # kefu calendar SUBCOMMAND: calendar tools; more subcommands go beside `notice`.

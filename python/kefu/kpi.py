@@ -26,11 +26,14 @@ import numpy as np
 import pandas as pd
 
 from ._core import ColumnError, KpiTable, KpiTargets, Scorecard, TimeZone, kpi_columns
+from ._core import default_star_min_tickets as DEFAULT_STAR_MIN_TICKETS
 from ._core import qc_sample as _qc_sample
+from ._core import service_stars as _service_stars
 
 __all__ = [
     "COLUMNS", "DIMENSIONS", "INSTANT_COLUMNS", "KpiResult", "LABEL_COLUMNS", "NUMBER_COLUMNS", "default_scorecard",
-    "default_targets", "evaluate", "kpis", "partial", "qc_sample", "read_records", "scorecard", "to_frame",
+    "DEFAULT_STAR_MIN_TICKETS", "default_targets", "evaluate", "kpis", "partial", "qc_sample", "read_records", "scorecard",
+    "service_stars", "to_frame",
 ]
 
 # The records columns come from the C++ column table (kefu/kpi/records.hpp, KEFU_KPI_COLUMNS): one dict per
@@ -55,9 +58,16 @@ def _rules_dir() -> Path:
     return default_rules_dir()
 
 
-def default_targets() -> KpiTargets:
-    """The shipped DOM-KPI-1 targets (rules/kpi/targets.yaml)."""
-    return KpiTargets.load(_rules_dir() / "kpi" / "targets.yaml")
+#: The shipped targets files by name (rules/kpi/).
+SHIPPED_TARGETS = {"service-kpis": "targets.yaml", "fresh-food-team": "targets-fresh-food.yaml"}
+
+
+def default_targets(name: str = "service-kpis") -> KpiTargets:
+    """Shipped targets: ``service-kpis`` (rules/kpi/targets.yaml: DOM-KPI-1, 001's satisfaction) or
+    ``fresh-food-team`` (rules/kpi/targets-fresh-food.yaml: 003's team targets, DOM-KPI-4)."""
+    if name not in SHIPPED_TARGETS:
+        raise ValueError(f"no shipped targets {name!r} (expected {' or '.join(SHIPPED_TARGETS)})")
+    return KpiTargets.load(_rules_dir() / "kpi" / SHIPPED_TARGETS[name])
 
 
 def default_scorecard(name: str = "monthly") -> Scorecard:
@@ -330,6 +340,24 @@ def scorecard(records: Records, card: Scorecard | str = "monthly", inputs: pd.Da
     out = card.evaluate(m[subject].astype(str).tolist(), periods, metrics, input_cols)
     frame = pd.DataFrame({subject: m[subject].astype(str), "month": months, **out})
     return frame.set_index([subject, "month"])
+
+
+def service_stars(records: Records, min_tickets: int = DEFAULT_STAR_MIN_TICKETS, by: str = "agent",
+                  zone: Any = DEFAULT_ZONE, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Monthly service stars (002 §7.3 月度服务之星, DOM-KPI-8): per month, the agents (or teams, ``by``) with the
+    highest mean CSAT and those with the highest first-contact resolution rate. Eligible for CSAT: at least
+    ``min_tickets`` rated tickets in the month; for FCR: at least ``min_tickets`` tickets (default 20, so that a
+    few lucky tickets do not win). One row per star: ``month`` (YYYY-MM), ``award`` (``csat`` or ``fcr``), the
+    subject, ``value`` (csat_mean or fcr_rate); ties give a row each, a month with nobody eligible none."""
+    if by not in ("agent", "team"):
+        raise ValueError(f"service stars are per agent or per team, not {by!r}")
+    m = kpis(records, by=[by], period="month", targets=None, zone=zone, columns=columns).reset_index()
+    periods = m["period"].to_numpy(dtype="datetime64[D]").astype(np.int64).tolist()
+    metrics = {c: m[c].astype(float).tolist() for c in ("tickets", "survey_return_rate", "csat_mean", "fcr_rate")}
+    stars = _service_stars(m[by].astype(str).tolist(), periods, metrics, min_tickets)
+    rows = [{"month": np.datetime64(s["period"], "D").astype("datetime64[M]").astype(str), "award": s["award"],
+             by: subject, "value": s["value"]} for s in stars for subject in s["subjects"]]
+    return pd.DataFrame(rows, columns=["month", "award", by, "value"])
 
 
 def qc_sample(records: Records, rate: float = 0.2, seed: int = 0, zone: Any = DEFAULT_ZONE,

@@ -148,6 +148,9 @@ def provisional_notes(records: pd.DataFrame, targets: Any = None) -> list[str]:
     return notes
 
 
+#: Scorecard columns that are flags, not points.
+FLAG_COLUMNS = ("retrain", "promotion", "disciplinary_review", "star_csat", "star_fcr")
+
 #: The scorecard the report shows when a rules directory has several: seed 000 Table 1's.
 REPORT_SCORECARD = "smart-counter-monthly"
 
@@ -162,26 +165,38 @@ def build(records: pd.DataFrame, agent_inputs: pd.DataFrame, card: Scorecard | s
     by_team = kk.kpis(records, by="team", targets=targets)
     scores = kk.scorecard(records, card, agent_inputs, targets=targets)
     month = sorted(set(scores.index.get_level_values("month")))[-1]
-    return {"by_channel": by_channel, "by_team": by_team, "card": scores, "card_name": card.name, "month": month,
+    star_rule = card.service_star or {"min_tickets": kk.DEFAULT_STAR_MIN_TICKETS}
+    stars = kk.service_stars(records, min_tickets=star_rule["min_tickets"])
+    return {"stars": star_table(stars, sorted(set(scores.index.get_level_values("month")))),
+            "star_min_tickets": star_rule["min_tickets"],
+            "by_channel": by_channel, "by_team": by_team, "card": scores, "card_name": card.name, "month": month,
             "provisional": provisional_notes(records, targets), "disciplinary": card.disciplinary_review,
             "waits": wait_columns(targets)}
 
 
-def kpi_files(rules: "Policy | str | Path", out: TextIO, scorecard: str = REPORT_SCORECARD) -> tuple[KpiTargets, Scorecard]:
+#: The targets the report measures against when a rules directory has several: the service KPIs (DOM-KPI-1).
+REPORT_TARGETS = "service-kpis"
+
+
+def kpi_files(rules: "Policy | str | Path", out: TextIO, scorecard: str = REPORT_SCORECARD,
+              targets: str = REPORT_TARGETS) -> tuple[KpiTargets, Scorecard]:
     """The targets and the scorecard a report uses for a rules directory (or the ``Policy`` already loaded from
-    it): its own, loaded and checked with it (``Policy.kpi_targets`` / ``.scorecards``), the scorecard by name.
+    it): its own, loaded and checked with it (``Policy.kpi_targets`` / ``.scorecards``), both by name.
     Where it has no KPI files, the shipped ones are used and a note says so: never silently."""
     policy = rules if isinstance(rules, Policy) else Policy.load(rules)
     rules_dir = policy.directory
-    if len(policy.kpi_targets) > 1:
-        raise ValueError(f"rules directory {rules_dir} has {len(policy.kpi_targets)} targets files "
-                         f"({', '.join(sorted(policy.kpi_targets))}): a report uses one")
-    if policy.kpi_targets:
-        targets = next(iter(policy.kpi_targets.values()))
+    goals = policy.kpi_targets
+    if targets in goals:
+        chosen = goals[targets]
+    elif goals:
+        raise ValueError(f"rules directory {rules_dir} has no targets {targets!r} (it has "
+                         f"{', '.join(sorted(goals))}): name one with --targets "
+                         f"/ 规则目录中没有目标 {targets!r}，请用 --targets 指定")
     else:
-        targets = kk.default_targets()
-        print(f"note: {rules_dir} has no targets file: the shipped targets '{targets.name}' are used "
+        chosen = kk.default_targets(targets)
+        print(f"note: {rules_dir} has no targets file: the shipped targets '{chosen.name}' are used "
               f"/ 规则目录中没有 targets 文件，使用内置目标", file=out)
+    targets = chosen
     cards = policy.scorecards
     if scorecard in cards:
         card = cards[scorecard]
@@ -195,6 +210,30 @@ def kpi_files(rules: "Policy | str | Path", out: TextIO, scorecard: str = REPORT
         print(f"note: {rules_dir} has no scorecard file: the shipped scorecard '{card.name}' is used "
               f"/ 规则目录中没有 scorecard 文件，使用内置评分卡", file=out)
     return targets, card
+
+
+#: The service-star table's columns: the award, its heading in English and Chinese.
+STAR_COLUMNS = [("csat", "highest CSAT / 满意度最高", "{}"), ("fcr", "highest FCR / 一次解决率最高", "{}")]
+
+
+def star_table(stars: pd.DataFrame, months: Sequence[str]) -> pd.DataFrame:
+    """Per month, the service stars of each award as text, "A07 (4.71)", ties "A03, A11 (93.0%)"; a month with
+    no agent eligible for an award says so (002 §7.3, DOM-KPI-8)."""
+    rows = {}
+    for month in months:
+        row = {}
+        for award, pattern in (("csat", "{:.2f}"), ("fcr", "{:.1%}")):
+            won = stars[(stars["month"] == month) & (stars["award"] == award)]
+            row[award] = (f"{', '.join(won['agent'])} ({pattern.format(won['value'].iloc[0])})" if len(won)
+                          else "none eligible / 无人达标")
+        rows[month] = row
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["csat", "fcr"])
+
+
+def _star_heading(parts: dict[str, Any]) -> str:
+    n = parts["star_min_tickets"]
+    return (f"Monthly service stars / 月度服务之星 (002 §7.3; agents with at least {n} tickets, rated tickets for CSAT "
+            f"/ 至少{n}张工单，满意度按已评价工单计)")
 
 
 def _disciplinary_text(parts: dict[str, Any]) -> str:
@@ -226,7 +265,9 @@ def write_text(parts: dict[str, Any], out: TextIO) -> None:
     print(_text_table(parts["by_team"], SHOWN, "team"), file=out)
     month = parts["month"]
     card = parts["card"].xs(month, level="month").sort_values("total", ascending=False)
-    cols = [(c, c, "{:.1f}") for c in card.columns if c not in ("retrain", "promotion", "disciplinary_review")]
+    cols = [(c, c, "{:.1f}") for c in card.columns if c not in FLAG_COLUMNS]
+    print(f"\n{_star_heading(parts)}", file=out)
+    print(_text_table(parts["stars"], STAR_COLUMNS, "month"), file=out)
     print(f"\nScorecard {parts['card_name']} {month}", file=out)
     print(_text_table(card, cols, "agent"), file=out)
     for flag, what in [("retrain", "retrain (bottom 10%)"), ("disciplinary_review", _disciplinary_text(parts))]:
@@ -254,9 +295,8 @@ def write_html(parts: dict[str, Any], records: pd.DataFrame, path: Path) -> None
         return f"<table><tr><th></th>{head}</tr>{''.join(body)}</table>"
 
     card = parts["card"].xs(parts["month"], level="month").sort_values("total", ascending=False)
-    card_cols = [(c, c.replace("_", " "), "{:.1f}") for c in card.columns
-                 if c not in ("retrain", "promotion", "disciplinary_review")]
-    flags = card[["retrain", "promotion", "disciplinary_review"]]
+    card_cols = [(c, c.replace("_", " "), "{:.1f}") for c in card.columns if c not in FLAG_COLUMNS]
+    flags = card[[c for c in FLAG_COLUMNS if c in card.columns]]
     flagged = "".join(f"<li>{html.escape(str(a))}: {', '.join(f for f in flags.columns if flags.loc[a, f])}</li>"
                       for a in flags.index if flags.loc[a].any())
     page = f"""<!doctype html>
@@ -277,6 +317,7 @@ Green: goal met, red: missed (rules/kpi/targets.yaml). Formulas: docs/kpis.md.</
 <img alt="SLA attainment by channel" src="{pics['sla']}">
 <h2>Queue wait by channel / 各渠道排队等待</h2>{table(by_channel.metrics[by_channel.metrics["queue_waits"] > 0], parts["waits"])}
 <h2>By team</h2>{table(parts['by_team'], SHOWN)}
+<h2>{html.escape(_star_heading(parts))}</h2>{table(parts["stars"], STAR_COLUMNS)}
 <h2>Scorecard {html.escape(parts['card_name'])} {parts['month']}</h2>
 <img alt="Scorecard per agent" src="{pics['scorecard']}">
 {table(card, card_cols)}
@@ -287,7 +328,8 @@ Green: goal met, red: missed (rules/kpi/targets.yaml). Formulas: docs/kpis.md.</
 
 
 def run(records_path: str | Path | None, inputs_path: str | Path | None, html_path: str | Path | None,
-        out: TextIO, rules_dir: "Policy | str | Path | None" = None, scorecard: str = REPORT_SCORECARD) -> int:
+        out: TextIO, rules_dir: "Policy | str | Path | None" = None, scorecard: str = REPORT_SCORECARD,
+        targets: str = REPORT_TARGETS) -> int:
     """The report of `records_path` (default: the shipped records). With `rules_dir`, its KPI targets and
     scorecard (kpi_files); without, the shipped ones."""
     from . import default_data_path
@@ -295,8 +337,10 @@ def run(records_path: str | Path | None, inputs_path: str | Path | None, html_pa
     records = kk.read_records(records_path or default_data_path("records.csv"))
     inputs = pd.read_csv(inputs_path or default_data_path("agent_inputs.csv"))
     if rules_dir is not None:
-        targets, card = kpi_files(rules_dir, out, scorecard)
-        parts = build(records, inputs, card, targets)
+        goals, card = kpi_files(rules_dir, out, scorecard, targets)
+        parts = build(records, inputs, card, goals)
+    elif targets != REPORT_TARGETS:
+        parts = build(records, inputs, "monthly", kk.default_targets(targets))
     else:
         parts = build(records, inputs)
     write_text(parts, out)

@@ -373,7 +373,8 @@ scorecard_ptr compile_scorecard(const kefu::detail::yaml_file& f) {
     }
   }
   if (const YAML::Node flags = doc["flags"]) {
-    static constexpr std::array<const char*, 3> fkeys = {"retrain_bottom", "promotion", "disciplinary_review"};
+    static constexpr std::array<const char*, 4> fkeys = {"retrain_bottom", "promotion", "disciplinary_review",
+                                                         "service_star"};
     r.check_keys(flags, fkeys, "`flags`");
     if (flags["retrain_bottom"]) {
       const double v = r.number(flags["retrain_bottom"], "retrain_bottom", true);
@@ -410,6 +411,20 @@ scorecard_ptr compile_scorecard(const kefu::detail::yaml_file& f) {
                "disciplinary_review sums '" + metric + "' over " +
                    (window ? std::to_string(*window) + " months" : std::string("the whole record (window: all)")) +
                    ", but it is not a count: give `window: 1 month` to judge each month alone");
+    }
+    if (const YAML::Node star = flags["service_star"]) {
+      // 002 §7.3 月度服务之星 (DOM-KPI-8): `service_star: {}` takes the default minimum.
+      static constexpr std::array<const char*, 1> skeys = {"min_tickets"};
+      r.check_keys(star, skeys, "`service_star`");
+      sc->flags.service_star_min_tickets = default_star_min_tickets;
+      if (star["min_tickets"]) {
+        const double n = r.number(star["min_tickets"], "min_tickets");
+        if (n < 1 || n > 1000000 || n != std::floor(n))
+          r.fail(star["min_tickets"], "min_tickets must be a whole number of tickets from 1 to 1000000, not '" +
+                                          r.text(star["min_tickets"], "min_tickets") + "' (default " +
+                                          std::to_string(default_star_min_tickets) + ")");
+        sc->flags.service_star_min_tickets = static_cast<int>(n);
+      }
     }
   }
   return sc;

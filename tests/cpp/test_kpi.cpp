@@ -112,8 +112,9 @@ TEST(KpiMetrics, HandComputedPerAgent) {
   EXPECT_EQ(metric(t, 0, "sla_first_response_24h"), 1);
   EXPECT_EQ(metric(t, 0, "sla_closure_3_workdays"), 1);
   EXPECT_TRUE(std::isnan(metric(t, 0, "repurchase_rate")));  // column absent
-  // Goals with data: response_rate, frt/art/aht online and phone met (7); fcr, escalation, csat, survey, nps missed (5).
-  EXPECT_NEAR(metric(t, 0, "targets_met_rate"), 7.0 / 12, 1e-12);
+  // Goals with data: response_rate, frt/art/aht online and phone met (7); fcr, escalation, csat, survey, nps and
+  // 001's satisfaction ≥ 90% (satisfied_rate 0.5; DOM-KPI-8) missed (6).
+  EXPECT_NEAR(metric(t, 0, "targets_met_rate"), 7.0 / 13, 1e-12);
 
   EXPECT_EQ(t.label(1, kpi::dimension::agent), "B");
   EXPECT_EQ(metric(t, 1, "response_rate"), 0.5);
@@ -681,7 +682,7 @@ TEST(KpiScorecard, RetrainAndPromotionFlags) {
       // agent0 meets every goal with the best CSAT each month; agent1 only in March.
       const bool star = a == 0 || (a == 1 && m == 2);
       r.metrics = {{"targets_met_rate", star ? 1.0 : 0.5}, {"csat_mean", star ? 4.9 : 4.0 + a * 0.01},
-                   {"upheld_complaints", 0}};
+                   {"upheld_complaints", 0}, {"tickets", 40}, {"survey_return_rate", 0.5}, {"fcr_rate", 0.8}};
       r.inputs = {{"exam_score", 50.0 + a}, {"commendations", 0}};
       rows.push_back(r);
     }
@@ -693,6 +694,74 @@ TEST(KpiScorecard, RetrainAndPromotionFlags) {
     const bool bottom = (i % 10 == 1 && !march) || (i % 10 == 2 && march);
     EXPECT_EQ(res[i].retrain, bottom) << res[i].subject << " " << i << " " << res[i].total;
   }
+}
+
+TEST(KpiScorecard, ServiceStarsAreTheMonthsHighestCsatAndFcrAmongTheEligible) {
+  // DOM-KPI-8 (002 §7.3 月度服务之星): per month the highest csat_mean and the highest fcr_rate win, ties all
+  // listed, among agents measured on at least min_tickets tickets (rated tickets for CSAT).
+  const std::int64_t jan = kefu::to_days(boost::gregorian::date(2026, 1, 1));
+  const std::int64_t feb = kefu::to_days(boost::gregorian::date(2026, 2, 1));
+  const auto row = [](std::string who, std::int64_t month, double tickets, double rated, double csat, double fcr) {
+    kpi::scorecard_row r;
+    r.subject = std::move(who);
+    r.period_start = month;
+    r.metrics = {{"tickets", tickets}, {"survey_return_rate", rated / tickets}, {"csat_mean", csat}, {"fcr_rate", fcr},
+                 {"targets_met_rate", 1}, {"upheld_complaints", 0}};
+    r.inputs = {{"exam_score", 80}, {"commendations", 0}};
+    return r;
+  };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<kpi::scorecard_row> rows = {
+      row("lucky", jan, 3, 1, 5.0, 1.0),       // one 5-star rating, 3 tickets all solved: too few for either
+      row("B", jan, 40, 20, 4.6, 0.90),         // CSAT 4.6 on 20 rated tickets
+      row("A", jan, 50, 19, 4.8, 0.90),         // higher CSAT but 19 rated tickets: FCR star only (tie with B)
+      row("C", jan, 30, 25, 4.6, 0.85),         // ties B on CSAT
+      row("A", feb, 60, 30, 4.2, 0.95),
+      row("B", feb, 60, 30, nan, 0.70),         // no ratings: not a CSAT candidate
+  };
+  const auto stars = kpi::service_stars(rows, 20);
+  ASSERT_EQ(stars.size(), 4u);
+  EXPECT_EQ(stars[0].period_start, jan);
+  EXPECT_EQ(stars[0].award, kpi::star_award::csat);
+  EXPECT_EQ(stars[0].value, 4.6);
+  EXPECT_EQ(stars[0].subjects, (std::vector<std::string>{"B", "C"}));
+  EXPECT_EQ(stars[1].award, kpi::star_award::fcr);
+  EXPECT_EQ(stars[1].value, 0.90);
+  EXPECT_EQ(stars[1].subjects, (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(stars[2].period_start, feb);
+  EXPECT_EQ(stars[2].subjects, (std::vector<std::string>{"A"}));  // CSAT 4.2: B has none
+  EXPECT_EQ(stars[3].subjects, (std::vector<std::string>{"A"}));  // FCR 95%
+  // With a minimum of 1 ticket the lucky agent wins both awards of January.
+  const auto any = kpi::service_stars(rows, 1);
+  EXPECT_EQ(any[0].subjects, (std::vector<std::string>{"lucky"}));
+  EXPECT_EQ(any[1].subjects, (std::vector<std::string>{"lucky"}));
+  // Nobody eligible: no award that month.
+  EXPECT_TRUE(kpi::service_stars(rows, 100).empty());
+  EXPECT_EQ(kefu_test::error_of([&] { kpi::service_stars(rows, 0); }),
+            "service star: min_tickets must be a whole number of at least 1, got 0 (e.g. 20)");
+
+  // The shipped agent scorecard flags them (service_star: {min_tickets: 20}).
+  const auto sc = kpi::load_scorecard_file(std::string(KEFU_TEST_RULES_DIR) + "/kpi/scorecard-agent.yaml");
+  ASSERT_EQ(sc->flags.service_star_min_tickets, std::optional<int>(20));
+  const auto res = kpi::evaluate(*sc, rows);
+  std::vector<std::string> csat, fcr;
+  for (const auto& r : res) {
+    if (r.star_csat) csat.push_back(r.subject + "@" + std::to_string(r.period_start - jan));
+    if (r.star_fcr) fcr.push_back(r.subject + "@" + std::to_string(r.period_start - jan));
+  }
+  EXPECT_EQ(csat, (std::vector<std::string>{"B@0", "C@0", "A@31"}));
+  EXPECT_EQ(fcr, (std::vector<std::string>{"B@0", "A@0", "A@31"}));
+}
+
+TEST(KpiScorecard, ServiceStarMinimumIsAWholeNumberOfTickets) {
+  const std::string head =
+      "scorecard: s\nitems:\n  - {id: a, weight: 100, value: csat_mean, full: 5}\nflags:\n  service_star: ";
+  EXPECT_EQ(kpi::load_scorecard_string(head + "{}\n", "s.yaml")->flags.service_star_min_tickets,
+            std::optional<int>(kpi::default_star_min_tickets));
+  EXPECT_EQ(kefu_test::error_of([&] { kpi::load_scorecard_string(head + "{min_tickets: 0.5}\n", "s.yaml"); }),
+            "s.yaml:5:31: min_tickets must be a whole number of tickets from 1 to 1000000, not '0.5' (default 20)");
+  EXPECT_EQ(kefu_test::error_of([&] { kpi::load_scorecard_string(head + "{min_ticket: 5}\n", "s.yaml"); }),
+            "s.yaml:5:18: unknown key 'min_ticket' in `service_star` (expected min_tickets) (did you mean 'min_tickets'?)");
 }
 
 TEST(KpiScorecard, UpheldComplaintsCountOverTheWholeRecordByDefault) {

@@ -229,7 +229,8 @@ TEST(LoadingPath, KpiFilesLoadAndAreCheckedWithTheirDirectory) {
   scratch_dir dir;
   const std::string rules = dir.copy_of(KEFU_TEST_RULES_DIR);
   const auto p = kr::triage_policy::load_directory(rules);
-  ASSERT_EQ(p->kpi_targets().size(), 1u);
+  ASSERT_EQ(p->kpi_targets().size(), 2u);  // service-kpis and 003's fresh-food-team (DOM-KPI-4)
+  EXPECT_EQ(p->kpi_targets().at("fresh-food-team")->where.file, rules + "/kpi/targets-fresh-food.yaml");
   const auto& targets = *p->kpi_targets().at("service-kpis");
   EXPECT_EQ(targets.where.file, rules + "/kpi/targets.yaml");
   const auto closure = std::find_if(targets.sla.begin(), targets.sla.end(), [](const auto& s) { return s.name == "closure_3_workdays"; });

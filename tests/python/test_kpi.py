@@ -57,7 +57,8 @@ def test_hand_computed_per_agent():
     assert a["nps"] == 0
     assert a["qc_mean"] == 70 and a["qc_pass_rate"] == 0.5
     assert a["frt_mean[online]"] == 30
-    assert a["targets_met_rate"] == pytest.approx(7 / 12)
+    # 7 of 12 goals met before 001 §1.2's satisfaction ≥ 90% (DOM-KPI-8), which A misses (satisfied_rate 0.5).
+    assert a["targets_met_rate"] == pytest.approx(7 / 13)
     b = m.loc["B"]
     assert b["response_rate"] == 0.5 and b["frt_within_target"] == 0 and math.isnan(b["reopen_rate"])
 
@@ -606,3 +607,109 @@ def test_error_ids():
     with pytest.raises(kefu.PolicyError) as e:
         kefu.Scorecard.from_string("scorecard: s\nitems:\n  - {id: a, weight: 90, value: csat_mean, full: 5}\n")
     assert e.value.id == "kefu.kpi.scorecard"
+
+
+def _stars_by_pandas(records: pd.DataFrame, min_tickets: int) -> pd.DataFrame:
+    """002 §7.3's monthly service stars written out with pandas: per local month (+08:00), the agents with the
+    highest CSAT among those with ≥ min_tickets rated tickets, and the highest FCR among those with ≥ min_tickets
+    tickets; ties all win."""
+    d = records.assign(month=records["created_at"].dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m"),
+                       agent=records["agent"].astype(str))
+    d["fcr"] = d["resolved_at"].notna() & (d["contacts"] <= 1) & (d["reopened"] == 0)
+    g = d.groupby(["month", "agent"]).agg(tickets=("ticket_id", "size"), rated=("csat", "count"),
+                                          csat_sum=("csat", "sum"), fcr=("fcr", "sum")).reset_index()
+    g["csat"] = g["csat_sum"] / g["rated"]
+    g["fcr"] = g["fcr"] / g["tickets"]
+    rows = []
+    for month, m in g.groupby("month"):
+        for award, measured in (("csat", "rated"), ("fcr", "tickets")):
+            eligible = m[m[measured] >= min_tickets]
+            best = eligible[award].max()
+            rows += [(month, award, a, best) for a in sorted(eligible.loc[eligible[award] == best, "agent"])]
+    return pd.DataFrame(rows, columns=["month", "award", "agent", "value"])
+
+
+def test_monthly_service_stars_agree_with_pandas(records):
+    """DOM-KPI-8 (002 §7.3 月度服务之星): each month's highest CSAT and highest first-contact resolution, ties
+    listed, among agents with at least 20 tickets (rated ones for CSAT), so that a lucky ticket does not win."""
+    assert kk.DEFAULT_STAR_MIN_TICKETS == 20
+    ours = kk.service_stars(records)
+    theirs = _stars_by_pandas(records, 20)
+    assert ours[["month", "award", "agent"]].values.tolist() == theirs[["month", "award", "agent"]].values.tolist()
+    np.testing.assert_allclose(ours["value"], theirs["value"], rtol=1e-12)
+    assert len(ours) >= 8 and set(ours["month"]) == {"2025-12", "2026-01", "2026-02", "2026-03"}
+
+    # One agent with a single five-star ticket, first contact solved: a star only without the minimum.
+    lucky = records.iloc[[0]].copy()
+    lucky["agent"] = pd.Categorical(["Z99"])
+    lucky["csat"], lucky["contacts"], lucky["reopened"] = 5.0, 1, 0
+    lucky["resolved_at"] = lucky["created_at"] + pd.Timedelta(minutes=5)
+    more = pd.concat([records.astype({"agent": str}), lucky.astype({"agent": str})], ignore_index=True)
+    month = lucky["created_at"].dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m").iloc[0]
+    assert "Z99" not in set(kk.service_stars(more)["agent"])
+    anyone = kk.service_stars(more, min_tickets=1)
+    won = anyone[anyone["month"] == month].groupby("award")["agent"].apply(list).to_dict()
+    assert "Z99" in won["csat"] and "Z99" in won["fcr"]   # with others at 5.0 / 100% on a few tickets
+    assert anyone.values.tolist() == _stars_by_pandas(more, 1).values.tolist()
+    with pytest.raises(kefu.Error, match=r"^service star: min_tickets must be a whole number of at least 1, got 0 \(e\.g\. 20\)$"):
+        kk.service_stars(records, min_tickets=0)
+
+
+def test_agent_scorecard_flags_the_service_stars(records):
+    """The shipped agent scorecard (002 §7.3) flags each month's stars: star_csat and star_fcr (DOM-KPI-8)."""
+    card = kk.default_scorecard("agent")
+    assert card.service_star == {"min_tickets": 20}
+    assert kk.default_scorecard("monthly").service_star is None
+    sc = kk.scorecard(records, card, pd.read_csv(REPO / "examples" / "data" / "agent_inputs.csv"))
+    theirs = _stars_by_pandas(records, 20)
+    for award in ("csat", "fcr"):
+        flagged = sorted(sc.index[sc[f"star_{award}"]], key=lambda k: (k[1], k[0]))
+        expected = [(a, m) for m, a in theirs.loc[theirs["award"] == award, ["month", "agent"]].values.tolist()]
+        assert flagged == sorted(expected, key=lambda k: (k[1], k[0]))
+
+
+def test_satisfaction_target_of_001(records):
+    """DOM-KPI-8 (001 §1.2 服务满意度目标90%以上): the shipped targets want ratings of 4 stars and up ≥ 90%; a
+    group meets it exactly when pandas finds ≥ 90% of its ratings at 4 or 5."""
+    assert [g for g in kk.default_targets().goals if g[0] == "satisfied_rate"] == [("satisfied_rate", ">=", 0.9, "≥ 90%")]
+    r = kk.evaluate(records, by="agent", period="month")
+    d = records.assign(month=records["created_at"].dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m"),
+                       agent=records["agent"].astype(str))
+    rated = d[d["csat"].notna()]
+    share = (rated["csat"] >= 4).groupby([rated["agent"], rated["month"]]).mean()
+    ours = r.outcomes["satisfied_rate"].rename(lambda k: k.strftime("%Y-%m") if hasattr(k, "strftime") else k)
+    assert {k: v for k, v in ours.items()} == {k: ("met" if v >= 0.9 else "missed") for k, v in share.items()}
+    assert {"met", "missed"} <= set(ours)
+
+
+def test_fresh_food_team_targets_of_003(records):
+    """DOM-KPI-4 (003: 标准执行率95%, 标准知晓率98%, 标准化解决率92%, 平均响应3分钟): the shipped fresh-food-team
+    targets, judged per month on the fresh team's records against the same rates computed with pandas."""
+    fresh = kk.default_targets("fresh-food-team")
+    assert [(m, c, t) for m, c, _, t in fresh.goals] == [
+        ("standard_execution_rate", ">=", "≥ 95%"), ("standard_awareness_rate", ">=", "≥ 98%"),
+        ("standard_resolution_rate", ">=", "≥ 92%"), ("art", "<=", "≤ 3min")]
+    assert [g[2] for g in fresh.goals] == pytest.approx([0.95, 0.98, 0.92, 180])
+    team = records[records["team"] == "fresh"]
+    # The synthetic records carry no standard flags: every month has "no data" for 003's three rates.
+    assert set(kk.evaluate(team, by="team", period="month", targets=fresh).outcomes["standard_execution_rate"]) == {"no data"}
+    i = np.arange(len(team))   # flags that put the months on both sides of the goals
+    team = team.assign(standard_executed=(i % 19 != 0).astype(float), standard_known=np.where(i % 7 == 0, np.nan, i % 45 != 1),
+                       standard_resolved=(i % 13 != 0).astype(float))
+    r = kk.evaluate(team, by="team", period="month", targets=fresh)
+    d = team.assign(month=team["created_at"].dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m"))
+    expected = {}
+    for month, m in d.groupby("month"):
+        values = {"standard_execution_rate": m["standard_executed"].dropna().mean(),
+                  "standard_awareness_rate": m["standard_known"].dropna().mean(),
+                  "standard_resolution_rate": m["standard_resolved"].dropna().mean(),
+                  "art": m["response_seconds"].sum() / m["responses"].sum()}
+        goals = {"standard_execution_rate": 0.95, "standard_awareness_rate": 0.98, "standard_resolution_rate": 0.92}
+        expected[month] = {k: ("met" if (v <= 180 if k == "art" else v >= goals[k]) else "missed")
+                           for k, v in values.items()}
+    ours = {p.strftime("%Y-%m"): {g: str(row[g]) for g in row.index} for (_, p), row in r.outcomes.iterrows()}
+    assert ours == expected
+    outcomes = {o for month in expected.values() for o in month.values()}
+    assert outcomes == {"met", "missed"}
+    with pytest.raises(ValueError, match=r"^no shipped targets 'fresh' \(expected service-kpis or fresh-food-team\)$"):
+        kk.default_targets("fresh")

@@ -49,7 +49,23 @@ def test_report_tables_and_html(tmp_path, capsys):
     assert online.split()[1:] == ["1063", "31", "s", "66.6%", "30.5%", "2.6%", "0.3%"]
     # DOM-KPI-6: the flag says what it counts, over the whole record by default.
     assert ("disciplinary review (≥5 upheld_complaints, the whole record / 全部记录) / 纪律审查: " in out)
+    # DOM-KPI-8 (002 §7.3 月度服务之星): each month's highest CSAT and highest FCR, as pandas finds them.
+    import kefu.kpi as kk
+    from test_kpi import _stars_by_pandas
+
+    heading = ("Monthly service stars / 月度服务之星 (002 §7.3; agents with at least 20 tickets, rated tickets for CSAT "
+               "/ 至少20张工单，满意度按已评价工单计)")
+    block = out[out.index(heading):out.index("\nScorecard ")].strip().splitlines()
+    assert block[1].split() == ["month", "highest", "CSAT", "/", "满意度最高", "highest", "FCR", "/", "一次解决率最高"]
+    stars = _stars_by_pandas(kk.read_records(DATA / "records.csv"), 20)
+    assert len(block) == 3 + stars["month"].nunique() == 7  # heading, column names, rule, one line per month
+    for line, (month, m) in zip(block[3:], stars.groupby("month")):
+        csat, fcr = m[m["award"] == "csat"], m[m["award"] == "fcr"]
+        assert line.split(None, 1)[0] == month
+        assert f"{', '.join(csat['agent'])} ({csat['value'].iloc[0]:.2f})" in line, line
+        assert f"{', '.join(fcr['agent'])} ({fcr['value'].iloc[0]:.1%})" in line, line
     text = page.read_text(encoding="utf-8")
+    assert html.escape(heading) in text
     assert "Queue wait by channel / 各渠道排队等待" in text
     assert text.count("data:image/png;base64,") == 3
     assert "SLA attainment by channel" in text and "Scorecard per agent" in text
@@ -117,3 +133,19 @@ def test_report_and_demo_use_the_kpi_files_of_the_rules_directory_given(tmp_path
     assert f"note: {rules} has no targets file: the shipped targets 'service-kpis' are used" in out
     assert f"note: {rules} has no scorecard file: the shipped scorecard 'smart-counter-monthly' is used" in out
     assert out.split("KPIs by channel", 1)[1] == shipped.split("KPIs by channel", 1)[1]
+
+
+def test_report_measures_against_the_targets_named(tmp_path, capsys):
+    """`--targets NAME` picks one of the rules directory's targets files (DOM-KPI-4: 003's fresh-food-team)."""
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", rules)
+    assert main(["report", "--rules", str(rules), "--targets", "fresh-food-team"]) == 0
+    _, line = _missed(capsys.readouterr().out)
+    goals = {g.split(":", 1)[1] for g in line.split(": ", 1)[1].split(", ")}
+    assert goals and goals <= {"standard_execution_rate", "standard_awareness_rate", "standard_resolution_rate", "art"}
+    assert main(["report", "--rules", str(rules), "--targets", "fresh"]) == 1
+    assert capsys.readouterr().err == (
+        f"kefu: error: rules directory {rules} has no targets 'fresh' (it has fresh-food-team, service-kpis): "
+        "name one with --targets / 规则目录中没有目标 'fresh'，请用 --targets 指定\n")

@@ -117,7 +117,7 @@ def test_the_shipped_rules_lint_clean_and_load():
     findings = lint([RULES])
     assert [str(f) for f in findings if f.severity == "error"] == []
     policy = kefu.Policy.load(RULES)
-    assert sorted(policy.kpi_targets) == ["service-kpis"]
+    assert sorted(policy.kpi_targets) == ["fresh-food-team", "service-kpis"]  # DOM-KPI-4: 003's team targets
     assert sorted(policy.scorecards) == ["ecommerce-agent-monthly", "ecommerce-supervisor-monthly", "smart-counter-monthly"]
 
 
@@ -155,7 +155,7 @@ def test_kefu_rules_loads_the_directory_it_lists(rules_copy: Path, capsys):
 
     assert main(["rules", str(rules_copy)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[-1] == "loaded: 8 policies, 1 targets, 3 scorecards, 659 rule-test cases passed"
+    assert out.splitlines()[-1] == "loaded: 8 policies, 2 targets, 3 scorecards, 659 rule-test cases passed"
     BROKEN["scorecard: weights sum to 105"][0](rules_copy)
     assert main(["rules", str(rules_copy)]) == 1
     err = capsys.readouterr().err

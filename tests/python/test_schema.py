@@ -896,6 +896,8 @@ KEY_PROBES = {
     "scorecard: bonus": ("scorecard", SCORECARD_HEAD + "bonus:\n  - {id: b, value: input.b, bogus_key: 1}\n", "#/$defs/bonus"),
     "scorecard: flags": ("scorecard", SCORECARD_HEAD + "flags:\n  bogus_key: 1\n", "#/properties/flags"),
     "scorecard: promotion": ("scorecard", SCORECARD_HEAD + "flags:\n  promotion: {months: 3, bogus_key: 1}\n", "#/properties/flags/properties/promotion"),
+    "scorecard: service_star": ("scorecard", SCORECARD_HEAD + "flags:\n  service_star: {min_tickets: 20, bogus_key: 1}\n",
+                                "#/properties/flags/properties/service_star"),
     "scorecard: disciplinary_review": ("scorecard", SCORECARD_HEAD + "flags:\n  disciplinary_review: {bogus_key: 1}\n", "#/properties/flags/properties/disciplinary_review"),
     "vocabulary: top level": ("vocabulary", "facts: f\nbogus_key: 1\nfields:\n  a: int\n", "#"),
     "vocabulary: field": ("vocabulary", "facts: f\nfields:\n  a: {type: int, bogus_key: 1}\n", "#/$defs/fact_field"),

@@ -10,6 +10,8 @@
 // attainment metric at or above its goal and the ranking metric in the top ⌈p·n⌉, `disciplinary`
 // when a count (upheld complaints) summed over a window of months ending with the row's reaches its limit
 // (seed 004 §3.10; DOM-KPI-6: by default every month up to the row's, the whole retained record).
+// Service stars (seed 002 §7.3 月度服务之星, DOM-KPI-8): per month, the subjects with the highest CSAT and
+// the highest first-contact resolution among those measured on at least `min_tickets` tickets; ties all win.
 #pragma once
 
 #include <kefu/detail/civil.hpp>
@@ -85,6 +87,8 @@ struct scorecard_flags {
   /// every month of the records up to the row's (the whole retained record, the default: 004 §3.10 names
   /// no period); 1 = the month alone.
   std::optional<int> disciplinary_window_months;
+  /// `service_star: {min_tickets: N}`: flag each month's service stars (nullopt = no such flag).
+  std::optional<int> service_star_min_tickets;
 };
 
 struct scorecard {
@@ -117,6 +121,28 @@ struct scorecard_result {
   bool retrain = false;
   bool promotion = false;
   bool disciplinary = false;
+  bool star_csat = false;  ///< a service star of the month for CSAT (highest csat_mean)
+  bool star_fcr = false;   ///< a service star of the month for first-contact resolution (highest fcr_rate)
+};
+
+/// How many tickets a subject's month needs before it can be a service star, unless set otherwise: fewer
+/// and a few lucky tickets would win (a single 5-star rating is a CSAT of 5.0).
+inline constexpr int default_star_min_tickets = 20;
+
+/// The two awards of 002 §7.3's monthly service star.
+enum class star_award : std::uint8_t { csat, fcr };
+
+inline const char* to_string(star_award a) noexcept { return a == star_award::csat ? "csat" : "fcr"; }
+/// The metric an award goes by: csat_mean or fcr_rate.
+inline const char* metric_of(star_award a) noexcept { return a == star_award::csat ? "csat_mean" : "fcr_rate"; }
+
+/// One award of one month: the subjects (sorted) sharing the highest value of the award's metric among the
+/// eligible ones. No eligible subject in the month: no entry.
+struct service_star {
+  std::int64_t period_start = 0;  ///< first day of the month
+  star_award award = star_award::csat;
+  double value = 0;                   ///< the winning csat_mean or fcr_rate
+  std::vector<std::string> subjects;  ///< every subject with that value (ties listed)
 };
 
 namespace detail {
@@ -173,6 +199,51 @@ inline std::int64_t month_ordinal(std::int64_t day) noexcept {
 }
 
 }  // namespace detail
+
+/// The service stars of each month of `rows` (rows are one subject's month; several months may be mixed),
+/// by month then award (CSAT first). Eligible for CSAT: a subject whose month has at least `min_tickets`
+/// rated tickets (tickets × survey_return_rate); for FCR: at least `min_tickets` tickets. Rows whose metric
+/// is missing (NaN) are not eligible. Rows need the metrics tickets, survey_return_rate, csat_mean, fcr_rate.
+inline std::vector<service_star> service_stars(const std::vector<scorecard_row>& rows, int min_tickets) {
+  if (min_tickets < 1)
+    throw error("service star: min_tickets must be a whole number of at least 1, got " + std::to_string(min_tickets) +
+                    " (e.g. " + std::to_string(default_star_min_tickets) + ")",
+                {}, {}, "kefu.kpi.scorecard");
+  const auto get = [&](const scorecard_row& r, const char* name) {
+    const auto it = r.metrics.find(name);
+    if (it == r.metrics.end())
+      throw error(std::string("service star: no KPI metric '") + name + "' for " + r.subject, {}, {}, "kefu.kpi.scorecard");
+    return it->second;
+  };
+  std::map<std::int64_t, std::vector<std::size_t>> by_month;
+  for (std::size_t i = 0; i < rows.size(); ++i) by_month[rows[i].period_start].push_back(i);
+  std::vector<service_star> out;
+  for (const auto& [month, idx] : by_month)
+    for (const star_award award : {star_award::csat, star_award::fcr}) {
+      service_star star;
+      star.period_start = month;
+      star.award = award;
+      bool any = false;
+      for (const auto i : idx) {
+        const double tickets = get(rows[i], "tickets");
+        // Rated tickets are an integer; the rate is rated / tickets, so rounding undoes the division.
+        const double measured = award == star_award::csat ? std::round(tickets * get(rows[i], "survey_return_rate")) : tickets;
+        const double v = get(rows[i], metric_of(award));
+        if (std::isnan(v) || std::isnan(measured) || measured < min_tickets) continue;
+        if (!any || v > star.value) {
+          star.value = v;
+          star.subjects.clear();
+          any = true;
+        }
+        if (v == star.value) star.subjects.push_back(rows[i].subject);
+      }
+      if (!any) continue;
+      std::sort(star.subjects.begin(), star.subjects.end());
+      star.subjects.erase(std::unique(star.subjects.begin(), star.subjects.end()), star.subjects.end());
+      out.push_back(std::move(star));
+    }
+  return out;
+}
 
 /// Scores every row and sets the flags (rows of several periods may be mixed; ranks are per period).
 inline std::vector<scorecard_result> evaluate(const scorecard& sc, const std::vector<scorecard_row>& rows) {
@@ -257,6 +328,12 @@ inline std::vector<scorecard_result> evaluate(const scorecard& sc, const std::ve
       }
       out[i].promotion = ok;
     }
+  if (sc.flags.service_star_min_tickets)
+    for (const auto& star : service_stars(rows, *sc.flags.service_star_min_tickets))
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        if (rows[i].period_start == star.period_start &&
+            std::binary_search(star.subjects.begin(), star.subjects.end(), rows[i].subject))
+          (star.award == star_award::csat ? out[i].star_csat : out[i].star_fcr) = true;
   return out;
 }
 
