@@ -174,6 +174,31 @@ py::list column_table() {
 
 }  // namespace
 
+namespace {
+/// Scorecard rows from columns (one entry per subject and period); every column as long as the subjects.
+std::vector<kpi::scorecard_row> scorecard_rows(const char* what, const std::vector<std::string>& subjects,
+                                               const std::vector<std::int64_t>& periods,
+                                               const std::map<std::string, std::vector<double>>& metrics,
+                                               const std::map<std::string, std::vector<double>>* inputs) {
+  const std::size_t n = subjects.size();
+  if (periods.size() != n) throw error(std::string(what) + ": periods and subjects differ in length");
+  std::vector<kpi::scorecard_row> rows(n);
+  auto fill = [n](const std::map<std::string, std::vector<double>>& columns, std::vector<kpi::scorecard_row>& out, bool metric) {
+    for (const auto& kv : columns) {
+      if (kv.second.size() != n) throw kpi::column_error(kv.first, -1, "length differs from the subjects");
+      for (std::size_t i = 0; i < n; ++i) (metric ? out[i].metrics : out[i].inputs)[kv.first] = kv.second[i];
+    }
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    rows[i].subject = subjects[i];
+    rows[i].period_start = periods[i];
+  }
+  fill(metrics, rows, true);
+  if (inputs) fill(*inputs, rows, false);
+  return rows;
+}
+}  // namespace
+
 void register_kpi(py::module_& m) {
   m.def("kpi_columns", &column_table,
         "The KPI records columns, one dict per column: name, kind (label, instant, number, flag), need (required, "
@@ -333,22 +358,7 @@ void register_kpi(py::module_& m) {
           [](const kpi::scorecard& s, const std::vector<std::string>& subjects, const std::vector<std::int64_t>& periods,
              const std::map<std::string, std::vector<double>>& metrics,
              const std::map<std::string, std::vector<double>>& inputs) {
-            const std::size_t n = subjects.size();
-            if (periods.size() != n) throw error("scorecard: periods and subjects differ in length");
-            std::vector<kpi::scorecard_row> rows(n);
-            for (std::size_t i = 0; i < n; ++i) {
-              rows[i].subject = subjects[i];
-              rows[i].period_start = periods[i];
-              for (const auto& kv : metrics) {
-                if (kv.second.size() != n) throw kpi::column_error(kv.first, -1, "length differs from the subjects");
-                rows[i].metrics[kv.first] = kv.second[i];
-              }
-              for (const auto& kv : inputs) {
-                if (kv.second.size() != n) throw kpi::column_error(kv.first, -1, "length differs from the subjects");
-                rows[i].inputs[kv.first] = kv.second[i];
-              }
-            }
-            const auto res = kpi::evaluate(s, rows);
+            const auto res = kpi::evaluate(s, scorecard_rows("scorecard", subjects, periods, metrics, &inputs));
             py::dict out;
             for (std::size_t k = 0; k < s.items.size(); ++k) {
               std::vector<double> col;
@@ -380,17 +390,7 @@ void register_kpi(py::module_& m) {
       "service_stars",
       [](const std::vector<std::string>& subjects, const std::vector<std::int64_t>& periods,
          const std::map<std::string, std::vector<double>>& metrics, int min_tickets) {
-        const std::size_t n = subjects.size();
-        if (periods.size() != n) throw error("service stars: periods and subjects differ in length");
-        std::vector<kpi::scorecard_row> rows(n);
-        for (std::size_t i = 0; i < n; ++i) {
-          rows[i].subject = subjects[i];
-          rows[i].period_start = periods[i];
-          for (const auto& kv : metrics) {
-            if (kv.second.size() != n) throw kpi::column_error(kv.first, -1, "length differs from the subjects");
-            rows[i].metrics[kv.first] = kv.second[i];
-          }
-        }
+        const auto rows = scorecard_rows("service stars", subjects, periods, metrics, nullptr);
         py::list out;
         for (const auto& star : kpi::service_stars(rows, min_tickets))
           out.append(py::dict(py::arg("period") = star.period_start, py::arg("award") = kpi::to_string(star.award),

@@ -23,7 +23,8 @@ def test_typed_package_ships_stubs():
 def test_stubs_name_every_public_native_symbol():
     stub = (Path(kefu.__file__).parent / "_core.pyi").read_text()
     public = [n for n in dir(kefu._core) if not n.startswith("_")]
-    missing = [n for n in public if f"class {n}" not in stub and f"def {n}" not in stub]
+    declared = {line.split(":")[0] for line in stub.splitlines() if ":" in line and line.split(":")[0].isidentifier()}
+    missing = [n for n in public if f"class {n}" not in stub and f"def {n}" not in stub and n not in declared]
     assert missing == []
 
 
