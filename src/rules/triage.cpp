@@ -523,11 +523,11 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
     const auto& masks = rule_actions_[which];
     if (masks.empty()) return;
     auto add = [&](std::int64_t rule, std::uint64_t mask) {
-      for (std::size_t k = 0; k < 64; ++k)  // (mask >> 64 would be undefined)
-        if (((mask >> k) & 1) && !((asked_mask >> k) & 1)) {
-          asked_mask |= std::uint64_t(1) << k;
-          asked.emplace_back(which, rule, k);
-        }
+      for (std::uint64_t fresh = mask & ~asked_mask; fresh; fresh &= fresh - 1) {  // each new code, lowest first
+        const auto k = static_cast<std::size_t>(__builtin_ctzll(fresh));
+        asked.emplace_back(which, rule, k);
+      }
+      asked_mask |= mask;
     };
     if (d.matched.empty()) add(-1, masks.back());
     for (const auto m : d.matched) add(m, masks[m]);
