@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <unordered_map>
 
 namespace py = pybind11;
@@ -61,24 +62,6 @@ std::vector<py_triage> triage_records(const triage_ptr& t, std::vector<kr::recor
   return out;
 }
 
-/// Texts as codes into the distinct ones (most rows share a few combinations of rule ids).
-class text_codes {
- public:
-  std::int32_t code(const std::string& text) {
-    const auto it = codes_.find(text);
-    if (it != codes_.end()) return it->second;
-    const auto k = static_cast<std::int32_t>(distinct_.size());
-    distinct_.push_back(text);
-    codes_.emplace(text, k);
-    return k;
-  }
-  const std::vector<std::string>& distinct() const noexcept { return distinct_; }
-
- private:
-  std::unordered_map<std::string, std::int32_t> codes_;
-  std::vector<std::string> distinct_;
-};
-
 /// A pandas text column from codes into `distinct` (−1: missing): the column pandas would make of the texts
 /// themselves (its default string dtype), built by one `take` instead of one Python str per row.
 py::object coded_column(const std::vector<std::string>& distinct, const std::int32_t* codes, std::size_t n) {
@@ -90,22 +73,83 @@ py::object coded_column(const std::vector<std::string>& distinct, const std::int
   return py::module_::import("pandas").attr("Series")(values).attr("array").attr("take")(index, py::arg("allow_fill") = true);
 }
 
-/// Row i's ids of `rules` for the rule indices in [offsets[i], offsets[i + 1]), comma-joined.
-py::object joined_ids(const std::vector<kr::rule>& rules, const std::vector<std::int64_t>& offsets,
-                      const std::vector<std::int32_t>& indices) {
-  const std::size_t n = offsets.size() - 1;
-  text_codes texts;
-  std::vector<std::int32_t> codes(n);
-  std::string text;
-  for (std::size_t i = 0; i < n; ++i) {
-    text.clear();
-    for (auto k = offsets[i]; k < offsets[i + 1]; ++k) {
-      if (!text.empty()) text += ',';
-      text += rules[static_cast<std::size_t>(indices[static_cast<std::size_t>(k)])].id;
-    }
-    codes[i] = texts.code(text);
+/// A pandas column of lists of text from codes into `distinct` (each a list of texts): pyarrow's
+/// list<string> when pyarrow is there (one `take`; lists come back as Python lists, `explode` works), else an
+/// object column with a fresh list per row. Lists stay lists: the same values TriageResult gives one at a time.
+py::object list_column(const std::vector<std::vector<std::string>>& distinct, const std::vector<std::int32_t>& codes) {
+  const std::size_t n = codes.size();
+  py::list values;
+  for (const auto& d : distinct) {
+    py::list one;
+    for (const auto& text : d) one.append(py::str(text));
+    values.append(std::move(one));
   }
-  return coded_column(texts.distinct(), codes.data(), n);
+  py::object pa;
+  try {
+    pa = py::module_::import("pyarrow");
+  } catch (const py::error_already_set&) {
+    py::array_t<py::object> out(static_cast<py::ssize_t>(n));  // no pyarrow: lists as objects
+    for (std::size_t i = 0; i < n; ++i) {
+      py::list fresh = values[static_cast<std::size_t>(codes[i])].cast<py::list>();
+      out.mutable_at(static_cast<py::ssize_t>(i)) = py::list(fresh);
+    }
+    return std::move(out);
+  }
+  py::array_t<std::int32_t> index(static_cast<py::ssize_t>(n));
+  std::copy(codes.begin(), codes.end(), index.mutable_data());
+  const py::object lists = pa.attr("array")(values, py::arg("type") = pa.attr("list_")(pa.attr("string")()));
+  return py::module_::import("pandas").attr("arrays").attr("ArrowExtensionArray")(lists.attr("take")(index));
+}
+
+/// Row i's ids of `rules` for the rule indices in [offsets[i], offsets[i + 1]), as a list column; rows that
+/// fire the same rules share one list.
+py::object rule_id_lists(const std::vector<kr::rule>& rules, const std::vector<std::int64_t>& offsets,
+                         const std::vector<std::int32_t>& indices) {
+  const std::size_t n = offsets.size() - 1;
+  std::map<std::vector<std::int32_t>, std::int32_t> by_rules;
+  std::vector<std::vector<std::string>> distinct;
+  std::vector<std::int32_t> codes(n);
+  std::vector<std::int32_t> key;
+  for (std::size_t i = 0; i < n; ++i) {
+    key.assign(indices.begin() + offsets[i], indices.begin() + offsets[i + 1]);
+    auto it = by_rules.find(key);
+    if (it == by_rules.end()) {
+      std::vector<std::string> ids;
+      for (const auto k : key) ids.push_back(rules[static_cast<std::size_t>(k)].id);
+      distinct.push_back(std::move(ids));
+      it = by_rules.emplace(key, static_cast<std::int32_t>(distinct.size() - 1)).first;
+    }
+    codes[i] = it->second;
+  }
+  return list_column(distinct, codes);
+}
+
+/// A set column (a mask per row over `names`) as a list column, each distinct mask spelled once; names in
+/// bit order.
+template <class Mask>
+py::object mask_lists(const std::vector<Mask>& masks, const std::vector<std::string>& names) {
+  std::vector<std::vector<std::string>> distinct;
+  std::vector<std::int32_t> codes(masks.size());
+  std::unordered_map<std::uint64_t, std::int32_t> by_mask;
+  std::uint64_t last_mask = 0;
+  std::int32_t last_code = -1;
+  for (std::size_t i = 0; i < masks.size(); ++i) {
+    const auto mask = static_cast<std::uint64_t>(masks[i]);
+    if (last_code < 0 || mask != last_mask) {
+      auto it = by_mask.find(mask);
+      if (it == by_mask.end()) {
+        std::vector<std::string> spelled;
+        for (std::size_t k = 0; k < names.size() && k < 64; ++k)
+          if ((mask >> k) & 1) spelled.push_back(names[k]);
+        distinct.push_back(std::move(spelled));
+        it = by_mask.emplace(mask, static_cast<std::int32_t>(distinct.size() - 1)).first;
+      }
+      last_mask = mask;
+      last_code = it->second;
+    }
+    codes[i] = last_code;
+  }
+  return list_column(distinct, codes);
 }
 
 /// Instants (seconds since 1970-01-01Z; `set` false: NaT) as a pandas datetime array in `tzinfo`, microseconds.
@@ -134,22 +178,9 @@ py::object columns_frame(const kr::triage_policy& t, const kr::triage_columns& c
   auto values_of = [&](const char* fact) -> const std::vector<std::string>& { return t.facts()[t.fact_slot(fact)].values; };
   py::dict d;
   d["risk_level"] = coded_column(values_of("risk_level"), c.risk_level.data(), n);
-  d["risk_signals"] = joined_ids(t.risk().rules(), c.signal_offsets, c.signal_rules);
+  d["risk_signals"] = rule_id_lists(t.risk().rules(), c.signal_offsets, c.signal_rules);
   d["tier"] = coded_column(values_of("tier"), c.tier.data(), n);
-  // A set column (a mask per row) as text, each distinct mask spelled once.
-  auto mask_column = [&](const auto& masks, auto&& text_of) {
-    text_codes texts;
-    std::unordered_map<std::uint64_t, std::int32_t> by_mask;
-    std::vector<std::int32_t> codes(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto mask = static_cast<std::uint64_t>(masks[i]);
-      auto it = by_mask.find(mask);
-      if (it == by_mask.end()) it = by_mask.emplace(mask, texts.code(text_of(masks[i]))).first;
-      codes[i] = it->second;
-    }
-    return coded_column(texts.distinct(), codes.data(), n);
-  };
-  d["owners"] = mask_column(c.owners, [&](std::int64_t m) { return kr::owners_text(t, m); });
+  d["owners"] = mask_lists(c.owners, t.tiers().outputs()[t.tiers().output_index("owners")].values);
   d["first_response_due"] = due_column(c.first_response_due, nullptr, tzinfo);
   d["resolution_due"] = due_column(c.resolution_due, nullptr, tzinfo);
   d["follow_up_due"] = due_column(c.follow_up_due, &c.follow_up_required, tzinfo);
@@ -168,9 +199,13 @@ py::object columns_frame(const kr::triage_policy& t, const kr::triage_columns& c
                                        n);  // −1 (the default): missing
     d["refund_reason"] = coded_column(refund.reasons, rule_codes.data(), n);
   }
-  d["tier_rules"] = joined_ids(t.escalation().rules(), c.tier_rule_offsets, c.tier_rules);
-  d["target_rules"] = joined_ids(t.sla_targets().rules(), c.target_offsets, c.target_rules);
-  d["actions"] = mask_column(c.actions, [&](std::uint64_t m) { return t.actions_text(m); });
+  d["tier_rules"] = rule_id_lists(t.escalation().rules(), c.tier_rule_offsets, c.tier_rules);
+  d["target_rules"] = rule_id_lists(t.sla_targets().rules(), c.target_offsets, c.target_rules);
+  {
+    std::vector<std::string> codes;
+    for (const auto& a : t.action_entries()) codes.push_back(a.code);
+    d["actions"] = mask_lists(c.actions, codes);
+  }
   const py::object frame = py::module_::import("pandas").attr("DataFrame");
   return index ? frame(d, py::arg("index") = index) : frame(d);
 }

@@ -316,9 +316,9 @@ def test_dataframe_of_text_reads_like_a_list_of_typed_dicts(policy):
         out = policy.triage(frame)
         assert list(out["tier"]) == [r.tier for r in listed]
         assert [x if isinstance(x, str) else None for x in out["refund_rule_id"]] == [r.refund.rule_id for r in listed]
-        assert list(out["risk_signals"]) == [",".join(s.rule_id for s in r.risk.signals) for r in listed]
+        assert list(out["risk_signals"]) == [[s.rule_id for s in r.risk.signals] for r in listed]  # lists stay lists
         assert list(out["first_response_due"]) == [r.deadlines.first_response.due for r in listed]
-        assert list(out["tier_rules"]) == [",".join(r.tier_rules) for r in listed]
+        assert list(out["tier_rules"]) == [list(r.tier_rules) for r in listed]
     bad = text.copy()
     bad.loc[7, "business"] = "mal"   # an earlier column, a later row
     bad.loc[3, "channel"] = "phon"   # a later column, the first bad row

@@ -31,10 +31,10 @@ def expect_equal(frame: pd.DataFrame, results: list) -> None:
     """Every column of the columnar triage equals the per-ticket results, row for row."""
     assert len(frame) == len(results)
     assert list(frame["risk_level"]) == [r.risk.level for r in results]
-    assert list(frame["risk_signals"]) == [",".join(s.rule_id for s in r.risk.signals) for r in results]
+    assert list(frame["risk_signals"]) == [[s.rule_id for s in r.risk.signals] for r in results]
     assert list(frame["tier"]) == [r.tier for r in results]
-    assert list(frame["tier_rules"]) == [",".join(r.tier_rules) for r in results]
-    assert list(frame["owners"]) == [",".join(r.owners) for r in results]
+    assert list(frame["tier_rules"]) == [list(r.tier_rules) for r in results]
+    assert list(frame["owners"]) == [list(r.owners) for r in results]
     assert list(frame["first_response_due"]) == [r.deadlines.first_response.due for r in results]
     assert list(frame["resolution_due"]) == [r.deadlines.resolution.due for r in results]
     assert [None if pd.isna(x) else x for x in frame["follow_up_due"]] == [
@@ -46,13 +46,13 @@ def expect_equal(frame: pd.DataFrame, results: list) -> None:
     assert list(frame["refund_decision"]) == [r.refund.decision for r in results]
     assert [x if isinstance(x, str) else None for x in frame["refund_rule_id"]] == [r.refund.rule_id for r in results]
     assert list(frame["refund_reason"]) == [r.refund.reason for r in results]
-    assert list(frame["target_rules"]) == [",".join(t.rule_id for t in r.targets) for r in results]
+    assert list(frame["target_rules"]) == [[t.rule_id for t in r.targets] for r in results]
     provisional = [r.deadlines.first_response.provisional or r.deadlines.resolution.provisional
                    or bool(r.deadlines.follow_up and r.deadlines.follow_up.provisional)
                    or any(t.provisional for t in r.targets) for r in results]
     assert list(frame["deadlines_provisional"]) == provisional
     catalogue = kefu.default_policy().policies["actions"].inputs[0].values  # the column lists codes in its order
-    assert list(frame["actions"]) == [",".join(sorted((a.code for a in r.actions), key=catalogue.index)) for r in results]
+    assert list(frame["actions"]) == [sorted((a.code for a in r.actions), key=catalogue.index) for r in results]
 
 
 def test_a_dataframe_a_table_and_a_dict_of_columns_triage_as_the_rows_do(policy, rows):
@@ -99,7 +99,7 @@ def test_arrow_backed_text_with_missing_values_takes_the_default(policy):
     out = policy.triage_columns({"business": ["mall"] * 3, "channel": ["phone"] * 3, "category": ["consultation"] * 3,
                                  "received_at": [dt.datetime(2026, 3, 2, 10, tzinfo=CST)] * 3, "text": texts})
     assert list(out["risk_level"]) == ["high", "normal", "normal"]
-    assert list(out["risk_signals"]) == ["RISK-MEDIA", "", ""]
+    assert list(out["risk_signals"]) == [["RISK-MEDIA"], [], []]
 
 
 def test_errors_name_the_first_bad_row_and_the_fact(policy, rows):
