@@ -44,7 +44,7 @@ pybind11::object triage_result_object(std::shared_ptr<kefu::rules::triage_policy
 using policy_ptr = std::shared_ptr<kefu::rules::policy>;
 policy_ptr unconst(std::shared_ptr<const kefu::rules::policy> p);
 /// DecisionPolicy.evaluate_columns: a kefu.DecisionColumns for a DataFrame, a dict of columns or a list of dicts.
-pybind11::object evaluate_columns(const policy_ptr& p, pybind11::handle data);
+pybind11::object evaluate_columns(const policy_ptr& p, pybind11::handle data, bool strict);
 /// DecisionPolicy.keyword_sets: name → kefu.KeywordSet (each keeps its policy alive).
 pybind11::dict keyword_sets_of(const policy_ptr& p);
 

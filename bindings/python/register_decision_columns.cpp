@@ -143,9 +143,9 @@ struct py_decision_columns {
 
 }  // namespace
 
-py::object evaluate_columns(const policy_ptr& p, py::handle data) {
+py::object evaluate_columns(const policy_ptr& p, py::handle data, bool strict) {
   py_decision_columns out{p, {}, py::none(), {}, {}, {}, {}};
-  out.m = decide_columns(*p, data, out.index);
+  out.m = decide_columns(*p, data, out.index, strict);
   out.build();
   return py::cast(std::move(out));
 }

@@ -287,11 +287,19 @@ void register_policy(py::module_& m) {
           "This policy pinned to the version in force at `when` (itself when it has no versions or is pinned).")
       .def(
           "evaluate",
-          [](const py::object& self, py::handle facts, bool trace) -> py::object {
+          [](const py::object& self, py::handle facts, bool trace, bool strict) -> py::object {
             const auto p = self.cast<policy_ptr>();
             if (is_frame(facts)) {
               if (trace) throw py::value_error("trace is for one decision at a time; explain rows one by one");
-              const auto ds = evaluate_rows(p, facts.attr("to_dict")("records"));
+              py::object inputs = py::reinterpret_borrow<py::object>(facts);
+              if (!strict) {  // the frame's other columns are not the policy's business
+                const policy_rows reader(policy_target{p.get()});
+                py::list keep;
+                for (auto c : facts.attr("columns"))
+                  if (dict_find(reader.slots, c.ptr())) keep.append(c);
+                inputs = facts.attr("__getitem__")(keep);
+              }
+              const auto ds = evaluate_rows(p, inputs.attr("to_dict")("records"));
               return decisions_frame(*p, ds, facts.attr("index"));
             }
             if (py::isinstance<py::list>(facts) || py::isinstance<py::tuple>(facts)) {
@@ -304,10 +312,11 @@ void register_policy(py::module_& m) {
             p->evaluate(r, d.decision, trace ? &d.trace : nullptr);
             return py::cast(std::move(d));
           },
-          py::arg("facts"), py::arg("trace") = false,
+          py::arg("facts"), py::arg("trace") = false, py::kw_only(), py::arg("strict") = false,
           "Decide for a dict of facts (a Decision), a list of dicts (a list of Decisions) or a pandas DataFrame (a "
-          "DataFrame of outputs and rule_id, same index). Unknown keys and missing inputs are errors naming the "
-          "field; None/NaN/NaT mean not given. Batches evaluate without the GIL.")
+          "DataFrame of outputs and rule_id, same index). Unknown keys of a dict and missing inputs are errors naming "
+          "the field; a DataFrame's columns that are no input are ignored unless strict=True. None/NaN/NaT mean not "
+          "given. Batches evaluate without the GIL.")
       .def(
           "evaluate_partial",
           [](const policy_ptr& p, py::handle facts) {
@@ -319,10 +328,11 @@ void register_policy(py::module_& m) {
           "the inputs not given (a PartialDecision). With every input given it decides exactly as evaluate().")
       .def("evaluate_many", &evaluate_rows, py::arg("rows"),
            "Decide for many dicts of facts; evaluation runs without the GIL.")
-      .def("evaluate_columns", &evaluate_columns, py::arg("data"),
+      .def("evaluate_columns", &evaluate_columns, py::arg("data"), py::kw_only(), py::arg("strict") = false,
            "Decide for a batch and return the decisions as columns (DecisionColumns). data: a pandas DataFrame, a "
            "dict of input name → column (list, numpy array, pandas Series) or a list of dicts. Values are read "
-           "and refused as evaluate() reads them; errors name the row and the input. Evaluation runs without the GIL.");
+           "and refused as evaluate() reads them; errors name the row and the input. Columns that are no input are "
+           "ignored unless strict=True (a dict in a list is always read strictly). Evaluation runs without the GIL.");
 
   py::class_<kr::reload_result>(m, "ReloadResult", "What a reload did.")
       .def_readonly("swapped", &kr::reload_result::swapped)

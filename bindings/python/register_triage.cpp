@@ -431,11 +431,11 @@ void register_triage(py::module_& m) {
                              "policy name → DecisionPolicy, in triage order (customer-value first, when the directory has it)")
       .def(
           "triage",
-          [](const py::object& self, py::handle facts) -> py::object {
+          [](const py::object& self, py::handle facts, bool strict) -> py::object {
             const auto t = self.cast<triage_ptr>();
             if (is_frame(facts)) {
               py::object index;
-              const auto columns = triage_columns_of(*t, facts, index);
+              const auto columns = triage_columns_of(*t, facts, index, 0, strict);
               return columns_frame(*t, columns, index);
             }
             if (py::isinstance<py::list>(facts) || py::isinstance<py::tuple>(facts))
@@ -444,22 +444,23 @@ void register_triage(py::module_& m) {
             auto record = std::make_shared<kr::record>(reader->read(facts));
             return py::cast(py_triage{t, t->triage(*record), record});
           },
-          py::arg("facts"),
+          py::arg("facts"), py::kw_only(), py::arg("strict") = false,
           "Triage a dict of facts (a TriageResult), a list of dicts (a list) or a pandas DataFrame (a DataFrame of "
-          "results with the same index). Unknown facts and values outside an enum are errors naming the field.")
+          "results with the same index). Unknown facts of a dict and values outside an enum are errors naming the "
+          "field; a DataFrame's columns that are no fact are ignored unless strict=True.")
       .def(
           "triage_columns",
-          [](const triage_ptr& t, py::handle data, std::optional<unsigned> threads) {
+          [](const triage_ptr& t, py::handle data, std::optional<unsigned> threads, bool strict) {
             py::object index;
-            const auto columns = triage_columns_of(*t, data, index, threads.value_or(0));
+            const auto columns = triage_columns_of(*t, data, index, threads.value_or(0), strict);
             return columns_frame(*t, columns, index);
           },
-          py::arg("data"), py::kw_only(), py::arg("threads") = py::none(),
+          py::arg("data"), py::kw_only(), py::arg("threads") = py::none(), py::arg("strict") = false,
           "Triage of many tickets given as columns: a pandas DataFrame, a pyarrow Table or a dict of fact name → "
           "column (numpy arrays, pandas Series, lists). Returns a DataFrame with the columns Policy.triage gives for a "
           "DataFrame (the same index when one was given). Each row is triaged exactly as Policy.triage triages it, "
           "in C++ without the GIL, on `threads` threads (default: one per core); the error is the one the first bad "
-          "row gives, with its row number.")
+          "row gives, with its row number. Columns that are no fact are ignored unless strict=True.")
       .def(
           "triage_partial",
           [](const triage_ptr& t, py::handle facts) {

@@ -328,11 +328,18 @@ def test_unknown_inputs(policy):
     rows = [facts(), dict(facts(), catgory="x")]
     message = "policy 'refund-test': unknown input 'catgory' (did you mean 'category'?)"
     assert errors_of(policy, rows, forms=("rows",)) == ("Error", "row 1: " + message)
-    # A column is not a row: as columns, the input is unknown for the whole batch.
+    # A column is not a row: with strict=True, the input is unknown for the whole batch.
     for data in (as_columns(rows, ["business", "catgory"]), pd.DataFrame({"catgory": ["x"]})):
         with pytest.raises(kefu.Error) as e:
-            policy.evaluate_columns(data)
+            policy.evaluate_columns(data, strict=True)
         assert str(e.value) == message
+    # By default a frame's (or dict's) other columns are ignored: ids, names, notes ride along unread.
+    frame = pd.DataFrame([facts(), facts(claimed_amount="80")])
+    extra = frame.assign(ticket_id=["T-1", "T-2"], catgory="x")
+    assert list(policy.evaluate_columns(extra).rule_id) == list(policy.evaluate_columns(frame).rule_id)
+    assert policy.evaluate(extra).equals(policy.evaluate(frame))
+    with pytest.raises(kefu.Error, match=r"^row 0: policy 'refund-test': unknown input 'ticket_id'"):
+        policy.evaluate(extra, strict=True)
 
 
 def test_evaluation_errors_name_the_row():

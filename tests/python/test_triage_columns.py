@@ -117,6 +117,9 @@ def test_errors_name_the_first_bad_row_and_the_fact(policy, rows):
     with pytest.raises(kefu.Error, match=r"fact 'tier' is derived"):
         policy.triage_columns(frame.assign(tier="L1"))
     with pytest.raises(kefu.Error, match=r"unknown fact 'categroy' \(did you mean 'category'\?\)"):
+        policy.triage_columns(frame.rename(columns={"category": "categroy"}), strict=True)
+    # Not strict (the default), a misspelt column is another column: the fact it should have been is missing.
+    with pytest.raises(kefu.Error, match=r"^row 0: missing fact\(s\) category"):
         policy.triage_columns(frame.rename(columns={"category": "categroy"}))
     with pytest.raises(ValueError, match=r"column 'channel' has 3 values, column 'business' has 2"):
         policy.triage_columns({"business": ["mall", "mall"], "channel": ["phone"] * 3})
@@ -205,10 +208,12 @@ def test_a_frame_is_read_and_refused_as_its_rows_would_be(policy):
     for fact, value in (("text", "a\ud800b"), ("side", "a\ud800b"), ("claimed_amount", "1\ud800")):
         with pytest.raises(kefu.ParseError, match=rf"^row 0: fact '{fact}': the text is not valid Unicode"):
             policy.triage(frame(**{fact: value}))
-    # An unknown column is refused at the first row read; with no rows there is nothing to refuse.
+    # strict=True: an unknown column is refused at the first row read; with no rows there is nothing to refuse.
     with pytest.raises(kefu.Error, match=r"^row 0: unknown fact 'categroy' \(did you mean 'category'\?\)"):
-        policy.triage(frame(categroy="x"))
-    assert len(policy.triage(frame(categroy="x").iloc[:0])) == 0
+        policy.triage(frame(categroy="x"), strict=True)
+    assert len(policy.triage(frame(categroy="x").iloc[:0], strict=True)) == 0
+    # By default other columns are ignored: the triage is the frame's without them.
+    assert policy.triage(frame(categroy="x", agent="a1")).equals(policy.triage(frame()))
 
 
 def test_pyarrow_timestamp_columns_are_read_like_datetimes(policy):

@@ -454,7 +454,7 @@ kr::decision_columns decide_dicts(const kr::policy& policy, const policy_rows& r
 /// the number of rows.
 template <class Rows>
 void read_columns(const Rows& reader, py::handle items, std::vector<input_column>& cols, std::vector<std::size_t>& order,
-                  std::size_t& n) {
+                  std::size_t& n, bool strict) {
   const auto& fields = reader.target.fields();
   column_reader<Rows> columns(reader);
   cols.assign(fields.size(), input_column{});
@@ -463,6 +463,8 @@ void read_columns(const Rows& reader, py::handle items, std::vector<input_column
   std::string first;
   for (auto item : items) {
     const py::tuple kv = item.cast<py::tuple>();
+    // A frame's other columns (ids, names, notes …) are not the policy's business unless strict asks.
+    if (!strict && !dict_find(reader.slots, kv[0].ptr())) continue;
     const std::size_t slot = reader.slot_of(kv[0]);
     const std::string name = fields[slot].name;
     if (cols[slot].given) throw py::value_error("column '" + name + "' is given twice");
@@ -498,7 +500,7 @@ py::object column_items(py::handle data, py::object& index, const char* what) {
 
 }  // namespace
 
-kr::decision_columns decide_columns(const kr::policy& policy, py::handle data, py::object& index) {
+kr::decision_columns decide_columns(const kr::policy& policy, py::handle data, py::object& index, bool strict) {
   const kr::policy* p = &policy;
   const policy_rows reader(policy_target{p});
   if (PyList_Check(data.ptr()) || PyTuple_Check(data.ptr())) return decide_dicts(policy, reader, data);
@@ -509,7 +511,8 @@ kr::decision_columns decide_columns(const kr::policy& policy, py::handle data, p
   std::vector<input_column> cols;
   std::vector<std::size_t> order;
   std::size_t n = 0;
-  read_columns(reader, items, cols, order, n);
+  read_columns(reader, items, cols, order, n, strict);
+  if (order.empty() && index) n = py::len(index);  // a frame of other columns: its rows take the defaults
   return decide(*p, cols, order, n);
 }
 
@@ -521,7 +524,7 @@ struct fact_columns {
   std::vector<input_column> cols;
   std::unique_ptr<kr::batch> batch;
 
-  fact_columns(const kr::triage_policy& t, py::handle data, py::object& index, const char* what) {
+  fact_columns(const kr::triage_policy& t, py::handle data, py::object& index, const char* what, bool strict) {
     const facts_rows reader(triage_target{&t});
     const py::object items = column_items(data, index, what);
     std::vector<std::size_t> order;
@@ -531,7 +534,7 @@ struct fact_columns {
       return;
     }
     try {
-      read_columns(reader, items, cols, order, n);
+      read_columns(reader, items, cols, order, n, strict);
     } catch (const kefu::error& e) {  // an unknown fact: the first row read names it, as a dict would
       kefu::rethrow_with_prefix(e, row_prefix(0));
     }
@@ -543,8 +546,9 @@ struct fact_columns {
 
 }  // namespace
 
-kr::triage_columns triage_columns_of(const kr::triage_policy& t, py::handle data, py::object& index, unsigned threads) {
-  const fact_columns facts(t, data, index, "triage_columns");
+kr::triage_columns triage_columns_of(const kr::triage_policy& t, py::handle data, py::object& index, unsigned threads,
+                                     bool strict) {
+  const fact_columns facts(t, data, index, "triage_columns", strict);
   kr::batch_options options;
   options.threads = threads;
   py::gil_scoped_release release;
@@ -554,7 +558,7 @@ kr::triage_columns triage_columns_of(const kr::triage_policy& t, py::handle data
 kr::triage_changes diff_columns_of(const kr::triage_policy& old_rules, const kr::triage_policy& new_rules, py::handle old_data,
                                    py::handle new_data, const std::vector<std::size_t>& outputs, unsigned threads) {
   py::object index;
-  const fact_columns old_facts(old_rules, old_data, index, "diff_policies");
+  const fact_columns old_facts(old_rules, old_data, index, "diff_policies", false);
   kr::batch_options options;
   options.threads = threads;
   if (new_data.is_none()) {
@@ -562,7 +566,7 @@ kr::triage_changes diff_columns_of(const kr::triage_policy& old_rules, const kr:
     return kr::diff_policies(old_rules, new_rules, *old_facts.batch, outputs, options);
   }
   py::object new_index;
-  const fact_columns new_facts(new_rules, new_data, new_index, "diff_policies");
+  const fact_columns new_facts(new_rules, new_data, new_index, "diff_policies", false);
   if (new_facts.batch->rows() != old_facts.batch->rows())
     throw py::value_error("diff_policies: the new rules' facts have " + std::to_string(new_facts.batch->rows()) +
                           " rows, the old rules' " + std::to_string(old_facts.batch->rows()));
