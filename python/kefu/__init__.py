@@ -132,6 +132,7 @@ __all__ = [
     "notices_to_yaml",
     "parse_date",
     "parse_instant",
+    "read_tickets",
     "replay",
     "scan_rules",
     "statutory_holidays",
@@ -164,6 +165,17 @@ def default_data_path(name: str = "tickets.csv") -> _Path:
 def scan_rules(directory: "str | _Path | None" = None) -> "list[RulesDocument]":
     """Summaries of the rules documents below ``directory`` (default: the shipped rules)."""
     return _scan_rules_directory(default_rules_dir() if directory is None else directory)
+
+
+def read_tickets(path: "str | _Path") -> _Any:
+    """Tickets from a CSV, Parquet or JSON lines file as a pandas DataFrame that triage reads as the file means
+    it: every value as its text (phone numbers keep their leading zeros, amounts stay exact to the fen), empty
+    cells as not given; each fact is parsed by its type in the vocabulary when triaged. ``pd.read_csv`` guesses
+    numbers instead (``13800138000`` becomes an int, ``19.90`` a float), which triage refuses, naming this.
+    (``kefu.tickets.read_tickets`` yields one typed dict per CSV row instead.)"""
+    from .tickets import read_ticket_table as _read
+
+    return _read(path)
 
 
 def diff_policies(old: "Policy | str | _Path", new: "Policy | str | _Path", tickets: _Any) -> _Any:

@@ -299,7 +299,9 @@ def errors_of(policy, rows, forms=("rows", "columns", "frame")):
 
 def test_bad_values_name_the_row_and_input(policy):
     assert errors_of(policy, [facts(), facts(), facts(claimed_amount=100.5)]) == (
-        "ParseError", "row 2: input 'claimed_amount': money cannot be a float (inexact); pass text, a Decimal or kefu.Money")
+        "ParseError", "row 2: input 'claimed_amount': money cannot be a float (inexact); pass text, a Decimal or kefu.Money"
+        " (a CSV read by pandas.read_csv gives floats: read it with kefu.read_tickets(path), or "
+        "pd.read_csv(path, dtype={'claimed_amount': str}))")
     assert errors_of(policy, [facts(), facts(business="malls")]) == (
         "ParseError", "row 1: input 'business': 'malls' is not one of ecommerce, mall, smart_counter, fresh (did you mean 'mall'?)")
     assert errors_of(policy, [facts(has_receipt=1)]) == ("ParseError", "row 0: input 'has_receipt': expected a bool, got int")

@@ -248,3 +248,22 @@ def test_concurrent_first_calls_share_one_row_reader(policy):
     for t in threads:
         t.join()
     assert errors == [] and results == ["L1"] * 800
+
+
+def test_a_csv_read_by_pandas_gets_a_message_that_names_the_fix(policy):
+    """pandas.read_csv guesses numbers: amounts become floats, phone numbers ints. Triage refuses both (an amount
+    must be exact, a phone number keeps its leading zeros) and says how to read the file instead (#14)."""
+    raw = pd.read_csv(kefu.default_data_path())
+    with pytest.raises(kefu.ParseError, match=r"^row 0: input 'claimed_amount': money cannot be a float .*"
+                       r"read it with kefu\.read_tickets\(path\), or pd\.read_csv\(path, dtype=\{'claimed_amount': str\}\)\)$"):
+        policy.triage(raw)
+    amounts_as_text = raw.assign(**{c: raw[c].map(lambda x: None if pd.isna(x) else f"{x:.2f}")
+                                    for c in ("claimed_amount", "order_amount")})
+    with pytest.raises(kefu.ParseError, match=r"^row 0: input 'customer_phone': expected text, got int \(digits read as a "
+                       r"number lose their leading zeros.*dtype=\{'customer_phone': str\}\)\)$"):
+        policy.triage(amounts_as_text)
+    # The way out the message names: the same tiers as the typed rows of kefu.tickets.read_tickets.
+    table = kefu.read_tickets(kefu.default_data_path())
+    assert table["customer_phone"].map(type).eq(str).all() and len(table) == 3000
+    typed = list(read_tickets(kefu.default_data_path()))
+    assert list(policy.triage(table)["tier"]) == [r.tier for r in policy.triage(typed)]

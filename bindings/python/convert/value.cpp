@@ -17,8 +17,8 @@ std::string type_name(py::handle v) { return py::str(py::type::of(v).attr("__nam
 
 /// A Python value to the text form parse_value reads, checking its Python type against the field.
 std::string to_text(const kr::field& f, py::handle v, const kefu::time_zone& zone) {
-  auto wrong = [&](const char* expected) -> std::string {
-    throw kefu::parse_error("input '" + f.name + "': expected " + expected + ", got " + type_name(v), {}, {},
+  auto wrong = [&](const char* expected, const std::string& way_out = {}) -> std::string {
+    throw kefu::parse_error("input '" + f.name + "': expected " + expected + ", got " + type_name(v) + way_out, {}, {},
                             "kefu.rules.type_mismatch");
   };
   if (py::isinstance<py::str>(v)) return v.cast<std::string>();
@@ -44,7 +44,9 @@ std::string to_text(const kr::field& f, py::handle v, const kefu::time_zone& zon
       if (py::isinstance<py::int_>(v)) return py::str(v);
       if (py::isinstance(v, py::module_::import("decimal").attr("Decimal"))) return py::str(v.attr("__format__")("f"));
       if (py::isinstance<py::float_>(v))
-        throw kefu::parse_error("input '" + f.name + "': money cannot be a float (inexact); pass text, a Decimal or kefu.Money",
+        throw kefu::parse_error("input '" + f.name + "': money cannot be a float (inexact); pass text, a Decimal or kefu.Money"
+                                " (a CSV read by pandas.read_csv gives floats: read it with kefu.read_tickets(path), or "
+                                "pd.read_csv(path, dtype={'" + f.name + "': str}))",
                                 {}, {}, "kefu.rules.type_mismatch");
       return wrong("money (kefu.Money, int, Decimal or text)");
     case kr::value_type::duration:
@@ -72,7 +74,12 @@ std::string to_text(const kr::field& f, py::handle v, const kefu::time_zone& zon
       }
       return out;
     }
-    case kr::value_type::text: return wrong("text");
+    case kr::value_type::text:
+      if (py::isinstance<py::int_>(v) || py::isinstance<py::float_>(v) || py::hasattr(v, "__index__"))
+        return wrong("text", " (digits read as a number lose their leading zeros, as pandas.read_csv reads a phone or "
+                             "order number: read the file with kefu.read_tickets(path), or pd.read_csv(path, dtype={'" + f.name +
+                             "': str}))");
+      return wrong("text");
   }
   return {};
 }
