@@ -7,6 +7,7 @@
 #include "register.hpp"
 
 #include <kefu/kpi/kpi.hpp>
+#include <kefu/kpi/training.hpp>
 
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
@@ -217,6 +218,15 @@ void register_kpi(py::module_& m) {
       .def_property_readonly("source", [](const kpi::targets& t) { return t.source; })
       .def_property_readonly("qc_pass_mark", [](const kpi::targets& t) { return t.qc_pass_mark; })
       .def_property_readonly(
+          "training",
+          [](const kpi::targets& t) -> py::object {
+            if (!t.training) return py::none();
+            return py::dict(py::arg("full_marks") = t.training->full_marks, py::arg("pass_mark") = t.training->pass_mark,
+                            py::arg("follow_up_days") = t.training->follow_up_days, py::arg("source") = t.training->source);
+          },
+          "003's training assessment when the file has `training:` (full_marks, pass_mark, follow_up_days, source), "
+          "else None")
+      .def_property_readonly(
           "waiting_bands", [](const kpi::targets& t) { return py::make_tuple(t.wait_bands[0], t.wait_bands[1], t.wait_bands[2]); },
           "the queue-wait bands' upper bounds in seconds: patient, explain, alternatives (past the last: complaint risk)")
       .def_property_readonly("goals",
@@ -400,6 +410,31 @@ void register_kpi(py::module_& m) {
       },
       py::arg("subjects"), py::arg("periods"), py::arg("metrics"), py::arg("min_tickets"),
       "002 §7.3's monthly service stars: per period, {period, award (csat/fcr), metric, value, subjects}");
+
+  m.def(
+      "assess_training",
+      [](const kpi::targets& t, const std::vector<std::tuple<std::string, std::string, std::int64_t, double>>& exams,
+         const std::vector<std::tuple<std::string, std::string, std::int32_t, std::int64_t>>& evaluations, std::int64_t as_of) {
+        if (!t.training)
+          throw kefu::error("targets '" + t.name + "' have no `training:` block (the shipped one is in "
+                            "rules/kpi/targets-fresh-food.yaml, fresh-food-team)", {}, {}, "kefu.kpi.training");
+        std::vector<kpi::exam_result> e;
+        for (const auto& [agent, training, ended, score] : exams) e.push_back({agent, training, ended, score});
+        std::vector<kpi::follow_up_evaluation> v;
+        for (const auto& [agent, training, after, done] : evaluations) v.push_back({agent, training, after, done});
+        py::list out;
+        for (const auto& a : kpi::assess_training(*t.training, e, v, as_of)) {
+          py::list follow_ups;
+          for (const auto& f : a.follow_ups)
+            follow_ups.append(py::make_tuple(f.after_days, f.due, f.done ? py::object(py::int_(*f.done)) : py::object(py::none()),
+                                             kpi::to_string(f.status)));
+          out.append(py::make_tuple(a.passed, follow_ups));
+        }
+        return out;
+      },
+      py::arg("targets"), py::arg("exams"), py::arg("evaluations"), py::arg("as_of"),
+      "Internal (kefu.kpi.training): exams (agent, training, ended day, score) and evaluations (agent, training, "
+      "after_days, done day), days since 1970-01-01; per exam (passed, [(after_days, due, done or None, status)])");
 
   m.def(
       "qc_sample",

@@ -39,6 +39,7 @@
 #include <kefu/kpi/sketch.hpp>
 #include <kefu/kpi/table.hpp>
 #include <kefu/kpi/targets.hpp>
+#include <kefu/kpi/training.hpp>
 
 #include <kefu/ticket/from_triage.hpp>
 #include <kefu/ticket/open.hpp>

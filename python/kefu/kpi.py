@@ -27,13 +27,14 @@ import pandas as pd
 
 from ._core import ColumnError, KpiTable, KpiTargets, Scorecard, TimeZone, kpi_columns
 from ._core import default_star_min_tickets as DEFAULT_STAR_MIN_TICKETS
+from ._core import assess_training as _assess_training
 from ._core import qc_sample as _qc_sample
 from ._core import service_stars as _service_stars
 
 __all__ = [
     "COLUMNS", "DIMENSIONS", "INSTANT_COLUMNS", "KpiResult", "LABEL_COLUMNS", "NUMBER_COLUMNS", "default_scorecard",
     "DEFAULT_STAR_MIN_TICKETS", "default_targets", "evaluate", "kpis", "partial", "qc_sample", "read_records", "scorecard",
-    "service_stars", "to_frame",
+    "service_stars", "to_frame", "training",
 ]
 
 # The records columns come from the C++ column table (kefu/kpi/records.hpp, KEFU_KPI_COLUMNS): one dict per
@@ -358,6 +359,68 @@ def service_stars(records: Records, min_tickets: int = DEFAULT_STAR_MIN_TICKETS,
     rows = [{"month": np.datetime64(s["period"], "D").astype("datetime64[M]").astype(str), "award": s["award"],
              by: subject, "value": s["value"]} for s in stars for subject in s["subjects"]]
     return pd.DataFrame(rows, columns=["month", "award", by, "value"])
+
+
+def _days(frame: pd.DataFrame, column: str, what: str, zone: Any) -> list[int]:
+    """A column of dates (date, datetime, Timestamp, 'YYYY-MM-DD') as local days since 1970-01-01."""
+    if column not in frame:
+        raise ColumnError(f"{what}: column {column!r} is required but missing")
+    values = pd.to_datetime(frame[column], format="mixed")
+    if getattr(values.dt, "tz", None) is not None:  # an aware instant: its local date in the zone
+        values = values.dt.tz_convert(_dt.timezone(_dt.timedelta(seconds=_zone_offset(zone)))).dt.tz_localize(None)
+    missing = values.isna().to_numpy()
+    if missing.any():
+        raise ColumnError(f"{what} row {int(np.argmax(missing))}: column {column!r} has no date")
+    return values.to_numpy(dtype="datetime64[D]").astype(np.int64).tolist()
+
+
+def training(exams: pd.DataFrame, evaluations: pd.DataFrame | None = None, *, as_of: Any,
+             targets: TargetsLike = "fresh-food-team", zone: Any = DEFAULT_ZONE) -> pd.DataFrame:
+    """003's training assessment (培训考核, DOM-KPI-4): each agent's exam against the pass mark (60 of 100) and the
+    follow-up evaluations due 30, 60 and 90 days after the training ends, as of the day ``as_of``.
+
+    ``exams``: columns ``agent``, ``training``, ``ended`` (the day the training ended) and ``score``;
+    ``evaluations`` (optional): ``agent``, ``training``, ``follow_up`` (30, 60 or 90: which one) and ``done`` (the
+    day it was made). The rules come from a targets file's ``training:`` block (default: the shipped
+    ``fresh-food-team``). One row per exam, indexed by (agent, training): ``ended``, ``score``, ``passed``, then
+    for each follow-up N ``follow_up_Nd_due``, ``follow_up_Nd_done`` (NaT until made) and ``follow_up_Nd``
+    (``done``, ``upcoming`` or ``overdue``). Dates are local days (naive). Bad rows raise naming the row
+    (id ``kefu.kpi.training``)."""
+    rules = default_targets(targets) if isinstance(targets, str) and targets in SHIPPED_TARGETS else _targets(targets)
+    if rules is None:
+        raise ValueError("training needs targets with a `training:` block (e.g. 'fresh-food-team')")
+    for c in ("agent", "training", "score"):
+        if c not in exams:
+            raise ColumnError(f"exams: column {c!r} is required but missing")
+    ended = _days(exams, "ended", "exams", zone)
+    scores = pd.to_numeric(exams["score"], errors="coerce").astype(float)
+    exam_rows = list(zip(exams["agent"].astype(str), exams["training"].astype(str), ended, scores.tolist()))
+    evaluation_rows: list[tuple[str, str, int, int]] = []
+    if evaluations is not None and len(evaluations):
+        for c in ("agent", "training", "follow_up"):
+            if c not in evaluations:
+                raise ColumnError(f"evaluations: column {c!r} is required but missing")
+        done = _days(evaluations, "done", "evaluations", zone)
+        evaluation_rows = list(zip(evaluations["agent"].astype(str), evaluations["training"].astype(str),
+                                   evaluations["follow_up"].astype(int).tolist(), done))
+    today = _days(pd.DataFrame({"as_of": [as_of]}), "as_of", "as_of", zone)[0]
+    assessed = _assess_training(rules, exam_rows, evaluation_rows, today)
+
+    def day(d: int | None) -> Any:
+        return pd.NaT if d is None else pd.Timestamp(np.datetime64(d, "D"))
+
+    out: dict[str, Any] = {"ended": [day(d) for d in ended], "score": scores.to_numpy(),
+                           "passed": np.array([p for p, _ in assessed], dtype=bool)}
+    for k, n in enumerate(rules.training["follow_up_days"]):
+        out[f"follow_up_{n}d_due"] = [day(f[k][1]) for _, f in assessed]
+        out[f"follow_up_{n}d_done"] = [day(f[k][2]) for _, f in assessed]
+        out[f"follow_up_{n}d"] = [f[k][3] for _, f in assessed]
+    frame = pd.DataFrame(out, index=pd.MultiIndex.from_arrays(
+        [exams["agent"].astype(str).to_numpy(), exams["training"].astype(str).to_numpy()], names=["agent", "training"]))
+    for c in frame.columns:
+        if c == "ended" or c.endswith(("_due", "_done")):
+            frame[c] = pd.to_datetime(frame[c]).astype("datetime64[s]")
+    return frame
 
 
 def qc_sample(records: Records, rate: float = 0.2, seed: int = 0, zone: Any = DEFAULT_ZONE,

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 namespace kefu::kpi {
 
@@ -125,12 +126,55 @@ std::shared_ptr<const calendar::calendar> find_calendar(const reader& r, const Y
   }
 }
 
+/// 100, 62.5: a number as an author writes it.
+std::string plain_number(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+/// `training: {full_marks: 100, pass_mark: 60, follow_up_days: [30, 60, 90], source: …}` (003).
+training_rules read_training(const reader& r, const YAML::Node& node) {
+  static constexpr std::array<const char*, 4> keys = {"full_marks", "pass_mark", "follow_up_days", "source"};
+  r.check_keys(node, keys, "`training`");
+  training_rules t;
+  t.where = location_of(node, r.f.name);
+  t.source = r.optional_text(node, "source");
+  if (node["full_marks"]) {
+    t.full_marks = r.number(node["full_marks"], "full_marks");
+    if (!(t.full_marks > 0) || t.full_marks > 1000) r.fail(node["full_marks"], "full_marks must be above 0 and at most 1000 (003: 100)");
+  }
+  if (node["pass_mark"]) {
+    t.pass_mark = r.number(node["pass_mark"], "pass_mark");
+    if (t.pass_mark < 0 || t.pass_mark > t.full_marks)
+      r.fail(node["pass_mark"], "pass_mark must be between 0 and full_marks (" + plain_number(t.full_marks) +
+                                    "); 003 passes an exam at 60 of 100");
+  } else if (node["full_marks"]) {
+    r.fail(node, "`training` with full_marks needs its pass_mark too (003: pass_mark 60 of full_marks 100)");
+  }
+  if (const YAML::Node days = node["follow_up_days"]) {
+    if (!days.IsSequence())
+      r.fail(days, "follow_up_days is a list of whole days after the training ends, e.g. [30, 60, 90]");
+    t.follow_up_days.clear();
+    for (const auto& d : days) {
+      const double v = r.number(d, "a follow-up day");
+      if (v != std::floor(v) || v < 1 || v > 3650)
+        r.fail(d, "a follow-up day is a whole number of days from 1 to 3650, not '" + r.text(d, "a follow-up day") + "'");
+      const auto day = static_cast<std::int32_t>(v);
+      if (!t.follow_up_days.empty() && day <= t.follow_up_days.back())
+        r.fail(d, "follow_up_days must go up: " + std::to_string(day) + " comes after " + std::to_string(t.follow_up_days.back()));
+      t.follow_up_days.push_back(day);
+    }
+  }
+  return t;
+}
+
 targets_ptr compile_targets(const kefu::detail::yaml_file& f, const calendar_map* calendars) {
   const reader r{f, targets_error, calendars};
   const YAML::Node& doc = f.root;
   r.check_duplicate_keys(doc);
-  static constexpr std::array<const char*, 9> keys = {"targets", "description", "source", "version", "qc_pass_mark",
-                                                      "waiting_bands", "channels", "sla", "metrics"};
+  static constexpr std::array<const char*, 10> keys = {"targets", "description", "source", "version", "qc_pass_mark",
+                                                       "waiting_bands", "channels", "sla", "metrics", "training"};
   r.check_keys(doc, keys, "a targets file");
   if (!doc["targets"]) r.fail(doc, "a targets file starts with `targets: NAME` (the name its scorecards use)");
   auto t = std::make_shared<targets>();
@@ -233,9 +277,10 @@ targets_ptr compile_targets(const kefu::detail::yaml_file& f, const calendar_map
       t->metrics.push_back(std::move(m));
     }
   }
+  if (const YAML::Node training = doc["training"]) t->training = read_training(r, training);
   // A file with no goals at all is half-written (cut before its lists), not a choice: say so.
-  if (t->channels.empty() && t->sla.empty() && t->metrics.empty())
-    r.fail(doc["targets"], "targets '" + t->name + "' set no goals: give `channels:`, `sla:` or `metrics:` (docs/kpis.md)");
+  if (t->channels.empty() && t->sla.empty() && t->metrics.empty() && !t->training)
+    r.fail(doc["targets"], "targets '" + t->name + "' set no goals: give `channels:`, `sla:`, `metrics:` or `training:` (docs/kpis.md)");
   return t;
 }
 

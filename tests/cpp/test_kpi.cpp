@@ -609,7 +609,7 @@ TEST(KpiTargets, AFileWithoutItsNameIsAKefuErrorNotYamlCpps) {
             "t.yaml:2:1: 'targets' must be a single value, not empty");
   // A file cut before its goals (a half-written upload) is refused, not loaded as "no goals".
   EXPECT_EQ(kefu_test::error_of([] { kpi::load_targets_string("targets: t\ndescription: x\nqc_pass_mark: 60\n", "t.yaml"); }),
-            "t.yaml:1:10: targets 't' set no goals: give `channels:`, `sla:` or `metrics:` (docs/kpis.md)");
+            "t.yaml:1:10: targets 't' set no goals: give `channels:`, `sla:`, `metrics:` or `training:` (docs/kpis.md)");
   try {
     kpi::load_scorecard_string("description: x\nitems: []\n", "s.yaml");
     FAIL();

@@ -890,6 +890,7 @@ KEY_PROBES = {
     "targets: top level": ("targets", "targets: t\nbogus_key: 1\nmetrics:\n  - {metric: fcr_rate, at_least: 90%}\n", "#"),
     "targets: channel": ("targets", "targets: t\nchannels:\n  online: {first_response: 30s, bogus_key: 1}\n", "#/$defs/channel"),
     "targets: sla entry": ("targets", "targets: t\nsla:\n  - {name: c, until: resolution, within: 24h, bogus_key: 1}\n", "#/$defs/sla"),
+    "targets: training": ("targets", "targets: t\ntraining: {pass_mark: 60, bogus_key: 1}\n", "#/properties/training"),
     "targets: metric goal": ("targets", "targets: t\nmetrics:\n  - {metric: fcr_rate, at_least: 90%, bogus_key: 1}\n", "#/$defs/goal"),
     "scorecard: top level": ("scorecard", SCORECARD_HEAD + "bogus_key: 1\n", "#"),
     "scorecard: item": ("scorecard", "scorecard: s\nitems:\n  - {id: a, weight: 100, value: csat_mean, full: 5, bogus_key: 1}\n", "#/$defs/item"),

@@ -69,6 +69,17 @@ struct metric_target {
   bool met(double value) const noexcept { return cmp == comparison::at_least ? value >= threshold : value <= threshold; }
 };
 
+/// 003's training assessment (培训考核方法, DOM-KPI-4): a theory exam marked out of `full_marks` and passed at
+/// `pass_mark` (满分100分，60分为及格线), then follow-up evaluations `follow_up_days` after the training ends
+/// (培训结束后的30天、60天和90天). kefu/kpi/training.hpp assesses agents against it.
+struct training_rules {
+  double full_marks = 100;
+  double pass_mark = 60;
+  std::vector<std::int32_t> follow_up_days{30, 60, 90};  ///< ascending, each 1–3650
+  std::string source;
+  source_location where;  ///< of `training:`
+};
+
 /// A compiled targets file.
 struct targets {
   std::string name;
@@ -80,6 +91,7 @@ struct targets {
   std::vector<channel_thresholds> channels;
   std::vector<sla_target> sla;
   std::vector<metric_target> metrics;
+  std::optional<training_rules> training;  ///< `training:`, when the file assesses training (003)
   source_location where;  ///< of `targets: NAME`
 
   const channel_thresholds* thresholds_of(const std::string& channel) const noexcept {
