@@ -469,7 +469,7 @@ def write_html(parts: dict[str, Any], records: pd.DataFrame, path: Path) -> None
         if lines is None:
             caption = ""
         elif lines:
-            caption = f"<figcaption>{html.escape(tr('html.targets_drawn', lang, lines='; '.join(lines)))}</figcaption>"
+            caption = f"<figcaption>{html.escape(tr('html.targets_drawn', lang, lines=('；' if lang == 'zh' else '; ').join(lines)))}</figcaption>"
         else:
             caption = f"<figcaption>{html.escape(tr('html.no_target_lines', lang, targets=targets.name))}</figcaption>"
         return f"<figure id='chart-{key}'><img alt=\"{html.escape(alt)}\" src=\"{pics[key]}\">{caption}</figure>"
