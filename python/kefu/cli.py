@@ -160,7 +160,7 @@ def _cmd_triage(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(triage_json(result), end="")
     else:
-        print(result.explain() if args.explain else _triage_summary(result), end="")
+        print(result.explain() if args.explain else _triage_summary(result, args.lang), end="")
     return 0
 
 
@@ -208,25 +208,30 @@ def _cmd_calendar_notice(args: argparse.Namespace) -> int:
         return 2
 
 
-def _triage_summary(r) -> str:
+def _triage_summary(r, lang: str = "en") -> str:
+    def _(key: str, **values: object) -> str:
+        return tr(key, lang, **values)
+
     d = r.deadlines
+    signals = f" ({', '.join(s.rule_id for s in r.risk.signals)})" if r.risk.signals else ""
     lines = [
-        f"risk: {r.risk.level}" + (f" ({', '.join(s.rule_id for s in r.risk.signals)})" if r.risk.signals else ""),
-        f"tier: {r.tier} by {', '.join(r.tier_rules)}; owners {', '.join(r.owners)}",
-        f"first response due {d.first_response.due.isoformat()} ({d.first_response.within})",
-        f"resolution due {d.resolution.due.isoformat()} ({d.resolution.within})",
+        _("triage.risk", level=r.risk.level, signals=signals),
+        _("triage.tier", tier=r.tier, rules=", ".join(r.tier_rules), owners=", ".join(r.owners)),
+        _("triage.first_response", due=d.first_response.due.isoformat(), within=d.first_response.within),
+        _("triage.resolution", due=d.resolution.due.isoformat(), within=d.resolution.within),
     ]
     if d.follow_up:
-        lines.append(f"follow-up due {d.follow_up.due.isoformat()} ({d.follow_up.within} after the resolution deadline)")
+        lines.append(_("triage.follow_up", due=d.follow_up.due.isoformat(), within=d.follow_up.within))
     if r.report_required:
-        lines.append("written report required before closing")
+        lines.append(_("triage.report"))
     if r.customer_tier_computed:
-        lines.append(f"customer tier: {r.customer_tier} (from the customer value index) / 客户价值等级")
+        lines.append(_("triage.customer_tier", tier=r.customer_tier))
     if r.priority_routing:
-        lines.append("priority routing: ahead of the queue (VIP green channel) / 优先分配")
+        lines.append(_("triage.priority"))
     for t in r.targets:
-        lines.append(f"target: {t.what} due {t.due.isoformat()} ({t.within}) [{t.rule_id}]")
-    lines.append(f"refund: {r.refund.decision} by {r.refund.rule_id or 'default'} — {r.refund.reason}")
+        lines.append(_("triage.target", what=t.what, due=t.due.isoformat(), within=t.within, rule=t.rule_id))
+    lines.append(_("triage.refund", decision=r.refund.decision, rule=r.refund.rule_id or _("demo.default"),
+                   reason=r.refund.reason))
     return "\n".join(lines) + "\n"
 
 

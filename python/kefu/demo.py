@@ -98,11 +98,19 @@ _DEADLINES = (
 )
 
 
-def _close_text(t: _dt.datetime) -> str:
+_WEEKDAYS_ZH = "一二三四五六日"
+
+
+def _day(t: _dt.datetime, lang: str) -> str:
+    """Weekday and date: "Thu 02-12" / "周四 02-12" (not the C library's locale: the same on every machine)."""
+    return f"周{_WEEKDAYS_ZH[t.weekday()]} {t:%m-%d}" if lang == "zh" else f"{t:%a %m-%d}"
+
+
+def _close_text(t: _dt.datetime, lang: str = "en") -> str:
     """Midnight is shown as 24:00 of the day that closes, as the handbooks say it."""
     if (t.hour, t.minute, t.second) == (0, 0, 0):
-        return f"{t - _dt.timedelta(days=1):%a %m-%d} 24:00"
-    return f"{t:%a %m-%d %H:%M}"
+        return f"{_day(t - _dt.timedelta(days=1), lang)} 24:00"
+    return f"{_day(t, lang)} {t:%H:%M}"
 
 
 def _spring_festival_deadlines(rows: list[dict], out: TextIO, lang: str = "en") -> None:
@@ -121,8 +129,8 @@ def _spring_festival_deadlines(rows: list[dict], out: TextIO, lang: str = "en") 
         cells = []
         for _, name, spec in _DEADLINES:
             due = calendars[name].add(received, spec)
-            cells.append(f" {_close_text(due.astimezone(received.tzinfo))}".ljust(23))
-        out.write(f"  {t['ticket_id']:<8} {received:%a %m-%d %H:%M}    " + "".join(cells) + "\n")
+            cells.append(ljust(f" {_close_text(due.astimezone(received.tzinfo), lang)}", 23))
+        out.write(f"  {t['ticket_id']:<8} {ljust(_day(received, lang) + f' {received:%H:%M}', 15)}    " + "".join(cells) + "\n")
     mainland = calendars["cn-mainland"]
     counts = Counter(
         tr("demo.working", lang) if mainland.is_working_day(received_local_date(t)) else tr("demo.day_off", lang)
@@ -205,7 +213,7 @@ def _horizon(policy: Policy, rows: list[dict], out: TextIO, lang: str = "en") ->
         d = r.deadlines.resolution
         mark = tr("demo.horizon.mark", lang) if d.provisional else ""
         out.write(tr("demo.horizon.ticket", lang, tier=r.tier, received=f"{received:%Y-%m-%d %H:%M}",
-                     due=_close_text(d.due), within=d.within, calendar=d.calendar, mark=mark) + "\n")
+                     due=_close_text(d.due, lang), within=d.within, calendar=d.calendar, mark=mark) + "\n")
     warning = mainland.horizon_warning(_dt.date.today())
     if warning:
         out.write(tr("demo.warning", lang, warning=warning) + "\n")

@@ -474,4 +474,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "value.in_progress": _m("in progress", "处理中"), "value.waiting_customer": _m("waiting for the customer", "等待顾客"),
     "value.waiting_internal": _m("waiting internally", "等待内部"), "value.resolved": _m("resolved", "已解决"),
     "value.closed": _m("closed", "已关闭"), "value.cancelled": _m("cancelled", "已取消"),
+    # `kefu triage` (text)
+    "triage.risk": _m("risk: {level}{signals}", "风险：{level}{signals}"),
+    "triage.tier": _m("tier: {tier} by {rules}; owners {owners}", "层级：{tier}（依据 {rules}）；负责人 {owners}"),
+    "triage.first_response": _m("first response due {due} ({within})", "首次响应期限 {due}（{within}）"),
+    "triage.resolution": _m("resolution due {due} ({within})", "解决期限 {due}（{within}）"),
+    "triage.follow_up": _m("follow-up due {due} ({within} after the resolution deadline)",
+                           "回访期限 {due}（解决期限后 {within}）"),
+    "triage.report": _m("written report required before closing", "结案前须提交书面报告"),
+    "triage.customer_tier": _m("customer tier: {tier} (from the customer value index) / 客户价值等级",
+                               "客户价值等级：{tier}（由客户价值指数得出）"),
+    "triage.priority": _m("priority routing: ahead of the queue (VIP green channel) / 优先分配",
+                          "优先分配：排在队列前面（VIP 绿色通道）"),
+    "triage.target": _m("target: {what} due {due} ({within}) [{rule}]", "目标：{what} 期限 {due}（{within}）[{rule}]"),
+    "triage.refund": _m("refund: {decision} by {rule} — {reason}", "退款：{decision}，依据 {rule} —— {reason}"),
 }

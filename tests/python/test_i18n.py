@@ -228,14 +228,34 @@ def test_demo_in_chinese_without_personal_data():
     assert demo.run(out=out, lang="zh") == 0
     text = out.getvalue()
     assert text.startswith(f"kefu {kefu.__version__} — 用内置示例数据演示\n")
-    for heading in ("2026年春节期间的时限", "用 ", "案例说明（个人信息已脱敏）：", "日历数据范围（DOM-SLA-8）",
+    for heading in ("2026年春节期间的时限", "用 ", "案例说明（个人信息已脱敏）：", "日历数据范围（",
                     "工单生命周期", "各渠道 KPI", "各渠道排队等待（003）", "评分卡 smart-counter-monthly 2026-03"):
         assert heading in text, heading
     assert "受理日：休息日 1052，工作日 1948（cn-mainland，含调休）" in text
+    # Received Fri 13 Feb 2026: 3 workdays = Sat 14 (调休), Tue 24, Wed 25 → close of Wed 25 Feb; weekdays in Chinese.
+    line = next(line for line in text.splitlines() if "周五 02-13 00:29" in line)
+    assert "周三 02-25 24:00" in line and "周五 02-13 11:00" in line
     assert re.search(r"^    人工审核 \(manual_review\) +1645   54\.8%$", text, re.M)
+    # DOM-PRIV-1: masked in Chinese as in English.
     rows = list(csv.DictReader(kefu.default_data_path().open(encoding="utf-8")))
     for row in rows[:5]:
         assert row["customer_phone"] not in text and row["customer_name"] not in text
     assert not re.search(r"1[3-9]\d{9}", text)
     with pytest.raises(ValueError, match="unknown language"):
         demo.run(out=io.StringIO(), lang="de")
+
+
+def test_triage_summary_in_chinese_and_english(monkeypatch, capsys):
+    seafood = "business: fresh\nchannel: online\ncategory: live_seafood_dead\nreceived_at: 2026-02-16T23:00:00+08:00\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(seafood))
+    assert main(["triage", "--lang", "zh", "--input", "-"]) == 0
+    zh = capsys.readouterr().out.splitlines()
+    monkeypatch.setattr(sys, "stdin", io.StringIO(seafood))
+    assert main(["triage", "--input", "-"]) == 0
+    en = capsys.readouterr().out.splitlines()
+    assert len(zh) == len(en)
+    assert zh[0] == "风险：normal" and en[0] == "risk: normal"
+    assert zh[1] == "层级：L2（依据 ESC-CATEGORY-L2）；负责人 supervisor"
+    assert en[1] == "tier: L2 by ESC-CATEGORY-L2; owners supervisor"
+    assert "目标：verify and handle dead live seafood 期限 2026-02-17T11:00:00+08:00（12h）[SLA-LIVE-SEAFOOD-VERIFY]" in zh
+    assert zh[-1].startswith("退款：refund，依据 REF-FRESH-DEAD-OR-SPOILED —— ")
