@@ -183,3 +183,19 @@ def test_report_page_dates_are_local_not_utc(tmp_path):
     assert main(["report", "--lang", "en", "--html", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert '<html lang="en">' in text and "3000 tickets, 2025-12-01 – 2026-03-31 (+08:00)." in text
+
+
+def test_charts_find_a_cjk_font():
+    """Chinese chart labels need a font with CJK glyphs: matplotlib finds the one `make system-deps` installs
+    (fonts-wqy-microhei), even when it was installed after matplotlib built its font cache."""
+    from kefu import report
+
+    font = report.cjk_font()
+    if font is None:
+        policy = subprocess.run(["apt-cache", "policy", "fonts-wqy-microhei"], capture_output=True, text=True,
+                                check=False) if shutil.which("apt-cache") else None
+        if policy and re.search(r"Candidate:\s*(?!\(none\))\S+", policy.stdout):
+            pytest.fail("no CJK font for the charts, but apt can install one: run `make system-deps` "
+                        "(or apt-get install fonts-wqy-microhei)")
+        pytest.skip("no CJK font on this machine and apt cannot install fonts-wqy-microhei")
+    assert font in report.CJK_FONTS
