@@ -97,7 +97,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     elif args.format == "html":
         text = diff.format_html(summary, old_label, new_label)
     else:
-        text = diff.format_text(summary, old_label, new_label)
+        text = diff.format_text(summary, old_label, new_label, args.lang)
     if args.output:
         from pathlib import Path
 

@@ -488,4 +488,17 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "优先分配：排在队列前面（VIP 绿色通道）"),
     "triage.target": _m("target: {what} due {due} ({within}) [{rule}]", "目标：{what} 期限 {due}（{within}）[{rule}]"),
     "triage.refund": _m("refund: {decision} by {rule} — {reason}", "退款：{decision}，依据 {rule} —— {reason}"),
+    # `kefu diff` (text)
+    "diff.none": _m("(none)", "（无）"),
+    "diff.head": _m("{old} → {new}: {changed} of {tickets} tickets decide differently{share} / {changed} 张工单的处理结果发生变化",
+                    "{old} → {new}：{tickets} 张工单中有 {changed} 张的处理结果发生变化{share}"),
+    "diff.output": _m("  {output} {count} tickets", "  {output} {count} 张工单"),
+    "diff.tests_failed": _m("rule tests of {new}: {passed} passed, {failed} failed", "{new} 的规则测试：{passed} 个通过，{failed} 个失败"),
+    "diff.tests_update": _m(" — update them before it goes live (kefu test {new}) / 新规则的测试未全部通过",
+                            "——上线前请先更新测试（kefu test {new}）"),
+    "diff.tests_pass": _m("rule tests of {new}: all {passed} pass / 新规则的测试全部通过", "{new} 的规则测试：{passed} 个全部通过"),
+    "diff.rules": _m("rules / 规则命中变化:", "规则命中变化："),
+    "diff.gained": _m("  + {rule}: fires on {count} more tickets", "  + {rule}：多命中 {count} 张工单"),
+    "diff.lost": _m("  - {rule}: fires on {count} fewer tickets", "  - {rule}：少命中 {count} 张工单"),
+    "diff.examples": _m("examples (personal data masked) / 示例（个人信息已脱敏）:", "示例（个人信息已脱敏）："),
 }
