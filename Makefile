@@ -11,8 +11,11 @@ VENV := .venv
 BUILD := build
 JOBS ?= $(shell nproc)
 
+# chromium renders the HTML KPI report in tests/python/test_report_browser.py; fonts-wqy-microhei gives it and the
+# report's charts Chinese glyphs.
 APT_PACKAGES := g++ ccache libboost-dev libboost-date-time-dev libyaml-cpp-dev libgtest-dev libgmock-dev \
-                libbenchmark-dev pybind11-dev nlohmann-json3-dev clang libclang-rt-14-dev
+                libbenchmark-dev pybind11-dev nlohmann-json3-dev clang libclang-rt-14-dev \
+                chromium fonts-wqy-microhei
 PY_BUILD_PACKAGES := "scikit-build-core>=0.10" "pybind11>=2.10" "cmake>=3.16" ninja
 PY_TEST_PACKAGES := "pytest>=7" "hypothesis>=6" "numpy>=1.22" "pandas>=2" "jsonschema>=4.18" "pyyaml>=6" \
                     "dask[dataframe,distributed]>=2023.1" "matplotlib>=3.6" \
@@ -31,8 +34,10 @@ export CCACHE_NOHASHDIR := 1
         benchmark benchmark-deps benchmark-docs sanitize-build test-sanitize tsan-build test-tsan fuzz fuzz-smoke format \
         requirements clean
 
+# The demo speaks the locale's language (LANG=zh_CN.UTF-8 → Chinese, else English); DEMO_LANG=zh or en chooses.
+DEMO_LANG ?=
 demo: python-install
-	$(VENV)/bin/kefu demo --html $(BUILD)/demo/kpi-report.html
+	$(VENV)/bin/kefu demo $(if $(DEMO_LANG),--lang $(DEMO_LANG)) --html $(BUILD)/demo/kpi-report.html
 
 test: cpp-test python-test test-sanitize test-tsan fuzz-smoke
 

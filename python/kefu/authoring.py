@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, TextIO
 
+from .i18n import tr
+
 from ._core import (
     Calendar,
     Error,
@@ -201,7 +203,9 @@ def lint(paths: Iterable[str | Path], today: _dt.date | None = None) -> list[Fin
     return findings
 
 
-def format_findings(findings: list[Finding], files: int, fmt: str, out: TextIO) -> None:
+def format_findings(findings: list[Finding], files: int, fmt: str, out: TextIO, lang: str = "en") -> None:
+    """`kefu lint`'s output: each finding (as the checks word it, severity words kept in English for editors'
+    problem matchers) and a summary line in `lang`; or JSON."""
     if fmt == "json":
         json.dump({"files": files, "diagnostics": [asdict(f) for f in findings]}, out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -210,7 +214,8 @@ def format_findings(findings: list[Finding], files: int, fmt: str, out: TextIO) 
         out.write(f"{f}\n{f.caret()}")
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
-    out.write(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} in {files} file{'s' * (files != 1)}\n")
+    out.write(tr("lint.summary", lang, errors=errors, es="s" * (errors != 1), warnings=warnings, ws="s" * (warnings != 1),
+                 files=files, fs="s" * (files != 1)) + "\n")
 
 
 @dataclass
@@ -275,7 +280,8 @@ def _selected(pattern: str | None, suite_file: str, suite_name: str, case_name: 
     return any(p in text.casefold() for text in (case_name, suite_name, suite_file))
 
 
-def run_tests(paths: Iterable[str | Path], out: TextIO, fmt: str = "text", pattern: str | None = None) -> TestReport:
+def run_tests(paths: Iterable[str | Path], out: TextIO, fmt: str = "text", pattern: str | None = None,
+              lang: str = "en") -> TestReport:
     """Run every rule-test suite found under paths (``kefu test``).
 
     Each suite is first checked against its policy (names, values, rule ids: an error at the entry's own
@@ -330,38 +336,45 @@ def run_tests(paths: Iterable[str | Path], out: TextIO, fmt: str = "text", patte
             report.passed += r.passed
             report.failed += not r.passed
         report.results.append(outcome)
-    {"text": _tests_text, "json": _tests_json, "junit": _tests_junit}[fmt](report, out)
+    if fmt == "text":
+        _tests_text(report, out, lang)
+    else:
+        {"json": _tests_json, "junit": _tests_junit}[fmt](report, out)
     return report
 
 
-def _tests_text(report: TestReport, out: TextIO) -> None:
+def _tests_text(report: TestReport, out: TextIO, lang: str = "en") -> None:
     for f in report.broken:
         out.write(f"{f}\n{f.caret()}")
     for s in report.results:
         n_failed = sum(not c.passed for c in s.cases)
-        out.write(f"{s.file}: {len(s.cases)} cases, {len(s.cases) - n_failed} passed, {n_failed} failed "
-                  f"({s.seconds * 1000:.1f} ms)\n")
+        out.write(tr("test.suite", lang, file=s.file, cases=len(s.cases), passed=len(s.cases) - n_failed, failed=n_failed,
+                     ms=f"{s.seconds * 1000:.1f}") + "\n")
         for f in s.problems:
             out.write(f"{f}\n{f.caret()}")
         for c in s.cases:
             if c.passed:
                 continue
-            out.write(f"FAIL {s.file}:{c.line}: {c.name}\n")
+            out.write(tr("test.fail", lang, where=f"{s.file}:{c.line}", name=c.name) + "\n")
             for what, expected, actual in c.differences:
-                out.write(f"    error: {actual}\n" if what == "error" else f"    {what}: expected {expected}, got {actual}\n")
+                out.write((tr("test.error", lang, actual=actual) if what == "error" else
+                           tr("test.differs", lang, what=what, expected=expected, actual=actual)) + "\n")
             if c.trace:
-                out.write("    trace:\n" + "".join(f"      {line}\n" for line in c.trace.rstrip("\n").splitlines()))
+                out.write(tr("test.trace", lang) + "\n"
+                          + "".join(f"      {line}\n" for line in c.trace.rstrip("\n").splitlines()))
     for cov in report.coverage.values():
         unreached = cov.unreached
         n = len(cov.rules)
-        out.write(f"coverage: policy {cov.policy} ({cov.file}): {n - len(unreached)}/{n} rules reached")
+        out.write(tr("test.coverage", lang, policy=cov.policy, file=cov.file, reached=n - len(unreached), rules=n))
         if unreached:
-            out.write("; not reached: " + ", ".join(f"{rid} (line {line})" for rid, line in unreached))
+            sep = "、" if lang == "zh" else ", "
+            out.write(tr("test.unreached", lang,
+                         rules=sep.join(tr("test.line", lang, rule=rid, line=line) for rid, line in unreached)))
         out.write("\n")
     out.write(
-        f"{report.suites} suites: {report.passed} passed, {report.failed} failed"
-        + (f", {report.deselected} deselected" if report.deselected else "")
-        + (f", {len(report.errors)} could not run" if report.errors else "")
+        tr("test.summary", lang, suites=report.suites, passed=report.passed, failed=report.failed)
+        + (tr("test.deselected", lang, count=report.deselected) if report.deselected else "")
+        + (tr("test.not_run", lang, count=len(report.errors)) if report.errors else "")
         + "\n"
     )
 
@@ -437,8 +450,8 @@ def mutate(paths: Iterable[str | Path], kinds: Iterable[str] | None = None) -> l
     return [mutate_policy(policy, suites, chosen) for policy, suites in by_policy.items()]
 
 
-def format_mutations(reports: list[MutationReport], fmt: str, out: TextIO) -> int:
-    """Writes the mutation reports (text or json). Returns how many mutants survived."""
+def format_mutations(reports: list[MutationReport], fmt: str, out: TextIO, lang: str = "en") -> int:
+    """Writes the mutation reports (text in `lang`, or json). Returns how many mutants survived."""
     rows = [(r, r.mutants) for r in reports]
     survived = sum(m.status == "survived" for _, ms in rows for m in ms)
     if fmt == "json":
@@ -462,16 +475,16 @@ def format_mutations(reports: list[MutationReport], fmt: str, out: TextIO) -> in
         v = sum(m.status == "invalid" for m in ms)
         s = len(ms) - k - v
         total, killed, invalid = total + len(ms), killed + k, invalid + v
-        out.write(f"{r.policy_file}: {len(ms)} mutants, {k} killed, {s} survived"
-                  + (f", {v} do not load" if v else "") + f" ({r.cases} cases)\n")
+        out.write(tr("mutate.policy", lang, file=r.policy_file, mutants=len(ms), killed=k, survived=s)
+                  + (tr("mutate.invalid", lang, count=v) if v else "") + tr("mutate.cases", lang, cases=r.cases) + "\n")
         for m in ms:
             if m.status == "survived":
                 rule = f"{m.rule_id}: " if m.rule_id else ""
-                out.write(f"  {m.file}:{m.line}:{m.column}: survived [{m.kind}] {rule}{m.change}\n")
-    out.write(f"mutation: {total} mutants, {killed} killed, {survived} survived"
-              + (f", {invalid} do not load" if invalid else "")
-              + (" — every change is caught / 所有变异均被测试发现\n" if survived == 0 else
-                 " — add a case that each surviving change would fail / 有变异未被发现：请为每处补充用例\n"))
+                out.write(tr("mutate.survived", lang, where=f"{m.file}:{m.line}:{m.column}", kind=m.kind, rule=rule,
+                             change=m.change) + "\n")
+    out.write(tr("mutate.total", lang, mutants=total, killed=killed, survived=survived)
+              + (tr("mutate.invalid", lang, count=invalid) if invalid else "")
+              + tr("mutate.all_caught" if survived == 0 else "mutate.some_survive", lang) + "\n")
     return survived
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from . import Error, __version__, default_rules_dir, scan_rules
+from .i18n import LANGS, default_lang, tr
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run
 
-    return run(args.rules, args.tickets, html=args.html)
+    return run(args.rules, args.tickets, html=args.html, lang=args.lang)
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
@@ -19,15 +22,16 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     documents = scan_rules(directory)
     for doc in documents:
         version = f" v{doc.version}" if doc.version else ""
-        print(f"{doc.path}: {doc.kind} {doc.name}{version} ({doc.entries} entries)")
-    print(f"{len(documents)} documents in {directory}")
+        print(tr("cli.rules.line", args.lang, path=doc.path, kind=doc.kind, name=doc.name, version=version,
+                 entries=doc.entries))
+    print(tr("cli.rules.count", args.lang, count=len(documents), directory=directory))
     if any(doc.kind == "facts" for doc in documents):
         # A rules directory: load it as a whole, as Policy.load does, so "listed" never passes for "loads".
         from . import Policy
 
         p = Policy.load(directory)
-        print(f"loaded: {len(p.policies)} policies, {len(p.kpi_targets)} targets, {len(p.scorecards)} scorecards, "
-              f"{p.rule_test_cases} rule-test cases passed")
+        print(tr("cli.rules.loaded", args.lang, policies=len(p.policies), targets=len(p.kpi_targets),
+                 scorecards=len(p.scorecards), cases=p.rule_test_cases))
     return 0
 
 
@@ -38,7 +42,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
     paths = args.paths or [default_rules_dir()]
     findings = lint(paths, today=args.today or dt.date.today())
-    format_findings(findings, len(yaml_files(paths)), args.format, sys.stdout)
+    format_findings(findings, len(yaml_files(paths)), args.format, sys.stdout, lang=args.lang)
     errors = any(f.severity == "error" for f in findings)
     strict = args.strict and findings
     return 1 if errors or strict else 0
@@ -49,18 +53,19 @@ def _cmd_test(args: argparse.Namespace) -> int:
 
     if args.mutate:
         if args.k or args.format == "junit":
-            print("kefu: error: --mutate runs every case of every suite: leave out -k and --format junit",
-                  file=sys.stderr)
+            print(tr("cli.error", args.lang, message=tr("cli.test.mutate_k", args.lang)), file=sys.stderr)
             return 2
-        survived = format_mutations(mutate(args.paths or [default_rules_dir()], args.kind), args.format, sys.stdout)
+        survived = format_mutations(mutate(args.paths or [default_rules_dir()], args.kind), args.format, sys.stdout,
+                                    lang=args.lang)
         return 1 if survived else 0
 
-    report = run_tests(args.paths or [default_rules_dir()], sys.stdout, fmt=args.format, pattern=args.k)
+    report = run_tests(args.paths or [default_rules_dir()], sys.stdout, fmt=args.format, pattern=args.k, lang=args.lang)
     if report.suites == 0 and not report.errors and report.deselected:
-        print(f"kefu: error: -k {args.k!r} selects none of the {report.deselected} cases", file=sys.stderr)
+        print(tr("cli.error", args.lang, message=tr("cli.test.none_selected", args.lang, pattern=args.k,
+                                                    count=report.deselected)), file=sys.stderr)
         return 1
     if report.suites == 0 and not report.errors:
-        print("kefu: error: no rule-test suites (files starting with `suite:`) found", file=sys.stderr)
+        print(tr("cli.error", args.lang, message=tr("cli.test.no_suites", args.lang)), file=sys.stderr)
         return 1
     uncovered = args.require_coverage and any(c.unreached for c in report.coverage.values())
     return 0 if report.ok and not uncovered else 1
@@ -92,12 +97,12 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     elif args.format == "html":
         text = diff.format_html(summary, old_label, new_label)
     else:
-        text = diff.format_text(summary, old_label, new_label)
+        text = diff.format_text(summary, old_label, new_label, args.lang)
     if args.output:
         from pathlib import Path
 
         Path(args.output).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}")
+        print(tr("cli.wrote", args.lang, path=args.output))
     else:
         sys.stdout.write(text)
     return 0
@@ -107,7 +112,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .report import run
 
     return run(args.records, args.inputs, args.html, sys.stdout, rules_dir=args.rules, scorecard=args.scorecard,
-               targets=args.targets)
+               targets=args.targets, lang=args.lang)
 
 
 def _cmd_graph(args: argparse.Namespace) -> int:
@@ -117,7 +122,7 @@ def _cmd_graph(args: argparse.Namespace) -> int:
     if args.output:
         with open(args.output, "w", encoding="utf-8") as f:
             f.write(text)
-        print(f"wrote {args.output} ({args.format})")
+        print(tr("cli.graph.wrote", args.lang, path=args.output, format=args.format))
     else:
         sys.stdout.write(text)
     return 0
@@ -155,7 +160,7 @@ def _cmd_triage(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(triage_json(result), end="")
     else:
-        print(result.explain() if args.explain else _triage_summary(result), end="")
+        print(result.explain() if args.explain else _triage_summary(result, args.lang), end="")
     return 0
 
 
@@ -187,9 +192,10 @@ def _cmd_calendar_notice(args: argparse.Namespace) -> int:
                 print(line)
             years = ", ".join(str(n.year) for n in notices)
             if differing:
-                print(f"{differing} day{'s' if differing != 1 else ''} differ between the notices ({years}) and {calendar.name}")
+                print(tr("cli.notice.differ", args.lang, count=differing, s="s" if differing != 1 else "", years=years,
+                         calendar=calendar.name))
                 return 1
-            print(f"the notices ({years}) and {calendar.name} agree")
+            print(tr("cli.notice.agree", args.lang, years=years, calendar=calendar.name))
             return 0
         sys.stdout.write(notices_to_yaml(notices))
         return 0
@@ -198,213 +204,214 @@ def _cmd_calendar_notice(args: argparse.Namespace) -> int:
         print(f"{where}: {e.detail}", file=sys.stderr)
         return 2
     except OSError as e:
-        print(f"kefu: error: {e}", file=sys.stderr)
+        print(tr("cli.error", args.lang, message=e), file=sys.stderr)
         return 2
 
 
-def _triage_summary(r) -> str:
+def _triage_summary(r, lang: str = "en") -> str:
+    def _(key: str, **values: object) -> str:
+        return tr(key, lang, **values)
+
     d = r.deadlines
+    signals = f" ({', '.join(s.rule_id for s in r.risk.signals)})" if r.risk.signals else ""
     lines = [
-        f"risk: {r.risk.level}" + (f" ({', '.join(s.rule_id for s in r.risk.signals)})" if r.risk.signals else ""),
-        f"tier: {r.tier} by {', '.join(r.tier_rules)}; owners {', '.join(r.owners)}",
-        f"first response due {d.first_response.due.isoformat()} ({d.first_response.within})",
-        f"resolution due {d.resolution.due.isoformat()} ({d.resolution.within})",
+        _("triage.risk", level=r.risk.level, signals=signals),
+        _("triage.tier", tier=r.tier, rules=", ".join(r.tier_rules), owners=", ".join(r.owners)),
+        _("triage.first_response", due=d.first_response.due.isoformat(), within=d.first_response.within),
+        _("triage.resolution", due=d.resolution.due.isoformat(), within=d.resolution.within),
     ]
     if d.follow_up:
-        lines.append(f"follow-up due {d.follow_up.due.isoformat()} ({d.follow_up.within} after the resolution deadline)")
+        lines.append(_("triage.follow_up", due=d.follow_up.due.isoformat(), within=d.follow_up.within))
     if r.report_required:
-        lines.append("written report required before closing")
+        lines.append(_("triage.report"))
     if r.customer_tier_computed:
-        lines.append(f"customer tier: {r.customer_tier} (from the customer value index) / 客户价值等级")
+        lines.append(_("triage.customer_tier", tier=r.customer_tier))
     if r.priority_routing:
-        lines.append("priority routing: ahead of the queue (VIP green channel) / 优先分配")
+        lines.append(_("triage.priority"))
     for t in r.targets:
-        lines.append(f"target: {t.what} due {t.due.isoformat()} ({t.within}) [{t.rule_id}]")
-    lines.append(f"refund: {r.refund.decision} by {r.refund.rule_id or 'default'} — {r.refund.reason}")
+        lines.append(_("triage.target", what=t.what, due=t.due.isoformat(), within=t.within, rule=t.rule_id))
+    lines.append(_("triage.refund", decision=r.refund.decision, rule=r.refund.rule_id or _("demo.default"),
+                   reason=r.refund.reason))
     return "\n".join(lines) + "\n"
 
 
-def _date_argument(text: str):
+def _date_argument(lang: str = "en") -> Callable[[str], Any]:
     import datetime as dt
 
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+    def parse(text: str) -> dt.date:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(tr("cli.bad_date", lang, text=text)) from None
+
+    return parse
 
 
-def _instant_argument(text: str):
+def _instant_argument(lang: str = "en") -> Callable[[str], Any]:
     import datetime as dt
 
-    try:
-        return dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected an instant such as 2027-01-01T00:00:00+08:00 (without an offset: the rules' zone), got {text!r}"
-        ) from None
+    def parse(text: str) -> dt.datetime:
+        try:
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(tr("cli.bad_instant", lang, text=text)) from None
+
+    return parse
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kefu",
-        description="kefu (客服): retail customer-service handbooks as executable policy.",
-        epilog="Run 'kefu COMMAND --help' for a command's options.",
-    )
-    parser.add_argument("--version", action="version", version=f"kefu {__version__}")
+def _formatter(lang: str) -> type[argparse.HelpFormatter]:
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+            super().add_usage(usage, actions, groups, tr("cli.usage", lang) if prefix is None else prefix)
+
+    return Formatter
+
+
+def _localize(parser: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:
+    parser._positionals.title = tr("cli.positionals", lang)
+    parser._optionals.title = tr("cli.options", lang)
+    return parser
+
+
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The ``kefu`` argument parser, its help in `lang` ("en" or "zh")."""
+
+    def _(key: str) -> str:
+        return tr(key, lang)
+
+    # -h and --lang on every command: `kefu --lang zh report` and `kefu report --lang zh` both work.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=_("cli.help"))
+    common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=_("cli.lang"))
+    style = {"add_help": False, "parents": [common], "formatter_class": _formatter(lang)}
+
+    parser = _localize(argparse.ArgumentParser(prog="kefu", description=_("cli.description"), epilog=_("cli.epilog"),
+                                               **style), lang)
+    parser.add_argument("--version", action="version", version=f"kefu {__version__}", help=_("cli.version"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    demo = commands.add_parser("demo", help="run the main job on the embedded default data")
-    demo.add_argument("--rules", metavar="DIR", help="rules directory (default: the shipped rules)")
-    demo.add_argument("--tickets", metavar="CSV", help="ticket file (default: the shipped synthetic tickets)")
-    demo.add_argument("--html", metavar="PATH", help="also write the KPI report as an HTML page with charts")
+    def command(name: str, key: str, description: str | None = None, within: Any = commands) -> argparse.ArgumentParser:
+        return _localize(within.add_parser(name, help=_(key), description=description or _(key), **style), lang)
+
+    demo = command("demo", "cli.demo")
+    demo.add_argument("--rules", metavar="DIR", help=_("cli.rules_dir"))
+    demo.add_argument("--tickets", metavar="CSV", help=_("cli.demo.tickets"))
+    demo.add_argument("--html", metavar="PATH", help=_("cli.demo.html"))
     demo.set_defaults(handler=_cmd_demo)
 
-    rules = commands.add_parser("rules", help="list the documents of a rules directory and check they load")
-    rules.add_argument("directory", nargs="?", help="rules directory (default: the shipped rules)")
+    rules = command("rules", "cli.rules")
+    rules.add_argument("directory", nargs="?", help=_("cli.rules_dir"))
     rules.set_defaults(handler=_cmd_rules)
 
-    lint = commands.add_parser("lint", help="check rules files: syntax, types, unreachable rules, overlaps, gaps")
-    lint.add_argument("paths", nargs="*", help="files or directories (default: the shipped rules)")
-    lint.add_argument("--format", choices=["text", "json"], default="text", help="output format (json for editors and CI)")
-    lint.add_argument("--strict", action="store_true", help="exit non-zero on warnings too")
-    lint.add_argument(
-        "--today",
-        type=_date_argument,
-        metavar="YYYY-MM-DD",
-        help="the date calendar-horizon warnings count from (default: today) / 以此日期检查日历数据是否即将用完",
-    )
+    lint = command("lint", "cli.lint")
+    lint.add_argument("paths", nargs="*", help=_("cli.paths"))
+    lint.add_argument("--format", choices=["text", "json"], default="text", help=_("cli.lint.format"))
+    lint.add_argument("--strict", action="store_true", help=_("cli.lint.strict"))
+    lint.add_argument("--today", type=_date_argument(lang), metavar="YYYY-MM-DD", help=_("cli.lint.today"))
     lint.set_defaults(handler=_cmd_lint)
 
-    test = commands.add_parser("test", help="run the rule tests (suite files) and report coverage")
-    test.add_argument("paths", nargs="*", help="files or directories (default: the shipped rules)")
-    test.add_argument("--require-coverage", action="store_true", help="fail when a rule is reached by no case")
-    test.add_argument("--format", choices=["text", "json", "junit"], default="text",
-                      help="text (default), json, or junit (JUnit XML for CI systems)")
-    test.add_argument("-k", metavar="PATTERN",
-                      help="run only the cases whose name, suite name or suite file contains PATTERN (ignoring case)")
-    test.add_argument("--mutate", action="store_true",
-                      help="mutation testing: change each rule a little (bounds, and/or, conditions, outputs, keywords, "
-                           "listed values) and report every change no case notices; fails when one survives / "
-                           "变异测试：逐条微改规则，报告测试未能发现的改动")
+    test = command("test", "cli.test")
+    test.add_argument("paths", nargs="*", help=_("cli.paths"))
+    test.add_argument("--require-coverage", action="store_true", help=_("cli.test.coverage"))
+    test.add_argument("--format", choices=["text", "json", "junit"], default="text", help=_("cli.test.format"))
+    test.add_argument("-k", metavar="PATTERN", help=_("cli.test.k"))
+    test.add_argument("--mutate", action="store_true", help=_("cli.test.mutate"))
     test.add_argument("--kind", action="append", choices=["bound", "and_or", "drop_condition", "output", "keyword",
                                                           "set_item"],
-                      help="with --mutate: only these kinds of mutant (repeat the option for several)")
+                      help=_("cli.test.kind"))
     test.set_defaults(handler=_cmd_test)
 
-    explain = commands.add_parser("explain", help="decide for one set of facts and show every condition")
-    explain.add_argument("policy", help="policy file")
-    explain.add_argument("--input", required=True, metavar="FACTS.yaml",
-                         help="a YAML mapping of input name to value (- reads it from standard input)")
-    explain.add_argument("--format", choices=["text", "json"], default="text")
+    explain = command("explain", "cli.explain")
+    explain.add_argument("policy", help=_("cli.explain.policy"))
+    explain.add_argument("--input", required=True, metavar="FACTS.yaml", help=_("cli.explain.input"))
+    explain.add_argument("--format", choices=["text", "json"], default="text", help=_("cli.format"))
     explain.set_defaults(handler=_cmd_explain)
 
-    triage = commands.add_parser("triage", help="risk, tier, deadlines and refund decision for one ticket's facts")
-    triage.add_argument("--input", required=True, metavar="FACTS.yaml",
-                        help="a YAML mapping of fact name to value (- reads it from standard input)")
-    triage.add_argument("--format", choices=["text", "json"], default="text",
-                        help="text (default; --explain for every policy's reasoning) or json")
-    triage.add_argument("--rules", metavar="DIR", help="rules directory (default: the shipped rules)")
-    triage.add_argument("--explain", action="store_true", help="show every policy's reasoning")
+    triage = command("triage", "cli.triage")
+    triage.add_argument("--input", required=True, metavar="FACTS.yaml", help=_("cli.triage.input"))
+    triage.add_argument("--format", choices=["text", "json"], default="text", help=_("cli.triage.format"))
+    triage.add_argument("--rules", metavar="DIR", help=_("cli.rules_dir"))
+    triage.add_argument("--explain", action="store_true", help=_("cli.triage.explain"))
     triage.set_defaults(handler=_cmd_triage)
 
-    schema = commands.add_parser(
-        "schema", help="print a JSON Schema: the facts a triage accepts, or a kind of rules file / 打印 JSON Schema")
+    schema = command("schema", "cli.schema")
     schema.add_argument(
         "what", choices=["facts", "policy", "calendar", "suite", "targets", "scorecard", "vocabulary", "rules"],
-        help="facts: the ticket facts a triage accepts, generated from the rules directory's facts vocabulary; "
-             "policy, calendar, suite, targets, scorecard, vocabulary (the facts: file), rules (any rules file): "
-             "the schema editors use for that kind of rules file (docs/schema/README.md)")
-    schema.add_argument("--rules", metavar="DIR", help="rules directory for `facts` (default: the shipped rules)")
+        help=_("cli.schema.what"))
+    schema.add_argument("--rules", metavar="DIR", help=_("cli.schema.rules"))
     schema.set_defaults(handler=_cmd_schema)
 
-    graph = commands.add_parser("graph", help="the ticket lifecycle diagram, from the state machine's own transition table")
-    graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid", help="Mermaid (default) or Graphviz DOT")
-    graph.add_argument("-o", "--output", metavar="PATH", help="write to a file instead of standard output")
+    graph = command("graph", "cli.graph")
+    graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid", help=_("cli.graph.format"))
+    graph.add_argument("-o", "--output", metavar="PATH", help=_("cli.graph.output"))
     graph.set_defaults(handler=_cmd_graph)
 
-    diff = commands.add_parser(
-        "diff", help="which tickets decide differently under a changed rules directory / 规则变更影响分析")
-    diff.add_argument("old", help="the rules directory in force")
-    diff.add_argument("new", help="the changed rules directory (its rule tests are not run)")
-    diff.add_argument("--tickets", required=True, metavar="FILE",
-                      help="ticket facts: CSV, Parquet (.parquet) or JSON lines (.jsonl)")
-    diff.add_argument("--format", choices=["text", "json", "html"], default="text")
-    diff.add_argument("--examples", type=int, default=3, metavar="N", help="example tickets per output (default 3)")
-    diff.add_argument("--output", metavar="PATH", help="write the report to PATH instead of the terminal")
-    diff.add_argument("--old-as-of", type=_instant_argument, metavar="INSTANT",
-                      help="judge every ticket by the OLD rules' versions in force at INSTANT (effective-dated policies) "
-                           "/ 旧规则按该时刻生效的版本")
-    diff.add_argument("--new-as-of", type=_instant_argument, metavar="INSTANT",
-                      help="judge every ticket by the NEW rules' versions in force at INSTANT; with the same directory "
-                           "twice, compares two versions of one file / 新规则按该时刻生效的版本")
+    diff = command("diff", "cli.diff")
+    diff.add_argument("old", help=_("cli.diff.old"))
+    diff.add_argument("new", help=_("cli.diff.new"))
+    diff.add_argument("--tickets", required=True, metavar="FILE", help=_("cli.diff.tickets"))
+    diff.add_argument("--format", choices=["text", "json", "html"], default="text", help=_("cli.format"))
+    diff.add_argument("--examples", type=int, default=3, metavar="N", help=_("cli.diff.examples"))
+    diff.add_argument("--output", metavar="PATH", help=_("cli.diff.output"))
+    diff.add_argument("--old-as-of", type=_instant_argument(lang), metavar="INSTANT", help=_("cli.diff.old_as_of"))
+    diff.add_argument("--new-as-of", type=_instant_argument(lang), metavar="INSTANT", help=_("cli.diff.new_as_of"))
     diff.set_defaults(handler=_cmd_diff)
 
-    report = commands.add_parser("report", help="KPI and scorecard report of ticket records (terminal + HTML)")
-    report.add_argument("--records", metavar="CSV", help="ticket records (default: the shipped synthetic records)")
-    report.add_argument("--inputs", metavar="CSV", help="scorecard inputs per agent and month (default: shipped)")
-    report.add_argument("--html", metavar="PATH", help="also write a self-contained HTML page with charts")
-    report.add_argument("--rules", metavar="DIR",
-                        help="rules directory whose KPI targets and scorecard to use (default: the shipped ones)")
-    report.add_argument("--scorecard", metavar="NAME", default="smart-counter-monthly",
-                        help="which scorecard of the rules directory to show (default: smart-counter-monthly)")
-    report.add_argument("--targets", metavar="NAME", default="service-kpis",
-                        help="which targets of the rules directory to measure against (default: service-kpis; "
-                             "the shipped rules also have fresh-food-team) / 使用哪组 KPI 目标")
+    report = command("report", "cli.report")
+    report.add_argument("--records", metavar="CSV", help=_("cli.report.records"))
+    report.add_argument("--inputs", metavar="CSV", help=_("cli.report.inputs"))
+    report.add_argument("--html", metavar="PATH", help=_("cli.report.html"))
+    report.add_argument("--rules", metavar="DIR", help=_("cli.report.rules"))
+    report.add_argument("--scorecard", metavar="NAME", default="smart-counter-monthly", help=_("cli.report.scorecard"))
+    report.add_argument("--targets", metavar="NAME", default="service-kpis", help=_("cli.report.targets"))
     report.set_defaults(handler=_cmd_report)
 
     # kefu calendar SUBCOMMAND: calendar tools; more subcommands go beside `notice`.
-    calendar = commands.add_parser("calendar", help="calendar tools / 日历工具")
+    calendar = command("calendar", "cli.calendar")
     calendar_commands = calendar.add_subparsers(dest="calendar_command", metavar="SUBCOMMAND")
     calendar.set_defaults(handler=lambda _: calendar.print_help() or 2)
-    notice = calendar_commands.add_parser(
-        "notice",
-        help="Parse a State Council holiday notice into calendar data / 将国务院节假日安排通知转换为日历数据",
-        description=(
-            "Parse State Council holiday notices (国务院办公厅关于YYYY年部分节假日安排的通知) and their amendments "
-            "into a calendar overlay for cn-mainland, or compare them with a calendar. / "
-            "将国务院节假日安排通知（及调整、延长通知）转换为 cn-mainland 的日历数据，或与日历逐日比较。"
-        ),
-    )
-    notice.add_argument(
-        "files",
-        nargs="+",
-        metavar="FILE",
-        help="notice texts in order, '-' for standard input; an amendment applies to the latest earlier notice of "
-        "its year / 按顺序给出通知文本文件（'-' 为标准输入），调整通知作用于同年最近的通知",
-    )
-    notice.add_argument(
-        "--check",
-        metavar="NAME",
-        help="instead of the YAML, list the days where the notices and this calendar (a built-in name or a YAML "
-        "file) differ; exit 1 when they do / 不输出 YAML，逐日列出通知与该日历（内置名称或 YAML 文件）的差异，有差异时退出码为 1",
-    )
+    notice = command("notice", "cli.notice", _("cli.notice.description"), calendar_commands)
+    notice.add_argument("files", nargs="+", metavar="FILE", help=_("cli.notice.files"))
+    notice.add_argument("--check", metavar="NAME", help=_("cli.notice.check"))
     notice.set_defaults(handler=_cmd_calendar_notice)
-    info = calendar_commands.add_parser(
-        "info",
-        help="a calendar's official data, provisional span and horizon warning / 日历的官方数据范围、暂定范围及到期提示",
-    )
-    info.add_argument("name", help="a built-in calendar name or a calendar YAML file / 内置日历名称或 YAML 文件")
-    info.add_argument("--rules", metavar="DIR", help="look the calendar up in this rules directory (its overlays "
-                      "apply) / 在该规则目录中查找日历（含覆盖文件）")
-    info.add_argument("--today", type=_date_argument, metavar="YYYY-MM-DD",
-                      help="the date the horizon warning counts from (default: today) / 以此日期计算到期提示")
+    info = command("info", "cli.info", within=calendar_commands)
+    info.add_argument("name", help=_("cli.info.name"))
+    info.add_argument("--rules", metavar="DIR", help=_("cli.info.rules"))
+    info.add_argument("--today", type=_date_argument(lang), metavar="YYYY-MM-DD", help=_("cli.info.today"))
     info.set_defaults(handler=_cmd_calendar_info)
     return parser
 
 
+def requested_lang(argv: list[str], environ: Mapping[str, str] | None = None) -> str:
+    """The language of a command line: its ``--lang zh|en`` (``--lang=zh``; the last one, before any ``--``),
+    else :func:`kefu.i18n.default_lang` of the environment (``KEFU_LANG``, then the locale)."""
+    chosen = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            chosen = argv[i + 1]
+        elif arg.startswith("--lang="):
+            chosen = arg.split("=", 1)[1]
+    return chosen if chosen in LANGS else default_lang(environ)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = requested_lang(argv)
+    parser = build_parser(lang)
     args = parser.parse_args(argv)
+    args.lang = getattr(args, "lang", lang)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
     try:
         return int(args.handler(args))
     except Error as e:
-        print(f"kefu: error: {e}", file=sys.stderr)
+        print(tr("cli.error", args.lang, message=e), file=sys.stderr)
         return 1
     except (OSError, ValueError) as e:  # a file that cannot be read, a choice the data cannot satisfy
-        print(f"kefu: error: {e}", file=sys.stderr)
+        print(tr("cli.error", args.lang, message=e), file=sys.stderr)
         return 1
 
 

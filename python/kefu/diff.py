@@ -152,38 +152,45 @@ def _plain(v: Any) -> Any:
     return v.item() if hasattr(v, "item") else v
 
 
-def format_text(summary: dict[str, Any], old: str, new: str) -> str:
-    """The summary for a terminal, in English and Chinese."""
+def format_text(summary: dict[str, Any], old: str, new: str, lang: str = "en") -> str:
+    """The summary for a terminal: in English with Chinese headings (``lang="en"``) or in Chinese (``"zh"``)."""
+    from .i18n import tr
+
+    def _(key: str, **values: object) -> str:
+        return tr(key, lang, **values)
+
+    none = _("diff.none")
     n, changed = summary["tickets"], summary["changed"]
     share = f" ({100.0 * changed / n:.1f}%)" if n else ""
-    lines = [f"{old} → {new}: {changed} of {n} tickets decide differently{share} / {changed} 张工单的处理结果发生变化"]
+    lines = [_("diff.head", old=old, new=new, changed=changed, tickets=n, share=share)]
     for out, count in summary["by_output"].items():
-        lines.append(f"  {out:<20} {count:>7} tickets")
+        lines.append(_("diff.output", output=f"{out:<20}", count=f"{count:>7}"))
         for t in summary["transitions"].get(out, [])[:5]:
-            lines.append(f"      {t['old'] or '(none)'} → {t['new'] or '(none)'}: {t['count']}")
+            lines.append(f"      {t['old'] or none} → {t['new'] or none}: {t['count']}")
     tests = summary.get("new_rule_tests")
     if tests is not None:
         if tests["failed"] or tests["errors"]:
-            lines.append(f"rule tests of {new}: {tests['passed']} passed, {tests['failed']} failed"
-                         + (f", {tests['errors']} could not run" if tests["errors"] else "")
-                         + f" — update them before it goes live (kefu test {new}) / 新规则的测试未全部通过")
-            lines += [f"  FAIL {t['file']}:{t['line']}: {t['name']}" for t in tests["failing"][:10]]
+            lines.append(_("diff.tests_failed", new=new, passed=tests["passed"], failed=tests["failed"])
+                         + (_("test.not_run", count=tests["errors"]) if tests["errors"] else "")
+                         + _("diff.tests_update", new=new))
+            lines += ["  " + _("test.fail", where=f"{t['file']}:{t['line']}", name=t["name"])
+                      for t in tests["failing"][:10]]
         else:
-            lines.append(f"rule tests of {new}: all {tests['passed']} pass / 新规则的测试全部通过")
+            lines.append(_("diff.tests_pass", new=new, passed=tests["passed"]))
     rules = summary["rules"]
     if rules["gained"] or rules["lost"]:
-        lines.append("rules / 规则命中变化:")
-        lines += [f"  + {rule}: fires on {k} more tickets" for rule, k in rules["gained"].items()]
-        lines += [f"  - {rule}: fires on {k} fewer tickets" for rule, k in rules["lost"].items()]
+        lines.append(_("diff.rules"))
+        lines += [_("diff.gained", rule=rule, count=k) for rule, k in rules["gained"].items()]
+        lines += [_("diff.lost", rule=rule, count=k) for rule, k in rules["lost"].items()]
     if summary["examples"]:
-        lines.append("examples (personal data masked) / 示例（个人信息已脱敏）:")
+        lines.append(_("diff.examples"))
         for out, items in summary["examples"].items():
             if out in RULE_OUTPUTS:  # the same tickets again, under their rules: in JSON and HTML only
                 continue
             for item in items:
                 who = item.get("ticket_id", item["ticket"])
                 text = f"  {item['text']}" if item.get("text") else ""
-                lines.append(f"  {out}: {who}: {item['old'] or '(none)'} → {item['new'] or '(none)'}{text}")
+                lines.append(f"  {out}: {who}: {item['old'] or none} → {item['new'] or none}{text}")
     return "\n".join(lines) + "\n"
 
 

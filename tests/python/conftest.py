@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 _DEADLINE = _dt.timedelta(seconds=5)
@@ -45,3 +46,10 @@ settings.load_profile(PROFILE)
 
 def pytest_report_header(config):
     return f"hypothesis profile: {PROFILE} (KEFU_HYPOTHESIS_PROFILE)"
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch):
+    """Tests pin English output: the CLI's language must not follow the machine's locale (a developer's
+    zh_CN.UTF-8), so every test runs with KEFU_LANG=en; the language tests set or remove it themselves."""
+    monkeypatch.setenv("KEFU_LANG", "en")

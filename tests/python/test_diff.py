@@ -173,3 +173,14 @@ def test_a_changed_zone_reads_naive_instants_in_each_version_s_zone(tmp_path, ti
     row = naive.loc[first["ticket"]]
     expected = new.triage({k: v for k, v in row.items() if k in {f.name for f in new.facts} and v is not None})
     assert first["new"] == expected.deadlines.first_response.due.isoformat()
+
+
+def test_cli_in_chinese(window_15, capsys):
+    """`kefu diff --lang zh`: the summary for rule authors in Chinese, the same numbers (issue 14 item 4)."""
+    assert main(["diff", "--lang", "zh", str(RULES), str(window_15), "--tickets", str(TICKETS)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == f"{RULES} → {window_15}：3000 张工单中有 117 张的处理结果发生变化 (3.9%)"
+    assert "      repair_paid → refund: 84\n" in out and "  + REF-QUALITY-7D：多命中 117 张工单\n" in out
+    assert (f"{window_15} 的规则测试：{SHIPPED_CASES - 3} 个通过，3 个失败——上线前请先更新测试（kefu test {window_15}）\n"
+            in out)
+    assert f"  失败 {window_15 / 'tests' / 'refund.yaml'}:" in out and "示例（个人信息已脱敏）：\n" in out
