@@ -299,7 +299,10 @@ void register_kpi(py::module_& m) {
       .def("__eq__", [](const kpi::table& a, const kpi::table& b) { return a == b; })
       .def("metric_names", [](const kpi::table& t) { return kpi::metric_names(t); })
       .def_property_readonly("relative_accuracy", [](const kpi::table& t) { return t.config().relative_accuracy; })
-      .def("columns", &table_columns, "groups, keys (labels and period start days), metrics, outcomes (1/0/-1)");
+      .def("columns", &table_columns, "groups, keys (labels and period start days), metrics, outcomes (1/0/-1)")
+      .def_property_readonly(
+          "zone_offset", [](const kpi::table& t) { return t.config().zone.offset().count(); },
+          "seconds east of UTC of the zone whose local dates make the periods (for period labels as aware datetimes)");
 
   py::class_<kpi::scorecard, std::shared_ptr<kpi::scorecard>>(m, "Scorecard",
                                                               "A weighted scorecard from a `scorecard:` YAML file.")

@@ -87,14 +87,30 @@ def _targets(targets: TargetsLike) -> KpiTargets | None:
     return KpiTargets.load(targets)
 
 
-def read_records(path: str | Path) -> pd.DataFrame:
+def read_records(path: str | Path, zone: Any = DEFAULT_ZONE) -> pd.DataFrame:
     """Reads a records CSV (examples/data/records.csv) with the right dtypes: labels as categories,
-    instants as aware datetimes, optional numbers as float64 with NaN."""
+    instants as aware datetimes in ``zone`` (default +08:00, as every DataFrame kefu returns: triage, history,
+    KPI periods), optional numbers as float64 with NaN."""
     df = pd.read_csv(path, dtype={c: "category" for c in DIMENSIONS} | {"ticket_id": str}, keep_default_na=True)
+    tz = _tzinfo(zone)
     for c in INSTANT_COLUMNS:
         if c in df:
-            df[c] = pd.to_datetime(df[c], format="ISO8601", utc=True)
+            df[c] = pd.to_datetime(df[c], format="ISO8601", utc=True).dt.tz_convert(tz)
     return df
+
+
+def _tzinfo(zone: Any) -> _dt.tzinfo:
+    """The fixed-offset tzinfo of a zone ("+08:00", a TimeZone, seconds east of UTC): the one triage and history
+    use too."""
+    seconds = zone if isinstance(zone, int) else _zone_offset(zone)
+    return _dt.timezone(_dt.timedelta(seconds=seconds))
+
+
+def _local_days(periods: pd.Series) -> np.ndarray:
+    """Period labels (aware local midnights, or naive local dates) as local days since 1970-01-01."""
+    if getattr(periods.dt, "tz", None) is not None:
+        periods = periods.dt.tz_localize(None)  # the wall time, i.e. the local date
+    return periods.to_numpy(dtype="datetime64[D]").astype(np.int64)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -258,12 +274,14 @@ def partial(
 
 
 def to_frame(table: KpiTable, outcomes: bool = False) -> pd.DataFrame:
-    """A KPI table as a DataFrame indexed by its groups (and ``period``, the first local day).
+    """A KPI table as a DataFrame indexed by its groups (and ``period``: the instant the period starts, local
+    midnight of its first day, aware in the table's zone — the one convention of kefu's DataFrames).
     With ``outcomes=True``, the goals' outcomes ("met", "missed", "no data") instead of the metrics."""
     cols = table.columns()
     keys = dict(cols["keys"])
     if "period" in keys:
-        keys["period"] = pd.to_datetime(np.asarray(keys["period"], dtype="datetime64[D]"))
+        keys["period"] = pd.to_datetime(np.asarray(keys["period"], dtype="datetime64[D]")).as_unit("us").tz_localize(
+            _tzinfo(table.zone_offset))
     index_names = list(cols["groups"]) + (["period"] if "period" in keys else [])
     if outcomes:
         names = {1: "met", 0: "missed", -1: "no data"}
@@ -306,24 +324,29 @@ def kpis(records: Records, by: str | Sequence[str] | None = None, period: str | 
 def scorecard(records: Records, card: Scorecard | str = "monthly", inputs: pd.DataFrame | None = None,
               targets: TargetsLike = "default", zone: Any = DEFAULT_ZONE,
               columns: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Monthly scores per subject (agent or team) with the flags retrain, promotion, disciplinary_review.
+    """Monthly scores per subject (agent or team) with the flags retrain, promotion, disciplinary_review,
+    indexed by (subject, ``period``) — ``period`` as in :func:`kpis`: the month's first local midnight, aware.
 
-    ``inputs`` has one row per subject and month (columns ``agent`` or ``team``, ``month`` as
-    ``YYYY-MM`` or a date) and a column per ``input.NAME`` the scorecard reads."""
+    ``inputs`` has one row per subject and month (columns ``agent`` or ``team``, and ``month`` as ``YYYY-MM`` or
+    a date, or ``period`` as :func:`kpis` gives it) and a column per ``input.NAME`` the scorecard reads."""
     if isinstance(card, str):
         card = default_scorecard(card)
     subject = card.subject
     m = kpis(records, by=[subject], period="month", targets=targets, zone=zone, columns=columns).reset_index()
-    months = m["period"].dt.strftime("%Y-%m")
+    months = pd.Series(_local_days(m["period"]).astype("datetime64[D]").astype("datetime64[M]").astype(str))
     needed = card.inputs
     input_cols: dict[str, list[float]] = {name: [] for name in needed}
     if needed:
         if inputs is None:
             raise ValueError(f"scorecard {card.name!r} reads inputs {', '.join(needed)}: pass inputs=DataFrame")
-        for col in [subject, "month", *needed]:
-            if col not in inputs:
-                raise ColumnError(f"column {col!r}: missing from the scorecard inputs")
         inp = inputs.copy()
+        if "month" not in inp and "period" in inp:  # keyed like kpis()/scorecard() output
+            inp["month"] = pd.Series(_local_days(pd.to_datetime(inp["period"])).astype("datetime64[D]"),
+                                     index=inp.index).astype("datetime64[M]").astype(str)
+        for col in [subject, "month", *needed]:
+            if col not in inp:
+                raise ColumnError(f"column {col!r}: missing from the scorecard inputs" +
+                                  (" (give month as YYYY-MM, or period)" if col == "month" else ""))
         inp["month"] = pd.to_datetime(inp["month"].astype(str)).dt.strftime("%Y-%m")
         inp[subject] = inp[subject].astype(str)
         keyed = inp.set_index([subject, "month"])
@@ -337,10 +360,10 @@ def scorecard(records: Records, card: Scorecard | str = "monthly", inputs: pd.Da
                 input_cols[name].append(float(row[name]))
     metric_names = [c for c in m.columns if c not in (subject, "period")]
     metrics = {c: m[c].astype(float).tolist() for c in metric_names}
-    periods = (m["period"].to_numpy(dtype="datetime64[D]").astype(np.int64)).tolist()
+    periods = _local_days(m["period"]).tolist()
     out = card.evaluate(m[subject].astype(str).tolist(), periods, metrics, input_cols)
-    frame = pd.DataFrame({subject: m[subject].astype(str), "month": months, **out})
-    return frame.set_index([subject, "month"])
+    frame = pd.DataFrame({subject: m[subject].astype(str), "period": m["period"], **out})
+    return frame.set_index([subject, "period"])
 
 
 def service_stars(records: Records, min_tickets: int = DEFAULT_STAR_MIN_TICKETS, by: str = "agent",
@@ -348,17 +371,22 @@ def service_stars(records: Records, min_tickets: int = DEFAULT_STAR_MIN_TICKETS,
     """Monthly service stars (002 §7.3 月度服务之星, DOM-KPI-8): per month, the agents (or teams, ``by``) with the
     highest mean CSAT and those with the highest first-contact resolution rate. Eligible for CSAT: at least
     ``min_tickets`` rated tickets in the month; for FCR: at least ``min_tickets`` tickets (default 20, so that a
-    few lucky tickets do not win). One row per star: ``month`` (YYYY-MM), ``award`` (``csat`` or ``fcr``), the
-    subject, ``value`` (csat_mean or fcr_rate); ties give a row each, a month with nobody eligible none."""
+    few lucky tickets do not win). One row per star: ``period`` (the month's first local midnight, aware, as in
+    :func:`kpis`), ``award`` (``csat`` or ``fcr``), the subject, ``value`` (csat_mean or fcr_rate); ties give a
+    row each, a month with nobody eligible none."""
     if by not in ("agent", "team"):
         raise ValueError(f"service stars are per agent or per team, not {by!r}")
     m = kpis(records, by=[by], period="month", targets=None, zone=zone, columns=columns).reset_index()
-    periods = m["period"].to_numpy(dtype="datetime64[D]").astype(np.int64).tolist()
+    periods = _local_days(m["period"]).tolist()
+    label = dict(zip(periods, m["period"]))  # a period's day → its aware label
     metrics = {c: m[c].astype(float).tolist() for c in ("tickets", "survey_return_rate", "csat_mean", "fcr_rate")}
     stars = _service_stars(m[by].astype(str).tolist(), periods, metrics, min_tickets)
-    rows = [{"month": np.datetime64(s["period"], "D").astype("datetime64[M]").astype(str), "award": s["award"],
-             by: subject, "value": s["value"]} for s in stars for subject in s["subjects"]]
-    return pd.DataFrame(rows, columns=["month", "award", by, "value"])
+    rows = [{"period": label[s["period"]], "award": s["award"], by: subject, "value": s["value"]}
+            for s in stars for subject in s["subjects"]]
+    frame = pd.DataFrame(rows, columns=["period", "award", by, "value"])
+    frame["period"] = pd.to_datetime(frame["period"]).dt.tz_convert(_tzinfo(zone)) if rows else \
+        pd.Series([], dtype=pd.DatetimeTZDtype("us", _tzinfo(zone)))
+    return frame
 
 
 def _days(frame: pd.DataFrame, column: str, what: str, zone: Any) -> list[int]:

@@ -289,6 +289,13 @@ def local_span(records: pd.DataFrame, zone: Any = kk.DEFAULT_ZONE) -> tuple[_dt.
     return local.min().date(), local.max().date()
 
 
+def month_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame indexed by (…, period) re-indexed by (…, month): the period's local month as YYYY-MM text."""
+    index = frame.index.to_frame(index=False)
+    index["period"] = index["period"].dt.strftime("%Y-%m")
+    return frame.set_axis(pd.MultiIndex.from_frame(index.rename(columns={"period": "month"})), axis=0)
+
+
 def build(records: pd.DataFrame, agent_inputs: pd.DataFrame, card: Scorecard | str = "monthly",
           targets: KpiTargets | None = None, lang: str = "en") -> dict[str, Any]:
     """Every table of the report, against `targets` (default: the shipped ones) and the scorecard `card`
@@ -297,10 +304,12 @@ def build(records: pd.DataFrame, agent_inputs: pd.DataFrame, card: Scorecard | s
     card = kk.default_scorecard(card) if isinstance(card, str) else card
     by_channel = kk.evaluate(records, by="channel", targets=targets)
     by_team = kk.kpis(records, by="team", targets=targets)
-    scores = kk.scorecard(records, card, agent_inputs, targets=targets)
+    # The report labels months as text ("2025-12"); kefu's frames key them by `period`, an aware local midnight.
+    scores = month_labels(kk.scorecard(records, card, agent_inputs, targets=targets))
     month = sorted(set(scores.index.get_level_values("month")))[-1]
     star_rule = card.service_star or {"min_tickets": kk.DEFAULT_STAR_MIN_TICKETS}
     stars = kk.service_stars(records, min_tickets=star_rule["min_tickets"])
+    stars = stars.assign(month=stars["period"].dt.strftime("%Y-%m"))
     return {"stars": star_table(stars, sorted(set(scores.index.get_level_values("month"))), lang),
             "star_min_tickets": star_rule["min_tickets"],
             "by_channel": by_channel, "by_team": by_team, "card": scores, "card_name": card.name, "month": month,

@@ -3,6 +3,7 @@ column errors, targets, scorecards and the QC sampler."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from pathlib import Path
@@ -17,6 +18,19 @@ import kefu.kpi as kk
 REPO = Path(__file__).resolve().parents[2]
 RECORDS = REPO / "examples" / "data" / "records.csv"
 T0 = pd.Timestamp("2026-01-05T09:00:00+08:00")
+CN = dt.timezone(dt.timedelta(hours=8))
+
+
+def local(day: str, tz: dt.tzinfo = CN) -> pd.Timestamp:
+    """A period label as kefu gives it: the first local midnight, aware in the zone."""
+    return pd.Timestamp(day).tz_localize(tz)
+
+
+def by_month(frame: pd.DataFrame) -> pd.DataFrame:
+    """A scorecard indexed by (subject, month as YYYY-MM) to look rows up by month."""
+    from kefu.report import month_labels
+
+    return month_labels(frame)
 
 
 def fixture() -> pd.DataFrame:
@@ -75,18 +89,18 @@ def test_periods_in_the_zone():
     """Periods are local days, weeks and months (DOM-KPI-7)."""
     df = fixture()
     days = kk.kpis(df, by="agent", period="day")
-    assert list(days.index) == [("A", pd.Timestamp("2026-01-05")), ("A", pd.Timestamp("2026-01-06")),
-                                ("B", pd.Timestamp("2026-01-05"))]
+    assert list(days.index) == [("A", local("2026-01-05")), ("A", local("2026-01-06")), ("B", local("2026-01-05"))]
+    assert str(days.index.get_level_values("period").dtype) == "datetime64[us, UTC+08:00]"   # as triage's instants
     # 2026-01-31T17:30Z: February in +08:00, January in UTC.
     df["created_at"] = pd.Timestamp("2026-01-31T17:30:00Z")
     df["first_response_at"] = df["created_at"] + pd.Timedelta(seconds=5)
     df["resolved_at"] = pd.NaT
-    assert kk.kpis(df, period="month").index[0] == pd.Timestamp("2026-02-01")
-    assert kk.kpis(df, period="month", zone="UTC").index[0] == pd.Timestamp("2026-01-01")
+    assert kk.kpis(df, period="month").index[0] == local("2026-02-01")
+    assert kk.kpis(df, period="month", zone="UTC").index[0] == local("2026-01-01", dt.timezone.utc)
     # Naive datetimes are local time in the zone.
     df["created_at"] = pd.Timestamp("2026-02-01T01:30:00")
     df["first_response_at"] = pd.NaT
-    assert kk.kpis(df, period="week").index[0] == pd.Timestamp("2026-01-26")
+    assert kk.kpis(df, period="week").index[0] == local("2026-01-26")
 
 
 def test_quarters_and_years_in_the_zone():
@@ -101,14 +115,13 @@ def test_quarters_and_years_in_the_zone():
     df["first_response_at"] = df["created_at"] + pd.Timedelta(seconds=5)
     df["resolved_at"] = pd.NaT
     q = kk.kpis(df, period="quarter")
-    assert list(q.index) == [pd.Timestamp(d) for d in ("2025-10-01", "2026-01-01", "2026-04-01", "2026-07-01")]
+    assert list(q.index) == [local(d) for d in ("2025-10-01", "2026-01-01", "2026-04-01", "2026-07-01")]
     assert q["tickets"].tolist() == [1, 2, 1, 1]
     y = kk.kpis(df, by="agent", period="year")
-    assert list(y.index) == [("A", pd.Timestamp("2025-01-01")), ("A", pd.Timestamp("2026-01-01")),
-                             ("B", pd.Timestamp("2026-01-01"))]
+    assert list(y.index) == [("A", local("2025-01-01")), ("A", local("2026-01-01")), ("B", local("2026-01-01"))]
     assert y["tickets"].tolist() == [1, 2, 2]
     utc = kk.kpis(df, period="quarter", zone="UTC")
-    assert list(utc.index) == [pd.Timestamp("2025-10-01"), pd.Timestamp("2026-01-01"), pd.Timestamp("2026-04-01")]
+    assert list(utc.index) == [local(d, dt.timezone.utc) for d in ("2025-10-01", "2026-01-01", "2026-04-01")]
     assert utc["tickets"].tolist() == [2, 2, 1]
     with pytest.raises(kefu.Error, match=r"^unknown period 'quater' \(expected day, week, month, quarter or year\)$"):
         kk.kpis(df, period="quater")
@@ -242,7 +255,7 @@ def test_agrees_with_pandas(records, by):
 def test_monthly_periods_agree_with_pandas(records):
     ours = kk.kpis(records, by="channel", period="month")
     local = records["created_at"].dt.tz_convert("Asia/Shanghai")
-    theirs = records.assign(period=local.dt.to_period("M").dt.start_time.dt.tz_localize(None))
+    theirs = records.assign(period=local.dt.tz_localize(None).dt.to_period("M").dt.start_time.dt.tz_localize(CN))
     expected = theirs.groupby([theirs["channel"].astype(str), "period"], observed=True).size()
     assert ours["tickets"].to_dict() == expected.to_dict()
     assert ours["tickets"].sum() == len(records) == 3000
@@ -336,7 +349,7 @@ def test_monthly_scorecard_items_and_flags(records):
     inputs = pd.read_csv(REPO / "examples" / "data" / "agent_inputs.csv")
     card = kk.default_scorecard("monthly")
     assert sum(i["weight"] for i in card.items) == 100
-    sc = kk.scorecard(records, card, inputs)
+    sc = by_month(kk.scorecard(records, card, inputs))
     items = [i["id"] for i in card.items]
     np.testing.assert_allclose(sc[items].sum(axis=1) + sc["bonus"], sc["total"], rtol=1e-12)
     # Leads: max(submitted, last month's converted) / 10, capped at 10 points; bonus +1 per commendation.
@@ -345,7 +358,7 @@ def test_monthly_scorecard_items_and_flags(records):
         10 * min(1, max(row["leads_submitted"], row["leads_converted_last_month"]) / 10))
     assert sc.loc[("A03", "2026-01"), "bonus"] == row["commendations"]
     m = kk.kpis(records, by="agent", period="month")
-    jan = m.xs(pd.Timestamp("2026-01-01"), level="period")
+    jan = m.xs(local("2026-01-01"), level="period")
     assert sc.loc[("A03", "2026-01"), "satisfaction"] == pytest.approx(10 * jan.loc["A03", "satisfied_rate"])
     # Bottom 10% per month retrain: ⌈0.1 · 24⌉ = 3 lowest totals (ties included).
     for month, group in sc.groupby(level="month"):
@@ -374,7 +387,7 @@ def test_upheld_complaints_count_over_the_whole_record():
     card = kk.default_scorecard("agent")
     assert card.disciplinary_review == {"metric": "upheld_complaints", "at_least": 5.0, "window": None}
     sc = kk.scorecard(rows, card, inputs)
-    assert sc["disciplinary_review"].to_dict() == {("A", "2026-01"): False, ("A", "2026-02"): True}
+    assert sc["disciplinary_review"].to_dict() == {("A", local("2026-01-01")): False, ("A", local("2026-02-01")): True}
     text = (kefu.default_rules_dir() / "kpi" / "scorecard-agent.yaml").read_text(encoding="utf-8")
     monthly = kefu.Scorecard.from_string(text.replace("window: all", "window: 1 month"))
     assert monthly.disciplinary_review["window"] == 1
@@ -403,7 +416,7 @@ def test_agent_scorecard_promotes_stars(records, tmp_path):
     inputs = pd.read_csv(REPO / "examples" / "data" / "agent_inputs.csv")
 
     def promoted(card) -> set[tuple[str, str]]:
-        sc = kk.scorecard(records, card, inputs)
+        sc = by_month(kk.scorecard(records, card, inputs))
         return set(sc[sc["promotion"]].index)
 
     # The shipped card wants every KPI target met three months running: the two stars (A07, A14; the top two
@@ -422,7 +435,7 @@ def test_agent_scorecard_promotes_stars(records, tmp_path):
 def test_supervisor_scorecard_per_team(records):
     """Seed 002 §7.3: the supervisor's month, on the team's records (DOM-KPI-3)."""
     inputs = pd.read_csv(REPO / "examples" / "data" / "team_inputs.csv")
-    sc = kk.scorecard(records, "supervisor", inputs)
+    sc = by_month(kk.scorecard(records, "supervisor", inputs))
     assert sorted(set(sc.index.get_level_values("team"))) == ["aftersales", "fresh", "hotline", "online"]
     row = inputs.set_index(["team", "month"]).loc[("hotline", "2026-02")]
     assert sc.loc[("hotline", "2026-02"), "improvements"] == pytest.approx(
@@ -634,6 +647,8 @@ def test_monthly_service_stars_agree_with_pandas(records):
     listed, among agents with at least 20 tickets (rated ones for CSAT), so that a lucky ticket does not win."""
     assert kk.DEFAULT_STAR_MIN_TICKETS == 20
     ours = kk.service_stars(records)
+    assert str(ours["period"].dtype) == "datetime64[us, UTC+08:00]"
+    ours = ours.assign(month=ours["period"].dt.strftime("%Y-%m"))
     theirs = _stars_by_pandas(records, 20)
     assert ours[["month", "award", "agent"]].values.tolist() == theirs[["month", "award", "agent"]].values.tolist()
     np.testing.assert_allclose(ours["value"], theirs["value"], rtol=1e-12)
@@ -648,6 +663,7 @@ def test_monthly_service_stars_agree_with_pandas(records):
     month = lucky["created_at"].dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m").iloc[0]
     assert "Z99" not in set(kk.service_stars(more)["agent"])
     anyone = kk.service_stars(more, min_tickets=1)
+    anyone = anyone.assign(month=anyone["period"].dt.strftime("%Y-%m"))[["month", "award", "agent", "value"]]
     won = anyone[anyone["month"] == month].groupby("award")["agent"].apply(list).to_dict()
     assert "Z99" in won["csat"] and "Z99" in won["fcr"]   # with others at 5.0 / 100% on a few tickets
     assert anyone.values.tolist() == _stars_by_pandas(more, 1).values.tolist()
@@ -660,7 +676,7 @@ def test_agent_scorecard_flags_the_service_stars(records):
     card = kk.default_scorecard("agent")
     assert card.service_star == {"min_tickets": 20}
     assert kk.default_scorecard("monthly").service_star is None
-    sc = kk.scorecard(records, card, pd.read_csv(REPO / "examples" / "data" / "agent_inputs.csv"))
+    sc = by_month(kk.scorecard(records, card, pd.read_csv(REPO / "examples" / "data" / "agent_inputs.csv")))
     theirs = _stars_by_pandas(records, 20)
     for award in ("csat", "fcr"):
         flagged = sorted(sc.index[sc[f"star_{award}"]], key=lambda k: (k[1], k[0]))

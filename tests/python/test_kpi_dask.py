@@ -37,8 +37,9 @@ def test_cluster_matches_one_process(client, by, period):
     assert len(client.scheduler_info()["workers"]) == 2
     pd.testing.assert_frame_equal(ours, local, check_exact=True)
     if period == "quarter":  # DOM-KPI-8: the records span 2025-12 … 2026-03 (+08:00): two quarters per team
-        assert sorted(set(ours.index.get_level_values("period"))) == [pd.Timestamp("2025-10-01"),
-                                                                     pd.Timestamp("2026-01-01")]
+        assert sorted(set(ours.index.get_level_values("period"))) == [pd.Timestamp("2025-10-01T00:00:00+08:00"),
+                                                                     pd.Timestamp("2026-01-01T00:00:00+08:00")]
+        assert str(ours.index.get_level_values("period").dtype) == "datetime64[us, UTC+08:00]"
 
 
 def test_cluster_percentiles_within_bound(client):

@@ -50,7 +50,7 @@ def test_walkthrough_runs_and_shows_the_right_numbers():
     # The flags of the latest month, as kefu computes them in this process.
     card = kk.scorecard(kk.read_records(REPO / "examples" / "data" / "records.csv"), "monthly",
                         pd.read_csv(REPO / "examples" / "data" / "agent_inputs.csv"))
-    latest = card.xs("2026-03", level="month")
+    latest = card.xs(pd.Timestamp("2026-03-01T00:00:00+08:00"), level="period")
     for flag in ("retrain", "promotion", "disciplinary_review"):
         assert f"{flag} in 2026-03: {sorted(latest.index[latest[flag]])}" in text
     assert latest["retrain"].sum() >= 3  # ⌈10% of 24⌉

@@ -177,7 +177,7 @@ def test_report_page_dates_are_local_not_utc(tmp_path):
     from kefu import report
 
     records = kk.read_records(DATA / "records.csv")
-    assert records["created_at"].min().date() == dt.date(2025, 11, 30)  # UTC: the old header's date
+    assert records["created_at"].min().tz_convert("UTC").date() == dt.date(2025, 11, 30)  # the old header's date
     assert report.local_span(records) == (dt.date(2025, 12, 1), dt.date(2026, 3, 31))
     out = tmp_path / "en.html"
     assert main(["report", "--lang", "en", "--html", str(out)]) == 0
