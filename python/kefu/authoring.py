@@ -13,22 +13,32 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, TextIO
+from typing import Any, Iterable, TextIO
 
 from ._core import (
     Calendar,
     Error,
+    Deadline,
     DecisionPolicy,
     KpiTargets,
     Policy,
     RuleSuite,
     Scorecard,
     MutationReport,
+    PartialDecision,
+    PartialTriage,
+    TriageResult,
     describe_rules_file,
     load_facts,
     mutate_policy,
     load_facts_text,
 )
+
+__all__ = [
+    "CaseOutcome", "Finding", "HORIZON_WARNING_DAYS", "MUTATION_KINDS", "PolicyCoverage", "RULES_SCHEMAS", "SuiteOutcome",
+    "TestReport", "explain", "facts_json_schema", "format_findings", "format_mutations", "lint", "mutate",
+    "partial_triage_json", "read_facts", "rules_schema_path", "run_tests", "suites_for", "triage_json", "yaml_files",
+]
 
 
 @dataclass
@@ -538,10 +548,10 @@ def _json_value(v: object) -> object:
     return str(v)
 
 
-def triage_json(result) -> str:
+def triage_json(result: TriageResult) -> str:
     """A triage result as a JSON document (``kefu triage --format json``): deadlines in ISO 8601 with their
     zone, every decision with the rule that made it."""
-    def deadline(d) -> dict | None:
+    def deadline(d: Deadline | None) -> dict[str, Any] | None:
         if d is None:
             return None
         return {"what": d.what, "within": d.within, "calendar": d.calendar, "due": d.due.isoformat(),
@@ -565,7 +575,7 @@ def triage_json(result) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def _partial_json(partial) -> dict:
+def _partial_json(partial: PartialDecision) -> dict[str, Any]:
     return {"settled": partial.settled, "missing": list(partial.missing),
             "outputs": None if partial.outputs is None else {k: _json_value(v) for k, v in partial.outputs.items()},
             "rules": list(partial.rule_ids),
@@ -575,11 +585,11 @@ def _partial_json(partial) -> dict:
             "trace": [{"rule": rule, "status": status, "needs": list(needs)} for rule, status, needs in partial.rules]}
 
 
-def partial_triage_json(t) -> str:
+def partial_triage_json(t: PartialTriage) -> str:
     """A triage on partial facts as JSON (``kefu triage --format json`` when required facts are left out): the
     facts not given, the values the risk level, tier and refund decision can still take, and each policy's
     partial decision."""
-    def chained(values: list[str]) -> dict:
+    def chained(values: list[str]) -> dict[str, Any]:
         return {"settled": len(values) == 1, "possible": list(values)}
 
     doc = {"complete": False, "missing": list(t.missing), "risk_level": chained(t.risk_levels),
@@ -623,17 +633,17 @@ def rules_schema_path(kind: str) -> Path:
     raise FileNotFoundError(f"{name} is not installed with kefu (looked in {installed.parent} and {checkout.parent})")
 
 
-def facts_json_schema(policy) -> dict:
+def facts_json_schema(policy: Policy) -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of the facts a triage accepts, generated from the vocabulary.
 
     Derived facts are left out (giving them is an error); personal fields are marked."""
-    properties: dict[str, dict] = {}
-    required = []
+    properties: dict[str, dict[str, Any]] = {}
+    required: list[str] = []
     for f in policy.facts:
         if f.derived:
             continue
         if f.type == "enum":
-            prop: dict = {"enum": list(f.values)}
+            prop: dict[str, Any] = {"enum": list(f.values)}
         elif f.type == "set":
             prop = {"type": "array", "items": {"enum": list(f.values)}, "uniqueItems": True}
         else:

@@ -21,6 +21,11 @@ import pandas as pd
 from ._core import Policy, diff_triage, mask_text
 from .tickets import read_ticket_table
 
+__all__ = [
+    "OUTPUTS", "PolicyLike", "RULE_OUTPUTS", "diff_policies", "format_html", "format_json", "format_text", "load_rules",
+    "read_ticket_table", "rule_tests", "summarize",
+]
+
 #: The triage outputs compared, in report order.
 OUTPUTS: tuple[str, ...] = (
     "risk_level", "risk_signals", "tier", "tier_rules", "owners", "first_response_due", "resolution_due",

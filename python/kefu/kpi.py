@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Union
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ._core import ColumnError, KpiTable, KpiTargets, Scorecard, TimeZone, kpi_columns
@@ -48,7 +49,9 @@ DEFAULT_ZONE = "+08:00"
 DEFAULT_ACCURACY = 0.005
 
 Records = Union[pd.DataFrame, Mapping[str, Any]]
-TargetsLike = Union[str, Path, KpiTargets, None]
+TargetsLike = Union[str, "os.PathLike[str]", KpiTargets, None]
+#: A zone: a TimeZone or its spelling ("+08:00", "Asia/Shanghai").
+ZoneLike = Union[TimeZone, str]
 _NAT = np.iinfo(np.int64).min
 
 
@@ -235,7 +238,7 @@ def partial(
     by: str | Sequence[str] | None = None,
     period: str | None = None,
     targets: TargetsLike = "default",
-    zone: Any = DEFAULT_ZONE,
+    zone: ZoneLike = DEFAULT_ZONE,
     columns: Mapping[str, str] | None = None,
     relative_accuracy: float = DEFAULT_ACCURACY,
     threads: int | None = None,
@@ -288,7 +291,7 @@ class KpiResult:
 
 
 def evaluate(records: Records, by: str | Sequence[str] | None = None, period: str | None = None,
-             targets: TargetsLike = "default", zone: Any = DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
+             targets: TargetsLike = "default", zone: ZoneLike = DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
              relative_accuracy: float = DEFAULT_ACCURACY, threads: int | None = None) -> KpiResult:
     """KPIs per group with each goal met / missed (DOM-KPI-1, DOM-KPI-7)."""
     t = partial(records, by, period, targets, zone, columns, relative_accuracy, threads)
@@ -296,14 +299,14 @@ def evaluate(records: Records, by: str | Sequence[str] | None = None, period: st
 
 
 def kpis(records: Records, by: str | Sequence[str] | None = None, period: str | None = None,
-         targets: TargetsLike = "default", zone: Any = DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
+         targets: TargetsLike = "default", zone: ZoneLike = DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
          relative_accuracy: float = DEFAULT_ACCURACY, threads: int | None = None) -> pd.DataFrame:
     """KPIs per group as a DataFrame (one row per group, one column per metric; formulas in docs/kpis.md)."""
     return to_frame(partial(records, by, period, targets, zone, columns, relative_accuracy, threads))
 
 
 def scorecard(records: Records, card: Scorecard | str = "monthly", inputs: pd.DataFrame | None = None,
-              targets: TargetsLike = "default", zone: Any = DEFAULT_ZONE,
+              targets: TargetsLike = "default", zone: ZoneLike = DEFAULT_ZONE,
               columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Monthly scores per subject (agent or team) with the flags retrain, promotion, disciplinary_review.
 
@@ -343,7 +346,7 @@ def scorecard(records: Records, card: Scorecard | str = "monthly", inputs: pd.Da
 
 
 def service_stars(records: Records, min_tickets: int = DEFAULT_STAR_MIN_TICKETS, by: str = "agent",
-                  zone: Any = DEFAULT_ZONE, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+                  zone: ZoneLike = DEFAULT_ZONE, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Monthly service stars (002 §7.3 月度服务之星, DOM-KPI-8): per month, the agents (or teams, ``by``) with the
     highest mean CSAT and those with the highest first-contact resolution rate. Eligible for CSAT: at least
     ``min_tickets`` rated tickets in the month; for FCR: at least ``min_tickets`` tickets (default 20, so that a
@@ -360,8 +363,8 @@ def service_stars(records: Records, min_tickets: int = DEFAULT_STAR_MIN_TICKETS,
     return pd.DataFrame(rows, columns=["month", "award", by, "value"])
 
 
-def qc_sample(records: Records, rate: float = 0.2, seed: int = 0, zone: Any = DEFAULT_ZONE,
-              columns: Mapping[str, str] | None = None) -> np.ndarray:
+def qc_sample(records: Records, rate: float = 0.2, seed: int = 0, zone: ZoneLike = DEFAULT_ZONE,
+              columns: Mapping[str, str] | None = None) -> npt.NDArray[np.bool_]:
     """A reproducible QC sample (DOM-KPI-5): a boolean mask selecting ⌈rate·n⌉ of each agent's n tickets
     per local day, chosen by a seeded hash of ticket_id (independent of row order)."""
     if columns:
