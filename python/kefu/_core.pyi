@@ -395,7 +395,7 @@ class KeywordHit:
 class KeywordNegation(TypedDict, total=False):
     """The ``negation:`` block of a keyword set (docs/rules.md): a plain dict at run time (this name is for type
     checkers only)."""
-    cues: Sequence[str]
+    cues: Sequence[str | tuple[str, int]]
     window: int
     not_cues: Sequence[str]
     breaks: Sequence[str]

@@ -212,6 +212,7 @@ def lint(paths: Iterable[str | Path], today: _dt.date | None = None) -> list[Fin
 
 
 def format_findings(findings: list[Finding], files: int, fmt: str, out: TextIO) -> None:
+    """Writes lint findings to `out` as ``kefu lint`` prints them: text (one per line, with a caret) or JSON."""
     if fmt == "json":
         json.dump({"files": files, "diagnostics": [asdict(f) for f in findings]}, out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -225,6 +226,8 @@ def format_findings(findings: list[Finding], files: int, fmt: str, out: TextIO) 
 
 @dataclass
 class PolicyCoverage:
+    """Which rules of one policy the rule tests reach (``kefu test --require-coverage``)."""
+
     policy: str
     file: str
     reached: set[int] = field(default_factory=set)  # indices into the policy's rules
@@ -263,6 +266,8 @@ class SuiteOutcome:
 
 @dataclass
 class TestReport:
+    """What ``kefu test`` found: suites run, cases passed and failed, errors, coverage per policy."""
+
     suites: int = 0
     passed: int = 0
     failed: int = 0
@@ -274,6 +279,7 @@ class TestReport:
 
     @property
     def ok(self) -> bool:
+        """Whether every case passed and every file loaded."""
         return self.failed == 0 and not self.errors
 
 

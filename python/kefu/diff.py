@@ -225,4 +225,5 @@ def format_html(summary: dict[str, Any], old: str, new: str) -> str:
 
 
 def format_json(summary: dict[str, Any]) -> str:
+    """The summary as a JSON document (``kefu diff --format json``)."""
     return json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
