@@ -9,6 +9,7 @@ in build/typing, so a run after the first takes seconds.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -46,20 +47,26 @@ def checked_files() -> list[str]:
     return [str(f) for f in files]
 
 
+def _require(module: str) -> None:
+    """The checkers are test dependencies (make python-deps installs them): missing, the test fails, not skips."""
+    if importlib.util.find_spec(module) is None:
+        pytest.fail(f"{module} is not installed: run `make python-deps` (it installs mypy, pyright and pandas-stubs)")
+
+
 def _run(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=REPO, capture_output=True, text=True, check=False, timeout=600,
                           env={**os.environ, **(env or {})})
 
 
 def test_mypy_strict_passes(checked_files: list[str]) -> None:
-    pytest.importorskip("mypy", reason="mypy is a test dependency (make python-deps)")
+    _require("mypy")
     result = _run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(BUILD / "mypy-cache"),
                    "--no-error-summary", "--hide-error-context", *checked_files])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_pyright_passes(checked_files: list[str]) -> None:
-    pytest.importorskip("pyright", reason="pyright is a test dependency (make python-deps)")
+    _require("pyright")
     if shutil.which("node") is None:
         pytest.fail("pyright needs Node.js (the Debian package nodejs, make system-deps)")
     # The pyright package runs the bundled pyright with the machine's node; nothing is downloaded.
