@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import re
 import time
 import unicodedata
@@ -81,7 +82,7 @@ class Finding:
         return f"{where}: {self.severity}: {rule}{self.message}{check}"
 
 
-def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
+def yaml_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Every *.yaml / *.yml file named or below the directories named, sorted, without duplicates."""
     found: set[Path] = set()
     for p in map(Path, paths):
@@ -140,7 +141,7 @@ def _key(f: Finding) -> tuple:
     return (f.id, str(Path(f.file).resolve()) if f.file else None, f.line, f.column, f.message)
 
 
-def lint(paths: Iterable[str | Path], today: _dt.date | None = None) -> list[Finding]:
+def lint(paths: Iterable[str | os.PathLike[str]], today: _dt.date | None = None) -> list[Finding]:
     """Check rules files as loading checks them, and more.
 
     Every rules directory among ``paths`` (a directory holding a ``facts:`` file, at or below a directory
@@ -291,7 +292,7 @@ def _selected(pattern: str | None, suite_file: str, suite_name: str, case_name: 
     return any(p in text.casefold() for text in (case_name, suite_name, suite_file))
 
 
-def run_tests(paths: Iterable[str | Path], out: TextIO, fmt: str = "text", pattern: str | None = None) -> TestReport:
+def run_tests(paths: Iterable[str | os.PathLike[str]], out: TextIO, fmt: str = "text", pattern: str | None = None) -> TestReport:
     """Run every rule-test suite found under paths (``kefu test``).
 
     Each suite is first checked against its policy (names, values, rule ids: an error at the entry's own
@@ -438,7 +439,7 @@ def _tests_junit(report: TestReport, out: TextIO) -> None:
 MUTATION_KINDS = ("bound", "and_or", "drop_condition", "output", "keyword", "set_item")
 
 
-def mutate(paths: Iterable[str | Path], kinds: Iterable[str] | None = None) -> list[MutationReport]:
+def mutate(paths: Iterable[str | os.PathLike[str]], kinds: Iterable[str] | None = None) -> list[MutationReport]:
     """Mutation testing (``kefu test --mutate``): every policy that a rule-test suite under paths tests, run
     with each of its mutants (of `kinds`, default all of MUTATION_KINDS) against all its suites. Raises the
     first failing case (PolicyError, kefu.rules.rule_test) when a suite fails on the policy as written, and a
@@ -491,7 +492,7 @@ def format_mutations(reports: list[MutationReport], fmt: str, out: TextIO) -> in
     return survived
 
 
-def suites_for(policy_path: str | Path, paths: Iterable[str | Path]) -> list[str]:
+def suites_for(policy_path: str | os.PathLike[str], paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     """The rule-test files under paths whose `policy:` is this policy file."""
     target = Path(policy_path).resolve()
     found = []
@@ -504,7 +505,7 @@ def suites_for(policy_path: str | Path, paths: Iterable[str | Path]) -> list[str
     return found
 
 
-def read_facts(source: str | Path) -> dict[str, str]:
+def read_facts(source: str | os.PathLike[str]) -> dict[str, str]:
     """Facts from a YAML file (a mapping of name to value, or a case with ``input:``), or from standard input
     when `source` is ``-``."""
     if str(source) == "-":
@@ -514,7 +515,7 @@ def read_facts(source: str | Path) -> dict[str, str]:
     return dict(load_facts(source))
 
 
-def explain(policy_path: str | Path, facts_path: str | Path, fmt: str = "text") -> str:
+def explain(policy_path: str | os.PathLike[str], facts_path: str | os.PathLike[str], fmt: str = "text") -> str:
     """The decision for a facts file (``-``: standard input) with every condition the policy evaluated; `fmt`
     ``json`` gives it as a JSON document (outputs, rules, and per rule each condition with its result and
     the values it read). Facts that leave inputs out are explained as far as they go: the inputs not given,

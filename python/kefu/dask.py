@@ -103,7 +103,7 @@ def _diff_partition(frame: pd.DataFrame, old: str, new: str, outputs: tuple[str,
     return diff_policies(_rules(old), _rules(new), frame, outputs)
 
 
-def diff_policies(ddf: dd.DataFrame, old: str | os.PathLike[str], new: str | os.PathLike[str], outputs: Sequence[str] | None = None) -> pd.DataFrame:
+def diff_policies(ddf: dd.DataFrame, old: str | Path, new: str | Path, outputs: Sequence[str] | None = None) -> pd.DataFrame:
     """``kefu.diff.diff_policies`` on a Dask DataFrame of tickets: each partition is triaged under both rules
     directories on the workers (which load them by path), and the changed rows come back as one pandas
     DataFrame, in partition order — the same rows as the single-process diff of the whole frame.

@@ -89,7 +89,7 @@ def _targets(targets: TargetsLike) -> KpiTargets | None:
     return KpiTargets.load(targets)
 
 
-def read_records(path: str | Path) -> pd.DataFrame:
+def read_records(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Reads a records CSV (examples/data/records.csv) with the right dtypes: labels as categories,
     instants as aware datetimes, optional numbers as float64 with NaN."""
     df = pd.read_csv(path, dtype={c: "category" for c in DIMENSIONS} | {"ticket_id": str}, keep_default_na=True)
