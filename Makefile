@@ -12,15 +12,17 @@ BUILD := build
 JOBS ?= $(shell nproc)
 
 # chromium renders the HTML KPI report in tests/python/test_report_browser.py; fonts-wqy-microhei gives it and the
-# report's charts Chinese glyphs.
+# report's charts Chinese glyphs. nodejs runs pyright (tests/python/test_typing.py; the pyright package brings
+# pyright itself, not node).
 APT_PACKAGES := g++ ccache libboost-dev libboost-date-time-dev libyaml-cpp-dev libgtest-dev libgmock-dev \
                 libbenchmark-dev pybind11-dev nlohmann-json3-dev clang libclang-rt-14-dev \
-                chromium fonts-wqy-microhei
+                chromium fonts-wqy-microhei nodejs
 PY_BUILD_PACKAGES := "scikit-build-core>=0.10" "pybind11>=2.10" "cmake>=3.16" ninja
 PY_TEST_PACKAGES := "pytest>=7" "hypothesis>=6" "numpy>=1.22" "pandas>=2" "jsonschema>=4.18" "pyyaml>=6" \
                     "dask[dataframe,distributed]>=2023.1" "matplotlib>=3.6" \
                     "nbclient>=0.7" "nbformat>=5.7" "ipykernel>=6" \
-                    "lunar-python>=1.4" "lunardate>=0.2" "ephem>=4.1"
+                    "lunar-python>=1.4" "lunardate>=0.2" "ephem>=4.1" \
+                    "mypy>=1.10" "pyright>=1.1.400" "pandas-stubs>=2"
 
 CMAKE := $(VENV)/bin/cmake
 CTEST := $(VENV)/bin/ctest

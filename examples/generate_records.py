@@ -23,6 +23,7 @@ import argparse
 import csv
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -82,7 +83,7 @@ def _lognormal(rng: np.random.Generator, median: float, sigma: float) -> float:
     return float(median * np.exp(sigma * rng.standard_normal()))
 
 
-def record(rng: np.random.Generator, ticket_id: str, channel: str, category: str, created: dt.datetime) -> dict:
+def record(rng: np.random.Generator, ticket_id: str, channel: str, category: str, created: dt.datetime) -> dict[str, Any]:
     agent, team = _assign(rng, channel)
     star, trouble = agent in STARS, agent in TROUBLE
     speed = 0.45 if star else (1.6 if trouble else 1.0)
@@ -103,8 +104,8 @@ def record(rng: np.random.Generator, ticket_id: str, channel: str, category: str
         csat = int(rng.choice(5, p=p)) + 1
     nps = None
     if rng.random() < 0.5:
-        p = np.array([1, 1, 1, 1, 1, 2, 3, 6, 10, 20, 30 if star else 14], dtype=float)
-        nps = int(rng.choice(11, p=p / p.sum()))
+        w = np.array([1, 1, 1, 1, 1, 2, 3, 6, 10, 20, 30 if star else 14], dtype=float)
+        nps = int(rng.choice(11, p=w / w.sum()))
     qc = None
     if rng.random() < 0.25:
         qc = float(np.clip(np.round(rng.normal(93 if star else 82, 4 if star else 10) * 2) / 2, 0, 100))
@@ -125,7 +126,7 @@ def record(rng: np.random.Generator, ticket_id: str, channel: str, category: str
     }
 
 
-def generate(seed: int = DEFAULT_SEED, tickets: Path = DATA / "tickets.csv") -> list[dict]:
+def generate(seed: int = DEFAULT_SEED, tickets: Path = DATA / "tickets.csv") -> list[dict[str, Any]]:
     rng = np.random.default_rng(seed)
     out = []
     with tickets.open(newline="", encoding="utf-8") as f:
@@ -139,7 +140,7 @@ def generate(seed: int = DEFAULT_SEED, tickets: Path = DATA / "tickets.csv") -> 
     return out
 
 
-def agent_inputs(seed: int) -> list[dict]:
+def agent_inputs(seed: int) -> list[dict[str, Any]]:
     rng = np.random.default_rng(seed + 1)
     rows = []
     for agent, team in agents():
@@ -155,7 +156,7 @@ def agent_inputs(seed: int) -> list[dict]:
     return rows
 
 
-def team_inputs(seed: int) -> list[dict]:
+def team_inputs(seed: int) -> list[dict[str, Any]]:
     rng = np.random.default_rng(seed + 2)
     rows = []
     for team in TEAMS:
@@ -166,7 +167,7 @@ def team_inputs(seed: int) -> list[dict]:
     return rows
 
 
-def synthetic(n: int, seed: int = 1) -> dict[str, np.ndarray]:
+def synthetic(n: int, seed: int = 1) -> dict[str, Any]:
     """n records as numpy columns (vectorised; for benchmarks). Labels are int32 codes with
     ``<name>_labels`` lists; instants are datetime64[ns]."""
     rng = np.random.default_rng(seed)
@@ -198,7 +199,7 @@ def synthetic(n: int, seed: int = 1) -> dict[str, np.ndarray]:
     }
 
 
-def _write(path: Path, rows: list[dict], columns: list[str]) -> None:
+def _write(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> None:
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
         w.writeheader()
@@ -206,7 +207,7 @@ def _write(path: Path, rows: list[dict], columns: list[str]) -> None:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     p.add_argument("--out-dir", type=Path, default=DATA)
     a = p.parse_args()

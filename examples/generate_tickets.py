@@ -21,7 +21,7 @@ import argparse
 import csv
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -539,7 +539,7 @@ FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 # --------------------------------------------------------------------------------------------
 
 
-def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+def _pick(rng: random.Random, weights: Mapping[str, float]) -> str:
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
@@ -888,7 +888,7 @@ def write_csv(rows: Sequence[dict[str, str]], path: str | Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--count", type=int, default=DEFAULT_COUNT, help="number of tickets (default %(default)s)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default %(default)s)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output CSV (default %(default)s)")

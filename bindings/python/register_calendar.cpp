@@ -81,7 +81,7 @@ std::int64_t to_day(py::handle x, const cal::calendar& c) {
   throw py::type_error("expected a datetime.date, a datetime.datetime or 'YYYY-MM-DD'");
 }
 
-py::object to_date(std::int64_t days) {
+date_result to_date(std::int64_t days) {
   const auto d = kefu::detail::civil_from_days(days);
   PyObject* r = PyDateTimeAPI->Date_FromDate(static_cast<int>(d.year), static_cast<int>(d.month), static_cast<int>(d.day),
                                              PyDateTimeAPI->DateType);
@@ -121,8 +121,9 @@ void register_calendar(py::module_& m) {
 
   py::class_<cal::duration>(m, "Duration",
                             "An amount on a clock: '24h' (wall), '4 business hours' (opening time), '3 workdays'.")
-      .def(py::init([](const std::string& text) { return cal::parse_duration(text); }), py::arg("text"))
-      .def_readonly("clock", &cal::duration::kind)
+      .def(py::init([](const std::string& text) { return cal::parse_duration(text); }), py::arg("text"),
+           "A duration from its spelling: '24h', '90min', '4 business hours', '3 workdays'.")
+      .def_readonly("clock", &cal::duration::kind, "The clock the duration counts on: wall, business (opening hours) or workdays.")
       .def_readonly("amount", &cal::duration::amount, "seconds (wall, business) or days (workdays)")
       .def("__str__", [](const cal::duration& d) { return cal::to_string(d); })
       .def("__repr__", [](const cal::duration& d) { return "Duration('" + cal::to_string(d) + "')"; })
@@ -130,10 +131,10 @@ void register_calendar(py::module_& m) {
       .def("__hash__", [](const cal::duration& d) { return py::hash(py::make_tuple(static_cast<int>(d.kind), d.amount)); });
 
   py::class_<cal::day_info>(m, "DayInfo", "What a calendar says about one date.")
-      .def_property_readonly("date", [](const cal::day_info& d) { return to_date(d.day); })
-      .def_property_readonly("kind", [](const cal::day_info& d) { return cal::to_string(d.kind); })
-      .def_readonly("working", &cal::day_info::working)
-      .def_readonly("name", &cal::day_info::name)
+      .def_property_readonly("date", [](const cal::day_info& d) { return to_date(d.day); }, "The day (a datetime.date).")
+      .def_property_readonly("kind", [](const cal::day_info& d) { return cal::to_string(d.kind); }, "What the day is: workday, rest_day, holiday, makeup_workday (调休上班) or special_day.")
+      .def_readonly("working", &cal::day_info::working, "Whether the day is a working day.")
+      .def_readonly("name", &cal::day_info::name, "The holiday's name ('' on an ordinary day).")
       .def_readonly("provisional", &cal::day_info::provisional,
                     "Past the calendar's official data: projected from the holiday law, not yet official.")
       .def_property_readonly("hours",
@@ -141,7 +142,8 @@ void register_calendar(py::module_& m) {
                                std::vector<std::string> out;
                                for (const auto iv : d.working_hours) out.push_back(cal::format_interval(iv));
                                return out;
-                             })
+                             },
+                             "The opening hours of the day ('09:00-18:00'), empty when closed.")
       .def("__repr__", [](const cal::day_info& d) {
         return "DayInfo(" + kefu::format_days(d.day) + ", " + cal::to_string(d.kind) + (d.name.empty() ? "" : ", " + d.name) +
                (d.provisional ? ", provisional)" : ")");
@@ -160,27 +162,30 @@ void register_calendar(py::module_& m) {
           py::arg("name"), py::arg("beyond_official") = py::none(),
           "A built-in calendar. beyond_official='error' makes it strict: dates past its official data raise "
           "CalendarRangeError instead of using the provisional projection.")
-      .def_static("builtin_names", &cal::builtin_names)
-      .def_static("load", [](py::handle path) { return unconst(cal::load_file(to_path(path))); }, py::arg("path"))
+      .def_static("builtin_names", &cal::builtin_names, "The names Calendar.builtin knows, sorted.")
+      .def_static("load", [](path_arg path) { return unconst(cal::load_file(to_path(path))); }, py::arg("path"),
+                  "A calendar from its YAML file (docs/calendars.md).")
       .def_static(
           "from_yaml",
           [](const std::string& text, const std::string& name) { return unconst(cal::load_string(text, name)); },
-          py::arg("text"), py::arg("name") = "<string>")
-      .def_property_readonly("name", &cal::calendar::name)
-      .def_property_readonly("description", &cal::calendar::description)
-      .def_property_readonly("zone", &cal::calendar::zone)
-      .def_property_readonly("first_date", [](const cal::calendar& c) { return to_date(c.first_day()); })
+          py::arg("text"), py::arg("name") = "<string>",
+          "A calendar from YAML text; `name` stands for the file in error messages.")
+      .def_property_readonly("name", &cal::calendar::name, "The calendar's name (as policies and Policy.calendar name it).")
+      .def_property_readonly("description", &cal::calendar::description, "What the calendar is for, from its YAML file.")
+      .def_property_readonly("zone", &cal::calendar::zone, "The time zone of the calendar's days and opening hours.")
+      .def_property_readonly("first_date", [](const cal::calendar& c) { return to_date(c.first_day()); }, "The first day the calendar has data for.")
       .def_property_readonly("last_date", [](const cal::calendar& c) { return to_date(c.last_day()); },
                              "The last date queries may touch (the end of the projection, if any).")
       .def_property_readonly("official_until", [](const cal::calendar& c) { return to_date(c.official_until()); },
                              "The last date of official data; later dates are provisional.")
       .def_property_readonly("provisional_until",
-                             [](const cal::calendar& c) -> py::object {
-                               return c.projects() ? to_date(c.last_day()) : py::object(py::none());
+                             [](const cal::calendar& c) -> optional_date_result {
+                               if (c.projects()) return to_date(c.last_day());
+                               return py::none();
                              },
                              "The end of the provisional projection, or None when the calendar does not project.")
       .def_property_readonly("projection_law",
-                             [](const cal::calendar& c) -> py::object {
+                             [](const cal::calendar& c) -> optional_str_result {
                                const auto& p = c.source().projection;
                                return p ? py::object(py::str(p->law)) : py::object(py::none());
                              },
@@ -189,7 +194,7 @@ void register_calendar(py::module_& m) {
                              "Whether `beyond_official: error` turned the projection off.")
       .def(
           "is_provisional",
-          [](const cal::calendar& c, py::handle d) -> py::object {
+          [](const cal::calendar& c, date_like_arg d) -> bool_or_array_result {
             if (auto days = as_datetime64(d, "D")) {
               auto out = map_values(*days, [&](std::int64_t x) -> std::int64_t { return c.is_provisional(x) ? 1 : 0; });
               return out.attr("astype")("bool");
@@ -199,7 +204,7 @@ void register_calendar(py::module_& m) {
           py::arg("date"), "Whether a date (or each date of a datetime64 array) is past the official data.")
       .def(
           "horizon_warning",
-          [](const cal::calendar& c, py::handle today, std::int64_t within_days) -> py::object {
+          [](const cal::calendar& c, date_or_text_arg today, std::int64_t within_days) -> optional_str_result {
             auto w = cal::horizon_warning(c, to_day(today, c), within_days);
             return w ? py::object(py::str(*w)) : py::object(py::none());
           },
@@ -208,7 +213,7 @@ void register_calendar(py::module_& m) {
           "what a service should raise as an alert.")
       .def(
           "is_working_day",
-          [](const cal::calendar& c, py::handle d) -> py::object {
+          [](const cal::calendar& c, date_like_arg d) -> bool_or_array_result {
             if (auto days = as_datetime64(d, "D")) {
               auto out = map_values(*days, [&](std::int64_t x) -> std::int64_t { return c.is_working_day(x) ? 1 : 0; });
               return out.attr("astype")("bool");
@@ -216,13 +221,14 @@ void register_calendar(py::module_& m) {
             return py::bool_(c.is_working_day(to_day(d, c)));
           },
           py::arg("date"), "Whether a date (or each date of a datetime64 array) is a working day.")
-      .def("day_info", [](const cal::calendar& c, py::handle d) { return c.info(to_day(d, c)); }, py::arg("date"))
+      .def("day_info", [](const cal::calendar& c, date_or_text_arg d) { return c.info(to_day(d, c)); }, py::arg("date"),
+           "What the calendar says about a day: kind, working, holiday name, opening hours, provisional.")
       .def(
-          "is_open", [](const cal::calendar& c, py::handle t) { return c.is_open(to_instant(t, c.zone())); },
+          "is_open", [](const cal::calendar& c, datetime_arg t) { return c.is_open(to_instant(t, c.zone())); },
           py::arg("t"), "Whether an instant lies inside working hours.")
       .def(
           "add",
-          [](const cal::calendar& c, py::handle t, py::handle spec) -> py::object {
+          [](const cal::calendar& c, instant_like_arg t, duration_arg spec) -> datetime_or_array_result {
             const cal::duration d = to_duration(spec);
             kefu::instant at;
             std::int64_t offset = 0;
@@ -240,7 +246,7 @@ void register_calendar(py::module_& m) {
           "t plus a duration on its clock ('24h', '4 business hours', '3 workdays'); DOM-SLA-4 semantics (docs/requirements.md, docs/calendars.md).")
       .def(
           "working_time_between",
-          [](const cal::calendar& c, py::handle a, py::handle b) -> py::object {
+          [](const cal::calendar& c, instant_like_arg a, instant_like_arg b) -> timedelta_or_array_result {
             auto va = as_datetime64(a, "s");
             auto vb = as_datetime64(b, "s");
             if (va || vb) {
@@ -256,7 +262,7 @@ void register_calendar(py::module_& m) {
           py::arg("a"), py::arg("b"), "Working time in [a, b); negative when b < a.")
       .def(
           "working_days_between",
-          [](const cal::calendar& c, py::handle a, py::handle b) -> py::object {
+          [](const cal::calendar& c, date_like_arg a, date_like_arg b) -> int_or_array_result {
             auto va = as_datetime64(a, "D");
             auto vb = as_datetime64(b, "D");
             if (va || vb) {
@@ -280,16 +286,17 @@ void register_calendar(py::module_& m) {
       "cn-mainland uses past its official data (no make-up days, no 补休).");
 
   py::class_<cal::sla_status>(m, "SlaStatus", py::dynamic_attr(), "An SLA clock as of an instant.")
-      .def_property_readonly("state", [](const cal::sla_status& s) { return cal::to_string(s.state); })
-      .def_readonly("paused", &cal::sla_status::paused)
-      .def_readonly("warning", &cal::sla_status::warning)
+      .def_property_readonly("state", [](const cal::sla_status& s) { return cal::to_string(s.state); }, "The clock's state: not_started, running, paused, met or breached.")
+      .def_readonly("paused", &cal::sla_status::paused, "Whether the clock is paused (waiting on the customer).")
+      .def_readonly("warning", &cal::sla_status::warning, "Whether the warning point has passed while the clock runs.")
       .def_readonly("provisional", &cal::sla_status::provisional,
                     "True when `due` rests on days past the calendar's official data (it may move when the year's "
                     "holiday notice is loaded).")
-      .def_property_readonly("elapsed", [](const cal::sla_status& s) { return seconds_to_timedelta(s.elapsed.count()); })
+      .def_property_readonly("elapsed", [](const cal::sla_status& s) { return seconds_to_timedelta(s.elapsed.count()); }, "Working time counted so far (a datetime.timedelta).")
       .def_property_readonly("remaining",
-                             [](const cal::sla_status& s) { return seconds_to_timedelta(s.remaining.count()); })
-      .def_property_readonly("target", [](const cal::sla_status& s) { return seconds_to_timedelta(s.target.count()); })
+                             [](const cal::sla_status& s) { return seconds_to_timedelta(s.remaining.count()); },
+                             "Working time left before the target (negative once breached).")
+      .def_property_readonly("target", [](const cal::sla_status& s) { return seconds_to_timedelta(s.target.count()); }, "The clock's target as working time (a datetime.timedelta).")
       .def("__repr__", [](const cal::sla_status& s) {
         return std::string("SlaStatus(") + cal::to_string(s.state) + (s.warning ? ", warning" : "") + ")";
       });
@@ -297,7 +304,7 @@ void register_calendar(py::module_& m) {
   py::class_<cal::sla_clock>(m, "SlaClock",
                              "A pausable SLA clock: SlaClock(calendar, '4 business hours', warn_at=0.8 or "
                              "warn_before='30min'). Times are datetimes (naive = the calendar's local time).")
-      .def(py::init([](calendar_ptr c, py::handle target, double warn_at, py::handle warn_before) {
+      .def(py::init([](calendar_ptr c, duration_arg target, double warn_at, optional_duration_arg warn_before) {
              cal::sla_warning w = cal::sla_warning::at_fraction(warn_at);
              if (!warn_before.is_none()) {
                const cal::duration lead = to_duration(warn_before);
@@ -306,22 +313,28 @@ void register_calendar(py::module_& m) {
              }
              return cal::sla_clock(std::move(c), to_duration(target), w);
            }),
-           py::arg("calendar"), py::arg("target"), py::arg("warn_at") = 0.8, py::arg("warn_before") = py::none())
-      .def("start", [](cal::sla_clock& s, py::handle t) { s.start(to_instant(t, s.on().zone())); }, py::arg("at"))
-      .def("pause", [](cal::sla_clock& s, py::handle t) { s.pause(to_instant(t, s.on().zone())); }, py::arg("at"))
-      .def("resume", [](cal::sla_clock& s, py::handle t) { s.resume(to_instant(t, s.on().zone())); }, py::arg("at"))
-      .def("stop", [](cal::sla_clock& s, py::handle t) { s.stop(to_instant(t, s.on().zone())); }, py::arg("at"))
-      .def_property_readonly("target", &cal::sla_clock::target)
+           py::arg("calendar"), py::arg("target"), py::arg("warn_at") = 0.8, py::arg("warn_before") = py::none(),
+           "A clock on `calendar` towards `target`; it warns at `warn_at` of the target, or `warn_before` it.")
+      .def("start", [](cal::sla_clock& s, datetime_arg t) { s.start(to_instant(t, s.on().zone())); }, py::arg("at"),
+           "Starts the clock at `at`.")
+      .def("pause", [](cal::sla_clock& s, datetime_arg t) { s.pause(to_instant(t, s.on().zone())); }, py::arg("at"),
+           "Pauses the clock at `at` (waiting on the customer).")
+      .def("resume", [](cal::sla_clock& s, datetime_arg t) { s.resume(to_instant(t, s.on().zone())); }, py::arg("at"),
+           "Resumes a paused clock at `at`.")
+      .def("stop", [](cal::sla_clock& s, datetime_arg t) { s.stop(to_instant(t, s.on().zone())); }, py::arg("at"),
+           "Stops the clock at `at` (the target is met or breached for good).")
+      .def_property_readonly("target", &cal::sla_clock::target, "The target the clock counts towards.")
       .def_property_readonly("events",
                              [](const cal::sla_clock& s) {
                                py::list out;
                                for (const auto& e : s.events())
                                  out.append(py::make_tuple(cal::to_string(e.kind), to_datetime(e.at, s.on().zone())));
                                return out;
-                             })
+                             },
+                             "What happened to the clock, in order: (kind, aware datetime) pairs.")
       .def(
           "status",
-          [](const cal::sla_clock& s, py::handle at) {
+          [](const cal::sla_clock& s, datetime_arg at) -> sla_status_result {
             const auto st = s.status(to_instant(at, s.on().zone()));
             py::object status = py::cast(st);
             status.attr("__dict__")["due"] = datetime_like(st.due, s.on().zone(), at);
@@ -330,8 +343,8 @@ void register_calendar(py::module_& m) {
           },
           py::arg("at"), "state, due, warn_at, elapsed, remaining, warning and paused as of `at`.")
       .def(
-          "due", [](const cal::sla_clock& s, py::handle at) { return datetime_like(s.due(to_instant(at, s.on().zone())), s.on().zone(), at); },
-          py::arg("at"));
+          "due", [](const cal::sla_clock& s, datetime_arg at) { return datetime_like(s.due(to_instant(at, s.on().zone())), s.on().zone(), at); },
+          py::arg("at"), "When the clock's target falls due, as of `at` (pauses so far counted).");
 }
 
 }  // namespace kefu::python

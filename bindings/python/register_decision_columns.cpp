@@ -158,10 +158,12 @@ void register_decision_columns(py::module_& m) {
       .def_readonly("outputs", &py_decision_columns::outputs,
                     "output name → numpy array: bool/int64/timedelta64[s]/datetime64[D] when every rule sets the "
                     "output, else object (money: kefu.Money, decimal: Decimal, enum and text: str, None when unset)")
-      .def_readonly("rule_index", &py_decision_columns::rule_index,
+      .def_property_readonly("rule_index", [](const py_decision_columns& c) -> ndarray_result { return c.rule_index; },
                     "int32: index into policy.rules of the deciding rule (collect: the first matched), -1 for the default")
-      .def_readonly("rule_id", &py_decision_columns::rule_id, "object: the deciding rule's id, None when the default decided")
-      .def_readonly("by_default", &py_decision_columns::by_default, "bool: no rule matched")
+      .def_property_readonly("rule_id", [](const py_decision_columns& c) -> ndarray_result { return c.rule_id; },
+                             "object: the deciding rule's id, None when the default decided")
+      .def_property_readonly("by_default", [](const py_decision_columns& c) -> ndarray_result { return c.by_default; },
+                             "bool: no rule matched")
       .def_property_readonly(
           "match_offsets",
           [](const py_decision_columns& c) { return py::array_t<std::int64_t>(static_cast<py::ssize_t>(c.m.match_offsets.size()), c.m.match_offsets.data()); },
@@ -171,14 +173,20 @@ void register_decision_columns(py::module_& m) {
           [](const py_decision_columns& c) { return py::array_t<std::int32_t>(static_cast<py::ssize_t>(c.m.match_rules.size()), c.m.match_rules.data()); },
           "int32: indices into policy.rules of every matched rule, row after row, in order")
       .def_property_readonly("rule_ids", &py_decision_columns::rule_ids, "per row, the ids of every matched rule in order")
-      .def_readonly("index", &py_decision_columns::index, "the DataFrame's index when a DataFrame was given, else None")
-      .def("codes", &py_decision_columns::codes, py::arg("output"),
+      .def_property_readonly("index", [](const py_decision_columns& c) -> index_result { return c.index; },
+                             "the DataFrame's index when a DataFrame was given, else None")
+      .def("codes", [](const py_decision_columns& c, const std::string& output) -> ndarray_result { return c.codes(output); },
+           py::arg("output"),
            "int32 value indices of an enum output (into policy.outputs[...].values), -1 when unset")
-      .def("to_pandas", &py_decision_columns::to_pandas, py::arg("index") = py::none(), py::arg("categorical") = false,
+      .def("to_pandas",
+           [](const py_decision_columns& c, const index_arg& index, bool categorical) -> dataframe_result {
+             return c.to_pandas(index, categorical);
+           },
+           py::arg("index") = py::none(), py::arg("categorical") = false,
            "A DataFrame: one column per output, then rule_id (and rule_ids under collect); enum outputs as "
            "pandas.Categorical with categorical=True. The index is the given one, else the input DataFrame's.")
       .def("__getitem__",
-           [](const py_decision_columns& c, const std::string& name) -> py::object {
+           [](const py_decision_columns& c, const std::string& name) -> ndarray_result {
              c.output(name);  // throws a KeyError naming the policy
              return c.outputs[py::str(name)];
            })

@@ -62,12 +62,13 @@ kr::negation_rules negation_from(py::handle h) {
 
 void register_keywords(py::module_& m) {
   py::class_<py_hit>(m, "KeywordHit", "One occurrence of a keyword in a text (KeywordSet.scan).")
-      .def_readonly("word", &py_hit::word)
+      .def_readonly("word", &py_hit::word, "The keyword as listed in the set.")
       .def_readonly("start", &py_hit::start, "str index of the first character")
       .def_readonly("end", &py_hit::end, "str index after the last character")
       .def_readonly("status", &py_hit::status, "'counted', 'negated' or 'excepted'")
       .def_readonly("by", &py_hit::by, "the negation cue or exception phrase that discounts it ('' when counted)")
-      .def_property_readonly("counted", [](const py_hit& h) { return h.status == "counted"; })
+      .def_property_readonly("counted", [](const py_hit& h) { return h.status == "counted"; },
+                             "Whether the occurrence counts (status 'counted').")
       .def("__repr__", [](const py_hit& h) {
         return "KeywordHit('" + h.word + "', " + std::to_string(h.start) + ", " + std::to_string(h.end) + ", " + h.status +
                (h.by.empty() ? std::string() : " by '" + h.by + "'") + ")";
@@ -77,7 +78,7 @@ void register_keywords(py::module_& m) {
       m, "KeywordSet",
       "A compiled keyword set: words matched ignoring full/half width and letter case; with negation cues and "
       "exception phrases a word found may not count (docs/rules.md, 'Negation and exceptions').")
-      .def(py::init([](std::string name, std::vector<std::string> words, py::object negation,
+      .def(py::init([](std::string name, std::vector<std::string> words, const negation_arg& negation,
                        std::map<std::string, std::vector<std::string>> exceptions) {
              if (words.empty()) throw py::value_error("a keyword set needs at least one word");
              std::vector<kr::keyword_exception> ex;
@@ -88,10 +89,10 @@ void register_keywords(py::module_& m) {
            py::arg("exceptions") = std::map<std::string, std::vector<std::string>>{},
            "negation: {'cues': [...], 'window': 4, 'not_cues': [...], 'breaks': [...]}, a cue with its own window "
            "as a (cue, window) pair; exceptions: {word: [phrase, ...]}")
-      .def_property_readonly("name", &kr::keyword_set::name)
-      .def_property_readonly("words", &kr::keyword_set::words)
+      .def_property_readonly("name", &kr::keyword_set::name, "The keyword set's name.")
+      .def_property_readonly("words", &kr::keyword_set::words, "The keywords, in the set's order.")
       .def_property_readonly("negation",
-                             [](const kr::keyword_set& k) -> py::object {
+                             [](const kr::keyword_set& k) -> optional_dict_result {
                                const auto& n = k.negation();
                                if (n.empty()) return py::none();
                                py::list cues;
@@ -106,13 +107,15 @@ void register_keywords(py::module_& m) {
                                d["not_cues"] = n.not_cues;
                                d["breaks"] = n.breaks;
                                return d;
-                             })
+                             },
+                             "The negation rules ({cues, window, not_cues, breaks}), None when the set has none.")
       .def_property_readonly("exceptions",
                              [](const kr::keyword_set& k) {
                                py::dict d;
                                for (const auto& e : k.exceptions()) d[py::str(e.word)] = e.phrases;
                                return d;
-                             })
+                             },
+                             "Word → the phrases in which an occurrence of it does not count.")
       .def("contains_any", &kr::keyword_set::contains_any, py::arg("text"),
            "Whether some occurrence of some word counts (is neither negated nor inside an exception).")
       .def(

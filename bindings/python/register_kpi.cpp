@@ -207,16 +207,16 @@ void register_kpi(py::module_& m) {
         "description.");
   py::class_<kpi::targets, std::shared_ptr<kpi::targets>>(m, "KpiTargets",
                                                           "KPI targets from a `targets:` YAML file (DOM-KPI-1).")
-      .def_static("load", [](py::handle path) { return unconst(kpi::load_targets_file(to_path(path))); },
-                  py::arg("path"))
+      .def_static("load", [](const path_arg& path) { return unconst(kpi::load_targets_file(to_path(path))); },
+                  py::arg("path"), "KPI targets from their YAML file.")
       .def_static(
           "from_string",
           [](const std::string& yaml, const std::string& name) { return unconst(kpi::load_targets_string(yaml, name)); },
-          py::arg("yaml"), py::arg("name") = "<string>")
-      .def_property_readonly("name", [](const kpi::targets& t) { return t.name; })
-      .def_property_readonly("description", [](const kpi::targets& t) { return t.description; })
-      .def_property_readonly("source", [](const kpi::targets& t) { return t.source; })
-      .def_property_readonly("qc_pass_mark", [](const kpi::targets& t) { return t.qc_pass_mark; })
+          py::arg("yaml"), py::arg("name") = "<string>", "KPI targets from YAML text; `name` stands for the file in errors.")
+      .def_property_readonly("name", [](const kpi::targets& t) { return t.name; }, "The targets file's name.")
+      .def_property_readonly("description", [](const kpi::targets& t) { return t.description; }, "What the targets are for, from the YAML file.")
+      .def_property_readonly("source", [](const kpi::targets& t) { return t.source; }, "The handbook clause the targets come from.")
+      .def_property_readonly("qc_pass_mark", [](const kpi::targets& t) { return t.qc_pass_mark; }, "The QC score at or above which a ticket passes quality control.")
       .def_property_readonly(
           "training",
           [](const kpi::targets& t) -> py::object {
@@ -245,7 +245,8 @@ void register_kpi(py::module_& m) {
                                  out.append(py::make_tuple(s.name, kpi::to_string(s.until),
                                                            kefu::calendar::to_string(s.within)));
                                return out;
-                             })
+                             },
+                             "(name, when the clock stops, target as written) per SLA target.")
       .def_property_readonly("sla_calendars",
                              [](const kpi::targets& t) {
                                py::dict out;
@@ -266,13 +267,13 @@ void register_kpi(py::module_& m) {
           out[py::str(c.channel)] = d;
         }
         return out;
-      });
+      }, "Channel → its own response and handling targets in seconds (first_response, average_response, handling).");
 
   py::class_<kpi::table>(m, "KpiTable", "KPI accumulators per group: mergeable and serialisable (kefu.kpi.kpis).")
       .def_static(
           "compute",
           [](std::size_t rows, const py::dict& numbers, const py::dict& instants, std::int64_t unit, const py::dict& labels,
-             const std::vector<std::string>& by, const std::string& period, py::handle zone,
+             const std::vector<std::string>& by, const std::string& period, const zone_arg& zone,
              std::shared_ptr<kpi::targets> goals, double relative_accuracy, std::int64_t instant_offset,
              unsigned threads) {
             const kpi::options o = make_options(by, period, zone, goals, relative_accuracy);
@@ -282,23 +283,26 @@ void register_kpi(py::module_& m) {
           },
           py::arg("rows"), py::arg("numbers"), py::arg("instants"), py::arg("instant_unit"), py::arg("labels"),
           py::arg("by"), py::arg("period"), py::arg("zone"), py::arg("targets"), py::arg("relative_accuracy"),
-          py::arg("instant_offset") = 0, py::arg("threads") = 1)
+          py::arg("instant_offset") = 0, py::arg("threads") = 1,
+          "Internal (kefu.kpi.partial): the accumulators of records given as numpy columns.")
       .def_static(
           "from_bytes",
-          [](const py::bytes& data, const std::vector<std::string>& by, const std::string& period, py::handle zone,
+          [](const py::bytes& data, const std::vector<std::string>& by, const std::string& period, const zone_arg& zone,
              std::shared_ptr<kpi::targets> goals, double relative_accuracy) {
             const kpi::options o = make_options(by, period, zone, goals, relative_accuracy);
             const std::string s = data;
             return kpi::table::from_bytes(s, o);
           },
           py::arg("data"), py::arg("by"), py::arg("period"), py::arg("zone"), py::arg("targets"),
-          py::arg("relative_accuracy"))
-      .def("to_bytes", [](const kpi::table& t) { return py::bytes(t.to_bytes()); })
-      .def("merge", [](kpi::table& t, const kpi::table& o) { t.merge(o); }, py::arg("other"))
+          py::arg("relative_accuracy"), "A table from to_bytes() (kefu.dask ships partitions' tables so).")
+      .def("to_bytes", [](const kpi::table& t) { return py::bytes(t.to_bytes()); }, "The accumulators as bytes (from_bytes reads them).")
+      .def("merge", [](kpi::table& t, const kpi::table& o) { t.merge(o); }, py::arg("other"),
+           "Adds another table's accumulators (same grouping): exact for counts and sums, within the sketch accuracy "
+           "for percentiles.")
       .def("__len__", &kpi::table::size)
       .def("__eq__", [](const kpi::table& a, const kpi::table& b) { return a == b; })
-      .def("metric_names", [](const kpi::table& t) { return kpi::metric_names(t); })
-      .def_property_readonly("relative_accuracy", [](const kpi::table& t) { return t.config().relative_accuracy; })
+      .def("metric_names", [](const kpi::table& t) { return kpi::metric_names(t); }, "The KPI columns the table computes, in order.")
+      .def_property_readonly("relative_accuracy", [](const kpi::table& t) { return t.config().relative_accuracy; }, "The relative accuracy of the percentile sketches (e.g. 0.005 = 0.5%).")
       .def("columns", &table_columns, "groups, keys (labels and period start days), metrics, outcomes (1/0/-1)")
       .def_property_readonly(
           "zone_offset", [](const kpi::table& t) { return t.config().zone.offset().count(); },
@@ -306,16 +310,16 @@ void register_kpi(py::module_& m) {
 
   py::class_<kpi::scorecard, std::shared_ptr<kpi::scorecard>>(m, "Scorecard",
                                                               "A weighted scorecard from a `scorecard:` YAML file.")
-      .def_static("load", [](py::handle path) { return unconst(kpi::load_scorecard_file(to_path(path))); },
-                  py::arg("path"))
+      .def_static("load", [](const path_arg& path) { return unconst(kpi::load_scorecard_file(to_path(path))); },
+                  py::arg("path"), "A scorecard from its YAML file.")
       .def_static(
           "from_string",
           [](const std::string& yaml, const std::string& name) { return unconst(kpi::load_scorecard_string(yaml, name)); },
-          py::arg("yaml"), py::arg("name") = "<string>")
-      .def_property_readonly("name", [](const kpi::scorecard& s) { return s.name; })
-      .def_property_readonly("description", [](const kpi::scorecard& s) { return s.description; })
-      .def_property_readonly("source", [](const kpi::scorecard& s) { return s.source; })
-      .def_property_readonly("subject", [](const kpi::scorecard& s) { return s.subject; })
+          py::arg("yaml"), py::arg("name") = "<string>", "A scorecard from YAML text; `name` stands for the file in errors.")
+      .def_property_readonly("name", [](const kpi::scorecard& s) { return s.name; }, "The scorecard's name.")
+      .def_property_readonly("description", [](const kpi::scorecard& s) { return s.description; }, "What the scorecard is for, from the YAML file.")
+      .def_property_readonly("source", [](const kpi::scorecard& s) { return s.source; }, "The handbook clause the scorecard comes from.")
+      .def_property_readonly("subject", [](const kpi::scorecard& s) { return s.subject; }, "Who is scored: agent or team.")
       .def_property_readonly("items",
                              [](const kpi::scorecard& s) {
                                py::list out;
@@ -326,7 +330,8 @@ void register_kpi(py::module_& m) {
                                                      py::arg("cap") = i.cap ? py::object(py::float_(*i.cap)) : py::none(),
                                                      py::arg("description") = i.description));
                                return out;
-                             })
+                             },
+                             "The scored items: {id, group, weight, value, full, cap, description} each.")
       .def_property_readonly("bonuses",
                              [](const kpi::scorecard& s) {
                                py::list out;
@@ -334,10 +339,11 @@ void register_kpi(py::module_& m) {
                                  out.append(py::dict(py::arg("id") = b.id, py::arg("value") = b.value.text(),
                                                      py::arg("points") = b.points, py::arg("description") = b.description));
                                return out;
-                             })
+                             },
+                             "The bonus items: {id, value, points, description} each.")
       .def_property_readonly(
           "disciplinary_review",
-          [](const kpi::scorecard& s) -> py::object {
+          [](const kpi::scorecard& s) -> optional_dict_result {
             const auto& f = s.flags;
             if (!f.disciplinary_metric) return py::none();
             return py::dict(py::arg("metric") = *f.disciplinary_metric, py::arg("at_least") = f.disciplinary_at_least,
@@ -347,7 +353,7 @@ void register_kpi(py::module_& m) {
           "None, or {metric, at_least, window}: window is the months counted (None: the whole record)")
       .def_property_readonly(
           "service_star",
-          [](const kpi::scorecard& s) -> py::object {
+          [](const kpi::scorecard& s) -> optional_dict_result {
             if (!s.flags.service_star_min_tickets) return py::none();
             return py::dict(py::arg("min_tickets") = *s.flags.service_star_min_tickets);
           },
@@ -396,7 +402,8 @@ void register_kpi(py::module_& m) {
             }
             return out;
           },
-          py::arg("subjects"), py::arg("periods"), py::arg("metrics"), py::arg("inputs"));
+          py::arg("subjects"), py::arg("periods"), py::arg("metrics"), py::arg("inputs"),
+          "Internal (kefu.kpi.scorecard): each subject-period's item points, total and flags, as columns.");
 
   m.attr("default_star_min_tickets") = kpi::default_star_min_tickets;
   m.def(
@@ -443,7 +450,7 @@ void register_kpi(py::module_& m) {
       "qc_sample",
       [](py::array_t<std::int32_t, py::array::c_style | py::array::forcecast> codes, std::vector<std::string> labels,
          py::array_t<std::int64_t, py::array::c_style> created, std::int64_t unit, std::vector<std::string> ids,
-         double rate, std::uint64_t seed, py::handle zone) {
+         double rate, std::uint64_t seed, const optional_zone_arg& zone) {
         kpi::label_column agent;
         agent.codes = codes.data();
         agent.size = static_cast<std::size_t>(codes.size());
@@ -463,7 +470,8 @@ void register_kpi(py::module_& m) {
         return out;
       },
       py::arg("agent_codes"), py::arg("agent_labels"), py::arg("created_at"), py::arg("instant_unit"),
-      py::arg("ticket_ids"), py::arg("rate"), py::arg("seed"), py::arg("zone"));
+      py::arg("ticket_ids"), py::arg("rate"), py::arg("seed"), py::arg("zone"),
+      "Internal (kefu.kpi.qc_sample): the seeded QC sample mask (DOM-KPI-5).");
 }
 
 }  // namespace kefu::python

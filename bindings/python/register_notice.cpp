@@ -39,13 +39,13 @@ void register_notice(py::module_& m) {
           "Parses the text of a notice. `base` is the notice an amendment modifies (the result is then the whole "
           "year as amended); `name` is what errors call the text. Raises kefu.ParseError / kefu.PolicyError with "
           "the line.")
-      .def_property_readonly("year", &cal::holiday_notice::year)
-      .def_property_readonly("is_amendment", &cal::holiday_notice::is_amendment)
-      .def_property_readonly("title", &cal::holiday_notice::title)
+      .def_property_readonly("year", &cal::holiday_notice::year, "The year the notice is about.")
+      .def_property_readonly("is_amendment", &cal::holiday_notice::is_amendment, "Whether the notice amends an earlier notice of the same year.")
+      .def_property_readonly("title", &cal::holiday_notice::title, "The notice's title.")
       .def_property_readonly("sources", &cal::holiday_notice::sources,
                              "Titles of the notices the result is made of (a base and its amendments).")
-      .def_property_readonly("days_off", [](const cal::holiday_notice& n) { return to_dates(n.days_off()); })
-      .def_property_readonly("working_days", [](const cal::holiday_notice& n) { return to_dates(n.working_days()); })
+      .def_property_readonly("days_off", [](const cal::holiday_notice& n) { return to_dates(n.days_off()); }, "The days off the notice gives (holidays and bridge days), in order.")
+      .def_property_readonly("working_days", [](const cal::holiday_notice& n) { return to_dates(n.working_days()); }, "The weekend days the notice makes working days (调休上班), in order.")
       .def_property_readonly(
           "festivals",
           [](const cal::holiday_notice& n) {

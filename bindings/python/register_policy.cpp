@@ -37,7 +37,7 @@ struct py_decision {
 
   py::dict outputs_of(const std::vector<std::optional<kr::value>>& values) const { return outputs_dict(*policy, values); }
   py::dict outputs() const { return outputs_of(policy->outputs_of(decision)); }
-  py::object rule_id() const {
+  optional_str_result rule_id() const {
     if (rule_id_cache) return rule_id_cache;
     if (decision.matched.empty()) return py::none();
     return py::str(policy->rules()[decision.matched.front()].id);
@@ -105,11 +105,11 @@ std::vector<py_decision> evaluate_rows(const policy_ptr& p, py::iterable rows) {
 
 void register_policy(py::module_& m) {
   py::class_<kr::field>(m, "Field", "An input or output of a policy.")
-      .def_readonly("name", &kr::field::name)
-      .def_property_readonly("type", [](const kr::field& f) { return kr::to_string(f.type); })
-      .def_readonly("values", &kr::field::values)
-      .def_readonly("default", &kr::field::default_text)
-      .def_readonly("description", &kr::field::description)
+      .def_readonly("name", &kr::field::name, "The field's name.")
+      .def_property_readonly("type", [](const kr::field& f) { return kr::to_string(f.type); }, "The field's type: bool, int, decimal, money, duration, date, datetime, enum, set, text or deadline.")
+      .def_readonly("values", &kr::field::values, "The allowed values of an enum or set field, in order.")
+      .def_readonly("default", &kr::field::default_text, "The default value as written in the YAML file, None when the field has none.")
+      .def_readonly("description", &kr::field::description, "What the field means, from the YAML file.")
       .def_readonly("required", &kr::field::required, "facts vocabulary: every set of facts must give it")
       .def_readonly("derived", &kr::field::derived, "facts vocabulary: how triage computes it (empty: given)")
       .def_readonly("personal", &kr::field::personal, "facts vocabulary: customer personal data")
@@ -117,12 +117,12 @@ void register_policy(py::module_& m) {
       .def("__repr__", [](const kr::field& f) { return "Field('" + f.name + "', " + kr::to_string(f.type) + ")"; });
 
   py::class_<kr::rule>(m, "Rule", "A rule of a policy.")
-      .def_readonly("id", &kr::rule::id)
-      .def_readonly("description", &kr::rule::description)
-      .def_readonly("source", &kr::rule::source)
-      .def_readonly("when", &kr::rule::when)
-      .def_readonly("priority", &kr::rule::priority)
-      .def_property_readonly("line", [](const kr::rule& r) { return r.where.line; })
+      .def_readonly("id", &kr::rule::id, "The rule's id (unique in its policy).")
+      .def_readonly("description", &kr::rule::description, "What the rule does, in the author's words.")
+      .def_readonly("source", &kr::rule::source, "The handbook clause the rule encodes (DOM-… id and section).")
+      .def_readonly("when", &kr::rule::when, "The rule's condition as written in the YAML file.")
+      .def_readonly("priority", &kr::rule::priority, "The rule's priority (hit_policy: priority).")
+      .def_property_readonly("line", [](const kr::rule& r) { return r.where.line; }, "The line of the rule in its YAML file.")
       .def_readonly("version_index", &kr::rule::version,
                     "index into DecisionPolicy.versions of the version the rule belongs to (-1: the policy has no versions)")
       .def("__repr__", [](const kr::rule& r) { return "Rule('" + r.id + "')"; });
@@ -130,39 +130,41 @@ void register_policy(py::module_& m) {
   py::class_<kr::policy_version>(m, "PolicyVersion",
                                  "One version of an effective-dated policy (DOM-RULE-1): its rules are in force from "
                                  "effective_from (None: since always) until effective_until (None: from then on).")
-      .def_readonly("name", &kr::policy_version::name)
-      .def_readonly("description", &kr::policy_version::description)
+      .def_readonly("name", &kr::policy_version::name, "The version's name.")
+      .def_readonly("description", &kr::policy_version::description, "What changed in this version.")
       .def_property_readonly("effective_from",
-                             [](const kr::policy_version& v) -> py::object {
-                               return v.effective_from ? to_datetime(*v.effective_from, v.zone) : py::none();
+                             [](const kr::policy_version& v) -> optional_datetime_result {
+                               if (v.effective_from) return to_datetime(*v.effective_from, v.zone);
+                               return py::none();
                              },
                              "an aware datetime in the policy's zone, None for the first version")
       .def_property_readonly("effective_until",
-                             [](const kr::policy_version& v) -> py::object {
-                               return v.effective_until ? to_datetime(*v.effective_until, v.zone) : py::none();
+                             [](const kr::policy_version& v) -> optional_datetime_result {
+                               if (v.effective_until) return to_datetime(*v.effective_until, v.zone);
+                               return py::none();
                              },
                              "an aware datetime in the policy's zone: the next version's effective_from; None for the last "
                              "version")
-      .def_property_readonly("line", [](const kr::policy_version& v) { return v.where.line; })
+      .def_property_readonly("line", [](const kr::policy_version& v) { return v.where.line; }, "The line of the version in its YAML file.")
       .def("__repr__", [](const kr::policy_version& v) {
         return "PolicyVersion('" + v.name + "'" +
                (v.effective_from ? ", from " + kefu::format_instant(*v.effective_from, v.zone) : std::string()) + ")";
       });
 
   py::class_<kr::diagnostic>(m, "Diagnostic", "A warning of the static checks.")
-      .def_readonly("message", &kr::diagnostic::message)
-      .def_readonly("rule_id", &kr::diagnostic::rule_id)
-      .def_readonly("check", &kr::diagnostic::check)
-      .def_property_readonly("file", [](const kr::diagnostic& d) { return d.where.file; })
-      .def_property_readonly("line", [](const kr::diagnostic& d) { return d.where.line; })
-      .def_property_readonly("column", [](const kr::diagnostic& d) { return d.where.column; })
+      .def_readonly("message", &kr::diagnostic::message, "What the check found.")
+      .def_readonly("rule_id", &kr::diagnostic::rule_id, "The rule it concerns ('' for the policy as a whole).")
+      .def_readonly("check", &kr::diagnostic::check, "The check that found it (e.g. unreachable, overlap).")
+      .def_property_readonly("file", [](const kr::diagnostic& d) { return d.where.file; }, "The YAML file it is in.")
+      .def_property_readonly("line", [](const kr::diagnostic& d) { return d.where.line; }, "The line in the YAML file.")
+      .def_property_readonly("column", [](const kr::diagnostic& d) { return d.where.column; }, "The column in the YAML file.")
       .def("__str__", [](const kr::diagnostic& d) { return kefu::error::render(d.message, d.where, d.rule_id); });
 
   py::class_<kr::condition_trace>(m, "ConditionTrace", "One condition of an explanation.")
-      .def_readonly("text", &kr::condition_trace::text)
-      .def_readonly("result", &kr::condition_trace::result)
-      .def_readonly("reads", &kr::condition_trace::reads)
-      .def_readonly("words", &kr::condition_trace::words)
+      .def_readonly("text", &kr::condition_trace::text, "The condition's text.")
+      .def_readonly("result", &kr::condition_trace::result, "Whether the condition held.")
+      .def_readonly("reads", &kr::condition_trace::reads, "The facts the condition read: (name, value as text) pairs.")
+      .def_readonly("words", &kr::condition_trace::words, "The keywords the condition matched.")
       .def_readonly("discounted", &kr::condition_trace::discounted,
                     "keyword tests: words found that do not count, with why ('受伤 (negated by 没有)')");
 
@@ -170,25 +172,26 @@ void register_policy(py::module_& m) {
       .def_property_readonly("outputs", &py_decision::outputs, "output name → value (None when not set)")
       .def_property_readonly("rule_id", &py_decision::rule_id, "the deciding rule, None when the default decided")
       .def_property_readonly("rule_ids", &py_decision::rule_ids, "every matched rule, in order (collect)")
-      .def_property_readonly("by_default", [](const py_decision& d) { return d.decision.by_default; })
+      .def_property_readonly("by_default", [](const py_decision& d) { return d.decision.by_default; }, "Whether no rule matched and the policy's default decided.")
       .def_property_readonly(
           "version",
-          [](const py_decision& d) -> py::object {
+          [](const py_decision& d) -> optional_str_result {
             if (d.decision.version < 0) return py::none();
             return py::str(d.policy->versions()[static_cast<std::size_t>(d.decision.version)].name);
           },
           "the name of the version in force that decided (DOM-RULE-1); None for a policy without versions")
       .def_property_readonly("trace",
-                             [](const py_decision& d) -> py::object {
+                             [](const py_decision& d) -> trace_result {
                                if (!d.traced) return py::none();
                                py::list out;
                                for (const auto& t : d.trace)
                                  out.append(py::make_tuple(d.policy->rules()[t.rule].id, py::cast(t)));
                                return out;
-                             })
+                             },
+                             "With trace=True: (rule id, ConditionTrace) for every condition evaluated; else None.")
       .def("explain", &py_decision::explain, "The decision and, when traced, every condition with the values it read.")
       .def("__getitem__",
-           [](const py_decision& d, const std::string& name) -> py::object {
+           [](const py_decision& d, const std::string& name) -> fact_value_result {
              const py::dict outputs = d.outputs();
              if (!outputs.contains(name)) throw py::key_error("no output '" + name + "' in policy '" + d.policy->name() + "'");
              return outputs[py::str(name)];
@@ -203,7 +206,7 @@ void register_policy(py::module_& m) {
       .def_property_readonly("settled", [](const py_partial& p) { return p.d.settled; },
                              "True when no value of the missing inputs can change the decision")
       .def_property_readonly("outputs",
-                             [](const py_partial& p) -> py::object {
+                             [](const py_partial& p) -> optional_dict_result {
                                if (!p.d.settled) return py::none();
                                return p.outputs_of(p.policy->outputs_of(p.d.outcome));
                              },
@@ -239,35 +242,38 @@ void register_policy(py::module_& m) {
                                return out;
                              },
                              "(rule id, 'yes' | 'no' | 'unknown', the missing inputs it needs) for every rule")
-      .def("explain", [](const py_partial& p) { return kr::explain_partial(*p.policy, p.d); })
+      .def("explain", [](const py_partial& p) { return kr::explain_partial(*p.policy, p.d); },
+           "What is settled, what could still decide, and which missing inputs each rule needs, as text.")
       .def("__repr__", [](const py_partial& p) {
         return "PartialDecision(settled=" + std::string(p.d.settled ? "True" : "False") + ", missing=" +
                std::to_string(p.d.missing.size()) + ")";
       });
 
   py::class_<kr::policy, policy_ptr>(m, "DecisionPolicy", py::dynamic_attr(), "One policy file: a loaded, checked, immutable decision table.")
-      .def_static("load", [](py::handle path) { return unconst(kr::load_policy_file(to_path(path))); }, py::arg("path"))
+      .def_static("load", [](const path_arg& path) { return unconst(kr::load_policy_file(to_path(path))); }, py::arg("path"),
+                  "A policy from its YAML file, loaded and checked (errors carry file, line and column).")
       .def_static(
           "from_yaml", [](const std::string& text, const std::string& name) { return unconst(kr::load_policy_string(text, name)); },
-          py::arg("text"), py::arg("name") = "<string>")
-      .def_property_readonly("name", &kr::policy::name)
-      .def_property_readonly("version", &kr::policy::version)
-      .def_property_readonly("description", &kr::policy::description)
-      .def_property_readonly("file", &kr::policy::file)
-      .def_property_readonly("hit_policy", [](const kr::policy& p) { return kr::to_string(p.hits()); })
-      .def_property_readonly("inputs", &kr::policy::inputs)
-      .def_property_readonly("outputs", &kr::policy::outputs)
-      .def_property_readonly("rules", &kr::policy::rules)
+          py::arg("text"), py::arg("name") = "<string>",
+          "A policy from YAML text; `name` stands for the file in error messages.")
+      .def_property_readonly("name", &kr::policy::name, "The policy's name.")
+      .def_property_readonly("version", &kr::policy::version, "The policy's version string.")
+      .def_property_readonly("description", &kr::policy::description, "What the policy decides, from its YAML file.")
+      .def_property_readonly("file", &kr::policy::file, "The YAML file the policy was loaded from.")
+      .def_property_readonly("hit_policy", [](const kr::policy& p) { return kr::to_string(p.hits()); }, "How matches combine: first, unique, priority or collect.")
+      .def_property_readonly("inputs", &kr::policy::inputs, "The facts the rules read.")
+      .def_property_readonly("outputs", &kr::policy::outputs, "What the rules decide.")
+      .def_property_readonly("rules", &kr::policy::rules, "The rules, in file order.")
       .def_property_readonly("keyword_sets", &keyword_sets_of, "name → kefu.KeywordSet")
-      .def_property_readonly("warnings", &kr::policy::warnings)
-      .def_property_readonly("has_default", &kr::policy::has_default)
+      .def_property_readonly("warnings", &kr::policy::warnings, "What the load-time checks found (unreachable rules, overlaps …).")
+      .def_property_readonly("has_default", &kr::policy::has_default, "Whether the policy has a default decision.")
       .def_property_readonly("versions", &kr::policy::versions,
                              "the versions of an effective-dated policy in the order they take effect (DOM-RULE-1; "
                              "empty without `versions:`)")
       .def_property_readonly("is_pinned", &kr::policy::is_pinned, "whether pinned() or as_of() made this policy")
       .def(
           "version_at",
-          [](const kr::policy& p, py::handle when) -> py::object {
+          [](const kr::policy& p, const datetime_arg& when) -> optional_str_result {
             const std::int32_t k = p.version_at(to_instant(when, p.zone()));
             if (k < 0) return py::none();
             return py::str(p.versions()[static_cast<std::size_t>(k)].name);
@@ -282,12 +288,12 @@ void register_policy(py::module_& m) {
           "of one file, or to re-judge tickets under another version). Error kefu.rules.unknown_version otherwise.")
       .def(
           "as_of",
-          [](const policy_ptr& p, py::handle when) { return unconst(kr::as_of(p, to_instant(when, p->zone()))); },
+          [](const policy_ptr& p, const datetime_arg& when) { return unconst(kr::as_of(p, to_instant(when, p->zone()))); },
           py::arg("when"),
           "This policy pinned to the version in force at `when` (itself when it has no versions or is pinned).")
       .def(
           "evaluate",
-          [](const py::object& self, py::handle facts, bool trace, bool strict) -> py::object {
+          [](const decision_policy_self& self, const facts_batch_arg& facts, bool trace, bool strict) -> evaluate_result {
             const auto p = self.cast<policy_ptr>();
             if (is_frame(facts)) {
               if (trace) throw py::value_error("trace is for one decision at a time; explain rows one by one");
@@ -319,7 +325,7 @@ void register_policy(py::module_& m) {
           "given. Batches evaluate without the GIL.")
       .def(
           "evaluate_partial",
-          [](const policy_ptr& p, py::handle facts) {
+          [](const policy_ptr& p, const facts_arg& facts) {
             const kr::record r = partial_policy_rows(partial_policy_target{{p.get()}}).read(facts);
             return py_partial{p, kr::evaluate_partial(*p, r)};
           },
@@ -328,30 +334,37 @@ void register_policy(py::module_& m) {
           "the inputs not given (a PartialDecision). With every input given it decides exactly as evaluate().")
       .def("evaluate_many", &evaluate_rows, py::arg("rows"),
            "Decide for many dicts of facts; evaluation runs without the GIL.")
-      .def("evaluate_columns", &evaluate_columns, py::arg("data"), py::kw_only(), py::arg("strict") = false,
+      .def(
+          "evaluate_columns",
+          [](const policy_ptr& p, const columns_arg& data, bool strict) -> decision_columns_result {
+            return evaluate_columns(p, data, strict);
+          },
+          py::arg("data"), py::kw_only(), py::arg("strict") = false,
            "Decide for a batch and return the decisions as columns (DecisionColumns). data: a pandas DataFrame, a "
            "dict of input name → column (list, numpy array, pandas Series) or a list of dicts. Values are read "
            "and refused as evaluate() reads them; errors name the row and the input. Columns that are no input are "
            "ignored unless strict=True (a dict in a list is always read strictly). Evaluation runs without the GIL.");
 
   py::class_<kr::reload_result>(m, "ReloadResult", "What a reload did.")
-      .def_readonly("swapped", &kr::reload_result::swapped)
-      .def_readonly("message", &kr::reload_result::message)
-      .def_readonly("cases_passed", &kr::reload_result::cases_passed)
+      .def_readonly("swapped", &kr::reload_result::swapped, "Whether the new rules replaced the old ones.")
+      .def_readonly("message", &kr::reload_result::message, "What happened, or why the old rules stay.")
+      .def_readonly("cases_passed", &kr::reload_result::cases_passed, "How many rule-test cases the new rules passed.")
       .def("__bool__", [](const kr::reload_result& r) { return r.swapped; })
       .def("__repr__", [](const kr::reload_result& r) { return "ReloadResult(" + std::string(r.swapped ? "swapped" : "kept") + ": " + r.message + ")"; });
 
   py::class_<kr::policy_handle>(m, "PolicyHandle",
                                 "A policy that reloads safely: reload() loads, checks and runs the rule tests of the new "
                                 "version, and swaps it in atomically only when all pass; readers keep the policy they hold.")
-      .def(py::init([](py::handle path, std::vector<std::string> suites) {
+      .def(py::init([](const path_arg& path, std::vector<std::string> suites) {
              return std::make_unique<kr::policy_handle>(to_path(path), std::move(suites));
            }),
-           py::arg("path"), py::arg("suite_files") = std::vector<std::string>{})
-      .def_property_readonly("current", [](const kr::policy_handle& h) { return unconst(h.current()); })
-      .def_property_readonly("path", &kr::policy_handle::path)
-      .def_property_readonly("suite_files", &kr::policy_handle::suite_files)
-      .def("reload", &kr::policy_handle::reload, py::call_guard<py::gil_scoped_release>());
+           py::arg("path"), py::arg("suite_files") = std::vector<std::string>{},
+           "A handle on the policy file at `path`, loaded and checked against `suite_files` (rule tests) now.")
+      .def_property_readonly("current", [](const kr::policy_handle& h) { return unconst(h.current()); }, "The policy in force (the last one that loaded and passed its rule tests).")
+      .def_property_readonly("path", &kr::policy_handle::path, "The watched policy file.")
+      .def_property_readonly("suite_files", &kr::policy_handle::suite_files, "The rule-test files run before a reload is accepted.")
+      .def("reload", &kr::policy_handle::reload, py::call_guard<py::gil_scoped_release>(),
+           "Loads the file again and swaps it in when it loads and passes its rule tests (see ReloadResult).");
 }
 
 }  // namespace kefu::python

@@ -13,10 +13,10 @@ namespace kefu::python {
 
 void register_suite(py::module_& m) {
   py::class_<kr::test_case>(m, "RuleCase", "One case of a rule-test suite.")
-      .def_readonly("name", &kr::test_case::name)
-      .def_readonly("input", &kr::test_case::input)
-      .def_readonly("expect", &kr::test_case::expect)
-      .def_readonly("expect_rules", &kr::test_case::expect_rules)
+      .def_readonly("name", &kr::test_case::name, "The case's name.")
+      .def_readonly("input", &kr::test_case::input, "The facts the case gives: (name, value as text) pairs.")
+      .def_readonly("expect", &kr::test_case::expect, "The outputs the case expects: (name, value as text) pairs.")
+      .def_readonly("expect_rules", &kr::test_case::expect_rules, "The rule ids the case expects to match, in order.")
       .def_property_readonly(
           "expect_each",
           [](const kr::test_case& c) {
@@ -25,32 +25,33 @@ void register_suite(py::module_& m) {
             return out;
           },
           "(rule id, [(output, expected text)]) for each rule of `expect_each`")
-      .def_property_readonly("line", [](const kr::test_case& c) { return c.where.line; });
+      .def_property_readonly("line", [](const kr::test_case& c) { return c.where.line; }, "The line of the case in its YAML file.");
 
   py::class_<kr::case_result>(m, "RuleCaseResult", "The outcome of one case.")
-      .def_readonly("index", &kr::case_result::index)
-      .def_readonly("passed", &kr::case_result::passed)
+      .def_readonly("index", &kr::case_result::index, "The case's position in its suite.")
+      .def_readonly("passed", &kr::case_result::passed, "Whether the case passed.")
       .def_readonly("differences", &kr::case_result::differences, "(what, expected, actual) for each difference")
-      .def_readonly("actual_rules", &kr::case_result::actual_rules)
+      .def_readonly("actual_rules", &kr::case_result::actual_rules, "The rule ids that matched.")
       .def_readonly("actual_rule_indices", &kr::case_result::actual_rule_indices,
                     "the matched rules as indices into DecisionPolicy.rules (ids repeat across a policy's versions)");
 
   py::class_<kr::suite_result>(m, "RuleSuiteResult", "The outcome of a suite.")
-      .def_readonly("cases", &kr::suite_result::cases)
-      .def_readonly("passed", &kr::suite_result::passed)
-      .def_readonly("failed", &kr::suite_result::failed);
+      .def_readonly("cases", &kr::suite_result::cases, "One result per case, in order.")
+      .def_readonly("passed", &kr::suite_result::passed, "How many cases passed.")
+      .def_readonly("failed", &kr::suite_result::failed, "How many cases failed.");
 
-  m.def("load_facts", [](py::handle path) { return kr::load_facts_file(to_path(path)); }, py::arg("path"),
+  m.def("load_facts", [](const path_arg& path) { return kr::load_facts_file(to_path(path)); }, py::arg("path"),
         "A YAML mapping of facts as (name, text) pairs.");
   m.def("load_facts_text", &kr::load_facts_text, py::arg("yaml"), py::arg("display_name") = "<stdin>",
         "The same from YAML text; errors name display_name.");
 
   py::class_<kr::suite>(m, "RuleSuite", "Rule tests: cases with inputs, expected outputs and rule ids.")
-      .def_static("load", [](py::handle path) { return kr::load_suite_file(to_path(path)); }, py::arg("path"))
-      .def_readonly("name", &kr::suite::name)
-      .def_readonly("file", &kr::suite::file)
-      .def_readonly("policy_path", &kr::suite::policy_path)
-      .def_readonly("cases", &kr::suite::cases)
+      .def_static("load", [](const path_arg& path) { return kr::load_suite_file(to_path(path)); }, py::arg("path"),
+                  "A rule-test suite from its YAML file.")
+      .def_readonly("name", &kr::suite::name, "The suite's name.")
+      .def_readonly("file", &kr::suite::file, "The suite's YAML file.")
+      .def_readonly("policy_path", &kr::suite::policy_path, "The policy file the suite tests.")
+      .def_readonly("cases", &kr::suite::cases, "The cases, in file order.")
       .def(
           "run", [](const kr::suite& s, const kr::policy& p) { return kr::run_suite(s, p); }, py::arg("policy"),
           "Run every case against the policy (errors in a case fail that case only).")
@@ -69,10 +70,10 @@ void register_suite(py::module_& m) {
                              "bound, and_or, drop_condition, output, keyword or set_item")
       .def_property_readonly("rule_id", [](const kr::mutant_result& r) { return r.what.rule_id; },
                              "the rule changed ('default' for the default, '' for a keyword set)")
-      .def_property_readonly("change", [](const kr::mutant_result& r) { return r.what.change; })
-      .def_property_readonly("file", [](const kr::mutant_result& r) { return r.what.where.file; })
-      .def_property_readonly("line", [](const kr::mutant_result& r) { return r.what.where.line; })
-      .def_property_readonly("column", [](const kr::mutant_result& r) { return r.what.where.column; })
+      .def_property_readonly("change", [](const kr::mutant_result& r) { return r.what.change; }, "What the mutant changed.")
+      .def_property_readonly("file", [](const kr::mutant_result& r) { return r.what.where.file; }, "The file of the mutated rule.")
+      .def_property_readonly("line", [](const kr::mutant_result& r) { return r.what.where.line; }, "The line of the change.")
+      .def_property_readonly("column", [](const kr::mutant_result& r) { return r.what.where.column; }, "The column of the change.")
       .def_property_readonly("status", [](const kr::mutant_result& r) { return kr::to_string(r.status); },
                              "killed, survived or invalid")
       .def_readonly("detail", &kr::mutant_result::detail,
@@ -84,17 +85,17 @@ void register_suite(py::module_& m) {
       });
 
   py::class_<kr::mutation_report>(m, "MutationReport", "The mutants of one policy run against its suites.")
-      .def_readonly("policy_file", &kr::mutation_report::policy_file)
-      .def_readonly("suite_files", &kr::mutation_report::suite_files)
+      .def_readonly("policy_file", &kr::mutation_report::policy_file, "The mutated policy file.")
+      .def_readonly("suite_files", &kr::mutation_report::suite_files, "The rule-test files run against each mutant.")
       .def_readonly("cases", &kr::mutation_report::cases, "cases run against each mutant")
-      .def_readonly("mutants", &kr::mutation_report::mutants)
-      .def_property_readonly("killed", &kr::mutation_report::killed)
-      .def_property_readonly("survived", &kr::mutation_report::survived)
-      .def_property_readonly("invalid", &kr::mutation_report::invalid);
+      .def_readonly("mutants", &kr::mutation_report::mutants, "Every mutant, in order.")
+      .def_property_readonly("killed", &kr::mutation_report::killed, "How many mutants a rule test killed.")
+      .def_property_readonly("survived", &kr::mutation_report::survived, "How many mutants every rule test passed (a gap in the tests).")
+      .def_property_readonly("invalid", &kr::mutation_report::invalid, "How many mutants did not load.");
 
   m.def(
       "mutate_policy",
-      [](py::handle path, const std::vector<kr::suite>& suites, const std::vector<std::string>& kinds) {
+      [](const path_arg& path, const std::vector<kr::suite>& suites, const std::vector<std::string>& kinds) {
         const std::string p = to_path(path);
         std::vector<kr::mutation_kind> chosen;
         for (const auto& k : kinds) chosen.push_back(kr::mutation_kind_named(k));  // ValueError before any work

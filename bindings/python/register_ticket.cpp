@@ -86,7 +86,7 @@ py::dict flags_dict(const kt::ticket_flags& f, const kefu::time_zone& zone) {
 /// when the ticket was restored on newer calendars (DOM-SLA-8) are rows too: event `deadline_moved` at the
 /// instant both dues were computed for (after the events up to it), by the plan's system operator, in the
 /// state the ticket was in, the note saying which clock moved from when to when and why.
-py::object history_frame(const py_ticket& t) {
+dataframe_result history_frame(const py_ticket& t) {
   const auto& h = t.t.history();
   const auto& moved = t.t.deadline_changes();
   const auto& zone = t.policy->zone();
@@ -201,7 +201,7 @@ void register_ticket(py::module_& m) {
       .def_static("default", &kt::default_plan, "DOM-ESC-1's tiers on the built-in calendars (as rules/tiers.yaml).")
       .def_static(
           "for_facts",
-          [](const triage_ptr& policy, py::handle facts) {
+          [](const triage_ptr& policy, const facts_arg& facts) {
             const kr::record f = read_facts(*policy, facts);
             return [&] {
               const kr::triage_result r = policy->triage(f);
@@ -210,9 +210,10 @@ void register_ticket(py::module_& m) {
           },
           py::arg("policy"), py::arg("facts"), "Every tier's terms as `policy` gives them for these facts.")
       .def_property_readonly("reopen_window",
-                             [](const kt::ticket_plan& p) {
+                             [](const kt::ticket_plan& p) -> timedelta_result {
                                return py::module_::import("datetime").attr("timedelta")(py::arg("seconds") = p.reopen_window.count());
-                             })
+                             },
+                             "How long after closing a ticket may be reopened (DOM-LC-3).")
       .def("tier",
            [](const kt::ticket_plan& p, const std::string& name) {
              const kt::tier_targets& t = p.of(kt::tier_named(name));
@@ -229,7 +230,7 @@ void register_ticket(py::module_& m) {
              return d;
            },
            py::arg("tier"), "A tier's terms: {'first_response': '2h on always', ..., 'report_required': False}.")
-      .def("to_json", &kt::plan_to_json)
+      .def("to_json", &kt::plan_to_json, "The plan as JSON (as snapshots carry it).")
       .def("difference", &kt::plan_difference, py::arg("other"), "The first difference from `other`, or ''.")
       .def("__eq__", [](const kt::ticket_plan& a, const kt::ticket_plan& b) { return a == b; })
       .def("__repr__", [](const kt::ticket_plan& p) {
@@ -250,17 +251,18 @@ void register_ticket(py::module_& m) {
       "Ticket(policy, facts, at=None, id=None, by='system', plan=None) triages the facts and opens the ticket in "
       "state received/L1 at `at` (or the fact received_at). Times are datetimes; naive ones are the policy's "
       "local time. Nothing reads the wall clock: every call that needs a time takes it.");
-  cls.def(py::init([](const triage_ptr& policy, py::handle facts, py::handle at, const std::string& id,
+  cls.def(py::init([](const triage_ptr& policy, const facts_arg& facts, const optional_datetime_arg& at, const std::string& id,
                       const std::string& by, const std::optional<kt::ticket_plan>& plan) {
             std::optional<kefu::instant> when;
             if (!at.is_none()) when = event_time(at, policy->zone());
             return open_ticket(policy, read_facts(*policy, facts), when, id, by, plan ? &*plan : nullptr);
           }),
           py::arg("policy"), py::arg("facts"), py::arg("at") = py::none(), py::kw_only(), py::arg("id") = "",
-          py::arg("by") = "system", py::arg("plan") = py::none())
+          py::arg("by") = "system", py::arg("plan") = py::none(),
+          "Triages `facts` under `policy` and opens the ticket at `at` (default: the fact received_at), received by `by`.")
       .def(
           "fire",
-          [](py_ticket& t, const std::string& event, py::handle at, std::string by, std::string note, py::kwargs data) {
+          [](py_ticket& t, const std::string& event, const datetime_arg& at, std::string by, std::string note, py::kwargs data) {
             py::object tier = py::none(), satisfied = py::none(), reason = py::none();
             for (auto item : data) {
               const std::string key = py::str(item.first);
@@ -285,7 +287,8 @@ void register_ticket(py::module_& m) {
     if (kind == kt::event_kind::triage) {
       cls.def(
           "triage",
-          [](py_ticket& t, py::handle at, std::string by, std::string note, py::handle tier, py::handle reason) {
+          [](py_ticket& t, const datetime_arg& at, std::string by, std::string note, const optional_tier_arg& tier,
+             const optional_str_arg& reason) {
             t.t.fire(make_event(t, kt::event_kind::triage, at, std::move(by), std::move(note), tier, py::none(), reason));
             return &t;
           },
@@ -297,7 +300,7 @@ void register_ticket(py::module_& m) {
     } else if (kind == kt::event_kind::follow_up) {
       cls.def(
           "follow_up",
-          [](py_ticket& t, py::handle at, std::string by, py::handle satisfied, std::string note) {
+          [](py_ticket& t, const datetime_arg& at, std::string by, const bool_arg& satisfied, std::string note) {
             t.t.fire(make_event(t, kt::event_kind::follow_up, at, std::move(by), std::move(note), py::none(), satisfied));
             return &t;
           },
@@ -307,7 +310,7 @@ void register_ticket(py::module_& m) {
     } else {
       cls.def(
           name.c_str(),
-          [kind](py_ticket& t, py::handle at, std::string by, std::string note) {
+          [kind](py_ticket& t, const datetime_arg& at, std::string by, std::string note) {
             t.t.fire(make_event(t, kind, at, std::move(by), std::move(note), py::none(), py::none()));
             return &t;
           },
@@ -315,29 +318,29 @@ void register_ticket(py::module_& m) {
           ("Fires `" + name + "`; see Ticket.fire.").c_str());
     }
   }
-  cls.def_property_readonly("id", [](const py_ticket& t) { return t.t.id(); })
-      .def_property_readonly("received", [](const py_ticket& t) { return to_datetime(t.t.received(), t.policy->zone()); })
-      .def_property_readonly("received_by", [](const py_ticket& t) { return t.t.received_by(); })
+  cls.def_property_readonly("id", [](const py_ticket& t) { return t.t.id(); }, "The ticket's id.")
+      .def_property_readonly("received", [](const py_ticket& t) { return to_datetime(t.t.received(), t.policy->zone()); }, "When the ticket was received (an aware datetime in the policy's zone).")
+      .def_property_readonly("received_by", [](const py_ticket& t) { return t.t.received_by(); }, "Who received the ticket.")
       .def_property_readonly("state", [](const py_ticket& t) { return kt::to_string(t.t.where()); },
                              "The progress state: received, triaged, in_progress, waiting_customer, waiting_internal, "
                              "resolved, closed or cancelled.")
       .def_property_readonly("tier", [](const py_ticket& t) { return kt::to_string(t.t.level()); }, "L1, L2 or L3.")
       .def_property_readonly(
           "policy_tier",
-          [](const py_ticket& t) -> py::object {
+          [](const py_ticket& t) -> optional_str_result {
             return t.t.policy_tier() ? py::object(py::str(kt::to_string(*t.t.policy_tier()))) : py::object(py::none());
           },
           "The tier the policy decided for this ticket (None when it was not opened from facts, or restored from a "
           "snapshot written before kefu recorded it). triage() below it needs a reason.")
       .def_property_readonly("status", [](const py_ticket& t) { return kt::to_string(t.t.current()); },
                              "Both regions: 'in_progress/L2'.")
-      .def_property_readonly("is_open", [](const py_ticket& t) { return kt::is_open(t.t.where()); })
-      .def_property_readonly("flags", [](const py_ticket& t) { return flags_dict(t.t.flags(), t.policy->zone()); })
-      .def_property_readonly("plan", [](const py_ticket& t) { return t.t.plan(); })
-      .def_property_readonly("policy", [](const py_ticket& t) { return t.policy; })
+      .def_property_readonly("is_open", [](const py_ticket& t) { return kt::is_open(t.t.where()); }, "Whether the ticket is still open (not closed or cancelled).")
+      .def_property_readonly("flags", [](const py_ticket& t) { return flags_dict(t.t.flags(), t.policy->zone()); }, "followed_up, report_attached, reopen_count and closed_at.")
+      .def_property_readonly("plan", [](const py_ticket& t) { return t.t.plan(); }, "The plan the ticket is held to (targets per tier, reopen window).")
+      .def_property_readonly("policy", [](const py_ticket& t) { return t.policy; }, "The policy the ticket was opened under.")
       .def_property_readonly(
           "triage_result",
-          [](const py_ticket& t) -> py::object {
+          [](const py_ticket& t) -> optional_triage_result {
             if (t.triage) return triage_result_object(t.policy, *t.triage, t.facts);
             if (t.triage_from_facts && t.facts) return triage_result_object(t.policy, t.policy->triage(*t.facts), t.facts);
             return py::none();
@@ -372,7 +375,7 @@ void register_ticket(py::module_& m) {
       .def("__len__", [](const py_ticket& t) { return t.t.history().size(); })
       .def(
           "allowed_events",
-          [](const py_ticket& t, py::handle at) {
+          [](const py_ticket& t, const optional_datetime_arg& at) {
             const kefu::instant when = at.is_none() ? (t.t.history().empty() ? t.t.received() : t.t.history().back().what.at)
                                                     : to_instant(at, t.policy->zone());
             std::vector<std::string> out;
@@ -384,7 +387,7 @@ void register_ticket(py::module_& m) {
           "satisfied, a triage as to the current tier.")
       .def(
           "sla",
-          [](const py_ticket& t, py::handle at) {
+          [](const py_ticket& t, const datetime_arg& at) -> sla_report_result {
             const auto r = t.t.sla(to_instant(at, t.policy->zone()));
             py::dict d;
             for (std::size_t c = 0; c < kt::clock_count; ++c)
@@ -395,7 +398,7 @@ void register_ticket(py::module_& m) {
           "Each clock as of `at`: {'first_response': SlaStatus, 'resolution': ..., 'follow_up': ... or None}; a "
           "status has state, due, warn_at, elapsed, remaining, warning and paused.")
       .def(
-          "tick", [](py_ticket& t, py::handle at) { return t.t.tick(to_instant(at, t.policy->zone())); }, py::arg("at"),
+          "tick", [](py_ticket& t, const datetime_arg& at) { return t.t.tick(to_instant(at, t.policy->zone())); }, py::arg("at"),
           "DOM-ESC-4: escalates one tier when a clock is breached at `at` (recorded as by the plan's system "
           "operator). Returns whether it escalated.")
       .def("to_json", [](const py_ticket& t) { return t.t.to_json(); },
@@ -410,7 +413,7 @@ void register_ticket(py::module_& m) {
           "ParseError with line and column when it is malformed or does not add up. A deadline the snapshot marks "
           "provisional is recomputed on the policy's calendars; when it moved, the change is recorded in "
           "deadline_changes (and shown in history as 'deadline_moved').")
-      .def("copy", [](const py_ticket& t) { return t; })
+      .def("copy", [](const py_ticket& t) { return t; }, "An independent copy of the ticket (history, clocks and flags).")
       .def("__copy__", [](const py_ticket& t) { return t; })
       .def("__deepcopy__", [](const py_ticket& t, py::handle) { return t; }, py::arg("memo"))
       .def("__eq__", [](const py_ticket& a, const py_ticket& b) { return a.t == b.t; })

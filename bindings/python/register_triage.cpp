@@ -39,7 +39,7 @@ struct py_triage {
   std::shared_ptr<kr::record> facts;  // kept for explain()
 };
 
-py::object due(const kr::sla_deadline& d, const kefu::time_zone& z) { return to_datetime(d.due, z); }
+datetime_result due(const kr::sla_deadline& d, const kefu::time_zone& z) { return to_datetime(d.due, z); }
 
 std::vector<py_triage> triage_records(const triage_ptr& t, std::vector<kr::record> facts) {
   std::vector<std::shared_ptr<kr::record>> records;
@@ -249,23 +249,23 @@ py::object triage_result_object(std::shared_ptr<kr::triage_policy> policy, kr::t
 
 void register_triage(py::module_& m) {
   py::class_<kr::risk_signal>(m, "RiskSignal", "A risk signal that fired: the rule, its level, and the words found.")
-      .def_readonly("rule_id", &kr::risk_signal::rule_id)
-      .def_readonly("level", &kr::risk_signal::level)
-      .def_readonly("description", &kr::risk_signal::description)
-      .def_readonly("source", &kr::risk_signal::source)
-      .def_readonly("words", &kr::risk_signal::words)
+      .def_readonly("rule_id", &kr::risk_signal::rule_id, "The risk rule that fired.")
+      .def_readonly("level", &kr::risk_signal::level, "The risk level it signals.")
+      .def_readonly("description", &kr::risk_signal::description, "What the rule looks for.")
+      .def_readonly("source", &kr::risk_signal::source, "The handbook clause the rule encodes.")
+      .def_readonly("words", &kr::risk_signal::words, "The keywords that matched.")
       .def("__repr__", [](const kr::risk_signal& s) { return "RiskSignal(" + s.rule_id + ", " + s.level + ")"; });
   py::class_<kr::risk_assessment>(m, "RiskAssessment", "The risk level and the signals behind it.")
-      .def_readonly("level", &kr::risk_assessment::level)
-      .def_readonly("signals", &kr::risk_assessment::signals)
+      .def_readonly("level", &kr::risk_assessment::level, "The highest level signalled: normal, high or critical.")
+      .def_readonly("signals", &kr::risk_assessment::signals, "Every risk rule that fired.")
       .def("__repr__", [](const kr::risk_assessment& r) { return "RiskAssessment(" + r.level + ")"; });
   py::class_<kr::refund_assessment>(m, "RefundAssessment", "The refund decision and the rule that made it.")
-      .def_readonly("decision", &kr::refund_assessment::decision)
-      .def_property_readonly("rule_id", [](const kr::refund_assessment& r) -> py::object {
+      .def_readonly("decision", &kr::refund_assessment::decision, "The refund decision (refund, exchange, repair_free, deny, manual_review …).")
+      .def_property_readonly("rule_id", [](const kr::refund_assessment& r) -> optional_str_result {
         return r.rule_id.empty() ? py::object(py::none()) : py::object(py::str(r.rule_id));
-      })
-      .def_readonly("reason", &kr::refund_assessment::reason)
-      .def_readonly("source", &kr::refund_assessment::source)
+      }, "The deciding refund rule, None when the policy's default decided.")
+      .def_readonly("reason", &kr::refund_assessment::reason, "Why, in the handbook's words.")
+      .def_readonly("source", &kr::refund_assessment::source, "The handbook clause the deciding rule encodes.")
       .def("__repr__", [](const kr::refund_assessment& r) { return "RefundAssessment(" + r.decision + ", " + r.rule_id + ")"; });
 
   // A deadline with its due instant as an aware datetime in the policy's zone.
@@ -274,14 +274,14 @@ void register_triage(py::module_& m) {
     kefu::time_zone zone;
   };
   py::class_<py_deadline>(m, "Deadline", "What must happen, within what, on which calendar, and when it is due.")
-      .def_property_readonly("what", [](const py_deadline& x) { return x.d.what; })
-      .def_property_readonly("within", [](const py_deadline& x) { return x.d.within; })
-      .def_property_readonly("calendar", [](const py_deadline& x) -> py::object {
+      .def_property_readonly("what", [](const py_deadline& x) { return x.d.what; }, "Which deadline it is (first_response, resolution, follow_up, or an action's code).")
+      .def_property_readonly("within", [](const py_deadline& x) { return x.d.within; }, "The target as written in the rules (e.g. '4 business hours', '3 workdays').")
+      .def_property_readonly("calendar", [](const py_deadline& x) -> optional_str_result {
         return x.d.calendar.empty() ? py::object(py::none()) : py::object(py::str(x.d.calendar));
-      })
-      .def_property_readonly("due", [](const py_deadline& x) { return due(x.d, x.zone); })
-      .def_property_readonly("rule_id", [](const py_deadline& x) { return x.d.rule_id; })
-      .def_property_readonly("source", [](const py_deadline& x) { return x.d.source; })
+      }, "The calendar the deadline is counted on, None for wall-clock time.")
+      .def_property_readonly("due", [](const py_deadline& x) { return due(x.d, x.zone); }, "The due instant (an aware datetime in the policy's zone).")
+      .def_property_readonly("rule_id", [](const py_deadline& x) { return x.d.rule_id; }, "The rule that set the target.")
+      .def_property_readonly("source", [](const py_deadline& x) { return x.d.source; }, "The handbook clause of that rule.")
       .def_property_readonly("provisional", [](const py_deadline& x) { return x.d.provisional; },
                              "True when the deadline rests on days past its calendar's official data (projected from "
                              "the holiday law): it may move when the year's holiday notice is loaded.")
@@ -298,15 +298,15 @@ void register_triage(py::module_& m) {
   py::class_<py_action>(m, "RequiredAction",
                         "An action the rules require (DOM-RISK-4): a code of the action catalogue (actions.yaml), who "
                         "does it, and by when when the catalogue gives a deadline.")
-      .def_property_readonly("code", [](const py_action& x) { return x.a.code; })
-      .def_property_readonly("description", [](const py_action& x) { return x.a.description; })
-      .def_property_readonly("owners", [](const py_action& x) { return x.a.owners; })
+      .def_property_readonly("code", [](const py_action& x) { return x.a.code; }, "The action's code.")
+      .def_property_readonly("description", [](const py_action& x) { return x.a.description; }, "What is to be done.")
+      .def_property_readonly("owners", [](const py_action& x) { return x.a.owners; }, "Who does it (roles).")
       .def_property_readonly("policy", [](const py_action& x) { return x.a.policy; }, "the policy whose rule asked for it")
-      .def_property_readonly("rule_id", [](const py_action& x) -> py::object {
+      .def_property_readonly("rule_id", [](const py_action& x) -> optional_str_result {
         return x.a.asked_by.empty() ? py::object(py::none()) : py::object(py::str(x.a.asked_by));
       }, "the rule that asked for it (None: the policy's default)")
-      .def_property_readonly("source", [](const py_action& x) { return x.a.source; })
-      .def_property_readonly("deadline", [](const py_action& x) -> py::object {
+      .def_property_readonly("source", [](const py_action& x) { return x.a.source; }, "The handbook clause of the rule that asked for it.")
+      .def_property_readonly("deadline", [](const py_action& x) -> optional_deadline_result {
         if (!x.a.deadline) return py::none();
         return py::cast(py_deadline{*x.a.deadline, x.zone});
       }, "a Deadline (within, calendar, due), or None when the catalogue gives the action none")
@@ -319,17 +319,17 @@ void register_triage(py::module_& m) {
     std::optional<py_deadline> follow_up;
   };
   py::class_<py_deadlines>(m, "Deadlines", "The ticket's deadlines from its tier: first_response, resolution, follow_up.")
-      .def_readonly("first_response", &py_deadlines::first_response)
-      .def_readonly("resolution", &py_deadlines::resolution)
-      .def_readonly("follow_up", &py_deadlines::follow_up);
+      .def_readonly("first_response", &py_deadlines::first_response, "The first-response deadline.")
+      .def_readonly("resolution", &py_deadlines::resolution, "The resolution deadline.")
+      .def_readonly("follow_up", &py_deadlines::follow_up, "The follow-up deadline, None when the tier needs no follow-up.");
 
   py::class_<py_triage>(m, "TriageResult", "Risk, tier, owners, deadlines and refund decision of one complaint.")
-      .def_property_readonly("risk", [](const py_triage& r) { return r.result.risk; })
-      .def_property_readonly("tier", [](const py_triage& r) { return r.result.tier; })
-      .def_property_readonly("tier_rules", [](const py_triage& r) { return r.result.tier_rules; })
-      .def_property_readonly("owners", [](const py_triage& r) { return r.result.owners; })
-      .def_property_readonly("follow_up_required", [](const py_triage& r) { return r.result.follow_up_required; })
-      .def_property_readonly("report_required", [](const py_triage& r) { return r.result.report_required; })
+      .def_property_readonly("risk", [](const py_triage& r) { return r.result.risk; }, "The risk assessment: level and the signals that raised it.")
+      .def_property_readonly("tier", [](const py_triage& r) { return r.result.tier; }, "The escalation tier: L1, L2 or L3.")
+      .def_property_readonly("tier_rules", [](const py_triage& r) { return r.result.tier_rules; }, "The rules that decided the tier.")
+      .def_property_readonly("owners", [](const py_triage& r) { return r.result.owners; }, "Who handles the ticket (roles).")
+      .def_property_readonly("follow_up_required", [](const py_triage& r) { return r.result.follow_up_required; }, "Whether a follow-up visit or call is required (DOM-ESC).")
+      .def_property_readonly("report_required", [](const py_triage& r) { return r.result.report_required; }, "Whether a written report upwards is required.")
       .def_property_readonly("priority_routing", [](const py_triage& r) { return r.result.priority_routing; },
                              "Routed ahead of the queue (DOM-ESC-5, the VIP green channel).")
       .def_property_readonly("customer_tier",
@@ -346,14 +346,16 @@ void register_triage(py::module_& m) {
                                py_deadlines d{{r.result.first_response, z}, {r.result.resolution, z}, std::nullopt};
                                if (r.result.follow_up) d.follow_up = py_deadline{*r.result.follow_up, z};
                                return d;
-                             })
+                             },
+                             "The first-response, resolution and follow-up deadlines.")
       .def_property_readonly("targets",
                              [](const py_triage& r) {
                                std::vector<py_deadline> out;
                                for (const auto& t : r.result.targets) out.push_back({t, r.policy->zone()});
                                return out;
-                             })
-      .def_property_readonly("refund", [](const py_triage& r) { return r.result.refund; })
+                             },
+                             "Every SLA target the matched rules set, with its due instant (DOM-SLA).")
+      .def_property_readonly("refund", [](const py_triage& r) { return r.result.refund; }, "The refund assessment: decision, rule, reason.")
       .def_property_readonly("actions",
                              [](const py_triage& r) {
                                std::vector<py_action> out;
@@ -361,7 +363,7 @@ void register_triage(py::module_& m) {
                                return out;
                              },
                              "The actions the matched rules require, each once, in policy then rule order (DOM-RISK-4).")
-      .def_property_readonly("days_since_purchase", [](const py_triage& r) { return r.result.days_since_purchase; })
+      .def_property_readonly("days_since_purchase", [](const py_triage& r) { return r.result.days_since_purchase; }, "Days from purchase to receipt, None when the purchase date is unknown.")
       .def(
           "explain",
           [](const py_triage& r) { return r.policy->triage(*r.facts, true).explanation; },
@@ -377,7 +379,7 @@ void register_triage(py::module_& m) {
       "calendars. kefu.default_policy() loads the shipped one; Policy.load(directory) a retailer's own.")
       .def_static(
           "load",
-          [](py::handle dir, const std::optional<std::string>& beyond_official, bool run_rule_tests) {
+          [](const path_arg& dir, const std::optional<std::string>& beyond_official, bool run_rule_tests) {
             kr::load_options options = load_options_of(beyond_official);
             options.run_rule_tests = run_rule_tests;
             return std::const_pointer_cast<kr::triage_policy>(kr::triage_policy::load_directory(to_path(dir), options));
@@ -410,16 +412,16 @@ void register_triage(py::module_& m) {
           "The directory's `scorecard:` files by name (Scorecard), loaded and checked with it.")
       .def(
           "as_of",
-          [](const kr::triage_policy& t, py::handle when) {
+          [](const kr::triage_policy& t, const datetime_arg& when) {
             return std::const_pointer_cast<kr::triage_policy>(t.as_of(to_instant(when, t.zone())));
           },
           py::arg("when"),
           "These rules with every effective-dated policy pinned to the version in force at `when` (DOM-RULE-1): "
           "tickets are then judged by those versions whatever their receipt instant — to re-judge old tickets under "
           "new rules, or to compare two versions of one file with kefu.diff.diff_policies.")
-      .def_property_readonly("directory", &kr::triage_policy::directory)
+      .def_property_readonly("directory", &kr::triage_policy::directory, "The rules directory the policy was loaded from.")
       .def_property_readonly("facts", &kr::triage_policy::facts, "The facts vocabulary (docs/requirements.md §10).")
-      .def_property_readonly("zone", &kr::triage_policy::zone)
+      .def_property_readonly("zone", &kr::triage_policy::zone, "The policy's time zone (naive datetimes are read in it).")
       .def_property_readonly("policies",
                              [](const kr::triage_policy& t) {
                                py::dict out;
@@ -431,7 +433,7 @@ void register_triage(py::module_& m) {
                              "policy name → DecisionPolicy, in triage order (customer-value first, when the directory has it)")
       .def(
           "triage",
-          [](const py::object& self, py::handle facts, bool strict) -> py::object {
+          [](const policy_self& self, const facts_batch_arg& facts, bool strict) -> triage_result_any {
             const auto t = self.cast<triage_ptr>();
             if (is_frame(facts)) {
               py::object index;
@@ -450,7 +452,7 @@ void register_triage(py::module_& m) {
           "field; a DataFrame's columns that are no fact are ignored unless strict=True.")
       .def(
           "triage_columns",
-          [](const triage_ptr& t, py::handle data, std::optional<unsigned> threads, bool strict) {
+          [](const triage_ptr& t, const arrow_or_columns_arg& data, std::optional<unsigned> threads, bool strict) -> dataframe_result {
             py::object index;
             const auto columns = triage_columns_of(*t, data, index, threads.value_or(0), strict);
             return columns_frame(*t, columns, index);
@@ -463,9 +465,9 @@ void register_triage(py::module_& m) {
           "row gives, with its row number. Columns that are no fact are ignored unless strict=True.")
       .def(
           "triage_partial",
-          [](const triage_ptr& t, py::handle facts) {
+          [](const triage_ptr& t, const facts_arg& facts) -> partial_triage_result {
             const auto record = facts_rows(triage_target{t.get()}).read(facts);
-            return py_partial_triage{t, t->triage_partial(record)};
+            return py::cast(py_partial_triage{t, t->triage_partial(record)});
           },
           py::arg("facts"),
           "Triage facts that may leave required ones out (a PartialTriage): each policy decided as far as the facts "
@@ -474,7 +476,7 @@ void register_triage(py::module_& m) {
 
   m.def(
       "diff_triage",
-      [](const triage_ptr& old_rules, const triage_ptr& new_rules, py::handle old_facts, py::handle new_facts,
+      [](const triage_ptr& old_rules, const triage_ptr& new_rules, const dataframe_arg& old_facts, const optional_dataframe_arg& new_facts,
          const std::vector<std::string>& outputs, std::optional<unsigned> threads) {
         std::vector<std::size_t> wanted;
         for (const auto& o : outputs) wanted.push_back(kr::triage_output_index(o));
@@ -492,11 +494,11 @@ void register_triage(py::module_& m) {
       "None: the old version's columns are shared (the vocabularies must be the same).");
 
   py::class_<py_partial_triage>(m, "PartialTriage", "What facts that leave some out settle (Policy.triage_partial).")
-      .def_property_readonly("missing", [](const py_partial_triage& p) { return p.t.missing; })
+      .def_property_readonly("missing", [](const py_partial_triage& p) { return p.t.missing; }, "The required facts not given.")
       .def_property_readonly("risk_levels", [](const py_partial_triage& p) { return p.t.risk_levels; },
                              "the risk levels still possible (one: settled)")
-      .def_property_readonly("tiers", [](const py_partial_triage& p) { return p.t.tiers; })
-      .def_property_readonly("refund_decisions", [](const py_partial_triage& p) { return p.t.refund_decisions; })
+      .def_property_readonly("tiers", [](const py_partial_triage& p) { return p.t.tiers; }, "The tiers still possible with the missing facts.")
+      .def_property_readonly("refund_decisions", [](const py_partial_triage& p) { return p.t.refund_decisions; }, "The refund decisions still possible with the missing facts.")
       .def_property_readonly("policies",
                              [](const py_partial_triage& p) {
                                py::dict out;
@@ -504,21 +506,23 @@ void register_triage(py::module_& m) {
                                return out;
                              },
                              "policy name → PartialDecision, in triage order")
-      .def("explain", [](const py_partial_triage& p) { return p.policy->explain_partial(p.t); });
+      .def("explain", [](const py_partial_triage& p) { return p.policy->explain_partial(p.t); },
+           "What the given facts settle and what each policy could still decide, as text.");
 
   py::class_<kr::triage_policy_handle>(
       m, "TriagePolicyHandle",
       "A rules directory that reloads safely: reload() loads it as Policy.load does (every check and the rule "
       "tests) and swaps the new Policy in atomically only when all pass; readers keep the Policy they hold. "
       "(PolicyHandle does the same for one policy file.)")
-      .def(py::init([](py::handle dir, const std::optional<std::string>& beyond_official) {
+      .def(py::init([](const path_arg& dir, const std::optional<std::string>& beyond_official) {
              return std::make_unique<kr::triage_policy_handle>(to_path(dir), load_options_of(beyond_official));
            }),
-           py::arg("directory"), py::arg("beyond_official") = py::none())
+           py::arg("directory"), py::arg("beyond_official") = py::none(),
+           "A handle on the rules directory, loaded now as Policy.load loads it.")
       .def_property_readonly("current", [](const kr::triage_policy_handle& h) {
         return std::const_pointer_cast<kr::triage_policy>(h.current());
       }, "The Policy now in force.")
-      .def_property_readonly("directory", &kr::triage_policy_handle::directory)
+      .def_property_readonly("directory", &kr::triage_policy_handle::directory, "The watched rules directory.")
       .def("reload", &kr::triage_policy_handle::reload, py::call_guard<py::gil_scoped_release>(),
            "Loads the directory again; swaps only when it loads and every rule test passes. Returns a ReloadResult "
            "(falsy, with the reason, when the old Policy is kept).");

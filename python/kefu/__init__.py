@@ -7,8 +7,12 @@ exceptions with their fields, exact money, instants and zones, rules directories
 
 # No `from __future__ import annotations` and private aliases for what this module uses itself, so that
 # `dir(kefu)` lists kefu's names only (not Path, Any or annotations).
+import os as _os
+import typing as _typing
 from pathlib import Path as _Path
-from typing import Any as _Any
+
+if _typing.TYPE_CHECKING:
+    import pandas as _pd
 
 from ._core import (
     Calendar,
@@ -144,7 +148,7 @@ def default_rules_dir() -> _Path:
     return _Path(__file__).resolve().parent / "rules"
 
 
-def default_policy(beyond_official: "str | None" = None) -> Policy:
+def default_policy(beyond_official: '_typing.Literal["project", "error"] | None' = None) -> Policy:
     """The shipped handbook policy (risk, escalation, tiers, refund, SLA targets, calendars).
 
     ``beyond_official="error"`` makes its calendars strict: a deadline past the official holiday data
@@ -162,12 +166,12 @@ def default_data_path(name: str = "tickets.csv") -> _Path:
     return path
 
 
-def scan_rules(directory: "str | _Path | None" = None) -> "list[RulesDocument]":
+def scan_rules(directory: "str | _os.PathLike[str] | None" = None) -> "list[RulesDocument]":
     """Summaries of the rules documents below ``directory`` (default: the shipped rules)."""
     return _scan_rules_directory(default_rules_dir() if directory is None else directory)
 
 
-def read_tickets(path: "str | _Path") -> _Any:
+def read_tickets(path: "str | _os.PathLike[str]") -> "_pd.DataFrame":
     """Tickets from a CSV, Parquet or JSON lines file as a pandas DataFrame that triage reads as the file means
     it: every value as its text (phone numbers keep their leading zeros, amounts stay exact to the fen), empty
     cells as not given; each fact is parsed by its type in the vocabulary when triaged. ``pd.read_csv`` guesses
@@ -178,7 +182,8 @@ def read_tickets(path: "str | _Path") -> _Any:
     return _read(path)
 
 
-def diff_policies(old: "Policy | str | _Path", new: "Policy | str | _Path", tickets: _Any) -> _Any:
+def diff_policies(old: "Policy | str | _os.PathLike[str]", new: "Policy | str | _os.PathLike[str]",
+                  tickets: "_pd.DataFrame") -> "_pd.DataFrame":
     """Which tickets decide differently under two versions of the rules: one row per ticket and output
     that changes (``kefu.diff.diff_policies``; ``kefu.diff.summarize`` reports them, ``kefu diff`` from the
     shell). Imported on first use, so ``import kefu`` does not load pandas."""

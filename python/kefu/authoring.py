@@ -7,30 +7,41 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import re
 import time
 import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, TextIO
+from typing import Any, Iterable, TextIO
 
 from .i18n import tr
 
 from ._core import (
     Calendar,
     Error,
+    Deadline,
     DecisionPolicy,
     KpiTargets,
     Policy,
     RuleSuite,
     Scorecard,
     MutationReport,
+    PartialDecision,
+    PartialTriage,
+    TriageResult,
     describe_rules_file,
     load_facts,
     mutate_policy,
     load_facts_text,
 )
+
+__all__ = [
+    "CaseOutcome", "Finding", "HORIZON_WARNING_DAYS", "MUTATION_KINDS", "PolicyCoverage", "RULES_SCHEMAS", "SuiteOutcome",
+    "TestReport", "explain", "facts_json_schema", "format_findings", "format_mutations", "lint", "mutate",
+    "partial_triage_json", "read_facts", "rules_schema_path", "run_tests", "suites_for", "triage_json", "yaml_files",
+]
 
 
 @dataclass
@@ -73,7 +84,7 @@ class Finding:
         return f"{where}: {self.severity}: {rule}{self.message}{check}"
 
 
-def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
+def yaml_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Every *.yaml / *.yml file named or below the directories named, sorted, without duplicates."""
     found: set[Path] = set()
     for p in map(Path, paths):
@@ -132,7 +143,7 @@ def _key(f: Finding) -> tuple:
     return (f.id, str(Path(f.file).resolve()) if f.file else None, f.line, f.column, f.message)
 
 
-def lint(paths: Iterable[str | Path], today: _dt.date | None = None) -> list[Finding]:
+def lint(paths: Iterable[str | os.PathLike[str]], today: _dt.date | None = None) -> list[Finding]:
     """Check rules files as loading checks them, and more.
 
     Every rules directory among ``paths`` (a directory holding a ``facts:`` file, at or below a directory
@@ -220,6 +231,8 @@ def format_findings(findings: list[Finding], files: int, fmt: str, out: TextIO, 
 
 @dataclass
 class PolicyCoverage:
+    """Which rules of one policy the rule tests reach (``kefu test --require-coverage``)."""
+
     policy: str
     file: str
     reached: set[int] = field(default_factory=set)  # indices into the policy's rules
@@ -258,6 +271,8 @@ class SuiteOutcome:
 
 @dataclass
 class TestReport:
+    """What ``kefu test`` found: suites run, cases passed and failed, errors, coverage per policy."""
+
     suites: int = 0
     passed: int = 0
     failed: int = 0
@@ -269,6 +284,7 @@ class TestReport:
 
     @property
     def ok(self) -> bool:
+        """Whether every case passed and every file loaded."""
         return self.failed == 0 and not self.errors
 
 
@@ -280,7 +296,7 @@ def _selected(pattern: str | None, suite_file: str, suite_name: str, case_name: 
     return any(p in text.casefold() for text in (case_name, suite_name, suite_file))
 
 
-def run_tests(paths: Iterable[str | Path], out: TextIO, fmt: str = "text", pattern: str | None = None,
+def run_tests(paths: Iterable[str | os.PathLike[str]], out: TextIO, fmt: str = "text", pattern: str | None = None,
               lang: str = "en") -> TestReport:
     """Run every rule-test suite found under paths (``kefu test``).
 
@@ -435,7 +451,7 @@ def _tests_junit(report: TestReport, out: TextIO) -> None:
 MUTATION_KINDS = ("bound", "and_or", "drop_condition", "output", "keyword", "set_item")
 
 
-def mutate(paths: Iterable[str | Path], kinds: Iterable[str] | None = None) -> list[MutationReport]:
+def mutate(paths: Iterable[str | os.PathLike[str]], kinds: Iterable[str] | None = None) -> list[MutationReport]:
     """Mutation testing (``kefu test --mutate``): every policy that a rule-test suite under paths tests, run
     with each of its mutants (of `kinds`, default all of MUTATION_KINDS) against all its suites. Raises the
     first failing case (PolicyError, kefu.rules.rule_test) when a suite fails on the policy as written, and a
@@ -488,7 +504,7 @@ def format_mutations(reports: list[MutationReport], fmt: str, out: TextIO, lang:
     return survived
 
 
-def suites_for(policy_path: str | Path, paths: Iterable[str | Path]) -> list[str]:
+def suites_for(policy_path: str | os.PathLike[str], paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     """The rule-test files under paths whose `policy:` is this policy file."""
     target = Path(policy_path).resolve()
     found = []
@@ -501,7 +517,7 @@ def suites_for(policy_path: str | Path, paths: Iterable[str | Path]) -> list[str
     return found
 
 
-def read_facts(source: str | Path) -> dict[str, str]:
+def read_facts(source: str | os.PathLike[str]) -> dict[str, str]:
     """Facts from a YAML file (a mapping of name to value, or a case with ``input:``), or from standard input
     when `source` is ``-``."""
     if str(source) == "-":
@@ -511,7 +527,7 @@ def read_facts(source: str | Path) -> dict[str, str]:
     return dict(load_facts(source))
 
 
-def explain(policy_path: str | Path, facts_path: str | Path, fmt: str = "text") -> str:
+def explain(policy_path: str | os.PathLike[str], facts_path: str | os.PathLike[str], fmt: str = "text") -> str:
     """The decision for a facts file (``-``: standard input) with every condition the policy evaluated; `fmt`
     ``json`` gives it as a JSON document (outputs, rules, and per rule each condition with its result and
     the values it read). Facts that leave inputs out are explained as far as they go: the inputs not given,
@@ -551,10 +567,10 @@ def _json_value(v: object) -> object:
     return str(v)
 
 
-def triage_json(result) -> str:
+def triage_json(result: TriageResult) -> str:
     """A triage result as a JSON document (``kefu triage --format json``): deadlines in ISO 8601 with their
     zone, every decision with the rule that made it."""
-    def deadline(d) -> dict | None:
+    def deadline(d: Deadline | None) -> dict[str, Any] | None:
         if d is None:
             return None
         return {"what": d.what, "within": d.within, "calendar": d.calendar, "due": d.due.isoformat(),
@@ -578,7 +594,7 @@ def triage_json(result) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def _partial_json(partial) -> dict:
+def _partial_json(partial: PartialDecision) -> dict[str, Any]:
     return {"settled": partial.settled, "missing": list(partial.missing),
             "outputs": None if partial.outputs is None else {k: _json_value(v) for k, v in partial.outputs.items()},
             "rules": list(partial.rule_ids),
@@ -588,11 +604,11 @@ def _partial_json(partial) -> dict:
             "trace": [{"rule": rule, "status": status, "needs": list(needs)} for rule, status, needs in partial.rules]}
 
 
-def partial_triage_json(t) -> str:
+def partial_triage_json(t: PartialTriage) -> str:
     """A triage on partial facts as JSON (``kefu triage --format json`` when required facts are left out): the
     facts not given, the values the risk level, tier and refund decision can still take, and each policy's
     partial decision."""
-    def chained(values: list[str]) -> dict:
+    def chained(values: list[str]) -> dict[str, Any]:
         return {"settled": len(values) == 1, "possible": list(values)}
 
     doc = {"complete": False, "missing": list(t.missing), "risk_level": chained(t.risk_levels),
@@ -636,17 +652,17 @@ def rules_schema_path(kind: str) -> Path:
     raise FileNotFoundError(f"{name} is not installed with kefu (looked in {installed.parent} and {checkout.parent})")
 
 
-def facts_json_schema(policy) -> dict:
+def facts_json_schema(policy: Policy) -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of the facts a triage accepts, generated from the vocabulary.
 
     Derived facts are left out (giving them is an error); personal fields are marked."""
-    properties: dict[str, dict] = {}
-    required = []
+    properties: dict[str, dict[str, Any]] = {}
+    required: list[str] = []
     for f in policy.facts:
         if f.derived:
             continue
         if f.type == "enum":
-            prop: dict = {"enum": list(f.values)}
+            prop: dict[str, Any] = {"enum": list(f.values)}
         elif f.type == "set":
             prop = {"type": "array", "items": {"enum": list(f.values)}, "uniqueItems": True}
         else:

@@ -17,12 +17,17 @@ import functools
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from . import kpi as _kpi
-from ._core import KpiTable, KpiTargets
+from ._core import KpiTable, KpiTargets, TimeZone
+
+if TYPE_CHECKING:
+    import os
+
+    import dask.dataframe as dd
 
 __all__ = ["kpis", "partial"]
 
@@ -56,8 +61,8 @@ def _merge(parts: list[bytes], by: list[str], period: str | None, spec: str | No
     return merged.to_bytes()
 
 
-def partial(ddf: Any, by: str | Sequence[str] | None = None, period: str | None = None, targets: Any = "default",
-            zone: Any = _kpi.DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
+def partial(ddf: dd.DataFrame, by: str | Sequence[str] | None = None, period: str | None = None,
+            targets: str | Path | None = "default", zone: TimeZone | str = _kpi.DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
             relative_accuracy: float = _kpi.DEFAULT_ACCURACY, split_every: int = 8) -> KpiTable:
     """The merged accumulators of every partition (a ``KpiTable``), computed on the cluster."""
     import dask
@@ -76,8 +81,8 @@ def partial(ddf: Any, by: str | Sequence[str] | None = None, period: str | None 
     return KpiTable.from_bytes(data, groups, period or "none", zone_text, _load_targets(spec), relative_accuracy)
 
 
-def kpis(ddf: Any, by: str | Sequence[str] | None = None, period: str | None = None, targets: Any = "default",
-         zone: Any = _kpi.DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
+def kpis(ddf: dd.DataFrame, by: str | Sequence[str] | None = None, period: str | None = None,
+         targets: str | Path | None = "default", zone: TimeZone | str = _kpi.DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
          relative_accuracy: float = _kpi.DEFAULT_ACCURACY, split_every: int = 8) -> pd.DataFrame:
     """KPIs per group of a Dask DataFrame, computed on the workers: the same DataFrame as
     ``kefu.kpi.kpis`` on the whole data."""
@@ -98,7 +103,7 @@ def _diff_partition(frame: pd.DataFrame, old: str, new: str, outputs: tuple[str,
     return diff_policies(_rules(old), _rules(new), frame, outputs)
 
 
-def diff_policies(ddf: Any, old: str | Path, new: str | Path, outputs: Sequence[str] | None = None) -> pd.DataFrame:
+def diff_policies(ddf: dd.DataFrame, old: str | Path, new: str | Path, outputs: Sequence[str] | None = None) -> pd.DataFrame:
     """``kefu.diff.diff_policies`` on a Dask DataFrame of tickets: each partition is triaged under both rules
     directories on the workers (which load them by path), and the changed rows come back as one pandas
     DataFrame, in partition order — the same rows as the single-process diff of the whole frame.

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections import Counter
-from pathlib import Path
 from typing import Any, Iterable, Union
 
 import numpy as np
@@ -20,6 +20,11 @@ import pandas as pd
 
 from ._core import Policy, diff_triage, mask_text
 from .tickets import read_ticket_table
+
+__all__ = [
+    "OUTPUTS", "PolicyLike", "RULE_OUTPUTS", "diff_policies", "format_html", "format_json", "format_text", "load_rules",
+    "read_ticket_table", "rule_tests", "summarize",
+]
 
 #: The triage outputs compared, in report order.
 OUTPUTS: tuple[str, ...] = (
@@ -30,7 +35,8 @@ OUTPUTS: tuple[str, ...] = (
 #: Outputs that list rule ids: their changes are rules gaining and losing hits.
 RULE_OUTPUTS: tuple[str, ...] = ("risk_signals", "tier_rules", "refund_rule_id", "target_rules")
 
-PolicyLike = Union[Policy, str, Path]
+#: A rules directory (its path) or a loaded Policy.
+PolicyLike = Union[Policy, str, "os.PathLike[str]"]
 
 
 def load_rules(rules: PolicyLike) -> Policy:
@@ -85,7 +91,7 @@ def diff_policies(old: PolicyLike, new: PolicyLike, tickets: pd.DataFrame,
     return changes
 
 
-def rule_tests(rules_dir: str | Path) -> dict[str, Any]:
+def rule_tests(rules_dir: str | os.PathLike[str]) -> dict[str, Any]:
     """How the rule tests of a rules directory fare (``kefu diff`` reports them for the new directory, which it
     loads without running them): ``passed``, ``failed``, ``errors`` (suites that cannot run) and ``failing``
     ([{file, line, name}] of the failing cases, in file order)."""
@@ -227,4 +233,5 @@ def format_html(summary: dict[str, Any], old: str, new: str) -> str:
 
 
 def format_json(summary: dict[str, Any]) -> str:
+    """The summary as a JSON document (``kefu diff --format json``)."""
     return json.dumps(summary, ensure_ascii=False, indent=2) + "\n"

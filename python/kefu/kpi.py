@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Union
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ._core import ColumnError, KpiTable, KpiTargets, Scorecard, TimeZone, kpi_columns
@@ -49,7 +50,9 @@ DEFAULT_ZONE = "+08:00"
 DEFAULT_ACCURACY = 0.005
 
 Records = Union[pd.DataFrame, Mapping[str, Any]]
-TargetsLike = Union[str, Path, KpiTargets, None]
+TargetsLike = Union[str, "os.PathLike[str]", KpiTargets, None]
+#: A zone: a TimeZone or its spelling ("+08:00", "Asia/Shanghai").
+ZoneLike = Union[TimeZone, str]
 _NAT = np.iinfo(np.int64).min
 
 
@@ -87,7 +90,7 @@ def _targets(targets: TargetsLike) -> KpiTargets | None:
     return KpiTargets.load(targets)
 
 
-def read_records(path: str | Path, zone: Any = DEFAULT_ZONE) -> pd.DataFrame:
+def read_records(path: str | os.PathLike[str], zone: ZoneLike = DEFAULT_ZONE) -> pd.DataFrame:
     """Reads a records CSV (examples/data/records.csv) with the right dtypes: labels as categories,
     instants as aware datetimes in ``zone`` (default +08:00, as every DataFrame kefu returns: triage, history,
     KPI periods), optional numbers as float64 with NaN."""
@@ -99,7 +102,7 @@ def read_records(path: str | Path, zone: Any = DEFAULT_ZONE) -> pd.DataFrame:
     return df
 
 
-def _tzinfo(zone: Any) -> _dt.tzinfo:
+def _tzinfo(zone: ZoneLike | int) -> _dt.tzinfo:
     """The fixed-offset tzinfo of a zone ("+08:00", a TimeZone, seconds east of UTC): the one triage and history
     use too."""
     seconds = zone if isinstance(zone, int) else _zone_offset(zone)
@@ -252,7 +255,7 @@ def partial(
     by: str | Sequence[str] | None = None,
     period: str | None = None,
     targets: TargetsLike = "default",
-    zone: Any = DEFAULT_ZONE,
+    zone: ZoneLike = DEFAULT_ZONE,
     columns: Mapping[str, str] | None = None,
     relative_accuracy: float = DEFAULT_ACCURACY,
     threads: int | None = None,
@@ -307,7 +310,7 @@ class KpiResult:
 
 
 def evaluate(records: Records, by: str | Sequence[str] | None = None, period: str | None = None,
-             targets: TargetsLike = "default", zone: Any = DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
+             targets: TargetsLike = "default", zone: ZoneLike = DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
              relative_accuracy: float = DEFAULT_ACCURACY, threads: int | None = None) -> KpiResult:
     """KPIs per group with each goal met / missed (DOM-KPI-1, DOM-KPI-7)."""
     t = partial(records, by, period, targets, zone, columns, relative_accuracy, threads)
@@ -315,14 +318,14 @@ def evaluate(records: Records, by: str | Sequence[str] | None = None, period: st
 
 
 def kpis(records: Records, by: str | Sequence[str] | None = None, period: str | None = None,
-         targets: TargetsLike = "default", zone: Any = DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
+         targets: TargetsLike = "default", zone: ZoneLike = DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
          relative_accuracy: float = DEFAULT_ACCURACY, threads: int | None = None) -> pd.DataFrame:
     """KPIs per group as a DataFrame (one row per group, one column per metric; formulas in docs/kpis.md)."""
     return to_frame(partial(records, by, period, targets, zone, columns, relative_accuracy, threads))
 
 
 def scorecard(records: Records, card: Scorecard | str = "monthly", inputs: pd.DataFrame | None = None,
-              targets: TargetsLike = "default", zone: Any = DEFAULT_ZONE,
+              targets: TargetsLike = "default", zone: ZoneLike = DEFAULT_ZONE,
               columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Monthly scores per subject (agent or team) with the flags retrain, promotion, disciplinary_review,
     indexed by (subject, ``period``) — ``period`` as in :func:`kpis`: the month's first local midnight, aware.
@@ -367,7 +370,7 @@ def scorecard(records: Records, card: Scorecard | str = "monthly", inputs: pd.Da
 
 
 def service_stars(records: Records, min_tickets: int = DEFAULT_STAR_MIN_TICKETS, by: str = "agent",
-                  zone: Any = DEFAULT_ZONE, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+                  zone: ZoneLike = DEFAULT_ZONE, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Monthly service stars (002 §7.3 月度服务之星, DOM-KPI-8): per month, the agents (or teams, ``by``) with the
     highest mean CSAT and those with the highest first-contact resolution rate. Eligible for CSAT: at least
     ``min_tickets`` rated tickets in the month; for FCR: at least ``min_tickets`` tickets (default 20, so that a
@@ -389,7 +392,7 @@ def service_stars(records: Records, min_tickets: int = DEFAULT_STAR_MIN_TICKETS,
     return frame
 
 
-def _days(frame: pd.DataFrame, column: str, what: str, zone: Any) -> list[int]:
+def _days(frame: pd.DataFrame, column: str, what: str, zone: ZoneLike) -> list[int]:
     """A column of dates (date, datetime, Timestamp, 'YYYY-MM-DD') as local days since 1970-01-01."""
     if column not in frame:
         raise ColumnError(f"{what}: column {column!r} is required but missing")
@@ -402,8 +405,8 @@ def _days(frame: pd.DataFrame, column: str, what: str, zone: Any) -> list[int]:
     return values.to_numpy(dtype="datetime64[D]").astype(np.int64).tolist()
 
 
-def training(exams: pd.DataFrame, evaluations: pd.DataFrame | None = None, *, as_of: Any,
-             targets: TargetsLike = "fresh-food-team", zone: Any = DEFAULT_ZONE) -> pd.DataFrame:
+def training(exams: pd.DataFrame, evaluations: pd.DataFrame | None = None, *, as_of: _dt.date | _dt.datetime | str,
+             targets: TargetsLike = "fresh-food-team", zone: ZoneLike = DEFAULT_ZONE) -> pd.DataFrame:
     """003's training assessment (培训考核, DOM-KPI-4): each agent's exam against the pass mark (60 of 100) and the
     follow-up evaluations due 30, 60 and 90 days after the training ends, as of the day ``as_of``.
 
@@ -451,8 +454,8 @@ def training(exams: pd.DataFrame, evaluations: pd.DataFrame | None = None, *, as
     return frame
 
 
-def qc_sample(records: Records, rate: float = 0.2, seed: int = 0, zone: Any = DEFAULT_ZONE,
-              columns: Mapping[str, str] | None = None) -> np.ndarray:
+def qc_sample(records: Records, rate: float = 0.2, seed: int = 0, zone: ZoneLike = DEFAULT_ZONE,
+              columns: Mapping[str, str] | None = None) -> npt.NDArray[np.bool_]:
     """A reproducible QC sample (DOM-KPI-5): a boolean mask selecting ⌈rate·n⌉ of each agent's n tickets
     per local day, chosen by a seeded hash of ticket_id (independent of row order)."""
     if columns:

@@ -14,12 +14,20 @@ and the row, and no ticket is returned.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
 from ._core import Policy, Ticket, TicketPlan, _replay
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    #: Rows given as a DataFrame or as dicts of column → value (one per ticket or event).
+    Rows = Union[pd.DataFrame, Iterable[Mapping[str, Any]]]
+
+__all__ = ["lifecycle_summary", "replay"]
 
 _EVENT_COLUMNS = ("ticket_id", "at", "event", "by")
 _OPTIONAL_COLUMNS = ("note", "tier", "satisfied", "reason")
@@ -47,8 +55,8 @@ def _instants(values: Any, policy: Policy, what: str, column: str) -> Any:
 
 def replay(
     policy: Policy,
-    facts: Any,
-    events: Any,
+    facts: Rows,
+    events: Rows,
     *,
     plan: TicketPlan | None = None,
     received_by: str = "system",
@@ -83,7 +91,7 @@ def replay(
     return _replay(policy, tickets, log, plan, received_by)
 
 
-def lifecycle_summary(tickets: Iterable[Ticket], at: _dt.datetime) -> Any:
+def lifecycle_summary(tickets: Iterable[Ticket], at: _dt.datetime) -> pd.DataFrame:
     """One row per ticket as of ``at``: id, state, tier, events, reopen count, and for each clock its
     due instant and state (met, breached, running, paused, or None when the ticket has no such clock)."""
     import pandas as pd

@@ -14,6 +14,8 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+__all__ = ["simulate_events"]
+
 _H = _dt.timedelta(hours=1)
 _M = _dt.timedelta(minutes=1)
 # Typical wall hours to first response and to resolution per tier (DOM-ESC-1's targets are 1/24, 2/48, 24/168).

@@ -10,11 +10,18 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._core import Money, ParseError, parse_date, parse_instant
+
+if TYPE_CHECKING:
+    import os
+
+    import pandas as pd
+
+__all__ = ["PERSONAL_COLUMNS", "read_ticket_batches", "read_ticket_table", "read_tickets", "received_local_date"]
 
 # Columns and how to read them; columns not listed stay text.
 _MONEY = {"claimed_amount", "order_amount"}
@@ -52,7 +59,7 @@ def _convert(column: str, text: str) -> Any:
     return text
 
 
-def read_tickets(path: str | Path) -> Iterator[dict[str, Any]]:
+def read_tickets(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
     """Yield one dict per ticket row of a CSV file, values converted to their kefu types."""
     path = Path(path)
     with path.open(newline="", encoding="utf-8") as f:
@@ -73,7 +80,7 @@ def read_tickets(path: str | Path) -> Iterator[dict[str, Any]]:
             yield ticket
 
 
-def received_local_date(ticket: dict[str, Any]) -> _dt.date:
+def received_local_date(ticket: Mapping[str, Any]) -> _dt.date:
     """The local (+08:00) date a ticket was received."""
     received: _dt.datetime = ticket["received_at"]
     return received.date()
@@ -104,7 +111,7 @@ def _suffix(p: Path) -> str:
     return suffix
 
 
-def read_ticket_table(path: str | Path) -> Any:
+def read_ticket_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Tickets from CSV, Parquet or JSON lines (by suffix: .csv, .parquet/.pq, .jsonl/.ndjson) as a pandas
     DataFrame of text, as triage reads it (``kefu triage``, ``kefu diff --tickets``)."""
     import pandas as pd
@@ -119,7 +126,7 @@ def read_ticket_table(path: str | Path) -> Any:
     return _text_frame(pd.read_json(p, lines=True, dtype=False))
 
 
-def read_ticket_batches(path: str | Path, rows: int = 100_000) -> Iterator[Any]:
+def read_ticket_batches(path: str | os.PathLike[str], rows: int = 100_000) -> Iterator[pd.DataFrame]:
     """The tickets of a CSV, Parquet or JSON lines file, `rows` at a time, each batch a DataFrame of text as
     :func:`read_ticket_table` gives it (its index: the tickets' positions in the file, from 0). Triage each
     with ``policy.triage_columns(batch)`` to work through a file of any size in the memory of one batch."""

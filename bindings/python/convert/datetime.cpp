@@ -12,7 +12,7 @@ namespace kefu::python {
 
 py::module_ datetime_module() { return py::module_::import("datetime"); }
 
-py::object seconds_to_timedelta(std::int64_t s) { return datetime_module().attr("timedelta")(py::arg("seconds") = s); }
+timedelta_result seconds_to_timedelta(std::int64_t s) { return datetime_module().attr("timedelta")(py::arg("seconds") = s); }
 
 // The C API of datetime: conversions sit on every scalar calendar call, so they avoid attribute look-ups.
 void import_datetime_api() {
@@ -94,7 +94,7 @@ py::object datetime_at_offset(kefu::instant t, std::int64_t offset, py::handle l
   return make_local_datetime(t.unix_seconds() + offset, reinterpret_cast<PyDateTime_DateTime*>(like.ptr())->tzinfo);
 }
 
-py::object datetime_like(kefu::instant t, const kefu::time_zone& zone, py::handle like) {
+datetime_result datetime_like(kefu::instant t, const kefu::time_zone& zone, py::handle like) {
   import_datetime_api();
   std::int64_t offset = 0;
   if (fixed_offset_of(like.ptr(), offset)) return datetime_at_offset(t, offset, like);  // no astimezone
@@ -103,7 +103,7 @@ py::object datetime_like(kefu::instant t, const kefu::time_zone& zone, py::handl
   return to_datetime(t, zone).attr("astimezone")(like.attr("tzinfo"));
 }
 
-py::object to_datetime(kefu::instant t, const kefu::time_zone& zone) {
+datetime_result to_datetime(kefu::instant t, const kefu::time_zone& zone) {
   import_datetime_api();
   py::object tz;
   if (zone.offset().count() == 0) {

@@ -5,6 +5,8 @@
 
 #include <pybind11/pybind11.h>
 
+#include "typed.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -13,18 +15,18 @@ namespace kefu::python {
 /// The datetime module (imported on use; the C API is used where conversions are hot).
 pybind11::module_ datetime_module();
 /// Whole seconds as a datetime.timedelta.
-pybind11::object seconds_to_timedelta(std::int64_t s);
+timedelta_result seconds_to_timedelta(std::int64_t s);
 /// A datetime to an instant: aware datetimes are converted, naive ones are local time in `naive_zone`.
 kefu::instant to_instant(pybind11::handle datetime, const kefu::time_zone& naive_zone);
 /// An aware datetime in `zone`.
-pybind11::object to_datetime(kefu::instant t, const kefu::time_zone& zone);
+datetime_result to_datetime(kefu::instant t, const kefu::time_zone& zone);
 /// For an aware datetime whose tzinfo is a fixed offset (datetime.timezone): its instant and offset in seconds
 /// (one utcoffset call); false for any other value.
 bool fixed_offset_instant(pybind11::handle dt, kefu::instant& at, std::int64_t& offset);
 /// An instant as a datetime in the tzinfo of `like`, a datetime that fixed_offset_instant read (offset: its offset).
 pybind11::object datetime_at_offset(kefu::instant t, std::int64_t offset, pybind11::handle like);
 /// An instant as a datetime like `like`: naive (local time in `zone`) when `like` is naive, else in `like`'s zone.
-pybind11::object datetime_like(kefu::instant t, const kefu::time_zone& zone, pybind11::handle like);
+datetime_result datetime_like(kefu::instant t, const kefu::time_zone& zone, pybind11::handle like);
 /// The same instant as a naive datetime in `zone`'s local time.
 pybind11::object to_naive_datetime(kefu::instant t, const kefu::time_zone& zone);
 /// datetime.datetime / datetime.date (a datetime is a date too) without importing the module.
