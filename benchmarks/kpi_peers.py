@@ -115,8 +115,9 @@ def check_agree(ours: pd.DataFrame, theirs: pd.DataFrame) -> None:
                                               theirs.index.get_level_values(1).to_timestamp()],
                                              names=["agent", "period"])
     ours = ours.copy()
-    ours.index = pd.MultiIndex.from_arrays([ours.index.get_level_values(0).astype(str),
-                                            ours.index.get_level_values(1)], names=["agent", "period"])
+    ours.index = pd.MultiIndex.from_arrays([ours.index.get_level_values(0).astype(str),  # periods: local midnights
+                                            ours.index.get_level_values(1).tz_localize(None).as_unit("ns")],
+                                           names=["agent", "period"])
     theirs = theirs.sort_index()
     ours = ours.sort_index().loc[theirs.index]
     assert len(ours) == len(theirs), (len(ours), len(theirs))

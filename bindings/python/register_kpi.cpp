@@ -219,7 +219,7 @@ void register_kpi(py::module_& m) {
       .def_property_readonly("qc_pass_mark", [](const kpi::targets& t) { return t.qc_pass_mark; }, "The QC score at or above which a ticket passes quality control.")
       .def_property_readonly(
           "training",
-          [](const kpi::targets& t) -> py::object {
+          [](const kpi::targets& t) -> optional_dict_result {
             if (!t.training) return py::none();
             return py::dict(py::arg("full_marks") = t.training->full_marks, py::arg("pass_mark") = t.training->pass_mark,
                             py::arg("follow_up_days") = t.training->follow_up_days, py::arg("source") = t.training->source);

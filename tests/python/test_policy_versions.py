@@ -188,4 +188,4 @@ def test_as_of_keeps_each_rules_actions(tmp_path):
     for when in (CUTOVER - dt.timedelta(days=1), CUTOVER):
         pinned = policy.as_of(when)
         assert [(a.code, a.rule_id) for a in pinned.triage(lost).actions] == live
-        assert list(pinned.triage(pd.DataFrame([lost]))["actions"]) == ["reship_with_gift"]
+        assert list(pinned.triage(pd.DataFrame([lost]))["actions"]) == [["reship_with_gift"]]
