@@ -205,7 +205,7 @@ def _lifecycles(policy: Policy, rows: list[dict], results: list, out: TextIO) ->
     from .lifecycle import lifecycle_summary, replay
     from .simulate import simulate_events
 
-    events = simulate_events(rows, [r.tier for r in results], until=_AS_OF)
+    events = simulate_events(rows, results, until=_AS_OF)
     tickets = replay(policy, rows, events)
     table = lifecycle_summary(tickets, _AS_OF)
     out.write(f"\nLifecycles (docs/requirements.md §3–4): {len(events)} events of a synthetic log replayed through {len(tickets)} "
@@ -226,6 +226,15 @@ def _lifecycles(policy: Policy, rows: list[dict], results: list, out: TextIO) ->
     due = [t for t in tickets if t.is_open and t.copy().tick(_AS_OF)]
     out.write(f"  reopened after a follow-up found the problem unsolved: {reopened}; open tickets that tick() "
               f"escalates at {_AS_OF:%m-%d %H:%M} (DOM-ESC-4): {len(due)}\n")
+    # Upward reporting (DOM-LC-8, 000 §9.1.2.2): a critical ticket closes only after its level-1 report.
+    critical = [t for t in tickets if t.plan.reports["level_1_required"]]
+    reported = [t for t in critical if t.flags["reported"] >= 1]
+    out.write(f"  critical tickets (level-1 report required before close, DOM-LC-8): {len(critical)}, "
+              f"reported (一级上报): {len(reported)}, closed: {sum(t.state == 'closed' for t in critical)}\n")
+    if reported:
+        first = reported[0]
+        r = next(r for r in first.history.to_dict("records") if r["event"] == "report_level_1")
+        out.write(f"    e.g. {first.id}: {r['at']:%m-%d %H:%M} {r['by']} {r['event']} {r['from']} — {r['note']}\n")
     example = next((t for t in tickets if t.flags["reopen_count"] > 0), tickets[0])
     out.write(f"\n  Audit history of {example.id} (notes masked, DOM-LC-6):\n")
     for r in example.history.to_dict("records"):
