@@ -296,6 +296,9 @@ def test_upward_reports_and_improvement_items(policy):
                "tier": r["tier"], "satisfied": r["satisfied"]} for r in t.history.to_dict("records")]
     [replayed] = kefu.replay(policy, [{**CRITICAL_FACTS, "received_at": cst("2026-03-02T09:00")}], events)
     assert replayed == t
+    # The lifecycle table counts them per ticket (what a supervisor's improvement KPI starts from, DOM-KPI-3).
+    row = kefu.lifecycle_summary([replayed], cst("2026-03-05T00:00")).iloc[0]
+    assert (row["reported"], row["improvements"], row["follow_up_state"]) == (1, 1, "met")
 
 
 def test_snapshot_round_trip_and_strict_errors(policy):
