@@ -648,3 +648,31 @@ def test_provisional_deadlines_are_recomputed_and_recorded_when_next_years_notic
     assert again == back and again.deadline_changes == back.deadline_changes
     assert list(again.history["event"]) == ["triage", "start", "deadline_moved", "resolve"]
     assert kefu.Ticket.from_json(policy, back.to_json()).deadline_changes == back.deadline_changes
+
+
+def test_a_report_deadline_from_the_action_catalogue_shows_in_sla_and_tick_reports_it(tmp_path):
+    """DOM-LC-8: 000 gives no time limit, so the shipped catalogue has none; one a policy gives the level-1 report
+    (`within` of ACT-REPORT-LEVEL-1) is a clock from receipt in Ticket.sla, and its breach escalates and reports."""
+    rules = tmp_path / "rules"
+    shutil.copytree(kefu.default_rules_dir(), rules)
+    actions = rules / "actions.yaml"
+    actions.write_text(actions.read_text(encoding="utf-8").replace(
+        'then: {owners: [supervisor], description: "一级上报',
+        'then: {owners: [supervisor], within: 2h, description: "一级上报'), encoding="utf-8")
+    policy = kefu.Policy.load(rules)
+    facts = {"ticket_id": "T-6", "business": "fresh", "channel": "phone", "category": "safety_injury"}
+    t = kefu.Ticket(policy, facts, cst("2026-03-02T09:00"))
+    assert t.plan.reports == {"level_1_required": True, "level_1": "2h on always", "level_2": None}
+    assert "report_level_1" not in kefu.Ticket(kefu.default_policy(), facts, cst("2026-03-02T09:00")).sla(
+        cst("2026-03-02T09:00"))
+    status = t.sla(cst("2026-03-02T10:00"))["report_level_1"]
+    assert (status.due, status.state) == (cst("2026-03-02T11:00"), "running")
+    t.triage(cst("2026-03-02T09:05"), by="alice").start(cst("2026-03-02T09:30"), by="alice")
+    assert t.sla(cst("2026-03-02T11:00:01"))["report_level_1"].state == "breached"
+    assert t.tick(cst("2026-03-02T11:00:01"))  # L3 already: the report alone, by the system
+    last = t.history.iloc[-1]
+    assert (last["by"], last["event"], last["note"]) == (
+        "system", "report_level_1", "auto: report_level_1 breached (due 2026-03-02T11:00:00+08:00)")
+    assert t.sla(cst("2026-03-02T12:00"))["report_level_1"].state == "breached"  # made late
+    back = kefu.Ticket.from_json(policy, t.to_json())
+    assert back == t and back.to_json() == t.to_json()
