@@ -37,7 +37,7 @@ inline ticket_plan plan_from_triage(const rules::triage_result& r, const rules::
 /// risk is critical or a rule asks for the action `report_level_1`; its deadline is that action's, when the action
 /// catalogue gives it a `within`. The level-2 report's deadline is the catalogue's `within` for a code
 /// `report_level_2`, when it has one, counted from the level-1 report (wall time on `always`, working days and
-/// business hours on the calendars triage used for the same clock). 000 gives neither report a time limit, so
+/// business hours on the calendars triage chose for these facts). 000 gives neither report a time limit, so
 /// the default policy has no report deadline: only the requirement.
 inline report_terms reports_from_triage(const rules::triage_result& r, const rules::triage_policy& policy) {
   report_terms out;
@@ -56,22 +56,9 @@ inline report_terms reports_from_triage(const rules::triage_result& r, const rul
   for (const auto& e : policy.action_entries())
     if (e.code == "report_level_2" && e.within) {
       const auto d = calendar::parse_duration(e.within->text);
-      std::string cal;  // the calendar triage counted the same clock on
-      if (d.kind != calendar::clock::wall) {
-        std::vector<const rules::sla_deadline*> seen{&r.first_response, &r.resolution};
-        if (r.follow_up) seen.push_back(&*r.follow_up);
-        for (const auto& t : r.targets) seen.push_back(&t);
-        for (const auto* s : seen)
-          if (!s->calendar.empty() && calendar::parse_duration(s->within).kind == d.kind) {
-            cal = s->calendar;
-            break;
-          }
-        if (cal.empty())
-          throw error("action catalogue: report_level_2 is due within '" + e.within->text +
-                          "', but triage used no calendar for that clock; give it a wall-clock time (e.g. 24h)",
-                      {}, e.rule_id, "kefu.ticket.plan");
-      }
-      out.level_2 = target(e.within->text, cal);
+      out.level_2 = target(e.within->text, d.kind == calendar::clock::business   ? r.business_calendar
+                                           : d.kind == calendar::clock::workdays ? r.workday_calendar
+                                                                                 : std::string());
     }
   return out;
 }
