@@ -78,6 +78,8 @@ py::dict flags_dict(const kt::ticket_flags& f, const kefu::time_zone& zone) {
   d["report_attached"] = f.report_attached;
   d["reopen_count"] = f.reopen_count;
   d["closed_at"] = f.closed_at ? to_datetime(*f.closed_at, zone) : py::object(py::none());
+  d["reported"] = f.reported;          // DOM-LC-8: 0, 1 (一级上报) or 2 (二级上报)
+  d["improvements"] = f.improvements;  // DOM-LC-1: improvement items recorded
   return d;
 }
 
@@ -230,6 +232,21 @@ void register_ticket(py::module_& m) {
              return d;
            },
            py::arg("tier"), "A tier's terms: {'first_response': '2h on always', ..., 'report_required': False}.")
+      .def_property_readonly(
+          "reports",
+          [](const kt::ticket_plan& p) -> py::dict {
+            auto target = [](const std::optional<kt::sla_target>& s) -> py::object {
+              if (!s) return py::none();
+              return py::str(kefu::calendar::to_string(s->within) + " on " + s->on->name());
+            };
+            py::dict d;
+            d["level_1_required"] = p.reports.level_1_required;
+            d["level_1"] = target(p.reports.level_1);
+            d["level_2"] = target(p.reports.level_2);
+            return d;
+          },
+          "The upward-report terms (DOM-LC-8): {'level_1_required': True, 'level_1': '2h on always' or None, "
+          "'level_2': ... or None}.")
       .def("to_json", &kt::plan_to_json, "The plan as JSON (as snapshots carry it).")
       .def("difference", &kt::plan_difference, py::arg("other"), "The first difference from `other`, or ''.")
       .def("__eq__", [](const kt::ticket_plan& a, const kt::ticket_plan& b) { return a == b; })
@@ -242,6 +259,7 @@ void register_ticket(py::module_& m) {
                (t.resolution ? kefu::calendar::to_string(t.resolution->within) : "-") +
                (t.follow_up_required ? " +follow-up" : "") + (t.report_required ? " +report" : "");
         }
+        if (p.reports.level_1_required) s += "; level-1 report required";
         return s + ")";
       });
 
@@ -392,15 +410,19 @@ void register_ticket(py::module_& m) {
             py::dict d;
             for (std::size_t c = 0; c < kt::clock_count; ++c)
               d[kt::to_string(static_cast<kt::clock_name>(c))] = status_object(r.clocks[c], t.policy->zone());
+            for (std::size_t c = 0; c < kt::report_level_count; ++c)  // DOM-LC-8: only the report clocks it has
+              if (r.reports[c]) d[kt::to_string(static_cast<kt::report_level>(c))] = status_object(r.reports[c], t.policy->zone());
             return d;
           },
           py::arg("at"),
-          "Each clock as of `at`: {'first_response': SlaStatus, 'resolution': ..., 'follow_up': ... or None}; a "
-          "status has state, due, warn_at, elapsed, remaining, warning and paused.")
+          "Each clock as of `at`: {'first_response': SlaStatus, 'resolution': ..., 'follow_up': ... or None}, and "
+          "'report_level_1' / 'report_level_2' when the ticket's plan gives its upward reports a deadline "
+          "(DOM-LC-8); a status has state, due, warn_at, elapsed, remaining, warning and paused.")
       .def(
           "tick", [](py_ticket& t, const datetime_arg& at) { return t.t.tick(to_instant(at, t.policy->zone())); }, py::arg("at"),
           "DOM-ESC-4: escalates one tier when a clock is breached at `at` (recorded as by the plan's system "
-          "operator). Returns whether it escalated.")
+          "operator) and records the upward report that goes with it: report_level_1 on the first, report_level_2 "
+          "on a further breach (000 §9.1.2.2; at L3 the reports alone). Returns whether it did anything.")
       .def("to_json", [](const py_ticket& t) { return t.t.to_json(); },
            "A JSON snapshot: plan, state names, flags, clocks and the exact history (DOM-LC-7).")
       .def_static(

@@ -228,7 +228,7 @@ def _lifecycles(policy: Policy, rows: list[dict], results: list, out: TextIO, la
     from .lifecycle import lifecycle_summary, replay
     from .simulate import simulate_events
 
-    events = simulate_events(rows, [r.tier for r in results], until=_AS_OF)
+    events = simulate_events(rows, results, until=_AS_OF)
     tickets = replay(policy, rows, events)
     table = lifecycle_summary(tickets, _AS_OF)
     out.write("\n" + tr("demo.lifecycles", lang, events=len(events), tickets=len(tickets), as_of=f"{_AS_OF:%Y-%m-%d %H:%M}")
@@ -248,6 +248,16 @@ def _lifecycles(policy: Policy, rows: list[dict], results: list, out: TextIO, la
     reopened = int((table["reopened"] > 0).sum())
     due = [t for t in tickets if t.is_open and t.copy().tick(_AS_OF)]
     out.write(tr("demo.reopened", lang, reopened=reopened, at=f"{_AS_OF:%m-%d %H:%M}", due=len(due)) + "\n")
+    # Upward reporting (DOM-LC-8, 000 §9.1.2.2): a critical ticket closes only after its level-1 report.
+    critical = [t for t in tickets if t.plan.reports["level_1_required"]]
+    reported = [t for t in critical if t.flags["reported"] >= 1]
+    out.write(tr("demo.critical", lang, critical=len(critical), reported=len(reported),
+                 closed=sum(t.state == "closed" for t in critical)) + "\n")
+    if reported:
+        first = reported[0]
+        r = next(r for r in first.history.to_dict("records") if r["event"] == "report_level_1")
+        out.write(tr("demo.report_example", lang, id=first.id, at=f"{r['at']:%m-%d %H:%M}", by=r["by"], event=r["event"],
+                     state=r["from"], note=r["note"]) + "\n")
     example = next((t for t in tickets if t.flags["reopen_count"] > 0), tickets[0])
     out.write("\n" + tr("demo.audit", lang, id=example.id) + "\n")
     for r in example.history.to_dict("records"):

@@ -446,6 +446,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "demo.reopened": _m("  reopened after a follow-up found the problem unsolved: {reopened}; open tickets that tick() "
                         "escalates at {at} (DOM-ESC-4): {due}",
                         "  回访发现问题未解决而重开：{reopened}；在 {at} 由 tick() 升级的未结工单（DOM-ESC-4）：{due}"),
+    "demo.critical": _m("  critical tickets (level-1 report required before close, DOM-LC-8): {critical}, "
+                        "reported (一级上报): {reported}, closed: {closed}",
+                        "  危急工单（结案前须一级上报，DOM-LC-8）：{critical}，已一级上报：{reported}，已结案：{closed}"),
+    "demo.report_example": _m("    e.g. {id}: {at} {by} {event} {state} — {note}", "    例：{id}：{at} {by} {event} {state} — {note}"),
     "demo.audit": _m("  Audit history of {id} (notes masked, DOM-LC-6):", "  {id} 的审计记录（备注已脱敏，DOM-LC-6）："),
     "demo.case.head": _m("  {id} {business}/{category} via {channel}, received {received}, customer {name}",
                          "  {id} {business}/{category}，渠道 {channel}，受理于 {received}，顾客 {name}"),

@@ -92,8 +92,10 @@ def replay(
 
 
 def lifecycle_summary(tickets: Iterable[Ticket], at: _dt.datetime) -> pd.DataFrame:
-    """One row per ticket as of ``at``: id, state, tier, events, reopen count, and for each clock its
-    due instant and state (met, breached, running, paused, or None when the ticket has no such clock)."""
+    """One row per ticket as of ``at``: id, state, tier, events, reopen count, the upward report made (0, 1, 2;
+    DOM-LC-8), the improvement items recorded (DOM-LC-1: their sum is the count a supervisor scorecard's
+    improvement actions start from, DOM-KPI-3), and for each clock its due instant and state (met, breached,
+    running, paused, or None when the ticket has no such clock)."""
     import pandas as pd
 
     records = []
@@ -104,12 +106,14 @@ def lifecycle_summary(tickets: Iterable[Ticket], at: _dt.datetime) -> pd.DataFra
             "tier": t.tier,
             "events": len(t),
             "reopened": t.flags["reopen_count"],
+            "reported": t.flags["reported"],
+            "improvements": t.flags["improvements"],
         }
         for name, status in t.sla(at).items():
             row[f"{name}_due"] = None if status is None else status.due
             row[f"{name}_state"] = None if status is None else status.state
         records.append(row)
-    columns = ["ticket_id", "state", "tier", "events", "reopened"] + [
+    columns = ["ticket_id", "state", "tier", "events", "reopened", "reported", "improvements"] + [
         f"{c}_{k}" for c in _CLOCKS for k in ("due", "state")
     ]
     return pd.DataFrame.from_records(records, columns=columns)

@@ -2,7 +2,9 @@
 lifecycle benchmark and tests). Deterministic: the same tickets and seed always give the same log.
 
 Each ticket is triaged, started, maybe waits on the customer or on another department, is resolved, and
-closes after the follow-up visit (L2) or the written report (L3) its tier demands; a few are cancelled,
+closes after the follow-up visit (L2, or any ticket whose triage requires one: an e-commerce complaint) or the
+written report (L3) its tier demands, and a critical one after its level-1 upward report (一级上报, DOM-LC-8); a
+few are cancelled,
 a few follow-ups find the problem unsolved and reopen the ticket, and a few agents are slow enough to
 breach a deadline. Events after ``until`` are left out, so late tickets are still open.
 """
@@ -26,17 +28,24 @@ _AGENTS = [f"A{n:03d}" for n in range(1, 41)]
 
 def simulate_events(
     tickets: Sequence[Mapping[str, Any]],
-    tiers: Sequence[str],
+    tiers: Sequence[Any],
     *,
     seed: int = 20261123,
     until: _dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
     """One list of event dicts (ticket_id, at, event, by, note, tier, satisfied) for all ``tickets``;
-    ``tiers`` gives each ticket's triaged tier (e.g. from ``policy.triage``)."""
+    ``tiers`` gives each ticket's triaged tier (e.g. from ``policy.triage``), or its whole triage result: then the
+    follow-up is made when the triage requires one (not only at L2) and a critical ticket makes its level-1 report,
+    as a ticket opened from the policy needs before it closes."""
     if len(tiers) != len(tickets):
         raise ValueError(f"tiers has {len(tiers)} entries for {len(tickets)} tickets")
     log: list[dict[str, Any]] = []
-    for index, (facts, tier) in enumerate(zip(tickets, tiers)):
+    for index, (facts, given) in enumerate(zip(tickets, tiers)):
+        if isinstance(given, str):
+            tier, follow_up, report = given, given == "L2", False
+        else:  # a triage result
+            tier, follow_up = given.tier, given.follow_up_required
+            report = given.risk.level == "critical" or any(a.code == "report_level_1" for a in given.actions)
         rng = random.Random(seed * 1_000_003 + index)
         tid = facts["ticket_id"]
         agent = rng.choice(_AGENTS)
@@ -56,6 +65,8 @@ def simulate_events(
             # A slow first response now and then (1 in 12 breaches its target).
             slow = 3.0 if rng.random() < 1 / 12 else 1.0
             add("start", _dt.timedelta(hours=rng.expovariate(1 / (_RESPOND_H[tier] * slow))))
+            if report:
+                add("report_level_1", _dt.timedelta(minutes=20), by="supervisor", note="一级上报 project management")
             work = _RESOLVE_H[tier] * (2.5 if rng.random() < 0.08 else 1.0)
             if rng.random() < 0.3:
                 add("request_info", _dt.timedelta(hours=rng.uniform(0.1, 0.3) * work), note="photos and order number")
@@ -67,7 +78,7 @@ def simulate_events(
             add("resolve", _dt.timedelta(hours=rng.uniform(0.3, 0.8) * work))
             if tier == "L3":
                 add("attach_report", _dt.timedelta(hours=rng.uniform(2, 24)), note="written handling report")
-            if tier == "L2":
+            if follow_up:
                 if rng.random() < 0.1:
                     add("follow_up", _dt.timedelta(hours=rng.uniform(20, 60)), by="callback", satisfied=False,
                         note="still not solved")

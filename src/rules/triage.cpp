@@ -621,6 +621,8 @@ triage_result triage_policy::triage_with(const record& given, bool explain, std:
   };
   const std::string& business_calendar = calendar_named("business_hours");
   const std::string& workday_calendar = calendar_named("working_days");
+  out.business_calendar = business_calendar;
+  out.workday_calendar = workday_calendar;
   auto deadline = [&](const std::string& what, const value& within, instant from, const std::string& rule,
                       const std::string& source) {
     const auto dur = kefu::calendar::parse_duration(within.text);

@@ -96,6 +96,33 @@ void apply_clocks(clock_set& next, int progress_row, const event& e, state pre, 
   }
 }
 
+bool apply_report_clocks(report_clock_set& reports, const event& e, state pre, state post, const ticket_plan& plan) {
+  auto& one = reports[static_cast<std::size_t>(report_level::level_1)];
+  auto& two = reports[static_cast<std::size_t>(report_level::level_2)];
+  auto stop = [&](std::optional<calendar::sla_clock>& c) {
+    if (!c || c->events().empty() || stopped(*c)) return false;
+    c->stop(e.at);
+    return true;
+  };
+  bool changed = false;
+  if (e.kind == event_kind::report_level_1) {
+    changed |= stop(one);
+    if (const auto& t = plan.reports.level_2) {
+      two.emplace(t->on, t->within, t->warning);
+      two->start(e.at);
+      changed = true;
+    }
+  } else if (e.kind == event_kind::report_level_2) {
+    changed |= stop(two);
+  } else if (post.where == progress::cancelled && pre.where != progress::cancelled) {
+    changed |= stop(one);
+    changed |= stop(two);
+  } else if (post.where == progress::resolved && pre.where != progress::resolved) {
+    changed |= stop(two);  // the level-1 report helped: no level-2 report is due
+  }
+  return changed;
+}
+
 /// Wall-clock targets and calendars without a projection never rest on provisional days; a due the calendar
 /// cannot compute (past the projection, a strict calendar) is left to sla(), which says so.
 std::optional<instant> provisional_due(const calendar::sla_clock& k, instant at) {

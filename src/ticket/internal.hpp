@@ -22,6 +22,7 @@
 namespace kefu::ticket {
 
 using clock_set = std::array<std::optional<calendar::sla_clock>, clock_count>;
+using report_clock_set = std::array<std::optional<calendar::sla_clock>, report_level_count>;
 
 struct ticket::impl {
   std::function<void(event_kind)> action_hook;  // tests only (set_action_hook_for_testing)
@@ -34,6 +35,7 @@ struct ticket::impl {
   state now;           // both regions' active states
   ticket_flags flags;  // changed by the machine's actions
   clock_set clocks;
+  report_clock_set reports;  // DOM-LC-8: the upward reports' clocks (ticket.cpp keeps them)
   std::vector<audit_record> history;
   std::vector<deadline_change> deadline_changes;  // recorded by restores on newer calendars (DOM-SLA-8)
 
@@ -54,5 +56,11 @@ void apply_clocks(clock_set& clocks, int progress_row, const event& e, state pre
 std::optional<instant> provisional_due(const calendar::sla_clock& k, instant at);
 
 const char* clock_kind_name(calendar::clock k);
+
+/// The upward reports' clocks after an accepted event `e` that led to `post` (DOM-LC-8): level 1 stops at the
+/// level-1 report or a cancel; level 2 starts at the level-1 report (when the plan gives it a deadline) and
+/// stops at the level-2 report, the resolution or a cancel. Returns whether anything changed.
+bool apply_report_clocks(report_clock_set& reports, const event& e, state pre, state post, const ticket_plan& plan);
+
 
 }  // namespace kefu::ticket

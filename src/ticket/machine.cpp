@@ -69,7 +69,8 @@ bool check(guard_id g, const context& c, const ticket_flags& f, const event& e) 
     case guard_id::triaged: return c.pre.where != progress::received;
     case guard_id::close_ok: {
       const tier_targets& t = c.plan->of(c.pre.level);
-      return (!t.follow_up_required || f.followed_up) && (!t.report_required || f.report_attached);
+      return (!t.follow_up_required || f.followed_up) && (!t.report_required || f.report_attached) &&
+             (!c.plan->reports.level_1_required || f.reported >= 1);
     }
     case guard_id::satisfied: return e.satisfied;
     case guard_id::unsatisfied: return !e.satisfied;
@@ -77,6 +78,9 @@ bool check(guard_id g, const context& c, const ticket_flags& f, const event& e) 
     case guard_id::triage_to_L2: return c.pre.where == progress::received && e.to == tier::L2;
     case guard_id::triage_to_L3: return c.pre.where == progress::received && e.to == tier::L3;
     case guard_id::open: return is_open(c.pre.where);
+    case guard_id::report_1_ok: return is_open(c.pre.where) && f.reported == 0;
+    case guard_id::report_2_ok: return is_open(c.pre.where) && f.reported == 1;
+    case guard_id::improvement_ok: return c.pre.where == progress::resolved || c.pre.where == progress::closed;
   }
   return false;
 }
@@ -97,6 +101,9 @@ void act(event_kind kind, ticket_flags& f, const event& e, const context& c) {
       f.closed_at.reset();
       break;
     case event_kind::attach_report: f.report_attached = true; break;
+    case event_kind::report_level_1: f.reported = 1; break;
+    case event_kind::report_level_2: f.reported = 2; break;
+    case event_kind::track_improvement: ++f.improvements; break;
     default: break;
   }
 }

@@ -243,13 +243,39 @@ std::optional<column_plans> plan_by_columns(const rules::triage_policy& policy, 
                                                         : always;
     return s;
   };
-  std::map<std::array<std::int32_t, 3 * tier_count>, std::shared_ptr<const ticket_plan>> shared;
+  // DOM-LC-8, as reports_from_triage (from_triage.hpp): the level-1 report is required for critical risk or when a
+  // rule asks for report_level_1; the catalogue's `within` for report_level_1 / report_level_2 are their deadlines,
+  // on the row's calendars for the clock they name.
+  const auto& level_values = vocabulary[policy.fact_slot("risk_level")].values;
+  const auto critical = std::find(level_values.begin(), level_values.end(), "critical") - level_values.begin();
+  std::uint64_t report_1_bit = 0;
+  std::optional<calendar::duration> report_within[2];
+  for (std::size_t e = 0; e < policy.action_entries().size(); ++e) {
+    const auto& entry = policy.action_entries()[e];
+    if (entry.code == "report_level_1") report_1_bit = std::uint64_t{1} << e;
+    for (int level = 0; level < 2; ++level)
+      if (entry.code == (level == 0 ? "report_level_1" : "report_level_2") && entry.within)
+        report_within[level] = calendar::parse_duration(entry.within->text);
+  }
+  auto report_target = [&](const calendar::duration& d, std::int32_t business, std::int32_t workdays) {
+    sla_target s;
+    s.within = d;
+    s.on = d.kind == calendar::clock::business   ? policy.calendar(business_names[static_cast<std::size_t>(business)])
+           : d.kind == calendar::clock::workdays ? policy.calendar(workday_names[static_cast<std::size_t>(workdays)])
+                                                 : always;
+    return s;
+  };
+  std::map<std::array<std::int32_t, 3 * tier_count + 3>, std::shared_ptr<const ticket_plan>> shared;
   for (std::size_t k = 0; k < n; ++k) {
     out.tiers[k] = tier_of_value[static_cast<std::size_t>(own->tier[k])];
     out.received[k] = instant::from_unix(facts[k].numbers[received_slot]);
-    std::array<std::int32_t, 3 * tier_count> key{};
+    const bool report_required = own->risk_level[k] == critical || (own->actions[k] & report_1_bit) != 0;
+    std::array<std::int32_t, 3 * tier_count + 3> key{};
     for (std::size_t t = 0; t < tier_count; ++t)
       key[3 * t] = at[t]->tiers_rule[k], key[3 * t + 1] = at[t]->business_calendar[k], key[3 * t + 2] = at[t]->workday_calendar[k];
+    key[3 * tier_count] = report_required ? 1 : 0;
+    key[3 * tier_count + 1] = own->business_calendar[k];
+    key[3 * tier_count + 2] = own->workday_calendar[k];
     auto& plan = shared[key];
     if (!plan) {
       ticket_plan p = default_plan();
@@ -264,6 +290,11 @@ std::optional<column_plans> plan_by_columns(const rules::triage_policy& policy, 
                            ? std::optional<sla_target>(target(c.tiers_rule[k], follow_up_out, c.business_calendar[k], c.workday_calendar[k]))
                            : std::nullopt;
       }
+      p.reports.level_1_required = report_required;
+      if (report_required && report_within[0] && (own->actions[k] & report_1_bit))
+        p.reports.level_1 = report_target(*report_within[0], own->business_calendar[k], own->workday_calendar[k]);
+      if (report_within[1])
+        p.reports.level_2 = report_target(*report_within[1], own->business_calendar[k], own->workday_calendar[k]);
       plan = std::make_shared<const ticket_plan>(std::move(p));
     }
     out.plans[k] = plan;

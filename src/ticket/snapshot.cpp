@@ -78,6 +78,17 @@ void write_plan(writer& w, const ticket_plan& plan) {
     w.end_object();
   }
   w.end_object();
+  if (!plan.reports.empty()) {  // DOM-LC-8, only when the plan has upward-report terms (older snapshots as before)
+    w.key("reports");
+    w.begin_object();
+    w.key("level_1_required");
+    w.boolean(plan.reports.level_1_required);
+    w.key("level_1");
+    write_target(w, plan.reports.level_1);
+    w.key("level_2");
+    write_target(w, plan.reports.level_2);
+    w.end_object();
+  }
   w.end_object();
 }
 
@@ -190,6 +201,13 @@ ticket_plan read_plan(const node& v, const calendar_resolver& resolve) {
     t.done();
   }
   tiers.done();
+  if (p.has("reports")) {
+    jobject r(p.get("reports"), "snapshot.plan.reports");
+    plan.reports.level_1_required = r.boolean("level_1_required");
+    plan.reports.level_1 = read_target(r.get("level_1"), "snapshot.plan.reports.level_1", resolve);
+    plan.reports.level_2 = read_target(r.get("level_2"), "snapshot.plan.reports.level_2", resolve);
+    r.done();
+  }
   p.done();
   return plan;
 }
@@ -224,6 +242,13 @@ std::string plan_difference(const ticket_plan& a, const ticket_plan& b) {
       return name + " report_required: " + (x.report_required ? "true" : "false") + " vs " +
              (y.report_required ? "true" : "false");
   }
+  if (a.reports.level_1_required != b.reports.level_1_required)
+    return std::string("reports level_1_required: ") + (a.reports.level_1_required ? "true" : "false") + " vs " +
+           (b.reports.level_1_required ? "true" : "false");
+  if (a.reports.level_1 != b.reports.level_1)
+    return "reports level_1: " + text(a.reports.level_1) + " vs " + text(b.reports.level_1);
+  if (a.reports.level_2 != b.reports.level_2)
+    return "reports level_2: " + text(a.reports.level_2) + " vs " + text(b.reports.level_2);
   if (a.reopen_window != b.reopen_window)
     return "reopen_window: " + std::to_string(a.reopen_window.count()) + " s vs " + std::to_string(b.reopen_window.count()) + " s";
   if (a.system_operator != b.system_operator) return "system_operator: " + a.system_operator + " vs " + b.system_operator;
@@ -268,16 +293,19 @@ std::string ticket::to_json() const {
     w.key("closed_at");
     if (f.closed_at) w.time(*f.closed_at);
     else w.null();
+    if (f.reported) {  // DOM-LC-8 / DOM-LC-1: only when there are any (older snapshots as before)
+      w.key("reported");
+      w.integer(f.reported);
+    }
+    if (f.improvements) {
+      w.key("improvements");
+      w.integer(f.improvements);
+    }
     w.end_object();
     w.key("clocks");
     w.begin_object();
-    for (std::size_t c = 0; c < clock_count; ++c) {
-      const auto& k = p.clocks[c];
-      w.key(to_string(static_cast<clock_name>(c)));
-      if (!k) {
-        w.null();
-        continue;
-      }
+    auto write_clock = [&](const std::optional<calendar::sla_clock>& k) {
+      if (!k) return w.null();
       w.begin_object();
       w.key("clock");
       w.plain(clock_kind_name(k->target().kind));
@@ -305,7 +333,16 @@ std::string ticket::to_json() const {
         w.plain(format_days(k->on().official_until()));
       }
       w.end_object();
+    };
+    for (std::size_t c = 0; c < clock_count; ++c) {
+      w.key(to_string(static_cast<clock_name>(c)));
+      write_clock(p.clocks[c]);
     }
+    for (std::size_t c = 0; c < report_level_count; ++c)  // DOM-LC-8: only the reports' clocks that exist
+      if (p.reports[c]) {
+        w.key(to_string(static_cast<report_level>(c)));
+        write_clock(p.reports[c]);
+      }
     w.end_object();
     w.key("history");
     w.begin_array("\n");  // one record a line
@@ -419,6 +456,16 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
   if (reopen < 0 || reopen > 0xFFFFFFFF) fail_at("snapshot.flags.reopen_count: out of range", fl.value());
   flags.reopen_count = static_cast<std::uint32_t>(reopen);
   if (!fl.get("closed_at").is_null()) flags.closed_at = fl.time("closed_at");
+  if (fl.has("reported")) {
+    const std::int64_t reported = fl.integer("reported");
+    if (reported < 0 || reported > 2) fail_at("snapshot.flags.reported: expected 0, 1 or 2", fl.value());
+    flags.reported = static_cast<std::uint8_t>(reported);
+  }
+  if (fl.has("improvements")) {
+    const std::int64_t n = fl.integer("improvements");
+    if (n < 0 || n > 0xFFFFFFFF) fail_at("snapshot.flags.improvements: out of range", fl.value());
+    flags.improvements = static_cast<std::uint32_t>(n);
+  }
   fl.done();
 
   struct clock_text {
@@ -430,10 +477,16 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
     std::optional<std::int64_t> official_until;  // the calendar's official data then
     std::optional<node> value;  // where it was written (line and column counted only for an error)
   };
-  std::array<clock_text, clock_count> clocks;
+  // The three SLA clocks, then the upward reports' (DOM-LC-8), written only when the ticket has them.
+  std::array<clock_text, clock_count + report_level_count> clocks;
+  auto clock_key = [](std::size_t c) {
+    return c < clock_count ? to_string(static_cast<clock_name>(c)) : to_string(static_cast<report_level>(c - clock_count));
+  };
   jobject cl(root.get("clocks"), "snapshot.clocks");
-  for (std::size_t c = 0; c < clock_count; ++c) {
-    const char* name = to_string(static_cast<clock_name>(c));
+  const node clocks_v = cl.value();
+  for (std::size_t c = 0; c < clocks.size(); ++c) {
+    const char* name = clock_key(c);
+    if (c >= clock_count && !cl.has(name)) continue;
     const node v = cl.get(name);
     clocks[c].value = v;
     if (v.is_null()) continue;
@@ -531,14 +584,14 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
   if (t.current() != expected)
     fail_at("snapshot.state: says " + to_string(expected) + " but the history leads to " + to_string(t.current()), root_v);
   if (!(t.flags() == flags)) fail_at("snapshot.flags: do not match what the history leads to", root_v);
-  for (std::size_t c = 0; c < clock_count; ++c) {
-    const char* name = to_string(static_cast<clock_name>(c));
-    const auto* k = t.clock(static_cast<clock_name>(c));
+  for (std::size_t c = 0; c < clocks.size(); ++c) {
+    const char* name = clock_key(c);
+    const auto* k = c < clock_count ? t.clock(static_cast<clock_name>(c)) : t.clock(static_cast<report_level>(c - clock_count));
     const auto& x = clocks[c];
     const std::string path = std::string("snapshot.clocks.") + name;
     if (x.present != (k != nullptr))
       fail_at(path + (x.present ? ": the plan and history give no such clock" : ": missing, but the plan and history give one"),
-              *x.value);
+              x.value ? *x.value : clocks_v);
     if (!k) continue;
     if (k->target() != x.target || k->on().name() != x.calendar_name)
       fail_at(path + ": target differs from the plan's (" + std::to_string(k->target().amount) + " " +

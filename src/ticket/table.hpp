@@ -28,11 +28,15 @@ enum class guard_id : std::uint8_t {
   triage_to_L2,   ///< the escalation region follows triage's tier
   triage_to_L3,
   open,  ///< neither closed nor cancelled
+  report_1_ok,     ///< DOM-LC-8: open, no upward report yet
+  report_2_ok,     ///< DOM-LC-8: open, the level-1 report made (level 2 only after level 1)
+  improvement_ok,  ///< DOM-LC-1: resolved or closed (improvement tracking follows the handling)
 };
-inline constexpr const char* guard_names[] = {"",        "triaged",       "follow-up and report done",
+inline constexpr const char* guard_names[] = {"",        "triaged",       "follow-up and reports done",
                                               "satisfied", "not satisfied", "within reopen window",
-                                              "tier L2",   "tier L3",       "open"};
-static_assert(std::size(guard_names) == static_cast<std::size_t>(guard_id::open) + 1, "a name for every guard");
+                                              "tier L2",   "tier L3",       "open",
+                                              "open, not reported", "open, level 1 reported", "resolved or closed"};
+static_assert(std::size(guard_names) == static_cast<std::size_t>(guard_id::improvement_ok) + 1, "a name for every guard");
 
 /// What an accepted row does to one SLA clock.
 enum class clock_op : std::uint8_t {
@@ -104,6 +108,17 @@ inline constexpr row_def rows[] = {
     {E, T(tier::L1), ek::attach_report, T(tier::L1), gd::open, true, no_clocks},
     {E, T(tier::L2), ek::attach_report, T(tier::L2), gd::open, true, no_clocks},
     {E, T(tier::L3), ek::attach_report, T(tier::L3), gd::open, true, no_clocks},
+    // DOM-LC-8 upward reports and DOM-LC-1 improvement items: audited, in any tier, changing no tier and no SLA
+    // clock (the reports' own clocks are kept beside these, by ticket.cpp).
+    {E, T(tier::L1), ek::report_level_1, T(tier::L1), gd::report_1_ok, true, no_clocks},
+    {E, T(tier::L2), ek::report_level_1, T(tier::L2), gd::report_1_ok, true, no_clocks},
+    {E, T(tier::L3), ek::report_level_1, T(tier::L3), gd::report_1_ok, true, no_clocks},
+    {E, T(tier::L1), ek::report_level_2, T(tier::L1), gd::report_2_ok, true, no_clocks},
+    {E, T(tier::L2), ek::report_level_2, T(tier::L2), gd::report_2_ok, true, no_clocks},
+    {E, T(tier::L3), ek::report_level_2, T(tier::L3), gd::report_2_ok, true, no_clocks},
+    {E, T(tier::L1), ek::track_improvement, T(tier::L1), gd::improvement_ok, true, no_clocks},
+    {E, T(tier::L2), ek::track_improvement, T(tier::L2), gd::improvement_ok, true, no_clocks},
+    {E, T(tier::L3), ek::track_improvement, T(tier::L3), gd::improvement_ok, true, no_clocks},
 };
 }  // namespace rows_detail
 

@@ -27,8 +27,23 @@ std::string reason_for(const state& s, const ticket_flags& f, const event& e, co
           return std::string("an ") + to_string(s.level) + " ticket needs a satisfied follow-up before it is closed";
         if (t.report_required && !f.report_attached)
           return std::string("an ") + to_string(s.level) + " ticket needs a written handling report before it is closed";
+        if (plan.reports.level_1_required && f.reported == 0)
+          return "this ticket needs its level-1 upward report (一级上报, DOM-LC-8; its policy requires one, as for "
+                 "critical risk) before it is closed: fire report_level_1 first / 本工单须先完成一级上报才能结案";
       }
       break;
+    case event_kind::report_level_1:
+      if (is_open(s.where) && f.reported >= 1) return "the level-1 report (一级上报) is already made";
+      break;
+    case event_kind::report_level_2:
+      if (is_open(s.where) && f.reported == 0)
+        return "the level-2 report comes only after the level-1 report (000 §9.1.2.2: 一级上报未能解决问题时，再上报二级); "
+               "fire report_level_1 first / 须先完成一级上报";
+      if (is_open(s.where) && f.reported >= 2) return "the level-2 report (二级上报) is already made";
+      break;
+    case event_kind::track_improvement:
+      return "an improvement item is tracked once the ticket is resolved or closed (DOM-LC-1: 处理 → 回访 → 闭环 → "
+             "改进跟踪) / 改进跟踪须在处理完成之后";
     case event_kind::reopen:
       if (s.where == progress::closed && f.closed_at)
         return "the reopen window ended at " + format_instant(*f.closed_at + plan.reopen_window);
@@ -44,10 +59,22 @@ std::string reason_for(const state& s, const ticket_flags& f, const event& e, co
   return std::string("event not allowed in state ") + to_string(s.where);
 }
 
+/// The error id of a refusal reason_for() explains: kefu.ticket.upward_report for a close that waits on the
+/// level-1 report, kefu.ticket.transition otherwise.
+const char* refusal_id(const state& s, const ticket_flags& f, const event& e, const ticket_plan& plan) {
+  const tier_targets& t = plan.of(s.level);
+  if (e.kind == event_kind::close && s.where == progress::resolved && (!t.follow_up_required || f.followed_up) &&
+      (!t.report_required || f.report_attached) && plan.reports.level_1_required && f.reported == 0)
+    return "kefu.ticket.upward_report";
+  return "kefu.ticket.transition";
+}
+
 /// Why a payload the machine would accept is refused anyway: a reason on an event other than triage, or a
 /// triage below the policy's tier without one. Empty when it is fine. Sets `id` for the error.
 std::string payload_refusal(const event& e, const std::optional<tier>& policy, const char*& id) {
   id = "kefu.ticket.transition";
+  if (e.kind == event_kind::track_improvement && e.note.find_first_not_of(" \t\r\n") == std::string::npos)
+    return "track_improvement needs the systemic cause in its note (DOM-LC-1) / 改进项须在备注中写明系统性原因";
   if (e.kind != event_kind::triage) return e.reason.empty() ? std::string() : "only triage takes a reason";
   if (!policy || e.to >= *policy) return {};
   if (e.reason.find_first_not_of(" \t\r\n") != std::string::npos) return {};
@@ -83,6 +110,11 @@ ticket::ticket(std::string id, std::shared_ptr<const ticket_plan> plan, instant 
   if (policy_tier && static_cast<std::size_t>(*policy_tier) >= tier_count)
     throw error("unknown policy tier", {}, {}, "kefu.ticket.unknown_tier");
   if (!plan) throw error("ticket plan: none given", {}, {}, "kefu.ticket.plan");
+  for (const auto* tg : {&plan->reports.level_1, &plan->reports.level_2})
+    if (*tg && !(*tg)->on)
+      throw error(std::string("ticket plan: the upward report's ") + (tg == &plan->reports.level_1 ? "level-1" : "level-2") +
+                      " target has no calendar",
+                  {}, {}, "kefu.ticket.plan");
   for (std::size_t t = 0; t < tier_count; ++t)
     for (std::size_t c = 0; c < clock_count; ++c)
       if (const auto& tg = target_of(plan->tiers[t], static_cast<clock_name>(c)); tg && !tg->on)
@@ -101,6 +133,12 @@ ticket::ticket(std::string id, std::shared_ptr<const ticket_plan> plan, instant 
       k.emplace(tg->on, tg->within, tg->warning);
       k->start(received);
     }
+  const report_terms& rt = p_->plan().reports;
+  if (rt.level_1_required && rt.level_1) {  // DOM-LC-8: the level-1 report is due from receipt
+    auto& k = p_->reports[static_cast<std::size_t>(report_level::level_1)];
+    k.emplace(rt.level_1->on, rt.level_1->within, rt.level_1->warning);
+    k->start(received);
+  }
 }
 
 ticket::~ticket() = default;
@@ -126,6 +164,10 @@ const calendar::sla_clock* ticket::clock(clock_name c) const noexcept {
   const auto& k = p_->clocks[static_cast<std::size_t>(c)];
   return k ? &*k : nullptr;
 }
+const calendar::sla_clock* ticket::clock(report_level r) const noexcept {
+  const auto& k = p_->reports[static_cast<std::size_t>(r)];
+  return k ? &*k : nullptr;
+}
 
 void ticket::fire(const event& e) { fire_impl(e, nullptr); }
 
@@ -143,7 +185,8 @@ void ticket::fire_impl(const event& e, event* consumed) {
   // The machine works on copies (state and flags): nothing of the ticket changes until everything that can
   // throw has run, so a refused event, or one whose action throws, leaves the ticket as it was.
   const machine_result r = run_machine(pre, p.flags, e, p.plan(), &p.action_hook);
-  if (!r.accepted) throw transition_error(pre, e.kind, reason_for(pre, p.flags, e, p.plan()));
+  if (!r.accepted)
+    throw transition_error(pre, e.kind, reason_for(pre, p.flags, e, p.plan()), refusal_id(pre, p.flags, e, p.plan()));
   const char* refusal_id = nullptr;
   if (const std::string why = payload_refusal(e, p.policy_tier, refusal_id); !why.empty())
     throw transition_error(pre, e.kind, why, refusal_id);
@@ -160,6 +203,11 @@ void ticket::fire_impl(const event& e, event* consumed) {
     next = p.clocks;
     apply_clocks(next, r.progress_row, e, pre, r.post, p.received, p.plan());
   }
+  report_clock_set reports;  // DOM-LC-8: the reports' clocks, on a copy when they change
+  const bool reports_change = [&] {
+    reports = p.reports;
+    return apply_report_clocks(reports, e, pre, r.post, p.plan());
+  }();
   // Copies (or takes) the strings: may throw, nothing changed yet. Only strings move; e's kind, time and
   // payload stay readable below.
   audit_record rec{consumed ? std::move(*consumed) : e, pre, r.post,
@@ -173,6 +221,7 @@ void ticket::fire_impl(const event& e, event* consumed) {
   // Nothing below throws: no reallocation, nothrow moves.
   p.history.push_back(std::move(rec));
   if (clocks_change && !in_place) p.clocks.swap(next);
+  if (reports_change) p.reports.swap(reports);
   p.now = r.post;
   p.flags = r.flags;
 }
@@ -194,6 +243,7 @@ std::vector<event_kind> ticket::allowed_events(instant at) const {
   for (std::size_t k = 0; k < event_kind_count; ++k) {
     event e = event::make(static_cast<event_kind>(k), at, "");
     if (e.kind == event_kind::follow_up) e.satisfied = true;
+    if (e.kind == event_kind::track_improvement) e.note = "cause";
     if (e.kind == event_kind::triage && p_->policy_tier) e.to = *p_->policy_tier;
     if (can_fire(e)) out.push_back(e.kind);
   }
@@ -204,23 +254,48 @@ sla_report ticket::sla(instant at) const {
   sla_report r;
   for (std::size_t c = 0; c < clock_count; ++c)
     if (p_->clocks[c]) r.clocks[c] = p_->clocks[c]->status(at);
+  for (std::size_t c = 0; c < report_level_count; ++c)
+    if (p_->reports[c]) r.reports[c] = p_->reports[c]->status(at);
   return r;
 }
 
 bool ticket::tick(instant at) {
   const state s = current();
-  if (!is_open(s.where) || s.level == tier::L3) return false;
-  for (std::size_t c = 0; c < clock_count; ++c) {
-    const auto& k = p_->clocks[c];
-    if (!k || k->events().empty() || stopped(*k)) continue;
+  if (!is_open(s.where)) return false;
+  // The first breached clock, the three SLA clocks first, then the upward reports' (DOM-LC-8).
+  const calendar::sla_clock* hit = nullptr;
+  const char* hit_name = nullptr;
+  calendar::sla_status hit_status;
+  auto look = [&](const std::optional<calendar::sla_clock>& k, const char* name) {
+    if (hit || !k || k->events().empty() || stopped(*k)) return;
     const auto st = k->status(at);
-    if (st.state != calendar::sla_state::breached) continue;
-    fire(event::make(event_kind::escalate, at, p_->plan().system_operator,
-                     std::string("auto: ") + to_string(static_cast<clock_name>(c)) + " breached (due " +
-                         format_instant(st.due, k->on().zone()) + ")"));
-    return true;
+    if (st.state != calendar::sla_state::breached) return;
+    hit = &*k;
+    hit_name = name;
+    hit_status = st;
+  };
+  for (std::size_t c = 0; c < clock_count; ++c) look(p_->clocks[c], to_string(static_cast<clock_name>(c)));
+  for (std::size_t c = 0; c < report_level_count; ++c) look(p_->reports[c], to_string(static_cast<report_level>(c)));
+  if (!hit) return false;
+  const std::string note =
+      std::string("auto: ") + hit_name + " breached (due " + format_instant(hit_status.due, hit->on().zone()) + ")";
+  bool escalated = false;
+  if (s.level != tier::L3) {
+    fire(event::make(event_kind::escalate, at, p_->plan().system_operator, note));
+    escalated = true;
   }
-  return false;
+  // 000 §9.1.2.2: the escalation is reported upward, level 1 first, level 2 on a further breach.
+  const std::uint8_t made = p_->flags.reported;
+  if (made >= 2) return escalated;
+  if (made == 1 && !escalated) {  // at L3: only a breach whose deadline passed after the level-1 report
+    instant reported_at = p_->received;
+    for (const auto& r : p_->history)
+      if (r.what.kind == event_kind::report_level_1) reported_at = r.what.at;
+    if (hit_status.due <= reported_at) return false;
+  }
+  fire(event::make(made == 0 ? event_kind::report_level_1 : event_kind::report_level_2, at, p_->plan().system_operator,
+                   note));
+  return true;
 }
 
 ticket ticket::replay(std::string id, ticket_plan plan, instant received, std::string by,
@@ -244,6 +319,13 @@ bool operator==(const ticket& a, const ticket& b) {
     const auto& l = *y.clocks[c];
     if (k.events() != l.events() || k.target() != l.target() || k.on().name() != l.on().name() ||
         k.warning().lead != l.warning().lead || (!k.warning().lead && k.warning().fraction != l.warning().fraction))
+      return false;
+  }
+  for (std::size_t c = 0; c < report_level_count; ++c) {
+    if (x.reports[c].has_value() != y.reports[c].has_value()) return false;
+    if (x.reports[c] && (x.reports[c]->events() != y.reports[c]->events() ||
+                         x.reports[c]->target() != y.reports[c]->target() ||
+                         x.reports[c]->on().name() != y.reports[c]->on().name()))
       return false;
   }
   return true;

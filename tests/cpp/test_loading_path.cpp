@@ -67,7 +67,7 @@ kefu::policy_error policy_error_of(const std::function<void()>& f) { return thro
 TEST(LoadingPath, TheShippedRulesRunEveryRuleTestAtLoad) {
   const auto p = kr::triage_policy::load_directory(KEFU_TEST_RULES_DIR);
   EXPECT_TRUE(p->rule_tests_run());
-  EXPECT_EQ(p->rule_test_cases(), 659u);  // every case of rules/tests/*.yaml: 10 + 14 + 38 + 85 + 86 + 368 + 4 + 48 + 6
+  EXPECT_EQ(p->rule_test_cases(), 666u);  // every case of rules/tests/*.yaml: 10 + 14 + 38 + 85 + 86 + 368 + 4 + 48 + 13
   const auto q = kr::triage_policy::load_directory(KEFU_TEST_RULES_DIR, raw());
   EXPECT_FALSE(q->rule_tests_run());
   EXPECT_EQ(q->rule_test_cases(), 0u);
@@ -144,7 +144,7 @@ TEST(LoadingPath, TheDirectoryHandleSwapsOnlyWhatLoadsAndPassesItsRuleTests) {
   const std::string rules = dir.copy_of(KEFU_TEST_RULES_DIR);
   kr::triage_policy_handle handle(rules);
   const auto first = handle.current();
-  EXPECT_EQ(first->rule_test_cases(), 659u);
+  EXPECT_EQ(first->rule_test_cases(), 666u);
 
   // A refund window of 6 days loads (a valid policy) but breaks the day-7 rule tests: kept.
   const std::string refund = read_text(rules + "/refund.yaml");
@@ -168,8 +168,8 @@ TEST(LoadingPath, TheDirectoryHandleSwapsOnlyWhatLoadsAndPassesItsRuleTests) {
   dir.write("rules/refund.yaml", refund);
   r = handle.reload();
   EXPECT_TRUE(r.swapped);
-  EXPECT_EQ(r.cases_passed, 659u);
-  EXPECT_EQ(r.message, "loaded rules directory '" + rules + "' (8 policies, 659 rule-test cases passed)");
+  EXPECT_EQ(r.cases_passed, 666u);
+  EXPECT_EQ(r.message, "loaded rules directory '" + rules + "' (8 policies, 666 rule-test cases passed)");
   EXPECT_NE(handle.current(), first);
 
   // The first load refuses like load_directory, class and id kept.

@@ -219,8 +219,12 @@ TEST(TicketEscalation, TickEscalatesOneTierOnBreachAndRecordsIt) {
   EXPECT_FALSE(t.tick(cst("2026-03-02T10:00")));  // the 1 h first response is due at 10:00 itself
   EXPECT_TRUE(t.tick(cst("2026-03-02T10:00:01")));
   EXPECT_EQ(to_string(t.current()), "triaged/L2");
-  EXPECT_EQ(t.history().back().what.by, "system");
-  EXPECT_EQ(t.history().back().what.note, "auto: first_response breached (due 2026-03-02T10:00:00+08:00)");
+  // The escalation, then the level-1 upward report that goes with it (DOM-ESC-4, DOM-LC-8; test_ticket_reports.cpp).
+  ASSERT_EQ(t.history().size(), 3u);
+  EXPECT_EQ(t.history()[1].what.kind, event_kind::escalate);
+  EXPECT_EQ(t.history()[1].what.by, "system");
+  EXPECT_EQ(t.history()[1].what.note, "auto: first_response breached (due 2026-03-02T10:00:00+08:00)");
+  EXPECT_EQ(t.history().back().what.kind, event_kind::report_level_1);
   // On L2 the first response has 2 h: no longer breached, so no further escalation.
   EXPECT_EQ(due(t, clock_name::first_response, "2026-03-02T10:00:01"), "2026-03-02T11:00:00+08:00");
   EXPECT_FALSE(t.tick(cst("2026-03-02T10:30")));
@@ -325,11 +329,13 @@ TEST(TicketPlan, FromTheTriagePolicyForEveryTier) {
 }
 
 TEST(TicketGraph, GeneratedFromTheTransitionTable) {
-  EXPECT_EQ(transitions().size(), 26u);
+  EXPECT_EQ(transitions().size(), 35u);  // 26 + the upward reports and improvement items (3 events × 3 tiers)
   const std::string m = graph_mermaid();
   EXPECT_NE(m.find("    received --> triaged : triage\n"), std::string::npos);
-  EXPECT_NE(m.find("    resolved --> closed : close [follow-up and report done]\n"), std::string::npos);
+  EXPECT_NE(m.find("    resolved --> closed : close [follow-up and reports done]\n"), std::string::npos);
   EXPECT_NE(m.find("    --\n    [*] --> L1\n"), std::string::npos);
+  EXPECT_NE(m.find("    L1 --> L1 : report_level_2 [open, level 1 reported]\n"), std::string::npos);
+  EXPECT_NE(m.find("    L3 --> L3 : track_improvement [resolved or closed]\n"), std::string::npos);
   const std::string d = graph_dot();
   EXPECT_NE(d.find("    L2 -> L3 [label=\"escalate [open]\"];\n"), std::string::npos);
 }
@@ -369,7 +375,7 @@ TEST(TicketGraph, TheMachineDoesWhatTheTableSays) {
       } else if (kind == event_kind::follow_up) {
         for (const bool ok : {true, false}) payloads.push_back(event::follow_up(at, "op", ok));
       } else {
-        payloads.push_back(event::make(kind, at, "op"));
+        payloads.push_back(event::make(kind, at, "op", kind == event_kind::track_improvement ? "cause" : ""));
       }
       for (const event& e : payloads) {
         ticket next = t;
@@ -407,7 +413,8 @@ TEST(TicketGraph, TheMachineDoesWhatTheTableSays) {
         if (post.where != pre.where || row_for("progress", where, kind, where)) mark("progress", where, kind, to_where);
         if (post.level != pre.level || row_for("escalation", level, kind, level)) mark("escalation", level, kind, to_level);
         const auto& f = next.flags();
-        const std::string key = to_string(post) + (f.followed_up ? " followed" : "") + (f.report_attached ? " report" : "");
+        const std::string key = to_string(post) + (f.followed_up ? " followed" : "") + (f.report_attached ? " report" : "") +
+                                " reported " + std::to_string(f.reported);
         if (visited.insert(key).second) queue.push_back(next);
       }
     }
@@ -437,6 +444,14 @@ TEST(TicketProperty, RandomSequencesKeepInvariantsAndSnapshotsRestore) {
       bool accepted = true;
       if (std::uniform_int_distribution<int>(0, 4)(rng) == 0) {
         accepted = t.tick(now);
+        // A tick's escalation comes with its upward report (DOM-LC-8): keep only the escalation for the checks below.
+        if (accepted && t.history().size() == before.history().size() + 2) {
+          ASSERT_TRUE(t.history().back().what.kind == event_kind::report_level_1 ||
+                      t.history().back().what.kind == event_kind::report_level_2);
+          ticket escalated = before;
+          escalated.fire(t.history()[before.history().size()].what);
+          t = escalated;
+        }
       } else {
         try {
           t.fire(e);

@@ -63,3 +63,15 @@ def test_demo_shows_one_provisional_deadline():
         "an L3 ticket received 2026-12-24 10:00: resolution by Tue 01-05 24:00 (7 workdays on cn-mainland) — "
         "provisional (暂定)" in text
     )
+
+
+def test_demo_shows_a_level_one_report_on_a_critical_ticket():
+    # DOM-LC-8: the synthetic log makes the level-1 report (一级上报) of critical tickets, which close only after it.
+    out = io.StringIO()
+    demo.run(out=out)
+    text = out.getvalue()
+    line = next(l for l in text.splitlines() if l.startswith("  critical tickets (level-1 report required"))
+    critical, reported, closed = (int(n) for n in re.findall(r": (\d+)", line))
+    assert critical > 0 and closed <= reported <= critical
+    example = next(l for l in text.splitlines() if l.startswith("    e.g. T"))
+    assert " supervisor report_level_1 " in example and example.endswith("— 一级上报 project management")

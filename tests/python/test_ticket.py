@@ -47,13 +47,16 @@ L3_FACTS = {
     "customer_phone": "13812345678",
 }
 L2_FACTS = {"ticket_id": "T-2", "business": "mall", "channel": "phone", "category": "service_attitude"}
+# Critical risk (DOM-LC-8: no close before the level-1 report) and an e-commerce complaint (DOM-LC-1: a follow-up
+# at every tier, 002 §3.3.3).
+CRITICAL_FACTS = {"ticket_id": "T-3", "business": "ecommerce", "channel": "online", "category": "safety_injury"}
 
 
 def test_l3_lifecycle_across_the_spring_festival(policy):
     t = kefu.Ticket(policy, L3_FACTS, cst("2026-02-13T10:00"), by="intake")
     assert (t.id, t.status, len(t)) == ("T-1", "received/L1", 0)
     assert t.triage_result.tier == "L3"
-    assert t.allowed_events() == ["triage", "cancel", "escalate", "attach_report"]
+    assert t.allowed_events() == ["triage", "cancel", "escalate", "attach_report", "report_level_1"]
 
     t.triage(cst("2026-02-13T10:05"), by="alice", note="quality defect, loss over 1000")
     assert t.status == "triaged/L3"
@@ -86,7 +89,7 @@ def test_l3_lifecycle_across_the_spring_festival(policy):
     t.close(cst("2026-02-28T12:00"), by="alice")
     assert (t.state, t.tier, t.is_open) == ("closed", "L3", False)
     assert t.flags == {"followed_up": False, "report_attached": True, "reopen_count": 0,
-                       "closed_at": cst("2026-02-28T12:00")}
+                       "closed_at": cst("2026-02-28T12:00"), "reported": 0, "improvements": 0}
 
     h = t.history
     assert list(h.columns) == ["at", "by", "event", "from", "to", "note", "tier", "satisfied", "policy_tier", "reason"]
@@ -135,7 +138,7 @@ def test_argument_errors_name_what_is_wrong(policy):
         t.fire("triag", at=cst("2026-03-02T09:05"), by="a")
     assert str(e.value) == ("unknown event 'triag' (did you mean 'triage'?); events are triage, start, request_info, "
                             "customer_reply, hand_off, internal_reply, resolve, follow_up, close, reopen, cancel, "
-                            "escalate, attach_report")
+                            "escalate, attach_report, report_level_1, report_level_2, track_improvement")
     with pytest.raises(TypeError, match="fire\\(\\) got an unexpected argument 'satisfid'"):
         t.fire("triage", at=cst("2026-03-02T09:05"), by="a", satisfid=True)
     with pytest.raises(TypeError, match=r"start\(\) takes no tier \(only triage does\)"):
@@ -242,9 +245,60 @@ def test_tick_escalates_on_a_breach_and_records_it(policy):
     assert not t.tick(cst("2026-03-02T09:59"))
     assert t.sla(cst("2026-03-02T10:00:01"))["first_response"].state == "breached"
     assert t.tick(cst("2026-03-02T10:00:01"))
-    last = t.history.iloc[-1]
-    assert (last["by"], last["event"], last["from"], last["to"]) == ("system", "escalate", "triaged/L1", "triaged/L2")
-    assert last["note"] == "auto: first_response breached (due 2026-03-02T10:00:00+08:00)"
+    # The escalation and the level-1 upward report that goes with it (DOM-ESC-4, DOM-LC-8), with the same note.
+    rows = t.history.iloc[-2:]
+    assert list(zip(rows["by"], rows["event"], rows["from"], rows["to"])) == [
+        ("system", "escalate", "triaged/L1", "triaged/L2"), ("system", "report_level_1", "triaged/L2", "triaged/L2")]
+    assert set(rows["note"]) == {"auto: first_response breached (due 2026-03-02T10:00:00+08:00)"}
+    assert t.flags["reported"] == 1
+    # A further breach (L2's 2 h first response) escalates again, with the level-2 report.
+    assert t.tick(cst("2026-03-02T11:00:01"))
+    assert list(t.history["event"].iloc[-2:]) == ["escalate", "report_level_2"] and t.status == "triaged/L3"
+
+
+def test_upward_reports_and_improvement_items(policy):
+    """DOM-LC-8: a critical ticket closes only after its level-1 report, level 2 only after level 1; DOM-LC-1: an
+    e-commerce complaint is followed up at any tier, and an improvement item is recorded with its cause."""
+    t = kefu.Ticket(policy, CRITICAL_FACTS, cst("2026-03-02T09:00"))
+    assert t.triage_result.risk.level == "critical" and t.triage_result.tier == "L3"
+    assert t.plan.reports == {"level_1_required": True, "level_1": None, "level_2": None}
+    assert t.plan.tier("L3")["follow_up_required"] and t.plan.tier("L3")["follow_up"] == "3 workdays on cn-mainland"
+    t.triage(cst("2026-03-02T09:05"), by="alice")
+    with pytest.raises(kefu.TransitionError, match="the level-2 report comes only after the level-1 report") as early:
+        t.report_level_2(cst("2026-03-02T09:10"), by="bob")
+    assert early.value.id == "kefu.ticket.transition"
+    t.resolve(cst("2026-03-02T15:00"), by="alice").attach_report(cst("2026-03-02T16:00"), by="alice")
+    t.follow_up(cst("2026-03-03T10:00"), by="carol", satisfied=True)
+    before = t.to_json()
+    with pytest.raises(kefu.TransitionError) as refused:
+        t.close(cst("2026-03-03T11:00"), by="alice")
+    assert refused.value.id == "kefu.ticket.upward_report"
+    assert str(refused.value) == (
+        "cannot close a ticket in state resolved/L3: this ticket needs its level-1 upward report (一级上报, DOM-LC-8; "
+        "its policy requires one, as for critical risk) before it is closed: fire report_level_1 first / "
+        "本工单须先完成一级上报才能结案")
+    assert t.to_json() == before
+    t.fire("report_level_1", at=cst("2026-03-03T11:00"), by="lead-wang", note="项目管理层已知悉")
+    t.close(cst("2026-03-03T11:10"), by="alice")
+    with pytest.raises(kefu.TransitionError, match="needs the systemic cause in its note"):
+        t.track_improvement(cst("2026-03-04T09:00"), by="qc")
+    t.track_improvement(cst("2026-03-04T09:00"), by="qc", note="货架边角无防护")
+    assert t.status == "closed/L3" and t.flags["reported"] == 1 and t.flags["improvements"] == 1
+    assert list(t.history["event"].iloc[-3:]) == ["report_level_1", "close", "track_improvement"]
+    assert t.history.iloc[-1]["note"] == "货架边角无防护"
+    doc = json.loads(t.to_json())
+    assert doc["flags"]["reported"] == 1 and doc["flags"]["improvements"] == 1
+    assert doc["plan"]["reports"] == {"level_1_required": True, "level_1": None, "level_2": None}
+    back = kefu.Ticket.from_json(policy, t.to_json())
+    assert back == t and back.to_json() == t.to_json()
+    # The same log through kefu.replay gives the same ticket.
+    events = [{"ticket_id": "T-3", "at": r["at"], "event": r["event"], "by": r["by"], "note": r["note"],
+               "tier": r["tier"], "satisfied": r["satisfied"]} for r in t.history.to_dict("records")]
+    [replayed] = kefu.replay(policy, [{**CRITICAL_FACTS, "received_at": cst("2026-03-02T09:00")}], events)
+    assert replayed == t
+    # The lifecycle table counts them per ticket (what a supervisor's improvement KPI starts from, DOM-KPI-3).
+    row = kefu.lifecycle_summary([replayed], cst("2026-03-05T00:00")).iloc[0]
+    assert (row["reported"], row["improvements"], row["follow_up_state"]) == (1, 1, "met")
 
 
 def test_snapshot_round_trip_and_strict_errors(policy):
@@ -315,8 +369,7 @@ def test_ticket_errors_carry_stable_ids(policy):
 
 def test_replay_many_tickets_equals_firing_one_by_one(policy):
     rows = list(read_tickets(kefu.default_data_path("tickets.csv")))[:200]
-    tiers = [r.tier for r in policy.triage(rows)]
-    events = simulate_events(rows, tiers, seed=7)
+    events = simulate_events(rows, policy.triage(rows), seed=7)  # follow-ups and reports as each triage requires
     tickets = kefu.replay(policy, rows, events)
     assert [t.id for t in tickets] == [r["ticket_id"] for r in rows]
     by_id = {r["ticket_id"]: kefu.Ticket(policy, r) for r in rows}
@@ -396,11 +449,11 @@ def test_replay_errors_name_the_ticket_and_row(policy):
 
 def test_graph_comes_from_the_transition_table_and_docs_show_it():
     table = kefu.lifecycle_transitions()
-    assert len(table) == 26
+    assert len(table) == 35
     assert {"region": "progress", "from": "resolved", "event": "close", "to": "closed",
-            "guard": "follow-up and report done", "internal": False} in table
+            "guard": "follow-up and reports done", "internal": False} in table
     mermaid = kefu.lifecycle_graph("mermaid")
-    assert "    resolved --> closed : close [follow-up and report done]\n" in mermaid
+    assert "    resolved --> closed : close [follow-up and reports done]\n" in mermaid
     assert 'L2 -> L3 [label="escalate [open]"];' in kefu.lifecycle_graph("dot")
     with pytest.raises(kefu.Error, match="unknown graph format 'svg' \\(expected mermaid or dot\\)"):
         kefu.lifecycle_graph("svg")
@@ -416,7 +469,8 @@ def test_graph_comes_from_the_transition_table_and_docs_show_it():
 # ---- property test: random event sequences against a reference model of the table and guards ----------
 
 EVENTS = ["triage", "start", "request_info", "customer_reply", "hand_off", "internal_reply", "resolve", "follow_up",
-          "close", "reopen", "cancel", "escalate", "attach_report"]
+          "close", "reopen", "cancel", "escalate", "attach_report", "report_level_1", "report_level_2",
+          "track_improvement"]
 OPEN_STATES = {"received", "triaged", "in_progress", "waiting_customer", "waiting_internal", "resolved"}
 
 
@@ -441,7 +495,8 @@ def expected_after(state: str, tier: str, flags: dict, plan: kefu.TicketPlan, ev
         nxt_state, accepted = ("resolved" if data["satisfied"] else "in_progress"), True
     elif event == "close" and state == "resolved":
         accepted = ((not terms["follow_up_required"] or flags["followed_up"])
-                    and (not terms["report_required"] or flags["report_attached"]))
+                    and (not terms["report_required"] or flags["report_attached"])
+                    and (not plan.reports["level_1_required"] or flags["reported"] >= 1))
         nxt_state = "closed"
     elif event == "reopen" and state == "closed":
         accepted = at - flags["closed_at"] <= plan.reopen_window
@@ -455,13 +510,21 @@ def expected_after(state: str, tier: str, flags: dict, plan: kefu.TicketPlan, ev
         nxt_tier, accepted = {"L1": "L2", "L2": "L3"}[tier], True
     if event == "attach_report" and state in OPEN_STATES:
         accepted = True
+    # DOM-LC-8: level 1 once, then level 2 once, while open; DOM-LC-1: an improvement item, with its cause, once
+    # the ticket is resolved or closed.
+    if event == "report_level_1" and state in OPEN_STATES and flags["reported"] == 0:
+        accepted = True
+    if event == "report_level_2" and state in OPEN_STATES and flags["reported"] == 1:
+        accepted = True
+    if event == "track_improvement" and state in ("resolved", "closed") and data.get("note", "").strip():
+        accepted = True
     return (nxt_state, nxt_tier) if accepted else None
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(EVENTS), st.integers(0, 72 * 60), st.sampled_from(["L1", "L2", "L3"]),
                           st.booleans()), max_size=30),
-       st.sampled_from([L2_FACTS, L3_FACTS]))
+       st.sampled_from([L2_FACTS, L3_FACTS, CRITICAL_FACTS]))
 def test_random_event_sequences_keep_every_invariant(policy, steps, facts):
     t = kefu.Ticket(policy, facts, cst("2026-02-10T09:00"))
     at = cst("2026-02-10T09:00")
@@ -469,11 +532,14 @@ def test_random_event_sequences_keep_every_invariant(policy, steps, facts):
         at = at + dt.timedelta(minutes=minutes)
         if event == "triage":  # a reason now and then (required below the policy's tier)
             data = {"tier": tier, "reason": "agreed with the customer"} if flag else {"tier": tier}
+        elif event == "track_improvement":  # with its cause now and then (required)
+            data = {"note": "no temperature log at the hand-over"} if flag else {}
         else:
             data = {"satisfied": flag} if event == "follow_up" else {}
         before, n = t.to_json(), len(t)
         expected = expected_after(t.state, t.tier, t.flags, t.plan, event, data, at, t.policy_tier)
-        assert (event in t.allowed_events(at)) == (expected is not None) or event in ("triage", "follow_up")
+        assert (event in t.allowed_events(at)) == (expected is not None) or event in ("triage", "follow_up",
+                                                                                     "track_improvement")
         try:
             t.fire(event, at=at, by="p", **data)
         except kefu.TransitionError:
@@ -484,8 +550,12 @@ def test_random_event_sequences_keep_every_invariant(policy, steps, facts):
         assert len(t) == n + 1
         row = t.history.iloc[-1]
         assert (row["event"], row["to"], row["at"]) == (event, t.status, at)
-        # Snapshot → restore is identity at every step.
-        assert kefu.Ticket.from_json(policy, t.to_json()) == t
+        # A critical ticket never closes without its level-1 report (DOM-LC-8).
+        if t.state == "closed" and t.plan.reports["level_1_required"]:
+            assert "report_level_1" in set(t.history["event"])
+        # Snapshot → restore is identity at every step, and writes the same bytes again.
+        back = kefu.Ticket.from_json(policy, t.to_json())
+        assert back == t and back.to_json() == t.to_json()
 
 
 def test_large_batches_split_over_threads_report_the_earliest_error(policy):
@@ -578,3 +648,31 @@ def test_provisional_deadlines_are_recomputed_and_recorded_when_next_years_notic
     assert again == back and again.deadline_changes == back.deadline_changes
     assert list(again.history["event"]) == ["triage", "start", "deadline_moved", "resolve"]
     assert kefu.Ticket.from_json(policy, back.to_json()).deadline_changes == back.deadline_changes
+
+
+def test_a_report_deadline_from_the_action_catalogue_shows_in_sla_and_tick_reports_it(tmp_path):
+    """DOM-LC-8: 000 gives no time limit, so the shipped catalogue has none; one a policy gives the level-1 report
+    (`within` of ACT-REPORT-LEVEL-1) is a clock from receipt in Ticket.sla, and its breach escalates and reports."""
+    rules = tmp_path / "rules"
+    shutil.copytree(kefu.default_rules_dir(), rules)
+    actions = rules / "actions.yaml"
+    actions.write_text(actions.read_text(encoding="utf-8").replace(
+        'then: {owners: [supervisor], description: "一级上报',
+        'then: {owners: [supervisor], within: 2h, description: "一级上报'), encoding="utf-8")
+    policy = kefu.Policy.load(rules)
+    facts = {"ticket_id": "T-6", "business": "fresh", "channel": "phone", "category": "safety_injury"}
+    t = kefu.Ticket(policy, facts, cst("2026-03-02T09:00"))
+    assert t.plan.reports == {"level_1_required": True, "level_1": "2h on always", "level_2": None}
+    assert "report_level_1" not in kefu.Ticket(kefu.default_policy(), facts, cst("2026-03-02T09:00")).sla(
+        cst("2026-03-02T09:00"))
+    status = t.sla(cst("2026-03-02T10:00"))["report_level_1"]
+    assert (status.due, status.state) == (cst("2026-03-02T11:00"), "running")
+    t.triage(cst("2026-03-02T09:05"), by="alice").start(cst("2026-03-02T09:30"), by="alice")
+    assert t.sla(cst("2026-03-02T11:00:01"))["report_level_1"].state == "breached"
+    assert t.tick(cst("2026-03-02T11:00:01"))  # L3 already: the report alone, by the system
+    last = t.history.iloc[-1]
+    assert (last["by"], last["event"], last["note"]) == (
+        "system", "report_level_1", "auto: report_level_1 breached (due 2026-03-02T11:00:00+08:00)")
+    assert t.sla(cst("2026-03-02T12:00"))["report_level_1"].state == "breached"  # made late
+    back = kefu.Ticket.from_json(policy, t.to_json())
+    assert back == t and back.to_json() == t.to_json()

@@ -98,6 +98,9 @@ struct triage_result {
   sla_deadline first_response, resolution;
   std::optional<sla_deadline> follow_up;
   std::vector<sla_deadline> targets;  ///< channel and category targets (DOM-SLA-5, DOM-SLA-6)
+  /// The calendars the service-calendar policy chose for these facts: business hours and working days (what a
+  /// deadline on that clock is counted on).
+  std::string business_calendar, workday_calendar;
   refund_assessment refund;
   /// The customer value tier (DOM-CH-3): the `customer_tier` given, or, left out, the one the customer-value policy
   /// computed from the customer value index facts (customer_tier_computed); "" when neither.

@@ -7,6 +7,7 @@
 #include <kefu/ticket/ticket.hpp>
 
 #include <string>
+#include <vector>
 
 namespace kefu::ticket {
 
@@ -32,6 +33,36 @@ inline ticket_plan plan_from_triage(const rules::triage_result& r, const rules::
   return base;
 }
 
+/// The upward-report terms of a triaged ticket (DOM-LC-8, 000 §9.1.2.2): the level-1 report is required when the
+/// risk is critical or a rule asks for the action `report_level_1`; its deadline is that action's, when the action
+/// catalogue gives it a `within`. The level-2 report's deadline is the catalogue's `within` for a code
+/// `report_level_2`, when it has one, counted from the level-1 report (wall time on `always`, working days and
+/// business hours on the calendars triage chose for these facts). 000 gives neither report a time limit, so
+/// the default policy has no report deadline: only the requirement.
+inline report_terms reports_from_triage(const rules::triage_result& r, const rules::triage_policy& policy) {
+  report_terms out;
+  out.level_1_required = r.risk.level == "critical";
+  auto target = [&](const std::string& within, const std::string& calendar_name) {
+    sla_target s;
+    s.within = calendar::parse_duration(within);
+    s.on = calendar_name.empty() ? calendar::builtin("always") : policy.calendar(calendar_name);
+    return s;
+  };
+  for (const auto& a : r.actions)
+    if (a.code == "report_level_1") {
+      out.level_1_required = true;
+      if (a.deadline) out.level_1 = target(a.deadline->within, a.deadline->calendar);
+    }
+  for (const auto& e : policy.action_entries())
+    if (e.code == "report_level_2" && e.within) {
+      const auto d = calendar::parse_duration(e.within->text);
+      out.level_2 = target(e.within->text, d.kind == calendar::clock::business   ? r.business_calendar
+                                           : d.kind == calendar::clock::workdays ? r.workday_calendar
+                                                                                 : std::string());
+    }
+  return out;
+}
+
 /// The plan for a ticket with these facts: every tier's targets, follow-up and report terms as the
 /// policy gives them for these facts (triage_at_tier), so a ticket escalated after triage is held to the
 /// policy's targets for its new tier, not to built-in ones. `triaged`, the facts' own triage when the
@@ -43,6 +74,7 @@ inline ticket_plan plan_for(const rules::triage_policy& policy, const rules::rec
     base = plan_from_triage(triaged && triaged->tier == name ? *triaged : policy.triage_at_tier(facts, name), policy,
                             std::move(base));
   }
+  base.reports = reports_from_triage(triaged ? *triaged : policy.triage(facts), policy);  // DOM-LC-8
   return base;
 }
 

@@ -63,9 +63,12 @@ enum class event_kind : std::uint8_t {
   reopen,
   cancel,
   escalate,
-  attach_report
+  attach_report,
+  report_level_1,    ///< DOM-LC-8: 一级上报, the upward report to project management
+  report_level_2,    ///< DOM-LC-8: 二级上报, only after the level-1 report (000 §9.1.2.2)
+  track_improvement  ///< DOM-LC-1: an improvement item (改进跟踪) from a systemic cause; the note names the cause
 };
-inline constexpr std::size_t event_kind_count = 13;
+inline constexpr std::size_t event_kind_count = 16;
 
 /// The stable names (snapshots, Python, diagrams), in enum order.
 namespace names {
@@ -74,14 +77,15 @@ inline constexpr const char* progress[] = {"received", "triaged",  "in_progress"
 inline constexpr const char* tier[] = {"L1", "L2", "L3"};
 inline constexpr const char* event_kind[] = {"triage",  "start",     "request_info", "customer_reply", "hand_off",
                                              "internal_reply", "resolve", "follow_up", "close", "reopen",
-                                             "cancel", "escalate", "attach_report"};
+                                             "cancel", "escalate", "attach_report", "report_level_1",
+                                             "report_level_2", "track_improvement"};
 }  // namespace names
 
 // Each count is the enum's last value + 1 and the size of its name table: adding a state or an event without
 // its count or name does not compile.
 static_assert(progress_count == static_cast<std::size_t>(progress::cancelled) + 1, "progress_count");
 static_assert(tier_count == static_cast<std::size_t>(tier::L3) + 1, "tier_count");
-static_assert(event_kind_count == static_cast<std::size_t>(event_kind::attach_report) + 1, "event_kind_count");
+static_assert(event_kind_count == static_cast<std::size_t>(event_kind::track_improvement) + 1, "event_kind_count");
 static_assert(sizeof(names::progress) / sizeof(names::progress[0]) == progress_count, "a name for every progress state");
 static_assert(sizeof(names::tier) / sizeof(names::tier[0]) == tier_count, "a name for every tier");
 static_assert(sizeof(names::event_kind) / sizeof(names::event_kind[0]) == event_kind_count, "a name for every event");
@@ -184,8 +188,9 @@ struct audit_record {
 };
 
 /// An event not allowed in the current state (or refused by a DOM-LC-5 guard).
-/// Its id is kefu.ticket.transition, or kefu.ticket.deescalation for a triage below the policy's tier without a
-/// reason.
+/// Its id is kefu.ticket.transition, kefu.ticket.deescalation for a triage below the policy's tier without a
+/// reason, or kefu.ticket.upward_report for a `close` of a ticket whose plan requires the level-1 report
+/// (DOM-LC-8, critical risk) before it is made.
 class transition_error : public kefu::error {
  public:
   transition_error(state from, event_kind ev, std::string reason, std::string id = "kefu.ticket.transition")
@@ -236,6 +241,20 @@ inline bool operator==(const tier_targets& a, const tier_targets& b) noexcept {
 }
 inline bool operator!=(const tier_targets& a, const tier_targets& b) noexcept { return !(a == b); }
 
+/// Upward reporting (DOM-LC-8, 000 §9.1.2.2 一级上报 → 二级上报): whether the ticket must make its level-1 report
+/// before it closes, and the reports' deadlines when the policy gives them (000 gives none: the default policy
+/// has none, so no report clock runs unless a policy sets one).
+struct report_terms {
+  bool level_1_required = false;       ///< no `close` before `report_level_1` (critical risk)
+  std::optional<sla_target> level_1;   ///< the level-1 report is due this long after receipt (when required)
+  std::optional<sla_target> level_2;   ///< the level-2 report is due this long after the level-1 report
+  bool empty() const noexcept { return !level_1_required && !level_1 && !level_2; }
+  friend bool operator==(const report_terms& a, const report_terms& b) noexcept {
+    return a.level_1_required == b.level_1_required && a.level_1 == b.level_1 && a.level_2 == b.level_2;
+  }
+  friend bool operator!=(const report_terms& a, const report_terms& b) noexcept { return !(a == b); }
+};
+
 /// Everything a ticket needs from policy; plain data, so the ticket layer does not depend on rules.
 /// Snapshots carry the plan, so a restored ticket keeps the terms it was opened under even when the
 /// policy has changed since.
@@ -243,10 +262,12 @@ struct ticket_plan {
   std::array<tier_targets, tier_count> tiers;
   seconds reopen_window{7 * 24 * 3600};  ///< a closed ticket may be reopened until closed_at + window
   std::string system_operator = "system";  ///< the operator of automatic escalations
+  report_terms reports;                     ///< DOM-LC-8 (snapshots write it only when not empty)
 
   const tier_targets& of(tier t) const noexcept { return tiers[static_cast<std::size_t>(t)]; }
   friend bool operator==(const ticket_plan& a, const ticket_plan& b) noexcept {
-    return a.tiers == b.tiers && a.reopen_window == b.reopen_window && a.system_operator == b.system_operator;
+    return a.tiers == b.tiers && a.reopen_window == b.reopen_window && a.system_operator == b.system_operator &&
+           a.reports == b.reports;
   }
   friend bool operator!=(const ticket_plan& a, const ticket_plan& b) noexcept { return !(a == b); }
 };
@@ -300,14 +321,33 @@ inline std::string describe(const deadline_change& d, const time_zone& zone) {
   return std::string(to_string(d.clock)) + ": " + local(d.old_due) + " → " + local(d.new_due) + " (" + d.reason + ")";
 }
 
+/// The upward reports' clocks (DOM-LC-8), beside the three SLA clocks: level 1 runs from receipt until the
+/// level-1 report when the plan requires it and gives it a deadline; level 2 runs from the level-1 report until
+/// the level-2 report, the resolution or a cancel, when the plan gives it a deadline.
+enum class report_level : std::uint8_t { level_1, level_2 };
+inline constexpr std::size_t report_level_count = 2;
+namespace names {
+inline constexpr const char* report_clock[] = {"report_level_1", "report_level_2"};
+}  // namespace names
+inline const char* to_string(report_level r) noexcept {
+  return static_cast<std::size_t>(r) < report_level_count ? names::report_clock[static_cast<std::size_t>(r)] : "?";
+}
+
 /// `ticket::sla(at)`: each clock's status, empty for a clock the ticket does not have.
 struct sla_report {
   std::array<std::optional<calendar::sla_status>, clock_count> clocks;
+  /// The upward reports' deadlines (DOM-LC-8), empty without one.
+  std::array<std::optional<calendar::sla_status>, report_level_count> reports;
   const std::optional<calendar::sla_status>& operator[](clock_name c) const noexcept {
     return clocks[static_cast<std::size_t>(c)];
   }
+  const std::optional<calendar::sla_status>& operator[](report_level r) const noexcept {
+    return reports[static_cast<std::size_t>(r)];
+  }
   bool any_breached() const noexcept {
     for (const auto& c : clocks)
+      if (c && c->state == calendar::sla_state::breached) return true;
+    for (const auto& c : reports)
       if (c && c->state == calendar::sla_state::breached) return true;
     return false;
   }
@@ -319,9 +359,12 @@ struct ticket_flags {
   bool report_attached = false;  ///< a written handling report was attached
   std::uint32_t reopen_count = 0;
   std::optional<instant> closed_at;
+  std::uint8_t reported = 0;         ///< DOM-LC-8: the highest upward report made (0 none, 1 一级, 2 二级)
+  std::uint32_t improvements = 0;    ///< DOM-LC-1: improvement items recorded (track_improvement)
   friend bool operator==(const ticket_flags& a, const ticket_flags& b) noexcept {
     return a.followed_up == b.followed_up && a.report_attached == b.report_attached &&
-           a.reopen_count == b.reopen_count && a.closed_at == b.closed_at;
+           a.reopen_count == b.reopen_count && a.closed_at == b.closed_at && a.reported == b.reported &&
+           a.improvements == b.improvements;
   }
 };
 
@@ -374,8 +417,12 @@ class ticket {
 
   /// Each clock's status as of `at`.
   sla_report sla(instant at) const;
-  /// DOM-ESC-4: when an open ticket has a running or paused clock that is breached at `at`, escalate one
-  /// tier (operator plan().system_operator, the note names the clock). Returns whether it escalated.
+  /// DOM-ESC-4: when an open ticket has a running or paused clock (an upward report's included) that is breached
+  /// at `at`, escalate one tier (operator plan().system_operator, the note names the clock) and record the upward
+  /// report that goes with it (000 §9.1.2.2): `report_level_1` on the first such escalation, `report_level_2` on a
+  /// further one. At L3 there is no tier left: a breach still records the level-1 report when it is not made, and
+  /// the level-2 report for a breach whose deadline passed after the level-1 report. Returns whether it did
+  /// anything.
   bool tick(instant at);
 
   const std::vector<audit_record>& history() const noexcept;
@@ -386,6 +433,8 @@ class ticket {
   void reserve(std::size_t events);
   /// A clock, or nullptr when the current tier has no such target (or it has not started: follow_up).
   const calendar::sla_clock* clock(clock_name c) const noexcept;
+  /// An upward report's clock (DOM-LC-8), or nullptr when it has none (see report_level).
+  const calendar::sla_clock* clock(report_level r) const noexcept;
 
   /// A JSON snapshot: the plan (every tier's targets and terms), state names, flags, clocks (targets and
   /// event lists) and the history. A clock whose due, as of the last recorded instant (the latest history
