@@ -23,6 +23,23 @@ namespace kefu::ticket {
 
 using clock_set = std::array<std::optional<calendar::sla_clock>, clock_count>;
 
+/// A ticket's named clocks (DOM-SLA-10): its clock book, one clock per book entry (none until started), the
+/// instants facts gave as starts, and the milestones recorded.
+struct named_clock_set {
+  rules::clock_book_ptr book;
+  std::vector<std::optional<calendar::sla_clock>> clocks;
+  std::vector<std::optional<instant>> fact_starts;
+  std::vector<milestone_record> milestones;
+
+  /// Clock events, targets and calendars equal, books equal by content, milestones equal.
+  friend bool operator==(const named_clock_set& a, const named_clock_set& b);
+};
+
+/// `clocks` (one per entry of `book`) after `trigger` (a lifecycle event's name or a milestone's) at `at`:
+/// stop, pause, resume, start, each where the clock's state allows it.
+void apply_named(const rules::clock_book& book, std::vector<std::optional<calendar::sla_clock>>& clocks,
+                 std::string_view trigger, instant at);
+
 struct ticket::impl {
   std::function<void(event_kind)> action_hook;  // tests only (set_action_hook_for_testing)
   std::string id;
@@ -36,8 +53,12 @@ struct ticket::impl {
   clock_set clocks;
   std::vector<audit_record> history;
   std::vector<deadline_change> deadline_changes;  // recorded by restores on newer calendars (DOM-SLA-8)
+  named_clock_set named;  // named clocks and milestones (named_clocks.cpp)
 
-  instant last_instant() const noexcept { return history.empty() ? received : history.back().what.at; }
+  instant last_instant() const noexcept {
+    const instant h = history.empty() ? received : history.back().what.at;
+    return named.milestones.empty() || named.milestones.back().what.at < h ? h : named.milestones.back().what.at;
+  }
 };
 
 // ---- clocks (clocks.cpp) -------------------------------------------------------------------------------

@@ -160,6 +160,12 @@ void ticket::fire_impl(const event& e, event* consumed) {
     next = p.clocks;
     apply_clocks(next, r.progress_row, e, pre, r.post, p.received, p.plan());
   }
+  // Named clocks (DOM-SLA-10) on a copy: a few per ticket, and a start may throw (a calendar's range).
+  std::vector<std::optional<calendar::sla_clock>> next_named;
+  if (p.named.book) {
+    next_named = p.named.clocks;
+    apply_named(*p.named.book, next_named, to_string(e.kind), e.at);
+  }
   // Copies (or takes) the strings: may throw, nothing changed yet. Only strings move; e's kind, time and
   // payload stay readable below.
   audit_record rec{consumed ? std::move(*consumed) : e, pre, r.post,
@@ -173,6 +179,7 @@ void ticket::fire_impl(const event& e, event* consumed) {
   // Nothing below throws: no reallocation, nothrow moves.
   p.history.push_back(std::move(rec));
   if (clocks_change && !in_place) p.clocks.swap(next);
+  if (p.named.book) p.named.clocks.swap(next_named);
   p.now = r.post;
   p.flags = r.flags;
 }
@@ -204,6 +211,13 @@ sla_report ticket::sla(instant at) const {
   sla_report r;
   for (std::size_t c = 0; c < clock_count; ++c)
     if (p_->clocks[c]) r.clocks[c] = p_->clocks[c]->status(at);
+  if (const auto& book = p_->named.book) {
+    r.named.reserve(book->clocks.size());
+    for (std::size_t i = 0; i < book->clocks.size(); ++i) {
+      const auto& k = p_->named.clocks[i];
+      r.named.push_back({book->clocks[i].name, k ? std::optional<calendar::sla_status>(k->status(at)) : std::nullopt});
+    }
+  }
   return r;
 }
 
@@ -220,7 +234,7 @@ bool ticket::tick(instant at) {
                          format_instant(st.due, k->on().zone()) + ")"));
     return true;
   }
-  return false;
+  return tick_named(at);
 }
 
 ticket ticket::replay(std::string id, ticket_plan plan, instant received, std::string by,
@@ -237,6 +251,7 @@ bool operator==(const ticket& a, const ticket& b) {
     return false;
   if (x.now != y.now || !(x.flags == y.flags) || x.history != y.history) return false;
   if (x.plan() != y.plan() || x.deadline_changes != y.deadline_changes) return false;
+  if (!(x.named == y.named)) return false;
   for (std::size_t c = 0; c < clock_count; ++c) {
     if (x.clocks[c].has_value() != y.clocks[c].has_value()) return false;
     if (!x.clocks[c]) continue;
