@@ -69,7 +69,7 @@ from ._core import (
     statutory_holidays,
 )
 from ._core import scan_rules_directory as _scan_rules_directory
-from .lifecycle import lifecycle_summary, replay
+from .lifecycle import clock_attainment, lifecycle_summary, replay
 
 __all__ = [
     "Calendar",
@@ -124,6 +124,7 @@ __all__ = [
     "format_instant",
     "lifecycle_graph",
     "lifecycle_summary",
+    "clock_attainment",
     "lifecycle_transitions",
     "mask_address",
     "mask_name",

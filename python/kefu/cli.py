@@ -310,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser(
         "schema", help="print a JSON Schema: the facts a triage accepts, or a kind of rules file / 打印 JSON Schema")
     schema.add_argument(
-        "what", choices=["facts", "policy", "calendar", "suite", "targets", "scorecard", "vocabulary", "rules"],
+        "what", choices=["facts", "policy", "calendar", "suite", "targets", "scorecard", "vocabulary", "clocks", "rules"],
         help="facts: the ticket facts a triage accepts, generated from the rules directory's facts vocabulary; "
              "policy, calendar, suite, targets, scorecard, vocabulary (the facts: file), rules (any rules file): "
              "the schema editors use for that kind of rules file (docs/schema/README.md)")

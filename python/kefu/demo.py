@@ -200,12 +200,24 @@ def _horizon(policy: Policy, rows: list[dict], out: TextIO) -> None:
 _AS_OF = _dt.datetime(2026, 4, 1, tzinfo=_dt.timezone(_dt.timedelta(hours=8)))
 
 
+def _named_clocks(tickets: list, out: TextIO) -> None:
+    """The policy's named clocks (rules/clocks.yaml, DOM-SLA-10): the share met on time, per clock."""
+    from .lifecycle import clock_attainment
+
+    table = clock_attainment(tickets, _AS_OF)
+    table = table[table["started"] > 0]
+    out.write("  named clocks from rules/clocks.yaml (DOM-SLA-10; met / breached / open, share met on time):\n")
+    for r in table.to_dict("records"):
+        rate = f"{100.0 * r['attainment']:5.1f}% met" if r["met"] + r["breached"] else "       -"
+        out.write(f"    {r['clock']:<24} {r['met']:>5} / {r['breached']:>4} / {r['open']:>3}   {rate}\n")
+
+
 def _lifecycles(policy: Policy, rows: list[dict], results: list, out: TextIO) -> None:
     """Replay a synthetic event log through every ticket's state machine; report deadlines met and breached."""
     from .lifecycle import lifecycle_summary, replay
     from .simulate import simulate_events
 
-    events = simulate_events(rows, [r.tier for r in results], until=_AS_OF)
+    events = simulate_events(rows, [r.tier for r in results], until=_AS_OF, milestones=True)
     tickets = replay(policy, rows, events)
     table = lifecycle_summary(tickets, _AS_OF)
     out.write(f"\nLifecycles (docs/requirements.md §3–4): {len(events)} events of a synthetic log replayed through {len(tickets)} "
@@ -222,6 +234,7 @@ def _lifecycles(policy: Policy, rows: list[dict], results: list, out: TextIO) ->
             open_ = states["running"] + states["paused"]
             rate = f"{100.0 * met / (met + breached):5.1f}% met" if met + breached else "       -"
             out.write(f"    {clock:<15} {tier}  {met:>5} / {breached:>4} / {open_:>3} / {states['none']:>4}   {rate}\n")
+    _named_clocks(tickets, out)
     reopened = int((table["reopened"] > 0).sum())
     due = [t for t in tickets if t.is_open and t.copy().tick(_AS_OF)]
     out.write(f"  reopened after a follow-up found the problem unsolved: {reopened}; open tickets that tick() "

@@ -45,7 +45,7 @@ except ImportError:  # the schemas are still checked; "kefu loads it" is then as
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = ROOT / "docs" / "schema"
-KINDS = ("policy", "calendar", "suite", "targets", "scorecard", "vocabulary")
+KINDS = ("policy", "calendar", "suite", "targets", "scorecard", "vocabulary", "clocks")
 # The key that starts a file of each kind (kefu's document kind); the facts vocabulary's schema is
 # vocabulary.schema.json, facts.schema.json being the schema of the ticket facts a triage accepts.
 KIND_KEY = {kind: kind for kind in KINDS} | {"vocabulary": "facts"}
