@@ -243,4 +243,5 @@ def _lifecycles(policy: Policy, rows: list[dict], results: list, out: TextIO) ->
     out.write(f"\n  Audit history of {example.id} (notes masked, DOM-LC-6):\n")
     for r in example.history.to_dict("records"):
         note = f" — {r['note']}" if r["note"] else ""
-        out.write(f"    {r['at']:%m-%d %H:%M} {r['by']:<10} {r['event']:<14} {r['from']:<20} → {r['to']}{note}\n")
+        event = r["event"] if r["event"] != "mark" else f"mark {r['milestone']}"  # a milestone (DOM-SLA-10)
+        out.write(f"    {r['at']:%m-%d %H:%M} {r['by']:<10} {event:<14} {r['from']:<20} → {r['to']}{note}\n")

@@ -8,7 +8,8 @@ breach a deadline. Events after ``until`` are left out, so late tickets are stil
 
 With ``milestones=True`` the log also records milestones of the named clocks (rules/clocks.yaml, DOM-SLA-10)
 as ``mark`` rows: the result fed back to the customer after the resolution, and for e-commerce returns and
-refunds approval, pickup, goods shipped back and received, refund paid. They come from their own random
+refunds approval, pickup, goods shipped back and received, refund paid; for returns and exchanges their
+completion after the resolution. They come from their own random
 stream, so the lifecycle events are the same with or without them.
 """
 
@@ -108,4 +109,6 @@ def _milestones(facts: Mapping[str, Any], events: list[dict[str, Any]], agent: s
         mark("refund_completed", t + _dt.timedelta(hours=rng.expovariate(1 / 24)), by="finance")
     if "resolve" in by_event:
         mark("result_fed_back", by_event["resolve"] + _dt.timedelta(hours=rng.expovariate(1 / 10)))
+        if facts.get("category") in _REFUND_CATEGORIES:
+            mark("return_exchange_completed", by_event["resolve"] + _dt.timedelta(hours=rng.expovariate(1 / 40)))
     return out

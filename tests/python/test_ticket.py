@@ -354,7 +354,7 @@ def test_replay_errors_name_the_ticket_and_row(policy):
     with pytest.raises(TypeError, match="events: missing column\\(s\\) by"):
         kefu.replay(policy, rows, pd.DataFrame([{k: v for k, v in ok.items() if k != "by"}]))
     with pytest.raises(TypeError, match=r"events row 0: unknown column 'colour' \(columns are ticket_id, at, event, by, "
-                                        r"note, tier, satisfied, reason\)"):
+                                        r"note, tier, satisfied, reason, milestone\)"):
         kefu.replay(policy, rows, [{**ok, "colour": "red"}])
     with pytest.raises(TypeError, match="events: unknown column\\(s\\) colour"):
         kefu.replay(policy, rows, pd.DataFrame([{**ok, "colour": "red"}]))
