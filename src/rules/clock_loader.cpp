@@ -252,6 +252,18 @@ clock_book_ptr load_clock_document(const kefu::detail::yaml_file& f, const std::
       }
       book->clocks.push_back(std::move(c));
     }
+    // A milestone no clock uses is a slip (a misspelt trigger, or clocks cut off the end of the file).
+    const YAML::Node ms = doc["milestones"];
+    for (std::size_t i = 0; i < book->milestones.size(); ++i) {
+      const std::string& m = book->milestones[i].name;
+      bool used = false;
+      for (const auto& c : book->clocks)
+        for (const auto* l : {&c.start, &c.pause, &c.resume, &c.stop})
+          used = used || std::find(l->begin(), l->end(), m) != l->end();
+      if (!used)
+        fail("milestone '" + m + "' is used by no clock (in a start, pause, resume or stop): use it or remove it",
+             ms[i]["name"], f);
+    }
     return book;
   });
 }

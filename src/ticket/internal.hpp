@@ -4,6 +4,8 @@
 //   machine.cpp   the Boost.MSM machine, generated from table.hpp (the only file that includes msm::back)
 //   ticket.cpp    the ticket class: fire with the strong guarantee, sla, tick, equality, the default plan
 //   clocks.cpp    the SLA clocks: the table's clock effects applied, retargeting on a tier change
+//   named_clocks.cpp    named clocks and milestones (DOM-SLA-10): triggers, use_clocks, mark, tick
+//   named_snapshot.cpp  their members in snapshots
 //   snapshot.cpp  to_json / from_json (nlohmann-json), plan_to_json, plan_difference
 //   diagram.cpp   transitions(), Mermaid and DOT
 //   open.cpp      open(): a ticket from facts (the rules layer)
@@ -39,6 +41,9 @@ struct named_clock_set {
 /// stop, pause, resume, start, each where the clock's state allows it.
 void apply_named(const rules::clock_book& book, std::vector<std::optional<calendar::sla_clock>>& clocks,
                  std::string_view trigger, instant at);
+/// Whether `trigger` changes any of `clocks` (most events change none: fire() then copies nothing).
+bool named_touched(const rules::clock_book& book, const std::vector<std::optional<calendar::sla_clock>>& clocks,
+                   std::string_view trigger);
 
 struct ticket::impl {
   std::function<void(event_kind)> action_hook;  // tests only (set_action_hook_for_testing)

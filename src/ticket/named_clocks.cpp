@@ -55,6 +55,21 @@ void apply_named(const rules::clock_book& book, std::vector<std::optional<calend
   }
 }
 
+bool named_touched(const rules::clock_book& book, const std::vector<std::optional<calendar::sla_clock>>& clocks,
+                   std::string_view trigger) {
+  for (std::size_t i = 0; i < book.clocks.size(); ++i) {
+    const rules::clock_definition& d = book.clocks[i];
+    const auto& c = clocks[i];
+    if (!c) {
+      if (lists(d.start, trigger)) return true;
+    } else if (!c->events().empty() && !stopped(*c) &&
+               (lists(d.stop, trigger) || lists(d.pause, trigger) || lists(d.resume, trigger))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool operator==(const named_clock_set& a, const named_clock_set& b) {
   if (bool(a.book) != bool(b.book)) return false;
   if (!a.book) return true;

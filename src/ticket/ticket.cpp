@@ -162,7 +162,8 @@ void ticket::fire_impl(const event& e, event* consumed) {
   }
   // Named clocks (DOM-SLA-10) on a copy: a few per ticket, and a start may throw (a calendar's range).
   std::vector<std::optional<calendar::sla_clock>> next_named;
-  if (p.named.book) {
+  const bool named_change = p.named.book && named_touched(*p.named.book, p.named.clocks, to_string(e.kind));
+  if (named_change) {
     next_named = p.named.clocks;
     apply_named(*p.named.book, next_named, to_string(e.kind), e.at);
   }
@@ -179,7 +180,7 @@ void ticket::fire_impl(const event& e, event* consumed) {
   // Nothing below throws: no reallocation, nothrow moves.
   p.history.push_back(std::move(rec));
   if (clocks_change && !in_place) p.clocks.swap(next);
-  if (p.named.book) p.named.clocks.swap(next_named);
+  if (named_change) p.named.clocks.swap(next_named);
   p.now = r.post;
   p.flags = r.flags;
 }

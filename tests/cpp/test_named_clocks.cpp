@@ -239,31 +239,37 @@ TEST(NamedClocks, LoaderErrorsNameFileLineColumnAndId) {
   const std::string file = (dir.path / "clocks.yaml").generic_string();
   EXPECT_EQ(load_with("    stop: [pickup_arranged, cancel]", "    stop: [pickup_arange, cancel]"),
             "kefu.rules.clocks: " + file +
-                ":78:12: clock 'pickup_arrangement': `stop` names 'pickup_arange', which is neither a lifecycle event nor "
+                ":79:12: clock 'pickup_arrangement': `stop` names 'pickup_arange', which is neither a lifecycle event nor "
                 "a milestone of this document (did you mean 'pickup_arranged'?)");
   EXPECT_EQ(load_with("    categories: [order_query, abnormal_order]", "    categories: [order_qery, abnormal_order]"),
             "kefu.rules.clocks: " + file +
-                ":56:18: clock 'order_confirmation': 'order_qery' is not a value of fact 'category' (did you mean "
+                ":57:18: clock 'order_confirmation': 'order_qery' is not a value of fact 'category' (did you mean "
                 "'order_query'?)");
   EXPECT_EQ(load_with("    within: 3 workdays\n    calendar: cn-mainland\n", "    within: 3 workdays\n"),
             "kefu.rules.clocks: " + file +
-                ":125:13: clock 'return_exchange': a business-hours or working-days target needs `calendar:` (e.g. "
+                ":126:13: clock 'return_exchange': a business-hours or working-days target needs `calendar:` (e.g. "
                 "cn-mainland, cn-office)");
   EXPECT_EQ(load_with("    start_fact: ordered_at", "    start_fact: orderd_at"),
             "kefu.rules.clocks: " + file +
-                ":53:17: clock 'order_confirmation': `start_fact` names 'orderd_at', which is not a fact (did you mean "
+                ":54:17: clock 'order_confirmation': `start_fact` names 'orderd_at', which is not a fact (did you mean "
                 "'ordered_at'?)");
   EXPECT_EQ(load_with("    start_fact: ordered_at", "    start_fact: purchased_at"),
             "kefu.rules.clocks: " + file +
-                ":53:17: clock 'order_confirmation': `start_fact` 'purchased_at' is a date fact; a clock starts at an "
+                ":54:17: clock 'order_confirmation': `start_fact` 'purchased_at' is a date fact; a clock starts at an "
                 "instant (a datetime fact)");
   EXPECT_EQ(load_with("    within: 12h\n", "    within: twelve hours\n"),
             "kefu.rules.clocks: " + file +
-                ":100:13: clock 'live_seafood_handling': bad duration 'twelve hours': expected a number followed by a "
+                ":101:13: clock 'live_seafood_handling': bad duration 'twelve hours': expected a number followed by a "
                 "unit, e.g. 24h, 4 business hours, 3 workdays");
+  // Every milestone is used by a clock, so clocks cut off the end of the file are noticed.
+  const std::string last = "  - name: return_exchange\n";
+  EXPECT_EQ(load_with(good.substr(good.find(last)), "# yaml-language-server: $schema=../docs/schema/clocks.schema.json\n"),
+            "kefu.rules.clocks: " + file +
+                ":45:11: milestone 'return_exchange_completed' is used by no clock (in a start, pause, resume or stop): "
+                "use it or remove it");
   EXPECT_EQ(load_with("    resume: [customer_reply]\n", ""),
             "kefu.rules.clocks: " + file +
-                ":102:12: clock 'live_seafood_handling': `pause` and `resume` come together (a paused clock needs a way "
+                ":103:12: clock 'live_seafood_handling': `pause` and `resume` come together (a paused clock needs a way "
                 "to run again)");
 }
 

@@ -414,8 +414,9 @@ class ticket {
   /// record's time, else the receipt), rests on provisional calendar days also carries that `due`,
   /// `"provisional":true` and its calendar's `official_until`; recorded deadline changes follow the history
   /// as `deadline_changes`. A ticket that knows its policy's tier has `policy_tier` after `received_by`, and a
-  /// triage record its `policy_tier` and `reason` (when given). All of these only when there are any, so
-  /// other snapshots read and write as before.
+  /// triage record its `policy_tier` and `reason` (when given). A ticket with named clocks has `named_clocks`
+  /// (its clock book, each clock's fact start and events) and `milestones` last. All of these only when there
+  /// are any, so other snapshots read and write as before.
   std::string to_json() const;
   /// Restores a snapshot under the plan it carries, its calendars found by name with `resolve`: replays the
   /// history and checks that state, flags and clocks are exactly what the snapshot says. parse_error with
