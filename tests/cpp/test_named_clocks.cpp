@@ -359,3 +359,18 @@ TEST(NamedClocks, BatchReplayRecordsMilestones) {
   EXPECT_EQ(error_id([&] { replay(policy, facts, extra); }),
             "kefu.ticket.replay: events row 4: milestone 'goods_received' takes no tier, satisfied or reason");
 }
+
+TEST(NamedClocks, ReturnExchangeCountsTheMakeUpSaturday) {
+  // 001: return/exchange within 3 working days of handling, on cn-mainland. Resolved on Friday 13 February
+  // 2026 (day 0): Saturday 14 February is a make-up working day (调休) = 1, then the Spring Festival days off,
+  // Tuesday 24 = 2, Wednesday 25 = 3 → the close of the 25th.
+  ticket t = open_ticket("mall", "quality_defect", "2026-02-13T09:00:00+08:00");
+  t.fire(event::triage(cst("2026-02-13T09:05"), "alice", *t.policy_tier()));
+  t.fire(ev(event_kind::start, "2026-02-13T09:30"));
+  t.fire(ev(event_kind::resolve, "2026-02-13T16:00"));
+  EXPECT_EQ(cst_text(t.clock("return_exchange")->due(cst("2026-02-13T16:00"))), "2026-02-26T00:00:00+08:00");
+  EXPECT_EQ(cst_text(t.clock("result_feedback")->due(cst("2026-02-13T16:00"))), "2026-02-14T16:00:00+08:00");
+  // Completed on the Saturday make-up day: met.
+  mark(t, "return_exchange_completed", "2026-02-14T11:00");
+  EXPECT_EQ(t.sla(cst("2026-02-20T00:00")).named.back().status->state, sla_state::met);
+}
