@@ -495,8 +495,14 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
       changes.push_back(std::move(x));
     }
   }
-  const calendar_resolver builtins = [](const std::string& name) { return calendar::builtin(name); };
-  const named_snapshot::parsed named_clocks = named_snapshot::read(root, resolve ? *resolve : builtins);
+  // Named clocks' calendars: by the resolver, or (restoring under a given plan) the plan's, then the built-ins.
+  const calendar_resolver by_plan_or_builtin = [&plan](const std::string& name) -> std::shared_ptr<const calendar::calendar> {
+    for (const auto& t : plan.tiers)
+      for (std::size_t c = 0; c < clock_count; ++c)
+        if (const auto& g = target_of(t, static_cast<clock_name>(c)); g && g->on && g->on->name() == name) return g->on;
+    return calendar::builtin(name);
+  };
+  const named_snapshot::parsed named_clocks = named_snapshot::read(root, resolve ? *resolve : by_plan_or_builtin);
   root.done();
 
   ticket t(std::move(id), std::move(plan), received, std::move(by), policy_tier);
