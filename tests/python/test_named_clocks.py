@@ -140,3 +140,47 @@ def test_clock_attainment_counts_met_breached_and_open(policy):
         kefu.clock_attainment(tickets, at, by="agent")
     every = kefu.clock_attainment(tickets, at, named_only=False)
     assert {"first_response", "resolution"} <= set(every["clock"])
+
+
+def test_random_tickets_keep_their_promises(policy):
+    # Property (DOM-SLA-10), from Python: random tickets of every business and category, random lifecycle events
+    # and milestones; each named clock's due is never before its start (the first event of a running clock is
+    # its start, so due >= receipt or the fact start), a snapshot restores to the same ticket, and the share met
+    # counts exactly the met and breached clocks.
+    import random
+
+    rng = random.Random(20261202)
+    vocab = policy.facts
+    businesses = [f for f in vocab if f.name == "business"][0].values
+    categories = [f for f in vocab if f.name == "category"][0].values
+    milestones = ["order_confirmed", "customer_contacted", "manual_review_requested", "refund_approved",
+                  "refund_declined", "pickup_arranged", "goods_shipped_back", "goods_received", "refund_completed",
+                  "result_fed_back", "return_exchange_completed"]
+    tickets = []
+    for n in range(60):
+        received = cst("2026-09-28T10:00")
+        facts = {"ticket_id": f"P-{n}", "business": rng.choice(businesses), "channel": "online",
+                 "category": rng.choice(categories), "received_at": received}
+        if rng.random() < 0.5:
+            facts["ordered_at"] = received - dt.timedelta(minutes=rng.randint(0, 30))
+        t = kefu.Ticket(policy, facts)
+        at = received
+        for _ in range(12):
+            at = at + dt.timedelta(minutes=rng.randint(1, 1200))
+            if rng.random() < 0.5:
+                t.mark(rng.choice(milestones), at, by="m")
+            else:
+                allowed = t.allowed_events(at)
+                if allowed:
+                    event = rng.choice(allowed)
+                    data = {"satisfied": True} if event == "follow_up" else {}
+                    t.fire(event, at=at, by="e", **data)
+            for name, status in t.sla(at).items():
+                if status is not None:
+                    assert status.due >= facts.get("ordered_at", received) - dt.timedelta(minutes=30), name
+        back = kefu.Ticket.from_json(policy, t.to_json())
+        assert back == t and back.to_json() == t.to_json()
+        tickets.append(t)
+    table = kefu.clock_attainment(tickets, cst("2026-10-20T00:00"))
+    assert (table["met"] + table["breached"] + table["open"] == table["started"]).all()
+    assert (table["started"] <= table["tickets"]).all()
