@@ -17,6 +17,7 @@ const char* to_string(document_kind kind) noexcept {
     case document_kind::targets: return "targets";
     case document_kind::suite: return "suite";
     case document_kind::facts: return "facts";
+    case document_kind::clocks: return "clocks";
   }
   return "?";
 }
@@ -27,6 +28,7 @@ constexpr std::pair<const char*, document_kind> kinds[] = {
     {"calendar", document_kind::calendar}, {"policy", document_kind::policy},
     {"scorecard", document_kind::scorecard}, {"targets", document_kind::targets},
     {"suite", document_kind::suite}, {"facts", document_kind::facts},
+    {"clocks", document_kind::clocks},
 };
 
 std::size_t size_of(const YAML::Node& node) { return node && (node.IsSequence() || node.IsMap()) ? node.size() : 0; }
@@ -39,6 +41,7 @@ std::size_t count_entries(const YAML::Node& doc, document_kind kind) {
     case document_kind::targets: return size_of(doc["metrics"]);
     case document_kind::suite: return size_of(doc["cases"]);
     case document_kind::facts: return size_of(doc["fields"]);
+    case document_kind::clocks: return size_of(doc["named"]);
   }
   return 0;
 }
@@ -48,7 +51,7 @@ document_summary summarise(const kefu::detail::yaml_file& f, std::string relativ
   const std::string& display = f.name;
   if (!doc.IsMap())
     throw policy_error("a rules document must be a mapping whose first key names its kind "
-                       "(calendar, policy, scorecard, targets, suite or facts)",
+                       "(calendar, policy, scorecard, targets, suite, facts or clocks)",
                        kefu::detail::location_of(doc, display).known() ? kefu::detail::location_of(doc, display)
                                                                  : source_location{display, 1, 1});
   const auto first = doc.begin();
@@ -56,7 +59,7 @@ document_summary summarise(const kefu::detail::yaml_file& f, std::string relativ
   const auto found = std::find_if(std::begin(kinds), std::end(kinds), [&](const auto& k) { return key == k.first; });
   if (found == std::end(kinds))
     throw policy_error("unknown rules document kind '" + key +
-                           "': the first key must be one of calendar, policy, scorecard, targets, suite, facts",
+                           "': the first key must be one of calendar, policy, scorecard, targets, suite, facts, clocks",
                        kefu::detail::location_of(first->first, display));
   document_summary s{std::move(relative), found->second, {}, {}, {}, 0};
   s.name = kefu::detail::scalar_text(first->second, display, std::string("'") + key + "'");

@@ -92,9 +92,27 @@ dataframe_result history_frame(const py_ticket& t) {
   const auto& h = t.t.history();
   const auto& moved = t.t.deadline_changes();
   const auto& zone = t.policy->zone();
-  py::list at, by, event, from, to, note, tier, satisfied, policy_tier, reason;
+  py::list at, by, event, from, to, note, tier, satisfied, policy_tier, reason, milestone;
   kt::state now;  // received/L1 until the first record
   std::size_t m = 0;
+  const auto& marks = t.t.milestones();  // DOM-SLA-10: rows with event 'mark', in their place among the records
+  std::size_t next_mark = 0;
+  auto add_marks = [&](std::size_t before_record) {
+    for (; next_mark < marks.size() && marks[next_mark].after == before_record; ++next_mark) {
+      const kt::milestone_record& r = marks[next_mark];
+      at.append(to_datetime(r.what.at, zone));
+      by.append(r.what.by);
+      event.append("mark");
+      from.append(r.state);
+      to.append(r.state);
+      note.append(kefu::mask_text(r.what.note));
+      tier.append(py::none());
+      satisfied.append(py::none());
+      policy_tier.append(py::none());
+      reason.append(py::none());
+      milestone.append(r.what.name);
+    }
+  };
   auto add_moved = [&](const kt::deadline_change& d) {
     at.append(to_datetime(d.at, zone));
     by.append(t.t.plan().system_operator);
@@ -106,8 +124,11 @@ dataframe_result history_frame(const py_ticket& t) {
     satisfied.append(py::none());
     policy_tier.append(py::none());
     reason.append(py::none());
+    milestone.append(py::none());
   };
-  for (const auto& r : h) {
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const auto& r = h[i];
+    add_marks(i);
     while (m < moved.size() && moved[m].at < r.what.at) add_moved(moved[m++]);
     now = r.to;
     at.append(to_datetime(r.what.at, zone));
@@ -120,7 +141,9 @@ dataframe_result history_frame(const py_ticket& t) {
     satisfied.append(r.what.kind == kt::event_kind::follow_up ? py::object(py::bool_(r.what.satisfied)) : py::object(py::none()));
     policy_tier.append(r.policy_tier ? py::object(py::str(kt::to_string(*r.policy_tier))) : py::object(py::none()));
     reason.append(r.what.reason.empty() ? py::object(py::none()) : py::object(py::str(kefu::mask_text(r.what.reason))));
+    milestone.append(py::none());
   }
+  add_marks(h.size());
   while (m < moved.size()) add_moved(moved[m++]);
   py::dict c;
   c["at"] = at;
@@ -133,6 +156,7 @@ dataframe_result history_frame(const py_ticket& t) {
   c["satisfied"] = satisfied;
   c["policy_tier"] = policy_tier;
   c["reason"] = reason;
+  c["milestone"] = milestone;
   return py::module_::import("pandas").attr("DataFrame")(c);
 }
 
@@ -412,12 +436,62 @@ void register_ticket(py::module_& m) {
               d[kt::to_string(static_cast<kt::clock_name>(c))] = status_object(r.clocks[c], t.policy->zone());
             for (std::size_t c = 0; c < kt::report_level_count; ++c)  // DOM-LC-8: only the report clocks it has
               if (r.reports[c]) d[kt::to_string(static_cast<kt::report_level>(c))] = status_object(r.reports[c], t.policy->zone());
+            for (const auto& n : r.named) d[py::str(n.name)] = status_object(n.status, t.policy->zone());
             return d;
           },
           py::arg("at"),
-          "Each clock as of `at`: {'first_response': SlaStatus, 'resolution': ..., 'follow_up': ... or None}, and "
+          "Each clock as of `at`: {'first_response': SlaStatus, 'resolution': ..., 'follow_up': ... or None}, "
           "'report_level_1' / 'report_level_2' when the ticket's plan gives its upward reports a deadline "
-          "(DOM-LC-8); a status has state, due, warn_at, elapsed, remaining, warning and paused.")
+          "(DOM-LC-8), then the ticket's named clocks (DOM-SLA-10) by name, None before they start; a status has "
+          "state, due, warn_at, elapsed, remaining, warning and paused.")
+      .def(
+          "mark",
+          [](py_ticket& t, const std::string& milestone, py::handle at, std::string by, std::string note) {
+            t.t.mark(kt::milestone{milestone, event_time(at, t.policy->zone()), std::move(by), std::move(note)});
+            return &t;
+          },
+          py::arg("milestone"), py::arg("at"), py::kw_only(), py::arg("by"), py::arg("note") = "",
+          py::return_value_policy::reference_internal,
+          "Records a milestone (DOM-SLA-10): a named business event of the policy's clocks document, e.g. "
+          "'refund_approved' or 'goods_received'. The state does not change; the named clocks it starts, pauses, "
+          "resumes or stops do; the history shows it as event 'mark'. KefuError (id kefu.ticket.milestone) for a "
+          "milestone the policy does not declare or a time before the last event; the ticket is then unchanged.")
+      .def_property_readonly(
+          "milestones",
+          [](const py_ticket& t) {
+            py::list out;
+            for (const auto& r : t.t.milestones()) {
+              py::dict x;
+              x["milestone"] = r.what.name;
+              x["at"] = to_datetime(r.what.at, t.policy->zone());
+              x["by"] = r.what.by;
+              x["note"] = kefu::mask_text(r.what.note);
+              x["state"] = r.state;
+              out.append(x);
+            }
+            return out;
+          },
+          "The milestones recorded, oldest first: [{'milestone', 'at', 'by', 'note' (masked), 'state'}].")
+      .def_property_readonly(
+          "named_clocks",
+          [](const py_ticket& t) {
+            py::list out;
+            if (const auto* book = t.t.clock_book())
+              for (const auto& c : book->clocks) {
+                py::dict x;
+                x["name"] = c.name;
+                x["description_zh"] = c.description.zh;
+                x["description_en"] = c.description.en;
+                x["within"] = kefu::calendar::to_string(c.within);
+                x["calendar"] = c.on->name();
+                x["escalate"] = c.escalate;
+                x["source"] = c.source;
+                out.append(x);
+              }
+            return out;
+          },
+          "The ticket's named clocks (DOM-SLA-10: those of the policy's clocks document for its category and "
+          "business): [{'name', 'description_zh', 'description_en', 'within', 'calendar', 'escalate', 'source'}].")
       .def(
           "tick", [](py_ticket& t, const datetime_arg& at) { return t.t.tick(to_instant(at, t.policy->zone())); }, py::arg("at"),
           "DOM-ESC-4: escalates one tier when a clock is breached at `at` (recorded as by the plan's system "

@@ -18,6 +18,7 @@
 
 #include <kefu/rules/batch.hpp>
 #include <kefu/rules/catalog.hpp>
+#include <kefu/rules/clock_book.hpp>
 #include <kefu/rules/default_rules.hpp>
 #include <kefu/rules/keywords.hpp>
 #include <kefu/rules/mutation.hpp>
@@ -44,4 +45,5 @@
 #include <kefu/ticket/from_triage.hpp>
 #include <kefu/ticket/open.hpp>
 #include <kefu/ticket/replay.hpp>
+#include <kefu/ticket/named_clocks.hpp>
 #include <kefu/ticket/ticket.hpp>

@@ -73,7 +73,7 @@ from ._core import (
     statutory_holidays,
 )
 from ._core import scan_rules_directory as _scan_rules_directory
-from .lifecycle import lifecycle_summary, replay
+from .lifecycle import clock_attainment, lifecycle_summary, replay
 
 __all__ = [
     "Calendar",
@@ -128,6 +128,7 @@ __all__ = [
     "format_instant",
     "lifecycle_graph",
     "lifecycle_summary",
+    "clock_attainment",
     "lifecycle_transitions",
     "mask_address",
     "mask_name",

@@ -633,7 +633,7 @@ _JSON_TYPES = {
 
 
 # The JSON Schemas of rules files that ship with kefu (docs/schema/README.md), by the name `kefu schema` takes.
-RULES_SCHEMAS = ("policy", "calendar", "suite", "targets", "scorecard", "vocabulary", "rules")
+RULES_SCHEMAS = ("policy", "calendar", "suite", "targets", "scorecard", "vocabulary", "clocks", "rules")
 
 
 def rules_schema_path(kind: str) -> Path:

@@ -336,7 +336,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
 
     schema = command("schema", "cli.schema")
     schema.add_argument(
-        "what", choices=["facts", "policy", "calendar", "suite", "targets", "scorecard", "vocabulary", "rules"],
+        "what", choices=["facts", "policy", "calendar", "suite", "targets", "scorecard", "vocabulary", "clocks", "rules"],
         help=_("cli.schema.what"))
     schema.add_argument("--rules", metavar="DIR", help=_("cli.schema.rules"))
     schema.set_defaults(handler=_cmd_schema)

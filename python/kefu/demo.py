@@ -223,12 +223,24 @@ def _horizon(policy: Policy, rows: list[dict], out: TextIO, lang: str = "en") ->
 _AS_OF = _dt.datetime(2026, 4, 1, tzinfo=_dt.timezone(_dt.timedelta(hours=8)))
 
 
+def _named_clocks(tickets: list, out: TextIO, lang: str = "en") -> None:
+    """The policy's named clocks (rules/clocks.yaml, DOM-SLA-10): the share met on time, per clock."""
+    from .lifecycle import clock_attainment
+
+    table = clock_attainment(tickets, _AS_OF)
+    table = table[table["started"] > 0]
+    out.write(tr("demo.named_clocks", lang) + "\n")
+    for r in table.to_dict("records"):
+        rate = tr("demo.named_clock_rate", lang, rate=f"{100.0 * r['attainment']:5.1f}") if r["met"] + r["breached"] else "       -"
+        out.write(f"    {r['clock']:<24} {r['met']:>5} / {r['breached']:>4} / {r['open']:>3}   {rate}\n")
+
+
 def _lifecycles(policy: Policy, rows: list[dict], results: list, out: TextIO, lang: str = "en") -> None:
     """Replay a synthetic event log through every ticket's state machine; report deadlines met and breached."""
     from .lifecycle import lifecycle_summary, replay
     from .simulate import simulate_events
 
-    events = simulate_events(rows, results, until=_AS_OF)
+    events = simulate_events(rows, results, until=_AS_OF, milestones=True)
     tickets = replay(policy, rows, events)
     table = lifecycle_summary(tickets, _AS_OF)
     out.write("\n" + tr("demo.lifecycles", lang, events=len(events), tickets=len(tickets), as_of=f"{_AS_OF:%Y-%m-%d %H:%M}")
@@ -245,6 +257,7 @@ def _lifecycles(policy: Policy, rows: list[dict], results: list, out: TextIO, la
             open_ = states["running"] + states["paused"]
             rate = f"{100.0 * met / (met + breached):5.1f}% {tr('demo.met', lang)}" if met + breached else "       -"
             out.write(f"    {clock:<15} {tier}  {met:>5} / {breached:>4} / {open_:>3} / {states['none']:>4}   {rate}\n")
+    _named_clocks(tickets, out, lang)
     reopened = int((table["reopened"] > 0).sum())
     due = [t for t in tickets if t.is_open and t.copy().tick(_AS_OF)]
     out.write(tr("demo.reopened", lang, reopened=reopened, at=f"{_AS_OF:%m-%d %H:%M}", due=len(due)) + "\n")
@@ -262,4 +275,5 @@ def _lifecycles(policy: Policy, rows: list[dict], results: list, out: TextIO, la
     out.write("\n" + tr("demo.audit", lang, id=example.id) + "\n")
     for r in example.history.to_dict("records"):
         note = f" — {r['note']}" if r["note"] else ""
-        out.write(f"    {r['at']:%m-%d %H:%M} {r['by']:<10} {r['event']:<14} {r['from']:<20} → {r['to']}{note}\n")
+        event = r["event"] if r["event"] != "mark" else f"mark {r['milestone']}"  # a milestone (DOM-SLA-10)
+        out.write(f"    {r['at']:%m-%d %H:%M} {r['by']:<10} {event:<14} {r['from']:<20} → {r['to']}{note}\n")

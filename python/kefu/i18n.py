@@ -180,10 +180,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.schema": _m("print a JSON Schema: the facts a triage accepts, or a kind of rules file / 打印 JSON Schema",
                      "打印 JSON Schema：分诊接受的事实，或某类规则文件的结构"),
     "cli.schema.what": _m("facts: the ticket facts a triage accepts, generated from the rules directory's facts vocabulary; "
-                          "policy, calendar, suite, targets, scorecard, vocabulary (the facts: file), rules (any rules file): "
+                          "policy, calendar, suite, targets, scorecard, vocabulary (the facts: file), clocks (named clocks), rules (any rules file): "
                           "the schema editors use for that kind of rules file (docs/schema/README.md)",
                           "facts：分诊接受的工单事实，由规则目录的事实词汇表生成；policy、calendar、suite、targets、"
-                          "scorecard、vocabulary（facts: 文件）、rules（任意规则文件）：编辑器对该类规则文件使用的结构"
+                          "scorecard、vocabulary（facts: 文件）、clocks（命名时钟）、rules（任意规则文件）：编辑器对该类规则文件使用的结构"
                           "（docs/schema/README.md）"),
     "cli.schema.rules": _m("rules directory for `facts` (default: the shipped rules)",
                            "`facts` 所用的规则目录（默认：随附的规则）"),
@@ -446,6 +446,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "demo.reopened": _m("  reopened after a follow-up found the problem unsolved: {reopened}; open tickets that tick() "
                         "escalates at {at} (DOM-ESC-4): {due}",
                         "  回访发现问题未解决而重开：{reopened}；在 {at} 由 tick() 升级的未结工单（DOM-ESC-4）：{due}"),
+    "demo.named_clocks": _m("  named clocks from rules/clocks.yaml (DOM-SLA-10; met / breached / open, share met on time):",
+                            "  rules/clocks.yaml 中的命名时钟（DOM-SLA-10；按时 / 超时 / 进行中，按时完成率）："),
+    "demo.named_clock_rate": _m("{rate}% met", "按时 {rate}%"),
     "demo.critical": _m("  critical tickets (level-1 report required before close, DOM-LC-8): {critical}, "
                         "reported (一级上报): {reported}, closed: {closed}",
                         "  危急工单（结案前须一级上报，DOM-LC-8）：{critical}，已一级上报：{reported}，已结案：{closed}"),

@@ -2,11 +2,13 @@
 
     tickets = kefu.replay(policy, facts, events)          # list of kefu.Ticket, in the order of `facts`
     table = kefu.lifecycle_summary(tickets, at=as_of)     # one row per ticket: state, tier, each clock
+    kefu.clock_attainment(tickets, at=as_of)              # per clock: share met on time (DOM-SLA-10, KPI-7)
 
 ``facts`` are the ticket facts (a pandas DataFrame or a list of dicts, each with ``ticket_id`` and
 ``received_at``). ``events`` is the event log (a DataFrame or a list of dicts) with the columns
 ``ticket_id``, ``at``, ``event``, ``by`` and optionally ``note``, ``tier`` and ``reason`` (for ``triage``:
-a tier below the one the policy decided needs a reason) and ``satisfied`` (for ``follow_up``). Each ticket's
+a tier below the one the policy decided needs a reason), ``satisfied`` (for ``follow_up``) and ``milestone``
+(for event ``mark``, which records a milestone of the policy's named clocks, DOM-SLA-10). Each ticket's
 events are applied in time order (ties keep the log's order). The first event a ticket does not accept raises :class:`kefu.TransitionError` naming the ticket
 and the row, and no ticket is returned.
 """
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["lifecycle_summary", "replay"]
 
 _EVENT_COLUMNS = ("ticket_id", "at", "event", "by")
-_OPTIONAL_COLUMNS = ("note", "tier", "satisfied", "reason")
+_OPTIONAL_COLUMNS = ("note", "tier", "satisfied", "reason", "milestone")
 _CLOCKS = ("first_response", "resolution", "follow_up")
 
 
@@ -117,3 +119,59 @@ def lifecycle_summary(tickets: Iterable[Ticket], at: _dt.datetime) -> pd.DataFra
         f"{c}_{k}" for c in _CLOCKS for k in ("due", "state")
     ]
     return pd.DataFrame.from_records(records, columns=columns)
+
+
+_PERIODS = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
+
+
+def clock_attainment(tickets: Iterable[Ticket], at: _dt.datetime, by: str | Iterable[str] | None = None,
+                     facts: Any = None, period: str | None = None, named_only: bool = True) -> Any:
+    """Per clock, how many tickets met it on time (DOM-SLA-10, DOM-KPI-7): one row per clock (and group) with
+    ``tickets`` (that have the clock), ``started``, ``met``, ``breached`` (stopped late, or still running past
+    its due at ``at``), ``open`` (running or paused, not yet due) and ``attainment`` = met / (met + breached)
+    (NaN when none is decided). ``by`` groups by ticket attributes (``tier``, ``state``) or by columns of
+    ``facts`` (a DataFrame or list of dicts with ``ticket_id``: ``category``, ``channel``, ``business``,
+    ``agent``, ``team`` …); ``period`` (day, week, month, quarter, year) groups by the local date of each
+    ticket's receipt. ``named_only=False`` includes the three built-in clocks."""
+    import pandas as pd
+
+    keys = [by] if isinstance(by, str) else list(by or [])
+    fact_rows: dict[str, dict[str, Any]] = {}
+    if facts is not None:
+        records = facts.to_dict("records") if _is_frame(facts) else list(facts)
+        fact_rows = {str(r["ticket_id"]): r for r in records}
+    rows = []
+    for t in tickets:
+        group: dict[str, Any] = {}
+        for k in keys:
+            if k in ("tier", "state", "policy_tier"):
+                group[k] = getattr(t, k)
+            elif t.id in fact_rows and k in fact_rows[t.id]:
+                group[k] = fact_rows[t.id][k]
+            else:
+                raise KeyError(f"clock_attainment: no '{k}' for ticket {t.id} (give facts= with a '{k}' column, "
+                               f"or group by tier or state)")
+        if period is not None:
+            if period not in _PERIODS:
+                raise ValueError(f"unknown period '{period}' (expected {', '.join(_PERIODS)})")
+            group["period"] = str(pd.Timestamp(t.received.replace(tzinfo=None)).to_period(_PERIODS[period]))
+        for name, status in t.sla(at).items():
+            if named_only and name in _CLOCKS:
+                continue
+            if name in _CLOCKS and status is None:
+                continue  # a built-in clock the ticket's tier does not have
+            state = None if status is None else status.state
+            rows.append({**group, "clock": name, "started": state is not None,
+                         "met": state == "met", "breached": state == "breached",
+                         "open": state in ("running", "paused")})
+    group_cols = keys + (["period"] if period is not None else []) + ["clock"]
+    columns = group_cols + ["tickets", "started", "met", "breached", "open", "attainment"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(rows)
+    out = frame.groupby(group_cols, sort=False).agg(
+        tickets=("clock", "size"), started=("started", "sum"), met=("met", "sum"),
+        breached=("breached", "sum"), open=("open", "sum")).reset_index()
+    decided = out["met"] + out["breached"]
+    out["attainment"] = (out["met"] / decided.where(decided > 0)).astype(float)
+    return out[columns]

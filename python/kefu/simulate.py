@@ -7,6 +7,12 @@ written report (L3) its tier demands, and a critical one after its level-1 upwar
 few are cancelled,
 a few follow-ups find the problem unsolved and reopen the ticket, and a few agents are slow enough to
 breach a deadline. Events after ``until`` are left out, so late tickets are still open.
+
+With ``milestones=True`` the log also records milestones of the named clocks (rules/clocks.yaml, DOM-SLA-10)
+as ``mark`` rows: the result fed back to the customer after the resolution, and for e-commerce returns and
+refunds approval, pickup, goods shipped back and received, refund paid; for returns and exchanges their
+completion after the resolution. They come from their own random
+stream, so the lifecycle events are the same with or without them.
 """
 
 from __future__ import annotations
@@ -32,11 +38,13 @@ def simulate_events(
     *,
     seed: int = 20261123,
     until: _dt.datetime | None = None,
+    milestones: bool = False,
 ) -> list[dict[str, Any]]:
     """One list of event dicts (ticket_id, at, event, by, note, tier, satisfied) for all ``tickets``;
     ``tiers`` gives each ticket's triaged tier (e.g. from ``policy.triage``), or its whole triage result: then the
     follow-up is made when the triage requires one (not only at L2) and a critical ticket makes its level-1 report,
-    as a ticket opened from the policy needs before it closes."""
+    as a ticket opened from the policy needs before it closes. ``milestones``: add
+    ``mark`` rows (with a ``milestone`` key) for the named clocks of the shipped rules."""
     if len(tiers) != len(tickets):
         raise ValueError(f"tiers has {len(tiers)} entries for {len(tickets)} tickets")
     log: list[dict[str, Any]] = []
@@ -85,5 +93,35 @@ def simulate_events(
                     add("resolve", _dt.timedelta(hours=rng.uniform(2, 24)))
                 add("follow_up", _dt.timedelta(hours=rng.uniform(4, 90)), by="callback", satisfied=True)
             add("close", _dt.timedelta(hours=rng.uniform(0.1, 4)))
+        if milestones:
+            events.extend(_milestones(facts, events, agent, random.Random(seed * 7_000_003 + index)))
         log.extend(e for e in events if until is None or e["at"] <= until)
     return log
+
+
+_REFUND_CATEGORIES = {"refund_request", "quality_defect", "expiry", "wrong_item", "damaged_in_delivery"}
+
+
+def _milestones(facts: Mapping[str, Any], events: list[dict[str, Any]], agent: str,
+                rng: random.Random) -> list[dict[str, Any]]:
+    """Milestone rows for one ticket's events (see the module's docstring), each after the event it follows."""
+    out: list[dict[str, Any]] = []
+
+    def mark(name: str, at: _dt.datetime, by: str = agent) -> _dt.datetime:
+        at = at.replace(microsecond=0)
+        out.append({"ticket_id": facts["ticket_id"], "at": at, "event": "mark", "by": by, "note": "",
+                    "tier": None, "satisfied": None, "milestone": name})
+        return at
+
+    by_event = {e["event"]: e["at"] for e in reversed(events)}  # the first of each
+    if facts.get("business") == "ecommerce" and facts.get("category") in _REFUND_CATEGORIES and "triage" in by_event:
+        t = mark("refund_approved", by_event["triage"] + _dt.timedelta(hours=rng.uniform(0.2, 3)))
+        t = mark("pickup_arranged", t + _dt.timedelta(hours=rng.expovariate(1 / 10)))
+        t = mark("goods_shipped_back", t + _dt.timedelta(hours=rng.uniform(2, 40)), by="customer")
+        t = mark("goods_received", t + _dt.timedelta(hours=rng.expovariate(1 / 20)), by="warehouse")
+        mark("refund_completed", t + _dt.timedelta(hours=rng.expovariate(1 / 24)), by="finance")
+    if "resolve" in by_event:
+        mark("result_fed_back", by_event["resolve"] + _dt.timedelta(hours=rng.expovariate(1 / 10)))
+        if facts.get("category") in _REFUND_CATEGORIES:
+            mark("return_exchange_completed", by_event["resolve"] + _dt.timedelta(hours=rng.expovariate(1 / 40)))
+    return out

@@ -5,6 +5,7 @@
 #include <kefu/rules/triage.hpp>
 #include <kefu/money.hpp>
 
+#include "clock_loader.hpp"
 #include "documents.hpp"
 #include "facts.hpp"
 #include "../kpi/load_documents.hpp"
@@ -330,6 +331,36 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
     }
   }
 
+  // Named clocks (DOM-SLA-10): one `clocks:` document at most, checked against the vocabulary and calendars.
+  for (const auto& d : scanned) {
+    if (d.summary.kind != document_kind::clocks) continue;
+    if (t->clock_book_)
+      throw policy_error("a second clocks document (the first is " + t->clock_book_->file +
+                             "): a rules directory declares its named clocks in one file",
+                         {d.file.name, 1, 1}, {}, "kefu.rules.clocks");
+    t->clock_book_ = detail::load_clock_document(d.file, t->facts_, [&](const std::string& name) { return t->calendar(name); });
+  }
+  if (t->clock_book_) {
+    // One book per category × business, shared by every ticket of that pair (no copy per ticket).
+    for (std::size_t i = 0; i < t->facts_.size(); ++i) {
+      if (t->facts_[i].name == "category" && t->facts_[i].type == value_type::enumeration) t->slot_category_ = i;
+      if (t->facts_[i].name == "business" && t->facts_[i].type == value_type::enumeration) t->slot_business_ = i;
+    }
+    const std::size_t nc = t->slot_category_ < t->facts_.size() ? t->facts_[t->slot_category_].values.size() : 0;
+    const std::size_t nb = t->slot_business_ < t->facts_.size() ? t->facts_[t->slot_business_].values.size() : 0;
+    std::map<std::vector<bool>, clock_book_ptr> same;
+    for (std::size_t c = 0; c <= nc; ++c)  // index n = the fact left out
+      for (std::size_t b = 0; b <= nb; ++b) {
+        const std::string cat = c < nc ? t->facts_[t->slot_category_].values[c] : std::string();
+        const std::string bus = b < nb ? t->facts_[t->slot_business_].values[b] : std::string();
+        std::vector<bool> which;
+        for (const auto& k : t->clock_book_->clocks) which.push_back(k.applies_to(cat, bus));
+        auto& book = same[which];
+        if (!book) book = rules::clocks_for(t->clock_book_, cat, bus);
+        t->clock_books_.push_back(book);
+      }
+  }
+
   // The rule tests, last: the structural errors above are the more precise ones. Each suite runs against the
   // policy just loaded from the file it names, so what the tests pass is exactly what goes live.
   if (options.run_rule_tests) {
@@ -354,6 +385,18 @@ std::shared_ptr<const triage_policy> triage_policy::as_of(instant t) const {
     *p = rules::as_of(*p, t);
   out->resolve_rule_actions();  // by rule position: a pinned policy has only its version's rules
   return out;
+}
+
+clock_book_ptr triage_policy::clocks_for(const record& facts) const {
+  if (!clock_book_) return nullptr;
+  const std::size_t nc = slot_category_ < facts_.size() ? facts_[slot_category_].values.size() : 0;
+  const std::size_t nb = slot_business_ < facts_.size() ? facts_[slot_business_].values.size() : 0;
+  auto index = [&](std::size_t slot, std::size_t n) {
+    if (slot >= facts_.size() || slot >= facts.present.size() || !facts.present[slot]) return n;
+    const auto v = static_cast<std::size_t>(facts.numbers[slot]);
+    return v < n ? v : n;
+  };
+  return clock_books_[index(slot_category_, nc) * (nb + 1) + index(slot_business_, nb)];
 }
 
 std::shared_ptr<const kefu::calendar::calendar> triage_policy::calendar(const std::string& name) const {

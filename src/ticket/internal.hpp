@@ -4,6 +4,8 @@
 //   machine.cpp   the Boost.MSM machine, generated from table.hpp (the only file that includes msm::back)
 //   ticket.cpp    the ticket class: fire with the strong guarantee, sla, tick, equality, the default plan
 //   clocks.cpp    the SLA clocks: the table's clock effects applied, retargeting on a tier change
+//   named_clocks.cpp    named clocks and milestones (DOM-SLA-10): triggers, use_clocks, mark, tick
+//   named_snapshot.cpp  their members in snapshots
 //   snapshot.cpp  to_json / from_json (nlohmann-json), plan_to_json, plan_difference
 //   diagram.cpp   transitions(), Mermaid and DOT
 //   open.cpp      open(): a ticket from facts (the rules layer)
@@ -24,6 +26,26 @@ namespace kefu::ticket {
 using clock_set = std::array<std::optional<calendar::sla_clock>, clock_count>;
 using report_clock_set = std::array<std::optional<calendar::sla_clock>, report_level_count>;
 
+/// A ticket's named clocks (DOM-SLA-10): its clock book, one clock per book entry (none until started), the
+/// instants facts gave as starts, and the milestones recorded.
+struct named_clock_set {
+  rules::clock_book_ptr book;
+  std::vector<std::optional<calendar::sla_clock>> clocks;
+  std::vector<std::optional<instant>> fact_starts;
+  std::vector<milestone_record> milestones;
+
+  /// Clock events, targets and calendars equal, books equal by content, milestones equal.
+  friend bool operator==(const named_clock_set& a, const named_clock_set& b);
+};
+
+/// `clocks` (one per entry of `book`) after `trigger` (a lifecycle event's name or a milestone's) at `at`:
+/// stop, pause, resume, start, each where the clock's state allows it.
+void apply_named(const rules::clock_book& book, std::vector<std::optional<calendar::sla_clock>>& clocks,
+                 std::string_view trigger, instant at);
+/// Whether `trigger` changes any of `clocks` (most events change none: fire() then copies nothing).
+bool named_touched(const rules::clock_book& book, const std::vector<std::optional<calendar::sla_clock>>& clocks,
+                   std::string_view trigger);
+
 struct ticket::impl {
   std::function<void(event_kind)> action_hook;  // tests only (set_action_hook_for_testing)
   std::string id;
@@ -38,8 +60,12 @@ struct ticket::impl {
   report_clock_set reports;  // DOM-LC-8: the upward reports' clocks (ticket.cpp keeps them)
   std::vector<audit_record> history;
   std::vector<deadline_change> deadline_changes;  // recorded by restores on newer calendars (DOM-SLA-8)
+  named_clock_set named;  // named clocks and milestones (named_clocks.cpp)
 
-  instant last_instant() const noexcept { return history.empty() ? received : history.back().what.at; }
+  instant last_instant() const noexcept {
+    const instant h = history.empty() ? received : history.back().what.at;
+    return named.milestones.empty() || named.milestones.back().what.at < h ? h : named.milestones.back().what.at;
+  }
 };
 
 // ---- clocks (clocks.cpp) -------------------------------------------------------------------------------

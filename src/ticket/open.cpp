@@ -28,6 +28,20 @@ rules::record with_receipt(const rules::triage_policy& policy, const rules::reco
 
 }  // namespace
 
+void use_policy_clocks(ticket& t, const rules::triage_policy& policy, const rules::record& facts) {
+  rules::clock_book_ptr book = policy.clocks_for(facts);
+  if (!book) return;
+  std::vector<std::optional<instant>> starts;
+  for (std::size_t i = 0; i < book->clocks.size(); ++i) {
+    const std::string& fact = book->clocks[i].start_fact;
+    if (fact.empty()) continue;
+    starts.resize(book->clocks.size());
+    const std::size_t slot = policy.fact_slot(fact);
+    if (facts.present[slot]) starts[i] = instant::from_unix(facts.numbers[slot]);
+  }
+  t.use_clocks(std::move(book), starts);
+}
+
 opened open_triaged(const rules::triage_policy& policy, const rules::record& facts, std::optional<instant> at,
                     std::string id, std::string by, std::shared_ptr<const ticket_plan> plan) {
   const std::size_t received_slot = policy.fact_slot("received_at");
@@ -53,7 +67,9 @@ opened open_triaged(const rules::triage_policy& policy, const rules::record& fac
   rules::triage_result r = policy.triage(*triaged_facts);
   if (!plan) plan = std::make_shared<const ticket_plan>(plan_for(policy, *triaged_facts, &r));
   const tier decided = tier_named(r.tier);  // a triage below it needs a reason; every triage record keeps it
-  return {ticket(std::move(id), std::move(plan), *at, std::move(by), decided), std::move(r)};
+  ticket t(std::move(id), std::move(plan), *at, std::move(by), decided);
+  use_policy_clocks(t, policy, *triaged_facts);  // named clocks (DOM-SLA-10)
+  return {std::move(t), std::move(r)};
 }
 
 ticket open(const rules::triage_policy& policy, const rules::record& facts, std::optional<instant> at, std::string id,

@@ -38,9 +38,19 @@ std::vector<event> typed_events(event_log& log) {
   check_column("tier", log.tiers.size(), true);
   check_column("satisfied", log.satisfied.size(), true);
   check_column("reason", log.reasons.size(), true);
+  check_column("milestone", log.milestones.size(), true);
   std::vector<event> evs(n);
   for (std::size_t i = 0; i < n; ++i) {
     event& e = evs[i];
+    if (!log.milestones.empty() && !log.milestones[i].empty()) {  // a milestone: at, by, note and its name
+      const bool extra = (!log.tiers.empty() && log.tiers[i]) || (!log.reasons.empty() && !log.reasons[i].empty()) ||
+                         (!log.satisfied.empty() && log.satisfied[i].has_value());
+      if (extra) fail(events_row(i) + ": milestone '" + log.milestones[i] + "' takes no tier, satisfied or reason");
+      e.at = log.at[i];
+      e.by = std::move(log.operators[i]);
+      if (!log.notes.empty()) e.note = std::move(log.notes[i]);
+      continue;
+    }
     e.kind = log.kinds[i];
     if (static_cast<std::size_t>(e.kind) >= event_kind_count) fail(events_row(i) + ": unknown event");
     const char* name = to_string(e.kind);
@@ -137,6 +147,14 @@ std::vector<ticket> run(const std::vector<std::string>& ids, event_log log, cons
       for (std::size_t r = g.start[k]; r < g.start[k + 1]; ++r) {
         const std::size_t i = g.order[r];
         event& e = evs[i];
+        if (!log.milestones.empty() && !log.milestones[i].empty()) {
+          try {
+            t.mark(milestone{std::move(log.milestones[i]), e.at, std::move(e.by), std::move(e.note)});
+          } catch (const kefu::error& x) {
+            throw error(std::string(x.what()) + " (ticket '" + ids[k] + "', " + events_row(i) + ")", {}, {}, x.id());
+          }
+          continue;
+        }
         if (e.kind == event_kind::triage && (log.tiers.empty() || !log.tiers[i])) {  // triage's own tier
           if (!own_tier) fail(events_row(i) + ": triage needs a tier (with plan=, facts are not triaged)");
           e.to = *own_tier;
@@ -337,6 +355,14 @@ void event_log::add(std::string ticket_id, instant when, event_kind kind, std::s
   }
 }
 
+void event_log::add_milestone(std::string ticket_id, instant when, std::string milestone, std::string by,
+                              std::string note) {
+  const std::size_t row = ticket_ids.size();
+  add(std::move(ticket_id), when, event_kind::start, std::move(by), std::move(note));
+  milestones.resize(row);
+  milestones.push_back(std::move(milestone));
+}
+
 std::vector<ticket> replay(const rules::triage_policy& policy, const std::vector<rules::record>& facts, event_log events,
                            const replay_options& options, std::vector<rules::triage_result>* triaged) {
   const std::size_t id_slot = policy.fact_slot("ticket_id");
@@ -348,7 +374,9 @@ std::vector<ticket> replay(const rules::triage_policy& policy, const std::vector
     if (auto planned = plan_by_columns(policy, facts, ids, options))
       return run(ids, std::move(events), options, [&](std::size_t k, std::optional<tier>& own_tier) {
         own_tier = planned->tiers[k];
-        return ticket(ids[k], planned->plans[k], planned->received[k], options.received_by, planned->tiers[k]);
+        ticket t(ids[k], planned->plans[k], planned->received[k], options.received_by, planned->tiers[k]);
+        use_policy_clocks(t, policy, facts[k]);  // named clocks (DOM-SLA-10), as open() gives them
+        return t;
       });
   }
   if (triaged) triaged->assign(facts.size(), rules::triage_result{});

@@ -11,6 +11,7 @@
 // starts), its serializer escapes every text a user gave. No json DOM is built either way: restoring and
 // writing cost less than with the hand-written code this replaced (docs/performance.md, bench_ticket).
 #include "internal.hpp"
+#include "named_snapshot.hpp"
 #include "snapshot_json.hpp"
 
 #include <kefu/calendar/load.hpp>
@@ -397,6 +398,7 @@ std::string ticket::to_json() const {
       }
       w.end_array();
     }
+    named_snapshot::write(w, p.named);  // only for a ticket with named clocks (DOM-SLA-10)
     w.end_object();
   }) + '\n';
 }
@@ -546,13 +548,30 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
       changes.push_back(std::move(x));
     }
   }
+  // Named clocks' calendars: by the resolver, or (restoring under a given plan) the plan's, then the built-ins.
+  const calendar_resolver by_plan_or_builtin = [&plan](const std::string& name) -> std::shared_ptr<const calendar::calendar> {
+    for (const auto& t : plan.tiers)
+      for (std::size_t c = 0; c < clock_count; ++c)
+        if (const auto& g = target_of(t, static_cast<clock_name>(c)); g && g->on && g->on->name() == name) return g->on;
+    return calendar::builtin(name);
+  };
+  const named_snapshot::parsed named_clocks = named_snapshot::read(root, resolve ? *resolve : by_plan_or_builtin);
   root.done();
 
   ticket t(std::move(id), std::move(plan), received, std::move(by), policy_tier);
+  if (named_clocks.book) {
+    try {
+      t.use_clocks(named_clocks.book, named_clocks.fact_starts);
+    } catch (const kefu::error& x) {
+      fail_at(std::string("snapshot.named_clocks: ") + x.what(), *named_clocks.value);
+    }
+  }
+  std::size_t next_milestone = 0;
   const std::vector<node> records = items_of(hist);
   t.reserve(records.size());
   for (std::size_t n = 0; n < records.size(); ++n) {
     const node& h = records[n];
+    named_snapshot::mark_before(t, named_clocks, n, next_milestone);
     jobject r(h, "snapshot.history", "", static_cast<std::ptrdiff_t>(n));
     event e;
     e.at = r.time("at");
@@ -581,6 +600,8 @@ ticket ticket::restore(std::string_view text, const ticket_plan* expected_plan, 
                   " recorded, but the ticket's policy tier is " + (policy_tier ? to_string(*policy_tier) : "unknown"),
               h);
   }
+  named_snapshot::mark_before(t, named_clocks, records.size(), next_milestone);
+  named_snapshot::check(t, named_clocks, next_milestone, root_v);
   if (t.current() != expected)
     fail_at("snapshot.state: says " + to_string(expected) + " but the history leads to " + to_string(t.current()), root_v);
   if (!(t.flags() == flags)) fail_at("snapshot.flags: do not match what the history leads to", root_v);

@@ -208,6 +208,13 @@ void ticket::fire_impl(const event& e, event* consumed) {
     reports = p.reports;
     return apply_report_clocks(reports, e, pre, r.post, p.plan());
   }();
+  // Named clocks (DOM-SLA-10) on a copy: a few per ticket, and a start may throw (a calendar's range).
+  std::vector<std::optional<calendar::sla_clock>> next_named;
+  const bool named_change = p.named.book && named_touched(*p.named.book, p.named.clocks, to_string(e.kind));
+  if (named_change) {
+    next_named = p.named.clocks;
+    apply_named(*p.named.book, next_named, to_string(e.kind), e.at);
+  }
   // Copies (or takes) the strings: may throw, nothing changed yet. Only strings move; e's kind, time and
   // payload stay readable below.
   audit_record rec{consumed ? std::move(*consumed) : e, pre, r.post,
@@ -222,6 +229,7 @@ void ticket::fire_impl(const event& e, event* consumed) {
   p.history.push_back(std::move(rec));
   if (clocks_change && !in_place) p.clocks.swap(next);
   if (reports_change) p.reports.swap(reports);
+  if (named_change) p.named.clocks.swap(next_named);
   p.now = r.post;
   p.flags = r.flags;
 }
@@ -256,6 +264,13 @@ sla_report ticket::sla(instant at) const {
     if (p_->clocks[c]) r.clocks[c] = p_->clocks[c]->status(at);
   for (std::size_t c = 0; c < report_level_count; ++c)
     if (p_->reports[c]) r.reports[c] = p_->reports[c]->status(at);
+  if (const auto& book = p_->named.book) {
+    r.named.reserve(book->clocks.size());
+    for (std::size_t i = 0; i < book->clocks.size(); ++i) {
+      const auto& k = p_->named.clocks[i];
+      r.named.push_back({book->clocks[i].name, k ? std::optional<calendar::sla_status>(k->status(at)) : std::nullopt});
+    }
+  }
   return r;
 }
 
@@ -276,7 +291,7 @@ bool ticket::tick(instant at) {
   };
   for (std::size_t c = 0; c < clock_count; ++c) look(p_->clocks[c], to_string(static_cast<clock_name>(c)));
   for (std::size_t c = 0; c < report_level_count; ++c) look(p_->reports[c], to_string(static_cast<report_level>(c)));
-  if (!hit) return false;
+  if (!hit) return tick_named(at);  // then the named clocks that escalate on breach (DOM-SLA-10)
   const std::string note =
       std::string("auto: ") + hit_name + " breached (due " + format_instant(hit_status.due, hit->on().zone()) + ")";
   bool escalated = false;
@@ -312,6 +327,7 @@ bool operator==(const ticket& a, const ticket& b) {
     return false;
   if (x.now != y.now || !(x.flags == y.flags) || x.history != y.history) return false;
   if (x.plan() != y.plan() || x.deadline_changes != y.deadline_changes) return false;
+  if (!(x.named == y.named)) return false;
   for (std::size_t c = 0; c < clock_count; ++c) {
     if (x.clocks[c].has_value() != y.clocks[c].has_value()) return false;
     if (!x.clocks[c]) continue;

@@ -63,7 +63,7 @@ TEST(Catalog, UnknownKindNamesTheKey) {
   EXPECT_EQ(error_of(d.path.string()),
             (d.path / "x.yaml").generic_string() +
                 ":2:1: unknown rules document kind 'polcy': the first key must be one of calendar, policy, "
-                "scorecard, targets, suite, facts");
+                "scorecard, targets, suite, facts, clocks");
 }
 
 TEST(Catalog, MissingDirectoryIsAnError) {

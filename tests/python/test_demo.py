@@ -23,6 +23,15 @@ def test_demo_summarises_rules_and_tickets_without_personal_data():
         assert row["customer_name"] not in text
         assert kefu.mask_phone(row["customer_phone"]) in text
     assert not re.search(r"1[3-9]\d{9}", text)
+    # The replay measures the named clocks of rules/clocks.yaml (DOM-SLA-10): one line per clock that started,
+    # with met / breached / open counts and the share met; the audit history shows milestones.
+    section = text[text.index("named clocks from rules/clocks.yaml"):text.index("reopened after a follow-up")]
+    clocks = re.findall(r"^    ([a-z_]+) +(\d+) / +(\d+) / +(\d+) +([\d.]+)% met$", section, re.MULTILINE)
+    assert [c[0] for c in clocks] == ["initial_assessment", "result_feedback", "return_exchange", "pickup_arrangement",
+                                      "goods_receipt", "refund_completion", "live_seafood_handling"]
+    for _, met, breached, _open, share in clocks:
+        assert float(share) == round(100.0 * int(met) / (int(met) + int(breached)), 1)
+    assert "mark result_fed_back" in text
 
 
 def test_ticket_values_get_kefu_types():

@@ -34,7 +34,7 @@ def test_policy_error_names_the_unknown_kind(tmp_path: Path):
         kefu.scan_rules(tmp_path)
     assert (info.value.line, info.value.column) == (2, 1)
     assert info.value.detail == (
-        "unknown rules document kind 'polcy': the first key must be one of calendar, policy, scorecard, targets, suite, facts"
+        "unknown rules document kind 'polcy': the first key must be one of calendar, policy, scorecard, targets, suite, facts, clocks"
     )
 
 

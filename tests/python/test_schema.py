@@ -45,7 +45,7 @@ except ImportError:  # the schemas are still checked; "kefu loads it" is then as
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = ROOT / "docs" / "schema"
-KINDS = ("policy", "calendar", "suite", "targets", "scorecard", "vocabulary")
+KINDS = ("policy", "calendar", "suite", "targets", "scorecard", "vocabulary", "clocks")
 # The key that starts a file of each kind (kefu's document kind); the facts vocabulary's schema is
 # vocabulary.schema.json, facts.schema.json being the schema of the ticket facts a triage accepts.
 KIND_KEY = {kind: kind for kind in KINDS} | {"vocabulary": "facts"}
@@ -300,9 +300,22 @@ def load_vocabulary(path: Path) -> None:
                 raise
 
 
+def load_clocks(path: Path) -> None:
+    """Loads a named-clocks document as kefu does: in a copy of the shipped rules directory, in place of its
+    clocks.yaml (its names are checked against that directory's vocabulary and calendars)."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        shutil.copytree(ROOT / "rules", Path(d) / "rules")
+        (Path(d) / "rules" / "clocks.yaml").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        kefu.Policy.load(str(Path(d) / "rules"), run_rule_tests=False)
+
+
 def loader(kind: str) -> Any:
     return {"policy": kefu.DecisionPolicy.load, "calendar": kefu.Calendar.load, "suite": rule_suite().load,
-            "targets": kefu.KpiTargets.load, "scorecard": kefu.Scorecard.load, "vocabulary": load_vocabulary}[kind]
+            "targets": kefu.KpiTargets.load, "scorecard": kefu.Scorecard.load, "vocabulary": load_vocabulary,
+            "clocks": load_clocks}[kind]
 
 
 @lru_cache(maxsize=None)

@@ -92,12 +92,14 @@ def test_l3_lifecycle_across_the_spring_festival(policy):
                        "closed_at": cst("2026-02-28T12:00"), "reported": 0, "improvements": 0}
 
     h = t.history
-    assert list(h.columns) == ["at", "by", "event", "from", "to", "note", "tier", "satisfied", "policy_tier", "reason"]
+    assert list(h.columns) == ["at", "by", "event", "from", "to", "note", "tier", "satisfied", "policy_tier", "reason",
+                               "milestone"]
     assert list(h["event"]) == ["triage", "start", "request_info", "customer_reply", "hand_off", "internal_reply",
                                 "resolve", "attach_report", "close"]
     assert h.iloc[0].to_dict() == {"at": cst("2026-02-13T10:05"), "by": "alice", "event": "triage",
                                    "from": "received/L1", "to": "triaged/L3", "note": "quality defect, loss over 1000",
-                                   "tier": "L3", "satisfied": None, "policy_tier": "L3", "reason": None}
+                                   "tier": "L3", "satisfied": None, "policy_tier": "L3", "reason": None,
+                                   "milestone": None}
 
 
 def test_l2_needs_a_satisfied_follow_up_and_an_unsatisfied_one_reopens(policy):
@@ -405,7 +407,7 @@ def test_replay_errors_name_the_ticket_and_row(policy):
     with pytest.raises(TypeError, match="events: missing column\\(s\\) by"):
         kefu.replay(policy, rows, pd.DataFrame([{k: v for k, v in ok.items() if k != "by"}]))
     with pytest.raises(TypeError, match=r"events row 0: unknown column 'colour' \(columns are ticket_id, at, event, by, "
-                                        r"note, tier, satisfied, reason\)"):
+                                        r"note, tier, satisfied, reason, milestone\)"):
         kefu.replay(policy, rows, [{**ok, "colour": "red"}])
     with pytest.raises(TypeError, match="events: unknown column\\(s\\) colour"):
         kefu.replay(policy, rows, pd.DataFrame([{**ok, "colour": "red"}]))
@@ -629,12 +631,12 @@ def test_provisional_deadlines_are_recomputed_and_recorded_when_next_years_notic
     h = back.history
     before = t.history
     assert list(h.columns) == list(before.columns) == ["at", "by", "event", "from", "to", "note", "tier", "satisfied",
-                                                       "policy_tier", "reason"]
+                                                       "policy_tier", "reason", "milestone"]
     assert h.dtypes.to_dict() == before.dtypes.to_dict()
     assert list(h["event"]) == ["triage", "start", "deadline_moved"]
     row = h.iloc[-1].to_dict()
     assert pd.isna(row.pop("tier"))  # as for every event but triage (a string column: pandas' missing value)
-    assert pd.isna(row.pop("policy_tier")) and pd.isna(row.pop("reason"))
+    assert pd.isna(row.pop("policy_tier")) and pd.isna(row.pop("reason")) and pd.isna(row.pop("milestone"))
     assert row == {
         "at": cst("2026-12-24T11:00"), "by": "system", "event": "deadline_moved", "from": "in_progress/L3",
         "to": "in_progress/L3", "note": f"resolution: 2027-01-06 00:00 → 2027-01-08 00:00 ({MOVED_REASON})",

@@ -180,6 +180,27 @@ kt::event_kind kind_in_row(std::string_view name, std::size_t row) {
     kefu::rethrow_with_prefix(e, row_text("events", row) + ": ");
   }
 }
+/// `event` of a row, where "mark" records a milestone (DOM-SLA-10): flagged in `marks`, its kind a placeholder.
+kt::event_kind kind_or_mark(std::string_view name, std::size_t row, std::vector<bool>& marks) {
+  if (name == "mark") {
+    marks[row] = true;
+    return kt::event_kind::start;
+  }
+  return kind_in_row(name, row);
+}
+/// The milestone column against the "mark" rows: each mark names a milestone, no other row does. The log gets
+/// its milestones column only when some row is a mark.
+void check_marks(kt::event_log& log, const std::vector<bool>& marks, std::vector<std::string>& milestones) {
+  bool any = false;
+  for (std::size_t i = 0; i < marks.size(); ++i) {
+    const bool named = i < milestones.size() && !milestones[i].empty();
+    if (marks[i] && !named) throw kefu::error(row_text("events", i) + ": event 'mark' needs a milestone (column 'milestone')", {}, {}, "kefu.ticket.replay");
+    if (!marks[i] && named)
+      throw kefu::error(row_text("events", i) + ": only event 'mark' takes a milestone ('" + milestones[i] + "')", {}, {}, "kefu.ticket.replay");
+    any = any || marks[i];
+  }
+  if (any) log.milestones = std::move(milestones);
+}
 std::optional<kt::tier> tier_in_row(std::string_view name, std::size_t row) {
   if (name.empty()) return std::nullopt;
   try {
@@ -204,7 +225,7 @@ void size_log(kt::event_log& log, std::size_t n) {
   log.reasons.resize(n);
 }
 
-constexpr const char* event_columns[] = {"ticket_id", "at", "event", "by", "note", "tier", "satisfied", "reason"};
+constexpr const char* event_columns[] = {"ticket_id", "at", "event", "by", "note", "tier", "satisfied", "reason", "milestone"};
 constexpr std::size_t event_column_count = std::size(event_columns);
 constexpr std::size_t required_event_columns = 4;
 
@@ -227,6 +248,8 @@ kt::event_log read_event_dicts(py::handle list, const kefu::time_zone& zone) {
   for (std::size_t c = 0; c < event_column_count; ++c) keys[c] = py::reinterpret_steal<py::object>(PyUnicode_InternFromString(event_columns[c]));
   kt::event_log log;
   size_log(log, n);
+  std::vector<bool> marks(n, false);
+  std::vector<std::string> milestones(n);
   offset_cache cache;
   for (std::size_t i = 0; i < n; ++i) {
     PyObject* d = items[i];
@@ -259,13 +282,15 @@ kt::event_log read_event_dicts(py::handle list, const kefu::time_zone& zone) {
     }
     log.ticket_ids[i] = text_view_of(v[0], "events", i, "ticket_id");
     log.at[i] = instant_of(v[1], "events", i, "at", zone, &cache);
-    log.kinds[i] = kind_in_row(text_view_of(v[2], "events", i, "event"), i);
+    log.kinds[i] = kind_or_mark(text_view_of(v[2], "events", i, "event"), i, marks);
     log.operators[i] = text_view_of(v[3], "events", i, "by");
     log.notes[i] = text_view_of(v[4], "events", i, "note");
     log.tiers[i] = tier_in_row(text_view_of(v[5], "events", i, "tier"), i);
     log.satisfied[i] = satisfied_in_row(flag_of(v[6], i));
     log.reasons[i] = text_view_of(v[7], "events", i, "reason");
+    milestones[i] = text_view_of(v[8], "events", i, "milestone");
   }
+  check_marks(log, marks, milestones);
   return log;
 }
 
@@ -287,9 +312,14 @@ kt::event_log read_event_columns(const py::dict& cols, const kefu::time_zone& zo
   for_each_cell(ids, n, "ticket_id", keep, [&](std::size_t i, PyObject* o) {
     log.ticket_ids[i] = text_view_of(required(o, i, "ticket_id"), "events", i, "ticket_id");
   });
+  std::vector<bool> marks(n, false);
+  std::vector<std::string> milestones(n);
   for_each_cell(column("event"), n, "event", keep, [&](std::size_t i, PyObject* o) {
-    log.kinds[i] = kind_in_row(text_view_of(required(o, i, "event"), "events", i, "event"), i);
+    log.kinds[i] = kind_or_mark(text_view_of(required(o, i, "event"), "events", i, "event"), i, marks);
   });
+  for_each_cell(column("milestone"), n, "milestone", keep,
+                [&](std::size_t i, PyObject* o) { milestones[i] = text_view_of(o, "events", i, "milestone"); });
+  check_marks(log, marks, milestones);
   for_each_cell(column("by"), n, "by", keep, [&](std::size_t i, PyObject* o) {
     log.operators[i] = text_view_of(required(o, i, "by"), "events", i, "by");
   });

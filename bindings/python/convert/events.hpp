@@ -19,7 +19,8 @@ namespace kefu::python {
 std::int8_t flag_of(PyObject* o, std::size_t row, const char* message = nullptr);
 /// An event time from the Ticket API: whole seconds, naive = `zone`.
 kefu::instant event_time(pybind11::handle at, const kefu::time_zone& zone);
-/// A list of event dicts (ticket_id, event, at, by, note, tier, satisfied).
+/// A list of event dicts (ticket_id, event, at, by, note, tier, satisfied, reason, milestone; event "mark" with a
+/// milestone records it, DOM-SLA-10).
 kefu::ticket::event_log read_event_dicts(pybind11::handle list, const kefu::time_zone& zone);
 /// A dict of event columns (the same names).
 kefu::ticket::event_log read_event_columns(const pybind11::dict& cols, const kefu::time_zone& zone);

@@ -2,7 +2,7 @@
 //
 // A rules directory (the shipped default in rules/, or a retailer's own) contains YAML documents of
 // a few kinds, told apart by their first key: `calendar:`, `policy:`, `scorecard:`, `targets:`,
-// `suite:` (rule tests) and `facts:` (the ticket facts vocabulary). scan_rules_directory reads every *.yaml / *.yml below a directory, checks
+// `suite:` (rule tests), `facts:` (the ticket facts vocabulary) and `clocks:` (named clocks, DOM-SLA-10). scan_rules_directory reads every *.yaml / *.yml below a directory, checks
 // that each is valid YAML of a known kind, and summarises it. It is what `kefu rules` prints and
 // what later loaders start from.
 #pragma once
@@ -15,7 +15,7 @@
 
 namespace kefu::rules {
 
-enum class document_kind { calendar, policy, scorecard, targets, suite, facts };
+enum class document_kind { calendar, policy, scorecard, targets, suite, facts, clocks };
 
 /// "calendar", "policy", …
 const char* to_string(document_kind kind) noexcept;

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <kefu/calendar/load.hpp>
+#include <kefu/rules/clock_book.hpp>
 #include <kefu/rules/partial.hpp>
 #include <kefu/rules/policy.hpp>
 
@@ -162,6 +163,11 @@ class triage_policy {
   /// them; include kefu/kpi/targets.hpp or scorecard.hpp to read them). Empty maps when it has none.
   const std::map<std::string, std::shared_ptr<const kefu::kpi::targets>>& kpi_targets() const noexcept { return targets_; }
   const std::map<std::string, std::shared_ptr<const kefu::kpi::scorecard>>& scorecards() const noexcept { return scorecards_; }
+  /// The directory's named clocks and milestones (its `clocks:` document, DOM-SLA-10), or nullptr when it has none.
+  const clock_book_ptr& clock_book() const noexcept { return clock_book_; }
+  /// The part of clock_book() that applies to a ticket of these facts (by its category and business); the
+  /// same pointer for every ticket of a category and business, nullptr without a clock book.
+  clock_book_ptr clocks_for(const record& facts) const;
   /// The directory's own calendars by name (built-ins it does not override are not listed).
   const std::map<std::string, std::shared_ptr<const kefu::calendar::calendar>>& calendars() const noexcept { return calendars_; }
   /// How many rule-test cases passed when the directory was loaded (0 when loaded with run_rule_tests = false,
@@ -236,6 +242,9 @@ class triage_policy {
   std::map<std::string, std::shared_ptr<const kefu::calendar::calendar>> calendars_;
   std::map<std::string, std::shared_ptr<const kefu::kpi::targets>> targets_;
   std::map<std::string, std::shared_ptr<const kefu::kpi::scorecard>> scorecards_;
+  clock_book_ptr clock_book_;
+  std::vector<clock_book_ptr> clock_books_;  // clocks_for's answers, by category × business value index
+  std::size_t slot_category_ = static_cast<std::size_t>(-1), slot_business_ = static_cast<std::size_t>(-1);
   /// For each policy above (same order), the facts slot of each of its inputs.
   std::vector<std::vector<std::size_t>> input_slots_;
   std::vector<std::int64_t> default_numbers_;

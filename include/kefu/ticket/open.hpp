@@ -38,6 +38,11 @@ struct opened {
 ticket open(const rules::triage_policy& policy, const rules::record& facts, std::optional<instant> at = std::nullopt,
             std::string id = {}, std::string by = "system");
 
+/// Gives `t` (before its first event) the named clocks of `policy` that apply to `facts` (DOM-SLA-10:
+/// triage_policy::clocks_for, each clock's start_fact read from the facts); nothing when the policy has no
+/// clock book. open() calls it; kefu::error with id kefu.ticket.named_clock as ticket::use_clocks.
+void use_policy_clocks(ticket& t, const rules::triage_policy& policy, const rules::record& facts);
+
 /// open() that also returns the triage; with `plan`, the ticket is held to that plan instead of the policy's for
 /// these facts (the facts are triaged all the same, for the triage result).
 opened open_triaged(const rules::triage_policy& policy, const rules::record& facts, std::optional<instant> at = std::nullopt,

@@ -43,6 +43,10 @@ struct event_log {
   /// triage: why its tier differs from the one the ticket's policy decided (required below it). Other events
   /// take none ("" = none).
   std::vector<std::string> reasons;
+  /// Milestones (DOM-SLA-10, ticket::mark): a row whose entry is not empty records that milestone instead of
+  /// firing an event (its `kinds` entry is then ignored; it takes no tier, satisfied or reason). Empty (the log
+  /// has no such column) or one entry per row.
+  std::vector<std::string> milestones;
 
   std::size_t size() const noexcept { return ticket_ids.size(); }
   void reserve(std::size_t rows);
@@ -50,6 +54,8 @@ struct event_log {
   void add(std::string ticket_id, instant at, event_kind kind, std::string by, std::string note = {},
            std::optional<tier> to = std::nullopt, std::optional<bool> satisfied = std::nullopt,
            std::string reason = {});
+  /// Appends a milestone row.
+  void add_milestone(std::string ticket_id, instant at, std::string milestone, std::string by, std::string note = {});
 };
 
 struct replay_options {

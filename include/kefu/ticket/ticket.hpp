@@ -20,6 +20,7 @@
 
 #include <kefu/calendar/sla_clock.hpp>
 #include <kefu/error.hpp>
+#include <kefu/ticket/named_clocks.hpp>
 #include <kefu/time.hpp>
 
 #include <array>
@@ -344,11 +345,15 @@ struct sla_report {
   const std::optional<calendar::sla_status>& operator[](report_level r) const noexcept {
     return reports[static_cast<std::size_t>(r)];
   }
+  /// The ticket's named clocks (DOM-SLA-10), in the order its clock book declares them.
+  std::vector<named_clock_status> named;
   bool any_breached() const noexcept {
     for (const auto& c : clocks)
       if (c && c->state == calendar::sla_state::breached) return true;
     for (const auto& c : reports)
       if (c && c->state == calendar::sla_state::breached) return true;
+    for (const auto& c : named)
+      if (c.status && c.status->state == calendar::sla_state::breached) return true;
     return false;
   }
 };
@@ -436,13 +441,31 @@ class ticket {
   /// An upward report's clock (DOM-LC-8), or nullptr when it has none (see report_level).
   const calendar::sla_clock* clock(report_level r) const noexcept;
 
+  // ---- named clocks and milestones (DOM-SLA-10; include/kefu/ticket/named_clocks.hpp) ----
+  /// Gives the ticket named clocks: `book`'s clocks (all of them: rules::clocks_for selects a ticket's) with
+  /// its milestones. Only before the first event. Clocks triggered by `receive` start at the receipt; one with a
+  /// start_fact starts at `fact_starts[i]` (same order as book->clocks) when given, which must not be after
+  /// the receipt. kefu::error with id kefu.ticket.named_clock otherwise; the ticket is then unchanged.
+  void use_clocks(rules::clock_book_ptr book, const std::vector<std::optional<instant>>& fact_starts = {});
+  /// The clock book, or nullptr when the ticket has no named clocks.
+  const rules::clock_book* clock_book() const noexcept;
+  /// A named clock, or nullptr when the ticket has none of that name or it has not started.
+  const calendar::sla_clock* clock(std::string_view name) const noexcept;
+  /// Records a milestone: audited, state unchanged, named clocks triggered. kefu::error with id
+  /// kefu.ticket.milestone for a name the clock book does not declare (or a ticket without one), or a time
+  /// before the ticket's last event; the ticket is then unchanged.
+  void mark(const milestone& m);
+  /// The milestones recorded, oldest first.
+  const std::vector<milestone_record>& milestones() const noexcept;
+
   /// A JSON snapshot: the plan (every tier's targets and terms), state names, flags, clocks (targets and
   /// event lists) and the history. A clock whose due, as of the last recorded instant (the latest history
   /// record's time, else the receipt), rests on provisional calendar days also carries that `due`,
   /// `"provisional":true` and its calendar's `official_until`; recorded deadline changes follow the history
   /// as `deadline_changes`. A ticket that knows its policy's tier has `policy_tier` after `received_by`, and a
-  /// triage record its `policy_tier` and `reason` (when given). All of these only when there are any, so
-  /// other snapshots read and write as before.
+  /// triage record its `policy_tier` and `reason` (when given). A ticket with named clocks has `named_clocks`
+  /// (its clock book, each clock's fact start and events) and `milestones` last. All of these only when there
+  /// are any, so other snapshots read and write as before.
   std::string to_json() const;
   /// Restores a snapshot under the plan it carries, its calendars found by name with `resolve`: replays the
   /// history and checks that state, flags and clocks are exactly what the snapshot says. parse_error with
@@ -468,6 +491,7 @@ class ticket {
   explicit ticket(std::unique_ptr<impl> p);
   static ticket restore(std::string_view json, const ticket_plan* expected, const calendar_resolver* resolve);
   void fire_impl(const event& e, event* consumed);
+  bool tick_named(instant at);
 };
 
 /// The plan as the JSON object snapshots carry (`"plan"`).
