@@ -55,6 +55,7 @@ class PeerTicket:
         self.followed_up = False
         self.report_attached = False
         self.reopen_count = 0
+        self.reported = 0
         self.closed_at = None
         self.history: list[tuple] = []
         self.clocks = {"first_response": [("start", received)], "resolution": [("start", received)], "follow_up": []}
@@ -141,6 +142,12 @@ class PeerTicket:
     def on_attach_report(self, ev) -> None:
         self.report_attached = True
 
+    def on_report_level_1(self, ev) -> None:  # upward reporting (DOM-LC-8): a flag, no clock under the default plan
+        self.reported = 1
+
+    def on_report_level_2(self, ev) -> None:
+        self.reported = 2
+
     def on_hand_off(self, ev) -> None:  # no flag or clock changes (kefu's row action does nothing either)
         pass
 
@@ -166,6 +173,8 @@ def peer_machine() -> Machine:
         ["cancel", ["received", "triaged", "in_progress", "waiting_customer", "waiting_internal"], "cancelled"],
         {"trigger": "escalate", "source": OPEN, "dest": None, "conditions": "can_escalate"},
         {"trigger": "attach_report", "source": OPEN, "dest": None},
+        {"trigger": "report_level_1", "source": OPEN, "dest": None},
+        {"trigger": "report_level_2", "source": OPEN, "dest": None},
     ]
     for i, row in enumerate(t):  # each event's action runs after the transition, as kefu's row actions do
         if isinstance(row, list):
@@ -251,8 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     run.versions = [f"transitions {transitions.__version__}", f"kefu {kefu.__version__}", "`OPENBLAS_NUM_THREADS=1`"]
     policy = kefu.default_policy()
     rows = list(read_tickets(kefu.default_data_path()))[: a.tickets]
-    tiers = [r.tier for r in policy.triage(rows)]
-    events = simulate_events(rows, tiers)
+    # Whole triage results: the log then makes the follow-ups and level-1 reports the policy's plans require.
+    events = simulate_events(rows, policy.triage(rows))
     plan = kefu.TicketPlan.default()
     machine = peer_machine()
 

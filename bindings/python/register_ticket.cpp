@@ -446,7 +446,7 @@ void register_ticket(py::module_& m) {
           "state, due, warn_at, elapsed, remaining, warning and paused.")
       .def(
           "mark",
-          [](py_ticket& t, const std::string& milestone, py::handle at, std::string by, std::string note) {
+          [](py_ticket& t, const std::string& milestone, const datetime_arg& at, std::string by, std::string note) {
             t.t.mark(kt::milestone{milestone, event_time(at, t.policy->zone()), std::move(by), std::move(note)});
             return &t;
           },

@@ -888,6 +888,8 @@ class TicketFlags(TypedDict):
     report_attached: bool
     reopen_count: int
     closed_at: datetime.datetime | None
+    reported: int        # the upward reports made: 0, 1 or 2 (DOM-LC-8)
+    improvements: int    # improvement items recorded (DOM-LC-1)
 
 class Ticket:
     def __init__(self, policy: Policy, facts: Facts, at: _Time | None = None, *, id: str = "",

@@ -299,6 +299,7 @@ TEST(NamedClocks, RandomTicketsKeepTheirPromises) {
         const event_kind kind = allowed[rng() % allowed.size()];
         event e = event::make(kind, at, "e");
         if (kind == event_kind::triage) e.to = *t.policy_tier();
+        if (kind == event_kind::track_improvement) e.note = "systemic cause";  // refused without one (DOM-LC-1)
         t.fire(e);
       }
       for (const auto& s : t.sla(at).named) {

@@ -173,7 +173,9 @@ def test_random_tickets_keep_their_promises(policy):
                 allowed = t.allowed_events(at)
                 if allowed:
                     event = rng.choice(allowed)
-                    data = {"satisfied": True} if event == "follow_up" else {}
+                    data: dict[str, object] = {"satisfied": True} if event == "follow_up" else {}
+                    if event == "track_improvement":
+                        data["note"] = "systemic cause"  # refused without one (DOM-LC-1)
                     t.fire(event, at=at, by="e", **data)
             for name, status in t.sla(at).items():
                 if status is not None:
