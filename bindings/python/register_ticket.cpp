@@ -153,11 +153,19 @@ dataframe_result history_frame(const py_ticket& t) {
   c["to"] = to;
   c["note"] = note;
   c["tier"] = tier;
-  c["satisfied"] = satisfied;
+  // Missing is pandas' own missing value for each dtype: NaN in the text columns (pandas' str), <NA> in
+  // `satisfied` (a nullable bool, not an object column of True/False/None), NaT in instants.
+  const py::module_ pd = py::module_::import("pandas");
+  c["satisfied"] = pd.attr("array")(satisfied, py::arg("dtype") = "boolean");
   c["policy_tier"] = policy_tier;
   c["reason"] = reason;
   c["milestone"] = milestone;
-  return py::module_::import("pandas").attr("DataFrame")(c);
+  py::object frame = pd.attr("DataFrame")(c);
+  // A text column with no value at all would come out as objects (None): give it the text columns' dtype.
+  const py::object text = frame["event"].attr("dtype");
+  for (const char* name : {"tier", "policy_tier", "reason", "milestone"})
+    frame[name] = frame[name].attr("astype")(text);
+  return frame;
 }
 
 kt::calendar_resolver resolver_of(const triage_ptr& policy) {

@@ -17,11 +17,37 @@
 #include <array>
 #include <functional>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace kefu::ticket {
+
+/// A T built only when asked for (emplace), without touching its storage before: std::optional's default
+/// constructor zero-fills the whole payload with GCC, which for the clock sets fire() may copy costs more than
+/// the dispatch itself on the events that need no copy.
+template <class T>
+class lazy {
+ public:
+  lazy() noexcept {}  // NOLINT: the storage stays uninitialised on purpose
+  lazy(const lazy&) = delete;
+  lazy& operator=(const lazy&) = delete;
+  ~lazy() {
+    if (engaged_) get().~T();
+  }
+  template <class... Args>
+  T& emplace(Args&&... args) {
+    new (&storage_) T(std::forward<Args>(args)...);
+    engaged_ = true;
+    return get();
+  }
+  T& get() noexcept { return *std::launder(reinterpret_cast<T*>(&storage_)); }
+
+ private:
+  alignas(T) unsigned char storage_[sizeof(T)];
+  bool engaged_ = false;
+};
 
 using clock_set = std::array<std::optional<calendar::sla_clock>, clock_count>;
 using report_clock_set = std::array<std::optional<calendar::sla_clock>, report_level_count>;

@@ -198,15 +198,19 @@ void ticket::fire_impl(const event& e, event* consumed) {
   // is earlier than the ticket's last), so nothing can throw after the reservations. Rows that build clocks
   // (resolve, reopen, an unsatisfied follow-up, a tier change) work on a copy and swap.
   const bool in_place = clocks_change && !tier_changed && table::appends_only(*row);
-  clock_set next;
+  lazy<clock_set> next;  // built only when used: a clock set is large, and most events need none
   if (clocks_change && !in_place) {
-    next = p.clocks;
-    apply_clocks(next, r.progress_row, e, pre, r.post, p.received, p.plan());
+    apply_clocks(next.emplace(p.clocks), r.progress_row, e, pre, r.post, p.received, p.plan());
   }
-  report_clock_set reports;  // DOM-LC-8: the reports' clocks, on a copy when they change
-  const bool reports_change = [&] {
-    reports = p.reports;
-    return apply_report_clocks(reports, e, pre, r.post, p.plan());
+  // DOM-LC-8: the reports' clocks, on a copy, only for the events that can change them (a report, entering
+  // resolved or cancelled) on a ticket that has or may start one — every other event copies nothing.
+  lazy<report_clock_set> reports;
+  const bool may_touch_reports =
+      (e.kind == event_kind::report_level_1 || e.kind == event_kind::report_level_2 ||
+       (r.post.where != pre.where && (r.post.where == progress::resolved || r.post.where == progress::cancelled))) &&
+      (p.reports[0] || p.reports[1] || p.plan().reports.level_2);
+  const bool reports_change = may_touch_reports && [&] {
+    return apply_report_clocks(reports.emplace(p.reports), e, pre, r.post, p.plan());
   }();
   // Named clocks (DOM-SLA-10) on a copy: a few per ticket, and a start may throw (a calendar's range).
   std::vector<std::optional<calendar::sla_clock>> next_named;
@@ -227,8 +231,8 @@ void ticket::fire_impl(const event& e, event* consumed) {
   }
   // Nothing below throws: no reallocation, nothrow moves.
   p.history.push_back(std::move(rec));
-  if (clocks_change && !in_place) p.clocks.swap(next);
-  if (reports_change) p.reports.swap(reports);
+  if (clocks_change && !in_place) p.clocks.swap(next.get());
+  if (reports_change) p.reports.swap(reports.get());
   if (named_change) p.named.clocks.swap(next_named);
   p.now = r.post;
   p.flags = r.flags;

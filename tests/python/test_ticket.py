@@ -96,10 +96,10 @@ def test_l3_lifecycle_across_the_spring_festival(policy):
                                "milestone"]
     assert list(h["event"]) == ["triage", "start", "request_info", "customer_reply", "hand_off", "internal_reply",
                                 "resolve", "attach_report", "close"]
-    assert h.iloc[0].to_dict() == {"at": cst("2026-02-13T10:05"), "by": "alice", "event": "triage",
-                                   "from": "received/L1", "to": "triaged/L3", "note": "quality defect, loss over 1000",
-                                   "tier": "L3", "satisfied": None, "policy_tier": "L3", "reason": None,
-                                   "milestone": None}
+    first = h.iloc[0].to_dict()
+    assert {k: first.pop(k) for k in ("satisfied", "reason", "milestone")} and pd.isna(h.iloc[0][["satisfied", "reason", "milestone"]]).all()
+    assert first == {"at": cst("2026-02-13T10:05"), "by": "alice", "event": "triage", "from": "received/L1",
+                     "to": "triaged/L3", "note": "quality defect, loss over 1000", "tier": "L3", "policy_tier": "L3"}
 
 
 def test_l2_needs_a_satisfied_follow_up_and_an_unsatisfied_one_reopens(policy):
@@ -219,7 +219,7 @@ def test_de_escalation_needs_a_reason_and_every_override_is_audited(policy):
     up = kefu.Ticket(policy, L2_FACTS, cst("2026-03-02T09:00"))
     up.fire("triage", at=cst("2026-03-02T09:05"), by="alice", tier="L3")
     row = up.history.iloc[0]
-    assert (row["policy_tier"], row["tier"], row["reason"]) == ("L2", "L3", None)
+    assert (row["policy_tier"], row["tier"]) == ("L2", "L3") and pd.isna(row["reason"])   # missing: NaN (pandas' str)
     # A restored snapshot that did not record the policy's tier (older ones) has none, and no check.
     assert kefu.Ticket.from_json(policy, (ROOT / "tests" / "data" / "ticket-snapshots" / "fresh.json").read_text(
         encoding="utf-8")).policy_tier is None
@@ -678,3 +678,17 @@ def test_a_report_deadline_from_the_action_catalogue_shows_in_sla_and_tick_repor
     assert t.sla(cst("2026-03-02T12:00"))["report_level_1"].state == "breached"  # made late
     back = kefu.Ticket.from_json(policy, t.to_json())
     assert back == t and back.to_json() == t.to_json()
+
+
+def test_history_marks_missing_values_the_pandas_way(policy):
+    """#14: one missing value per dtype — NaN in text columns (pandas' str), <NA> in the nullable bool
+    `satisfied`, never None in an object column; instants aware in the policy's zone."""
+    t = kefu.Ticket(policy, {"ticket_id": "H-1", "business": "mall", "channel": "phone", "category": "quality_defect"},
+                    at=dt.datetime(2026, 3, 2, 9))
+    t.triage(dt.datetime(2026, 3, 2, 9, 5), by="a").start(dt.datetime(2026, 3, 2, 9, 10), by="a")
+    t.resolve(dt.datetime(2026, 3, 2, 10), by="a").follow_up(dt.datetime(2026, 3, 3, 10), by="c", satisfied=True)
+    h = t.history
+    assert str(h["satisfied"].dtype) == "boolean"
+    assert h["satisfied"].isna().tolist() == [True, True, True, False] and bool(h["satisfied"].iloc[-1])
+    assert str(h["at"].dtype) == "datetime64[us, UTC+08:00]"
+    assert not any(v is None for c in h.columns for v in h[c].tolist() if h[c].dtype == object)
