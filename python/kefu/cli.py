@@ -235,28 +235,28 @@ def _triage_summary(r, lang: str = "en") -> str:
     return "\n".join(lines) + "\n"
 
 
+def _iso_argument(parse_iso: Callable[[str], Any], message: str, lang: str = "en") -> Callable[[str], Any]:
+    """An argparse type that reads ISO 8601 text with `parse_iso`, and otherwise says `message` in `lang`."""
+
+    def parse(text: str) -> Any:
+        try:
+            return parse_iso(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(tr(message, lang, text=text)) from None
+
+    return parse
+
+
 def _date_argument(lang: str = "en") -> Callable[[str], Any]:
     import datetime as dt
 
-    def parse(text: str) -> dt.date:
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(tr("cli.bad_date", lang, text=text)) from None
-
-    return parse
+    return _iso_argument(dt.date.fromisoformat, "cli.bad_date", lang)
 
 
 def _instant_argument(lang: str = "en") -> Callable[[str], Any]:
     import datetime as dt
 
-    def parse(text: str) -> dt.datetime:
-        try:
-            return dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(tr("cli.bad_instant", lang, text=text)) from None
-
-    return parse
+    return _iso_argument(dt.datetime.fromisoformat, "cli.bad_instant", lang)
 
 
 def _formatter(lang: str) -> type[argparse.HelpFormatter]:
