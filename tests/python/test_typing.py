@@ -1,7 +1,6 @@
 """kefu's public API type-checks as users write it: ``mypy --strict`` and pyright, zero errors (#14).
 
-Checked: the examples' Python files (examples/*.py; not yet the notebook's cells, whose pandas and matplotlib
-idioms pandas-stubs reads narrowly), every executed Python block of README.md and docs/*.md (extracted as test_doc_examples.py collects them, each as its own
+Checked: the examples' Python files (examples/*.py), the notebook's code cells (examples/kpi_walkthrough.ipynb), every executed Python block of README.md and docs/*.md (extracted as test_doc_examples.py collects them, each as its own
 file padded to its document's line numbers), and tests/typing/usage.py (the main API in typed code). The checkers
 read the installed package: its ``py.typed`` marker, ``_core.pyi`` stubs and annotated modules. Their caches live
 in build/typing, so a run after the first takes seconds.
@@ -40,9 +39,19 @@ def _snippets() -> list[Path]:
     return files
 
 
+def _notebook() -> Path:
+    """The walkthrough notebook's code cells, in order, as one file (shell and magic lines left out)."""
+    cells = json.loads((REPO / "examples" / "kpi_walkthrough.ipynb").read_text(encoding="utf-8"))["cells"]
+    code = ["\n".join(line for line in "".join(c["source"]).splitlines() if not line.lstrip().startswith(("%", "!")))
+            for c in cells if c["cell_type"] == "code"]
+    path = BUILD / "snippets" / "kpi_walkthrough_notebook.py"
+    path.write_text("\n\n".join(code) + "\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def checked_files() -> list[str]:
-    files = [*sorted((REPO / "examples").glob("*.py")), *_snippets(), REPO / "tests" / "typing" / "usage.py"]
+    files = [*sorted((REPO / "examples").glob("*.py")), *_snippets(), _notebook(), REPO / "tests" / "typing" / "usage.py"]
     assert len(files) >= 20
     return [str(f) for f in files]
 
