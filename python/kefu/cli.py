@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import Error, __version__, default_rules_dir, scan_rules
-from .i18n import LANGS, default_lang, tr
+from .i18n import LANGS, argparse_message, default_lang, tr
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -267,6 +267,17 @@ def _formatter(lang: str) -> type[argparse.HelpFormatter]:
     return Formatter
 
 
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose own error messages follow `lang` (subcommands' parsers are of the same class)."""
+
+    lang = "en"
+
+    def error(self, message: str) -> Any:
+        self.print_usage(sys.stderr)
+        label = "错误：" if self.lang == "zh" else "error: "
+        self.exit(2, f"{self.prog}: {label}{argparse_message(message, self.lang)}\n")
+
+
 def _localize(parser: argparse.ArgumentParser, lang: str) -> argparse.ArgumentParser:
     parser._positionals.title = tr("cli.positionals", lang)
     parser._optionals.title = tr("cli.options", lang)
@@ -280,13 +291,13 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
         return tr(key, lang)
 
     # -h and --lang on every command: `kefu --lang zh report` and `kefu report --lang zh` both work.
+    parser_class = type("_Parser", (_Parser,), {"lang": lang})
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=_("cli.help"))
     common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=_("cli.lang"))
     style = {"add_help": False, "parents": [common], "formatter_class": _formatter(lang)}
 
-    parser = _localize(argparse.ArgumentParser(prog="kefu", description=_("cli.description"), epilog=_("cli.epilog"),
-                                               **style), lang)
+    parser = _localize(parser_class(prog="kefu", description=_("cli.description"), epilog=_("cli.epilog"), **style), lang)
     parser.add_argument("--version", action="version", version=f"kefu {__version__}", help=_("cli.version"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -44,6 +44,30 @@ def check_lang(lang: str) -> str:
     return lang
 
 
+#: argparse's own error messages (English in the standard library) as patterns and their Chinese, first match wins.
+ARGPARSE_ZH: tuple[tuple[str, str], ...] = (
+    (r"^argument (\S+): invalid choice: (.*) \(choose from (.*)\)$", r"参数 \1：无效的选项 \2（可选：\3）"),
+    (r"^the following arguments are required: (.*)$", r"缺少必需的参数：\1"),
+    (r"^unrecognized arguments: (.*)$", r"无法识别的参数：\1"),
+    (r"^argument (\S+): expected one argument$", r"参数 \1：需要一个值"),
+    (r"^argument (\S+): expected at least one argument$", r"参数 \1：至少需要一个值"),
+    (r"^argument (\S+): not allowed with argument (\S+)$", r"参数 \1：不能与参数 \2 同时使用"),
+    (r"^argument (\S+): (.*)$", r"参数 \1：\2"),
+)
+
+
+def argparse_message(message: str, lang: str) -> str:
+    """An argparse error message in `lang` (argparse itself speaks English only)."""
+    if lang != "zh":
+        return message
+    import re
+
+    for pattern, chinese in ARGPARSE_ZH:
+        if re.match(pattern, message, flags=re.S):
+            return re.sub(pattern, chinese, message, flags=re.S)
+    return message
+
+
 def tr(key: str, lang: str, **values: object) -> str:
     """The text `key` in `lang`, with ``{name}`` fields filled from `values`."""
     text = MESSAGES[key][check_lang(lang)]

@@ -261,3 +261,21 @@ def test_triage_summary_in_chinese_and_english(monkeypatch, capsys):
     assert en[1] == "tier: L2 by ESC-CATEGORY-L2; owners supervisor"
     assert "目标：verify and handle dead live seafood 期限 2026-02-17T11:00:00+08:00（12h）[SLA-LIVE-SEAFOOD-VERIFY]" in zh
     assert zh[-1].startswith("退款：refund，依据 REF-FRESH-DEAD-OR-SPOILED —— ")
+
+
+def test_argparse_errors_speak_the_chosen_language(capsys):
+    """argparse's own messages are English in the standard library; with --lang zh kefu says them in Chinese."""
+    from kefu.cli import main
+
+    for args, zh, en in (
+        (["frobnicate"], "kefu: 错误：参数 COMMAND：无效的选项 'frobnicate'（可选：'demo', ",
+         "kefu: error: argument COMMAND: invalid choice: 'frobnicate' (choose from 'demo', "),
+        (["lint", "rules", "--today", "x"], "kefu lint: 错误：参数 --today：",
+         "kefu lint: error: argument --today: "),
+        (["lint", "--bogus"], "kefu: 错误：无法识别的参数：--bogus", "kefu: error: unrecognized arguments: --bogus"),
+    ):
+        for lang, expected in (("zh", zh), ("en", en)):
+            with pytest.raises(SystemExit) as e:
+                main(["--lang", lang, *args])
+            assert e.value.code == 2
+            assert expected in capsys.readouterr().err, (lang, args)
