@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from itertools import groupby
 
 from ._core import Calendar
+from .i18n import tr, width as display_width
 
 #: Days before the end of the official data from which ``info`` (and ``kefu lint``) warn.
 WARNING_DAYS = 60
@@ -42,33 +42,56 @@ def projected_days_off(calendar: Calendar, year: int) -> list[tuple[dt.date, str
     return days
 
 
-def _label(text: str, width: int = 26) -> str:
+def _label(text: str, width: int = 24) -> str:
     """`text` padded to `width` terminal columns (CJK characters take two)."""
-    used = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-    return "  " + text + " " * max(1, width - used)
+    return "  " + text + " " * max(1, width - display_width(text))
 
 
-def info_text(calendar: Calendar, today: dt.date) -> str:
-    """What ``kefu calendar info`` prints (English with Chinese labels)."""
-    lines = [f"calendar {calendar.name}" + (f" — {calendar.description}" if calendar.description else "")]
-    lines.append(_label("zone 时区:") + calendar.zone.name)
-    lines.append(_label("official data 官方数据:") + f"{calendar.first_date} … {calendar.official_until}")
-    provisional = _label("provisional 暂定:")
+def _holiday_name(name: str, lang: str) -> str:
+    """A holiday's name in `lang`: the calendars name days bilingually ("春节 Spring Festival"); Chinese keeps
+    the Chinese words, English the whole name (the Chinese name is the one on the notices)."""
+    if lang == "zh":
+        head, _, rest = name.partition(" ")
+        if rest and any(display_width(ch) == 2 for ch in head):
+            return head
+    return name
+
+
+def info_text(calendar: Calendar, today: dt.date, lang: str = "en") -> str:
+    """What ``kefu calendar info`` prints, in `lang` ("en" or "zh"): the official data, the provisional span,
+    the projected days off of the first provisional year and the horizon warning as of `today`."""
+
+    def _(key: str, **values: object) -> str:
+        return tr(key, lang, **values)
+
+    description = f" — {calendar.description}" if calendar.description else ""
+    lines = [_("info.head", name=calendar.name, description=description)]
+    lines.append(_label(_("info.zone")) + calendar.zone.name)
+    lines.append(_label(_("info.official")) + f"{calendar.first_date} … {calendar.official_until}")
+    provisional = _label(_("info.provisional"))
     if calendar.provisional_until is not None:
-        lines.append(
-            provisional + f"{calendar.official_until + dt.timedelta(days=1)} … {calendar.provisional_until}"
-            f" (law {calendar.projection_law}: weekends and the law's days off, no make-up days / 仅含法定假日和周末，不含调休)"
-        )
+        lines.append(provisional + _("info.provisional_span", first=calendar.official_until + dt.timedelta(days=1),
+                                     last=calendar.provisional_until, law=calendar.projection_law))
     elif calendar.projection_law is not None:
-        lines.append(provisional + "none — strict (beyond_official: error) / 严格模式：官方数据之后报错")
+        lines.append(provisional + _("info.strict"))
     else:
-        lines.append(provisional + "none — dates past the official data are errors / 官方数据之后的日期报错")
+        lines.append(provisional + _("info.no_projection"))
     if calendar.provisional_until is not None:
         year = (calendar.official_until + dt.timedelta(days=1)).year
-        runs = _runs(projected_days_off(calendar, year))
+        runs = _runs([(day, _holiday_name(name, lang)) for day, name in projected_days_off(calendar, year)])
         if runs:
-            lines.append(_label(f"{year} projected {year}年推算:") + ", ".join(runs))
+            lines.append(_label(_("info.projected", year=year)) + ("，" if lang == "zh" else ", ").join(runs))
+    as_of = _label(_("info.as_of", today=today))
     warning = calendar.horizon_warning(today, WARNING_DAYS)
-    lines.append(_label(f"as of {today}:") + (f"warning: {warning}" if warning else
-                                              f"official data lasts more than {WARNING_DAYS} days / 官方数据充足"))
+    if warning and lang == "zh":
+        left = (calendar.official_until - today).days
+        ends = _("info.ends", until=calendar.official_until, days=left) if left >= 0 else \
+            _("info.ended", until=calendar.official_until, days=-left)
+        after = _("info.after_projected", until=calendar.provisional_until) if calendar.provisional_until is not None \
+            else _("info.after_error")
+        lines.append(as_of + _("info.warning", name=calendar.name, ends=ends, after=after))
+    elif warning:  # English: the library's own wording, as kefu lint and services print it
+        lines.append(as_of + f"warning: {warning}")
+    else:
+        lines.append(as_of + _("info.calm", days=WARNING_DAYS))
     return "\n".join(lines) + "\n"

@@ -175,7 +175,7 @@ def _cmd_calendar_info(args: argparse.Namespace) -> int:
         calendar = Policy.load(args.rules).calendar(args.name)  # the directory's overlays apply
     else:
         calendar = calendar_named(args.name)
-    sys.stdout.write(info_text(calendar, args.today or dt.date.today()))
+    sys.stdout.write(info_text(calendar, args.today or dt.date.today(), args.lang))
     return 0
 
 

@@ -277,6 +277,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.bad_instant": _m("expected an instant such as 2027-01-01T00:00:00+08:00 (without an offset: the rules' zone), "
                           "got {text!r}",
                           "时刻应形如 2027-01-01T00:00:00+08:00（不带时差则按规则的时区），收到 {text!r}"),
+    # kefu calendar info
+    "info.head": _m("calendar {name}{description}", "日历 {name}{description}"),
+    "info.zone": _m("zone:", "时区："),
+    "info.official": _m("official data:", "官方数据："),
+    "info.provisional": _m("provisional:", "暂定范围："),
+    "info.provisional_span": _m("{first} … {last} (law {law}: weekends and the law's days off, no make-up days)",
+                                "{first} … {last}（按节假日法 {law} 推算：仅含周末和法定假日，不含调休）"),
+    "info.strict": _m("none — strict (beyond_official: error): dates past the official data are errors",
+                      "无——严格模式（beyond_official: error）：官方数据之后的日期报错"),
+    "info.no_projection": _m("none — dates past the official data are errors", "无——官方数据之后的日期报错"),
+    "info.projected": _m("{year} projected:", "{year}年推算："),
+    "info.as_of": _m("as of {today}:", "截至 {today}："),
+    "info.calm": _m("official data lasts more than {days} days", "官方数据还可用 {days} 天以上"),
+    "info.ends": _m("ends on {until} (in {days} days)", "截至 {until}（还剩 {days} 天）"),
+    "info.ended": _m("ended on {until} ({days} days ago)", "已于 {until} 用完（{days} 天前）"),
+    "info.after_projected": _m("after it, deadlines are provisional (projected from the holiday law until {until})",
+                               "此后的期限为暂定值（按节假日法推算至 {until}，不含调休）"),
+    "info.after_error": _m("after it, every date is an error", "此后的日期一律报错"),
+    "info.warning": _m("warning: calendar '{name}': official data {ends}; {after}: load the next holiday notice "
+                       "(kefu calendar notice)",
+                       "注意：日历 '{name}' 的官方节假日数据{ends}；{after}。请导入下一年度国务院节假日安排通知"
+                       "（kefu calendar notice）"),
     # lint / test / mutation output (rule authors)
     "lint.summary": _m("{errors} error{es}, {warnings} warning{ws} in {files} file{fs}",
                        "{files} 个文件中有 {errors} 个错误、{warnings} 个警告"),

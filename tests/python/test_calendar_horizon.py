@@ -180,7 +180,8 @@ def test_cli_calendar_info(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("calendar cn-mainland — ")
-    assert "official data 官方数据:" in lines[2] and lines[2].endswith("2004-01-01 … 2026-12-31")
+    assert lines[1] == "  zone:                   +08:00"
+    assert lines[2] == "  official data:          2004-01-01 … 2026-12-31"
     assert "2027-01-01 … 2035-12-31 (law cn-statutory-2025" in lines[3]
     assert "01-01 元旦 New Year's Day, 02-05…02-08 春节 Spring Festival, 04-05 清明节 Qingming Festival" in lines[4]
     assert "warning: calendar 'cn-mainland': official data ends on 2026-12-31 (in 30 days)" in lines[5]
@@ -192,6 +193,27 @@ def test_cli_calendar_info(tmp_path: Path):
     (rules / "calendars" / "cn-mainland.yaml").write_text(OVERLAY_2027, encoding="utf-8")
     amended = _kefu("calendar", "info", "cn-office", "--rules", str(rules), "--today", "2026-12-01").stdout
     assert "2004-01-01 … 2027-12-31" in amended and "2028-01-01 … 2035-12-31" in amended
-    assert "2028 projected 2028年推算: 01-01 元旦" in amended
+    assert "2028 projected:         01-01 元旦 New Year's Day" in amended
     bad = _kefu("calendar", "info", "cn-mainlnd")
     assert bad.returncode == 1 and "did you mean 'cn-mainland'?" in bad.stderr
+
+
+def test_cli_calendar_info_in_chinese():
+    """`kefu calendar info --lang zh` reads as Chinese: labels, the projection, holiday names as on the notices
+    (without the English half), the horizon warning with the days left, and a calendar whose data has run out."""
+    lines = _kefu("calendar", "info", "cn-mainland", "--today", "2026-12-01", "--lang", "zh").stdout.splitlines()
+    assert lines[0].startswith("日历 cn-mainland — ")
+    assert lines[1:5] == [
+        "  时区：                  +08:00",
+        "  官方数据：              2004-01-01 … 2026-12-31",
+        "  暂定范围：              2027-01-01 … 2035-12-31（按节假日法 cn-statutory-2025 推算：仅含周末和法定假日，不含调休）",
+        "  2027年推算：            01-01 元旦，02-05…02-08 春节，04-05 清明节，05-01…05-02 劳动节，06-09 端午节，"
+        "09-15 中秋节，10-01…10-03 国庆节",
+    ]
+    assert lines[5] == ("  截至 2026-12-01：       注意：日历 'cn-mainland' 的官方节假日数据截至 2026-12-31（还剩 30 天）；"
+                        "此后的期限为暂定值（按节假日法推算至 2035-12-31，不含调休）。请导入下一年度国务院节假日安排通知"
+                        "（kefu calendar notice）")
+    late = _kefu("calendar", "info", "cn-office", "--today", "2027-02-02", "--lang", "zh").stdout
+    assert "官方节假日数据已于 2026-12-31 用完（33 天前）" in late
+    calm = _kefu("calendar", "info", "fresh-shifts", "--today", "2026-12-01", "--lang", "zh").stdout.splitlines()
+    assert calm[3:] == ["  暂定范围：              无——官方数据之后的日期报错", "  截至 2026-12-01：       官方数据还可用 60 天以上"]

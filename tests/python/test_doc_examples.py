@@ -152,3 +152,30 @@ def test_the_example_policy_directory_lints_and_its_rule_tests_cover_it() -> Non
 
     assert main(["lint", "--strict", str(REPO / "examples" / "policies")]) == 0
     assert main(["test", "--require-coverage", str(REPO / "examples" / "policies")]) == 0
+
+
+# ---- command transcripts ----------------------------------------------------------------------------------
+
+PROMPT = "$ kefu "
+TRANSCRIPTS = [b for b in ALL_BLOCKS if b.language == "text" and b.code.startswith(PROMPT)]
+
+
+@pytest.mark.parametrize("block", TRANSCRIPTS, ids=[b.id for b in TRANSCRIPTS])
+def test_command_transcripts_print_what_they_show(block: Block) -> None:
+    """A ```text block whose first line is ``$ kefu ARGS`` shows that command's output, line for line: the
+    command runs (from the repository's root, its language pinned by the transcript's own ``--lang``, else
+    English) and prints exactly the rest of the block."""
+    import shlex
+    import sys
+
+    first, shown = block.code.split("\n", 1)
+    args = shlex.split(first[len(PROMPT):])
+    env = {**os.environ, "KEFU_LANG": "en"}
+    run = subprocess.run([sys.executable, "-m", "kefu", *args], cwd=REPO, env=env, capture_output=True, text=True,
+                         encoding="utf-8")
+    assert run.returncode == 0, f"{block.id}: {run.stderr}"
+    assert run.stdout == shown, f"{block.id}: the command prints\n{run.stdout}"
+
+
+def test_transcripts_are_found() -> None:
+    assert {b.path.name for b in TRANSCRIPTS} >= {"calendars.md"}
