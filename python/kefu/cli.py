@@ -95,7 +95,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = diff.format_json(summary)
     elif args.format == "html":
-        text = diff.format_html(summary, old_label, new_label)
+        text = diff.format_html(summary, old_label, new_label, args.lang)
     else:
         text = diff.format_text(summary, old_label, new_label, args.lang)
     if args.output:

@@ -159,8 +159,9 @@ def _plain(v: Any) -> Any:
 
 
 def format_text(summary: dict[str, Any], old: str, new: str, lang: str = "en") -> str:
-    """The summary for a terminal: in English with Chinese headings (``lang="en"``) or in Chinese (``"zh"``)."""
-    from .i18n import tr
+    """The summary for a terminal, in English (``lang="en"``) or Chinese (``"zh"``: outputs named in Chinese,
+    with their identifiers)."""
+    from .i18n import ljust, tr, width
 
     def _(key: str, **values: object) -> str:
         return tr(key, lang, **values)
@@ -169,8 +170,10 @@ def format_text(summary: dict[str, Any], old: str, new: str, lang: str = "en") -
     n, changed = summary["tickets"], summary["changed"]
     share = f" ({100.0 * changed / n:.1f}%)" if n else ""
     lines = [_("diff.head", old=old, new=new, changed=changed, tickets=n, share=share)]
+    labels = {out: _output_label(out, lang) for out in summary["by_output"]}
+    column = max([20, *map(width, labels.values())])
     for out, count in summary["by_output"].items():
-        lines.append(_("diff.output", output=f"{out:<20}", count=f"{count:>7}"))
+        lines.append(_("diff.output", output=ljust(labels[out], column), count=f"{count:>7}"))
         for t in summary["transitions"].get(out, [])[:5]:
             lines.append(f"      {t['old'] or none} → {t['new'] or none}: {t['count']}")
     tests = summary.get("new_rule_tests")
@@ -196,40 +199,73 @@ def format_text(summary: dict[str, Any], old: str, new: str, lang: str = "en") -
             for item in items:
                 who = item.get("ticket_id", item["ticket"])
                 text = f"  {item['text']}" if item.get("text") else ""
-                lines.append(f"  {out}: {who}: {item['old'] or none} → {item['new'] or none}{text}")
+                lines.append(_("diff.example", output=_output_label(out, lang), ticket=who, old=item["old"] or none,
+                               new=item["new"] or none, text=text))
     return "\n".join(lines) + "\n"
 
 
-def format_html(summary: dict[str, Any], old: str, new: str) -> str:
-    """A self-contained HTML page of the summary (no scripts, no external resources)."""
+def _output_label(output: str, lang: str) -> str:
+    """An output as the summary names it: its identifier in English, its Chinese name and identifier in Chinese."""
+    from .i18n import MESSAGES, tr
+
+    key = f"diff.out.{output}"
+    return f"{tr(key, lang)}（{output}）" if lang == "zh" and key in MESSAGES else output
+
+
+def format_html(summary: dict[str, Any], old: str, new: str, lang: str = "en") -> str:
+    """A self-contained HTML page of the summary (no scripts, no external resources), in `lang` ("en" or "zh")."""
+    from .i18n import tr
+
+    def _(key: str, **values: object) -> str:
+        return tr(key, lang, **values)
+
     e = html.escape
-    rows = "".join(f"<tr><td>{e(out)}</td><td>{count}</td></tr>" for out, count in summary["by_output"].items())
+
+    def head(*keys: str) -> str:
+        return "<tr>" + "".join(f"<th>{e(_(f'diff.col.{k}'))}</th>" for k in keys) + "</tr>"
+
+    def output(out: str) -> str:
+        label = _output_label(out, lang)
+        return e(label) if label == out else f"{e(_(f'diff.out.{out}'))} <code>{e(out)}</code>"
+
+    none = _("diff.none")
+    rows = "".join(f"<tr><td>{output(out)}</td><td>{count}</td></tr>" for out, count in summary["by_output"].items())
     trans = "".join(
-        f"<h3>{e(out)}</h3><table><tr><th>old</th><th>new</th><th>tickets</th></tr>"
-        + "".join(f"<tr><td>{e(t['old'])}</td><td>{e(t['new'])}</td><td>{t['count']}</td></tr>" for t in items)
+        f"<h3>{output(out)}</h3><table>{head('old', 'new', 'tickets')}"
+        + "".join(f"<tr><td>{e(t['old'] or none)}</td><td>{e(t['new'] or none)}</td><td>{t['count']}</td></tr>"
+                  for t in items)
         + "</table>"
         for out, items in summary["transitions"].items())
     rules = "".join(f"<tr><td>{e(r)}</td><td>+{k}</td></tr>" for r, k in summary["rules"]["gained"].items()) + \
         "".join(f"<tr><td>{e(r)}</td><td>−{k}</td></tr>" for r, k in summary["rules"]["lost"].items())
     examples = "".join(
-        f"<tr><td>{e(out)}</td><td>{e(str(i.get('ticket_id', i['ticket'])))}</td><td>{e(i['old'])}</td>"
-        f"<td>{e(i['new'])}</td><td>{e(i.get('text', ''))}</td></tr>"
+        f"<tr><td>{output(out)}</td><td>{e(str(i.get('ticket_id', i['ticket'])))}</td><td>{e(i['old'] or none)}</td>"
+        f"<td>{e(i['new'] or none)}</td><td>{e(i.get('text', ''))}</td></tr>"
         for out, items in summary["examples"].items() for i in items)
+    n, changed = summary["tickets"], summary["changed"]
+    share = f" ({100.0 * changed / n:.1f}%)" if n else ""
+    tests = summary.get("new_rule_tests")
+    if tests is None:
+        tested = ""
+    elif tests["failed"] or tests["errors"]:
+        tested = (_("diff.tests_failed", new=new, passed=tests["passed"], failed=tests["failed"])
+                  + (_("test.not_run", count=tests["errors"]) if tests["errors"] else "") + _("diff.tests_update", new=new))
+    else:
+        tested = _("diff.tests_pass", new=new, passed=tests["passed"])
+    fonts = '"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif' if lang == "zh" else "sans-serif"
     return (
-        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>kefu diff</title>"
-        "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+        f"<!doctype html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><meta charset=\"utf-8\">"
+        f"<title>{e(_('diff.html.title', old=old, new=new))}</title>"
+        f"<style>body{{font-family:{fonts}}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;"
         "padding:2px 6px;text-align:left}</style>"
         f"<h1>{e(old)} → {e(new)}</h1>"
-        f"<p>{summary['changed']} of {summary['tickets']} tickets decide differently / "
-        f"{summary['changed']} 张工单的处理结果发生变化</p>"
-        + (f"<p>rule tests of {e(new)}: {summary['new_rule_tests']['passed']} passed, "
-           f"{summary['new_rule_tests']['failed']} failed</p>" if "new_rule_tests" in summary else "")
-        +
-        f"<h2>By output / 按输出</h2><table><tr><th>output</th><th>tickets</th></tr>{rows}</table>"
-        f"<h2>Transitions / 变化</h2>{trans}"
-        f"<h2>Rules / 规则</h2><table><tr><th>rule</th><th>tickets</th></tr>{rules}</table>"
-        f"<h2>Examples (personal data masked) / 示例</h2><table><tr><th>output</th><th>ticket</th><th>old</th>"
-        f"<th>new</th><th>text</th></tr>{examples}</table></html>\n")
+        f"<p>{e(_('diff.head', old=old, new=new, changed=changed, tickets=n, share=share))}</p>"
+        + (f"<p>{e(tested)}</p>" if tested else "")
+        + f"<h2>{e(_('diff.html.by_output'))}</h2><table>{head('output', 'tickets')}{rows}</table>"
+        f"<h2>{e(_('diff.html.transitions'))}</h2>{trans}"
+        f"<h2>{e(_('diff.html.rules'))}</h2><table>{head('rule', 'tickets')}{rules}</table>"
+        f"<h2>{e(_('diff.html.examples'))}</h2><table>{head('output', 'ticket', 'old', 'new', 'text')}{examples}"
+        "</table></html>\n")
 
 
 def format_json(summary: dict[str, Any]) -> str:

@@ -5,6 +5,7 @@ example tickets decide differently? (DOM-REF-1)"""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -125,12 +126,12 @@ def test_json_lines_tickets_give_the_same_rows(tmp_path, window_15, changes):
 def test_cli(window_15, tmp_path, capsys):
     assert main(["diff", str(RULES), str(window_15), "--tickets", str(TICKETS)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == (f"{RULES} → {window_15}: 117 of 3000 tickets decide differently (3.9%) / "
-                                   "117 张工单的处理结果发生变化")
+    assert out.splitlines()[0] == f"{RULES} → {window_15}: 117 of 3000 tickets decide differently (3.9%)"
+    assert "  refund_decision          117 tickets\n" in out
     assert "      repair_paid → refund: 84\n" in out and "  + REF-QUALITY-7D: fires on 117 more tickets\n" in out
     # The new directory is loaded without its rule tests; the report says how they fare, and which fail.
     assert (f"rule tests of {window_15}: {SHIPPED_CASES - 3} passed, 3 failed — update them before it goes live "
-            f"(kefu test {window_15}) / 新规则的测试未全部通过\n") in out
+            f"(kefu test {window_15})\n") in out
     assert f"  FAIL {window_15 / 'tests' / 'refund.yaml'}:" in out and "quality defect day 8 with receipt and card" in out
     assert main(["diff", str(RULES), str(window_15), "--tickets", str(TICKETS), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -145,8 +146,11 @@ def test_cli(window_15, tmp_path, capsys):
     assert capsys.readouterr().out == f"wrote {page}\n"
     text = page.read_text(encoding="utf-8")
     assert "117 of 3000 tickets decide differently" in text and "<script" not in text and "http" not in text
+    assert '<html lang="en">' in text and "<h2>Changes by output</h2>" in text
+    labels = re.findall(r"<(?:h1|h2|th|title)>(.*?)</", text)  # the page's own words (values are the rules' data)
+    assert labels and not [x for x in labels if re.search(r"[\u4e00-\u9fff]", x)], labels
     assert main(["diff", str(RULES), str(RULES), "--tickets", str(TICKETS)]) == 0
-    assert "rule tests of " + str(RULES) + f": all {SHIPPED_CASES} pass / 新规则的测试全部通过\n" in capsys.readouterr().out
+    assert "rule tests of " + str(RULES) + f": all {SHIPPED_CASES} pass\n" in capsys.readouterr().out
     assert main(["diff", str(RULES), str(tmp_path / "missing"), "--tickets", str(TICKETS)]) == 1
     assert "kefu: error:" in capsys.readouterr().err
 
@@ -184,3 +188,27 @@ def test_cli_in_chinese(window_15, capsys):
     assert (f"{window_15} 的规则测试：{SHIPPED_CASES - 3} 个通过，3 个失败——上线前请先更新测试（kefu test {window_15}）\n"
             in out)
     assert f"  失败 {window_15 / 'tests' / 'refund.yaml'}:" in out and "示例（个人信息已脱敏）：\n" in out
+    # Outputs by their Chinese names with the identifier rule authors write (aligned by display width).
+    assert "\n  退款决定（refund_decision）     117 张工单\n" in out and "\n  退款规则（refund_rule_id）      117 张工单\n" in out
+    assert "  退款决定（refund_decision）：工单 T000005：repair_paid → refund  我们小区5户一起反映" in out
+
+
+def test_html_in_chinese(window_15, tmp_path, capsys):
+    """`kefu diff --format html --lang zh`: a page a Chinese service manager reads — headings, column names,
+    outputs and the rule-test verdict in Chinese, CJK fonts, lang="zh-CN"."""
+    page = tmp_path / "diff.html"
+    assert main(["diff", "--lang", "zh", str(RULES), str(window_15), "--tickets", str(TICKETS), "--format", "html",
+                 "--output", str(page)]) == 0
+    assert capsys.readouterr().out == f"已写入 {page}\n"
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith('<!doctype html><html lang="zh-CN"><meta charset="utf-8">'
+                           f"<title>kefu 规则变更影响：{RULES} → {window_15}</title>")
+    assert "WenQuanYi Micro Hei" in text
+    assert f"<p>{RULES} → {window_15}：3000 张工单中有 117 张的处理结果发生变化 (3.9%)</p>" in text
+    assert (f"<p>{window_15} 的规则测试：{SHIPPED_CASES - 3} 个通过，3 个失败——上线前请先更新测试（kefu test {window_15}）</p>"
+            in text)
+    for heading in ("按输出统计的变化", "取值变化（旧 → 新）", "命中数变化的规则", "示例（个人信息已脱敏）"):
+        assert f"<h2>{heading}</h2>" in text
+    assert "<tr><th>输出</th><th>工单数</th></tr><tr><td>退款决定 <code>refund_decision</code></td><td>117</td></tr>" in text
+    assert "<tr><td>REF-QUALITY-7D</td><td>+117</td></tr>" in text
+    assert ">output<" not in text and ">tickets<" not in text
