@@ -57,6 +57,25 @@ def _holiday_name(name: str, lang: str) -> str:
     return name
 
 
+def horizon_text(calendar: Calendar, today: dt.date, lang: str = "en", within_days: int = WARNING_DAYS) -> str | None:
+    """The calendar's horizon warning as of `today` in `lang` (None while its official data lasts more than
+    `within_days` days). English is the library's own wording (``Calendar.horizon_warning``, as ``kefu lint`` and
+    services print it); Chinese says the same from the calendar's dates."""
+    warning = calendar.horizon_warning(today, within_days)
+    if not warning or lang != "zh":
+        return warning
+
+    def _(key: str, **values: object) -> str:
+        return tr(key, lang, **values)
+
+    left = (calendar.official_until - today).days
+    ends = _("info.ends", until=calendar.official_until, days=left) if left >= 0 else \
+        _("info.ended", until=calendar.official_until, days=-left)
+    after = _("info.after_projected", until=calendar.provisional_until) if calendar.provisional_until is not None \
+        else _("info.after_error")
+    return _("info.warning", name=calendar.name, ends=ends, after=after)
+
+
 def info_text(calendar: Calendar, today: dt.date, lang: str = "en") -> str:
     """What ``kefu calendar info`` prints, in `lang` ("en" or "zh"): the official data, the provisional span,
     the projected days off of the first provisional year and the horizon warning as of `today`."""
@@ -82,16 +101,9 @@ def info_text(calendar: Calendar, today: dt.date, lang: str = "en") -> str:
         if runs:
             lines.append(_label(_("info.projected", year=year)) + ("，" if lang == "zh" else ", ").join(runs))
     as_of = _label(_("info.as_of", today=today))
-    warning = calendar.horizon_warning(today, WARNING_DAYS)
-    if warning and lang == "zh":
-        left = (calendar.official_until - today).days
-        ends = _("info.ends", until=calendar.official_until, days=left) if left >= 0 else \
-            _("info.ended", until=calendar.official_until, days=-left)
-        after = _("info.after_projected", until=calendar.provisional_until) if calendar.provisional_until is not None \
-            else _("info.after_error")
-        lines.append(as_of + _("info.warning", name=calendar.name, ends=ends, after=after))
-    elif warning:  # English: the library's own wording, as kefu lint and services print it
-        lines.append(as_of + f"warning: {warning}")
+    warning = horizon_text(calendar, today, lang)
+    if warning:
+        lines.append(as_of + _("info.warning_label", warning=warning))
     else:
         lines.append(as_of + _("info.calm", days=WARNING_DAYS))
     return "\n".join(lines) + "\n"

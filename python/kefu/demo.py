@@ -9,13 +9,14 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import TextIO
+from typing import Iterable, TextIO
 
 import datetime as _dt
 
 from . import __version__, default_data_path, default_rules_dir, scan_rules
 from ._core import Calendar, Money, Policy, mask_name, mask_phone, mask_text
-from .i18n import MESSAGES, check_lang, ljust, tr, width
+from .calendar_info import horizon_text
+from .i18n import MESSAGES, check_lang, duration_text, ljust, tr, width
 from .tickets import read_tickets, received_local_date
 
 
@@ -23,6 +24,17 @@ def _value(code: str, lang: str) -> str:
     """A decision, level or state as the demo shows it: in Chinese with its code, 人工审核 (manual_review)."""
     key = f"value.{code}"
     return f"{tr(key, lang)} ({code})" if lang == "zh" and key in MESSAGES else code
+
+
+def _name(code: str, lang: str) -> str:
+    """A value as a sentence names it: its Chinese name alone in Chinese (商场), the code in English."""
+    key = f"value.{code}"
+    return tr(key, lang) if lang == "zh" and key in MESSAGES else code
+
+
+def _names(codes: Iterable[str], lang: str) -> str:
+    """Owners and the like: 主管、质检、法务 in Chinese, supervisor, qc, legal in English."""
+    return ("、" if lang == "zh" else ", ").join(_name(c, lang) for c in codes)
 
 
 def _table(out: TextIO, title: str, counts: Counter[str], total: int, limit: int | None = None,
@@ -44,8 +56,12 @@ def run(rules_dir: str | Path | None = None, tickets: str | Path | None = None, 
 
     documents = scan_rules(rules_path)
     out.write(tr("demo.rules", lang, path=rules_path, count=len(documents)) + "\n")
+    kinds = max(width(tr("kind." + d.kind, lang)) for d in documents) if documents else 0
+    names = min(28, max(width(d.name) for d in documents)) if documents else 0  # suites have long names
+    paths = max(width(d.path) for d in documents) if documents else 0
     for doc in documents:
-        out.write(f"  {doc.kind:<10} {doc.name:<24} {doc.path:<36} {doc.entries:>5} {tr('demo.entries', lang)}\n")
+        out.write(f"  {ljust(tr('kind.' + doc.kind, lang), kinds)} {ljust(doc.name, names)} {ljust(doc.path, paths)} "
+                  f"{doc.entries:>5} {tr('demo.entries', lang)}\n")
 
     rows = list(read_tickets(tickets_path))
     if not rows:
@@ -74,7 +90,8 @@ def run(rules_dir: str | Path | None = None, tickets: str | Path | None = None, 
         text = t["text"] if len(t["text"]) <= 30 else t["text"][:29] + "…"
         out.write(
             f"  {t['ticket_id']}  {mask_name(t.get('customer_name') or ''):<4} "
-            f"{mask_phone(t.get('customer_phone') or ''):<12} {t['business']:<13} {t['category']:<18} {text}\n"
+            f"{mask_phone(t.get('customer_phone') or ''):<12} {ljust(_name(t['business'], lang), 13)} "
+            f"{ljust(_name(t['category'], lang), 18)} {text}\n"
         )
 
     # KPIs and scorecards of the same tickets' service records (docs/requirements.md §8).
@@ -166,8 +183,8 @@ def _triage(rules_path: Path, rows: list[dict], out: TextIO, lang: str = "en") -
         t, r = rows[i], results[i]
         text = mask_text(t["text"])
         zh = lang == "zh"
-        out.write(tr("demo.case.head", lang, id=t["ticket_id"], business=t["business"], category=t["category"],
-                     channel=t["channel"], received=f"{t['received_at']:%Y-%m-%d %H:%M}",
+        out.write(tr("demo.case.head", lang, id=t["ticket_id"], business=_name(t["business"], lang),
+                     category=_name(t["category"], lang), channel=_name(t["channel"], lang), received=f"{t['received_at']:%Y-%m-%d %H:%M}",
                      name=mask_name(t.get("customer_name") or "")) + "\n")
         out.write(tr("demo.case.text", lang, text=text) + "\n")
         for s in r.risk.signals:
@@ -175,11 +192,11 @@ def _triage(rules_path: Path, rows: list[dict], out: TextIO, lang: str = "en") -
             out.write(tr("demo.case.signal", lang, rule=s.rule_id, level=_value(s.level, lang), words=words,
                          source=s.source) + "\n")
         out.write(tr("demo.case.tier", lang, level=_value(r.risk.level, lang), tier=r.tier, rules=", ".join(r.tier_rules),
-                     owners=", ".join(r.owners)) + "\n")
+                     owners=_names(r.owners, lang)) + "\n")
         d = r.deadlines
         out.write(tr("demo.case.deadlines", lang, frt=f"{d.first_response.due:%m-%d %H:%M}",
-                     frt_within=d.first_response.within, res=f"{d.resolution.due:%m-%d %H:%M}",
-                     res_within=d.resolution.within,
+                     frt_within=duration_text(d.first_response.within, lang), res=f"{d.resolution.due:%m-%d %H:%M}",
+                     res_within=duration_text(d.resolution.within, lang),
                      calendar=("，" if zh else ", ") + d.resolution.calendar if d.resolution.calendar else "")
                   + (tr("demo.case.follow", lang, at=f"{d.follow_up.due:%m-%d %H:%M}") if d.follow_up else "")
                   + (tr("demo.case.report", lang) if r.report_required else "") + "\n")
@@ -187,8 +204,9 @@ def _triage(rules_path: Path, rows: list[dict], out: TextIO, lang: str = "en") -
         out.write(tr("demo.case.refund", lang, decision=_value(r.refund.decision, lang), rule=r.refund.rule_id or default,
                      reason=r.refund.reason, source=r.refund.source) + "\n")
         for a in r.actions:
-            due = tr("demo.case.due", lang, at=f"{a.deadline.due:%m-%d %H:%M}", within=a.deadline.within) if a.deadline else ""
-            out.write(tr("demo.case.action", lang, code=a.code, owners=", ".join(a.owners), due=due,
+            due = tr("demo.case.due", lang, at=f"{a.deadline.due:%m-%d %H:%M}",
+                     within=duration_text(a.deadline.within, lang)) if a.deadline else ""
+            out.write(tr("demo.case.action", lang, code=a.code, owners=_names(a.owners, lang), due=due,
                          description=a.description, rule=a.rule_id or default) + "\n")
     return policy, results
 
@@ -213,8 +231,9 @@ def _horizon(policy: Policy, rows: list[dict], out: TextIO, lang: str = "en") ->
         d = r.deadlines.resolution
         mark = tr("demo.horizon.mark", lang) if d.provisional else ""
         out.write(tr("demo.horizon.ticket", lang, tier=r.tier, received=f"{received:%Y-%m-%d %H:%M}",
-                     due=_close_text(d.due, lang), within=d.within, calendar=d.calendar, mark=mark) + "\n")
-    warning = mainland.horizon_warning(_dt.date.today())
+                     due=_close_text(d.due, lang), within=duration_text(d.within, lang), calendar=d.calendar,
+                     mark=mark) + "\n")
+    warning = horizon_text(mainland, _dt.date.today(), lang)
     if warning:
         out.write(tr("demo.warning", lang, warning=warning) + "\n")
 
@@ -230,9 +249,11 @@ def _named_clocks(tickets: list, out: TextIO, lang: str = "en") -> None:
     table = clock_attainment(tickets, _AS_OF)
     table = table[table["started"] > 0]
     out.write(tr("demo.named_clocks", lang) + "\n")
+    described = {c["name"]: c[f"description_{lang}"] for t in tickets for c in t.named_clocks}
     for r in table.to_dict("records"):
         rate = tr("demo.named_clock_rate", lang, rate=f"{100.0 * r['attainment']:5.1f}") if r["met"] + r["breached"] else "       -"
-        out.write(f"    {r['clock']:<24} {r['met']:>5} / {r['breached']:>4} / {r['open']:>3}   {rate}\n")
+        about = f"  — {described[r['clock']]}" if described.get(r["clock"]) else ""
+        out.write(f"    {r['clock']:<24} {r['met']:>5} / {r['breached']:>4} / {r['open']:>3}   {rate}{about}\n")
 
 
 def _lifecycles(policy: Policy, rows: list[dict], results: list, out: TextIO, lang: str = "en") -> None:
@@ -256,7 +277,8 @@ def _lifecycles(policy: Policy, rows: list[dict], results: list, out: TextIO, la
             met, breached = states["met"], states["breached"]
             open_ = states["running"] + states["paused"]
             rate = f"{100.0 * met / (met + breached):5.1f}% {tr('demo.met', lang)}" if met + breached else "       -"
-            out.write(f"    {clock:<15} {tier}  {met:>5} / {breached:>4} / {open_:>3} / {states['none']:>4}   {rate}\n")
+            out.write(f"    {ljust(tr('clock.' + clock, lang), 15)} {tier}  {met:>5} / {breached:>4} / {open_:>3} / "
+                      f"{states['none']:>4}   {rate}\n")
     _named_clocks(tickets, out, lang)
     reopened = int((table["reopened"] > 0).sum())
     due = [t for t in tickets if t.is_open and t.copy().tick(_AS_OF)]
@@ -269,11 +291,12 @@ def _lifecycles(policy: Policy, rows: list[dict], results: list, out: TextIO, la
     if reported:
         first = reported[0]
         r = next(r for r in first.history.to_dict("records") if r["event"] == "report_level_1")
-        out.write(tr("demo.report_example", lang, id=first.id, at=f"{r['at']:%m-%d %H:%M}", by=r["by"], event=r["event"],
+        out.write(tr("demo.report_example", lang, id=first.id, at=f"{r['at']:%m-%d %H:%M}", by=r["by"],
+                     event=_name(r["event"], lang),
                      state=r["from"], note=r["note"]) + "\n")
     example = next((t for t in tickets if t.flags["reopen_count"] > 0), tickets[0])
     out.write("\n" + tr("demo.audit", lang, id=example.id) + "\n")
     for r in example.history.to_dict("records"):
         note = f" — {r['note']}" if r["note"] else ""
         event = r["event"] if r["event"] != "mark" else f"mark {r['milestone']}"  # a milestone (DOM-SLA-10)
-        out.write(f"    {r['at']:%m-%d %H:%M} {r['by']:<10} {event:<14} {r['from']:<20} → {r['to']}{note}\n")
+        out.write(f"    {r['at']:%m-%d %H:%M} {r['by']:<10} {event:<22} {r['from']:<20} → {r['to']}{note}\n")

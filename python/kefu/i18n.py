@@ -99,6 +99,32 @@ def rjust(text: str, columns: int) -> str:
 
 # --- durations -------------------------------------------------------------------------------------------
 
+#: kefu's duration units (kefu/calendar/duration.hpp) → the Chinese unit; the number stays as written.
+_DURATION_UNITS_ZH: dict[str, str] = {
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "秒"),
+    **dict.fromkeys(("min", "mins", "minute", "minutes"), "分钟"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "小时"),
+    **dict.fromkeys(("d", "day", "days"), "天"),
+    **dict.fromkeys(("business second", "business seconds"), "工作秒"),
+    **dict.fromkeys(("business minute", "business minutes"), "工作分钟"),
+    **dict.fromkeys(("business hour", "business hours"), "个工作小时"),
+    **dict.fromkeys(("workday", "workdays", "working day", "working days", "business day", "business days"), "个工作日"),
+}
+
+
+def duration_text(text: str, lang: str) -> str:
+    """A rule's duration as written (``7 workdays``, ``24h``, ``4 business hours``) in `lang`: in Chinese
+    ``7个工作日``, ``24小时``, ``4个工作小时``; text that is not one number and a known unit (a rule may write
+    ``3个工作日`` already) comes back unchanged."""
+    if check_lang(lang) != "zh":
+        return text
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z][A-Za-z ]*?)\s*", text)
+    unit = _DURATION_UNITS_ZH.get(m[2].lower()) if m else None
+    return f"{m[1]}{unit}" if m and unit else text
+
+
 
 def duration(seconds: float | None, lang: str = "en") -> str:
     """A duration in readable units: under a minute in seconds (``35 s`` / ``35秒``), under an hour in minutes
@@ -295,10 +321,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "info.after_projected": _m("after it, deadlines are provisional (projected from the holiday law until {until})",
                                "此后的期限为暂定值（按节假日法推算至 {until}，不含调休）"),
     "info.after_error": _m("after it, every date is an error", "此后的日期一律报错"),
-    "info.warning": _m("warning: calendar '{name}': official data {ends}; {after}: load the next holiday notice "
+    "info.warning": _m("calendar '{name}': official data {ends}; {after}: load the next holiday notice "
                        "(kefu calendar notice)",
-                       "注意：日历 '{name}' 的官方节假日数据{ends}；{after}。请导入下一年度国务院节假日安排通知"
+                       "日历 '{name}' 的官方节假日数据{ends}；{after}。请导入下一年度国务院节假日安排通知"
                        "（kefu calendar notice）"),
+    "info.warning_label": _m("warning: {warning}", "注意：{warning}"),
     # lint / test / mutation output (rule authors)
     "lint.summary": _m("{errors} error{es}, {warnings} warning{ws} in {files} file{fs}",
                        "{files} 个文件中有 {errors} 个错误、{warnings} 个警告"),
@@ -527,6 +554,43 @@ MESSAGES: dict[str, dict[str, str]] = {
     "value.in_progress": _m("in progress", "处理中"), "value.waiting_customer": _m("waiting for the customer", "等待顾客"),
     "value.waiting_internal": _m("waiting internally", "等待内部"), "value.resolved": _m("resolved", "已解决"),
     "value.closed": _m("closed", "已关闭"), "value.cancelled": _m("cancelled", "已取消"),
+    # the vocabulary's values as a Chinese service manager names them (facts.yaml, actions.yaml, tiers.yaml)
+    "value.ecommerce": _m("e-commerce", "电商"), "value.mall": _m("mall", "商场"),
+    "value.smart_counter": _m("smart counter", "智能柜"), "value.fresh": _m("fresh food", "生鲜"),
+    "value.phone": _m("phone", "电话"), "value.online": _m("online", "在线"), "value.email": _m("email", "邮件"),
+    "value.wecom": _m("WeCom", "企业微信"), "value.merchant_platform": _m("merchant platform", "商家平台"),
+    "value.social": _m("social media", "社交媒体"), "value.store": _m("store", "门店"),
+    "value.consultation": _m("consultation", "咨询"), "value.order_query": _m("order query", "订单查询"),
+    "value.refund_request": _m("refund request", "退款申请"), "value.abnormal_order": _m("abnormal order", "异常订单"),
+    "value.duplicate_charge": _m("duplicate charge", "重复扣款"), "value.delayed_charge": _m("delayed charge", "延迟扣款"),
+    "value.quality_defect": _m("quality defect", "质量问题"), "value.expiry": _m("expiry", "过期临期"),
+    "value.logistics_delay": _m("logistics delay", "物流延误"), "value.payment_failure": _m("payment failure", "支付失败"),
+    "value.service_attitude": _m("service attitude", "服务态度"), "value.billing_error": _m("billing error", "计费错误"),
+    "value.wrong_item": _m("wrong item", "错发商品"), "value.late_delivery": _m("late delivery", "配送超时"),
+    "value.lost_in_delivery": _m("lost in delivery", "配送丢失"),
+    "value.damaged_in_delivery": _m("damaged in delivery", "配送破损"),
+    "value.safety_injury": _m("safety or injury", "安全与人身伤害"),
+    "value.live_seafood_dead": _m("live seafood dead", "活鲜死亡"),
+    "value.spoiled_on_arrival": _m("spoiled on arrival", "到货变质"), "value.ripening": _m("ripening", "催熟"),
+    "value.cold_chain_break": _m("cold-chain break", "冷链断链"), "value.organic_dispute": _m("organic dispute", "有机认证争议"),
+    "value.out_of_stock": _m("out of stock", "缺货"), "value.counter_operation": _m("counter operation", "智能柜操作"),
+    "value.contract": _m("contract", "合同"), "value.rent_settlement": _m("rent settlement", "租金结算"),
+    "value.equipment_fault": _m("equipment fault", "设备故障"), "value.restocking": _m("restocking", "补货"),
+    "value.agent": _m("agent", "客服专员"), "value.supervisor": _m("supervisor", "主管"), "value.qc": _m("QC", "质检"),
+    "value.legal": _m("legal", "法务"), "value.pr": _m("PR", "公关"), "value.operations": _m("operations", "运营"),
+    "value.supervisor_steps_in": _m("a supervisor steps in", "主管介入"),
+    "value.report_level_1": _m("level-1 report", "一级上报"),
+    "value.delist_and_qc_test": _m("delist and QC test", "下架送检"), "value.crisis_pr": _m("crisis PR", "危机公关"),
+    "value.notify_pr_legal": _m("notify PR and legal", "通知公关与法务"), "value.seal_goods": _m("seal the goods", "封存商品"),
+    "value.qc_test_goods": _m("QC test of the goods", "商品送检"),
+    "value.reship_with_gift": _m("reship with a gift", "补发并赠礼"),
+    "value.evacuate_and_call_police": _m("evacuate and call the police", "疏散并报警"),
+    "value.switch_to_backup": _m("switch to the backup", "切换备用方案"),
+    "clock.first_response": _m("first_response", "首次响应"), "clock.resolution": _m("resolution", "解决"),
+    "clock.follow_up": _m("follow_up", "回访"),
+    "kind.policy": _m("policy", "策略"), "kind.calendar": _m("calendar", "日历"), "kind.clocks": _m("clocks", "计时"),
+    "kind.facts": _m("facts", "事实词汇"), "kind.scorecard": _m("scorecard", "计分卡"), "kind.targets": _m("targets", "目标"),
+    "kind.suite": _m("suite", "测试套件"),
     # `kefu triage` (text)
     "triage.risk": _m("risk: {level}{signals}", "风险：{level}{signals}"),
     "triage.tier": _m("tier: {tier} by {rules}; owners {owners}", "层级：{tier}（依据 {rules}）；负责人 {owners}"),

@@ -74,7 +74,7 @@ def simulate_events(
             slow = 3.0 if rng.random() < 1 / 12 else 1.0
             add("start", _dt.timedelta(hours=rng.expovariate(1 / (_RESPOND_H[tier] * slow))))
             if report:
-                add("report_level_1", _dt.timedelta(minutes=20), by="supervisor", note="一级上报 project management")
+                add("report_level_1", _dt.timedelta(minutes=20), by="supervisor", note="已告知项目管理层")
             work = _RESOLVE_H[tier] * (2.5 if rng.random() < 0.08 else 1.0)
             if rng.random() < 0.3:
                 add("request_info", _dt.timedelta(hours=rng.uniform(0.1, 0.3) * work), note="photos and order number")

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+import kefu
+
 from kefu import i18n
 from kefu.cli import build_parser, main, requested_lang
 
@@ -238,6 +240,20 @@ def test_demo_in_chinese_without_personal_data():
     line = next(line for line in text.splitlines() if "周五 02-13 00:29" in line)
     assert "周三 02-25 24:00" in line and "周五 02-13 11:00" in line
     assert re.search(r"^    人工审核 \(manual_review\) +1645   54\.8%$", text, re.M)
+    # The vocabulary in Chinese: businesses, channels, categories, owners, durations, the built-in clocks, the
+    # named clocks' own descriptions, the rules files' kinds and the horizon warning (issue 14: no "7 workdays").
+    assert re.search(r"^    电商 \(ecommerce\) +1062   35\.4%$", text, re.M)
+    assert re.search(r"^    企业微信 \(wecom\) +345   11\.5%$", text, re.M)
+    assert "  T000005 商场/质量问题，渠道 企业微信，受理于 2025-12-01 10:37，顾客 袁**\n" in text
+    assert "；负责人 主管、质检、法务\n" in text
+    assert "    首次响应须在 12-02 10:37 前（24小时），解决须在 12-11 00:00 前（7个工作日，cn-mainland），需书面报告\n" in text
+    assert "    处置 supervisor_steps_in（主管，须在 12-01 10:42 前（5分钟））—— 主管介入" in text
+    assert re.search(r"^    首次响应 +L1 +462 / +50 / +0 / +0 +90\.2% 达成$", text, re.M)
+    assert re.search(r"^    initial_assessment +3000 / +0 / +0 +按时 100\.0%  — 收到投诉后24小时内完成初步评估$", text, re.M)
+    assert re.search(r"^  策略 +refund +refund\.yaml +19 条$", text, re.M)
+    assert "（cn-mainland 上 7个工作日）" in text and "  警告：日历 'cn-mainland' 的官方节假日数据" in text
+    for english in ("workdays", " owners ", "supervisor, qc", "warning:", "(24h)", "official data ends"):
+        assert english not in text, english
     # DOM-PRIV-1: masked in Chinese as in English.
     rows = list(csv.DictReader(kefu.default_data_path().open(encoding="utf-8")))
     for row in rows[:5]:
@@ -279,3 +295,18 @@ def test_argparse_errors_speak_the_chosen_language(capsys):
                 main(["--lang", lang, *args])
             assert e.value.code == 2
             assert expected in capsys.readouterr().err, (lang, args)
+
+
+@pytest.mark.parametrize("text, zh", [
+    ("7 workdays", "7个工作日"), ("1 working day", "1个工作日"), ("24h", "24小时"), ("1.5h", "1.5小时"),
+    ("5min", "5分钟"), ("90s", "90秒"), ("2 days", "2天"), ("4 business hours", "4个工作小时"),
+    ("30 Business Minutes", "30工作分钟"), ("3个工作日", "3个工作日"), ("", ""), ("soon", "soon"), ("7 weeks", "7 weeks"),
+])
+def test_rule_durations_in_chinese(text, zh):
+    """A rule's `within` as a Chinese reader says it; what is not one number and one of kefu's units stays as
+    written (never a guessed unit)."""
+    assert i18n.duration_text(text, "zh") == zh
+    assert i18n.duration_text(text, "en") == text
+    if zh != text:  # the Chinese reads back as the same duration
+        ours, theirs = kefu.Duration(text), kefu.Duration(zh)
+        assert (ours.clock, ours.amount) == (theirs.clock, theirs.amount)
