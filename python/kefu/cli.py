@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import Error, __version__, default_rules_dir, scan_rules
+from ._explain_zh import localize_explanation
 from .i18n import LANGS, argparse_message, default_lang, tr
 
 
@@ -74,7 +75,8 @@ def _cmd_test(args: argparse.Namespace) -> int:
 def _cmd_explain(args: argparse.Namespace) -> int:
     from .authoring import explain
 
-    print(explain(args.policy, args.input, args.format), end="")
+    text = explain(args.policy, args.input, args.format)
+    print(text if args.format == "json" else localize_explanation(text, args.lang), end="")
     return 0
 
 
@@ -155,12 +157,14 @@ def _cmd_triage(args: argparse.Namespace) -> int:
             raise
         # Required facts left out: say what the given ones settle and which rules could still fire.
         partial = policy.triage_partial(facts)
-        print(partial_triage_json(partial) if args.format == "json" else partial.explain(), end="")
+        print(partial_triage_json(partial) if args.format == "json" else localize_explanation(partial.explain(), args.lang),
+              end="")
         return 0
     if args.format == "json":
         print(triage_json(result), end="")
     else:
-        print(result.explain() if args.explain else _triage_summary(result, args.lang), end="")
+        print(localize_explanation(result.explain(), args.lang) if args.explain else _triage_summary(result, args.lang),
+              end="")
     return 0
 
 

@@ -178,4 +178,4 @@ def test_command_transcripts_print_what_they_show(block: Block) -> None:
 
 
 def test_transcripts_are_found() -> None:
-    assert {b.path.name for b in TRANSCRIPTS} >= {"calendars.md"}
+    assert {b.path.name for b in TRANSCRIPTS} >= {"calendars.md", "rules.md"}
