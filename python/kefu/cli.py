@@ -9,7 +9,7 @@ from typing import Any
 
 from . import Error, __version__, default_rules_dir, scan_rules
 from ._explain_zh import localize_explanation
-from .i18n import LANGS, argparse_message, default_lang, tr
+from .i18n import LANGS, argparse_message, default_lang, duration_text, tr, value_label, value_names
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -23,7 +23,8 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     documents = scan_rules(directory)
     for doc in documents:
         version = f" v{doc.version}" if doc.version else ""
-        print(tr("cli.rules.line", args.lang, path=doc.path, kind=doc.kind, name=doc.name, version=version,
+        print(tr("cli.rules.line", args.lang, path=doc.path, kind=tr(f"kind.{doc.kind}", args.lang), name=doc.name,
+                 version=version,
                  entries=doc.entries))
     print(tr("cli.rules.count", args.lang, count=len(documents), directory=directory))
     if any(doc.kind == "facts" for doc in documents):
@@ -217,15 +218,16 @@ def _triage_summary(r, lang: str = "en") -> str:
         return tr(key, lang, **values)
 
     d = r.deadlines
-    signals = f" ({', '.join(s.rule_id for s in r.risk.signals)})" if r.risk.signals else ""
+    ids = ", ".join(s.rule_id for s in r.risk.signals)
+    signals = ("" if not ids else f"（{ids}）" if lang == "zh" else f" ({ids})")
     lines = [
-        _("triage.risk", level=r.risk.level, signals=signals),
-        _("triage.tier", tier=r.tier, rules=", ".join(r.tier_rules), owners=", ".join(r.owners)),
-        _("triage.first_response", due=d.first_response.due.isoformat(), within=d.first_response.within),
-        _("triage.resolution", due=d.resolution.due.isoformat(), within=d.resolution.within),
+        _("triage.risk", level=value_label(r.risk.level, lang), signals=signals),
+        _("triage.tier", tier=r.tier, rules=", ".join(r.tier_rules), owners=value_names(r.owners, lang)),
+        _("triage.first_response", due=d.first_response.due.isoformat(), within=duration_text(d.first_response.within, lang)),
+        _("triage.resolution", due=d.resolution.due.isoformat(), within=duration_text(d.resolution.within, lang)),
     ]
     if d.follow_up:
-        lines.append(_("triage.follow_up", due=d.follow_up.due.isoformat(), within=d.follow_up.within))
+        lines.append(_("triage.follow_up", due=d.follow_up.due.isoformat(), within=duration_text(d.follow_up.within, lang)))
     if r.report_required:
         lines.append(_("triage.report"))
     if r.customer_tier_computed:
@@ -233,8 +235,9 @@ def _triage_summary(r, lang: str = "en") -> str:
     if r.priority_routing:
         lines.append(_("triage.priority"))
     for t in r.targets:
-        lines.append(_("triage.target", what=t.what, due=t.due.isoformat(), within=t.within, rule=t.rule_id))
-    lines.append(_("triage.refund", decision=r.refund.decision, rule=r.refund.rule_id or _("demo.default"),
+        lines.append(_("triage.target", what=t.what, due=t.due.isoformat(), within=duration_text(t.within, lang),
+                       rule=t.rule_id))
+    lines.append(_("triage.refund", decision=value_label(r.refund.decision, lang), rule=r.refund.rule_id or _("demo.default"),
                    reason=r.refund.reason))
     return "\n".join(lines) + "\n"
 

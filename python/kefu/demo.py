@@ -9,32 +9,16 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, TextIO
+from typing import TextIO
 
 import datetime as _dt
 
 from . import __version__, default_data_path, default_rules_dir, scan_rules
 from ._core import Calendar, Money, Policy, mask_name, mask_phone, mask_text
 from .calendar_info import horizon_text
-from .i18n import MESSAGES, check_lang, duration_text, ljust, tr, width
+from .i18n import check_lang, duration_text, ljust, tr, value_label as _value, value_name as _name, \
+    value_names as _names, width
 from .tickets import read_tickets, received_local_date
-
-
-def _value(code: str, lang: str) -> str:
-    """A decision, level or state as the demo shows it: in Chinese with its code, 人工审核 (manual_review)."""
-    key = f"value.{code}"
-    return f"{tr(key, lang)} ({code})" if lang == "zh" and key in MESSAGES else code
-
-
-def _name(code: str, lang: str) -> str:
-    """A value as a sentence names it: its Chinese name alone in Chinese (商场), the code in English."""
-    key = f"value.{code}"
-    return tr(key, lang) if lang == "zh" and key in MESSAGES else code
-
-
-def _names(codes: Iterable[str], lang: str) -> str:
-    """Owners and the like: 主管、质检、法务 in Chinese, supervisor, qc, legal in English."""
-    return ("、" if lang == "zh" else ", ").join(_name(c, lang) for c in codes)
 
 
 def _table(out: TextIO, title: str, counts: Counter[str], total: int, limit: int | None = None,

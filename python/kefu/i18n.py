@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import os
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 #: The languages kefu speaks.
 LANGS = ("zh", "en")
@@ -95,6 +95,27 @@ def ljust(text: str, columns: int) -> str:
 def rjust(text: str, columns: int) -> str:
     """`text` padded with spaces on the left to `columns` display columns."""
     return " " * max(columns - width(text), 0) + text
+
+
+# --- the vocabulary's values ------------------------------------------------------------------------------
+
+
+def value_label(code: str, lang: str) -> str:
+    """A decision, level, state or other value in a table: 人工审核 (manual_review) in Chinese (the code kept, as
+    rule authors write it), the code itself in English; a code without a Chinese name stays as it is."""
+    key = f"value.{code}"
+    return f"{tr(key, lang)} ({code})" if lang == "zh" and key in MESSAGES else code
+
+
+def value_name(code: str, lang: str) -> str:
+    """A value as a sentence names it: its Chinese name alone in Chinese (商场), the code in English."""
+    key = f"value.{code}"
+    return tr(key, lang) if lang == "zh" and key in MESSAGES else code
+
+
+def value_names(codes: Iterable[str], lang: str) -> str:
+    """Owners and the like: 主管、质检、法务 in Chinese, supervisor, qc, legal in English."""
+    return ("、" if lang == "zh" else ", ").join(value_name(c, lang) for c in codes)
 
 
 # --- durations -------------------------------------------------------------------------------------------

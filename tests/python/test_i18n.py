@@ -272,11 +272,12 @@ def test_triage_summary_in_chinese_and_english(monkeypatch, capsys):
     assert main(["triage", "--input", "-"]) == 0
     en = capsys.readouterr().out.splitlines()
     assert len(zh) == len(en)
-    assert zh[0] == "风险：normal" and en[0] == "risk: normal"
-    assert zh[1] == "层级：L2（依据 ESC-CATEGORY-L2）；负责人 supervisor"
+    assert zh[0] == "风险：一般 (normal)" and en[0] == "risk: normal"
+    assert zh[1] == "层级：L2（依据 ESC-CATEGORY-L2）；负责人 主管"
     assert en[1] == "tier: L2 by ESC-CATEGORY-L2; owners supervisor"
-    assert "目标：verify and handle dead live seafood 期限 2026-02-17T11:00:00+08:00（12h）[SLA-LIVE-SEAFOOD-VERIFY]" in zh
-    assert zh[-1].startswith("退款：refund，依据 REF-FRESH-DEAD-OR-SPOILED —— ")
+    assert "目标：verify and handle dead live seafood 期限 2026-02-17T11:00:00+08:00（12小时）[SLA-LIVE-SEAFOOD-VERIFY]" in zh
+    assert "target: verify and handle dead live seafood due 2026-02-17T11:00:00+08:00 (12h) [SLA-LIVE-SEAFOOD-VERIFY]" in en
+    assert zh[-1].startswith("退款：退款 (refund)，依据 REF-FRESH-DEAD-OR-SPOILED —— ")
 
 
 def test_argparse_errors_speak_the_chosen_language(capsys):
