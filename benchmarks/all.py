@@ -129,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no section {', '.join(missing)} was written; {args.doc} left as it was", file=sys.stderr)
         return 1
     bodies["overview"] = overview(run, bodies, timings)
-    args.doc.write_text(_doc.page(bodies), encoding="utf-8")
+    page = _doc.page(bodies)
+    _doc.refuse_dry_run_on_the_page(page, args.doc)
+    args.doc.write_text(page, encoding="utf-8")
     print(f"wrote {args.doc} ({len(bodies)} sections)")
     return 0
 

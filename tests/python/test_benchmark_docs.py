@@ -100,3 +100,16 @@ def test_the_driver_writes_every_section_in_a_dry_run(tmp_path):
     text = page.read_text(encoding="utf-8")
     _check_page(text)
     assert "Dry run (`--dry-run`)" in text
+
+
+def test_a_dry_run_never_writes_the_committed_page(tmp_path):
+    """`--dry-run` without `--doc` once overwrote docs/performance.md with meaningless numbers: now refused."""
+    _doc = doc
+    before = _doc.DOC.read_bytes()
+    dry = _doc.Run("core_cpp.py", "x", dry_run=True).line()
+    with pytest.raises(SystemExit, match=r"a dry run does not write docs/performance.md: give --doc"):
+        _doc.write_section("core_cpp", dry + "\n\n| a |\n", _doc.DOC)
+    assert _doc.DOC.read_bytes() == before
+    scratch = tmp_path / "performance.md"
+    _doc.write_section("core_cpp", dry + "\n\n| a |\n", scratch)  # elsewhere, a dry run writes as before
+    assert _doc.DRY_MARK in scratch.read_text(encoding="utf-8")
