@@ -38,7 +38,7 @@ from _timing import (DRY_REPEAT, REPEAT, Timing, fmt_bytes, fmt_ratio, fmt_sprea
 
 NAMES = ["kpi"]
 COMMAND = _doc.command("kpi_peers.py", peers=False)
-PARTS = 8
+PART_ROWS = 1_250_000  # rows per Dask partition: 8 partitions for 10 M rows, 40 for 50 M
 BY = ["agent"]
 EXACT = ["tickets", "response_rate", "frt_mean", "art", "aht", "resolution_rate", "resolution_mean", "fcr_rate",
          "escalation_rate", "reopen_rate", "csat_mean", "satisfied_rate", "survey_return_rate", "nps", "qc_sampled",
@@ -136,8 +136,9 @@ def run_dask(rows: int, repeat: int) -> dict:
 
     import kefu.dask
 
-    sizes = [rows * (k + 1) // PARTS - rows * k // PARTS for k in range(PARTS)]
-    specs = [(sizes[k], 100 + k) for k in range(PARTS)]
+    parts = max(2, round(rows / PART_ROWS))
+    sizes = [rows * (k + 1) // parts - rows * k // parts for k in range(parts)]
+    specs = [(sizes[k], 100 + k) for k in range(parts)]
     local = pd.concat([frame(*spec) for spec in specs], ignore_index=True)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   silence_logs=40) as cluster, distributed.Client(cluster) as client:
@@ -152,7 +153,7 @@ def run_dask(rows: int, repeat: int) -> dict:
     first = frame(*specs[0])
     partial = len(kk.partial(first, by=BY, period="month", targets=None, threads=1).to_bytes())
     return {"dask": t["dask"], "one": t["one"], "workers": workers, "partial_bytes": partial,
-            "partition_rows": sizes[0], "groups": len(ours)}
+            "partition_rows": sizes[0], "groups": len(ours), "rows": rows, "parts": parts}
 
 
 CPP_ROWS = [
@@ -186,9 +187,9 @@ def goals(rows: int, t: dict[str, Timing], dask: dict | None) -> list[tuple[str,
     if dask:
         speed = dask["one"].median / dask["dask"].median
         runs = [o / d for o, d in zip(dask["one"].per_run(), dask["dask"].per_run())]
-        out.append(("(#17) Dask, 2 worker processes, ≥ 1.6× one process (the issue asks it on ≥ 50 M rows)",
-                    f"{speed:.2f}× on {size} (runs {min(runs):.2f}×–{max(runs):.2f}×); 50 M rows not run",
-                    yes(speed >= 1.6)))
+        out.append(("(#17) Dask, 2 worker processes, ≥ 1.6× one process on ≥ 50 M rows",
+                    f"{speed:.2f}× on {dask['rows'] / 1e6:g} M rows (runs {min(runs):.2f}×–{max(runs):.2f}×)",
+                    yes(speed >= 1.6 and dask["rows"] >= 50_000_000)))
     else:
         out.append(("(#17) Dask, 2 worker processes, ≥ 1.6× one process", "not run (--no-dask or --dry-run)",
                     "not measured"))
@@ -220,8 +221,8 @@ def render(run: _doc.Run, args, t: dict[str, Timing], dask: dict | None, gb) -> 
     if dask:
         d, one = dask["dask"], dask["one"]
         L += ["", "### Dask", "",
-              f"`LocalCluster(n_workers=2, threads_per_worker=1)`, {dask['workers']} workers: the {rows:,} rows are "
-              f"made on the workers as {PARTS} partitions (`dd.from_map`) and persisted there, so only kefu's partial "
+              f"`LocalCluster(n_workers=2, threads_per_worker=1)`, {dask['workers']} workers: the {dask['rows']:,} rows are "
+              f"made on the workers as {dask['parts']} partitions (`dd.from_map`) and persisted there, so only kefu's partial "
               f"tables travel: {fmt_bytes(dask['partial_bytes'])} for a partition of {dask['partition_rows']:,} rows "
               f"({dask['groups']:,} groups; the sketch's non-empty buckets as varints). The one-process baseline "
               "computes the same partitions concatenated, on one thread; the two results are identical (checked in "
@@ -261,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rows", type=int, default=10_000_000)
     p.add_argument("--repeat", type=int, default=REPEAT, help="timed runs of each measurement (and C++ repetitions)")
     p.add_argument("--no-dask", action="store_true", help="leave out the Dask comparison")
+    p.add_argument("--dask-rows", type=int, default=50_000_000,
+                   help="rows of the Dask comparison, made on the workers (default 50 M, as issue 17 asks)")
     _doc.common_arguments(p, NAMES)
     a = p.parse_args(argv)
     if _doc.list_sections_if_asked(a, NAMES):
@@ -285,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         import distributed
 
         run.versions += [f"dask {dask_module.__version__}", f"distributed {distributed.__version__}"]
-        dask = run_dask(a.rows, a.repeat)
+        dask = run_dask(a.dask_rows, a.repeat)
         print(f"dask {dask['dask'].median:.3f} s, one process {dask['one'].median:.3f} s", flush=True)
     print("running build/cpp/benchmarks/kefu_bench_kpi …", flush=True)
     gb = google_benchmark("kefu_bench_kpi", repetitions=a.repeat, min_time=min_time, benchmark_filter=cpp_filter)
