@@ -311,3 +311,20 @@ def test_rule_durations_in_chinese(text, zh):
     if zh != text:  # the Chinese reads back as the same duration
         ours, theirs = kefu.Duration(text), kefu.Duration(zh)
         assert (ours.clock, ours.amount) == (theirs.clock, theirs.amount)
+
+
+def test_every_value_a_chinese_reader_meets_has_a_chinese_name():
+    """Businesses, channels, categories, risk levels, refund decisions, owners and action codes of the shipped
+    vocabulary all have a Chinese name (value.<code>): a value added to the rules without one would show up
+    as a bare code in a Chinese demo or triage summary."""
+    policy = kefu.default_policy()
+    facts = {f.name: f for f in policy.facts}
+    wanted = {v for name in ("business", "channel", "category", "risk_level", "refund_decision")
+              for v in facts[name].values}
+    tiers = policy.policies["tiers"]
+    wanted |= set(next(o for o in tiers.outputs if o.name == "owners").values)
+    actions = policy.policies["actions"]
+    wanted |= set(next(i for i in actions.inputs if i.name == "action").values)
+    assert len(wanted) >= 50, wanted
+    missing = sorted(v for v in wanted if f"value.{v}" not in i18n.MESSAGES)
+    assert missing == []
