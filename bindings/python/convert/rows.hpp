@@ -15,6 +15,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kefu::python {
@@ -113,6 +114,20 @@ struct row_reader {
         break;
       }
       case kefu::rules::value_type::money:
+        if (PyUnicode_CheckExact(o)) {  // "123.45", as CSV readers and JSON give amounts: parsed here, exactly
+          Py_ssize_t size = 0;
+          const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size);
+          if (!utf8) {
+            PyErr_Clear();
+            return false;
+          }
+          try {
+            v.number = kefu::money::parse(std::string_view(utf8, static_cast<std::size_t>(size))).fen();
+          } catch (const kefu::parse_error&) {
+            return false;  // the general path says what is wrong with the text, naming the input
+          }
+          break;
+        }
         if (!pybind11::isinstance<kefu::money>(o)) return false;
         v.number = pybind11::handle(o).cast<const kefu::money&>().fen();
         break;
