@@ -50,6 +50,16 @@ struct py_decision {
   std::string explain() const { return policy->explain(decision, traced ? &trace : nullptr); }
 };
 
+/// What evaluate(dict) keeps on its policy object between calls: the row reader and each rule's id as a Python
+/// str, so a decision's rule_id is a shared str rather than a new one per call.
+struct evaluate_cache : policy_rows {
+  std::vector<py::object> rule_ids;
+  explicit evaluate_cache(const policy_ptr& p) : policy_rows(policy_target{p.get()}) {
+    rule_ids.reserve(p->rules().size());
+    for (const auto& rule : p->rules()) rule_ids.push_back(py::str(rule.id));
+  }
+};
+
 }  // namespace
 
 /// A DataFrame of the decisions: one column per output, then rule_id (and rule_ids under collect).
@@ -313,9 +323,10 @@ void register_policy(py::module_& m) {
               return py::cast(evaluate_rows(p, py::reinterpret_borrow<py::iterable>(facts)));
             }
             py_decision d{p, {}, {}, trace, {}};
-            const auto reader = cached_reader<policy_rows>(self, "_kefu_input_reader", [&] { return policy_rows(policy_target{p.get()}); });
-            const kr::record r = reader->read(facts);
+            const auto cache = cached_reader<evaluate_cache>(self, "_kefu_input_reader", [&] { return evaluate_cache(p); });
+            const kr::record r = cache->read(facts);
             p->evaluate(r, d.decision, trace ? &d.trace : nullptr);
+            d.rule_id_cache = d.decision.matched.empty() ? py::object(py::none()) : cache->rule_ids[d.decision.matched.front()];
             return py::cast(std::move(d));
           },
           py::arg("facts"), py::arg("trace") = false, py::kw_only(), py::arg("strict") = false,
