@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import Error, __version__, default_rules_dir, scan_rules
-from .i18n import LANGS, argparse_message, default_lang, tr
+from .i18n import LANGS, argparse_message, default_lang, localize_error, tr
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -419,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except Error as e:
-        print(tr("cli.error", args.lang, message=e), file=sys.stderr)
+        print(tr("cli.error", args.lang, message=localize_error(str(e), e.id, args.lang)), file=sys.stderr)
         return 1
     except (OSError, ValueError) as e:  # a file that cannot be read, a choice the data cannot satisfy
         print(tr("cli.error", args.lang, message=e), file=sys.stderr)
