@@ -15,9 +15,9 @@ on the way to a reader who asked for ``--lang zh``, without touching the C++:
 Templates are ``str.format`` strings over the pattern's named groups. A group's name says what becomes of it:
 ``t_…`` is itself a message (or a phrase) and is translated with these same tables — when it cannot be, the
 pattern does not apply; ``diffs`` is what a failing rule test got wrong (:data:`DIFFERENCES`, joined by
-``; ``); ``dym`` is the did-you-mean hint
-(`` (did you mean 'x'?)`` → ``（是否想写 'x'？）``); ``v_…`` is a value, ``(not set)`` → ``（未设置）``;
-any other group is copied as it is.
+``; ``); ``v_…`` is a value, ``(not set)`` → ``（未设置）``; the optional groups of ``_OPTIONAL_PARTS``
+(``dym``, the did-you-mean hint `` (did you mean 'x'?)`` → ``（是否想写 'x'？）``, ``more_cases``, …) add
+their own Chinese when they matched; any other group is copied as it is.
 
 Terms, used the same way throughout: 规则 rule, 规则集 policy (as ``kefu rules`` says), 输入 input, 输出
 output, 取值 value, 事实 fact, 事实词汇表 facts vocabulary, 条件 condition, 规则测试 rule test, 用例 case,
@@ -111,6 +111,7 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     (r"(?P<t_noun>input|output|expected output|fact|default) " + _Q.format("name") + r": (?P<t_rest>.+)",
      "{t_noun} '{name}'：{t_rest}"),
     (r"(?P<t_who>(?:calendar|scorecard|clock|milestone|channel|sla|item|bonus) '[^']*'): (?P<t_rest>.+)", "{t_who}：{t_rest}"),
+    (r"(?P<t_who>(?:item|bonus) '[^']*') value: (?P<t_rest>.+)", "{t_who}的 value：{t_rest}"),
     (r"(?P<what>promotion|disciplinary_review) " + _Q.format("key") + r": (?P<t_rest>.+)", "{what} 的 '{key}'：{t_rest}"),
     (r"`(?P<key>[a-z_.]+)`: (?P<t_rest>.+)", "`{key}`：{t_rest}"),
 )
@@ -134,10 +135,11 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r"input", "输入"), (r"output", "输出"), (r"expected output", "期望输出"), (r"fact", "事实"),
     (r"default", "默认值"), (r"first_response", "首次响应"), (r"resolution", "解决"), (r"follow_up", "回访"),
     (r"target", "目标"),
-    (r"calendar (?P<n>'[^']*')", "日历 {n}"), (r"scorecard (?P<n>'[^']*')", "评分卡 {n}"),
-    (r"clock (?P<n>'[^']*')", "命名时钟 {n}"), (r"milestone (?P<n>'[^']*')", "里程碑 {n}"),
-    (r"channel (?P<n>'[^']*')", "渠道 {n}"), (r"sla (?P<n>'[^']*')", "SLA {n}"), (r"item (?P<n>'[^']*')", "评分项 {n}"),
-    (r"bonus (?P<n>'[^']*')", "加分项 {n}"), (r"keyword set (?P<n>'[^']*')", "关键词组 {n}"),
+    (r"calendar (?P<n>'[^']*')", "日历 {n} "), (r"scorecard (?P<n>'[^']*')", "评分卡 {n} "),
+    (r"clock (?P<n>'[^']*')", "命名时钟 {n} "), (r"milestone (?P<n>'[^']*')", "里程碑 {n} "),
+    (r"channel (?P<n>'[^']*')", "渠道 {n} "), (r"sla (?P<n>'[^']*')", "SLA {n} "), (r"item (?P<n>'[^']*')", "评分项 {n} "),
+    (r"bonus (?P<n>'[^']*')", "加分项 {n} "), (r"keyword set (?P<n>'[^']*')", "关键词组 {n} "),
+    (r"(?P<key>`[^`]+`)", "{key} "),  # a key of a rules file, as it is written
     (r"a facts file", "事实词汇表文件"), (r"a policy", "规则集"), (r"a rule", "规则"), (r"a case", "用例"),
     (r"a rule-test file", "规则测试文件"), (r"a calendar", "日历"), (r"a shift", "班次"), (r"a version", "版本"),
     (r"a targets file", "KPI 目标文件"), (r"a scorecard file", "评分卡文件"), (r"a scorecard item", "评分项"),
@@ -146,7 +148,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r"`promotion`", "`promotion`"), (r"`disciplinary_review`", "`disciplinary_review`"),
     (r"`service_star`", "`service_star`"), (r"the policy's `negation`", "规则集的 `negation`"),
     (r"the `negation` of keyword set (?P<n>'[^']*')", "关键词组 {n} 的 `negation`"),
-    (r"(?P<t_noun>input|output|fact) (?P<n>'[^']*')", "{t_noun} {n}"),
+    (r"(?P<t_noun>input|output|fact) (?P<n>'[^']*')", "{t_noun} {n} "),
     (r"holiday", "节假日"), (r"make-up working day", "调休上班日"), (r"special day", "特殊日期"),
     (r"not set", "未设置"),
 
@@ -342,8 +344,9 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r"`(?P<key>\w+)` must be true or false", "`{key}` 必须是 true 或 false"),
     (r"(?P<t_what>input|output|fact) '(?P<name>[^']*)' cannot be required and have a default or be derived",
      "{t_what} '{name}' 不能既是必填又有默认值或是推导出来的"),
-    (r"unknown type '(?P<t>[^']*)' for (?P<t_what>input|output|fact) '(?P<name>[^']*)' \(expected (?P<types>[^()]*)\)"
-     + _DYM, "{t_what} '{name}' 的类型 '{t}' 未知（可选：{types}）{dym}"),
+    (r"unknown type '(?P<t>[^']*)' for (?P<t_what>input|output|fact) '(?P<name>[^']*)' \(expected bool, int, decimal, "
+     r"money, duration, date, datetime, enum, set, text or deadline\)" + _DYM,
+     "{t_what} '{name}' 的类型 '{t}' 未知（可选：bool、int、decimal、money、duration、date、datetime、enum、set、text 或 deadline）{dym}"),
     (r"only policy inputs take `values: from facts`; list the values of (?P<t_what>output|fact) '(?P<name>[^']*)'",
      "只有规则集的输入可以用 `values: from facts`：请列出{t_what} '{name}' 的取值"),
     (r"(?P<t_what>input|output|fact) '(?P<name>[^']*)' \((?P<t>enum|set)\) needs `values: \[a, b, …\]`",
@@ -358,7 +361,18 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r"'(?P<v>[^']*)' is listed twice in (?P<t_what>.+)", "'{v}' 在{t_what}中列出了两次"),
     (r"the exceptions of '(?P<w>[^']*)'", "'{w}' 的例外"),
     (r"negation cue '(?P<cue>[^']*)' is listed twice", "否定词 '{cue}' 列出了两次"),
-    (r"empty negation cue", "否定词为空"), (r"empty exception phrase", "例外短语为空"),
+    (r"empty negation cue", "否定词为空"),
+    (r"`cues` must be a non-empty list of words such as 没有, or \{cue: 不, window: 1\}",
+     "`cues` 必须是非空的词语列表，例如 没有，或 {{cue: 不, window: 1}}"),
+    (r"(?P<t_what>.+) must be a whole number of characters from 0 to 20, not '(?P<v>[^']*)'",
+     "{t_what}必须是 0 到 20 的整数（字数），而不是 '{v}'"),
+    (r"the cue's `window`", "否定词的 `window`"),
+    (r"(?P<t_what>.+) must be a mapping with `cues:` \(and `window`, `not_cues`, `breaks`\), e\.g\. (?P<eg>.+)",
+     "{t_what}必须是包含 `cues:`（以及 `window`、`not_cues`、`breaks`）的映射，例如 {eg}"),
+    (r"(?P<t_what>.+) needs `cues:`, the words that negate a keyword written shortly after them \(没有, 不会 …\)",
+     "{t_what}需要 `cues:`，即否定紧随其后的关键词的词语（没有、不会 …）"),
+    (r"a negation cue written as a mapping needs `cue:` \(and `window:`\), e\.g\. \{cue: 不, window: 1\}",
+     "写成映射的否定词需要 `cue:`（以及 `window:`），例如 {{cue: 不, window: 1}}"), (r"empty exception phrase", "例外短语为空"),
     (r"`keywords` must map set names to lists of words, e\.g\. media: \[曝光, 媒体\]",
      "`keywords` 必须把关键词组名称映射到词语列表，例如 media: [曝光, 媒体]"),
     (r"keyword set '(?P<set>[^']*)' is declared twice \(first at (?P<at>[^)]*)\)", "关键词组 '{set}' 声明了两次（第一次在 {at}）"),
@@ -388,6 +402,29 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r"version '(?P<v>[^']*)' needs `rules:`, a list of rules with id, when and then",
      "版本 '{v}' 需要 `rules:`，即包含 id、when 和 then 的规则列表"),
     (r"version '(?P<v>[^']*)' ends before it begins", "版本 '{v}' 的结束早于开始"),
+    (r"the first version '(?P<v>[^']*)' has `effective_from`: tickets received before (?P<t>\S+) would be judged by no "
+     r"version\. Leave it out \(the first version is in force since always\), or put the rules that applied before it "
+     r"in a version of their own ahead of it",
+     "第一个版本 '{v}' 有 `effective_from`：{t} 之前受理的工单将没有任何版本可用。请删除它（第一个版本一直有效），"
+     "或把此前适用的规则放进它前面的一个单独版本"),
+    (r"version '(?P<v>[^']*)' takes effect at (?P<t>\S+), not after version '(?P<prev>[^']*)' \((?P<tp>\S+)\): list "
+     r"versions in the order they take effect", "版本 '{v}' 在 {t} 生效，并不晚于版本 '{prev}'（{tp}）：请按生效顺序列出版本"),
+    (r"gap: no version is in force from (?P<a>\S+) \(the end of '(?P<prev>[^']*)'\) until (?P<b>\S+) \(the start of "
+     r"'(?P<v>[^']*)'\); end '[^']*' where '[^']*' begins, or leave its `effective_until` out",
+     "空档：从 {a}（'{prev}' 结束）到 {b}（'{v}' 开始）没有任何版本有效；请让 '{prev}' 在 '{v}' 开始时结束，或删除它的 `effective_until`"),
+    (r"overlap: version '(?P<prev>[^']*)' is in force until (?P<a>\S+), after version '(?P<v>[^']*)' takes effect at "
+     r"(?P<b>\S+); end '[^']*' where '[^']*' begins, or leave its `effective_until` out",
+     "重叠：版本 '{prev}' 有效至 {a}，而版本 '{v}' 已于 {b} 生效；请让 '{prev}' 在 '{v}' 开始时结束，或删除它的 `effective_until`"),
+    (r"the last version '(?P<v>[^']*)' ends at (?P<t>\S+): tickets received after it would be judged by no version\. "
+     r"Leave `effective_until` out, or add the version that follows",
+     "最后一个版本 '{v}' 于 {t} 结束：此后受理的工单将没有任何版本可用。请删除 `effective_until`，或补上后续版本"),
+    (r"the version in force is picked by the datetime input '(?P<by>[^']*)', which the policy does not declare: add "
+     r"`[^`]*` under `inputs:`(?P<other> or name another input with `versions_by:`)?",
+     "生效版本由日期时间输入 '{by}' 选择，但规则集没有声明它：请在 `inputs:` 下添加 `{by}: datetime`{other}"),
+    (r"the version in force is picked by input '(?P<by>[^']*)', which is (?P<t>\w+), not datetime \(the instant a "
+     r"ticket is judged at\)", "生效版本由输入 '{by}' 选择，但它的类型是 {t}，不是 datetime（判定工单的时刻）"),
+    (r"`versions:` is a list of versions, each with `version:`, `rules:` and \(all but the first\) `effective_from:`",
+     "`versions:` 是版本列表，每个版本有 `version:`、`rules:` 和（第一个以外的）`effective_from:`"),
     (r"version '(?P<v>[^']*)' needs `effective_from:` \(the instant it takes over from '(?P<prev>[^']*)'\)",
      "版本 '{v}' 需要 `effective_from:`（它接替 '{prev}' 的时刻）"),
 
@@ -424,8 +461,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
 
     # --- calendars (src/calendar_loader.cpp) -------------------------------------------------------------
     (r"a shift needs `hours:`", "班次需要 `hours:`"),
-    (r"bad date '(?P<v>[^']*)' in (?P<what>.+): expected an existing date as YYYY-MM-DD",
-     "{what} 中的日期 '{v}' 无法读取：应为存在的日期，格式 YYYY-MM-DD"),
+    (r"bad date '(?P<v>[^']*)' in (?P<t_what>.+): expected an existing date as YYYY-MM-DD",
+     "{t_what}中的日期 '{v}' 无法读取：应为存在的日期，格式 YYYY-MM-DD"),
     (r"(?P<what>.+) must be a list of intervals such as \[\"09:00-12:00\", \"13:30-18:00\"\]",
      "{what} 必须是时间段列表，例如 [\"09:00-12:00\", \"13:30-18:00\"]"),
     (r"(?P<what>.+): intervals (?P<a>\S+) and (?P<b>\S+) overlap \(use `shifts:` for shifts that overlap at handover\)",
@@ -479,6 +516,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r"targets '(?P<name>[^']*)' set no goals: give `channels:`, `sla:`, `metrics:` or `training:` \(docs/kpis\.md\)",
      "KPI 目标 '{name}' 没有设定任何目标：请给出 `channels:`、`sla:`、`metrics:` 或 `training:`（docs/kpis.md）"),
     (r"(?P<what>.+) must be a mapping", "{what} 必须是映射"),
+    (r"bad number '(?P<v>[^']*)' for goal of (?P<m>\S+)(?P<pct_hint> \(expected e\.g\. 90% or 0\.9\))?",
+     "指标 {m} 的目标值 '{v}' 无法读取{pct_hint}"),
     (r"bad number '(?P<v>[^']*)' for (?P<what>.+?)(?P<pct_hint> \(expected e\.g\. 90% or 0\.9\))?", "{what} 的数值 '{v}' 无法读取{pct_hint}"),
     (r"(?P<what>.+) must be wall-clock time such as 30s, 5min or 2h, not '(?P<v>[^']*)'",
      "{what} 必须是按自然时间计的时长，例如 30s、5min 或 2h，而不是 '{v}'"),
@@ -500,6 +539,23 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r"retrain_bottom must be a share such as 10%", "retrain_bottom 必须是比例，例如 10%"),
     (r"`promotion` needs `months:`", "`promotion` 需要 `months:`"),
     (r"months must be a whole number from 1 to 120", "months 必须是 1 到 120 的整数"),
+    (r"`waiting_bands` is a list of three wall-clock durations, e\.g\. \[30s, 2min, 5min\] \(patient waiting up to the "
+     r"first, explain up to the second, offer alternatives up to the third, complaint risk past it\)",
+     "`waiting_bands` 是三个按自然时间计的时长的列表，例如 [30s, 2min, 5min]（第一个以内耐心等待，第二个以内解释，"
+     "第三个以内提供替代方案，超过则有投诉风险）"),
+    (r"waiting band '(?P<v>[^']*)' must be longer than the one before it \(e\.g\. \[30s, 2min, 5min\]\)",
+     "等待时段 '{v}' 必须长于前一个（例如 [30s, 2min, 5min]）"),
+    (r"waiting band '(?P<v>[^']*)' must be longer than 0s \(e\.g\. \[30s, 2min, 5min\]\)",
+     "等待时段 '{v}' 必须长于 0s（例如 [30s, 2min, 5min]）"),
+    (r"sla '(?P<name>[^']*)' counts (?P<d>.+?): name the calendar that defines them \(calendar: cn-mainland\)",
+     "SLA '{name}' 按 {d} 计：请指定定义它们的日历（calendar: cn-mainland）"),
+    (r"bad window '(?P<v>[^']*)' for disciplinary_review \(expected all, the whole record, or 1 to 120 months, e\.g\. "
+     r"1 month or 12 months\)", "disciplinary_review 的 window '{v}' 无法读取（应为 all，即全部记录，或 1 到 120 个月，"
+     "例如 1 month 或 12 months）"),
+    (r"min_tickets must be a whole number of tickets from 1 to 1000000, not '(?P<v>[^']*)' \(default (?P<d>\d+)\)",
+     "min_tickets 必须是 1 到 1000000 的整数（工单数），而不是 '{v}'（默认 {d}）"),
+    (r"unknown rules document kind '(?P<k>[^']*)': the first key must be one of (?P<kinds>.+)",
+     "未知的规则文件类型 '{k}'：第一个键必须是 {kinds} 之一"),
 
     # --- named clocks (src/rules/clock_loader.cpp) -------------------------------------------------------
     (r"(?P<t_what>a milestone|a named clock) needs a `name`", "{t_what}需要 `name`"),
@@ -528,6 +584,13 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r"`pause` and `resume` come together \(a paused clock needs a way to run again\)", "`pause` 和 `resume` 要成对出现（暂停的时钟需要能重新计时）"),
     (r"'(?P<v>[^']*)' is not a value of fact '(?P<fact>[^']*)'" + _DYM, "'{v}' 不是事实 '{fact}' 的取值{dym}"),
     (r"`escalate` is true or false", "`escalate` 只能是 true 或 false"),
+    (r"`(?P<key>start|pause|resume|stop)` names '(?P<v>[^']*)', which is neither a lifecycle event nor a milestone of "
+     r"this document" + _DYM, "`{key}` 中的 '{v}' 既不是工单生命周期事件，也不是本文件的里程碑{dym}"),
+    (r"`start_fact` names '(?P<v>[^']*)', which is not a fact" + _DYM, "`start_fact` 中的 '{v}' 不是事实{dym}"),
+    (r"`start_fact` '(?P<v>[^']*)' is a (?P<t>\w+) fact; a clock starts at an instant \(a datetime fact\)",
+     "`start_fact` '{v}' 是 {t} 类型的事实：时钟要从某个时刻开始（datetime 类型的事实）"),
+    (r"(?P<t_what>a milestone|a named clock) name '(?P<v>[^']*)': use lower-case letters, digits and _ \(e\.g\. "
+     r"(?P<eg>\w+)\)", "{t_what}名称 '{v}'：请只用小写字母、数字和 _（例如 {eg}）"),
     (r"milestone '(?P<m>[^']*)' is used by no clock \(in a start, pause, resume or stop\): use it or remove it",
      "里程碑 '{m}' 没有被任何时钟使用（start、pause、resume 或 stop 中）：请使用或删除它"),
 
@@ -572,6 +635,7 @@ _OPTIONAL_PARTS = {
     "pct_hint": "（应写成例如 90% 或 0.9）",
     "metric_hint": "（应为 KPI 指标、input.名称或数）",
     "provisional": "，暂定 {}",
+    "other": "，或用 `versions_by:` 指定另一个输入",
 }
 
 _COMPILED_PREFIXES = tuple((re.compile(rx, re.S), zh) for rx, zh in PREFIXES)
@@ -677,7 +741,7 @@ def localize(message: str, id: str | None) -> str:
     if headline is None:
         return message
     head, rest = split_context(message)
-    return f"{head}{headline}：{rest}"
+    return _tidy(f"{head}{headline}：{rest}")
 
 
 def _tidy(text: str) -> str:

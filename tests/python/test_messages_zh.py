@@ -223,6 +223,64 @@ def test_condition_errors(when: str, expected: str):
     assert localize_error(str(e), e.id, "zh") == expected
 
 
+POLICY = ("policy: p\nhit_policy: first\ninputs: {n: int, kind: {type: enum, values: [a, b]}}\noutputs: {ok: bool}\n"
+          "rules:\n  - {id: A, when: n > 1, then: {ok: true}}\n")
+CALENDAR = ("calendar: c\nzone: '+08:00'\nrange: {from: 2026-01-01, to: 2026-12-31}\nweekdays: [mon]\n"
+            "hours: ['09:00-18:00']\n")
+
+
+@pytest.mark.parametrize("old, new", [
+    ("hit_policy: first", "hit_policy: frist"), ("inputs:", "inputz:"), ("n: int,", "n: integer,"),
+    ("kind: {type: enum, values: [a, b]}", "kind: enum"), ("values: [a, b]", "values: [a, a]"),
+    ("outputs: {ok: bool}", "outputs: {ok: {type: bool, default: true}}"), ("then: {ok: true}", "then: {okk: true}"),
+    ("then: {ok: true}", "then: {ok: maybe}"), (", then: {ok: true}", ""), ("{id: A,", "{id: A, priority: 1,"),
+    ("values: [a, b]", "values: from facts"), ("{n: int,", "{n: {type: int, default: x},"),
+    ("rules:", "keywords: {media: []}\nrules:"), ("rules:", "negation: {cues: [没有], window: 30}\nrules:"),
+    ("hit_policy: first", "hit_policy: first\n\thit_policy: first"), ("{id: A,", "{id: A, when: n > 2,"),
+    ("n > 1", "kind > 1"), ("n > 1", "-kind"), ("n > 1", "n / n > 1"), ("n > 1", "n == 'x'"),
+])
+def test_loader_messages_are_fully_translated(old: str, new: str):
+    e = raised(lambda: kefu.DecisionPolicy.from_yaml(POLICY.replace(old, new, 1), "p.yaml"))
+    assert is_fully_translated(str(e)), str(e)
+
+
+@pytest.mark.parametrize("old, new", [
+    ("hours: ['09:00-18:00']", "hours: ['09:00-18:00', '10:00-12:00']"), ("weekdays: [mon]", "weekdays: [mon, xyz]"),
+    ("zone: '+08:00'", "zoen: 1"), ("hours: ['09:00-18:00']\n", "hours: ['09:00-18:00']\nholidays: [2026-13-01]\n"),
+    ("hours: ['09:00-18:00']\n", "hours: ['09:00-18:00']\nbeyond_official: maybe\n"),
+    ("{from: 2026-01-01, to: 2026-12-31}", "{from: 2026-12-01, to: 2026-01-31}"), ("zone: '+08:00'", "extends: nope"),
+])
+def test_calendar_messages_are_fully_translated(old: str, new: str):
+    e = raised(lambda: kefu.Calendar.from_yaml(CALENDAR.replace(old, new, 1), "c.yaml"))
+    assert is_fully_translated(str(e)), str(e)
+
+
+@pytest.mark.parametrize("rel, old, new", [
+    ("kpi/targets.yaml", "qc_pass_mark: 60", "qc_pass_mark: 160"),
+    ("kpi/targets.yaml", "waiting_bands: [30s, 2min, 5min]", "waiting_bands: [30s, 20s, 5min]"),
+    ("kpi/targets.yaml", "online: {first_response: 30s", "online: {first_response: 1 workdays"),
+    ("kpi/targets.yaml", ", calendar: cn-mainland}", "}"),
+    ("kpi/targets.yaml", "{metric: fcr_rate, at_least: 90%}", "{metric: fcr_rate, at_least: lots}"),
+    ("kpi/scorecard-agent.yaml", "{id: training,", "{id: kpi,"),
+    ("kpi/scorecard-agent.yaml", "value: input.exam_score", "value: exam_score"),
+    ("kpi/scorecard-agent.yaml", "window: all", "window: forever"),
+    ("clocks.yaml", "stop: [order_confirmed, cancel]", "stop: [order_confirmd, cancel]"),
+    ("clocks.yaml", "    start_fact: ordered_at\n", "    start_fact: orderd_at\n"),
+    ("clocks.yaml", "categories: [order_query, abnormal_order]", "categories: [order_qery, abnormal_order]"),
+    ("clocks.yaml", "  - name: order_confirmation\n", "  - name: Order-Confirmation\n"),
+    ("tests/refund.yaml", "cases:", "casez:"),
+    ("refund.yaml", "  business: {type: enum, values: from facts}", "  business: {type: enum, values: from facts, default: mall}"),
+])
+def test_rules_directory_messages_are_fully_translated(rel: str, old: str, new: str, rules_copy: Path):
+    path = rules_copy / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    e = raised(lambda: kefu.Policy.load(rules_copy))
+    assert is_fully_translated(str(e)), str(e)
+    assert CJK.search(localize_error(str(e), e.id, "zh"))
+
+
 def test_rule_test_failures_and_their_tail():
     message = ("rule test 'day 2' fails: decision expected refund, got deny; rule expected REF-A, got REF-B, REF-C "
                "(and 2 more failing cases in this file) / 规则测试未通过")
