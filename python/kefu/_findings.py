@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ._core import Error
+from .i18n import localize_error
 
 @dataclass
 class Finding:
@@ -41,14 +42,20 @@ class Finding:
         return f"    {text}\n    {' ' * width}^\n"
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, lang: str = "en") -> str:
+        """``file:line:col: severity: rule X: message [check]``, the message (and ``rule X: ``) in `lang`; the
+        location, the severity word and the check stay English, for editors' problem matchers."""
         where = self.file
         if self.line:
             where += f":{self.line}"
             if self.column:
                 where += f":{self.column}"
-        rule = f"rule {self.rule_id}: " if self.rule_id else ""
+        zh = lang == "zh"
+        rule = (f"规则 {self.rule_id}：" if zh else f"rule {self.rule_id}: ") if self.rule_id else ""
         check = f" [{self.check}]" if self.check else ""
-        return f"{where}: {self.severity}: {rule}{self.message}{check}"
+        return f"{where}: {self.severity}: {rule}{localize_error(self.message, self.id, lang)}{check}"
 
 
 def yaml_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:

@@ -13,7 +13,7 @@ from typing import Iterable, TextIO
 
 from ._core import DecisionPolicy, Error, RuleSuite, describe_rules_file
 from ._findings import Finding, _from_error, yaml_files
-from .i18n import tr
+from .i18n import localize_error, tr
 
 @dataclass
 class PolicyCoverage:
@@ -145,22 +145,32 @@ def run_tests(paths: Iterable[str | os.PathLike[str]], out: TextIO, fmt: str = "
     return report
 
 
+def _difference(what: str, expected: str, actual: str, lang: str) -> str:
+    """One line of what a failing case got wrong, in `lang` (a case's error: the core's message, translated)."""
+    if what == "error":
+        return tr("test.error", lang, actual=localize_error(actual, None, lang))
+    if lang == "zh":
+        words = {"(not set)": "（未设置）", "fires": "触发", "does not fire": "未触发"}
+        what = "触发的规则" if what == "rule" else what
+        expected, actual = words.get(expected, expected), words.get(actual, actual)
+    return tr("test.differs", lang, what=what, expected=expected, actual=actual)
+
+
 def _tests_text(report: TestReport, out: TextIO, lang: str = "en") -> None:
     for f in report.broken:
-        out.write(f"{f}\n{f.caret()}")
+        out.write(f"{f.text(lang)}\n{f.caret()}")
     for s in report.results:
         n_failed = sum(not c.passed for c in s.cases)
         out.write(tr("test.suite", lang, file=s.file, cases=len(s.cases), passed=len(s.cases) - n_failed, failed=n_failed,
                      ms=f"{s.seconds * 1000:.1f}") + "\n")
         for f in s.problems:
-            out.write(f"{f}\n{f.caret()}")
+            out.write(f"{f.text(lang)}\n{f.caret()}")
         for c in s.cases:
             if c.passed:
                 continue
             out.write(tr("test.fail", lang, where=f"{s.file}:{c.line}", name=c.name) + "\n")
             for what, expected, actual in c.differences:
-                out.write((tr("test.error", lang, actual=actual) if what == "error" else
-                           tr("test.differs", lang, what=what, expected=expected, actual=actual)) + "\n")
+                out.write(_difference(what, expected, actual, lang) + "\n")
             if c.trace:
                 out.write(tr("test.trace", lang) + "\n"
                           + "".join(f"      {line}\n" for line in c.trace.rstrip("\n").splitlines()))

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable, TextIO
 
-from .i18n import tr
+from .i18n import localize_error, tr
 
 from ._core import (
     Calendar,
@@ -149,14 +149,19 @@ def lint(paths: Iterable[str | os.PathLike[str]], today: _dt.date | None = None)
 
 
 def format_findings(findings: list[Finding], files: int, fmt: str, out: TextIO, lang: str = "en") -> None:
-    """`kefu lint`'s output: each finding (as the checks word it, severity words kept in English for editors'
-    problem matchers) and a summary line in `lang`; or JSON."""
+    """`kefu lint`'s output: each finding (its message in `lang`; location, severity word and check kept in
+    English for editors' problem matchers) and a summary line in `lang`; or JSON, whose ``message`` stays
+    English (tools match on ``id``), with ``message_zh`` added to each diagnostic when `lang` is ``"zh"``."""
     if fmt == "json":
-        json.dump({"files": files, "diagnostics": [asdict(f) for f in findings]}, out, ensure_ascii=False, indent=2)
+        diagnostics = [asdict(f) for f in findings]
+        if lang == "zh":
+            for d, f in zip(diagnostics, findings):
+                d["message_zh"] = localize_error(f.message, f.id, lang)
+        json.dump({"files": files, "diagnostics": diagnostics}, out, ensure_ascii=False, indent=2)
         out.write("\n")
         return
     for f in findings:
-        out.write(f"{f}\n{f.caret()}")
+        out.write(f"{f.text(lang)}\n{f.caret()}")
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
     out.write(tr("lint.summary", lang, errors=errors, es="s" * (errors != 1), warnings=warnings, ws="s" * (warnings != 1),

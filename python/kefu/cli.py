@@ -9,7 +9,7 @@ from typing import Any
 
 from . import Error, __version__, default_rules_dir, scan_rules
 from ._explain_zh import localize_explanation
-from .i18n import LANGS, argparse_message, default_lang, duration_text, tr, value_label, value_names
+from .i18n import LANGS, argparse_message, default_lang, duration_text, localize_error, tr, value_label, value_names
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -426,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except Error as e:
-        print(tr("cli.error", args.lang, message=e), file=sys.stderr)
+        print(tr("cli.error", args.lang, message=localize_error(str(e), e.id, args.lang)), file=sys.stderr)
         return 1
     except (OSError, ValueError) as e:  # a file that cannot be read, a choice the data cannot satisfy
         print(tr("cli.error", args.lang, message=e), file=sys.stderr)

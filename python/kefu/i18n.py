@@ -669,3 +669,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "diff.lost": _m("  - {rule}: fires on {count} fewer tickets", "  - {rule}：少命中 {count} 张工单"),
     "diff.examples": _m("examples (personal data masked):", "示例（个人信息已脱敏）："),
 }
+
+
+# --- messages from the C++ core -------------------------------------------------------------------------
+
+
+def localize_error(message: str, id: str | None, lang: str) -> str:
+    """A message of kefu's C++ core (a ``kefu.Error``'s text or detail, a ``kefu lint`` finding, a rule-test
+    failure) in `lang`. ``"en"``: unchanged. ``"zh"``: all of it in Chinese when the patterns of
+    :mod:`kefu._messages_zh` cover it (context prefixes such as ``file:L:C: ``, ``rule X: ``, ``row 3: ``,
+    ``policy 'refund': `` included; identifiers, paths and values kept); else the prefixes translated and
+    ``"{headline}：{message}"``, a Chinese headline by the error's `id` with the English detail kept (never a
+    guessed translation); else the message unchanged."""
+    if check_lang(lang) != "zh":
+        return message
+    from ._messages_zh import localize
+
+    return localize(message, id)

@@ -207,16 +207,17 @@ def test_rule_author_summaries_in_chinese(tmp_path, capsys):
     assert any(re.fullmatch(r"覆盖率：规则集 refund（.*refund\.yaml）：19 条规则中 19 条被覆盖", line) for line in out), out
     assert main(["lint", "--lang", "zh", str(ROOT / "rules" / "refund.yaml")]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "1 个文件中有 0 个错误、0 个警告"
-    # A failing case: what differs and the trace in Chinese; the checks' own messages stay as they are.
+    # A failing case: what differs and the trace in Chinese, and the checks' own messages too (test_messages_zh.py).
     failing = ROOT / "tests" / "data" / "policies" / "refund_failing_test.yaml"
     assert main(["test", "--lang", "zh", str(failing)]) == 1
     out = capsys.readouterr().out
     assert ("失败 " + str(failing) + ":5：wrong expectation\n"
             "    decision：期望 refund，实际 deny\n"
-            "    rule：期望 R-QUALITY-7D，实际 default\n"
+            "    触发的规则：期望 R-QUALITY-7D，实际 default\n"
             "    推理过程：\n"
             "      policy refund-test v1 (hit policy first)\n") in out
-    assert f"{failing}:10:29: error: input 'claimed_amount': bad amount" in out  # severity stays English (editors)
+    assert (f"{failing}:10:29: error: 输入 'claimed_amount'：金额 '12.345' 无法读取：小数超过两位（金额精确到分）\n"
+            in out)  # location and severity stay English (editors' problem matchers)
     assert out.splitlines()[-1] == "1 个套件：0 个通过，2 个失败，1 个无法运行"
     assert main(["test", "--lang", "zh", "--mutate", "-k", "x"]) == 2
     assert capsys.readouterr().err == "kefu：错误：--mutate 会运行所有套件的所有用例：请去掉 -k 和 --format junit\n"
