@@ -6,7 +6,7 @@ import datetime as dt
 from itertools import groupby
 
 from ._core import Calendar
-from .i18n import tr, width as display_width
+from .i18n import localize_error, tr, width as display_width
 
 #: Days before the end of the official data from which ``info`` (and ``kefu lint``) warn.
 WARNING_DAYS = 60
@@ -59,21 +59,10 @@ def _holiday_name(name: str, lang: str) -> str:
 
 def horizon_text(calendar: Calendar, today: dt.date, lang: str = "en", within_days: int = WARNING_DAYS) -> str | None:
     """The calendar's horizon warning as of `today` in `lang` (None while its official data lasts more than
-    `within_days` days). English is the library's own wording (``Calendar.horizon_warning``, as ``kefu lint`` and
-    services print it); Chinese says the same from the calendar's dates."""
+    `within_days` days): the library's own wording (``Calendar.horizon_warning``, as ``kefu lint`` and services
+    print it), in Chinese as ``kefu lint --lang zh`` says it."""
     warning = calendar.horizon_warning(today, within_days)
-    if not warning or lang != "zh":
-        return warning
-
-    def _(key: str, **values: object) -> str:
-        return tr(key, lang, **values)
-
-    left = (calendar.official_until - today).days
-    ends = _("info.ends", until=calendar.official_until, days=left) if left >= 0 else \
-        _("info.ended", until=calendar.official_until, days=-left)
-    after = _("info.after_projected", until=calendar.provisional_until) if calendar.provisional_until is not None \
-        else _("info.after_error")
-    return _("info.warning", name=calendar.name, ends=ends, after=after)
+    return None if warning is None else localize_error(warning, "kefu.lint.calendar_horizon", lang)
 
 
 def info_text(calendar: Calendar, today: dt.date, lang: str = "en") -> str:

@@ -337,15 +337,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "info.projected": _m("{year} projected:", "{year}年推算："),
     "info.as_of": _m("as of {today}:", "截至 {today}："),
     "info.calm": _m("official data lasts more than {days} days", "官方数据还可用 {days} 天以上"),
-    "info.ends": _m("ends on {until} (in {days} days)", "截至 {until}（还剩 {days} 天）"),
-    "info.ended": _m("ended on {until} ({days} days ago)", "已于 {until} 用完（{days} 天前）"),
-    "info.after_projected": _m("after it, deadlines are provisional (projected from the holiday law until {until})",
-                               "此后的期限为暂定值（按节假日法推算至 {until}，不含调休）"),
-    "info.after_error": _m("after it, every date is an error", "此后的日期一律报错"),
-    "info.warning": _m("calendar '{name}': official data {ends}; {after}: load the next holiday notice "
-                       "(kefu calendar notice)",
-                       "日历 '{name}' 的官方节假日数据{ends}；{after}。请导入下一年度国务院节假日安排通知"
-                       "（kefu calendar notice）"),
     "info.warning_label": _m("warning: {warning}", "注意：{warning}"),
     # lint / test / mutation output (rule authors)
     "lint.summary": _m("{errors} error{es}, {warnings} warning{ws} in {files} file{fs}",

@@ -210,10 +210,10 @@ def test_cli_calendar_info_in_chinese():
         "  2027年推算：            01-01 元旦，02-05…02-08 春节，04-05 清明节，05-01…05-02 劳动节，06-09 端午节，"
         "09-15 中秋节，10-01…10-03 国庆节",
     ]
-    assert lines[5] == ("  截至 2026-12-01：       注意：日历 'cn-mainland' 的官方节假日数据截至 2026-12-31（还剩 30 天）；"
-                        "此后的期限为暂定值（按节假日法推算至 2035-12-31，不含调休）。请导入下一年度国务院节假日安排通知"
-                        "（kefu calendar notice）")
+    assert lines[5] == ("  截至 2026-12-01：       注意：日历 'cn-mainland'：官方数据截至 2026-12-31（还剩 30 天）；"
+                        "此后的时限为暂定（按节假日规则推算至 2035-12-31）：请导入下一年度的国务院节假日通知"
+                        "（kefu calendar notice）")  # as kefu lint --lang zh says it
     late = _kefu("calendar", "info", "cn-office", "--today", "2027-02-02", "--lang", "zh").stdout
-    assert "官方节假日数据已于 2026-12-31 用完（33 天前）" in late
+    assert "官方数据已于 2026-12-31 截止（33 天前）" in late
     calm = _kefu("calendar", "info", "fresh-shifts", "--today", "2026-12-01", "--lang", "zh").stdout.splitlines()
     assert calm[3:] == ["  暂定范围：              无——官方数据之后的日期报错", "  截至 2026-12-01：       官方数据还可用 60 天以上"]

@@ -252,7 +252,7 @@ def test_demo_in_chinese_without_personal_data():
     assert re.search(r"^    首次响应 +L1 +462 / +50 / +0 / +0 +90\.2% 达成$", text, re.M)
     assert re.search(r"^    initial_assessment +3000 / +0 / +0 +按时 100\.0%  — 收到投诉后24小时内完成初步评估$", text, re.M)
     assert re.search(r"^  策略 +refund +refund\.yaml +19 条$", text, re.M)
-    assert "（cn-mainland 上 7个工作日）" in text and "  警告：日历 'cn-mainland' 的官方节假日数据" in text
+    assert "（cn-mainland 上 7个工作日）" in text and "  警告：日历 'cn-mainland'：官方数据截至 " in text
     for english in ("workdays", " owners ", "supervisor, qc", "warning:", "(24h)", "official data ends"):
         assert english not in text, english
     # DOM-PRIV-1: masked in Chinese as in English.
