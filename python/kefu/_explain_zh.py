@@ -51,8 +51,8 @@ def _version(m: re.Match[str]) -> str:
 _LINES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(p), r) for p, r in (
         (r"policy (?P<name>\S+)(?: v(?P<version>\S+))? \(hit policy (?P<hit>\w+)\)",
-         lambda m: f"策略 {m['name']}" + (f" 版本 {m['version']}" if m["version"] else "")
-         + f"（命中方式 {_HIT.get(m['hit'], m['hit'])}）"),
+         lambda m: f"规则集 {m['name']}" + (f" 版本 {m['version']}" if m["version"] else "")
+         + f"（命中策略 {_HIT.get(m['hit'], m['hit'])}）"),
         (r"version: not known — .*", "版本：未定——决定版本的时刻未提供；每条规则前标出其所属版本"),
         (r"version: (?P<name>.+?), in force (?:since always|from (?P<from>\S+))(?: until (?P<until>\S+))?"
          r"(?P<pinned> \(pinned: applied whatever the receipt instant\))?(?P<description> — .*)?", _version),
@@ -65,7 +65,7 @@ _LINES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...]
         (r"by: default \(no rule matched\)", "依据：默认值（没有规则适用）"),
         (r"by: (.*)", r"依据：\1"),
         (r"  fires whatever is missing: (.*)", r"  无论缺少什么都适用：\1"),
-        (r"  if (\S+) fires too: an error — .*", r"  若 \1 也适用：出错——unique 命中方式下两条规则同时适用（规则冲突）"),
+        (r"  if (\S+) fires too: an error — .*", r"  若 \1 也适用：出错——unique 命中策略下两条规则同时适用（规则冲突）"),
         (r"  if (\S+) fires: (.*)", r"  若 \1 适用：\2"),
         (r"  if no rule fires: (.*) \(default\)", r"  若没有规则适用：\1（默认值）"),
         (r"rules:", "规则："),
@@ -82,7 +82,7 @@ _LINES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...]
          r"; asked by (?P<policy>\S+) (?P<rule>\S+)",
          lambda m: f"  {m['code']} — {m['description']}（负责人：{_owners(m['owners'])}）"
          + (f"，须在 {m['due']} 前完成（{_duration(m['within'])}）" if m["due"] else "")
-         + "；由策略 " + m["policy"] + (" 的默认值要求" if m["rule"] == "default" else f" 的规则 {m['rule']} 要求")),
+         + "；由规则集 " + m["policy"] + (" 的默认值要求" if m["rule"] == "default" else f" 的规则 {m['rule']} 要求")),
         (r"triage on partial facts \((.*)\)", r"按部分事实分诊（\1）"),
         (r"(?P<what>risk level|tier|refund decision): (?P<value>.*)   \(settled / 已确定\)",
          lambda m: f"{_WHAT[m['what']]}：{m['value']}   （已确定）"),

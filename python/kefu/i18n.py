@@ -600,7 +600,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "value.switch_to_backup": _m("switch to the backup", "切换备用方案"),
     "clock.first_response": _m("first_response", "首次响应"), "clock.resolution": _m("resolution", "解决"),
     "clock.follow_up": _m("follow_up", "回访"),
-    "kind.policy": _m("policy", "策略"), "kind.calendar": _m("calendar", "日历"), "kind.clocks": _m("clocks", "计时"),
+    "kind.policy": _m("policy", "规则集"), "kind.calendar": _m("calendar", "日历"), "kind.clocks": _m("clocks", "计时"),
     "kind.facts": _m("facts", "事实词汇"), "kind.scorecard": _m("scorecard", "计分卡"), "kind.targets": _m("targets", "目标"),
     "kind.suite": _m("suite", "测试套件"),
     # `kefu triage` (text)

@@ -42,7 +42,7 @@ def test_triage_explanation_in_chinese(tmp_path: Path) -> None:
     run = _kefu("triage", "--input", str(facts), "--explain", "--lang", "zh")
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
-    assert lines[0] == "策略 risk 版本 2026.2（命中方式 collect：所有适用的规则共同决定）"
+    assert lines[0] == "规则集 risk 版本 2026.2（命中策略 collect：所有适用的规则共同决定）"
     assert lines[1] == "决定：level=high, actions=[supervisor_steps_in, notify_pr_legal]"
     assert lines[2].startswith("依据：RISK-MEDIA [DOM-RISK-2, DOM-RISK-5")
     assert "      成立    contains_any(text, media)   (text=收到的电动牙刷不转，再不处理我就去微博曝光)   命中关键词：微博, 曝光" in lines
@@ -53,8 +53,8 @@ def test_triage_explanation_in_chinese(tmp_path: Path) -> None:
     assert lines[-3:] == [
         "处置措施：",
         "  supervisor_steps_in — 主管介入 (a supervisor steps in)（负责人：主管），须在 2026-12-24T10:05:00+08:00 前完成"
-        "（5分钟）；由策略 risk 的规则 RISK-MEDIA 要求",
-        "  notify_pr_legal — 通知公关与法务跟进 (PR and legal take over the threat)（负责人：法务、公关）；由策略 risk 的规则 "
+        "（5分钟）；由规则集 risk 的规则 RISK-MEDIA 要求",
+        "  notify_pr_legal — 通知公关与法务跟进 (PR and legal take over the threat)（负责人：法务、公关）；由规则集 risk 的规则 "
         "RISK-MEDIA 要求",
     ]
     english = _kefu("triage", "--input", str(facts), "--explain", "--lang", "en").stdout
@@ -66,7 +66,7 @@ def test_partial_explanation_in_chinese() -> None:
                 stdin="business: mall\ncategory: quality_defect\ndays_since_purchase: 3\n")
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
-    assert lines[0] == "策略 refund 版本 2026.1（命中方式 first：第一条适用的规则决定）"
+    assert lines[0] == "规则集 refund 版本 2026.1（命中策略 first：第一条适用的规则决定）"
     assert lines[1].startswith("未提供：item_class, purchase_date_known, ") and lines[1].endswith("（共 20 个输入，缺 17 个）")
     assert lines[2] == "决定：尚未确定，取决于未提供的输入"
     assert "  若 REF-QUALITY-7D 适用：decision=refund, reason=七日内质量问题凭票退货 (quality problem within 7 days)" in lines

@@ -251,7 +251,7 @@ def test_demo_in_chinese_without_personal_data():
     assert "    处置 supervisor_steps_in（主管，须在 12-01 10:42 前（5分钟））—— 主管介入" in text
     assert re.search(r"^    首次响应 +L1 +462 / +50 / +0 / +0 +90\.2% 达成$", text, re.M)
     assert re.search(r"^    initial_assessment +3000 / +0 / +0 +按时 100\.0%  — 收到投诉后24小时内完成初步评估$", text, re.M)
-    assert re.search(r"^  策略 +refund +refund\.yaml +19 条$", text, re.M)
+    assert re.search(r"^  规则集 +refund +refund\.yaml +19 条$", text, re.M)
     assert "（cn-mainland 上 7个工作日）" in text and "  警告：日历 'cn-mainland'：官方数据截至 " in text
     for english in ("workdays", " owners ", "supervisor, qc", "warning:", "(24h)", "official data ends"):
         assert english not in text, english
