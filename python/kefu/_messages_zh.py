@@ -620,6 +620,16 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r"exception '(?P<ph>[^']*)' does not contain the word '(?P<w>[^']*)', so it can never apply",
      "例外 '{ph}' 不含词语 '{w}'，所以它永远不会生效"),
     (r"keyword set '(?P<set>[^']*)' is not used by any rule", "关键词组 '{set}' 没有被任何规则使用"),
+
+    # --- State Council notices (kefu calendar notice, src/calendar/notice_parser.cpp) -----------------------
+    (r"the notice is empty \(paste the text of the State Council notice\)", "通知为空（请粘贴国务院通知的正文）"),
+    (r"the notice names no year \(paste it with its title, e\.g\. (?P<eg>.+)\)",
+     "通知没有写明年份（请连同标题一起粘贴，例如 {eg}）"),
+    (r"the notice arranges no holidays \(expected items such as (?P<eg>.+)\)", "通知中没有任何节假日安排（应有形如 {eg} 的条目）"),
+    (r"(?P<d>'[^']*'|\S+) does not exist \(there is no month (?P<m>\d+)\)", "{d} 不存在（没有 {m} 月）"),
+    (r"(?P<d>'[^']*'|\S+) does not exist \((?P<ym>\d+年\d+月) has (?P<n>\d+) days\)", "{d} 不存在（{ym}只有 {n} 天）"),
+    (r"unknown festival '(?P<f>[^']*)'" + _DYM + r" \(expected (?P<known>.+)\)", "未知的节日 '{f}'{dym}（应为 {known} 之一）"),
+    (r"the line is not UTF-8 text \(save the notice as UTF-8\)", "这一行不是 UTF-8 文本（请把通知另存为 UTF-8）"),
 )
 
 # --- the translator ---------------------------------------------------------------------------------------

@@ -206,7 +206,7 @@ def _cmd_calendar_notice(args: argparse.Namespace) -> int:
         return 0
     except Error as e:
         where = f"{e.file}:{e.line}" if e.file and e.line else (e.file or "kefu")
-        print(f"{where}: {e.detail}", file=sys.stderr)
+        print(f"{where}: {localize_error(e.detail, getattr(e, 'id', None), args.lang)}", file=sys.stderr)
         return 2
     except OSError as e:
         print(tr("cli.error", args.lang, message=e), file=sys.stderr)

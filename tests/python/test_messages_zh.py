@@ -418,3 +418,27 @@ def test_kefu_rules_error_in_chinese(rules_copy: Path):
     code, _, err = run(["rules", str(rules_copy), "--lang", "en"])
     assert err == (f"kefu: error: {rules_copy}/kpi/scorecard-agent.yaml:8:3: scorecard 'ecommerce-agent-monthly': "
                    "item weights sum to 105, not 100 (kpi 65 + customer_feedback 20 + training 20)\n")
+
+
+NOTICE_TITLE = "国务院办公厅关于2027年部分节假日安排的通知\n"
+
+
+@pytest.mark.parametrize("text, chinese", [
+    ("", "1: 通知为空（请粘贴国务院通知的正文）"),
+    ("关于部分节假日安排的通知\n一、元旦：1月1日放假\n",
+     "2: 通知没有写明年份（请连同标题一起粘贴，例如 国务院办公厅关于2027年部分节假日安排的通知）"),
+    (NOTICE_TITLE + "一、元宵：1月1日放假\n",
+     "2: 未知的节日 '元宵'（是否想写 '元旦'？）（应为 元旦, 春节, 清明节, 劳动节, 端午节, 中秋节, 国庆节 之一）"),
+    (NOTICE_TITLE + "一、元旦：2月30日放假\n", "2: 2月30日 不存在（2027年2月只有 28 天）"),
+    (NOTICE_TITLE + "一、元旦：13月1日放假\n", "2: 13月1日 不存在（没有 13 月）"),
+])
+def test_notice_errors_in_chinese(tmp_path: Path, capsys, text: str, chinese: str):
+    """`kefu calendar notice --lang zh`: what is wrong with a pasted State Council notice, in Chinese, at its line;
+    the same run in English keeps the core's words."""
+    notice = tmp_path / "notice.txt"
+    notice.write_text(text, encoding="utf-8")
+    assert main(["calendar", "notice", str(notice), "--lang", "zh"]) == 2
+    assert capsys.readouterr().err == f"{notice}:{chinese}\n"
+    assert main(["calendar", "notice", str(notice), "--lang", "en"]) == 2
+    english = capsys.readouterr().err
+    assert english.startswith(f"{notice}:{chinese.split(':')[0]}: ") and not re.search(r"[，（）]", english.split(": ", 1)[1][:8])
