@@ -1,4 +1,5 @@
-"""KPIs on a Dask cluster: ``kefu.dask.kpis(ddf, by=...)``.
+"""KPIs, triage and policy diffs on a Dask cluster: ``kefu.dask.kpis(ddf, by=...)``, ``kefu.dask.triage(ddf)``,
+``kefu.dask.diff_policies(ddf, old, new)``.
 
 Each partition of the Dask DataFrame is reduced on a worker to kefu's KPI accumulators
 (``kefu.kpi.partial``, one thread per partition), shipped back as bytes (a few kB per group), and
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
     import dask.dataframe as dd
 
-__all__ = ["kpis", "partial"]
+__all__ = ["diff_policies", "kpis", "partial", "triage"]
 
 
 def _targets_spec(targets: Any) -> str | None:
@@ -120,3 +121,31 @@ def diff_policies(ddf: dd.DataFrame, old: str | Path, new: str | Path, outputs: 
         raise ValueError("the Dask DataFrame has no partitions")
     frames = dask.compute(*parts)
     return pd.concat(frames, ignore_index=True)
+
+
+@functools.lru_cache(maxsize=8)
+def _policy(directory: str) -> Any:
+    # Loaded once per worker process and directory, with its rule tests, as Policy.load does everywhere.
+    from ._core import Policy
+
+    return Policy.load(directory)
+
+
+def _triage_partition(frame: pd.DataFrame, directory: str, strict: bool) -> pd.DataFrame:
+    # One thread per partition: the workers already run partitions in parallel.
+    return _policy(directory).triage_columns(frame, threads=1, strict=strict)
+
+
+def triage(ddf: dd.DataFrame, rules: str | Path | None = None, *, strict: bool = False) -> dd.DataFrame:
+    """``Policy.triage_columns`` on a Dask DataFrame of tickets: a Dask DataFrame of the triage (the same columns,
+    dtypes and index as the single-process triage of each partition), computed on the workers when asked for
+    (``.compute()``, ``.to_parquet(...)``, an aggregation). `rules` is a rules directory by path (workers load
+    it, rule tests included; default: the shipped rules). Extra columns are ignored unless ``strict=True``."""
+    from . import default_rules_dir
+
+    if rules is not None and not isinstance(rules, (str, Path)):
+        raise TypeError("kefu.dask.triage needs the rules directory as a path (workers load it)")
+    directory = str(default_rules_dir() if rules is None else rules)
+    empty = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in ddf.dtypes.items()})
+    meta = _triage_partition(empty, directory, strict)
+    return ddf.map_partitions(_triage_partition, directory, strict, meta=meta)

@@ -55,3 +55,23 @@ def test_targets_object_is_refused_with_a_reason(client):
     df = kk.read_records(RECORDS)
     with pytest.raises(TypeError, match="path"):
         kefu.dask.kpis(dd.from_pandas(df, npartitions=2), targets=kk.default_targets())
+
+
+def test_triage_on_the_cluster_matches_one_process(client):
+    """kefu.dask.triage: each partition triaged on a worker (the rules loaded there by path); the frame that
+    comes back is the single-process triage of the whole frame, row for row, dtypes and index included."""
+    import kefu
+
+    tickets = kefu.read_tickets(kefu.default_data_path())
+    tickets.index = pd.RangeIndex(1000, 1000 + len(tickets))
+    ddf = dd.from_pandas(tickets, npartitions=4)
+    lazy = kefu.dask.triage(ddf)
+    ours = lazy.compute()
+    expected = kefu.default_policy().triage_columns(tickets)
+    pd.testing.assert_frame_equal(ours, expected)
+    assert list(lazy.dtypes.astype(str)) == list(expected.dtypes.astype(str))
+    assert ours["tier"].value_counts().to_dict() == expected["tier"].value_counts().to_dict()
+    with pytest.raises(TypeError, match="needs the rules directory as a path"):
+        kefu.dask.triage(ddf, kefu.default_policy())
+    with pytest.raises(Exception, match="unknown fact 'nickname'"):
+        kefu.dask.triage(dd.from_pandas(tickets.assign(nickname="x"), npartitions=2), strict=True).compute()
