@@ -31,7 +31,7 @@ NAMES = ["triage"]
 COMMAND = _doc.command("triage_throughput.py", peers=False)
 
 
-def goals(c_triage: float, c_columns: float, t: dict, stream: dict) -> list[tuple[str, str, str]]:
+def goals(c_triage: float, c_columns: float, t: dict, stream: dict, dask: dict | None) -> list[tuple[str, str, str]]:
     one, big1 = t["one"], t["big1"]
     issue_frame = 34e-6  # the issue's DataFrame path: 34 µs per ticket
     return [
@@ -49,6 +49,12 @@ def goals(c_triage: float, c_columns: float, t: dict, stream: dict) -> list[tupl
          "not measured: no JDM graph can decide the same triage — negation-aware keyword sets and working-day "
          "calendars with 调休 have no ZEN expression, so results could not be checked equal first; the decision "
          "tables alone are compared in \"Rules engine vs peers\"", "not measured"),
+        ("(#17) Dask, 2 worker processes: triage of ≥ 50 M tickets made on the workers ≥ 1.6× one process, results "
+         "identical",
+         (f"{dask['speed']:.2f}× on {dask['tickets'] / 1e6:g} M tickets ({dask['one']:.1f} s one process, "
+          f"{dask['dask']:.1f} s on the cluster; one run each); results {'identical' if dask['same'] else 'DIFFER'}")
+         if dask else "not run (--no-dask or --dry-run)",
+         yes(dask["speed"] >= 1.6 and dask["same"] and dask["tickets"] >= 50_000_000) if dask else "not measured"),
         ("(#17) 10 M tickets triaged in chunks in bounded memory (peak RSS reported)",
          f"{stream['tickets']:,} tickets in chunks of {stream['chunk']:,}: {stream['seconds']:.1f} s "
          f"({fmt_time(stream['seconds'] / stream['tickets'])} per ticket, every core), peak RSS "
@@ -94,11 +100,59 @@ def stream(policy: kefu.Policy, frame: pd.DataFrame, tickets: int, chunk: int) -
     return {"tickets": tickets, "chunk": chunk, "seconds": seconds, "peak_mb": peak, "start_mb": start}
 
 
+PART_TICKETS = 1_250_000  # tickets per Dask partition
+
+
+def _digest(out: pd.DataFrame) -> int:
+    """A partition's triage as one number: equal digests, equal decisions and deadlines (row by row)."""
+    cols = ["risk_level", "tier", "refund_decision", "first_response_due", "resolution_due", "follow_up_due",
+            "follow_up_required", "report_required"]
+    return int(pd.util.hash_pandas_object(out[cols], index=False).sum() % (1 << 61))
+
+
+def run_dask(pool: pd.DataFrame, tickets: int) -> dict:
+    """`tickets` tickets in partitions made on 2 worker processes (sampled from `pool`), triaged there with
+    kefu.dask.triage, each partition reduced to a digest; one process makes and triages the same partitions in
+    turn on one thread. One timed run each (a run of 50 M tickets takes minutes); the digests must be equal."""
+    import dask.dataframe as dd
+    import distributed
+
+    import kefu.dask
+
+    parts = max(2, round(tickets / PART_TICKETS))
+    specs = [(tickets * (k + 1) // parts - tickets * k // parts, 1000 + k) for k in range(parts)]
+    policy = kefu.default_policy()
+
+    def one() -> list[int]:
+        return [_digest(policy.triage_columns(sampled_tickets(pool, n, seed), threads=1)) for n, seed in specs]
+
+    def digests(chosen: list[tuple[int, int]]) -> list[int]:
+        meta = sampled_tickets(pool, 2, 0).iloc[:0]
+        ddf = dd.from_map(lambda spec: sampled_tickets(pool, *spec), chosen, meta=meta)
+        out = kefu.dask.triage(ddf).map_partitions(lambda part: pd.Series([_digest(part)]), meta=(None, "int64"))
+        return [int(x) for x in out.compute()]
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=40) as cluster, distributed.Client(cluster):
+        digests([(1_000, 1), (1_000, 2)])  # warm-up on other partitions: the workers load the rules
+        t0 = time.perf_counter()
+        theirs = digests(specs)  # the partitions' first and only computation on the cluster
+        dask_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ours = one()
+    one_s = time.perf_counter() - t0
+    return {"tickets": tickets, "parts": parts, "one": one_s, "dask": dask_s, "speed": one_s / dask_s,
+            "same": ours == theirs}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=REPEAT, help="timed runs of each measurement (and C++ repetitions)")
     ap.add_argument("--tickets", type=int, default=None, help="use only the first N tickets of the data set")
     ap.add_argument("--stream", type=int, default=10_000_000, help="tickets triaged in chunks for the memory goal")
+    ap.add_argument("--dask-tickets", type=int, default=50_000_000,
+                    help="tickets of the Dask comparison, made on the workers (default 50 M, as issue 17 asks)")
+    ap.add_argument("--no-dask", action="store_true", help="leave out the Dask comparison")
     _doc.common_arguments(ap, NAMES)
     args = ap.parse_args(argv)
     if _doc.list_sections_if_asked(args, NAMES):
@@ -136,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(widened.parent)
     load = measure(kefu.default_policy, 1, args.repeat)
     streamed = stream(policy, frame, args.stream, 100_000 if not args.dry_run else 5_000)
+    dask = None if args.dry_run or args.no_dask else run_dask(frame, args.dask_tickets)
+    if dask:
+        print(f"dask {dask['dask']:.1f} s, one process {dask['one']:.1f} s, identical: {dask['same']}", flush=True)
     gb = google_benchmark("kefu_bench_triage", repetitions=args.repeat, min_time=min_time)
     c, cl = gb["BM_triage"], gb["BM_load_default_policy"]
     c1, c_all = gb["BM_triage_columns/0"], gb["BM_triage_columns/1"]
@@ -154,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
          "median run per ticket, \"spread\" the fastest and slowest run, \"CPU/wall\" process CPU time over wall "
          "time (above 1: more than one core busy).", "",
          "### Goals", "", "| goal | measured | met |", "| --- | --- | --- |"]
-    L += [f"| {g} | {m} | {ok} |" for g, m, ok in goals(c.time(), c1.time() * per_row, t, streamed)]
+    L += [f"| {g} | {m} | {ok} |" for g, m, ok in goals(c.time(), c1.time() * per_row, t, streamed, dask)]
     L += ["", "### Throughput", "", "| path | time per ticket | spread | tickets/s | CPU/wall |",
           "| --- | --- | --- | --- | --- |",
           f"| C++ `triage_policy::triage`, one record with the full result (`BM_triage`) | {fmt_time(c.time())} | "
@@ -182,6 +239,12 @@ def main(argv: list[str] | None = None) -> int:
           f"({streamed['start_mb']:,.0f} MB before the first chunk, with the data sets of the table above loaded). "
           "Memory follows the chunk, not the number of tickets: `kefu.tickets.read_ticket_batches(path, rows)` reads "
           "a CSV or Parquet file that way (docs/triage.md).",
+          *(["", f"Dask: `kefu.dask.triage` on `LocalCluster(n_workers=2, threads_per_worker=1)`; the {dask['tickets']:,} "
+              f"tickets are made on the workers as {dask['parts']} partitions (`dd.from_map`, tickets drawn from the "
+              "shipped ones, dates moved) and each partition's triage is reduced there to a digest, so only digests "
+              "travel; one process makes and triages the same partitions in turn on one thread. Making the tickets is "
+              f"inside both timings. One process: {dask['one']:.1f} s; the cluster: {dask['dask']:.1f} s "
+              f"(**{dask['speed']:.2f}×**); digests {'identical' if dask['same'] else 'DIFFERENT'}."] if dask else []),
           "", f"Loading the default policy (facts vocabulary, six policies, four calendars, all checks): "
           f"{fmt_time(cl.time())} in C++ (`BM_load_default_policy`, {cl.spread()}), {fmt_time(load.median)} from "
           f"Python ({load.spread()}) — once per process; the policy is immutable and shared across threads."]
