@@ -13,6 +13,7 @@ from typing import Iterable, TextIO
 
 from ._core import DecisionPolicy, Error, RuleSuite, describe_rules_file
 from ._findings import Finding, _from_error, yaml_files
+from ._explain_zh import localize_explanation
 from .i18n import localize_error, tr
 
 @dataclass
@@ -151,7 +152,7 @@ def _difference(what: str, expected: str, actual: str, lang: str) -> str:
         return tr("test.error", lang, actual=localize_error(actual, None, lang))
     if lang == "zh":
         words = {"(not set)": "（未设置）", "fires": "触发", "does not fire": "未触发"}
-        what = "触发的规则" if what == "rule" else what
+        what = "触发的规则" if what == "rule" else f"输出 {what}"
         expected, actual = words.get(expected, expected), words.get(actual, actual)
     return tr("test.differs", lang, what=what, expected=expected, actual=actual)
 
@@ -173,7 +174,8 @@ def _tests_text(report: TestReport, out: TextIO, lang: str = "en") -> None:
                 out.write(_difference(what, expected, actual, lang) + "\n")
             if c.trace:
                 out.write(tr("test.trace", lang) + "\n"
-                          + "".join(f"      {line}\n" for line in c.trace.rstrip("\n").splitlines()))
+                          + "".join(f"      {line}\n"
+                                    for line in localize_explanation(c.trace.rstrip("\n"), lang).splitlines()))
     for cov in report.coverage.values():
         unreached = cov.unreached
         n = len(cov.rules)

@@ -212,10 +212,10 @@ def test_rule_author_summaries_in_chinese(tmp_path, capsys):
     assert main(["test", "--lang", "zh", str(failing)]) == 1
     out = capsys.readouterr().out
     assert ("失败 " + str(failing) + ":5：wrong expectation\n"
-            "    decision：期望 refund，实际 deny\n"
+            "    输出 decision：期望 refund，实际 deny\n"
             "    触发的规则：期望 R-QUALITY-7D，实际 default\n"
             "    推理过程：\n"
-            "      policy refund-test v1 (hit policy first)\n") in out
+            "      规则集 refund-test 版本 1（命中策略 first：第一条适用的规则决定）\n") in out
     assert (f"{failing}:10:29: error: 输入 'claimed_amount'：金额 '12.345' 无法读取：小数超过两位（金额精确到分）\n"
             in out)  # location and severity stay English (editors' problem matchers)
     assert out.splitlines()[-1] == "1 个套件：0 个通过，2 个失败，1 个无法运行"

@@ -403,7 +403,7 @@ def test_kefu_test_differences_in_chinese(rules_copy: Path):
                     encoding="utf-8")
     _, out, _ = run(["test", str(rules_copy), "--lang", "zh", "-k", "tests/refund.yaml"])
     differences = [line for line in out.splitlines() if line.startswith("    ") and "期望" in line]
-    assert differences == ["    decision：期望 refund，实际 deny", "    触发的规则：期望 default，实际 REF-CLEARANCE-DISCLOSED"]
+    assert differences == ["    输出 decision：期望 refund，实际 deny", "    触发的规则：期望 default，实际 REF-CLEARANCE-DISCLOSED"]
     _, out, _ = run(["test", str(rules_copy), "--lang", "en", "-k", "tests/refund.yaml"])
     assert [line for line in out.splitlines() if "expected" in line] == [
         "    decision: expected refund, got deny", "    rule: expected default, got REF-CLEARANCE-DISCLOSED"]
