@@ -46,10 +46,10 @@ HEADLINES: dict[str, str] = {
     "kefu.kpi.targets": "KPI 目标文件有误",
     "kefu.kpi.scorecard": "评分卡有误",
     # Tickets
-    "kefu.ticket.deescalation": "降低处理级别需要说明理由",
+    "kefu.ticket.deescalation": "降低处理层级需要说明理由",
     "kefu.ticket.upward_report": "需先完成一级上报",
     "kefu.ticket.unknown_event": "未知的工单事件",
-    "kefu.ticket.unknown_tier": "未知的处理级别",
+    "kefu.ticket.unknown_tier": "未知的处理层级",
     "kefu.ticket.open": "无法创建工单",
     "kefu.ticket.plan": "工单计划有误",
     "kefu.ticket.snapshot": "工单快照有误",
