@@ -49,6 +49,9 @@ std::vector<planned_duration> durations_per_rule(const policy& p, std::size_t ou
   return out;
 }
 
+/// Rows whose given values are copied out of the columns at a time (see fill_block in triage_rows).
+constexpr std::size_t block_rows = 64;
+
 /// The row triage cannot go on with; the caller triages the row again to raise triage's own error.
 struct row_fails {};
 
@@ -138,20 +141,43 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
   for (const auto& name : service.outputs()[workday_out].values) workday_calendars.push_back(t.calendar(name));
   const time_zone& zone = t.zone();
 
-  // The given columns.
+  // The given columns, numbers and texts apart (the block copy below writes each kind into its own buffer).
   struct given_column {
     std::size_t slot;
     const batch::column* c;
     bool text;
   };
-  std::vector<given_column> given;
+  std::vector<given_column> given, given_numbers, given_texts;
   for (const std::size_t s : b.order())  // a derived fact's column gives no value (check() refused any)
-    if (t.facts()[s].derived.empty()) given.push_back({s, b.column_of(s), t.facts()[s].type == value_type::text});
+    if (t.facts()[s].derived.empty()) {
+      given.push_back({s, b.column_of(s), t.facts()[s].type == value_type::text});
+      (given.back().text ? given_texts : given_numbers).push_back(given.back());
+    }
   const record defaults = t.make_facts();
   std::vector<std::size_t> required, derived;
   for (std::size_t s = 0; s < t.facts().size(); ++s) {
     if (t.facts()[s].required) required.push_back(s);
     if (!t.facts()[s].derived.empty()) derived.push_back(s);
+  }
+
+  // Each policy's inputs, as (input slot, fact slot), that can change from row to row: the given facts, the
+  // derived ones and the customer tier. Every other fact keeps the vocabulary's default on every row, so it is
+  // copied into the policy's record once, not per row. Text facts change only in their text, the others only
+  // in their number (the loop below writes no text fact's number, and another fact's text only to its default).
+  std::vector<bool> varies(t.facts().size(), false);
+  for (const auto& g : given) varies[g.slot] = true;
+  for (const std::size_t s : derived) varies[s] = true;
+  for (const std::size_t s : {t.slot_customer_tier_, t.slot_days_, t.slot_known_, t.slot_risk_, t.slot_tier_, t.slot_refund_})
+    if (s < varies.size()) varies[s] = true;
+  struct slot_pair {
+    std::size_t input, fact;
+  };
+  std::array<std::vector<slot_pair>, 6> varying_numbers, varying_texts;
+  for (std::size_t p = 0; p < 6; ++p) {
+    const auto& slots = t.input_slots_[p];
+    for (std::size_t s = 0; s < slots.size(); ++s)
+      if (varies[slots[s]])
+        (t.facts()[slots[s]].type == value_type::text ? varying_texts : varying_numbers)[p].push_back({s, slots[s]});
   }
 
   triage_columns out;
@@ -192,14 +218,24 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
     f.present = defaults.present;
     std::array<record, 6> inputs;
     std::array<decision, 6> decided;
-    for (std::size_t p = 0; p < 6; ++p) inputs[p] = policies[p]->make_record();
-    auto run = [&](std::size_t p) -> const decision& {
+    for (std::size_t p = 0; p < 6; ++p) {
+      inputs[p] = policies[p]->make_record();
       const auto& slots = t.input_slots_[p];
+      for (std::size_t s = 0; s < slots.size(); ++s) {  // every input as the facts start; run() copies what varies
+        inputs[p].numbers[s] = f.numbers[slots[s]];
+        inputs[p].texts[s] = f.texts[slots[s]];
+        inputs[p].present[s] = f.present[slots[s]];
+      }
+    }
+    auto run = [&](std::size_t p) -> const decision& {
       record& r = inputs[p];
-      for (std::size_t s = 0; s < slots.size(); ++s) {
-        r.numbers[s] = f.numbers[slots[s]];
-        r.texts[s] = f.texts[slots[s]];
-        r.present[s] = f.present[slots[s]];
+      for (const auto& [in, fact] : varying_numbers[p]) {
+        r.numbers[in] = f.numbers[fact];
+        r.present[in] = f.present[fact];
+      }
+      for (const auto& [in, fact] : varying_texts[p]) {
+        r.texts[in] = f.texts[fact];
+        r.present[in] = f.present[fact];
       }
       policies[p]->evaluate(r, decided[p]);
       return decided[p];
@@ -249,7 +285,43 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
       throw std::logic_error("kefu: row " + std::to_string(i) + " failed in triage_batch but not in triage");
     };
 
+    // The given values of a block of rows, row-major, missing ones already replaced by the defaults. A row
+    // reads every given column; read row by row, that is one cache line per column per row, too many streams
+    // for the hardware prefetcher to follow. Copied column by column, a block reads each column as one stream.
+    const std::size_t gn = given_numbers.size(), gt = given_texts.size();
+    std::vector<std::int64_t> block_numbers(block_rows * gn);
+    std::vector<std::string_view> block_texts(block_rows * gt);
+    std::vector<std::uint8_t> block_number_present(block_rows * gn), block_text_present(block_rows * gt);
+    auto fill_block = [&](std::size_t first, std::size_t rows) {
+      for (std::size_t j = 0; j < gn; ++j) {
+        const batch::column& c = *given_numbers[j].c;
+        const std::int64_t absent = defaults.numbers[given_numbers[j].slot];
+        const std::uint8_t absent_present = defaults.present[given_numbers[j].slot];
+        std::int64_t* to_value = block_numbers.data() + j;
+        std::uint8_t* to_present = block_number_present.data() + j;
+        for (std::size_t r = 0; r < rows; ++r) {
+          const bool missing = c.missing && c.missing[first + r];
+          to_value[r * gn] = missing ? absent : c.numbers[first + r];
+          to_present[r * gn] = missing ? absent_present : 1;
+        }
+      }
+      for (std::size_t j = 0; j < gt; ++j) {
+        const batch::column& c = *given_texts[j].c;
+        const std::string_view absent = defaults.texts[given_texts[j].slot];
+        const std::uint8_t absent_present = defaults.present[given_texts[j].slot];
+        std::string_view* to_value = block_texts.data() + j;
+        std::uint8_t* to_present = block_text_present.data() + j;
+        for (std::size_t r = 0; r < rows; ++r) {
+          const bool missing = c.missing && c.missing[first + r];
+          to_value[r * gt] = missing ? absent : c.texts[first + r];
+          to_present[r * gt] = missing ? absent_present : 1;
+        }
+      }
+    };
+
     for (std::size_t i = from; i < to; ++i) {
+      const std::size_t in_block = (i - from) % block_rows;
+      if (in_block == 0) fill_block(i, std::min(block_rows, to - i));
       // Derived facts start from the vocabulary's defaults on every row, as triage's fresh facts do.
       for (const std::size_t s : derived) {
         f.numbers[s] = defaults.numbers[s];
@@ -260,13 +332,13 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         f.numbers[t.slot_customer_tier_] = defaults.numbers[t.slot_customer_tier_];
         f.present[t.slot_customer_tier_] = defaults.present[t.slot_customer_tier_];
       }
-      for (const auto& g : given) {
-        const bool missing = g.c->missing && g.c->missing[i];
-        if (g.text)
-          f.texts[g.slot] = missing ? defaults.texts[g.slot] : g.c->texts[i];
-        else
-          f.numbers[g.slot] = missing ? defaults.numbers[g.slot] : g.c->numbers[i];
-        f.present[g.slot] = missing ? defaults.present[g.slot] : 1;
+      for (std::size_t j = 0; j < gn; ++j) {
+        f.numbers[given_numbers[j].slot] = block_numbers[in_block * gn + j];
+        f.present[given_numbers[j].slot] = block_number_present[in_block * gn + j];
+      }
+      for (std::size_t j = 0; j < gt; ++j) {
+        f.texts[given_texts[j].slot] = block_texts[in_block * gt + j];
+        f.present[given_texts[j].slot] = block_text_present[in_block * gt + j];
       }
       try {
         for (const std::size_t s : required)
