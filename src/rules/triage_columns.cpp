@@ -229,13 +229,21 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
     }
     auto run = [&](std::size_t p) -> const decision& {
       record& r = inputs[p];
+      // Raw pointers in locals: a byte store may alias anything, so the vectors' own pointers would be
+      // loaded again after every presence flag written.
+      std::int64_t* numbers = r.numbers.data();
+      std::string_view* texts = r.texts.data();
+      std::uint8_t* present = r.present.data();
+      const std::int64_t* fact_numbers = f.numbers.data();
+      const std::string_view* fact_texts = f.texts.data();
+      const std::uint8_t* fact_present = f.present.data();
       for (const auto& [in, fact] : varying_numbers[p]) {
-        r.numbers[in] = f.numbers[fact];
-        r.present[in] = f.present[fact];
+        numbers[in] = fact_numbers[fact];
+        present[in] = fact_present[fact];
       }
       for (const auto& [in, fact] : varying_texts[p]) {
-        r.texts[in] = f.texts[fact];
-        r.present[in] = f.present[fact];
+        texts[in] = fact_texts[fact];
+        present[in] = fact_present[fact];
       }
       policies[p]->evaluate(r, decided[p]);
       return decided[p];
@@ -289,33 +297,39 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
     // reads every given column; read row by row, that is one cache line per column per row, too many streams
     // for the hardware prefetcher to follow. Copied column by column, a block reads each column as one stream.
     const std::size_t gn = given_numbers.size(), gt = given_texts.size();
+    std::vector<std::size_t> number_slots, text_slots;
+    for (const auto& g : given_numbers) number_slots.push_back(g.slot);
+    for (const auto& g : given_texts) text_slots.push_back(g.slot);
     std::vector<std::int64_t> block_numbers(block_rows * gn);
     std::vector<std::string_view> block_texts(block_rows * gt);
     std::vector<std::uint8_t> block_number_present(block_rows * gn), block_text_present(block_rows * gt);
+    // One column's values of the block (with a missing value, the default) into every `stride`th element.
+    auto copy_column = [](auto* to_value, std::uint8_t* to_present, std::size_t stride, const auto* values,
+                          const std::uint8_t* missing, std::size_t rows, auto absent, std::uint8_t absent_present) {
+      if (!missing) {
+        for (std::size_t r = 0; r < rows; ++r) {
+          to_value[r * stride] = values[r];
+          to_present[r * stride] = 1;
+        }
+        return;
+      }
+      for (std::size_t r = 0; r < rows; ++r) {
+        to_value[r * stride] = missing[r] ? absent : values[r];
+        to_present[r * stride] = missing[r] ? absent_present : 1;
+      }
+    };
     auto fill_block = [&](std::size_t first, std::size_t rows) {
       for (std::size_t j = 0; j < gn; ++j) {
         const batch::column& c = *given_numbers[j].c;
-        const std::int64_t absent = defaults.numbers[given_numbers[j].slot];
-        const std::uint8_t absent_present = defaults.present[given_numbers[j].slot];
-        std::int64_t* to_value = block_numbers.data() + j;
-        std::uint8_t* to_present = block_number_present.data() + j;
-        for (std::size_t r = 0; r < rows; ++r) {
-          const bool missing = c.missing && c.missing[first + r];
-          to_value[r * gn] = missing ? absent : c.numbers[first + r];
-          to_present[r * gn] = missing ? absent_present : 1;
-        }
+        const std::size_t s = given_numbers[j].slot;
+        copy_column(block_numbers.data() + j, block_number_present.data() + j, gn, c.numbers + first,
+                    c.missing ? c.missing + first : nullptr, rows, defaults.numbers[s], defaults.present[s]);
       }
       for (std::size_t j = 0; j < gt; ++j) {
         const batch::column& c = *given_texts[j].c;
-        const std::string_view absent = defaults.texts[given_texts[j].slot];
-        const std::uint8_t absent_present = defaults.present[given_texts[j].slot];
-        std::string_view* to_value = block_texts.data() + j;
-        std::uint8_t* to_present = block_text_present.data() + j;
-        for (std::size_t r = 0; r < rows; ++r) {
-          const bool missing = c.missing && c.missing[first + r];
-          to_value[r * gt] = missing ? absent : c.texts[first + r];
-          to_present[r * gt] = missing ? absent_present : 1;
-        }
+        const std::size_t s = given_texts[j].slot;
+        copy_column(block_texts.data() + j, block_text_present.data() + j, gt, c.texts + first,
+                    c.missing ? c.missing + first : nullptr, rows, defaults.texts[s], defaults.present[s]);
       }
     };
 
@@ -332,13 +346,22 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         f.numbers[t.slot_customer_tier_] = defaults.numbers[t.slot_customer_tier_];
         f.present[t.slot_customer_tier_] = defaults.present[t.slot_customer_tier_];
       }
-      for (std::size_t j = 0; j < gn; ++j) {
-        f.numbers[given_numbers[j].slot] = block_numbers[in_block * gn + j];
-        f.present[given_numbers[j].slot] = block_number_present[in_block * gn + j];
-      }
-      for (std::size_t j = 0; j < gt; ++j) {
-        f.texts[given_texts[j].slot] = block_texts[in_block * gt + j];
-        f.present[given_texts[j].slot] = block_text_present[in_block * gt + j];
+      {
+        std::int64_t* numbers = f.numbers.data();  // in locals, as in run()
+        std::string_view* texts = f.texts.data();
+        std::uint8_t* present = f.present.data();
+        const std::int64_t* row_numbers = block_numbers.data() + in_block * gn;
+        const std::uint8_t* row_number_present = block_number_present.data() + in_block * gn;
+        for (std::size_t j = 0; j < gn; ++j) {
+          numbers[number_slots[j]] = row_numbers[j];
+          present[number_slots[j]] = row_number_present[j];
+        }
+        const std::string_view* row_texts = block_texts.data() + in_block * gt;
+        const std::uint8_t* row_text_present = block_text_present.data() + in_block * gt;
+        for (std::size_t j = 0; j < gt; ++j) {
+          texts[text_slots[j]] = row_texts[j];
+          present[text_slots[j]] = row_text_present[j];
+        }
       }
       try {
         for (const std::size_t s : required)
