@@ -108,31 +108,35 @@ void policy::evaluate(const record& r, decision& out, std::vector<condition_trac
     const std::int64_t v = r.numbers[static_cast<std::size_t>(index_slot_)];
     if (v >= 0 && static_cast<std::size_t>(v) < index_candidates_.size()) candidates = &index_candidates_[static_cast<std::size_t>(v)];
   }
-  // Whether rule i's condition holds; an overflow names the rule and the part of its condition.
-  auto holds = [&](std::uint32_t i) -> bool {
+  // An overflow in rule i's condition, as the error that names the rule and the part of its condition.
+  auto overflow_in = [&](std::uint32_t i, const detail::arithmetic_overflow& e) {
     const rule& ru = rules_[i];
-    try {
-      return ru.root < 0 || program_.eval(ru.root, ctx) != 0;
-    } catch (const detail::arithmetic_overflow& e) {
-      throw error("arithmetic overflow in `" + ru.when.substr(e.begin(), e.end() - e.begin()) + "`: " +
-                      detail::arithmetic_overflow::what_it_means,
-                  {}, ru.id, e.id());
-    }
+    return error("arithmetic overflow in `" + ru.when.substr(e.begin(), e.end() - e.begin()) + "`: " +
+                     detail::arithmetic_overflow::what_it_means,
+                 {}, ru.id, e.id());
   };
   const bool first_only = hit_policy_ == hit_policy::first;
-  if (!trace) {  // the hot path (triage, batches): a plain loop over the rules that can match
-    if (candidates) {
-      for (const std::uint32_t i : *candidates)
-        if (holds(i)) {
-          out.matched.push_back(i);
-          if (first_only) break;
-        }
-    } else {
-      for (std::uint32_t i = 0; i < static_cast<std::uint32_t>(rules_.size()); ++i)
-        if (holds(i)) {
-          out.matched.push_back(i);
-          if (first_only) break;
-        }
+  if (!trace) {
+    // The hot path (triage, batches): the rules that can match, in order, with one try around the loop
+    // rather than one per rule; `tried` is the rule whose condition is being evaluated.
+    std::uint32_t tried = 0;
+    auto matches = [&](std::uint32_t i) {  // records a match; true when no further rule is to be tried
+      tried = i;
+      const std::int32_t root = rules_[i].root;
+      if (root >= 0 && !program_.eval(root, ctx)) return false;
+      out.matched.push_back(i);
+      return first_only;
+    };
+    try {
+      if (candidates) {
+        for (const std::uint32_t i : *candidates)
+          if (matches(i)) break;
+      } else {
+        for (std::uint32_t i = 0; i < static_cast<std::uint32_t>(rules_.size()); ++i)
+          if (matches(i)) break;
+      }
+    } catch (const detail::arithmetic_overflow& e) {
+      throw overflow_in(tried, e);
     }
   }
   // With a trace: every rule in order (no index), each traced before it is tried.
@@ -192,7 +196,11 @@ void policy::evaluate(const record& r, decision& out, std::vector<condition_trac
         trace->push_back(std::move(t));
       }
     }
-    if (!holds(i)) continue;
+    try {
+      if (ru.root >= 0 && !program_.eval(ru.root, ctx)) continue;
+    } catch (const detail::arithmetic_overflow& e) {
+      throw overflow_in(i, e);
+    }
     out.matched.push_back(i);
     if (first_only) break;
   }
