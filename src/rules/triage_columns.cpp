@@ -408,7 +408,7 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         } else {
           const decision& r = run(0);
           level = highest(r, level_of);
-          for (const auto m : r.matched) my_signals.push_back(static_cast<std::int32_t>(m));
+          my_signals.insert(my_signals.end(), r.matched.begin(), r.matched.end());  // one call, not one per signal
           actions |= actions_of(0, r);
         }
         out.risk_level[i] = static_cast<std::int32_t>(level);
