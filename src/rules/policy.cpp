@@ -122,7 +122,7 @@ void policy::evaluate(const record& r, decision& out, std::vector<condition_trac
     std::uint32_t tried = 0;
     auto matches = [&](std::uint32_t i) {  // records a match; true when no further rule is to be tried
       tried = i;
-      const std::int32_t root = rules_[i].root;
+      const std::int32_t root = roots_[i];
       if (root >= 0 && !program_.eval(root, ctx)) return false;
       out.matched.push_back(i);
       return first_only;
