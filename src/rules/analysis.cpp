@@ -275,6 +275,7 @@ rule_index index_rules(const policy& p) {
       best = std::move(idx);
     }
   }
+  for (const auto& r : p.rules()) best.roots.push_back(r.root);
   return best;
 }
 

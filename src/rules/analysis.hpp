@@ -19,6 +19,7 @@ std::vector<diagnostic> analyse_policy(const policy& p);
 struct rule_index {
   std::int32_t slot = -1;
   std::vector<std::vector<std::uint32_t>> candidates;  // per value of the input
+  std::vector<std::int32_t> roots;                     // per rule, its condition's root (rule::root)
 };
 rule_index index_rules(const policy& p);
 

@@ -142,6 +142,7 @@ class policy_builder {
       auto idx = detail::index_rules(*p);
       p->index_slot_ = idx.slot;
       p->index_candidates_ = std::move(idx.candidates);
+      p->roots_ = std::move(idx.roots);
     }
     // One scanner per text input over the sets its keyword tests read (64 sets at most per scanner).
     for (std::size_t k = 0; k < p->keyword_tests_.size(); ++k) {

@@ -47,6 +47,7 @@ policy_ptr policy::pinned(const std::string& version) const {
   auto idx = detail::index_rules(*p);
   p->index_slot_ = idx.slot;
   p->index_candidates_ = std::move(idx.candidates);
+  p->roots_ = std::move(idx.roots);
   // The static checks again, on this version alone; the loader's own warnings (keywords, negation) stay.
   p->warnings_.clear();
   for (const auto& d : warnings_)

@@ -49,6 +49,9 @@ std::vector<planned_duration> durations_per_rule(const policy& p, std::size_t ou
   return out;
 }
 
+/// Rows whose given values are copied out of the columns at a time (see fill_block in triage_rows).
+constexpr std::size_t block_rows = 64;
+
 /// The row triage cannot go on with; the caller triages the row again to raise triage's own error.
 struct row_fails {};
 
@@ -138,20 +141,43 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
   for (const auto& name : service.outputs()[workday_out].values) workday_calendars.push_back(t.calendar(name));
   const time_zone& zone = t.zone();
 
-  // The given columns.
+  // The given columns, numbers and texts apart (the block copy below writes each kind into its own buffer).
   struct given_column {
     std::size_t slot;
     const batch::column* c;
     bool text;
   };
-  std::vector<given_column> given;
+  std::vector<given_column> given, given_numbers, given_texts;
   for (const std::size_t s : b.order())  // a derived fact's column gives no value (check() refused any)
-    if (t.facts()[s].derived.empty()) given.push_back({s, b.column_of(s), t.facts()[s].type == value_type::text});
+    if (t.facts()[s].derived.empty()) {
+      given.push_back({s, b.column_of(s), t.facts()[s].type == value_type::text});
+      (given.back().text ? given_texts : given_numbers).push_back(given.back());
+    }
   const record defaults = t.make_facts();
   std::vector<std::size_t> required, derived;
   for (std::size_t s = 0; s < t.facts().size(); ++s) {
     if (t.facts()[s].required) required.push_back(s);
     if (!t.facts()[s].derived.empty()) derived.push_back(s);
+  }
+
+  // Each policy's inputs, as (input slot, fact slot), that can change from row to row: the given facts, the
+  // derived ones and the customer tier. Every other fact keeps the vocabulary's default on every row, so it is
+  // copied into the policy's record once, not per row. Text facts change only in their text, the others only
+  // in their number (the loop below writes no text fact's number, and another fact's text only to its default).
+  std::vector<bool> varies(t.facts().size(), false);
+  for (const auto& g : given) varies[g.slot] = true;
+  for (const std::size_t s : derived) varies[s] = true;
+  for (const std::size_t s : {t.slot_customer_tier_, t.slot_days_, t.slot_known_, t.slot_risk_, t.slot_tier_, t.slot_refund_})
+    if (s < varies.size()) varies[s] = true;
+  struct slot_pair {
+    std::size_t input, fact;
+  };
+  std::array<std::vector<slot_pair>, 6> varying_numbers, varying_texts;
+  for (std::size_t p = 0; p < 6; ++p) {
+    const auto& slots = t.input_slots_[p];
+    for (std::size_t s = 0; s < slots.size(); ++s)
+      if (varies[slots[s]])
+        (t.facts()[slots[s]].type == value_type::text ? varying_texts : varying_numbers)[p].push_back({s, slots[s]});
   }
 
   triage_columns out;
@@ -192,14 +218,32 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
     f.present = defaults.present;
     std::array<record, 6> inputs;
     std::array<decision, 6> decided;
-    for (std::size_t p = 0; p < 6; ++p) inputs[p] = policies[p]->make_record();
-    auto run = [&](std::size_t p) -> const decision& {
+    for (std::size_t p = 0; p < 6; ++p) {
+      inputs[p] = policies[p]->make_record();
       const auto& slots = t.input_slots_[p];
+      for (std::size_t s = 0; s < slots.size(); ++s) {  // every input as the facts start; run() copies what varies
+        inputs[p].numbers[s] = f.numbers[slots[s]];
+        inputs[p].texts[s] = f.texts[slots[s]];
+        inputs[p].present[s] = f.present[slots[s]];
+      }
+    }
+    auto run = [&](std::size_t p) -> const decision& {
       record& r = inputs[p];
-      for (std::size_t s = 0; s < slots.size(); ++s) {
-        r.numbers[s] = f.numbers[slots[s]];
-        r.texts[s] = f.texts[slots[s]];
-        r.present[s] = f.present[slots[s]];
+      // Raw pointers in locals: a byte store may alias anything, so the vectors' own pointers would be
+      // loaded again after every presence flag written.
+      std::int64_t* numbers = r.numbers.data();
+      std::string_view* texts = r.texts.data();
+      std::uint8_t* present = r.present.data();
+      const std::int64_t* fact_numbers = f.numbers.data();
+      const std::string_view* fact_texts = f.texts.data();
+      const std::uint8_t* fact_present = f.present.data();
+      for (const auto& [in, fact] : varying_numbers[p]) {
+        numbers[in] = fact_numbers[fact];
+        present[in] = fact_present[fact];
+      }
+      for (const auto& [in, fact] : varying_texts[p]) {
+        texts[in] = fact_texts[fact];
+        present[in] = fact_present[fact];
       }
       policies[p]->evaluate(r, decided[p]);
       return decided[p];
@@ -249,7 +293,49 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
       throw std::logic_error("kefu: row " + std::to_string(i) + " failed in triage_batch but not in triage");
     };
 
+    // The given values of a block of rows, row-major, missing ones already replaced by the defaults. A row
+    // reads every given column; read row by row, that is one cache line per column per row, too many streams
+    // for the hardware prefetcher to follow. Copied column by column, a block reads each column as one stream.
+    const std::size_t gn = given_numbers.size(), gt = given_texts.size();
+    std::vector<std::size_t> number_slots, text_slots;
+    for (const auto& g : given_numbers) number_slots.push_back(g.slot);
+    for (const auto& g : given_texts) text_slots.push_back(g.slot);
+    std::vector<std::int64_t> block_numbers(block_rows * gn);
+    std::vector<std::string_view> block_texts(block_rows * gt);
+    std::vector<std::uint8_t> block_number_present(block_rows * gn), block_text_present(block_rows * gt);
+    // One column's values of the block (with a missing value, the default) into every `stride`th element.
+    auto copy_column = [](auto* to_value, std::uint8_t* to_present, std::size_t stride, const auto* values,
+                          const std::uint8_t* missing, std::size_t rows, auto absent, std::uint8_t absent_present) {
+      if (!missing) {
+        for (std::size_t r = 0; r < rows; ++r) {
+          to_value[r * stride] = values[r];
+          to_present[r * stride] = 1;
+        }
+        return;
+      }
+      for (std::size_t r = 0; r < rows; ++r) {
+        to_value[r * stride] = missing[r] ? absent : values[r];
+        to_present[r * stride] = missing[r] ? absent_present : 1;
+      }
+    };
+    auto fill_block = [&](std::size_t first, std::size_t rows) {
+      for (std::size_t j = 0; j < gn; ++j) {
+        const batch::column& c = *given_numbers[j].c;
+        const std::size_t s = given_numbers[j].slot;
+        copy_column(block_numbers.data() + j, block_number_present.data() + j, gn, c.numbers + first,
+                    c.missing ? c.missing + first : nullptr, rows, defaults.numbers[s], defaults.present[s]);
+      }
+      for (std::size_t j = 0; j < gt; ++j) {
+        const batch::column& c = *given_texts[j].c;
+        const std::size_t s = given_texts[j].slot;
+        copy_column(block_texts.data() + j, block_text_present.data() + j, gt, c.texts + first,
+                    c.missing ? c.missing + first : nullptr, rows, defaults.texts[s], defaults.present[s]);
+      }
+    };
+
     for (std::size_t i = from; i < to; ++i) {
+      const std::size_t in_block = (i - from) % block_rows;
+      if (in_block == 0) fill_block(i, std::min(block_rows, to - i));
       // Derived facts start from the vocabulary's defaults on every row, as triage's fresh facts do.
       for (const std::size_t s : derived) {
         f.numbers[s] = defaults.numbers[s];
@@ -260,13 +346,22 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         f.numbers[t.slot_customer_tier_] = defaults.numbers[t.slot_customer_tier_];
         f.present[t.slot_customer_tier_] = defaults.present[t.slot_customer_tier_];
       }
-      for (const auto& g : given) {
-        const bool missing = g.c->missing && g.c->missing[i];
-        if (g.text)
-          f.texts[g.slot] = missing ? defaults.texts[g.slot] : g.c->texts[i];
-        else
-          f.numbers[g.slot] = missing ? defaults.numbers[g.slot] : g.c->numbers[i];
-        f.present[g.slot] = missing ? defaults.present[g.slot] : 1;
+      {
+        std::int64_t* numbers = f.numbers.data();  // in locals, as in run()
+        std::string_view* texts = f.texts.data();
+        std::uint8_t* present = f.present.data();
+        const std::int64_t* row_numbers = block_numbers.data() + in_block * gn;
+        const std::uint8_t* row_number_present = block_number_present.data() + in_block * gn;
+        for (std::size_t j = 0; j < gn; ++j) {
+          numbers[number_slots[j]] = row_numbers[j];
+          present[number_slots[j]] = row_number_present[j];
+        }
+        const std::string_view* row_texts = block_texts.data() + in_block * gt;
+        const std::uint8_t* row_text_present = block_text_present.data() + in_block * gt;
+        for (std::size_t j = 0; j < gt; ++j) {
+          texts[text_slots[j]] = row_texts[j];
+          present[text_slots[j]] = row_text_present[j];
+        }
       }
       try {
         for (const std::size_t s : required)
@@ -313,7 +408,7 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         } else {
           const decision& r = run(0);
           level = highest(r, level_of);
-          for (const auto m : r.matched) my_signals.push_back(static_cast<std::int32_t>(m));
+          my_signals.insert(my_signals.end(), r.matched.begin(), r.matched.end());  // one call, not one per signal
           actions |= actions_of(0, r);
         }
         out.risk_level[i] = static_cast<std::int32_t>(level);

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 using namespace kefu_test;
 using kefu::rules::load_policy_string;
 
@@ -151,6 +153,46 @@ TEST(Policy, MissingInputsAndBadValuesNameTheField) {
   EXPECT_EQ(error_of([&] { p->set(r, p->slot("has_receipt"), "yes"); }), "input 'has_receipt': bad bool 'yes': write true (a yes/no value is true or false / 请写 true)");
   EXPECT_EQ(error_of([&] { p->slot("day_since_purchase"); }),
             "policy 'refund-demo' has no input 'day_since_purchase' (did you mean 'days_since_purchase'?)");
+}
+
+// The rules are tried by one loop without a trace and another with one: both decide alike, and both refuse an
+// overflow. Without a trace the error names the rule and the part of its condition; with one, the traced atom's
+// own evaluation raises first, without the rule (as it always has).
+TEST(Policy, ArithmeticOverflowNamesTheRuleWithOrWithoutATrace) {
+  const auto p = load_policy_string(
+      "policy: o\nhit_policy: first\ninputs:\n  a: int\n  m: money\noutputs:\n  ok: bool\nrules:\n"
+      "  - id: DOUBLE\n    when: a * 2 > a\n    then: {ok: true}\n"
+      "  - id: SUM\n    when: m + m > m\n    then: {ok: true}\n",
+      "o.yaml");
+  const std::string limit = "the result is beyond the range of whole numbers (±9.2e18; money ±¥92 trillion)";
+  auto r = p->make_record();
+  for (const bool traced : {false, true}) {
+    SCOPED_TRACE(traced ? "with a trace" : "without a trace");
+    std::vector<kefu::rules::condition_trace> trace;
+    kefu::rules::decision d;
+    auto evaluate = [&](std::int64_t a, std::int64_t m_fen) {
+      p->set_number(r, p->slot("a"), a);
+      p->set_number(r, p->slot("m"), m_fen);
+      p->evaluate(r, d, traced ? &trace : nullptr);
+    };
+    evaluate(-1, 100);
+    EXPECT_EQ(d.matched, (std::vector<std::uint32_t>{1}));
+    evaluate(3, 100);
+    EXPECT_EQ(d.matched, (std::vector<std::uint32_t>{0}));
+    for (const auto& [a, m, rule, part] : {std::tuple{std::int64_t{1} << 62, std::int64_t{100}, "DOUBLE", "a * 2"},
+                                           std::tuple{std::int64_t{-1}, std::int64_t{1} << 62, "SUM", "m + m"}}) {
+      try {
+        evaluate(a, m);  // a * 2 or m + m would wrap negative and decide wrongly
+        ADD_FAILURE() << "no error for " << rule;
+      } catch (const kefu::error& e) {
+        EXPECT_EQ(e.id(), "kefu.rules.overflow");
+        if (!traced) {
+          EXPECT_EQ(std::string(e.what()), "rule " + std::string(rule) + ": arithmetic overflow in `" + part + "`: " + limit);
+          EXPECT_EQ(e.rule_id(), rule);
+        }
+      }
+    }
+  }
 }
 
 TEST(Policy, HitPoliciesCollectUniquePriority) {

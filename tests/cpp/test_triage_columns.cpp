@@ -260,6 +260,23 @@ TEST(TriageColumns, ThreadsGiveTheSameColumns) {
   EXPECT_EQ(one.refund_decision, four.refund_decision);
 }
 
+// triage_rows reads the columns a block of rows at a time, within each thread's share of the rows: batches that
+// end inside a block, shares that start inside one, missing values anywhere in them — every row is still
+// triaged as triage triages its facts, and a value from one row never stays for the next.
+TEST(TriageColumns, RowsAreTriagedAlikeWhereverBlocksAndSharesBeginAndEnd) {
+  const auto& t = shipped();
+  for (const std::size_t n : {std::size_t{1}, std::size_t{63}, std::size_t{64}, std::size_t{65}, std::size_t{130}, std::size_t{257}}) {
+    const random_facts facts(t, n, static_cast<unsigned>(100 + n));
+    const auto b = facts.batch(t);
+    for (const kr::batch_options options : {kr::batch_options{1, 1}, kr::batch_options{3, 1}}) {
+      SCOPED_TRACE(std::to_string(n) + " rows on " + std::to_string(options.threads) + " threads");
+      const auto c = kr::triage_batch(b, options);
+      ASSERT_EQ(c.size(), n);
+      for (std::size_t i = 0; i < n; ++i) expect_row_equal(t, c, i, t.triage(facts.record(t, i)));
+    }
+  }
+}
+
 TEST(TriageColumns, TheFirstRowAtFaultGivesTriagesOwnErrorWithItsRow) {
   const auto& t = shipped();
   for (const unsigned threads : {1u, 4u}) {

@@ -228,6 +228,8 @@ class policy {
   /// without a trace tries only those.
   std::int32_t index_slot_ = -1;
   std::vector<std::vector<std::uint32_t>> index_candidates_;
+  /// rules_[i].root for every rule, set with the index: the hot loop reads these, not the (large) rules.
+  std::vector<std::int32_t> roots_;
 };
 
 using policy_ptr = std::shared_ptr<const policy>;

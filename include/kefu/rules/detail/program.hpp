@@ -91,6 +91,18 @@ struct program {
 
   std::int64_t eval(std::int32_t i, const eval_context& c) const {
     const node& n = nodes[static_cast<std::size_t>(i)];
+    // The atoms most conditions are made of, without a call: eval inlines into its callers (and into
+    // eval_node, for the operands of and/or/not), so a leaf costs no call frame. The rest: eval_node.
+    switch (n.code) {
+      case op::contains_any: return c.keyword_hits[n.a];
+      case op::eq_input: return c.numbers[n.slot] == n.a;
+      case op::ne_input: return c.numbers[n.slot] != n.a;
+      case op::in_mask_input: return (n.a >> c.numbers[n.slot]) & 1;
+      default: return eval_node(n, c);
+    }
+  }
+
+  std::int64_t eval_node(const node& n, const eval_context& c) const {
     std::int64_t out = 0;
     switch (n.code) {
       case op::literal: return n.a;
