@@ -90,7 +90,7 @@ DRY_MARK = "**Dry run (`--dry-run`)"
 def refuse_dry_run_on_the_page(text: str, doc: Path) -> None:
     """A dry run's numbers mean nothing: they never land in the committed page (give --doc or --no-write)."""
     if DRY_MARK in text and doc.resolve() == DOC.resolve():
-        raise SystemExit(f"a dry run does not write {DOC.relative_to(ROOT)}: give --doc /tmp/performance.md or "
+        raise SystemExit(f"a dry run does not write {DOC.relative_to(ROOT)}: give --doc PATH (a scratch file) or "
                          "--no-write")
 
 
