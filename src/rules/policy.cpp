@@ -163,7 +163,11 @@ void policy::evaluate(const record& r, decision& out, std::vector<condition_trac
         condition_trace t;
         t.rule = i;
         t.text = ru.when.substr(nd.source_begin, nd.source_end - nd.source_begin);
-        t.result = program_.eval(n, ctx) != 0;
+        try {  // an atom may overflow before its rule is tried: the same error, naming the rule
+          t.result = program_.eval(n, ctx) != 0;
+        } catch (const detail::arithmetic_overflow& e) {
+          throw overflow_in(i, e);
+        }
         std::vector<std::int32_t> sub{n};
         std::set<std::size_t> read;
         while (!sub.empty()) {
