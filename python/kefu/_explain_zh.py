@@ -11,17 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .i18n import MESSAGES, tr, value_names
+
 _HIT = {
     "first": "first：第一条适用的规则决定",
     "collect": "collect：所有适用的规则共同决定",
     "unique": "unique：只能有一条规则适用",
     "priority": "priority：优先级最高的适用规则决定",
 }
-_CLOCK = {"first response": "首次响应", "resolution": "解决", "follow-up": "回访"}
-_WHAT = {"risk level": "风险等级", "tier": "处理层级", "refund decision": "退款决定"}
-_OWNERS = {"agent": "客服专员", "supervisor": "主管", "qc": "质检", "legal": "法务", "pr": "公关", "operations": "运营"}
-
-
 def _either(text: str) -> str:
     """'a, b or c' → 'a、b 或 c'."""
     head, _, last = text.rpartition(" or ")
@@ -29,7 +26,14 @@ def _either(text: str) -> str:
 
 
 def _owners(text: str) -> str:
-    return "、".join(_OWNERS.get(o, o) for o in text.split(", "))
+    return value_names(text.split(", "), "zh")
+
+
+def _named(prefix: str, words: str) -> str:
+    """A clock or outcome the core writes in words ("first response", "refund decision") by the catalogue's
+    Chinese name; as written when the catalogue has none."""
+    key = f"{prefix}.{words.replace(' ', '_').replace('-', '_')}"
+    return tr(key, "zh") if key in MESSAGES else words
 
 
 def _condition(m: re.Match[str]) -> str:
@@ -75,7 +79,7 @@ _LINES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...]
         (r"      (?P<result>true |false)  (?P<rest>.*)", _condition),
         (r"provisional: the (?P<clock>.+?) deadline (?P<due>\S+) rests on days after (?P<date>\S+), where calendar "
          r"'(?P<calendar>.+?)' has no official data yet \(.*\) / .*",
-         lambda m: f"暂定：{_CLOCK.get(m['clock'], m['clock'])}期限 {m['due']} 落在 {m['date']} 之后，日历 "
+         lambda m: f"暂定：{_named('clock', m['clock'])}期限 {m['due']} 落在 {m['date']} 之后，日历 "
          f"'{m['calendar']}' 尚无官方数据（按节假日法推算；以国务院当年的节假日安排通知为准，可能变动）"),
         (r"actions / 处置措施:", "处置措施："),
         (r"  (?P<code>\S+) — (?P<description>.*) \((?P<owners>[a-z_, ]+)\)(?:, due (?P<due>\S+) \(within (?P<within>.+?)\))?"
@@ -85,9 +89,9 @@ _LINES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...]
          + "；由规则集 " + m["policy"] + (" 的默认值要求" if m["rule"] == "default" else f" 的规则 {m['rule']} 要求")),
         (r"triage on partial facts \((.*)\)", r"按部分事实分诊（\1）"),
         (r"(?P<what>risk level|tier|refund decision): (?P<value>.*)   \(settled / 已确定\)",
-         lambda m: f"{_WHAT[m['what']]}：{m['value']}   （已确定）"),
+         lambda m: f"{_named('diff.out', m['what'])}：{m['value']}   （已确定）"),
         (r"(?P<what>risk level|tier|refund decision): not settled — (?P<values>.*) / 尚未确定",
-         lambda m: f"{_WHAT[m['what']]}：尚未确定——可能是 {_either(m['values'])}"),
+         lambda m: f"{_named('diff.out', m['what'])}：尚未确定——可能是 {_either(m['values'])}"),
         (r"deadlines: every fact is given: a complete triage computes the deadlines", "期限：事实已齐全，完整分诊会算出期限"),
         (r"deadlines: computed once every fact is given \(a complete triage\)", "期限：事实齐全后（完整分诊）才能计算"),
     ))

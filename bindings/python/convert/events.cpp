@@ -180,7 +180,8 @@ kt::event_kind kind_in_row(std::string_view name, std::size_t row) {
     kefu::rethrow_with_prefix(e, row_text("events", row) + ": ");
   }
 }
-/// `event` of a row, where "mark" records a milestone (DOM-SLA-10): flagged in `marks`, its kind a placeholder.
+/// `event` of a row, where "mark" records a milestone (DOM-SLA-10): such a row is flagged in `marks` and read as
+/// a milestone, so the event kind stored for it is never used.
 kt::event_kind kind_or_mark(std::string_view name, std::size_t row, std::vector<bool>& marks) {
   if (name == "mark") {
     marks[row] = true;
