@@ -112,10 +112,12 @@ std::string festival_display_name(std::string_view name) {
 
 namespace {
 
-/// A YAML flow-mapping scalar: plain when it can be, else double-quoted.
+/// A YAML flow-mapping scalar: plain when it can be, else double-quoted. A '?' anywhere is quoted too: before a
+/// flow indicator (a name ending in '?', then '}') YAML reads it as the explicit-key indicator; so are
+/// leading and trailing blanks, which a plain scalar would drop.
 std::string yaml_scalar(const std::string& s) {
-  const bool plain = !s.empty() && s.find_first_of(",:[]{}#\"\\\n") == std::string::npos &&
-                     std::string("-?&*!|>'%@`").find(s[0]) == std::string::npos;
+  const bool plain = !s.empty() && s.find_first_of(",:[]{}#?\"\\\n") == std::string::npos &&
+                     std::string("-&*!|>'%@` \t").find(s[0]) == std::string::npos && s.back() != ' ' && s.back() != '\t';
   if (plain) return s;
   std::string out = "\"";
   for (const char c : s) {
