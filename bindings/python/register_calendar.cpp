@@ -3,6 +3,8 @@
 // datetime64 arrays (read as calendar-local time) and loop in C++ with the GIL released.
 #include "register.hpp"
 
+#include "fastcall.hpp"
+
 #include <kefu/calendar/load.hpp>
 #include <kefu/calendar/sla_clock.hpp>
 
@@ -105,6 +107,26 @@ cal::duration to_duration(py::handle spec) {
 }
 
 
+/// t (a datetime) plus d on c's clocks, with t's awareness: naive in, naive out (the calendar's local time).
+py::object add_to_datetime(const cal::calendar& c, py::handle t, const cal::duration& d) {
+  kefu::instant at;
+  std::int64_t offset = 0;
+  if (fixed_offset_instant(t, at, offset)) return datetime_at_offset(c.add(at, d), offset, t);  // the common aware case
+  return datetime_like(c.add(to_instant(t, c.zone()), d), c.zone(), t);
+}
+
+/// Calendar.add(datetime, Duration), the per-call form, without pybind11's dispatch (fastcall.hpp).
+PyObject* calendar_add_fast(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 2 || !PyDateTime_CheckExact(args[0])) return nullptr;
+  py::detail::make_caster<cal::duration> duration;
+  py::detail::make_caster<cal::calendar> calendar;
+  if (!duration.load(args[1], false) || !calendar.load(self, false)) return nullptr;
+  return add_to_datetime(py::detail::cast_op<const cal::calendar&>(calendar), args[0],
+                         py::detail::cast_op<const cal::duration&>(duration))
+      .release()
+      .ptr();
+}
+
 // pybind11 holders cannot be shared_ptr<const T>; every bound method is const, so nothing mutates.
 using calendar_ptr = std::shared_ptr<cal::calendar>;
 calendar_ptr unconst(std::shared_ptr<const cal::calendar> c) { return std::const_pointer_cast<cal::calendar>(std::move(c)); }
@@ -149,7 +171,7 @@ void register_calendar(py::module_& m) {
                (d.provisional ? ", provisional)" : ")");
       });
 
-  py::class_<cal::calendar, calendar_ptr>(m, "Calendar",
+  auto calendar_class = py::class_<cal::calendar, calendar_ptr>(m, "Calendar",
                                           "A compiled working-day calendar. Calendar.builtin('cn-mainland'), "
                                           "Calendar.load('team.yaml').")
       .def_static(
@@ -230,9 +252,7 @@ void register_calendar(py::module_& m) {
           "add",
           [](const cal::calendar& c, instant_like_arg t, duration_arg spec) -> datetime_or_array_result {
             const cal::duration d = to_duration(spec);
-            kefu::instant at;
-            std::int64_t offset = 0;
-            if (fixed_offset_instant(t, at, offset)) return datetime_at_offset(c.add(at, d), offset, t);  // the common aware case
+            if (PyDateTime_CheckExact(t.ptr())) return add_to_datetime(c, t, d);
             if (auto values = as_datetime64(t, "s")) {
               const auto& zone = c.zone();
               auto out = map_values(*values, [&](std::int64_t local) {
@@ -273,6 +293,7 @@ void register_calendar(py::module_& m) {
           },
           py::arg("a"), py::arg("b"), "Working days in [a, b) (numpy.busday_count's convention).")
       .def("__repr__", [](const cal::calendar& c) { return "Calendar('" + c.name() + "', " + c.horizon_text() + ")"; });
+  bind_fastcall<calendar_add_fast>(calendar_class, "add");
 
   m.def(
       "statutory_holidays",

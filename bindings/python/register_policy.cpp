@@ -2,6 +2,8 @@
 // by convert/rows.hpp and decided by kefu/rules/batch.hpp; evaluate_columns is register_decision_columns.cpp's.
 #include "register.hpp"
 
+#include "fastcall.hpp"
+
 #include "convert/columns.hpp"
 #include "convert/rows.hpp"
 #include "partial_decision.hpp"
@@ -59,6 +61,24 @@ struct evaluate_cache : policy_rows {
     for (const auto& rule : p->rules()) rule_ids.push_back(py::str(rule.id));
   }
 };
+
+/// evaluate(facts) of one mapping: a Decision.
+py::object evaluate_one(py::handle self, const policy_ptr& p, py::handle facts, bool trace) {
+  py_decision d{p, {}, {}, trace, {}};
+  const auto cache = cached_reader<evaluate_cache>(self, "_kefu_input_reader", [&] { return evaluate_cache(p); });
+  const kr::record r = cache->read(facts);
+  p->evaluate(r, d.decision, trace ? &d.trace : nullptr);
+  d.rule_id_cache = d.decision.matched.empty() ? py::object(py::none()) : cache->rule_ids[d.decision.matched.front()];
+  return py::cast(std::move(d));
+}
+
+/// DecisionPolicy.evaluate(dict), the per-call form, without pybind11's dispatch (fastcall.hpp).
+PyObject* evaluate_fast(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 1 || !PyDict_CheckExact(args[0])) return nullptr;
+  py::detail::make_caster<policy_ptr> policy;
+  if (!policy.load(self, false)) return nullptr;
+  return evaluate_one(self, py::detail::cast_op<const policy_ptr&>(policy), args[0], false).release().ptr();
+}
 
 }  // namespace
 
@@ -259,7 +279,7 @@ void register_policy(py::module_& m) {
                std::to_string(p.d.missing.size()) + ")";
       });
 
-  py::class_<kr::policy, policy_ptr>(m, "DecisionPolicy", py::dynamic_attr(), "One policy file: a loaded, checked, immutable decision table.")
+  auto policy_class = py::class_<kr::policy, policy_ptr>(m, "DecisionPolicy", py::dynamic_attr(), "One policy file: a loaded, checked, immutable decision table.")
       .def_static("load", [](const path_arg& path) { return unconst(kr::load_policy_file(to_path(path))); }, py::arg("path"),
                   "A policy from its YAML file, loaded and checked (errors carry file, line and column).")
       .def_static(
@@ -322,12 +342,7 @@ void register_policy(py::module_& m) {
               if (trace) throw py::value_error("trace is for one decision at a time; explain rows one by one");
               return py::cast(evaluate_rows(p, py::reinterpret_borrow<py::iterable>(facts)));
             }
-            py_decision d{p, {}, {}, trace, {}};
-            const auto cache = cached_reader<evaluate_cache>(self, "_kefu_input_reader", [&] { return evaluate_cache(p); });
-            const kr::record r = cache->read(facts);
-            p->evaluate(r, d.decision, trace ? &d.trace : nullptr);
-            d.rule_id_cache = d.decision.matched.empty() ? py::object(py::none()) : cache->rule_ids[d.decision.matched.front()];
-            return py::cast(std::move(d));
+            return evaluate_one(self, p, facts, trace);
           },
           py::arg("facts"), py::arg("trace") = false, py::kw_only(), py::arg("strict") = false,
           "Decide for a dict of facts (a Decision), a list of dicts (a list of Decisions) or a pandas DataFrame (a "
@@ -355,6 +370,7 @@ void register_policy(py::module_& m) {
            "dict of input name → column (list, numpy array, pandas Series) or a list of dicts. Values are read "
            "and refused as evaluate() reads them; errors name the row and the input. Columns that are no input are "
            "ignored unless strict=True (a dict in a list is always read strictly). Evaluation runs without the GIL.");
+  bind_fastcall<evaluate_fast>(policy_class, "evaluate");
 
   py::class_<kr::reload_result>(m, "ReloadResult", "What a reload did.")
       .def_readonly("swapped", &kr::reload_result::swapped, "Whether the new rules replaced the old ones.")

@@ -1,5 +1,7 @@
 // kefu.Policy: the handbook policy of a rules directory, and triage of complaint facts.
 #include "register.hpp"
+
+#include "fastcall.hpp"
 #include "partial_decision.hpp"
 #include "convert/columns.hpp"
 #include "convert/rows.hpp"
@@ -224,6 +226,21 @@ kr::load_options load_options_of(const std::optional<std::string>& beyond_offici
   return options;
 }
 
+/// triage(facts) of one mapping: a TriageResult.
+py::object triage_one(py::handle self, const triage_ptr& t, py::handle facts) {
+  const auto reader = cached_reader<facts_rows>(self, "_kefu_fact_reader", [&] { return facts_rows(triage_target{t.get()}); });
+  auto record = std::make_shared<kr::record>(reader->read(facts));
+  return py::cast(py_triage{t, t->triage(*record), record});
+}
+
+/// Policy.triage(dict), the per-call form, without pybind11's dispatch (fastcall.hpp).
+PyObject* triage_fast(PyObject* self, PyObject* const* args, Py_ssize_t nargs) {
+  if (nargs != 1 || !PyDict_CheckExact(args[0])) return nullptr;
+  py::detail::make_caster<triage_ptr> policy;
+  if (!policy.load(self, false)) return nullptr;
+  return triage_one(self, py::detail::cast_op<const triage_ptr&>(policy), args[0]).release().ptr();
+}
+
 }  // namespace
 
 kr::record read_facts(const kr::triage_policy& t, py::handle facts) { return facts_rows(triage_target{&t}).read(facts); }
@@ -373,7 +390,7 @@ void register_triage(py::module_& m) {
         return "TriageResult(risk=" + r.result.risk.level + ", tier=" + r.result.tier + ", refund=" + r.result.refund.decision + ")";
       });
 
-  py::class_<kr::triage_policy, triage_ptr>(
+  auto policy_class = py::class_<kr::triage_policy, triage_ptr>(
       m, "Policy", py::dynamic_attr(),
       "The handbook policy of a rules directory: facts vocabulary, risk, escalation, tiers, refund, SLA targets and "
       "calendars. kefu.default_policy() loads the shipped one; Policy.load(directory) a retailer's own.")
@@ -442,9 +459,7 @@ void register_triage(py::module_& m) {
             }
             if (py::isinstance<py::list>(facts) || py::isinstance<py::tuple>(facts))
               return py::cast(triage_records(t, read_fact_rows(*t, py::reinterpret_borrow<py::iterable>(facts))));
-            const auto reader = cached_reader<facts_rows>(self, "_kefu_fact_reader", [&] { return facts_rows(triage_target{t.get()}); });
-            auto record = std::make_shared<kr::record>(reader->read(facts));
-            return py::cast(py_triage{t, t->triage(*record), record});
+            return triage_one(self, t, facts);
           },
           py::arg("facts"), py::kw_only(), py::arg("strict") = false,
           "Triage a dict of facts (a TriageResult), a list of dicts (a list) or a pandas DataFrame (a DataFrame of "
@@ -508,6 +523,8 @@ void register_triage(py::module_& m) {
                              "policy name → PartialDecision, in triage order")
       .def("explain", [](const py_partial_triage& p) { return p.policy->explain_partial(p.t); },
            "What the given facts settle and what each policy could still decide, as text.");
+
+  bind_fastcall<triage_fast>(policy_class, "triage");
 
   py::class_<kr::triage_policy_handle>(
       m, "TriagePolicyHandle",

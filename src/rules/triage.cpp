@@ -101,14 +101,33 @@ void triage_policy::set_fact(record& r, std::size_t slot, const std::string& tex
   r.present[slot] = 1;
 }
 
-void triage_policy::set_fact_value(record& r, std::size_t slot, value v) const {
-  const field& f = facts_.at(slot);
+namespace {
+void refuse_derived(const field& f) {
   if (!f.derived.empty())
     throw error("fact '" + f.name + "' is derived (" + f.derived + "); do not give it", {}, {}, "kefu.rules.derived_fact");
+}
+}  // namespace
+
+void triage_policy::set_fact_value(record& r, std::size_t slot, value v) const {
+  const field& f = facts_.at(slot);
+  refuse_derived(f);
   detail::check_fact_not_negative(f, v);
   r.numbers[slot] = v.number;
   r.owned_texts[slot] = std::move(v.text);
   r.texts[slot] = r.owned_texts[slot];
+  r.present[slot] = 1;
+}
+
+void triage_policy::set_fact_number(record& r, std::size_t slot, std::int64_t number) const {
+  const field& f = facts_.at(slot);
+  refuse_derived(f);
+  if (f.non_negative && number < 0) {
+    value v;
+    v.number = number;
+    detail::check_fact_not_negative(f, v);
+  }
+  r.numbers[slot] = number;
+  r.texts[slot] = std::string_view();  // as set_fact_value leaves a number's text: empty
   r.present[slot] = 1;
 }
 

@@ -36,6 +36,7 @@ inline PyObject* dict_find(pybind11::handle dict, PyObject* key) {
 }
 
 /// Target adapts the thing being filled: fields(), zone(), make(), set_value(record&, slot, value),
+/// set_number(record&, slot, number) for every type but text,
 /// set_text(record&, slot, text), finish(record&), and unknown(name) which throws.
 template <class Target>
 struct row_reader {
@@ -59,14 +60,6 @@ struct row_reader {
     if (set_native(r, slot, raw.ptr())) return;
     if (is_missing(raw)) return;
     const auto& f = target.fields()[slot];
-    if (f.type == kefu::rules::value_type::enumeration && PyUnicode_Check(raw.ptr())) {
-      if (PyObject* index = dict_find(enum_values[slot], raw.ptr())) {
-        kefu::rules::value v;
-        v.number = PyLong_AsLongLong(index);
-        target.set_value(r, slot, std::move(v));
-        return;
-      }
-    }
     const pybind11::object value = plain(raw);
     std::optional<kefu::rules::value> typed;
     std::string text;
@@ -89,7 +82,7 @@ struct row_reader {
   /// dict built by a program); false when the value needs the general path.
   bool set_native(kefu::rules::record& r, std::size_t slot, PyObject* o) const {
     const auto& f = target.fields()[slot];
-    kefu::rules::value v;
+    std::int64_t number = 0;
     switch (f.type) {
       case kefu::rules::value_type::text: {
         if (!PyUnicode_CheckExact(o)) return false;
@@ -99,17 +92,26 @@ struct row_reader {
           PyErr_Clear();
           return false;
         }
+        kefu::rules::value v;
         v.text.assign(utf8, static_cast<std::size_t>(size));
+        target.set_value(r, slot, std::move(v));
+        return true;
+      }
+      case kefu::rules::value_type::enumeration: {  // a value name, found by identity when interned
+        if (!PyUnicode_CheckExact(o)) return false;
+        PyObject* index = dict_find(enum_values[slot], o);
+        if (!index) return false;  // the general path says which values the field has
+        number = PyLong_AsLongLong(index);
         break;
       }
       case kefu::rules::value_type::boolean:
         if (!PyBool_Check(o)) return false;
-        v.number = o == Py_True ? 1 : 0;
+        number = o == Py_True ? 1 : 0;
         break;
       case kefu::rules::value_type::integer: {
         if (!PyLong_CheckExact(o)) return false;
         int overflow = 0;
-        v.number = PyLong_AsLongLongAndOverflow(o, &overflow);
+        number = PyLong_AsLongLongAndOverflow(o, &overflow);
         if (overflow) return false;
         break;
       }
@@ -122,25 +124,25 @@ struct row_reader {
             return false;
           }
           try {
-            v.number = kefu::money::parse(std::string_view(utf8, static_cast<std::size_t>(size))).fen();
+            number = kefu::money::parse(std::string_view(utf8, static_cast<std::size_t>(size))).fen();
           } catch (const kefu::parse_error&) {
             return false;  // the general path says what is wrong with the text, naming the input
           }
           break;
         }
         if (!pybind11::isinstance<kefu::money>(o)) return false;
-        v.number = pybind11::handle(o).cast<const kefu::money&>().fen();
+        number = pybind11::handle(o).cast<const kefu::money&>().fen();
         break;
       case kefu::rules::value_type::date:
-        if (!exact_date_days(o, v.number)) return false;
+        if (!exact_date_days(o, number)) return false;
         break;
       case kefu::rules::value_type::datetime:
         if (!exact_datetime(o)) return false;
-        v.number = to_instant(o, target.zone()).unix_seconds();
+        number = to_instant(o, target.zone()).unix_seconds();
         break;
       default: return false;
     }
-    target.set_value(r, slot, std::move(v));
+    target.set_number(r, slot, number);
     return true;
   }
 
@@ -191,7 +193,11 @@ struct held_reader {
 };
 template <class Reader, class Make>
 held_reader<Reader> cached_reader(pybind11::handle self, const char* key, Make&& make) {
-  const pybind11::dict attributes = self.attr("__dict__");
+  // The instance dict (py::dynamic_attr gives one) without self.attr("__dict__"), which makes a string and
+  // looks the name up through the type's MRO on every call.
+  PyObject* dict = PyObject_GenericGetDict(self.ptr(), nullptr);
+  if (!dict) throw pybind11::error_already_set();
+  const auto attributes = pybind11::reinterpret_steal<pybind11::dict>(dict);
   // The key as an interned str made once per call site (each `make` lambda is its own instantiation): the
   // look-up is on the hot path of every evaluate(dict) and triage(dict).
   static PyObject* const name_object = PyUnicode_InternFromString(key);
@@ -216,6 +222,7 @@ struct policy_target {
   const kefu::time_zone& zone() const { return p->zone(); }
   kefu::rules::record make() const { return p->make_record(); }
   void set_value(kefu::rules::record& r, std::size_t slot, kefu::rules::value v) const { p->set_value(r, slot, std::move(v)); }
+  void set_number(kefu::rules::record& r, std::size_t slot, std::int64_t n) const { p->set_number(r, slot, n); }
   void set_text(kefu::rules::record& r, std::size_t slot, const std::string& text) const { p->set(r, slot, text); }
   void finish(const kefu::rules::record& r) const { p->check_complete(r); }
   [[noreturn]] void unknown(const std::string& name) const {
@@ -240,6 +247,7 @@ struct triage_target {
   const kefu::time_zone& zone() const { return t->zone(); }
   kefu::rules::record make() const { return t->make_facts(); }
   void set_value(kefu::rules::record& r, std::size_t slot, kefu::rules::value v) const { t->set_fact_value(r, slot, std::move(v)); }
+  void set_number(kefu::rules::record& r, std::size_t slot, std::int64_t n) const { t->set_fact_number(r, slot, n); }
   void set_text(kefu::rules::record& r, std::size_t slot, const std::string& text) const { t->set_fact(r, slot, text); }
   void finish(const kefu::rules::record&) const {}
   [[noreturn]] void unknown(const std::string& name) const {

@@ -185,6 +185,8 @@ class triage_policy {
   void set_fact(record& facts, const std::string& name, const std::string& text) const { set_fact(facts, fact_slot(name), text); }
   /// Sets a fact from an already typed value (same checks as set_fact).
   void set_fact_value(record& facts, std::size_t slot, value v) const;
+  /// The same for a fact whose value is a number in its unit (every type but text): no value object, no string.
+  void set_fact_number(record& facts, std::size_t slot, std::int64_t number) const;
 
   /// Triage one ticket. With `explain`, result.explanation holds every policy's reasoning.
   triage_result triage(const record& facts, bool explain = false) const;
