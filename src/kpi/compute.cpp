@@ -1,10 +1,13 @@
 // KPIs: the one pass over the records (kefu::kpi::compute, declared in kefu/kpi/table.hpp).
 //
 // Rows are read in chunks: each column is decoded once per chunk (one switch on its storage type, a loop
-// the compiler vectorises), then the chunk's rows are accumulated from plain arrays into the group's
-// integer counters (table.hpp), the per-channel sums, the SLA pairs and the FRT sketch. Which column
-// feeds which counter is written here, column by column; the column table (records.hpp) gives the
-// columns' names, buffer slots and value rules (counts, seconds, scores, flags), checked at compile time.
+// the compiler vectorises); then what each row adds to its group is worked out column by column for the
+// whole chunk (row_values), added to the group's row sums (one cache line or two per group, flushed into
+// its integer counters of table.hpp every few chunks), and the FRT sketch counts go to a byte per group
+// and bucket. Targets (per-channel sums and thresholds, SLA clocks) and the optional flags take a second
+// loop over the chunk's rows, only when there are any. Which column feeds which counter is written here,
+// column by column; the column table (records.hpp) gives the columns' names, buffer slots and value rules
+// (counts, seconds, scores, flags), checked at compile time.
 #include <kefu/detail/civil.hpp>
 #include <kefu/detail/parallel.hpp>
 #include <kefu/kpi/table.hpp>
@@ -12,10 +15,16 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <memory>
 #include <type_traits>
 #include <unordered_map>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace kefu::kpi {
 
@@ -175,7 +184,7 @@ std::int64_t count_of(double v, std::size_t i) {
 /// x ≥ 0 (below 2^62) rounded half up: std::llround for such values, without a library call.
 inline std::int64_t round_nonnegative(double x) noexcept {
   const auto k = static_cast<std::int64_t>(x);
-  return x - static_cast<double>(k) >= 0.5 ? k + 1 : k;
+  return k + static_cast<std::int64_t>(x - static_cast<double>(k) >= 0.5);
 }
 /// Seconds ≥ 0 as whole milliseconds (rounded half up).
 template <column C>
@@ -214,6 +223,308 @@ double score_of(double v, std::size_t i) {
     bad_score(v, name_of(C), i, u.lo, u.hi, u.whole);
   return v;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The row loop. Every row adds to the same 19 counters of its group; they are kept per group in a
+// row_sums of 72 bytes (the group's full counters and sketch stay out of the loop), flags and small
+// values as 16-bit lanes of shared words, so a row costs 9 additions. What each row adds is worked out
+// first for the whole chunk, column by column, two rows at a time (row_values_fast) and without a
+// branch per row: an absent optional column reads as a column of NaN (or NaT), and bad values only
+// clear one flag per chunk. A chunk with a bad value is read again row by row with the checks of the
+// column readers above, in the order of the columns, which throw its first error.
+// ---------------------------------------------------------------------------------------------------
+
+/// A block of rows between flushes of the row sums into the groups' counters: no 16-bit lane can
+/// carry into the next (5 · 8192 < 2^16: csat_sum adds up to 5 a row), nor the QC hundredths past 32
+/// bits (10,000 · 8192 < 2^32).
+constexpr std::size_t block_rows = 8 * chunk_rows;
+static_assert(block_rows % chunk_rows == 0);
+static_assert(5 * block_rows < (std::size_t(1) << 16) && 10'000 * block_rows < (std::uint64_t(1) << 32),
+              "a block of rows would overflow the row sums' lanes");
+
+/// The counters every row adds to, of one group over one block of rows.
+struct row_sums {
+  /// 16-bit lanes, lowest first: {tickets, responded, resolved, fcr}, {escalated, reopened, csat_n,
+  /// csat_satisfied}, {csat_sum, nps_n, promoters, detractors}, {qc_n, qc_pass, qc_centi (32 bits)}.
+  std::uint64_t lanes[4];
+  std::int64_t frt_sum, responses, response_ms, handle_ms, resolution_sum;
+};
+
+/// Adds the row sums into the groups' counters and clears them.
+void flush(std::vector<row_sums>& sums, std::vector<group_stats>& stats) noexcept {
+  for (std::size_t g = 0; g < sums.size(); ++g) {
+    row_sums& h = sums[g];
+    auto& c = stats[g].c;
+    const auto lane = [&](int w, int k) { return static_cast<std::int64_t>((h.lanes[w] >> (16 * k)) & 0xffff); };
+    c[c_tickets] += lane(0, 0), c[c_responded] += lane(0, 1), c[c_resolved] += lane(0, 2), c[c_fcr] += lane(0, 3);
+    c[c_escalated] += lane(1, 0), c[c_reopened] += lane(1, 1), c[c_csat_n] += lane(1, 2);
+    c[c_csat_satisfied] += lane(1, 3);
+    c[c_csat_sum] += lane(2, 0), c[c_nps_n] += lane(2, 1), c[c_promoters] += lane(2, 2), c[c_detractors] += lane(2, 3);
+    c[c_qc_n] += lane(3, 0), c[c_qc_pass] += lane(3, 1), c[c_qc_centi] += static_cast<std::int64_t>(h.lanes[3] >> 32);
+    c[c_frt_sum] += h.frt_sum, c[c_responses] += h.responses, c[c_response_ms] += h.response_ms;
+    c[c_handle_ms] += h.handle_ms, c[c_resolution_sum] += h.resolution_sum;
+    h = row_sums{};
+  }
+}
+
+// The column readers of row_values_exact(): the values of count_of, millis_of, flag_of and score_of for
+// valid values, without branches; `bad` is set where those would throw. Values are clamped into range
+// first (max then min; NaN gives lo), so that every conversion is defined.
+inline double clamp(double x, double lo, double hi) noexcept {
+#if defined(__SSE2__)
+  // Said with intrinsics: for the ternaries GCC emits branches, which mispredict on columns with random gaps.
+  const __m128d m = _mm_max_sd(_mm_set_sd(x), _mm_set_sd(lo));
+  return _mm_cvtsd_f64(_mm_min_sd(m, _mm_set_sd(hi)));
+#else
+  x = x > lo ? x : lo;
+  return x < hi ? x : hi;
+#endif
+}
+/// b ? x : 0 without a branch.
+inline std::int64_t when(bool b, std::int64_t x) noexcept { return x & -static_cast<std::int64_t>(b); }
+
+template <column C>
+inline std::int64_t count_value(double v, bool& bad) noexcept {
+  static_assert(info(C).unit.t == column_unit::type::count);
+  const auto k = static_cast<std::int64_t>(clamp(v, 0, whole_limit));
+  bad |= !((v < whole_limit) & (static_cast<double>(k) == v));
+  return k;
+}
+template <column C>
+inline std::int64_t millis_value(double v, bool& bad) noexcept {
+  static_assert(info(C).unit.t == column_unit::type::seconds && info(C).need == column_need::required);
+  bad |= !((v >= 0) & (v < 1e12));
+  return round_nonnegative(clamp(v, 0, 1e12) * 1000);
+}
+template <column C>
+inline std::uint64_t flag_value(double v, bool& bad) noexcept {
+  static_assert(info(C).kind == column_kind::flag && info(C).need == column_need::required);
+  bad |= !((v == 0) | (v == 1));
+  return v == 1;
+}
+/// An optional score: whether present, and the value clamped to the column's range (lo when missing).
+template <column C>
+inline bool score_value(double v, double& value, bool& bad) noexcept {
+  constexpr column_unit u = info(C).unit;
+  static_assert(u.t == column_unit::type::score && info(C).need == column_need::optional);
+  value = clamp(v, u.lo, u.hi);
+  bool ok = value == v;  // in range (NaN is not)
+  if constexpr (u.whole) ok &= static_cast<double>(static_cast<std::int64_t>(value)) == v;
+  const bool present = v == v;
+  bad |= present & !ok;
+  return present;
+}
+
+/// The columns the row loop reads, for one chunk (row j at [j]): instants as UTC seconds, numbers as
+/// doubles. Absent optional columns are chunks of NaT or NaN.
+struct core_columns {
+  const std::int64_t *created, *first, *resolved;
+  const double *responses, *response_seconds, *handle_seconds, *contacts, *escalated, *reopened, *csat, *nps,
+      *qc_score;
+};
+
+/// What each row of a chunk adds to its group's row_sums (the lanes and the sums of row_sums, in order).
+struct row_values {
+  std::uint64_t lanes[4][chunk_rows];
+  std::int64_t frt[chunk_rows];  ///< also each row's first-response time, -1 when none
+  std::int64_t responses[chunk_rows], response_ms[chunk_rows], handle_ms[chunk_rows], resolution[chunk_rows];
+};
+
+/// A comparison as 0 or 1.
+inline std::uint64_t one(bool b) noexcept { return static_cast<std::uint64_t>(b); }
+
+/// The row values of rows [from, to) of a chunk, one row at a time. False when a value breaks its
+/// column's rule.
+bool row_values_exact(const core_columns& k, std::size_t from, std::size_t to, double pass_mark,
+                      row_values& v) noexcept {
+  bool bad = false;
+  for (std::size_t j = from; j < to; ++j) {
+    const std::int64_t created = k.created[j];
+    const std::int64_t first = k.first[j];
+    const bool answered = first != missing_instant;
+    // Differences in unsigned arithmetic: a missing instant (INT64_MIN) minus created would overflow.
+    const auto frt = static_cast<std::int64_t>(static_cast<std::uint64_t>(first) - static_cast<std::uint64_t>(created));
+    bad |= answered & (frt < 0);
+    v.frt[j] = answered ? frt : -1;
+    v.responses[j] = count_value<column::responses>(k.responses[j], bad);
+    v.response_ms[j] = millis_value<column::response_seconds>(k.response_seconds[j], bad);
+    v.handle_ms[j] = millis_value<column::handle_seconds>(k.handle_seconds[j], bad);
+    const std::int64_t contacts = count_value<column::contacts>(k.contacts[j], bad);
+    const std::uint64_t escalated = flag_value<column::escalated>(k.escalated[j], bad);
+    const std::uint64_t reopened = flag_value<column::reopened>(k.reopened[j], bad);
+    const bool resolved = k.resolved[j] != missing_instant;
+    const std::int64_t resolution =
+        when(resolved, static_cast<std::int64_t>(static_cast<std::uint64_t>(k.resolved[j]) - static_cast<std::uint64_t>(created)));
+    bad |= resolution < 0;
+    v.resolution[j] = resolution;
+    const bool fcr = resolved & (contacts <= 1) & (reopened == 0);
+    double csat, nps, qc;
+    const bool rated = score_value<column::csat>(k.csat[j], csat, bad);
+    const bool scored = score_value<column::nps>(k.nps[j], nps, bad);
+    const bool sampled = score_value<column::qc_score>(k.qc_score[j], qc, bad);
+    v.lanes[0][j] = 1 | one(answered) << 16 | one(resolved) << 32 | one(fcr) << 48;
+    v.lanes[1][j] = escalated | reopened << 16 | one(rated) << 32 | one(rated & (csat >= 4)) << 48;
+    v.lanes[2][j] = static_cast<std::uint64_t>(when(rated, static_cast<std::int64_t>(csat))) | one(scored) << 16 |
+                    one(scored & (nps >= 9)) << 32 | one(scored & (nps <= 6)) << 48;
+    v.lanes[3][j] = one(sampled) | one(sampled & (qc >= pass_mark)) << 16 |
+                    static_cast<std::uint64_t>(round_nonnegative(qc * 100)) << 32;  // qc is 0 when not sampled
+  }
+  return !bad;
+}
+
+#if defined(__SSE2__)
+/// row_values_exact() two rows at a time (SSE2 has no double ↔ int64 conversion, so whole numbers are
+/// read exactly by adding 2^52: for 0 ≤ x < 2^52, (x + 2^52) − 2^52 is x rounded to a whole number, and
+/// a whole k < 2^52 is the low bits of k + 2^52). False also for a count of 2^52 or more (valid, rare:
+/// then row_values_exact() decides).
+bool row_values_fast(const core_columns& k, std::size_t m, double pass_mark, row_values& v) noexcept {
+  constexpr double two52 = 4503599627370496.0;
+  constexpr auto nat = static_cast<std::uint64_t>(missing_instant);
+  std::uint64_t bad_instants = 0;
+  for (std::size_t j = 0; j < m; ++j) {  // instants, as integers (the compiler vectorises this one)
+    const auto c = static_cast<std::uint64_t>(k.created[j]);
+    const auto f = static_cast<std::uint64_t>(k.first[j]) ^ nat, r = static_cast<std::uint64_t>(k.resolved[j]) ^ nat;
+    const std::uint64_t answered = (f | (0 - f)) >> 63, resolved = (r | (0 - r)) >> 63;  // not missing
+    const std::uint64_t frt = ((f ^ nat) - c) | (answered - 1);                         // -1 when missing
+    const std::uint64_t resolution = ((r ^ nat) - c) & (0 - resolved);                  // 0 when missing
+    bad_instants |= ((frt & (0 - answered)) | resolution) >> 63;                         // negative
+    v.frt[j] = static_cast<std::int64_t>(frt);
+    v.resolution[j] = static_cast<std::int64_t>(resolution);
+    v.lanes[0][j] = 1 | answered << 16 | resolved << 32;
+  }
+
+  constexpr column_unit cu = info(column::csat).unit, nu = info(column::nps).unit, qu = info(column::qc_score).unit;
+  static_assert(cu.whole && nu.whole && !qu.whole && cu.lo >= 0 && nu.lo >= 0 && qu.lo >= 0 && qu.hi * 100 < two52,
+                "the scores are read as small whole numbers (csat, nps) and hundredths (qc_score)");
+  const __m128d zero = _mm_setzero_pd(), unit = _mm_set1_pd(1), half = _mm_set1_pd(0.5), t52 = _mm_set1_pd(two52);
+  const __m128i t52_bits = _mm_castpd_si128(t52);
+  const auto bit = [](__m128d mask) { return _mm_srli_epi64(_mm_castpd_si128(mask), 63); };  // 0 or 1
+  const auto whole = [&](__m128d x) { return _mm_cmpeq_pd(_mm_sub_pd(_mm_add_pd(x, t52), t52), x); };
+  const auto to_int = [&](__m128d whole_x) { return _mm_sub_epi64(_mm_castpd_si128(_mm_add_pd(whole_x, t52)), t52_bits); };
+  const auto round_half_up = [&](__m128d x) {  // round_nonnegative(), 0 ≤ x < 2^52
+    __m128d f = _mm_sub_pd(_mm_add_pd(x, t52), t52);       // the nearest whole number
+    f = _mm_sub_pd(f, _mm_and_pd(_mm_cmpgt_pd(f, x), unit));  // floor
+    return _mm_add_pd(f, _mm_and_pd(_mm_cmpge_pd(_mm_sub_pd(x, f), half), unit));
+  };
+  const auto clamp2 = [](__m128d x, double lo, double hi) {  // NaN gives lo
+    return _mm_min_pd(_mm_max_pd(x, _mm_set1_pd(lo)), _mm_set1_pd(hi));
+  };
+  const auto count = [&](__m128d x, __m128d& ok) {
+    ok = _mm_and_pd(ok, _mm_and_pd(_mm_and_pd(_mm_cmpge_pd(x, zero), _mm_cmplt_pd(x, t52)), whole(x)));
+    return to_int(clamp2(x, 0, two52 - 1));
+  };
+  const auto millis = [&](__m128d x, __m128d& ok) {
+    ok = _mm_and_pd(ok, _mm_and_pd(_mm_cmpge_pd(x, zero), _mm_cmplt_pd(x, _mm_set1_pd(1e12))));
+    return to_int(round_half_up(_mm_mul_pd(clamp2(x, 0, 1e12), _mm_set1_pd(1000))));
+  };
+  const __m128d pass = _mm_set1_pd(pass_mark);
+  __m128d ok = _mm_castsi128_pd(_mm_set1_epi32(-1));
+  std::size_t j = 0;
+  for (; j + 2 <= m; j += 2) {
+    const auto store = [&](auto* to, __m128i x) { _mm_storeu_si128(reinterpret_cast<__m128i*>(to + j), x); };
+    const __m128d e = _mm_loadu_pd(k.escalated + j), ro = _mm_loadu_pd(k.reopened + j);
+    const __m128d e1 = _mm_cmpeq_pd(e, unit), r0 = _mm_cmpeq_pd(ro, zero), r1 = _mm_cmpeq_pd(ro, unit);
+    ok = _mm_and_pd(ok, _mm_and_pd(_mm_or_pd(_mm_cmpeq_pd(e, zero), e1), _mm_or_pd(r0, r1)));
+    const __m128d contacts = _mm_loadu_pd(k.contacts + j);
+    count(contacts, ok);
+    // fcr: resolved (bit 32 of the first lanes), at most one contact, not reopened.
+    const __m128i l0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v.lanes[0] + j));
+    const __m128i fcr = _mm_and_si128(_mm_and_si128(_mm_srli_epi64(l0, 32), bit(_mm_cmple_pd(contacts, unit))), bit(r0));
+    store(v.lanes[0], _mm_or_si128(l0, _mm_slli_epi64(fcr, 48)));
+
+    const __m128d cs = _mm_loadu_pd(k.csat + j), ns = _mm_loadu_pd(k.nps + j), qs = _mm_loadu_pd(k.qc_score + j);
+    const __m128d cc = clamp2(cs, cu.lo, cu.hi), nc = clamp2(ns, nu.lo, nu.hi), qc = clamp2(qs, qu.lo, qu.hi);
+    const __m128d rated = _mm_cmpord_pd(cs, cs), scored = _mm_cmpord_pd(ns, ns), sampled = _mm_cmpord_pd(qs, qs);
+    // A present score is in range (clamping keeps it) and whole where the column says so.
+    ok = _mm_andnot_pd(_mm_andnot_pd(_mm_and_pd(_mm_cmpeq_pd(cc, cs), whole(cc)), rated), ok);
+    ok = _mm_andnot_pd(_mm_andnot_pd(_mm_and_pd(_mm_cmpeq_pd(nc, ns), whole(nc)), scored), ok);
+    ok = _mm_andnot_pd(_mm_andnot_pd(_mm_cmpeq_pd(qc, qs), sampled), ok);
+    store(v.lanes[1], _mm_or_si128(_mm_or_si128(bit(e1), _mm_slli_epi64(bit(r1), 16)),
+                                   _mm_or_si128(_mm_slli_epi64(bit(rated), 32),
+                                                _mm_slli_epi64(bit(_mm_and_pd(rated, _mm_cmpge_pd(cs, _mm_set1_pd(4)))), 48))));
+    store(v.lanes[2],
+          _mm_or_si128(_mm_or_si128(_mm_and_si128(to_int(cc), _mm_castpd_si128(rated)), _mm_slli_epi64(bit(scored), 16)),
+                       _mm_or_si128(_mm_slli_epi64(bit(_mm_and_pd(scored, _mm_cmpge_pd(ns, _mm_set1_pd(9)))), 32),
+                                    _mm_slli_epi64(bit(_mm_and_pd(scored, _mm_cmple_pd(ns, _mm_set1_pd(6)))), 48))));
+    store(v.lanes[3], _mm_or_si128(_mm_or_si128(bit(sampled), _mm_slli_epi64(bit(_mm_and_pd(sampled, _mm_cmpge_pd(qs, pass))), 16)),
+                                   _mm_slli_epi64(to_int(round_half_up(_mm_mul_pd(qc, _mm_set1_pd(100)))), 32)));
+
+    store(v.responses, count(_mm_loadu_pd(k.responses + j), ok));
+    store(v.response_ms, millis(_mm_loadu_pd(k.response_seconds + j), ok));
+    store(v.handle_ms, millis(_mm_loadu_pd(k.handle_seconds + j), ok));
+  }
+  const bool tail_ok = row_values_exact(k, j, m, pass_mark, v);  // an odd last row
+  return bad_instants == 0 && _mm_movemask_pd(ok) == 3 && tail_ok;
+}
+#else
+bool row_values_fast(const core_columns& k, std::size_t m, double pass_mark, row_values& v) noexcept {
+  return row_values_exact(k, 0, m, pass_mark, v);
+}
+#endif
+
+/// Adds the row values of rows [0, m) to their groups' row sums.
+void add_rows(const row_values& v, const std::int32_t* slots, std::size_t m, row_sums* sums) noexcept {
+  for (std::size_t j = 0; j < m; ++j) {
+    row_sums& h = sums[slots[j]];
+    h.lanes[0] += v.lanes[0][j];
+    h.lanes[1] += v.lanes[1][j];
+    h.lanes[2] += v.lanes[2][j];
+    h.lanes[3] += v.lanes[3][j];
+    h.frt_sum += v.frt[j] & ~(v.frt[j] >> 63);  // 0 when none (-1)
+    h.responses += v.responses[j];
+    h.response_ms += v.response_ms[j];
+    h.handle_ms += v.handle_ms[j];
+    h.resolution_sum += v.resolution[j];
+  }
+}
+
+/// FRT sketch counts of one computation, before they go into the groups' sketches: one byte per group
+/// and bucket of the whole seconds below the mapping's table_limit (4.5 hours; longer times and zeros go
+/// to the sketch directly). A byte per count keeps the hundreds of groups' counts within a few hundred
+/// kilobytes (the sketches' 8-byte counts take megabytes, so each row's count was a cache miss); a count
+/// that reaches 255 is moved into the sketch. Merged into the sketches at the end (exact: the sketches
+/// add counts bucket by bucket, in any order).
+class frt_counts {
+ public:
+  /// At most this many bytes of counts; groups past it count in their sketches directly.
+  static constexpr std::size_t max_bytes = std::size_t(16) << 20;
+
+  explicit frt_counts(const sketch_mapping& m) : width_(static_cast<std::size_t>(m.table_buckets())) {}
+
+  /// The place of (group, bucket), or `direct` when the group has no room here.
+  static constexpr std::uint32_t direct = std::numeric_limits<std::uint32_t>::max();
+  std::uint32_t place(std::size_t group, std::int32_t bucket) const noexcept {
+    return group < groups_ ? static_cast<std::uint32_t>(group * width_ + static_cast<std::size_t>(bucket)) : direct;
+  }
+  /// Makes room for groups [0, n) within max_bytes.
+  void reserve(std::size_t n) {
+    if (n <= groups_ || groups_ * width_ >= max_bytes) return;
+    groups_ = std::min(n, std::max<std::size_t>(max_bytes / width_, groups_));
+    counts_.resize(groups_ * width_, 0);
+  }
+  const std::uint8_t* at(std::uint32_t p) const noexcept { return counts_.data() + p; }
+  /// Counts one value at place p.
+  void add(std::uint32_t p, std::vector<group_stats>& stats) {
+    if (++counts_[p] == 255) {
+      stats[p / width_].frt.add_bucket(static_cast<std::int32_t>(p % width_), 255);
+      counts_[p] = 0;
+    }
+  }
+  /// Moves every count into the sketches.
+  void flush(std::vector<group_stats>& stats) {
+    for (std::size_t g = 0; g < groups_; ++g)
+      for (std::size_t b = 0; b < width_; ++b)
+        if (std::uint8_t& c = counts_[g * width_ + b]) {
+          stats[g].frt.add_bucket(static_cast<std::int32_t>(b), c);
+          c = 0;
+        }
+  }
+
+ private:
+  std::size_t width_;
+  std::size_t groups_ = 0;
+  std::vector<std::uint8_t> counts_;
+};
 
 }  // namespace
 
@@ -298,8 +609,10 @@ table compute(const records& r, const options& opt) {
   std::unordered_map<std::int64_t, std::int32_t> hashed_slot;
   std::vector<std::int64_t> slot_index;  // group index of each slot
   std::vector<group_stats>& stats = t.stats_;
+  std::vector<row_sums> sums;            // per slot, the current block's row sums
 
   const sketch_mapping& mapping = t.mapping_;
+  frt_counts frt(mapping);
   const double pass_mark = t.opt_.qc_pass_mark;
   const std::array<std::int64_t, 3> wait_ms{t.opt_.wait_bands[0] * 1000, t.opt_.wait_bands[1] * 1000,
                                             t.opt_.wait_bands[2] * 1000};
@@ -310,15 +623,28 @@ table compute(const records& r, const options& opt) {
   constexpr std::size_t cn = chunk_rows;
   constexpr std::size_t n_numbers = columns_of_kind(column_kind::number);
   std::vector<std::int64_t> ibuf(columns_of_kind(column_kind::instant) * cn), gbuf(cn);
+  const auto values_buf = std::make_unique<row_values>();  // 72 kB: not on the stack
+  row_values& values = *values_buf;
   std::vector<std::int32_t> cbuf((dimension_count + 1) * cn), slots(cn);
   std::vector<double> nbuf(n_numbers * cn);
+  const std::vector<std::int64_t> no_instants(cn, missing_instant);  // an absent optional instant column
+  const std::vector<double> no_numbers(cn, std::numeric_limits<double>::quiet_NaN());  // … number column
   std::int64_t* const created_s = ibuf.data() + slot_of(column::created_at) * cn;
   std::int64_t* const first_s = ibuf.data() + slot_of(column::first_response_at) * cn;
   std::int64_t* const resolved_s = ibuf.data() + slot_of(column::resolved_at) * cn;
   std::array<const double*, n_numbers> number{};  // a chunk of each number column; null when absent
   const bool has_first = r.first_response_at.present(), has_resolved = r.resolved_at.present();
+  bool any_optional_flag = false;  // optional columns the row loop does not read (flags, queue wait)
+  for_each_column(r, [&](column c, const auto& field) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(field)>, number_column>)
+      any_optional_flag = any_optional_flag || (field.present() && info(c).need == column_need::optional &&
+                                                c != column::csat && c != column::nps && c != column::qc_score);
+  });
+  // The counters of targets (per-channel thresholds, SLA clocks) and of the optional flags are added by a
+  // second loop over the chunk's rows, only when there are any.
+  const bool extras = per_channel || n_sla > 0 || any_optional_flag;
 
-  for (std::size_t from = 0; from < n; from += cn) {
+  for (std::size_t from = 0, chunk = 0; from < n; from += cn, ++chunk) {
     const std::size_t m = std::min(cn, n - from);
 
     // Instants as UTC seconds.
@@ -368,6 +694,8 @@ table compute(const records& r, const options& opt) {
       }
       slots[j] = slot;
     }
+    sums.resize(stats.size(), row_sums{});
+    frt.reserve(stats.size());
 
     // Columns of the chunk.
     const std::int32_t* channel_codes =
@@ -376,140 +704,76 @@ table compute(const records& r, const options& opt) {
       if constexpr (std::is_same_v<std::decay_t<decltype(field)>, number_column>)
         number[slot_of(c)] = field.present() ? doubles(field, from, m, nbuf.data() + slot_of(c) * cn) : nullptr;
     });
-    const auto col = [&](column c) { return number[slot_of(c)]; };
-    const double* handle = col(column::handle_seconds);
-    const double* responses_v = col(column::responses);
-    const double* response_s = col(column::response_seconds);
-    const double* contacts_v = col(column::contacts);
-    const double* escalated_v = col(column::escalated);
-    const double* reopened_v = col(column::reopened);
-    const double* csat_v = col(column::csat);
-    const double* nps_v = col(column::nps);
-    const double* qc_v = col(column::qc_score);
-    const double* repurchased_v = col(column::repurchased_30d);
-    const double* script_v = col(column::script_compliant);
-    const double* record_v = col(column::record_complete);
-    const double* upheld_v = col(column::complaint_upheld);
-    const double* queue_v = col(column::queue_seconds);
-    const double* std_executed_v = col(column::standard_executed);
-    const double* std_known_v = col(column::standard_known);
-    const double* std_resolved_v = col(column::standard_resolved);
+    const auto col = [&](column c) { return number[slot_of(c)] ? number[slot_of(c)] : no_numbers.data(); };
+    const core_columns core{created_s,
+                            has_first ? first_s : no_instants.data(),
+                            has_resolved ? resolved_s : no_instants.data(),
+                            col(column::responses),
+                            col(column::response_seconds),
+                            col(column::handle_seconds),
+                            col(column::contacts),
+                            col(column::escalated),
+                            col(column::reopened),
+                            col(column::csat),
+                            col(column::nps),
+                            col(column::qc_score)};
 
-    std::int64_t* const frt_buf = gi;  // the group indices are no longer needed: FRT per row, -1 = none
-    std::fill(frt_buf, frt_buf + m, -1);
-    for (std::size_t j = 0; j < m; ++j) {
+    // The rest of a row: per-channel sums and thresholds, the optional flags, the queue wait, the SLA
+    // clocks (the row's core values are valid when this runs).
+    const auto check_channel = [&](std::size_t j) {
+      const std::int32_t ch = channel_codes[j];
+      if (ch < 0 || static_cast<std::size_t>(ch) >= channel_slot.size())
+        bad(name_of(column::channel), from + j,
+            ch < 0 ? "missing value (targets have per-channel thresholds)" : "code out of range");
+    };
+    const auto extra_row = [&](group_stats& s, std::size_t j) {
       const std::size_t i = from + j;
-#if defined(__GNUC__)
-      if (j + 4 < m) {  // the group a few rows ahead: its counters span a few cache lines
-        const char* ahead = reinterpret_cast<const char*>(stats[static_cast<std::size_t>(slots[j + 4])].c.data());
-        for (std::size_t b = 0; b < sizeof(group_stats::c); b += 64) __builtin_prefetch(ahead + b, 1);
-      }
-#endif
-      group_stats& s = stats[static_cast<std::size_t>(slots[j])];
       auto& c = s.c;
-      ++c[c_tickets];
-
-      const std::int32_t ch = per_channel ? channel_codes[j] : -1;
-      if (per_channel && (ch < 0 || static_cast<std::size_t>(ch) >= channel_slot.size()))
-        bad(name_of(column::channel), i, ch < 0 ? "missing value (targets have per-channel thresholds)" : "code out of range");
-      const std::int32_t cs = per_channel ? channel_slot[static_cast<std::size_t>(ch)] : -1;
+      const std::int32_t cs = per_channel ? channel_slot[static_cast<std::size_t>(channel_codes[j])] : -1;
       const channel_thresholds* th = cs >= 0 ? thresholds[static_cast<std::size_t>(cs)] : nullptr;
       std::int64_t* csum = cs >= 0 ? s.channel_sums.data() + static_cast<std::size_t>(cs) * channel_sum_width : nullptr;
-
-      // First response.
+      const std::int64_t frt = values.frt[j];
       const std::int64_t created = created_s[j];
-      std::int64_t frt = -1;
-      if (has_first && first_s[j] != missing_instant) {
-        frt = first_s[j] - created;
-        frt_buf[j] = frt;
-        if (frt < 0) bad(name_of(column::first_response_at), i, "is before created_at");
-        ++c[c_responded];
-        c[c_frt_sum] += frt;
-        if (csum) csum[cs_frt_sum] += frt, ++csum[cs_frt_n];
-      }
       bool late = false;
-      if (th && th->first_response) {
-        ++c[c_frt_targeted];
-        if (frt >= 0 && frt <= *th->first_response) ++c[c_frt_within];
-        else late = true;
-      }
-
-      // Responses over the conversation, handling.
-      const std::int64_t responses = count_of<column::responses>(responses_v[j], i);
-      const std::int64_t response_ms = millis_of<column::response_seconds>(response_s[j], i);
-      const std::int64_t handle_ms = millis_of<column::handle_seconds>(handle[j], i);
-      c[c_responses] += responses;
-      c[c_response_ms] += response_ms;
-      c[c_handle_ms] += handle_ms;
-      if (csum)
+      if (th) {
+        if (frt >= 0) csum[cs_frt_sum] += frt, ++csum[cs_frt_n];
+        if (th->first_response) {
+          ++c[c_frt_targeted];
+          if (frt >= 0 && frt <= *th->first_response) ++c[c_frt_within];
+          else late = true;
+        }
+        const auto responses = static_cast<std::int64_t>(core.responses[j]);
+        const std::int64_t response_ms = round_nonnegative(core.response_seconds[j] * 1000);
+        const std::int64_t handle_ms = round_nonnegative(core.handle_seconds[j] * 1000);
         csum[cs_response_ms] += response_ms, csum[cs_responses] += responses, csum[cs_handle_ms] += handle_ms,
             ++csum[cs_handled];
-      if (th && th->average_response && responses > 0) {
-        ++c[c_art_targeted];
-        if (response_ms <= *th->average_response * 1000 * responses) ++c[c_art_within];
-      }
-      if (th && th->handling) {
-        ++c[c_aht_targeted];
-        if (handle_ms <= *th->handling * 1000) ++c[c_aht_within];
-      }
-
-      // Resolution, first-contact resolution, escalation, reopening.
-      const std::int64_t contacts = count_of<column::contacts>(contacts_v[j], i);
-      const int escalated = flag_of<column::escalated>(escalated_v[j], i);
-      const int reopened = flag_of<column::reopened>(reopened_v[j], i);
-      std::int64_t resolved_at = missing_instant;
-      if (has_resolved && resolved_s[j] != missing_instant) {
-        resolved_at = resolved_s[j];
-        if (resolved_at < created) bad(name_of(column::resolved_at), i, "is before created_at");
-        ++c[c_resolved];
-        c[c_resolution_sum] += resolved_at - created;
-        if (contacts <= 1 && !reopened) ++c[c_fcr];
-      }
-      c[c_escalated] += escalated;
-      c[c_reopened] += reopened;
-
-      // Customer feedback.
-      if (csat_v) {
-        const double csat = score_of<column::csat>(csat_v[j], i);
-        if (!std::isnan(csat)) {
-          ++c[c_csat_n];
-          c[c_csat_sum] += static_cast<std::int64_t>(csat);
-          if (csat >= 4) ++c[c_csat_satisfied];
+        if (th->average_response && responses > 0) {
+          ++c[c_art_targeted];
+          if (response_ms <= *th->average_response * 1000 * responses) ++c[c_art_within];
         }
-      }
-      if (nps_v) {
-        const double nps = score_of<column::nps>(nps_v[j], i);
-        if (!std::isnan(nps)) {
-          ++c[c_nps_n];
-          if (nps >= 9) ++c[c_promoters];
-          else if (nps <= 6) ++c[c_detractors];
+        if (th->handling) {
+          ++c[c_aht_targeted];
+          if (handle_ms <= *th->handling * 1000) ++c[c_aht_within];
         }
-      }
-      if (qc_v) {
-        const double qc = score_of<column::qc_score>(qc_v[j], i);
-        if (!std::isnan(qc)) {
-          ++c[c_qc_n];
-          c[c_qc_centi] += round_nonnegative(qc * 100);
-          if (qc >= pass_mark) ++c[c_qc_pass];
-          if (late) ++c[c_qc_late];
-        }
+        if (late && !std::isnan(core.qc_score[j])) ++c[c_qc_late];
       }
       // Optional flags: known and true.
-      const auto flag = [&](auto which, const double* v, counter known, counter yes) {
+      const auto flag = [&](auto which, counter known, counter yes) {
+        const double* v = number[slot_of(decltype(which)::value)];
         if (!v) return;
         const int f = flag_of<decltype(which)::value>(v[j], i);
         if (f >= 0) ++c[known], c[yes] += f;
       };
-      flag(tag<column::repurchased_30d>, repurchased_v, c_repurchase_n, c_repurchased);
-      flag(tag<column::script_compliant>, script_v, c_script_n, c_script_ok);
-      flag(tag<column::record_complete>, record_v, c_record_n, c_record_ok);
-      flag(tag<column::complaint_upheld>, upheld_v, c_upheld_n, c_upheld);
-      flag(tag<column::standard_executed>, std_executed_v, c_std_executed_n, c_std_executed);
-      flag(tag<column::standard_known>, std_known_v, c_std_known_n, c_std_known);
-      flag(tag<column::standard_resolved>, std_resolved_v, c_std_resolved_n, c_std_resolved);
+      flag(tag<column::repurchased_30d>, c_repurchase_n, c_repurchased);
+      flag(tag<column::script_compliant>, c_script_n, c_script_ok);
+      flag(tag<column::record_complete>, c_record_n, c_record_ok);
+      flag(tag<column::complaint_upheld>, c_upheld_n, c_upheld);
+      flag(tag<column::standard_executed>, c_std_executed_n, c_std_executed);
+      flag(tag<column::standard_known>, c_std_known_n, c_std_known);
+      flag(tag<column::standard_resolved>, c_std_resolved_n, c_std_resolved);
 
       // Queue wait in 003's bands (DOM-SLA-7): a band's upper bound belongs to it (30 s is patient waiting).
-      if (queue_v) {
+      if (const double* queue_v = number[slot_of(column::queue_seconds)]) {
         const std::int64_t ms = optional_millis_of<column::queue_seconds>(queue_v[j], i);
         if (ms >= 0) {
           ++c[c_queue_n];
@@ -527,33 +791,71 @@ table compute(const records& r, const options& opt) {
         const sla_target& sla = goals->sla[k];
         ++s.sla[2 * k + 1];
         const std::int64_t at = sla.until == sla_event::first_response ? (frt >= 0 ? created + frt : missing_instant)
-                                                                       : resolved_at;
+                                                                       : core.resolved[j];
         if (at == missing_instant) continue;
         if (instant::from_unix(at) <= sla.deadline(instant::from_unix(created))) ++s.sla[2 * k];
       }
+    };
+
+    if (!row_values_fast(core, m, pass_mark, values)) {
+      // A bad value: the chunk's rows again, each checked column by column as the table lists them, so
+      // that the error is the first one in row order (a row's later columns and clocks may throw first).
+      group_stats scratch = t.fresh_stats();
+      for (std::size_t j = 0; j < m; ++j) {
+        const std::size_t i = from + j;
+        if (per_channel) check_channel(j);
+        if (core.first[j] != missing_instant && core.first[j] - core.created[j] < 0)
+          bad(name_of(column::first_response_at), i, "is before created_at");
+        count_of<column::responses>(core.responses[j], i);
+        millis_of<column::response_seconds>(core.response_seconds[j], i);
+        millis_of<column::handle_seconds>(core.handle_seconds[j], i);
+        count_of<column::contacts>(core.contacts[j], i);
+        flag_of<column::escalated>(core.escalated[j], i);
+        flag_of<column::reopened>(core.reopened[j], i);
+        if (core.resolved[j] != missing_instant && core.resolved[j] < core.created[j])
+          bad(name_of(column::resolved_at), i, "is before created_at");
+        score_of<column::csat>(core.csat[j], i);
+        score_of<column::nps>(core.nps[j], i);
+        score_of<column::qc_score>(core.qc_score[j], i);
+        extra_row(scratch, j);
+      }
+      row_values_exact(core, 0, m, pass_mark, values);  // no error: a count of 2^52 or more
+    }
+    add_rows(values, slots.data(), m, sums.data());
+    if (extras) {
+      for (std::size_t j = 0; j < m; ++j) {
+        if (per_channel) check_channel(j);
+        extra_row(stats[static_cast<std::size_t>(slots[j])], j);
+      }
     }
 
-    // FRT sketches, in a loop of their own: with hundreds of groups the sketches' buckets do not fit
-    // in the caches, so the bucket a few rows ahead is prefetched while this row's is counted.
+    // FRT sketches, in a loop of their own: the count of a row a few ahead is prefetched while this
+    // row's is counted.
     if (has_first) {
-      std::int32_t* const bucket = cbuf.data();  // the code buffers are no longer needed
+      std::uint32_t* const place = reinterpret_cast<std::uint32_t*>(gbuf.data());  // the group indices are done
       std::size_t kept = 0;
       for (std::size_t j = 0; j < m; ++j) {
-        if (frt_buf[j] < 0) continue;
-        bucket[kept] = frt_buf[j] == 0 ? quantile_sketch::zero_bucket : mapping.index_whole(frt_buf[j]);
-        slots[kept] = slots[j];
-        ++kept;
+        const std::int64_t x = values.frt[j];
+        if (x <= 0 || x >= sketch_mapping::table_limit) {
+          if (x >= 0) stats[static_cast<std::size_t>(slots[j])].frt.add_whole(x, mapping);
+          continue;
+        }
+        place[kept] = frt.place(static_cast<std::size_t>(slots[j]), mapping.index_whole(x));
+        if (place[kept] == frt_counts::direct) stats[static_cast<std::size_t>(slots[j])].frt.add_whole(x, mapping);
+        else ++kept;
       }
-      constexpr std::size_t ahead = 8;
+      constexpr std::size_t ahead = 16;
       for (std::size_t j = 0; j < kept; ++j) {
 #if defined(__GNUC__)
-        if (j + ahead < kept)
-          __builtin_prefetch(stats[static_cast<std::size_t>(slots[j + ahead])].frt.address_of(bucket[j + ahead]), 1);
+        if (j + ahead < kept) __builtin_prefetch(frt.at(place[j + ahead]), 1);
 #endif
-        stats[static_cast<std::size_t>(slots[j])].frt.add_bucket(bucket[j]);
+        frt.add(place[j], stats);
       }
     }
+    if ((chunk + 1) % (block_rows / chunk_rows) == 0) flush(sums, stats);
   }
+  flush(sums, stats);
+  frt.flush(stats);
 
   // Keys from group indices.
   t.keys_.resize(stats.size());

@@ -1085,3 +1085,56 @@ TEST(KpiPartials, EveryFieldIsCheckedBeforeItIsTrusted) {
   }
   EXPECT_TRUE(merged == huge);
 }
+
+// DOM-KPI-1: the pass counts every row the same whatever its chunk — an odd last row, hundreds of equal FRTs in
+// one group (more than a byte per bucket holds), a zero FRT, one past the table of whole seconds (4.5 h), and a
+// count of 2^52 or more (exact, read one row at a time) — and the sketch equals one built value by value.
+TEST(KpiMetrics, EveryRowCountsOnceWhateverItsChunk) {
+  const std::size_t n = 2 * 1024 + 1;
+  const std::int64_t na = kpi::missing_instant, big = (std::int64_t(1) << 52) + 2;
+  std::vector<std::int32_t> codes(n, 0);
+  std::vector<std::int64_t> created(n), first(n), resolved(n, na), responses(n, 1), contacts(n, 1);
+  std::vector<double> handle(n, 0.0005), response_s(n, 1.25);  // 0.5 ms rounds up to 1 ms
+  std::vector<std::uint8_t> no(n, 0);
+  kpi::sketch_mapping m(0.005);
+  kpi::quantile_sketch expected;
+  std::int64_t frt_sum = 0, responded = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    created[i] = t0 + static_cast<std::int64_t>(i);
+    const std::int64_t frt = i == 7 ? 0 : i == 8 ? 20'000 : i % 10 == 9 ? -1 : i < 1500 ? 30 : 100;
+    first[i] = frt < 0 ? na : created[i] + frt;
+    if (frt >= 0) expected.add_whole(frt, m), frt_sum += frt, ++responded;
+  }
+  responses[n - 1] = big;  // the odd last row
+  responses[1030] = big;
+  kpi::records r;
+  r.rows = n;
+  kpi::label_column agent;
+  agent.codes = codes.data();
+  agent.size = n;
+  agent.labels = {"A"};
+  r.agent = agent;
+  r.created_at = {created.data(), n};
+  r.first_response_at = {first.data(), n};
+  r.resolved_at = {resolved.data(), n};
+  r.handle_seconds = {handle.data(), n};
+  r.responses = {responses.data(), n};
+  r.response_seconds = {response_s.data(), n};
+  r.contacts = {contacts.data(), n};
+  r.escalated = {no.data(), n};
+  r.reopened = {no.data(), n};
+  kpi::options o;  // no targets: the row loop alone
+  o.by = {kpi::dimension::agent};
+  const kpi::table t = kpi::compute(r, o);
+  ASSERT_EQ(t.size(), 1u);
+  const auto& c = t.stats(0).c;
+  EXPECT_EQ(c[kpi::c_tickets], static_cast<std::int64_t>(n));
+  EXPECT_EQ(c[kpi::c_responded], responded);
+  EXPECT_EQ(c[kpi::c_frt_sum], frt_sum);
+  EXPECT_EQ(c[kpi::c_responses], static_cast<std::int64_t>(n - 2) + 2 * big);
+  EXPECT_EQ(c[kpi::c_handle_ms], static_cast<std::int64_t>(n));
+  EXPECT_EQ(c[kpi::c_response_ms], static_cast<std::int64_t>(n) * 1250);
+  EXPECT_TRUE(t.stats(0).frt == expected);
+  EXPECT_EQ(t.stats(0).frt.zero_count(), 1u);
+  EXPECT_TRUE(kpi::compute(r, o, 3) == t);
+}

@@ -45,11 +45,15 @@ class sketch_mapping {
     if (x < static_cast<std::int64_t>(small_limit)) return small_[static_cast<std::size_t>(x)];
     return slow_index(static_cast<double>(x));
   }
+  /// Whole numbers below this have their bucket in a table: 1 … table_limit − 1 fall in buckets 0 …
+  /// table_buckets() − 1.
+  static constexpr std::int64_t table_limit = 1 << 14;
+  std::int32_t table_buckets() const noexcept { return small_.back() + 1; }
   /// The representative value of bucket i.
   double value(std::int32_t i) const noexcept { return 2 * std::pow(gamma_, i) / (gamma_ + 1); }
 
  private:
-  static constexpr std::size_t small_limit = 1 << 14;
+  static constexpr std::size_t small_limit = table_limit;
   std::int32_t slow_index(double x) const noexcept {
     return static_cast<std::int32_t>(std::ceil(std::log(x) * inv_log_gamma_));
   }
@@ -89,6 +93,8 @@ class quantile_sketch {
     if (i == zero_bucket) ++zero_;
     else add_index(i, 1);
   }
+  /// Adds c values of bucket i (not `zero_bucket`): the same as c calls of add_bucket(i).
+  void add_bucket(std::int32_t i, std::uint64_t c) { add_index(i, c); }
   /// Where bucket i's count lives (for prefetching when adding many values); null when not allocated.
   const void* address_of(std::int32_t i) const noexcept {
     const auto k = static_cast<std::size_t>(static_cast<std::int64_t>(i) - offset_);
