@@ -277,8 +277,14 @@ const negation_cue* keyword_set::negated_at(std::string_view s, std::size_t begi
   };
   auto child = [&](std::uint32_t node, unsigned char c) -> std::uint32_t {
     const reverse_node& nd = reverse_nodes_[node];
-    for (std::uint32_t e = nd.first_edge; e < nd.first_edge + nd.edges; ++e)
-      if (reverse_edges_[e].first == c) return reverse_edges_[e].second;
+    const auto* first = reverse_edges_.data() + nd.first_edge;
+    const auto* last = first + nd.edges;
+    if (nd.edges > 8) {  // the root: one edge per last byte of every cue and break; edges are sorted by byte
+      first = std::lower_bound(first, last, c, [](const std::pair<unsigned char, std::uint32_t>& e, unsigned char b) { return e.first < b; });
+      return first != last && first->first == c ? first->second : 0;
+    }
+    for (; first != last; ++first)
+      if (first->first == c) return first->second;
     return 0;
   };
   for (std::size_t j = 0; j < count; ++j) {
@@ -343,22 +349,13 @@ void keyword_set::occurrences(std::string_view folded, F&& f) const {
   }
 }
 
-template <class F>
-auto keyword_set::with_folded(std::string_view text, F&& f) const {
-  std::array<char, 512> small;
-  std::string large;
-  char* out = small.data();
-  if (text.size() > small.size()) {
-    large.resize(text.size());
-    out = large.data();
-  }
-  std::size_t n = 0;
-  detail::for_each_folded_byte(text, [&](unsigned char c, std::size_t, std::size_t) { out[n++] = static_cast<char>(c); });
-  return f(std::string_view(out, n));
+bool keyword_set::counts_at(std::string_view folded, std::size_t w, std::size_t end) const {
+  const std::size_t begin = end - folded_length_[w];
+  return bounded_ok(folded, w, begin, end) && !exception_at(folded, w, begin) && !negated_at(folded, begin);
 }
 
 bool keyword_set::counted_any(std::string_view text) const {
-  return with_folded(text, [&](std::string_view folded) {
+  return detail::with_folded(text, [&](std::string_view folded) {
     bool found = false;
     occurrences(folded, [&](std::size_t, std::size_t, std::size_t, hit_status status, const std::string*) {
       found = status == hit_status::counted;
@@ -370,7 +367,7 @@ bool keyword_set::counted_any(std::string_view text) const {
 
 std::vector<std::size_t> keyword_set::matches(std::string_view text) const {
   std::vector<std::size_t> out;
-  with_folded(text, [&](std::string_view folded) {
+  detail::with_folded(text, [&](std::string_view folded) {
     std::vector<bool> seen(words_.size());
     occurrences(folded, [&](std::size_t w, std::size_t, std::size_t, hit_status status, const std::string*) {
       if (status == hit_status::counted && !seen[w]) {
@@ -409,6 +406,7 @@ keyword_scanner::keyword_scanner(const std::vector<const keyword_set*>& sets) : 
   struct entry {
     std::string folded;
     std::uint64_t sure = 0, maybe = 0;
+    context_word word{};
   };
   std::vector<entry> words;
   for (std::size_t k = 0; k < sets.size(); ++k) {
@@ -420,61 +418,97 @@ keyword_scanner::keyword_scanner(const std::vector<const keyword_set*>& sets) : 
       if (e.folded.empty() || std::find(seen.begin(), seen.end(), e.folded) != seen.end()) continue;
       seen.push_back(e.folded);
       (ks.context_[w] ? e.maybe : e.sure) = std::uint64_t{1} << k;
+      e.word = {static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(w)};
       words.push_back(std::move(e));
     }
   }
   // Byte classes: each byte some word uses gets its own class; the rest share class 0.
-  byte_class_.fill(0);
+  std::array<std::uint16_t, 256> byte_class{};
   classes_ = 1;
   for (const auto& e : words)
     for (const char ch : e.folded) {
-      auto& cls = byte_class_[static_cast<unsigned char>(ch)];
+      auto& cls = byte_class[static_cast<unsigned char>(ch)];
       if (cls == 0) cls = static_cast<std::uint16_t>(classes_++);
     }
+  // Raw bytes: an upper-case letter reads as its lower-case one; 0xEF and 0xE3 may start a full-width character.
+  for (unsigned c = 0; c < 256; ++c) raw_class_[c] = byte_class[c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c];
+  raw_class_[0xEF] |= wide_lead;
+  raw_class_[0xE3] |= wide_lead;
   // Trie, then the full transition table over the classes (Aho-Corasick, as keyword_set::build).
   std::vector<std::vector<std::int32_t>> go(1, std::vector<std::int32_t>(classes_, -1));
-  sure_.assign(1, 0);
-  maybe_.assign(1, 0);
+  std::vector<std::uint64_t> sure(1, 0), maybe(1, 0);
+  std::vector<std::vector<context_word>> context(1);  // per state: the context words ending there
   for (const auto& e : words) {
     std::int32_t s = 0;
     for (const char ch : e.folded) {
-      const std::size_t c = byte_class_[static_cast<unsigned char>(ch)];
+      const std::size_t c = byte_class[static_cast<unsigned char>(ch)];
       if (go[static_cast<std::size_t>(s)][c] < 0) {
         go[static_cast<std::size_t>(s)][c] = static_cast<std::int32_t>(go.size());
         go.emplace_back(classes_, -1);
-        sure_.push_back(0);
-        maybe_.push_back(0);
+        sure.push_back(0);
+        maybe.push_back(0);
+        context.emplace_back();
       }
       s = go[static_cast<std::size_t>(s)][c];
     }
-    sure_[static_cast<std::size_t>(s)] |= e.sure;
-    maybe_[static_cast<std::size_t>(s)] |= e.maybe;
+    sure[static_cast<std::size_t>(s)] |= e.sure;
+    maybe[static_cast<std::size_t>(s)] |= e.maybe;
+    if (e.maybe) context[static_cast<std::size_t>(s)].push_back(e.word);
   }
   const std::size_t states = go.size();
   std::vector<std::int32_t> fail(states, 0);
-  delta_.assign(states * classes_, 0);
+  std::vector<std::uint32_t> delta(states * classes_, 0);
+  std::vector<std::size_t> order{0};  // breadth first
   std::queue<std::int32_t> q;
   for (std::size_t c = 0; c < classes_; ++c) {
     const std::int32_t t = go[0][c];
-    delta_[c] = static_cast<std::uint32_t>(t < 0 ? 0 : t);
+    delta[c] = static_cast<std::uint32_t>(t < 0 ? 0 : t);
     if (t > 0) q.push(t);
   }
   while (!q.empty()) {
     const auto su = static_cast<std::size_t>(q.front());
     q.pop();
+    order.push_back(su);
     const auto f = static_cast<std::size_t>(fail[su]);
-    sure_[su] |= sure_[f];  // a word ending here ends every state whose suffix it is
-    maybe_[su] |= maybe_[f];
+    sure[su] |= sure[f];  // a word ending here ends every state whose suffix it is
+    maybe[su] |= maybe[f];
+    context[su].insert(context[su].end(), context[f].begin(), context[f].end());  // f is nearer the root: complete
     for (std::size_t c = 0; c < classes_; ++c) {
       const std::int32_t t = go[su][c];
       if (t < 0) {
-        delta_[su * classes_ + c] = delta_[f * classes_ + c];
+        delta[su * classes_ + c] = delta[f * classes_ + c];
       } else {
-        delta_[su * classes_ + c] = static_cast<std::uint32_t>(t);
-        fail[static_cast<std::size_t>(t)] = delta_[f * classes_ + c];
+        delta[su * classes_ + c] = static_cast<std::uint32_t>(t);
+        fail[static_cast<std::size_t>(t)] = static_cast<std::int32_t>(delta[f * classes_ + c]);
         q.push(t);
       }
     }
+  }
+  // Renumber: states without output first (breadth first, so the shallow states the scan is mostly in lie
+  // together), then the output states.
+  std::vector<std::uint32_t> id(states);
+  std::size_t next = 0;
+  for (const std::size_t s : order)
+    if (!(sure[s] | maybe[s])) id[s] = static_cast<std::uint32_t>(next++);
+  first_output_ = next;
+  for (const std::size_t s : order)
+    if (sure[s] | maybe[s]) {
+      id[s] = static_cast<std::uint32_t>(next++);
+      sure_.push_back(sure[s]);
+      maybe_.push_back(maybe[s]);
+      context_begin_.push_back(static_cast<std::uint32_t>(context_words_.size()));
+      context_words_.insert(context_words_.end(), context[s].begin(), context[s].end());
+    }
+  context_begin_.push_back(static_cast<std::uint32_t>(context_words_.size()));
+  states_ = states;
+  std::vector<std::uint32_t> renumbered(states * classes_);
+  for (std::size_t s = 0; s < states; ++s)
+    for (std::size_t c = 0; c < classes_; ++c) renumbered[id[s] * classes_ + c] = id[delta[s * classes_ + c]];
+  if (states <= 0x10000) {
+    delta16_.resize(renumbered.size());
+    for (std::size_t k = 0; k < renumbered.size(); ++k) delta16_[k] = static_cast<std::uint16_t>(renumbered[k]);
+  } else {
+    delta32_ = std::move(renumbered);
   }
 }
 

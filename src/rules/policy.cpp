@@ -89,13 +89,9 @@ void policy::evaluate(const record& r, decision& out, std::vector<condition_trac
     hits = large.data();
   }
   for (const auto& g : keyword_groups_) {
-    std::uint64_t sure = 0, maybe = 0;
-    const std::string_view text = r.texts[g.slot];
-    g.scanner.scan(text, sure, maybe);
-    for (std::size_t j = 0; j < g.tests.size(); ++j) {
-      const std::size_t k = g.tests[j];
-      hits[k] = ((sure >> j) & 1) || (((maybe >> j) & 1) && keyword_sets_[keyword_tests_[k].second].contains_in_context(text)) ? 1 : 0;
-    }
+    const std::uint64_t counted = g.scanner.counted(
+        r.texts[g.slot], [&](std::size_t j) -> const keyword_set& { return keyword_sets_[keyword_tests_[g.tests[j]].second]; });
+    for (std::size_t j = 0; j < g.tests.size(); ++j) hits[g.tests[j]] = static_cast<std::uint8_t>((counted >> j) & 1);
   }
   const detail::eval_context ctx{r.numbers.data(), r.texts.data(), hits};
   // The version in force (DOM-RULE-1): rules of the others fail their window; it is found here for explain().

@@ -93,6 +93,13 @@ triage_changes diff_triage(const triage_columns& a, const triage_columns& b, con
   const auto& owners_b = tb.tiers().outputs()[tb.tiers().output_index("owners")].values;
   const bool same_owner_values = owners_a == owners_b;
   const bool same_zone = ta.zone().name() == tb.zone().name();
+  // With the same catalogue codes in the same order, equal masks spell equal texts: the texts (two strings per
+  // row) are made only where the masks differ.
+  const bool same_action_codes = std::equal(
+      ta.action_entries().begin(), ta.action_entries().end(), tb.action_entries().begin(), tb.action_entries().end(),
+      [](const triage_policy::action_entry& x, const triage_policy::action_entry& y) { return x.code == y.code; });
+  // Likewise names of levels, tiers and decisions: equal codes of the same values are equal names.
+  const bool same_levels = levels_a == levels_b, same_tiers = tiers_a == tiers_b, same_decisions = decisions_a == decisions_b;
 
   triage_changes out;
   auto add = [&](std::size_t row, std::size_t output, std::string old_value, std::string new_value) {
@@ -109,10 +116,11 @@ triage_changes diff_triage(const triage_columns& a, const triage_columns& b, con
   };
   auto bool_text = [](bool x) { return std::string(x ? "true" : "false"); };
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (wanted[0] && name(levels_a, a.risk_level[i]) != name(levels_b, b.risk_level[i]))
+    if (wanted[0] && !(same_levels && a.risk_level[i] == b.risk_level[i]) &&
+        name(levels_a, a.risk_level[i]) != name(levels_b, b.risk_level[i]))
       add(i, 0, name(levels_a, a.risk_level[i]), name(levels_b, b.risk_level[i]));
     if (wanted[1] && !same_ids(signals_a, signals_b, i)) add(i, 1, signals_a.text(i), signals_b.text(i));
-    if (wanted[2] && name(tiers_a, a.tier[i]) != name(tiers_b, b.tier[i])) add(i, 2, name(tiers_a, a.tier[i]), name(tiers_b, b.tier[i]));
+    if (wanted[2] && !(same_tiers && a.tier[i] == b.tier[i]) && name(tiers_a, a.tier[i]) != name(tiers_b, b.tier[i])) add(i, 2, name(tiers_a, a.tier[i]), name(tiers_b, b.tier[i]));
     if (wanted[3] && !same_ids(tier_rules_a, tier_rules_b, i)) add(i, 3, tier_rules_a.text(i), tier_rules_b.text(i));
     if (wanted[4] && !(same_owner_values && a.owners[i] == b.owners[i])) {
       std::string x = owners_text(ta, a.owners[i]), y = owners_text(tb, b.owners[i]);
@@ -132,13 +140,14 @@ triage_changes diff_triage(const triage_columns& a, const triage_columns& b, con
       add(i, 8, bool_text(a.follow_up_required[i]), bool_text(b.follow_up_required[i]));
     if (wanted[9] && a.report_required[i] != b.report_required[i])
       add(i, 9, bool_text(a.report_required[i]), bool_text(b.report_required[i]));
-    if (wanted[10] && name(decisions_a, a.refund_decision[i]) != name(decisions_b, b.refund_decision[i]))
+    if (wanted[10] && !(same_decisions && a.refund_decision[i] == b.refund_decision[i]) &&
+        name(decisions_a, a.refund_decision[i]) != name(decisions_b, b.refund_decision[i]))
       add(i, 10, name(decisions_a, a.refund_decision[i]), name(decisions_b, b.refund_decision[i]));
     const std::size_t ra = refund_a.at(a.refund_rule[i]), rb = refund_b.at(b.refund_rule[i]);
     if (wanted[11] && refund_a.ids[ra] != refund_b.ids[rb]) add(i, 11, refund_a.ids[ra], refund_b.ids[rb]);
     if (wanted[12] && refund_a.reasons[ra] != refund_b.reasons[rb]) add(i, 12, refund_a.reasons[ra], refund_b.reasons[rb]);
     if (wanted[13] && !same_ids(targets_a, targets_b, i)) add(i, 13, targets_a.text(i), targets_b.text(i));
-    if (wanted[14]) {  // as codes: the two catalogues may number them differently
+    if (wanted[14] && !(same_action_codes && a.actions[i] == b.actions[i])) {  // as codes: the catalogues may number them differently
       std::string x = ta.actions_text(a.actions[i]), y = tb.actions_text(b.actions[i]);
       if (x != y) add(i, 14, std::move(x), std::move(y));
     }

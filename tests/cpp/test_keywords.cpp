@@ -459,3 +459,50 @@ TEST(Keywords, AScannerOverSeveralSetsAgreesWithEachSet) {
   EXPECT_EQ(checked, 80000);
   EXPECT_GT(hits, 10000);  // the texts do hit: the agreement is not only on empty answers
 }
+
+// keyword_scanner::counted (what a policy asks) agrees with each set's contains_any on texts whose folded form is
+// shorter than the text — full-width letters and digits, ideographic spaces, upper case — so the occurrences it
+// reads in the folded text sit elsewhere than in the text; and on cut full-width bytes that do not fold (DOM-RISK-5).
+TEST(Keywords, OneFoldedTextServesEverySetOfAScanner) {
+  kefu::rules::negation_rules negation;
+  negation.cues = {{"没有", -1}, {"not", -1}, {"不", 1}};
+  negation.not_cues = {"是不是"};
+  negation.breaks = {"就"};
+  const std::vector<keyword_set> sets = {
+      keyword_set("media", {"曝光", "Weibo", "记者"}, negation, {{"Weibo", {"Weibo上看到"}}}),
+      keyword_set("regulator", {"12315", "消协"}, {}, {{"12315", {"12315元"}}}),
+      keyword_set("safety", {"受伤", "hurt"}, negation, {}),
+      keyword_set("anger", {"投诉", "垃圾"}),
+  };
+  std::vector<const keyword_set*> pointers;
+  for (const auto& s : sets) pointers.push_back(&s);
+  const kefu::rules::keyword_scanner scanner(pointers);
+  auto set_of = [&](std::size_t k) -> const keyword_set& { return sets[k]; };
+  auto counted = [&](const std::string& text) { return scanner.counted(text, set_of); };
+  // Each folds shorter than it is written; the word after it is read at its folded place.
+  EXPECT_EQ(counted("ＮＯＴ　ｈｕｒｔ"), 0u);                // "not hurt": negated
+  EXPECT_EQ(counted("ＷＥＩＢＯ　ＷＥＩＢＯ上看到"), 1u);     // the first Weibo counts, the second is an exception
+  EXPECT_EQ(counted("ＷＥＩＢＯ上看到"), 0u);
+  EXPECT_EQ(counted("退我１２３１５元"), 0u);                // inside the exception 12315元
+  EXPECT_EQ(counted("打了１２３１５　没有受伤"), 2u);          // regulator; 受伤 negated
+  EXPECT_EQ(counted("ＡＢＣ没有人管我就去受伤垃圾"), 12u);    // 就 ends the reach of 没有
+  EXPECT_EQ(counted("12315\xEF\xBC"), 2u);                   // a cut full-width character stays as it is
+  std::mt19937 rng(23);
+  const std::vector<std::string> pieces = {"曝光", "ＷＥＩＢＯ", "weibo", "记者", "１２３１５", "12315", "元", "消协", "受伤",
+                                           "ＨＵＲＴ", "hurt", "投诉", "垃圾", "没有", "ＮＯＴ", "not", "不", "是不是", "就", "上看到",
+                                           "　", " ", "，", "ａ", "9", "\xEF\xBC", "\xE3\x80", "孩子"};
+  int hits = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    for (int n = std::uniform_int_distribution<int>(0, 8)(rng); n > 0; --n)
+      text += pieces[std::uniform_int_distribution<std::size_t>(0, pieces.size() - 1)(rng)];
+    const std::uint64_t got = counted(text);
+    for (std::size_t k = 0; k < sets.size(); ++k) {
+      ASSERT_EQ(((got >> k) & 1) != 0, sets[k].contains_any(text)) << "set " << sets[k].name() << " on '" << text << "'";
+      hits += static_cast<int>((got >> k) & 1);
+    }
+    ASSERT_EQ(got >> sets.size(), 0u);
+  }
+  EXPECT_GT(hits, 10000);  // the texts do hit
+  EXPECT_EQ(kefu::rules::keyword_scanner().counted("曝光", set_of), 0u);  // no sets: nothing found
+}

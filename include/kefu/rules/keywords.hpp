@@ -34,6 +34,26 @@
 namespace kefu::rules {
 
 namespace detail {
+/// Full-width ASCII and the ideographic space at p[i] (a lead byte 0xEF or 0xE3): the folded byte in `c` and
+/// the 3 bytes it stands for, or 0 when the bytes there are not one of them (c is left alone).
+inline std::size_t fold_wide(const unsigned char* p, std::size_t i, std::size_t n, unsigned char& c) noexcept {
+  // U+FF01..U+FF5E is EF BC 81..EF BC BF and EF BD 80..EF BD 9E; U+3000 (ideographic space) is E3 80 80.
+  if (p[i] == 0xEF && i + 2 < n && (p[i + 1] == 0xBC || p[i + 1] == 0xBD)) {
+    const unsigned code = 0xFF00u + ((p[i + 1] & 0x03u) << 6) + (p[i + 2] & 0x3Fu);
+    if (code >= 0xFF01 && code <= 0xFF5E) {
+      unsigned char ascii = static_cast<unsigned char>(code - 0xFF01 + 0x21);
+      if (ascii >= 'A' && ascii <= 'Z') ascii = static_cast<unsigned char>(ascii - 'A' + 'a');
+      c = ascii;
+      return 3;
+    }
+  }
+  if (p[i] == 0xE3 && i + 2 < n && p[i + 1] == 0x80 && p[i + 2] == 0x80) {
+    c = static_cast<unsigned char>(' ');
+    return 3;
+  }
+  return 0;
+}
+
 /// Calls f(byte, offset, length) for each byte of text with full-width ASCII folded to ASCII and A–Z
 /// to a–z (offset and length: where the folded character is in the text, in bytes). Stops early when f
 /// returns true (f may also return void, to see every byte).
@@ -49,26 +69,33 @@ void for_each_folded_byte(std::string_view text, F&& f) {
   };
   for (std::size_t i = 0; i < n;) {
     unsigned char c = p[i];
-    // U+FF01..U+FF5E is EF BC 81..EF BC BF and EF BD 80..EF BD 9E; U+3000 (ideographic space) is E3 80 80.
-    if (c == 0xEF && i + 2 < n && (p[i + 1] == 0xBC || p[i + 1] == 0xBD)) {
-      const unsigned code = 0xFF00u + ((p[i + 1] & 0x03u) << 6) + (p[i + 2] & 0x3Fu);
-      if (code >= 0xFF01 && code <= 0xFF5E) {
-        unsigned char ascii = static_cast<unsigned char>(code - 0xFF01 + 0x21);
-        if (ascii >= 'A' && ascii <= 'Z') ascii = static_cast<unsigned char>(ascii - 'A' + 'a');
-        if (call(ascii, i, 3)) return;
-        i += 3;
+    if (c == 0xEF || c == 0xE3) {
+      if (const std::size_t len = fold_wide(p, i, n, c)) {
+        if (call(c, i, len)) return;
+        i += len;
         continue;
       }
-    }
-    if (c == 0xE3 && i + 2 < n && p[i + 1] == 0x80 && p[i + 2] == 0x80) {
-      if (call(static_cast<unsigned char>(' '), i, 3)) return;
-      i += 3;
-      continue;
     }
     if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
     if (call(c, i, 1)) return;
     ++i;
   }
+}
+
+/// Calls f(folded) with `text` folded (as for_each_folded_byte folds it) into a buffer on the stack when it
+/// fits (folding never lengthens a text), else on the heap; returns what f returns.
+template <class F>
+auto with_folded(std::string_view text, F&& f) {
+  std::array<char, 512> small;
+  std::string large;
+  char* out = small.data();
+  if (text.size() > small.size()) {
+    large.resize(text.size());
+    out = large.data();
+  }
+  std::size_t n = 0;
+  for_each_folded_byte(text, [&](unsigned char c, std::size_t, std::size_t) { out[n++] = static_cast<char>(c); });
+  return f(std::string_view(out, n));
 }
 
 inline std::string fold(std::string_view text) {
@@ -188,9 +215,9 @@ class keyword_set {
   /// when f returns true.
   template <class F>
   void occurrences(std::string_view folded, F&& f) const;
-  /// Folds `text` into `small` when it fits (folding never lengthens a text), else into `large`.
-  template <class F>
-  auto with_folded(std::string_view text, F&& f) const;
+  /// Whether the occurrence of word `w` ending at `end` in the folded text counts (its boundaries, exceptions
+  /// and negation read as occurrences() reads them).
+  bool counts_at(std::string_view folded, std::size_t w, std::size_t end) const;
   bool bounded_ok(std::string_view folded, std::size_t word, std::size_t begin, std::size_t end) const;
   const std::string* exception_at(std::string_view folded, std::size_t word, std::size_t begin) const;
   const negation_cue* negated_at(std::string_view folded, std::size_t begin) const;
@@ -255,23 +282,109 @@ class keyword_scanner {
   void scan(std::string_view text, std::uint64_t& sure, std::uint64_t& maybe) const {
     sure = 0;
     maybe = 0;
-    if (delta_.empty()) return;  // default-constructed: no sets
-    std::size_t state = 0;
-    detail::for_each_folded_byte(text, [&](unsigned char c, std::size_t, std::size_t) {
-      state = delta_[state * classes_ + byte_class_[c]];
-      sure |= sure_[state];
-      maybe |= maybe_[state];
-    });
+    if (states_ == 0) return;  // default-constructed: no sets
+    if (!delta16_.empty())
+      scan_with(delta16_.data(), text, sure, maybe);
+    else
+      scan_with(delta32_.data(), text, sure, maybe);
     maybe &= ~sure;
   }
 
+  /// Bit k: keyword_set::contains_any(text) of set k, for every set at once; `set_of(k)` gives set k (the sets
+  /// the scanner was built from, in the same order). When some word found counts only in context, the text is
+  /// folded once and every occurrence of such words is read with its surroundings — one pass for all the sets,
+  /// not one per set.
+  template <class SetOf>
+  std::uint64_t counted(std::string_view text, SetOf&& set_of) const {
+    std::uint64_t sure = 0, maybe = 0;
+    scan(text, sure, maybe);
+    if (!maybe) return sure;
+    return sure | in_context(text, maybe, set_of);
+  }
+
  private:
+  /// A word that counts only in context, of set `set` (its index `word` in that set), ends at an output state.
+  struct context_word {
+    std::uint32_t set, word;
+  };
+  static constexpr std::uint16_t wide_lead = 0x8000;  // in raw_class_: the byte may start a full-width character
+
+  template <class T>
+  void scan_with(const T* delta, std::string_view text, std::uint64_t& sure, std::uint64_t& maybe) const {
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n = text.size(), classes = classes_, first_output = first_output_;
+    std::size_t state = 0;
+    for (std::size_t i = 0; i < n;) {
+      // Upper-case letters share their lower-case letter's class; only 0xEF and 0xE3 need reading further.
+      std::size_t cls = raw_class_[p[i]];
+      std::size_t len = 1;
+      if (cls & wide_lead) {
+        unsigned char c = p[i];
+        if (const std::size_t wide = detail::fold_wide(p, i, n, c)) len = wide;
+        cls = raw_class_[c] & ~std::size_t{wide_lead};
+      }
+      i += len;
+      state = delta[state * classes + cls];
+      if (state >= first_output) {  // states where a word ends are numbered last
+        sure |= sure_[state - first_output];
+        maybe |= maybe_[state - first_output];
+      }
+    }
+  }
+
+  /// Calls f(output state − first_output_, end) at each output state the automaton reaches in a folded text
+  /// (end: just past the byte that reached it); stops when f returns true.
+  template <class T, class F>
+  void walk_folded(const T* delta, std::string_view folded, F& f) const {
+    const auto* p = reinterpret_cast<const unsigned char*>(folded.data());
+    std::size_t state = 0;
+    for (std::size_t i = 0; i < folded.size(); ++i) {
+      state = delta[state * classes_ + (raw_class_[p[i]] & ~std::size_t{wide_lead})];
+      if (state >= first_output_ && f(state - first_output_, i + 1)) return;
+    }
+  }
+
+  template <class SetOf>
+  std::uint64_t in_context(std::string_view text, std::uint64_t pending, SetOf& set_of) const {
+    std::uint64_t found = 0;
+    detail::with_folded(text, [&](std::string_view folded) {
+      auto at_output = [&](std::size_t out, std::size_t end) {
+        for (std::uint32_t e = context_begin_[out]; e < context_begin_[out + 1]; ++e) {
+          const context_word& cw = context_words_[e];
+          const std::uint64_t bit = std::uint64_t{1} << cw.set;
+          if ((pending & bit) && set_of(static_cast<std::size_t>(cw.set)).counts_at(folded, cw.word, end)) {
+            found |= bit;
+            pending &= ~bit;
+            if (!pending) return true;
+          }
+        }
+        return false;
+      };
+      if (!delta16_.empty())
+        walk_folded(delta16_.data(), folded, at_output);
+      else
+        walk_folded(delta32_.data(), folded, at_output);
+      return 0;
+    });
+    return found;
+  }
+
   std::size_t sets_ = 0;
-  std::array<std::uint16_t, 256> byte_class_{};  // bytes no word has share class 0
+  std::size_t states_ = 0;
+  // Class of each byte (bytes no word has share class 0), upper-case letters as their lower-case ones; with
+  // wide_lead on 0xEF and 0xE3, which may start a character folded to one byte.
+  std::array<std::uint16_t, 256> raw_class_{};
   std::size_t classes_ = 1;
-  std::vector<std::uint32_t> delta_;  // states × classes_ (classes, not 256 bytes: the hot rows stay in cache)
-  std::vector<std::uint64_t> sure_;   // sets with a word ending here that always counts
-  std::vector<std::uint64_t> maybe_;  // sets with a word ending here that counts only in context
+  // Transitions, states × classes_ (classes, not 256 bytes: the hot rows stay in cache), in 16 bits when the
+  // states fit (half the cache lines). States are numbered so that those where some word ends come last, from
+  // first_output_: the scan tests one number per byte, and reads the masks only there.
+  std::vector<std::uint16_t> delta16_;
+  std::vector<std::uint32_t> delta32_;
+  std::size_t first_output_ = 0;
+  std::vector<std::uint64_t> sure_;   // per output state: sets with a word ending here that always counts
+  std::vector<std::uint64_t> maybe_;  // per output state: sets with a word ending here that counts only in context
+  std::vector<std::uint32_t> context_begin_;  // per output state: its context_words_, up to the next one's
+  std::vector<context_word> context_words_;
 };
 
 }  // namespace kefu::rules
