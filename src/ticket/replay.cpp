@@ -226,23 +226,20 @@ std::optional<column_plans> plan_by_columns(const rules::triage_policy& policy, 
   batch_options.min_share = options.min_share;
   const auto& tier_values = vocabulary[policy.fact_slot("tier")].values;
   std::optional<rules::triage_columns> own;
-  std::array<std::optional<rules::triage_columns>, tier_count> at;  // by kefu::ticket::tier
   std::vector<tier> tier_of_value;
+  std::array<std::int64_t, tier_count> tier_value{};  // each tier's index among the tier fact's values
   try {
     for (const auto& v : tier_values) tier_of_value.push_back(tier_named(v));
-    own.emplace(rules::triage_batch(b, batch_options));
-    for (std::size_t t = 0; t < tier_count; ++t) {  // the risk policy once: each tier's pass reads own's levels
+    for (std::size_t t = 0; t < tier_count; ++t) {
       const auto value = std::find(tier_values.begin(), tier_values.end(), to_string(static_cast<tier>(t)));
       if (value == tier_values.end()) return std::nullopt;
-      at[t].emplace(rules::triage_rows(b, batch_options, value - tier_values.begin(), &*own));
+      tier_value[t] = value - tier_values.begin();
     }
+    own.emplace(rules::triage_batch(b, batch_options));
   } catch (const kefu::error&) {
     return std::nullopt;
   }
-  column_plans out;
-  out.tiers.resize(n);
-  out.plans.resize(n);
-  out.received.resize(n);
+
   const std::size_t received_slot = policy.fact_slot("received_at");
   // What a tiers rule's deadline output means as a plan target, per (rule, calendar) pair.
   const rules::policy& tiers = policy.tiers();
@@ -251,6 +248,161 @@ std::optional<column_plans> plan_by_columns(const rules::triage_policy& policy, 
   const auto& workday_names = service.outputs()[service.output_index("working_days")].values;
   const std::size_t first_out = tiers.output_index("first_response"), resolution_out = tiers.output_index("resolution"),
                     follow_up_out = tiers.output_index("follow_up");
+  // A pass at tier t over some of the rows (gathered: the batch borrows its columns), own's risk standing in for
+  // the risk policy (triage_rows reads its level and signals).
+  const auto pass_at = [&](std::size_t t, const std::vector<std::uint32_t>& rows) {
+    const std::size_t m = rows.size();
+    std::vector<std::vector<std::int64_t>> sub_numbers(vocabulary.size());
+    std::vector<std::vector<std::string_view>> sub_texts(vocabulary.size());
+    std::vector<std::vector<std::uint8_t>> sub_missing(vocabulary.size());
+    rules::batch sub(policy, m);
+    for (std::size_t s = 0; s < vocabulary.size(); ++s) {
+      if (!vocabulary[s].derived.empty()) continue;
+      sub_missing[s].resize(m);
+      for (std::size_t j = 0; j < m; ++j) sub_missing[s][j] = missing[s][rows[j]];
+      if (vocabulary[s].type == rules::value_type::text) {
+        sub_texts[s].resize(m);
+        for (std::size_t j = 0; j < m; ++j) sub_texts[s][j] = texts[s][rows[j]];
+        sub.texts(s, sub_texts[s].data(), sub_missing[s].data());
+      } else {
+        sub_numbers[s].resize(m);
+        for (std::size_t j = 0; j < m; ++j) sub_numbers[s][j] = numbers[s][rows[j]];
+        sub.numbers(s, sub_numbers[s].data(), sub_missing[s].data(), true);
+      }
+    }
+    rules::triage_columns risk;
+    risk.policy = own->policy;
+    risk.risk_level.resize(m);
+    for (std::size_t j = 0; j < m; ++j) {
+      const std::size_t k = rows[j];
+      risk.risk_level[j] = own->risk_level[k];
+      for (auto i = own->signal_offsets[k]; i < own->signal_offsets[k + 1]; ++i)
+        risk.signal_rules.push_back(own->signal_rules[static_cast<std::size_t>(i)]);
+      risk.signal_offsets.push_back(static_cast<std::int64_t>(risk.signal_rules.size()));
+    }
+    return rules::triage_rows(sub, batch_options, tier_value[t], &risk);
+  };
+
+  // Row k's terms at tier t. At its own tier they are its own triage's (as plan_for takes them). At another
+  // tier they are what a pass at that tier gives, found one of two ways:
+  //  - when the tier can change nothing but the tiers policy's decision (no other policy reads the tier, and the
+  //    tiers policy reads only given facts, the risk level and the tier), rows that give the tiers policy the
+  //    same inputs get the same decision: one row of each kind is triaged at each tier, and every other row's
+  //    deadlines at that tier are computed as triage would, so a row whose deadline triage could not compute
+  //    still sends the batch to the one-by-one path that reports it;
+  //  - otherwise each tier's pass triages every row triage put at another tier.
+  struct terms {
+    std::int32_t rule, business, workdays;
+    bool follow_up_required, report_required;
+  };
+  std::array<std::vector<terms>, tier_count> terms_of;  // [t][k]
+  for (auto& v : terms_of) v.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t t = static_cast<std::size_t>(tier_of_value[static_cast<std::size_t>(own->tier[k])]);
+    terms_of[t][k] = {own->tiers_rule[k], own->business_calendar[k], own->workday_calendar[k], own->follow_up_required[k] != 0,
+                      own->report_required[k] != 0};
+  }
+  const auto reads = [&](const rules::policy* p, const char* name) {
+    if (!p) return false;
+    for (const auto& f : p->inputs())
+      if (f.name == name) return true;
+    return false;
+  };
+  const std::size_t risk_slot = policy.fact_slot("risk_level");
+  bool by_kind = !reads(&policy.risk(), "tier") && !reads(&policy.escalation(), "tier") && !reads(&policy.refund(), "tier") &&
+                 !reads(&policy.sla_targets(), "tier") && !reads(&policy.service_calendar(), "tier") &&
+                 !reads(policy.customer_value().get(), "tier");
+  std::vector<std::size_t> kind_slots;  // the facts the tiers policy reads besides the tier
+  for (const auto& f : policy.tiers().inputs()) {
+    if (f.name == "tier") continue;
+    const std::size_t s = policy.fact_slot(f.name);
+    if (s != risk_slot && !vocabulary[s].derived.empty()) by_kind = false;
+    if (f.name == "customer_tier" && policy.customer_value()) by_kind = false;  // triage may compute it
+    kind_slots.push_back(s);
+  }
+  try {
+    if (by_kind) {
+      std::unordered_map<std::string, std::uint32_t> kind_index;
+      std::vector<std::uint32_t> kind_of(n), first_of_kind;
+      std::string key;
+      for (std::size_t k = 0; k < n; ++k) {
+        key.clear();
+        for (const std::size_t s : kind_slots) {
+          if (s == risk_slot) {
+            key.append(reinterpret_cast<const char*>(&own->risk_level[k]), sizeof(own->risk_level[k]));
+          } else if (missing[s][k]) {
+            key.push_back('\0');
+          } else if (vocabulary[s].type == rules::value_type::text) {
+            const std::uint64_t size = texts[s][k].size();
+            key.push_back('\1');
+            key.append(reinterpret_cast<const char*>(&size), sizeof(size)).append(texts[s][k]);
+          } else {
+            key.push_back('\2');
+            key.append(reinterpret_cast<const char*>(&numbers[s][k]), sizeof(numbers[s][k]));
+          }
+        }
+        const auto [it, added] = kind_index.emplace(key, static_cast<std::uint32_t>(first_of_kind.size()));
+        if (added) first_of_kind.push_back(static_cast<std::uint32_t>(k));
+        kind_of[k] = it->second;
+      }
+      const rules::policy& tiers = policy.tiers();
+      std::vector<std::shared_ptr<const calendar::calendar>> business_calendars, workday_calendars;
+      for (const auto& name : business_names) business_calendars.push_back(policy.calendar(name));
+      for (const auto& name : workday_names) workday_calendars.push_back(policy.calendar(name));
+      // A rule's deadline output as triage reads it (the kinds' passes have checked that it reads).
+      const auto duration_of = [&](std::int32_t rule, std::size_t output) {
+        const rules::value* v = rule < 0 ? tiers.output_of(rules::decision{}, output)
+                                         : tiers.output_of_rule(static_cast<std::uint32_t>(rule), output);
+        return calendar::parse_duration(v->text);
+      };
+      for (std::size_t t = 0; t < tier_count; ++t) {
+        const rules::triage_columns c = pass_at(t, first_of_kind);
+        std::vector<std::array<std::optional<calendar::duration>, 3>> durations(first_of_kind.size());
+        for (std::size_t j = 0; j < first_of_kind.size(); ++j) {
+          durations[j][0] = duration_of(c.tiers_rule[j], first_out);
+          durations[j][1] = duration_of(c.tiers_rule[j], resolution_out);
+          if (c.follow_up_required[j]) durations[j][2] = duration_of(c.tiers_rule[j], follow_up_out);
+        }
+        for (std::size_t k = 0; k < n; ++k) {
+          if (own->tier[k] == tier_value[t]) continue;
+          const std::uint32_t j = kind_of[k];
+          terms_of[t][k] = {c.tiers_rule[j], own->business_calendar[k], own->workday_calendar[k], c.follow_up_required[j] != 0,
+                            c.report_required[j] != 0};
+          // The deadlines triage at tier t computes for this row (the follow-up's from the resolution's): only
+          // whether they can be computed matters here.
+          const calendar::calendar* business = business_calendars[static_cast<std::size_t>(own->business_calendar[k])].get();
+          const calendar::calendar* workdays = workday_calendars[static_cast<std::size_t>(own->workday_calendar[k])].get();
+          const auto due = [&](const calendar::duration& d, instant from) {
+            const calendar::calendar* cal = d.kind == calendar::clock::business   ? business
+                                            : d.kind == calendar::clock::workdays ? workdays
+                                                                                  : nullptr;
+            return cal ? cal->add(from, d) : from + seconds(d.amount);
+          };
+          const instant received = instant::from_unix(numbers[received_slot][k]);
+          due(*durations[j][0], received);
+          const instant resolution = due(*durations[j][1], received);
+          if (durations[j][2]) due(*durations[j][2], resolution);
+        }
+      }
+    } else {
+      for (std::size_t t = 0; t < tier_count; ++t) {
+        std::vector<std::uint32_t> rows;
+        for (std::size_t k = 0; k < n; ++k)
+          if (own->tier[k] != tier_value[t]) rows.push_back(static_cast<std::uint32_t>(k));
+        if (rows.empty()) continue;
+        const rules::triage_columns c = pass_at(t, rows);
+        for (std::size_t j = 0; j < rows.size(); ++j)
+          terms_of[t][rows[j]] = {c.tiers_rule[j], c.business_calendar[j], c.workday_calendar[j], c.follow_up_required[j] != 0,
+                                  c.report_required[j] != 0};
+      }
+    }
+  } catch (const kefu::error&) {
+    return std::nullopt;
+  }
+  column_plans out;
+  out.tiers.resize(n);
+  out.plans.resize(n);
+  out.received.resize(n);
   const auto always = calendar::builtin("always");
   auto target = [&](std::int32_t rule, std::size_t output, std::int32_t business, std::int32_t workdays) {
     const rules::value* v = rule < 0 ? tiers.output_of(rules::decision{}, output) : tiers.output_of_rule(static_cast<std::uint32_t>(rule), output);
@@ -289,8 +441,10 @@ std::optional<column_plans> plan_by_columns(const rules::triage_policy& policy, 
     out.received[k] = instant::from_unix(facts[k].numbers[received_slot]);
     const bool report_required = own->risk_level[k] == critical || (own->actions[k] & report_1_bit) != 0;
     std::array<std::int32_t, 3 * tier_count + 3> key{};
-    for (std::size_t t = 0; t < tier_count; ++t)
-      key[3 * t] = at[t]->tiers_rule[k], key[3 * t + 1] = at[t]->business_calendar[k], key[3 * t + 2] = at[t]->workday_calendar[k];
+    for (std::size_t t = 0; t < tier_count; ++t) {
+      const terms& x = terms_of[t][k];
+      key[3 * t] = x.rule, key[3 * t + 1] = x.business, key[3 * t + 2] = x.workdays;
+    }
     key[3 * tier_count] = report_required ? 1 : 0;
     key[3 * tier_count + 1] = own->business_calendar[k];
     key[3 * tier_count + 2] = own->workday_calendar[k];
@@ -298,15 +452,14 @@ std::optional<column_plans> plan_by_columns(const rules::triage_policy& policy, 
     if (!plan) {
       ticket_plan p = default_plan();
       for (std::size_t t = 0; t < tier_count; ++t) {
-        const rules::triage_columns& c = *at[t];
+        const terms& x = terms_of[t][k];
         tier_targets& tt = p.tiers[t];
-        tt.first_response = target(c.tiers_rule[k], first_out, c.business_calendar[k], c.workday_calendar[k]);
-        tt.resolution = target(c.tiers_rule[k], resolution_out, c.business_calendar[k], c.workday_calendar[k]);
-        tt.follow_up_required = c.follow_up_required[k] != 0;
-        tt.report_required = c.report_required[k] != 0;
-        tt.follow_up = tt.follow_up_required
-                           ? std::optional<sla_target>(target(c.tiers_rule[k], follow_up_out, c.business_calendar[k], c.workday_calendar[k]))
-                           : std::nullopt;
+        tt.first_response = target(x.rule, first_out, x.business, x.workdays);
+        tt.resolution = target(x.rule, resolution_out, x.business, x.workdays);
+        tt.follow_up_required = x.follow_up_required;
+        tt.report_required = x.report_required;
+        tt.follow_up = tt.follow_up_required ? std::optional<sla_target>(target(x.rule, follow_up_out, x.business, x.workdays))
+                                             : std::nullopt;
       }
       p.reports.level_1_required = report_required;
       if (report_required && report_within[0] && (own->actions[k] & report_1_bit))
@@ -369,8 +522,8 @@ std::vector<ticket> replay(const rules::triage_policy& policy, const std::vector
   std::vector<std::string> ids(facts.size());
   for (std::size_t k = 0; k < facts.size(); ++k) ids[k] = fact_text(facts[k], id_slot);
   if (!triaged) {
-    // Without the per-ticket results, every ticket is triaged and planned by columns: its own tier, and each
-    // tier's terms, in four passes of triage_batch; tickets with the same terms share one plan.
+    // Without the per-ticket results, every ticket is triaged and planned by columns: one pass of triage_batch,
+    // then the other tiers' terms (see plan_by_columns); tickets with the same terms share one plan.
     if (auto planned = plan_by_columns(policy, facts, ids, options))
       return run(ids, std::move(events), options, [&](std::size_t k, std::optional<tier>& own_tier) {
         own_tier = planned->tiers[k];
