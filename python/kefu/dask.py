@@ -5,9 +5,10 @@ Each partition of the Dask DataFrame is reduced on a worker to kefu's KPI accumu
 (``kefu.kpi.partial``, one thread per partition), shipped back as bytes (a few kB per group), and
 merged in a tree. For speed, let the workers load or make the partitions (``dd.read_parquet``,
 ``dd.read_csv``, ``dd.from_map``) rather than ``dd.from_pandas`` on the client, which ships every row
-to the cluster. Counts, sums, means and rates
-are exactly those of one process; percentiles too, because the quantile sketches merge bucket by
-bucket (both are within the sketch's documented relative accuracy of the exact percentile).
+to the cluster; and keep partitions to a million rows or more, since each partition's partial is written
+and merged at a cost that grows with its groups, not its rows. Counts, sums, means and rates are exactly
+those of one process; percentiles too, because the quantile sketches merge bucket by bucket (both are
+within the sketch's documented relative accuracy of the exact percentile).
 
 Targets must be given as ``"default"``, a path to a targets file, or None, so workers can load them.
 """
