@@ -33,6 +33,14 @@ void put_varint(std::string& out, std::uint64_t v) {
   }
   out.push_back(static_cast<char>(v));
 }
+char* write_varint(char* p, std::uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
+}
 void put_string(std::string& out, const std::string& s) {
   put(out, static_cast<std::uint64_t>(s.size()));
   out += s;
@@ -116,38 +124,57 @@ std::string table::fingerprint() const {
 }
 
 void table::merge(const table& o) {
-  // Merged into a copy, swapped in at the end: a refused merge (overflow) leaves this table as it was.
-  table merged = *this;
-  merged.merge_into(o);
-  *this = std::move(merged);
-}
-
-void table::merge_into(const table& o) {
   if (o.fingerprint() != fingerprint())
     throw error("cannot merge KPI tables computed with different options (" + o.fingerprint() + " vs " +
                     fingerprint() + ")",
                 {}, {}, options_error_id);
+  // First, without changing anything, where each of o's groups goes (a group of this table, or a new one)
+  // and whether adding it would overflow: a refused merge leaves this table as it was, with no copy of it.
+  constexpr std::int32_t unknown = -1;
+  std::vector<std::vector<std::int32_t>> known(dimension_count);
+  for (std::size_t d = 0; d < dimension_count; ++d)
+    for (const auto& l : o.labels_[d]) {
+      const auto it = std::find(labels_[d].begin(), labels_[d].end(), l);
+      known[d].push_back(it == labels_[d].end() ? unknown : static_cast<std::int32_t>(it - labels_[d].begin()));
+    }
+  std::map<group_key, std::size_t> index;
+  for (std::size_t g = 0; g < keys_.size(); ++g) index.emplace(keys_[g], g);
+  constexpr std::size_t fresh = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> into(o.keys_.size(), fresh);
+  for (std::size_t g = 0; g < o.keys_.size(); ++g) {
+    group_key k = o.keys_[g];
+    bool new_label = false;
+    for (auto d : opt_.by) {
+      const auto i = static_cast<std::size_t>(d);
+      k.codes[i] = known[i][static_cast<std::size_t>(k.codes[i])];
+      new_label |= k.codes[i] == unknown;
+    }
+    if (new_label) continue;
+    const auto it = index.find(k);
+    if (it == index.end()) continue;
+    stats_[it->second].check_addable(o.stats_[g]);
+    into[g] = it->second;
+  }
+  // Then the merge, which cannot fail (but for memory).
   std::vector<std::vector<std::int32_t>> remap(dimension_count);
   for (std::size_t d = 0; d < dimension_count; ++d)
     for (const auto& l : o.labels_[d]) remap[d].push_back(intern(d, l));
-  std::map<group_key, std::size_t> index;
-  for (std::size_t g = 0; g < keys_.size(); ++g) index.emplace(keys_[g], g);
+  bool added = false;
   for (std::size_t g = 0; g < o.keys_.size(); ++g) {
+    if (into[g] != fresh) {
+      stats_[into[g]].add(o.stats_[g]);
+      continue;
+    }
     group_key k = o.keys_[g];
     for (auto d : opt_.by) {
       const auto i = static_cast<std::size_t>(d);
       k.codes[i] = remap[i][static_cast<std::size_t>(k.codes[i])];
     }
-    const auto it = index.find(k);
-    if (it == index.end()) {
-      index.emplace(k, keys_.size());
-      keys_.push_back(k);
-      stats_.push_back(o.stats_[g]);
-    } else {
-      stats_[it->second].merge(o.stats_[g]);
-    }
+    keys_.push_back(k);
+    stats_.push_back(o.stats_[g]);
+    added = true;
   }
-  sort_groups();
+  if (added) sort_groups();
 }
 
 std::string table::to_bytes() const {
@@ -173,13 +200,18 @@ std::string table::to_bytes() const {
     for (auto v : counts) nonzero += v != 0;
     put_varint(out, counts.size());
     put_varint(out, nonzero);
+    // Written through a pointer into room made once (at most 10 bytes a varint), not byte by byte.
+    const std::size_t at = out.size();
+    out.resize(at + 20 * static_cast<std::size_t>(nonzero));
+    char* p = out.data() + at;
     std::size_t last = 0;
     for (std::size_t k = 0; k < counts.size(); ++k)
       if (counts[k]) {
-        put_varint(out, k - last);
-        put_varint(out, counts[k]);
+        p = write_varint(p, k - last);
+        p = write_varint(p, counts[k]);
         last = k;
       }
+    out.resize(static_cast<std::size_t>(p - out.data()));
   }
   return out;
 }
@@ -281,7 +313,7 @@ std::int32_t table::intern(std::size_t d, const std::string& l) {
 void table::sort_groups() {
   std::vector<std::size_t> order(keys_.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+  const auto before = [&](std::size_t a, std::size_t b) {
     for (auto d : opt_.by) {
       const auto i = static_cast<std::size_t>(d);
       const auto& la = labels_[i][static_cast<std::size_t>(keys_[a].codes[i])];
@@ -289,7 +321,9 @@ void table::sort_groups() {
       if (la != lb) return la < lb;
     }
     return keys_[a].period_start < keys_[b].period_start;
-  });
+  };
+  if (std::is_sorted(order.begin(), order.end(), before)) return;  // e.g. read back from to_bytes()
+  std::sort(order.begin(), order.end(), before);
   std::vector<group_key> keys;
   std::vector<group_stats> stats;
   keys.reserve(order.size());

@@ -1086,6 +1086,64 @@ TEST(KpiPartials, EveryFieldIsCheckedBeforeItIsTrusted) {
   EXPECT_TRUE(merged == huge);
 }
 
+// A merge is checked whole before it changes anything: here the overflow is in the other table's second group,
+// after a group with a label this table has never seen, and the table (labels included) stays as it was.
+TEST(KpiPartials, ARefusedMergeChangesNothingWhereverTheOverflowIs) {
+  const fixture f;
+  const kpi::options o = by_agent();
+  const std::string bytes = kpi::compute(f.view(), o).to_bytes();
+  const std::size_t tickets = first_group_at(bytes) + 4 * kpi::dimension_count + 8;  // agent A's tickets
+  const kpi::table huge = kpi::table::from_bytes(with<std::int64_t>(bytes, tickets, std::numeric_limits<std::int64_t>::max() - 1), o);
+  kpi::records r = f.view();
+  r.agent.labels = {"0", "A"};  // code 0 becomes a new agent "0" (sorting first); code 1 (2 tickets) becomes A
+  const kpi::table other = kpi::compute(r, o);
+  ASSERT_EQ(other.size(), 2u);
+  ASSERT_EQ(other.label(0, kpi::dimension::agent), "0");
+  kpi::table merged = huge;
+  EXPECT_THROW(merged.merge(other), kefu::error);
+  EXPECT_TRUE(merged == huge);
+  EXPECT_EQ(merged.to_bytes(), huge.to_bytes());
+}
+
+// Merging a table into itself doubles every count and every sketch bucket (the merge reads and writes one table).
+TEST(KpiPartials, ATableMergedIntoItselfCountsTwice) {
+  const fixture f;
+  kpi::table twice = kpi::compute(f.view(), by_agent());
+  twice.merge(twice);
+  kpi::table expected = kpi::compute(f.view(), by_agent());
+  expected.merge(kpi::compute(f.view(), by_agent()));
+  EXPECT_TRUE(twice == expected);
+  EXPECT_EQ(metric(twice, 0, "tickets"), 6);
+}
+
+// The sketch's block merge gives the layout and counts of adding the other sketch's values one by one,
+// whichever side reaches lower or higher buckets (random sketches; the merge is what kefu.dask relies on).
+TEST(KpiSketch, MergeEqualsAddingTheValuesOneByOne) {
+  const kpi::sketch_mapping m(0.005);
+  std::uint64_t state = 12345;
+  auto next = [&] { state = state * 6364136223846793005ULL + 1442695040888963407ULL; return state >> 33; };
+  for (int round = 0; round < 500; ++round) {
+    kpi::quantile_sketch a, b, expected;
+    std::vector<std::int64_t> bs;
+    const auto base_a = static_cast<std::int64_t>(next() % 100000), base_b = static_cast<std::int64_t>(next() % 100000);
+    for (auto n = next() % 40; n > 0; --n) {
+      const std::int64_t x = next() % 8 == 0 ? 0 : base_a + static_cast<std::int64_t>(next() % 5000);
+      a.add_whole(x, m);
+      expected.add_whole(x, m);
+    }
+    for (auto n = next() % 40; n > 0; --n) {
+      const std::int64_t x = next() % 8 == 0 ? 0 : base_b + static_cast<std::int64_t>(next() % 5000);
+      b.add_whole(x, m);
+      bs.push_back(x);
+    }
+    for (auto x : bs) expected.add_whole(x, m);
+    a.merge(b);
+    ASSERT_TRUE(a == expected) << "round " << round;
+    ASSERT_EQ(a.offset(), expected.offset()) << "round " << round;
+    ASSERT_EQ(a.counts().size(), expected.counts().size()) << "round " << round;
+  }
+}
+
 // DOM-KPI-1: the pass counts every row the same whatever its chunk — an odd last row, hundreds of equal FRTs in
 // one group (more than a byte per bucket holds), a zero FRT, one past the table of whole seconds (4.5 h), and a
 // count of 2^52 or more (exact, read one row at a time) — and the sketch equals one built value by value.

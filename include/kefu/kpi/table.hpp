@@ -118,13 +118,26 @@ struct group_stats {
   /// Adds another group's counts. Checked: a sum past the int64 range is an error (kefu.kpi.overflow),
   /// never a wrap to a negative count.
   void merge(const group_stats& o) {
-    auto add = [](std::int64_t& into, std::int64_t v) {
-      if (__builtin_add_overflow(into, v, &into))
-        throw error("KPI counts overflow when merging partials (a count past 9.2e18)", {}, {}, "kefu.kpi.overflow");
+    check_addable(o);
+    add(o);
+  }
+  /// Throws kefu.kpi.overflow when merging `o` would take a count past the int64 range; changes nothing.
+  void check_addable(const group_stats& o) const {
+    std::int64_t sum;
+    auto fits = [&](const std::int64_t* a, const std::int64_t* b, std::size_t n) {
+      for (std::size_t k = 0; k < n; ++k)
+        if (__builtin_add_overflow(a[k], b[k], &sum)) return false;
+      return true;
     };
-    for (std::size_t k = 0; k < counter_count; ++k) add(c[k], o.c[k]);
-    for (std::size_t k = 0; k < channel_sums.size(); ++k) add(channel_sums[k], o.channel_sums[k]);
-    for (std::size_t k = 0; k < sla.size(); ++k) add(sla[k], o.sla[k]);
+    if (!fits(c.data(), o.c.data(), counter_count) || !fits(channel_sums.data(), o.channel_sums.data(), channel_sums.size()) ||
+        !fits(sla.data(), o.sla.data(), sla.size()))
+      throw error("KPI counts overflow when merging partials (a count past 9.2e18)", {}, {}, "kefu.kpi.overflow");
+  }
+  /// merge() after check_addable() said yes.
+  void add(const group_stats& o) {
+    for (std::size_t k = 0; k < counter_count; ++k) c[k] += o.c[k];
+    for (std::size_t k = 0; k < channel_sums.size(); ++k) channel_sums[k] += o.channel_sums[k];
+    for (std::size_t k = 0; k < sla.size(); ++k) sla[k] += o.sla[k];
     frt.merge(o.frt);
   }
   friend bool operator==(const group_stats& a, const group_stats& b) {
@@ -215,7 +228,6 @@ class table {
     return s;
   }
   std::int32_t intern(std::size_t d, const std::string& l);
-  void merge_into(const table& o);
   /// Groups in label order, then period order: the same order whatever the partitioning.
   void sort_groups();
 
