@@ -136,13 +136,14 @@ def _plain_make(specs: list[tuple[int, int]]) -> None:
     _PLAIN[:] = [frame(*spec) for spec in specs]
 
 
-def _plain_half(k: int) -> bytes:
-    """Partitions k, k+2, … of this plain process reduced with kefu.dask's own per-partition and merge steps."""
+def _plain_half(k: int):
+    """Partitions k, k+2, … of this plain process reduced with kefu.dask's own per-partition and merge steps
+    (the merged table goes back to the parent pickled, as Dask ships it)."""
     import kefu.dask
 
     parts = [kefu.dask._partition(f, BY, "month", None, kk.DEFAULT_ZONE, None, kk.DEFAULT_ACCURACY)
              for f in _PLAIN[k::2]]
-    return kefu.dask._merge(parts, BY, "month", None, kk.DEFAULT_ZONE, kk.DEFAULT_ACCURACY)
+    return kefu.dask._merge(parts)
 
 
 def run_dask(rows: int, repeat: int) -> dict:
@@ -156,7 +157,6 @@ def run_dask(rows: int, repeat: int) -> dict:
     import distributed
 
     import kefu.dask
-    from kefu._core import KpiTable
 
     parts = max(2, round(rows / PART_ROWS))
     sizes = [rows * (k + 1) // parts - rows * k // parts for k in range(parts)]
@@ -166,8 +166,7 @@ def run_dask(rows: int, repeat: int) -> dict:
 
     def plain() -> pd.DataFrame:
         halves = pool.map(_plain_half, [0, 1], chunksize=1)
-        data = kefu.dask._merge(halves, BY, "month", None, kk.DEFAULT_ZONE, kk.DEFAULT_ACCURACY)
-        return kk.to_frame(KpiTable.from_bytes(data, BY, "month", kk.DEFAULT_ZONE, None, kk.DEFAULT_ACCURACY))
+        return kk.to_frame(kefu.dask._merge(halves).table)
 
     with pool, distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                         silence_logs=40) as cluster, distributed.Client(cluster) as client:
@@ -267,8 +266,8 @@ def render(run: _doc.Run, args, t: dict[str, Timing], dask: dict | None, gb) -> 
               f"{one.median / dask['plain'].median:.2f}× |", "",
               f"For scale, two threads in one process give {t['kefu1'].median / t['kefu'].median:.2f}× over one "
               f"(Python table above). The control row is what two processes give without Dask, with the same "
-              "partitions and the same per-partition work (a partial's `to_bytes`, a merge: about a tenth of a "
-              "partition's time at this size); the gap between it and the cluster is Dask's own cost (tasks, "
+              "partitions and the same per-partition work (each process merges its partitions' tables in memory and "
+              "sends one table back as bytes, as a worker does with partials that meet on it); the gap between it and the cluster is Dask's own cost (tasks, "
               "scheduler round trips, the workers' event loops and monitors), the gap between it and 2× is the "
               "machine's (shared memory bandwidth and last-level cache, other load)."]
     L += ["", "### C++", "",

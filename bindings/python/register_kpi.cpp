@@ -299,6 +299,9 @@ void register_kpi(py::module_& m) {
       .def("merge", [](kpi::table& t, const kpi::table& o) { t.merge(o); }, py::arg("other"),
            "Adds another table's accumulators (same grouping): exact for counts and sums, within the sketch accuracy "
            "for percentiles.")
+      .def("copy", [](const kpi::table& t) { return t; }, "An independent copy (merge() into it leaves this table as it is).")
+      .def("__copy__", [](const kpi::table& t) { return t; })
+      .def("__deepcopy__", [](const kpi::table& t, const py::dict&) { return t; }, py::arg("memo"))
       .def("__len__", &kpi::table::size)
       .def("__eq__", [](const kpi::table& a, const kpi::table& b) { return a == b; })
       .def("metric_names", [](const kpi::table& t) { return kpi::metric_names(t); }, "The KPI columns the table computes, in order.")

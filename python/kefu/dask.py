@@ -2,8 +2,10 @@
 ``kefu.dask.diff_policies(ddf, old, new)``.
 
 Each partition of the Dask DataFrame is reduced on a worker to kefu's KPI accumulators
-(``kefu.kpi.partial``, one thread per partition), shipped back as bytes (a few kB per group), and
-merged in a tree. For speed, let the workers load or make the partitions (``dd.read_parquet``,
+(``kefu.kpi.partial``, one thread per partition) and merged in a tree. A partition's accumulators stay in
+its worker's memory as a table; they are written as bytes (``KpiTable.to_bytes``, about a kB per group) only
+when Dask moves them to another worker or to the client, so a merge of partials that sit on one worker
+costs only the merge. For speed, let the workers load or make the partitions (``dd.read_parquet``,
 ``dd.read_csv``, ``dd.from_map``) rather than ``dd.from_pandas`` on the client, which ships every row
 to the cluster; and keep partitions to a million rows or more, since each partition's partial is written
 and merged at a cost that grows with its groups, not its rows. Counts, sums, means and rates are exactly
@@ -48,19 +50,39 @@ def _load_targets(spec: str | None) -> KpiTargets | None:
     return _kpi._targets(spec)
 
 
+class _Partial:
+    """A partition's KPI table as it sits in a worker's memory, with what is needed to read it back: pickled
+    (as ``to_bytes``) only when Dask moves it between processes."""
+
+    __slots__ = ("table", "options")
+
+    def __init__(self, table: KpiTable, options: tuple) -> None:
+        self.table = table
+        self.options = options  # (by, period, targets spec, zone, relative accuracy)
+
+    def __reduce__(self) -> tuple:
+        return (_read_partial, (self.table.to_bytes(), self.options))
+
+
+def _read_partial(data: bytes, options: tuple) -> _Partial:
+    by, period, spec, zone, accuracy = options
+    return _Partial(KpiTable.from_bytes(data, by, period or "none", zone, _load_targets(spec), accuracy), options)
+
+
 def _partition(frame: pd.DataFrame, by: list[str], period: str | None, spec: str | None, zone: Any,
-               columns: Mapping[str, str] | None, accuracy: float) -> bytes:
+               columns: Mapping[str, str] | None, accuracy: float) -> _Partial:
     # One thread per partition: the workers already run partitions in parallel.
-    return _kpi.partial(frame, by, period, _load_targets(spec), zone, columns, accuracy, threads=1).to_bytes()
+    table = _kpi.partial(frame, by, period, _load_targets(spec), zone, columns, accuracy, threads=1)
+    return _Partial(table, (by, period, spec, zone, accuracy))
 
 
-def _merge(parts: list[bytes], by: list[str], period: str | None, spec: str | None, zone: Any,
-           accuracy: float) -> bytes:
-    goals = _load_targets(spec)
-    merged = KpiTable.from_bytes(parts[0], by, period or "none", zone, goals, accuracy)
+def _merge(parts: list[_Partial]) -> _Partial:
+    # Into a copy: the inputs are Dask's results, which a task must not change (Dask may hand them to
+    # another task, or keep them for a retry).
+    merged = parts[0].table.copy()
     for p in parts[1:]:
-        merged.merge(KpiTable.from_bytes(p, by, period or "none", zone, goals, accuracy))
-    return merged.to_bytes()
+        merged.merge(p.table)
+    return _Partial(merged, parts[0].options)
 
 
 def partial(ddf: dd.DataFrame, by: str | Sequence[str] | None = None, period: str | None = None,
@@ -77,10 +99,9 @@ def partial(ddf: dd.DataFrame, by: str | Sequence[str] | None = None, period: st
     if not parts:
         raise ValueError("the Dask DataFrame has no partitions")
     while len(parts) > 1:  # tree reduction
-        parts = [dask.delayed(_merge)(parts[i:i + split_every], groups, period, spec, zone_text, relative_accuracy)
-                 for i in range(0, len(parts), split_every)]
-    (data,) = dask.compute(parts[0])
-    return KpiTable.from_bytes(data, groups, period or "none", zone_text, _load_targets(spec), relative_accuracy)
+        parts = [dask.delayed(_merge)(parts[i:i + split_every]) for i in range(0, len(parts), split_every)]
+    (result,) = dask.compute(parts[0])
+    return result.table
 
 
 def kpis(ddf: dd.DataFrame, by: str | Sequence[str] | None = None, period: str | None = None,
