@@ -281,6 +281,21 @@ def test_partials_merge_exactly(records):
     pd.testing.assert_frame_equal(kk.to_frame(left), kk.to_frame(whole))
 
 
+def test_a_copied_table_is_independent(records):
+    """KpiTable.copy() (and copy.copy / copy.deepcopy): merging into the copy leaves the original as it was
+    (kefu.dask merges Dask's results into a copy, never into the results themselves)."""
+    import copy
+
+    left = kk.partial(records.iloc[::2], by=["agent"], period="week")
+    right = kk.partial(records.iloc[1::2], by=["agent"], period="week")
+    before = left.to_bytes()
+    for dup in (left.copy(), copy.copy(left), copy.deepcopy(left)):
+        assert dup == left
+        dup.merge(right)
+        assert dup == kk.partial(records, by=["agent"], period="week")
+        assert left.to_bytes() == before
+
+
 def test_sla_attainment_per_clock(records):
     m = kk.kpis(records, by="channel")
     created = records["created_at"]
