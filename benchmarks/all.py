@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import _doc
+import _machine
 from _timing import REPEAT
 
 HERE = Path(__file__).resolve().parent
@@ -35,7 +36,8 @@ def anchor(heading: str) -> str:
     return text.replace(" ", "-")
 
 
-def overview(run: _doc.Run, bodies: dict[str, str], timings: list[tuple[str, float, float, float]]) -> str:
+def overview(run: _doc.Run, bodies: dict[str, str], timings: list[tuple[str, float, float, float]],
+             machine: tuple[_machine.Probe, _machine.Probe]) -> str:
     L = ["## Overview", "", run.line(), "",
          "Every section below was written by its script in this one run of `benchmarks/all.py` (the scripts ran one "
          "after the other; each section names its script, its start time, the load around it and the command that "
@@ -74,6 +76,13 @@ def overview(run: _doc.Run, bodies: dict[str, str], timings: list[tuple[str, flo
     for script, minutes, l0, l1 in timings:
         names = ", ".join(n for n, s in _doc.SECTIONS if s == script)
         L.append(f"| `benchmarks/{script}` | {names} | {minutes:.1f} | {l0:.2f} → {l1:.2f} |")
+    L += ["", "### The machine", "",
+          "Measured before the first script and after the last. The speed rows are fixed work: compare them "
+          "between pages before comparing any time (the same host has run them up to twice as fast on another "
+          "day). The two-at-once rows are the ceiling of every two-worker figure on the page (Dask, threads): "
+          "the throughput two processes get over one on this machine for compute-bound and for memory-bound "
+          "work.", ""]
+    L += _machine.describe(*machine)
     return "\n".join(L) + "\n"
 
 
@@ -110,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         scripts = [s for s in scripts if s in args.only]
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}  # numpy's BLAS threads spin on a 2-core machine
     timings = []
+    scale = 0.02 if args.dry_run else 1.0
+    first_probe = _machine.probe(scale)
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / "performance.md"
         for script in scripts:
@@ -128,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"no section {', '.join(missing)} was written; {args.doc} left as it was", file=sys.stderr)
         return 1
-    bodies["overview"] = overview(run, bodies, timings)
+    bodies["overview"] = overview(run, bodies, timings, (first_probe, _machine.probe(scale)))
     page = _doc.page(bodies)
     _doc.refuse_dry_run_on_the_page(page, args.doc)
     args.doc.write_text(page, encoding="utf-8")

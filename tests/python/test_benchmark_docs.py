@@ -100,6 +100,9 @@ def test_the_driver_writes_every_section_in_a_dry_run(tmp_path):
     text = page.read_text(encoding="utf-8")
     _check_page(text)
     assert "Dry run (`--dry-run`)" in text
+    machine = text.split("### The machine", 1)[1]  # the probe's rows: the page's reference and its ceiling
+    assert "| two at once: the loop in 2 processes, throughput over one |" in machine
+    assert "| speed: numpy sums over 256 MB, 5 passes, one process |" in machine
 
 
 def test_a_dry_run_never_writes_the_committed_page(tmp_path):
