@@ -206,7 +206,9 @@ def main(argv: list[str] | None = None) -> int:
          f"input is the {n:,} synthetic tickets of `examples/data/tickets.csv` as typed values (kefu.Money, dates, "
          f"aware datetimes; pandas' default dtypes in a DataFrame), and {big_n:,} tickets drawn from them with "
          "their dates moved up to a year on. Every Python time includes reading the facts and building the "
-         "result. The Python paths are timed with one scheme "
+         "result; a `TriageResult` (one dict, a list) holds the compact triage (codes into the policy, "
+         "`kefu::rules::compact_triage`) and spells each attribute out when it is read, so these times read none "
+         "(docs/architecture.md, \"Decision: compact triage results\"). The Python paths are timed with one scheme "
          f"(`benchmarks/_timing.py`): a warm-up of each, then {args.repeat} runs of each, round-robin; times are the "
          "median run per ticket, \"spread\" the fastest and slowest run, \"CPU/wall\" process CPU time over wall "
          "time (above 1: more than one core busy).", "",

@@ -35,10 +35,13 @@ struct py_partial_triage {
 };
 
 
+/// A TriageResult: the compact triage Policy.triage makes, spelled out attribute by attribute when read
+/// (docs/architecture.md, "Decision: compact triage results"), or a full result made elsewhere (a ticket's).
 struct py_triage {
   triage_ptr policy;
-  kr::triage_result result;
-  std::shared_ptr<kr::record> facts;  // kept for explain()
+  std::shared_ptr<kr::record> facts;  // kept for explain() and the risk signals' words
+  kr::compact_triage codes;           // when `full` is null
+  std::shared_ptr<const kr::triage_result> full;
 };
 
 datetime_result due(const kr::sla_deadline& d, const kefu::time_zone& z) { return to_datetime(d.due, z); }
@@ -47,12 +50,12 @@ std::vector<py_triage> triage_records(const triage_ptr& t, std::vector<kr::recor
   std::vector<std::shared_ptr<kr::record>> records;
   records.reserve(facts.size());
   for (auto& r : facts) records.push_back(std::make_shared<kr::record>(std::move(r)));
-  std::vector<kr::triage_result> results(records.size());
+  std::vector<kr::compact_triage> results(records.size());
   {
     py::gil_scoped_release release;
     for (std::size_t i = 0; i < records.size(); ++i) {
       try {
-        results[i] = t->triage(*records[i]);
+        results[i] = t->triage_compact(*records[i]);
       } catch (const kefu::error& e) {
         kefu::rethrow_with_prefix(e, "row " + std::to_string(i) + ": ");
       }
@@ -60,7 +63,7 @@ std::vector<py_triage> triage_records(const triage_ptr& t, std::vector<kr::recor
   }
   std::vector<py_triage> out;
   out.reserve(results.size());
-  for (std::size_t i = 0; i < results.size(); ++i) out.push_back({t, std::move(results[i]), records[i]});
+  for (std::size_t i = 0; i < results.size(); ++i) out.push_back({t, records[i], std::move(results[i]), nullptr});
   return out;
 }
 
@@ -230,7 +233,8 @@ kr::load_options load_options_of(const std::optional<std::string>& beyond_offici
 py::object triage_one(py::handle self, const triage_ptr& t, py::handle facts) {
   const auto reader = cached_reader<facts_rows>(self, "_kefu_fact_reader", [&] { return facts_rows(triage_target{t.get()}); });
   auto record = std::make_shared<kr::record>(reader->read(facts));
-  return py::cast(py_triage{t, t->triage(*record), record});
+  kr::compact_triage codes = t->triage_compact(*record);
+  return py::cast(py_triage{t, std::move(record), std::move(codes), nullptr});
 }
 
 /// Policy.triage(dict), the per-call form, without pybind11's dispatch (fastcall.hpp).
@@ -261,7 +265,7 @@ std::vector<kr::record> read_fact_rows(const kr::triage_policy& t, py::iterable 
 }
 
 py::object triage_result_object(std::shared_ptr<kr::triage_policy> policy, kr::triage_result result, std::shared_ptr<kr::record> facts) {
-  return py::cast(py_triage{std::move(policy), std::move(result), std::move(facts)});
+  return py::cast(py_triage{std::move(policy), std::move(facts), {}, std::make_shared<const kr::triage_result>(std::move(result))});
 }
 
 void register_triage(py::module_& m) {
@@ -341,53 +345,78 @@ void register_triage(py::module_& m) {
       .def_readonly("follow_up", &py_deadlines::follow_up, "The follow-up deadline, None when the tier needs no follow-up.");
 
   py::class_<py_triage>(m, "TriageResult", "Risk, tier, owners, deadlines and refund decision of one complaint.")
-      .def_property_readonly("risk", [](const py_triage& r) { return r.result.risk; }, "The risk assessment: level and the signals that raised it.")
-      .def_property_readonly("tier", [](const py_triage& r) { return r.result.tier; }, "The escalation tier: L1, L2 or L3.")
-      .def_property_readonly("tier_rules", [](const py_triage& r) { return r.result.tier_rules; }, "The rules that decided the tier.")
-      .def_property_readonly("owners", [](const py_triage& r) { return r.result.owners; }, "Who handles the ticket (roles).")
-      .def_property_readonly("follow_up_required", [](const py_triage& r) { return r.result.follow_up_required; }, "Whether a follow-up visit or call is required (DOM-ESC).")
-      .def_property_readonly("report_required", [](const py_triage& r) { return r.result.report_required; }, "Whether a written report upwards is required.")
-      .def_property_readonly("priority_routing", [](const py_triage& r) { return r.result.priority_routing; },
+      .def_property_readonly("risk", [](const py_triage& r) { return r.full ? r.full->risk : r.codes.risk(*r.facts); },
+                             "The risk assessment: level and the signals that raised it.")
+      .def_property_readonly("tier", [](const py_triage& r) { return r.full ? r.full->tier : r.codes.tier_name(); },
+                             "The escalation tier: L1, L2 or L3.")
+      .def_property_readonly("tier_rules", [](const py_triage& r) { return r.full ? r.full->tier_rules : r.codes.tier_rule_ids(); },
+                             "The rules that decided the tier.")
+      .def_property_readonly("owners", [](const py_triage& r) { return r.full ? r.full->owners : r.codes.owner_names(); },
+                             "Who handles the ticket (roles).")
+      .def_property_readonly("follow_up_required",
+                             [](const py_triage& r) { return r.full ? r.full->follow_up_required : r.codes.follow_up_required; },
+                             "Whether a follow-up visit or call is required (DOM-ESC).")
+      .def_property_readonly("report_required", [](const py_triage& r) { return r.full ? r.full->report_required : r.codes.report_required; },
+                             "Whether a written report upwards is required.")
+      .def_property_readonly("priority_routing", [](const py_triage& r) { return r.full ? r.full->priority_routing : r.codes.priority_routing; },
                              "Routed ahead of the queue (DOM-ESC-5, the VIP green channel).")
       .def_property_readonly("customer_tier",
                              [](const py_triage& r) -> std::optional<std::string> {
-                               if (r.result.customer_tier.empty()) return std::nullopt;
-                               return r.result.customer_tier;
+                               std::string tier = r.full ? r.full->customer_tier : r.codes.customer_tier_name();
+                               if (tier.empty()) return std::nullopt;
+                               return tier;
                              },
                              "A–D, given or computed from the customer value index (DOM-CH-3); None when neither.")
-      .def_property_readonly("customer_tier_computed", [](const py_triage& r) { return r.result.customer_tier_computed; },
+      .def_property_readonly("customer_tier_computed",
+                             [](const py_triage& r) { return r.full ? r.full->customer_tier_computed : r.codes.customer_tier_computed; },
                              "Whether the customer-value policy computed customer_tier (it was not given).")
       .def_property_readonly("deadlines",
                              [](const py_triage& r) {
                                const auto& z = r.policy->zone();
-                               py_deadlines d{{r.result.first_response, z}, {r.result.resolution, z}, std::nullopt};
-                               if (r.result.follow_up) d.follow_up = py_deadline{*r.result.follow_up, z};
+                               if (r.full) {
+                                 py_deadlines d{{r.full->first_response, z}, {r.full->resolution, z}, std::nullopt};
+                                 if (r.full->follow_up) d.follow_up = py_deadline{*r.full->follow_up, z};
+                                 return d;
+                               }
+                               py_deadlines d{{r.codes.first_response_deadline(), z}, {r.codes.resolution_deadline(), z}, std::nullopt};
+                               if (auto follow_up = r.codes.follow_up_deadline()) d.follow_up = py_deadline{std::move(*follow_up), z};
                                return d;
                              },
                              "The first-response, resolution and follow-up deadlines.")
       .def_property_readonly("targets",
                              [](const py_triage& r) {
                                std::vector<py_deadline> out;
-                               for (const auto& t : r.result.targets) out.push_back({t, r.policy->zone()});
+                               if (r.full)
+                                 for (const auto& t : r.full->targets) out.push_back({t, r.policy->zone()});
+                               else
+                                 for (std::size_t k = 0; k < r.codes.targets.size(); ++k)
+                                   out.push_back({r.codes.target_deadline(k), r.policy->zone()});
                                return out;
                              },
                              "Every SLA target the matched rules set, with its due instant (DOM-SLA).")
-      .def_property_readonly("refund", [](const py_triage& r) { return r.result.refund; }, "The refund assessment: decision, rule, reason.")
+      .def_property_readonly("refund", [](const py_triage& r) { return r.full ? r.full->refund : r.codes.refund(); },
+                             "The refund assessment: decision, rule, reason.")
       .def_property_readonly("actions",
                              [](const py_triage& r) {
                                std::vector<py_action> out;
-                               for (const auto& a : r.result.actions) out.push_back({a, r.policy->zone()});
+                               if (r.full)
+                                 for (const auto& a : r.full->actions) out.push_back({a, r.policy->zone()});
+                               else
+                                 for (std::size_t k = 0; k < r.codes.actions.size(); ++k) out.push_back({r.codes.required(k), r.policy->zone()});
                                return out;
                              },
                              "The actions the matched rules require, each once, in policy then rule order (DOM-RISK-4).")
-      .def_property_readonly("days_since_purchase", [](const py_triage& r) { return r.result.days_since_purchase; }, "Days from purchase to receipt, None when the purchase date is unknown.")
+      .def_property_readonly("days_since_purchase",
+                             [](const py_triage& r) { return r.full ? r.full->days_since_purchase : r.codes.days_since_purchase; },
+                             "Days from purchase to receipt, None when the purchase date is unknown.")
       .def(
           "explain",
           [](const py_triage& r) { return r.policy->triage(*r.facts, true).explanation; },
           "Every policy's reasoning for this ticket: outputs, deciding rules with their sources, and each condition "
           "with the values it read (mobile numbers masked).")
       .def("__repr__", [](const py_triage& r) {
-        return "TriageResult(risk=" + r.result.risk.level + ", tier=" + r.result.tier + ", refund=" + r.result.refund.decision + ")";
+        if (r.full) return "TriageResult(risk=" + r.full->risk.level + ", tier=" + r.full->tier + ", refund=" + r.full->refund.decision + ")";
+        return "TriageResult(risk=" + r.codes.risk_level_name() + ", tier=" + r.codes.tier_name() + ", refund=" + r.codes.refund().decision + ")";
       });
 
   auto policy_class = py::class_<kr::triage_policy, triage_ptr>(
@@ -478,6 +507,16 @@ void register_triage(py::module_& m) {
           "DataFrame (the same index when one was given). Each row is triaged exactly as Policy.triage triages it, "
           "in C++ without the GIL, on `threads` threads (default: one per core); the error is the one the first bad "
           "row gives, with its row number. Columns that are no fact are ignored unless strict=True.")
+      .def(
+          "_triage_reference",
+          [](const triage_ptr& t, const facts_arg& facts) {
+            auto record = std::make_shared<kr::record>(facts_rows(triage_target{t.get()}).read(facts));
+            auto full = std::make_shared<const kr::triage_result>(t->triage(*record, true));
+            return py_triage{t, std::move(record), {}, std::move(full)};
+          },
+          py::arg("facts"),
+          "Internal (tests): the TriageResult of triage's step-by-step path (the one explain() takes), which spells "
+          "every answer as it decides: the reference Policy.triage's compact result is compared with.")
       .def(
           "triage_partial",
           [](const triage_ptr& t, const facts_arg& facts) -> partial_triage_result {

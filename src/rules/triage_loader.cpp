@@ -339,6 +339,8 @@ std::shared_ptr<const triage_policy> triage_policy::load_directory(const std::st
       }
   }
 
+  t->make_plan();  // what triage_compact works out once
+
   // The rule tests, last: the structural errors above are the more precise ones. Each suite runs against the
   // policy just loaded from the file it names, so what the tests pass is exactly what goes live.
   if (options.run_rule_tests) {

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
+#include <typeinfo>
 #include <random>
 #include <tuple>
 
@@ -519,4 +521,134 @@ TEST(Keywords, AWordWrittenTwiceAfterFoldingCountsAsItsFirstSpelling) {
   std::uint64_t sure = 1, maybe = 1;
   kr::keyword_scanner().scan("曝光", sure, maybe);  // no sets: nothing found, nothing read
   EXPECT_EQ(sure | maybe, 0u);
+}
+
+// ---- The compact triage (docs/architecture.md, "Decision: compact triage results") ----
+
+namespace {
+
+std::string spelled(const kr::sla_deadline& d) {
+  return d.what + "|" + d.within + "|" + d.calendar + "|" + std::to_string(d.due.unix_seconds()) + "|" + d.rule_id + "|" +
+         d.source + "|" + (d.provisional ? "provisional" : "firm");
+}
+
+/// Every field of a triage result but the explanation, as text (exact comparison; a difference shows where).
+std::string spelled(const kr::triage_result& r) {
+  std::string o = "risk " + r.risk.level + "\n";
+  for (const auto& s : r.risk.signals) {
+    o += "  signal " + s.rule_id + "|" + s.level + "|" + s.description + "|" + s.source + "|";
+    for (const auto& w : s.words) o += w + ",";
+    o += "\n";
+  }
+  o += "tier " + r.tier + " by";
+  for (const auto& t : r.tier_rules) o += " " + t;
+  o += "\nowners";
+  for (const auto& w : r.owners) o += " " + w;
+  o += "\nflags " + std::to_string(r.follow_up_required) + std::to_string(r.report_required) + std::to_string(r.priority_routing) +
+       std::to_string(r.customer_tier_computed) + " customer " + r.customer_tier + " days " +
+       (r.days_since_purchase ? std::to_string(*r.days_since_purchase) : "-") + "\n";
+  o += "first " + spelled(r.first_response) + "\nresolution " + spelled(r.resolution) + "\nfollow-up " +
+       (r.follow_up ? spelled(*r.follow_up) : "-") + "\n";
+  for (const auto& t : r.targets) o += "target " + spelled(t) + "\n";
+  o += "calendars " + r.business_calendar + " " + r.workday_calendar + "\n";
+  o += "refund " + r.refund.decision + "|" + r.refund.rule_id + "|" + r.refund.reason + "|" + r.refund.source + "\n";
+  for (const auto& a : r.actions) {
+    o += "action " + a.code + "|" + a.description + "|" + a.policy + "|" + a.asked_by + "|" + a.source + "|";
+    for (const auto& w : a.owners) o += w + ",";
+    o += "|" + (a.deadline ? spelled(*a.deadline) : std::string("-")) + "\n";
+  }
+  return o;
+}
+
+/// What a triage gives (spelled out) or raises (the message, id, rule and class).
+std::string outcome(const std::function<kr::triage_result()>& triage) {
+  try {
+    return spelled(triage());
+  } catch (const kefu::error& e) {
+    return std::string("error ") + e.what() + " [" + e.id() + "] rule '" + e.rule_id() + "' " + typeid(e).name();
+  }
+}
+
+}  // namespace
+
+// triage(facts) is the compact triage spelled out; triage(facts, true) is the step-by-step path that spells each
+// answer as it decides. Both must say the same on every field, for any facts.
+TEST(TriageCompact, SpelledOutItIsTheStepByStepTriageOnEveryField) {
+  const auto& t = shipped();
+  std::size_t signals = 0, follow_ups = 0, actions = 0, action_deadlines = 0, provisional = 0, no_purchase = 0;
+  for (unsigned seed = 21; seed <= 26; ++seed) {
+    const random_facts facts(t, 400, seed);
+    for (std::size_t i = 0; i < facts.n; ++i) {
+      const kr::record f = facts.record(t, i);
+      const kr::triage_result reference = t.triage(f, true);
+      const kr::compact_triage c = t.triage_compact(f);
+      ASSERT_EQ(spelled(c.full(f)), spelled(reference)) << "seed " << seed << " row " << i;
+      ASSERT_EQ(spelled(t.triage(f)), spelled(reference)) << "seed " << seed << " row " << i;
+      signals += reference.risk.signals.size();
+      follow_ups += reference.follow_up ? 1 : 0;
+      actions += reference.actions.size();
+      for (const auto& a : reference.actions) action_deadlines += a.deadline ? 1 : 0;
+      provisional += reference.resolution.provisional ? 1 : 0;
+      no_purchase += reference.days_since_purchase ? 0 : 1;
+    }
+  }
+  // The rows reach what the compact result spells out lazily, so the comparison above can fail there.
+  EXPECT_GT(signals, 0u);
+  EXPECT_GT(follow_ups, 0u);
+  EXPECT_GT(actions, 0u);
+  EXPECT_GT(action_deadlines, 0u);
+  EXPECT_GT(provisional, 0u);  // receipts up to 2028: past the official calendar data (DOM-SLA-8)
+  EXPECT_GT(no_purchase, 0u);
+}
+
+TEST(TriageCompact, FactsTriageRefusesAreRefusedWithTheSameError) {
+  const auto& t = shipped();
+  auto both = [&](const kr::record& f) {
+    const std::string compact = outcome([&] { return t.triage(f); });
+    const std::string reference = outcome([&] { return t.triage(f, true); });
+    EXPECT_EQ(compact, reference);
+    return compact;
+  };
+  kr::record missing = t.make_facts();
+  t.set_fact(missing, "business", "mall");
+  EXPECT_EQ(both(missing).rfind("error missing fact(s) channel, category, received_at [kefu.rules.missing_fact]", 0), 0u);
+  kr::record early = t.make_facts();
+  t.set_fact(early, "business", "mall");
+  t.set_fact(early, "channel", "phone");
+  t.set_fact(early, "category", "quality_defect");
+  t.set_fact(early, "received_at", "2026-03-01T10:00:00+08:00");
+  t.set_fact(early, "purchased_at", "2026-03-02");
+  EXPECT_EQ(both(early).rfind("error fact 'purchased_at' (2026-03-02) is after the local date of received_at", 0), 0u);
+  kr::record half_index = t.make_facts();  // the customer value index is given whole or not at all (DOM-CH-3)
+  t.set_fact(half_index, "business", "mall");
+  t.set_fact(half_index, "channel", "phone");
+  t.set_fact(half_index, "category", "quality_defect");
+  t.set_fact(half_index, "received_at", "2026-03-01T10:00:00+08:00");
+  t.set_fact(half_index, "spend_12m", "1000");
+  EXPECT_EQ(both(half_index).rfind("error missing fact(s) orders_12m", 0), 0u);
+  // A strict calendar (beyond_official: error): a deadline past the official data is an error naming the clock.
+  kr::load_options strict;
+  strict.beyond_official = kefu::calendar::beyond_official::error;
+  strict.run_rule_tests = false;
+  const auto s = kr::triage_policy::load_directory(KEFU_TEST_RULES_DIR, strict);
+  kr::record late = s->make_facts();
+  s->set_fact(late, "business", "mall");
+  s->set_fact(late, "channel", "phone");
+  s->set_fact(late, "category", "quality_defect");
+  s->set_fact(late, "received_at", "2031-06-01T10:00:00+08:00");
+  const std::string compact = outcome([&] { return s->triage(late); });
+  EXPECT_EQ(compact, outcome([&] { return s->triage(late, true); }));
+  EXPECT_NE(compact.find("resolution deadline (7 workdays on cn-mainland): date 2031-06-01 is outside calendar"), std::string::npos)
+      << compact;
+  EXPECT_NE(compact.find("calendar_range_error"), std::string::npos) << compact;  // the class kept (DOM-SLA-8)
+}
+
+TEST(TriageCompact, AsOfPinnedRulesTriageCompactlyAsStepByStep) {
+  const auto& t = shipped();
+  const auto pinned = t.as_of(cst("2026-01-15T00:00:00"));
+  const random_facts facts(*pinned, 200, 31);
+  for (std::size_t i = 0; i < facts.n; ++i) {
+    const kr::record f = facts.record(*pinned, i);
+    ASSERT_EQ(outcome([&] { return pinned->triage(f); }), outcome([&] { return pinned->triage(f, true); })) << i;
+  }
 }

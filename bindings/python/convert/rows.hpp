@@ -44,12 +44,22 @@ struct row_reader {
   py_types types;
   pybind11::dict slots;
   std::vector<pybind11::dict> enum_values;
+  /// Per slot: a number read for it may be written straight into the record (Target::direct_numbers: the
+  /// target's set_number does nothing more for a number that is not negative).
+  std::vector<std::uint8_t> direct_number;
+  /// The keys of the last dict read, by position, with their slots: dicts built alike (rows of one reader, dicts
+  /// made in a loop) have the same key objects in the same order, so a key is found by identity, without
+  /// hashing or comparing its text. The keys are held, so an address is never another key's. Only read()
+  /// touches it, with the GIL held, and no Python code runs between its look-up and its update.
+  mutable std::vector<std::pair<pybind11::object, std::size_t>> last_keys;
 
   explicit row_reader(Target t) : target(std::move(t)), types(py_types::load()) {
     const auto& fields = target.fields();
     enum_values.resize(fields.size());
+    direct_number.assign(fields.size(), 0);
     for (std::size_t i = 0; i < fields.size(); ++i) {
       const auto& f = fields[i];
+      if constexpr (Target::direct_numbers) direct_number[i] = f.derived.empty() && f.type != kefu::rules::value_type::text;
       slots[interned(f.name)] = pybind11::int_(i);
       if (f.type == kefu::rules::value_type::enumeration)
         for (std::size_t v = 0; v < f.values.size(); ++v) enum_values[i][interned(f.values[v])] = pybind11::int_(v);
@@ -142,6 +152,12 @@ struct row_reader {
         break;
       default: return false;
     }
+    if (direct_number[slot] && number >= 0) {  // as triage_policy::set_fact_number writes it
+      r.numbers[slot] = number;
+      r.texts[slot] = std::string_view();
+      r.present[slot] = 1;
+      return true;
+    }
     target.set_number(r, slot, number);
     return true;
   }
@@ -167,7 +183,19 @@ struct row_reader {
     if (PyDict_Check(row.ptr())) {
       PyObject *key, *value;
       Py_ssize_t pos = 0;
-      while (PyDict_Next(row.ptr(), &pos, &key, &value)) set(r, slot_of(key), value);
+      std::size_t k = 0;
+      while (PyDict_Next(row.ptr(), &pos, &key, &value)) {
+        std::size_t slot;
+        if (k < last_keys.size() && last_keys[k].first.ptr() == key) {
+          slot = last_keys[k].second;
+        } else {
+          slot = slot_of(key);  // throws for a key that is no field
+          if (k >= last_keys.size()) last_keys.resize(k + 1);
+          last_keys[k] = {pybind11::reinterpret_borrow<pybind11::object>(key), slot};
+        }
+        ++k;
+        set(r, slot, value);
+      }
     } else if (pybind11::hasattr(row, "items")) {
       for (auto item : row.attr("items")()) {
         const pybind11::tuple kv = item.cast<pybind11::tuple>();
@@ -217,6 +245,7 @@ held_reader<Reader> cached_reader(pybind11::handle self, const char* key, Make&&
 /// A decision policy as a row_reader target: inputs, with their defaults, must all be given.
 struct policy_target {
   static constexpr const char* noun = "input";
+  static constexpr bool direct_numbers = false;
   const kefu::rules::policy* p;
   const std::vector<kefu::rules::field>& fields() const { return p->inputs(); }
   const kefu::time_zone& zone() const { return p->zone(); }
@@ -242,6 +271,7 @@ using partial_policy_rows = row_reader<partial_policy_target>;
 /// cannot be given; triage itself checks the required ones.
 struct triage_target {
   static constexpr const char* noun = "fact";
+  static constexpr bool direct_numbers = true;  // set_fact_number: refuses derived facts and negative non_negative ones
   const kefu::rules::triage_policy* t;
   const std::vector<kefu::rules::field>& fields() const { return t->facts(); }
   const kefu::time_zone& zone() const { return t->zone(); }

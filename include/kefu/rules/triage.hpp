@@ -113,6 +113,77 @@ struct triage_result {
   std::string explanation;  ///< filled when triage is asked to explain
 };
 
+class triage_policy;
+
+/// The triage of one ticket as codes (triage_policy::triage_compact): what a triage_result says, as indices into
+/// the compiled policy that made it — no string is made until a part is spelled out. It refers to that policy
+/// (keep the policy alive). docs/architecture.md, "Decision: compact triage results".
+struct compact_triage {
+  /// A deadline's due instant, and whether it rests on days past its calendar's official data (DOM-SLA-8).
+  struct due_at {
+    instant at;
+    bool provisional = false;
+  };
+  /// A channel or category target: sla_targets().rules()[rule], due at `due`.
+  struct target {
+    std::uint32_t rule = 0;
+    due_at due;
+  };
+  /// An action (DOM-RISK-4): action_entries()[code], asked by rule `rule` (−1: the default) of policy `policy`
+  /// (policies() order); `due` when the catalogue gives it a `within`.
+  struct action {
+    std::uint32_t code = 0;
+    std::uint32_t policy = 0;
+    std::int32_t rule = -1;
+    std::optional<due_at> due;
+  };
+
+  const triage_policy* policy = nullptr;
+  /// Indices into the values of the risk policy's `level`, the tier fact and the refund policy's `decision`.
+  std::int32_t risk_level = 0, tier = 0, refund_decision = 0;
+  /// The tiers rule and the refund rule that decided (indices into their rules()); −1: the default.
+  std::int32_t tiers_rule = -1, refund_rule = -1;
+  /// Indices into the values of the service-calendar policy's business_hours and working_days outputs.
+  std::int32_t business_calendar = 0, workday_calendar = 0;
+  /// An index into the values of the customer_tier fact; −1 when neither given nor computed.
+  std::int32_t customer_tier = -1;
+  bool customer_tier_computed = false, follow_up_required = false, report_required = false, priority_routing = false;
+  /// The owners: bit k is value k of the tiers policy's `owners` output.
+  std::int64_t owners = 0;
+  std::optional<std::int64_t> days_since_purchase;
+  due_at first_response, resolution;
+  std::optional<due_at> follow_up;
+  std::vector<std::uint32_t> signals;     ///< risk().rules() indices of the signals, in order
+  std::vector<std::uint32_t> tier_rules;  ///< escalation().rules() indices that gave the tier
+  std::vector<target> targets;
+  std::vector<action> actions;
+
+  // Spelled out, each exactly as the field of the same name of triage_result.
+  /// `facts`: the facts triaged (the signals' words are found again in their texts).
+  risk_assessment risk(const record& facts) const;
+  const std::string& risk_level_name() const;
+  const std::string& tier_name() const;
+  std::vector<std::string> tier_rule_ids() const;
+  std::vector<std::string> owner_names() const;
+  sla_deadline first_response_deadline() const;
+  sla_deadline resolution_deadline() const;
+  std::optional<sla_deadline> follow_up_deadline() const;
+  sla_deadline target_deadline(std::size_t k) const;
+  std::vector<sla_deadline> target_deadlines() const;
+  const std::string& business_calendar_name() const;
+  const std::string& workday_calendar_name() const;
+  refund_assessment refund() const;
+  std::string customer_tier_name() const;  ///< "" when none
+  required_action required(std::size_t k) const;
+  std::vector<required_action> required_actions() const;
+  /// The whole triage_result (explanation empty).
+  triage_result full(const record& facts) const;
+};
+
+namespace detail {
+struct triage_plan;
+}
+
 /// Options for loading a rules directory.
 /// What facts that leave some out settle (triage_policy::triage_partial, `kefu triage` on partial facts).
 struct partial_triage {
@@ -188,8 +259,12 @@ class triage_policy {
   /// The same for a fact whose value is a number in its unit (every type but text): no value object, no string.
   void set_fact_number(record& facts, std::size_t slot, std::int64_t number) const;
 
-  /// Triage one ticket. With `explain`, result.explanation holds every policy's reasoning.
+  /// Triage one ticket. With `explain`, result.explanation holds every policy's reasoning. Without, it is
+  /// triage_compact(facts).full(facts); with, the step-by-step path that spells each answer as it decides (the
+  /// reference the compact path is tested against).
   triage_result triage(const record& facts, bool explain = false) const;
+  /// The same triage as codes, nothing spelled out (compact_triage); the same errors as triage.
+  compact_triage triage_compact(const record& facts) const;
   /// Triage as if the escalation policy had given `tier` (L1, L2, L3): that tier's owners, deadlines and
   /// follow-up/report terms for these facts. A ticket uses it for the tiers it may be escalated to.
   triage_result triage_at_tier(const record& facts, const std::string& tier) const;
@@ -228,7 +303,11 @@ class triage_policy {
  private:
   friend triage_columns triage_rows(const batch& facts, const batch_options& options, std::int64_t forced_tier,
                                     const triage_columns* risk_of);
+  friend struct compact_triage;
   triage_result triage_with(const record& facts, bool explain, std::int64_t forced_tier) const;
+  compact_triage compact_with(const record& facts, std::int64_t forced_tier) const;
+  /// plan_ from the policies (at load, and again after as_of).
+  void make_plan();
   /// rule_actions_ from the policies' `actions` outputs and the catalogue (at load, and again after as_of).
   void resolve_rule_actions();
   /// The inputs of policy `which` (policies() order), picked from the facts by slot (no parsing, no copies).
@@ -255,6 +334,7 @@ class triage_policy {
   policy_ptr actions_;
   std::vector<action_entry> action_entries_;
   std::vector<std::vector<std::uint64_t>> rule_actions_;  ///< per policy (policies() order), per rule + default
+  std::shared_ptr<const detail::triage_plan> plan_;  ///< what triage_compact works out once (triage.cpp)
   std::size_t rule_test_cases_ = 0;
   bool rule_tests_run_ = false;
   policy_ptr customer_value_;                      // optional (DOM-CH-3)
