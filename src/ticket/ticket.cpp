@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <type_traits>
 #include <utility>
 
 namespace kefu::ticket {
@@ -157,9 +158,9 @@ const ticket_plan& ticket::plan() const noexcept { return p_->plan(); }
 std::optional<tier> ticket::policy_tier() const noexcept { return p_->policy_tier; }
 state ticket::current() const noexcept { return p_->now; }
 const ticket_flags& ticket::flags() const noexcept { return p_->flags; }
-const std::vector<audit_record>& ticket::history() const noexcept { return p_->history; }
+const std::vector<audit_record>& ticket::history() const noexcept { return p_->history.records; }
 const std::vector<deadline_change>& ticket::deadline_changes() const noexcept { return p_->deadline_changes; }
-void ticket::reserve(std::size_t events) { p_->history.reserve(p_->history.size() + events); }
+void ticket::reserve(std::size_t events) { p_->history.records.reserve(p_->history.records.size() + events); }
 const calendar::sla_clock* ticket::clock(clock_name c) const noexcept {
   const auto& k = p_->clocks[static_cast<std::size_t>(c)];
   return k ? &*k : nullptr;
@@ -169,11 +170,69 @@ const calendar::sla_clock* ticket::clock(report_level r) const noexcept {
   return k ? &*k : nullptr;
 }
 
-void ticket::fire(const event& e) { fire_impl(e, nullptr); }
+// ---- the audit history's text (internal.hpp) ------------------------------------------------------------
 
-void ticket::fire(event&& e) { fire_impl(e, &e); }
+// A record is plain data (its text is the ticket's): growing the history copies bytes, no strings.
+static_assert(std::is_trivially_copyable<audit_record>::value, "audit_record is trivially copyable");
 
-void ticket::fire_impl(const event& e, event* consumed) {
+void text_store::grow(std::size_t at_least) {
+  const std::size_t size = std::max(at_least, next_chunk_);
+  chunks_.push_back(std::unique_ptr<char[]>(new char[size]));  // not zeroed: only what keep() copies is read
+  next_ = chunks_.back().get();
+  left_ = size;
+  next_chunk_ = std::min<std::size_t>(2 * next_chunk_, 16384);
+}
+
+std::string_view text_store::intern_other(std::string_view name) {
+  constexpr std::size_t scanned = 8;  // up to this many operators a scan beats hashing; more are indexed
+  std::size_t i = interned_.size();
+  if (index_.empty()) {
+    for (std::size_t k = 0; k < interned_.size(); ++k)
+      if (interned_[k] == name) {
+        i = k;
+        break;
+      }
+  } else if (const auto it = index_.find(name); it != index_.end()) {
+    i = it->second;
+  }
+  if (i == interned_.size()) {  // new: kept, listed, then indexed (a throw leaves unused room, nothing else)
+    if (interned_.empty()) interned_.reserve(4);  // a ticket's handful, in one allocation
+    interned_.push_back(keep(name));
+    if (interned_.size() > scanned) {
+      try {
+        if (index_.empty())
+          for (std::size_t k = 0; k < interned_.size(); ++k) index_.emplace(interned_[k], k);
+        else
+          index_.emplace(interned_[i], i);
+      } catch (...) {
+        index_.clear();  // back to scanning, which finds every one
+        throw;
+      }
+    }
+  }
+  last_ = i;
+  return interned_[i];
+}
+
+audit_log::audit_log(const audit_log& o) : records(o.records) {
+  std::size_t bytes = 0;
+  for (const audit_record& r : records) bytes += r.what.note.size() + r.what.reason.size();
+  texts.reserve(bytes);
+  for (audit_record& r : records) {  // still viewing o's text, which outlives this
+    r.what.by = texts.intern(r.what.by);
+    r.what.note = texts.keep(r.what.note);
+    r.what.reason = texts.keep(r.what.reason);
+  }
+}
+
+// ---- events ---------------------------------------------------------------------------------------------
+
+void ticket::fire(const event& e) { fire_impl(e); }
+
+// The record keeps its own copy of the text either way: moving the strings in would save nothing.
+void ticket::fire(event&& e) { fire_impl(e); }
+
+void ticket::fire_impl(const event& e) {
   impl& p = *p_;
   const state pre = p.now;
   const instant last = p.last_instant();
@@ -219,18 +278,27 @@ void ticket::fire_impl(const event& e, event* consumed) {
     next_named = p.named.clocks;
     apply_named(*p.named.book, next_named, to_string(e.kind), e.at);
   }
-  // Copies (or takes) the strings: may throw, nothing changed yet. Only strings move; e's kind, time and
-  // payload stay readable below.
-  audit_record rec{consumed ? std::move(*consumed) : e, pre, r.post,
-                   e.kind == event_kind::triage ? p.policy_tier : std::nullopt};
-  if (p.history.size() == p.history.capacity()) p.history.reserve(std::max<std::size_t>(8, 2 * p.history.size()));
+  std::vector<audit_record>& history = p.history.records;
+  if (history.size() == history.capacity()) history.reserve(std::max<std::size_t>(8, 2 * history.size()));
+  // The record's text kept: may throw, leaving only unused room in the store.
+  audit_record rec;
+  rec.what.kind = e.kind;
+  rec.what.to = e.to;
+  rec.what.satisfied = e.satisfied;
+  rec.what.at = e.at;
+  rec.what.by = p.history.texts.intern(e.by);
+  rec.what.note = p.history.texts.keep(e.note);
+  rec.what.reason = p.history.texts.keep(e.reason);
+  rec.from = pre;
+  rec.to = r.post;
+  if (e.kind == event_kind::triage) rec.policy_tier = p.policy_tier;
   if (in_place) {
     for (auto& c : p.clocks)  // grow geometrically: exactly-one-more would copy on every append
       if (c && c->events().size() == c->events().capacity()) c->reserve(std::max<std::size_t>(4, 2 * c->events().size()));
     apply_clocks(p.clocks, r.progress_row, e, pre, r.post, p.received, p.plan());
   }
   // Nothing below throws: no reallocation, nothrow moves.
-  p.history.push_back(std::move(rec));
+  history.push_back(rec);
   if (clocks_change && !in_place) p.clocks.swap(next.get());
   if (reports_change) p.reports.swap(reports.get());
   if (named_change) p.named.clocks.swap(next_named);
@@ -308,7 +376,7 @@ bool ticket::tick(instant at) {
   if (made >= 2) return escalated;
   if (made == 1 && !escalated) {  // at L3: only a breach whose deadline passed after the level-1 report
     instant reported_at = p_->received;
-    for (const auto& r : p_->history)
+    for (const auto& r : p_->history.records)
       if (r.what.kind == event_kind::report_level_1) reported_at = r.what.at;
     if (hit_status.due <= reported_at) return false;
   }
@@ -329,7 +397,7 @@ bool operator==(const ticket& a, const ticket& b) {
   const auto& y = *b.p_;
   if (x.id != y.id || x.received != y.received || x.received_by != y.received_by || x.policy_tier != y.policy_tier)
     return false;
-  if (x.now != y.now || !(x.flags == y.flags) || x.history != y.history) return false;
+  if (x.now != y.now || !(x.flags == y.flags) || x.history.records != y.history.records) return false;
   if (x.plan() != y.plan() || x.deadline_changes != y.deadline_changes) return false;
   if (!(x.named == y.named)) return false;
   for (std::size_t c = 0; c < clock_count; ++c) {
