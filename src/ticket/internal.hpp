@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -76,6 +77,24 @@ void apply_named(const rules::clock_book& book, std::vector<std::optional<calend
 bool named_touched(const rules::clock_book& book, const std::vector<std::optional<calendar::sla_clock>>& clocks,
                    std::string_view trigger);
 
+/// Whether two texts are equal, short ones (an operator's name) compared as two overlapping words rather than
+/// through a memcmp call: intern() compares one on every event.
+inline bool same_text(std::string_view a, std::string_view b) noexcept {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  auto word = [](const char* p, auto w) {
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  if (n >= 8 && n <= 16)
+    return word(a.data(), std::uint64_t()) == word(b.data(), std::uint64_t()) &&
+           word(a.data() + n - 8, std::uint64_t()) == word(b.data() + n - 8, std::uint64_t());
+  if (n >= 4 && n < 8)
+    return word(a.data(), std::uint32_t()) == word(b.data(), std::uint32_t()) &&
+           word(a.data() + n - 4, std::uint32_t()) == word(b.data() + n - 4, std::uint32_t());
+  return a == b;
+}
+
 /// The text a ticket's audit records view (recorded_event's `by`, `note` and `reason`): operators interned (a
 /// ticket has a handful, and most events repeat the last one), other text appended to chunks that never move,
 /// so a view stays valid while the history grows and when the store itself is moved. Not copyable: a copied
@@ -104,7 +123,7 @@ class text_store {
   }
   /// The stored copy of an operator's name, kept on first use.
   std::string_view intern(std::string_view name) {
-    if (last_ < interned_.size() && interned_[last_] == name) return interned_[last_];
+    if (last_ < interned_.size() && same_text(interned_[last_], name)) return interned_[last_];
     return intern_other(name);
   }
   /// Room for `bytes` of text in the current chunk (a copy knows how much it keeps).

@@ -84,6 +84,12 @@ std::string payload_refusal(const event& e, const std::optional<tier>& policy, c
          ", the tier the policy decided for this ticket: lowering it needs a reason (recorded in the history)";
 }
 
+/// Whether payload_refusal has anything to check: a triage (its tier), an improvement item (its note) or an
+/// event with a reason (only triage takes one). Every other event is refused by the machine or not at all.
+bool has_payload(const event& e) noexcept {
+  return e.kind == event_kind::triage || e.kind == event_kind::track_improvement || !e.reason.empty();
+}
+
 }  // namespace
 
 event_kind event_named(std::string_view name) {
@@ -246,17 +252,20 @@ void ticket::fire_impl(const event& e) {
   const machine_result r = run_machine(pre, p.flags, e, p.plan(), &p.action_hook);
   if (!r.accepted)
     throw transition_error(pre, e.kind, reason_for(pre, p.flags, e, p.plan()), refusal_id(pre, p.flags, e, p.plan()));
-  const char* refusal_id = nullptr;
-  if (const std::string why = payload_refusal(e, p.policy_tier, refusal_id); !why.empty())
-    throw transition_error(pre, e.kind, why, refusal_id);
-  const table::row_def* row = r.progress_row >= 0 ? &table::rows[static_cast<std::size_t>(r.progress_row)] : nullptr;
+  if (has_payload(e)) {
+    const char* refusal_id = nullptr;
+    if (const std::string why = payload_refusal(e, p.policy_tier, refusal_id); !why.empty())
+      throw transition_error(pre, e.kind, why, refusal_id);
+  }
+  const table::row_clock_traits* row =
+      r.progress_row >= 0 ? &table::row_traits[static_cast<std::size_t>(r.progress_row)] : nullptr;
   const bool tier_changed = r.post.level != pre.level;
-  const bool clocks_change = tier_changed || (row && !table::touches_no_clock(*row));
+  const bool clocks_change = tier_changed || (row && !row->touches_no_clock);
   // Rows that only append stop/pause/resume to existing clocks update them in place once every vector has
   // room: those appends are valid by construction (apply_clocks checks each clock's state first, and no event
   // is earlier than the ticket's last), so nothing can throw after the reservations. Rows that build clocks
   // (resolve, reopen, an unsatisfied follow-up, a tier change) work on a copy and swap.
-  const bool in_place = clocks_change && !tier_changed && table::appends_only(*row);
+  const bool in_place = clocks_change && !tier_changed && row->appends_only;
   lazy<clock_set> next;  // built only when used: a clock set is large, and most events need none
   if (clocks_change && !in_place) {
     apply_clocks(next.emplace(p.clocks), r.progress_row, e, pre, r.post, p.received, p.plan());
@@ -281,24 +290,26 @@ void ticket::fire_impl(const event& e) {
   std::vector<audit_record>& history = p.history.records;
   if (history.size() == history.capacity()) history.reserve(std::max<std::size_t>(8, 2 * history.size()));
   // The record's text kept: may throw, leaving only unused room in the store.
-  audit_record rec;
-  rec.what.kind = e.kind;
-  rec.what.to = e.to;
-  rec.what.satisfied = e.satisfied;
-  rec.what.at = e.at;
-  rec.what.by = p.history.texts.intern(e.by);
-  rec.what.note = p.history.texts.keep(e.note);
-  rec.what.reason = p.history.texts.keep(e.reason);
-  rec.from = pre;
-  rec.to = r.post;
-  if (e.kind == event_kind::triage) rec.policy_tier = p.policy_tier;
+  const std::string_view by = p.history.texts.intern(e.by);
+  const std::string_view note = p.history.texts.keep(e.note);
+  const std::string_view reason = p.history.texts.keep(e.reason);
   if (in_place) {
     for (auto& c : p.clocks)  // grow geometrically: exactly-one-more would copy on every append
       if (c && c->events().size() == c->events().capacity()) c->reserve(std::max<std::size_t>(4, 2 * c->events().size()));
     apply_clocks(p.clocks, r.progress_row, e, pre, r.post, p.received, p.plan());
   }
-  // Nothing below throws: no reallocation, nothrow moves.
-  history.push_back(rec);
+  // Nothing below throws: no reallocation, nothrow moves. The record is written where it stays.
+  audit_record& rec = history.emplace_back();
+  rec.what.kind = e.kind;
+  rec.what.to = e.to;
+  rec.what.satisfied = e.satisfied;
+  rec.what.at = e.at;
+  rec.what.by = by;
+  rec.what.note = note;
+  rec.what.reason = reason;
+  rec.from = pre;
+  rec.to = r.post;
+  if (e.kind == event_kind::triage) rec.policy_tier = p.policy_tier;
   if (clocks_change && !in_place) p.clocks.swap(next.get());
   if (reports_change) p.reports.swap(reports.get());
   if (named_change) p.named.clocks.swap(next_named);
@@ -310,7 +321,7 @@ bool ticket::can_fire(const event& e) const {
   if (static_cast<std::size_t>(e.kind) >= event_kind_count) return false;
   if (e.at < p_->last_instant()) return false;
   const char* ignored = nullptr;
-  if (!payload_refusal(e, p_->policy_tier, ignored).empty()) return false;
+  if (has_payload(e) && !payload_refusal(e, p_->policy_tier, ignored).empty()) return false;
   try {
     return run_machine(p_->now, p_->flags, e, p_->plan(), nullptr).accepted;
   } catch (...) {

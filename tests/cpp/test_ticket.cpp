@@ -659,3 +659,45 @@ TEST(TicketAudit, CopiesViewTheirOwnTextAndMovesKeepTheirs) {
   EXPECT_EQ(fork.history().size(), target.history().size());
   for (std::size_t i = 0; i + 1 < fork.history().size(); ++i) EXPECT_TRUE(fork.history()[i] == target.history()[i]) << i;
 }
+
+TEST(TicketGuards, OnlyEventsWithAPayloadHaveItChecked) {
+  // fire() checks a payload only on the events that have one (triage, track_improvement, any reason): a hand_off
+  // with a reason is still refused (only triage takes one), without one it is accepted and recorded as fired.
+  ticket t("T-pay", default_plan(), cst("2026-03-02T09:00"), "intake", tier::L2);
+  t.fire(event::triage(cst("2026-03-02T09:05"), "a", tier::L2));
+  t.fire(ev(event_kind::start, "2026-03-02T09:06"));
+  event off = ev(event_kind::hand_off, "2026-03-02T09:07", "b", "to billing");
+  off.reason = "because";
+  EXPECT_FALSE(t.can_fire(off));
+  EXPECT_EQ(rejection(t, off), "cannot hand_off a ticket in state in_progress/L2: only triage takes a reason");
+  EXPECT_EQ(t.history().size(), 2u);
+  off.reason.clear();
+  EXPECT_TRUE(t.can_fire(off));
+  t.fire(off);
+  EXPECT_EQ(to_string(t.current()), "waiting_internal/L2");
+  EXPECT_TRUE(t.history().back().what == off);
+  // A triage is checked: below the policy's tier without a reason it is refused (a fresh ticket).
+  ticket low("T-low", default_plan(), cst("2026-03-02T09:00"), "intake", tier::L2);
+  EXPECT_FALSE(low.can_fire(event::triage(cst("2026-03-02T09:05"), "a", tier::L1, "", " ")));
+}
+
+TEST(TicketAudit, OperatorsDifferingInOneByteAreKeptApart) {
+  // The store compares a name with the last one used by length and words: names of every length up to 20,
+  // each differing from the other in one position, alternate and are recorded as fired (DOM-LC-6).
+  std::vector<event> fired;
+  ticket t = worked(fired, 0);
+  std::int64_t s = 0;
+  for (std::size_t n = 1; n <= 20; ++n)
+    for (std::size_t k = 0; k < n; ++k) {
+      std::string other(n, 'a');
+      other[k] = 'b';
+      for (const std::string& by : {std::string(n, 'a'), other}) {
+        event e = event::make(fired.size() % 2 ? event_kind::internal_reply : event_kind::hand_off,
+                              cst("2026-03-02T10:00") + kefu::seconds(s++), by);
+        fired.push_back(e);
+        t.fire(e);
+      }
+    }
+  expect_records(t, fired);
+  EXPECT_TRUE(ticket(t) == t);
+}
