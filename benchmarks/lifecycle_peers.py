@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Memory per ticket after a 12-event lifecycle (`BM_TicketMemory`): about "
         f"{mem.counter('bytes_per_ticket') / 1e3:.1f} KB ({mem.counter('sizeof_audit_record'):.0f} B per audit record, "
-        "operator and note inline up to 15 bytes; the plan copy and three clocks make up most of the rest; sizeof of "
+        "its operator, note and reason viewing the ticket's own text store, which is not counted; the plan copy and three clocks make up most of the rest; sizeof of "
         "the parts plus the capacity of what they own, with a 512-byte allowance for the impl). The dispatch benchmark "
         "renews its ticket every 4,096 events outside the timing, so the history stays the size of a long ticket's. "
         "A rejected event is slow because it builds and throws an exception with its message; it changes nothing.",

@@ -14,12 +14,17 @@
 
 #include <kefu/ticket/ticket.hpp>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <new>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace kefu::ticket {
@@ -72,6 +77,98 @@ void apply_named(const rules::clock_book& book, std::vector<std::optional<calend
 bool named_touched(const rules::clock_book& book, const std::vector<std::optional<calendar::sla_clock>>& clocks,
                    std::string_view trigger);
 
+/// Whether two texts are equal, short ones (an operator's name) compared as two overlapping words rather than
+/// through a memcmp call: intern() compares one on every event.
+inline bool same_text(std::string_view a, std::string_view b) noexcept {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  auto word = [](const char* p, auto w) {
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  if (n >= 8 && n <= 16)
+    return word(a.data(), std::uint64_t()) == word(b.data(), std::uint64_t()) &&
+           word(a.data() + n - 8, std::uint64_t()) == word(b.data() + n - 8, std::uint64_t());
+  if (n >= 4 && n < 8)
+    return word(a.data(), std::uint32_t()) == word(b.data(), std::uint32_t()) &&
+           word(a.data() + n - 4, std::uint32_t()) == word(b.data() + n - 4, std::uint32_t());
+  return a == b;
+}
+
+/// The text a ticket's audit records view (recorded_event's `by`, `note` and `reason`): operators interned (a
+/// ticket has a handful, and most events repeat the last one), other text appended to chunks that never move,
+/// so a view stays valid while the history grows and when the store itself is moved. Not copyable: a copied
+/// history keeps its text anew (audit_log's copy).
+class text_store {
+ public:
+  text_store() = default;
+  text_store(const text_store&) = delete;
+  text_store& operator=(const text_store&) = delete;
+  text_store(text_store&& o) noexcept { swap(o); }
+  text_store& operator=(text_store&& o) noexcept {
+    text_store gone(std::move(o));
+    swap(gone);
+    return *this;
+  }
+
+  /// A copy of `s` in the store ("" takes no room).
+  std::string_view keep(std::string_view s) {
+    if (s.empty()) return {};
+    if (s.size() > left_) grow(s.size());
+    char* at = next_;
+    std::memcpy(at, s.data(), s.size());
+    next_ += s.size();
+    left_ -= s.size();
+    return {at, s.size()};
+  }
+  /// The stored copy of an operator's name, kept on first use.
+  std::string_view intern(std::string_view name) {
+    if (last_ < interned_.size() && same_text(interned_[last_], name)) return interned_[last_];
+    return intern_other(name);
+  }
+  /// Room for `bytes` of text in the current chunk (a copy knows how much it keeps).
+  void reserve(std::size_t bytes) {
+    if (bytes > left_) grow(bytes);
+  }
+
+ private:
+  void grow(std::size_t at_least);
+  std::string_view intern_other(std::string_view name);
+  void swap(text_store& o) noexcept {
+    chunks_.swap(o.chunks_);
+    std::swap(next_, o.next_);
+    std::swap(left_, o.left_);
+    std::swap(next_chunk_, o.next_chunk_);
+    interned_.swap(o.interned_);
+    std::swap(last_, o.last_);
+    index_.swap(o.index_);
+  }
+
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  char* next_ = nullptr;       // the free room of the last chunk
+  std::size_t left_ = 0;
+  std::size_t next_chunk_ = 128;  // doubling up to a cap: a short ticket takes one small chunk
+  std::vector<std::string_view> interned_;  // the operators, in order of first use
+  std::size_t last_ = 0;                    // the one the last intern() returned
+  std::unordered_map<std::string_view, std::size_t> index_;  // interned_ by name, once there are more than a few
+};
+
+/// A ticket's audit history: the records and the text they view, kept together so that a copy re-points its
+/// records into its own text, and a move keeps them pointing where they did (chunks do not move).
+struct audit_log {
+  std::vector<audit_record> records;
+  text_store texts;
+
+  audit_log() = default;
+  audit_log(const audit_log& o);
+  audit_log& operator=(const audit_log& o) {
+    if (this != &o) *this = audit_log(o);
+    return *this;
+  }
+  audit_log(audit_log&&) noexcept = default;
+  audit_log& operator=(audit_log&&) noexcept = default;
+};
+
 struct ticket::impl {
   std::function<void(event_kind)> action_hook;  // tests only (set_action_hook_for_testing)
   std::string id;
@@ -84,12 +181,12 @@ struct ticket::impl {
   ticket_flags flags;  // changed by the machine's actions
   clock_set clocks;
   report_clock_set reports;  // DOM-LC-8: the upward reports' clocks (ticket.cpp keeps them)
-  std::vector<audit_record> history;
+  audit_log history;  // the records (history()) and the text they view
   std::vector<deadline_change> deadline_changes;  // recorded by restores on newer calendars (DOM-SLA-8)
   named_clock_set named;  // named clocks and milestones (named_clocks.cpp)
 
   instant last_instant() const noexcept {
-    const instant h = history.empty() ? received : history.back().what.at;
+    const instant h = history.records.empty() ? received : history.records.back().what.at;
     return named.milestones.empty() || named.milestones.back().what.at < h ? h : named.milestones.back().what.at;
   }
 };

@@ -162,7 +162,7 @@ struct id_maps {
   std::array<int, tier_count> tier_id{};
 };
 template <std::size_t... P_, std::size_t... T_>
-id_maps make_id_maps(std::index_sequence<P_...>, std::index_sequence<T_...>) {
+constexpr id_maps make_id_maps(std::index_sequence<P_...>, std::index_sequence<T_...>) {
   id_maps m;
   const int pids[] = {msm::back::get_state_id<stt, pstate<static_cast<progress>(P_)>>::value...};
   const int tids[] = {msm::back::get_state_id<stt, tstate<static_cast<tier>(T_)>>::value...};
@@ -176,11 +176,8 @@ id_maps make_id_maps(std::index_sequence<P_...>, std::index_sequence<T_...>) {
   }
   return m;
 }
-const id_maps& ids() {
-  static const id_maps m =
-      make_id_maps(std::make_index_sequence<progress_count>{}, std::make_index_sequence<tier_count>{});
-  return m;
-}
+// The ids are MSM's compile-time constants: the maps are too (no guarded static to check per event).
+constexpr id_maps ids = make_id_maps(std::make_index_sequence<progress_count>{}, std::make_index_sequence<tier_count>{});
 
 /// A started back end in received/L1, copied for every event (two state ids and the front's few fields).
 const machine& prototype() {
@@ -208,7 +205,7 @@ constexpr std::array<dispatch_fn, event_kind_count> dispatchers =
 
 machine_result run_machine(state pre, const ticket_flags& flags, const event& e, const ticket_plan& plan,
                            const std::function<void(event_kind)>* hook) {
-  const auto& i = ids();
+  const id_maps& i = ids;
   machine m(prototype());
   // MSM has no setter for the active states; current_state() points at the back end's own (non-const) state
   // array. The states have no entry or exit actions and no history, so setting the ids is being in them.

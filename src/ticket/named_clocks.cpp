@@ -95,9 +95,9 @@ bool operator==(const named_clock_set& a, const named_clock_set& b) {
 void ticket::use_clocks(rules::clock_book_ptr book, const std::vector<std::optional<instant>>& fact_starts) {
   impl& p = *p_;
   if (!book) throw error("named clocks: no clock book given", {}, {}, named_clock_id);
-  if (!p.history.empty() || !p.named.milestones.empty())
+  if (!p.history.records.empty() || !p.named.milestones.empty())
     throw error("named clocks are given to a ticket before its first event (ticket '" + p.id + "' has " +
-                    std::to_string(p.history.size()) + ")",
+                    std::to_string(p.history.records.size()) + ")",
                 {}, {}, named_clock_id);
   if (!fact_starts.empty() && fact_starts.size() != book->clocks.size())
     throw error("named clocks: " + std::to_string(fact_starts.size()) + " fact starts for " +
@@ -160,7 +160,7 @@ void ticket::mark(const milestone& m) {
                 {}, {}, milestone_id);
   auto next = p.named.clocks;
   apply_named(book, next, m.name, m.at);
-  milestone_record rec{m, p.history.size(), to_string(p.now)};
+  milestone_record rec{m, p.history.records.size(), to_string(p.now)};
   p.named.milestones.reserve(p.named.milestones.size() + 1);
   // Nothing below throws.
   p.named.milestones.push_back(std::move(rec));
@@ -180,7 +180,7 @@ bool ticket::tick_named(instant at) {
     const auto st = k->status(at);
     if (st.state != calendar::sla_state::breached) continue;
     const std::string prefix = breach_note_prefix(d.name);
-    const bool done = std::any_of(p.history.begin(), p.history.end(), [&](const audit_record& r) {
+    const bool done = std::any_of(p.history.records.begin(), p.history.records.end(), [&](const audit_record& r) {
       return r.what.kind == event_kind::escalate && r.what.note.compare(0, prefix.size(), prefix) == 0;
     });
     if (done) continue;  // once per clock: the tier it reached is the answer to this breach

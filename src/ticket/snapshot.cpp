@@ -260,7 +260,7 @@ std::string ticket::to_json() const {
   const impl& p = *p_;
   const instant last = p.last_instant();
   const ticket_flags& f = p.flags;
-  return written("ticket '" + p.id + "'", 2048 + (p.history.size() + p.deadline_changes.size()) * 192, [&](writer& w) {
+  return written("ticket '" + p.id + "'", 2048 + (p.history.records.size() + p.deadline_changes.size()) * 192, [&](writer& w) {
     w.begin_object();
     w.key("kefu_ticket");
     w.integer(1);
@@ -347,7 +347,7 @@ std::string ticket::to_json() const {
     w.end_object();
     w.key("history");
     w.begin_array("\n");  // one record a line
-    for (const auto& r : p.history) {
+    for (const auto& r : p.history.records) {
       w.begin_object();
       w.key("at");
       w.time(r.what.at);

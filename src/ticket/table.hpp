@@ -138,6 +138,17 @@ constexpr bool appends_only(const row_def& r) {
   return true;
 }
 
+/// touches_no_clock and appends_only of every row, worked out once: fire() reads them on every event.
+struct row_clock_traits {
+  bool touches_no_clock = true;
+  bool appends_only = true;
+};
+inline constexpr std::array<row_clock_traits, row_count> row_traits = [] {
+  std::array<row_clock_traits, row_count> t{};
+  for (std::size_t i = 0; i < row_count; ++i) t[i] = {touches_no_clock(rows[i]), appends_only(rows[i])};
+  return t;
+}();
+
 // ---- the clock effects, checked against the states each row connects ------------------------------------
 
 namespace checks {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <type_traits>
 #include <utility>
 
 namespace kefu::ticket {
@@ -81,6 +82,12 @@ std::string payload_refusal(const event& e, const std::optional<tier>& policy, c
   id = "kefu.ticket.deescalation";
   return std::string("tier ") + to_string(e.to) + " is below " + to_string(*policy) +
          ", the tier the policy decided for this ticket: lowering it needs a reason (recorded in the history)";
+}
+
+/// Whether payload_refusal has anything to check: a triage (its tier), an improvement item (its note) or an
+/// event with a reason (only triage takes one). Every other event is refused by the machine or not at all.
+bool has_payload(const event& e) noexcept {
+  return e.kind == event_kind::triage || e.kind == event_kind::track_improvement || !e.reason.empty();
 }
 
 }  // namespace
@@ -157,9 +164,9 @@ const ticket_plan& ticket::plan() const noexcept { return p_->plan(); }
 std::optional<tier> ticket::policy_tier() const noexcept { return p_->policy_tier; }
 state ticket::current() const noexcept { return p_->now; }
 const ticket_flags& ticket::flags() const noexcept { return p_->flags; }
-const std::vector<audit_record>& ticket::history() const noexcept { return p_->history; }
+const std::vector<audit_record>& ticket::history() const noexcept { return p_->history.records; }
 const std::vector<deadline_change>& ticket::deadline_changes() const noexcept { return p_->deadline_changes; }
-void ticket::reserve(std::size_t events) { p_->history.reserve(p_->history.size() + events); }
+void ticket::reserve(std::size_t events) { p_->history.records.reserve(p_->history.records.size() + events); }
 const calendar::sla_clock* ticket::clock(clock_name c) const noexcept {
   const auto& k = p_->clocks[static_cast<std::size_t>(c)];
   return k ? &*k : nullptr;
@@ -169,11 +176,69 @@ const calendar::sla_clock* ticket::clock(report_level r) const noexcept {
   return k ? &*k : nullptr;
 }
 
-void ticket::fire(const event& e) { fire_impl(e, nullptr); }
+// ---- the audit history's text (internal.hpp) ------------------------------------------------------------
 
-void ticket::fire(event&& e) { fire_impl(e, &e); }
+// A record is plain data (its text is the ticket's): growing the history copies bytes, no strings.
+static_assert(std::is_trivially_copyable<audit_record>::value, "audit_record is trivially copyable");
 
-void ticket::fire_impl(const event& e, event* consumed) {
+void text_store::grow(std::size_t at_least) {
+  const std::size_t size = std::max(at_least, next_chunk_);
+  chunks_.push_back(std::unique_ptr<char[]>(new char[size]));  // not zeroed: only what keep() copies is read
+  next_ = chunks_.back().get();
+  left_ = size;
+  next_chunk_ = std::min<std::size_t>(2 * next_chunk_, 16384);
+}
+
+std::string_view text_store::intern_other(std::string_view name) {
+  constexpr std::size_t scanned = 8;  // up to this many operators a scan beats hashing; more are indexed
+  std::size_t i = interned_.size();
+  if (index_.empty()) {
+    for (std::size_t k = 0; k < interned_.size(); ++k)
+      if (interned_[k] == name) {
+        i = k;
+        break;
+      }
+  } else if (const auto it = index_.find(name); it != index_.end()) {
+    i = it->second;
+  }
+  if (i == interned_.size()) {  // new: kept, listed, then indexed (a throw leaves unused room, nothing else)
+    if (interned_.empty()) interned_.reserve(4);  // a ticket's handful, in one allocation
+    interned_.push_back(keep(name));
+    if (interned_.size() > scanned) {
+      try {
+        if (index_.empty())
+          for (std::size_t k = 0; k < interned_.size(); ++k) index_.emplace(interned_[k], k);
+        else
+          index_.emplace(interned_[i], i);
+      } catch (...) {
+        index_.clear();  // back to scanning, which finds every one
+        throw;
+      }
+    }
+  }
+  last_ = i;
+  return interned_[i];
+}
+
+audit_log::audit_log(const audit_log& o) : records(o.records) {
+  std::size_t bytes = 0;
+  for (const audit_record& r : records) bytes += r.what.note.size() + r.what.reason.size();
+  texts.reserve(bytes);
+  for (audit_record& r : records) {  // still viewing o's text, which outlives this
+    r.what.by = texts.intern(r.what.by);
+    r.what.note = texts.keep(r.what.note);
+    r.what.reason = texts.keep(r.what.reason);
+  }
+}
+
+// ---- events ---------------------------------------------------------------------------------------------
+
+void ticket::fire(const event& e) { fire_impl(e); }
+
+// The record keeps its own copy of the text either way: moving the strings in would save nothing.
+void ticket::fire(event&& e) { fire_impl(e); }
+
+void ticket::fire_impl(const event& e) {
   impl& p = *p_;
   const state pre = p.now;
   const instant last = p.last_instant();
@@ -187,17 +252,20 @@ void ticket::fire_impl(const event& e, event* consumed) {
   const machine_result r = run_machine(pre, p.flags, e, p.plan(), &p.action_hook);
   if (!r.accepted)
     throw transition_error(pre, e.kind, reason_for(pre, p.flags, e, p.plan()), refusal_id(pre, p.flags, e, p.plan()));
-  const char* refusal_id = nullptr;
-  if (const std::string why = payload_refusal(e, p.policy_tier, refusal_id); !why.empty())
-    throw transition_error(pre, e.kind, why, refusal_id);
-  const table::row_def* row = r.progress_row >= 0 ? &table::rows[static_cast<std::size_t>(r.progress_row)] : nullptr;
+  if (has_payload(e)) {
+    const char* refusal_id = nullptr;
+    if (const std::string why = payload_refusal(e, p.policy_tier, refusal_id); !why.empty())
+      throw transition_error(pre, e.kind, why, refusal_id);
+  }
+  const table::row_clock_traits* row =
+      r.progress_row >= 0 ? &table::row_traits[static_cast<std::size_t>(r.progress_row)] : nullptr;
   const bool tier_changed = r.post.level != pre.level;
-  const bool clocks_change = tier_changed || (row && !table::touches_no_clock(*row));
+  const bool clocks_change = tier_changed || (row && !row->touches_no_clock);
   // Rows that only append stop/pause/resume to existing clocks update them in place once every vector has
   // room: those appends are valid by construction (apply_clocks checks each clock's state first, and no event
   // is earlier than the ticket's last), so nothing can throw after the reservations. Rows that build clocks
   // (resolve, reopen, an unsatisfied follow-up, a tier change) work on a copy and swap.
-  const bool in_place = clocks_change && !tier_changed && table::appends_only(*row);
+  const bool in_place = clocks_change && !tier_changed && row->appends_only;
   lazy<clock_set> next;  // built only when used: a clock set is large, and most events need none
   if (clocks_change && !in_place) {
     apply_clocks(next.emplace(p.clocks), r.progress_row, e, pre, r.post, p.received, p.plan());
@@ -219,18 +287,29 @@ void ticket::fire_impl(const event& e, event* consumed) {
     next_named = p.named.clocks;
     apply_named(*p.named.book, next_named, to_string(e.kind), e.at);
   }
-  // Copies (or takes) the strings: may throw, nothing changed yet. Only strings move; e's kind, time and
-  // payload stay readable below.
-  audit_record rec{consumed ? std::move(*consumed) : e, pre, r.post,
-                   e.kind == event_kind::triage ? p.policy_tier : std::nullopt};
-  if (p.history.size() == p.history.capacity()) p.history.reserve(std::max<std::size_t>(8, 2 * p.history.size()));
+  std::vector<audit_record>& history = p.history.records;
+  if (history.size() == history.capacity()) history.reserve(std::max<std::size_t>(8, 2 * history.size()));
+  // The record's text kept: may throw, leaving only unused room in the store.
+  const std::string_view by = p.history.texts.intern(e.by);
+  const std::string_view note = p.history.texts.keep(e.note);
+  const std::string_view reason = p.history.texts.keep(e.reason);
   if (in_place) {
     for (auto& c : p.clocks)  // grow geometrically: exactly-one-more would copy on every append
       if (c && c->events().size() == c->events().capacity()) c->reserve(std::max<std::size_t>(4, 2 * c->events().size()));
     apply_clocks(p.clocks, r.progress_row, e, pre, r.post, p.received, p.plan());
   }
-  // Nothing below throws: no reallocation, nothrow moves.
-  p.history.push_back(std::move(rec));
+  // Nothing below throws: no reallocation, nothrow moves. The record is written where it stays.
+  audit_record& rec = history.emplace_back();
+  rec.what.kind = e.kind;
+  rec.what.to = e.to;
+  rec.what.satisfied = e.satisfied;
+  rec.what.at = e.at;
+  rec.what.by = by;
+  rec.what.note = note;
+  rec.what.reason = reason;
+  rec.from = pre;
+  rec.to = r.post;
+  if (e.kind == event_kind::triage) rec.policy_tier = p.policy_tier;
   if (clocks_change && !in_place) p.clocks.swap(next.get());
   if (reports_change) p.reports.swap(reports.get());
   if (named_change) p.named.clocks.swap(next_named);
@@ -242,7 +321,7 @@ bool ticket::can_fire(const event& e) const {
   if (static_cast<std::size_t>(e.kind) >= event_kind_count) return false;
   if (e.at < p_->last_instant()) return false;
   const char* ignored = nullptr;
-  if (!payload_refusal(e, p_->policy_tier, ignored).empty()) return false;
+  if (has_payload(e) && !payload_refusal(e, p_->policy_tier, ignored).empty()) return false;
   try {
     return run_machine(p_->now, p_->flags, e, p_->plan(), nullptr).accepted;
   } catch (...) {
@@ -308,7 +387,7 @@ bool ticket::tick(instant at) {
   if (made >= 2) return escalated;
   if (made == 1 && !escalated) {  // at L3: only a breach whose deadline passed after the level-1 report
     instant reported_at = p_->received;
-    for (const auto& r : p_->history)
+    for (const auto& r : p_->history.records)
       if (r.what.kind == event_kind::report_level_1) reported_at = r.what.at;
     if (hit_status.due <= reported_at) return false;
   }
@@ -329,7 +408,7 @@ bool operator==(const ticket& a, const ticket& b) {
   const auto& y = *b.p_;
   if (x.id != y.id || x.received != y.received || x.received_by != y.received_by || x.policy_tier != y.policy_tier)
     return false;
-  if (x.now != y.now || !(x.flags == y.flags) || x.history != y.history) return false;
+  if (x.now != y.now || !(x.flags == y.flags) || x.history.records != y.history.records) return false;
   if (x.plan() != y.plan() || x.deadline_changes != y.deadline_changes) return false;
   if (!(x.named == y.named)) return false;
   for (std::size_t c = 0; c < clock_count; ++c) {

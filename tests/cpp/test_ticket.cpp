@@ -8,8 +8,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <random>
 #include <set>
+#include <string>
+#include <vector>
 
 using namespace kefu_test;
 using namespace kefu::ticket;
@@ -24,8 +27,9 @@ event ev(event_kind k, const char* at, const char* by = "alice", const char* not
 std::string trail(const ticket& t) {
   std::string out;
   for (const auto& r : t.history())
-    out += cst_text(r.what.at) + " " + r.what.by + " " + to_string(r.what.kind) + " " + to_string(r.from) + " -> " +
-           to_string(r.to) + (r.what.note.empty() ? "" : " (" + r.what.note + ")") + "\n";
+    out += cst_text(r.what.at) + " " + std::string(r.what.by) + " " + to_string(r.what.kind) + " " +
+           to_string(r.from) + " -> " + to_string(r.to) +
+           (r.what.note.empty() ? "" : " (" + std::string(r.what.note) + ")") + "\n";
   return out;
 }
 
@@ -532,4 +536,168 @@ TEST(TicketLifecycle, EscalatedWhileResolvedIntoATierThatWantsAFollowUp) {
   t.fire(event::follow_up(cst("2026-03-04T10:00"), "b", true));
   t.fire(ev(event_kind::close, "2026-03-04T11:00"));
   EXPECT_EQ(t.sla(cst("2026-03-04T11:00"))[clock_name::follow_up]->state, sla_state::met);
+}
+
+// ---- audit records view the ticket's text (docs/architecture.md, "audit records without owned strings") ----
+
+namespace {
+
+/// A ticket in progress with `n` more events alternating hand_off / internal_reply, by 11 operators (more than
+/// the store scans before it indexes them), notes empty, short and long (past a chunk), and what was fired.
+ticket worked(std::vector<event>& fired, int n) {
+  ticket t("T-audit", default_plan(), cst("2026-03-02T09:00"), "intake", tier::L2);
+  auto fire = [&](event e) {
+    fired.push_back(e);
+    t.fire(std::move(e));
+  };
+  fire(event::triage(cst("2026-03-02T09:05"), "lead-wang", tier::L1, "duplicate", "handled under T-7"));
+  fire(ev(event_kind::start, "2026-03-02T09:10", "alice"));
+  for (int i = 0; i < n; ++i) {
+    const std::string by = "agent-" + std::to_string(i % 11);
+    std::string note = i % 3 == 0 ? "" : i % 3 == 1 ? "note " + std::to_string(i) : std::string(300 + 97 * i, 'x');
+    fire(event::make(i % 2 ? event_kind::internal_reply : event_kind::hand_off,
+                     cst("2026-03-02T09:20") + kefu::seconds(60 * i), by, std::move(note)));
+  }
+  return t;
+}
+
+/// Where a view's text is (compared, never printed: the text has no terminating NUL).
+const void* addr(std::string_view s) { return s.data(); }
+
+void expect_records(const ticket& t, const std::vector<event>& fired) {
+  ASSERT_EQ(t.history().size(), fired.size());
+  for (std::size_t i = 0; i < fired.size(); ++i) {
+    EXPECT_TRUE(t.history()[i].what == fired[i]) << i;
+    const event back = t.history()[i].what;  // the owning copy
+    EXPECT_EQ(back, fired[i]) << i;
+  }
+}
+
+}  // namespace
+
+TEST(TicketAudit, RecordsKeepTheEventsFiredAndConvertBackToThem) {
+  // DOM-LC-6: time, operator, event, note (and a triage's reason) exactly as fired.
+  std::vector<event> fired;
+  const ticket t = worked(fired, 40);
+  expect_records(t, fired);
+  const recorded_event& triage = t.history()[0].what;
+  EXPECT_EQ(triage.by, "lead-wang");
+  EXPECT_EQ(triage.note, "duplicate");
+  EXPECT_EQ(triage.reason, "handled under T-7");
+  EXPECT_EQ(triage.to, tier::L1);
+  EXPECT_EQ(t.history()[0].policy_tier, tier::L2);
+  EXPECT_TRUE(t.history()[2].what.note.empty());
+  EXPECT_EQ(t.history()[40].what.note, std::string(300 + 97 * 38, 'x'));
+  // Unequal in any member, either way round.
+  event other = fired[3];
+  other.note += "!";
+  EXPECT_TRUE(t.history()[3].what != other);
+  EXPECT_TRUE(other != t.history()[3].what);
+  EXPECT_FALSE(t.history()[3].what == t.history()[4].what);
+  // One operator's records view one copy of the name.
+  EXPECT_EQ(addr(t.history()[2].what.by), addr(t.history()[2 + 11].what.by));
+  // Replaying the records gives an equal ticket.
+  EXPECT_TRUE(ticket::replay(t.id(), default_plan(), t.received(), t.received_by(), t.history(), tier::L2) == t);
+}
+
+TEST(TicketAudit, ViewsSurviveTheHistoryGrowing) {
+  std::vector<event> fired;
+  ticket t = worked(fired, 2);
+  const void* note = addr(t.history()[3].what.note);
+  const void* by = addr(t.history()[3].what.by);
+  for (int i = 0; i < 600; ++i) {  // reallocates the history many times and fills several chunks
+    event e = event::make(i % 2 ? event_kind::internal_reply : event_kind::hand_off,
+                          cst("2026-03-02T12:00") + kefu::seconds(i), "bob-" + std::to_string(i % 3),
+                          std::string(static_cast<std::size_t>(i), 'n'));
+    fired.push_back(e);
+    t.fire(e);
+  }
+  EXPECT_EQ(addr(t.history()[3].what.note), note);
+  EXPECT_EQ(addr(t.history()[3].what.by), by);
+  expect_records(t, fired);
+}
+
+TEST(TicketAudit, CopiesViewTheirOwnTextAndMovesKeepTheirs) {
+  std::vector<event> fired;
+  auto source = std::make_unique<ticket>(worked(fired, 30));
+  const ticket copied(*source);  // copy construction
+  EXPECT_TRUE(copied == *source);
+  for (std::size_t i = 0; i < fired.size(); ++i) {
+    if (!fired[i].note.empty()) {
+      EXPECT_NE(addr(copied.history()[i].what.note), addr(source->history()[i].what.note));
+    }
+    EXPECT_NE(addr(copied.history()[i].what.by), addr(source->history()[i].what.by));
+  }
+  ticket assigned("T-other", default_plan(), cst("2026-03-01T09:00"));
+  assigned.fire(event::triage(cst("2026-03-01T09:05"), "someone", tier::L3, "to be replaced"));
+  assigned = *source;  // copy assignment
+  source.reset();      // the copies read their own text after the source is gone
+  expect_records(copied, fired);
+  expect_records(assigned, fired);
+
+  // Moving keeps the views where they were (the text moves with the ticket without being copied).
+  const void* note = addr(assigned.history()[3].what.note);
+  ticket moved(std::move(assigned));  // move construction
+  EXPECT_EQ(addr(moved.history()[3].what.note), note);
+  ticket target("T-target", default_plan(), cst("2026-03-01T09:00"));
+  target.fire(event::triage(cst("2026-03-01T09:05"), "someone", tier::L1));
+  target = std::move(moved);  // move assignment
+  EXPECT_EQ(addr(target.history()[3].what.note), note);
+  expect_records(target, fired);
+
+  ticket& same = target;
+  target = same;  // self-assignment changes nothing
+  EXPECT_EQ(addr(target.history()[3].what.note), note);
+  expect_records(target, fired);
+
+  // A copy goes on by itself: its events do not reach the original, and the other way round.
+  ticket fork = target;
+  fork.fire(ev(event_kind::resolve, "2026-03-03T09:00", "agent-3", "fixed on the copy"));
+  target.fire(ev(event_kind::cancel, "2026-03-03T09:00", "agent-4", "withdrawn"));
+  EXPECT_EQ(fork.history().back().what.note, "fixed on the copy");
+  EXPECT_EQ(target.history().back().what.note, "withdrawn");
+  EXPECT_EQ(fork.history().size(), target.history().size());
+  for (std::size_t i = 0; i + 1 < fork.history().size(); ++i) EXPECT_TRUE(fork.history()[i] == target.history()[i]) << i;
+}
+
+TEST(TicketGuards, OnlyEventsWithAPayloadHaveItChecked) {
+  // fire() checks a payload only on the events that have one (triage, track_improvement, any reason): a hand_off
+  // with a reason is still refused (only triage takes one), without one it is accepted and recorded as fired.
+  ticket t("T-pay", default_plan(), cst("2026-03-02T09:00"), "intake", tier::L2);
+  t.fire(event::triage(cst("2026-03-02T09:05"), "a", tier::L2));
+  t.fire(ev(event_kind::start, "2026-03-02T09:06"));
+  event off = ev(event_kind::hand_off, "2026-03-02T09:07", "b", "to billing");
+  off.reason = "because";
+  EXPECT_FALSE(t.can_fire(off));
+  EXPECT_EQ(rejection(t, off), "cannot hand_off a ticket in state in_progress/L2: only triage takes a reason");
+  EXPECT_EQ(t.history().size(), 2u);
+  off.reason.clear();
+  EXPECT_TRUE(t.can_fire(off));
+  t.fire(off);
+  EXPECT_EQ(to_string(t.current()), "waiting_internal/L2");
+  EXPECT_TRUE(t.history().back().what == off);
+  // A triage is checked: below the policy's tier without a reason it is refused (a fresh ticket).
+  ticket low("T-low", default_plan(), cst("2026-03-02T09:00"), "intake", tier::L2);
+  EXPECT_FALSE(low.can_fire(event::triage(cst("2026-03-02T09:05"), "a", tier::L1, "", " ")));
+}
+
+TEST(TicketAudit, OperatorsDifferingInOneByteAreKeptApart) {
+  // The store compares a name with the last one used by length and words: names of every length up to 20,
+  // each differing from the other in one position, alternate and are recorded as fired (DOM-LC-6).
+  std::vector<event> fired;
+  ticket t = worked(fired, 0);
+  std::int64_t s = 0;
+  for (std::size_t n = 1; n <= 20; ++n)
+    for (std::size_t k = 0; k < n; ++k) {
+      std::string other(n, 'a');
+      other[k] = 'b';
+      for (const std::string& by : {std::string(n, 'a'), other}) {
+        event e = event::make(fired.size() % 2 ? event_kind::internal_reply : event_kind::hand_off,
+                              cst("2026-03-02T10:00") + kefu::seconds(s++), by);
+        fired.push_back(e);
+        t.fire(e);
+      }
+    }
+  expect_records(t, fired);
+  EXPECT_TRUE(ticket(t) == t);
 }

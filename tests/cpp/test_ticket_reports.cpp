@@ -33,8 +33,9 @@ std::string trail(const ticket& t, std::size_t from = 0) {
   std::string out;
   for (std::size_t i = from; i < t.history().size(); ++i) {
     const auto& r = t.history()[i];
-    out += cst_text(r.what.at) + " " + r.what.by + " " + to_string(r.what.kind) + " " + to_string(r.from) + " -> " +
-           to_string(r.to) + (r.what.note.empty() ? "" : " (" + r.what.note + ")") + "\n";
+    out += cst_text(r.what.at) + " " + std::string(r.what.by) + " " + to_string(r.what.kind) + " " +
+           to_string(r.from) + " -> " + to_string(r.to) +
+           (r.what.note.empty() ? "" : " (" + std::string(r.what.note) + ")") + "\n";
   }
   return out;
 }
@@ -388,7 +389,9 @@ TEST(TicketReports, RandomWalksNeverCloseACriticalTicketWithoutItsReportAndSnaps
           accepted = false;
         }
         EXPECT_EQ(accepted, predicted);
-        if (accepted) EXPECT_EQ(t.history().size(), before.history().size() + 1);
+        if (accepted) {
+          EXPECT_EQ(t.history().size(), before.history().size() + 1);
+        }
       }
       if (!accepted) {
         EXPECT_TRUE(t == before);
@@ -400,9 +403,13 @@ TEST(TicketReports, RandomWalksNeverCloseACriticalTicketWithoutItsReportAndSnaps
         if (t.history()[i].what.kind == event_kind::report_level_1) first = static_cast<int>(i);
         if (t.history()[i].what.kind == event_kind::report_level_2) second = static_cast<int>(i);
       }
-      if (second >= 0) EXPECT_LT(first, second);
+      if (second >= 0) {
+        EXPECT_LT(first, second);
+      }
       EXPECT_EQ(t.flags().reported, (first >= 0 ? 1 : 0) + (second >= 0 ? 1 : 0));
-      if (t.where() == progress::closed && plan.reports.level_1_required) EXPECT_GE(first, 0);
+      if (t.where() == progress::closed && plan.reports.level_1_required) {
+        EXPECT_GE(first, 0);
+      }
       std::uint32_t improvements = 0;
       for (const auto& r : t.history()) improvements += r.what.kind == event_kind::track_improvement;
       EXPECT_EQ(t.flags().improvements, improvements);

@@ -121,7 +121,9 @@ TEST(Training, RandomEvaluationsAgreeWithTheirDates) {
         bool evaluated = false;
         for (const auto& v : evaluations) evaluated |= v.agent == rows[i].agent && v.after_days == f.after_days;
         EXPECT_EQ(f.status == kpi::follow_up_status::done, evaluated);
-        if (!evaluated) EXPECT_EQ(f.status == kpi::follow_up_status::overdue, f.due < as_of);
+        if (!evaluated) {
+          EXPECT_EQ(f.status == kpi::follow_up_status::overdue, f.due < as_of);
+        }
         EXPECT_EQ(f.due, exams[i].ended + f.after_days);
       }
     }

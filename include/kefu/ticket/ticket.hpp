@@ -174,9 +174,54 @@ struct event {
   friend bool operator!=(const event& a, const event& b) noexcept { return !(a == b); }
 };
 
-/// One accepted event (DOM-LC-6: time, operator, event, from-state, to-state, result/note).
+/// An accepted event as its audit record keeps it: the members of `event`, with `by`, `note` and `reason`
+/// viewing text the ticket owns — its operators stored once, notes and reasons in a store whose chunks never
+/// move — so a record is plain data and recording an event by an operator the ticket has seen, without a note,
+/// copies no string (docs/architecture.md, "audit records without owned strings"). The views stay valid while
+/// the ticket lives and is not assigned to: moving the ticket keeps them, a copy of the ticket views its own
+/// copy of the text. To keep an event beyond that, convert it: `event e = r.what;`.
+struct recorded_event {
+  event_kind kind = event_kind::start;
+  tier to = tier::L1;     ///< triage: the tier it assigned
+  bool satisfied = true;  ///< follow_up: whether it found the problem solved
+  instant at;
+  std::string_view by;
+  std::string_view note;
+  std::string_view reason;  ///< triage: why its tier differs from the policy's ("" when none was given)
+
+  /// The event with its own copies of the strings (`t.fire(r.what)` replays a record).
+  operator event() const {
+    event e;
+    e.kind = kind;
+    e.at = at;
+    e.by = std::string(by);
+    e.note = std::string(note);
+    e.to = to;
+    e.satisfied = satisfied;
+    e.reason = std::string(reason);
+    return e;
+  }
+
+  /// Equal when every member is, the text by content (a record of one ticket equals its copy's).
+  friend bool operator==(const recorded_event& a, const recorded_event& b) noexcept { return same(a, b); }
+  friend bool operator!=(const recorded_event& a, const recorded_event& b) noexcept { return !same(a, b); }
+  friend bool operator==(const recorded_event& a, const event& b) noexcept { return same(a, b); }
+  friend bool operator!=(const recorded_event& a, const event& b) noexcept { return !same(a, b); }
+  friend bool operator==(const event& a, const recorded_event& b) noexcept { return same(b, a); }
+  friend bool operator!=(const event& a, const recorded_event& b) noexcept { return !same(b, a); }
+
+ private:
+  template <class E>
+  static bool same(const recorded_event& a, const E& b) noexcept {
+    return a.kind == b.kind && a.at == b.at && a.by == b.by && a.note == b.note && a.to == b.to &&
+           a.satisfied == b.satisfied && a.reason == b.reason;
+  }
+};
+
+/// One accepted event (DOM-LC-6: time, operator, event, from-state, to-state, result/note). Trivially copyable
+/// (about 72 bytes): its text is the ticket's, see recorded_event.
 struct audit_record {
-  event what;
+  recorded_event what;
   state from;
   state to;
   /// triage: the tier the policy decided for this ticket, when the ticket knows it (opened from facts). With
@@ -412,7 +457,7 @@ class ticket {
   /// below policy_tier() without a reason (id kefu.ticket.deescalation); the ticket is then unchanged, as it is
   /// when anything else throws on the way (strong guarantee).
   void fire(const event& e);
-  /// The same, taking the event's strings into the audit record when it is accepted (untouched when not).
+  /// The same (the record keeps the ticket's own copy of the text either way; `e` is left as it was).
   void fire(event&& e);
   /// Whether `fire(e)` would be accepted by the machine's guards (clocks are not consulted).
   bool can_fire(const event& e) const;
@@ -430,6 +475,8 @@ class ticket {
   /// anything.
   bool tick(instant at);
 
+  /// The accepted events, oldest first. Their text views the ticket's own (see recorded_event): valid while
+  /// the ticket lives and is not assigned to, across later events and moves of the ticket.
   const std::vector<audit_record>& history() const noexcept;
   /// Deadlines that moved when a snapshot of this ticket was restored on newer calendars, oldest first
   /// (DOM-SLA-8; see deadline_change). Kept beside the audit history: they are not events of the machine.
@@ -490,7 +537,7 @@ class ticket {
   std::unique_ptr<impl> p_;
   explicit ticket(std::unique_ptr<impl> p);
   static ticket restore(std::string_view json, const ticket_plan* expected, const calendar_resolver* resolve);
-  void fire_impl(const event& e, event* consumed);
+  void fire_impl(const event& e);
   bool tick_named(instant at);
 };
 
