@@ -153,6 +153,7 @@ def run_dask(rows: int, repeat: int) -> dict:
     cost of Dask's machinery is told apart from what two processes on the machine can give."""
     import multiprocessing
 
+    import dask
     import dask.dataframe as dd
     import distributed
 
@@ -168,8 +169,9 @@ def run_dask(rows: int, repeat: int) -> dict:
         halves = pool.map(_plain_half, [0, 1], chunksize=1)
         return kk.to_frame(kefu.dask._merge(halves).table)
 
-    with pool, distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                        silence_logs=40) as cluster, distributed.Client(cluster) as client:
+    with pool, dask.config.set(kefu.dask.CLUSTER_CONFIG), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                     silence_logs=40) as cluster, distributed.Client(cluster) as client:
         ddf = dd.from_map(lambda spec: frame(*spec), specs, meta=frame(2, 0).iloc[:0]).persist()
         distributed.wait(ddf)
         ours = kefu.dask.kpis(ddf, by=BY, period="month", targets=None)

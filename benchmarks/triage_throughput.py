@@ -21,6 +21,8 @@ from pathlib import Path
 import kefu
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from kefu import diff
 from kefu.tickets import read_tickets
 
@@ -73,9 +75,24 @@ def sampled_tickets(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     take = frame.iloc[rng.integers(0, len(frame), n)].reset_index(drop=True)
     shift = pd.to_timedelta(rng.integers(0, 365, n), unit="D")
     take["received_at"] = take["received_at"] + shift
-    take["purchased_at"] = [None if p is None or p != p else p + dt.timedelta(days=int(d))
-                            for p, d in zip(take["purchased_at"], shift.days)]
+    if isinstance(take["purchased_at"].dtype, pd.ArrowDtype):  # dates as pyarrow date32: moved without a loop
+        days = pc.add(pa.array(take["purchased_at"].array).cast(pa.int32()), pa.array(shift.days.to_numpy(), pa.int32()))
+        take["purchased_at"] = pd.arrays.ArrowExtensionArray(days.cast(pa.date32()))
+    else:
+        take["purchased_at"] = [None if p is None or p != p else p + dt.timedelta(days=int(d))
+                                for p, d in zip(take["purchased_at"], shift.days)]
     return take
+
+
+def as_stored(frame: pd.DataFrame) -> pd.DataFrame:
+    """The tickets as a worker reads them from a typed Parquet file: dates as pyarrow date32, amounts as their
+    text (exact), everything else as it is. Dask would turn object columns into text on every partition (its
+    `dataframe.convert-string` setting), so the Dask comparison gives both sides these columns."""
+    out = frame.copy()
+    out["purchased_at"] = pd.arrays.ArrowExtensionArray(pa.array(list(frame["purchased_at"]), pa.date32()))
+    for name in ("claimed_amount", "order_amount"):
+        out[name] = pd.array([None if v is None else str(v) for v in frame[name]], dtype="str")
+    return out
 
 
 def stream(policy: kefu.Policy, frame: pd.DataFrame, tickets: int, chunk: int) -> dict:
@@ -114,11 +131,13 @@ def run_dask(pool: pd.DataFrame, tickets: int) -> dict:
     """`tickets` tickets in partitions made on 2 worker processes (sampled from `pool`), triaged there with
     kefu.dask.triage, each partition reduced to a digest; one process makes and triages the same partitions in
     turn on one thread. One timed run each (a run of 50 M tickets takes minutes); the digests must be equal."""
+    import dask
     import dask.dataframe as dd
     import distributed
 
     import kefu.dask
 
+    pool = as_stored(pool)
     parts = max(2, round(tickets / PART_TICKETS))
     specs = [(tickets * (k + 1) // parts - tickets * k // parts, 1000 + k) for k in range(parts)]
     policy = kefu.default_policy()
@@ -132,8 +151,9 @@ def run_dask(pool: pd.DataFrame, tickets: int) -> dict:
         out = kefu.dask.triage(ddf).map_partitions(lambda part: pd.Series([_digest(part)]), meta=(None, "int64"))
         return [int(x) for x in out.compute()]
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  silence_logs=40) as cluster, distributed.Client(cluster):
+    with dask.config.set(kefu.dask.CLUSTER_CONFIG), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                     silence_logs=40) as cluster, distributed.Client(cluster):
         digests([(1_000, 1), (1_000, 2)])  # warm-up on other partitions: the workers load the rules
         t0 = time.perf_counter()
         theirs = digests(specs)  # the partitions' first and only computation on the cluster
@@ -241,9 +261,12 @@ def main(argv: list[str] | None = None) -> int:
           f"({streamed['start_mb']:,.0f} MB before the first chunk, with the data sets of the table above loaded). "
           "Memory follows the chunk, not the number of tickets: `kefu.tickets.read_ticket_batches(path, rows)` reads "
           "a CSV or Parquet file that way (docs/triage.md).",
-          *(["", f"Dask: `kefu.dask.triage` on `LocalCluster(n_workers=2, threads_per_worker=1)`; the {dask['tickets']:,} "
-              f"tickets are made on the workers as {dask['parts']} partitions (`dd.from_map`, tickets drawn from the "
-              "shipped ones, dates moved) and each partition's triage is reduced there to a digest, so only digests "
+          *(["", f"Dask: `kefu.dask.triage` on `LocalCluster(n_workers=2, threads_per_worker=1)` started under "
+              f"`kefu.dask.CLUSTER_CONFIG` (docs/triage.md: glibc's adaptive mmap threshold left on, one partition "
+              f"per worker thread at a time); the {dask['tickets']:,} tickets are made on the workers as "
+              f"{dask['parts']} partitions (`dd.from_map`, tickets drawn from the shipped ones, dates moved; purchase "
+              "dates as `date32[pyarrow]` and amounts as text, as a typed Parquet file gives them, so Dask converts "
+              "no object column) and each partition's triage is reduced there to a digest, so only digests "
               "travel; one process makes and triages the same partitions in turn on one thread. Making the tickets is "
               f"inside both timings. One process: {dask['one']:.1f} s; the cluster: {dask['dask']:.1f} s "
               f"(**{dask['speed']:.2f}×**); digests {'identical' if dask['same'] else 'DIFFERENT'}."] if dask else []),

@@ -225,6 +225,52 @@ def test_pyarrow_timestamp_columns_are_read_like_datetimes(policy):
     assert out["first_response_due"].iloc[0] == one.deadlines.first_response.due
 
 
+def stored(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as read from a typed Parquet file or as Dask makes it: purchase dates as pyarrow date32, amounts
+    as pandas' default str (text, exact)."""
+    out = frame.copy()
+    out["purchased_at"] = pd.arrays.ArrowExtensionArray(pa.array(list(frame["purchased_at"]), pa.date32()))
+    for name in ("claimed_amount", "order_amount"):
+        out[name] = pd.array([None if v is None else str(v) for v in frame[name]], dtype="str")
+    return out
+
+
+def test_date32_and_text_amount_columns_triage_as_typed_values(policy, rows):
+    # DOM-REF-1: the refund window counts days from the purchase date, whichever way the date column is stored.
+    frame = pd.DataFrame(rows)
+    assert frame["purchased_at"].isna().sum() == 0 and frame["claimed_amount"].notna().any()
+    typed = policy.triage_columns(frame)
+    as_stored = stored(frame)
+    assert str(as_stored["purchased_at"].dtype) == "date32[day][pyarrow]" and str(as_stored["claimed_amount"].dtype) == "str"
+    assert policy.triage_columns(as_stored).equals(typed)
+    # A slice starts inside the Arrow buffers (an offset): rows keep their own values.
+    assert policy.triage_columns(as_stored.iloc[100:]).equals(typed.iloc[100:])
+    # numpy datetime64[D] is a column of dates too; NaT and Arrow nulls are "not given", as None is.
+    days = frame["purchased_at"].map(np.datetime64).to_numpy().astype("datetime64[D]")
+    assert policy.triage_columns({**{k: frame[k] for k in frame.columns}, "purchased_at": days}).equals(typed)
+    gaps = frame.assign(purchased_at=[None if i % 3 == 0 else d for i, d in enumerate(frame["purchased_at"])])
+    gaps_stored = stored(gaps)
+    assert gaps_stored["purchased_at"].isna().sum() == (len(gaps) + 2) // 3
+    assert policy.triage_columns(gaps_stored).equals(policy.triage_columns(gaps))
+    nat = days.copy()
+    nat[::3] = np.datetime64("NaT")
+    assert policy.triage_columns({**{k: frame[k] for k in frame.columns}, "purchased_at": nat}).equals(
+        policy.triage_columns(gaps))
+
+
+def test_text_amounts_are_refused_as_in_a_dict(policy, rows):
+    frame = stored(pd.DataFrame(rows[:20]))
+    frame.loc[13, "claimed_amount"] = "12.345"
+    with pytest.raises(kefu.ParseError) as columns:
+        policy.triage_columns(frame)
+    with pytest.raises(kefu.ParseError) as one:
+        policy.triage({**rows[13], "claimed_amount": "12.345"})
+    assert str(columns.value) == f"row 13: {one.value}"
+    # A datetime64 column of instants is no column of dates: refused, not cut to its day.
+    with pytest.raises(kefu.ParseError, match=r"^row 0: input 'purchased_at': expected a date \(not a datetime\), got Timestamp$"):
+        policy.triage_columns(stored(pd.DataFrame(rows[:20])).assign(purchased_at=pd.Timestamp("2026-03-01")))
+
+
 def test_concurrent_first_calls_share_one_row_reader(policy):
     # The row reader each policy keeps is made on its first call; two threads making their first calls at once
     # both get a reader that stays alive while they use it.

@@ -98,7 +98,9 @@ class column_reader {
       return;
     }
     if (f.type == kr::value_type::datetime && read_datetimes(c, slot, values, n)) return;
+    if (f.type == kr::value_type::date && read_dates(c, slot, values, n)) return;
     if (f.type == kr::value_type::text && read_arrow_texts(c, values, n)) return;
+    if (f.type != kr::value_type::text && read_arrow_parsed(c, slot, values, n)) return;
     py::object array;
     if (py::isinstance<py::array>(values)) {
       array = py::reinterpret_borrow<py::object>(values);
@@ -246,39 +248,124 @@ class column_reader {
     return true;
   }
 
-  /// A pandas text column stored by pyarrow (pandas' default string dtype): the texts are read where Arrow
-  /// keeps them, without a Python str per row. False for any other column.
-  bool read_arrow_texts(input_column& c, py::handle values, std::size_t n) {
-    if (!py::hasattr(values, "dtype") || !py::hasattr(values, "array")) return false;
+  /// The pyarrow array behind a pandas column stored by pyarrow (pandas' default string dtype, or an
+  /// ArrowDtype column), as one chunk; None for a column stored otherwise.
+  static py::object arrow_array(py::handle values, std::size_t n) {
+    if (!py::hasattr(values, "dtype") || !py::hasattr(values, "array")) return py::none();
     const py::object dtype = values.attr("dtype");
-    if (!py::hasattr(dtype, "storage") || py::str(dtype.attr("storage")).cast<std::string>() != "pyarrow") return false;
+    const bool arrow_strings = py::hasattr(dtype, "storage") && py::str(dtype.attr("storage")).cast<std::string>() == "pyarrow";
+    if (!arrow_strings && !py::hasattr(dtype, "pyarrow_dtype")) return py::none();
     py::object arrow = py::module_::import("pyarrow").attr("array")(values.attr("array"));
     if (py::hasattr(arrow, "combine_chunks")) arrow = arrow.attr("combine_chunks")();
+    if (py::len(arrow) != n) return py::none();
+    return arrow;
+  }
+
+  /// The validity bitmap of a pyarrow array (nullptr: every value is there).
+  static const std::uint8_t* arrow_validity(const py::list& buffers) {
+    return buffers[0].is_none() ? nullptr : static_cast<const std::uint8_t*>(py::buffer(buffers[0]).request().ptr);
+  }
+  static bool arrow_valid(const std::uint8_t* validity, std::size_t k) {
+    return !validity || ((validity[k / 8] >> (k % 8)) & 1);
+  }
+
+  /// The texts of a pyarrow string or large_string array, read where Arrow keeps them (no Python str per
+  /// row): views[row], or missing[row] = 1 (missing stays empty when every row has a text). False for an
+  /// array of another type.
+  static bool arrow_text_views(const py::object& arrow, std::size_t n, std::vector<std::string_view>& views,
+                               std::vector<std::uint8_t>& missing) {
     const std::string type = py::str(arrow.attr("type")).cast<std::string>();
     const bool large = type == "large_string";
-    if ((!large && type != "string") || py::len(arrow) != n) return false;
+    if (!large && type != "string") return false;
     const py::list buffers = arrow.attr("buffers")();
     const auto offset = arrow.attr("offset").cast<std::size_t>();
-    const std::uint8_t* validity = nullptr;
-    if (!buffers[0].is_none()) validity = static_cast<const std::uint8_t*>(py::buffer(buffers[0]).request().ptr);
+    const std::uint8_t* validity = arrow_validity(buffers);
     const auto* offsets = static_cast<const char*>(py::buffer(buffers[1]).request().ptr);
     const char* data = buffers[2].is_none() ? "" : static_cast<const char*>(py::buffer(buffers[2]).request().ptr);
     auto at = [&](std::size_t i) -> std::int64_t {
       if (large) return reinterpret_cast<const std::int64_t*>(offsets)[i];
       return reinterpret_cast<const std::int32_t*>(offsets)[i];
     };
-    c.keep = arrow;
-    c.in_place = true;
-    c.views.resize(n);
+    views.resize(n);
     for (std::size_t row = 0; row < n; ++row) {
       const std::size_t k = offset + row;
-      if (validity && !((validity[k / 8] >> (k % 8)) & 1)) {
-        if (c.missing.empty()) c.missing.assign(n, 0);
-        c.missing[row] = 1;
+      if (!arrow_valid(validity, k)) {
+        if (missing.empty()) missing.assign(n, 0);
+        missing[row] = 1;
         continue;
       }
       const std::int64_t begin = at(k), end = at(k + 1);
-      c.views[row] = std::string_view(data + begin, static_cast<std::size_t>(end - begin));
+      views[row] = std::string_view(data + begin, static_cast<std::size_t>(end - begin));
+    }
+    return true;
+  }
+
+  /// A pandas text column stored by pyarrow (pandas' default string dtype) for a text input: the texts are
+  /// read where Arrow keeps them, without a Python str per row. False for any other column.
+  bool read_arrow_texts(input_column& c, py::handle values, std::size_t n) {
+    const py::object arrow = arrow_array(values, n);
+    if (arrow.is_none() || !arrow_text_views(arrow, n, c.views, c.missing)) return false;
+    c.keep = arrow;
+    c.in_place = true;
+    return true;
+  }
+
+  /// A text column stored by pyarrow for a money, date, datetime, decimal, int or bool input: each text is
+  /// parsed as a Python str of it would be in a dict ("1000.50", "2026-03-01"), without making that str.
+  /// False for any other column.
+  bool read_arrow_parsed(input_column& c, std::size_t slot, py::handle values, std::size_t n) {
+    const py::object arrow = arrow_array(values, n);
+    std::vector<std::string_view> views;
+    std::vector<std::uint8_t> missing;
+    if (arrow.is_none() || !arrow_text_views(arrow, n, views, missing)) return false;
+    const auto& f = fields()[slot];
+    for (std::size_t row = 0; row < n; ++row) {
+      if (!missing.empty() && missing[row]) {
+        push_missing(c, f, row);
+        continue;
+      }
+      try {
+        rows_.target.set_text(scratch_, slot, std::string(views[row]));
+      } catch (const kefu::error&) {
+        c.error_row = row;
+        c.error = std::current_exception();
+        return true;
+      }
+      push(c, f, scratch_.numbers[slot], {});
+    }
+    return true;
+  }
+
+  /// A pyarrow date32 column (pandas ArrowDtype) or numpy datetime64[D] array for a date input, read as day
+  /// numbers; a null or NaT is a missing value. False for any other column.
+  bool read_dates(input_column& c, std::size_t slot, py::handle values, std::size_t n) {
+    const auto& f = fields()[slot];
+    if (py::isinstance<py::array>(values)) {
+      const auto a = py::reinterpret_borrow<py::array>(values);
+      if (a.dtype().kind() != 'M' || py::str(numpy().attr("datetime_data")(a.dtype())[py::int_(0)]).cast<std::string>() != "D")
+        return false;
+      const auto ints = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(a.attr("view")("int64"));
+      if (!ints || static_cast<std::size_t>(ints.size()) != n) return false;
+      const std::int64_t* v = ints.data();
+      for (std::size_t row = 0; row < n; ++row) {
+        if (v[row] == std::numeric_limits<std::int64_t>::min())
+          push_missing(c, f, row);
+        else
+          push(c, f, v[row], {});
+      }
+      return true;
+    }
+    const py::object arrow = arrow_array(values, n);
+    if (arrow.is_none() || py::str(arrow.attr("type")).cast<std::string>() != "date32[day]") return false;
+    const py::list buffers = arrow.attr("buffers")();
+    const auto offset = arrow.attr("offset").cast<std::size_t>();
+    const std::uint8_t* validity = arrow_validity(buffers);
+    const auto* days = static_cast<const std::int32_t*>(py::buffer(buffers[1]).request().ptr);
+    for (std::size_t row = 0; row < n; ++row) {
+      if (arrow_valid(validity, offset + row))
+        push(c, f, days[offset + row], {});
+      else
+        push_missing(c, f, row);
     }
     return true;
   }
