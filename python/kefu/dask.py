@@ -2,10 +2,11 @@
 ``kefu.dask.diff_policies(ddf, old, new)``.
 
 Each partition of the Dask DataFrame is reduced on a worker to kefu's KPI accumulators
-(``kefu.kpi.partial``, one thread per partition) and merged in a tree. A partition's accumulators stay in
-its worker's memory as a table; they are written as bytes (``KpiTable.to_bytes``, about a kB per group) only
-when Dask moves them to another worker or to the client, so a merge of partials that sit on one worker
-costs only the merge. For speed, let the workers load or make the partitions (``dd.read_parquet``,
+(``kefu.kpi.partial``, one thread per partition) and merged: under a dask.distributed client, first on
+each worker (the partials it holds), then one table per worker; under another scheduler, in a tree. A
+partition's accumulators stay in its worker's memory as a table; they are written as bytes
+(``KpiTable.to_bytes``, about a kB per group) only when Dask moves them to another worker or to the client,
+so a merge of partials that sit on one worker costs only the merge. For speed, let the workers load or make the partitions (``dd.read_parquet``,
 ``dd.read_csv``, ``dd.from_map``) rather than ``dd.from_pandas`` on the client, which ships every row
 to the cluster; and keep partitions to a million rows or more, since each partition's partial is written
 and merged at a cost that grows with its groups, not its rows. Counts, sums, means and rates are exactly
@@ -100,10 +101,43 @@ def _merge(parts: list[_Partial]) -> _Partial:
     return _Partial(merged, parts[0].options)
 
 
+def _cluster_client() -> Any:
+    """The dask.distributed client that dask.compute would use now, or None (another scheduler, or none)."""
+    import dask
+
+    try:
+        from distributed import default_client
+        client = default_client()
+    except (ImportError, ValueError):
+        return None
+    return client if getattr(dask.base.get_scheduler(), "__self__", None) is client else None
+
+
+def _merge_by_worker(client: Any, parts: list) -> _Partial:
+    # Each worker first merges the partials it holds (nothing travels), then one task merges one table per worker:
+    # as many tables cross the network as there are workers, not half the partitions as in a tree over them.
+    import distributed
+
+    futures = client.compute(parts)
+    distributed.wait(futures)
+    holders = client.who_has(futures)
+    by_worker: dict[str, list] = {}
+    for f in futures:
+        where = holders.get(f.key) or ("",)
+        by_worker.setdefault(where[0], []).append(f)
+    local = [fs[0] if len(fs) == 1 else
+             client.submit(_merge, fs, workers=[w] if w else None, allow_other_workers=True, pure=False)
+             for w, fs in by_worker.items()]
+    final = local[0] if len(local) == 1 else client.submit(_merge, local, pure=False)
+    return final.result()
+
+
 def partial(ddf: dd.DataFrame, by: str | Sequence[str] | None = None, period: str | None = None,
             targets: str | Path | None = "default", zone: TimeZone | str = _kpi.DEFAULT_ZONE, columns: Mapping[str, str] | None = None,
             relative_accuracy: float = _kpi.DEFAULT_ACCURACY, split_every: int = 8) -> KpiTable:
-    """The merged accumulators of every partition (a ``KpiTable``), computed on the cluster."""
+    """The merged accumulators of every partition (a ``KpiTable``), computed on the cluster. Under a
+    dask.distributed client each worker merges the partials it holds and one table per worker travels;
+    under another scheduler the partials merge in a tree, `split_every` at a time."""
     import dask
 
     groups = _kpi._by(by)
@@ -113,6 +147,9 @@ def partial(ddf: dd.DataFrame, by: str | Sequence[str] | None = None, period: st
              for p in ddf.to_delayed()]
     if not parts:
         raise ValueError("the Dask DataFrame has no partitions")
+    client = _cluster_client()
+    if client is not None:
+        return _merge_by_worker(client, parts).table
     while len(parts) > 1:  # tree reduction
         parts = [dask.delayed(_merge)(parts[i:i + split_every]) for i in range(0, len(parts), split_every)]
     (result,) = dask.compute(parts[0])

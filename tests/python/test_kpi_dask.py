@@ -75,3 +75,17 @@ def test_triage_on_the_cluster_matches_one_process(client):
         kefu.dask.triage(ddf, kefu.default_policy())
     with pytest.raises(Exception, match="unknown fact 'nickname'"):
         kefu.dask.triage(dd.from_pandas(tickets.assign(nickname="x"), npartitions=2), strict=True).compute()
+
+
+def test_partials_merge_per_worker_under_the_client_and_in_a_tree_otherwise(client):
+    import dask
+
+    df = kk.read_records(RECORDS)
+    ddf = dd.from_pandas(df, npartitions=9)
+    assert kefu.dask._cluster_client() is client
+    on_cluster = kefu.dask.kpis(ddf, by=["agent"], period="month")
+    with dask.config.set(scheduler="sync"):
+        assert kefu.dask._cluster_client() is None
+        in_a_tree = kefu.dask.kpis(ddf, by=["agent"], period="month", split_every=2)
+    pd.testing.assert_frame_equal(on_cluster, in_a_tree, check_exact=True)
+    pd.testing.assert_frame_equal(on_cluster, kk.kpis(df, by=["agent"], period="month"), check_exact=True)
