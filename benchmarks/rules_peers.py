@@ -211,10 +211,16 @@ def tokenize(text: str) -> list[tuple[str, object]]:
 
 class Parser:
     """or := and ('or' and)*; and := not ('and' not)*; not := 'not' not | atom. Atoms read one input:
-    `x op literal`, `x [not] in {a, b}`, `x [not] in [lo..hi]`, or a bool input alone."""
+    `x op literal`, `x [not] in {a, b}`, `x [not] in [lo..hi]`, or a bool input alone. A money input compares
+    with `¥300` or a bare number of yuan (`claimed_amount > 1000`), as in kefu.
 
-    def __init__(self, text: str, inputs: dict[str, kefu.Field]) -> None:
+    `contains_any(text, set)` has no peer expression (kefu's keyword sets fold text and skip negated words): given
+    `keyword_input`, it becomes a bool atom on the input that function names, whose value the caller computes
+    with kefu beforehand (benchmarks/triage_jdm.py); without it, the condition cannot be translated."""
+
+    def __init__(self, text: str, inputs: dict[str, kefu.Field], keyword_input=None) -> None:
         self.toks, self.i, self.inputs, self.text = tokenize(text), 0, inputs, text
+        self.keyword_input = keyword_input  # (text input, keyword set) -> the name of a bool input
 
     def peek(self, kind: str, value=None) -> bool:
         k, v = self.toks[self.i]
@@ -258,6 +264,8 @@ class Parser:
                 raise ValueError(f"'{v}' is not a value of {f.name}")
             return v
         kind, v = self.take("lit")
+        if f.type == "money" and kind == "int":  # a bare number of yuan, in fen like the ¥ literals
+            return v * 100
         if (f.type == "money") != (kind == "money"):
             raise ValueError(f"cannot translate '{self.text}': {f.name} is {f.type}")
         return v
@@ -269,6 +277,8 @@ class Parser:
             self.take("op", ")")
             return node
         name = self.take("name")
+        if name == "contains_any" and self.peek("op", "("):
+            return self.keyword_match()
         f = self.inputs[name]
         if self.peek("op") and self.toks[self.i][1] in ("==", "!=", "<", "<=", ">", ">="):
             op = self.take("op")
@@ -285,6 +295,16 @@ class Parser:
         if f.type != "bool":
             raise ValueError(f"cannot translate '{self.text}': {name} alone is not a bool")
         return ("bool", name, True)
+
+    def keyword_match(self):
+        self.take("op", "(")
+        text = self.take("name")
+        self.take("op", ",")
+        keyword_set = self.take("name")
+        self.take("op", ")")
+        if self.keyword_input is None:
+            raise ValueError(f"cannot translate '{self.text}': contains_any has no peer expression")
+        return ("bool", self.keyword_input(text, keyword_set), True)
 
     def membership(self, name, f, negated):
         if self.peek("op", "{"):
@@ -375,6 +395,17 @@ def unary(atom, f: kefu.Field, alone: bool) -> str:
     return f"[{lo}..{hi}]" if alone else f"($ >= {lo} and $ <= {hi})"
 
 
+def jdm_cells(conj: list[tuple], used: list[str], col: dict[str, str], inputs: dict[str, kefu.Field]) -> dict[str, str]:
+    """One JDM decision-table row's input cells for a conjunction of atoms: a cell per input column, the atoms on
+    that input joined with `and`, empty (any value) where the conjunction does not read it."""
+    cells = {col[name]: "" for name in used}
+    for name in used:
+        atoms = [a for a in conj if a[1] == name]
+        if atoms:
+            cells[col[name]] = " and ".join(unary(a, inputs[name], len(atoms) == 1) for a in atoms)
+    return cells
+
+
 @dataclass
 class Table:
     policy: object  # FilePolicy
@@ -407,12 +438,7 @@ def jdm_of(t: Table) -> dict:
     rows = []
     for rid, conj_list, then in zip(t.ids, conjunctions, t.then):
         for k, conj in enumerate(conj_list, 1):
-            cells = {col[name]: "" for name in used}
-            for name in used:
-                atoms = [a for a in conj if a[1] == name]
-                if atoms:
-                    cells[col[name]] = " and ".join(unary(a, t.inputs[name], len(atoms) == 1) for a in atoms)
-            row = {"_id": f"{rid}#{k}", **cells}
+            row = {"_id": f"{rid}#{k}", **jdm_cells(conj, used, col, t.inputs)}
             for o in t.outputs:
                 row[out_col[o]] = json.dumps(then.get(o, t.default.get(o)))
             row[out_col["rule"]] = json.dumps(rid)
