@@ -84,10 +84,12 @@ def diff_policies(old: PolicyLike, new: PolicyLike, tickets: pd.DataFrame,
     changes = pd.DataFrame({"ticket": tickets.index[rows] if len(rows) else pd.Series([], dtype=tickets.index.dtype),
                             "output": pd.Series(names, dtype=object), "old": pd.Series(before, dtype=object),
                             "new": pd.Series(after, dtype=object)})
+    # Only the changed rows are taken out of the columns: a whole text column as Python objects would cost more
+    # than the diff itself.
     if "ticket_id" in tickets.columns:
-        changes.insert(1, "ticket_id", tickets["ticket_id"].to_numpy()[rows])
+        changes.insert(1, "ticket_id", tickets["ticket_id"].iloc[rows].to_numpy())
     if "text" in tickets.columns:
-        changes["text"] = [mask_text(t) if isinstance(t, str) else None for t in tickets["text"].to_numpy()[rows]]
+        changes["text"] = [mask_text(t) if isinstance(t, str) else None for t in tickets["text"].iloc[rows].to_numpy()]
     return changes
 
 

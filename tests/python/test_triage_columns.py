@@ -243,6 +243,10 @@ def test_date32_and_text_amount_columns_triage_as_typed_values(policy, rows):
     as_stored = stored(frame)
     assert str(as_stored["purchased_at"].dtype) == "date32[day][pyarrow]" and str(as_stored["claimed_amount"].dtype) == "str"
     assert policy.triage_columns(as_stored).equals(typed)
+    # A pyarrow Table with a date32 column: its dates are read as day numbers too.
+    table = pa.Table.from_pandas(as_stored)
+    assert table.schema.field("purchased_at").type == pa.date32()
+    assert policy.triage_columns(table).equals(typed)
     # A slice starts inside the Arrow buffers (an offset): rows keep their own values.
     assert policy.triage_columns(as_stored.iloc[100:]).equals(typed.iloc[100:])
     # numpy datetime64[D] is a column of dates too; NaT and Arrow nulls are "not given", as None is.

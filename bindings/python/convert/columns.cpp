@@ -576,7 +576,13 @@ py::object column_items(py::handle data, py::object& index, const char* what) {
     return data.attr("items")();
   }
   if (py::hasattr(data, "column_names") && py::hasattr(data, "to_pandas")) {  // a pyarrow Table
-    const py::object frame = data.attr("to_pandas")();
+    // Dates stay Arrow date32 (read as day numbers), not a Python date object per row.
+    const py::object is_date32 = py::module_::import("pyarrow").attr("types").attr("is_date32");
+    const py::object arrow_dtype = py::module_::import("pandas").attr("ArrowDtype");
+    const py::cpp_function keep_dates([is_date32, arrow_dtype](const py::object& type) -> py::object {
+      return is_date32(type).cast<bool>() ? arrow_dtype(type) : py::none();
+    });
+    const py::object frame = data.attr("to_pandas")(py::arg("types_mapper") = keep_dates);
     index = frame.attr("index");
     return frame.attr("items")();
   }
