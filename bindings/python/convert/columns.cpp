@@ -176,17 +176,7 @@ class column_reader {
     Py_ssize_t size = 0;
     if (PyUnicode_CheckExact(o) && f.type != kr::value_type::text && !(utf8 = PyUnicode_AsUTF8AndSize(o, &size)))
       PyErr_Clear();  // not valid Unicode: the general path below says so
-    if (utf8) {  // text such as "1000.50": parsed as its type
-      try {
-        rows_.target.set_text(scratch_, slot, std::string(utf8, static_cast<std::size_t>(size)));
-      } catch (const kefu::error&) {
-        c.error_row = row;
-        c.error = std::current_exception();
-        return false;
-      }
-      push(c, f, scratch_.numbers[slot], {});
-      return true;
-    }
+    if (utf8) return put_text(c, slot, row, std::string_view(utf8, static_cast<std::size_t>(size)));
     if (f.type == kr::value_type::integer && PyLong_CheckExact(o)) {
       int overflow = 0;
       const std::int64_t number = PyLong_AsLongLongAndOverflow(o, &overflow);
@@ -208,6 +198,20 @@ class column_reader {
     } else {  // None, NaN, NaT, pandas.NA: the default, or missing
       push_missing(c, fields()[slot], row);
     }
+    return true;
+  }
+
+  /// A non-text input's value given as text ("1000.50", "2026-03-01"), parsed as its type; false (and the error
+  /// kept with its row) when it cannot be.
+  bool put_text(input_column& c, std::size_t slot, std::size_t row, std::string_view text) {
+    try {
+      rows_.target.set_text(scratch_, slot, std::string(text));
+    } catch (const kefu::error&) {
+      c.error_row = row;
+      c.error = std::current_exception();
+      return false;
+    }
+    push(c, fields()[slot], scratch_.numbers[slot], {});
     return true;
   }
 
@@ -324,14 +328,7 @@ class column_reader {
         push_missing(c, f, row);
         continue;
       }
-      try {
-        rows_.target.set_text(scratch_, slot, std::string(views[row]));
-      } catch (const kefu::error&) {
-        c.error_row = row;
-        c.error = std::current_exception();
-        return true;
-      }
-      push(c, f, scratch_.numbers[slot], {});
+      if (!put_text(c, slot, row, views[row])) break;
     }
     return true;
   }
