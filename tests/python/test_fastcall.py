@@ -56,6 +56,20 @@ def test_calendar_add_errors_are_the_general_methods():
     assert _error(lambda: office.add("2026-01-01", "3 workdays"))[0] is TypeError
 
 
+def test_calendar_add_hands_other_argument_kinds_to_the_general_method():
+    # The fast entry takes exact kefu.Duration and Calendar instances and datetime.timezone offsets; a subclass and
+    # other tzinfo kinds go to the general method, which answers the same.
+    from zoneinfo import ZoneInfo
+
+    class Later(kefu.Duration):
+        pass
+
+    t = dt.datetime(2026, 9, 30, 17, 30, tzinfo=CST)
+    assert office.add(t, Later("4 business hours")) == office._add_general(t, kefu.Duration("4 business hours"))
+    shanghai = dt.datetime(2026, 9, 30, 17, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert office.add(shanghai, kefu.Duration("4 business hours")) == dt.datetime(2026, 10, 8, 14, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
 @pytest.fixture(scope="module")
 def refund() -> kefu.DecisionPolicy:
     return kefu.DecisionPolicy.load(POLICY)

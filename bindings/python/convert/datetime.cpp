@@ -37,6 +37,10 @@ PyObject* utcoffset_name() {
 }
 }  // namespace
 
+namespace {
+bool fixed_offset_of(PyObject* o, std::int64_t& offset);
+}  // namespace
+
 kefu::instant to_instant(py::handle dt, const kefu::time_zone& naive_zone) {
   import_datetime_api();
   PyObject* o = dt.ptr();
@@ -45,6 +49,7 @@ kefu::instant to_instant(py::handle dt, const kefu::time_zone& naive_zone) {
   const std::int64_t local = local_seconds_of(o);
   const bool has_tz = reinterpret_cast<PyDateTime_DateTime*>(o)->hastzinfo;
   if (!has_tz) return naive_zone.from_local_seconds(local);
+  if (std::int64_t fixed = 0; fixed_offset_of(o, fixed)) return kefu::instant::from_unix(local - fixed);
   const py::object offset = py::reinterpret_steal<py::object>(PyObject_CallMethodNoArgs(o, utcoffset_name()));
   if (!offset) throw py::error_already_set();
   if (offset.is_none()) return naive_zone.from_local_seconds(local);
@@ -70,13 +75,36 @@ py::object make_datetime(kefu::instant t, const kefu::time_zone& zone, PyObject*
 }  // namespace
 
 namespace {
+/// datetime.timezone.utcoffset as its C function (METH_O), found once; nullptr if this Python's differs. The
+/// type is final and its methods fixed, so the function stays valid: calling it skips the method look-up that
+/// was a fifth of a Calendar.add call.
+PyCFunction timezone_utcoffset() {
+  static const PyCFunction function = [] {
+    PyObject* descriptor = PyObject_GetAttr(reinterpret_cast<PyObject*>(Py_TYPE(PyDateTime_TimeZone_UTC)), utcoffset_name());
+    if (!descriptor) {
+      PyErr_Clear();
+      return PyCFunction{nullptr};
+    }
+    PyCFunction f = nullptr;
+    if (Py_TYPE(descriptor) == &PyMethodDescr_Type) {
+      const PyMethodDef* def = reinterpret_cast<PyMethodDescrObject*>(descriptor)->d_method;
+      if ((def->ml_flags & (METH_O | METH_VARARGS | METH_KEYWORDS | METH_NOARGS | METH_FASTCALL)) == METH_O) f = def->ml_meth;
+    }
+    Py_DECREF(descriptor);  // the type keeps it
+    return f;
+  }();
+  return function;
+}
+
 /// The offset of an aware datetime whose tzinfo is a fixed offset (datetime.timezone), by one utcoffset call;
 /// false for any other value.
 bool fixed_offset_of(PyObject* o, std::int64_t& offset) {
   if (!PyDateTime_Check(o) || !reinterpret_cast<PyDateTime_DateTime*>(o)->hastzinfo) return false;
   PyObject* tzinfo = reinterpret_cast<PyDateTime_DateTime*>(o)->tzinfo;
   if (Py_TYPE(tzinfo) != Py_TYPE(PyDateTime_TimeZone_UTC)) return false;
-  const py::object delta = py::reinterpret_steal<py::object>(PyObject_CallMethodOneArg(tzinfo, utcoffset_name(), Py_None));
+  const PyCFunction utcoffset = timezone_utcoffset();
+  const py::object delta = py::reinterpret_steal<py::object>(
+      utcoffset ? utcoffset(tzinfo, Py_None) : PyObject_CallMethodOneArg(tzinfo, utcoffset_name(), Py_None));
   if (!delta) throw py::error_already_set();
   offset = PyDateTime_DELTA_GET_DAYS(delta.ptr()) * 86400LL + PyDateTime_DELTA_GET_SECONDS(delta.ptr());
   return true;
