@@ -115,7 +115,6 @@ py::object add_to_datetime(const cal::calendar& c, py::handle t, const cal::dura
   return datetime_like(c.add(to_instant(t, c.zone()), d), c.zone(), t);
 }
 
-/// Calendar.add(datetime, Duration), the per-call form, without pybind11's dispatch (fastcall.hpp).
 /// The bound classes, set once when the module is made: the fast call checks its arguments' exact types against
 /// them instead of through pybind11's casters (two casters were a third of the call).
 PyTypeObject* duration_type = nullptr;

@@ -6,9 +6,9 @@ Each partition of the Dask DataFrame is reduced on a worker to kefu's KPI accumu
 each worker (the partials it holds), then one table per worker; under another scheduler, in a tree. A
 partition's accumulators stay in its worker's memory as a table; they are written as bytes
 (``KpiTable.to_bytes``, about a kB per group) only when Dask moves them to another worker or to the client,
-so a merge of partials that sit on one worker costs only the merge. For speed, let the workers load or make the partitions (``dd.read_parquet``,
-``dd.read_csv``, ``dd.from_map``) rather than ``dd.from_pandas`` on the client, which ships every row
-to the cluster; and keep partitions to a million rows or more, since each partition's partial is written
+so a merge of partials that sit on one worker costs only the merge. For speed, let the workers load or make
+the partitions (``dd.read_parquet``, ``dd.read_csv``, ``dd.from_map``) rather than ``dd.from_pandas`` on the
+client, which ships every row to the cluster; and keep partitions to a million rows or more, since each partition's partial is written
 and merged at a cost that grows with its groups, not its rows. Counts, sums, means and rates are exactly
 those of one process; percentiles too, because the quantile sketches merge bucket by bucket (both are
 within the sketch's documented relative accuracy of the exact percentile).

@@ -98,9 +98,10 @@ class column_reader {
       return;
     }
     if (f.type == kr::value_type::datetime && read_datetimes(c, slot, values, n)) return;
-    if (f.type == kr::value_type::date && read_dates(c, slot, values, n)) return;
-    if (f.type == kr::value_type::text && read_arrow_texts(c, values, n)) return;
-    if (f.type != kr::value_type::text && read_arrow_parsed(c, slot, values, n)) return;
+    const py::object arrow = arrow_array(values, n);  // once: the readers below share it
+    if (f.type == kr::value_type::date && read_dates(c, slot, values, arrow, n)) return;
+    if (f.type == kr::value_type::text && read_arrow_texts(c, arrow, n)) return;
+    if (f.type != kr::value_type::text && read_arrow_parsed(c, slot, arrow, n)) return;
     py::object array;
     if (py::isinstance<py::array>(values)) {
       array = py::reinterpret_borrow<py::object>(values);
@@ -304,10 +305,10 @@ class column_reader {
     return true;
   }
 
-  /// A pandas text column stored by pyarrow (pandas' default string dtype) for a text input: the texts are
-  /// read where Arrow keeps them, without a Python str per row. False for any other column.
-  bool read_arrow_texts(input_column& c, py::handle values, std::size_t n) {
-    const py::object arrow = arrow_array(values, n);
+  /// A pandas text column stored by pyarrow (pandas' default string dtype; `arrow` is its arrow_array) for a
+  /// text input: the texts are read where Arrow keeps them, without a Python str per row. False for any other
+  /// column.
+  bool read_arrow_texts(input_column& c, const py::object& arrow, std::size_t n) {
     if (arrow.is_none() || !arrow_text_views(arrow, n, c.views, c.missing)) return false;
     c.keep = arrow;
     c.in_place = true;
@@ -317,8 +318,7 @@ class column_reader {
   /// A text column stored by pyarrow for a money, date, datetime, decimal, int or bool input: each text is
   /// parsed as a Python str of it would be in a dict ("1000.50", "2026-03-01"), without making that str.
   /// False for any other column.
-  bool read_arrow_parsed(input_column& c, std::size_t slot, py::handle values, std::size_t n) {
-    const py::object arrow = arrow_array(values, n);
+  bool read_arrow_parsed(input_column& c, std::size_t slot, const py::object& arrow, std::size_t n) {
     std::vector<std::string_view> views;
     std::vector<std::uint8_t> missing;
     if (arrow.is_none() || !arrow_text_views(arrow, n, views, missing)) return false;
@@ -335,7 +335,7 @@ class column_reader {
 
   /// A pyarrow date32 column (pandas ArrowDtype) or numpy datetime64[D] array for a date input, read as day
   /// numbers; a null or NaT is a missing value. False for any other column.
-  bool read_dates(input_column& c, std::size_t slot, py::handle values, std::size_t n) {
+  bool read_dates(input_column& c, std::size_t slot, py::handle values, const py::object& arrow, std::size_t n) {
     const auto& f = fields()[slot];
     if (py::isinstance<py::array>(values)) {
       const auto a = py::reinterpret_borrow<py::array>(values);
@@ -352,7 +352,6 @@ class column_reader {
       }
       return true;
     }
-    const py::object arrow = arrow_array(values, n);
     if (arrow.is_none() || py::str(arrow.attr("type")).cast<std::string>() != "date32[day]") return false;
     const py::list buffers = arrow.attr("buffers")();
     const auto offset = arrow.attr("offset").cast<std::size_t>();
