@@ -1,11 +1,18 @@
 // Triage throughput with the shipped rules directory: facts in, risk/tier/deadlines/refund out.
 #include <kefu/rules/triage.hpp>
 #include <kefu/rules/triage_columns.hpp>
+#include <kefu/rules/triage_diff.hpp>
 
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
+
 #include <array>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace {
@@ -43,6 +50,47 @@ std::vector<kefu::rules::record> sample_facts(const kefu::rules::triage_policy& 
   return out;
 }
 
+/// The same tickets as 4,096 rows of columns (the batch borrows them: keep this alive).
+struct sample_columns {
+  static constexpr std::size_t rows = 4096;
+  std::vector<std::vector<std::int64_t>> numbers;
+  std::vector<std::vector<std::string_view>> texts;
+  std::vector<std::vector<std::uint8_t>> missing;
+  std::vector<std::uint8_t> given;
+  std::vector<kefu::rules::record> facts;
+
+  explicit sample_columns(const kefu::rules::triage_policy& policy) : facts(sample_facts(policy)) {
+    const auto& vocabulary = policy.facts();
+    numbers.resize(vocabulary.size());
+    texts.resize(vocabulary.size());
+    missing.resize(vocabulary.size());
+    given.assign(vocabulary.size(), 0);
+    for (std::size_t i = 0; i < rows; ++i) {
+      const auto& r = facts[i % facts.size()];
+      for (std::size_t s = 0; s < vocabulary.size(); ++s) {
+        if (!vocabulary[s].derived.empty()) continue;
+        numbers[s].push_back(r.numbers[s]);
+        texts[s].push_back(r.texts[s]);
+        missing[s].push_back(r.present[s] ? 0 : 1);
+        given[s] = given[s] || r.present[s];
+      }
+    }
+  }
+
+  kefu::rules::batch batch(const kefu::rules::triage_policy& policy) const {
+    const auto& vocabulary = policy.facts();
+    kefu::rules::batch b(policy, rows);
+    for (std::size_t s = 0; s < vocabulary.size(); ++s) {
+      if (!given[s]) continue;
+      if (vocabulary[s].type == kefu::rules::value_type::text)
+        b.texts(s, texts[s].data(), missing[s].data());
+      else
+        b.numbers(s, numbers[s].data(), missing[s].data());
+    }
+    return b;
+  }
+};
+
 }  // namespace
 
 static void BM_triage(benchmark::State& state) {
@@ -63,35 +111,49 @@ BENCHMARK(BM_load_default_policy)->Unit(benchmark::kMillisecond);
 // columns borrowed from the caller. Arg 0: one thread; arg 1: one per core.
 static void BM_triage_columns(benchmark::State& state) {
   const auto policy = kefu::rules::triage_policy::load_directory(KEFU_BENCH_RULES_DIR);
-  const auto facts = sample_facts(*policy);
-  constexpr std::size_t rows = 4096;
-  const auto& vocabulary = policy->facts();
-  std::vector<std::vector<std::int64_t>> numbers(vocabulary.size());
-  std::vector<std::vector<std::string_view>> texts(vocabulary.size());
-  std::vector<std::vector<std::uint8_t>> missing(vocabulary.size());
-  std::vector<std::uint8_t> given(vocabulary.size(), 0);
-  for (std::size_t i = 0; i < rows; ++i) {
-    const auto& r = facts[i % facts.size()];
-    for (std::size_t s = 0; s < vocabulary.size(); ++s) {
-      if (!vocabulary[s].derived.empty()) continue;
-      numbers[s].push_back(r.numbers[s]);
-      texts[s].push_back(r.texts[s]);
-      missing[s].push_back(r.present[s] ? 0 : 1);
-      given[s] = given[s] || r.present[s];
-    }
-  }
-  kefu::rules::batch b(*policy, rows);
-  for (std::size_t s = 0; s < vocabulary.size(); ++s) {
-    if (!given[s]) continue;
-    if (vocabulary[s].type == kefu::rules::value_type::text)
-      b.texts(s, texts[s].data(), missing[s].data());
-    else
-      b.numbers(s, numbers[s].data(), missing[s].data());
-  }
+  const sample_columns columns(*policy);
+  const kefu::rules::batch b = columns.batch(*policy);
   kefu::rules::batch_options options;
   options.threads = state.range(0) == 0 ? 1 : 0;
   options.min_share = 1024;
   for (auto _ : state) benchmark::DoNotOptimize(kefu::rules::triage_batch(b, options));
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * rows));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * sample_columns::rows));
 }
 BENCHMARK(BM_triage_columns)->Arg(0)->Arg(1)->UseRealTime();
+
+// kefu diff's question in C++ (kefu/rules/triage_diff.hpp): the shipped rules against a copy with the refund
+// window widened from 7 to 15 days, on the same 4,096 tickets, one thread. Arg 0: both versions triaged in full,
+// then compared; arg 1: diff_policies, which takes what the new rules share from the old triage.
+static void BM_diff_policies(benchmark::State& state) {
+  namespace fs = std::filesystem;
+  const auto old_rules = kefu::rules::triage_policy::load_directory(KEFU_BENCH_RULES_DIR);
+  const fs::path dir = fs::temp_directory_path() / ("kefu-bench-diff-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::copy(KEFU_BENCH_RULES_DIR, dir, fs::copy_options::recursive);
+  {
+    std::ifstream in(dir / "refund.yaml");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string from = "and days_since_purchase <= 7\n    then: {decision: refund";
+    text.replace(text.find(from), from.size(), "and days_since_purchase <= 15\n    then: {decision: refund");
+    std::ofstream(dir / "refund.yaml") << text;
+  }
+  kefu::rules::load_options load;
+  load.run_rule_tests = false;
+  const auto new_rules = kefu::rules::triage_policy::load_directory(dir.string(), load);
+  fs::remove_all(dir);
+  const sample_columns columns(*old_rules);
+  const kefu::rules::batch b = columns.batch(*old_rules);
+  kefu::rules::batch_options options;
+  options.threads = 1;
+  for (auto _ : state) {
+    if (state.range(0) == 0) {
+      const auto a = kefu::rules::triage_batch(b, options);
+      const auto z = kefu::rules::triage_batch(kefu::rules::rebind(b, *new_rules), options);
+      benchmark::DoNotOptimize(kefu::rules::diff_triage(a, z));
+    } else {
+      benchmark::DoNotOptimize(kefu::rules::diff_policies(*old_rules, *new_rules, b, {}, options));
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * sample_columns::rows));
+}
+BENCHMARK(BM_diff_policies)->Arg(0)->Arg(1)->UseRealTime();

@@ -299,3 +299,59 @@ std::string scalar_text(const YAML::Node& node, const std::string& file, const s
 }
 
 }  // namespace kefu::detail
+
+namespace kefu::detail {
+
+namespace {
+
+/// Two independent 64-bit hashes over one byte stream (FNV-1a, and a multiply–rotate hash finished with
+/// splitmix64's mixer), so an accidental collision of both is out of reach for any rules a person writes.
+struct digest_stream {
+  std::uint64_t fnv = 0xcbf29ce484222325ULL, mix = 0x9e3779b97f4a7c15ULL;
+  void byte(unsigned char c) {
+    fnv = (fnv ^ c) * 0x100000001b3ULL;
+    mix = ((mix ^ c) * 0xff51afd7ed558ccdULL);
+    mix = (mix << 31) | (mix >> 33);
+  }
+  void number(std::uint64_t n) {
+    for (int k = 0; k < 8; ++k) byte(static_cast<unsigned char>(n >> (8 * k)));
+  }
+  void text(const std::string& s) {  // length first: "ab","c" and "a","bc" differ
+    number(s.size());
+    for (const char c : s) byte(static_cast<unsigned char>(c));
+  }
+  void node(const YAML::Node& n) {
+    byte(static_cast<unsigned char>(n.Type()));
+    text(n.Tag());  // "!" for a quoted scalar, "?" for a plain one: the loader may read them differently
+    switch (n.Type()) {
+      case YAML::NodeType::Scalar: text(n.Scalar()); break;
+      case YAML::NodeType::Sequence:
+        number(n.size());
+        for (const auto& item : n) node(item);
+        break;
+      case YAML::NodeType::Map:
+        number(n.size());
+        for (const auto& kv : n) {
+          node(kv.first);
+          node(kv.second);
+        }
+        break;
+      default: break;
+    }
+  }
+  static std::uint64_t finish(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+};
+
+}  // namespace
+
+std::array<std::uint64_t, 2> tree_digest(const YAML::Node& node) {
+  digest_stream d;
+  d.node(node);
+  return {d.fnv, digest_stream::finish(d.mix)};
+}
+
+}  // namespace kefu::detail

@@ -9,6 +9,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <array>
+#include <cstdint>
 #include <string>
 
 namespace kefu::detail {
@@ -67,6 +69,11 @@ auto with_char_columns(const std::string& text, F&& load) -> decltype(load()) {
 /// Throws policy_error at the second of two equal keys of a mapping (and in every nested mapping),
 /// "duplicate key 'rules' (first at 7:1)"; `rule_id` names the rule when the caller knows it.
 void check_duplicate_keys(const yaml_file& f, const YAML::Node& node, const std::string& rule_id = {});
+
+/// A 128-bit digest of a document as parsed: its structure, tags and scalars (not its comments, layout or
+/// file name). Two policies compiled from documents with the same digest are the same policy (kefu diff
+/// reuses what such a policy decided); a mutant, whose tree differs from its file's text, gets its own.
+std::array<std::uint64_t, 2> tree_digest(const YAML::Node& node);
 
 /// The scalar text of a node, without YAML's implicit typing: `no`, `on` and `1e3` stay strings.
 /// Throws policy_error at the node when it is not a scalar.

@@ -74,7 +74,18 @@ void policy::check_complete(const record& r) const {
   if (!missing.empty()) throw error("policy '" + name_ + "': missing input(s) " + missing, {}, {}, "kefu.rules.missing_input");
 }
 
-void policy::evaluate(const record& r, decision& out, std::vector<condition_trace>* trace) const {
+void policy::keyword_hits(std::size_t group, const std::string_view* texts, std::size_t n, std::uint8_t* hits,
+                          std::size_t stride) const {
+  const keyword_group& g = keyword_groups_.at(group);
+  std::vector<std::uint64_t> counted(n);
+  g.scanner.counted_many(texts, n, counted.data(),
+                         [&](std::size_t j) -> const keyword_set& { return keyword_sets_[keyword_tests_[g.tests[j]].second]; });
+  for (std::size_t k = 0; k < n; ++k)
+    for (std::size_t j = 0; j < g.tests.size(); ++j) hits[k * stride + g.tests[j]] = static_cast<std::uint8_t>((counted[k] >> j) & 1);
+}
+
+void policy::evaluate_with(const record& r, decision& out, std::vector<condition_trace>* trace,
+                           const std::uint8_t* keyword_hits) const {
   out.matched.clear();
   out.by_default = false;
   out.version = -1;
@@ -84,16 +95,18 @@ void policy::evaluate(const record& r, decision& out, std::vector<condition_trac
   std::array<std::uint8_t, 64> small{};
   std::vector<std::uint8_t> large;
   std::uint8_t* hits = small.data();
-  if (keyword_tests_.size() > small.size()) {
+  if (!keyword_hits && keyword_tests_.size() > small.size()) {
     large.assign(keyword_tests_.size(), 0);
     hits = large.data();
   }
-  for (const auto& g : keyword_groups_) {
-    const std::uint64_t counted = g.scanner.counted(
-        r.texts[g.slot], [&](std::size_t j) -> const keyword_set& { return keyword_sets_[keyword_tests_[g.tests[j]].second]; });
-    for (std::size_t j = 0; j < g.tests.size(); ++j) hits[g.tests[j]] = static_cast<std::uint8_t>((counted >> j) & 1);
+  if (!keyword_hits) {
+    for (const auto& g : keyword_groups_) {
+      const std::uint64_t counted = g.scanner.counted(
+          r.texts[g.slot], [&](std::size_t j) -> const keyword_set& { return keyword_sets_[keyword_tests_[g.tests[j]].second]; });
+      for (std::size_t j = 0; j < g.tests.size(); ++j) hits[g.tests[j]] = static_cast<std::uint8_t>((counted >> j) & 1);
+    }
   }
-  const detail::eval_context ctx{r.numbers.data(), r.texts.data(), hits};
+  const detail::eval_context ctx{r.numbers.data(), r.texts.data(), keyword_hits ? keyword_hits : hits};
   // The version in force (DOM-RULE-1): rules of the others fail their window; it is found here for explain().
   if (!versions_.empty())
     out.version = version_slot_ < 0 ? 0 : version_at(instant::from_unix(r.numbers[static_cast<std::size_t>(version_slot_)]));

@@ -80,6 +80,7 @@ class policy_builder {
   policy_ptr build(const YAML::Node& doc) {
     auto p = std::make_shared<policy>();
     p->file_ = file_;
+    p->digest_ = kefu::detail::tree_digest(doc);
     if (doc.IsNull()) throw policy_error("the file is empty: a policy file starts with `policy: NAME`", {file_, 1, 1});
     if (!doc.IsMap()) fail(doc, "a policy file must be a mapping starting with `policy: NAME`");
     check_keys_outside_rules(doc);

@@ -6,6 +6,7 @@
 #include "analysis.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ policy_ptr policy::pinned(const std::string& version) const {
   p->version_ = v.name;
   p->version_slot_ = -1;
   p->pinned_ = true;
+  // Pinned to another version, the same file decides differently.
+  for (const char c : "pinned:" + v.name) p->digest_[0] = (p->digest_[0] ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  p->digest_[1] = p->digest_[1] * 31 + std::hash<std::string>{}(v.name) + 1;
   auto idx = detail::index_rules(*p);
   p->index_slot_ = idx.slot;
   p->index_candidates_ = std::move(idx.candidates);

@@ -93,7 +93,7 @@ refund_texts::refund_texts(const policy& refund) {
   }
 }
 
-triage_columns triage_batch(const batch& b, const batch_options& options) { return triage_rows(b, options, -1, nullptr); }
+triage_columns triage_batch(const batch& b, const batch_options& options) { return triage_rows(b, options, -1, {}); }
 
 triage_columns triage_batch_at_tier(const batch& b, const std::string& tier, const batch_options& options) {
   const triage_policy* tp = b.triage();
@@ -101,15 +101,148 @@ triage_columns triage_batch_at_tier(const batch& b, const std::string& tier, con
   const auto& values = tp->facts()[tp->fact_slot("tier")].values;
   const auto it = std::find(values.begin(), values.end(), tier);
   if (it == values.end()) tp->triage_at_tier(tp->make_facts(), tier);  // throws "unknown tier 'x' (the vocabulary's tiers are …)"
-  return triage_rows(b, options, it - values.begin(), nullptr);
+  return triage_rows(b, options, it - values.begin(), {});
 }
 
-triage_columns triage_rows(const batch& b, const batch_options& options, std::int64_t forced_tier, const triage_columns* risk_of) {
+namespace {
+
+/// Whether a stage's actions can be told from the row's decision alone (triage_rows recovers them): the risk
+/// signals are every rule that matched, and a first or unique policy's one rule is kept.
+bool actions_recoverable(const triage_policy& t, std::size_t stage) {
+  if (stage == risk_stage) return true;
+  if (stage != tiers_stage && stage != refund_stage) return false;
+  const hit_policy h = t.policies()[stage]->hits();
+  return h == hit_policy::first || h == hit_policy::unique;
+}
+
+/// Every action bit a stage's rules (and default) can ask for.
+std::uint64_t possible_actions(const triage_policy& t, std::size_t stage) {
+  std::uint64_t m = 0;
+  for (const auto mask : t.rule_actions(stage)) m |= mask;
+  return m;
+}
+
+/// Which earlier results each stage reads (the risk level, the tier, the refund decision): where they came out as
+/// in the triage reused, the stage decides as it did there. A result decided after the stage is its default then.
+struct stage_reads {
+  std::array<bool, 6> risk{}, tier{}, refund{};
+  explicit stage_reads(const triage_policy& t) {
+    const auto policies = t.policies();
+    auto reads = [&](std::size_t s, const char* name) {
+      const auto& inputs = policies[s]->inputs();
+      return std::any_of(inputs.begin(), inputs.end(), [&](const field& f) { return f.name == name; });
+    };
+    for (std::size_t s = 0; s < 6; ++s) {
+      risk[s] = s != risk_stage && reads(s, "risk_level");
+      tier[s] = s != risk_stage && s != escalation_stage && reads(s, "tier");
+      refund[s] = (s == targets_stage || s == service_stage) && reads(s, "refund_decision");
+    }
+  }
+  bool any(std::size_t s) const { return risk[s] || tier[s] || refund[s]; }
+};
+
+/// Whether the actions of every shared stage that cannot be recovered are told apart from those of the stages that
+/// may be decided again (a stage's own bits aside).
+bool actions_apart(const triage_policy& from, const triage_stages& shared, const stage_reads& reads, std::size_t stage) {
+  std::uint64_t others = 0;
+  for (std::size_t s = 0; s < 6; ++s)
+    if (s != stage && (!shared[s] || reads.any(s))) others |= possible_actions(from, s);
+  return (possible_actions(from, stage) & others) == 0;
+}
+
+bool same_vocabulary(const std::vector<field>& a, const std::vector<field>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const field& x, const field& y) {
+    return x.name == y.name && x.type == y.type && x.values == y.values && x.default_text == y.default_text &&
+           x.required == y.required && x.derived.empty() == y.derived.empty() && x.non_negative == y.non_negative;
+  });
+}
+
+}  // namespace
+
+triage_stages shared_stages(const triage_policy& from, const triage_policy& to) {
+  triage_stages shared{};
+  const auto& ca = from.customer_value();
+  const auto& cb = to.customer_value();
+  const auto& ea = from.action_entries();
+  const auto& eb = to.action_entries();
+  if (!same_vocabulary(from.facts(), to.facts()) || !(from.zone() == to.zone()) || bool(ca) != bool(cb) ||
+      (ca && ca->source_digest() != cb->source_digest()) ||
+      !std::equal(ea.begin(), ea.end(), eb.begin(), eb.end(),
+                  [](const triage_policy::action_entry& x, const triage_policy::action_entry& y) { return x.code == y.code; }))
+    return shared;
+  const auto pa = from.policies(), pb = to.policies();
+  for (std::size_t s = 0; s < 6; ++s)
+    shared[s] = pa[s]->source_digest() == pb[s]->source_digest() && from.rule_actions(s) == to.rule_actions(s);
+  // Deadlines and targets are counted on the calendars the service-calendar policy picks: every one it can pick
+  // must agree day by day.
+  bool calendars_agree = shared[service_stage] && shared[tiers_stage];
+  if (calendars_agree) {
+    const policy& service = to.service_calendar();
+    for (const char* output : {"business_hours", "working_days"})
+      for (const auto& name : service.outputs()[service.output_index(output)].values)
+        calendars_agree = calendars_agree && from.calendar(name)->same_days_and_hours(*to.calendar(name));
+  }
+  shared[deadlines_stage] = calendars_agree;
+  shared[targets_stage] = shared[targets_stage] && calendars_agree;
+  // A stage whose actions only the old triage's masks can give is shared only while no stage that may be decided
+  // again can set the same bits (dropping one may make another's bits ambiguous: until nothing changes).
+  const stage_reads reads(from);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t s = 0; s < 6; ++s)
+      if (shared[s] && !actions_recoverable(from, s) && !actions_apart(from, shared, reads, s)) {
+        shared[s] = false;
+        changed = true;
+      }
+  }
+  return shared;
+}
+
+triage_columns triage_rows(const batch& b, const batch_options& options, std::int64_t forced_tier, const triage_reuse& reuse) {
   const triage_policy* tp = b.triage();
   if (!tp) throw error("triage_batch needs a batch of facts (batch(triage_policy, rows))", {}, {}, "kefu.rules.column");
   const triage_policy& t = *tp;
-  if (risk_of && (risk_of->policy != tp || risk_of->size() != b.rows()))
-    throw error("triage_rows: the risk columns given are of another triage", {}, {}, "kefu.rules.column");
+  const triage_columns* base = reuse.from;
+  const triage_stages same = base ? reuse.stages : triage_stages{};
+  if (base) {
+    if (!base->policy || base->size() != b.rows())
+      throw error("triage_rows: the triage to reuse is of " + std::to_string(base->size()) + " rows, not " +
+                      std::to_string(b.rows()),
+                  {}, {}, "kefu.rules.column");
+    if (std::any_of(same.begin() + 1, same.end(), [](bool x) { return x; }) && base->at_tier != forced_tier)
+      throw error("triage_rows: the triage to reuse was made at another tier", {}, {}, "kefu.rules.column");
+    if (base->policy != tp) {
+      const triage_stages shared = shared_stages(*base->policy, t);
+      for (std::size_t s = 0; s < stage_count; ++s)
+        if (same[s] && !shared[s])
+          throw error("triage_rows: stage " + std::to_string(s) + " of the triage to reuse is not shared by these rules", {},
+                      {}, "kefu.rules.column");
+    }
+  }
+  // Actions (DOM-RISK-4) are one mask per row ORed over the stages. A reused stage's are recovered from its rules
+  // where they can be (risk, first or unique tiers and refund); the others' are the bits of the old mask that no
+  // stage decided again on the row can set (shared_stages keeps such a stage only when its bits are apart).
+  const stage_reads reads(t);
+  bool copy_actions = false;
+  std::array<bool, 6> recoverable{};
+  std::array<std::uint64_t, 6> old_bits{};  // what each stage could set in the old mask
+  for (std::size_t s = 0; s < 6; ++s) {
+    recoverable[s] = actions_recoverable(t, s);
+    if (same[s] && !recoverable[s]) {
+      copy_actions = true;
+      if (!actions_apart(*base->policy, same, reads, s))
+        throw error("triage_rows: the actions of stage " + std::to_string(s) + " cannot be told from those decided again",
+                    {}, {}, "kefu.rules.column");
+    }
+    if (base) old_bits[s] = possible_actions(*base->policy, s);
+  }
+  if (copy_actions && base->actions.size() != b.rows())
+    throw error("triage_rows: the triage to reuse has no actions", {}, {}, "kefu.rules.column");
+  // The old triage's calendars of a row (−1 without one, so nothing compares equal).
+  const auto base_calendar = [&](std::size_t i, bool business) -> std::int32_t {
+    if (!same[deadlines_stage] && !same[targets_stage]) return -1;
+    return business ? base->business_calendar[i] : base->workday_calendar[i];
+  };
   b.check();  // values that cannot be read: the first row at fault
   const std::size_t n = b.rows();
   const auto policies = t.policies();  // risk, escalation, tiers, refund, sla-targets, service-calendar
@@ -182,6 +315,7 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
 
   triage_columns out;
   out.policy = &t;
+  out.at_tier = forced_tier;
   out.risk_level.resize(n);
   out.tier.resize(n);
   out.refund_decision.resize(n);
@@ -205,6 +339,29 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
   out.target_offsets.assign(n + 1, 0);
   out.actions.assign(n, 0);
 
+  // The keyword tests to scan a block of rows at a time: each policy's text inputs that keyword sets read, as a
+  // given text column (its index among given_texts) or the vocabulary's default on every row (−1). A policy
+  // reading a derived text, or one taken from another triage, scans in evaluate as before.
+  struct keyword_plan {
+    std::size_t policy, group, fact;
+    std::int64_t given;
+  };
+  std::vector<keyword_plan> keyword_plans;
+  for (std::size_t p = 0; p < 6; ++p) {
+    if (same[p] && p == risk_stage) continue;  // never evaluated here
+    const auto slots = policies[p]->keyword_text_slots();
+    std::vector<keyword_plan> mine;
+    bool plannable = true;
+    for (std::size_t g = 0; g < slots.size(); ++g) {
+      const std::size_t fact = t.input_slots_[p][slots[g]];
+      if (!t.facts()[fact].derived.empty()) plannable = false;
+      std::int64_t given_at = -1;
+      for (std::size_t j = 0; j < given_texts.size(); ++j)
+        if (given_texts[j].slot == fact) given_at = static_cast<std::int64_t>(j);
+      mine.push_back({p, g, fact, given_at});
+    }
+    if (plannable) keyword_plans.insert(keyword_plans.end(), mine.begin(), mine.end());
+  }
   const std::size_t shares = kefu::detail::share_count(n, options.threads, std::max<std::size_t>(1, options.min_share));
   std::vector<std::vector<std::int32_t>> signals(shares), tier_rules(shares), target_rules(shares);
   std::vector<std::vector<std::int64_t>> target_due(shares);
@@ -227,6 +384,15 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         inputs[p].present[s] = f.present[slots[s]];
       }
     }
+    // Keyword hits of a block of rows, per policy with keyword tests on given or constant texts: the block's
+    // texts are scanned together (keyword_scanner::counted_many), not one row at a time inside evaluate.
+    std::array<std::vector<std::uint8_t>, 6> block_hits;
+    std::array<std::size_t, 6> hit_stride{};
+    std::size_t in_block_row = 0;
+    for (const auto& plan : keyword_plans) {
+      hit_stride[plan.policy] = policies[plan.policy]->keyword_tests().size();
+      block_hits[plan.policy].assign(block_rows * hit_stride[plan.policy], 0);
+    }
     auto run = [&](std::size_t p) -> const decision& {
       record& r = inputs[p];
       // Raw pointers in locals: a byte store may alias anything, so the vectors' own pointers would be
@@ -245,7 +411,8 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         texts[in] = fact_texts[fact];
         present[in] = fact_present[fact];
       }
-      policies[p]->evaluate(r, decided[p]);
+      policies[p]->evaluate_with(r, decided[p], nullptr,
+                                 block_hits[p].empty() ? nullptr : block_hits[p].data() + in_block_row * hit_stride[p]);
       return decided[p];
     };
     auto highest = [](const decision& d, const std::vector<std::int64_t>& per_rule) {
@@ -318,6 +485,14 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         to_present[r * stride] = missing[r] ? absent_present : 1;
       }
     };
+    auto scan_block = [&](std::size_t rows) {
+      std::vector<std::string_view> texts(rows);
+      for (const auto& plan : keyword_plans) {
+        for (std::size_t r = 0; r < rows; ++r)
+          texts[r] = plan.given < 0 ? defaults.texts[plan.fact] : block_texts[r * gt + static_cast<std::size_t>(plan.given)];
+        policies[plan.policy]->keyword_hits(plan.group, texts.data(), rows, block_hits[plan.policy].data(), hit_stride[plan.policy]);
+      }
+    };
     auto fill_block = [&](std::size_t first, std::size_t rows) {
       for (std::size_t j = 0; j < gn; ++j) {
         const batch::column& c = *given_numbers[j].c;
@@ -335,7 +510,11 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
 
     for (std::size_t i = from; i < to; ++i) {
       const std::size_t in_block = (i - from) % block_rows;
-      if (in_block == 0) fill_block(i, std::min(block_rows, to - i));
+      if (in_block == 0) {
+        fill_block(i, std::min(block_rows, to - i));
+        scan_block(std::min(block_rows, to - i));
+      }
+      in_block_row = in_block;
       // Derived facts start from the vocabulary's defaults on every row, as triage's fresh facts do.
       for (const std::size_t s : derived) {
         f.numbers[s] = defaults.numbers[s];
@@ -392,24 +571,47 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
                                    ? static_cast<std::int32_t>(f.numbers[tier_slot])
                                    : -1;
 
-        // 1. Risk: the highest level of every signal (or, given, another pass's over the same facts).
+        // 1. Risk: the highest level of every signal (or, reused, another triage's over the same facts).
         std::int64_t level = 0;
-        std::uint64_t actions = 0;
-        if (risk_of) {
-          level = risk_of->risk_level[i];
-          for (auto k = risk_of->signal_offsets[i]; k < risk_of->signal_offsets[i + 1]; ++k)
-            my_signals.push_back(risk_of->signal_rules[static_cast<std::size_t>(k)]);
-          const auto& masks = t.rule_actions(0);
+        std::uint64_t actions = 0, redone = 0;  // redone: the old bits of the stages decided again on this row
+        // A shared stage decides as in the old triage when the earlier results it reads came out the same.
+        auto alike = [&](std::size_t s) {
+          return same[s] && (!reads.risk[s] || out.risk_level[i] == base->risk_level[i]) &&
+                 (!reads.tier[s] || out.tier[i] == base->tier[i]) &&
+                 (!reads.refund[s] || out.refund_decision[i] == base->refund_decision[i]);
+        };
+        // A first-hit stage (tiers, refund): the rule that decided (rule_count: the default), taken or decided.
+        auto first_rule = [&](std::size_t stage, std::size_t rule_count, std::vector<std::int32_t> triage_columns::*column) {
+          std::int32_t& rule = (out.*column)[i];
+          if (alike(stage)) {
+            rule = ((*base).*column)[i];
+            const std::size_t r = rule < 0 ? rule_count : static_cast<std::size_t>(rule);
+            const auto& masks = t.rule_actions(stage);
+            if (recoverable[stage] && !masks.empty()) actions |= masks[r];
+            return r;
+          }
+          const decision& d = run(stage);
+          redone |= old_bits[stage];
+          actions |= actions_of(stage, d);
+          rule = d.matched.empty() ? -1 : static_cast<std::int32_t>(d.matched.front());
+          return d.matched.empty() ? rule_count : static_cast<std::size_t>(d.matched.front());
+        };
+        if (same[risk_stage]) {
+          level = base->risk_level[i];
+          for (auto k = base->signal_offsets[i]; k < base->signal_offsets[i + 1]; ++k)
+            my_signals.push_back(base->signal_rules[static_cast<std::size_t>(k)]);
+          const auto& masks = t.rule_actions(risk_stage);
           if (!masks.empty()) {
-            if (risk_of->signal_offsets[i] == risk_of->signal_offsets[i + 1]) actions |= masks.back();
-            for (auto k = risk_of->signal_offsets[i]; k < risk_of->signal_offsets[i + 1]; ++k)
-              actions |= masks[static_cast<std::size_t>(risk_of->signal_rules[static_cast<std::size_t>(k)])];
+            if (base->signal_offsets[i] == base->signal_offsets[i + 1]) actions |= masks.back();
+            for (auto k = base->signal_offsets[i]; k < base->signal_offsets[i + 1]; ++k)
+              actions |= masks[static_cast<std::size_t>(base->signal_rules[static_cast<std::size_t>(k)])];
           }
         } else {
-          const decision& r = run(0);
+          const decision& r = run(risk_stage);
+          redone |= old_bits[risk_stage];
           level = highest(r, level_of);
           my_signals.insert(my_signals.end(), r.matched.begin(), r.matched.end());  // one call, not one per signal
-          actions |= actions_of(0, r);
+          actions |= actions_of(risk_stage, r);
         }
         out.risk_level[i] = static_cast<std::int32_t>(level);
         f.numbers[t.slot_risk_] = level;
@@ -418,46 +620,54 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         // 2. Tier: the highest of every escalation rule, and the rules that gave it (or the tier given).
         // Priority routing is decided at a forced tier too (as triage_with does).
         std::int64_t tier = forced_tier;
-        const decision& e = run(1);
-        out.priority_routing[i] = highest(e, routing_of) > 0;
-        if (forced_tier < 0) {
-          tier = highest(e, tier_of);
-          for (const auto m : e.matched)
-            if (tier_of[m] == tier) my_tier_rules.push_back(static_cast<std::int32_t>(m));
-          actions |= actions_of(1, e);
+        if (alike(escalation_stage)) {  // its actions are in the old mask
+          out.priority_routing[i] = base->priority_routing[i];
+          tier = base->tier[i];
+          for (auto k = base->tier_rule_offsets[i]; k < base->tier_rule_offsets[i + 1]; ++k)
+            my_tier_rules.push_back(base->tier_rules[static_cast<std::size_t>(k)]);
+        } else {
+          const decision& e = run(escalation_stage);
+          redone |= old_bits[escalation_stage];
+          out.priority_routing[i] = highest(e, routing_of) > 0;
+          if (forced_tier < 0) {
+            tier = highest(e, tier_of);
+            for (const auto m : e.matched)
+              if (tier_of[m] == tier) my_tier_rules.push_back(static_cast<std::int32_t>(m));
+            actions |= actions_of(escalation_stage, e);
+          }
         }
         out.tier[i] = static_cast<std::int32_t>(tier);
         f.numbers[t.slot_tier_] = tier;
         f.present[t.slot_tier_] = 1;
 
         // 3. What the tier means.
-        const decision& ti = run(2);
-        const std::size_t tr = ti.matched.empty() ? tiers.rules().size() : ti.matched.front();
-        out.tiers_rule[i] = ti.matched.empty() ? -1 : static_cast<std::int32_t>(tr);
+        const std::size_t tr = first_rule(tiers_stage, tiers.rules().size(), &triage_columns::tiers_rule);
         out.owners[i] = owners_of[tr] < 0 ? 0 : owners_of[tr];
         out.follow_up_required[i] = follow_up_required_of[tr] > 0;
         out.report_required[i] = report_required_of[tr] > 0;
-        actions |= actions_of(2, ti);
 
         // 4. Refund.
-        const decision& rf = run(3);
-        const std::size_t rr = rf.matched.empty() ? refund.rules().size() : rf.matched.front();
+        const std::size_t rr = first_rule(refund_stage, refund.rules().size(), &triage_columns::refund_rule);
         if (decision_of[rr] < 0) throw row_fails{};
         out.refund_decision[i] = static_cast<std::int32_t>(decision_of[rr]);
-        out.refund_rule[i] = rf.matched.empty() ? -1 : static_cast<std::int32_t>(rr);
-        actions |= actions_of(3, rf);
         f.numbers[t.slot_refund_] = decision_of[rr];
         f.present[t.slot_refund_] = 1;
 
         // 5. Calendars, then the deadlines.
-        const decision& sc = run(5);
-        const std::size_t sr = sc.matched.empty() ? service.rules().size() : sc.matched.front();
-        actions |= actions_of(5, sc);
-        if (business_of[sr] < 0 || workday_of[sr] < 0) throw row_fails{};
-        out.business_calendar[i] = static_cast<std::int32_t>(business_of[sr]);
-        out.workday_calendar[i] = static_cast<std::int32_t>(workday_of[sr]);
-        const kefu::calendar::calendar* business = business_calendars[static_cast<std::size_t>(business_of[sr])].get();
-        const kefu::calendar::calendar* workdays = workday_calendars[static_cast<std::size_t>(workday_of[sr])].get();
+        if (alike(service_stage)) {
+          out.business_calendar[i] = base->business_calendar[i];
+          out.workday_calendar[i] = base->workday_calendar[i];
+        } else {
+          const decision& sc = run(service_stage);
+          redone |= old_bits[service_stage];
+          const std::size_t sr = sc.matched.empty() ? service.rules().size() : sc.matched.front();
+          actions |= actions_of(service_stage, sc);
+          if (business_of[sr] < 0 || workday_of[sr] < 0) throw row_fails{};
+          out.business_calendar[i] = static_cast<std::int32_t>(business_of[sr]);
+          out.workday_calendar[i] = static_cast<std::int32_t>(workday_of[sr]);
+        }
+        const kefu::calendar::calendar* business = business_calendars[static_cast<std::size_t>(out.business_calendar[i])].get();
+        const kefu::calendar::calendar* workdays = workday_calendars[static_cast<std::size_t>(out.workday_calendar[i])].get();
         auto due = [&](const planned_duration& p, instant start, bool& provisional) {
           if (!p.readable) throw row_fails{};
           const kefu::calendar::calendar* cal = p.d.kind == kefu::calendar::clock::business   ? business
@@ -471,30 +681,55 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
           provisional = cal->provisional_at(at);
           return at;
         };
-        if (!first_of[tr].set || !resolution_of[tr].set) throw row_fails{};
-        bool p_first = false, p_resolution = false, p_follow_up = false, p_target = false;
-        out.first_response_due[i] = due(first_of[tr], received, p_first).unix_seconds();
-        const instant resolution = due(resolution_of[tr], received, p_resolution);
-        out.resolution_due[i] = resolution.unix_seconds();
-        out.follow_up_due[i] = 0;
-        if (out.follow_up_required[i]) {
-          if (!follow_up_of[tr].set) throw row_fails{};
-          out.follow_up_due[i] = due(follow_up_of[tr], resolution, p_follow_up).unix_seconds();
+        std::uint8_t provisional = 0;
+        // The same tiers rule and calendars (shared_stages: the same policies, calendars agreeing): the same deadlines.
+        const bool same_calendars = out.business_calendar[i] == base_calendar(i, true) && out.workday_calendar[i] == base_calendar(i, false);
+        if (same[deadlines_stage] && same_calendars && out.tiers_rule[i] == base->tiers_rule[i]) {
+          out.first_response_due[i] = base->first_response_due[i];
+          out.resolution_due[i] = base->resolution_due[i];
+          out.follow_up_due[i] = base->follow_up_due[i];
+          provisional = base->provisional[i] & 7;
+        } else {
+          if (!first_of[tr].set || !resolution_of[tr].set) throw row_fails{};
+          bool p_first = false, p_resolution = false, p_follow_up = false;
+          out.first_response_due[i] = due(first_of[tr], received, p_first).unix_seconds();
+          const instant resolution = due(resolution_of[tr], received, p_resolution);
+          out.resolution_due[i] = resolution.unix_seconds();
+          out.follow_up_due[i] = 0;
+          if (out.follow_up_required[i]) {
+            if (!follow_up_of[tr].set) throw row_fails{};
+            out.follow_up_due[i] = due(follow_up_of[tr], resolution, p_follow_up).unix_seconds();
+          }
+          provisional = static_cast<std::uint8_t>((p_first ? 1 : 0) | (p_resolution ? 2 : 0) | (p_follow_up ? 4 : 0));
         }
 
         // 6. Channel and category targets.
-        const decision& st = run(4);
-        for (const auto m : st.matched) {
-          if (!within_of[m].set) continue;
-          bool p = false;
-          my_due.push_back(due(within_of[m], received, p).unix_seconds());
-          my_targets.push_back(static_cast<std::int32_t>(m));
-          my_provisional.push_back(p ? 1 : 0);
-          p_target = p_target || p;
+        if (same_calendars && alike(targets_stage)) {
+          for (auto k = base->target_offsets[i]; k < base->target_offsets[i + 1]; ++k) {
+            const auto j = static_cast<std::size_t>(k);
+            my_targets.push_back(base->target_rules[j]);
+            my_due.push_back(base->target_due[j]);
+            my_provisional.push_back(base->target_provisional[j]);
+          }
+          provisional |= base->provisional[i] & 8;
+        } else {
+          bool p_target = false;
+          const decision& st = run(targets_stage);
+          redone |= old_bits[targets_stage];
+          for (const auto m : st.matched) {
+            if (!within_of[m].set) continue;
+            bool p = false;
+            my_due.push_back(due(within_of[m], received, p).unix_seconds());
+            my_targets.push_back(static_cast<std::int32_t>(m));
+            my_provisional.push_back(p ? 1 : 0);
+            p_target = p_target || p;
+          }
+          actions |= actions_of(targets_stage, st);
+          if (p_target) provisional |= 8;
         }
-        out.actions[i] = actions | actions_of(4, st);
-        out.provisional[i] = static_cast<std::uint8_t>((p_first ? 1 : 0) | (p_resolution ? 2 : 0) | (p_follow_up ? 4 : 0) |
-                                                       (p_target ? 8 : 0));
+        if (copy_actions) actions |= base->actions[i] & ~redone;
+        out.actions[i] = actions;
+        out.provisional[i] = provisional;
       } catch (const row_fails&) {
         raise_row_error(i);
       } catch (const error&) {

@@ -280,7 +280,9 @@ std::optional<column_plans> plan_by_columns(const rules::triage_policy& policy, 
         risk.signal_rules.push_back(own->signal_rules[static_cast<std::size_t>(i)]);
       risk.signal_offsets.push_back(static_cast<std::int64_t>(risk.signal_rules.size()));
     }
-    return rules::triage_rows(sub, batch_options, tier_value[t], &risk);
+    rules::triage_reuse reuse{&risk, {}};
+    reuse.stages[rules::risk_stage] = true;
+    return rules::triage_rows(sub, batch_options, tier_value[t], reuse);
   };
 
   // Row k's terms at tier t. At its own tier they are its own triage's (as plan_for takes them). At another

@@ -505,4 +505,20 @@ TEST(Keywords, OneFoldedTextServesEverySetOfAScanner) {
   }
   EXPECT_GT(hits, 10000);  // the texts do hit
   EXPECT_EQ(kefu::rules::keyword_scanner().counted("曝光", set_of), 0u);  // no sets: nothing found
+  // counted_many (columnar triage scans a block of texts four at a time) gives each text what counted gives:
+  // texts of different lengths side by side, empty ones, any count (the last few one by one).
+  for (std::size_t n : {0u, 1u, 3u, 4u, 7u, 64u, 301u}) {
+    std::vector<std::string> texts(n);
+    for (auto& text : texts)
+      for (int k = std::uniform_int_distribution<int>(0, 12)(rng); k > 0; --k)
+        text += pieces[std::uniform_int_distribution<std::size_t>(0, pieces.size() - 1)(rng)];
+    const std::vector<std::string_view> views(texts.begin(), texts.end());
+    std::vector<std::uint64_t> many(n, ~std::uint64_t{0});
+    scanner.counted_many(views.data(), n, many.data(), set_of);
+    for (std::size_t k = 0; k < n; ++k) ASSERT_EQ(many[k], counted(texts[k])) << "'" << texts[k] << "' of " << n;
+  }
+  std::vector<std::uint64_t> none(5, 7);
+  const std::vector<std::string_view> five(5, "曝光");
+  kefu::rules::keyword_scanner().counted_many(five.data(), 5, none.data(), set_of);
+  EXPECT_EQ(none, std::vector<std::uint64_t>(5, 0));
 }

@@ -139,6 +139,20 @@ TEST(PolicyVersions, PinnedAppliesOneVersionAtAnyInstant) {
             "kefu.rules.unknown_version 0:0 policy 'q' has no versions (it has no `versions:`), so none can be pinned");
 }
 
+// kefu diff reuses what a policy both versions share (policy::source_digest): the same document gives the same
+// digest whatever its comments, layout or file name; each pinned version is another policy.
+TEST(PolicyVersions, EachPinnedVersionHasItsOwnDigest) {
+  const auto p = kr::load_policy_string(refund_window, "refund.yaml");
+  const auto again = kr::load_policy_string(std::string("# the same policy, read again\n") + refund_window, "other/refund.yaml");
+  EXPECT_EQ(p->source_digest(), again->source_digest());
+  EXPECT_EQ(p->pinned("2026.1")->source_digest(), again->pinned("2026.1")->source_digest());
+  EXPECT_NE(p->pinned("2026.1")->source_digest(), p->pinned("2027.1")->source_digest());
+  EXPECT_NE(p->pinned("2026.1")->source_digest(), p->source_digest());
+  std::string wider = refund_window;
+  wider.replace(wider.find("days <= 7"), 9, "days <= 8");
+  EXPECT_NE(kr::load_policy_string(wider, "refund.yaml")->source_digest(), p->source_digest());
+}
+
 TEST(PolicyVersions, PartialFactsWithoutTheReceiptInstantLeaveTheVersionOpen) {
   const auto p = kr::load_policy_string(refund_window, "refund.yaml");
   kr::record r = p->make_record();

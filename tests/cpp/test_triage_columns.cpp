@@ -429,6 +429,130 @@ TEST(TriageDiff, TheChangesAreExactlyWhereTheTicketsDecideDifferently) {
   EXPECT_THROW(kr::triage_output_index("refund_decison"), kefu::error);
 }
 
+namespace {
+/// The shipped rules with one text replaced in one file, loaded without their rule tests.
+std::shared_ptr<const kr::triage_policy> edited(const std::filesystem::path& dir, const std::string& file,
+                                                const std::string& from, const std::string& to) {
+  std::filesystem::copy(KEFU_TEST_RULES_DIR, dir, std::filesystem::copy_options::recursive);
+  std::ifstream in(dir / file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto at = text.find(from);
+  if (at == std::string::npos) throw std::logic_error(file + " has no '" + from + "'");
+  text.replace(at, from.size(), to);
+  std::ofstream(dir / file) << text;
+  kr::load_options options;
+  options.run_rule_tests = false;
+  return kr::triage_policy::load_directory(dir.string(), options);
+}
+
+/// Every column of two triages equal.
+void expect_same_columns(const kr::triage_columns& x, const kr::triage_columns& y) {
+  EXPECT_EQ(x.risk_level, y.risk_level);
+  EXPECT_EQ(x.signal_offsets, y.signal_offsets);
+  EXPECT_EQ(x.signal_rules, y.signal_rules);
+  EXPECT_EQ(x.tier, y.tier);
+  EXPECT_EQ(x.tier_rule_offsets, y.tier_rule_offsets);
+  EXPECT_EQ(x.tier_rules, y.tier_rules);
+  EXPECT_EQ(x.tiers_rule, y.tiers_rule);
+  EXPECT_EQ(x.refund_rule, y.refund_rule);
+  EXPECT_EQ(x.refund_decision, y.refund_decision);
+  EXPECT_EQ(x.owners, y.owners);
+  EXPECT_EQ(x.follow_up_required, y.follow_up_required);
+  EXPECT_EQ(x.report_required, y.report_required);
+  EXPECT_EQ(x.priority_routing, y.priority_routing);
+  EXPECT_EQ(x.first_response_due, y.first_response_due);
+  EXPECT_EQ(x.resolution_due, y.resolution_due);
+  EXPECT_EQ(x.follow_up_due, y.follow_up_due);
+  EXPECT_EQ(x.provisional, y.provisional);
+  EXPECT_EQ(x.business_calendar, y.business_calendar);
+  EXPECT_EQ(x.workday_calendar, y.workday_calendar);
+  EXPECT_EQ(x.customer_tier, y.customer_tier);
+  EXPECT_EQ(x.customer_tier_computed, y.customer_tier_computed);
+  EXPECT_EQ(x.days_since_purchase, y.days_since_purchase);
+  EXPECT_EQ(x.target_offsets, y.target_offsets);
+  EXPECT_EQ(x.target_rules, y.target_rules);
+  EXPECT_EQ(x.target_due, y.target_due);
+  EXPECT_EQ(x.target_provisional, y.target_provisional);
+  EXPECT_EQ(x.actions, y.actions);
+  EXPECT_EQ(x.at_tier, y.at_tier);
+}
+
+std::string stage_names(const kr::triage_stages& s) {
+  static const char* names[] = {"risk", "escalation", "tiers", "refund", "targets", "service", "deadlines"};
+  std::string out;
+  for (std::size_t k = 0; k < s.size(); ++k)
+    if (s[k]) out += (out.empty() ? "" : ",") + std::string(names[k]);
+  return out;
+}
+}  // namespace
+
+// kefu diff decides again only what the new rules change (docs/triage.md, "Policy impact"): each stage the two
+// versions share is taken from the old triage, and the new triage must equal one made from scratch, column for column.
+TEST(TriageDiff, WhatTheNewRulesShareIsTakenFromTheOldTriageAndNothingElse) {
+  const auto& old_rules = shipped();
+  random_facts facts(old_rules, 2000, 21);
+  const kr::batch b = facts.batch(old_rules);
+  const auto a = kr::triage_batch(b);
+  struct edit {
+    std::string file, from, to, shared;
+  };
+  const std::vector<edit> edits = {
+      // refund decides differently; sla-targets, which reads refund_decision, is decided again where it changed
+      {"refund.yaml", "and days_since_purchase <= 7\n", "and days_since_purchase <= 15\n",
+       "risk,escalation,tiers,targets,service,deadlines"},
+      // an action no longer asked for: the old triage's mask must not leak it
+      {"refund.yaml", "with a small gift)\",\n           actions: [reship_with_gift]}", "with a small gift)\"}",
+       "risk,escalation,tiers,targets,service,deadlines"},
+      // risk: escalation reads the level, tiers the tier, sla-targets the level: each decided again where they changed
+      {"risk.yaml", "then: {level: critical, actions: [supervisor_steps_in, report_level_1, delist_and_qc_test]}",
+       "then: {level: high, actions: [supervisor_steps_in, report_level_1, delist_and_qc_test]}",
+       "escalation,tiers,refund,targets,service,deadlines"},
+      // a holiday more on the working-day calendar every deadline and target counts on
+      {"calendars/cn-mainland.yaml", "{date: 2026-06-19, to: 2026-06-21,", "{date: 2026-06-18, to: 2026-06-21,",
+       "risk,escalation,tiers,refund,service"},
+      // comments and layout are not the policy
+      {"tiers.yaml", "hit_policy: unique", "hit_policy:    unique   # the same", "risk,escalation,tiers,refund,targets,service,deadlines"},
+      // another catalogue order: the action masks mean other codes, so nothing is shared
+      {"actions.yaml", "values: [supervisor_steps_in, report_level_1,", "values: [report_level_1, supervisor_steps_in,", ""},
+  };
+  for (const auto& e : edits) {
+    SCOPED_TRACE(e.file);
+    const scratch_dir dir;
+    const auto new_rules = edited(dir.path / "rules", e.file, e.from, e.to);
+    const kr::triage_stages shared = kr::shared_stages(old_rules, *new_rules);
+    EXPECT_EQ(stage_names(shared), e.shared);
+    const kr::batch rebound = kr::rebind(b, *new_rules);
+    const auto reused = kr::triage_rows(rebound, {}, -1, kr::triage_reuse{&a, shared});
+    const auto scratch = kr::triage_batch(rebound);
+    expect_same_columns(reused, scratch);
+    const auto changes = kr::diff_policies(old_rules, *new_rules, b);
+    const auto expected = kr::diff_triage(a, scratch);
+    EXPECT_EQ(changes.rows, expected.rows);
+    EXPECT_EQ(changes.outputs, expected.outputs);
+    EXPECT_EQ(changes.new_values, expected.new_values);
+  }
+  EXPECT_EQ(stage_names(kr::shared_stages(old_rules, old_rules)), "risk,escalation,tiers,refund,targets,service,deadlines");
+  // A stage the rules do not share cannot be asked for, nor a triage of other rows or at another tier.
+  const scratch_dir dir;
+  const auto window = edited(dir.path / "rules", "refund.yaml", "and days_since_purchase <= 7\n", "and days_since_purchase <= 15\n");
+  const kr::batch rebound = kr::rebind(b, *window);
+  kr::triage_stages all{};
+  all.fill(true);
+  const auto message = [&](const kr::batch& facts, std::int64_t tier, const kr::triage_reuse& reuse) {
+    try {
+      kr::triage_rows(facts, {}, tier, reuse);
+    } catch (const kefu::error& x) {
+      EXPECT_EQ(x.id(), "kefu.rules.column");
+      return std::string(x.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message(rebound, -1, {&a, all}), "triage_rows: stage 3 of the triage to reuse is not shared by these rules");
+  EXPECT_EQ(message(rebound, 0, {&a, kr::shared_stages(old_rules, *window)}), "triage_rows: the triage to reuse was made at another tier");
+  const kr::batch fewer = random_facts(old_rules, 10, 3).batch(old_rules);
+  EXPECT_EQ(message(fewer, -1, {&a, all}), "triage_rows: the triage to reuse is of 2000 rows, not 10");
+}
+
 TEST(TriageDiff, ColumnsAreSharedOnlyBetweenTheSameVocabularies) {
   const auto& old_rules = shipped();
   const scratch_dir dir;

@@ -86,6 +86,13 @@ class calendar {
   bool projects() const noexcept { return last_day_ > def_.last_day; }
   /// Whether `beyond_official: error` turned the projection off.
   bool strict() const noexcept { return def_.past_official == beyond_official::error; }
+  /// Whether `other` gives every answer this calendar gives: the same zone, range, official data, days and hours
+  /// (names, descriptions and source files aside). kefu diff reuses deadlines computed on calendars that agree.
+  bool same_days_and_hours(const calendar& other) const noexcept {
+    return def_.zone == other.def_.zone && def_.first_day == other.def_.first_day && def_.last_day == other.def_.last_day &&
+           last_day_ == other.last_day_ && def_.past_official == other.def_.past_official && kind_ == other.kind_ &&
+           working_ == other.working_ && day_hours_begin_ == other.day_hours_begin_ && day_hours_ == other.day_hours_;
+  }
   /// Whether a day is past the official data (projected, or outside the calendar altogether).
   bool is_provisional(std::int64_t day) const noexcept { return day > official_until(); }
   bool is_provisional(const boost::gregorian::date& d) const { return is_provisional(to_days(d)); }

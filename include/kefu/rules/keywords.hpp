@@ -24,6 +24,7 @@
 // the word's surroundings read (texts without any word cost the same).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -302,6 +303,29 @@ class keyword_scanner {
     return sure | in_context(text, maybe, set_of);
   }
 
+  /// counted() of n texts: out[k] = counted(texts[k], set_of). Four texts are scanned together, so the table
+  /// reads of one text (a large automaton's deeper states are not in the nearest cache) overlap the others'.
+  template <class SetOf>
+  void counted_many(const std::string_view* texts, std::size_t n, std::uint64_t* out, SetOf&& set_of) const {
+    if (states_ == 0) {
+      std::fill(out, out + n, std::uint64_t{0});
+      return;
+    }
+    std::size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+      std::array<std::uint64_t, 4> sure{}, maybe{};
+      if (!delta16_.empty())
+        scan4_with(delta16_.data(), texts + k, sure, maybe);
+      else
+        scan4_with(delta32_.data(), texts + k, sure, maybe);
+      for (std::size_t j = 0; j < 4; ++j) {
+        maybe[j] &= ~sure[j];
+        out[k + j] = maybe[j] ? sure[j] | in_context(texts[k + j], maybe[j], set_of) : sure[j];
+      }
+    }
+    for (; k < n; ++k) out[k] = counted(texts[k], set_of);
+  }
+
  private:
   /// A word that counts only in context, of set `set` (its index `word` in that set), ends at an output state.
   struct context_word {
@@ -329,6 +353,43 @@ class keyword_scanner {
         sure |= sure_[state - first_output];
         maybe |= maybe_[state - first_output];
       }
+    }
+  }
+
+  /// scan_with over four texts at once, each with its own state: the loop runs while any has bytes left.
+  template <class T>
+  void scan4_with(const T* delta, const std::string_view* texts, std::array<std::uint64_t, 4>& sure,
+                  std::array<std::uint64_t, 4>& maybe) const {
+    const std::size_t classes = classes_, first_output = first_output_;
+    std::array<const unsigned char*, 4> p{};
+    std::array<std::size_t, 4> i{}, n{}, state{};
+    std::size_t longest = 0;
+    for (std::size_t j = 0; j < 4; ++j) {
+      p[j] = reinterpret_cast<const unsigned char*>(texts[j].data());
+      n[j] = texts[j].size();
+      longest = std::max(longest, n[j]);
+    }
+    // Each lane takes one step (one character) per round; a lane that is done stays put.
+    for (std::size_t round = 0; round < longest; ++round) {
+      bool any = false;
+      for (std::size_t j = 0; j < 4; ++j) {
+        if (i[j] >= n[j]) continue;
+        any = true;
+        std::size_t cls = raw_class_[p[j][i[j]]];
+        std::size_t len = 1;
+        if (cls & wide_lead) {
+          unsigned char c = p[j][i[j]];
+          if (const std::size_t wide = detail::fold_wide(p[j], i[j], n[j], c)) len = wide;
+          cls = raw_class_[c] & ~std::size_t{wide_lead};
+        }
+        i[j] += len;
+        state[j] = delta[state[j] * classes + cls];
+        if (state[j] >= first_output) {
+          sure[j] |= sure_[state[j] - first_output];
+          maybe[j] |= maybe_[state[j] - first_output];
+        }
+      }
+      if (!any) break;
     }
   }
 

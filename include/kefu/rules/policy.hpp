@@ -9,6 +9,8 @@
 #include <kefu/rules/keywords.hpp>
 #include <kefu/rules/value.hpp>
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -160,7 +162,21 @@ class policy {
   /// Evaluates; `out` is cleared and filled (reuse it to avoid allocation). With `trace`, every
   /// condition of every rule evaluated is recorded. Throws for a record missing required inputs
   /// and, under hit policy unique, when two rules match.
-  void evaluate(const record& r, decision& out, std::vector<condition_trace>* trace = nullptr) const;
+  void evaluate(const record& r, decision& out, std::vector<condition_trace>* trace = nullptr) const {
+    evaluate_with(r, out, trace, nullptr);
+  }
+  /// Internal (columnar triage): evaluate with the record's keyword hits already found by keyword_hits (one byte
+  /// per keyword_tests() entry), so a batch scans its texts together.
+  void evaluate_with(const record& r, decision& out, std::vector<condition_trace>* trace, const std::uint8_t* keyword_hits) const;
+  /// Internal: the text inputs the keyword tests read, one per group of tests scanned in one pass.
+  std::vector<std::size_t> keyword_text_slots() const {
+    std::vector<std::size_t> out;
+    for (const auto& g : keyword_groups_) out.push_back(g.slot);
+    return out;
+  }
+  /// Internal: the keyword hits of n records whose text input keyword_text_slots()[group] is texts[k]: for each
+  /// test of the group, hits[k * stride + test] (test: an index into keyword_tests()). The same as evaluate finds.
+  void keyword_hits(std::size_t group, const std::string_view* texts, std::size_t n, std::uint8_t* hits, std::size_t stride) const;
   decision evaluate(const record& r) const {
     decision d;
     evaluate(r, d);
@@ -197,6 +213,10 @@ class policy {
 
   /// Internal: the compiled program (explain and the static checks read it).
   const detail::program& program() const noexcept { return program_; }
+  /// Internal: a digest of the YAML document this policy was compiled from, and of the version it is pinned to.
+  /// Two policies with equal digests, compiled against the same facts vocabulary, decide alike: kefu diff takes
+  /// the decisions of a policy both versions share from one triage instead of evaluating it twice.
+  const std::array<std::uint64_t, 2>& source_digest() const noexcept { return digest_; }
   /// Internal: the keyword tests the rules make, (text input slot, keyword set index), by contains_any's index.
   const std::vector<std::pair<std::size_t, std::size_t>>& keyword_tests() const noexcept { return keyword_tests_; }
 
@@ -230,6 +250,7 @@ class policy {
   std::vector<std::vector<std::uint32_t>> index_candidates_;
   /// rules_[i].root for every rule, set with the index: the hot loop reads these, not the (large) rules.
   std::vector<std::int32_t> roots_;
+  std::array<std::uint64_t, 2> digest_{};
 };
 
 using policy_ptr = std::shared_ptr<const policy>;

@@ -38,6 +38,7 @@ namespace kefu::rules {
 class batch;
 struct batch_options;
 struct triage_columns;
+struct triage_reuse;
 
 struct risk_signal {
   std::string rule_id;
@@ -302,7 +303,7 @@ class triage_policy {
 
  private:
   friend triage_columns triage_rows(const batch& facts, const batch_options& options, std::int64_t forced_tier,
-                                    const triage_columns* risk_of);
+                                    const triage_reuse& reuse);
   friend struct compact_triage;
   triage_result triage_with(const record& facts, bool explain, std::int64_t forced_tier) const;
   compact_triage compact_with(const record& facts, std::int64_t forced_tier) const;

@@ -15,6 +15,7 @@
 #include <kefu/rules/batch.hpp>
 #include <kefu/rules/triage.hpp>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -64,6 +65,9 @@ struct triage_columns {
   /// The actions the row's rules ask for (DOM-RISK-4): bit k is triage_policy::action_entries()[k] (actions_text
   /// spells a mask). Each action's owners and deadline are on triage()'s result.
   std::vector<std::uint64_t> actions;
+  /// The tier every row was triaged at (triage_batch_at_tier: an index into the tier fact's values); −1 for
+  /// triage_batch, where the escalation policy decided each row's tier.
+  std::int64_t at_tier = -1;
 
   std::size_t size() const noexcept { return risk_level.size(); }
 };
@@ -87,10 +91,35 @@ triage_columns triage_batch(const batch& facts, const batch_options& options = {
 /// that tier's owners, deadlines and terms; tier_rules are empty. kefu::error for a tier the vocabulary lacks.
 triage_columns triage_batch_at_tier(const batch& facts, const std::string& tier, const batch_options& options = {});
 
-/// Internal: both of the above (forced_tier: an index into the tier fact's values, or −1). `risk_of`, another
-/// triage of the same batch by the same policy, stands in for the risk policy (whose inputs never include the
-/// tier or anything decided after it), so passes at several tiers evaluate it once.
+/// The stages of a triage, in the order triage_rows indexes them: the six policies in policies() order, then the
+/// tier's deadlines (first response, resolution, follow-up) computed on the calendars the service-calendar chose.
+enum triage_stage : std::size_t { risk_stage, escalation_stage, tiers_stage, refund_stage, targets_stage, service_stage,
+                                  deadlines_stage, stage_count };
+using triage_stages = std::array<bool, stage_count>;
+
+/// Internal: the stages whose answers triage_rows takes from `from`, another triage of the same rows and facts,
+/// instead of deciding them again: on every row where the results a stage reads (the risk level, the tier, the
+/// refund decision) came out as in `from`; the deadlines and targets where the tiers rule and calendars did too.
+struct triage_reuse {
+  const triage_columns* from = nullptr;
+  triage_stages stages{};
+};
+
+/// The stages a triage by `to` can take from a triage by `from` of the same facts (kefu diff takes them from the
+/// old version's triage): the same facts vocabulary, zone, action catalogue codes and customer-value policy; then
+/// a stage whose policy was compiled from the same document (policy::source_digest) and asks for the same actions;
+/// the deadlines when the tiers and service-calendar policies are shared and every calendar the service-calendar
+/// policy can pick agrees day by day, and the targets only then. A stage whose actions cannot be told from the row's
+/// decision (not risk, nor a first or unique tiers or refund policy) is shared only when no stage that may be
+/// decided again can ask for the same actions.
+triage_stages shared_stages(const triage_policy& from, const triage_policy& to);
+
+/// Internal: triage_batch and triage_batch_at_tier (forced_tier: an index into the tier fact's values, or −1),
+/// with the stages `reuse` names taken from its triage where they would decide the same: passes at several tiers
+/// decide the risk policy once (it never reads the tier or anything decided after it), and kefu diff decides only
+/// what the new rules change. kefu::error (kefu.rules.column) when `reuse` is of another number of rows, of
+/// another tier for a stage after risk, or names a stage another policy's triage does not share (shared_stages).
 triage_columns triage_rows(const batch& facts, const batch_options& options, std::int64_t forced_tier,
-                           const triage_columns* risk_of);
+                           const triage_reuse& reuse);
 
 }  // namespace kefu::rules
