@@ -89,7 +89,11 @@ def diff_policies(old: PolicyLike, new: PolicyLike, tickets: pd.DataFrame,
     if "ticket_id" in tickets.columns:
         changes.insert(1, "ticket_id", tickets["ticket_id"].iloc[rows].to_numpy())
     if "text" in tickets.columns:
-        changes["text"] = [mask_text(t) if isinstance(t, str) else None for t in tickets["text"].iloc[rows].to_numpy()]
+        # A ticket changes in several outputs at once: each changed ticket's text is masked once.
+        changed, where = np.unique(rows, return_inverse=True)
+        masked = np.array([mask_text(t) if isinstance(t, str) else None for t in tickets["text"].iloc[changed].to_numpy()],
+                          dtype=object)
+        changes["text"] = masked[where] if len(rows) else []
     return changes
 
 

@@ -94,6 +94,8 @@ def test_rows_name_the_ticket_and_mask_personal_data(changes, tickets, window_15
     rows = diff.diff_policies(RULES, window_15, told)
     masked = rows.loc[rows["ticket"] == ticket, "text"].iloc[0]
     assert "13812345678" not in masked and masked.endswith("请回电138****5678")
+    # Every row carries its own ticket's text, masked (a ticket changing in three outputs has it three times).
+    assert list(changes["text"]) == [kefu.mask_text(tickets.loc[t, "text"]) for t in changes["ticket"]]
 
 
 def test_the_same_rules_change_nothing(tickets):

@@ -317,3 +317,30 @@ def test_a_csv_read_by_pandas_gets_a_message_that_names_the_fix(policy):
     assert table["customer_phone"].map(type).eq(str).all() and len(table) == 3000
     typed = list(read_tickets(kefu.default_data_path()))
     assert list(policy.triage(table)["tier"]) == [r.tier for r in policy.triage(typed)]
+
+
+def test_enum_text_columns_stored_by_arrow_read_as_in_a_dict(policy, rows):
+    # The enum facts (business, channel, category … : every policy's first conditions, DOM-ESC-1, DOM-REF-1) as pandas'
+    # pyarrow-stored strings are coded by kefu from the Arrow buffers; object columns are read value by value.
+    enums = [f.name for f in policy.facts if f.type == "enum" and not f.derived]
+    frame = pd.DataFrame(rows[:300])
+    arrow = frame.astype({name: pd.StringDtype("pyarrow") for name in enums if name in frame.columns})
+    objects = frame.astype({name: object for name in enums if name in frame.columns})
+    assert all(str(arrow[name].dtype) == "string" for name in ("business", "category", "channel"))
+    assert policy.triage_columns(arrow).equals(policy.triage_columns(objects))
+    expect_equal(policy.triage_columns(arrow.iloc[:40]), [policy.triage(r) for r in rows[:40]])
+    # Missing values are "not given" (the default applies), in runs and alone; a slice keeps its rows' values.
+    gaps = arrow.copy()
+    gaps.loc[::4, "item_class"] = None
+    gaps.loc[10:20, "side"] = None
+    assert gaps["item_class"].isna().sum() == 75
+    assert policy.triage_columns(gaps).equals(policy.triage_columns(gaps.astype({"item_class": object, "side": object})))
+    assert policy.triage_columns(gaps.iloc[7:]).equals(policy.triage_columns(gaps).iloc[7:])
+    # A value outside the vocabulary: the error a dict gets, at its row.
+    bad = arrow.copy()
+    bad.loc[17, "category"] = "qualty_defect"
+    with pytest.raises(kefu.Error) as columns:
+        policy.triage_columns(bad)
+    with pytest.raises(kefu.Error) as one:
+        policy.triage({**rows[17], "category": "qualty_defect"})
+    assert type(columns.value) is type(one.value) and str(columns.value) == f"row 17: {one.value}"

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <exception>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace py = pybind11;
@@ -91,14 +92,15 @@ class column_reader {
       read_coded(c, slot, values.attr("cat").attr("codes").attr("to_numpy")(), py::list(values.attr("cat").attr("categories")), n);
       return;
     }
+    if (f.type == kr::value_type::datetime && read_datetimes(c, slot, values, n)) return;
+    const py::object arrow = arrow_array(values, n);  // once: the readers below share it
+    if (f.type == kr::value_type::enumeration && read_arrow_coded(c, slot, arrow, n)) return;
     if (f.type == kr::value_type::enumeration && py::hasattr(values, "dtype") && py::hasattr(values, "to_numpy") &&
         py::isinstance(values.attr("dtype"), py::module_::import("pandas").attr("StringDtype"))) {
       const py::tuple fu = py::module_::import("pandas").attr("factorize")(values);  // missing values: code -1
       read_coded(c, slot, fu[0], py::list(fu[1]), n);
       return;
     }
-    if (f.type == kr::value_type::datetime && read_datetimes(c, slot, values, n)) return;
-    const py::object arrow = arrow_array(values, n);  // once: the readers below share it
     if (f.type == kr::value_type::date && read_dates(c, slot, values, arrow, n)) return;
     if (f.type == kr::value_type::text && read_arrow_texts(c, arrow, n)) return;
     if (f.type != kr::value_type::text && read_arrow_parsed(c, slot, arrow, n)) return;
@@ -404,9 +406,48 @@ class column_reader {
   /// Values given as codes into a few distinct values (a pandas Categorical, a factorized string
   /// column): each distinct value is read once; a code below 0 is a missing value.
   void read_coded(input_column& c, std::size_t slot, py::handle codes_array, const py::list& distinct, std::size_t n) {
-    const auto& f = fields()[slot];
     const auto codes = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(codes_array);
     if (!codes) throw py::error_already_set();
+    read_coded(c, slot, codes.data(), distinct, n);
+  }
+
+  /// The texts of an Arrow string column for an enum input, coded here (a hash of each text) rather than by
+  /// pandas.factorize, which goes through Arrow's dictionary_encode and a Python round trip: each distinct text is
+  /// then read once as read_coded reads it. False for a column that is not Arrow strings.
+  bool read_arrow_coded(input_column& c, std::size_t slot, const py::object& arrow, std::size_t n) {
+    std::vector<std::string_view> views;
+    std::vector<std::uint8_t> missing;
+    if (arrow.is_none() || !arrow_text_views(arrow, n, views, missing)) return false;
+    std::unordered_map<std::string_view, std::int64_t> index;
+    std::vector<std::int64_t> codes(n);
+    py::list distinct;
+    std::string_view last;
+    std::int64_t last_code = -1;
+    for (std::size_t row = 0; row < n; ++row) {
+      if (!missing.empty() && missing[row]) {
+        codes[row] = -1;
+        continue;
+      }
+      const std::string_view v = views[row];
+      if (last_code >= 0 && v == last) {  // runs of one value (sorted or grouped tickets) skip the hash
+        codes[row] = last_code;
+        continue;
+      }
+      const auto [at, added] = index.emplace(v, static_cast<std::int64_t>(index.size()));
+      if (added) {
+        PyObject* text = PyUnicode_DecodeUTF8(v.data(), static_cast<Py_ssize_t>(v.size()), "strict");
+        if (!text) throw py::error_already_set();
+        distinct.append(py::reinterpret_steal<py::object>(text));
+      }
+      codes[row] = last_code = at->second;
+      last = v;
+    }
+    read_coded(c, slot, codes.data(), distinct, n);
+    return true;
+  }
+
+  void read_coded(input_column& c, std::size_t slot, const std::int64_t* code, const py::list& distinct, std::size_t n) {
+    const auto& f = fields()[slot];
     input_column values;  // row k: distinct value k
     values.rows = distinct.size();
     std::vector<std::uint8_t> ok(distinct.size(), 1);
@@ -417,9 +458,8 @@ class column_reader {
         values.error = nullptr;
       }
     }
-    const auto code = codes.unchecked<1>();
     for (std::size_t row = 0; row < n; ++row) {
-      const std::int64_t k = code(static_cast<py::ssize_t>(row));
+      const std::int64_t k = code[row];
       if (k < 0) {
         push_missing(c, fields()[slot], row);
         continue;
