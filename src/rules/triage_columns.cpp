@@ -209,8 +209,19 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
       throw error("triage_rows: the triage to reuse is of " + std::to_string(base->size()) + " rows, not " +
                       std::to_string(b.rows()),
                   {}, {}, "kefu.rules.column");
-    if (std::any_of(same.begin() + 1, same.end(), [](bool x) { return x; }) && base->at_tier != forced_tier)
-      throw error("triage_rows: the triage to reuse was made at another tier", {}, {}, "kefu.rules.column");
+    if (std::any_of(same.begin() + 1, same.end(), [](bool x) { return x; })) {
+      if (base->at_tier != forced_tier)
+        throw error("triage_rows: the triage to reuse was made at another tier", {}, {}, "kefu.rules.column");
+      // Past the risk stage every column is read: a whole triage, not the risk columns a tier pass is given.
+      const std::size_t n = b.rows();
+      const bool whole = base->tier.size() == n && base->tiers_rule.size() == n && base->refund_rule.size() == n &&
+                         base->refund_decision.size() == n && base->priority_routing.size() == n &&
+                         base->business_calendar.size() == n && base->workday_calendar.size() == n &&
+                         base->provisional.size() == n && base->first_response_due.size() == n &&
+                         base->resolution_due.size() == n && base->follow_up_due.size() == n && base->actions.size() == n &&
+                         base->tier_rule_offsets.size() == n + 1 && base->target_offsets.size() == n + 1;
+      if (!whole) throw error("triage_rows: the triage to reuse is not a whole triage", {}, {}, "kefu.rules.column");
+    }
     if (base->policy != tp) {
       const triage_stages shared = shared_stages(*base->policy, t);
       for (std::size_t s = 0; s < stage_count; ++s)

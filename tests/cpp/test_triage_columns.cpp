@@ -551,6 +551,15 @@ TEST(TriageDiff, WhatTheNewRulesShareIsTakenFromTheOldTriageAndNothingElse) {
   EXPECT_EQ(message(rebound, 0, {&a, kr::shared_stages(old_rules, *window)}), "triage_rows: the triage to reuse was made at another tier");
   const kr::batch fewer = random_facts(old_rules, 10, 3).batch(old_rules);
   EXPECT_EQ(message(fewer, -1, {&a, all}), "triage_rows: the triage to reuse is of 2000 rows, not 10");
+  kr::triage_columns risk_only;  // what a pass at a tier is given: the risk columns alone
+  risk_only.policy = a.policy;
+  risk_only.risk_level = a.risk_level;
+  risk_only.signal_offsets = a.signal_offsets;
+  risk_only.signal_rules = a.signal_rules;
+  EXPECT_EQ(message(b, -1, {&risk_only, all}), "triage_rows: the triage to reuse is not a whole triage");
+  kr::triage_stages risk_stage_only{};
+  risk_stage_only[kr::risk_stage] = true;
+  expect_same_columns(kr::triage_rows(b, {}, -1, {&risk_only, risk_stage_only}), a);
 }
 
 TEST(TriageDiff, ColumnsAreSharedOnlyBetweenTheSameVocabularies) {
