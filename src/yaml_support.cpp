@@ -1,5 +1,7 @@
 #include "detail/yaml_support.hpp"
 
+#include <kefu/detail/hash.hpp>
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
@@ -305,18 +307,18 @@ namespace kefu::detail {
 namespace {
 
 /// Two independent 64-bit hashes over one byte stream (FNV-1a, and a multiply–rotate hash finished with
-/// splitmix64's mixer), so an accidental collision of both is out of reach for any rules a person writes.
+/// splitmix64), so an accidental collision of both is out of reach for any rules a person writes.
 struct digest_stream {
-  std::uint64_t fnv = 0xcbf29ce484222325ULL, mix = 0x9e3779b97f4a7c15ULL;
+  std::uint64_t fnv = kefu::detail::fnv1a_basis, mix = 0x9e3779b97f4a7c15ULL;
   void byte(unsigned char c) {
-    fnv = (fnv ^ c) * 0x100000001b3ULL;
-    mix = ((mix ^ c) * 0xff51afd7ed558ccdULL);
+    fnv = kefu::detail::fnv1a(fnv, c);
+    mix = (mix ^ c) * 0xff51afd7ed558ccdULL;
     mix = (mix << 31) | (mix >> 33);
   }
   void number(std::uint64_t n) {
     for (int k = 0; k < 8; ++k) byte(static_cast<unsigned char>(n >> (8 * k)));
   }
-  void text(const std::string& s) {  // length first: "ab","c" and "a","bc" differ
+  void text(std::string_view s) {  // length first: "ab","c" and "a","bc" differ
     number(s.size());
     for (const char c : s) byte(static_cast<unsigned char>(c));
   }
@@ -339,11 +341,7 @@ struct digest_stream {
       default: break;
     }
   }
-  static std::uint64_t finish(std::uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
+  std::array<std::uint64_t, 2> result() const { return {fnv, kefu::detail::splitmix64(mix)}; }
 };
 
 }  // namespace
@@ -351,7 +349,15 @@ struct digest_stream {
 std::array<std::uint64_t, 2> tree_digest(const YAML::Node& node) {
   digest_stream d;
   d.node(node);
-  return {d.fnv, digest_stream::finish(d.mix)};
+  return d.result();
+}
+
+std::array<std::uint64_t, 2> mix_digest(const std::array<std::uint64_t, 2>& digest, std::string_view text) {
+  digest_stream d;
+  d.number(digest[0]);
+  d.number(digest[1]);
+  d.text(text);
+  return d.result();
 }
 
 }  // namespace kefu::detail

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace kefu::detail {
 
@@ -74,6 +75,8 @@ void check_duplicate_keys(const yaml_file& f, const YAML::Node& node, const std:
 /// file name). Two policies compiled from documents with the same digest are the same policy (kefu diff
 /// reuses what such a policy decided); a mutant, whose tree differs from its file's text, gets its own.
 std::array<std::uint64_t, 2> tree_digest(const YAML::Node& node);
+/// A digest and a text digested together (a pinned policy: its document's digest and the version's name).
+std::array<std::uint64_t, 2> mix_digest(const std::array<std::uint64_t, 2>& digest, std::string_view text);
 
 /// The scalar text of a node, without YAML's implicit typing: `no`, `on` and `1e3` stay strings.
 /// Throws policy_error at the node when it is not a scalar.

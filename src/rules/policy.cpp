@@ -77,11 +77,15 @@ void policy::check_complete(const record& r) const {
 void policy::keyword_hits(std::size_t group, const std::string_view* texts, std::size_t n, std::uint8_t* hits,
                           std::size_t stride) const {
   const keyword_group& g = keyword_groups_.at(group);
-  std::vector<std::uint64_t> counted(n);
-  g.scanner.counted_many(texts, n, counted.data(),
-                         [&](std::size_t j) -> const keyword_set& { return keyword_sets_[keyword_tests_[g.tests[j]].second]; });
-  for (std::size_t k = 0; k < n; ++k)
-    for (std::size_t j = 0; j < g.tests.size(); ++j) hits[k * stride + g.tests[j]] = static_cast<std::uint8_t>((counted[k] >> j) & 1);
+  std::array<std::uint64_t, 64> counted;  // a block at a time: nothing allocated per call
+  for (std::size_t first = 0; first < n; first += counted.size()) {
+    const std::size_t m = std::min(counted.size(), n - first);
+    g.scanner.counted_many(texts + first, m, counted.data(),
+                           [&](std::size_t j) -> const keyword_set& { return keyword_sets_[keyword_tests_[g.tests[j]].second]; });
+    for (std::size_t k = 0; k < m; ++k)
+      for (std::size_t j = 0; j < g.tests.size(); ++j)
+        hits[(first + k) * stride + g.tests[j]] = static_cast<std::uint8_t>((counted[k] >> j) & 1);
+  }
 }
 
 void policy::evaluate_with(const record& r, decision& out, std::vector<condition_trace>* trace,

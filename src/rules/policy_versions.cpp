@@ -4,9 +4,9 @@
 #include <kefu/rules/policy.hpp>
 
 #include "analysis.hpp"
+#include "../detail/yaml_support.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -45,9 +45,7 @@ policy_ptr policy::pinned(const std::string& version) const {
   p->version_ = v.name;
   p->version_slot_ = -1;
   p->pinned_ = true;
-  // Pinned to another version, the same file decides differently.
-  for (const char c : "pinned:" + v.name) p->digest_[0] = (p->digest_[0] ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-  p->digest_[1] = p->digest_[1] * 31 + std::hash<std::string>{}(v.name) + 1;
+  p->digest_ = kefu::detail::mix_digest(digest_, "pinned:" + v.name);  // another version: another policy
   auto idx = detail::index_rules(*p);
   p->index_slot_ = idx.slot;
   p->index_candidates_ = std::move(idx.candidates);

@@ -496,12 +496,13 @@ triage_columns triage_rows(const batch& b, const batch_options& options, std::in
         to_present[r * stride] = missing[r] ? absent_present : 1;
       }
     };
+    std::vector<std::string_view> block_keyword_texts(block_rows);
     auto scan_block = [&](std::size_t rows) {
-      std::vector<std::string_view> texts(rows);
+      std::string_view* texts = block_keyword_texts.data();
       for (const auto& plan : keyword_plans) {
         for (std::size_t r = 0; r < rows; ++r)
           texts[r] = plan.given < 0 ? defaults.texts[plan.fact] : block_texts[r * gt + static_cast<std::size_t>(plan.given)];
-        policies[plan.policy]->keyword_hits(plan.group, texts.data(), rows, block_hits[plan.policy].data(), hit_stride[plan.policy]);
+        policies[plan.policy]->keyword_hits(plan.group, texts, rows, block_hits[plan.policy].data(), hit_stride[plan.policy]);
       }
     };
     auto fill_block = [&](std::size_t first, std::size_t rows) {

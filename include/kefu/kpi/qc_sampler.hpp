@@ -6,6 +6,7 @@
 // and every agent-day gets at least `rate` of its tickets (and at least one).
 #pragma once
 
+#include <kefu/detail/hash.hpp>
 #include <kefu/kpi/records.hpp>
 #include <kefu/time.hpp>
 
@@ -21,19 +22,11 @@
 namespace kefu::kpi {
 
 namespace detail {
-inline std::uint64_t splitmix64(std::uint64_t x) noexcept {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
+using kefu::detail::splitmix64;
 /// A stable 64-bit hash of (seed, text): FNV-1a, then splitmix64.
 inline std::uint64_t sample_hash(std::uint64_t seed, std::string_view text) noexcept {
-  std::uint64_t h = 0xcbf29ce484222325ULL ^ splitmix64(seed);
-  for (unsigned char ch : text) {
-    h ^= ch;
-    h *= 0x100000001b3ULL;
-  }
+  std::uint64_t h = kefu::detail::fnv1a_basis ^ splitmix64(seed);
+  for (unsigned char ch : text) h = kefu::detail::fnv1a(h, ch);
   return splitmix64(h);
 }
 }  // namespace detail
