@@ -512,12 +512,11 @@ class frt_counts {
   }
   /// Moves every count into the sketches.
   void flush(std::vector<group_stats>& stats) {
-    for (std::size_t g = 0; g < groups_; ++g)
-      for (std::size_t b = 0; b < width_; ++b)
-        if (std::uint8_t& c = counts_[g * width_ + b]) {
-          stats[g].frt.add_bucket(static_cast<std::int32_t>(b), c);
-          c = 0;
-        }
+    for (std::size_t g = 0; g < groups_; ++g) {
+      std::uint8_t* counts = counts_.data() + g * width_;
+      stats[g].frt.add_buckets(0, counts, width_);
+      std::fill(counts, counts + width_, std::uint8_t{0});
+    }
   }
 
  private:

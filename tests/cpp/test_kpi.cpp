@@ -10,6 +10,7 @@
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -293,6 +294,30 @@ TEST(KpiMetrics, PercentilesWithinTheSketchBound) {
   for (double q : {0.0, 0.1, 0.5, 0.9, 0.99, 1.0}) {
     const double exact = v[static_cast<std::size_t>(std::floor(q * (v.size() - 1)))];
     EXPECT_LE(std::fabs(s.quantile(q, m) - exact), 0.01 * exact * (1 + 1e-9)) << q;
+  }
+}
+
+// Counts added as a block are the same sketch as the same counts added bucket by bucket (the end of a KPI pass
+// moves its one-byte counts this way), whatever the buckets the sketch already held, on both sides of them.
+TEST(KpiSketch, BlockOfCountsEqualsOneByOne) {
+  std::mt19937 rng(17);
+  for (int round = 0; round < 200; ++round) {
+    kpi::quantile_sketch block, one_by_one;
+    std::uniform_int_distribution<int> bucket(-50, 400), count(0, 3);
+    for (int k = 0, n = count(rng); k < n; ++k) {  // what the sketch held before
+      const int b = bucket(rng);
+      block.add_bucket(b, 1);
+      one_by_one.add_bucket(b, 1);
+    }
+    const std::int32_t first = bucket(rng);
+    std::vector<std::uint8_t> counts(static_cast<std::size_t>(std::uniform_int_distribution<int>(0, 300)(rng)));
+    for (auto& c : counts) c = static_cast<std::uint8_t>(rng() % 4 == 0 ? rng() % 256 : 0);
+    block.add_buckets(first, counts.data(), counts.size());
+    for (std::size_t k = 0; k < counts.size(); ++k)
+      if (counts[k]) one_by_one.add_bucket(first + static_cast<std::int32_t>(k), counts[k]);
+    ASSERT_EQ(block.count(), one_by_one.count()) << round;
+    ASSERT_EQ(block.offset(), one_by_one.offset()) << round;
+    ASSERT_EQ(block.counts(), one_by_one.counts()) << round;
   }
 }
 

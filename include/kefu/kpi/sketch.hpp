@@ -95,6 +95,23 @@ class quantile_sketch {
   }
   /// Adds c values of bucket i (not `zero_bucket`): the same as c calls of add_bucket(i).
   void add_bucket(std::int32_t i, std::uint64_t c) { add_index(i, c); }
+  /// Adds counts[k] values of bucket first + k for k in [0, n): the range grows once to cover the non-zero
+  /// counts (adding them one by one grew it bucket by bucket, a reallocation and copy each time).
+  template <class Count>
+  void add_buckets(std::int32_t first, const Count* counts, std::size_t n) {
+    std::size_t lo = 0, hi = n;
+    while (lo < hi && !counts[lo]) ++lo;
+    while (hi > lo && !counts[hi - 1]) --hi;
+    if (lo == hi) return;
+    cover(first + static_cast<std::int32_t>(lo), first + static_cast<std::int32_t>(hi - 1));
+    std::uint64_t* into = counts_.data() + (first + static_cast<std::int32_t>(lo) - offset_);
+    std::uint64_t added = 0;
+    for (std::size_t k = lo; k < hi; ++k) {
+      into[k - lo] += counts[k];
+      added += counts[k];
+    }
+    total_ += added;
+  }
   /// Where bucket i's count lives (for prefetching when adding many values); null when not allocated.
   const void* address_of(std::int32_t i) const noexcept {
     const auto k = static_cast<std::size_t>(static_cast<std::int64_t>(i) - offset_);
