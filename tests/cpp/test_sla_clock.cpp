@@ -79,6 +79,33 @@ TEST(SlaClock, RejectsEventsOutOfOrderAndChangesNothing) {
   EXPECT_TRUE(outside.events().empty());
 }
 
+TEST(SlaClock, CopiesAreIndependentAndKeepRoomToGrow) {
+  // Tickets copy their clocks to change them (an event that fails changes nothing) and then append: a copy
+  // sized exactly to its events would reallocate on that append, once per clock per such event.
+  sla_clock c(builtin("cn-office"), parse_duration("4 business hours"));
+  EXPECT_EQ(c.events().capacity(), 0u);  // a clock not started holds nothing
+  c.start(cst("2026-03-02T09:00"));
+  EXPECT_GE(c.events().capacity(), 4u);  // start, pause, resume, stop without growing
+  sla_clock copy = c;
+  EXPECT_GT(copy.events().capacity(), copy.events().size());
+  copy.pause(cst("2026-03-02T10:00"));
+  EXPECT_EQ(c.events().size(), 1u);  // the original is untouched
+  EXPECT_EQ(copy.events().size(), 2u);
+  EXPECT_EQ(cst_text(copy.due(cst("2026-03-02T15:00"))), "2026-03-02T18:00:00+08:00");
+  EXPECT_EQ(cst_text(c.due(cst("2026-03-02T15:00"))), "2026-03-02T14:30:00+08:00");
+  sla_clock assigned(builtin("always"), parse_duration("1h"));
+  assigned = copy;
+  EXPECT_EQ(assigned.events(), copy.events());
+  EXPECT_EQ(assigned.on().name(), "cn-office");
+  EXPECT_GT(assigned.events().capacity(), assigned.events().size());
+  const sla_clock& same = assigned;
+  assigned = same;  // self-assignment keeps it
+  EXPECT_EQ(assigned.events().size(), 2u);
+  const sla_clock rebuilt = sla_clock::replay(builtin("cn-office"), parse_duration("4 business hours"), {}, copy.events());
+  EXPECT_EQ(rebuilt.events(), copy.events());
+  EXPECT_GT(rebuilt.events().capacity(), rebuilt.events().size());
+}
+
 // Property: random pause/resume sequences; elapsed equals the sum of running spans measured on the
 // calendar, the due instant is where that sum reaches the target, and replay reproduces the clock.
 TEST(SlaClockProperty, RandomPausesKeepTheInvariants) {

@@ -82,6 +82,20 @@ class sla_clock {
     if (warning.lead && warning.lead->count() < 0) throw error("an SLA warning lead time cannot be negative");
   }
 
+  // Copies keep room for a few more events: a ticket copies its clocks to change them (fire()'s strong
+  // guarantee) and then appends, which would otherwise reallocate the exactly-sized copy at once.
+  sla_clock(const sla_clock& o) : cal_(o.cal_), target_(o.target_), warning_(o.warning_) {
+    events_.reserve(room_for(o.events_.size()));
+    events_.insert(events_.end(), o.events_.begin(), o.events_.end());
+  }
+  sla_clock& operator=(const sla_clock& o) {
+    if (this != &o) *this = sla_clock(o);
+    return *this;
+  }
+  sla_clock(sla_clock&&) noexcept = default;
+  sla_clock& operator=(sla_clock&&) noexcept = default;
+  ~sla_clock() = default;
+
   void start(instant t) { append(clock_event_kind::start, t); }
   void pause(instant t) { append(clock_event_kind::pause, t); }
   void resume(instant t) { append(clock_event_kind::resume, t); }
@@ -99,6 +113,7 @@ class sla_clock {
   static sla_clock replay(std::shared_ptr<const calendar> cal, duration target, sla_warning warning,
                           const std::vector<clock_event>& events) {
     sla_clock c(std::move(cal), target, warning);
+    c.events_.reserve(room_for(events.size()));
     for (const auto& e : events) c.append(e.kind, e.at);
     return c;
   }
@@ -198,8 +213,12 @@ class sla_clock {
       measure(t);  // a start outside the calendar fails here, not at a later query
       target_measure(t);
     }
+    if (events_.size() == events_.capacity()) events_.reserve(room_for(events_.size()));
     events_.push_back({kind, t});
   }
+  /// Capacity for `n` events and the next few: most clocks see start, pause, resume and stop, so the first
+  /// start makes room for four rather than growing 1, 2, 4.
+  static std::size_t room_for(std::size_t n) noexcept { return n < 2 ? 4 : 2 * n; }
 
   bool is_wall() const noexcept { return target_.kind == clock::wall; }
   std::int64_t measure(instant t) const { return is_wall() ? t.unix_seconds() : cal_->working_time_at(t).count(); }
