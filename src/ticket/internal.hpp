@@ -73,9 +73,16 @@ struct named_clock_set {
 /// stop, pause, resume, start, each where the clock's state allows it.
 void apply_named(const rules::clock_book& book, std::vector<std::optional<calendar::sla_clock>>& clocks,
                  std::string_view trigger, instant at);
-/// Whether `trigger` changes any of `clocks` (most events change none: fire() then copies nothing).
-bool named_touched(const rules::clock_book& book, const std::vector<std::optional<calendar::sla_clock>>& clocks,
-                   std::string_view trigger);
+/// What `trigger` at `at` does to `clocks` (one per entry of `book`), found in one pass: nothing (most events:
+/// fire() then copies nothing); only stops, pauses and resumes of running clocks, none earlier than their last
+/// event — appends that cannot fail once each clock has room (reserve_named), so they are made in place; or a
+/// start (which may fail: a calendar's range) or an append before a clock's last event (a clock started from
+/// a fact may lie ahead), made on a copy so that a failure changes nothing.
+enum class named_change { none, in_place, on_copy };
+named_change named_change_of(const rules::clock_book& book, const std::vector<std::optional<calendar::sla_clock>>& clocks,
+                             std::string_view trigger, instant at);
+/// Room for one more event in every clock (growing geometrically): may throw, changes no clock's events.
+void reserve_named(std::vector<std::optional<calendar::sla_clock>>& clocks);
 
 /// Whether two texts are equal, short ones (an operator's name) compared as two overlapping words rather than
 /// through a memcmp call: intern() compares one on every event.

@@ -55,19 +55,25 @@ void apply_named(const rules::clock_book& book, std::vector<std::optional<calend
   }
 }
 
-bool named_touched(const rules::clock_book& book, const std::vector<std::optional<calendar::sla_clock>>& clocks,
-                   std::string_view trigger) {
+named_change named_change_of(const rules::clock_book& book, const std::vector<std::optional<calendar::sla_clock>>& clocks,
+                             std::string_view trigger, instant at) {
+  bool touched = false, on_copy = false;
   for (std::size_t i = 0; i < book.clocks.size(); ++i) {
     const rules::clock_definition& d = book.clocks[i];
     const auto& c = clocks[i];
     if (!c) {
-      if (lists(d.start, trigger)) return true;
-    } else if (!c->events().empty() && !stopped(*c) &&
-               (lists(d.stop, trigger) || lists(d.pause, trigger) || lists(d.resume, trigger))) {
-      return true;
+      if (lists(d.start, trigger)) touched = on_copy = true;
+    } else if (!c->events().empty()) {
+      if (!stopped(*c) && (lists(d.stop, trigger) || lists(d.pause, trigger) || lists(d.resume, trigger))) touched = true;
+      if (at < c->events().back().at) on_copy = true;
     }
   }
-  return false;
+  return !touched ? named_change::none : on_copy ? named_change::on_copy : named_change::in_place;
+}
+
+void reserve_named(std::vector<std::optional<calendar::sla_clock>>& clocks) {
+  for (auto& c : clocks)
+    if (c && c->events().size() == c->events().capacity()) c->reserve(std::max<std::size_t>(4, 2 * c->events().size()));
 }
 
 bool operator==(const named_clock_set& a, const named_clock_set& b) {
@@ -158,13 +164,21 @@ void ticket::mark(const milestone& m) {
     throw error("milestone '" + m.name + "' at " + format_instant(m.at) + " is before the ticket's last event at " +
                     format_instant(last),
                 {}, {}, milestone_id);
-  auto next = p.named.clocks;
-  apply_named(book, next, m.name, m.at);
+  // As in fire(): a start works on a copy, stops, pauses and resumes in place once each clock has room.
+  const named_change change = named_change_of(book, p.named.clocks, m.name, m.at);
+  std::vector<std::optional<calendar::sla_clock>> next;
+  if (change == named_change::on_copy) {
+    next = p.named.clocks;
+    apply_named(book, next, m.name, m.at);
+  }
   milestone_record rec{m, p.history.records.size(), to_string(p.now)};
-  p.named.milestones.reserve(p.named.milestones.size() + 1);
+  if (p.named.milestones.size() == p.named.milestones.capacity())
+    p.named.milestones.reserve(std::max<std::size_t>(4, 2 * p.named.milestones.size()));
+  if (change == named_change::in_place) reserve_named(p.named.clocks);
   // Nothing below throws.
+  if (change == named_change::in_place) apply_named(book, p.named.clocks, m.name, m.at);
   p.named.milestones.push_back(std::move(rec));
-  p.named.clocks.swap(next);
+  if (change == named_change::on_copy) p.named.clocks.swap(next);
 }
 
 bool ticket::tick_named(instant at) {

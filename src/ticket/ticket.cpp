@@ -280,10 +280,13 @@ void ticket::fire_impl(const event& e) {
   const bool reports_change = may_touch_reports && [&] {
     return apply_report_clocks(reports.emplace(p.reports), e, pre, r.post, p.plan());
   }();
-  // Named clocks (DOM-SLA-10) on a copy: a few per ticket, and a start may throw (a calendar's range).
+  // Named clocks (DOM-SLA-10): a start may throw (a calendar's range), so one works on a copy; stops, pauses
+  // and resumes, which cannot once each clock has room, change the clocks in place below.
   std::vector<std::optional<calendar::sla_clock>> next_named;
-  const bool named_change = p.named.book && named_touched(*p.named.book, p.named.clocks, to_string(e.kind));
-  if (named_change) {
+  const named_change named = p.named.book ? named_change_of(*p.named.book, p.named.clocks, to_string(e.kind), e.at)
+                                           : named_change::none;
+  const bool named_in_place = named == named_change::in_place;
+  if (named == named_change::on_copy) {
     next_named = p.named.clocks;
     apply_named(*p.named.book, next_named, to_string(e.kind), e.at);
   }
@@ -293,11 +296,13 @@ void ticket::fire_impl(const event& e) {
   const std::string_view by = p.history.texts.intern(e.by);
   const std::string_view note = p.history.texts.keep(e.note);
   const std::string_view reason = p.history.texts.keep(e.reason);
+  if (named_in_place) reserve_named(p.named.clocks);
   if (in_place) {
     for (auto& c : p.clocks)  // grow geometrically: exactly-one-more would copy on every append
       if (c && c->events().size() == c->events().capacity()) c->reserve(std::max<std::size_t>(4, 2 * c->events().size()));
     apply_clocks(p.clocks, r.progress_row, e, pre, r.post, p.received, p.plan());
   }
+  if (named_in_place) apply_named(*p.named.book, p.named.clocks, to_string(e.kind), e.at);
   // Nothing below throws: no reallocation, nothrow moves. The record is written where it stays.
   audit_record& rec = history.emplace_back();
   rec.what.kind = e.kind;
@@ -312,7 +317,7 @@ void ticket::fire_impl(const event& e) {
   if (e.kind == event_kind::triage) rec.policy_tier = p.policy_tier;
   if (clocks_change && !in_place) p.clocks.swap(next.get());
   if (reports_change) p.reports.swap(reports.get());
-  if (named_change) p.named.clocks.swap(next_named);
+  if (named == named_change::on_copy) p.named.clocks.swap(next_named);
   p.now = r.post;
   p.flags = r.flags;
 }

@@ -177,6 +177,34 @@ TEST(NamedClocks, PausedWhileWaitingOnTheCustomer) {
   EXPECT_EQ(t.sla(cst("2026-05-02T21:00")).named[2].status->state, sla_state::running);  // feedback from resolve
 }
 
+TEST(NamedClocks, PausesResumesAndStopsChangeTheClocksInPlace) {
+  // A pause, resume or stop cannot fail once the clock has room, so fire() appends it where the clock is
+  // instead of copying every named clock on every such event (a start, which can fail, works on a copy).
+  ticket t = open_ticket("fresh", "live_seafood_dead", "2026-05-01T20:00:00+08:00");
+  t.fire(event::triage(cst("2026-05-01T20:05"), "alice", *t.policy_tier()));
+  t.fire(ev(event_kind::start, "2026-05-01T20:10"));
+  const kefu::calendar::sla_clock* k = t.clock("live_seafood_handling");
+  ASSERT_NE(k, nullptr);
+  const auto* events = k->events().data();
+  t.fire(ev(event_kind::request_info, "2026-05-01T21:00"));
+  t.fire(ev(event_kind::customer_reply, "2026-05-02T09:00", "customer"));
+  ASSERT_EQ(t.clock("live_seafood_handling"), k);
+  EXPECT_EQ(k->events().data(), events);  // the same storage: nothing was copied
+  ASSERT_EQ(k->events().size(), 3u);
+  EXPECT_EQ(k->events()[1].kind, kefu::calendar::clock_event_kind::pause);
+  EXPECT_EQ(k->events()[2].kind, kefu::calendar::clock_event_kind::resume);
+  // A refused event changes none of them; the ticket equals itself rebuilt from its snapshot (which fires the
+  // same events one by one).
+  const ticket before = t;
+  EXPECT_THROW(t.fire(ev(event_kind::close, "2026-05-02T10:00")), transition_error);
+  EXPECT_TRUE(t == before);
+  // resolve stops this clock and starts result_feedback: a start, so the clocks are rebuilt on a copy.
+  t.fire(ev(event_kind::resolve, "2026-05-02T10:00"));
+  EXPECT_EQ(t.clock("live_seafood_handling")->events().back().kind, kefu::calendar::clock_event_kind::stop);
+  EXPECT_EQ(t.clock("result_feedback")->events().size(), 1u);
+  EXPECT_TRUE(ticket::from_json(t.to_json(), builtins()) == t);
+}
+
 TEST(NamedClocks, AFactStartsTheOrderConfirmation) {
   // 002 §3.2.1: confirmation within 10 minutes of the order, which was placed before the complaint came in.
   ticket t = open_ticket("ecommerce", "order_query", "2026-02-13T10:00:00+08:00", "2026-02-13T09:58:00+08:00");
