@@ -71,7 +71,11 @@ std::size_t triage_policy::fact_slot(const std::string& name) const {
 record triage_policy::make_facts() const {
   record r;
   r.numbers = default_numbers_;
-  r.owned_texts = default_texts_;
+  // Most facts have no default text: construct empty strings and copy only the defaults there are (copying
+  // the whole vector was a third of reading a row of facts).
+  r.owned_texts.resize(default_texts_.size());
+  for (std::size_t i = 0; i < default_texts_.size(); ++i)
+    if (!default_texts_[i].empty()) r.owned_texts[i] = default_texts_[i];
   r.present = default_present_;
   r.texts.assign(r.owned_texts.begin(), r.owned_texts.end());
   return r;

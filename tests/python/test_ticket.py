@@ -389,6 +389,25 @@ def test_replay_many_tickets_equals_firing_one_by_one(policy):
     assert table.loc[0, "first_response_due"] == first.due
 
 
+def test_replay_reads_each_datetimes_own_offset(policy):
+    # datetime.fromisoformat makes a tzinfo per string, and one log may mix offsets: each row's offset is read
+    # for its own tzinfo (the reader keeps the last one it asked, never carries it over to another).
+    rows = [{**L2_FACTS, "received_at": cst("2026-03-02T09:00")}]
+    texts = ["2026-03-02T09:05:00+08:00", "2026-03-02T01:10:00+00:00", "2026-03-01T20:15:00-05:00",
+             "2026-03-02T09:20:00+08:00"]
+    kinds = ["triage", "start", "request_info", "customer_reply"]
+    events = [{"ticket_id": "T-2", "at": dt.datetime.fromisoformat(s), "event": k, "by": "a"}
+              for s, k in zip(texts, kinds)]
+    assert len({id(e["at"].tzinfo) for e in events}) == 4
+    [t] = kefu.replay(policy, rows, events)
+    assert [a.isoformat() for a in t.history["at"]] == ["2026-03-02T09:05:00+08:00", "2026-03-02T09:10:00+08:00",
+                                                       "2026-03-02T09:15:00+08:00", "2026-03-02T09:20:00+08:00"]
+    # The same instant written at yet another offset reads the same.
+    shifted = [*events[:2], {**events[2], "at": dt.datetime.fromisoformat("2026-03-01T19:15:00-06:00")}, events[3]]
+    [u] = kefu.replay(policy, rows, shifted)
+    assert u.history["at"][2].isoformat() == "2026-03-02T09:15:00+08:00"
+
+
 def test_replay_errors_name_the_ticket_and_row(policy):
     rows = [{**L2_FACTS, "received_at": cst("2026-03-02T09:00")}]
     ok = {"ticket_id": "T-2", "at": cst("2026-03-02T09:05"), "event": "triage", "by": "a"}

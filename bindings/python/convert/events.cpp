@@ -96,7 +96,8 @@ kefu::instant event_time(py::handle at, const kefu::time_zone& zone) {
 namespace {
 
 /// The UTC offset of the last fixed-offset tzinfo (datetime.timezone) seen in a batch: a log's datetimes
-/// mostly share one, and asking it costs a Python call. Valid while the batch holds its datetimes.
+/// mostly share one (or one per ticket: fromisoformat makes a tzinfo per string), and asking it costs a call.
+/// Valid while the batch holds its datetimes.
 struct offset_cache {
   PyObject* tzinfo = nullptr;
   std::int64_t offset = 0;
@@ -110,10 +111,14 @@ kefu::instant instant_of(PyObject* o, const char* what, std::size_t row, const c
   if (has_fraction(o)) throw kefu::error(row_text(what, row) + ": " + column + " has a fraction of a second; kefu keeps whole seconds");
   if (cache && PyDateTime_Check(o) && reinterpret_cast<PyDateTime_DateTime*>(o)->hastzinfo) {
     PyObject* tz = reinterpret_cast<PyDateTime_DateTime*>(o)->tzinfo;
-    if (tz != cache->tzinfo && Py_TYPE(tz) == Py_TYPE(PyDateTime_TimeZone_UTC)) {  // fixed offset: same for every date
-      const py::object off = py::reinterpret_borrow<py::object>(o).attr("utcoffset")();
-      cache->tzinfo = tz;
-      cache->offset = PyDateTime_DELTA_GET_DAYS(off.ptr()) * 86400LL + PyDateTime_DELTA_GET_SECONDS(off.ptr());
+    if (tz != cache->tzinfo) {  // a fixed offset (datetime.timezone) is the same for every date: asked once
+      kefu::instant at;
+      std::int64_t offset = 0;
+      if (fixed_offset_instant(o, at, offset)) {  // timezone.utcoffset's C function, not datetime.utcoffset()
+        cache->tzinfo = tz;
+        cache->offset = offset;
+        return at;
+      }
     }
     if (tz == cache->tzinfo) {
       const std::int64_t days = kefu::detail::days_from_civil(PyDateTime_GET_YEAR(o), static_cast<unsigned>(PyDateTime_GET_MONTH(o)),
