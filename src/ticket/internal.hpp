@@ -81,7 +81,7 @@ void apply_named(const rules::clock_book& book, std::vector<std::optional<calend
 enum class named_change { none, in_place, on_copy };
 named_change named_change_of(const rules::clock_book& book, const std::vector<std::optional<calendar::sla_clock>>& clocks,
                              std::string_view trigger, instant at);
-/// Room for one more event in every clock (growing geometrically): may throw, changes no clock's events.
+/// Room for the next event in every clock (sla_clock::reserve_next): may throw, changes no clock's events.
 void reserve_named(std::vector<std::optional<calendar::sla_clock>>& clocks);
 
 /// Whether two texts are equal, short ones (an operator's name) compared as two overlapping words rather than

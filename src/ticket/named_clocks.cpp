@@ -73,7 +73,7 @@ named_change named_change_of(const rules::clock_book& book, const std::vector<st
 
 void reserve_named(std::vector<std::optional<calendar::sla_clock>>& clocks) {
   for (auto& c : clocks)
-    if (c && c->events().size() == c->events().capacity()) c->reserve(std::max<std::size_t>(4, 2 * c->events().size()));
+    if (c) c->reserve_next();
 }
 
 bool operator==(const named_clock_set& a, const named_clock_set& b) {

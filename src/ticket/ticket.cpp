@@ -285,7 +285,6 @@ void ticket::fire_impl(const event& e) {
   std::vector<std::optional<calendar::sla_clock>> next_named;
   const named_change named = p.named.book ? named_change_of(*p.named.book, p.named.clocks, to_string(e.kind), e.at)
                                            : named_change::none;
-  const bool named_in_place = named == named_change::in_place;
   if (named == named_change::on_copy) {
     next_named = p.named.clocks;
     apply_named(*p.named.book, next_named, to_string(e.kind), e.at);
@@ -296,13 +295,13 @@ void ticket::fire_impl(const event& e) {
   const std::string_view by = p.history.texts.intern(e.by);
   const std::string_view note = p.history.texts.keep(e.note);
   const std::string_view reason = p.history.texts.keep(e.reason);
-  if (named_in_place) reserve_named(p.named.clocks);
+  if (named == named_change::in_place) reserve_named(p.named.clocks);
   if (in_place) {
-    for (auto& c : p.clocks)  // grow geometrically: exactly-one-more would copy on every append
-      if (c && c->events().size() == c->events().capacity()) c->reserve(std::max<std::size_t>(4, 2 * c->events().size()));
+    for (auto& c : p.clocks)
+      if (c) c->reserve_next();
     apply_clocks(p.clocks, r.progress_row, e, pre, r.post, p.received, p.plan());
   }
-  if (named_in_place) apply_named(*p.named.book, p.named.clocks, to_string(e.kind), e.at);
+  if (named == named_change::in_place) apply_named(*p.named.book, p.named.clocks, to_string(e.kind), e.at);
   // Nothing below throws: no reallocation, nothrow moves. The record is written where it stays.
   audit_record& rec = history.emplace_back();
   rec.what.kind = e.kind;

@@ -104,6 +104,10 @@ class sla_clock {
   const std::vector<clock_event>& events() const noexcept { return events_; }
   /// Room for `n` events, so the appends up to it do not allocate (and so cannot fail for memory).
   void reserve(std::size_t n) { events_.reserve(n); }
+  /// Room for the next event (growing geometrically, as appending does), so appending it cannot fail for memory.
+  void reserve_next() {
+    if (events_.size() == events_.capacity()) events_.reserve(room_for(events_.size()));
+  }
   duration target() const noexcept { return target_; }
   const sla_warning& warning() const noexcept { return warning_; }
   const calendar& on() const noexcept { return *cal_; }
@@ -213,7 +217,7 @@ class sla_clock {
       measure(t);  // a start outside the calendar fails here, not at a later query
       target_measure(t);
     }
-    if (events_.size() == events_.capacity()) events_.reserve(room_for(events_.size()));
+    reserve_next();
     events_.push_back({kind, t});
   }
   /// Capacity for `n` events and the next few: most clocks see start, pause, resume and stop, so the first
